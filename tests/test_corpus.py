@@ -1,0 +1,244 @@
+"""Tests for toolkit.corpus: loading, metadata inference and bad input, on the seeds and synthetic files."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import shutil
+import warnings
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.cleaning import REASONS
+from toolkit.corpus import decode_bytes, parse_date, parse_dateline
+
+SEED_IDS = ["000_97c0297dd02cef28", "001_bca5567595f81341", "002_a616652f9ed4872e",
+            "003_3f9ce869d2ecad74", "004_8ba951dc44bfccf3"]
+
+
+def nonspace(s: str) -> str:
+    return "".join(s.split())
+
+
+def by_id(articles, column):
+    return dict(zip(articles["article_id"], articles[column]))
+
+
+class TestSeedCorpus:
+    def test_contract(self, articles, removed, seed_corpus):
+        assert list(articles.columns) == tk.ARTICLE_COLUMNS
+        assert list(removed.columns) == tk.REMOVED_COLUMNS
+        assert list(seed_corpus.problems.columns) == tk.PROBLEM_COLUMNS
+        assert articles["article_id"].tolist() == SEED_IDS
+        assert articles["article_id"].is_unique
+        assert str(articles["published"].dtype).startswith("datetime64")
+        assert (articles["n_words"] > 200).all()
+        assert seed_corpus.problems.empty
+
+    def test_titles(self, articles):
+        titles = by_id(articles, "title")
+        assert titles["000_97c0297dd02cef28"] == "Le Vietnam et Cuba renforcent leur coopération en matière de sécurité"
+        assert titles["001_bca5567595f81341"] == "Việt Nam, Cuba strengthen security cooperation"
+        assert titles["002_a616652f9ed4872e"] == "Le ministre cubain de l'Intérieur effectue une importante visite au Viêt Nam"
+        assert titles["004_8ba951dc44bfccf3"].startswith("Le ministère vietnamien de la Sécurité publique coopère")
+
+    def test_languages(self, articles):
+        assert by_id(articles, "language") == {i: ("en" if i.startswith("001") else "fr") for i in SEED_IDS}
+
+    def test_datelines_and_dates(self, articles):
+        assert by_id(articles, "dateline") == {
+            "000_97c0297dd02cef28": pd.NA, "001_bca5567595f81341": "Havana", "002_a616652f9ed4872e": "Hanoï",
+            "003_3f9ce869d2ecad74": "La Havane", "004_8ba951dc44bfccf3": "Hanoï"}
+        row = articles.set_index("article_id")
+        assert row.loc["001_bca5567595f81341", "published"] == pd.Timestamp("2024-10-27")
+        assert row.loc["001_bca5567595f81341", "date_text"] == "October 27, 2024"
+        assert row.loc["002_a616652f9ed4872e", "date_text"] == "16 mai"
+        assert pd.isna(row.loc["002_a616652f9ed4872e", "published"])  # partial date, no year
+
+    def test_outlets_inferred_from_text_alone(self, tmp_path):
+        for f in tk.SEEDS.glob("*.txt"):
+            shutil.copy(f, tmp_path)  # no manifest: everything comes from the text
+        articles = tk.load_corpus(tmp_path).articles
+        assert by_id(articles, "outlet") == {
+            "000_97c0297dd02cef28": pd.NA, "001_bca5567595f81341": "VNS", "002_a616652f9ed4872e": "RHC",
+            "003_3f9ce869d2ecad74": "VNA", "004_8ba951dc44bfccf3": "VNA"}
+        evidence = by_id(articles, "outlet_evidence")
+        assert evidence["002_a616652f9ed4872e"].startswith("masthead footer")
+        assert evidence["003_3f9ce869d2ecad74"] == "dateline (VNA)"
+        assert evidence["001_bca5567595f81341"].startswith("sign-off")
+        assert by_id(articles, "outlet_country")["002_a616652f9ed4872e"] == "Cuba"
+
+    def test_no_related_article_text_left(self, articles):
+        for text in articles["text"]:
+            for stray in ("Voir plus", "Gaza", "Paksé", "UNECE", "Trump", "Photo", "ảnh", "Home Politics",
+                          "20:13", "radiohc", "**", "---"):
+                assert stray not in text, stray
+
+    def test_hard_wrapped_lines_rejoined(self, articles):
+        text = by_id(articles, "text")["002_a616652f9ed4872e"]
+        assert "de plus en plus consolidée et développée" in text
+        assert "dans la relation de coopération entre les deux pays" in text
+
+    def test_no_spelling_fixed(self, articles, removed):
+        text = by_id(articles, "text")["003_3f9ce869d2ecad74"]
+        assert "Trân Quôc To exprimé sa gratitude" in text  # the missing "a" stays missing
+        standfirst = removed[(removed["article_id"] == "003_3f9ce869d2ecad74")
+                             & (removed["reason"] == "duplicate-standfirst")]
+        assert standfirst["text"].str.startswith("ne délégation").tolist() == [True]
+
+    def test_standfirst_and_captions_removed_once(self, articles, removed):
+        text = by_id(articles, "text")["001_bca5567595f81341"]
+        assert text.count("The two parties committed to enhancing cooperation") == 1
+        assert text.startswith("HAVANA – A high-level delegation")
+        captions = removed[removed["reason"] == "caption"].groupby("article_id").size().to_dict()
+        assert captions == {"001_bca5567595f81341": 1, "003_3f9ce869d2ecad74": 2, "004_8ba951dc44bfccf3": 3}
+
+    def test_nothing_lost(self, articles, removed):
+        """Body + removed spans account for every non-whitespace character of the raw file."""
+        for article in articles.itertuples():
+            spans = removed[removed["article_id"] == article.article_id].sort_values("start_char")
+            kept, pos = [], 0
+            for span in spans.itertuples():
+                assert span.start_char >= pos, "removed spans overlap"
+                assert article.raw[span.start_char:span.end_char] == span.text
+                kept.append(article.raw[pos:span.start_char])
+                pos = span.end_char
+            kept.append(article.raw[pos:])
+            assert nonspace("".join(kept)) == nonspace(article.text), article.article_id
+
+    def test_removed_reasons_are_known(self, removed):
+        assert set(removed["reason"]) <= set(REASONS)
+        assert (removed["end_char"] > removed["start_char"]).all()
+
+    def test_raw_is_the_file_unchanged(self, articles):
+        for article in articles.itertuples():
+            assert article.raw == (tk.SEEDS / f"{article.article_id}.txt").read_text(encoding="utf-8")
+
+    def test_input_never_written(self, tmp_path):
+        for f in tk.SEEDS.iterdir():
+            shutil.copy(f, tmp_path)
+        before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
+        tk.load_corpus(tmp_path)
+        after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
+        assert before == after
+
+
+class TestManifest:
+    def test_manifest_overrides_and_conflicts_are_reported(self, tmp_path):
+        for f in tk.SEEDS.glob("*.txt"):
+            shutil.copy(f, tmp_path)
+        (tmp_path / "manifest.csv").write_text(
+            "file,outlet,published,notes\n003_3f9ce869d2ecad74.txt,AFP,2024-10-28,test\n"
+            "999_missing.txt,VNA,,\n", encoding="utf-8")
+        with pytest.warns(tk.CorpusWarning):
+            corpus = tk.load_corpus(tmp_path)
+        row = corpus.articles.set_index("article_id").loc["003_3f9ce869d2ecad74"]
+        assert row["outlet"] == "AFP" and row["outlet_country"] == "France"
+        assert row["published"] == pd.Timestamp("2024-10-28")
+        conflicts = corpus.problems[corpus.problems["kind"] == "conflict"]
+        assert len(conflicts) == 1 and "VNA" in conflicts["message"].iloc[0] and "AFP" in conflicts["message"].iloc[0]
+        assert corpus.problems["message"].str.contains("999_missing").any()
+
+    def test_user_outlet_registry(self, tmp_path):
+        (tmp_path / "a.txt").write_text("Titre\n\nParis (XYZ) - Le texte de l'article est ici, avec assez de mots.",
+                                        encoding="utf-8")
+        (tmp_path / "outlets.csv").write_text("code,name,country\nXYZ,Gazette XYZ,France\n", encoding="utf-8")
+        row = tk.load_corpus(tmp_path).articles.iloc[0]
+        assert (row["outlet"], row["outlet_name"], row["dateline"]) == ("XYZ", "Gazette XYZ", "Paris")
+
+
+class TestBadInput:
+    @pytest.fixture()
+    def messy(self, tmp_path):
+        (tmp_path / "good.txt").write_text("Un titre\n\nHanoï (VNA) - Un paragraphe tout à fait normal.", encoding="utf-8")
+        (tmp_path / "empty.txt").write_bytes(b"")
+        (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+        (tmp_path / "boilerplate.txt").write_text("Home > News\n\n---\n\n<https://example.org/a>\n", encoding="utf-8")
+        (tmp_path / "latin.txt").write_bytes("Titre\n\nLe ministère a décidé de coopérer.".encode("cp1252"))
+        (tmp_path / "bom.txt").write_bytes(codecs.BOM_UTF8 + "Titre\n\nTexte accentué, déjà.".encode("utf-8"))
+        (tmp_path / "utf16.txt").write_bytes("Titre\n\nTexte accentué en UTF-16.".encode("utf-16"))
+        return tmp_path
+
+    def test_problems_named_and_rest_loads(self, messy):
+        with pytest.warns(tk.CorpusWarning) as caught:
+            corpus = tk.load_corpus(messy)
+        assert sorted(corpus.articles["article_id"]) == ["bom", "good", "latin", "utf16"]
+        messages = dict(zip(corpus.problems["path"], corpus.problems["message"]))
+        assert messages["empty.txt"] == "empty file"
+        assert "binary" in messages["binary.txt"]
+        assert "boilerplate" in messages["boilerplate.txt"]
+        assert "cp1252" in messages["latin.txt"]
+        assert any("binary.txt" in str(w.message) for w in caught)
+        texts = by_id(corpus.articles, "text")
+        assert texts["latin"] == "Le ministère a décidé de coopérer."
+        assert texts["bom"] == "Texte accentué, déjà." and texts["utf16"] == "Texte accentué en UTF-16."
+
+    def test_errors_raise(self, messy):
+        with pytest.raises(tk.CorpusError, match=r"binary\.txt|boilerplate\.txt|empty\.txt"):
+            tk.load_corpus(messy, errors="raise")
+
+    def test_missing_folder(self, tmp_path):
+        with pytest.raises(tk.CorpusError, match="nowhere"):
+            tk.load_corpus(tmp_path / "nowhere")
+
+    def test_bad_errors_value(self, tmp_path):
+        with pytest.raises(ValueError, match="`errors` must be one of"):
+            tk.load_corpus(tmp_path, errors="skip")
+
+    def test_jsonl(self, tmp_path):
+        path = tmp_path / "articles.jsonl"
+        lines = [json.dumps({"id": "a1", "title": "T1", "text": "Hanoï (VNA) - Le texte un, en français.", "outlet": "VNA"}),
+                 "{not json",
+                 json.dumps({"id": "a2", "text": "HAVANA – The second text, in English, is here.", "published": "2024-05-16"}),
+                 json.dumps({"id": "a3", "text": ""})]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        with pytest.warns(tk.CorpusWarning, match=r"articles\.jsonl:2: malformed JSON"):
+            corpus = tk.load_corpus(path)
+        assert corpus.articles["article_id"].tolist() == ["a1", "a2"]
+        assert by_id(corpus.articles, "title")["a1"] == "T1"
+        assert by_id(corpus.articles, "language") == {"a1": "fr", "a2": "en"}
+        assert by_id(corpus.articles, "published")["a2"] == pd.Timestamp("2024-05-16")
+        assert corpus.problems["line"].tolist() == [2, 4]
+
+    def test_csv(self, tmp_path):
+        path = tmp_path / "articles.csv"
+        path.write_text('id,title,text\nb1,Titre,"Un texte, avec une virgule."\nb2,Trop,de,champs\n'
+                        'b3,Titre 3,"Un texte\nsur deux lignes."\n', encoding="utf-8")
+        with pytest.warns(tk.CorpusWarning, match=r"articles\.csv:3: malformed CSV row: expected 3 fields, got 4"):
+            corpus = tk.load_corpus(path)
+        assert by_id(corpus.articles, "text") == {"b1": "Un texte, avec une virgule.", "b3": "Un texte sur deux lignes."}
+
+    def test_csv_without_text_column(self, tmp_path):
+        path = tmp_path / "articles.csv"
+        path.write_text("id,body\n1,hello\n", encoding="utf-8")
+        with pytest.raises(tk.CorpusError, match=r"articles\.csv: .*`text` column"):
+            tk.load_corpus(path)
+
+
+class TestHelpers:
+    @pytest.mark.parametrize("text, expected", [
+        ("October 27, 2024 - 20:13", ("October 27, 2024", pd.Timestamp("2024-10-27"))),
+        ("le 27 octobre 2025.", ("27 octobre 2025", pd.Timestamp("2025-10-27"))),
+        ("Hanoï, 16 mai", ("16 mai", None)),
+        ("1er mai 2024", ("1er mai 2024", pd.Timestamp("2024-05-01"))),
+        ("no date here", ("", None)),
+    ])
+    def test_parse_date(self, text, expected):
+        assert parse_date(text) == expected
+
+    @pytest.mark.parametrize("paragraph, place, code", [
+        ("La Havane (VNA) - Une délégation", "La Havane", "VNA"),
+        ("Hanoï, 16 mai (RHC) Le ministre", "Hanoï", "RHC"),
+        ("HAVANA – A high-level delegation", "Havana", ""),
+        ("Une délégation du ministère vietnamien", "", ""),
+    ])
+    def test_parse_dateline(self, paragraph, place, code):
+        found = parse_dateline(paragraph)
+        assert (found["place"], found["code"]) == (place, code)
+
+    def test_decode_rejects_binary(self):
+        with pytest.raises(tk.CorpusError, match="binary"):
+            decode_bytes(b"\x00\x01\x02abc" * 10)

@@ -1,0 +1,647 @@
+"""Load raw articles (a folder of .txt/.md, or JSONL/CSV) into the `articles` and `removed` tables."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import functools
+import io
+import json
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from toolkit._checks import require_choice
+from toolkit.cleaning import clean_text
+from toolkit.paths import DATA
+
+ARTICLE_COLUMNS = [
+    "article_id", "path", "title", "text", "raw", "language", "outlet", "outlet_name",
+    "outlet_country", "dateline", "published", "date_text", "n_words", "url", "notes",
+    "outlet_evidence", "encoding",
+]
+REMOVED_COLUMNS = ["article_id", "start_char", "end_char", "reason", "text"]
+PROBLEM_COLUMNS = ["path", "line", "article_id", "kind", "message"]
+MANIFEST_COLUMNS = ["file", "article_id", "title", "url", "outlet", "published", "language", "notes"]
+OUTLET_COLUMNS = ["code", "name", "country", "language", "domains", "aliases"]
+
+TEXT_SUFFIXES = (".txt", ".md")
+DEFAULT_LANGUAGES = ("fr", "en")
+
+
+class CorpusError(ValueError):
+    """A problem with the user's input, naming the file (and line) and the reason."""
+
+
+class CorpusWarning(UserWarning):
+    """A problem that skipped one article or one field; the rest of the corpus loaded."""
+
+
+class Corpus(NamedTuple):
+    """What :func:`load_corpus` returns; unpacks as ``articles, removed, problems``."""
+
+    articles: pd.DataFrame
+    removed: pd.DataFrame
+    problems: pd.DataFrame
+
+
+# ---------------------------------------------------------------- dates
+
+_MONTHS = {
+    # English
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    # French
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "avr": 4, "juil": 7, "déc": 12,
+}
+_MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_TIME = r"(?:\s*(?:[-–—,|à@]|at)?\s*\d{1,2}[:hH]\d{2}(?::\d{2})?(?:\s*(?:GMT|UTC|ICT|[AP]M)[+\d:]*)?)"
+_WEEKDAY = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|lundi|mardi|mercredi|jeudi|vendredi|"
+            r"samedi|dimanche),?\s+")
+DATE_PATTERN = re.compile(
+    rf"(?P<mdy>{_MONTH}\s+{_DAY},?\s+{_YEAR})"  # October 27, 2024
+    rf"|(?P<dmy>{_DAY}\s+{_MONTH}\s+{_YEAR})"  # 27 octobre 2024
+    rf"|(?P<iso>{_YEAR}-\d\d-\d\d)"  # 2024-10-27
+    rf"|(?P<num>\d{{1,2}}/\d{{1,2}}/{_YEAR})"  # 27/10/2024 (day first)
+    rf"|(?P<dm>{_DAY}\s+{_MONTH})(?![\w])"  # 16 mai (partial)
+    rf"|(?P<md>{_MONTH}\s+{_DAY})(?![\w])",  # May 16 (partial)
+    re.IGNORECASE,
+)
+# A line that is nothing but a publication date and time.
+TIMESTAMP_LINE = re.compile(
+    rf"^(?:(?:published|updated|posted|publié|mis à jour|modifié)(?: le| on)?\s*:?\s*)?(?:{_WEEKDAY})?"
+    rf"(?:{DATE_PATTERN.pattern}){_TIME}?\s*(?:GMT|UTC|ICT)?[+\d:]*$",
+    re.IGNORECASE,
+)
+
+
+def parse_date(text: str) -> tuple[str, pd.Timestamp | None]:
+    """Find the first date in ``text``.
+
+    Returns:
+        ``(date_text, published)``: the date as written ("" when none) and a Timestamp when
+        day, month and year are all given, else None ("16 mai" is partial).
+    """
+    m = DATE_PATTERN.search(text or "")
+    if not m:
+        return "", None
+    found = m.group(0).strip()
+    kind = m.lastgroup
+    try:
+        if kind in ("mdy", "dmy"):
+            words = re.findall(r"\w+", found.lower())
+            month = next(_MONTHS[w] for w in words if w in _MONTHS)
+            nums = [int(re.sub(r"\D", "", w)) for w in words if re.match(r"\d", w)]
+            day, year = (nums[0], nums[1]) if nums[0] < 100 else (nums[1], nums[0])
+            return found, pd.Timestamp(year=year, month=month, day=day)
+        if kind == "iso":
+            return found, pd.Timestamp(found)
+        if kind == "num":
+            day, month, year = (int(x) for x in found.split("/"))
+            return found, pd.Timestamp(year=year, month=month, day=day)
+    except (ValueError, StopIteration, IndexError):
+        return found, None
+    return found, None
+
+
+# ---------------------------------------------------------------- outlets
+
+
+def load_outlets(*extra: str | Path) -> pd.DataFrame:
+    """Read the outlet registry, with user files of the same columns overriding it by code.
+
+    Args:
+        *extra: CSV files with columns ``code, name, country`` (and optionally ``language,
+            domains, aliases``, lists separated by ``|``); ``#`` lines are comments.
+
+    Returns:
+        One row per outlet: ``code, name, country, language, domains, aliases`` (str).
+
+    Raises:
+        CorpusError: a file lacks ``code`` or ``name``.
+    """
+    tables = []
+    for path in (DATA / "outlets.csv", *extra):
+        table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+        if not {"code", "name"} <= set(table.columns):
+            raise CorpusError(f"{path}: an outlet registry needs columns code and name, got {list(table.columns)}")
+        tables.append(table.reindex(columns=OUTLET_COLUMNS, fill_value=""))
+    outlets = pd.concat(tables, ignore_index=True)
+    outlets["code"] = outlets["code"].str.strip().str.upper()
+    return outlets.drop_duplicates("code", keep="last").sort_values("code", ignore_index=True)
+
+
+class _OutletIndex:
+    """Look-ups from codes, names, aliases and web domains to registry codes."""
+
+    def __init__(self, outlets: pd.DataFrame):
+        self.rows = {r.code: r for r in outlets.itertuples(index=False)}
+        self.by_name: dict[str, str] = {}
+        self.by_domain: dict[str, str] = {}
+        for r in outlets.itertuples(index=False):
+            for name in [r.name, *str(r.aliases).split("|")]:
+                if name.strip():
+                    self.by_name[name.strip().casefold()] = r.code
+            for domain in str(r.domains).split("|"):
+                if domain.strip():
+                    self.by_domain[domain.strip().lower()] = r.code
+
+    def code_for_domain(self, url: str) -> str | None:
+        m = re.match(r"<?(?:https?://)?(?:www\.)?([^/\s>]+)", url or "")
+        host = m.group(1).lower() if m else ""
+        while host:
+            if host in self.by_domain:
+                return self.by_domain[host]
+            host = host.partition(".")[2]
+        return None
+
+
+_DATELINE = re.compile(
+    r"^(?P<place>(?:[A-ZÀ-ÖØ-ÞĐ][\w'’.-]*)(?:\s+(?:[A-ZÀ-ÖØ-ÞĐ][\w'’.-]*|de|du|des|la|le|d['’]\w+)){0,3})"
+    r"(?:,\s*(?P<date>[^()\-–—]{3,30}?))?\s*"
+    r"(?:\((?P<code>[A-Z][A-Za-z]{1,9}(?:/[A-Z][A-Za-z]{1,9})?)\)\s*[-–—:]?|[-–—])\s+"
+)
+_SIGNOFF = re.compile(r"[.!?\"”»]\s*[-–—]\s*(?P<code>[A-Z]{2,8}(?:/[A-Z]{2,8})*)\s*$")
+_CREDIT_CODE = re.compile(r"\bPhoto\s*:\s*(?P<code>[A-Z]{2,8})\b|[-–—]\s*(?P<code2>[A-Z]{2,8})(?:/[A-Z]{2,8})*\s+Photo")
+
+
+def parse_dateline(paragraph: str) -> dict:
+    """Read "La Havane (VNA) -", "Hanoï, 16 mai (RHC)" or "HAVANA –" at the start of a paragraph.
+
+    Returns:
+        ``{"place", "date_text", "code"}`` (empty strings when absent); all empty when the
+        paragraph does not open with a dateline.
+    """
+    m = _DATELINE.match(paragraph or "")
+    if not m or (not m.group("code") and not m.group("place").isupper()):
+        return {"place": "", "date_text": "", "code": ""}
+    place = m.group("place")
+    if place.isupper():
+        place = place.title()
+    date_text = parse_date(m.group("date") or "")[0]
+    return {"place": place, "date_text": date_text, "code": (m.group("code") or "").split("/")[0].upper()}
+
+
+def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], index: _OutletIndex,
+                 *, url: str = "") -> tuple[str, str]:
+    """Guess the outlet from the text itself, most specific evidence first.
+
+    Order: a masthead footer naming a known outlet; the dateline code ("Hanoï (VNA) -");
+    the URL's domain (the file's own URL line, else ``url``); a sign-off ending the body
+    ("... – VNS"); a photo credit ("Photo: VNA").
+
+    Returns:
+        ``(code, evidence)``: the outlet code (may be unknown to the registry) and a short
+        description of what it came from; ``("", "")`` when the text names no outlet.
+    """
+    spans = [(raw[a:b], reason) for a, b, reason in removed]
+    for piece, reason in spans:
+        if reason == "footer":
+            code = index.by_name.get(piece.strip("*_ ").strip().casefold())
+            if code:
+                return code, f"masthead footer ({piece.strip('*_ ').strip()})"
+    paragraphs = text.split("\n\n") if text else [""]
+    dateline = parse_dateline(paragraphs[0])
+    if dateline["code"]:
+        return dateline["code"], f"dateline ({dateline['code']})"
+    for piece, reason in spans:
+        if reason == "url":
+            code = index.code_for_domain(piece)
+            if code:
+                return code, f"URL line ({piece.strip('<>')})"
+    if url and index.code_for_domain(url):
+        return index.code_for_domain(url), f"url ({url})"
+    m = _SIGNOFF.search(paragraphs[-1])
+    if m:
+        return m.group("code").split("/")[-1], f"sign-off ({m.group(0).strip(' .')})"
+    for piece, reason in spans:
+        if reason == "caption":
+            m = _CREDIT_CODE.search(piece)
+            if m:
+                code = m.group("code") or m.group("code2")
+                return code, f"photo credit ({code})"
+    return "", ""
+
+
+# ---------------------------------------------------------------- language
+
+@functools.cache
+def _detector(languages: tuple[str, ...]):
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def detect_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:
+    """ISO 639-1 code of ``text``'s language among ``languages`` (lingua), None if unsure.
+
+    Raises:
+        ValueError: a code in ``languages`` is not an ISO 639-1 code lingua knows.
+    """
+    try:
+        detector = _detector(tuple(sorted(c.lower() for c in languages)))
+    except AttributeError as err:
+        raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
+    found = detector.detect_language_of(text[:3000]) if text.strip() else None
+    return found.iso_code_639_1.name.lower() if found else None
+
+
+# ---------------------------------------------------------------- decoding and reading
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a file's bytes: UTF-8 (with or without BOM), UTF-16 (BOM), else cp1252, else latin-1.
+
+    Returns:
+        ``(text, encoding)``.
+
+    Raises:
+        CorpusError: the bytes are empty, or look binary (NUL bytes, control characters).
+    """
+    if not data.strip():
+        raise CorpusError("empty file")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as err:
+            raise CorpusError(f"undecodable: starts with a UTF-16 mark but is not UTF-16 ({err.reason})") from err
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x7F <= ord(ch) < 0xA0)
+    if "\x00" in text or controls > max(2, len(text) // 200):
+        raise CorpusError("binary or undecodable file (control characters; not UTF-8, UTF-16 or cp1252 text)")
+    if not text.strip():
+        raise CorpusError("empty file")
+    return text, "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+class _Record(NamedTuple):
+    article_id: str
+    path: str
+    line: int | None
+    raw: str
+    encoding: str
+    fields: dict  # title, outlet, published, url, language, ... given by the source
+
+
+class _Problems:
+    """Collects problems; warns or raises as the caller asked."""
+
+    def __init__(self, errors: str):
+        self.errors, self.rows = errors, []
+
+    def add(self, path: str, message: str, *, line: int | None = None, article_id: str = "",
+            kind: str = "error") -> None:
+        where = f"{path}:{line}" if line else path
+        self.rows.append({"path": path, "line": line, "article_id": article_id, "kind": kind,
+                          "message": message})
+        if self.errors == "raise":
+            raise CorpusError(f"{where}: {message}")
+        if self.errors == "warn":
+            warnings.warn(f"{where}: {message}", CorpusWarning, stacklevel=4)
+
+    def table(self) -> pd.DataFrame:
+        problems = pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
+        problems["line"] = problems["line"].astype("Int64")
+        return problems
+
+
+def _read_bytes(path: Path) -> bytes:
+    with open(path, "rb") as handle:  # read-only: the toolkit never writes to the input
+        return handle.read()
+
+
+def _records_from_folder(folder: Path, problems: _Problems) -> Iterable[_Record]:
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+                   and not p.name.startswith("."))
+    if not files:
+        problems.add(folder.name, f"no {'/'.join(TEXT_SUFFIXES)} files in this folder")
+    for path in files:
+        try:
+            raw, encoding = decode_bytes(_read_bytes(path))
+        except (CorpusError, OSError) as err:
+            problems.add(path.name, str(err), article_id=path.stem)
+            continue
+        if encoding in ("cp1252", "latin-1"):
+            problems.add(path.name, f"not UTF-8; decoded as {encoding}, check accented letters",
+                         article_id=path.stem, kind="warning")
+        yield _Record(path.stem, path.name, None, raw, encoding, {})
+
+
+_FIELD_ALIASES = {"article_id": ("article_id", "id"), "title": ("title", "headline"),
+                  "outlet": ("outlet", "source"), "published": ("published", "date"),
+                  "url": ("url", "link"), "language": ("language", "lang"), "notes": ("notes",)}
+
+
+def _fields_of(row: dict) -> dict:
+    fields = {}
+    for name, aliases in _FIELD_ALIASES.items():
+        for alias in aliases:
+            value = row.get(alias)
+            if value not in (None, "") and not (isinstance(value, float) and pd.isna(value)):
+                fields[name] = str(value).strip()
+                break
+    return fields
+
+
+def _record_from_row(row: dict, path: Path, line: int, problems: _Problems, encoding: str,
+                     seen: set[str]) -> _Record | None:
+    text = row.get("text")
+    fields = _fields_of(row)
+    article_id = fields.pop("article_id", f"{path.stem}-{line}")
+    if article_id in seen:
+        problems.add(path.name, f"duplicate article id {article_id!r}; kept the first", line=line,
+                     article_id=article_id)
+        return None
+    if not isinstance(text, str) or not text.strip():
+        problems.add(path.name, "no `text` (missing or empty)", line=line, article_id=article_id)
+        return None
+    seen.add(article_id)
+    return _Record(article_id, path.name, line, text, encoding, fields)
+
+
+def _records_from_jsonl(path: Path, problems: _Problems) -> Iterable[_Record]:
+    text, encoding = decode_bytes(_read_bytes(path))
+    seen: set[str] = set()
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            problems.add(path.name, f"malformed JSON ({err.msg}, column {err.colno})", line=line_no)
+            continue
+        if not isinstance(row, dict):
+            problems.add(path.name, f"expected a JSON object, got {type(row).__name__}", line=line_no)
+            continue
+        record = _record_from_row(row, path, line_no, problems, encoding, seen)
+        if record:
+            yield record
+
+
+def _records_from_csv(path: Path, problems: _Problems) -> Iterable[_Record]:
+    text, encoding = decode_bytes(_read_bytes(path))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except (StopIteration, csv.Error) as err:
+        raise CorpusError(f"{path.name}: no CSV header ({err})") from err
+    if "text" not in header:
+        raise CorpusError(f"{path.name}: a CSV of articles needs a `text` column; its columns are {header}")
+    seen: set[str] = set()
+    while True:
+        line_no = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            problems.add(path.name, f"malformed CSV ({err})", line=line_no)
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.add(path.name, f"malformed CSV row: expected {len(header)} fields, got {len(values)}",
+                         line=line_no)
+            continue
+        record = _record_from_row(dict(zip(header, values)), path, line_no, problems, encoding, seen)
+        if record:
+            yield record
+
+
+def read_manifest(path: Path) -> pd.DataFrame:
+    """Read a ``manifest.csv``: per-article metadata keyed by ``file`` or ``article_id``.
+
+    Returns:
+        One row per listed article with MANIFEST_COLUMNS (str, "" when not given); ``article_id``
+        is filled from ``file``'s stem when only ``file`` is given.
+
+    Raises:
+        CorpusError: neither ``file`` nor ``article_id`` is a column, or a key repeats.
+    """
+    manifest = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+    manifest.columns = [c.strip() for c in manifest.columns]
+    if not {"file", "article_id"} & set(manifest.columns):
+        raise CorpusError(f"{path}: a manifest needs a `file` or `article_id` column, got {list(manifest.columns)}")
+    manifest = manifest.reindex(columns=list(dict.fromkeys(MANIFEST_COLUMNS + list(manifest.columns))), fill_value="")
+    manifest["article_id"] = manifest["article_id"].where(
+        manifest["article_id"] != "", manifest["file"].map(lambda f: Path(f).stem))
+    repeated = manifest["article_id"][manifest["article_id"].duplicated()].tolist()
+    if repeated:
+        raise CorpusError(f"{path}: article(s) listed twice in the manifest: {repeated}")
+    return manifest
+
+
+# ---------------------------------------------------------------- the public loader
+
+def count_words(text: str) -> int:
+    """Number of whitespace-separated words holding at least one letter or digit."""
+    return sum(1 for w in text.split() if any(ch.isalnum() for ch in w))
+
+
+def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGES,
+                manifest: str | Path | None = None, outlets: str | Path | None = None,
+                errors: str = "warn") -> Corpus:
+    """Load and clean a corpus of news articles.
+
+    Args:
+        path: A folder of ``.txt``/``.md`` files (one article each, the file stem is the
+            ``article_id``), or a ``.jsonl`` / ``.csv`` file with one article per line/row:
+            a ``text`` column and optionally ``id``/``article_id``, ``title``, ``outlet``,
+            ``published``, ``url``, ``language``, ``notes``.
+        languages: ISO 639-1 codes the language detector chooses among.
+        manifest: A CSV of per-article metadata (``file`` or ``article_id``, then any of
+            ``title, url, outlet, published, language, notes``) that overrides what is
+            inferred. Default: ``manifest.csv`` beside the files, when present.
+        outlets: A CSV extending the outlet registry (``toolkit/data/outlets.csv``).
+            Default: ``outlets.csv`` beside the files, when present.
+        errors: ``"warn"`` (default): a bad file, line or row is skipped with a
+            :class:`CorpusWarning` naming it, and listed in ``problems``; ``"raise"``: the
+            first problem raises :class:`CorpusError`; ``"ignore"``: listed only.
+
+    Returns:
+        A :class:`Corpus` ``(articles, removed, problems)``:
+
+        - ``articles``, one row per article: ``article_id`` (str), ``path`` (str, file name
+          relative to the corpus), ``title``, ``text`` (cleaned body, paragraphs joined by a
+          blank line), ``raw`` (the file as decoded, unchanged), ``language`` (ISO 639-1),
+          ``outlet`` (code), ``outlet_name``, ``outlet_country``, ``dateline`` (place),
+          ``published`` (datetime64, NaT when unknown or partial), ``date_text`` (the date
+          as written), ``n_words`` (int), ``url``, ``notes``, ``outlet_evidence`` (what
+          the outlet was read from), ``encoding``. Strings are missing (NA) when unknown.
+        - ``removed``, one row per removed span: ``article_id``, ``start_char``,
+          ``end_char`` (int offsets into ``raw``), ``reason`` (see
+          ``toolkit.cleaning.REASONS``), ``text``.
+        - ``problems``, one row per problem: ``path``, ``line`` (Int64), ``article_id``,
+          ``kind`` (error, warning, conflict), ``message``. Conflicts between the manifest
+          and the text are listed here, never silently resolved.
+
+    Raises:
+        CorpusError: ``path`` does not exist or is not a folder/.jsonl/.csv; with
+            ``errors="raise"``, any problem.
+
+    Example:
+        >>> articles, removed, problems = load_corpus(SEEDS)
+    """
+    require_choice(errors, ("warn", "raise", "ignore"), name="errors")
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file or folder")
+    folder = path if path.is_dir() else path.parent
+    problems = _Problems(errors)
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        records = _records_from_folder(path, problems)
+    elif suffix == ".jsonl":
+        records = _records_from_jsonl(path, problems)
+    elif suffix == ".csv":
+        records = _records_from_csv(path, problems)
+    elif suffix in TEXT_SUFFIXES:
+        records = _records_from_folder_file(path, problems)
+    else:
+        raise CorpusError(f"{path}: expected a folder of .txt/.md files, a .jsonl or a .csv, got {suffix!r}")
+
+    manifest_path = Path(manifest) if manifest else folder / "manifest.csv"
+    if manifest and not manifest_path.exists():
+        raise CorpusError(f"{manifest_path}: manifest not found")
+    listed = read_manifest(manifest_path) if manifest_path.exists() and manifest_path != path else None
+    registry_files = [Path(outlets)] if outlets else [p for p in [folder / "outlets.csv"] if p.exists() and p != path]
+    index = _OutletIndex(load_outlets(*registry_files))
+    masthead = frozenset(index.by_name)
+    by_id = listed.set_index("article_id") if listed is not None else None
+
+    rows, removed_rows = [], []
+    for record in records:
+        given = dict(record.fields)
+        entry = by_id.loc[record.article_id].to_dict() if by_id is not None and record.article_id in by_id.index else {}
+        article = _build_article(record, given, entry, index, masthead, languages, problems)
+        if article is None:
+            continue
+        article_row, spans = article
+        rows.append(article_row)
+        removed_rows += spans
+    if by_id is not None:
+        loaded = {r["article_id"] for r in rows}
+        for article_id in by_id.index.difference(sorted(loaded)):
+            problems.add(manifest_path.name, f"manifest lists {article_id!r} but no such article loaded",
+                         article_id=article_id, kind="warning")
+
+    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    for column in ARTICLE_COLUMNS:
+        if column not in ("published", "n_words"):
+            articles[column] = articles[column].astype("string")
+    articles["published"] = pd.to_datetime(articles["published"])
+    articles["n_words"] = articles["n_words"].astype("int64")
+    removed = pd.DataFrame(removed_rows, columns=REMOVED_COLUMNS)
+    removed = removed.astype({"article_id": "string", "start_char": "int64", "end_char": "int64",
+                              "reason": "string", "text": "string"})
+    return Corpus(articles.sort_values("article_id", ignore_index=True),
+                  removed.sort_values(["article_id", "start_char"], ignore_index=True),
+                  problems.table())
+
+
+def _records_from_folder_file(path: Path, problems: _Problems) -> Iterable[_Record]:
+    try:
+        raw, encoding = decode_bytes(_read_bytes(path))
+    except CorpusError as err:
+        problems.add(path.name, str(err), article_id=path.stem)
+        return
+    yield _Record(path.stem, path.name, None, raw, encoding, {})
+
+
+def _build_article(record: _Record, given: dict, entry: dict, index: _OutletIndex,
+                   masthead: frozenset[str], languages: Sequence[str], problems: _Problems):
+    """Clean one record and fill its metadata: manifest > source fields > the text."""
+    where = dict(line=record.line, article_id=record.article_id)
+    title_given = entry.get("title") or given.get("title") or None
+    cleaned = clean_text(record.raw, find_title=title_given is None and record.line is None,
+                         title=title_given, timestamp_pattern=TIMESTAMP_LINE, masthead_names=masthead)
+    if not cleaned.text.strip():
+        problems.add(record.path, "no article text left after cleaning (everything was boilerplate)", **where)
+        return None
+    spans = [{"article_id": record.article_id, "start_char": a, "end_char": b, "reason": reason,
+              "text": record.raw[a:b]} for a, b, reason in cleaned.removed]
+
+    inferred: dict[str, object] = {}
+    inferred["outlet"], evidence = infer_outlet(record.raw, cleaned.text, cleaned.removed, index,
+                                                url=entry.get("url") or given.get("url") or "")
+    dateline = parse_dateline(cleaned.paragraphs[0])
+    inferred["date_text"] = ""
+    for span in spans:
+        if span["reason"] == "timestamp":
+            inferred["date_text"] = parse_date(span["text"])[0]
+            break
+    else:
+        inferred["date_text"] = dateline["date_text"]
+    inferred["published"] = parse_date(inferred["date_text"])[1]
+    inferred["language"] = detect_language(cleaned.title + "\n" + cleaned.text, languages=languages)
+
+    # Conflicts are reported, then the manifest (or the source's own field) wins.
+    for name in ("outlet", "language", "published"):
+        stated = entry.get(name) or given.get(name)
+        found = inferred[name]
+        if not stated or found in (None, ""):
+            continue
+        stated_value = _as_date(stated, record, problems) if name == "published" else str(stated).strip()
+        if name == "outlet":
+            stated_value = str(stated_value).upper()
+        if stated_value is not None and stated_value != found:
+            source = "manifest" if entry.get(name) else "the source's field"
+            problems.add(record.path, f"{source} says {name}={stated_value!s:.10}, the text says "
+                         f"{found!s:.10}" + (f" ({evidence})" if name == "outlet" else "") + f"; kept {source}'s",
+                         kind="conflict", **where)
+    outlet = str(entry.get("outlet") or given.get("outlet") or inferred["outlet"] or "").upper()
+    if entry.get("outlet") or given.get("outlet"):
+        stated_by = "manifest" if entry.get("outlet") else "source field"
+        evidence = f"{stated_by}; text: {evidence}" if evidence else stated_by
+    published_text = entry.get("published") or given.get("published")
+    published = _as_date(published_text, record, problems) if published_text else inferred["published"]
+    language = (entry.get("language") or given.get("language") or inferred["language"] or "").lower()
+    registry = index.rows.get(outlet)
+    if outlet and registry is None:
+        problems.add(record.path, f"outlet {outlet!r} is not in the outlet registry; add it to outlets.csv",
+                     kind="warning", **where)
+    return {
+        "article_id": record.article_id,
+        "path": record.path if record.line is None else f"{record.path}:{record.line}",
+        "title": entry.get("title") or cleaned.title or given.get("title") or pd.NA,
+        "text": cleaned.text,
+        "raw": record.raw,
+        "language": language or pd.NA,
+        "outlet": outlet or pd.NA,
+        "outlet_name": registry.name if registry is not None else pd.NA,
+        "outlet_country": registry.country if registry is not None else pd.NA,
+        "dateline": dateline["place"] or pd.NA,
+        "published": published,
+        "date_text": inferred["date_text"] or (published_text or "") or pd.NA,
+        "n_words": count_words(cleaned.text),
+        "url": entry.get("url") or given.get("url") or pd.NA,
+        "notes": entry.get("notes") or given.get("notes") or pd.NA,
+        "outlet_evidence": evidence or pd.NA,
+        "encoding": record.encoding,
+    }, spans
+
+
+def _as_date(value: str, record: _Record, problems: _Problems) -> pd.Timestamp | None:
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError):
+        date_text, parsed = parse_date(value)
+        if parsed is None:
+            problems.add(record.path, f"cannot read published date {value!r}; use YYYY-MM-DD",
+                         line=record.line, article_id=record.article_id, kind="warning")
+        return parsed
