@@ -1,0 +1,219 @@
+"""Draw tidy tables as figures in one house style, and save them under stable names (tables → figures/)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from toolkit._checks import require_columns
+from toolkit.paths import FIGURES
+
+STYLE = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "savefig.bbox": "tight",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlelocation": "left",
+    "axes.titlesize": 11,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "font.size": 10,
+    "svg.hashsalt": "toolkit",
+    "svg.fonttype": "path",
+}
+
+# Okabe–Ito, colour-blind safe. Same outlet, same colour, everywhere; grey is "other/unknown".
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+OTHER_COLOR = "#999999"
+SOURCE_COLORS = {"VNA": "#0072B2", "VNS": "#56B4E9", "RHC": "#D55E00", "PL": "#E69F00", "unknown": OTHER_COLOR}
+REASON_COLORS = {
+    "related-articles": "#D55E00", "caption": "#E69F00", "duplicate-standfirst": "#CC79A7",
+    "duplicate-paragraph": "#CC79A7", "title": "#0072B2", "navigation": "#009E73", "timestamp": "#56B4E9",
+    "markup": "#999999", "url": "#666666", "footer": "#000000",
+}
+
+
+def use_style() -> None:
+    """Apply the house style (matplotlib rcParams) to every figure drawn afterwards."""
+    mpl.rcParams.update(STYLE)
+
+
+def source_color(outlet) -> str:
+    """The colour of ``outlet``: fixed for known outlets, then the palette in a stable order."""
+    if outlet is None or outlet is pd.NA or (isinstance(outlet, float) and np.isnan(outlet)) or outlet == "":
+        return OTHER_COLOR
+    if outlet in SOURCE_COLORS:
+        return SOURCE_COLORS[outlet]
+    # A stable choice from the name, so an outlet keeps its colour across notebooks and runs.
+    return OKABE_ITO[sum(map(ord, str(outlet))) % len(OKABE_ITO)]
+
+
+def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"), figures_dir: Path = FIGURES) -> list[Path]:
+    """Save ``fig`` as ``figures_dir/name.{png,svg}`` with byte-identical re-runs.
+
+    Args:
+        fig: A matplotlib Figure.
+        name: ``NN-kebab-slug``, where ``NN`` is the producing notebook.
+        formats: File formats to write.
+        figures_dir: Where to write; ``figures/`` of the project by default.
+
+    Returns:
+        The written paths.
+
+    Raises:
+        ValueError: ``name`` is not ``NN-kebab-slug``.
+    """
+    import re
+
+    if not re.fullmatch(r"\d\d(?:\.\d)?-[a-z0-9]+(?:-[a-z0-9]+)*", name):
+        raise ValueError(f"figure names are NN-kebab-slug (e.g. '01-boilerplate-audit'), got {name!r}")
+    figures_dir = Path(figures_dir)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+    paths = [figures_dir / f"{name}.{ext}" for ext in formats]
+    with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
+        for path in paths:
+            fig.savefig(path, metadata=meta.get(path.suffix[1:]))
+    return paths
+
+
+def _axes(ax, figsize=None):
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_removed_by_article(removed: pd.DataFrame, articles: pd.DataFrame, *, ax=None):
+    """Stacked horizontal bars: words removed per article, by reason, next to the words kept.
+
+    Args:
+        removed: The ``removed`` table (``article_id, reason, text``).
+        articles: The ``articles`` table (``article_id, outlet, n_words``).
+        ax: Axes to draw on; a new figure when None.
+
+    Returns:
+        The Axes, one bar segment per (article, reason) plus one for the kept body.
+    """
+    require_columns(removed, ["article_id", "reason", "text"], name="removed")
+    require_columns(articles, ["article_id", "outlet", "n_words"], name="articles")
+    words = removed.assign(n=removed["text"].str.split().str.len().fillna(0).astype(int))
+    counts = words.pivot_table(index="article_id", columns="reason", values="n", aggfunc="sum", fill_value=0)
+    counts = counts.reindex(articles["article_id"], fill_value=0)
+    order = [r for r in REASON_COLORS if r in counts.columns]
+    labels = [f"{a} ({o if isinstance(o, str) else 'unknown'})" for a, o in zip(articles["article_id"].str[:3], articles["outlet"])]
+    ax = _axes(ax, figsize=(6.4, 0.5 * len(articles) + 1.5))
+    y = np.arange(len(articles))[::-1]
+    left = articles["n_words"].to_numpy(dtype=float)
+    ax.barh(y, left, color="#DDDDDD", edgecolor="white", label="kept (body)")
+    for reason in order:
+        values = counts[reason].to_numpy(dtype=float)
+        ax.barh(y, values, left=left, color=REASON_COLORS[reason], edgecolor="white", label=reason)
+        left = left + values
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("Words in the raw file")
+    ax.grid(axis="y", visible=False)
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return ax
+
+
+def plot_top_terms(frequencies: pd.DataFrame, *, by: str = "outlet", n: int = 10, value: str = "n",
+                   sharex: bool = False, axes=None):
+    """Small multiples of horizontal bars: the top ``n`` terms of each group.
+
+    Args:
+        frequencies: One row per (group, term) with columns ``by``, ``term`` and ``value``.
+        by: The grouping column (one panel per group).
+        n: Terms per panel.
+        value: The column to plot (``n`` counts, or ``share``).
+        sharex: Share the x axis across panels.
+        axes: An array of Axes (one per group); new figure when None.
+
+    Returns:
+        The array of Axes.
+    """
+    require_columns(frequencies, [by, "term", value], name="frequencies")
+    groups = [g for g in frequencies[by].dropna().unique()]
+    if axes is None:
+        fig, axes = plt.subplots(1, len(groups), figsize=(3.2 * len(groups), 0.28 * n + 1.2),
+                                 sharex=sharex, squeeze=False)
+        axes = axes[0]
+    for ax, group in zip(axes, groups):
+        top = frequencies[frequencies[by] == group].nlargest(n, value).iloc[::-1]
+        ax.barh(top["term"], top[value], color=source_color(group) if by == "outlet" else OKABE_ITO[0])
+        ax.set_title(str(group), fontsize=10)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("Occurrences" if value == "n" else value.replace("_", " "))
+    return axes
+
+
+def plot_dispersion(hits: pd.DataFrame, articles: pd.DataFrame, *, ax=None):
+    """A dispersion plot (as in Voyant and NLTK): where each term occurs along each article.
+
+    Args:
+        hits: One row per occurrence, with ``article_id``, ``term`` and ``relative_position`` (0–1).
+        articles: The ``articles`` table (``article_id``, ``outlet``, ``language``), for row order and labels.
+        ax: Axes to draw on; a new figure when None.
+
+    Returns:
+        The Axes, with one row per (term, article) and a tick per occurrence.
+    """
+    require_columns(hits, ["article_id", "term", "relative_position"], name="hits")
+    require_columns(articles, ["article_id", "outlet", "language"], name="articles")
+    terms = list(dict.fromkeys(hits["term"]))
+    ids = articles["article_id"].tolist()
+    rows = [(t, a) for t in terms for a in ids]
+    ax = _axes(ax, figsize=(6.4, 0.22 * len(rows) + 1.2))
+    meta = articles.set_index("article_id")
+    for i, (term, article_id) in enumerate(rows):
+        pos = hits.loc[(hits["term"] == term) & (hits["article_id"] == article_id), "relative_position"]
+        outlet = meta.loc[article_id, "outlet"]
+        ax.scatter(pos, np.full(len(pos), i), marker="|", s=120, color=source_color(outlet))
+    ax.set_yticks(range(len(rows)),
+                  [f"{t} · {a[:3]} ({meta.loc[a, 'language']})" for t, a in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("Position in the article (0 = start, 1 = end)")
+    ax.grid(axis="y", visible=False)
+    for k in range(1, len(terms)):
+        ax.axhline(k * len(ids) - 0.5, color="#CCCCCC", lw=0.8)
+    return ax
+
+
+def plot_similarity_heatmap(similarity: pd.DataFrame, *, labels: Sequence[str] | None = None, ax=None,
+                            cmap: str = "Blues", annotate: bool = True):
+    """A heatmap of a square similarity table (index and columns are the same ids).
+
+    Args:
+        similarity: Square DataFrame of similarities in [0, 1].
+        labels: Tick labels (default: the index).
+        ax: Axes to draw on; a new figure when None.
+        cmap: A sequential colormap.
+        annotate: Write each value in its cell (for small corpora).
+
+    Returns:
+        The Axes, with one image.
+    """
+    if similarity.shape[0] != similarity.shape[1]:
+        raise ValueError(f"`similarity` must be square, got shape {similarity.shape}")
+    labels = list(labels) if labels is not None else [str(i) for i in similarity.index]
+    size = max(3.5, 0.6 * len(labels) + 2)
+    ax = _axes(ax, figsize=(size, size * 0.85))
+    values = similarity.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap=cmap, vmin=0, vmax=1)
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.grid(False)
+    if annotate and len(labels) <= 15:
+        for i in range(len(labels)):
+            for j in range(len(labels)):
+                ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=8,
+                        color="white" if values[i, j] > 0.6 else "black")
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="Cosine similarity")
+    return ax
