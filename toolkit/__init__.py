@@ -2,6 +2,7 @@
 
 Raw text → tidy tables → figures: ``load_corpus`` gives the ``articles`` and ``removed``
 tables; the other functions take and return pandas DataFrames with documented columns.
+Engines (stanza, spaCy) load lazily, on first use.
 """
 
 from toolkit.corpus import (
@@ -17,5 +18,24 @@ from toolkit.corpus import (
     parse_date,
 )
 from toolkit.paths import FIGURES, ROOT, SEEDS
+from toolkit.plotting import (
+    SOURCE_COLORS,
+    article_labels,
+    plot_dispersion,
+    plot_removed_by_article,
+    plot_similarity_heatmap,
+    plot_top_terms,
+    save_figure,
+    use_style,
+)
+from toolkit.textstats import (
+    collocations,
+    corpus_summary,
+    dispersion,
+    document_similarity,
+    keyword_in_context,
+    summarise_corpus,
+    term_frequencies,
+)
 
 __version__ = "0.1.0"

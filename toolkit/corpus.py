@@ -448,9 +448,15 @@ def read_manifest(path: Path) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- the public loader
 
-def count_words(text: str) -> int:
-    """Number of whitespace-separated words holding at least one letter or digit."""
-    return sum(1 for w in text.split() if any(ch.isalnum() for ch in w))
+def count_words(text: str, *, language: str | None = None) -> int:
+    """Number of word tokens, as :func:`toolkit.textstats.tokenize_words` counts them.
+
+    The same count is used everywhere (summaries, rates per 1,000 words); an elided French
+    clitic ("l'" in "l'entretien") counts as a word.
+    """
+    from toolkit.textstats import tokenize_words
+
+    return len(tokenize_words(text, language=language))
 
 
 def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGES,
@@ -628,7 +634,7 @@ def _build_article(record: _Record, given: dict, entry: dict, index: _OutletInde
         "dateline": dateline["place"] or pd.NA,
         "published": published,
         "date_text": inferred["date_text"] or (published_text or "") or pd.NA,
-        "n_words": count_words(cleaned.text),
+        "n_words": count_words(cleaned.text, language=language or None),
         "url": entry.get("url") or given.get("url") or pd.NA,
         "notes": entry.get("notes") or given.get("notes") or pd.NA,
         "outlet_evidence": evidence or pd.NA,

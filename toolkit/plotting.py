@@ -55,6 +55,13 @@ def source_color(outlet) -> str:
     return OKABE_ITO[sum(map(ord, str(outlet))) % len(OKABE_ITO)]
 
 
+def article_labels(articles: pd.DataFrame) -> list[str]:
+    """Short tick labels such as ``003 VNA (fr)``: the id's first 3 characters, outlet, language."""
+    require_columns(articles, ["article_id", "outlet", "language"], name="articles")
+    return [f"{str(a)[:3]} {o if isinstance(o, str) and o else 'unknown'} ({lang})"
+            for a, o, lang in zip(articles["article_id"], articles["outlet"], articles["language"])]
+
+
 def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"), figures_dir: Path = FIGURES) -> list[Path]:
     """Save ``fig`` as ``figures_dir/name.{png,svg}`` with byte-identical re-runs.
 
@@ -119,7 +126,7 @@ def plot_removed_by_article(removed: pd.DataFrame, articles: pd.DataFrame, *, ax
     ax.set_yticks(y, labels)
     ax.set_xlabel("Words in the raw file")
     ax.grid(axis="y", visible=False)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return ax
 
 
@@ -139,14 +146,16 @@ def plot_top_terms(frequencies: pd.DataFrame, *, by: str = "outlet", n: int = 10
         The array of Axes.
     """
     require_columns(frequencies, [by, "term", value], name="frequencies")
-    groups = [g for g in frequencies[by].dropna().unique()]
+    frequencies = frequencies.assign(**{by: frequencies[by].astype("string").fillna("unknown")})
+    groups = list(dict.fromkeys(frequencies[by]))
     if axes is None:
         fig, axes = plt.subplots(1, len(groups), figsize=(3.2 * len(groups), 0.28 * n + 1.2),
-                                 sharex=sharex, squeeze=False)
+                                 sharex=sharex, squeeze=False, layout="constrained")
         axes = axes[0]
     for ax, group in zip(axes, groups):
         top = frequencies[frequencies[by] == group].nlargest(n, value).iloc[::-1]
-        ax.barh(top["term"], top[value], color=source_color(group) if by == "outlet" else OKABE_ITO[0])
+        color = source_color(None if group == "unknown" else group) if by == "outlet" else OKABE_ITO[0]
+        ax.barh(top["term"], top[value], color=color)
         ax.set_title(str(group), fontsize=10)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("Occurrences" if value == "n" else value.replace("_", " "))
@@ -216,4 +225,105 @@ def plot_similarity_heatmap(similarity: pd.DataFrame, *, labels: Sequence[str] |
                 ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=8,
                         color="white" if values[i, j] > 0.6 else "black")
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="Cosine similarity")
+    return ax
+
+
+# ---------------------------------------------------------------- entities (toolkit.entities)
+
+#: One colour per entity type (Okabe–Ito; MISC is grey, "other").
+ENTITY_TYPE_COLORS = {"PER": "#0072B2", "ORG": "#D55E00", "LOC": "#009E73", "MISC": OTHER_COLOR}
+
+
+def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, value: str = "n_mentions",
+                      axes=None):
+    """Small multiples of horizontal bars: each group's top ``n`` entities, sorted by value.
+
+    Args:
+        counts: From ``toolkit.entities.count_entities``: one row per (group, entity) with
+            columns ``by``, ``entity_id``, ``name`` and ``value``.
+        by: The grouping column, one panel per group (a missing value is drawn as "unknown").
+        n: Entities per panel.
+        value: The column to plot: ``n_mentions``, ``share_of_mentions`` or
+            ``mentions_per_1000_words``.
+        axes: A sequence of Axes, one per group; a new figure (one row, shared x) when None.
+
+    Returns:
+        The array of Axes, one per group in ``counts`` order, each with one bar per entity
+        (at most ``n``), largest at the top.
+
+    Example:
+        >>> axes = plot_top_entities(count_entities(linked.mentions, articles), n=6)
+    """
+    require_columns(counts, [by, "entity_id", "name", value], name="counts")
+    groups = list(dict.fromkeys(None if pd.isna(g) else g for g in counts[by]))
+    if axes is None:
+        fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(2.8 * max(len(groups), 1) + 0.8, 0.3 * n + 1.3),
+                                 sharex=True, squeeze=False)
+        axes = axes[0]
+    axes = np.asarray(axes, dtype=object).ravel()
+    if len(axes) < len(groups):
+        raise ValueError(f"`axes` has {len(axes)} Axes for {len(groups)} groups of {by!r}")
+    label = {"n_mentions": "Mentions", "share_of_mentions": "Share of mentions",
+             "mentions_per_1000_words": "Mentions per 1,000 words"}.get(value, value.replace("_", " "))
+    for ax, group in zip(axes, groups):
+        rows = counts[counts[by].isna()] if group is None else counts[counts[by] == group]
+        top = rows.sort_values([value, "entity_id"], ascending=[False, True]).head(n).iloc[::-1]
+        color = source_color(group) if by == "outlet" else OKABE_ITO[0]
+        # Numeric positions: two entities may share a name (e.g. "Cuba" as ORG and LOC).
+        y = np.arange(len(top))
+        ax.barh(y, top[value].to_numpy(dtype=float), color=color)
+        ax.set_yticks(y, top["name"].tolist(), fontsize=9)
+        ax.set_title("unknown" if group is None else str(group), fontsize=10)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(label)
+    return axes[:len(groups)]
+
+
+def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int = 1):
+    """Draw an entity co-occurrence network: node size ∝ mentions, colour = type, edge width ∝ weight.
+
+    Args:
+        graph: From ``toolkit.entities.cooccurrence_graph``: nodes with ``name``,
+            ``entity_type`` and ``n_mentions``; edges with ``weight``.
+        ax: Axes to draw on; a new figure when None.
+        seed: Seed of the spring layout, so the picture is the same on every run.
+        min_weight: Draw only edges with at least this weight (every node is still drawn).
+
+    Returns:
+        The Axes, with one node per entity (a single scatter collection), one line per
+        drawn edge, the names as labels and a legend of entity types.
+
+    Example:
+        >>> ax = plot_cooccurrence_network(graph, min_weight=2)
+    """
+    import networkx as nx  # imported here so `import toolkit` stays fast
+
+    from matplotlib.lines import Line2D
+
+    ax = _axes(ax, figsize=(7.0, 5.5))
+    ax.set_axis_off()
+    if graph.number_of_nodes() == 0:
+        ax.set_title("No entities to draw")
+        return ax
+    shown = nx.Graph()
+    shown.add_nodes_from(graph.nodes(data=True))
+    shown.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True) if d.get("weight", 1) >= min_weight)
+    positions = nx.spring_layout(shown, seed=seed, weight="weight")
+    nodes = list(shown.nodes)
+    mentions = np.array([shown.nodes[v].get("n_mentions", 1) for v in nodes], dtype=float)
+    sizes = 80 + 900 * mentions / max(mentions.max(), 1)
+    types = [shown.nodes[v].get("entity_type", "MISC") for v in nodes]
+    nx.draw_networkx_nodes(shown, positions, nodelist=nodes, node_size=sizes, ax=ax, alpha=0.85,
+                           node_color=[ENTITY_TYPE_COLORS.get(t, OTHER_COLOR) for t in types])
+    edges = list(shown.edges(data=True))
+    if edges:
+        weights = np.array([d.get("weight", 1) for _, _, d in edges], dtype=float)
+        nx.draw_networkx_edges(shown, positions, edgelist=[(u, v) for u, v, _ in edges], ax=ax,
+                               width=0.5 + 3.5 * weights / weights.max(), edge_color="#888888", alpha=0.6)
+    nx.draw_networkx_labels(shown, positions, labels={v: shown.nodes[v].get("name", v) for v in nodes},
+                            font_size=8, ax=ax)
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=ENTITY_TYPE_COLORS[t], label=t)
+               for t in ENTITY_TYPE_COLORS if t in types]
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="lower right", title="Entity type", title_fontsize=8)
+    ax.margins(0.12)
     return ax
