@@ -17,6 +17,9 @@ from toolkit.corpus import (
     load_outlets,
     parse_date,
 )
+from toolkit.evaluation import evaluate_ner, ner_errors, read_conll
+from toolkit.nlp.annotate import Annotation, annotate, describe_engines, load_gazetteer
+from toolkit.nlp.tables import ENTITY_TYPES, MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, ModelNotInstalledError
 from toolkit.paths import FIGURES, ROOT, SEEDS
 from toolkit.plotting import (
     SOURCE_COLORS,

@@ -254,11 +254,14 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
     Example:
         >>> axes = plot_top_entities(count_entities(linked.mentions, articles), n=6)
     """
+    import textwrap
+
     require_columns(counts, [by, "entity_id", "name", value], name="counts")
     groups = list(dict.fromkeys(None if pd.isna(g) else g for g in counts[by]))
     if axes is None:
-        fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(2.8 * max(len(groups), 1) + 0.8, 0.3 * n + 1.3),
-                                 sharex=True, squeeze=False)
+        # Constrained layout leaves room for each panel's long entity names.
+        fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(3.4 * max(len(groups), 1), 0.34 * n + 1.3),
+                                 sharex=True, squeeze=False, layout="constrained")
         axes = axes[0]
     axes = np.asarray(axes, dtype=object).ravel()
     if len(axes) < len(groups):
@@ -272,7 +275,7 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
         # Numeric positions: two entities may share a name (e.g. "Cuba" as ORG and LOC).
         y = np.arange(len(top))
         ax.barh(y, top[value].to_numpy(dtype=float), color=color)
-        ax.set_yticks(y, top["name"].tolist(), fontsize=9)
+        ax.set_yticks(y, [textwrap.fill(str(name), 22) for name in top["name"]], fontsize=9)
         ax.set_title("unknown" if group is None else str(group), fontsize=10)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(label)

@@ -1,0 +1,469 @@
+"""Tests for toolkit.entities (linking, counting, co-occurrences) and its two plots, on hand-made mentions of the seeds."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.collections import PathCollection  # noqa: E402
+
+from toolkit.entities import (  # noqa: E402
+    ALIAS_COLUMNS,
+    COUNT_COLUMNS,
+    EDGE_COLUMNS,
+    ENTITY_COLUMNS,
+    LINK_COLUMNS,
+    MERGE_COLUMNS,
+    RULES,
+    cooccurrence_graph,
+    cooccurrences,
+    count_entities,
+    fold,
+    fold_name,
+    link_entities,
+    load_aliases,
+    strip_title,
+)
+from toolkit.nlp.tables import MENTION_COLUMNS  # noqa: E402
+from toolkit.plotting import plot_cooccurrence_network, plot_top_entities  # noqa: E402
+
+A000, A001, A002, A003, A004 = ("000_97c0297dd02cef28", "001_bca5567595f81341", "002_a616652f9ed4872e",
+                                "003_3f9ce869d2ecad74", "004_8ba951dc44bfccf3")
+
+# What an engine would return on the seeds: (article, text as the engine cut it, type, which
+# occurrence in the article text). Titles are included the way engines often include them,
+# and the types carry real spaCy misfires ("To Lam" MISC, "Minint" LOC, "Việt Nam" ORG in en).
+SPANS = [
+    (A000, "le vice-ministre Trân Quôc To", "PER", 0),
+    (A000, "Cuba", "LOC", 0),
+    (A000, "Lázaro Alberto Álvarez Casas", "PER", 0),
+    (A000, "Le vice-ministre Trân Quôc To", "PER", 0),
+    (A000, "Vietnam", "LOC", 0),
+    (A000, "Vietnam", "LOC", 1),
+    (A000, "président Hô Chi Minh", "PER", 0),
+    (A000, "La Havane", "LOC", 0),
+    (A000, "Che Guevara", "PER", 0),
+    (A001, "HAVANA", "LOC", 0),
+    (A001, "the Ministry of Public Security", "ORG", 0),
+    (A001, "Deputy Minister Senior Lieutenant General Trần Quốc Tỏ", "PER", 0),
+    (A001, "Cuba", "LOC", 0),
+    (A001, "Lieutenant General Lázaro Alberto Álvarez Casas", "PER", 0),
+    (A001, "the Interior of Cuba", "ORG", 0),
+    (A001, "To", "PER", 0),
+    (A001, "Việt Nam’s", "ORG", 0),
+    (A001, "Việt Nam", "ORG", 1),
+    (A001, "Cuba", "LOC", 3),
+    (A001, "President Hồ Chí Minh", "PER", 0),
+    (A001, "Havana", "LOC", 0),
+    (A001, "Che Guevara", "PER", 0),
+    (A002, "Hanoï", "LOC", 0),
+    (A002, "le général To Lam", "MISC", 0),
+    (A002, "ministère cubain de l'Intérieur", "ORG", 0),
+    (A002, "Minint", "LOC", 0),
+    (A002, "le général de division Lázaro Alberto Álvarez Casas", "PER", 0),
+    (A002, "Alvarez Casas", "PER", 0),
+    (A002, "Alvarez Casas", "PER", 1),
+    (A002, "ministère cubain de l'intérieur", "ORG", 0),
+    (A002, "Minint", "LOC", 1),
+    (A002, "Lundi", "PER", 0),
+    (A002, "Alvarez Casas", "PER", 2),
+    (A003, "La Havane", "LOC", 0),
+    (A003, "ministère vietnamien de la Sécurité publique", "ORG", 0),
+    (A003, "le vice-ministre Trân Quôc To", "PER", 0),
+    (A003, "Cuba", "LOC", 0),
+    (A003, "Lázaro Alberto Álvarez Casas", "PER", 0),
+    (A003, "Le vice-ministre Trân Quôc To", "PER", 0),
+    (A003, "Hô Chi Minh", "PER", 0),
+    (A003, "La Havane", "LOC", 1),
+    (A004, "Hanoï", "LOC", 0),
+    (A004, "Le général To Lam", "PER", 0),
+    (A004, "Hanoï", "LOC", 1),
+    (A004, "Lázaro Alberto Álvarez Casas", "PER", 0),
+    (A004, "To", "PER", 1),   # the "To" of "To Lam a souligné": an engine cutting the name short
+    (A004, "To Lam", "MISC", 2),
+    (A004, "To Lam", "MISC", 3),
+    (A004, "ministère vietnamien de la Sécurité publique", "ORG", 0),
+    (A004, "ministère cubain de l'Intérieur", "ORG", 0),
+]
+
+
+def naive_sentences(articles: pd.DataFrame) -> pd.DataFrame:
+    """A ``sentences`` table (SENTENCE_COLUMNS) from paragraphs and end punctuation, enough for tests."""
+    rows = []
+    for article in articles.itertuples(index=False):
+        sentence_id = 0
+        for paragraph_id, paragraph in enumerate(re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", article.text)):
+            for sentence in re.finditer(r"\S.*?(?:[.!?](?=\s|$)|$)", paragraph.group(), flags=re.S):
+                start = paragraph.start() + sentence.start()
+                rows.append({"article_id": article.article_id, "paragraph_id": paragraph_id,
+                             "sentence_id": sentence_id, "start_char": start,
+                             "end_char": start + len(sentence.group()), "text": sentence.group()})
+                sentence_id += 1
+    return pd.DataFrame(rows)
+
+
+def make_mentions(articles: pd.DataFrame, sentences: pd.DataFrame, spans=SPANS) -> pd.DataFrame:
+    """MENTION_COLUMNS rows with offsets found in ``articles.text``, in the way ``annotate`` numbers them."""
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    rows = []
+    for article_id, text, entity_type, nth in spans:
+        starts = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", text_of[article_id])]
+        start = starts[nth]
+        own = sentences[(sentences["article_id"] == article_id) & (sentences["start_char"] <= start)]
+        rows.append({"article_id": article_id, "sentence_id": int(own["sentence_id"].max()),
+                     "start_char": start, "end_char": start + len(text), "text": text, "label": entity_type,
+                     "entity_type": entity_type, "engine": "hand", "model": "test", "source": "model"})
+    mentions = pd.DataFrame(rows).sort_values(["article_id", "start_char"], ignore_index=True)
+    mentions["mention_id"] = mentions.groupby("article_id").cumcount()
+    return mentions[MENTION_COLUMNS]
+
+
+def tiny(*rows) -> pd.DataFrame:
+    """A mentions table from (article_id, text, entity_type) triples; offsets are not used by linking."""
+    return pd.DataFrame([{"article_id": a, "sentence_id": 0, "mention_id": k, "start_char": 0, "end_char": 0,
+                          "text": t, "label": e, "entity_type": e, "engine": "hand", "model": "test",
+                          "source": "model"} for k, (a, t, e) in enumerate(rows)], columns=MENTION_COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def sentences(articles):
+    return naive_sentences(articles)
+
+
+@pytest.fixture(scope="module")
+def mentions(articles, sentences):
+    return make_mentions(articles, sentences)
+
+
+@pytest.fixture(scope="module")
+def linked(mentions, articles):
+    return link_entities(mentions, articles)
+
+
+def entity(entities: pd.DataFrame, entity_id: str) -> pd.Series:
+    rows = entities[entities["entity_id"] == entity_id]
+    assert len(rows) == 1, f"expected one entity {entity_id}, got {entities['entity_id'].tolist()}"
+    return rows.iloc[0]
+
+
+def variants(entities, entity_id) -> set[str]:
+    return set(entity(entities, entity_id)["variants"].split("; "))
+
+
+def entity_of(linked, article_id, text) -> set[str]:
+    m = linked.mentions
+    return set(m.loc[(m["article_id"] == article_id) & (m["text"] == text), "entity_id"])
+
+
+class TestHelpers:
+    def test_fold(self):
+        assert fold("Trần Quốc Tỏ") == fold("Trân Quôc To") == fold("TRAN QUOC TO") == "tran quoc to"
+        assert fold("Đà Nẵng") == "da nang"
+        assert fold_name("ministère cubain de l’Intérieur") == "ministere cubain de l interieur"
+
+    @pytest.mark.parametrize(("text", "expected"), [
+        ("Deputy Minister Senior Lieutenant General Trần Quốc Tỏ", "Trần Quốc Tỏ"),
+        ("le général de division Lázaro Alberto Álvarez Casas", "Lázaro Alberto Álvarez Casas"),
+        ("Le général To Lam", "To Lam"),
+        ("le vice-ministre Trân Quôc To", "Trân Quôc To"),
+        ("President Hồ Chí Minh", "Hồ Chí Minh"),
+        ("Việt Nam’s", "Việt Nam"),
+        ("Cuba's", "Cuba"),
+        ("the Ministry of Public Security", "Ministry of Public Security"),
+        # Kept whole: a place whose article is part of its name, a Vietnamese surname that
+        # looks like "le", offices that are not followed by a name, a bare title.
+        ("La Havane", "La Havane"),
+        ("Lê Duẩn", "Lê Duẩn"),
+        ("Le Duan", "Le Duan"),
+        ("Minister of the Interior of Cuba", "Minister of the Interior of Cuba"),
+        ("ministre cubain de l'Intérieur", "ministre cubain de l'Intérieur"),
+        ("President", "President"),
+    ])
+    def test_strip_title(self, text, expected):
+        assert strip_title(text) == expected
+
+    def test_extra_titles_file(self, tmp_path):
+        path = tmp_path / "titles.txt"
+        path.write_text("# my titles\nThượng tướng\n", encoding="utf-8")
+        assert strip_title("Thượng tướng Trần Quốc Tỏ") == "Thượng tướng Trần Quốc Tỏ"
+        assert strip_title("Thượng tướng Trần Quốc Tỏ", titles=path) == "Trần Quốc Tỏ"
+
+    def test_default_aliases_load(self):
+        aliases = load_aliases()
+        assert list(aliases.columns) == ALIAS_COLUMNS
+        assert set(aliases["entity_type"]) <= {"PER", "ORG", "LOC", "MISC"}
+        assert aliases["source"].str.fullmatch(r"aliases\.csv:\d+").all()
+
+
+class TestLinkEntities:
+    def test_contract(self, linked, mentions):
+        assert list(linked.mentions.columns) == MENTION_COLUMNS + LINK_COLUMNS
+        assert list(linked.entities.columns) == ENTITY_COLUMNS
+        assert list(linked.merges.columns) == MERGE_COLUMNS
+        assert linked.entities["entity_id"].is_unique
+        assert linked.entities["entity_id"].str.fullmatch(r"(PER|ORG|LOC|MISC):[a-z0-9]+(?:-[a-z0-9]+)*").all()
+        assert set(linked.mentions["entity_id"]) == set(linked.entities["entity_id"])
+        assert linked.entities["n_mentions"].sum() == len(mentions)
+        assert str(linked.entities["n_mentions"].dtype) == "int64"
+        assert linked.entities.index.equals(pd.RangeIndex(len(linked.entities)))
+        assert (linked.entities["entity_type"] == linked.entities["entity_id"].str.split(":").str[0]).all()
+
+    def test_no_mention_lost_or_reordered(self, linked, mentions):
+        assert len(linked.mentions) == len(mentions)
+        pd.testing.assert_frame_equal(linked.mentions[MENTION_COLUMNS], mentions)
+        assert linked.mentions["entity_id"].notna().all()
+
+    def test_input_not_mutated(self, mentions, articles):
+        before, articles_before = mentions.copy(deep=True), articles.copy(deep=True)
+        link_entities(mentions, articles)
+        pd.testing.assert_frame_equal(mentions, before)
+        pd.testing.assert_frame_equal(articles, articles_before)
+
+    def test_each_person_is_one_entity_with_all_spellings(self, linked):
+        entities = linked.entities
+        assert {"Trần Quốc Tỏ", "Trân Quôc To", "To"} <= variants(entities, "PER:tran-quoc-to")
+        lazaro = variants(entities, "PER:lazaro-alberto-alvarez-casas")
+        assert {"Lázaro Alberto Álvarez Casas", "Alvarez Casas"} <= lazaro
+        assert variants(entities, "PER:to-lam") == {"To Lam", "To"}
+        m = linked.mentions
+        for needle, entity_id in [("Trân Quôc To", "PER:tran-quoc-to"), ("Trần Quốc Tỏ", "PER:tran-quoc-to"),
+                                  ("Casas", "PER:lazaro-alberto-alvarez-casas"), ("To Lam", "PER:to-lam")]:
+            assert set(m.loc[m["text"].str.contains(needle), "entity_id"]) == {entity_id}
+        assert len(entities[entities["entity_type"] == "PER"]) == 6  # + Hồ Chí Minh, Che Guevara, Lundi
+
+    def test_to_lam_and_tran_quoc_to_stay_apart(self, linked):
+        # Both names contain "To": each bare "To" goes to the full name in its own article.
+        assert entity_of(linked, A001, "To") == {"PER:tran-quoc-to"}
+        assert entity_of(linked, A004, "To") == {"PER:to-lam"}
+        names = linked.entities.set_index("entity_id")["variants"]
+        assert "To Lam" not in names["PER:tran-quoc-to"] and "Tr" not in names["PER:to-lam"]
+
+    def test_canonical_names_are_full_accented_forms(self, linked):
+        name = linked.entities.set_index("entity_id")["name"]
+        assert name["PER:tran-quoc-to"] == "Trần Quốc Tỏ"
+        assert name["PER:lazaro-alberto-alvarez-casas"] == "Lázaro Alberto Álvarez Casas"
+        assert name["PER:to-lam"] == "To Lam"
+        assert name["PER:ho-chi-minh"] == "Hồ Chí Minh"
+        assert (linked.mentions["name"] == linked.mentions["entity_id"].map(name)).all()
+
+    def test_titles_are_stripped_and_recorded(self, linked):
+        m = linked.mentions.set_index(["article_id", "text"])
+        full_title = "Deputy Minister Senior Lieutenant General Trần Quốc Tỏ"
+        assert m.loc[(A001, full_title), "link_rule"] == "strip-title"
+        assert m.loc[(A002, "le général To Lam"), "link_rule"] == "strip-title"
+        rows = linked.merges[linked.merges["rule"] == "strip-title"]
+        assert rows["evidence"].str.contains('removed "Deputy Minister Senior Lieutenant General"').any()
+        assert rows["evidence"].str.contains('removed "le général de division"').any()
+        assert not linked.entities["variants"].str.contains("général|General|vice-ministre").any()
+
+    def test_places_and_organisations_across_languages(self, linked):
+        assert entity_of(linked, A000, "La Havane") == entity_of(linked, A001, "Havana") \
+            == entity_of(linked, A001, "HAVANA") == {"LOC:havana"}
+        minint = entity_of(linked, A002, "Minint")
+        assert minint == entity_of(linked, A002, "ministère cubain de l'Intérieur") \
+            == entity_of(linked, A001, "the Interior of Cuba")
+        assert next(iter(minint)).startswith("ORG:")  # the alias overrides spaCy's LOC
+        assert entity_of(linked, A001, "Việt Nam’s") == entity_of(linked, A000, "Vietnam") == {"LOC:viet-nam"}
+        assert entity_of(linked, A001, "the Ministry of Public Security") \
+            == entity_of(linked, A004, "ministère vietnamien de la Sécurité publique")
+        retyped = linked.merges[linked.merges["rule"] == "retype"]
+        assert {"Minint", "Việt Nam", "To Lam"} <= set(retyped["variant"])
+
+    def test_every_variant_has_a_rule(self, linked):
+        merges = linked.merges
+        assert set(merges["rule"]) <= set(RULES)
+        assert (merges["evidence"].str.len() > 0).all() and (merges["n_mentions"] >= 1).all()
+        linking = {"exact", "fold", "alias", "partial-name", "partial-name-corpus"}
+        for row in linked.entities.itertuples(index=False):
+            for variant in row.variants.split("; "):
+                rules = set(merges.loc[(merges["entity_id"] == row.entity_id) & (merges["variant"] == variant), "rule"])
+                assert rules & linking, (row.entity_id, variant)
+                if variant != row.name:
+                    assert rules & (linking - {"exact"}), (row.entity_id, variant)
+        partial = merges[(merges["entity_id"] == "PER:lazaro-alberto-alvarez-casas")
+                         & (merges["variant"] == "Alvarez Casas")]
+        assert partial["rule"].tolist() == ["partial-name"] and partial["n_mentions"].tolist() == [3]
+        assert partial["evidence"].iloc[0].startswith(A002)
+        assert set(linked.mentions["link_rule"].str.split("+").explode()) <= set(RULES)
+
+    def test_entity_type_is_majority_and_misc_yields(self, linked):
+        # "To Lam" is tagged MISC three times and PER once: it stays a person.
+        assert entity(linked.entities, "PER:to-lam")["n_mentions"] == 5
+        tie = link_entities(tiny(("a", "Granma", "ORG"), ("a", "Granma", "LOC"), ("b", "Granma", "MISC")))
+        assert tie.entities["entity_id"].tolist() == ["ORG:granma"]  # ORG/LOC merge; ties break PER, ORG, LOC
+        apart = link_entities(tiny(("a", "Washington", "PER"), ("b", "Washington", "LOC")))
+        assert sorted(apart.entities["entity_id"]) == ["LOC:washington", "PER:washington"]
+
+    def test_spellings_not_in_the_seed_texts(self):
+        linked = link_entities(tiny(("a", "Viêt Nam", "LOC"), ("b", "Việt Nam", "LOC"), ("c", "Vietnam", "LOC"),
+                                    ("c", "VIET NAM", "LOC"), ("a", "To Lam", "PER"), ("b", "Tô Lâm", "PER"),
+                                    ("d", "Trân Quôc To", "PER"), ("d", "TRAN QUOC TO", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[:4] == ["LOC:viet-nam"] * 4
+        assert ids[4:6] == ["PER:to-lam"] * 2 and ids[6:] == ["PER:tran-quoc-to"] * 2
+        assert entity(linked.entities, "PER:to-lam")["name"] == "Tô Lâm"
+
+    def test_ambiguous_short_name_is_not_merged(self):
+        linked = link_entities(tiny(("a", "Trần Quốc Tỏ", "PER"), ("a", "To Lam", "PER"), ("a", "To", "PER"),
+                                    ("b", "To", "PER")))
+        assert linked.mentions["entity_id"].tolist() == ["PER:tran-quoc-to", "PER:to-lam", "PER:to", "PER:to"]
+        assert not linked.merges["rule"].str.startswith("partial").any()
+
+    def test_partial_name_across_the_corpus(self, articles, sentences):
+        # Without the full name in 002, "Alvarez Casas" can only come from the other articles.
+        spans = [s for s in SPANS if not (s[0] == A002 and "Lázaro" in s[1])] + [(A000, "Trân Quôc", "PER", 0)]
+        linked = link_entities(make_mentions(articles, sentences, spans), articles)
+        assert entity_of(linked, A002, "Alvarez Casas") == {"PER:lazaro-alberto-alvarez-casas"}
+        rows = linked.merges[linked.merges["rule"] == "partial-name-corpus"]
+        assert set(rows["variant"]) == {"Alvarez Casas"}
+        # "Trân Quôc" has the full name in its own article: a within-article merge.
+        assert entity_of(linked, A000, "Trân Quôc") == {"PER:tran-quoc-to"}
+
+    def test_custom_alias_file_overrides(self, mentions, articles, tmp_path):
+        path = tmp_path / "my-aliases.csv"
+        # A user's line replaces the default line for the same variant, so renaming an
+        # entity lists all its variants (the default file sends "La Havane" to "Havana").
+        path.write_text("# my corpus\ncanonical,variant,entity_type,note\n"
+                        "La Havane,Havana,LOC,French name\nLa Havane,La Havane,LOC,\n"
+                        "Tô Lâm,To Lam,PER,\"accented form, from the Vietnamese\"\n", encoding="utf-8")
+        linked = link_entities(mentions, articles, aliases=path)
+        assert entity_of(linked, A000, "La Havane") == entity_of(linked, A001, "Havana") == {"LOC:la-havane"}
+        assert entity(linked.entities, "PER:to-lam")["name"] == "Tô Lâm"
+        assert linked.merges["evidence"].str.contains("my-aliases.csv:5").any()
+        # The default file still applies where the user's file is silent.
+        assert entity_of(linked, A002, "Minint") == entity_of(linked, A004, "ministère cubain de l'Intérieur")
+
+    @pytest.mark.parametrize(("line", "line_number", "message"), [
+        ("Cuba,Cuba,LOC,note,extra", 3, "fields"),
+        ("Cuba,Kuba,PERSON,", 3, "entity_type"),
+        ("Cuba,,LOC,", 3, "must not be empty"),
+        ("Havana,Cuba,LOC,", 4, "already an alias"),
+    ])
+    def test_malformed_alias_file(self, line, line_number, message, tmp_path):
+        path = tmp_path / "bad-aliases.csv"
+        path.write_text(f"canonical,variant,entity_type,note\nCuba,Republica de Cuba,LOC,\n"
+                        f"{'Cuba,Cuba,LOC,' + chr(10) if line_number == 4 else ''}{line}\n", encoding="utf-8")
+        with pytest.raises(ValueError, match=rf"bad-aliases\.csv, line {line_number}: .*{message}"):
+            link_entities(tiny(("a", "Cuba", "LOC")), aliases=path)
+
+    def test_alias_file_without_header(self, tmp_path):
+        path = tmp_path / "no-header.csv"
+        path.write_text("# comment\nHavana,La Havane,LOC,\n", encoding="utf-8")
+        with pytest.raises(ValueError, match=r"no-header\.csv, line 2: the header"):
+            load_aliases(path)
+
+    def test_empty_mentions(self, mentions, articles):
+        linked = link_entities(mentions.iloc[0:0], articles)
+        assert list(linked.mentions.columns) == MENTION_COLUMNS + LINK_COLUMNS
+        assert list(linked.entities.columns) == ENTITY_COLUMNS and linked.entities.empty
+        assert list(linked.merges.columns) == MERGE_COLUMNS and linked.merges.empty
+
+    def test_bad_input(self, mentions, articles):
+        with pytest.raises(ValueError, match="lacks required column"):
+            link_entities(mentions.drop(columns="entity_type"))
+        with pytest.raises(ValueError, match="entity_type"):
+            link_entities(mentions.assign(entity_type="PERSON"))
+        with pytest.raises(ValueError, match="missing from `articles`"):
+            link_entities(mentions, articles.iloc[:2])
+
+    def test_empty_text_is_unlinked_not_lost(self):
+        linked = link_entities(tiny(("a", "Cuba", "LOC"), ("a", "–", "MISC")))
+        assert linked.mentions["link_rule"].tolist() == ["exact", "unlinked"]
+        assert linked.mentions["entity_id"].isna().tolist() == [False, True]
+
+
+class TestCountEntities:
+    def test_shares_and_rates(self, linked, articles):
+        counts = count_entities(linked.mentions, articles)
+        assert list(counts.columns) == ["outlet", *COUNT_COLUMNS]
+        shares = counts.groupby("outlet", dropna=False)["share_of_mentions"].sum()
+        assert len(shares) == articles["outlet"].nunique(dropna=False)  # 000 has no outlet: its own group
+        assert shares.round(9).eq(1).all()
+        vna = counts[counts["outlet"] == "VNA"]
+        assert (vna["n_words"] == articles.loc[articles["outlet"] == "VNA", "n_words"].sum()).all()
+        assert (counts["mentions_per_1000_words"].round(9)
+                == (1000 * counts["n_mentions"] / counts["n_words"]).round(9)).all()
+        assert counts["n_mentions"].sum() == len(linked.mentions)
+        for _, group in counts.groupby("outlet", dropna=False, sort=False):
+            assert group["n_mentions"].is_monotonic_decreasing
+        assert counts["outlet"].isna().iloc[-1]  # the unknown outlet sorts last
+
+    def test_options(self, linked, articles):
+        people = count_entities(linked.mentions, articles, by=(), entity_types=["PER"])
+        assert list(people.columns) == COUNT_COLUMNS
+        assert set(people["entity_type"]) == {"PER"} and people["entity_id"].is_unique
+        assert people["share_of_mentions"].sum() == pytest.approx(1)
+        assert (people["n_words"] == articles["n_words"].sum()).all()
+        frequent = count_entities(linked.mentions, articles, by=["language"], min_count=3)
+        assert (frequent["n_mentions"] >= 3).all()
+        with pytest.raises(ValueError, match="lacks required column"):
+            count_entities(linked.mentions, articles, by="nope")
+        with pytest.raises(ValueError, match="entity_types"):
+            count_entities(linked.mentions, articles, entity_types=["PERSON"])
+
+
+class TestCooccurrences:
+    def test_sentence_window(self, linked):
+        edges = cooccurrences(linked.mentions)
+        assert list(edges.columns) == EDGE_COLUMNS
+        assert (edges["source"] < edges["target"]).all()
+        assert not edges.duplicated(["source", "target"]).any()
+        assert (edges["n"] >= 1).all() and (edges["n_articles"] <= edges["n"]).all()
+        name = linked.entities.set_index("entity_id")["name"]
+        assert (edges["source_name"] == edges["source"].map(name)).all()
+        assert edges["n"].is_monotonic_decreasing
+
+    def test_wider_windows_find_more(self, linked, sentences):
+        by_sentence = cooccurrences(linked.mentions)
+        by_paragraph = cooccurrences(linked.mentions, window="paragraph", sentences=sentences)
+        with_column = linked.mentions.merge(sentences[["article_id", "sentence_id", "paragraph_id"]],
+                                            on=["article_id", "sentence_id"])
+        pd.testing.assert_frame_equal(by_paragraph, cooccurrences(with_column, window="paragraph"))
+        by_article = cooccurrences(linked.mentions, window="article", min_count=2, entity_types=["PER", "LOC"])
+        assert len(by_sentence) <= len(by_paragraph)
+        assert (by_article["n"] >= 2).all() and (by_article["n"] <= 5).all()
+        assert not by_article["source"].str.startswith("ORG").any()
+
+    def test_paragraph_window_needs_paragraphs(self, linked):
+        with pytest.raises(ValueError, match="paragraph_id"):
+            cooccurrences(linked.mentions, window="paragraph")
+        with pytest.raises(ValueError, match="window"):
+            cooccurrences(linked.mentions, window="page")
+
+    def test_graph(self, linked):
+        edges = cooccurrences(linked.mentions)
+        graph = cooccurrence_graph(edges, linked.entities)
+        assert graph.number_of_nodes() == len(linked.entities)
+        assert graph.number_of_edges() == len(edges)
+        first = edges.iloc[0]
+        assert graph.edges[first["source"], first["target"]]["weight"] == first["n"]
+        assert graph.nodes["PER:tran-quoc-to"]["name"] == "Trần Quốc Tỏ"
+        assert set(graph.nodes["PER:to-lam"]) >= {"name", "entity_type", "n_mentions"}
+        small = cooccurrence_graph(edges, linked.entities.head(4))
+        assert small.number_of_nodes() == 4
+
+
+class TestPlots:
+    def test_plot_top_entities(self, linked, articles):
+        counts = count_entities(linked.mentions, articles)
+        axes = plot_top_entities(counts, n=5)
+        assert len(axes) == counts["outlet"].nunique(dropna=False)
+        for ax, (_, group) in zip(axes, counts.groupby("outlet", dropna=False, sort=False)):
+            assert len(ax.patches) == min(5, len(group))
+            widths = [p.get_width() for p in ax.patches]
+            assert widths == sorted(widths)  # largest at the top
+        assert [ax.get_title() for ax in axes][-1] == "unknown"
+        plt.close("all")
+
+    def test_plot_cooccurrence_network(self, linked):
+        graph = cooccurrence_graph(cooccurrences(linked.mentions), linked.entities)
+        ax = plot_cooccurrence_network(graph, seed=0, min_weight=1)
+        nodes = [c for c in ax.collections if isinstance(c, PathCollection)]
+        assert len(nodes) == 1 and len(nodes[0].get_offsets()) == len(linked.entities)
+        assert {t.get_text() for t in ax.texts} >= {"Trần Quốc Tỏ", "To Lam"}
+        plt.close("all")
