@@ -94,10 +94,10 @@ class TestSpacyPath:
         assert len(to_lam) >= 4 and (to_lam["entity_type"] == "PER").all()
         assert (mentions.loc[mentions["text"] == "Minint", "entity_type"] == "ORG").all()
         assert "Lundi" not in set(mentions["text"])
-        assert set(mentions["source"]) == {"model", "gazetteer"}
+        assert set(mentions["source"]) == {"model", "gazetteer", "propagation"}
 
     def test_without_gazetteer_the_model_errs(self, articles, tmp_path, no_stanza_models):
-        mentions = tk.annotate(articles, cache_dir=tmp_path, progress=False, gazetteer=False,
+        mentions = tk.annotate(articles, cache_dir=tmp_path, progress=False, gazetteer=False, propagate=False,
                                engine_options=no_stanza_models).mentions
         assert set(mentions["source"]) == {"model"}
         assert (mentions.loc[mentions["text"] == "Minint", "entity_type"] != "ORG").any()
@@ -180,3 +180,24 @@ def test_annotate_checks_its_input():
         tk.annotate(pd.DataFrame({"article_id": ["a"]}))
     with pytest.raises(ValueError, match="`engine` must be one of"):
         tk.annotate(pd.DataFrame({"article_id": ["a"], "text": ["x"], "language": ["fr"]}), engine="nltk")
+
+
+class TestSeedPersons:
+    """On the seeds, every person named is exactly one linked entity carrying all their spellings."""
+
+    def test_short_form_propagated(self, spacy_annotation):
+        mentions = spacy_annotation.mentions
+        propagated = mentions[mentions["source"] == "propagation"]
+        assert ("001_bca5567595f81341", "To") in set(zip(propagated["article_id"], propagated["text"]))
+
+    def test_persons_linked_with_all_spellings(self, articles, spacy_annotation):
+        from toolkit.entities import link_entities
+
+        entities = link_entities(spacy_annotation.mentions, articles).entities
+        persons = {row.name: set(row.variants.split("; ")) for row in entities[entities["entity_type"] == "PER"].itertuples()}
+        assert persons["Trần Quốc Tỏ"] == {"Trần Quốc Tỏ", "Trân Quôc To", "To"}
+        assert persons["Lázaro Alberto Álvarez Casas"] == {"Lázaro Alberto Álvarez Casas", "Alvarez Casas"}
+        assert persons["To Lam"] == {"To Lam"}
+        assert persons["Hồ Chí Minh"] == {"Hồ Chí Minh", "Hô Chi Minh"}
+        assert set(persons) == {"Trần Quốc Tỏ", "Lázaro Alberto Álvarez Casas", "To Lam", "Hồ Chí Minh",
+                                "Che Guevara", "Fidel Castro"}

@@ -263,7 +263,7 @@ class TestLinkEntities:
 
     def test_places_and_organisations_across_languages(self, linked):
         assert entity_of(linked, A000, "La Havane") == entity_of(linked, A001, "Havana") \
-            == entity_of(linked, A001, "HAVANA") == {"LOC:havana"}
+            == entity_of(linked, A001, "HAVANA") == {"LOC:la-havane"}  # fullest form seen
         minint = entity_of(linked, A002, "Minint")
         assert minint == entity_of(linked, A002, "ministère cubain de l'Intérieur") \
             == entity_of(linked, A001, "the Interior of Cuba")
@@ -306,7 +306,7 @@ class TestLinkEntities:
         ids = linked.mentions["entity_id"].tolist()
         assert ids[:4] == ["LOC:viet-nam"] * 4
         assert ids[4:6] == ["PER:to-lam"] * 2 and ids[6:] == ["PER:tran-quoc-to"] * 2
-        assert entity(linked.entities, "PER:to-lam")["name"] == "Tô Lâm"
+        assert entity(linked.entities, "PER:to-lam")["name"] == "Tô Lâm"  # the accented form seen
 
     def test_ambiguous_short_name_is_not_merged(self):
         linked = link_entities(tiny(("a", "Trần Quốc Tỏ", "PER"), ("a", "To Lam", "PER"), ("a", "To", "PER"),
@@ -333,7 +333,8 @@ class TestLinkEntities:
                         "Tô Lâm,To Lam,PER,\"accented form, from the Vietnamese\"\n", encoding="utf-8")
         linked = link_entities(mentions, articles, aliases=path)
         assert entity_of(linked, A000, "La Havane") == entity_of(linked, A001, "Havana") == {"LOC:la-havane"}
-        assert entity(linked.entities, "PER:to-lam")["name"] == "Tô Lâm"
+        # The alias file groups variants; it never names an entity with a form the corpus lacks.
+        assert entity(linked.entities, "PER:to-lam")["name"] == "To Lam"
         assert linked.merges["evidence"].str.contains("my-aliases.csv:5").any()
         # The default file still applies where the user's file is silent.
         assert entity_of(linked, A002, "Minint") == entity_of(linked, A004, "ministère cubain de l'Intérieur")

@@ -24,6 +24,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit._checks import require_choice, require_columns
+from toolkit.folding import fold
 from toolkit.nlp.tables import ENTITY_TYPES
 from toolkit.paths import DATA
 
@@ -58,30 +59,7 @@ WINDOWS = ("sentence", "paragraph", "article")
 # ---------------------------------------------------------------- folding
 
 
-# Letters that NFKD does not decompose into base + combining mark (Vietnamese đ above all).
-_LETTERS = str.maketrans({
-    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i",
-})
 _WORD = re.compile(r"\w+")
-
-
-def fold(text: str) -> str:
-    """Remove diacritics and case: ``"Trần Quốc Tỏ"`` → ``"tran quoc to"``, ``"Đà Nẵng"`` → ``"da nang"``.
-
-    Args:
-        text: Any string.
-
-    Returns:
-        ``text`` decomposed (NFKD), without combining marks, with đ/Đ → d (and ø, ł, æ, œ
-        spelled out), case-folded. Punctuation and spacing are kept.
-
-    Example:
-        >>> fold("Lázaro Alberto ÁLVAREZ Casas")
-        'lazaro alberto alvarez casas'
-    """
-    decomposed = unicodedata.normalize("NFKD", str(text).translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def fold_name(text: str) -> str:
@@ -357,8 +335,8 @@ def link_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, 
        (engines swap them on metonymy: "Cuba signed", spaCy en tags "Việt Nam" ORG), MISC
        with whichever of the two has more mentions of that name (ties: PER).
     3. ``alias``: names listed together in ``toolkit/data/aliases.csv`` (and ``aliases``)
-       are one entity whatever their type: the alias gives the type and the name
-       ("Minint" tagged LOC → ORG "Cuban Ministry of the Interior (MININT)").
+       are one entity whatever their type: the alias gives the type ("Minint" tagged LOC →
+       ORG, one entity with "ministère cubain de l'Intérieur").
     4. ``partial-name``: in one article, a PER name whose words are a contiguous run of a
        fuller PER name's words in the same article joins it ("To" → "Trần Quốc Tỏ" in the
        English article; "Alvarez Casas" → "Lázaro Alberto Álvarez Casas"), but only when
@@ -369,8 +347,9 @@ def link_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, 
     An entity's type is the most frequent of its mentions' PER, ORG, LOC types (ties in
     that order); MISC counts only when no mention has another type, because MISC is the
     engines' catch-all (spaCy fr tags "To Lam" MISC four times out of five on the seeds).
-    Its ``name`` is the alias's canonical name, else the fullest, accented form seen: most
-    words, then most non-ASCII letters, then most frequent, then alphabetical.
+    Its ``name`` is the fullest, accented form seen in the mentions (the alias file groups
+    variants and sets the type, but never names an entity with a form the corpus does not
+    use): most words, then most non-ASCII letters, then most frequent, then alphabetical.
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -545,7 +524,8 @@ def link_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, 
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else _majority_type(engine_types[i] for i in members),
-            "name": alias.canonical if alias else _fullest([names[i] for i in members]),
+            # The fullest, accented form actually seen; the alias file only groups variants.
+            "name": _fullest([names[i] for i in members]),
         }
     taken: Counter = Counter()
     for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):

@@ -252,6 +252,75 @@ def apply_gazetteer(mentions: pd.DataFrame, articles: pd.DataFrame, sentences: p
     return _number_mentions(combined, sentences)
 
 
+def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.DataFrame,
+                    sentences: pd.DataFrame) -> pd.DataFrame:
+    """Tag later short forms of a person's name in the same article ("one sense per discourse").
+
+    Once an article names "Trần Quốc Tỏ", a later capitalised "To" (folded: "to") that no
+    engine tagged is the same person: news writing introduces a name in full, then shortens
+    it. Every contiguous part of a PER name of two or more words is a candidate, when it
+    belongs to only one full name in the article and overlaps no other mention. A one-word
+    candidate that is also a stopword of the article's language ("To" in English) must be
+    followed by an inflected verb ("To expressed"), not an infinitive ("To strengthen ...").
+    New rows have ``source="propagation"``.
+    """
+    from toolkit.folding import fold
+    from toolkit.textstats import load_stopwords
+
+    added = []
+    language_of = dict(zip(articles["article_id"], articles["language"]))
+    for article_id, own in mentions.groupby("article_id", sort=False):
+        names = {tuple(fold(w) for w in re.findall(r"\w+", text))
+                 for text in own.loc[own["entity_type"] == "PER", "text"]}
+        names = {n for n in names if len(n) >= 2}
+        owners: dict[tuple[str, ...], set] = defaultdict(set)
+        for name in names:
+            for i in range(len(name)):
+                for j in range(i + 1, len(name) + 1):
+                    if (i, j) != (0, len(name)):
+                        owners[name[i:j]].add(name)
+        candidates = {part for part, full in owners.items() if len(full) == 1 and part not in names}
+        if not candidates:
+            continue
+        words = tokens[tokens["article_id"] == article_id].reset_index(drop=True)
+        stopwords = load_stopwords(language_of.get(article_id))
+        spans = list(zip(own["start_char"], own["end_char"]))
+        folded = [fold(t) for t in words["text"]]
+        longest = max(map(len, candidates))
+        k = 0
+        while k < len(words):
+            for size in range(min(longest, len(words) - k), 0, -1):
+                part = tuple(folded[k:k + size])
+                if part not in candidates or not all(t[:1].isupper() for t in words["text"].iloc[k:k + size]):
+                    continue
+                start, end = int(words["start_char"].iloc[k]), int(words["end_char"].iloc[k + size - 1])
+                if any(a < end and b > start for a, b in spans):
+                    continue
+                if size == 1 and part[0] in stopwords:
+                    following = words.iloc[k + 1] if k + 1 < len(words) else None
+                    if following is None or following["upos"] not in ("VERB", "AUX") or \
+                            str(following["text"]).lower() == str(following["lemma"]).lower():
+                        continue
+                first = own.iloc[0]
+                added.append({"article_id": article_id, "sentence_id": -1, "mention_id": -1,
+                              "start_char": start, "end_char": end,
+                              "text": str(words["text"].iloc[k]) if size == 1 else None,
+                              "label": "PER", "entity_type": "PER", "engine": first["engine"],
+                              "model": first["model"], "source": "propagation"})
+                spans.append((start, end))
+                k += size - 1
+                break
+            k += 1
+    if not added:
+        return mentions
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    for row in added:
+        row["text"] = text_of[row["article_id"]][row["start_char"]:row["end_char"]]
+    combined = pd.concat([mentions, pd.DataFrame(added, columns=MENTION_COLUMNS).astype(mentions.dtypes.to_dict())],
+                         ignore_index=True)
+    return _number_mentions(combined, sentences)
+
+
 def _drop_nested(mentions: pd.DataFrame) -> pd.DataFrame:
     keep, last_end, last_article = [], -1, None
     for idx, row in zip(mentions.index, mentions.itertuples(index=False)):
@@ -284,7 +353,8 @@ def _number_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.Data
 
 def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True, progress: bool = True,
              cache_dir: str | Path = CACHE / "annotations", gazetteer: str | Path | None | bool = None,
-             batch_size: int = 64, engine_options: Mapping[str, Mapping] | None = None) -> Annotation:
+             batch_size: int = 64, engine_options: Mapping[str, Mapping] | None = None,
+             propagate: bool = True) -> Annotation:
     """Annotate articles into sentences, tokens and entity mentions.
 
     Each article goes to the engine chosen for its language (``engine="auto"``: stanza where
@@ -301,6 +371,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
         gazetteer: A gazetteer CSV (see :func:`load_gazetteer`); None for the toolkit's own,
             False for none.
         batch_size: Paragraphs per engine batch.
+        propagate: Tag later short forms of a person's name in the same article (see
+            :func:`propagate_names`).
         engine_options: Per-engine options, e.g. ``{"stanza": {"model_dir": ..., "processors":
             "tokenize,ner", "ner_model_path": ...}}`` (see ``toolkit.nlp.stanza_engine.load_pipeline``).
 
@@ -317,7 +389,7 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
           syntactic word: "de" and "le" for the two words of French "du", whose ``text`` is "du").
         - ``mentions``: article_id, sentence_id, mention_id, start_char, end_char, text,
           label (the engine's own), entity_type (PER, ORG, LOC, MISC), engine, model,
-          source ("model" or "gazetteer"). Engine types that are not names (DATE, MONEY,
+          source ("model", "gazetteer" or "propagation"). Engine types that are not names (DATE, MONEY,
           CARDINAL...) are left out.
 
     Raises:
@@ -369,9 +441,11 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
                 _write_cache(_cache_path(cache_dir, chosen, key), table)
 
     sentences, tokens, mentions = _split_tables(articles, tables, meta)
+    annotated = articles[articles["article_id"].isin(tables)]
     if gazetteer is not False:
-        mentions = apply_gazetteer(mentions, articles[articles["article_id"].isin(tables)], sentences,
-                                   load_gazetteer(gazetteer or None))
+        mentions = apply_gazetteer(mentions, annotated, sentences, load_gazetteer(gazetteer or None))
+    if propagate:
+        mentions = propagate_names(mentions, tokens, annotated, sentences)
     return Annotation(sentences, tokens, mentions)
 
 
