@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/ner_eval.py --engine spacy --gold tests/fixtures/gold/002-ner.conll
+    python benchmarks/ner_eval.py --engine spacy --gold seeds/gold/002-ner.conll
     python benchmarks/ner_eval.py --engine stanza --gold a.conll b.conll --corpus path/to/corpus
 
 It loads the corpus, reads the gold files aligned to ``articles.text``, annotates only the

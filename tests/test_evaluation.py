@@ -18,9 +18,9 @@ from toolkit.evaluation import (
 )
 from toolkit.paths import ROOT
 
-GOLD_DIR = ROOT / "tests" / "fixtures" / "gold"
+GOLD_DIR = ROOT / "seeds" / "gold"
 GOLD_002 = GOLD_DIR / "002-ner.conll"
-IOB1_4COL = GOLD_DIR / "iob1-4col.conll"
+IOB1_4COL = ROOT / "tests" / "fixtures" / "gold" / "iob1-4col.conll"
 ID_002 = "002_a616652f9ed4872e"
 
 # The 4-column fixture, read without `articles`: offsets into the tokens joined by spaces.

@@ -17,14 +17,26 @@ from toolkit.corpus import (
     load_outlets,
     parse_date,
 )
+from toolkit.display import highlight_entities
+from toolkit.entities import (
+    ENTITY_COLUMNS,
+    Linked,
+    cooccurrence_graph,
+    cooccurrences,
+    count_entities,
+    link_entities,
+)
 from toolkit.evaluation import evaluate_ner, ner_errors, read_conll
 from toolkit.nlp.annotate import Annotation, annotate, describe_engines, load_gazetteer
 from toolkit.nlp.tables import ENTITY_TYPES, MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, ModelNotInstalledError
-from toolkit.paths import FIGURES, ROOT, SEEDS
+from toolkit.paths import FIGURES, GOLD, ROOT, SEEDS
 from toolkit.plotting import (
     SOURCE_COLORS,
     article_labels,
+    plot_cooccurrence_network,
+    plot_top_entities,
     plot_dispersion,
+    plot_ner_scores,
     plot_removed_by_article,
     plot_similarity_heatmap,
     plot_top_terms,

@@ -250,7 +250,7 @@ def read_conll(path: str | Path, *, articles: pd.DataFrame | None = None, scheme
 
     Example:
         >>> articles = tk.load_corpus(tk.SEEDS).articles
-        >>> gold = read_conll("tests/fixtures/gold/002-ner.conll", articles=articles)
+        >>> gold = read_conll("seeds/gold/002-ner.conll", articles=articles)
         >>> gold.entity_type.value_counts()
     """
     require_choice(scheme, SCHEMES, name="scheme")

@@ -282,7 +282,7 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
     return axes[:len(groups)]
 
 
-def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int = 1):
+def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int = 1, drop_isolated: bool = True):
     """Draw an entity co-occurrence network: node size ∝ mentions, colour = type, edge width ∝ weight.
 
     Args:
@@ -290,7 +290,8 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
             ``entity_type`` and ``n_mentions``; edges with ``weight``.
         ax: Axes to draw on; a new figure when None.
         seed: Seed of the spring layout, so the picture is the same on every run.
-        min_weight: Draw only edges with at least this weight (every node is still drawn).
+        min_weight: Draw only edges with at least this weight.
+        drop_isolated: Leave out entities with no drawn edge.
 
     Returns:
         The Axes, with one node per entity (a single scatter collection), one line per
@@ -311,7 +312,11 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
     shown = nx.Graph()
     shown.add_nodes_from(graph.nodes(data=True))
     shown.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True) if d.get("weight", 1) >= min_weight)
-    positions = nx.spring_layout(shown, seed=seed, weight="weight")
+    if drop_isolated:
+        shown.remove_nodes_from([v for v in list(shown.nodes) if shown.degree(v) == 0])
+    # Kamada-Kawai spreads small graphs legibly and is deterministic; spring layout scales further.
+    positions = (nx.kamada_kawai_layout(shown) if 2 < shown.number_of_nodes() <= 80
+                 else nx.spring_layout(shown, seed=seed, weight="weight"))
     nodes = list(shown.nodes)
     mentions = np.array([shown.nodes[v].get("n_mentions", 1) for v in nodes], dtype=float)
     sizes = 80 + 900 * mentions / max(mentions.max(), 1)
@@ -329,4 +334,35 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
                for t in ENTITY_TYPE_COLORS if t in types]
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="lower right", title="Entity type", title_fontsize=8)
     ax.margins(0.12)
+    return ax
+
+
+def plot_ner_scores(scores: pd.DataFrame, *, by: str = "setup", metric: str = "f1", ax=None):
+    """Grouped horizontal bars of an NER score per entity type, one bar per ``by`` value.
+
+    Args:
+        scores: Rows of :func:`toolkit.evaluation.evaluate_ner` tables stacked, with a ``by``
+            column naming each set-up (e.g. "model", "model + gazetteer").
+        by: The column that tells set-ups apart.
+        metric: ``f1``, ``precision`` or ``recall``.
+        ax: Axes to draw on; a new figure when None.
+
+    Returns:
+        The Axes, one bar per (entity type, set-up), each labelled with its value.
+    """
+    require_columns(scores, [by, "entity_type", metric], name="scores")
+    setups = list(dict.fromkeys(scores[by]))
+    types = list(dict.fromkeys(scores["entity_type"]))
+    ax = _axes(ax, figsize=(6.4, 0.45 * len(types) * len(setups) + 1.2))
+    height = 0.8 / len(setups)
+    for k, setup in enumerate(setups):
+        values = scores[scores[by] == setup].set_index("entity_type").reindex(types)[metric].fillna(0)
+        y = np.arange(len(types))[::-1] + (len(setups) - 1 - k) * height - 0.4 + height / 2
+        bars = ax.barh(y, values, height=height * 0.95, color=OKABE_ITO[k % len(OKABE_ITO)], label=str(setup))
+        ax.bar_label(bars, fmt="%.2f", padding=2, fontsize=8)
+    ax.set_yticks(np.arange(len(types))[::-1], types)
+    ax.set_xlim(0, 1.1)
+    ax.set_xlabel(f"{metric.upper() if metric == 'f1' else metric.capitalize()} (exact span and type)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
