@@ -144,12 +144,13 @@ class TestCache:
     def test_damaged_file_is_rebuilt_with_a_warning(self, articles, tmp_path, no_stanza_models):
         one = articles.iloc[:1]
         first = tk.annotate(one, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
-        [path] = list(tmp_path.rglob("*.parquet"))
+        [path] = list(tmp_path.rglob("part-*.parquet"))
         path.write_bytes(b"not parquet at all")
         with pytest.warns(annotate_module.AnnotationWarning, match="damaged"):
             again = tk.annotate(one, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
         pd.testing.assert_frame_equal(first.tokens, again.tokens)
-        pd.read_parquet(path)  # rewritten, readable
+        rebuilt = [p for p in tmp_path.rglob("part-*.parquet") if p != path]
+        assert len(rebuilt) == 1 and len(pd.read_parquet(rebuilt[0]))  # a new, readable part
 
     def test_key_depends_on_text_engine_and_model(self):
         key = annotate_module.cache_key
@@ -201,3 +202,52 @@ class TestSeedPersons:
         assert persons["Hồ Chí Minh"] == {"Hồ Chí Minh", "Hô Chi Minh"}
         assert set(persons) == {"Trần Quốc Tỏ", "Lázaro Alberto Álvarez Casas", "To Lam", "Hồ Chí Minh",
                                 "Che Guevara", "Fidel Castro"}
+
+
+class TestScale:
+    """Parallel and resumable annotation give the same tables as a plain run."""
+
+    def test_interrupted_run_resumes_with_only_the_missing_articles(self, articles, tmp_path, monkeypatch,
+                                                                     no_stanza_models):
+        real = annotate_module.annotate_batch
+        seen = []
+
+        def failing_third(items, **kwargs):
+            seen.extend(key for key, _ in items)
+            if len(seen) == 3:
+                raise KeyboardInterrupt("simulated interruption")
+            return real(items, **kwargs)
+
+        monkeypatch.setattr(annotate_module, "annotate_batch", failing_third)
+        run = dict(cache_dir=tmp_path, progress=False, engine_options=no_stanza_models, articles_per_task=1)
+        with pytest.raises(KeyboardInterrupt):
+            tk.annotate(articles, **run)
+        assert len(list(tmp_path.rglob("part-*.parquet"))) == 2  # the finished tasks were kept
+        seen.clear()
+        monkeypatch.setattr(annotate_module, "annotate_batch", lambda items, **kw: seen.extend(k for k, _ in items) or real(items, **kw))
+        resumed = tk.annotate(articles, **run)
+        assert len(seen) == 3  # only the articles the first run did not finish
+        plain = tk.annotate(articles, cache=False, progress=False, engine_options=no_stanza_models)
+        for a, b in zip(resumed, plain):
+            pd.testing.assert_frame_equal(a, b)
+
+    def test_two_processes_match_one(self, articles, spacy_annotation, no_stanza_models):
+        parallel = tk.annotate(articles, cache=False, progress=False, engine_options=no_stanza_models,
+                               n_process=2, articles_per_task=2)
+        for a, b in zip(parallel, spacy_annotation):
+            pd.testing.assert_frame_equal(a, b)
+        annotate_module.shutdown_workers()
+
+    def test_dask_local_cluster_matches(self, articles, spacy_annotation, tmp_path, no_stanza_models):
+        distributed = pytest.importorskip("distributed")
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                      silence_logs=50) as cluster, distributed.Client(cluster) as client:
+            on_dask = tk.annotate(articles, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models,
+                                  client=client, articles_per_task=2)
+        for a, b in zip(on_dask, spacy_annotation):
+            pd.testing.assert_frame_equal(a, b)
+        assert len(list(tmp_path.rglob("part-*.parquet"))) == 3  # 4 fr articles in 2 tasks, 1 en in 1
+
+    def test_rejects_bad_n_process(self, articles):
+        with pytest.raises(ValueError, match="n_process"):
+            tk.annotate(articles, n_process=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import tempfile
 import warnings
 from collections import defaultdict
@@ -26,11 +27,11 @@ from toolkit.nlp.tables import (
 from toolkit.paths import CACHE, DATA
 
 #: Bump when the cached tables' layout changes: old cache files are then ignored.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ENGINES = ("auto", "stanza", "spacy")
 _MODULES = {"stanza": stanza_engine, "spacy": spacy_engine}
-_CACHE_COLUMNS = [  # one long table per article; `table` says which of the three a row belongs to
-    "table", "paragraph_id", "sentence_id", "token_id", "mention_id", "start_char", "end_char",
+_CACHE_COLUMNS = [  # one long table; `key` names the article's text, `table` which of the three a row is
+    "key", "table", "paragraph_id", "sentence_id", "token_id", "mention_id", "start_char", "end_char",
     "text", "word", "lemma", "upos", "head", "deprel", "label",
 ]
 
@@ -112,28 +113,54 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text) if m.group(0).strip()]
 
 
-def _assemble(results: list[tuple[int, dict]]) -> pd.DataFrame:
-    """Number and shift one article's paragraph records into the long cache table."""
-    rows = []
+def _assemble(key: str, results: list[tuple[int, dict]], rows: list[dict]) -> None:
+    """Number one article's paragraph records, shift their offsets into the article, append them to ``rows``."""
     n_sentences = n_tokens = n_mentions = 0
     for paragraph_id, (offset, result) in enumerate(results):
         for start, end in result["sentences"]:
-            rows.append({"table": "sentence", "paragraph_id": paragraph_id, "sentence_id": n_sentences, "start_char": offset + start, "end_char": offset + end})
+            rows.append({"key": key, "table": "sentence", "paragraph_id": paragraph_id, "sentence_id": n_sentences,
+                         "start_char": offset + start, "end_char": offset + end})
             n_sentences += 1
         first_sentence = n_sentences - len(result["sentences"])
         for k, tok in enumerate(result["tokens"]):
-            rows.append({"table": "token", "paragraph_id": paragraph_id, "sentence_id": first_sentence + tok["sentence"],
-                         "token_id": n_tokens + k, "start_char": offset + tok["start_char"],
-                         "end_char": offset + tok["end_char"], "text": tok["text"], "word": tok["word"],
-                         "lemma": tok["lemma"], "upos": tok["upos"], "head": None if tok["head"] is None else n_tokens + tok["head"],
-                         "deprel": tok["deprel"]})
+            rows.append({"key": key, "table": "token", "paragraph_id": paragraph_id,
+                         "sentence_id": first_sentence + tok["sentence"], "token_id": n_tokens + k,
+                         "start_char": offset + tok["start_char"], "end_char": offset + tok["end_char"],
+                         "text": tok["text"], "word": tok["word"], "lemma": tok["lemma"], "upos": tok["upos"],
+                         "head": None if tok["head"] is None else n_tokens + tok["head"], "deprel": tok["deprel"]})
         n_tokens += len(result["tokens"])
         for mention in result["mentions"]:
-            rows.append({"table": "mention", "paragraph_id": paragraph_id, "mention_id": n_mentions,
+            rows.append({"key": key, "table": "mention", "paragraph_id": paragraph_id, "mention_id": n_mentions,
                          "start_char": offset + mention["start_char"], "end_char": offset + mention["end_char"],
                          "text": mention["text"], "label": mention["label"]})
             n_mentions += 1
-    return pd.DataFrame(rows, columns=_CACHE_COLUMNS)
+
+
+def annotate_batch(items: Sequence[tuple[str, str]], *, engine: str, language: str, options: Mapping | None = None,
+                   batch_size: int = 64) -> pd.DataFrame:
+    """Annotate ``(key, text)`` items of one language with one engine: the unit of work of every scheduler.
+
+    Runs in this process, in a worker process (``n_process``) or on a Dask worker; the
+    engine's pipeline is loaded once per process and kept.
+
+    Returns:
+        The long table the cache stores (``_CACHE_COLUMNS``), one block of rows per item.
+    """
+    module = _MODULES[engine]
+    paragraphs = [split_paragraphs(text) for _, text in items]
+    flat = [p for ps in paragraphs for _, p in ps]
+    results = module.annotate_paragraphs(flat, language=language, batch_size=batch_size, **dict(options or {}))
+    rows: list[dict] = []
+    pos = 0
+    for (key, _), ps in zip(items, paragraphs):
+        _assemble(key, [(offset, results[pos + k]) for k, (offset, _) in enumerate(ps)], rows)
+        pos += len(ps)
+    return _typed_cache(pd.DataFrame(rows, columns=_CACHE_COLUMNS))
+
+
+def _typed_cache(table: pd.DataFrame) -> pd.DataFrame:
+    ints = ["paragraph_id", "sentence_id", "token_id", "mention_id", "start_char", "end_char", "head"]
+    return table.astype({c: ("Int64" if c in ints else "string") for c in _CACHE_COLUMNS})
 
 
 # ---------------------------------------------------------------- the cache
@@ -144,34 +171,57 @@ def cache_key(text: str, engine: str, model: str) -> str:
     return hashlib.sha256(payload).hexdigest()[:32]
 
 
-def _cache_path(cache_dir: Path, engine: str, key: str) -> Path:
-    return cache_dir / engine / key[:2] / f"{key}.parquet"
+def _part_files(cache_dir: Path, engine: str) -> list[Path]:
+    folder = cache_dir / engine
+    return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
 
 
-def _read_cache(path: Path) -> pd.DataFrame | None:
-    if not path.exists():
-        return None
-    try:
-        table = pd.read_parquet(path)
-        if list(table.columns) != _CACHE_COLUMNS:
-            raise ValueError(f"unexpected columns {list(table.columns)}")
-        return table
-    except Exception as err:  # a damaged file of any kind is rebuilt, never trusted
-        warnings.warn(f"annotation cache file {path.name} is damaged ({type(err).__name__}); rebuilding it",
-                      AnnotationWarning, stacklevel=3)
-        return None
+def _cache_index(cache_dir: Path, engine: str) -> dict[str, Path]:
+    """Which part file holds each cached key (reads only the ``key`` column of each part)."""
+    import pyarrow.parquet as pq
+
+    index: dict[str, Path] = {}
+    for path in _part_files(cache_dir, engine):
+        try:
+            keys = pq.read_table(path, columns=["key"]).column("key").to_pylist()
+        except Exception as err:  # a damaged part of any kind is ignored, its articles redone
+            warnings.warn(f"annotation cache file {path.name} is damaged ({type(err).__name__}); its articles "
+                          "will be annotated again", AnnotationWarning, stacklevel=3)
+            continue
+        index.update(dict.fromkeys(keys, path))
+    return index
 
 
-def _write_cache(path: Path, table: pd.DataFrame) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+def _read_parts(index: dict[str, Path], keys: set[str]) -> pd.DataFrame:
+    """The cached rows of ``keys``, read part by part."""
+    import pyarrow.parquet as pq
+
+    by_path: dict[Path, list[str]] = defaultdict(list)
+    for key in keys:
+        by_path[index[key]].append(key)
+    tables = [pq.read_table(path, filters=[("key", "in", wanted)]).to_pandas()
+              for path, wanted in sorted(by_path.items())]
+    if not tables:
+        return _typed_cache(pd.DataFrame(columns=_CACHE_COLUMNS))
+    return _typed_cache(pd.concat(tables, ignore_index=True)[_CACHE_COLUMNS])
+
+
+def _write_part(cache_dir: Path, engine: str, table: pd.DataFrame) -> Path:
+    """Write one batch as a new part file, atomically (a reader sees all of it or none)."""
+    import uuid
+
+    folder = cache_dir / engine
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"part-{uuid.uuid4().hex}.parquet"
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     os.close(fd)
     try:
         table.to_parquet(tmp, index=False)
-        os.replace(tmp, path)  # atomic: readers see the old file or the new one, never half
+        os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+    return path
 
 
 # ---------------------------------------------------------------- gazetteer
@@ -354,27 +404,38 @@ def _number_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.Data
 def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True, progress: bool = True,
              cache_dir: str | Path = CACHE / "annotations", gazetteer: str | Path | None | bool = None,
              batch_size: int = 64, engine_options: Mapping[str, Mapping] | None = None,
-             propagate: bool = True) -> Annotation:
+             propagate: bool = True, n_process: int = 1, client=None, articles_per_task: int = 100) -> Annotation:
     """Annotate articles into sentences, tokens and entity mentions.
 
     Each article goes to the engine chosen for its language (``engine="auto"``: stanza where
-    its model is installed, else spaCy). Paragraphs are annotated separately, in bulk. Results
-    are cached per article as Parquet, keyed by the text, engine, model and schema version, so
-    a re-run reads the cache. The gazetteer is applied on top of the engine's mentions.
+    its model is installed, else spaCy). Paragraphs are annotated separately, in bulk, in
+    tasks of ``articles_per_task`` articles: in this process, in ``n_process`` worker
+    processes, or on a Dask cluster (``client``). Each finished task is written to the
+    Parquet cache as one part file, keyed per article by the text, engine, model and schema
+    version, so an interrupted run resumes with only the missing articles and a re-run reads
+    the cache, whatever produced it. The gazetteer and name propagation run on top.
 
     Args:
         articles: The ``articles`` table; needs ``article_id``, ``text``, ``language``.
         engine: ``"auto"``, ``"stanza"`` or ``"spacy"``.
         cache: Read and write the Parquet cache.
         progress: Show a progress bar when many articles need annotating.
-        cache_dir: Where the cache lives (``.cache/annotations`` of the project by default).
+        cache_dir: Where the cache lives (``.cache/annotations`` of the project by default);
+            one folder per engine, holding ``part-*.parquet`` files.
         gazetteer: A gazetteer CSV (see :func:`load_gazetteer`); None for the toolkit's own,
             False for none.
         batch_size: Paragraphs per engine batch.
-        propagate: Tag later short forms of a person's name in the same article (see
-            :func:`propagate_names`).
         engine_options: Per-engine options, e.g. ``{"stanza": {"model_dir": ..., "processors":
             "tokenize,ner", "ner_model_path": ...}}`` (see ``toolkit.nlp.stanza_engine.load_pipeline``).
+        propagate: Tag later short forms of a person's name in the same article (see
+            :func:`propagate_names`).
+        n_process: Worker processes on this machine (each loads its model once and is kept
+            for later calls); 1 runs in this process.
+        client: A ``dask.distributed.Client``, or a scheduler address such as
+            ``"tcp://10.0.0.5:8786"``; tasks then run on the cluster's workers, which need the
+            toolkit and its models installed. Results come back to this process, which
+            writes the cache.
+        articles_per_task: Articles per task (and per cache part file).
 
     Returns:
         An :class:`Annotation` ``(sentences, tokens, mentions)``:
@@ -384,29 +445,34 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
         - ``tokens``: article_id, sentence_id, token_id (int, from 0 in each article),
           start_char, end_char, text (== ``articles.text[start_char:end_char]``), lemma,
           upos, head (Int64: token_id of the syntactic head; the root points to itself;
-          missing without a parser), deprel
-          (lower-case, Universal Dependencies names), engine, model, plus ``word`` (the
-          syntactic word: "de" and "le" for the two words of French "du", whose ``text`` is "du").
+          missing without a parser), deprel (lower-case, Universal Dependencies names),
+          engine, model, plus ``word`` (the syntactic word: "de" and "le" for the two
+          words of French "du", whose ``text`` is "du") and ``paragraph_id``.
         - ``mentions``: article_id, sentence_id, mention_id, start_char, end_char, text,
           label (the engine's own), entity_type (PER, ORG, LOC, MISC), engine, model,
-          source ("model", "gazetteer" or "propagation"). Engine types that are not names (DATE, MONEY,
-          CARDINAL...) are left out.
+          source ("model", "gazetteer" or "propagation"). Engine types that are not names
+          (DATE, MONEY, CARDINAL...) are left out.
 
     Raises:
         ModelNotInstalledError: ``engine="stanza"`` (or ``"spacy"``) lacks a model for an
             article's language. With ``"auto"``, such articles are skipped with a warning.
+        ValueError: ``articles`` lacks a column, or an option is out of range.
 
     Example:
         >>> sentences, tokens, mentions = annotate(articles)
+        >>> sentences, tokens, mentions = annotate(articles, n_process=2)   # two cores
     """
     require_columns(articles, ["article_id", "text", "language"], name="articles")
     require_choice(engine, ENGINES, name="engine")
+    if not isinstance(n_process, int) or n_process < 1:
+        raise ValueError(f"`n_process` must be a positive integer, got {n_process!r}")
+    if articles["article_id"].duplicated().any():
+        raise ValueError("`articles` has duplicate article_id values: "
+                         f"{articles['article_id'][articles['article_id'].duplicated()].unique()[:5].tolist()}")
     cache_dir = Path(cache_dir)
     options = {name: dict(value) for name, value in (engine_options or {}).items()}
-    tables: dict[str, pd.DataFrame] = {}
-    meta: dict[str, tuple[str, str]] = {}
-    todo: dict[tuple[str, str], list] = defaultdict(list)
 
+    meta_rows = []  # article_id, key, engine, model, language
     for article in articles.itertuples(index=False):
         language = article.language if isinstance(article.language, str) else ""
         try:
@@ -417,31 +483,29 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
             warnings.warn(f"{article.article_id}: not annotated ({err})", AnnotationWarning, stacklevel=2)
             continue
         model = _model_name(chosen, language, options.get(chosen, {}))
-        meta[article.article_id] = (chosen, model)
-        key = cache_key(article.text, chosen, model)
-        cached = _read_cache(_cache_path(cache_dir, chosen, key)) if cache else None
-        if cached is not None:
-            tables[article.article_id] = cached
-        else:
-            todo[(chosen, language)].append((article.article_id, article.text, key))
+        meta_rows.append((article.article_id, cache_key(article.text, chosen, model), chosen, model, language,
+                          article.text))
+    meta = pd.DataFrame(meta_rows, columns=["article_id", "key", "engine", "model", "language", "_text"])
 
-    for (chosen, language), items in todo.items():
-        module = _MODULES[chosen]
-        paragraphs = [(article_id, split_paragraphs(text)) for article_id, text, _ in items]
-        flat = [p for _, ps in paragraphs for _, p in ps]
-        results = _run_with_progress(module, flat, language=language, batch_size=batch_size,
-                                     show=progress and len(items) >= 20, label=f"{chosen} {language}",
-                                     options=options.get(chosen, {}))
-        pos = 0
-        for (article_id, ps), (_, text, key) in zip(paragraphs, items):
-            table = _assemble([(offset, results[pos + k]) for k, (offset, _) in enumerate(ps)])
-            pos += len(ps)
-            tables[article_id] = table
+    found: list[pd.DataFrame] = []
+    for chosen, group in meta.groupby("engine", sort=True):
+        index = _cache_index(cache_dir, chosen) if cache else {}
+        cached = set(group["key"]) & set(index)
+        if cached:
+            found.append(_read_parts(index, cached))
+        missing = group[~group["key"].isin(cached)].drop_duplicates("key")
+        tasks = [(chosen, language, list(zip(batch["key"], batch["_text"])))
+                 for language, part in missing.groupby("language", sort=True)
+                 for batch in (part.iloc[i:i + articles_per_task] for i in range(0, len(part), articles_per_task))]
+        for table in _run_tasks(tasks, options=options, batch_size=batch_size, n_process=n_process, client=client,
+                                show=progress and len(missing) >= 20):
             if cache:
-                _write_cache(_cache_path(cache_dir, chosen, key), table)
+                _write_part(cache_dir, chosen, table)
+            found.append(table)
 
-    sentences, tokens, mentions = _split_tables(articles, tables, meta)
-    annotated = articles[articles["article_id"].isin(tables)]
+    long = pd.concat(found, ignore_index=True) if found else _typed_cache(pd.DataFrame(columns=_CACHE_COLUMNS))
+    sentences, tokens, mentions = _split_tables(articles, long, meta)
+    annotated = articles[articles["article_id"].isin(meta["article_id"])]
     if gazetteer is not False:
         mentions = apply_gazetteer(mentions, annotated, sentences, load_gazetteer(gazetteer or None))
     if propagate:
@@ -449,50 +513,111 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     return Annotation(sentences, tokens, mentions)
 
 
-def _run_with_progress(module, paragraphs: list[str], *, language: str, batch_size: int, show: bool, label: str,
-                       options: Mapping):
+# ---------------------------------------------------------------- schedulers
+
+_POOLS: dict[int, object] = {}
+
+
+def _limit_threads() -> None:
+    """Worker initialiser: one compute thread per process, so N processes use N cores."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        pass
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+
+
+def _pool(n_process: int):
+    """A process pool kept for the session, so each worker loads its models only once."""
+    import atexit
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if n_process not in _POOLS:
+        # spawn, not fork: forking a process that has loaded torch (stanza) can deadlock.
+        _POOLS[n_process] = ProcessPoolExecutor(max_workers=n_process, initializer=_limit_threads,
+                                                mp_context=multiprocessing.get_context("spawn"))
+        atexit.register(_POOLS[n_process].shutdown, cancel_futures=True)
+    return _POOLS[n_process]
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes ``annotate(..., n_process=N)`` keeps between calls."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.shutdown(cancel_futures=True)
+
+
+def _run_tasks(tasks: list[tuple[str, str, list]], *, options: Mapping, batch_size: int, n_process: int, client,
+               show: bool):
+    """Yield the table of each task as it completes, with a progress bar over articles."""
     from tqdm import tqdm
 
-    results = []
-    with tqdm(total=len(paragraphs), desc=f"annotating ({label})", unit="para", disable=not show) as bar:
-        for start in range(0, len(paragraphs), batch_size * 4):
-            chunk = paragraphs[start:start + batch_size * 4]
-            results += module.annotate_paragraphs(chunk, language=language, batch_size=batch_size, **options)
-            bar.update(len(chunk))
-    return results
+    if not tasks:
+        return
+    total = sum(len(items) for _, _, items in tasks)
+    bar = tqdm(total=total, desc="annotating", unit="article", disable=not show)
+    kwargs = lambda engine: {"options": options.get(engine, {}), "batch_size": batch_size}  # noqa: E731
+    try:
+        if client is not None:
+            from distributed import Client, as_completed
+
+            own = isinstance(client, str)
+            dask_client = Client(client) if own else client
+            try:
+                futures = [dask_client.submit(annotate_batch, items, engine=engine, language=language,
+                                              pure=False, **kwargs(engine)) for engine, language, items in tasks]
+                for future in as_completed(futures):
+                    table = future.result()
+                    bar.update(table["key"].nunique())
+                    yield table
+            finally:
+                if own:
+                    dask_client.close()
+        elif n_process > 1:
+            from concurrent.futures import as_completed
+
+            futures = {_pool(n_process).submit(annotate_batch, items, engine=engine, language=language,
+                                               **kwargs(engine)): len(items) for engine, language, items in tasks}
+            for future in as_completed(futures):
+                bar.update(futures[future])
+                yield future.result()
+        else:
+            for engine, language, items in tasks:
+                yield annotate_batch(items, engine=engine, language=language, **kwargs(engine))
+                bar.update(len(items))
+    finally:
+        bar.close()
 
 
-def _split_tables(articles: pd.DataFrame, tables: dict[str, pd.DataFrame], meta: dict[str, tuple[str, str]]):
-    parts = []
-    for article in articles.itertuples(index=False):
-        table = tables.get(article.article_id)
-        if table is None:
-            continue
-        engine, model = meta[article.article_id]
-        parts.append(table.assign(article_id=article.article_id, engine=engine, model=model,
-                                  source="model", _text=article.text))
-    long = (pd.concat(parts, ignore_index=True) if parts
-            else pd.DataFrame(columns=_CACHE_COLUMNS + ["article_id", "engine", "model", "source", "_text"]))
+def _split_tables(articles: pd.DataFrame, long: pd.DataFrame, meta: pd.DataFrame):
+    """Turn the long cache rows of each key into the three tables of each article carrying that text."""
+    long = long.merge(meta[["key", "article_id", "engine", "model", "_text"]], on="key", how="inner")
+    order = {a: i for i, a in enumerate(articles["article_id"])}
+    long["_order"] = long["article_id"].map(order)
+    long = long.assign(source="model")
 
-    sentences = long[long["table"] == "sentence"].copy()
-    sentences["text"] = [t[a:b] for t, a, b in zip(sentences["_text"], sentences["start_char"], sentences["end_char"])]
+    sentences = long[long["table"] == "sentence"].sort_values(["_order", "sentence_id"])
+    sentences = sentences.assign(text=[t[a:b] for t, a, b in zip(sentences["_text"], sentences["start_char"],
+                                                                   sentences["end_char"])])
     sentences = _typed(sentences[SENTENCE_COLUMNS], ints=["paragraph_id", "sentence_id", "start_char", "end_char"])
 
-    tokens = long[long["table"] == "token"]
+    tokens = long[long["table"] == "token"].sort_values(["_order", "token_id"])
     tokens = _typed(tokens[TOKEN_COLUMNS + ["word", "paragraph_id"]],
                     ints=["sentence_id", "token_id", "start_char", "end_char", "paragraph_id"],
                     nullable_ints=["head"])  # head is missing when the pipeline has no parser
 
-    mentions = long[long["table"] == "mention"].copy()
-    mentions["entity_type"] = mentions["label"].map(harmonise_label)
+    mentions = long[long["table"] == "mention"].sort_values(["_order", "mention_id"])
+    mentions = mentions.assign(entity_type=mentions["label"].map(harmonise_label), sentence_id=-1)
     mentions = mentions[mentions["entity_type"].notna()]
-    mentions["sentence_id"] = -1
     mentions = _typed(mentions[MENTION_COLUMNS], ints=["sentence_id", "mention_id", "start_char", "end_char"])
     mentions = _number_mentions(mentions, sentences)
-    order = {a: i for i, a in enumerate(articles["article_id"])}
-    sort = lambda t, k: t.sort_values(["article_id", k], key=lambda s: s.map(order) if s.name == "article_id" else s,  # noqa: E731
-                                      ignore_index=True)
-    return sort(sentences, "sentence_id"), sort(tokens, "token_id"), sort(mentions, "mention_id")
+    mentions = mentions.sort_values(["article_id", "mention_id"], key=lambda c: c.map(order) if c.name == "article_id"
+                                    else c, ignore_index=True)
+    return sentences, tokens, mentions
 
 
 def _typed(table: pd.DataFrame, *, ints: list[str], nullable_ints: Sequence[str] = ()) -> pd.DataFrame:
