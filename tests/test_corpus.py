@@ -118,12 +118,15 @@ class TestSeedCorpus:
             assert article.raw == (tk.SEEDS / f"{article.article_id}.txt").read_text(encoding="utf-8")
 
     def test_input_never_written(self, tmp_path):
-        for f in tk.SEEDS.iterdir():
-            shutil.copy(f, tmp_path)
-        before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
-        tk.load_corpus(tmp_path)
-        after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
-        assert before == after
+        corpus = shutil.copytree(tk.SEEDS, tmp_path / "seeds")
+
+        def state():
+            return {p.relative_to(corpus): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+                    for p in sorted(corpus.rglob("*")) if p.is_file()}
+
+        before = state()
+        tk.load_corpus(corpus)
+        assert state() == before and len(before) == 7  # 5 articles, the manifest, the gold file
 
 
 class TestManifest:
@@ -242,3 +245,37 @@ class TestHelpers:
     def test_decode_rejects_binary(self):
         with pytest.raises(tk.CorpusError, match="binary"):
             decode_bytes(b"\x00\x01\x02abc" * 10)
+
+
+class TestStreaming:
+    def test_chunked_loading_gives_the_same_tables(self, monkeypatch):
+        whole = tk.load_corpus(tk.SEEDS)
+        monkeypatch.setattr(tk.corpus, "CHUNK_SIZE", 2)
+        chunked = tk.load_corpus(tk.SEEDS)
+        pd.testing.assert_frame_equal(whole.articles, chunked.articles)
+        pd.testing.assert_frame_equal(whole.removed, chunked.removed)
+
+    def test_large_jsonl_streams_with_line_numbers(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(tk.corpus, "CHUNK_SIZE", 50)
+        path = tmp_path / "many.jsonl"
+        with open(path, "w", encoding="utf-8") as handle:
+            for i in range(300):
+                line = "{broken" if i == 123 else json.dumps({"id": f"n{i}", "text": f"Hanoï (VNA) - Dépêche numéro {i}, en français."})
+                handle.write(line + "\n")
+        with pytest.warns(tk.CorpusWarning, match=r"many\.jsonl:124: malformed JSON"):
+            corpus = tk.load_corpus(path, progress=False)
+        assert len(corpus.articles) == 299 and corpus.articles["article_id"].is_unique
+        assert set(corpus.articles["outlet"]) == {"VNA"}
+
+    def test_csv_in_cp1252_streams_with_one_warning(self, tmp_path):
+        path = tmp_path / "legacy.csv"
+        path.write_bytes("id,text\nc1,\"Le ministère a décidé.\"\nc2,\"Coopération renforcée, déjà.\"\n".encode("cp1252"))
+        with pytest.warns(tk.CorpusWarning, match="cp1252"):
+            corpus = tk.load_corpus(path)
+        assert by_id(corpus.articles, "text") == {"c1": "Le ministère a décidé.", "c2": "Coopération renforcée, déjà."}
+        assert (corpus.problems["kind"] == "warning").sum() == 1
+
+    def test_utf16_jsonl(self, tmp_path):
+        path = tmp_path / "wide.jsonl"
+        path.write_bytes((json.dumps({"id": "w1", "text": "Texte accentué, en UTF-16."}, ensure_ascii=False) + "\n").encode("utf-16"))
+        assert by_id(tk.load_corpus(path).articles, "text") == {"w1": "Texte accentué, en UTF-16."}

@@ -1,0 +1,64 @@
+"""Benchmark: load_corpus on a large JSONL corpus; time and peak memory (run in a child process).
+
+Usage: python benchmarks/load_corpus.py [--articles 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+CHILD = r"""
+import json, resource, sys, time
+import toolkit as tk
+start = time.perf_counter()
+corpus = tk.load_corpus(sys.argv[1], progress=False)
+seconds = time.perf_counter() - start
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"articles": len(corpus.articles), "seconds": seconds, "peak_mb": peak_mb,
+                  "raw_mb": corpus.articles["raw"].str.len().sum() / 1e6,
+                  "problems": len(corpus.problems)}))
+"""
+BASELINE = r"""
+import json, resource
+import toolkit as tk
+print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(n: int) -> dict:
+    """Load ``n`` synthetic articles in a fresh process; return its figures."""
+    from benchmarks._corpus import write_jsonl
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_jsonl(Path(tmp) / "corpus.jsonl", n)
+        file_mb = path.stat().st_size / 1e6
+        out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True)
+        base = subprocess.run([sys.executable, "-c", BASELINE], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result.update(file_mb=file_mb, baseline_mb=json.loads(base.stdout)["peak_mb"], target_mb=2048)
+    return result
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    r = measure(args.articles)
+    print(f"load_corpus: {r['articles']:,} articles, {r['file_mb']:.0f} MB JSONL ({r['raw_mb']:.0f} MB of text)")
+    print(f"  time {r['seconds']:.1f} s ({r['articles'] / r['seconds']:,.0f} articles/s)")
+    print(f"  peak memory {r['peak_mb']:.0f} MB (the interpreter with toolkit imported: {r['baseline_mb']:.0f} MB); "
+          f"target < 2,048 MB: {'PASS' if r['peak_mb'] < 2048 else 'FAIL'}")
+    print(f"  peak / text size: {r['peak_mb'] / r['raw_mb']:.1f}x")
+    return r
+
+
+if __name__ == "__main__":
+    main()
