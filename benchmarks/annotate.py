@@ -32,12 +32,13 @@ import argparse
 import contextlib
 import cProfile
 import gc
-import io
+import hashlib
 import os
 import platform
 import pstats
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import toolkit as tk  # noqa: E402
 from toolkit.nlp import spacy_engine, stanza_engine  # noqa: E402
 from toolkit.nlp.annotate import split_paragraphs  # noqa: E402
+from toolkit.nlp.tables import MODELS_COMMAND  # noqa: E402
 from toolkit.textstats import tokenize_words  # noqa: E402
 
 ENGINES = ("spacy", "stanza")
@@ -114,12 +116,17 @@ def _mutate(text: str, rng: random.Random, names: list[str]) -> str:
                 sentences.append(sentence)
         sentences = sentences or [paragraph]
         joined = " ".join(sentences)
-        joined = _NUMBER.sub(lambda m: str(rng.randrange(10 ** (len(m.group(0)) - 1) if len(m.group(0)) > 1 else 0,
-                                                         10 ** len(m.group(0)))), joined)
+        joined = _NUMBER.sub(lambda m: _redraw(m.group(0), rng), joined)
         joined = _NAME.sub(lambda m: rng.choice(names) if rng.random() < 0.3 else m.group(0), joined)
         paragraphs.append(joined)
     rng.shuffle(paragraphs)
     return "\n\n".join(paragraphs)
+
+
+def _redraw(number: str, rng: random.Random) -> str:
+    """Another number with as many digits (so the text keeps its shape: years stay years)."""
+    digits = len(number)
+    return str(rng.randrange(10 ** (digits - 1) if digits > 1 else 0, 10 ** digits))
 
 
 # ---------------------------------------------------------------- the two sides
@@ -165,21 +172,55 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def profile(function, *args, top: int = 18, **kwargs) -> str:
-    """cProfile of one call: the ``top`` functions by cumulative and by own time."""
+def profile(function, *args, top: int = 14, **kwargs) -> str:
+    """cProfile of one call: toolkit functions (and the engine's ``pipe``) by cumulative time, then any by own time."""
     profiler = cProfile.Profile()
     profiler.runcall(function, *args, **kwargs)
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    return out.getvalue()
+    stats = pstats.Stats(profiler).stats
+    ours, anyone = [], []
+    for (filename, line, name), (_, calls, own, cumulative, _) in stats.items():
+        parts = Path(filename).parts
+        where = f"{Path(*parts[parts.index('toolkit'):])}:{line} {name}" if "toolkit" in parts else None
+        if where is None and name == "pipe" and parts[-1:] == ("language.py",):
+            where = f"spacy {parts[-1]}:{line} Language.pipe (the engine)"
+        if where:
+            ours.append((cumulative, own, calls, where))
+        anyone.append((own, cumulative, calls, f"{parts[-1] if parts else filename}:{line} {name}"))
+    total = sum(own for own, *_ in anyone)
+    lines = [f"  {'cumul s':>8}{'own s':>8}{'calls':>9}  toolkit function (profiled run: {total:.2f} s; cProfile "
+             "slows pure-Python code more than the engine's compiled code)"]
+    lines += [f"  {c:8.2f}{o:8.2f}{n:9d}  {w}" for c, o, n, w in sorted(ours, reverse=True)[:top]]
+    lines += [f"  {'own s':>8}{'cumul s':>8}{'calls':>9}  any function, by own time"]
+    lines += [f"  {o:8.2f}{c:8.2f}{n:9d}  {w}" for o, c, n, w in sorted(anyone, reverse=True)[:8]]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- the report
 
+def cpu_snapshot() -> tuple[float, float, float] | None:
+    """(wall, machine busy CPU-seconds, this process's CPU-seconds), or None off Linux."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    times = os.times()
+    return (time.perf_counter(), (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK"),
+            times.user + times.system)
+
+
+def others_load(before: tuple | None, after: tuple | None) -> str:
+    """How many CPUs other processes kept busy between two snapshots (noise on a shared machine)."""
+    if before is None or after is None:
+        return "CPU used by other processes: unknown (no /proc/stat)"
+    wall, busy, own = (a - b for a, b in zip(after, before))
+    others = max(0.0, (busy - own) / wall)
+    warning = "  <- busy machine: timings are noisy, re-run when it is quiet" if others > 0.2 else ""
+    return f"CPU used by other processes during the timings: {others:.2f} of {os.cpu_count()} CPUs{warning}"
+
+
 def machine() -> str:
-    """CPU count, Python and engine versions."""
+    """CPU count, Python and engine versions, and which toolkit source was timed."""
     import importlib.metadata as md
 
     versions = []
@@ -187,8 +228,20 @@ def machine() -> str:
         with contextlib.suppress(md.PackageNotFoundError):
             versions.append(f"{package} {md.version(package)}")
     cpu = platform.processor() or platform.machine()
-    return (f"machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
-            + ", ".join(versions))
+    source = Path(tk.annotate.__code__.co_filename)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+    try:
+        git = subprocess.run(["git", "-C", str(source.parent), "log", "-1", "--format=%h"],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(source.parent), "status", "--porcelain", "--", source.name],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        git = f"git {git}{' + uncommitted changes' if dirty else ''}, " if git else ""
+    except (OSError, subprocess.SubprocessError):
+        git = ""
+    return "\n".join([
+        f"machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, " + ", ".join(versions),
+        f"timed: toolkit/nlp/{source.name} ({git}sha256 {digest})",
+    ])
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -197,7 +250,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--words", type=int, default=50_000, help="corpus size in words (default: 50000)")
     parser.add_argument("--engine", default="spacy", choices=ENGINES, help="engine to benchmark (default: spacy)")
     parser.add_argument("--repeats", type=int, default=2, help="repetitions of raw and toolkit cold (default: 2)")
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"paragraphs per batch (default: {BATCH_SIZE})")
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE,
+                        help=f"paragraphs per batch (default: {BATCH_SIZE})")
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed of the corpus (default: {SEED})")
     parser.add_argument("--profile", action="store_true", help="print the profiles even when the targets are met")
     return parser.parse_args(argv)
@@ -216,8 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     available = spacy_engine.is_available if args.engine == "spacy" else stanza_engine.is_available
     missing = [language for language in languages if not available(language)]
     if missing:
-        print(f"skipped: {args.engine} has no model installed for {missing}; "
-              f"install them (make install / python -m toolkit models) or pick another --engine", file=sys.stderr)
+        fetch = MODELS_COMMAND if args.engine == "stanza" else "make install"
+        print(f"skipped: {args.engine} has no model installed for {missing}; fetch them with `{fetch}` "
+              "or pick another --engine", file=sys.stderr)
         return 2
 
     grouped = paragraphs_by_language(articles)
@@ -243,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
           f"loaded and warmed up in {time.perf_counter() - start:.1f} s (not timed)")
 
     raw_times, cold_times, warm_times = [], [], []
+    cpu_before = cpu_snapshot()
     shape = None
     with tempfile.TemporaryDirectory(prefix="bench-annotate-") as root:
         for rep in range(args.repeats):
@@ -265,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
             if shapes[0] != shapes[1] or (shape is not None and shapes[0] != shape):
                 print(f"  warning: outputs differ between runs (sentences, tokens, mentions): {shapes}")
             shape = shapes[0]
+        cpu_after = cpu_snapshot()
         print(f"  output: {shape[0]:,} sentences, {shape[1]:,} tokens, {shape[2]:,} mentions")
 
         raw, cold, warm = min(raw_times), min(cold_times), min(warm_times)
@@ -280,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'PASS' if warm_ok else 'FAIL'}  warm cache at least 20x faster than cold: "
               f"cold / warm = {cold / warm:.1f}x (target >= {MIN_COLD_OVER_WARM:.0f}x)")
         print(machine())
+        print(others_load(cpu_before, cpu_after))
 
         if not cold_ok or args.profile:
             print("\nprofile: toolkit cold (fresh cache folder)")

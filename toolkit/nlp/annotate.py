@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -13,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from toolkit._checks import require_choice, require_columns
@@ -265,41 +267,59 @@ def apply_gazetteer(mentions: pd.DataFrame, articles: pd.DataFrame, sentences: p
                     gazetteer: pd.DataFrame) -> pd.DataFrame:
     """Add gazetteer matches as mentions (``source="gazetteer"``), dropping engine mentions they overlap.
 
-    Entries typed ``-`` drop engine mentions whose text equals the pattern (e.g. "Lundi" as PER).
+    A match inside a longer engine mention of the same type is left alone ("Lázaro Alberto
+    Álvarez Casas" already covers "Álvarez Casas"). Entries typed ``-`` drop engine mentions
+    whose text equals the pattern (e.g. "Lundi" as PER).
     """
     require_columns(mentions, MENTION_COLUMNS, name="mentions")
     if gazetteer.empty or articles.empty:
         return mentions
+    patterns = _gazetteer_patterns(gazetteer)
+    by_article = mentions.groupby("article_id", sort=False).indices
+    starts, ends = mentions["start_char"].to_numpy(), mentions["end_char"].to_numpy()
+    types, texts = mentions["entity_type"].to_numpy(dtype=object), mentions["text"].to_numpy(dtype=object)
+    engines, models = mentions["engine"].to_numpy(dtype=object), mentions["model"].to_numpy(dtype=object)
+    drop: set[int] = set()
     added = []
-    drop = set()
-    engine_of = mentions.drop_duplicates("article_id").set_index("article_id")[["engine", "model"]]
-    for article in articles.itertuples(index=False):
-        entries = gazetteer[(gazetteer["language"] == "") | (gazetteer["language"] == article.language)]
-        own = mentions[mentions["article_id"] == article.article_id]
-        for entry in entries.itertuples(index=False):
-            if entry.entity_type == "-":
-                drop.update(own.index[own["text"] == entry.pattern])
+    for article_id, language, text in zip(articles["article_id"], articles["language"], articles["text"]):
+        regex, kinds, not_entities = patterns.get(language if isinstance(language, str) else "", patterns[""])
+        rows = by_article.get(article_id, np.array([], dtype=int))
+        drop.update(int(i) for i in rows if texts[i] in not_entities)
+        if regex is None:
+            continue
+        for m in regex.finditer(text):
+            kind = kinds[m.group(0)]
+            hit = rows[(starts[rows] < m.end()) & (ends[rows] > m.start())]
+            if any(types[i] == kind and starts[i] <= m.start() and ends[i] >= m.end() for i in hit):
                 continue
-            for m in re.finditer(rf"(?<!\w){re.escape(entry.pattern)}(?!\w)", article.text):
-                overlapping = own.index[(own["start_char"] < m.end()) & (own["end_char"] > m.start())]
-                inside_longer = own.loc[overlapping]
-                # A longer engine mention of the same type that contains the match is kept
-                # ("Lázaro Alberto Álvarez Casas" PER already covers "Álvarez Casas").
-                if ((inside_longer["entity_type"] == entry.entity_type)
-                        & (inside_longer["start_char"] <= m.start()) & (inside_longer["end_char"] >= m.end())).any():
-                    continue
-                drop.update(overlapping)
-                engine, model = (engine_of.loc[article.article_id].tolist() if article.article_id in engine_of.index
-                                 else (pd.NA, pd.NA))
-                added.append({"article_id": article.article_id, "start_char": m.start(), "end_char": m.end(),
-                              "text": m.group(0), "label": entry.entity_type, "entity_type": entry.entity_type,
-                              "engine": engine, "model": model, "source": "gazetteer"})
-    kept = mentions.drop(index=sorted(drop))
-    combined = pd.concat([kept, pd.DataFrame(added, columns=MENTION_COLUMNS)], ignore_index=True)
-    # Two gazetteer patterns may match the same span ("To Lam" inside "Tô Lâm"? no: exact); keep the longest.
-    combined = combined.sort_values(["article_id", "start_char", "end_char"], ascending=[True, True, False])
-    combined = _drop_nested(combined)
-    return _number_mentions(combined, sentences)
+            drop.update(int(i) for i in hit)
+            engine, model = (engines[rows[0]], models[rows[0]]) if len(rows) else (pd.NA, pd.NA)
+            added.append({"article_id": article_id, "sentence_id": -1, "mention_id": -1, "start_char": m.start(),
+                          "end_char": m.end(), "text": m.group(0), "label": kind, "entity_type": kind,
+                          "engine": engine, "model": model, "source": "gazetteer"})
+    kept = mentions.drop(index=mentions.index[sorted(drop)])
+    return _concat_mentions(kept, added)
+
+
+def _gazetteer_patterns(gazetteer: pd.DataFrame) -> dict[str, tuple]:
+    """Per language ("" = any language): one regex of all names (longest first), their types, and the non-entities."""
+    compiled = {}
+    languages = {""} | set(gazetteer["language"])
+    for language in languages:
+        entries = gazetteer[(gazetteer["language"] == "") | (gazetteer["language"] == language)]
+        names = entries[entries["entity_type"] != "-"]
+        kinds = dict(zip(names["pattern"], names["entity_type"]))
+        alternatives = "|".join(re.escape(p) for p in sorted(kinds, key=len, reverse=True))
+        regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if kinds else None
+        compiled[language] = (regex, kinds, frozenset(entries.loc[entries["entity_type"] == "-", "pattern"]))
+    return compiled
+
+
+def _concat_mentions(mentions: pd.DataFrame, added: list[dict]) -> pd.DataFrame:
+    if not added:
+        return mentions
+    new = pd.DataFrame(added, columns=MENTION_COLUMNS).astype(mentions.dtypes.to_dict())
+    return pd.concat([mentions, new], ignore_index=True)
 
 
 def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.DataFrame,
@@ -317,11 +337,21 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
     from toolkit.folding import fold
     from toolkit.textstats import load_stopwords
 
-    added = []
+    persons = mentions[mentions["entity_type"] == "PER"]
+    if persons.empty:
+        return mentions
     language_of = dict(zip(articles["article_id"], articles["language"]))
-    for article_id, own in mentions.groupby("article_id", sort=False):
-        names = {tuple(fold(w) for w in re.findall(r"\w+", text))
-                 for text in own.loc[own["entity_type"] == "PER", "text"]}
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    token_rows = tokens.groupby("article_id", sort=False).indices
+    token_text, token_upos = tokens["text"].to_numpy(dtype=object), tokens["upos"].to_numpy(dtype=object)
+    token_lemma = tokens["lemma"].to_numpy(dtype=object)
+    token_start, token_end = tokens["start_char"].to_numpy(), tokens["end_char"].to_numpy()
+    mention_rows = mentions.groupby("article_id", sort=False).indices
+    all_spans = list(zip(mentions["start_char"].to_numpy(), mentions["end_char"].to_numpy()))
+    first_engine = mentions.drop_duplicates("article_id").set_index("article_id")[["engine", "model"]]
+    added = []
+    for article_id, own in persons.groupby("article_id", sort=False):
+        names = {tuple(fold(w) for w in re.findall(r"\w+", text)) for text in own["text"]}
         names = {n for n in names if len(n) >= 2}
         owners: dict[tuple[str, ...], set] = defaultdict(set)
         for name in names:
@@ -330,73 +360,86 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
                     if (i, j) != (0, len(name)):
                         owners[name[i:j]].add(name)
         candidates = {part for part, full in owners.items() if len(full) == 1 and part not in names}
-        if not candidates:
+        rows = token_rows.get(article_id)
+        if not candidates or rows is None:
             continue
-        words = tokens[tokens["article_id"] == article_id].reset_index(drop=True)
+        words = [token_text[i] for i in rows]
+        folded = [_fold_word(w) if w[:1].isupper() else "" for w in words]  # candidates are capitalised
         stopwords = load_stopwords(language_of.get(article_id))
-        spans = list(zip(own["start_char"], own["end_char"]))
-        folded = [fold(t) for t in words["text"]]
+        spans = [all_spans[i] for i in mention_rows[article_id]]
+        engine, model = first_engine.loc[article_id].tolist()
         longest = max(map(len, candidates))
         k = 0
         while k < len(words):
             for size in range(min(longest, len(words) - k), 0, -1):
                 part = tuple(folded[k:k + size])
-                if part not in candidates or not all(t[:1].isupper() for t in words["text"].iloc[k:k + size]):
+                if part not in candidates or not all(w[:1].isupper() for w in words[k:k + size]):
                     continue
-                start, end = int(words["start_char"].iloc[k]), int(words["end_char"].iloc[k + size - 1])
+                start, end = int(token_start[rows[k]]), int(token_end[rows[k + size - 1]])
                 if any(a < end and b > start for a, b in spans):
                     continue
                 if size == 1 and part[0] in stopwords:
-                    following = words.iloc[k + 1] if k + 1 < len(words) else None
-                    if following is None or following["upos"] not in ("VERB", "AUX") or \
-                            str(following["text"]).lower() == str(following["lemma"]).lower():
+                    nxt = rows[k + 1] if k + 1 < len(rows) else None
+                    if nxt is None or token_upos[nxt] not in ("VERB", "AUX") or \
+                            str(token_text[nxt]).lower() == str(token_lemma[nxt]).lower():
                         continue
-                first = own.iloc[0]
-                added.append({"article_id": article_id, "sentence_id": -1, "mention_id": -1,
-                              "start_char": start, "end_char": end,
-                              "text": str(words["text"].iloc[k]) if size == 1 else None,
-                              "label": "PER", "entity_type": "PER", "engine": first["engine"],
-                              "model": first["model"], "source": "propagation"})
+                added.append({"article_id": article_id, "sentence_id": -1, "mention_id": -1, "start_char": start,
+                              "end_char": end, "text": text_of[article_id][start:end], "label": "PER",
+                              "entity_type": "PER", "engine": engine, "model": model, "source": "propagation"})
                 spans.append((start, end))
                 k += size - 1
                 break
             k += 1
-    if not added:
-        return mentions
-    text_of = dict(zip(articles["article_id"], articles["text"]))
-    for row in added:
-        row["text"] = text_of[row["article_id"]][row["start_char"]:row["end_char"]]
-    combined = pd.concat([mentions, pd.DataFrame(added, columns=MENTION_COLUMNS).astype(mentions.dtypes.to_dict())],
-                         ignore_index=True)
-    return _number_mentions(combined, sentences)
+    return _concat_mentions(mentions, added)
 
 
-def _drop_nested(mentions: pd.DataFrame) -> pd.DataFrame:
-    keep, last_end, last_article = [], -1, None
-    for idx, row in zip(mentions.index, mentions.itertuples(index=False)):
-        if row.article_id != last_article:
-            last_article, last_end = row.article_id, -1
-        if row.start_char >= last_end:
-            keep.append(idx)
-            last_end = row.end_char
-    return mentions.loc[keep]
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    from toolkit.folding import fold
+
+    return fold(word)
 
 
-def _number_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Sort, re-number mention_id per article and set sentence_id from the sentence spans."""
-    mentions = mentions.sort_values(["article_id", "start_char"], ignore_index=True)
-    if mentions.empty:
-        return mentions
-    sentence_ids = []
-    by_article = {a: g for a, g in sentences.groupby("article_id")}
-    for row in mentions.itertuples(index=False):
-        spans = by_article.get(row.article_id)
-        found = spans[(spans["start_char"] <= row.start_char) & (spans["end_char"] >= row.start_char)] \
-            if spans is not None else []
-        sentence_ids.append(int(found["sentence_id"].iloc[0]) if len(found) else -1)
-    mentions["sentence_id"] = sentence_ids
-    mentions["mention_id"] = mentions.groupby("article_id").cumcount()
-    return mentions
+def _finish_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame, order: Mapping[str, int]) -> pd.DataFrame:
+    """Drop nested duplicates, set each mention's sentence_id, number mentions per article, in article order."""
+    mentions = mentions.assign(_order=mentions["article_id"].map(order))
+    mentions = mentions.sort_values(["_order", "start_char", "end_char"], ascending=[True, True, False],
+                                    kind="stable", ignore_index=True)
+    # Keep the first (longest) of mentions that overlap, e.g. two gazetteer names on one span.
+    keep = np.ones(len(mentions), dtype=bool)
+    article = mentions["_order"].to_numpy()
+    starts, ends = mentions["start_char"].to_numpy(), mentions["end_char"].to_numpy()
+    last_end, last_article = -1, None
+    for i in range(len(mentions)):
+        if article[i] != last_article:
+            last_article, last_end = article[i], -1
+        if starts[i] < last_end:
+            keep[i] = False
+        else:
+            last_end = ends[i]
+    mentions = mentions[keep].reset_index(drop=True)
+    mentions["sentence_id"] = _sentence_of(mentions, sentences)
+    mentions["mention_id"] = mentions.groupby("_order", sort=False).cumcount().astype("int64")
+    return mentions.drop(columns="_order")
+
+
+def _sentence_of(mentions: pd.DataFrame, sentences: pd.DataFrame) -> np.ndarray:
+    """The sentence_id holding each mention's first character (-1 when none), by binary search."""
+    found = np.full(len(mentions), -1, dtype="int64")
+    spans = {a: (g["start_char"].to_numpy(), g["end_char"].to_numpy(), g["sentence_id"].to_numpy())
+             for a, g in sentences[["article_id", "start_char", "end_char", "sentence_id"]].groupby(
+                 "article_id", sort=False)}
+    at_all = mentions["start_char"].to_numpy()
+    for article_id, rows in mentions.groupby("article_id", sort=False).indices.items():
+        if article_id not in spans:
+            continue
+        starts, ends, ids = spans[article_id]
+        at = at_all[rows]
+        i = np.searchsorted(ends, at, side="left")  # sentences are sorted and do not overlap
+        ok = i < len(ends)
+        ok[ok] = starts[i[ok]] <= at[ok]
+        found[rows[ok]] = ids[i[ok]]
+    return found
 
 
 # ---------------------------------------------------------------- the public entry point
@@ -510,6 +553,7 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
         mentions = apply_gazetteer(mentions, annotated, sentences, load_gazetteer(gazetteer or None))
     if propagate:
         mentions = propagate_names(mentions, tokens, annotated, sentences)
+    mentions = _finish_mentions(mentions, sentences, {a: i for i, a in enumerate(articles["article_id"])})
     return Annotation(sentences, tokens, mentions)
 
 
@@ -595,28 +639,43 @@ def _run_tasks(tasks: list[tuple[str, str, list]], *, options: Mapping, batch_si
 
 def _split_tables(articles: pd.DataFrame, long: pd.DataFrame, meta: pd.DataFrame):
     """Turn the long cache rows of each key into the three tables of each article carrying that text."""
-    long = long.merge(meta[["key", "article_id", "engine", "model", "_text"]], on="key", how="inner")
-    order = {a: i for i, a in enumerate(articles["article_id"])}
-    long["_order"] = long["article_id"].map(order)
-    long = long.assign(source="model")
+    if meta["key"].duplicated().any():
+        # The same text under several article ids: each gets its own copy of the rows.
+        long = long.merge(meta[["key"]].assign(_row=np.arange(len(meta))), on="key", how="inner")
+        row = long.pop("_row").to_numpy()
+    else:
+        row = pd.Categorical(long["key"], categories=meta["key"]).codes.astype("int64")
+        long, row = long[row >= 0], row[row >= 0]
+    order = meta["article_id"].map({a: i for i, a in enumerate(articles["article_id"])}).to_numpy()
+    table = long["table"].to_numpy(dtype=object)
+    columns = {"article_id": meta["article_id"], "engine": meta["engine"], "model": meta["model"]}
 
-    sentences = long[long["table"] == "sentence"].sort_values(["_order", "sentence_id"])
-    sentences = sentences.assign(text=[t[a:b] for t, a, b in zip(sentences["_text"], sentences["start_char"],
-                                                                   sentences["end_char"])])
+    def part(name: str, id_column: str, keep: list[str]) -> pd.DataFrame:
+        mask = table == name
+        rows, ids = row[mask], long[id_column].to_numpy(dtype="int64", na_value=-1)[mask]
+        sort = np.lexsort((ids, order[rows]))  # article order, then the id within the article
+        picked = long.loc[mask, [c for c in dict.fromkeys(keep) if c in long.columns]].iloc[sort].reset_index(drop=True)
+        for column, values in columns.items():
+            if column in keep:
+                picked[column] = values.to_numpy()[rows[sort]]
+        picked["_text_row"] = rows[sort]
+        return picked
+
+    sentences = part("sentence", "sentence_id", SENTENCE_COLUMNS)
+    texts = meta["_text"].to_numpy(dtype=object)
+    sentences["text"] = [texts[r][a:b] for r, a, b in zip(sentences["_text_row"], sentences["start_char"],
+                                                           sentences["end_char"])]
     sentences = _typed(sentences[SENTENCE_COLUMNS], ints=["paragraph_id", "sentence_id", "start_char", "end_char"])
 
-    tokens = long[long["table"] == "token"].sort_values(["_order", "token_id"])
+    tokens = part("token", "token_id", TOKEN_COLUMNS + ["word", "paragraph_id"])
     tokens = _typed(tokens[TOKEN_COLUMNS + ["word", "paragraph_id"]],
                     ints=["sentence_id", "token_id", "start_char", "end_char", "paragraph_id"],
                     nullable_ints=["head"])  # head is missing when the pipeline has no parser
 
-    mentions = long[long["table"] == "mention"].sort_values(["_order", "mention_id"])
-    mentions = mentions.assign(entity_type=mentions["label"].map(harmonise_label), sentence_id=-1)
+    mentions = part("mention", "mention_id", MENTION_COLUMNS)
+    mentions = mentions.assign(entity_type=mentions["label"].map(harmonise_label), sentence_id=-1, source="model")
     mentions = mentions[mentions["entity_type"].notna()]
     mentions = _typed(mentions[MENTION_COLUMNS], ints=["sentence_id", "mention_id", "start_char", "end_char"])
-    mentions = _number_mentions(mentions, sentences)
-    mentions = mentions.sort_values(["article_id", "mention_id"], key=lambda c: c.map(order) if c.name == "article_id"
-                                    else c, ignore_index=True)
     return sentences, tokens, mentions
 
 

@@ -55,25 +55,21 @@ def doc_to_records(spacy_doc) -> ParagraphResult:
     Whitespace tokens (spaCy keeps runs of spaces as tokens) are dropped; a head that was one
     of them points to the token itself.
     """
-    kept = [t for t in spacy_doc if not t.is_space]
-    index = {t.i: k for k, t in enumerate(kept)}
-    sentences = []
-    sentence_of = {}
-    for s, sent in enumerate(spacy_doc.sents):
+    index = {i: k for k, i in enumerate(t.i for t in spacy_doc if not t.is_space)}
+    sentences, tokens = [], []
+    for sent in spacy_doc.sents:
         words = [t for t in sent if not t.is_space]
         if not words:
             continue
+        number = len(sentences)
         sentences.append((words[0].idx, words[-1].idx + len(words[-1].text)))
         for t in words:
-            sentence_of[t.i] = len(sentences) - 1
-    tokens = []
-    for k, t in enumerate(kept):
-        deprel = t.dep_.lower()
-        tokens.append({
-            "sentence": sentence_of[t.i], "start_char": t.idx, "end_char": t.idx + len(t.text),
-            "text": t.text, "word": t.text, "lemma": t.lemma_, "upos": t.pos_,
-            "head": index.get(t.head.i, k), "deprel": _UD_NAMES.get(deprel, deprel),
-        })
+            text, start, deprel = t.text, t.idx, t.dep_.lower()
+            tokens.append({
+                "sentence": number, "start_char": start, "end_char": start + len(text), "text": text,
+                "word": text, "lemma": t.lemma_, "upos": t.pos_, "head": index.get(t.head.i, index[t.i]),
+                "deprel": _UD_NAMES.get(deprel, deprel),
+            })
     mentions = [{"start_char": e.start_char, "end_char": e.end_char, "text": e.text, "label": e.label_}
                 for e in spacy_doc.ents if e.text.strip()]
     return {"sentences": sentences, "tokens": tokens, "mentions": mentions}
