@@ -14,7 +14,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) -m toolkit bench
+	$(PY) benchmarks/run_all.py
 
 install: $(STAMP)
 

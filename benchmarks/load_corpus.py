@@ -15,21 +15,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+# Peak resident memory from /proc (VmHWM): ru_maxrss would carry the parent's peak over exec.
+PEAK = "float(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) / 1024"
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 import toolkit as tk
 start = time.perf_counter()
 corpus = tk.load_corpus(sys.argv[1], progress=False)
 seconds = time.perf_counter() - start
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak_mb = PEAK
 print(json.dumps({"articles": len(corpus.articles), "seconds": seconds, "peak_mb": peak_mb,
                   "raw_mb": corpus.articles["raw"].str.len().sum() / 1e6,
                   "problems": len(corpus.problems)}))
 """
 BASELINE = r"""
-import json, resource
+import json
 import toolkit as tk
-print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"peak_mb": PEAK}))
 """
 
 
@@ -40,8 +42,10 @@ def measure(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_jsonl(Path(tmp) / "corpus.jsonl", n)
         file_mb = path.stat().st_size / 1e6
-        out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True)
-        base = subprocess.run([sys.executable, "-c", BASELINE], capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, "-c", CHILD.replace("PEAK", PEAK), str(path)], capture_output=True,
+                             text=True, check=True)
+        base = subprocess.run([sys.executable, "-c", BASELINE.replace("PEAK", PEAK)], capture_output=True,
+                              text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result.update(file_mb=file_mb, baseline_mb=json.loads(base.stdout)["peak_mb"], target_mb=2048)
     return result

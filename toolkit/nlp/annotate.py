@@ -447,7 +447,8 @@ def _sentence_of(mentions: pd.DataFrame, sentences: pd.DataFrame) -> np.ndarray:
 def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True, progress: bool = True,
              cache_dir: str | Path = CACHE / "annotations", gazetteer: str | Path | None | bool = None,
              batch_size: int = 64, engine_options: Mapping[str, Mapping] | None = None,
-             propagate: bool = True, n_process: int = 1, client=None, articles_per_task: int = 100) -> Annotation:
+             propagate: bool = True, n_process: int = 1, client=None,
+             articles_per_task: int | None = None) -> Annotation:
     """Annotate articles into sentences, tokens and entity mentions.
 
     Each article goes to the engine chosen for its language (``engine="auto"``: stanza where
@@ -478,7 +479,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
             ``"tcp://10.0.0.5:8786"``; tasks then run on the cluster's workers, which need the
             toolkit and its models installed. Results come back to this process, which
             writes the cache.
-        articles_per_task: Articles per task (and per cache part file).
+        articles_per_task: Articles per task (and per cache part file); by default 100, or
+            fewer when that gives each worker at least four tasks, so workers stay busy.
 
     Returns:
         An :class:`Annotation` ``(sentences, tokens, mentions)``:
@@ -537,9 +539,10 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
         if cached:
             found.append(_read_parts(index, cached))
         missing = group[~group["key"].isin(cached)].drop_duplicates("key")
+        per_task = articles_per_task or _task_size(len(missing), _n_workers(n_process, client))
         tasks = [(chosen, language, list(zip(batch["key"], batch["_text"])))
                  for language, part in missing.groupby("language", sort=True)
-                 for batch in (part.iloc[i:i + articles_per_task] for i in range(0, len(part), articles_per_task))]
+                 for batch in (part.iloc[i:i + per_task] for i in range(0, len(part), per_task))]
         for table in _run_tasks(tasks, options=options, batch_size=batch_size, n_process=n_process, client=client,
                                 show=progress and len(missing) >= 20):
             if cache:
@@ -559,11 +562,35 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
 
 # ---------------------------------------------------------------- schedulers
 
+def _n_workers(n_process: int, client) -> int:
+    if client is None:
+        return n_process
+    if isinstance(client, str):
+        return 4  # unknown until connected; four tasks each for a few workers is a fair guess
+    return max(1, len(client.scheduler_info().get("workers", {})))
+
+
+def _task_size(n_articles: int, n_workers: int) -> int:
+    """100 articles a task, or fewer so that each worker gets about four tasks."""
+    if n_workers <= 1:
+        return 100
+    return max(1, min(100, -(-n_articles // (4 * n_workers))))
+
+
 _POOLS: dict[int, object] = {}
 
 
-def _limit_threads() -> None:
-    """Worker initialiser: one compute thread per process, so N processes use N cores."""
+def _preload(models: Sequence[tuple[str, str, tuple]]) -> None:
+    """Load the pipelines a run will need, once per worker process (a no-op when already loaded)."""
+    for engine, language, options in models:
+        if engine == "stanza":
+            stanza_engine.load_pipeline(language, **dict(options))
+        else:
+            spacy_engine.load_pipeline(language)
+
+
+def _limit_threads(models: Sequence[tuple[str, str, tuple]] = ()) -> None:
+    """Worker initialiser: one compute thread per process, so N processes use N cores; preload models."""
     try:
         from threadpoolctl import threadpool_limits
 
@@ -572,10 +599,11 @@ def _limit_threads() -> None:
         pass
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
+    _preload(models)
 
 
-def _pool(n_process: int):
-    """A process pool kept for the session, so each worker loads its models only once."""
+def _pool(n_process: int, models: Sequence[tuple[str, str, tuple]] = ()):
+    """A process pool kept for the session, so each worker loads its models only once (at start)."""
     import atexit
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -583,6 +611,7 @@ def _pool(n_process: int):
     if n_process not in _POOLS:
         # spawn, not fork: forking a process that has loaded torch (stanza) can deadlock.
         _POOLS[n_process] = ProcessPoolExecutor(max_workers=n_process, initializer=_limit_threads,
+                                                initargs=(tuple(models),),
                                                 mp_context=multiprocessing.get_context("spawn"))
         atexit.register(_POOLS[n_process].shutdown, cancel_futures=True)
     return _POOLS[n_process]
@@ -603,6 +632,7 @@ def _run_tasks(tasks: list[tuple[str, str, list]], *, options: Mapping, batch_si
     if not tasks:
         return
     total = sum(len(items) for _, _, items in tasks)
+    models = sorted({(engine, language, tuple(sorted(options.get(engine, {}).items()))) for engine, language, _ in tasks})
     bar = tqdm(total=total, desc="annotating", unit="article", disable=not show)
     kwargs = lambda engine: {"options": options.get(engine, {}), "batch_size": batch_size}  # noqa: E731
     try:
@@ -612,6 +642,7 @@ def _run_tasks(tasks: list[tuple[str, str, list]], *, options: Mapping, batch_si
             own = isinstance(client, str)
             dask_client = Client(client) if own else client
             try:
+                dask_client.run(_preload, models)  # every worker loads each model once, up front
                 futures = [dask_client.submit(annotate_batch, items, engine=engine, language=language,
                                               pure=False, **kwargs(engine)) for engine, language, items in tasks]
                 for future in as_completed(futures):
@@ -624,7 +655,7 @@ def _run_tasks(tasks: list[tuple[str, str, list]], *, options: Mapping, batch_si
         elif n_process > 1:
             from concurrent.futures import as_completed
 
-            futures = {_pool(n_process).submit(annotate_batch, items, engine=engine, language=language,
+            futures = {_pool(n_process, models).submit(annotate_batch, items, engine=engine, language=language,
                                                **kwargs(engine)): len(items) for engine, language, items in tasks}
             for future in as_completed(futures):
                 bar.update(futures[future])

@@ -1,0 +1,191 @@
+"""Run every benchmark and write benchmarks/results.md (``make bench``).
+
+Each figure is measured side by side with its baseline in the same run, on this machine:
+
+- annotation words per second: the raw engine (spaCy ``nlp.pipe``), ``toolkit.annotate``
+  in one process, in two worker processes, and on a Dask LocalCluster of two workers, all
+  cold (empty cache); then the same call warm (cache speed-up);
+- loading 100,000 articles with ``load_corpus``: time and peak memory (child process);
+- near-duplicates: MinHash LSH against exact all-pairs Jaccard at 10,000 articles, and LSH
+  alone at 100,000;
+- the notebook suite: each notebook executed top to bottom, as nbval runs it.
+
+Usage: python benchmarks/run_all.py [--quick]   (--quick: smaller sizes, for a smoke test)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import toolkit as tk  # noqa: E402
+from benchmarks import annotate as annotate_bench  # noqa: E402
+from benchmarks import load_corpus as load_bench  # noqa: E402
+from toolkit.nlp import annotate as annotate_module  # noqa: E402
+from toolkit.nlp import spacy_engine  # noqa: E402
+
+RESULTS = Path(__file__).with_name("results.md")
+
+
+def best_of(repeats: int, function, *args, **kwargs) -> float:
+    """The fastest of ``repeats`` timings of ``function(*args, **kwargs)``, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function(*args, **kwargs)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def annotation(n_words: int, repeats: int) -> dict:
+    """Words per second: raw engine, toolkit with 1 and 2 processes, Dask with 2 workers; cache speed-up."""
+    from distributed import Client, LocalCluster
+
+    seeds = tk.load_corpus(tk.SEEDS, progress=False).articles
+    articles = annotate_bench.build_corpus(seeds, n_words=n_words)
+    words = int(articles["n_words"].sum())
+    grouped = annotate_bench.paragraphs_by_language(articles)
+    pipelines = {language: spacy_engine.load_pipeline(language) for language in grouped}
+    run = dict(engine="spacy", progress=False)
+
+    def cold(**kwargs):
+        with tempfile.TemporaryDirectory() as cache_dir:
+            tk.annotate(articles, cache_dir=cache_dir, **run, **kwargs)
+
+    # Warm-ups (not timed): models in this process, in the worker pool, on the Dask workers.
+    warm_up = annotate_bench.build_corpus(seeds, n_words=3_000, seed=99)
+    tk.annotate(warm_up, cache=False, **run)
+    tk.annotate(warm_up, cache=False, n_process=2, articles_per_task=1, **run)
+    timings = {}
+    timings["raw engine (nlp.pipe, 1 process)"] = best_of(
+        repeats, annotate_bench.run_raw, "spacy", pipelines, grouped, batch_size=annotate_bench.BATCH_SIZE)
+    timings["toolkit, 1 process"] = best_of(repeats, cold)
+    timings["toolkit, 2 processes"] = best_of(repeats, cold, n_process=2)
+    annotate_module.shutdown_workers()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=50) as cluster, Client(cluster) as client:
+        tk.annotate(warm_up, cache=False, client=client, articles_per_task=1, **run)
+        timings["toolkit, Dask LocalCluster (2 workers)"] = best_of(repeats, cold, client=client)
+    with tempfile.TemporaryDirectory() as cache_dir:
+        start = time.perf_counter()
+        tk.annotate(articles, cache_dir=cache_dir, **run)
+        cold_once = time.perf_counter() - start
+        timings["toolkit, warm cache"] = best_of(repeats, tk.annotate, articles, cache_dir=cache_dir, **run)
+    return {"words": words, "articles": len(articles), "timings": timings, "cold_once": cold_once}
+
+
+def near_duplicates(quick: bool) -> dict | None:
+    """LSH against exact all-pairs at 10,000 articles, and LSH alone at 100,000 (from benchmarks/near_duplicates.py)."""
+    try:
+        from benchmarks import near_duplicates as nd
+    except ImportError:
+        return None
+    if not hasattr(nd, "measure"):
+        return None
+    sizes = (1_000, 2_000) if quick else (10_000, 100_000)
+    return nd.measure(sizes=sizes, exact_up_to=sizes[0])
+
+
+def notebooks() -> dict[str, float]:
+    """Seconds to execute each notebook top to bottom in a fresh kernel (outputs discarded)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    times = {}
+    for path in sorted(tk.ROOT.joinpath("notebooks").glob("[0-9][0-9]-*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(notebook, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        times[path.stem] = time.perf_counter() - start
+    return times
+
+
+def describe_machine() -> str:
+    import importlib.metadata as md
+
+    import psutil
+
+    versions = ", ".join(f"{p} {md.version(p)}" for p in ("spacy", "pandas", "pyarrow", "datasketch", "dask"))
+    return (f"{os.cpu_count()} CPUs ({platform.machine()}, {platform.processor() or 'unknown CPU'}), "
+            f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}; {versions}")
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    args = parser.parse_args(argv)
+    n_words, repeats, n_load = (10_000, 1, 2_000) if args.quick else (100_000, 2, 100_000)
+    lines = ["# Benchmark results", "", f"Machine: {describe_machine()}.", "",
+             f"Run: `make bench`{' --quick' if args.quick else ''} on {time.strftime('%Y-%m-%d')}. "
+             "Every ratio compares figures measured side by side in this run.", ""]
+
+    print("annotation ...", flush=True)
+    result = annotation(n_words, repeats)
+    t = result["timings"]
+    raw, one, two = t["raw engine (nlp.pipe, 1 process)"], t["toolkit, 1 process"], t["toolkit, 2 processes"]
+    dask, warm = t["toolkit, Dask LocalCluster (2 workers)"], t["toolkit, warm cache"]
+    lines += [f"## Annotation ({result['words']:,} words, {result['articles']} synthetic articles from the seeds, "
+              f"spaCy, cold cache unless said; best of {repeats})", "",
+              "| run | seconds | words/s | ratio |", "|---|---:|---:|---|"]
+    for name, seconds in t.items():
+        ratio = {"raw engine (nlp.pipe, 1 process)": "baseline", "toolkit, 1 process": f"{one / raw:.2f}× raw time",
+                 "toolkit, 2 processes": f"{one / two:.2f}× faster than 1 process",
+                 "toolkit, Dask LocalCluster (2 workers)": f"{dask / two:.2f}× the time of 2 processes",
+                 "toolkit, warm cache": f"{result['cold_once'] / seconds:.0f}× faster than cold"}[name]
+        lines.append(f"| {name} | {seconds:.2f} | {result['words'] / seconds:,.0f} | {ratio} |")
+    lines += ["", f"- {verdict(one / two >= 1.7)} 2 processes at least 1.7× one: {one / two:.2f}×",
+              f"- {verdict(dask / two <= 1.15)} Dask with 2 workers within 15% of 2 local processes: "
+              f"{(dask / two - 1) * 100:+.0f}%",
+              f"- {verdict(one / raw <= 1.10)} toolkit (1 process) within 10% of the raw engine: "
+              f"{(one / raw - 1) * 100:+.0f}%",
+              f"- {verdict(result['cold_once'] / warm >= 20)} warm cache at least 20× faster than cold: "
+              f"{result['cold_once'] / warm:.0f}×", ""]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    print("loading ...", flush=True)
+    load = load_bench.measure(n_load)
+    lines += [f"## Loading {load['articles']:,} articles (`load_corpus` on a {load['file_mb']:.0f} MB JSONL file)", "",
+              f"- time: {load['seconds']:.0f} s ({load['articles'] / load['seconds']:,.0f} articles/s)",
+              f"- peak memory: {load['peak_mb']:,.0f} MB, of which {load['baseline_mb']:.0f} MB is the interpreter "
+              f"with the toolkit imported; {load['raw_mb']:.0f} MB of text",
+              f"- {verdict(load['peak_mb'] < 2048)} peak memory under 2 GB", ""]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    print("near-duplicates ...", flush=True)
+    dups = near_duplicates(args.quick)
+    if dups is None:
+        lines += ["## Near-duplicates", "", "benchmarks/near_duplicates.py offers no `measure` function yet.", ""]
+    else:
+        lines += ["## Near-duplicates (MinHash LSH against exact all-pairs Jaccard)", "", dups["markdown"], ""]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    print("notebooks ...", flush=True)
+    times = notebooks()
+    lines += ["## Notebook suite (each notebook executed top to bottom in a fresh kernel)", "",
+              "| notebook | seconds |", "|---|---:|"]
+    lines += [f"| {name} | {seconds:.1f} |" for name, seconds in times.items()]
+    total = sum(times.values())
+    lines += [f"| **total** | **{total:.1f}** |", "",
+              f"- {verdict(max(times.values()) <= 60)} every notebook under 60 s; "
+              f"{verdict(total <= 180)} suite under 3 min", ""]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(RESULTS.read_text(encoding="utf-8"))
+    print(f"Results written to {RESULTS.relative_to(tk.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
