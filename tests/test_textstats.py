@@ -385,3 +385,13 @@ class TestCorpusSummary:
         assert overview["date range"] == "unknown" and overview["outlet countries"] == "unknown"
         all_missing = articles.assign(published=pd.NaT)
         assert ts.summarise_corpus(all_missing).set_index("statistic").loc["date range", "value"] == "unknown"
+
+
+def test_document_similarity_refuses_quadratic_blowup():
+    from toolkit.textstats import document_similarity
+
+    many = pd.DataFrame({"article_id": [f"a{i}" for i in range(6)], "text": ["mot"] * 6,
+                         "language": ["fr"] * 6, "outlet": ["X"] * 6})
+    with pytest.raises(ValueError, match="find_near_duplicates"):
+        document_similarity(many, max_articles=5)
+    assert document_similarity(many, max_articles=6).shape == (6, 6)

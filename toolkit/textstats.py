@@ -795,7 +795,12 @@ def _identity(document: list[str]) -> list[str]:
     return document
 
 
-def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf") -> pd.DataFrame:
+#: Above this many articles :func:`document_similarity` refuses: its output grows as n².
+MAX_SIMILARITY_ARTICLES = 5_000
+
+
+def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf",
+                        max_articles: int = MAX_SIMILARITY_ARTICLES) -> pd.DataFrame:
     """Compare every pair of articles by cosine similarity of their TF-IDF lemma vectors.
 
     Each article becomes the simplemma lemmas (in its own language) of its non-stopword
@@ -804,9 +809,14 @@ def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf") -> pd.
     same event share little beyond names and numbers and score low; compare within a
     language, or use the cross-lingual tools in ``toolkit.compare``.
 
+    This step is quadratic: the matrix has n² cells (100,000 articles would need 80 GB).
+    For large corpora use the scalable paths instead: ``toolkit.compare.find_near_duplicates``
+    (MinHash LSH: only the candidate pairs are compared) and ``toolkit.compare.cluster_stories``.
+
     Args:
         articles: One row per article; needs ARTICLE_COLUMNS.
         method: Only ``"tfidf"`` for now.
+        max_articles: Refuse larger inputs (see above); raise it knowingly.
 
     Returns:
         A square DataFrame indexed and columned by ``article_id`` (sorted), with float
@@ -814,12 +824,19 @@ def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf") -> pd.
         without words, which scores 0 against the others).
 
     Raises:
-        ValueError: ``articles`` lacks a column or ``method`` is unknown.
+        ValueError: ``articles`` lacks a column, ``method`` is unknown, or there are more
+            than ``max_articles`` articles.
 
     Example:
         >>> document_similarity(articles).round(2)
     """
     _check_articles(articles)
+    if len(articles) > max_articles:
+        raise ValueError(
+            f"document_similarity compares every pair: {len(articles):,} articles make a "
+            f"{len(articles):,}² matrix ({len(articles) ** 2 * 8 / 1e9:,.1f} GB). Use "
+            "toolkit.compare.find_near_duplicates (MinHash LSH) or toolkit.compare.cluster_stories, "
+            f"which scale, or pass max_articles={len(articles)} if you have the memory.")
     require_choice(method, ("tfidf",), name="method")
     ids = sorted(articles["article_id"].astype(str))
     index = pd.Index(ids, name="article_id", dtype="object")
