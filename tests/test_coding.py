@@ -1,0 +1,165 @@
+"""Tests for toolkit.coding: the coding sheet round trip and the agreement coefficients (against published values)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.seed_tables import seed_tables
+from toolkit.coding import (
+    AGREEMENT_COLUMNS,
+    ALL_FRAMES,
+    CODING_COLUMNS,
+    CodingSheetError,
+    code_with_codebook,
+    cohen_kappa,
+    krippendorff_alpha,
+    measure_agreement,
+    read_coding_sheet,
+    sample_for_coding,
+)
+from toolkit.framing import CODEBOOKS, load_codebook, score_frames
+
+FRAMES = ["security_crime", "solidarity_friendship", "health_biotech", "history_memory", "institutional_cooperation"]
+
+
+class TestCoefficients:
+    def test_krippendorff_worked_example(self):
+        # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section A: 4 observers,
+        # 12 units, nominal values with missing data; published alpha = 0.743.
+        n = None
+        observers = [[1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n],
+                     [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
+                     [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n],
+                     [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n]]
+        units = list(zip(*observers))
+        assert round(krippendorff_alpha(units), 3) == 0.743
+        frame = pd.DataFrame(units, columns=list("ABCD")).astype("Float64")  # pd.NA as missing
+        assert math.isclose(krippendorff_alpha(frame), krippendorff_alpha(units))
+
+    def test_krippendorff_limits(self):
+        assert krippendorff_alpha([[1, 1], [0, 0], [1, 1]]) == 1.0
+        assert math.isnan(krippendorff_alpha([[1, 1], [1, 1]]))  # no variation
+        assert math.isnan(krippendorff_alpha([[1, None], [0, None]]))  # nothing pairable
+        # By hand: o11 = o00 = 2, o10 = o01 = 1, n = 6: alpha = 1 - 5 * 2 / (2 * 3 * 3).
+        assert math.isclose(krippendorff_alpha([[1, 1], [0, 0], [1, 0], [0, None]]), 1 - 10 / 18)
+
+    def test_cohen_kappa_textbook_example(self):
+        # 50 proposals, two readers: 20 yes/yes, 15 no/no, 5 yes/no, 10 no/yes: kappa = 0.4.
+        a = ["yes"] * 25 + ["no"] * 25
+        b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+        assert math.isclose(cohen_kappa(a, b), 0.4)
+
+    def test_cohen_kappa_matches_sklearn_and_skips_missing(self):
+        from sklearn.metrics import cohen_kappa_score
+
+        rng = np.random.default_rng(0)
+        a, b = rng.integers(0, 3, 200).tolist(), rng.integers(0, 3, 200).tolist()
+        assert math.isclose(cohen_kappa(a, b), cohen_kappa_score(a, b))
+        assert math.isclose(cohen_kappa(a + [None, 1], b + [2, pd.NA]), cohen_kappa(a, b))
+        assert math.isnan(cohen_kappa([1, 1], [1, 1])) and math.isnan(cohen_kappa([None], [1]))
+        with pytest.raises(ValueError, match="same length"):
+            cohen_kappa([1], [1, 2])
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return load_codebook("cooperation-themes")
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return seed_tables()
+
+
+class TestSheet:
+    def test_sample(self, seeds, codebook):
+        sentences = seeds[1]
+        sheet = sample_for_coding(sentences, codebook, n=12, random_state=0)
+        assert list(sheet.columns) == ["article_id", "sentence_id", "text", *FRAMES, "note"]
+        assert len(sheet) == 12 and sheet["article_id"].value_counts().max() <= 3  # 5 articles, taken in turn
+        assert (sheet[FRAMES] == "").all().all()
+        assert (sheet["text"].str.split().str.len() >= 5).all()
+        pd.testing.assert_frame_equal(sheet, sample_for_coding(sentences, codebook, n=12, random_state=0))
+        other = sample_for_coding(sentences, codebook, n=12, random_state=1)
+        drawn = set(zip(sheet["article_id"], sheet["sentence_id"]))
+        assert set(zip(other["article_id"], other["sentence_id"])) != drawn
+
+    def test_round_trip(self, tmp_path, codebook):
+        sheet = pd.DataFrame({"article_id": ["a", "a", "b"], "sentence_id": [0, 1, 0], "text": ["x", "y", "z"],
+                              **{f: "" for f in FRAMES}, "note": ""})
+        sheet.loc[0, "security_crime"] = "X"
+        sheet.loc[0, "health_biotech"] = "oui"
+        sheet.loc[2, "history_memory"] = "0"  # "no frame applies"; row 1 stays uncoded
+        path = tmp_path / "alice.csv"
+        path.write_text("# coder: Alice\n" + sheet.to_csv(index=False), encoding="utf-8-sig")
+        codings = read_coding_sheet(path, codebook)
+        assert list(codings.columns) == CODING_COLUMNS and set(codings["coder"]) == {"alice"}
+        values = codings.set_index(["article_id", "sentence_id", "frame"])["value"]
+        assert values[("a", 0, "security_crime")] == 1 and values[("a", 0, "health_biotech")] == 1
+        assert values[("a", 0, "history_memory")] == 0
+        assert values.loc[("a", 1)].isna().all()
+        assert (values.loc[("b", 0)] == 0).all()
+
+    def test_bad_cells_name_file_line_and_column(self, tmp_path, codebook):
+        path = tmp_path / "bob.csv"
+        rows = "article_id,sentence_id,text," + ",".join(FRAMES) + "\n# a comment\na,0,x,1,,,,\na,1,y,,maybe,,,\n"
+        path.write_text(rows, encoding="utf-8")
+        with pytest.raises(CodingSheetError, match=r"bob\.csv:4: column 'solidarity_friendship': 'maybe' is not"):
+            read_coding_sheet(path, codebook)
+        path.write_text("article_id,sentence_id,text,security_crime\na,0,x,1\n", encoding="utf-8")
+        with pytest.raises(CodingSheetError, match=r"bob\.csv:1: the header lacks column\(s\) \['solidarity"):
+            read_coding_sheet(path, codebook)
+        path.write_text("article_id,sentence_id," + ",".join(FRAMES) + "\na,zero,1,,,,\n", encoding="utf-8")
+        with pytest.raises(CodingSheetError, match=r"bob\.csv:2: sentence_id must be a whole number"):
+            read_coding_sheet(path, codebook)
+
+
+class TestAgreement:
+    def test_identical_and_opposite_coders(self, codebook):
+        units = pd.DataFrame({"article_id": ["a"] * 4, "sentence_id": [0, 1, 2, 3]})
+        scores = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 2], "frame": ["security_crime"] * 2,
+                               "label": "Security and crime", "n_hits": [1, 3], "n_words": [10, 10],
+                               "per_1000_words": [100.0, 300.0]})
+        book = code_with_codebook(units, scores, codebook)
+        assert list(book.columns) == CODING_COLUMNS and len(book) == 4 * len(FRAMES)
+        assert book.loc[book["frame"] == "security_crime", "value"].tolist() == [1, 0, 1, 0]
+        same = measure_agreement(pd.concat([book, book.assign(coder="twin")]))
+        assert list(same.columns) == AGREEMENT_COLUMNS
+        assert same["frame"].tolist() == [*FRAMES, ALL_FRAMES]
+        row = same.set_index("frame").loc["security_crime"]
+        assert (row["n_units"], row["percent_agreement"], row["cohen_kappa"], row["krippendorff_alpha"]) == (
+            4, 100.0, 1.0, 1.0)
+        assert math.isnan(same.set_index("frame").loc["health_biotech", "cohen_kappa"])  # nobody used it
+        flipped = book.assign(coder="contrarian", value=1 - book["value"])
+        row = measure_agreement(pd.concat([book, flipped])).set_index("frame").loc["security_crime"]
+        assert row["percent_agreement"] == 0.0 and row["cohen_kappa"] == -1.0
+
+    def test_coders_argument(self, codebook):
+        units = pd.DataFrame({"article_id": ["a"], "sentence_id": [0]})
+        empty = pd.DataFrame(columns=["article_id", "sentence_id", "frame", "label", "n_hits", "n_words",
+                                      "per_1000_words"])
+        book = code_with_codebook(units, empty, codebook)
+        three = pd.concat([book, book.assign(coder="x"), book.assign(coder="y")])
+        with pytest.raises(ValueError, match="3 coder"):
+            measure_agreement(three)
+        with pytest.raises(ValueError, match="must be two of"):
+            measure_agreement(three, coders=("x", "z"))
+        assert measure_agreement(three, coders=("x", "y"))["coder_b"].iloc[0] == "y"
+
+    def test_example_sheet_matches_the_seeds(self, seeds, codebook):
+        articles, sentences, tokens, _ = seeds
+        path = CODEBOOKS / "examples" / "cooperation-themes-coding.csv"
+        person = read_coding_sheet(path, codebook, coder="person")
+        assert person["value"].notna().all() and person[["article_id", "sentence_id"]].drop_duplicates().shape[0] == 20
+        sheet = pd.read_csv(path, comment="#", dtype={"article_id": str})
+        texts = sentences.set_index(["article_id", "sentence_id"])["text"]
+        assert [texts[(a, s)] for a, s in zip(sheet["article_id"], sheet["sentence_id"])] == sheet["text"].tolist()
+        frames = score_frames(tokens, codebook, articles=articles)
+        book = code_with_codebook(person, frames.sentence_scores, codebook)
+        table = measure_agreement(pd.concat([book, person])).set_index("frame")
+        assert table.loc[ALL_FRAMES, "n_units"] == 100
+        assert 0 < table.loc[ALL_FRAMES, "krippendorff_alpha"] <= 1

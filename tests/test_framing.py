@@ -1,0 +1,373 @@
+"""Tests for toolkit.framing (codebooks, scores, evidence, keyness) and its plots, on hand-made tokens and the seeds."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from tests.seed_tables import A000, A001, A002, A003, A004, STORIES, make_tokens, seed_tables  # noqa: E402
+from toolkit.framing import (  # noqa: E402
+    CODEBOOK_COLUMNS,
+    EVIDENCE_COLUMNS,
+    KEYNESS_COLUMNS,
+    MARKED_COLUMNS,
+    PROFILE_COLUMNS,
+    SCORE_COLUMNS,
+    SENTENCE_SCORE_COLUMNS,
+    CodebookError,
+    FramingWarning,
+    keyness,
+    list_codebooks,
+    load_codebook,
+    mark_evidence,
+    parse_term,
+    score_frames,
+    summarise_frames,
+)
+from toolkit.plotting import plot_frame_heatmap, plot_keyness  # noqa: E402
+
+MFC_FRAMES = [  # annotations/codes.json of the Media Frames Corpus (Card et al. 2015), codes 1-15
+    "Economic", "Capacity and resources", "Morality", "Fairness and equality",
+    "Legality, constitutionality and jurisprudence", "Policy prescription and evaluation", "Crime and punishment",
+    "Security and defense", "Health and safety", "Quality of life", "Cultural identity", "Public opinion", "Political",
+    "External regulation and reputation", "Other",
+]
+
+
+def write_codebook(tmp_path, terms: str, frames: str | None = None, name: str = "mine"):
+    path = tmp_path / f"{name}.csv"
+    path.write_text(terms, encoding="utf-8")
+    if frames is not None:
+        (tmp_path / f"{name}.frames.csv").write_text(frames, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- codebooks
+
+
+class TestLoadCodebook:
+    def test_shipped_codebooks(self):
+        assert list_codebooks() == ["cooperation-themes", "generic-frames", "policy-frames"]
+        policy = load_codebook("policy-frames")
+        assert list(policy.columns) == CODEBOOK_COLUMNS
+        assert list(dict.fromkeys(policy["label"])) == MFC_FRAMES
+        generic = load_codebook("generic-frames")
+        assert list(dict.fromkeys(generic["label"])) == [
+            "Attribution of responsibility", "Human interest", "Conflict", "Morality", "Economic consequences"]
+        themes = load_codebook("cooperation-themes")
+        assert list(dict.fromkeys(themes["frame"])) == [
+            "security_crime", "solidarity_friendship", "health_biotech", "history_memory", "institutional_cooperation"]
+
+    @pytest.mark.parametrize("name", ["policy-frames", "generic-frames", "cooperation-themes"])
+    def test_every_frame_is_bilingual(self, name):
+        codebook = load_codebook(name)
+        for frame, rows in codebook.groupby("frame"):
+            if frame == "other":
+                assert rows["term"].isna().all() and len(rows) == 1  # coders only
+                continue
+            assert {"fr", "en"} <= set(rows["language"]), frame
+            assert rows["term"].notna().all()
+        assert not codebook.duplicated(["frame", "language", "term"]).any()
+        assert codebook["frame_order"].is_monotonic_increasing
+
+    def test_own_codebook_without_frames_file(self, tmp_path):
+        path = write_codebook(tmp_path, "# comment\nframe,language,term\nb_frame,fr,Vaccin\na_frame,*,covid-19\n"
+                                        "b_frame,fr,vaccin\n")
+        codebook = load_codebook(path)
+        assert list(codebook["frame"]) == ["b_frame", "a_frame"]  # first appearance; the duplicate read once
+        assert list(codebook["label"]) == ["b_frame", "a_frame"]
+        assert list(codebook["term"]) == ["vaccin", "covid-19"]
+        assert list(codebook["line"]) == [3, 4]
+        assert set(codebook["codebook"]) == {"mine"}
+
+    @pytest.mark.parametrize("terms, frames, message", [
+        ("frame,language,term\nhealth,french,vaccin\n", None, r"mine\.csv:2: language must be"),
+        ("frame,language,term\n\n# x\nhealth,fr,vaccin,extra,more\n", None, r"mine\.csv:4: expected 3 fields"),
+        ("frame,language,term\nHealth Frame,fr,vaccin\n", None, r"mine\.csv:2: frame ids"),
+        ("frame,language,term\nhealth,fr,\n", None, r"mine\.csv:2: bad term"),
+        ("frame,language,term\nhealth,fr,v*accin\n", None, r"mine\.csv:2: bad term 'v\*accin'"),
+        ("frame,language\nhealth,fr\n", None, r"mine\.csv:1: header lacks column\(s\) \['term'\]"),
+        ("frame,language,term\nhealth,fr,vaccin\nwealth,fr,argent\n", "frame,label\nhealth,Health\n",
+         r"mine\.csv:3: frame 'wealth' is not in mine\.frames\.csv"),
+        ("frame,language,term\nhealth,fr,vaccin\n", "frame,label\nhealth,Health\nhealth,Again\n",
+         r"mine\.frames\.csv:3: frame 'health' is defined twice"),
+        ("frame,language,term\nhealth,fr,\"vaccin\n", None, r"mine\.csv:2: malformed CSV"),
+    ])
+    def test_malformed_entries_name_file_and_line(self, tmp_path, terms, frames, message):
+        path = write_codebook(tmp_path, terms, frames)
+        with pytest.raises(CodebookError, match=message):
+            load_codebook(path)
+
+    def test_unknown_codebook(self):
+        with pytest.raises(FileNotFoundError, match="policy-frames"):
+            load_codebook("no-such-codebook")
+
+    def test_parse_term(self):
+        assert parse_term("Compagnon d’armes") == ("compagnon", "d'", "armes")
+        assert parse_term("mettre en œuvre") == ("mettre", "en", "oeuvre")
+        assert parse_term("terroris*") == ("terroris*",)
+        for bad in ("", "t*", "ter*ror", "terror**"):
+            with pytest.raises(ValueError):
+                parse_term(bad)
+
+
+# ---------------------------------------------------------------- scoring (hand-made tokens)
+
+TEXT = "Les vaccins du Cuba renforcent la sécurité nationale. Les terroristes menacent la sécurité."
+WORDS = [  # (text, lemma, upos, head, deprel, sentence_id[, same offsets as previous])
+    ("Les", "le", "DET", 1, "det"), ("vaccins", "vaccin", "NOUN", 5, "nsubj"), ("du", "de", "ADP", 4, "case"),
+    ("du", "le", "DET", 4, "det", 0, True), ("Cuba", "Cuba", "PROPN", 1, "nmod"),
+    ("renforcent", "renforcer", "VERB", None, "root"), ("la", "le", "DET", 7, "det"),
+    ("sécurité", "sécurité", "NOUN", 5, "obj"), ("nationale", "national", "ADJ", 7, "amod"),
+    (".", ".", "PUNCT", 5, "punct"),
+    ("Les", "le", "DET", 11, "det", 1), ("terroristes", "terroriste", "NOUN", 12, "nsubj", 1),
+    ("menacent", "menacer", "VERB", None, "root", 1), ("la", "le", "DET", 14, "det", 1),
+    ("sécurité", "sécurité", "NOUN", 12, "obj", 1), (".", ".", "PUNCT", 12, "punct", 1),
+]
+TERMS = ("frame,language,term,note\nsecurity,fr,sécurité,\nsecurity,fr,sécurité nationale,\n"
+         "security,fr,terroris*,\n"
+         "health,fr,vaccin,\nhealth,en,security,an English word never matched in French\nempty,fr,pandémie,\n")
+FRAMES = "frame,label,description\nhealth,Health,\nsecurity,Security and crime,\nempty,Unused,\nother,Other,\n"
+
+
+@pytest.fixture()
+def small(tmp_path):
+    tokens = make_tokens("a1", TEXT, WORDS)
+    articles = pd.DataFrame({"article_id": ["a1"], "language": ["fr"], "text": [TEXT]})
+    codebook = load_codebook(write_codebook(tmp_path, TERMS, FRAMES))
+    return tokens, articles, codebook
+
+
+class TestScoreFrames:
+    def test_contracts(self, small):
+        tokens, articles, codebook = small
+        scores, sentence_scores, evidence = score_frames(tokens, codebook, articles=articles)
+        assert list(scores.columns) == SCORE_COLUMNS
+        assert list(sentence_scores.columns) == SENTENCE_SCORE_COLUMNS
+        assert list(evidence.columns) == EVIDENCE_COLUMNS
+        assert list(scores["frame"]) == ["health", "security", "empty", "other"]  # every frame, codebook order
+        assert scores["n_hits"].dtype == "int64" and scores["per_1000_words"].dtype == "float64"
+
+    def test_counts_longest_match_and_words(self, small):
+        tokens, articles, codebook = small
+        scores, sentence_scores, evidence = score_frames(tokens, codebook, articles=articles)
+        by_frame = scores.set_index("frame")
+        # "sécurité nationale" once (not also "sécurité"), "terroristes" by prefix, "sécurité" again.
+        assert by_frame.loc["security", "n_hits"] == 3
+        assert list(evidence.loc[evidence["frame"] == "security", "matched"]) == [
+            "sécurité nationale", "terroristes", "sécurité"]
+        assert by_frame.loc["health", "n_hits"] == 1  # "vaccins" by lemma; the English entry is not used
+        assert by_frame.loc[["empty", "other"], "n_hits"].tolist() == [0, 0]
+        # 13 words: punctuation left out, "du" (two syntactic words) counted once.
+        assert set(scores["n_words"]) == {13}
+        assert math.isclose(by_frame.loc["security", "per_1000_words"], 3000 / 13)
+        assert sentence_scores[["sentence_id", "frame", "n_hits", "n_words"]].values.tolist() == [
+            [0, "health", 1, 8], [0, "security", 1, 8], [1, "security", 2, 5]]
+
+    def test_evidence_points_into_the_text(self, small):
+        tokens, articles, codebook = small
+        evidence = score_frames(tokens, codebook, articles=articles).evidence
+        for row in evidence.itertuples():
+            assert TEXT[row.start_char:row.end_char] == row.matched
+            assert row.entry.startswith("mine.csv:")
+        assert evidence.loc[evidence["matched"] == "terroristes", "term"].item() == "terroris*"
+
+    def test_ignore_spans(self, small):
+        tokens, articles, codebook = small
+        ignore = pd.DataFrame({"article_id": ["a1"], "start_char": [TEXT.index("sécurité nationale")],
+                               "end_char": [TEXT.index(".")]})
+        evidence = score_frames(tokens, codebook, articles=articles, ignore=ignore).evidence
+        assert "sécurité nationale" not in set(evidence["matched"])
+        assert len(evidence) == 3
+
+    def test_language_sources(self, small):
+        tokens, _, codebook = small
+        english = score_frames(tokens, codebook, language="en").scores.set_index("frame")
+        assert english.loc["security", "n_hits"] == 0  # French terms are not looked up in English text
+        with_column = score_frames(tokens.assign(language="fr"), codebook).scores
+        assert with_column["n_hits"].sum() == 4
+        with pytest.raises(ValueError, match="needs each article's language"):
+            score_frames(tokens, codebook)
+        with pytest.raises(ValueError, match="lacks required column"):
+            score_frames(tokens.drop(columns="lemma"), codebook, language="fr")
+
+    def test_does_not_mutate_and_handles_no_hits(self, small):
+        tokens, articles, codebook = small
+        before = tokens.copy()
+        nothing = codebook[codebook["frame"].isin(["empty", "other"])]
+        scores, sentence_scores, evidence = score_frames(tokens, nothing, articles=articles)
+        pd.testing.assert_frame_equal(tokens, before)
+        assert scores["n_hits"].sum() == 0 and len(evidence) == 0 and len(sentence_scores) == 0
+        assert list(evidence.columns) == EVIDENCE_COLUMNS
+
+    def test_mark_evidence(self, small):
+        tokens, articles, codebook = small
+        evidence = score_frames(tokens, codebook, articles=articles).evidence
+        sentences = pd.DataFrame({"article_id": ["a1", "a1"], "sentence_id": [0, 1], "start_char": [0, 54],
+                                  "text": [TEXT[:53], TEXT[54:]]})
+        marked = mark_evidence(evidence, sentences, frames=["security"], n=1)
+        assert list(marked.columns) == MARKED_COLUMNS
+        assert marked["marked_text"].item() == "Les [terroristes] menacent la [sécurité]."
+        assert marked["n_hits"].item() == 2
+
+
+# ---------------------------------------------------------------- the seeds
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return seed_tables()
+
+
+@pytest.fixture(scope="module")
+def themes(seeds):
+    articles, _, tokens, _ = seeds
+    return score_frames(tokens, "cooperation-themes", articles=articles)
+
+
+class TestSeeds:
+    def test_every_score_traces_back_to_evidence(self, seeds, themes):
+        articles, sentences, _, _ = seeds
+        scores, sentence_scores, evidence = themes
+        per_article = evidence.groupby(["article_id", "frame"]).size()
+        for row in scores.itertuples():
+            assert per_article.get((row.article_id, row.frame), 0) == row.n_hits
+        assert sentence_scores["n_hits"].sum() == scores["n_hits"].sum() == len(evidence) > 0
+        texts = articles.set_index("article_id")["text"]
+        bounds = sentences.set_index(["article_id", "sentence_id"])
+        for row in evidence.itertuples():
+            assert texts[row.article_id][row.start_char:row.end_char] == row.matched
+            sentence = bounds.loc[(row.article_id, row.sentence_id)]
+            assert sentence["start_char"] <= row.start_char < row.end_char <= sentence["end_char"]
+
+    def test_health_belongs_to_may_and_history_to_october(self, themes):
+        hits = themes.scores.pivot(index="article_id", columns="frame", values="n_hits")
+        assert (hits.loc[[A002, A004], "health_biotech"] > 0).all()
+        assert (hits.loc[[A000, A001, A003], "health_biotech"] == 0).all()
+        assert (hits.loc[[A000, A001, A003], "history_memory"] > 0).all()
+        assert (hits.loc[[A002, A004], "history_memory"] == 0).all()
+
+    def test_profile_by_story(self, seeds, themes):
+        articles = seeds[0]
+        profile = summarise_frames(themes.scores, articles, by=STORIES)
+        assert list(profile.columns) == ["group", *PROFILE_COLUMNS]
+        rates = profile.set_index(["group", "frame"])["per_1000_words"]
+        assert rates[("May (Hanoi)", "health_biotech")] > 0 == rates[("October (Havana)", "health_biotech")]
+        assert rates[("October (Havana)", "history_memory")] > 0 == rates[("May (Hanoi)", "history_memory")]
+        with_column = summarise_frames(themes.scores, articles.assign(story=articles["article_id"].map(STORIES)),
+                                       by="story")
+        assert with_column["per_1000_words"].tolist() == profile["per_1000_words"].tolist()
+        counts = profile.groupby("group")["n_articles"].first().to_dict()
+        assert counts == {"May (Hanoi)": 2, "October (Havana)": 3}
+
+    def test_profile_by_outlet_keeps_unknown(self, seeds, themes):
+        profile = summarise_frames(themes.scores, seeds[0], by="outlet")
+        assert set(profile["outlet"]) == {"RHC", "VNA", "VNS", "unknown"}  # 000 names no outlet
+        totals = profile.groupby("frame")["n_hits"].sum()
+        assert totals.to_dict() == themes.scores.groupby("frame")["n_hits"].sum().to_dict()
+        with pytest.raises(ValueError, match="`by` must be a column"):
+            summarise_frames(themes.scores, seeds[0], by="nope")
+
+    def test_policy_frames_on_the_seeds(self, seeds):
+        articles, _, tokens, mentions = seeds
+        scores = score_frames(tokens, "policy-frames", articles=articles).scores
+        named = score_frames(tokens, "policy-frames", articles=articles, ignore=mentions).scores
+        security = scores[scores["frame"] == "security_defense"]["n_hits"].sum()
+        assert 0 < named[named["frame"] == "security_defense"]["n_hits"].sum() < security  # ministry names dropped
+        assert scores.loc[scores["frame"] == "other", "n_hits"].sum() == 0
+
+
+# ---------------------------------------------------------------- keyness
+
+
+def keyness_tables():
+    """Two groups of hand-made tokens: A says "vaccin" 10 times in 1,000 words, B never in 1,000."""
+    rows = []
+    for article, group, words in (("a", "A", ["vaccin"] * 10 + ["coopération"] * 990),
+                                  ("b", "B", ["coopération"] * 1000)):
+        for k, w in enumerate(words):
+            rows.append({"article_id": article, "text": w, "lemma": w, "upos": "NOUN"})
+    rows.append({"article_id": "b", "text": "le", "lemma": "le", "upos": "DET"})
+    tokens = pd.DataFrame(rows)
+    articles = pd.DataFrame({"article_id": ["a", "b"], "language": ["fr", "fr"], "side": ["A", "B"]})
+    return tokens, articles
+
+
+class TestKeyness:
+    def test_g2_and_log_ratio(self):
+        tokens, articles = keyness_tables()
+        with pytest.warns(FramingWarning, match="group 'A' has 1 article"):
+            table = keyness(tokens, articles, by="side", min_count=1)
+        assert list(table.columns) == KEYNESS_COLUMNS
+        row = table[(table["group"] == "A") & (table["lemma"] == "vaccin")].iloc[0]
+        # E = 5 in each group: G² = 2 (10 ln(10/5) + 0) = 20 ln 2; log ratio with 0.5 for the zero.
+        assert math.isclose(row["g2"], 20 * math.log(2))
+        assert math.isclose(row["log_ratio"], math.log2((10 / 1000) / (0.5 / 1000)))
+        assert math.isclose(row["p_value"], math.erfc(math.sqrt(10 * math.log(2))))
+        assert row["direction"] == "over" and row["n_group"] == 10 and row["n_rest"] == 0
+        mirror = table[(table["group"] == "B") & (table["lemma"] == "vaccin")].iloc[0]
+        assert mirror["direction"] == "under" and math.isclose(mirror["g2"], row["g2"])
+        assert "le" not in set(table["lemma"])  # a stopword
+        assert table.groupby("group").head(1)["direction"].tolist() == ["over", "over"]
+
+    def test_target_top_and_errors(self):
+        tokens, articles = keyness_tables()
+        with pytest.warns(FramingWarning):
+            only = keyness(tokens, articles, by="side", target="B", min_count=1, top=1)
+        assert set(only["group"]) == {"B"} and len(only) == 2
+        with pytest.raises(ValueError, match="`target` must be one of"):
+            keyness(tokens, articles, by="side", target="C")
+        with pytest.raises(ValueError, match="at least two groups"):
+            keyness(tokens, articles.assign(side="A"), by="side")
+
+    def test_no_warning_for_large_groups(self):
+        import warnings
+
+        tokens, articles = keyness_tables()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            keyness(tokens, articles, by="side", min_articles=1, min_words=500)
+
+    def test_seeds_between_countries(self, seeds):
+        articles, _, tokens, _ = seeds
+        with pytest.warns(FramingWarning) as caught:
+            table = keyness(tokens, articles, by="outlet_country")
+        message = str(caught[0].message)
+        assert "1 article(s) with no outlet_country left out (000)" in message
+        assert "group 'Cuba' has 1 article(s)" in message and "mix languages" in message
+        french = articles[articles["language"] == "fr"]
+        with pytest.warns(FramingWarning) as caught:
+            table = keyness(tokens, french, by="outlet_country")
+        assert "mix languages" not in str(caught[0].message)
+        over = table["direction"] == "over"
+        assert (table.loc[over, "per_1000_group"] >= table.loc[over, "per_1000_rest"]).all()
+        assert (table.loc[~over, "per_1000_group"] < table.loc[~over, "per_1000_rest"]).all()
+        assert set(table["group"]) == {"Cuba", "Vietnam"}
+        assert (table["n_group"] + table["n_rest"] >= 3).all()
+
+
+# ---------------------------------------------------------------- plots
+
+
+class TestPlots:
+    def test_frame_heatmap(self, seeds, themes):
+        profile = summarise_frames(themes.scores, seeds[0], by=STORIES)
+        ax = plot_frame_heatmap(profile, by="group")
+        image = ax.get_images()[0].get_array()
+        assert image.shape == (5, 2)
+        assert [t.get_text() for t in ax.get_yticklabels()][2] == "Health and biotechnology"
+        plt.close("all")
+
+    def test_keyness_bars(self):
+        tokens, articles = keyness_tables()
+        with pytest.warns(FramingWarning):
+            table = keyness(tokens, articles, by="side", min_count=1)
+        ax = plot_keyness(table, group="A", n=5)
+        assert len(ax.patches) == 2  # "vaccin" over-used, "coopération" under-used
+        plt.close("all")

@@ -1,0 +1,159 @@
+"""Tests for toolkit.quotes (roles, quotations and their speakers), on hand-made parses and the seeds."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.seed_tables import (
+    A000, A001, A002, A003, A004, ALVAREZ, TO, TO_LAM, make_tokens, mentions_table, one_article, seed_tables,
+)
+from toolkit.framing import CodebookError
+from toolkit.quotes import QUOTE_COLUMNS, RESOLUTIONS, ROLE_COLUMNS, _quote_spans, extract_quotes, find_roles, load_cues
+
+
+# ---------------------------------------------------------------- hand-made parses
+
+EN_TEXT = 'Jane Doe arrived in Hanoi. "Cooperation matters," she said.'
+EN_WORDS = [  # (text, lemma, upos, head, deprel, sentence_id)
+    ("Jane", "Jane", "PROPN", 2, "nsubj", 0), ("Doe", "Doe", "PROPN", 0, "flat:name", 0),
+    ("arrived", "arrive", "VERB", None, "root", 0), ("in", "in", "ADP", 4, "case", 0),
+    ("Hanoi", "Hanoi", "PROPN", 2, "obl", 0), (".", ".", "PUNCT", 2, "punct", 0),
+    ('"', '"', "PUNCT", 8, "punct", 1), ("Cooperation", "cooperation", "NOUN", 8, "nsubj", 1),
+    ("matters", "matter", "VERB", 12, "ccomp", 1), (",", ",", "PUNCT", 8, "punct", 1),
+    ('"', '"', "PUNCT", 8, "punct", 1), ("she", "she", "PRON", 12, "nsubj", 1),
+    ("said", "say", "VERB", None, "root", 1), (".", ".", "PUNCT", 12, "punct", 1),
+]
+FR_TEXT = "Le ministre de la Santé a déclaré que les vaccins arrivent."
+FR_WORDS = [
+    ("Le", "le", "DET", 1, "det"), ("ministre", "ministre", "NOUN", 6, "nsubj"), ("de", "de", "ADP", 4, "case"),
+    ("la", "le", "DET", 4, "det"), ("Santé", "santé", "NOUN", 1, "nmod"), ("a", "avoir", "AUX", 6, "aux:tense"),
+    ("déclaré", "déclarer", "VERB", None, "root"), ("que", "que", "SCONJ", 10, "mark"),
+    ("les", "le", "DET", 9, "det"), ("vaccins", "vaccin", "NOUN", 10, "nsubj"),
+    ("arrivent", "arriver", "VERB", 6, "ccomp"), (".", ".", "PUNCT", 6, "punct"),
+]
+
+
+class TestHandMade:
+    def test_direct_quote_with_pronoun_speaker(self):
+        tokens = make_tokens("en1", EN_TEXT, EN_WORDS)
+        mentions = mentions_table("en1", EN_TEXT, [("Jane Doe", "PER", "PER:jane-doe"), ("Hanoi", "LOC", "LOC:hanoi")])
+        quotes = extract_quotes(tokens, mentions, one_article("en1", EN_TEXT, "en"))
+        assert list(quotes.columns) == QUOTE_COLUMNS
+        assert len(quotes) == 1  # the "said" clause overlaps the direct quote and is not repeated
+        quote = quotes.iloc[0]
+        assert (quote["kind"], quote["content"], quote["cue"], quote["speaker_text"]) == (
+            "direct", "Cooperation matters", "say", "she")
+        assert (quote["speaker_entity_id"], quote["resolution"]) == ("PER:jane-doe", "anaphora")
+        assert EN_TEXT[quote["start_char"]:quote["end_char"]] == quote["content"]
+        assert EN_TEXT[quote["cue_start_char"]:quote["cue_end_char"]] == "said"
+
+    def test_role_description_needs_a_role_or_a_table(self):
+        tokens = make_tokens("fr1", FR_TEXT, FR_WORDS)
+        mentions = mentions_table("fr1", FR_TEXT, [])
+        articles = one_article("fr1", FR_TEXT, "fr")
+        alone = extract_quotes(tokens, mentions, articles).iloc[0]
+        assert (alone["kind"], alone["content"], alone["cue"]) == ("indirect", "les vaccins arrivent", "déclarer")
+        assert alone["resolution"] == "unresolved" and pd.isna(alone["speaker_entity_id"])
+        roles = pd.DataFrame({"role": ["ministre de la Santé"], "language": ["fr"], "name": ["Marie Curie"],
+                              "entity_id": ["PER:marie-curie"]})
+        with_table = extract_quotes(tokens, mentions, articles, roles=roles).iloc[0]
+        assert (with_table["speaker_entity_id"], with_table["resolution"]) == ("PER:marie-curie", "role")
+        assert "role table" in with_table["evidence"]
+        unnamed = extract_quotes(tokens, mentions, articles, roles=roles.drop(columns="entity_id")).iloc[0]
+        assert unnamed["speaker_entity_id"] == "PER:marie-curie"  # never named in the corpus: id from the name
+
+    def test_quote_marks(self):
+        text = 'Il a dit : « Nous sommes prêts » et “We agree,” said he. "A" b "c d".\n\nOdd " mark.'
+        inner = [text[s:e] for _, _, s, e in _quote_spans(text)]
+        assert inner == ["Nous sommes prêts", "We agree", "A", "c d"]  # an unpaired " is not a quote
+
+    def test_unlinked_mentions_and_bad_cues(self, tmp_path):
+        tokens = make_tokens("fr1", FR_TEXT, FR_WORDS)
+        articles = one_article("fr1", FR_TEXT, "fr")
+        with pytest.raises(ValueError, match="must be linked"):
+            extract_quotes(tokens, mentions_table("fr1", FR_TEXT, []).drop(columns=["entity_id", "name"]), articles)
+        bad = tmp_path / "cues.csv"
+        bad.write_text("kind,language,term\nverb,fr,dire\nadverb,fr,vite\n", encoding="utf-8")
+        with pytest.raises(CodebookError, match=r"cues\.csv:3: kind must be one of"):
+            load_cues(bad)
+        cues = load_cues()
+        assert set(cues["kind"]) == {"verb", "source", "anaphor", "role"}
+        assert not cues.duplicated(["kind", "language", "term"]).any()
+
+
+# ---------------------------------------------------------------- the seeds
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return seed_tables()
+
+
+@pytest.fixture(scope="module")
+def quotes(seeds):
+    articles, _, tokens, mentions = seeds
+    return extract_quotes(tokens, mentions, articles)
+
+
+class TestSeedQuotes:
+    def test_002_quotes_are_to_lam_and_alvarez_casas(self, quotes):
+        direct = quotes[(quotes["article_id"] == A002) & (quotes["kind"] == "direct")]
+        assert direct["speaker_entity_id"].tolist() == [TO_LAM, ALVAREZ]
+        assert direct["cue"].tolist() == ["déclarer", "affirmer"]
+        # "celui qui est également membre du Bureau politique" and "Le ministre cubain de l'Intérieur"
+        assert direct["resolution"].tolist() == ["anaphora", "role"]
+        assert direct["speaker_text"].str.startswith("celui qui").iloc[0]
+        assert direct["speaker_text"].iloc[1] == "Le ministre cubain de l'Intérieur"
+        assert direct["content"].str.split().str[0].tolist() == ["apportant", "nous"]
+
+    def test_a_quoted_name_is_not_a_quote(self, quotes):
+        assert not quotes["content"].str.contains("Protection de la sécurité nationale").any()
+
+    def test_reported_speech(self, quotes):
+        found = {(a, c): s for a, c, s in zip(quotes["article_id"], quotes["cue"], quotes["speaker_entity_id"])}
+        assert found[(A000, "affirmer")] == found[(A003, "affirmer")] == TO  # "affirmant que"
+        assert found[(A001, "affirm")] == TO  # "To expressed ..., affirming that"
+        assert found[(A004, "indiquer")] == TO_LAM  # "..., a indiqué le ministre vietnamien"
+        assert found[(A002, "noter")] == TO_LAM  # "..., a-t-il noté"
+        assert found[(A002, "souligner")] == ALVAREZ  # "Le ministre cubain de l'Intérieur a souligné que"
+        selon = quotes[quotes["kind"] == "according-to"]
+        assert selon["cue"].tolist() == ["selon"] and selon["speaker_text"].str.startswith("une note").all()
+
+    def test_contract(self, seeds, quotes):
+        texts = seeds[0].set_index("article_id")["text"]
+        assert set(quotes["resolution"]) <= set(RESOLUTIONS)
+        assert not quotes.duplicated(["article_id", "quote_id"]).any()
+        for row in quotes.itertuples():
+            assert texts[row.article_id][row.start_char:row.end_char] == row.content
+            assert texts[row.article_id][row.cue_start_char:row.cue_end_char] == row.cue_text
+            if pd.notna(row.speaker_start_char):
+                assert texts[row.article_id][row.speaker_start_char:row.speaker_end_char] == row.speaker_text
+        resolved = quotes["speaker_entity_id"].notna()
+        assert (quotes.loc[resolved, "resolution"] != "unresolved").all()
+
+    def test_002_alone_uses_salience_then_needs_a_role_table(self, seeds):
+        articles, _, tokens, mentions = seeds
+        only = [t[t["article_id"] == A002] for t in (articles, tokens, mentions)]
+        direct = extract_quotes(only[1], only[2], only[0]).query("kind == 'direct'")
+        # No other article to learn "membre du Bureau politique" from: the most recent subject wins.
+        assert direct["speaker_entity_id"].iloc[0] == TO_LAM
+        assert direct["evidence"].iloc[0].startswith("most recent subject")
+        assert pd.isna(direct["speaker_entity_id"].iloc[1])
+        roles = pd.DataFrame({"role": ["ministre cubain de l'Intérieur"], "language": ["fr"],
+                              "name": ["Lázaro Alberto Álvarez Casas"]})
+        with_table = extract_quotes(only[1], only[2], only[0], roles=roles).query("kind == 'direct'")
+        assert with_table["speaker_entity_id"].tolist() == [TO_LAM, ALVAREZ]
+
+    def test_roles(self, seeds):
+        articles, _, tokens, mentions = seeds
+        roles = find_roles(tokens, mentions, articles)
+        assert list(roles.columns) == ROLE_COLUMNS
+        pairs = set(zip(roles["article_id"], roles["entity_id"], roles["role"]))
+        assert (A000, ALVAREZ, "ministre cubain de l’Intérieur") in pairs
+        assert (A001, ALVAREZ, "Minister of the Interior of Cuba") in pairs
+        assert (A004, TO_LAM, "membre du Bureau Politique") in pairs
+        assert (A002, TO_LAM, "ministre vietnamien de la Sécurité publique") in pairs
+        texts = articles.set_index("article_id")["text"]
+        assert all(texts[a][s:e] == r for a, s, e, r in
+                   zip(roles["article_id"], roles["start_char"], roles["end_char"], roles["role"]))
