@@ -78,3 +78,17 @@ from toolkit.framing import (  # noqa: E402
 )
 from toolkit.plotting import plot_agency, plot_frame_heatmap, plot_keyness  # noqa: E402
 from toolkit.quotes import extract_quotes, find_roles, load_cues  # noqa: E402
+
+# Cross-source comparison (notebook 03): near-duplicates, reused passages, stories, alignment, differences.
+from toolkit.compare import (  # noqa: E402
+    align_sentences,
+    article_similarity,
+    cluster_stories,
+    compare_versions,
+    find_near_duplicates,
+    find_reused_passages,
+    render_differences,
+    split_sentences,
+    story_attention,
+)
+from toolkit.plotting import plot_alignment, plot_story_attention  # noqa: E402

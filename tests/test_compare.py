@@ -1,0 +1,376 @@
+"""Tests for toolkit.compare: near-duplicates, reused passages, stories, alignment, differences.
+
+Seed properties come from DESIGN.md and the issue; the multilingual evaluation corpus and
+its answer files are in tests/fixtures/stories/ (answers written before any run).
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from sklearn.metrics import adjusted_rand_score  # noqa: E402
+
+import toolkit as tk  # noqa: E402
+from tests.seed_tables import A000, A001, A002, A003, A004, seed_tables  # noqa: E402
+from toolkit import compare  # noqa: E402
+from toolkit.plotting import plot_alignment, plot_story_attention  # noqa: E402
+
+STORIES = tk.ROOT / "tests" / "fixtures" / "stories"
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    """(articles, sentences, linked mentions) of the seeds, annotated with spaCy (cached)."""
+    articles, sentences, _, mentions = seed_tables()
+    return articles, sentences, mentions
+
+
+@pytest.fixture(scope="module")
+def stories():
+    """(articles, sentences, expected stories) of the evaluation corpus; sentences by punctuation."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", tk.CorpusWarning)  # the fixture must load cleanly
+        articles = tk.load_corpus(STORIES / "articles").articles
+    expected = pd.read_csv(STORIES / "expected_stories.csv", dtype=str)
+    return articles, compare.split_sentences(articles), expected
+
+
+def _first_id(sentences, article_id, prefix):
+    """The id of the sentence of ``article_id`` that starts with ``prefix`` (exactly one)."""
+    rows = sentences[(sentences["article_id"] == article_id) & sentences["text"].str.startswith(prefix)]
+    assert len(rows) == 1, (article_id, prefix, rows["text"].tolist())
+    return int(rows["sentence_id"].iloc[0])
+
+
+def _links(alignment):
+    """Aligned (sentence_id_a, sentence_id_b) pairs, None for the side a unique sentence lacks."""
+    return {(None if pd.isna(a) else int(a), None if pd.isna(b) else int(b))
+            for a, b in zip(alignment["sentence_id_a"], alignment["sentence_id_b"])}
+
+
+# ---------------------------------------------------------------- split_sentences
+
+
+class TestSplitSentences:
+    def test_contract_and_offsets(self, stories):
+        articles, sentences, _ = stories
+        assert list(sentences.columns) == tk.SENTENCE_COLUMNS
+        assert sentences["sentence_id"].dtype == "int64" and sentences["start_char"].dtype == "int64"
+        texts = articles.set_index("article_id")["text"]
+        for row in sentences.itertuples():
+            assert texts[row.article_id][row.start_char:row.end_char] == row.text
+        assert not sentences.duplicated(["article_id", "sentence_id"]).any()
+
+    def test_a_closing_quote_alone_ends_no_sentence(self):
+        articles = pd.DataFrame({"article_id": ["x"], "language": ["en"],
+                                 "text": ['"It is a great day," Bill Nelson said. He left.']})
+        assert compare.split_sentences(articles)["text"].tolist() == [
+            '"It is a great day," Bill Nelson said.', "He left."]
+
+
+# ---------------------------------------------------------------- near-duplicates
+
+
+class TestFindNearDuplicates:
+    def test_seeds_have_one_near_copy_pair(self, seeds):
+        articles, _, _ = seeds
+        pairs = compare.find_near_duplicates(articles)
+        assert list(pairs.columns) == compare.NEAR_DUPLICATE_COLUMNS
+        assert list(zip(pairs["article_id_a"], pairs["article_id_b"])) == [(A000, A003)]
+        row = pairs.iloc[0]
+        assert row["jaccard"] > 0.8 and row["containment"] >= row["jaccard"]
+        assert row["n_shared"] <= min(row["n_shingles_a"], row["n_shingles_b"])
+
+    @pytest.mark.parametrize("measure", compare.MEASURES)
+    def test_lsh_finds_what_exact_finds(self, stories, measure):
+        articles, _, _ = stories
+        lsh = compare.find_near_duplicates(articles, threshold=0.5, measure=measure)
+        exact = compare.find_near_duplicates(articles, threshold=0.5, measure=measure, method="exact")
+        pd.testing.assert_frame_equal(lsh, exact)
+
+    def test_fixture_reprints_and_nothing_else(self, stories):
+        articles, _, _ = stories
+        expected = pd.read_csv(STORIES / "expected_near_duplicates.csv", dtype=str)
+        pairs = compare.find_near_duplicates(articles, threshold=0.5)
+        assert set(zip(pairs["article_id_a"], pairs["article_id_b"])) == set(
+            zip(expected["article_id_a"], expected["article_id_b"]))
+
+    def test_containment_finds_a_short_copy_inside_a_long_article(self, stories):
+        articles, _, _ = stories
+        long = articles.iloc[0]
+        paragraphs = long["text"].split("\n\n")
+        short = pd.DataFrame({"article_id": ["short"], "language": [long["language"]],
+                              "text": ["\n\n".join(paragraphs[:2])]})
+        both = pd.concat([articles[["article_id", "text", "language"]], short], ignore_index=True)
+        by_containment = compare.find_near_duplicates(both, threshold=0.9, measure="containment")
+        by_jaccard = compare.find_near_duplicates(both, threshold=0.9)
+        assert (long["article_id"], "short") in set(zip(by_containment["article_id_a"], by_containment["article_id_b"]))
+        assert "short" not in set(by_jaccard["article_id_b"]) | set(by_jaccard["article_id_a"])
+
+    def test_case_and_accents_do_not_break_shingles(self):
+        articles = pd.DataFrame({"article_id": ["a", "b"], "language": ["fr", "fr"],
+                                 "text": ["Le vice-ministre Trần Quốc Tỏ a visité l'œuvre à Cuba.",
+                                          "LE VICE-MINISTRE TRÂN QUÔC TO A VISITÉ L'OEUVRE À CUBA."]})
+        pairs = compare.find_near_duplicates(articles, method="exact")
+        assert pairs["jaccard"].tolist() == [1.0]
+
+    def test_no_pairs_keeps_the_columns(self, seeds):
+        articles, _, _ = seeds
+        pairs = compare.find_near_duplicates(articles[articles["article_id"] == A000])
+        assert pairs.empty and list(pairs.columns) == compare.NEAR_DUPLICATE_COLUMNS
+
+    @pytest.mark.parametrize("kwargs", [{"threshold": 0}, {"method": "minhash"}, {"measure": "cosine"}])
+    def test_bad_options_raise(self, seeds, kwargs):
+        with pytest.raises(ValueError):
+            compare.find_near_duplicates(seeds[0], **kwargs)
+
+    def test_missing_column_is_named(self, seeds):
+        with pytest.raises(ValueError, match="language"):
+            compare.find_near_duplicates(seeds[0].drop(columns="language"))
+
+    def test_lsh_parameters_catch_a_pair_at_the_threshold(self):
+        for threshold in (0.3, 0.5, 0.8):
+            b, r = compare._lsh_params(threshold, 128)
+            assert b * r <= 128 and 1 - (1 - threshold ** r) ** b >= compare.LSH_RECALL
+
+
+# ---------------------------------------------------------------- reused passages
+
+
+class TestFindReusedPassages:
+    def test_near_copy_is_one_passage_with_true_offsets(self, seeds):
+        articles, _, _ = seeds
+        passages = compare.find_reused_passages(articles, A000, A003)
+        assert list(passages.columns) == compare.PASSAGE_COLUMNS
+        texts = articles.set_index("article_id")["text"]
+        for row in passages.itertuples():
+            assert texts[A000][row.start_char_a:row.end_char_a] == row.text_a
+            assert texts[A003][row.start_char_b:row.end_char_b] == row.text_b
+        covered = passages["n_words_a"].sum() / len(compare._words(texts[A000], "fr"))
+        assert covered > 0.9
+        # Neither text gives a date, so no source is claimed.
+        assert passages["source_id"].isna().all()
+        assert passages["source_evidence"].str.contains("no publication date").all()
+
+    def test_source_is_the_earlier_version(self, stories):
+        articles, _, _ = stories
+        expected = pd.read_csv(STORIES / "expected_near_duplicates.csv", dtype=str)
+        for row in expected.itertuples():
+            passages = compare.find_reused_passages(articles, row.article_id_a, row.article_id_b)
+            assert len(passages) >= 1
+            assert set(passages["source_id"]) == {row.source}
+
+    def test_unrelated_articles_share_no_passage(self, seeds):
+        articles, _, _ = seeds
+        passages = compare.find_reused_passages(articles, A001, A002)
+        assert passages.empty and list(passages.columns) == compare.PASSAGE_COLUMNS
+
+
+# ---------------------------------------------------------------- stories
+
+
+class TestClusterStories:
+    @pytest.mark.parametrize("with_entities", [True, False])
+    def test_seed_stories(self, seeds, with_entities):
+        articles, sentences, mentions = seeds
+        kwargs = {"sentences": sentences, "mentions": mentions} if with_entities else {}
+        stories = compare.cluster_stories(articles, **kwargs)
+        assert list(stories.columns) == compare.STORY_COLUMNS
+        groups = {frozenset(g) for g in stories.groupby("story_id")["article_id"].agg(set)}
+        assert groups == {frozenset({A000, A001, A003}), frozenset({A002, A004})}
+        assert (stories.groupby("story_id")["n_articles"].first() == stories.groupby("story_id").size()).all()
+        assert stories.loc[stories["article_id"] == A001, "n_languages"].item() == 2
+
+    def test_evaluation_corpus(self, stories):
+        """30 articles, 7 stories, French and English; the expected grouping was written before any run."""
+        articles, sentences, expected = stories
+        found = compare.cluster_stories(articles, sentences=sentences).merge(expected, on="article_id")
+        assert len(found) == len(articles)
+        # Never two events in one story, not even the Olympic and Paralympic ceremonies or the
+        # eruption and the aid flights; some own-words articles may stay apart.
+        assert (found.groupby("story_id")["story"].nunique() == 1).all()
+        assert adjusted_rand_score(found["story"], found["story_id"]) >= 0.8
+
+    def test_similarity_is_a_symmetric_unit_matrix(self, seeds):
+        articles, sentences, mentions = seeds
+        similarity = compare.article_similarity(articles, sentences=sentences, mentions=mentions)
+        values = similarity.to_numpy()
+        assert np.allclose(values, values.T) and np.allclose(np.diag(values), 1)
+        assert values.min() >= 0 and values.max() <= 1
+        # Across the language border, the same event beats the other event.
+        assert similarity.loc[A000, A001] > 2 * max(similarity.loc[A001, A002], similarity.loc[A001, A004])
+
+    def test_attention_shares(self, seeds):
+        articles, _, _ = seeds
+        attention = compare.story_attention(articles, compare.cluster_stories(articles))
+        assert list(attention.columns) == compare.ATTENTION_COLUMNS
+        assert attention["n_articles"].sum() == len(articles)
+        assert np.allclose(attention.groupby("outlet")["share_of_outlet_words"].sum(), 1)
+        assert "unknown" in set(attention["outlet"])  # 000 names no outlet
+
+
+# ---------------------------------------------------------------- alignment
+
+# Read off the two texts: 000's sentence 0 is split in two by the English parser (mid-name),
+# and 000's last sentence is split at its semicolon where 001 keeps one sentence.
+SEED_PAIRS_000_001 = {(0, 0), (0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8), (8, 9),
+                      (9, 10), (10, 10)}
+
+
+class TestAlignSentences:
+    def test_standfirst_and_caption_are_not_sentences(self, seeds):
+        articles, sentences, _ = seeds
+        removed = tk.load_corpus(tk.SEEDS).removed
+        reasons = set(removed.loc[removed["article_id"] == A001, "reason"])
+        assert {"duplicate-standfirst", "caption"} <= reasons
+        texts = sentences.loc[sentences["article_id"] == A001, "text"]
+        assert not texts.str.contains("VNA/VNS Photo").any()
+        assert not texts.str.startswith("Deputy Minister Senior Lieutenant General").any()
+        assert texts.str.startswith("The two parties committed").sum() == 1
+
+    def test_each_000_sentence_finds_its_english_counterpart(self, seeds):
+        articles, sentences, mentions = seeds
+        for kwargs in ({}, {"mentions": mentions}):
+            alignment = compare.align_sentences(sentences, A000, A001, articles=articles, **kwargs)
+            assert list(alignment.columns) == compare.ALIGNMENT_COLUMNS
+            assert _links(alignment) == SEED_PAIRS_000_001
+            assert set(alignment["status"]) == {"translated"}
+            assert set(alignment["kind"]) == {"1-1", "1-2", "2-1"}
+
+    def test_every_sentence_gets_a_status(self, seeds):
+        articles, sentences, _ = seeds
+        alignment = compare.align_sentences(sentences, A002, A004, articles=articles)
+        for side, article_id in (("a", A002), ("b", A004)):
+            ids = set(sentences.loc[sentences["article_id"] == article_id, "sentence_id"])
+            assert set(alignment[f"sentence_id_{side}"].dropna().astype(int)) == ids
+        assert set(alignment["status"]) <= set(compare.STATUSES)
+        unique = alignment[alignment["status"] == "unique"]
+        assert unique["similarity"].isna().all() and alignment.loc[alignment["status"] != "unique", "similarity"].notna().all()
+        # RHC alone reports the Monday visit to Hoai Duc.
+        assert unique["text_a"].str.contains("Hoai Duc", na=False).any()
+
+    def test_near_copy_is_shared_and_datelines_unique(self, seeds):
+        articles, sentences, _ = seeds
+        alignment = compare.align_sentences(sentences, A000, A003, articles=articles)
+        aligned = alignment[alignment["status"] != "unique"]
+        assert set(aligned["status"]) == {"shared"} and len(aligned) == 11
+        assert set(alignment.loc[alignment["status"] == "unique", "text_b"]) == {"La Havane (VNA)", "– VNA"}
+
+    def test_swapping_the_articles_swaps_the_links(self, seeds):
+        articles, sentences, _ = seeds
+        forward = compare.align_sentences(sentences, A000, A001, articles=articles)
+        backward = compare.align_sentences(sentences, A001, A000, articles=articles)
+        assert _links(backward) == {(b, a) for a, b in _links(forward)}
+
+    def test_evaluation_corpus_pairs_in_any_order(self, stories):
+        """Translations with reordered, split and dropped sentences (tests/fixtures/stories/expected_alignments.csv)."""
+        articles, sentences, _ = stories
+        expected = pd.read_csv(STORIES / "expected_alignments.csv", dtype=str, keep_default_na=False)
+        for (a, b), rows in expected.groupby(["article_id_a", "article_id_b"]):
+            want = {(_first_id(sentences, a, r.sentence_a) if r.sentence_a else None,
+                     _first_id(sentences, b, r.sentence_b) if r.sentence_b else None) for r in rows.itertuples()}
+            got = _links(compare.align_sentences(sentences, a, b, articles=articles))
+            assert want <= got, (a, b, want - got)
+            assert len(got) == len(want), (a, b, got - want)
+
+    def test_unknown_article_is_named(self, seeds):
+        articles, sentences, _ = seeds
+        with pytest.raises(ValueError, match="nope"):
+            compare.align_sentences(sentences, A000, "nope", articles=articles)
+
+
+# ---------------------------------------------------------------- differences
+
+
+class TestCompareVersions:
+    def test_police_versus_public_security(self, seeds):
+        articles, sentences, _ = seeds
+        differences = compare.compare_versions(articles, sentences, A000, A003)
+        assert list(differences.columns) == compare.DIFFERENCE_COLUMNS
+        changed = differences[differences["kind"] == "changed"]
+        assert ("Police", "Sécurité publique") in set(zip(changed["text_a"], changed["text_b"]))
+        texts = articles.set_index("article_id")["text"]
+        for row in changed.itertuples():
+            if pd.notna(row.start_char_a):
+                assert texts[A000][row.start_char_a:row.end_char_a] == row.text_a
+            if pd.notna(row.start_char_b):
+                assert texts[A003][row.start_char_b:row.end_char_b] == row.text_b
+        # The dateline fragment "La Havane (VNA)" is too short to count as an added sentence.
+        assert not (differences["kind"] == "omitted").any()
+        assert set(differences["kind"]) <= set(compare.DIFFERENCE_KINDS)
+
+    def test_only_the_english_version_gives_military_ranks(self, seeds):
+        articles, sentences, mentions = seeds
+        differences = compare.compare_versions(articles, sentences, A000, A001, mentions=mentions)
+        ranks = differences[(differences["kind"] == "title") & (differences["detail"] == "rank")]
+        assert set(ranks["side"]) == {"b"}
+        assert set(zip(ranks["name"], ranks["text_b"])) == {
+            ("Trần Quốc Tỏ", "Senior Lieutenant General"), ("Lázaro Alberto Álvarez Casas", "Lieutenant General")}
+        # "vice-ministre" and "Deputy Minister" are the same title.
+        assert not ((differences["kind"] == "title") & (differences["detail"] == "office")).any()
+        # Across languages: no word-level rows, and the dates agree (22–26 October, 2018).
+        assert not (differences["kind"] == "changed").any()
+        assert not (differences["kind"] == "number").any()
+
+    def test_may_visit_dates_and_omissions(self, seeds):
+        articles, sentences, mentions = seeds
+        differences = compare.compare_versions(articles, sentences, A002, A004, mentions=mentions)
+        numbers = differences[differences["kind"] == "number"]
+        assert ("a", "16") in set(zip(numbers["side"], numbers["text_a"]))
+        assert ("b", "15") in set(zip(numbers["side"], numbers["text_b"]))
+        omitted = differences.loc[differences["kind"] == "omitted", "text_a"]
+        assert omitted.str.contains("médaille de l'amitié").any()
+        entities = differences[differences["kind"] == "entity"]
+        assert "LOC:hoai-duc" in set(entities.loc[entities["side"] == "a", "entity_id"])
+
+    def test_without_mentions_no_entity_rows(self, seeds):
+        articles, sentences, _ = seeds
+        differences = compare.compare_versions(articles, sentences, A000, A001)
+        assert not differences["kind"].isin(["entity", "title"]).any()
+
+    def test_side_by_side_view_escapes_and_highlights(self, seeds):
+        articles, sentences, _ = seeds
+        tricky = sentences.copy()
+        mask = (tricky["article_id"] == A000) & (tricky["sentence_id"] == 2)
+        tricky.loc[mask, "text"] = "<script>alert(1)</script> Elles ont passé en revue."
+        alignment = compare.align_sentences(tricky, A000, A003, articles=articles)
+        differences = compare.compare_versions(articles, sentences, A000, A003)
+        markup = str(compare.render_differences(tricky, alignment, differences, labels=["000", "003 VNA"]))
+        assert "<script>" not in markup and html.escape("<script>") in markup
+        assert "line-through" in markup and ">Police</span>" in markup
+        assert ">Sécurité publique</span>" in markup
+
+
+# ---------------------------------------------------------------- plots
+
+
+class TestPlots:
+    def test_alignment_ribbons(self, seeds):
+        articles, sentences, _ = seeds
+        alignment = compare.align_sentences(sentences, A000, A001, articles=articles)
+        fig, ax = plt.subplots()
+        assert plot_alignment(alignment, ax=ax) is ax
+        n_boxes = alignment["sentence_id_a"].nunique() + alignment["sentence_id_b"].nunique()
+        n_ribbons = alignment.dropna(subset=["sentence_id_a", "sentence_id_b"]).shape[0]
+        assert len(ax.patches) == n_boxes + n_ribbons
+        plt.close(fig)
+
+    def test_story_attention_bars(self, seeds):
+        articles, _, _ = seeds
+        attention = compare.story_attention(articles, compare.cluster_stories(articles))
+        fig, ax = plt.subplots()
+        plot_story_attention(attention, ax=ax)
+        assert len(ax.containers) == attention["story_id"].nunique()
+        plt.close(fig)
