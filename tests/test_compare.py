@@ -140,6 +140,26 @@ class TestFindNearDuplicates:
         with pytest.raises(ValueError, match="language"):
             compare.find_near_duplicates(seeds[0].drop(columns="language"))
 
+    def test_numpy_bands_are_datasketch_buckets(self, stories):
+        """The banding in numpy proposes exactly the pairs datasketch's MinHashLSH buckets together."""
+        from datasketch import MinHash, MinHashLSH
+
+        articles, _, _ = stories
+        # Shorter bands than the default make many candidates, so the comparison means something.
+        doc, shingle, sizes = compare._shingle_table(articles, 5)
+        signatures, permutations = compare._signatures(doc, shingle, len(sizes), 128, 1)
+        present = np.flatnonzero(sizes > 0)
+        for bands, rows in ((64, 2), (42, 3), (16, 8)):
+            codes = compare._band_candidates(signatures, present, bands, rows)
+            ours = {(int(c // len(sizes)), int(c % len(sizes))) for c in codes}
+            index = MinHashLSH(num_perm=128, params=(bands, rows))
+            minhashes = {int(d): MinHash(num_perm=128, hashvalues=signatures[d], permutations=permutations,
+                                         scheme="affine32") for d in present}
+            for d, minhash in minhashes.items():
+                index.insert(d, minhash)
+            theirs = {(d, o) for d, m in minhashes.items() for o in index.query(m) if o > d}
+            assert ours == theirs and len(ours) > 0, (bands, rows)
+
     def test_lsh_parameters_catch_a_pair_at_the_threshold(self):
         for threshold in (0.3, 0.5, 0.8):
             b, r = compare._lsh_params(threshold, 128)
