@@ -28,7 +28,7 @@ from toolkit.nlp.tables import (
 )
 from toolkit.paths import CACHE, DATA
 
-#: Bump when the cached tables' layout changes: old cache files are then ignored.
+#: Bump when the cached tables' layout or content rules change: old cache files are then ignored.
 SCHEMA_VERSION = 3
 ENGINES = ("auto", "stanza", "spacy")
 _MODULES = {"stanza": stanza_engine, "spacy": spacy_engine}
@@ -115,26 +115,95 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text) if m.group(0).strip()]
 
 
-def _assemble(key: str, results: list[tuple[int, dict]], rows: list[dict]) -> None:
-    """Number one article's paragraph records, shift their offsets into the article, append them to ``rows``."""
+#: The columns each of the three kinds of cache row fills (the others stay missing).
+_ROW_COLUMNS = {
+    "sentence": ["key", "paragraph_id", "sentence_id", "start_char", "end_char"],
+    "token": ["key", "paragraph_id", "sentence_id", "token_id", "start_char", "end_char", "text", "word", "lemma",
+              "upos", "head", "deprel"],
+    "mention": ["key", "paragraph_id", "mention_id", "start_char", "end_char", "text", "label"],
+}
+
+
+#: The columns each of the three kinds of cache row fills (the others stay missing).
+_ROW_COLUMNS = {
+    "sentence": ["key", "paragraph_id", "sentence_id", "start_char", "end_char"],
+    "token": ["key", "paragraph_id", "sentence_id", "token_id", "start_char", "end_char", "text", "word", "lemma",
+              "upos", "head", "deprel"],
+    "mention": ["key", "paragraph_id", "mention_id", "start_char", "end_char", "text", "label"],
+}
+
+
+def _opens_next(words: list[str]) -> bool:
+    """True when a sentence's words end on a comma or on a quotation mark it opens (« “, or an odd \")."""
+    last = words[-1]
+    return last in (",", "«", "“") or (last == '"' and sum(w.count('"') for w in words) % 2 == 1)
+
+
+def join_fragments(result: dict) -> dict:
+    """Join the sentence fragments a parser cuts off a dateline, in one paragraph's records.
+
+    A "sentence" of punctuation alone (the "," of "Hanoï, 16 mai (RHC)") joins the sentence
+    before it, and a sentence that ends with a comma or with a quotation mark it opens joins
+    the next one: neither ends a sentence. spaCy's French model cuts 002's dateline into
+    "Hanoï" / "," / "16 mai (RHC)", and a medal's name after its opening quote mark;
+    joined, they read "Hanoï, 16 mai (RHC)" and 'la médaille "Protection de la sécurité
+    nationale".'. Only whole sentences are joined, so
+    every token's head stays in its sentence. Engine-neutral: it runs on the records of
+    :mod:`toolkit.nlp.tables`, whichever engine made them.
+
+    Args:
+        result: One paragraph's ParagraphResult (``sentences``, ``tokens``, ``mentions``).
+
+    Returns:
+        The same records, or new ones with fewer sentences and the tokens renumbered.
+    """
+    spans = result["sentences"]
+    if len(spans) < 2:
+        return result
+    words: list[list[str]] = [[] for _ in spans]
+    for token in result["tokens"]:
+        words[token["sentence"]].append(token["text"])
+    groups: list[list[int]] = []
+    joins_next = False
+    for k, texts in enumerate(words):
+        punctuation_only = not any(c.isalnum() for word in texts for c in word)
+        if groups and (joins_next or punctuation_only):
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+        members = groups[-1]
+        joins_next = bool(texts) and _opens_next(texts) or all(
+            not any(c.isalnum() for word in words[m] for c in word) for m in members)
+    if len(groups) == len(spans):
+        return result
+    new_index = {old: new for new, members in enumerate(groups) for old in members}
+    return {**result,
+            "sentences": [(spans[members[0]][0], spans[members[-1]][1]) for members in groups],
+            "tokens": [{**token, "sentence": new_index[token["sentence"]]} for token in result["tokens"]]}
+
+
+def _assemble(key: str, results: list[tuple[int, dict]], rows: dict[str, list[tuple]]) -> None:
+    """Number one article's paragraph records, shift their offsets into the article, append them to ``rows``.
+
+    ``rows`` holds one list of tuples per kind of row, in the order of ``_ROW_COLUMNS``:
+    tuples rather than dicts, since this runs once per token of the corpus.
+    """
+    sentences, tokens, mentions = rows["sentence"], rows["token"], rows["mention"]
     n_sentences = n_tokens = n_mentions = 0
     for paragraph_id, (offset, result) in enumerate(results):
+        first_sentence = n_sentences
         for start, end in result["sentences"]:
-            rows.append({"key": key, "table": "sentence", "paragraph_id": paragraph_id, "sentence_id": n_sentences,
-                         "start_char": offset + start, "end_char": offset + end})
+            sentences.append((key, paragraph_id, n_sentences, offset + start, offset + end))
             n_sentences += 1
-        first_sentence = n_sentences - len(result["sentences"])
-        for k, tok in enumerate(result["tokens"]):
-            rows.append({"key": key, "table": "token", "paragraph_id": paragraph_id,
-                         "sentence_id": first_sentence + tok["sentence"], "token_id": n_tokens + k,
-                         "start_char": offset + tok["start_char"], "end_char": offset + tok["end_char"],
-                         "text": tok["text"], "word": tok["word"], "lemma": tok["lemma"], "upos": tok["upos"],
-                         "head": None if tok["head"] is None else n_tokens + tok["head"], "deprel": tok["deprel"]})
+        tokens.extend(
+            (key, paragraph_id, first_sentence + tok["sentence"], n_tokens + k, offset + tok["start_char"],
+             offset + tok["end_char"], tok["text"], tok["word"], tok["lemma"], tok["upos"],
+             None if tok["head"] is None else n_tokens + tok["head"], tok["deprel"])
+            for k, tok in enumerate(result["tokens"]))
         n_tokens += len(result["tokens"])
         for mention in result["mentions"]:
-            rows.append({"key": key, "table": "mention", "paragraph_id": paragraph_id, "mention_id": n_mentions,
-                         "start_char": offset + mention["start_char"], "end_char": offset + mention["end_char"],
-                         "text": mention["text"], "label": mention["label"]})
+            mentions.append((key, paragraph_id, n_mentions, offset + mention["start_char"],
+                             offset + mention["end_char"], mention["text"], mention["label"]))
             n_mentions += 1
 
 
@@ -152,12 +221,14 @@ def annotate_batch(items: Sequence[tuple[str, str]], *, engine: str, language: s
     paragraphs = [split_paragraphs(text) for _, text in items]
     flat = [p for ps in paragraphs for _, p in ps]
     results = module.annotate_paragraphs(flat, language=language, batch_size=batch_size, **dict(options or {}))
-    rows: list[dict] = []
+    rows: dict[str, list[tuple]] = {name: [] for name in _ROW_COLUMNS}
     pos = 0
     for (key, _), ps in zip(items, paragraphs):
         _assemble(key, [(offset, results[pos + k]) for k, (offset, _) in enumerate(ps)], rows)
         pos += len(ps)
-    return _typed_cache(pd.DataFrame(rows, columns=_CACHE_COLUMNS))
+    # Row order does not matter: _split_tables sorts by article and id.
+    parts = [pd.DataFrame(rows[name], columns=columns).assign(table=name) for name, columns in _ROW_COLUMNS.items()]
+    return _typed_cache(pd.concat(parts, ignore_index=True).reindex(columns=_CACHE_COLUMNS))
 
 
 def _typed_cache(table: pd.DataFrame) -> pd.DataFrame:
@@ -348,10 +419,12 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
     token_start, token_end = tokens["start_char"].to_numpy(), tokens["end_char"].to_numpy()
     mention_rows = mentions.groupby("article_id", sort=False).indices
     all_spans = list(zip(mentions["start_char"].to_numpy(), mentions["end_char"].to_numpy()))
-    first_engine = mentions.drop_duplicates("article_id").set_index("article_id")[["engine", "model"]]
+    first = mentions.drop_duplicates("article_id")
+    engine_of = dict(zip(first["article_id"], zip(first["engine"], first["model"])))
+    person_text = persons["text"].to_numpy(dtype=object)
     added = []
-    for article_id, own in persons.groupby("article_id", sort=False):
-        names = {tuple(fold(w) for w in re.findall(r"\w+", text)) for text in own["text"]}
+    for article_id, own in persons.groupby("article_id", sort=False).indices.items():
+        names = {tuple(fold(w) for w in re.findall(r"\w+", text)) for text in person_text[own]}
         names = {n for n in names if len(n) >= 2}
         owners: dict[tuple[str, ...], set] = defaultdict(set)
         for name in names:
@@ -367,10 +440,13 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
         folded = [_fold_word(w) if w[:1].isupper() else "" for w in words]  # candidates are capitalised
         stopwords = load_stopwords(language_of.get(article_id))
         spans = [all_spans[i] for i in mention_rows[article_id]]
-        engine, model = first_engine.loc[article_id].tolist()
+        engine, model = engine_of[article_id]
         longest = max(map(len, candidates))
         k = 0
         while k < len(words):
+            if not folded[k]:  # most words are lower-case, and every candidate starts with a capital
+                k += 1
+                continue
             for size in range(min(longest, len(words) - k), 0, -1):
                 part = tuple(folded[k:k + size])
                 if part not in candidates or not all(w[:1].isupper() for w in words[k:k + size]):
@@ -561,6 +637,16 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
 
 
 # ---------------------------------------------------------------- schedulers
+
+#: Dask configuration for annotation workers: ``with dask.config.set(DASK_WORKER_CONFIG):``
+#: before starting a ``LocalCluster`` (or the same key set to ``null`` in a worker's
+#: ``distributed.yaml``). Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers
+#: to hand freed memory back to the system; that also stops glibc from raising its mmap
+#: threshold, so the parsers' many mid-sized arrays are mapped and unmapped again and again:
+#: spaCy ran 10 to 25 % slower in such workers than in plain processes on this project's
+#: benchmark. Annotation workers hold their models and little else, so they lose nothing.
+DASK_WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+
 
 def _n_workers(n_process: int, client) -> int:
     if client is None:
