@@ -69,8 +69,11 @@ def annotation(n_words: int, repeats: int) -> dict:
     timings["toolkit, 1 process"] = best_of(repeats, cold)
     timings["toolkit, 2 processes"] = best_of(repeats, cold, n_process=2)
     annotate_module.shutdown_workers()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=50) as cluster, Client(cluster) as client:
+    import dask
+
+    with dask.config.set(tk.DASK_WORKER_CONFIG), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                         silence_logs=50) as cluster, Client(cluster) as client:
         tk.annotate(warm_up, cache=False, client=client, articles_per_task=1, **run)
         timings["toolkit, Dask LocalCluster (2 workers)"] = best_of(repeats, cold, client=client)
     with tempfile.TemporaryDirectory() as cache_dir:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import warnings
 from pathlib import Path
 
@@ -240,8 +242,14 @@ class TestScale:
 
     def test_dask_local_cluster_matches(self, articles, spacy_annotation, tmp_path, no_stanza_models):
         distributed = pytest.importorskip("distributed")
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                      silence_logs=50) as cluster, distributed.Client(cluster) as client:
+        import dask
+
+        with dask.config.set(tk.DASK_WORKER_CONFIG), \
+                distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                         silence_logs=50) as cluster, distributed.Client(cluster) as client:
+            # The setting reaches the workers: they inherit this process's value (normally none), not Dask's.
+            assert set(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == {
+                os.environ.get("MALLOC_TRIM_THRESHOLD_")}
             on_dask = tk.annotate(articles, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models,
                                   client=client, articles_per_task=2)
         for a, b in zip(on_dask, spacy_annotation):
@@ -251,3 +259,4 @@ class TestScale:
     def test_rejects_bad_n_process(self, articles):
         with pytest.raises(ValueError, match="n_process"):
             tk.annotate(articles, n_process=0)
+

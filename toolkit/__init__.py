@@ -27,7 +27,7 @@ from toolkit.entities import (
     link_entities,
 )
 from toolkit.evaluation import evaluate_ner, ner_errors, read_conll
-from toolkit.nlp.annotate import Annotation, annotate, describe_engines, load_gazetteer
+from toolkit.nlp.annotate import DASK_WORKER_CONFIG, Annotation, annotate, describe_engines, load_gazetteer
 from toolkit.nlp.tables import ENTITY_TYPES, MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, ModelNotInstalledError
 from toolkit.paths import FIGURES, GOLD, ROOT, SEEDS
 from toolkit.plotting import (
