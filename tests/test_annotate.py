@@ -90,6 +90,14 @@ class TestSpacyPath:
         n_paragraphs = {a: t.count("\n\n") + 1 for a, t in zip(articles["article_id"], articles["text"])}
         assert sentences.groupby("article_id")["paragraph_id"].max().add(1).to_dict() == n_paragraphs
 
+    def test_no_sentence_is_a_dateline_fragment(self, spacy_annotation):
+        sentences = spacy_annotation.sentences
+        assert sentences["text"].str.contains(r"\w", regex=True).all()  # no "," alone
+        assert not sentences["text"].str.endswith(",").any()
+        may = sentences[sentences["article_id"].str.startswith("002")]
+        assert may["text"].iloc[0] == "Hanoï, 16 mai (RHC)"
+        assert may["text"].str.contains('médaille "Protection de la sécurité nationale"', regex=False).sum() == 1
+
     def test_gazetteer_corrects_the_model(self, spacy_annotation):
         mentions = spacy_annotation.mentions
         to_lam = mentions[mentions["text"] == "To Lam"]
@@ -259,4 +267,38 @@ class TestScale:
     def test_rejects_bad_n_process(self, articles):
         with pytest.raises(ValueError, match="n_process"):
             tk.annotate(articles, n_process=0)
+
+
+class TestJoinFragments:
+    """Engine-neutral joining of the sentence fragments parsers cut off datelines and quotes."""
+
+    @staticmethod
+    def records(*sentences):
+        """Paragraph records from sentences given as lists of words separated by one space."""
+        spans, tokens, at = [], [], 0
+        for k, words in enumerate(sentences):
+            start = at
+            for word in words:
+                tokens.append({"sentence": k, "start_char": at, "end_char": at + len(word), "text": word,
+                               "word": word, "lemma": word, "upos": "X", "head": len(tokens), "deprel": "root"})
+                at += len(word) + 1
+            spans.append((start, at - 1))
+        return {"sentences": spans, "tokens": tokens, "mentions": []}
+
+    def test_dateline_pieces_become_one_sentence(self):
+        result = annotate_module.join_fragments(self.records(["Hanoï"], [","], ["16", "mai", "(RHC)"], ["Le", "ministre", "."]))
+        assert result["sentences"] == [(0, 20), (21, 34)]  # "Hanoï , 16 mai (RHC)" · "Le ministre ."
+        assert [t["sentence"] for t in result["tokens"]] == [0, 0, 0, 0, 0, 1, 1, 1]
+
+    def test_an_opened_quote_joins_the_next_sentence(self):
+        result = annotate_module.join_fragments(self.records(["la", "médaille", '"'], ["Protection", '"', "."]))
+        assert len(result["sentences"]) == 1
+        closed = annotate_module.join_fragments(self.records(['"', "Oui", '"'], ["Il", "part", "."]))
+        assert len(closed["sentences"]) == 2  # a closing quote ends nothing early
+
+    def test_leading_punctuation_joins_the_next_and_whole_sentences_stay(self):
+        result = annotate_module.join_fragments(self.records(["–"], ["Une", "délégation", "."], ["Elle", "part", "."]))
+        assert result["sentences"] == [(0, 18), (19, 30)]
+        untouched = self.records(["Une", "phrase", "."], ["Une", "autre", "."])
+        assert annotate_module.join_fragments(untouched) is untouched
 

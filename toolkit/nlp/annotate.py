@@ -29,7 +29,7 @@ from toolkit.nlp.tables import (
 from toolkit.paths import CACHE, DATA
 
 #: Bump when the cached tables' layout or content rules change: old cache files are then ignored.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ENGINES = ("auto", "stanza", "spacy")
 _MODULES = {"stanza": stanza_engine, "spacy": spacy_engine}
 _CACHE_COLUMNS = [  # one long table; `key` names the article's text, `table` which of the three a row is
@@ -124,15 +124,6 @@ _ROW_COLUMNS = {
 }
 
 
-#: The columns each of the three kinds of cache row fills (the others stay missing).
-_ROW_COLUMNS = {
-    "sentence": ["key", "paragraph_id", "sentence_id", "start_char", "end_char"],
-    "token": ["key", "paragraph_id", "sentence_id", "token_id", "start_char", "end_char", "text", "word", "lemma",
-              "upos", "head", "deprel"],
-    "mention": ["key", "paragraph_id", "mention_id", "start_char", "end_char", "text", "label"],
-}
-
-
 def _opens_next(words: list[str]) -> bool:
     """True when a sentence's words end on a comma or on a quotation mark it opens (« “, or an odd \")."""
     last = words[-1]
@@ -191,6 +182,7 @@ def _assemble(key: str, results: list[tuple[int, dict]], rows: dict[str, list[tu
     sentences, tokens, mentions = rows["sentence"], rows["token"], rows["mention"]
     n_sentences = n_tokens = n_mentions = 0
     for paragraph_id, (offset, result) in enumerate(results):
+        result = join_fragments(result)
         first_sentence = n_sentences
         for start, end in result["sentences"]:
             sentences.append((key, paragraph_id, n_sentences, offset + start, offset + end))
