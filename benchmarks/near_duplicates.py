@@ -192,7 +192,8 @@ def measure(sizes=(1_000, 10_000), *, exact_up_to: int = 10_000, threshold: floa
 def _markdown(rows: list[dict], threshold: float) -> str:
     """The report: one table row per size, then the targets."""
     lines = [f"Synthetic corpus of mutated real sentences (benchmarks/near_duplicates.py); Jaccard of word "
-             f"5-grams ≥ {threshold}; exact = sparse matrix product (scipy), LSH = datasketch MinHashLSH, "
+             f"5-grams ≥ {threshold}; exact = sparse matrix product (scipy), LSH = MinHash bands (the buckets of "
+             "datasketch MinHashLSH, sorted in numpy), "
              "128 permutations, every candidate checked exactly; naive = a Python set per article and the Jaccard "
              "of every pair (est.: a sample of pairs timed and scaled to all pairs).", "",
              "| articles | words | shingling s | naive all-pairs s | exact (sparse) s | LSH s | naive ÷ LSH "
