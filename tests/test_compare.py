@@ -223,6 +223,32 @@ class TestClusterStories:
         assert (found.groupby("story_id")["story"].nunique() == 1).all()
         assert adjusted_rand_score(found["story"], found["story_id"]) >= 0.8
 
+    def test_refuses_all_pairs_beyond_the_limit_and_names_the_scalable_path(self, seeds):
+        articles, _, _ = seeds
+        with pytest.raises(ValueError, match='by="week"'):
+            compare.cluster_stories(articles, max_articles=4)
+        with pytest.raises(ValueError, match="find_near_duplicates"):
+            compare.article_similarity(articles, max_articles=4)
+        # By language the largest group has 4 articles (the French ones), within the limit.
+        assert len(compare.cluster_stories(articles, by="language", max_articles=4)) == len(articles)
+
+    def test_by_clusters_within_each_group(self, seeds, stories):
+        articles, sentences, mentions = seeds
+        found = compare.cluster_stories(articles, sentences=sentences, mentions=mentions, by="language")
+        assert list(found.columns) == compare.STORY_COLUMNS and sorted(found["article_id"]) == sorted(articles["article_id"])
+        assert sorted(found["story_id"].unique()) == list(range(found["story_id"].nunique()))
+        language = found.merge(articles[["article_id", "language"]], on="article_id")
+        assert (language.groupby("story_id")["language"].nunique() == 1).all()  # no story crosses a group
+        groups = {frozenset(g) for g in found.groupby("story_id")["article_id"].agg(set)}
+        assert groups == {frozenset({A000, A003}), frozenset({A001}), frozenset({A002, A004})}
+        # By publication week on the evaluation corpus: every article once, never two events in a story.
+        fixture, _, expected = stories
+        weekly = compare.cluster_stories(fixture, by="week").merge(expected, on="article_id")
+        assert len(weekly) == len(fixture) and (weekly.groupby("story_id")["story"].nunique() == 1).all()
+        weeks = weekly.merge(fixture[["article_id", "published"]], on="article_id")
+        weeks = pd.to_datetime(weeks["published"]).dt.to_period("W-SUN")
+        assert (weeks.groupby(weekly["story_id"]).nunique() == 1).all()
+
     def test_similarity_is_a_symmetric_unit_matrix(self, seeds):
         articles, sentences, mentions = seeds
         similarity = compare.article_similarity(articles, sentences=sentences, mentions=mentions)

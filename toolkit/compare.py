@@ -40,7 +40,7 @@ import pandas as pd
 from toolkit._checks import require_choice, require_columns
 from toolkit.folding import fold
 from toolkit.nlp.tables import SENTENCE_COLUMNS
-from toolkit.textstats import load_stopwords, tokenize_words
+from toolkit.textstats import MAX_SIMILARITY_ARTICLES, load_stopwords, tokenize_words
 
 #: Columns every function here needs in ``articles``.
 ARTICLE_COLUMNS = ["article_id", "text", "language"]
@@ -622,7 +622,7 @@ _EMBEDDING_FLOOR = 0.5
 
 def article_similarity(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
                        mentions: pd.DataFrame | None = None, component: str = "combined",
-                       max_sentences: int = 20) -> pd.DataFrame:
+                       max_sentences: int = 20, max_articles: int = MAX_SIMILARITY_ARTICLES) -> pd.DataFrame:
     """Compare every pair of articles, in the same language or not, on a 0–1 scale.
 
     Three components:
@@ -648,18 +648,22 @@ def article_similarity(articles: pd.DataFrame, *, sentences: pd.DataFrame | None
         mentions: Linked mentions (``article_id``, ``text``, optional ``entity_id``), or None.
         component: ``"combined"``, ``"lexical"``, ``"embedding"`` or ``"anchors"``.
         max_sentences: Sentences per article that are embedded (the lead carries the event).
+        max_articles: Refuse more articles than this: the matrix has n² cells (100,000
+            articles would need 80 GB per component). Raise it knowingly.
 
     Returns:
         A square DataFrame indexed and columned by ``article_id`` (sorted) with float
         similarities in [0, 1], symmetric, 1.0 on the diagonal.
 
     Raises:
-        ValueError: a column is missing or ``component`` is unknown.
+        ValueError: a column is missing, ``component`` is unknown, or there are more than
+            ``max_articles`` articles.
 
     Example:
         >>> tk.plot_similarity_heatmap(article_similarity(articles, mentions=linked.mentions))
     """
     require_choice(component, ("combined", "lexical", "embedding", "anchors"), name="component")
+    _refuse_quadratic(len(articles), max_articles, "article_similarity")
     parts = _similarity_parts(articles, sentences=sentences, mentions=mentions, max_sentences=max_sentences)
     ids = parts["ids"]
     values = parts[component] if component != "combined" else _combine(parts)
@@ -681,7 +685,8 @@ def _similarity_parts(articles, *, sentences, mentions, max_sentences) -> dict:
         sentences = split_sentences(articles)
     require_columns(sentences, ["article_id", "sentence_id", "text"], name="sentences")
     lexical = document_similarity(articles.assign(outlet=articles.get("outlet", "")).reindex(
-        columns=list(dict.fromkeys(ARTICLE_COLUMNS + ["outlet"])))).reindex(index=ids, columns=ids).to_numpy()
+        columns=list(dict.fromkeys(ARTICLE_COLUMNS + ["outlet"]))), max_articles=max(n, 1)
+    ).reindex(index=ids, columns=ids).to_numpy()  # callers have checked the size
     lead = (sentences.assign(article_id=sentences["article_id"].astype(str))
             .sort_values(["article_id", "sentence_id"]).groupby("article_id", sort=False).head(max_sentences))
     vectors = np.zeros((n, 512), dtype=np.float32)
@@ -727,16 +732,51 @@ def _combine(parts: dict) -> np.ndarray:
     return combined
 
 
+def _refuse_quadratic(n: int, max_articles: int, name: str) -> None:
+    """Raise before an all-pairs step on more than ``max_articles`` articles, naming the scalable path."""
+    if n > max_articles:
+        raise ValueError(
+            f"{name} compares every pair of articles: {n:,} articles make {n:,}² cells "
+            f"({n ** 2 * 8 / 1e9:,.1f} GB per matrix). Cluster within groups that bound each story, "
+            "e.g. cluster_stories(articles, by=\"week\") (by publication week) or by=\"<column>\"; "
+            "find_near_duplicates (MinHash LSH) finds reprints in any number of articles; "
+            f"or pass max_articles={n} if you have the memory.")
+
+
+#: Groupings that ``cluster_stories(by=...)`` derives from ``published``; any other value names a column.
+DATE_GROUPS = {"week": "W-SUN", "month": "M"}
+
+
+def _group_labels(articles: pd.DataFrame, by: str) -> pd.Series:
+    """One label per article for ``cluster_stories(by=...)``: a period of ``published`` or a column's value."""
+    if by in DATE_GROUPS:
+        require_columns(articles, ["published"], name="articles")
+        published = pd.to_datetime(articles["published"], errors="coerce")
+        labels = published.dt.to_period(DATE_GROUPS[by]).astype("string")
+    else:
+        require_columns(articles, [by], name="articles")
+        labels = articles[by].astype("string")
+    return labels.fillna("(missing)").reset_index(drop=True)
+
+
 def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
                     mentions: pd.DataFrame | None = None, threshold: float = 0.25,
-                    max_sentences: int = 20) -> pd.DataFrame:
+                    max_sentences: int = 20, by: str | None = None,
+                    max_articles: int = MAX_SIMILARITY_ARTICLES) -> pd.DataFrame:
     """Group the articles that report the same event, in any of the corpus languages.
 
     Average-linkage agglomerative clustering (scikit-learn) of the combined
     :func:`article_similarity`: two groups merge while their articles are, on average,
     at least ``threshold`` similar. Average linkage does not chain: one article that
-    resembles two stories does not glue them together. All pairs are compared, so keep it
-    to a few thousand articles (cluster per week or per topic beyond that).
+    resembles two stories does not glue them together.
+
+    All pairs are compared, so time and memory grow with the square of the number of
+    articles: above ``max_articles`` (5,000) it refuses. The scalable path is ``by``: the
+    articles are clustered within each group separately, so memory is bounded by the
+    largest group. ``by="week"`` (or ``"month"``) groups by the period of ``published``
+    (undated articles form one group), since news stories are local in time; a story that
+    runs across two weeks then becomes two stories. Any other value names a column of
+    ``articles`` (a topic, a section, a language).
 
     Args:
         articles: One row per article; needs ARTICLE_COLUMNS (``outlet`` and ``title``
@@ -746,24 +786,46 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
         threshold: The average similarity at which groups stop merging (0–1); lower
             gives fewer, larger stories.
         max_sentences: Sentences per article that are embedded.
+        by: None (all articles together), ``"week"``, ``"month"`` or a column name.
+        max_articles: Largest number of articles clustered together (the whole corpus, or
+            each group with ``by``); raise it knowingly.
 
     Returns:
         One row per article, sorted by ``story_id`` then ``article_id``: ``article_id``
-        (str), ``story_id`` (int, 0, 1, ... in order of each story's first article id),
-        ``n_articles``, ``n_languages``, ``n_outlets`` (int, of the story),
-        ``cohesion`` (float, the article's mean similarity to the other articles of its
-        story; NaN alone), ``story_title`` (str, the title of the story's most central
-        article, or its id).
+        (str), ``story_id`` (int, 0, 1, ... in order of each story's first article id,
+        group after group when ``by`` is given), ``n_articles``, ``n_languages``,
+        ``n_outlets`` (int, of the story), ``cohesion`` (float, the article's mean
+        similarity to the other articles of its story; NaN alone), ``story_title`` (str,
+        the title of the story's most central article, or its id).
 
     Raises:
-        ValueError: a column is missing or ``threshold`` is outside (0, 1).
+        ValueError: a column is missing, ``threshold`` is outside (0, 1), or more than
+            ``max_articles`` articles would be clustered together.
 
     Example:
         >>> cluster_stories(articles, mentions=linked.mentions)
+        >>> cluster_stories(articles, by="week")        # 100,000 articles
     """
+    if by is not None:
+        if not 0 < threshold < 1:
+            raise ValueError(f"`threshold` must be in (0, 1), got {threshold!r}")
+        _check_articles(articles)
+        labels = _group_labels(articles, by)
+        ids = articles["article_id"].astype(str)
+        stories, offset = [], 0
+        for _, rows in sorted(labels.groupby(labels, sort=False).indices.items()):
+            members = set(ids.iloc[rows])
+            part = cluster_stories(
+                articles.iloc[rows], threshold=threshold, max_sentences=max_sentences, max_articles=max_articles,
+                sentences=None if sentences is None else sentences[sentences["article_id"].astype(str).isin(members)],
+                mentions=None if mentions is None else mentions[mentions["article_id"].astype(str).isin(members)])
+            stories.append(part.assign(story_id=part["story_id"] + offset))
+            offset += int(part["story_id"].max()) + 1 if len(part) else 0
+        return pd.concat(stories, ignore_index=True).sort_values(["story_id", "article_id"], ignore_index=True)
     if not 0 < threshold < 1:
         raise ValueError(f"`threshold` must be in (0, 1), got {threshold!r}")
     _check_articles(articles)
+    _refuse_quadratic(len(articles), max_articles, "cluster_stories")
     ids = sorted(articles["article_id"].astype(str))
     if not ids:
         return _empty(STORY_COLUMNS, ints=["story_id", "n_articles", "n_languages", "n_outlets"],

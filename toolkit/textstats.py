@@ -811,7 +811,8 @@ def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf",
 
     This step is quadratic: the matrix has n² cells (100,000 articles would need 80 GB).
     For large corpora use the scalable paths instead: ``toolkit.compare.find_near_duplicates``
-    (MinHash LSH: only the candidate pairs are compared) and ``toolkit.compare.cluster_stories``.
+    (MinHash LSH: only the candidate pairs are compared) and ``toolkit.compare.cluster_stories``
+    with ``by="week"`` (stories clustered within each week).
 
     Args:
         articles: One row per article; needs ARTICLE_COLUMNS.
@@ -835,8 +836,8 @@ def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf",
         raise ValueError(
             f"document_similarity compares every pair: {len(articles):,} articles make a "
             f"{len(articles):,}² matrix ({len(articles) ** 2 * 8 / 1e9:,.1f} GB). Use "
-            "toolkit.compare.find_near_duplicates (MinHash LSH) or toolkit.compare.cluster_stories, "
-            f"which scale, or pass max_articles={len(articles)} if you have the memory.")
+            "toolkit.compare.find_near_duplicates (MinHash LSH) or toolkit.compare.cluster_stories with "
+            f"by=\"week\", which scale, or pass max_articles={len(articles)} if you have the memory.")
     require_choice(method, ("tfidf",), name="method")
     ids = sorted(articles["article_id"].astype(str))
     index = pd.Index(ids, name="article_id", dtype="object")
