@@ -8,6 +8,8 @@ Each figure is measured side by side with its baseline in the same run, on this 
 - loading 100,000 articles with ``load_corpus``: time and peak memory (child process);
 - near-duplicates: MinHash LSH against exact all-pairs Jaccard at 10,000 articles, and LSH
   alone at 100,000;
+- keyness on the tokens of 100,000 articles (time, peak memory) and story clustering by
+  week (rate, extrapolated to 100,000 articles);
 - the notebook suite: each notebook executed top to bottom, as nbval runs it.
 
 Usage: python benchmarks/run_all.py [--quick]   (--quick: smaller sizes, for a smoke test)
@@ -173,6 +175,18 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["## Near-duplicates", "", "benchmarks/near_duplicates.py offers no `measure` function yet.", ""]
     else:
         lines += ["## Near-duplicates (MinHash LSH against exact all-pairs Jaccard)", "", dups["markdown"], ""]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    print("keyness and story clustering at scale ...", flush=True)
+    from benchmarks import scale_analyses
+
+    scale = scale_analyses.measure(2_000 if args.quick else 100_000, cluster_articles=100 if args.quick else 1_000)
+    import psutil
+
+    total_mb = psutil.virtual_memory().total / 2**20
+    lines += ["## Keyness and story clustering at scale", "", scale["markdown"],
+              f"- {verdict(scale['keyness']['peak_mb'] < total_mb)} keyness on {scale['keyness']['articles']:,} "
+              f"articles within this machine's memory: {scale['keyness']['peak_mb']:,.0f} of {total_mb:,.0f} MB", ""]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     print("notebooks ...", flush=True)
