@@ -35,6 +35,14 @@ print(json.dumps({"peak_mb": PEAK}))
 """
 
 
+def run_child(code: str, *args: str) -> dict:
+    """Run ``code`` (``PEAK`` replaced by the peak-memory expression) in a fresh interpreter at the
+    repository root; return the JSON object its last line prints."""
+    out = subprocess.run([sys.executable, "-c", code.replace("PEAK", PEAK), *args], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def measure(n: int) -> dict:
     """Load ``n`` synthetic articles in a fresh process; return its figures."""
     from benchmarks._corpus import write_jsonl
@@ -42,12 +50,9 @@ def measure(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_jsonl(Path(tmp) / "corpus.jsonl", n)
         file_mb = path.stat().st_size / 1e6
-        out = subprocess.run([sys.executable, "-c", CHILD.replace("PEAK", PEAK), str(path)], capture_output=True,
-                             text=True, check=True)
-        base = subprocess.run([sys.executable, "-c", BASELINE.replace("PEAK", PEAK)], capture_output=True,
-                              text=True, check=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    result.update(file_mb=file_mb, baseline_mb=json.loads(base.stdout)["peak_mb"], target_mb=2048)
+        result = run_child(CHILD, str(path))
+        base = run_child(BASELINE)
+    result.update(file_mb=file_mb, baseline_mb=base["peak_mb"], target_mb=2048)
     return result
 
 

@@ -25,15 +25,12 @@ over weeks, and the rate it reaches, from which a 100,000-article run is extrapo
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-# Peak resident memory from /proc (VmHWM).
-PEAK = "float(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) / 1024"
+from benchmarks.load_corpus import run_child  # noqa: E402
 
 BUILD = r"""
 import json, sys, time, warnings
@@ -85,17 +82,11 @@ print(json.dumps({"articles": n, "seconds": seconds, "peak_mb": PEAK, "stories":
 """
 
 
-def _child(code: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code.replace("PEAK", PEAK), *args], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parents[1])
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def measure(n_articles: int = 100_000, cluster_articles: int = 1_000, target_articles: int = 100_000) -> dict:
     """Keyness on ``n_articles`` and clustering on ``cluster_articles``, each in a fresh process."""
-    keyness = _child(BUILD, str(n_articles), "keyness")
-    baseline = _child(BUILD, str(n_articles), "build")
-    cluster = _child(CLUSTER, str(cluster_articles))
+    keyness = run_child(BUILD, str(n_articles), "keyness")
+    baseline = run_child(BUILD, str(n_articles), "build")
+    cluster = run_child(CLUSTER, str(cluster_articles))
     rate = cluster["articles"] / cluster["seconds"]
     lines = [f"- keyness on {keyness['articles']:,} articles ({keyness['tokens']:,} token rows, by outlet "
              f"country): {keyness['seconds']:.0f} s, peak memory {keyness['peak_mb']:,.0f} MB, of which "

@@ -252,12 +252,13 @@ class TestScale:
         distributed = pytest.importorskip("distributed")
         import dask
 
+        # Read before the cluster starts: Dask's nanny also writes its value into this process.
+        before = os.environ.get("MALLOC_TRIM_THRESHOLD_")
         with dask.config.set(tk.DASK_WORKER_CONFIG), \
                 distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                          silence_logs=50) as cluster, distributed.Client(cluster) as client:
             # The setting reaches the workers: they inherit this process's value (normally none), not Dask's.
-            assert set(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == {
-                os.environ.get("MALLOC_TRIM_THRESHOLD_")}
+            assert set(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == {before}
             on_dask = tk.annotate(articles, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models,
                                   client=client, articles_per_task=2)
         for a, b in zip(on_dask, spacy_annotation):
@@ -289,6 +290,11 @@ class TestJoinFragments:
         result = annotate_module.join_fragments(self.records(["Hanoï"], [","], ["16", "mai", "(RHC)"], ["Le", "ministre", "."]))
         assert result["sentences"] == [(0, 20), (21, 34)]  # "Hanoï , 16 mai (RHC)" · "Le ministre ."
         assert [t["sentence"] for t in result["tokens"]] == [0, 0, 0, 0, 0, 1, 1, 1]
+
+    def test_a_quote_closed_across_sentences_joins_nothing(self):
+        quoted = annotate_module.join_fragments(self.records(['"', "We", "came", "."], ["We", "stay", ".", '"'],
+                                                             ["He", "left", "."]))
+        assert len(quoted["sentences"]) == 3
 
     def test_an_opened_quote_joins_the_next_sentence(self):
         result = annotate_module.join_fragments(self.records(["la", "médaille", '"'], ["Protection", '"', "."]))

@@ -161,6 +161,7 @@ class TestFindNearDuplicates:
             assert ours == theirs and len(ours) > 0, (bands, rows)
 
     def test_lsh_parameters_catch_a_pair_at_the_threshold(self):
+        assert compare._lsh_params(0.5, 128) == (42, 3)  # 1 - (1 - 0.5**3)**42 = 0.996; 4 rows (32 bands) would give 0.87
         for threshold in (0.3, 0.5, 0.8):
             b, r = compare._lsh_params(threshold, 128)
             assert b * r <= 128 and 1 - (1 - threshold ** r) ** b >= compare.LSH_RECALL
@@ -231,6 +232,17 @@ class TestClusterStories:
             compare.article_similarity(articles, max_articles=4)
         # By language the largest group has 4 articles (the French ones), within the limit.
         assert len(compare.cluster_stories(articles, by="language", max_articles=4)) == len(articles)
+
+    def test_by_on_no_articles_keeps_the_columns(self, seeds):
+        articles, _, _ = seeds
+        for by in (None, "week", "language"):
+            empty = compare.cluster_stories(articles.iloc[:0], by=by)
+            assert empty.empty and list(empty.columns) == compare.STORY_COLUMNS
+
+    def test_a_group_too_large_is_named(self, seeds):
+        articles, _, _ = seeds
+        with pytest.raises(ValueError, match="group 'fr' alone has 4 articles"):
+            compare.cluster_stories(articles, by="language", max_articles=3)
 
     def test_by_clusters_within_each_group(self, seeds, stories):
         articles, sentences, mentions = seeds

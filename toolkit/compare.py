@@ -467,8 +467,9 @@ def _band_candidates(signatures: np.ndarray, present: np.ndarray, bands: int, ro
     which took two thirds of the LSH time at 10,000 articles.
     """
     n = len(signatures)
-    codes = []
+    codes = np.empty(0, np.int64)
     for k in range(bands):
+        band_codes = []
         band = np.ascontiguousarray(signatures[present, k * rows:(k + 1) * rows])
         # One opaque value per row: equal bands are equal keys, no hash collisions.
         keys = band.view(np.dtype((np.void, band.dtype.itemsize * rows))).ravel()
@@ -480,8 +481,10 @@ def _band_candidates(signatures: np.ndarray, present: np.ndarray, bands: int, ro
             # Buckets of the same size at once; members ascend, since the sort is stable.
             members = present[order[starts[counts == size, None] + np.arange(size)]]
             i, j = np.triu_indices(size, 1)
-            codes.append((members[:, i] * n + members[:, j]).ravel())
-    return np.unique(np.concatenate(codes)) if codes else np.empty(0, np.int64)
+            band_codes.append((members[:, i] * n + members[:, j]).ravel())
+        if band_codes:  # deduplicated band by band, so a large bucket is not held once per band
+            codes = np.union1d(codes, np.concatenate(band_codes))
+    return codes
 
 
 def _lsh_candidates(doc, shingle, sizes, *, threshold, measure, num_perm, seed):
@@ -732,15 +735,21 @@ def _combine(parts: dict) -> np.ndarray:
     return combined
 
 
-def _refuse_quadratic(n: int, max_articles: int, name: str) -> None:
+def _refuse_quadratic(n: int, max_articles: int, name: str, *, group: str | None = None) -> None:
     """Raise before an all-pairs step on more than ``max_articles`` articles, naming the scalable path."""
-    if n > max_articles:
+    if n <= max_articles:
+        return
+    size = f"{n:,} articles make {n:,}² cells ({n ** 2 * 8 / 1e9:,.1f} GB per matrix)"
+    if group is not None:
         raise ValueError(
-            f"{name} compares every pair of articles: {n:,} articles make {n:,}² cells "
-            f"({n ** 2 * 8 / 1e9:,.1f} GB per matrix). Cluster within groups that bound each story, "
-            "e.g. cluster_stories(articles, by=\"week\") (by publication week) or by=\"<column>\"; "
-            "find_near_duplicates (MinHash LSH) finds reprints in any number of articles; "
-            f"or pass max_articles={n} if you have the memory.")
+            f"{name}: group {group!r} alone has {n:,} articles: {size}. Choose groups that are finer "
+            f"(by=\"week\" rather than \"month\", or a column that splits it further), or pass "
+            f"max_articles={n} if you have the memory.")
+    raise ValueError(
+        f"{name} compares every pair of articles: {size}. Cluster within groups that bound each story, "
+        "e.g. cluster_stories(articles, by=\"week\") (by publication week) or by=\"<column>\"; "
+        "find_near_duplicates (MinHash LSH) finds reprints in any number of articles; "
+        f"or pass max_articles={n} if you have the memory.")
 
 
 #: Groupings that ``cluster_stories(by=...)`` derives from ``published``; any other value names a column.
@@ -813,7 +822,8 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
         labels = _group_labels(articles, by)
         ids = articles["article_id"].astype(str)
         stories, offset = [], 0
-        for _, rows in sorted(labels.groupby(labels, sort=False).indices.items()):
+        for label, rows in sorted(labels.groupby(labels, sort=False).indices.items()):
+            _refuse_quadratic(len(rows), max_articles, "cluster_stories", group=label)
             members = set(ids.iloc[rows])
             part = cluster_stories(
                 articles.iloc[rows], threshold=threshold, max_sentences=max_sentences, max_articles=max_articles,
@@ -821,6 +831,9 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
                 mentions=None if mentions is None else mentions[mentions["article_id"].astype(str).isin(members)])
             stories.append(part.assign(story_id=part["story_id"] + offset))
             offset += int(part["story_id"].max()) + 1 if len(part) else 0
+        if not stories:
+            return _empty(STORY_COLUMNS, ints=["story_id", "n_articles", "n_languages", "n_outlets"],
+                          floats=["cohesion"])
         return pd.concat(stories, ignore_index=True).sort_values(["story_id", "article_id"], ignore_index=True)
     if not 0 < threshold < 1:
         raise ValueError(f"`threshold` must be in (0, 1), got {threshold!r}")

@@ -684,11 +684,12 @@ def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country"
     article_codes, article_ids = pd.factorize(tokens["article_id"])
     group_names = np.array(sorted(groups.unique()), dtype=object)
     group_code = pd.Index(group_names).get_indexer(pd.Index(article_ids).map(groups))  # -1: no group
-    lemma_codes, lemma_forms = pd.factorize(tokens["lemma"].fillna(tokens["text"]), use_na_sentinel=False)
+    lemma_codes, lemma_forms = pd.factorize(tokens["lemma"].fillna(tokens["text"]))
     text_codes, text_forms = pd.factorize(tokens["text"], use_na_sentinel=False)
     lemma_norm = pd.Index([_normalise(f) for f in lemma_forms], dtype=object)
     text_norm = pd.Index([_normalise(f) for f in text_forms], dtype=object)
-    keep = group_code[article_codes] >= 0
+    # Code -1 is a missing article id, or a token with neither lemma nor text: never counted.
+    keep = (article_codes >= 0) & (lemma_codes >= 0) & (group_code[article_codes] >= 0)
     keep &= ~tokens["upos"].isin(list(exclude_upos)).to_numpy(dtype=bool)
     keep &= np.asarray(lemma_norm.str.contains(r"[^\W\d_]", regex=True), dtype=bool)[lemma_codes]
     if stopwords:
