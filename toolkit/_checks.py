@@ -33,3 +33,24 @@ def require_choice(value, allowed: Iterable, *, name: str) -> None:
     allowed = list(allowed)
     if value not in allowed:
         raise ValueError(f"`{name}` must be one of {allowed}, got {value!r}")
+
+
+def refuse_quadratic(n: int, max_articles: int, name: str, *, group: str | None = None) -> None:
+    """Raise ``ValueError`` before an all-pairs step on more than ``max_articles`` articles.
+
+    The message gives the memory one n × n matrix needs and the scalable paths (clustering
+    by week, MinHash LSH); with ``group``, it names the group that is too large.
+    """
+    if n <= max_articles:
+        return
+    size = f"{n:,} articles make {n:,}² cells ({n ** 2 * 8 / 1e9:,.1f} GB per matrix)"
+    if group is not None:
+        raise ValueError(
+            f"{name}: group {group!r} alone has {n:,} articles: {size}. Choose groups that are finer "
+            f"(by=\"week\" rather than \"month\", or a column that splits it further), or pass "
+            f"max_articles={n} if you have the memory.")
+    raise ValueError(
+        f"{name} compares every pair of articles: {size}. Cluster within groups that bound each story, "
+        "e.g. toolkit.cluster_stories(articles, by=\"week\") (by publication week) or by=\"<column>\"; "
+        "toolkit.find_near_duplicates (MinHash LSH) finds reprints in any number of articles; "
+        f"or pass max_articles={n} if you have the memory.")

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit._checks import require_choice, require_columns
+from toolkit._checks import refuse_quadratic, require_choice, require_columns
 from toolkit.folding import fold
 from toolkit.nlp.tables import SENTENCE_COLUMNS
 from toolkit.textstats import MAX_SIMILARITY_ARTICLES, load_stopwords, tokenize_words
@@ -666,7 +666,7 @@ def article_similarity(articles: pd.DataFrame, *, sentences: pd.DataFrame | None
         >>> tk.plot_similarity_heatmap(article_similarity(articles, mentions=linked.mentions))
     """
     require_choice(component, ("combined", "lexical", "embedding", "anchors"), name="component")
-    _refuse_quadratic(len(articles), max_articles, "article_similarity")
+    refuse_quadratic(len(articles), max_articles, "article_similarity")
     parts = _similarity_parts(articles, sentences=sentences, mentions=mentions, max_sentences=max_sentences)
     ids = parts["ids"]
     values = parts[component] if component != "combined" else _combine(parts)
@@ -733,23 +733,6 @@ def _combine(parts: dict) -> np.ndarray:
     combined = np.where(parts["same_language"], same, cross)
     np.fill_diagonal(combined, 1.0)
     return combined
-
-
-def _refuse_quadratic(n: int, max_articles: int, name: str, *, group: str | None = None) -> None:
-    """Raise before an all-pairs step on more than ``max_articles`` articles, naming the scalable path."""
-    if n <= max_articles:
-        return
-    size = f"{n:,} articles make {n:,}² cells ({n ** 2 * 8 / 1e9:,.1f} GB per matrix)"
-    if group is not None:
-        raise ValueError(
-            f"{name}: group {group!r} alone has {n:,} articles: {size}. Choose groups that are finer "
-            f"(by=\"week\" rather than \"month\", or a column that splits it further), or pass "
-            f"max_articles={n} if you have the memory.")
-    raise ValueError(
-        f"{name} compares every pair of articles: {size}. Cluster within groups that bound each story, "
-        "e.g. cluster_stories(articles, by=\"week\") (by publication week) or by=\"<column>\"; "
-        "find_near_duplicates (MinHash LSH) finds reprints in any number of articles; "
-        f"or pass max_articles={n} if you have the memory.")
 
 
 #: Groupings that ``cluster_stories(by=...)`` derives from ``published``; any other value names a column.
@@ -823,7 +806,7 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
         ids = articles["article_id"].astype(str)
         stories, offset = [], 0
         for label, rows in sorted(labels.groupby(labels, sort=False).indices.items()):
-            _refuse_quadratic(len(rows), max_articles, "cluster_stories", group=label)
+            refuse_quadratic(len(rows), max_articles, "cluster_stories", group=label)
             members = set(ids.iloc[rows])
             part = cluster_stories(
                 articles.iloc[rows], threshold=threshold, max_sentences=max_sentences, max_articles=max_articles,
@@ -838,7 +821,7 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
     if not 0 < threshold < 1:
         raise ValueError(f"`threshold` must be in (0, 1), got {threshold!r}")
     _check_articles(articles)
-    _refuse_quadratic(len(articles), max_articles, "cluster_stories")
+    refuse_quadratic(len(articles), max_articles, "cluster_stories")
     ids = sorted(articles["article_id"].astype(str))
     if not ids:
         return _empty(STORY_COLUMNS, ints=["story_id", "n_articles", "n_languages", "n_outlets"],

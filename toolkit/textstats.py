@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit._checks import require_choice, require_columns
+from toolkit._checks import refuse_quadratic, require_choice, require_columns
 from toolkit.paths import DATA
 
 #: Columns every function here needs in ``articles``.
@@ -832,12 +832,7 @@ def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf",
         >>> document_similarity(articles).round(2)
     """
     _check_articles(articles)
-    if len(articles) > max_articles:
-        raise ValueError(
-            f"document_similarity compares every pair: {len(articles):,} articles make a "
-            f"{len(articles):,}² matrix ({len(articles) ** 2 * 8 / 1e9:,.1f} GB). Use "
-            "toolkit.compare.find_near_duplicates (MinHash LSH) or toolkit.compare.cluster_stories with "
-            f"by=\"week\", which scale, or pass max_articles={len(articles)} if you have the memory.")
+    refuse_quadratic(len(articles), max_articles, "document_similarity")
     require_choice(method, ("tfidf",), name="method")
     ids = sorted(articles["article_id"].astype(str))
     index = pd.Index(ids, name="article_id", dtype="object")
