@@ -142,9 +142,9 @@ def join_fragments(result: dict) -> dict:
     the next one: neither ends a sentence. spaCy's French model cuts 002's dateline into
     "Hanoï" / "," / "16 mai (RHC)", and a medal's name after its opening quote mark;
     joined, they read "Hanoï, 16 mai (RHC)" and 'la médaille "Protection de la sécurité
-    nationale".'. Only whole sentences are joined, so
-    every token's head stays in its sentence. Engine-neutral: it runs on the records of
-    :mod:`toolkit.nlp.tables`, whichever engine made them.
+    nationale".'. Only whole sentences are joined, so every token's head stays in its
+    sentence. Engine-neutral: it runs on the records of :mod:`toolkit.nlp.tables`, whichever
+    engine made them.
 
     Args:
         result: One paragraph's ParagraphResult (``sentences``, ``tokens``, ``mentions``).
@@ -158,18 +158,17 @@ def join_fragments(result: dict) -> dict:
     words: list[list[str]] = [[] for _ in spans]
     for token in result["tokens"]:
         words[token["sentence"]].append(token["text"])
+    has_words = [any(c.isalnum() for word in texts for c in word) for texts in words]
     groups: list[list[int]] = []
     joins_next = False
     quotes_before = 0
     for k, texts in enumerate(words):
-        punctuation_only = not any(c.isalnum() for word in texts for c in word)
-        if groups and (joins_next or punctuation_only):
+        if groups and (joins_next or not has_words[k]):
             groups[-1].append(k)
         else:
             groups.append([k])
-        members = groups[-1]
-        joins_next = bool(texts) and _opens_next(texts, quotes_before) or all(
-            not any(c.isalnum() for word in words[m] for c in word) for m in members)
+        # A group of punctuation alone (a leading dash) also waits for the next sentence.
+        joins_next = (bool(texts) and _opens_next(texts, quotes_before)) or not any(has_words[m] for m in groups[-1])
         quotes_before += sum(w.count('"') for w in texts)
     if len(groups) == len(spans):
         return result
