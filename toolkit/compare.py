@@ -803,15 +803,23 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
             raise ValueError(f"`threshold` must be in (0, 1), got {threshold!r}")
         _check_articles(articles)
         labels = _group_labels(articles, by)
-        ids = articles["article_id"].astype(str)
+        label_of = dict(zip(articles["article_id"].astype(str), labels))
+
+        def rows_by_group(table):
+            """Row positions of ``table`` per group, found in one pass (not one scan per group)."""
+            if table is None:
+                return {}
+            keys = table["article_id"].astype(str).map(label_of).to_numpy(dtype=object)
+            return pd.Series(np.arange(len(table))).groupby(keys).indices  # rows of other articles: no group
+
+        sentence_rows, mention_rows = rows_by_group(sentences), rows_by_group(mentions)
         stories, offset = [], 0
         for label, rows in sorted(labels.groupby(labels, sort=False).indices.items()):
             refuse_quadratic(len(rows), max_articles, "cluster_stories", group=label)
-            members = set(ids.iloc[rows])
             part = cluster_stories(
                 articles.iloc[rows], threshold=threshold, max_sentences=max_sentences, max_articles=max_articles,
-                sentences=None if sentences is None else sentences[sentences["article_id"].astype(str).isin(members)],
-                mentions=None if mentions is None else mentions[mentions["article_id"].astype(str).isin(members)])
+                sentences=None if sentences is None else sentences.iloc[sentence_rows.get(label, [])],
+                mentions=None if mentions is None else mentions.iloc[mention_rows.get(label, [])])
             stories.append(part.assign(story_id=part["story_id"] + offset))
             offset += int(part["story_id"].max()) + 1 if len(part) else 0
         if not stories:
