@@ -10,7 +10,7 @@ The corpus is synthetic but made of real text: each article is a seed article
 (``load_corpus(SEEDS)``) with its paragraphs shuffled, sentences dropped or duplicated, and
 numbers and capitalised names swapped (fixed random seed), so every article's text, hence
 its cache key, is distinct. Articles cycle through the seeds in order, which keeps their
-French/English mix (4 fr : 1 en). Words are counted with ``textstats.tokenize_words``.
+French/English mix (4 fr : 1 en). Words are counted with ``text.tokenize_words``.
 
 Three timings share one corpus and the already-loaded pipelines:
 
@@ -53,7 +53,7 @@ import toolkit as tk  # noqa: E402
 from toolkit.nlp import spacy_engine, stanza_engine  # noqa: E402
 from toolkit.nlp.annotate import split_paragraphs  # noqa: E402
 from toolkit.nlp.tables import MODELS_COMMAND  # noqa: E402
-from toolkit.textstats import tokenize_words  # noqa: E402
+from toolkit.text import tokenize_words  # noqa: E402
 
 ENGINES = ("spacy", "stanza")
 #: ``annotate``'s default batch size, passed explicitly to both sides.

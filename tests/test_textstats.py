@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from toolkit import textstats as ts
+from toolkit import text as tx
 from toolkit.paths import DATA
 
 FR_VISIT = (
@@ -64,14 +65,14 @@ def empty_like(articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def tokenized(text: str, language: str) -> list[str]:
-    return [word for word, _, _ in ts.tokenize_words(text, language=language)]
+    return [word for word, _, _ in tx.tokenize_words(text, language=language)]
 
 
 class TestTokenizeWords:
     @pytest.mark.parametrize("language", ["fr", "en", "de", "vi", None])
     def test_offsets_slice_back(self, articles, language):
         for text in articles["text"]:
-            for word, start, end in ts.tokenize_words(text, language=language):
+            for word, start, end in tx.tokenize_words(text, language=language):
                 assert text[start:end] == word
 
     @pytest.mark.parametrize(("text", "expected"), [
@@ -100,7 +101,7 @@ class TestTokenizeWords:
         assert tokenized(decomposed, "fr") == [decomposed]
 
     def test_missing_text_gives_no_tokens(self):
-        assert ts.tokenize_words(None, language="fr") == []
+        assert tx.tokenize_words(None, language="fr") == []
 
 
 class TestStopwordFiles:
@@ -112,13 +113,13 @@ class TestStopwordFiles:
         assert words == [w.lower() for w in words] and len(words) == len(set(words))
 
     def test_french_list_has_elided_forms_and_accented_words(self):
-        stop = ts.load_stopwords("fr")
+        stop = tx.load_stopwords("fr")
         assert {"l", "d", "qu", "n", "s", "c", "j", "m", "t", "jusqu", "lorsqu", "puisqu"} <= stop
         assert {"à", "où", "été", "déjà", "très", "là", "de", "la"} <= stop
 
     def test_unknown_language_has_no_stopwords(self):
-        assert ts.load_stopwords("de") == frozenset()
-        assert ts.load_stopwords(None) == frozenset()
+        assert tx.load_stopwords("de") == frozenset()
+        assert tx.load_stopwords(None) == frozenset()
 
 
 class TestTokensTable:
@@ -251,7 +252,7 @@ class TestKeywordInContext:
 
     def test_window_bounds_context(self, articles):
         kwic = ts.keyword_in_context(articles, "coopération", window=2)
-        assert all(len(ts.tokenize_words(side, language="fr")) <= 2 for side in [*kwic["left"], *kwic["right"]])
+        assert all(len(tx.tokenize_words(side, language="fr")) <= 2 for side in [*kwic["left"], *kwic["right"]])
         assert (ts.keyword_in_context(articles, "coopération", window=0)["left"] == "").all()
 
     def test_no_hits_and_empty_input(self, articles):
@@ -282,7 +283,7 @@ class TestCollocations:
     def test_stopwords_at_edges_dropped(self, articles):
         grams = ts.collocations(articles, n=3, by=["language"], min_count=1, top=None)
         for language, words in zip(grams["language"], grams["ngram"].str.split(" ")):
-            stop = ts.load_stopwords(language)
+            stop = tx.load_stopwords(language)
             assert words[0].strip("'") not in stop and words[-1].strip("'") not in stop
         assert "trafen sich in" in set(grams["ngram"])  # German has no list, so nothing is dropped
 

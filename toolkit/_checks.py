@@ -1,31 +1,8 @@
-"""Internal helpers that check tables and arguments on entry to public functions."""
+"""Internal helpers that check arguments on entry to public functions (tables: :mod:`toolkit.schema`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import pandas as pd
-
-
-def require_columns(table: pd.DataFrame, columns: Iterable[str], *, name: str = "table") -> None:
-    """Raise ``ValueError`` naming the columns ``table`` lacks.
-
-    Args:
-        table: The DataFrame handed to a public function.
-        columns: The columns the function needs.
-        name: How the error message calls the table (e.g. ``"articles"``).
-
-    Raises:
-        TypeError: ``table`` is not a DataFrame.
-        ValueError: one or more columns are missing.
-    """
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"`{name}` must be a pandas DataFrame, got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(
-            f"`{name}` lacks required column(s) {missing}; it has {list(table.columns)}"
-        )
 
 
 def require_choice(value, allowed: Iterable, *, name: str) -> None:
@@ -54,3 +31,19 @@ def refuse_quadratic(n: int, max_articles: int, name: str, *, group: str | None 
         "e.g. toolkit.cluster_stories(articles, by=\"week\") (by publication week) or by=\"<column>\"; "
         "toolkit.find_near_duplicates (MinHash LSH) finds reprints in any number of articles; "
         f"or pass max_articles={n} if you have the memory.")
+
+
+def renamed(old: str, new: str, value, *, function: str):
+    """Warn that ``old`` is now ``new`` (kept for one release) and return ``value`` for ``new``.
+
+    Used in a public function that still accepts ``old`` as a keyword::
+
+        def f(x, *, seed=0, random_state=None):
+            if random_state is not None:
+                seed = renamed("random_state", "seed", random_state, function="f")
+    """
+    import warnings
+
+    warnings.warn(f"{function}({old}=...) is now {function}({new}=...); `{old}` will be removed "
+                  "in the next release", FutureWarning, stacklevel=3)
+    return value

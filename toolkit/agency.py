@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit._checks import require_columns
+from toolkit.schema import require_columns
 from toolkit.framing import _group_column
 from toolkit.quotes import _NOMINAL, _all_roles, _Doc, _prepare, _Resolver, _subject, _typed
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit._checks import require_columns
+from toolkit.schema import require_columns
 from toolkit.framing import CODEBOOK_COLUMNS, SENTENCE_SCORE_COLUMNS, _frames_of
 
 UNIT_COLUMNS = ["article_id", "sentence_id"]

@@ -37,10 +37,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit._checks import refuse_quadratic, require_choice, require_columns
-from toolkit.folding import fold
+from toolkit._checks import refuse_quadratic, require_choice
+from toolkit.schema import require_columns
+from toolkit.text import MONTHS, NUMBER, WEEKDAYS, fold, load_stopwords, number_value, sentence_spans, tokenize_words
 from toolkit.nlp.tables import SENTENCE_COLUMNS
-from toolkit.textstats import MAX_SIMILARITY_ARTICLES, load_stopwords, tokenize_words
+from toolkit.textstats import MAX_SIMILARITY_ARTICLES
 
 #: Columns every function here needs in ``articles``.
 ARTICLE_COLUMNS = ["article_id", "text", "language"]
@@ -115,27 +116,7 @@ def _stopwords() -> frozenset[str]:
     return frozenset(fold(w) for lang in ("fr", "en") for w in load_stopwords(lang))
 
 
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-}
-# Capitalised in English but not names; in French they are lower-case anyway.
-_NOT_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-# Digits with thousands groups ("6 800", "6,800", "4.400") and a decimal part ("6,5", "1.5").
-_NUMBER = re.compile(r"\d+(?:(?:[ \u00a0\u202f]|[.,](?=\d{3}(?!\d)))\d{3}(?!\d))*(?:[.,]\d+)?")
 
-
-def _number_value(written: str) -> str:
-    """Normalise a written number: "6 800" and "6,800" → "6800"; "6,5" and "6.5" → "6.5"; "07" → "7"."""
-    digits = re.sub(r"[ \u00a0\u202f]", "", written)
-    head, sep, tail = digits, "", ""
-    match = re.fullmatch(r"(.*?)([.,])(\d+)", digits)
-    if match and len(match.group(3)) != 3:
-        head, sep, tail = match.group(1), ".", match.group(3)
-    head = re.sub(r"[.,]", "", head).lstrip("0") or "0"
-    return f"{head}.{tail}" if sep else head
 
 
 def _numbers(text: str, language) -> list[tuple[str, str, int, int]]:
@@ -145,9 +126,9 @@ def _numbers(text: str, language) -> list[tuple[str, str, int, int]]:
     share {22, 26, month:10}. English "may" counts only when capitalised (the verb is not a month).
     """
     text = _text(text)
-    found = [(_number_value(m.group()), m.group(), m.start(), m.end()) for m in _NUMBER.finditer(text)]
+    found = [(number_value(m.group()), m.group(), m.start(), m.end()) for m in NUMBER.finditer(text)]
     for word, start, end in tokenize_words(text, language=language if isinstance(language, str) else None):
-        month = _MONTHS.get(fold(word))
+        month = MONTHS.get(fold(word))
         if month and (word[0].isupper() or fold(word) not in ("may", "march")):
             found.append((f"month:{month}", word, start, end))
     return sorted(found, key=lambda n: n[2])
@@ -158,7 +139,7 @@ def _names(text: str, language) -> set[str]:
     names = set()
     for word, _, _ in tokenize_words(_text(text), language=language if isinstance(language, str) else None):
         key = fold(word)
-        if word[:1].isupper() and key not in _stopwords() and key not in _NOT_NAMES and key not in _MONTHS:
+        if word[:1].isupper() and key not in _stopwords() and key not in WEEKDAYS and key not in MONTHS:
             names.add(key)
     return names
 
@@ -178,11 +159,6 @@ def _entity_column(mentions: pd.DataFrame) -> pd.Series:
 
 
 # ---------------------------------------------------------------- sentences and embeddings
-
-# A sentence ends at . ! ? or …, possibly followed by a closing quote, then a space and a
-# capital, a digit or an opening quote. A closing quote alone ends nothing ("Earth," NASA said).
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][»\"”’)]))\s+(?=[«\"“A-ZÀ-ÖØ-Þ0-9])")
-
 
 def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
     """Split articles into sentences with a punctuation rule, no NLP engine needed.
@@ -209,20 +185,9 @@ def split_sentences(articles: pd.DataFrame) -> pd.DataFrame:
     _check_articles(articles)
     rows = []
     for article_id, text in zip(articles["article_id"], articles["text"]):
-        text, sentence_id = _text(text), 0
-        for paragraph_id, paragraph in enumerate(m for m in re.finditer(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*", text)
-                                                 if m.group().strip()):
-            start = paragraph.start()
-            pieces = _SENTENCE_END.split(paragraph.group())
-            offset = start
-            for piece in pieces:
-                begin = text.index(piece, offset)
-                stripped = piece.strip()
-                if stripped:
-                    s = begin + piece.index(stripped)
-                    rows.append((str(article_id), paragraph_id, sentence_id, s, s + len(stripped), stripped))
-                    sentence_id += 1
-                offset = begin + len(piece)
+        text = _text(text)
+        for sentence_id, (paragraph_id, start, end) in enumerate(sentence_spans(text)):
+            rows.append((str(article_id), paragraph_id, sentence_id, start, end, text[start:end]))
     sentences = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
     sentences = sentences.astype({"article_id": "string", "paragraph_id": "int64", "sentence_id": "int64",
                                   "start_char": "int64", "end_char": "int64", "text": "string"})

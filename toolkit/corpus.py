@@ -18,14 +18,9 @@ import pandas as pd
 from toolkit._checks import require_choice
 from toolkit.cleaning import clean_text
 from toolkit.paths import DATA
+from toolkit.schema import ARTICLE_COLUMNS, PROBLEM_COLUMNS, REMOVED_COLUMNS
+from toolkit.text import MONTH_ABBREVIATIONS, MONTHS
 
-ARTICLE_COLUMNS = [
-    "article_id", "path", "title", "text", "raw", "language", "outlet", "outlet_name",
-    "outlet_country", "dateline", "published", "date_text", "n_words", "url", "notes",
-    "outlet_evidence", "encoding",
-]
-REMOVED_COLUMNS = ["article_id", "start_char", "end_char", "reason", "text"]
-PROBLEM_COLUMNS = ["path", "line", "article_id", "kind", "message"]
 MANIFEST_COLUMNS = ["file", "article_id", "title", "url", "outlet", "published", "language", "notes"]
 OUTLET_COLUMNS = ["code", "name", "country", "language", "domains", "aliases"]
 
@@ -51,17 +46,7 @@ class Corpus(NamedTuple):
 
 # ---------------------------------------------------------------- dates
 
-_MONTHS = {
-    # English
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-    # French
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "avr": 4, "juil": 7, "déc": 12,
-}
+_MONTHS = {**MONTHS, **MONTH_ABBREVIATIONS}
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
@@ -495,12 +480,12 @@ def read_manifest(path: Path) -> pd.DataFrame:
 # ---------------------------------------------------------------- the public loader
 
 def count_words(text: str, *, language: str | None = None) -> int:
-    """Number of word tokens, as :func:`toolkit.textstats.tokenize_words` counts them.
+    """Number of word tokens, as :func:`toolkit.text.tokenize_words` counts them.
 
     The same count is used everywhere (summaries, rates per 1,000 words); an elided French
     clitic ("l'" in "l'entretien") counts as a word.
     """
-    from toolkit.textstats import tokenize_words
+    from toolkit.text import tokenize_words
 
     return len(tokenize_words(text, language=language))
 

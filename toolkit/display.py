@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from toolkit._checks import require_columns
+from toolkit.schema import require_columns
 from toolkit.plotting import ENTITY_TYPE_COLORS
 
 _STYLE = ("line-height:1.9; font-family:system-ui,sans-serif; font-size:14px; max-width:46rem")

@@ -23,8 +23,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from toolkit._checks import require_choice, require_columns
-from toolkit.folding import fold
+from toolkit._checks import require_choice
+from toolkit.schema import ENTITY_COLUMNS, require_columns
+from toolkit.text import fold, fold_name, folded_words
 from toolkit.nlp.tables import ENTITY_TYPES
 from toolkit.paths import DATA
 
@@ -38,7 +39,6 @@ LINK_INPUT_COLUMNS = ["article_id", "mention_id", "text", "entity_type"]
 #: Columns :func:`link_entities` adds to ``mentions``.
 LINK_COLUMNS = ["entity_id", "name", "link_rule"]
 #: Columns of the ``entities`` table.
-ENTITY_COLUMNS = ["entity_id", "name", "entity_type", "n_mentions", "n_articles", "variants", "rules"]
 #: Columns of the ``merges`` table (the audit trail of :func:`link_entities`).
 MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "article_ids"]
 #: Columns of :func:`load_aliases`.
@@ -62,14 +62,6 @@ WINDOWS = ("sentence", "paragraph", "article")
 _WORD = re.compile(r"\w+")
 
 
-def fold_name(text: str) -> str:
-    """The matching key of a name: its folded words joined by one space (``"l'Intérieur"`` → ``"l interieur"``)."""
-    return " ".join(_key(text))
-
-
-def _key(text: str) -> tuple[str, ...]:
-    """The folded words of ``text``."""
-    return tuple(_WORD.findall(fold(text)))
 
 
 # ---------------------------------------------------------------- titles
@@ -264,11 +256,11 @@ def _alias_map(aliases: pd.DataFrame) -> dict[tuple[str, ...], _Alias]:
     """Folded variant → alias; later lines win, and canonical names map to themselves."""
     explicit: dict[tuple[str, ...], _Alias] = {}
     for row in aliases.itertuples(index=False):
-        explicit[_key(row.variant)] = _Alias(row.canonical, row.entity_type, row.variant, row.source)
+        explicit[folded_words(row.variant)] = _Alias(row.canonical, row.entity_type, row.variant, row.source)
     # A canonical name is a variant of itself, unless a line sends it elsewhere.
     implicit = {}
     for alias in explicit.values():
-        implicit.setdefault(_key(alias.canonical), alias._replace(variant=alias.canonical))
+        implicit.setdefault(folded_words(alias.canonical), alias._replace(variant=alias.canonical))
     return {**implicit, **explicit}
 
 
@@ -301,7 +293,7 @@ def _majority_type(types: Iterable[str]) -> str:
 def _fullest(forms: Sequence[str]) -> str:
     """The fullest, accented form: most words, then most non-ASCII letters, then most frequent, then alphabetical."""
     counts = Counter(forms)
-    return min(counts, key=lambda f: (-len(_key(f)), -sum(c.isalpha() and ord(c) > 127 for c in f),
+    return min(counts, key=lambda f: (-len(folded_words(f)), -sum(c.isalpha() and ord(c) > 127 for c in f),
                                       -counts[f], f))
 
 
@@ -412,7 +404,7 @@ def link_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, 
     cache: dict[str, _Stripped] = {}
     stripped = [cache[t] if t in cache else cache.setdefault(t, _strip(t, titles_)) for t in texts]
     names = [s.name for s in stripped]
-    keys = [_key(s.name) for s in stripped]
+    keys = [folded_words(s.name) for s in stripped]
 
     # --- 2-3. fold and alias groups
     groups: list[_Group] = []
@@ -429,7 +421,7 @@ def link_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, 
     for i in range(n):
         if not keys[i]:
             continue
-        whole = _key(stripped[i].clean)
+        whole = folded_words(stripped[i].clean)
         alias = alias_of.get(whole)
         if alias is not None and whole != keys[i]:
             # The alias lists the form with its article ("La Havane"): do not strip it.
@@ -437,7 +429,7 @@ def link_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, 
             stripped[i] = _Stripped(stripped[i].clean, stripped[i].clean, "", False)
         alias = alias or alias_of.get(keys[i])
         if alias is not None:
-            gid[i] = group("alias", _key(alias.canonical), alias.entity_type, alias)
+            gid[i] = group("alias", folded_words(alias.canonical), alias.entity_type, alias)
         else:
             by_key[keys[i]].append(i)
     for key, members in by_key.items():
@@ -529,7 +521,7 @@ def link_entities(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, 
         }
     taken: Counter = Counter()
     for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):
-        base = f"{info[root]['entity_type']}:{'-'.join(_key(info[root]['name']))}"
+        base = f"{info[root]['entity_type']}:{'-'.join(folded_words(info[root]['name']))}"
         taken[base] += 1
         info[root]["entity_id"] = base if taken[base] == 1 else f"{base}-{taken[base]}"
 

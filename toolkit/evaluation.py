@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit._checks import require_choice, require_columns
+from toolkit._checks import require_choice
+from toolkit.schema import require_columns
 from toolkit.nlp.tables import ENTITY_TYPES, harmonise_label
 
 #: Columns of :func:`read_conll` (plus ``line``, where the mention starts in the file).

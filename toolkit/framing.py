@@ -27,9 +27,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from toolkit._checks import require_columns
+from toolkit.schema import require_columns
 from toolkit.paths import DATA
-from toolkit.textstats import load_stopwords
+from toolkit.text import load_stopwords
 
 #: Where the shipped codebooks live (``<name>.csv`` terms + ``<name>.frames.csv`` frames).
 CODEBOOKS = DATA / "codebooks"
@@ -628,7 +628,7 @@ def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country"
     sure, the log ratio how big; rank by G² but read the log ratio.
 
     Lemmas are lower-cased spaCy/stanza lemmas; stopwords are those of
-    :func:`toolkit.textstats.load_stopwords` for the article's language, tested on lemma
+    :func:`toolkit.text.load_stopwords` for the article's language, tested on lemma
     and text. Comparing lemma frequencies only makes sense within one language: restrict
     ``articles`` to one language when the groups mix them (a warning says so).
 

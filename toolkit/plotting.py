@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from toolkit._checks import require_columns
+from toolkit.schema import require_columns
 from toolkit.paths import FIGURES
 
 STYLE = {

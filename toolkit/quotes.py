@@ -35,8 +35,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from toolkit._checks import require_columns
-from toolkit.entities import fold_name
+from toolkit.schema import require_columns
+from toolkit.text import fold_name
 from toolkit.framing import CodebookError, _normalise, _read_table, _term_lemma, parse_term
 from toolkit.paths import DATA
 

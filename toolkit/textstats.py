@@ -8,15 +8,27 @@ quanteda-style ``textstat_*`` measures. Lemmas come from simplemma, per article 
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from toolkit._checks import refuse_quadratic, require_choice, require_columns
-from toolkit.paths import DATA
+from toolkit._checks import refuse_quadratic, require_choice
+from toolkit.schema import require_columns
+from toolkit.text import (
+    SPACES,
+    SEGMENT_BOUNDARY,
+    log_likelihood,
+    language_code,
+    language_codes,
+    lemma,
+    lemmatize_terms,
+    load_stopwords,
+    normalise_terms,
+    split_words,
+    stopword_mask,
+    tokenize_words,
+)
 
 #: Columns every function here needs in ``articles``.
 ARTICLE_COLUMNS = ["article_id", "text", "language", "outlet"]
@@ -53,162 +65,6 @@ CORPUS_STATISTICS = [
     "articles", "outlets", "outlet countries", "languages", "date range",
     "words", "sentences", "vocabulary", "words removed as boilerplate",
 ]
-
-# --- the tokenizer ---------------------------------------------------------------------
-
-_APOS = "'\u2019\u02bc"  # ASCII, typographic (’) and modifier-letter (ʼ) apostrophes
-# `re` counts ʼ (U+02BC) as a letter, but French and English texts use it as an apostrophe.
-_CHAR = r"[^\W_\u02bc]"
-# Combining marks are not \w, so decomposed (NFD) Vietnamese such as "Trần" would split.
-_MARK = r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-_CORE = rf"{_CHAR}(?:{_CHAR}|{_MARK})*"
-_HYPHEN = r"[-\u2010\u2011]"
-# "1,5", "2.000" and "22–26" stay one token; punctuation elsewhere separates words.
-_NUM_JOIN = r"(?<=\d)[.,\u2013](?=\d)"
-_FR_CLITIC = rf"(?<![^\W_])(?:jusqu|lorsqu|puisqu|quoiqu|qu|[ldnscjmt])[{_APOS}](?={_CHAR})"
-_EN_SUFFIX = r"(?:s|re|ve|ll|d|m)(?![^\W_])"
-_WORD = rf"{_CORE}(?:(?:{_HYPHEN}|[{_APOS}]|{_NUM_JOIN}){_CORE})*"
-_WORD_EN = rf"{_CORE}(?:(?:{_HYPHEN}|[{_APOS}](?!{_EN_SUFFIX})|{_NUM_JOIN}){_CORE})*"
-_EN_NT_STEM = rf"{_CHAR}+?(?=n[{_APOS}]t(?![^\W_]))"
-_EN_CLITIC = rf"(?<=[^\W_])(?:n[{_APOS}]t|[{_APOS}]{_EN_SUFFIX})"
-
-_PATTERNS = {
-    # French: the elided clitic is its own token ("l'" + "entretien"); "aujourd'hui" stays whole.
-    "fr": re.compile(rf"{_FR_CLITIC}|{_WORD}", re.IGNORECASE),
-    # English: Penn-Treebank-style clitics ("Nam" + "'s", "do" + "n't"); "O'Brien" stays whole.
-    "en": re.compile(rf"{_EN_NT_STEM}|{_EN_CLITIC}|{_WORD_EN}", re.IGNORECASE),
-}
-_GENERIC = re.compile(_WORD)
-# The same patterns as one capturing group, for re.split (every inner group is non-capturing).
-_SPLITTERS = {lang: re.compile(f"({p.pattern})", p.flags) for lang, p in _PATTERNS.items()}
-_GENERIC_SPLITTER = re.compile(f"({_WORD})")
-# Sentence-ish boundaries: a blank line, ";", or a run of .!?… followed by a space, a closing
-# quote/bracket or the end. Dots inside numbers ("22.10.2024") are not boundaries; abbreviations
-# such as "M. Trần" are, which costs a collocation or two and keeps the rule predictable.
-_BOUNDARY = re.compile(r"\n[ \t]*\n|;|[.!?\u2026]+(?=[\s\"'\u2019\u201d\u00bb)\]]|$)")
-_SPACES = re.compile(r"\s+")
-_APOS_TABLE = str.maketrans({"\u2019": "'", "\u02bc": "'"})
-
-
-def _lang(code) -> str:
-    """Reduce a language code ("fr", "FR", "fr-CA") to its lower-case primary subtag, or ""."""
-    if not isinstance(code, str):
-        return ""
-    return code.strip().lower().replace("_", "-").split("-")[0]
-
-
-def _lang_codes(values) -> np.ndarray:
-    """Apply :func:`_lang` to a column, once per distinct value."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype="object"))
-    # Missing values get code -1, which picks the trailing "".
-    return np.array([_lang(u) for u in uniques] + [""], dtype=object)[codes]
-
-
-def tokenize_words(text: str, *, language: str | None) -> list[tuple[str, int, int]]:
-    """Split ``text`` into word tokens with character offsets.
-
-    Words are runs of Unicode letters and digits (with combining marks, so Vietnamese
-    "Trần Quốc Tỏ" is three words in NFC or NFD), joined by hyphens ("vice-ministre",
-    "Covid-19", "high-level") or, between digits, by ``.``, ``,`` or an en dash ("1,5",
-    "22–26"). Punctuation is not a token. French elision gives the clitic its own token
-    (``"l’entretien"`` → ``"l’"``, ``"entretien"``; also d' qu' n' s' c' j' m' t' jusqu'
-    lorsqu' puisqu' quoiqu'), with either apostrophe; other apostrophes stay inside the
-    word ("aujourd'hui"). English splits clitics Penn-Treebank style (``"Nam’s"`` →
-    ``"Nam"``, ``"’s"``; ``"don't"`` → ``"do"``, ``"n't"``). Other languages get the
-    plain word rule.
-
-    Args:
-        text: The text to split (``None`` or NA gives no tokens).
-        language: ISO 639-1 code of the text; selects the clitic rules.
-
-    Returns:
-        ``(token, start_char, end_char)`` tuples in text order, with
-        ``text[start_char:end_char] == token``.
-
-    Example:
-        >>> tokenize_words("Selon l’entretien de Nam's", language="fr")[:3]
-        [('Selon', 0, 5), ('l’', 6, 8), ('entretien', 8, 17)]
-    """
-    words, starts, ends = _split_words(text, language)
-    return list(zip(words, starts.tolist(), ends.tolist()))
-
-
-def _split_words(text, language) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Words of ``text`` with start and end offsets as int64 arrays (see :func:`tokenize_words`)."""
-    if not isinstance(text, str) or not text:
-        return [], np.empty(0, np.int64), np.empty(0, np.int64)
-    pattern = _SPLITTERS.get(_lang(language), _GENERIC_SPLITTER)
-    # split() alternates gap, word, gap, ..., gap in C; offsets follow from the lengths,
-    # which is several times faster than a Match object per word.
-    parts = pattern.split(text)
-    edges = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
-    return parts[1::2], edges[0:-1:2], edges[1::2]
-
-
-def normalise_terms(texts: pd.Series, *, lowercase: bool = True) -> pd.Series:
-    """Normalise token texts to terms: Unicode NFC, apostrophes as ``'``, lower-case.
-
-    Args:
-        texts: Token texts as written.
-        lowercase: Lower-case the terms.
-
-    Returns:
-        A Series of str aligned with ``texts``.
-
-    Example:
-        >>> normalise_terms(pd.Series(["L’", "Trần"])).tolist()
-        ["l'", 'trần']
-    """
-    terms = texts.astype("object").str.normalize("NFC").str.translate(_APOS_TABLE)
-    return terms.str.lower() if lowercase else terms
-
-
-@functools.cache
-def load_stopwords(language: str | None) -> frozenset[str]:
-    """Read the stopword list shipped for ``language`` (``toolkit/data/stopwords-<lang>.txt``).
-
-    Entries are normalised like terms (NFC, ``'`` apostrophe, lower-case), and an entry
-    ending in an apostrophe is stored bare (``"l'"`` → ``"l"``). Languages without a
-    list get an empty set, so they keep every word.
-
-    Args:
-        language: ISO 639-1 code (``"fr"``, ``"en"``, ...).
-
-    Returns:
-        The stopwords as a frozenset of str.
-
-    Example:
-        >>> "la" in load_stopwords("fr")
-        True
-    """
-    path = DATA / f"stopwords-{_lang(language)}.txt"
-    if not _lang(language) or not path.is_file():
-        return frozenset()
-    words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word = line.split("#", 1)[0].strip()
-        if word:
-            words.append(word)
-    terms = normalise_terms(pd.Series(words, dtype="object"))
-    return frozenset(t.rstrip("'") if t.endswith("'") else t for t in terms)
-
-
-def _stopword_mask(terms: pd.Series, languages: np.ndarray) -> np.ndarray:
-    """Flag terms that are stopwords in their own language (``"l'"`` is looked up as ``"l"``)."""
-    mask = np.zeros(len(terms), dtype=bool)
-    # Work on distinct terms: a corpus has millions of tokens but a small vocabulary.
-    codes, uniques = pd.factorize(terms)
-    lowered = pd.Series(uniques, dtype="object").str.lower()
-    stripped = lowered.str.strip("'")
-    for lang in pd.unique(languages):
-        stop = load_stopwords(lang)
-        if not stop:
-            continue
-        is_stop = (lowered.isin(stop) | stripped.isin(stop)).to_numpy()
-        rows = languages == lang
-        mask[rows] = is_stop[codes[rows]]
-    return mask
-
 
 def _check_articles(articles: pd.DataFrame) -> None:
     """Check ``articles`` has the needed columns and one row per ``article_id``."""
@@ -291,11 +147,11 @@ def tokens_table(articles: pd.DataFrame, *, lowercase: bool = True) -> pd.DataFr
     ids, languages, outlets = (ordered[c].to_numpy(dtype=object) for c in ("article_id", "language", "outlet"))
     counts, starts, ends, texts, segments = [], [], [], [], []
     for text, language in zip(ordered["text"].to_numpy(dtype=object), languages):
-        words, begin, finish = _split_words(text, language)
+        words, begin, finish = split_words(text, language)
         counts.append(len(words))
         if not words:
             continue
-        boundaries = np.fromiter((m.start() for m in _BOUNDARY.finditer(text)), dtype=np.int64)
+        boundaries = np.fromiter((m.start() for m in SEGMENT_BOUNDARY.finditer(text)), dtype=np.int64)
         raw_segments = np.searchsorted(boundaries, begin, side="right")
         # Several boundaries can fall between two words ("?!" + blank line); number densely.
         segments.append(np.unique(raw_segments, return_inverse=True)[1].astype(np.int64))
@@ -318,8 +174,8 @@ def tokens_table(articles: pd.DataFrame, *, lowercase: bool = True) -> pd.DataFr
         "end_char": np.concatenate(ends or [np.empty(0, np.int64)]),
         "text": pd.Series(texts, dtype="object"),
         "term": pd.Series(distinct_terms[text_codes], dtype="object"),
-        "is_stopword": _stopword_mask(
-            pd.Series(distinct_lower[text_codes], dtype="object"), np.repeat(_lang_codes(languages), counts)
+        "is_stopword": stopword_mask(
+            pd.Series(distinct_lower[text_codes], dtype="object"), np.repeat(language_codes(languages), counts)
         ),
         "language": pd.Series(np.repeat(languages, counts), dtype="object"),
         "outlet": pd.Series(np.repeat(outlets, counts), dtype="object"),
@@ -388,42 +244,6 @@ def term_frequencies(
 # --- matching queries against tokens ------------------------------------------------
 
 
-@functools.lru_cache(maxsize=16)
-def _lemmatizer_knows(language: str) -> bool:
-    """Whether simplemma has a dictionary for ``language``."""
-    import simplemma
-
-    try:
-        simplemma.lemmatize("a", lang=language)
-    except ValueError:
-        return False
-    return True
-
-
-@functools.lru_cache(maxsize=262_144)
-def _lemma(term: str, language: str) -> str:
-    """Lower-cased simplemma lemma of ``term``; the term itself where simplemma lacks the language."""
-    if not language or not _lemmatizer_knows(language):
-        return term
-    import simplemma
-
-    return simplemma.lemmatize(term, lang=language).lower()
-
-
-def _lemmas(terms: pd.Series, languages: np.ndarray) -> np.ndarray:
-    """Lemmatize each term in its own language, once per distinct (language, term)."""
-    codes, uniques = pd.factorize(terms)
-    uniques = np.asarray(uniques, dtype=object)
-    lemmas = np.empty(len(terms), dtype=object)
-    for lang in pd.unique(languages):
-        rows = languages == lang
-        present = np.unique(codes[rows])
-        lookup = np.empty(len(uniques), dtype=object)
-        lookup[present] = [_lemma(t, lang) for t in uniques[present]]
-        lemmas[rows] = lookup[codes[rows]]
-    return lemmas
-
-
 def _as_variants(query, *, name: str) -> list[str]:
     """Turn a query (str or list/tuple of str) into a non-empty list of strings."""
     variants = [query] if isinstance(query, str) else query
@@ -446,7 +266,7 @@ def _find(tokens: pd.DataFrame, queries: list[tuple[str, list[str]]], match: str
     codes, uniques = pd.factorize(tokens["term"])
     uniques = pd.Series(uniques, dtype="object")
     unique_values = uniques.to_numpy(dtype=object)
-    languages = _lang_codes(tokens["language"])
+    languages = language_codes(tokens["language"])
     articles_codes = pd.factorize(tokens["article_id"])[0]
     by_language = {}
     for lang in pd.unique(languages):
@@ -455,7 +275,7 @@ def _find(tokens: pd.DataFrame, queries: list[tuple[str, list[str]]], match: str
         if match == "lemma":
             present = np.unique(codes[rows])
             lemmas = np.empty(len(unique_values), dtype=object)
-            lemmas[present] = [_lemma(t, lang) for t in unique_values[present]]
+            lemmas[present] = [lemma(t, lang) for t in unique_values[present]]
         by_language[lang] = (rows, lemmas)
     found = []
     for label, variants in queries:
@@ -473,7 +293,7 @@ def _find(tokens: pd.DataFrame, queries: list[tuple[str, list[str]]], match: str
                     else:
                         ok = unique_values == word
                         if match == "lemma":
-                            ok = ok | (lemmas == _lemma(word, lang))
+                            ok = ok | (lemmas == lemma(word, lang))
                     ok = ok[codes]
                     shifted = np.zeros(n_tokens, dtype=bool)
                     if offset < n_tokens:
@@ -550,9 +370,9 @@ def keyword_in_context(
     left, keyword, right = [], [], []
     for article_id, ls, hs, he, rend in zip(article_ids, left_start, hit_start, hit_end, right_end):
         text = texts[article_id]
-        left.append(_SPACES.sub(" ", text[ls:hs]).strip() if window else "")
+        left.append(SPACES.sub(" ", text[ls:hs]).strip() if window else "")
         keyword.append(text[hs:he])
-        right.append(_SPACES.sub(" ", text[he:rend]).strip() if window else "")
+        right.append(SPACES.sub(" ", text[he:rend]).strip() if window else "")
     kwic = pd.DataFrame({
         "article_id": article_ids,
         "language": tokens["language"].to_numpy(dtype=object)[row],
@@ -626,14 +446,6 @@ def dispersion(
 # --- collocations ------------------------------------------------------------------
 
 
-def _g2(observed: list[np.ndarray], expected: list[np.ndarray]) -> np.ndarray:
-    """Log-likelihood ratio G² = 2 Σ O ln(O/E) over contingency cells (0 ln 0 = 0)."""
-    total = np.zeros(len(observed[0]), dtype=float)
-    for o, e in zip(observed, expected):
-        o = np.clip(o.astype(float), 0, None)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            total += np.where(o > 0, o * np.log(o / e), 0.0)
-    return 2 * total
 
 
 def collocations(
@@ -742,7 +554,7 @@ def collocations(
         p1, p2 = f[0] / total, f[1] / total
         expected = [total * p1 * p2, total * p1 * (1 - p2), total * (1 - p1) * p2,
                     total * (1 - p1) * (1 - p2)]
-        g2 = _g2([o11, o12, o21, o22], expected)
+        g2 = log_likelihood([o11, o12, o21, o22], expected)
     else:
         def lookup(table: pd.DataFrame, left: str, right: str) -> np.ndarray:
             """Count of the (left, right) word pair in ``counted``'s group."""
@@ -767,7 +579,7 @@ def collocations(
             total * q[0] * p[1] * p[2], total * p[0] * q[1] * q[2], total * q[0] * p[1] * q[2],
             total * q[0] * q[1] * p[2], total * q[0] * q[1] * q[2],
         ]
-        g2 = _g2(observed, expected)
+        g2 = log_likelihood(observed, expected)
 
     vocabulary = np.asarray(vocabulary, dtype=object)
     ngram = pd.Series(vocabulary[counted["w0"].to_numpy()], dtype="object")
@@ -840,8 +652,8 @@ def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf",
         return pd.DataFrame(index=index, columns=pd.Index([], name="article_id", dtype="object"), dtype=float)
     tokens = tokens_table(articles)
     content = tokens[~tokens["is_stopword"]]
-    languages = _lang_codes(content["language"])
-    lemmas = pd.Series(_lemmas(content["term"], languages), index=content.index, dtype="object")
+    languages = language_codes(content["language"])
+    lemmas = pd.Series(lemmatize_terms(content["term"], languages), index=content.index, dtype="object")
     documents = lemmas.groupby(content["article_id"]).agg(list).reindex(ids)
     documents = [d if isinstance(d, list) else [] for d in documents]
     similarity = np.zeros((len(ids), len(ids)))

@@ -17,7 +17,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from toolkit._checks import require_choice, require_columns
+from toolkit._checks import require_choice
+from toolkit.schema import require_columns
 from toolkit.nlp import spacy_engine, stanza_engine
 from toolkit.nlp.tables import (
     MENTION_COLUMNS,
@@ -402,8 +403,8 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
     followed by an inflected verb ("To expressed"), not an infinitive ("To strengthen ...").
     New rows have ``source="propagation"``.
     """
-    from toolkit.folding import fold
-    from toolkit.textstats import load_stopwords
+    from toolkit.text import fold
+    from toolkit.text import load_stopwords
 
     persons = mentions[mentions["entity_type"] == "PER"]
     if persons.empty:
@@ -468,7 +469,7 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
 
 @functools.lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
-    from toolkit.folding import fold
+    from toolkit.text import fold
 
     return fold(word)
 

@@ -1,17 +1,9 @@
-"""The annotation tables' contracts (sentences, tokens, mentions) and the label harmonisation shared by engines."""
+"""The label harmonisation and paragraph-result shape shared by engines (the table contracts are in :mod:`toolkit.schema`)."""
 
 from __future__ import annotations
 
-SENTENCE_COLUMNS = ["article_id", "paragraph_id", "sentence_id", "start_char", "end_char", "text"]
-TOKEN_COLUMNS = [
-    "article_id", "sentence_id", "token_id", "start_char", "end_char", "text", "lemma", "upos",
-    "head", "deprel", "engine", "model",
-]
-MENTION_COLUMNS = [
-    "article_id", "sentence_id", "mention_id", "start_char", "end_char", "text", "label",
-    "entity_type", "engine", "model", "source",
-]
-ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+from toolkit.schema import ENTITY_TYPES, MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS  # noqa: F401  (re-exported)
+
 
 # Engine labels → harmonised types. OntoNotes (stanza en, spaCy en: 18 labels), WikiNER
 # (stanza fr, spaCy fr: PER/ORG/LOC/MISC), CoNLL-03 and spaCy's own spellings. Non-name
