@@ -6,7 +6,7 @@ Usage (from the repository root)::
     python benchmarks/near_duplicates.py --sizes 1000 10000 100000 --exact-up-to 10000
 
 **Corpus.** Real sentences (the five seed articles and the 30 articles of
-``tests/fixtures/stories``), mutated so that every article is distinct and the shingle
+``toolkit/data/examples/stories``), mutated so that every article is distinct and the shingle
 frequencies look like news: each article draws 6–14 sentences of one language and mutates
 each at its own rate, uniform between 0 and 0.6 (a word is replaced by another word of the
 same language, deleted, or swapped with its neighbour); some sentences stay almost intact,
@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import toolkit as tk  # noqa: E402
 from toolkit import compare  # noqa: E402
 
-STORIES = tk.ROOT / "tests" / "fixtures" / "stories" / "articles"
+STORIES = tk.paths.EXAMPLE_STORIES / "articles"
 OUTLETS = [("Hanoï (VNA) -", "- VNA", "fr"), ("La Havane (PL) -", "(Source: PL)", "fr"),
            ("Paris (AGP) -", "- AGP", "fr"), ("Montréal (RLIT) -", "- Radio Littoral", "fr"),
            ("HAVANA -", "- VNS", "en"), ("LONDON (LEDGER) -", "- The Evening Ledger", "en"),

@@ -1,8 +1,19 @@
-"""Shared by the framing tests: the seeds annotated once per run (spaCy, project cache), and hand-made tables."""
+"""The tables the tests share: the seeds loaded and annotated once per run, their ids, and hand-made tables.
+
+``tests/conftest.py`` serves these as session-scoped fixtures (``seed_corpus``, ``articles``,
+``removed``, ``sentences``, ``tokens``, ``mentions``, ``linked``, ``seeds``, ...): request
+them by name in a test rather than calling the loaders here. Test modules import only the
+constants (article and entity ids, the seed stories) and the builders of hand-made tables
+(``make_tokens``, ``mentions_table``, ``one_article``) from this module.
+"""
 
 from __future__ import annotations
 
 import functools
+import warnings
+from typing import NamedTuple
+
+import pandas as pd
 
 import toolkit as tk
 from toolkit.entities import link_entities
@@ -15,23 +26,55 @@ STORIES = {A000: "October (Havana)", A001: "October (Havana)", A003: "October (H
            A002: "May (Hanoi)", A004: "May (Hanoi)"}
 
 
+# ---------------------------------------------------------------- the seeds, computed once per run
+
+
 @functools.cache
-def seed_tables():
-    """(articles, sentences, tokens, linked mentions) of the seeds."""
-    articles = tk.load_corpus(tk.SEEDS).articles
-    sentences, tokens, mentions = tk.annotate(articles, engine="spacy", progress=False)
-    return articles, sentences, tokens, link_entities(mentions, articles).mentions
+def seed_corpus() -> tk.Corpus:
+    """The seed corpus; a ``CorpusWarning`` fails the run (the seeds must load cleanly)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", tk.CorpusWarning)
+        return tk.load_corpus(tk.SEEDS)
 
 
-def make_tokens(article_id: str, text: str, words: list[tuple]):
+@functools.cache
+def seed_annotation() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(sentences, tokens, mentions) of the seeds, annotated with spaCy (project cache, so quick after the first run)."""
+    return tk.annotate(seed_corpus().articles, engine="spacy", progress=False)
+
+
+@functools.cache
+def seed_linked():
+    """``link_entities`` on the seeds' mentions: (mentions with entity ids, entities, merges)."""
+    _, _, mentions = seed_annotation()
+    return link_entities(mentions, seed_corpus().articles)
+
+
+class Seeds(NamedTuple):
+    """The ``seeds`` fixture; unpacks as ``articles, sentences, tokens, mentions`` (mentions linked)."""
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    tokens: pd.DataFrame
+    mentions: pd.DataFrame
+
+
+def seed_tables() -> Seeds:
+    """(articles, sentences, tokens, linked mentions) of the seeds: the same objects as the fixtures."""
+    sentences, tokens, _ = seed_annotation()
+    return Seeds(seed_corpus().articles, sentences, tokens, seed_linked().mentions)
+
+
+# ---------------------------------------------------------------- hand-made tables
+
+
+def make_tokens(article_id: str, text: str, words: list[tuple]) -> pd.DataFrame:
     """A hand-made ``tokens`` table from (text, lemma, upos, head index, deprel[, sentence_id[, same]]) tuples.
 
     Offsets are found by searching each word's text left to right; a head of None makes
     the token the root (its own head). ``same=True`` gives a word the offsets of the one
     before: the second syntactic word of a contraction ("du" → "de" + "le").
     """
-    import pandas as pd
-
     rows, pos, previous = [], 0, (0, 0)
     for k, (word, lemma, upos, head, deprel, *extra) in enumerate(words):
         sentence_id = extra[0] if extra else 0
@@ -48,10 +91,8 @@ def make_tokens(article_id: str, text: str, words: list[tuple]):
                                       "upos": "string", "deprel": "string"})
 
 
-def mentions_table(article_id: str, text: str, names: list[tuple[str, str, str]]):
+def mentions_table(article_id: str, text: str, names: list[tuple[str, str, str]]) -> pd.DataFrame:
     """Linked mentions for (text, entity_type, entity_id) found left to right in ``text``."""
-    import pandas as pd
-
     rows, pos = [], 0
     for k, (name, entity_type, entity_id) in enumerate(names):
         start = text.index(name, pos)
@@ -62,8 +103,6 @@ def mentions_table(article_id: str, text: str, names: list[tuple[str, str, str]]
                                        "entity_type", "entity_id", "name"])
 
 
-def one_article(article_id: str, text: str, language: str):
+def one_article(article_id: str, text: str, language: str) -> pd.DataFrame:
     """A one-row ``articles`` table."""
-    import pandas as pd
-
     return pd.DataFrame({"article_id": [article_id], "language": [language], "text": [text]})

@@ -24,7 +24,7 @@ from tests.seed_tables import A000, A001, A002, A003, A004, seed_tables  # noqa:
 from toolkit import compare  # noqa: E402
 from toolkit.plotting import plot_alignment, plot_story_attention  # noqa: E402
 
-STORIES = tk.ROOT / "tests" / "fixtures" / "stories"
+STORIES = tk.paths.EXAMPLE_STORIES
 
 
 # ---------------------------------------------------------------- fixtures
