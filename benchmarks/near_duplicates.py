@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import toolkit as tk  # noqa: E402
 from toolkit import compare  # noqa: E402
+from toolkit.compare import reprints  # noqa: E402
 
 STORIES = tk.paths.EXAMPLE_STORIES / "articles"
 OUTLETS = [("Hanoï (VNA) -", "- VNA", "fr"), ("La Havane (PL) -", "(Source: PL)", "fr"),
@@ -140,7 +141,7 @@ def naive_all_pairs_seconds(articles: pd.DataFrame, *, seed: int = 0) -> tuple[f
     NAIVE_TIMED_PAIRS pairs was timed and the time per pair scaled to all n(n-1)/2 pairs.
     """
     start = time.perf_counter()
-    doc, shingle, sizes = compare._shingle_table(articles, 5)
+    doc, shingle, sizes = reprints.shingle_table(articles, 5)
     bounds = np.r_[0, np.cumsum(sizes)]
     sets = [frozenset(shingle[bounds[d]:bounds[d + 1]].tolist()) for d in range(len(sizes))]
     preparing = time.perf_counter() - start
@@ -170,7 +171,7 @@ def measure(sizes=(1_000, 10_000), *, exact_up_to: int = 10_000, threshold: floa
         compare.find_near_duplicates(warm_up, threshold=threshold, method=method)
     for n in sizes:
         articles = build_corpus(n, seed=seed)
-        _, shingling = _timed(compare._shingle_table, articles, 5)
+        _, shingling = _timed(reprints.shingle_table, articles, 5)
         lsh, lsh_s = _timed(compare.find_near_duplicates, articles, threshold=threshold, method="lsh")
         row = {"articles": n, "words": int(articles["text"].str.split().str.len().sum()), "shingling_s": shingling,
                "lsh_s": lsh_s, "lsh_pairs": len(lsh)}

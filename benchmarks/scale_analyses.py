@@ -15,9 +15,9 @@ the baseline measured the same way, the peak of the same process that builds the
 and stops before keyness.
 
 **cluster_stories.** All-pairs clustering is quadratic, so the scalable call is
-``cluster_stories(articles, by="week")``, whose memory is bounded by the largest week. What
+``cluster_stories(articles, period="week")``, whose memory is bounded by the largest week. What
 bounds its time is embedding each article's sentences (Universal Sentence Encoder on CPU):
-the report measures ``cluster_stories(by="week")`` on ``--cluster-articles`` articles spread
+the report measures ``cluster_stories(period="week")`` on ``--cluster-articles`` articles spread
 over weeks, and the rate it reaches, from which a 100,000-article run is extrapolated
 (marked as such).
 """
@@ -74,7 +74,7 @@ articles = build_corpus(n, seed=0)
 days = np.random.default_rng(0).integers(0, max(n // 100, 1) * 7, n)
 articles["published"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D")
 start = time.perf_counter()
-stories = tk.cluster_stories(articles, by="week")
+stories = tk.cluster_stories(articles, period="week")
 seconds = time.perf_counter() - start
 weeks = articles["published"].dt.to_period("W-SUN").value_counts()
 print(json.dumps({"articles": n, "seconds": seconds, "peak_mb": PEAK, "stories": int(stories["story_id"].nunique()),
@@ -92,7 +92,7 @@ def measure(n_articles: int = 100_000, cluster_articles: int = 1_000, target_art
              f"country): {keyness['seconds']:.0f} s, peak memory {keyness['peak_mb']:,.0f} MB, of which "
              f"{baseline['peak_mb']:,.0f} MB is the same process with the tables built and no keyness "
              f"(keyness adds {keyness['peak_mb'] - baseline['peak_mb']:,.0f} MB)",
-             f"- cluster_stories(by=\"week\") on {cluster['articles']:,} articles in {cluster['weeks']} week(s) "
+             f"- cluster_stories(period=\"week\") on {cluster['articles']:,} articles in {cluster['weeks']} week(s) "
              f"(largest week {cluster['largest_week']} articles): {cluster['seconds']:.0f} s "
              f"({rate:.1f} articles/s), peak memory "
              f"{cluster['peak_mb']:,.0f} MB; at that rate {target_articles:,} articles would take about "

@@ -22,6 +22,8 @@ from sklearn.metrics import adjusted_rand_score  # noqa: E402
 import toolkit as tk  # noqa: E402
 from tests.seed_tables import A000, A001, A002, A003, A004, seed_tables  # noqa: E402
 from toolkit import compare  # noqa: E402
+from toolkit.compare import reprints  # noqa: E402
+from toolkit.compare.anchors import word_spans  # noqa: E402
 from toolkit.plotting import plot_alignment, plot_story_attention  # noqa: E402
 
 STORIES = tk.paths.EXAMPLE_STORIES
@@ -117,7 +119,11 @@ class TestFindNearDuplicates:
         by_containment = compare.find_near_duplicates(both, threshold=0.9, measure="containment")
         by_jaccard = compare.find_near_duplicates(both, threshold=0.9)
         assert (long["article_id"], "short") in set(zip(by_containment["article_id_a"], by_containment["article_id_b"]))
+        assert list(by_jaccard.columns) == compare.NEAR_DUPLICATE_COLUMNS
         assert "short" not in set(by_jaccard["article_id_b"]) | set(by_jaccard["article_id_a"])
+        # The same short copy is found by Jaccard at a threshold its share of the long article reaches.
+        loose = compare.find_near_duplicates(both, threshold=0.05, measure="jaccard", method="exact")
+        assert (long["article_id"], "short") in set(zip(loose["article_id_a"], loose["article_id_b"]))
 
     def test_case_and_accents_do_not_break_shingles(self):
         articles = pd.DataFrame({"article_id": ["a", "b"], "language": ["fr", "fr"],
@@ -125,6 +131,12 @@ class TestFindNearDuplicates:
                                           "LE VICE-MINISTRE TRÂN QUÔC TO A VISITÉ L'OEUVRE À CUBA."]})
         pairs = compare.find_near_duplicates(articles, method="exact")
         assert pairs["jaccard"].tolist() == [1.0]
+
+    def test_old_shingle_size_still_works_with_a_warning(self, seeds):
+        articles, _, _ = seeds
+        with pytest.warns(FutureWarning, match="ngram"):
+            old = compare.find_near_duplicates(articles, shingle_size=4)
+        pd.testing.assert_frame_equal(old, compare.find_near_duplicates(articles, ngram=4))
 
     def test_no_pairs_keeps_the_columns(self, seeds):
         articles, _, _ = seeds
@@ -146,11 +158,11 @@ class TestFindNearDuplicates:
 
         articles, _, _ = stories
         # Shorter bands than the default make many candidates, so the comparison means something.
-        doc, shingle, sizes = compare._shingle_table(articles, 5)
-        signatures, permutations = compare._signatures(doc, shingle, len(sizes), 128, 1)
+        doc, shingle, sizes = reprints.shingle_table(articles, 5)
+        signatures, permutations = reprints.minhash_signatures(doc, shingle, len(sizes), 128, 1)
         present = np.flatnonzero(sizes > 0)
         for bands, rows in ((64, 2), (42, 3), (16, 8)):
-            codes = compare._band_candidates(signatures, present, bands, rows)
+            codes = reprints.band_candidates(signatures, present, bands, rows)
             ours = {(int(c // len(sizes)), int(c % len(sizes))) for c in codes}
             index = MinHashLSH(num_perm=128, params=(bands, rows))
             minhashes = {int(d): MinHash(num_perm=128, hashvalues=signatures[d], permutations=permutations,
@@ -161,9 +173,9 @@ class TestFindNearDuplicates:
             assert ours == theirs and len(ours) > 0, (bands, rows)
 
     def test_lsh_parameters_catch_a_pair_at_the_threshold(self):
-        assert compare._lsh_params(0.5, 128) == (42, 3)  # 1 - (1 - 0.5**3)**42 = 0.996; 4 rows (32 bands) would give 0.87
+        assert reprints.lsh_params(0.5, 128) == (42, 3)  # 1 - (1 - 0.5**3)**42 = 0.996; 4 rows (32 bands) would give 0.87
         for threshold in (0.3, 0.5, 0.8):
-            b, r = compare._lsh_params(threshold, 128)
+            b, r = reprints.lsh_params(threshold, 128)
             assert b * r <= 128 and 1 - (1 - threshold ** r) ** b >= compare.LSH_RECALL
 
 
@@ -179,19 +191,20 @@ class TestFindReusedPassages:
         for row in passages.itertuples():
             assert texts[A000][row.start_char_a:row.end_char_a] == row.text_a
             assert texts[A003][row.start_char_b:row.end_char_b] == row.text_b
-        covered = passages["n_words_a"].sum() / len(compare._words(texts[A000], "fr"))
+        covered = passages["n_words_a"].sum() / len(word_spans(texts[A000], "fr"))
         assert covered > 0.9
-        # Neither text gives a date, so no source is claimed.
-        assert passages["source_id"].isna().all()
-        assert passages["source_evidence"].str.contains("no publication date").all()
+        # Neither text gives a date, so no original is claimed.
+        assert len(passages) >= 1
+        assert passages["original_id"].isna().all()
+        assert passages["original_evidence"].str.contains("no publication date").all()
 
-    def test_source_is_the_earlier_version(self, stories):
+    def test_original_is_the_earlier_version(self, stories):
         articles, _, _ = stories
         expected = pd.read_csv(STORIES / "expected_near_duplicates.csv", dtype=str)
         for row in expected.itertuples():
             passages = compare.find_reused_passages(articles, row.article_id_a, row.article_id_b)
             assert len(passages) >= 1
-            assert set(passages["source_id"]) == {row.source}
+            assert set(passages["original_id"]) == {row.source}
 
     def test_unrelated_articles_share_no_passage(self, seeds):
         articles, _, _ = seeds
@@ -235,8 +248,8 @@ class TestClusterStories:
 
     def test_by_on_no_articles_keeps_the_columns(self, seeds):
         articles, _, _ = seeds
-        for by in (None, "week", "language"):
-            empty = compare.cluster_stories(articles.iloc[:0], by=by)
+        for kwargs in ({}, {"period": "week"}, {"by": "language"}, {"by": "language", "period": "month"}):
+            empty = compare.cluster_stories(articles.iloc[:0], **kwargs)
             assert empty.empty and list(empty.columns) == compare.STORY_COLUMNS
 
     def test_a_group_too_large_is_named(self, seeds):
@@ -255,11 +268,42 @@ class TestClusterStories:
         assert groups == {frozenset({A000, A003}), frozenset({A001}), frozenset({A002, A004})}
         # By publication week on the evaluation corpus: every article once, never two events in a story.
         fixture, _, expected = stories
-        weekly = compare.cluster_stories(fixture, by="week").merge(expected, on="article_id")
+        weekly = compare.cluster_stories(fixture, period="week").merge(expected, on="article_id")
         assert len(weekly) == len(fixture) and (weekly.groupby("story_id")["story"].nunique() == 1).all()
         weeks = weekly.merge(fixture[["article_id", "published"]], on="article_id")
         weeks = pd.to_datetime(weeks["published"]).dt.to_period("W-SUN")
         assert (weeks.groupby(weekly["story_id"]).nunique() == 1).all()
+
+    def test_old_by_week_still_works_with_a_warning(self, stories):
+        fixture, _, _ = stories
+        with pytest.warns(FutureWarning, match='period="week"'):
+            old = compare.cluster_stories(fixture, by="week")
+        pd.testing.assert_frame_equal(old, compare.cluster_stories(fixture, period="week"))
+
+    def test_by_and_period_together(self, stories):
+        fixture, _, _ = stories
+        found = compare.cluster_stories(fixture, by="language", period="month")
+        assert sorted(found["article_id"]) == sorted(fixture["article_id"])
+        meta = found.merge(fixture[["article_id", "language", "published"]], on="article_id")
+        assert (meta.groupby("story_id")["language"].nunique() == 1).all()
+        assert (pd.to_datetime(meta["published"]).dt.to_period("M").groupby(meta["story_id"]).nunique() == 1).all()
+
+    def test_lexical_component_is_the_document_similarity_of_notebook_01(self, seeds):
+        articles, sentences, _ = seeds
+        lexical = compare.article_similarity(articles, sentences=sentences, component="lexical")
+        pd.testing.assert_frame_equal(lexical, tk.document_similarity(articles), check_names=False)
+
+    def test_annotate_tokens_make_the_lexical_component(self, seeds):
+        articles, sentences, mentions = seeds
+        _, _, tokens, _ = seed_tables()
+        lexical = compare.article_similarity(articles, sentences=sentences, tokens=tokens, component="lexical")
+        values = lexical.to_numpy()
+        assert np.allclose(values, values.T) and np.allclose(np.diag(values), 1)
+        # The near copy shares its lemmas; the French and English versions hardly any.
+        assert lexical.loc[A000, A003] > 0.8 > 0.2 > lexical.loc[A000, A001]
+        stories = compare.cluster_stories(articles, sentences=sentences, mentions=mentions, tokens=tokens)
+        groups = {frozenset(g) for g in stories.groupby("story_id")["article_id"].agg(set)}
+        assert groups == {frozenset({A000, A001, A003}), frozenset({A002, A004})}
 
     def test_similarity_is_a_symmetric_unit_matrix(self, seeds):
         articles, sentences, mentions = seeds
@@ -355,7 +399,7 @@ class TestAlignSentences:
 class TestCompareVersions:
     def test_police_versus_public_security(self, seeds):
         articles, sentences, _ = seeds
-        differences = compare.compare_versions(articles, sentences, A000, A003)
+        differences = compare.compare_versions(sentences, articles, A000, A003)
         assert list(differences.columns) == compare.DIFFERENCE_COLUMNS
         changed = differences[differences["kind"] == "changed"]
         assert ("Police", "Sécurité publique") in set(zip(changed["text_a"], changed["text_b"]))
@@ -371,7 +415,7 @@ class TestCompareVersions:
 
     def test_only_the_english_version_gives_military_ranks(self, seeds):
         articles, sentences, mentions = seeds
-        differences = compare.compare_versions(articles, sentences, A000, A001, mentions=mentions)
+        differences = compare.compare_versions(sentences, articles, A000, A001, mentions=mentions)
         ranks = differences[(differences["kind"] == "title") & (differences["detail"] == "rank")]
         assert set(ranks["side"]) == {"b"}
         assert set(zip(ranks["name"], ranks["text_b"])) == {
@@ -384,7 +428,7 @@ class TestCompareVersions:
 
     def test_may_visit_dates_and_omissions(self, seeds):
         articles, sentences, mentions = seeds
-        differences = compare.compare_versions(articles, sentences, A002, A004, mentions=mentions)
+        differences = compare.compare_versions(sentences, articles, A002, A004, mentions=mentions)
         numbers = differences[differences["kind"] == "number"]
         assert ("a", "16") in set(zip(numbers["side"], numbers["text_a"]))
         assert ("b", "15") in set(zip(numbers["side"], numbers["text_b"]))
@@ -394,9 +438,20 @@ class TestCompareVersions:
         assert "LOC:hoai-duc" in set(entities.loc[entities["side"] == "a", "entity_id"])
 
     def test_without_mentions_no_entity_rows(self, seeds):
-        articles, sentences, _ = seeds
-        differences = compare.compare_versions(articles, sentences, A000, A001)
+        articles, sentences, mentions = seeds
+        # 000 and 003 differ in words and entities ("Police" / "Sécurité publique"), so the table is not empty.
+        differences = compare.compare_versions(sentences, articles, A000, A003)
+        assert (differences["kind"] == "changed").any()
         assert not differences["kind"].isin(["entity", "title"]).any()
+        # With mentions the same pair has entity rows: their absence above is the option's doing.
+        with_mentions = compare.compare_versions(sentences, articles, A000, A003, mentions=mentions)
+        assert (with_mentions["kind"] == "entity").any()
+
+    def test_old_argument_order_still_works_with_a_warning(self, seeds):
+        articles, sentences, _ = seeds
+        with pytest.warns(FutureWarning, match="compare_versions\\(sentences, articles"):
+            old = compare.compare_versions(articles, sentences, A000, A003)
+        pd.testing.assert_frame_equal(old, compare.compare_versions(sentences, articles, A000, A003))
 
     def test_side_by_side_view_escapes_and_highlights(self, seeds):
         articles, sentences, _ = seeds
@@ -404,7 +459,7 @@ class TestCompareVersions:
         mask = (tricky["article_id"] == A000) & (tricky["sentence_id"] == 2)
         tricky.loc[mask, "text"] = "<script>alert(1)</script> Elles ont passé en revue."
         alignment = compare.align_sentences(tricky, A000, A003, articles=articles)
-        differences = compare.compare_versions(articles, sentences, A000, A003)
+        differences = compare.compare_versions(sentences, articles, A000, A003)
         markup = str(compare.render_differences(tricky, alignment, differences, labels=["000", "003 VNA"]))
         assert "<script>" not in markup and html.escape("<script>") in markup
         assert "line-through" in markup and ">Police</span>" in markup

@@ -650,21 +650,9 @@ def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf",
     index = pd.Index(ids, name="article_id", dtype="object")
     if not ids:
         return pd.DataFrame(index=index, columns=pd.Index([], name="article_id", dtype="object"), dtype=float)
-    tokens = tokens_table(articles)
-    content = tokens[~tokens["is_stopword"]]
-    languages = language_codes(content["language"])
-    lemmas = pd.Series(lemmatize_terms(content["term"], languages), index=content.index, dtype="object")
-    documents = lemmas.groupby(content["article_id"]).agg(list).reindex(ids)
-    documents = [d if isinstance(d, list) else [] for d in documents]
-    similarity = np.zeros((len(ids), len(ids)))
-    if any(documents):
-        from sklearn.feature_extraction.text import TfidfVectorizer
+    from toolkit.similarity import lemma_documents, tfidf_cosine
 
-        vectors = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(documents)
-        similarity = (vectors @ vectors.T).toarray()
-    # Float round-off makes the product very slightly asymmetric and can overshoot 1.
-    similarity = np.clip((similarity + similarity.T) / 2, 0.0, 1.0)
-    np.fill_diagonal(similarity, 1.0)
+    similarity = tfidf_cosine(lemma_documents(articles, ids))
     return pd.DataFrame(similarity, index=index, columns=index.copy())
 
 

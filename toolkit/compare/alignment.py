@@ -1,0 +1,247 @@
+"""Which sentence renders which: align the sentences of two comparable articles, in any language and order.
+
+:func:`align_sentences` pairs sentences one-to-one (Hungarian algorithm on embeddings,
+content words and anchors), grows many-to-one groups, and labels each shared, translated,
+paraphrased or unique.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from toolkit.compare.anchors import content_words, entity_keys, find_anchors, word_spans
+from toolkit.compare.common import cell_text, sentence_rows
+from toolkit.compare.sentences import embed_texts
+from toolkit.schema import SENTENCE_COLUMNS, require_columns
+
+#: Columns of :func:`align_sentences`.
+ALIGNMENT_COLUMNS = [
+    "alignment_id", "article_id_a", "sentence_id_a", "article_id_b", "sentence_id_b", "text_a", "text_b",
+    "similarity", "status", "kind",
+]
+#: Sentence statuses of :func:`align_sentences`.
+STATUSES = ("shared", "translated", "paraphrased", "unique")
+#: Weight of the anchors (names, numbers) in a sentence pair's score.
+ANCHOR_WEIGHT = 0.2
+#: Word-sequence similarity (difflib ratio) from which two same-language sentences are "shared".
+SHARED_RATIO = 0.8
+#: Score from which a cross-language pair is "translated" rather than "paraphrased".
+TRANSLATED_SCORE = 0.6
+
+
+class _Scorer:
+    """Scores groups of sentences against each other: embeddings, anchors and, within a language, words."""
+
+    def __init__(self, texts_a, texts_b, anchors_a, anchors_b, language_a, language_b):
+        self.texts = {"a": list(texts_a), "b": list(texts_b)}
+        self.anchors = {"a": list(anchors_a), "b": list(anchors_b)}
+        self.language = {"a": language_a, "b": language_b}
+        self.same = bool(language_a) and language_a == language_b
+
+    def _side(self, side: str, members: Sequence[int]) -> tuple[str, set[str]]:
+        text = " ".join(self.texts[side][k] for k in sorted(members))
+        anchors = set().union(*(self.anchors[side][k] for k in members)) if members else set()
+        return text, anchors
+
+    def matrix(self) -> np.ndarray:
+        """Score of every sentence of a against every sentence of b."""
+        ea, eb = embed_texts(self.texts["a"]), embed_texts(self.texts["b"])
+        base = ea @ eb.T
+        if self.same:
+            ca = [content_words(t, self.language["a"]) for t in self.texts["a"]]
+            cb = [content_words(t, self.language["b"]) for t in self.texts["b"]]
+            dice = np.array([[2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0 for y in cb] for x in ca])
+            base = np.maximum(base, dice.reshape(base.shape))
+        anchors = np.array([[_anchor_score(x, y) for y in self.anchors["b"]] for x in self.anchors["a"]])
+        anchors = anchors.reshape(base.shape)
+        return np.where(np.isnan(anchors), base, (1 - ANCHOR_WEIGHT) * base + ANCHOR_WEIGHT * np.nan_to_num(anchors))
+
+    def group(self, members_a: Sequence[int], members_b: Sequence[int]) -> float:
+        """Score of the joined sentences ``members_a`` against the joined ``members_b``."""
+        text_a, anchors_a = self._side("a", members_a)
+        text_b, anchors_b = self._side("b", members_b)
+        base = float((embed_texts([text_a]) @ embed_texts([text_b]).T)[0, 0])
+        if self.same:
+            x, y = content_words(text_a, self.language["a"]), content_words(text_b, self.language["b"])
+            base = max(base, 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0)
+        anchors = _anchor_score(anchors_a, anchors_b)
+        return base if np.isnan(anchors) else (1 - ANCHOR_WEIGHT) * base + ANCHOR_WEIGHT * anchors
+
+
+def _anchor_score(x: set, y: set) -> float:
+    """Jaccard of two anchor sets; NaN when neither has one (no evidence either way)."""
+    union = x | y
+    return len(x & y) / len(union) if union else float("nan")
+
+
+def _sentence_anchors(rows: pd.DataFrame, language, mentions: pd.DataFrame | None, article_id: str) -> list[set]:
+    """Anchors of each sentence: numbers and months, plus its linked entities or capitalised names."""
+    by_sentence = None
+    if mentions is not None:
+        mine = mentions[mentions["article_id"].astype(str) == str(article_id)]
+        by_sentence = entity_keys(mine).groupby(mine["sentence_id"].to_numpy()).agg(lambda k: set(k))
+    return [find_anchors(text, language, by_sentence.get(sid, set()) if by_sentence is not None else None)
+            for sid, text in zip(rows["sentence_id"], rows["text"].map(cell_text))]
+
+
+def _languages(articles: pd.DataFrame | None, rows_a: pd.DataFrame, rows_b: pd.DataFrame, a: str, b: str):
+    """The languages of a and b: from ``articles`` when given, else detected from the sentences."""
+    if articles is not None:
+        languages = articles.assign(article_id=articles["article_id"].astype(str)).set_index("article_id")["language"]
+        return tuple(languages.get(str(x)) if isinstance(languages.get(str(x)), str) else None for x in (a, b))
+    from toolkit.corpus import detect_language
+
+    return tuple(detect_language(" ".join(rows["text"].map(cell_text))) for rows in (rows_a, rows_b))
+
+
+def align_sentences(sentences: pd.DataFrame, a: str, b: str, *, articles: pd.DataFrame | None = None,
+                    mentions: pd.DataFrame | None = None, threshold: float = 0.5, min_gain: float = 0.02,
+                    max_group: int = 3) -> pd.DataFrame:
+    """Align the sentences of two comparable articles, in the same language or not, in any order.
+
+    Each pair of sentences gets a score: the cosine of their multilingual sentence
+    embeddings (USE v3), or within a language the Dice overlap of their content words when
+    higher, mixed with the Jaccard overlap of their anchors (numbers, months, and linked
+    entities or capitalised names; weight ANCHOR_WEIGHT) when either has any. Then:
+
+    1. **One-to-one.** The assignment that maximises the total score (Hungarian algorithm,
+       so order does not matter); pairs scoring at least ``threshold`` are kept.
+    2. **Many-to-one.** A sentence left over joins the group of its neighbour (the sentence
+       just before or after it in its article) when the joined sentences match the
+       neighbour's partner better than the neighbour alone, by at least ``min_gain``: one
+       sentence that covers two ("..., and visited ...", or a sentence a parser split in
+       two). Repeated until nothing changes, up to ``max_group`` sentences a side.
+
+    Each group's status: within a language, ``shared`` when their word sequences are at
+    least SHARED_RATIO alike (difflib), else ``paraphrased``; across languages,
+    ``translated`` when the score reaches TRANSLATED_SCORE, else ``paraphrased``. Sentences
+    left out are ``unique``.
+
+    Args:
+        sentences: The ``sentences`` table (SENTENCE_COLUMNS), e.g. from ``toolkit.annotate``.
+        a, b: The two ``article_id``.
+        articles: For the languages (``article_id``, ``language``); detected when None.
+        mentions: Linked mentions (``article_id``, ``sentence_id``, ``text``,
+            ``entity_id``), so "Việt Nam" and "Vietnam" count as one anchor.
+        threshold: Lowest score of a one-to-one pair.
+        min_gain: How much better a many-to-one group must score than the pair it grows from.
+        max_group: Most sentences on one side of a group.
+
+    Returns:
+        One row per aligned pair of sentences, and one per unique sentence, sorted by
+        ``sentence_id_a`` (unique b sentences last) then ``sentence_id_b``:
+        ``alignment_id`` (int: sentences of one group share it), ``article_id_a``,
+        ``article_id_b`` (str), ``sentence_id_a``, ``sentence_id_b`` (Int64, NA on the
+        side a unique sentence lacks), ``text_a``, ``text_b`` (str or NA), ``similarity``
+        (float, the group's score; NaN when unique), ``status`` (one of STATUSES), ``kind``
+        (str, sentences per side such as "1-1", "2-1", "1-0", "0-1").
+
+    Raises:
+        ValueError: a column is missing or an article has no sentence.
+
+    Example:
+        >>> align_sentences(sentences, "000_97c0297dd02cef28", "001_bca5567595f81341", articles=articles)
+    """
+    require_columns(sentences, SENTENCE_COLUMNS, name="sentences")
+    if mentions is not None:
+        require_columns(mentions, ["article_id", "sentence_id", "text"], name="mentions")
+    if articles is not None:
+        require_columns(articles, ["article_id", "language"], name="articles")
+    return align_pair(sentences, a, b, articles=articles, mentions=mentions, threshold=threshold,
+                      min_gain=min_gain, max_group=max_group)
+
+
+def align_pair(sentences, a, b, *, articles, mentions, threshold=0.5, min_gain=0.02, max_group=3) -> pd.DataFrame:
+    """:func:`align_sentences` on tables already checked (the path :func:`compare_versions` takes)."""
+    from scipy.optimize import linear_sum_assignment
+
+    a, b = str(a), str(b)
+    rows = {"a": sentence_rows(sentences, a), "b": sentence_rows(sentences, b)}
+    language_a, language_b = _languages(articles, rows["a"], rows["b"], a, b)
+    texts = {s: rows[s]["text"].map(cell_text).tolist() for s in "ab"}
+    scorer = _Scorer(texts["a"], texts["b"], _sentence_anchors(rows["a"], language_a, mentions, a),
+                     _sentence_anchors(rows["b"], language_b, mentions, b), language_a, language_b)
+    has_words = {s: [bool(word_spans(t, None)) for t in texts[s]] for s in "ab"}
+    score = scorer.matrix()
+    score[~np.array(has_words["a"], dtype=bool), :] = -1.0
+    score[:, ~np.array(has_words["b"], dtype=bool)] = -1.0
+    groups = []
+    for i, j in zip(*linear_sum_assignment(score, maximize=True)):
+        if score[i, j] >= threshold:
+            groups.append({"a": {int(i)}, "b": {int(j)}, "score": float(score[i, j])})
+    groups = _grow_groups(groups, scorer, has_words, min_gain=min_gain, max_group=max_group)
+    return _alignment_table(groups, rows, a, b, language_a, language_b)
+
+
+def _grow_groups(groups: list[dict], scorer: _Scorer, has_words: dict, *, min_gain: float, max_group: int) -> list[dict]:
+    """Stage 2 of :func:`align_sentences`: let left-over sentences join a neighbour's group."""
+    changed = True
+    while changed:
+        changed = False
+        for side, other in (("a", "b"), ("b", "a")):
+            owner = {k: g for g in groups for k in g[side]}
+            for x in range(len(has_words[side])):
+                if x in owner or not has_words[side][x]:
+                    continue
+                best = None
+                for neighbour in (x - 1, x + 1):
+                    group = owner.get(neighbour)
+                    if group is None or len(group[side]) >= max_group:
+                        continue
+                    members = group[side] | {x}
+                    new = (scorer.group(members, group[other]) if side == "a"
+                           else scorer.group(group[other], members))
+                    if new >= group["score"] + min_gain and (best is None or new > best[0]):
+                        best = (new, group, members)
+                if best:
+                    new, group, members = best
+                    group[side], group["score"] = members, new
+                    owner.update({k: group for k in members})
+                    changed = True
+    return groups
+
+
+def _alignment_table(groups, rows, a, b, language_a, language_b) -> pd.DataFrame:
+    """ALIGNMENT_COLUMNS from the groups, plus a row per unique sentence."""
+    same = bool(language_a) and language_a == language_b
+    records = []
+    ids = {s: rows[s]["sentence_id"].to_numpy() for s in "ab"}
+    texts = {s: rows[s]["text"].map(cell_text).tolist() for s in "ab"}
+    for group in groups:
+        ma, mb = sorted(group["a"]), sorted(group["b"])
+        if same:
+            words_a = [w for k in ma for w, _, _ in word_spans(texts["a"][k], language_a)]
+            words_b = [w for k in mb for w, _, _ in word_spans(texts["b"][k], language_b)]
+            ratio = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
+            status = "shared" if ratio >= SHARED_RATIO else "paraphrased"
+        else:
+            status = "translated" if group["score"] >= TRANSLATED_SCORE else "paraphrased"
+        for i in ma:
+            for j in mb:
+                records.append(dict(key=(min(ma), min(mb)), sentence_id_a=ids["a"][i], sentence_id_b=ids["b"][j],
+                                    text_a=texts["a"][i], text_b=texts["b"][j], similarity=group["score"],
+                                    status=status, kind=f"{len(ma)}-{len(mb)}"))
+    used = {s: {k for g in groups for k in g[s]} for s in "ab"}
+    for k in range(len(ids["a"])):
+        if k not in used["a"]:
+            records.append(dict(key=(k, -1), sentence_id_a=ids["a"][k], sentence_id_b=pd.NA, text_a=texts["a"][k],
+                                text_b=pd.NA, similarity=np.nan, status="unique", kind="1-0"))
+    for k in range(len(ids["b"])):
+        if k not in used["b"]:
+            records.append(dict(key=(10**9, k), sentence_id_a=pd.NA, sentence_id_b=ids["b"][k], text_a=pd.NA,
+                                text_b=texts["b"][k], similarity=np.nan, status="unique", kind="0-1"))
+    table = pd.DataFrame(records, columns=["key", "sentence_id_a", "sentence_id_b", "text_a", "text_b",
+                                           "similarity", "status", "kind"])
+    keys = sorted(set(table["key"]))
+    table["alignment_id"] = table["key"].map({key: n for n, key in enumerate(keys)}).astype("int64")
+    table["article_id_a"], table["article_id_b"] = a, b
+    table = table.astype({"article_id_a": "string", "article_id_b": "string", "sentence_id_a": "Int64",
+                          "sentence_id_b": "Int64", "text_a": "string", "text_b": "string",
+                          "similarity": "float64", "status": "string", "kind": "string"})
+    table = table.sort_values(["sentence_id_a", "sentence_id_b"], na_position="last", ignore_index=True)
+    return table[ALIGNMENT_COLUMNS]
+

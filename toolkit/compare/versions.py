@@ -1,0 +1,305 @@
+"""What each version adds or leaves out: differences between two versions of a story.
+
+:func:`compare_versions` turns an alignment (:func:`toolkit.compare.align_sentences`) into a
+table of differences: sentences added and omitted, words changed (same language), and the
+entities, titles or ranks and numbers only one version gives.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import warnings
+from collections import defaultdict
+
+import pandas as pd
+
+from toolkit.compare.alignment import ALIGNMENT_COLUMNS, align_pair
+from toolkit.compare.anchors import entity_keys, find_numbers, word_spans
+from toolkit.compare.common import article_row, cell_text, check_articles, sentence_rows
+from toolkit.schema import SENTENCE_COLUMNS, require_columns
+from toolkit.text import fold, folded_words, tokenize_words
+
+#: Columns of :func:`compare_versions`.
+DIFFERENCE_COLUMNS = [
+    "article_id_a", "article_id_b", "kind", "detail", "side", "sentence_id_a", "sentence_id_b",
+    "start_char_a", "end_char_a", "start_char_b", "end_char_b", "text_a", "text_b", "entity_id", "name",
+]
+#: Kinds of rows of :func:`compare_versions`.
+DIFFERENCE_KINDS = ("omitted", "added", "changed", "entity", "title", "number")
+#: Columns :func:`compare_versions` needs in ``mentions``.
+NEEDS_MENTIONS = ["article_id", "sentence_id", "start_char", "end_char", "text"]
+
+# Titles and ranks, French and English (and Spanish, for Cuban sources), under one English
+# key each, so "vice-ministre" and "Deputy Minister" compare equal. Longest match wins.
+TITLES = {
+    "deputy minister": ("office", ["deputy minister", "vice minister", "vice-ministre", "ministre adjoint", "viceministro"]),
+    "minister": ("office", ["minister", "ministre", "ministro"]),
+    "deputy prime minister": ("office", ["deputy prime minister", "vice-premier ministre"]),
+    "prime minister": ("office", ["prime minister", "premier ministre", "pm"]),
+    "president": ("office", ["president", "président", "présidente", "presidente"]),
+    "president-elect": ("office", ["president-elect", "président élu"]),
+    "general secretary": ("office", ["general secretary", "secretary general", "party general secretary",
+                                     "secrétaire général"]),
+    "ambassador": ("office", ["ambassador", "ambassadeur", "ambassadrice", "embajador"]),
+    "archbishop": ("office", ["archbishop", "archevêque"]),
+    "general": ("rank", ["general", "général", "general de ejército"]),
+    "major general": ("rank", ["major general", "général de division", "general de división"]),
+    "brigadier general": ("rank", ["brigadier general", "général de brigade", "general de brigada"]),
+    "lieutenant general": ("rank", ["lieutenant general", "lieutenant-général", "général de corps d'armée",
+                                    "general de cuerpo de ejército"]),
+    "senior lieutenant general": ("rank", ["senior lieutenant general"]),
+    "colonel general": ("rank", ["colonel general"]),
+    "senior colonel": ("rank", ["senior colonel"]),
+    "colonel": ("rank", ["colonel", "coronel"]),
+    "lieutenant colonel": ("rank", ["lieutenant colonel", "lieutenant-colonel", "teniente coronel"]),
+    "captain": ("rank", ["captain", "capitaine", "capitán"]),
+    "admiral": ("rank", ["admiral", "amiral", "almirante"]),
+}
+
+
+
+@functools.cache
+def _title_variants() -> list[tuple[tuple[str, ...], str, str]]:
+    """(folded words, key, kind) of every title variant, longest first."""
+    variants = []
+    for key, (kind, names) in TITLES.items():
+        for name in names:
+            variants.append((folded_words(name), key, kind))
+    return sorted(variants, key=lambda v: -len(v[0]))
+
+
+# Inside a token, hyphens, apostrophes and number joins separate the words a title is matched on.
+_JOINS = re.compile(r"[^-\u2010\u2011'\u2019\u02bc.,\u2013]+")
+
+
+def _title_words(text: str, begin: int, end: int) -> list[tuple[str, int, int]]:
+    """Folded words of ``text[begin:end]`` with offsets into ``text`` ("vice-ministre" → vice, ministre)."""
+    words = []
+    for token, s, _ in tokenize_words(text[begin:end], language=None):
+        words += [(fold(m.group()), begin + s + m.start(), begin + s + m.end()) for m in _JOINS.finditer(token)]
+    return words
+
+
+def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str, str, str, int, int]]:
+    """Titles written right before a name: (key, kind, as written, start_char, end_char), nearest first."""
+    words = _title_words(text, sentence_start, start)
+    # Only whitespace may separate the last title from the name ("le vice-ministre Trân").
+    if words and text[words[-1][2]:start].strip(" \u00a0-"):
+        return []
+    found = []
+    while words:
+        for variant, key, kind in _title_variants():
+            n = len(variant)
+            if n <= len(words) and tuple(w for w, _, _ in words[-n:]) == variant:
+                s, e = words[-n][1], words[-1][2]
+                found.append((key, kind, text[s:e], s, e))
+                words = words[:-n]
+                break
+        else:
+            break
+    return found
+
+
+def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b: str, *,
+                     mentions: pd.DataFrame | None = None, alignment: pd.DataFrame | None = None,
+                     min_words: int = 3) -> pd.DataFrame:
+    """List what version ``b`` adds to, omits from or changes in version ``a`` of a story.
+
+    - ``omitted`` / ``added``: sentences of one version with no counterpart in the other
+      (from :func:`align_sentences`), except fragments under ``min_words`` words
+      (datelines such as "Hanoï (VNA)", sign-offs).
+    - ``changed``: within a language, the word-level edits of each ``shared`` group of
+      sentences (``detail`` replace, insert or delete; difflib on folded words, so case,
+      accents and punctuation do not count), and one row per ``paraphrased`` group
+      (``detail`` "paraphrased"). Across languages, sentences are not diffed word by word.
+    - ``entity``: linked entities named in only one version (needs ``mentions``).
+    - ``title``: titles and ranks written right before a person's name that only one
+      version gives ("Senior Lieutenant General" before Trần Quốc Tỏ), compared across
+      languages through TITLES (``detail`` "rank" or "office"; needs ``mentions``).
+    - ``number``: numbers and months found in only one version (``detail`` "number" or "month").
+
+    The main table is ``sentences``, as in :func:`align_sentences` (both work sentence by
+    sentence); ``articles`` gives the texts the offsets point into and the languages.
+
+    Args:
+        sentences: The ``sentences`` table of both articles.
+        articles: One row per article; needs the NEEDS_ARTICLES columns. (The old order
+            ``compare_versions(articles, sentences, a, b)`` still works, with a FutureWarning.)
+        a, b: The two ``article_id``: ``a`` is the reference.
+        mentions: Linked mentions (``article_id``, ``sentence_id``, ``start_char``,
+            ``end_char``, ``text``, ``entity_id``, ``name``); without them there are no
+            entity and title rows.
+        alignment: A table from :func:`align_sentences` for (a, b); computed when None.
+        min_words: Shortest sentence reported as added or omitted.
+
+    Returns:
+        One row per difference, sorted by ``kind`` (in DIFFERENCE_KINDS order), then
+        position in a, then in b: ``article_id_a``, ``article_id_b`` (str), ``kind`` (str),
+        ``detail`` (str), ``side`` ("a", "b" or "both": which version has it),
+        ``sentence_id_a``, ``sentence_id_b``, ``start_char_a``, ``end_char_a``,
+        ``start_char_b``, ``end_char_b`` (Int64 offsets into ``articles.text``; NA on the
+        side that lacks it), ``text_a``, ``text_b`` (str; "" for an insertion or deletion),
+        ``entity_id``, ``name`` (str; NA except entity and title rows).
+
+    Raises:
+        ValueError: a column is missing or an id is unknown.
+
+    Example:
+        >>> compare_versions(sentences, articles, "000_97c0297dd02cef28", "003_3f9ce869d2ecad74")
+    """
+    if (isinstance(sentences, pd.DataFrame) and isinstance(articles, pd.DataFrame)
+            and "sentence_id" not in sentences.columns and "sentence_id" in articles.columns):
+        warnings.warn("compare_versions(articles, sentences, a, b) is now compare_versions(sentences, articles, "
+                      "a, b): the main table first, as in align_sentences; the old order will be refused in the "
+                      "next release", FutureWarning, stacklevel=2)
+        sentences, articles = articles, sentences
+    check_articles(articles)
+    require_columns(sentences, SENTENCE_COLUMNS, name="sentences")
+    if mentions is not None:
+        require_columns(mentions, NEEDS_MENTIONS, name="mentions")
+    a, b = str(a), str(b)
+    rows = {"a": article_row(articles, a), "b": article_row(articles, b)}
+    text = {s: cell_text(rows[s]["text"]) for s in "ab"}
+    language = {s: rows[s]["language"] if isinstance(rows[s]["language"], str) else None for s in "ab"}
+    if alignment is None:
+        alignment = align_pair(sentences, a, b, articles=articles, mentions=mentions)
+    require_columns(alignment, ALIGNMENT_COLUMNS, name="alignment")
+    spans = {s: sentence_rows(sentences, x).set_index("sentence_id") for s, x in (("a", a), ("b", b))}
+    records = _sentence_differences(alignment, spans, text, language, min_words=min_words)
+    if mentions is not None:
+        records += _entity_and_title_rows(mentions, spans, text, a, b)
+    records += _number_rows(spans, text, language)
+    return _difference_table(records, a, b)
+
+
+def _difference(kind: str, detail: str, side: str, *, a=None, b=None, entity_id=None, name=None) -> dict:
+    """One difference; ``a`` and ``b`` are each side's (sentence_id, (start, end) or None, text), None if absent."""
+    row = dict(kind=kind, detail=detail, side=side, entity_id=entity_id, name=name)
+    for s, value in (("a", a), ("b", b)):
+        sentence_id, span, written = value if value is not None else (None, None, "")
+        row.update({f"sentence_id_{s}": sentence_id, f"start_char_{s}": span[0] if span else None,
+                    f"end_char_{s}": span[1] if span else None, f"text_{s}": written})
+    return row
+
+
+def _one_side(kind, detail, side, sentence_id, span, written, **names) -> dict:
+    """A difference that only version ``side`` has."""
+    return _difference(kind, detail, side, **{side: (sentence_id, span, written)}, **names)
+
+
+def _sentence_differences(alignment, spans, text, language, *, min_words) -> list[dict]:
+    """Stage 1: omitted and added sentences, paraphrased groups, and word edits of shared groups."""
+    records = []
+    for _, group in alignment.groupby("alignment_id", sort=True):
+        ids_a = sorted(int(x) for x in group["sentence_id_a"].dropna().unique())
+        ids_b = sorted(int(x) for x in group["sentence_id_b"].dropna().unique())
+        status = group["status"].iloc[0]
+        if status == "unique":
+            side, ids = ("a", ids_a) if ids_a else ("b", ids_b)
+            k = ids[0]
+            span = (int(spans[side].loc[k, "start_char"]), int(spans[side].loc[k, "end_char"]))
+            sentence = text[side][span[0]:span[1]]
+            if len(word_spans(sentence, None)) >= min_words:
+                records.append(_one_side("omitted" if side == "a" else "added", "sentence", side, k, span, sentence))
+            continue
+        span_a = (int(spans["a"].loc[ids_a[0], "start_char"]), int(spans["a"].loc[ids_a[-1], "end_char"]))
+        span_b = (int(spans["b"].loc[ids_b[0], "start_char"]), int(spans["b"].loc[ids_b[-1], "end_char"]))
+        if status == "paraphrased" and language["a"] == language["b"]:
+            records.append(_difference("changed", "paraphrased", "both",
+                                       a=(ids_a[0], span_a, text["a"][span_a[0]:span_a[1]]),
+                                       b=(ids_b[0], span_b, text["b"][span_b[0]:span_b[1]])))
+        elif status == "shared":
+            records += _word_edits(spans, text, language, ids_a, ids_b)
+    return records
+
+
+def _word_edits(spans, text, language, ids_a, ids_b) -> list[dict]:
+    """The word-level edits (difflib on folded words) between the sentences ``ids_a`` and ``ids_b``."""
+    words_a = [(w, s, e, k) for k in ids_a for w, s, e in _offset_words(spans["a"], k, language["a"])]
+    words_b = [(w, s, e, k) for k in ids_b for w, s, e in _offset_words(spans["b"], k, language["b"])]
+    matcher = difflib.SequenceMatcher(None, [w[0] for w in words_a], [w[0] for w in words_b], autojunk=False)
+    records = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        sa_ = (words_a[i1][1], words_a[i2 - 1][2]) if i2 > i1 else None
+        sb_ = (words_b[j1][1], words_b[j2 - 1][2]) if j2 > j1 else None
+        records.append(_difference(
+            "changed", op, "both",
+            a=(words_a[min(i1, len(words_a) - 1)][3] if words_a else None, sa_, text["a"][sa_[0]:sa_[1]] if sa_ else ""),
+            b=(words_b[min(j1, len(words_b) - 1)][3] if words_b else None, sb_, text["b"][sb_[0]:sb_[1]] if sb_ else "")))
+    return records
+
+
+def _difference_table(records: list[dict], a: str, b: str) -> pd.DataFrame:
+    """DIFFERENCE_COLUMNS, sorted by kind (DIFFERENCE_KINDS order), then position in a, then in b."""
+    table = pd.DataFrame(records, columns=DIFFERENCE_COLUMNS[2:])
+    table.insert(0, "article_id_b", b)
+    table.insert(0, "article_id_a", a)
+    order = {kind: n for n, kind in enumerate(DIFFERENCE_KINDS)}
+    table = table.assign(_kind=table["kind"].map(order)).sort_values(
+        ["_kind", "start_char_a", "start_char_b", "detail"], na_position="last", kind="stable").drop(columns="_kind")
+    ints = ["sentence_id_a", "sentence_id_b", "start_char_a", "end_char_a", "start_char_b", "end_char_b"]
+    table = table.astype({c: "Int64" for c in ints} | {c: "string" for c in DIFFERENCE_COLUMNS if c not in ints})
+    return table[DIFFERENCE_COLUMNS].reset_index(drop=True)
+
+
+def _offset_words(spans: pd.DataFrame, sentence_id: int, language) -> list[tuple[str, int, int]]:
+    """Folded words of one sentence with offsets into the article text."""
+    start = int(spans.loc[sentence_id, "start_char"])
+    return [(w, s + start, e + start) for w, s, e in word_spans(cell_text(spans.loc[sentence_id, "text"]), language)]
+
+
+def _entity_and_title_rows(mentions, spans, text, a, b) -> list[dict]:
+    """Stage 2: entity rows (named in one version only) and title rows (a title one version alone gives)."""
+    mentions = mentions.assign(cmp_key=entity_keys(mentions).to_numpy(),
+                               cmp_name=(mentions["name"] if "name" in mentions.columns else mentions["text"]).astype("object"))
+    per_side = {side: mentions[mentions["article_id"].astype(str) == article_id].sort_values("start_char")
+                for side, article_id in (("a", a), ("b", b))}
+    keys = {s: set(per_side[s]["cmp_key"]) for s in "ab"}
+    records = []
+    for side, other in (("a", "b"), ("b", "a")):
+        first = per_side[side].drop_duplicates("cmp_key")
+        for m in first[~first["cmp_key"].isin(keys[other])].itertuples():
+            span = (int(m.start_char), int(m.end_char))
+            records.append(_one_side("entity", str(getattr(m, "entity_type", "") or ""), side, int(m.sentence_id),
+                                     span, text[side][span[0]:span[1]], entity_id=m.cmp_key, name=m.cmp_name))
+    titles = {side: _titles_of(per_side[side], spans[side], text[side]) for side in "ab"}
+    for key in sorted(keys["a"] & keys["b"]):
+        for side, other in (("a", "b"), ("b", "a")):
+            for title, (kind, written, s, e, sentence_id, name) in titles[side].get(key, {}).items():
+                if title not in titles[other].get(key, {}):
+                    records.append(_one_side("title", kind, side, sentence_id, (s, e), written, entity_id=key, name=name))
+    return records
+
+
+def _titles_of(mentions, spans, text) -> dict:
+    """Entity key → {title key: (kind, as written, start, end, sentence_id, name)} of one version."""
+    found = defaultdict(dict)
+    for m in mentions.itertuples():
+        if int(m.sentence_id) not in spans.index:
+            continue
+        sentence_start = int(spans.loc[int(m.sentence_id), "start_char"])
+        for key, kind, written, s, e in _titles_before(text, int(m.start_char), sentence_start):
+            found[m.cmp_key].setdefault(key, (kind, written, s, e, int(m.sentence_id), m.cmp_name))
+    return found
+
+
+def _number_rows(spans, text, language) -> list[dict]:
+    """Stage 3: number and month rows: values one version alone gives (first occurrence)."""
+    found = {}
+    for side in "ab":
+        first = {}
+        for sentence_id, start, end in zip(spans[side].index, spans[side]["start_char"], spans[side]["end_char"]):
+            for value, written, s, e in find_numbers(text[side][int(start):int(end)], language[side]):
+                first.setdefault(value, (written, s + int(start), e + int(start), int(sentence_id)))
+        found[side] = first
+    records = []
+    for side, other in (("a", "b"), ("b", "a")):
+        for value, (written, s, e, sentence_id) in found[side].items():
+            if value not in found[other]:
+                records.append(_one_side("number", "month" if value.startswith("month:") else "number", side,
+                                         sentence_id, (s, e), written))
+    return records

@@ -1,0 +1,130 @@
+"""Lexical similarity of articles: TF-IDF cosine over lemmas, shared by notebook 01 and the story similarity.
+
+One computation for :func:`toolkit.textstats.document_similarity` (notebook 01) and the
+``lexical`` component of :func:`toolkit.compare.article_similarity`: each article becomes
+the lemmas of its content words, weighted by scikit-learn's ``TfidfVectorizer``
+(``sublinear_tf=True``, smooth idf, L2 norm), and two articles score the cosine of their
+vectors.
+
+The lemmas come from ``annotate``'s ``tokens`` when the caller has them
+(:func:`token_documents`); otherwise from the light path of :mod:`toolkit.text`
+(:func:`lemma_documents`: the word tokenizer, stop words and simplemma lemmas per article
+language), computed once per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from toolkit.text import language_codes, lemmatize_terms, normalise_terms, split_words, stopword_mask
+
+#: Columns :func:`lemma_documents` needs in ``articles``.
+NEEDS_ARTICLES = ["article_id", "text", "language"]
+#: Columns :func:`token_documents` needs in ``tokens`` (``upos`` is used when present).
+NEEDS_TOKENS = ["article_id", "text", "lemma"]
+#: Parts of speech that are never content words.
+NOT_WORDS = frozenset({"PUNCT", "SYM", "SPACE", "X"})
+
+
+def lemma_documents(articles: pd.DataFrame, ids: Sequence[str]) -> list[list[str]]:
+    """The lemmas of each article's non-stopword words, in text order, by the light path of toolkit.text.
+
+    Words are :func:`toolkit.text.split_words` tokens, normalised like terms (NFC, ``'``
+    apostrophe, lower-case); stop words are those of the article's language; lemmas are
+    simplemma's in that language (the term itself where simplemma lacks the language).
+
+    Args:
+        articles: One row per article, already checked (NEEDS_ARTICLES).
+        ids: The article ids (str) in the order of the documents returned.
+
+    Returns:
+        One list of lemmas per id (empty for an article without words or not in ``articles``).
+    """
+    position = {article_id: k for k, article_id in enumerate(ids)}
+    owners, words, languages = [], [], []
+    for article_id, text, language in zip(articles["article_id"].astype(str), articles["text"], articles["language"]):
+        found = split_words(text, language)[0]
+        owners += [position.get(article_id, -1)] * len(found)
+        words += found
+        languages += [language] * len(found)
+    documents = [[] for _ in ids]
+    if not words:
+        return documents
+    # Normalise each distinct word once: many tokens, a small vocabulary.
+    codes, distinct = pd.factorize(pd.Series(words, dtype="object"))
+    terms = pd.Series(normalise_terms(pd.Series(distinct, dtype="object")).to_numpy(dtype=object)[codes],
+                      dtype="object")
+    codes_by_token = language_codes(languages)
+    content = ~stopword_mask(terms, codes_by_token)
+    lemmas = lemmatize_terms(terms[content].reset_index(drop=True), codes_by_token[content])
+    for owner, lemma in zip(np.asarray(owners)[content], lemmas):
+        if owner >= 0:
+            documents[owner].append(lemma)
+    return documents
+
+
+def token_documents(tokens: pd.DataFrame, ids: Sequence[str], *, languages: dict | None = None) -> list[list[str]]:
+    """The lemmas of each article's content tokens from ``annotate``'s ``tokens`` table, in token order.
+
+    Lemmas are lower-cased and normalised like terms (the token text where the lemma is
+    missing); punctuation and symbols (``upos`` in NOT_WORDS) and stop words (by the
+    article's language in ``languages``, looked up on the token as written) are left out.
+
+    Args:
+        tokens: The ``tokens`` table (NEEDS_TOKENS; ``upos`` used when present).
+        ids: The article ids (str) in the order of the documents returned.
+        languages: ``article_id`` → language code, for the stop words; none removed without it.
+
+    Returns:
+        One list of lemmas per id (empty for an article without tokens).
+    """
+    tokens = tokens[tokens["article_id"].astype(str).isin(set(ids))]
+    if "token_id" in tokens.columns:
+        tokens = tokens.sort_values(["article_id", "sentence_id", "token_id"] if "sentence_id" in tokens.columns
+                                    else ["article_id", "token_id"], kind="mergesort")
+    keep = np.ones(len(tokens), dtype=bool)
+    if "upos" in tokens.columns:
+        keep &= ~tokens["upos"].isin(NOT_WORDS).to_numpy()
+    article_ids = tokens["article_id"].astype(str).to_numpy(dtype=object)
+    if languages:
+        codes = language_codes(pd.Series(article_ids, dtype="object").map(languages))
+        keep &= ~stopword_mask(normalise_terms(tokens["text"].astype("object").fillna("")).reset_index(drop=True),
+                               codes)
+    lemma = tokens["lemma"].astype("object").where(tokens["lemma"].notna(), tokens["text"]).fillna("")
+    terms = normalise_terms(lemma).to_numpy(dtype=object)
+    position = {article_id: k for k, article_id in enumerate(ids)}
+    documents = [[] for _ in ids]
+    for article_id, term in zip(article_ids[keep], terms[keep]):
+        if term:
+            documents[position[article_id]].append(term)
+    return documents
+
+
+def _identity(document: list[str]) -> list[str]:
+    return document
+
+
+def tfidf_cosine(documents: Sequence[Sequence[str]]) -> np.ndarray:
+    """Cosine similarity of the TF-IDF vectors of lemma documents (``sublinear_tf``, smooth idf, L2 norm).
+
+    Args:
+        documents: One list of lemmas per article.
+
+    Returns:
+        A symmetric ``(n, n)`` float array in [0, 1] with 1.0 on the diagonal (also for an
+        empty document, which scores 0 against the others).
+    """
+    n = len(documents)
+    similarity = np.zeros((n, n))
+    if any(documents):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectors = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(documents)
+        similarity = (vectors @ vectors.T).toarray()
+    # Float round-off makes the product very slightly asymmetric and can overshoot 1.
+    similarity = np.clip((similarity + similarity.T) / 2, 0.0, 1.0)
+    np.fill_diagonal(similarity, 1.0)
+    return similarity
