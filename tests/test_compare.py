@@ -1,7 +1,7 @@
 """Tests for toolkit.compare: near-duplicates, reused passages, stories, alignment, differences.
 
 Seed properties come from DESIGN.md and the issue; the multilingual evaluation corpus and
-its answer files are in tests/fixtures/stories/ (answers written before any run).
+its answer files are in toolkit/data/examples/stories/ (answers written before any run).
 """
 
 from __future__ import annotations
@@ -239,7 +239,7 @@ class TestClusterStories:
 
     def test_refuses_all_pairs_beyond_the_limit_and_names_the_scalable_path(self, seeds):
         articles, _, _ = seeds
-        with pytest.raises(ValueError, match='by="week"'):
+        with pytest.raises(ValueError, match='period="week"'):
             compare.cluster_stories(articles, max_articles=4)
         with pytest.raises(ValueError, match="find_near_duplicates"):
             compare.article_similarity(articles, max_articles=4)
@@ -377,7 +377,7 @@ class TestAlignSentences:
         assert _links(backward) == {(b, a) for a, b in _links(forward)}
 
     def test_evaluation_corpus_pairs_in_any_order(self, stories):
-        """Translations with reordered, split and dropped sentences (tests/fixtures/stories/expected_alignments.csv)."""
+        """Translations with reordered, split and dropped sentences (toolkit/data/examples/stories/expected_alignments.csv)."""
         articles, sentences, _ = stories
         expected = pd.read_csv(STORIES / "expected_alignments.csv", dtype=str, keep_default_na=False)
         for (a, b), rows in expected.groupby(["article_id_a", "article_id_b"]):

@@ -24,11 +24,11 @@ def refuse_quadratic(n: int, max_articles: int, name: str, *, group: str | None 
     if group is not None:
         raise ValueError(
             f"{name}: group {group!r} alone has {n:,} articles: {size}. Choose groups that are finer "
-            f"(by=\"week\" rather than \"month\", or a column that splits it further), or pass "
+            f"(period=\"week\" rather than \"month\", or a column that splits it further), or pass "
             f"max_articles={n} if you have the memory.")
     raise ValueError(
         f"{name} compares every pair of articles: {size}. Cluster within groups that bound each story, "
-        "e.g. toolkit.cluster_stories(articles, by=\"week\") (by publication week) or by=\"<column>\"; "
+        "e.g. toolkit.cluster_stories(articles, period=\"week\") (by publication week) or by=\"<column>\"; "
         "toolkit.find_near_duplicates (MinHash LSH) finds reprints in any number of articles; "
         f"or pass max_articles={n} if you have the memory.")
 
