@@ -20,7 +20,7 @@ def seed_tables():
     """(articles, sentences, tokens, linked mentions) of the seeds."""
     articles = tk.load_corpus(tk.SEEDS).articles
     sentences, tokens, mentions = tk.annotate(articles, engine="spacy", progress=False)
-    return articles, sentences, tokens, link_entities(mentions, articles).mentions
+    return articles, sentences, tokens, link_entities(mentions, articles=articles).mentions
 
 
 def make_tokens(article_id: str, text: str, words: list[tuple]):
