@@ -47,7 +47,7 @@ def seed_annotation() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def seed_linked():
     """``link_entities`` on the seeds' mentions: (mentions with entity ids, entities, merges)."""
     _, _, mentions = seed_annotation()
-    return link_entities(mentions, seed_corpus().articles)
+    return link_entities(mentions, articles=seed_corpus().articles)
 
 
 class Seeds(NamedTuple):

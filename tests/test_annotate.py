@@ -204,7 +204,7 @@ class TestSeedPersons:
     def test_persons_linked_with_all_spellings(self, articles, spacy_annotation):
         from toolkit.entities import link_entities
 
-        entities = link_entities(spacy_annotation.mentions, articles).entities
+        entities = link_entities(spacy_annotation.mentions, articles=articles).entities
         persons = {row.name: set(row.variants.split("; ")) for row in entities[entities["entity_type"] == "PER"].itertuples()}
         assert persons["Trần Quốc Tỏ"] == {"Trần Quốc Tỏ", "Trân Quôc To", "To"}
         assert persons["Lázaro Alberto Álvarez Casas"] == {"Lázaro Alberto Álvarez Casas", "Alvarez Casas"}

@@ -24,3 +24,15 @@ def test_marks_each_mention_and_escapes_text():
 def test_rejects_offsets_outside_the_text():
     with pytest.raises(ValueError, match="outside"):
         highlight_entities("short", pd.DataFrame({"start_char": [2], "end_char": [50], "entity_type": ["PER"]}))
+
+
+def test_overlapping_mentions_after_the_first_are_skipped_and_tags_coloured_by_type():
+    from toolkit.plotting import ENTITY_TYPE_COLORS
+
+    text = "Trần Quốc Tỏ met Cuba."
+    mentions = pd.DataFrame({"start_char": [0, 5, 17], "end_char": [12, 12, 21],
+                             "entity_type": ["PER", "PER", "LOC"], "name": ["Trần Quốc Tỏ", "Quốc Tỏ", "Cuba"]})
+    markup = str(highlight_entities(text, mentions, label="name"))
+    marks = re.findall(r"<mark[^>]*>([^<]*)<span[^>]*>([^<]*)</span></mark>", markup)
+    assert marks == [("Trần Quốc Tỏ", "Trần Quốc Tỏ"), ("Cuba", "Cuba")]
+    assert f"solid {ENTITY_TYPE_COLORS['PER']}" in markup and f"solid {ENTITY_TYPE_COLORS['LOC']}" in markup

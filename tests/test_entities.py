@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import matplotlib
 import pandas as pd
@@ -142,7 +143,7 @@ def mentions(articles, sentences):
 
 @pytest.fixture(scope="module")
 def linked(mentions, articles):
-    return link_entities(mentions, articles)
+    return link_entities(mentions, articles=articles)
 
 
 def entity(entities: pd.DataFrame, entity_id: str) -> pd.Series:
@@ -187,6 +188,18 @@ class TestHelpers:
     def test_strip_title(self, text, expected):
         assert strip_title(text) == expected
 
+    def test_strip_title_on_decomposed_text(self):
+        # NFD "général" and "Thượng tướng" must be one word each, as in NFC: the titles still match.
+        nfd = unicodedata.normalize("NFD", "le général de division Lázaro Alberto Álvarez Casas")
+        assert strip_title(nfd) == "Lázaro Alberto Álvarez Casas"
+        assert strip_title(unicodedata.normalize("NFD", "Lê Duẩn")) == "Lê Duẩn"
+
+    def test_links_decomposed_mentions_as_composed_ones(self, mentions, articles, linked):
+        nfd = link_entities(mentions.assign(text=mentions["text"].map(lambda t: unicodedata.normalize("NFD", t))),
+                            articles=articles)
+        pd.testing.assert_frame_equal(nfd.entities, linked.entities)
+        pd.testing.assert_frame_equal(nfd.mentions["entity_id"].to_frame(), linked.mentions["entity_id"].to_frame())
+
     def test_extra_titles_file(self, tmp_path):
         path = tmp_path / "titles.txt"
         path.write_text("# my titles\nThượng tướng\n", encoding="utf-8")
@@ -220,7 +233,7 @@ class TestLinkEntities:
 
     def test_input_not_mutated(self, mentions, articles):
         before, articles_before = mentions.copy(deep=True), articles.copy(deep=True)
-        link_entities(mentions, articles)
+        link_entities(mentions, articles=articles)
         pd.testing.assert_frame_equal(mentions, before)
         pd.testing.assert_frame_equal(articles, articles_before)
 
@@ -317,7 +330,7 @@ class TestLinkEntities:
     def test_partial_name_across_the_corpus(self, articles, sentences):
         # Without the full name in 002, "Alvarez Casas" can only come from the other articles.
         spans = [s for s in SPANS if not (s[0] == A002 and "Lázaro" in s[1])] + [(A000, "Trân Quôc", "PER", 0)]
-        linked = link_entities(make_mentions(articles, sentences, spans), articles)
+        linked = link_entities(make_mentions(articles, sentences, spans), articles=articles)
         assert entity_of(linked, A002, "Alvarez Casas") == {"PER:lazaro-alberto-alvarez-casas"}
         rows = linked.merges[linked.merges["rule"] == "partial-name-corpus"]
         assert set(rows["variant"]) == {"Alvarez Casas"}
@@ -331,7 +344,7 @@ class TestLinkEntities:
         path.write_text("# my corpus\ncanonical,variant,entity_type,note\n"
                         "La Havane,Havana,LOC,French name\nLa Havane,La Havane,LOC,\n"
                         "Tô Lâm,To Lam,PER,\"accented form, from the Vietnamese\"\n", encoding="utf-8")
-        linked = link_entities(mentions, articles, aliases=path)
+        linked = link_entities(mentions, articles=articles, aliases=path)
         assert entity_of(linked, A000, "La Havane") == entity_of(linked, A001, "Havana") == {"LOC:la-havane"}
         # The alias file groups variants; it never names an entity with a form the corpus lacks.
         assert entity(linked.entities, "PER:to-lam")["name"] == "To Lam"
@@ -359,7 +372,7 @@ class TestLinkEntities:
             load_aliases(path)
 
     def test_empty_mentions(self, mentions, articles):
-        linked = link_entities(mentions.iloc[0:0], articles)
+        linked = link_entities(mentions.iloc[0:0], articles=articles)
         assert list(linked.mentions.columns) == MENTION_COLUMNS + LINK_COLUMNS
         assert list(linked.entities.columns) == ENTITY_COLUMNS and linked.entities.empty
         assert list(linked.merges.columns) == MERGE_COLUMNS and linked.merges.empty
@@ -370,6 +383,14 @@ class TestLinkEntities:
         with pytest.raises(ValueError, match="entity_type"):
             link_entities(mentions.assign(entity_type="PERSON"))
         with pytest.raises(ValueError, match="missing from `articles`"):
+            link_entities(mentions, articles=articles.iloc[:2])
+
+    def test_articles_by_position_still_works_with_a_warning(self, mentions, articles, linked):
+        with pytest.warns(FutureWarning, match="articles=articles"):
+            old = link_entities(mentions, articles)
+        for new, before in zip(linked, old):
+            pd.testing.assert_frame_equal(new, before)
+        with pytest.warns(FutureWarning), pytest.raises(ValueError, match="missing from `articles`"):
             link_entities(mentions, articles.iloc[:2])
 
     def test_empty_text_is_unlinked_not_lost(self):
@@ -409,7 +430,7 @@ class TestCountEntities:
 
 
 class TestCooccurrences:
-    def test_sentence_window(self, linked):
+    def test_sentence_unit(self, linked):
         edges = cooccurrences(linked.mentions)
         assert list(edges.columns) == EDGE_COLUMNS
         assert (edges["source"] < edges["target"]).all()
@@ -419,22 +440,27 @@ class TestCooccurrences:
         assert (edges["source_name"] == edges["source"].map(name)).all()
         assert edges["n"].is_monotonic_decreasing
 
-    def test_wider_windows_find_more(self, linked, sentences):
+    def test_wider_units_find_more(self, linked, sentences):
         by_sentence = cooccurrences(linked.mentions)
-        by_paragraph = cooccurrences(linked.mentions, window="paragraph", sentences=sentences)
+        by_paragraph = cooccurrences(linked.mentions, sentences=sentences, unit="paragraph")
         with_column = linked.mentions.merge(sentences[["article_id", "sentence_id", "paragraph_id"]],
                                             on=["article_id", "sentence_id"])
-        pd.testing.assert_frame_equal(by_paragraph, cooccurrences(with_column, window="paragraph"))
-        by_article = cooccurrences(linked.mentions, window="article", min_count=2, entity_types=["PER", "LOC"])
+        pd.testing.assert_frame_equal(by_paragraph, cooccurrences(with_column, unit="paragraph"))
+        by_article = cooccurrences(linked.mentions, unit="article", min_count=2, entity_types=["PER", "LOC"])
         assert len(by_sentence) <= len(by_paragraph)
         assert (by_article["n"] >= 2).all() and (by_article["n"] <= 5).all()
         assert not by_article["source"].str.startswith("ORG").any()
 
-    def test_paragraph_window_needs_paragraphs(self, linked):
+    def test_paragraph_unit_needs_paragraphs(self, linked):
         with pytest.raises(ValueError, match="paragraph_id"):
-            cooccurrences(linked.mentions, window="paragraph")
-        with pytest.raises(ValueError, match="window"):
-            cooccurrences(linked.mentions, window="page")
+            cooccurrences(linked.mentions, unit="paragraph")
+        with pytest.raises(ValueError, match="unit"):
+            cooccurrences(linked.mentions, unit="page")
+
+    def test_window_is_the_former_name_of_unit(self, linked, sentences):
+        with pytest.warns(FutureWarning, match=r"cooccurrences\(unit=\.\.\.\)"):
+            old = cooccurrences(linked.mentions, window="paragraph", sentences=sentences)
+        pd.testing.assert_frame_equal(old, cooccurrences(linked.mentions, sentences=sentences, unit="paragraph"))
 
     def test_graph(self, linked):
         edges = cooccurrences(linked.mentions)

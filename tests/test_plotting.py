@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
@@ -37,10 +38,65 @@ class TestSaveFigure:
         plt.close(fig)
 
 
-def test_source_colors_are_stable():
-    assert tp.source_color("VNA") == tp.SOURCE_COLORS["VNA"]
-    assert tp.source_color(pd.NA) == tp.OTHER_COLOR
-    assert tp.source_color("NEWOUTLET") == tp.source_color("NEWOUTLET")
+class TestSourceColor:
+    def test_known_outlets_have_their_own_distinct_colours(self):
+        known = [o for o in tp.SOURCE_COLORS if o != "unknown"]
+        colours = [tp.source_color(o) for o in known]
+        assert colours == [tp.SOURCE_COLORS[o] for o in known]
+        assert len(set(colours)) == len(known)
+        assert tp.OTHER_COLOR not in colours
+
+    def test_missing_outlets_are_grey(self):
+        for missing in (None, pd.NA, float("nan"), ""):
+            assert tp.source_color(missing) == tp.OTHER_COLOR
+
+    def test_new_outlets_get_a_palette_colour_whatever_the_call_order(self):
+        names = ["NEWOUTLET", "Granma", "Nhân Dân", "Le Monde", "AFP"]
+        forward = {name: tp.source_color(name) for name in names}
+        backward = {name: tp.source_color(name) for name in reversed(names)}
+        assert forward == backward
+        assert set(forward.values()) <= set(tp.OKABE_ITO)
+        assert len(set(forward.values())) > 1  # not one colour for every new outlet
+
+    def test_new_outlet_colours_are_the_same_in_another_interpreter(self):
+        # A colour derived from Python's salted hash() would change between runs and notebooks.
+        import subprocess
+        import sys
+
+        names = ["NEWOUTLET", "Granma", "Nhân Dân"]
+        code = f"import toolkit.plotting as tp; print([tp.source_color(n) for n in {names!r}])"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**__import__("os").environ, "PYTHONHASHSEED": "12345"}).stdout
+        assert out.strip() == str([tp.source_color(n) for n in names])
+
+
+class TestPanels:
+    """``ax`` is one Axes, returned; small multiples take ``axes`` (one per panel) and return them as an array."""
+
+    def frequencies(self):
+        return pd.DataFrame({"outlet": ["VNA", "VNA", "RHC", None], "term": ["a", "b", "c", "d"], "n": [3, 1, 2, 5]})
+
+    def test_top_terms_draws_one_panel_per_group_on_given_axes(self):
+        fig, given = plt.subplots(2, 2)
+        axes = tp.plot_top_terms(self.frequencies(), axes=given, n=1)
+        assert isinstance(axes, np.ndarray) and len(axes) == 3
+        assert list(axes) == list(given.ravel()[:3])
+        assert [ax.get_title() or ax.get_title(loc="left") for ax in axes] == ["VNA", "RHC", "unknown"]
+        assert [len(ax.patches) for ax in axes] == [1, 1, 1]
+        assert axes[0].patches[0].get_width() == 3  # the top term of VNA
+        assert axes[0].patches[0].get_facecolor()[:3] == matplotlib.colors.to_rgb(tp.SOURCE_COLORS["VNA"])
+        plt.close(fig)
+
+    def test_too_few_axes_is_an_error(self):
+        fig, ax = plt.subplots()
+        with pytest.raises(ValueError, match="1 Axes for 3 groups"):
+            tp.plot_top_terms(self.frequencies(), axes=[ax])
+        plt.close(fig)
+
+    def test_single_axes_plots_return_the_given_axes(self, articles, removed):
+        fig, ax = plt.subplots()
+        assert tp.plot_removed_by_article(removed, articles, ax=ax) is ax
+        plt.close(fig)
 
 
 def test_plot_removed_by_article(articles, removed):
@@ -57,6 +113,8 @@ def test_plot_similarity_heatmap_requires_square():
         tp.plot_similarity_heatmap(pd.DataFrame([[1.0, 0.5]]))
     ax = tp.plot_similarity_heatmap(pd.DataFrame([[1.0, 0.2], [0.2, 1.0]], index=["a", "b"], columns=["a", "b"]))
     assert len(ax.images) == 1
+    assert [t.get_text() for t in ax.texts] == ["1.00", "0.20", "0.20", "1.00"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
     plt.close(ax.figure)
 
 
@@ -65,6 +123,9 @@ def test_plot_dispersion(articles):
                          "relative_position": [0.1, 0.9]})
     ax = tp.plot_dispersion(hits, articles)
     assert len(ax.get_yticklabels()) == 2 * len(articles)
+    # One tick per occurrence, at its relative position, on the row of its (term, article).
+    drawn = sorted((float(x), float(y)) for c in ax.collections for x, y in c.get_offsets())
+    assert drawn == [(0.1, 0.0), (0.9, float(len(articles)))]
     plt.close(ax.figure)
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit._checks import require_choice
-from toolkit.schema import require_columns
-from toolkit.nlp.tables import ENTITY_TYPES, harmonise_label
+from toolkit.nlp.tables import harmonise_label
+from toolkit.schema import ENTITY_TYPES, require_columns
 
 #: Columns of :func:`read_conll` (plus ``line``, where the mention starts in the file).
 GOLD_COLUMNS = ["article_id", "start_char", "end_char", "text", "entity_type"]
@@ -44,7 +44,7 @@ _PREFIXES = {
 # Apostrophes and double quotes are compared loosely when aligning tokens to the text:
 # annotators' editors often straighten or curl them. Each maps to one character, so
 # offsets are unaffected.
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"',
+_LOOSE_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"',
                        "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
 _SPACE = re.compile(r"\s*")
 
@@ -193,7 +193,7 @@ def _align(token: str, text: str, pos: int) -> tuple[int, int] | None:
     for form in dict.fromkeys([token, unicodedata.normalize("NFC", token),
                                unicodedata.normalize("NFD", token)]):
         end = start + len(form)
-        if text[start:end].translate(_FOLD) == form.translate(_FOLD):
+        if text[start:end].translate(_LOOSE_QUOTES) == form.translate(_LOOSE_QUOTES):
             return start, end
     return None
 

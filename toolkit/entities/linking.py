@@ -1,0 +1,469 @@
+"""Link mentions to entities across spellings, titles, languages and short forms (mentions → entities).
+
+:func:`link_entities` applies its rules in stages, one function each: ``strip-title``
+(:mod:`toolkit.entities.titles`), ``fold`` and ``alias`` groups
+(:mod:`toolkit.entities.aliases`), ``partial-name`` within each article, then
+``partial-name-corpus`` across the corpus; then each entity gets its type, name and id, and
+each mention the chain of rules (with their evidence) that linked it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from toolkit.entities.aliases import Alias, alias_map, load_aliases
+from toolkit.entities.titles import Stripped, Title, as_paths, load_titles, split_title
+from toolkit.schema import ENTITY_COLUMNS, ENTITY_TYPES, require_columns
+from toolkit.text import fold, folded_words
+
+#: Columns :func:`link_entities` needs in ``mentions`` (``annotate`` gives all of them).
+NEEDS_MENTIONS = ["article_id", "mention_id", "text", "entity_type"]
+#: The former name of :data:`NEEDS_MENTIONS`.
+LINK_INPUT_COLUMNS = NEEDS_MENTIONS
+#: Columns :func:`link_entities` adds to ``mentions``.
+LINK_COLUMNS = ["entity_id", "name", "link_rule"]
+#: Columns of the ``merges`` table (the audit trail of :func:`link_entities`).
+MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "article_ids"]
+#: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
+#: ``retype``: the mention's engine type differs from its entity's type).
+RULES = ("strip-title", "exact", "fold", "alias", "partial-name", "partial-name-corpus", "retype")
+
+
+class Linked(NamedTuple):
+    """What :func:`link_entities` returns; unpacks as ``mentions, entities, merges``."""
+
+    mentions: pd.DataFrame
+    entities: pd.DataFrame
+    merges: pd.DataFrame
+
+
+class _Group(NamedTuple):
+    kind: str                  # "fold" or "alias"
+    key: tuple[str, ...]       # the folded name (alias: of the canonical name)
+    family: str                # "PER", "ORG/LOC" or "MISC" (alias: its entity_type)
+    alias: Alias | None
+
+
+class _Groups:
+    """The fold and alias groups, numbered in order of creation, and the union-find that
+    ``partial-name-corpus`` merges them with."""
+
+    def __init__(self):
+        self.groups: list[_Group] = []
+        self.parent: list[int] = []
+        self._number: dict[tuple, int] = {}
+
+    def __getitem__(self, g: int) -> _Group:
+        return self.groups[g]
+
+    def add(self, kind: str, key: tuple[str, ...], family: str, alias: Alias | None = None) -> int:
+        """The number of the group (kind, key, family), created on first use."""
+        if (kind, key, family) not in self._number:
+            self._number[(kind, key, family)] = len(self.groups)
+            self.groups.append(_Group(kind, key, family, alias))
+            self.parent.append(len(self.parent))
+        return self._number[(kind, key, family)]
+
+    def is_person(self, g: int) -> bool:
+        """PER groups: fold groups of the PER family, or PER aliases."""
+        return self.groups[g].family == "PER"
+
+    def find(self, g: int) -> int:
+        """The group that ``g`` was merged into (itself when it was not)."""
+        parent = self.parent
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+
+class _Mentions(NamedTuple):
+    """One list per attribute, item ``i`` for row ``i`` of the (index-reset) mentions."""
+
+    texts: list[str]
+    article_ids: list
+    engine_types: list[str]   # missing → MISC
+    stripped: list[Stripped]  # after strip-title (or the whole form, when an alias lists it)
+    names: list[str]          # the name as written, titles stripped
+    keys: list[tuple[str, ...]]  # its folded words
+
+
+def _majority_type(types: Iterable[str]) -> str:
+    """Most frequent of PER, ORG, LOC (ties in that order); MISC only when no mention has another type."""
+    counts = Counter(t for t in types if t != "MISC")
+    if not counts:
+        return "MISC"
+    return min(counts, key=lambda t: (-counts[t], ENTITY_TYPES.index(t)))
+
+
+def _fullest(forms: Sequence[str]) -> str:
+    """The fullest, accented form: most words, then most non-ASCII letters, then most frequent, then alphabetical."""
+    counts = Counter(forms)
+    return min(counts, key=lambda f: (-len(folded_words(f)), -sum(c.isalpha() and ord(c) > 127 for c in f),
+                                      -counts[f], f))
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> tuple[int, int] | None:
+    """1-based (first, last) word positions of ``shorter`` as a contiguous run in ``longer``."""
+    n = len(shorter)
+    for start in range(len(longer) - n + 1):
+        if longer[start:start + n] == shorter:
+            return start + 1, start + n
+    return None
+
+
+def _partial_evidence(full: str, key: tuple[str, ...], full_key: tuple[str, ...], where: str) -> str:
+    first, last = _contains(full_key, key)
+    words = f"word {first}" if first == last else f"words {first}–{last}"
+    return f'{where}: {words} of "{full}", the only fuller PER name there'
+
+
+def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None, /, *,
+                  articles: pd.DataFrame | None = None,
+                  aliases: str | Path | Sequence[str | Path] | None = None,
+                  titles: str | Path | Sequence[str | Path] | None = None) -> Linked:
+    """Link mentions to entities across spellings, titles, languages and short forms.
+
+    The rules apply in this order; each one is recorded per mention (``link_rule``) and per
+    variant (``merges``):
+
+    1. ``strip-title``: leading titles, ranks and articles (``toolkit/data/titles.txt``)
+       and a possessive ’s are removed: "le général To Lam" → "To Lam".
+    2. ``fold``: names equal once accents and case are removed are one entity ("Trần Quốc
+       Tỏ" = "Trân Quôc To"), within a compatible type: PER apart, ORG and LOC together
+       (engines swap them on metonymy: "Cuba signed", spaCy en tags "Việt Nam" ORG), MISC
+       with whichever of the two has more mentions of that name (ties: PER).
+    3. ``alias``: names listed together in ``toolkit/data/aliases.csv`` (and ``aliases``)
+       are one entity whatever their type: the alias gives the type ("Minint" tagged LOC →
+       ORG, one entity with "ministère cubain de l'Intérieur").
+    4. ``partial-name``: in one article, a PER name whose words are a contiguous run of a
+       fuller PER name's words in the same article joins it ("To" → "Trần Quốc Tỏ" in the
+       English article; "Alvarez Casas" → "Lázaro Alberto Álvarez Casas"), but only when
+       exactly one fuller entity fits: a "To" in an article naming both Trần Quốc Tỏ and
+       To Lam stays on its own. Then ``partial-name-corpus``: a PER entity still left whose
+       name is a run of the words of exactly one fuller PER entity in the corpus joins it.
+
+    An entity's type is the most frequent of its mentions' PER, ORG, LOC types (ties in
+    that order); MISC counts only when no mention has another type, because MISC is the
+    engines' catch-all (spaCy fr tags "To Lam" MISC four times out of five on the seeds).
+    Its ``name`` is the fullest, accented form seen in the mentions (the alias file groups
+    variants and sets the type, but never names an entity with a form the corpus does not
+    use): most words, then most non-ASCII letters, then most frequent, then alphabetical.
+
+    Args:
+        mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
+            (``MENTION_COLUMNS`` of ``toolkit.schema`` has them all). ``entity_type``
+            is one of PER, ORG, LOC, MISC (missing counts as MISC).
+        articles: The ``articles`` table, to check that every mention's ``article_id``
+            exists; None skips the check. Keyword-only (passing it by position still
+            works, with a FutureWarning).
+        aliases: Extra alias files (format of ``toolkit/data/aliases.csv``); their lines
+            replace the default lines for the same variant.
+        titles: Extra titles files (format of ``toolkit/data/titles.txt``), added to it.
+
+    Returns:
+        A :class:`Linked` of three tables:
+
+        - ``mentions``: the input's rows and columns, in the same order (index reset),
+          plus ``entity_id`` (str, ``"<TYPE>:<folded-name-with-hyphens>"``, e.g.
+          ``"PER:lazaro-alberto-alvarez-casas"``; missing when the text has no letter or
+          digit), ``name`` (str, the entity's name) and ``link_rule`` (str: the rules that
+          linked this mention joined by ``+``, e.g. ``"strip-title+fold"``; ``"exact"`` for
+          the name itself, ``"unlinked"`` for an empty text).
+        - ``entities``: one row per entity, ``ENTITY_COLUMNS``: ``entity_id`` (str),
+          ``name`` (str), ``entity_type`` (str), ``n_mentions`` (int), ``n_articles``
+          (int), ``variants`` (str: the distinct names as written, titles stripped, sorted
+          and joined by ``"; "``), ``rules`` (str: the rules used, in ``RULES`` order,
+          joined by ``"; "``). Sorted by ``n_mentions`` descending, then ``entity_id``.
+        - ``merges``: one row per (``entity_id``, ``variant``, ``rule``, ``evidence``), all
+          str, plus ``n_mentions`` (int) and ``article_ids`` (str, ``"; "``-joined): why each
+          variant belongs to its entity, e.g. ``("PER:tran-quoc-to", "To", "partial-name",
+          '001_…: word 3 of "Trần Quốc Tỏ", the only fuller PER name there')``.
+          Sorted by ``entity_id``, ``variant``, rule order.
+
+    Raises:
+        ValueError: a required column is missing, an ``entity_type`` is not PER, ORG,
+            LOC or MISC, a mention's article is not in ``articles``, or an alias file is
+            malformed (the message names the file and line).
+
+    Example:
+        >>> mentions, entities, merges = link_entities(mentions, articles=articles)
+        >>> merges[merges["rule"] != "exact"].head()
+    """
+    if _articles is not None:
+        # `articles` was the second positional argument; optional tables are keyword-only now.
+        warnings.warn("link_entities(mentions, articles) is now link_entities(mentions, articles=articles); "
+                      "passing `articles` by position will stop working in the next release",
+                      FutureWarning, stacklevel=2)
+        articles = _articles
+    _check_mentions(mentions, articles)
+    alias_of = alias_map(load_aliases(*as_paths(aliases)))
+    linked = mentions.reset_index(drop=True)
+    m = _strip_titles(linked, load_titles(titles))                           # 1. strip-title
+    groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
+    assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
+    corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
+    info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
+    columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
+                                    info=info, alias_of=alias_of)            # per mention: rules, audit rows
+    linked = linked.assign(**{column: pd.Series(values, index=linked.index, dtype="str")
+                              for column, values in columns.items()})
+    return Linked(linked, _entity_table(linked, m.names, audit), _merge_table(audit))
+
+
+def _check_mentions(mentions: pd.DataFrame, articles: pd.DataFrame | None) -> None:
+    """Raise ``ValueError`` on a missing column, an unknown type or an unknown article."""
+    require_columns(mentions, NEEDS_MENTIONS, name="mentions")
+    if articles is not None:
+        require_columns(articles, ["article_id"], name="articles")
+        unknown = sorted(set(mentions["article_id"].dropna()) - set(articles["article_id"]))
+        if unknown:
+            raise ValueError(f"`mentions` refer to {len(unknown)} article_id(s) missing from `articles`: {unknown[:5]}")
+    bad = sorted(set(mentions["entity_type"].dropna()) - set(ENTITY_TYPES))
+    if bad:
+        raise ValueError(f"`mentions.entity_type` must be one of {list(ENTITY_TYPES)}, got {bad}")
+
+
+def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
+    """Stage 1, strip-title: each mention's name without titles, and its folded words."""
+    texts = ["" if pd.isna(t) else str(t) for t in linked["text"]]
+    # Cached: a corpus repeats the same few thousand names.
+    cache: dict[str, Stripped] = {}
+    stripped = [cache[t] if t in cache else cache.setdefault(t, split_title(t, titles)) for t in texts]
+    return _Mentions(texts, linked["article_id"].tolist(),
+                     ["MISC" if pd.isna(t) else t for t in linked["entity_type"]],
+                     stripped, [s.name for s in stripped], [folded_words(s.name) for s in stripped])
+
+
+def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[_Groups, list[int | None]]:
+    """Stages 2-3, fold and alias: each mention's group (None for a name without letters).
+
+    Updates ``m`` where an alias lists a form with its article ("La Havane"): that form is
+    kept whole.
+    """
+    groups = _Groups()
+    gid: list[int | None] = [None] * len(m.texts)
+    by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if not m.keys[i]:
+            continue
+        whole = folded_words(m.stripped[i].clean)
+        alias = alias_of.get(whole)
+        if alias is not None and whole != m.keys[i]:
+            # The alias lists the form with its article ("La Havane"): do not strip it.
+            m.names[i], m.keys[i] = m.stripped[i].clean, whole
+            m.stripped[i] = Stripped(m.stripped[i].clean, m.stripped[i].clean, "", False)
+        alias = alias or alias_of.get(m.keys[i])
+        if alias is not None:
+            gid[i] = groups.add("alias", folded_words(alias.canonical), alias.entity_type, alias)
+        else:
+            by_key[m.keys[i]].append(i)
+    for key, members in by_key.items():
+        counts = Counter(m.engine_types[i] for i in members)
+        per, orgloc = counts["PER"], counts["ORG"] + counts["LOC"]
+        misc_family = "PER" if per and per >= orgloc else "ORG/LOC" if orgloc else "MISC"
+        for i in members:
+            family = {"PER": "PER", "ORG": "ORG/LOC", "LOC": "ORG/LOC"}.get(m.engine_types[i], misc_family)
+            gid[i] = groups.add("fold", key, family)
+    return groups, gid
+
+
+def _partial_names_in_articles(m: _Mentions, groups: _Groups,
+                               gid: list[int | None]) -> tuple[list[int | None], dict[int, str]]:
+    """Stage 4a, partial-name: within each article, a short PER name joins the only fuller one.
+
+    Returns each mention's group after the stage and, for the mentions moved, the evidence.
+    """
+    assigned = list(gid)
+    moved: dict[int, str] = {}  # mention → evidence
+    by_article: dict[object, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if gid[i] is not None and groups.is_person(gid[i]):
+            by_article[m.article_ids[i]].append(i)
+    for article_id, members in by_article.items():
+        present: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+        for i in members:
+            present[gid[i]].setdefault(m.keys[i], m.names[i])
+        if len(present) < 2:
+            continue
+        resolved: dict[int, tuple[int, str]] = {}
+        # Longest first, so "Quốc Tỏ" is resolved before "Tỏ" looks for its full name.
+        shorts = [g for g in present if groups[g].kind == "fold"]
+        for g in sorted(shorts, key=lambda g: (-len(groups[g].key), groups[g].key)):
+            short = groups[g].key
+            targets: dict[int, tuple[tuple[str, ...], str]] = {}
+            for h, forms in present.items():
+                for full_key, full in forms.items():
+                    if h != g and len(full_key) > len(short) and _contains(full_key, short):
+                        targets.setdefault(resolved.get(h, (h,))[0], (full_key, full))
+            if len(targets) == 1:
+                (target, (full_key, full)), = targets.items()
+                resolved[g] = (target, _partial_evidence(full, short, full_key, str(article_id)))
+        for i in members:
+            if gid[i] in resolved:
+                assigned[i], moved[i] = resolved[gid[i]]
+    return assigned, moved
+
+
+def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, str]:
+    """Stage 4b, partial-name-corpus: leftover short PER names, against the whole corpus.
+
+    Merges groups (``groups.find``) and returns the evidence per merged group.
+    """
+    forms_of: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and groups.is_person(assigned[i]):
+            forms_of[assigned[i]].setdefault(m.keys[i], m.names[i])
+    by_word: dict[str, set[tuple[int, tuple[str, ...]]]] = defaultdict(set)
+    for g, forms in forms_of.items():
+        for full_key in forms:
+            for word in full_key:
+                by_word[word].add((g, full_key))
+    corpus_evidence: dict[int, str] = {}
+    leftovers = [g for g, forms in forms_of.items() if groups[g].kind == "fold" and groups[g].key in forms]
+    for g in sorted(leftovers, key=lambda g: (-len(groups[g].key), groups[g].key)):
+        short = groups[g].key
+        targets = {}
+        for h, full_key in sorted(by_word.get(short[0], ())):
+            root = groups.find(h)
+            if root != groups.find(g) and len(full_key) > len(short) and _contains(full_key, short):
+                targets.setdefault(root, (full_key, forms_of[h][full_key]))
+        if len(targets) == 1:
+            (root, (full_key, full)), = targets.items()
+            groups.parent[groups.find(g)] = root
+            corpus_evidence[g] = _partial_evidence(full, short, full_key, "corpus")
+    return corpus_evidence
+
+
+def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, dict]:
+    """Each entity (root group): its ``entity_type``, ``name`` and ``entity_id``."""
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            members_of[groups.find(assigned[i])].append(i)
+    info: dict[int, dict] = {}
+    for root, members in members_of.items():
+        alias = groups[root].alias
+        info[root] = {
+            "entity_type": alias.entity_type if alias else _majority_type(m.engine_types[i] for i in members),
+            # The fullest, accented form actually seen; the alias file only groups variants.
+            "name": _fullest([m.names[i] for i in members]),
+        }
+    taken: Counter = Counter()
+    for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):
+        base = f"{info[root]['entity_type']}:{'-'.join(folded_words(info[root]['name']))}"
+        taken[base] += 1
+        info[root]["entity_id"] = base if taken[base] == 1 else f"{base}-{taken[base]}"
+    return info
+
+
+def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[int, str], evidence: str | None,
+                alias_of: dict[tuple[str, ...], Alias]) -> list[tuple[str, str]]:
+    """The (rule, evidence) pairs that link mention ``i`` of ``group`` to the entity called ``name``.
+
+    ``evidence`` is the partial-name-corpus evidence of the mention's group, if any.
+    """
+    chain = []
+    s = m.stripped[i]
+    if s.removed or s.possessive:
+        removed = [f'"{s.removed}"'] if s.removed else []
+        removed += ['the possessive "’s"'] if s.possessive else []
+        chain.append(("strip-title", f'"{m.texts[i]}": removed {" and ".join(removed)}'))
+    if i in moved:
+        chain.append(("partial-name", moved[i]))
+    elif evidence is not None:
+        chain.append(("partial-name-corpus", evidence))
+    elif group.alias is not None and m.keys[i] != group.key:
+        alias = alias_of[m.keys[i]]
+        chain.append(("alias", f'{alias.source}: "{alias.variant}" is an alias of '
+                               f'"{alias.canonical}" ({alias.entity_type})'))
+    else:
+        alias = alias_of.get(group.key) if group.alias is not None else None
+        # An alias file chose this name: say which line, so the choice can be reviewed.
+        origin = f" (the name from {alias.source})" if alias is not None else ""
+        if m.names[i] == name:
+            chain.append(("exact", f"the entity's name{origin}"))
+        else:
+            chain.append(("fold", f'"{m.names[i]}" and "{name}" both fold to "{" ".join(m.keys[i])}"{origin}'))
+    return chain
+
+
+def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool) -> str:
+    """Why a mention tagged ``engine_type`` belongs to an entity of ``entity_type``."""
+    if by_alias:
+        why = f"the alias makes it {entity_type}"
+    elif engine_type == "MISC":
+        why = f"its other mentions say {entity_type} (MISC is the engines' catch-all)"
+    else:
+        why = f"most of the entity's mentions are tagged {entity_type}"
+    return f"tagged {engine_type} by the engine; {why}"
+
+
+def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigned: list[int | None], *,
+                   moved: dict[int, str], corpus_evidence: dict[int, str], info: dict[int, dict],
+                   alias_of: dict[tuple[str, ...], Alias]) -> tuple[dict[str, list], list[tuple]]:
+    """Per mention: its entity, name and rule chain (the columns added), and the audit rows."""
+    columns: dict[str, list] = {"entity_id": [], "name": [], "link_rule": []}
+    audit = []
+    for i in range(len(m.texts)):
+        if assigned[i] is None:
+            for column, value in zip(columns.values(), (None, None, "unlinked")):
+                column.append(value)
+            continue
+        root = groups.find(assigned[i])
+        entity = info[root]
+        eid, name, etype = entity["entity_id"], entity["name"], entity["entity_type"]
+        g = gid[i]
+        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=corpus_evidence.get(g), alias_of=alias_of)
+        columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
+        if m.engine_types[i] != etype:
+            chain.append(("retype", _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)))
+        columns["entity_id"].append(eid), columns["name"].append(name)
+        audit += [(eid, m.names[i], rule, evidence, m.article_ids[i]) for rule, evidence in chain]
+    return columns, audit
+
+
+def _rule_order(rules: Iterable[str]) -> list[str]:
+    """Distinct rules in ``RULES`` order."""
+    return sorted(set(rules), key=RULES.index)
+
+
+def _entity_table(linked: pd.DataFrame, names: list[str], audit: list[tuple]) -> pd.DataFrame:
+    """One row per entity from the linked mentions and the audit rows."""
+    rules: dict[str, list[str]] = defaultdict(list)
+    for eid, _, rule, _, _ in audit:
+        rules[eid].append(rule)
+    rows = []
+    table = linked.assign(_variant=names)[linked["entity_id"].notna()]
+    for eid, members in table.groupby("entity_id", sort=True):
+        rows.append({
+            "entity_id": eid, "name": members["name"].iloc[0],
+            "entity_type": eid.split(":", 1)[0],
+            "n_mentions": len(members), "n_articles": members["article_id"].nunique(),
+            "variants": "; ".join(sorted(set(members["_variant"]), key=lambda v: (fold(v), v))),
+            "rules": "; ".join(_rule_order(rules[eid])),
+        })
+    entities = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+    entities = entities.astype({"n_mentions": "int64", "n_articles": "int64"})
+    return entities.sort_values(["n_mentions", "entity_id"], ascending=[False, True], ignore_index=True)
+
+
+def _merge_table(audit: list[tuple]) -> pd.DataFrame:
+    """The audit rows grouped by (entity_id, variant, rule, evidence)."""
+    grouped: dict[tuple, list] = defaultdict(list)
+    for eid, variant, rule, evidence, article_id in audit:
+        grouped[(eid, variant, rule, evidence)].append(article_id)
+    rows = [{"entity_id": eid, "variant": variant, "rule": rule, "evidence": evidence,
+             "n_mentions": len(ids), "article_ids": "; ".join(sorted(set(map(str, ids))))}
+            for (eid, variant, rule, evidence), ids in grouped.items()]
+    merges = pd.DataFrame(rows, columns=MERGE_COLUMNS).astype({"n_mentions": "int64"})
+    order = merges["rule"].map({r: k for k, r in enumerate(RULES)})
+    return (merges.assign(_order=order)
+            .sort_values(["entity_id", "variant", "_order", "evidence"], ignore_index=True)
+            .drop(columns="_order"))

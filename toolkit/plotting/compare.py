@@ -1,0 +1,121 @@
+"""Plots of cross-source comparison (notebook 03; tables of toolkit.compare)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from toolkit.plotting.style import OKABE_ITO, OTHER_COLOR, STATUS_COLORS, new_axes
+from toolkit.schema import require_columns
+
+
+def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = None, ax=None, width: int = 42):
+    """Ribbons between the aligned sentences of two articles, coloured by status.
+
+    Each article is a column of boxes, one per sentence in reading order (a on the left,
+    b on the right); a ribbon joins each aligned pair, so reordered sentences cross and a
+    many-to-one group fans out from one box. Sentences unique to one side stay grey.
+
+    Args:
+        alignment: From :func:`toolkit.compare.align_sentences` (``sentence_id_a``,
+            ``sentence_id_b``, ``text_a``, ``text_b``, ``status``).
+        labels: Headings of the two columns (default: the article ids).
+        ax: Axes to draw on; a new figure sized to the longer article when None.
+        width: Characters of each sentence shown beside its box.
+
+    Returns:
+        The Axes: one rectangle per sentence (``ax.patches``, boxes first) and one ribbon
+        patch per aligned pair, after them.
+
+    Example:
+        >>> ax = plot_alignment(align_sentences(sentences, a, b, articles=articles))
+    """
+    import textwrap
+
+    from matplotlib.patches import PathPatch, Patch, Rectangle
+    from matplotlib.path import Path as MplPath
+
+    require_columns(alignment, ["article_id_a", "article_id_b", "sentence_id_a", "sentence_id_b", "text_a", "text_b",
+                                "status"], name="alignment")
+    sides = {}
+    for side in "ab":
+        rows = alignment.dropna(subset=[f"sentence_id_{side}"]).drop_duplicates(f"sentence_id_{side}")
+        rows = rows.sort_values(f"sentence_id_{side}")
+        status = alignment.dropna(subset=[f"sentence_id_{side}"]).groupby(f"sentence_id_{side}")["status"].first()
+        sides[side] = [(int(k), str(t), str(status[k])) for k, t in zip(rows[f"sentence_id_{side}"], rows[f"text_{side}"])]
+    n = max(len(sides["a"]), len(sides["b"]), 1)
+    ax = new_axes(ax, figsize=(9.0, 0.32 * n + 1.4))
+    position = {side: {k: i for i, (k, _, _) in enumerate(sides[side])} for side in "ab"}
+    box, left, right = 0.1, 0.0, 1.0
+    for side, x in (("a", left), ("b", right - box)):
+        for i, (k, text, status) in enumerate(sides[side]):
+            ax.add_patch(Rectangle((x, i - 0.4), box, 0.8, facecolor=STATUS_COLORS.get(status, OTHER_COLOR),
+                                   edgecolor="white", alpha=0.9 if status != "unique" else 0.5))
+            label = f"{k}  {textwrap.shorten(text, width, placeholder='…')}" if side == "a" else \
+                f"{textwrap.shorten(text, width, placeholder='…')}  {k}"
+            ax.text(x - 0.02 if side == "a" else x + box + 0.02, i, label, ha="right" if side == "a" else "left",
+                    va="center", fontsize=8, color="#333333" if status != "unique" else "#888888")
+    pairs = alignment.dropna(subset=["sentence_id_a", "sentence_id_b"])
+    for k_a, k_b, status in zip(pairs["sentence_id_a"], pairs["sentence_id_b"], pairs["status"]):
+        ya, yb = position["a"][int(k_a)], position["b"][int(k_b)]
+        x0, x1, h = left + box, right - box, 0.3
+        # A cubic Bézier band from box to box: straight pairs stay flat, reordered ones cross.
+        vertices = [(x0, ya - h), (0.5, ya - h), (0.5, yb - h), (x1, yb - h), (x1, yb + h),
+                    (0.5, yb + h), (0.5, ya + h), (x0, ya + h), (x0, ya - h)]
+        codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.LINETO,
+                 MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.CLOSEPOLY]
+        ax.add_patch(PathPatch(MplPath(vertices, codes), facecolor=STATUS_COLORS.get(status, OTHER_COLOR),
+                               edgecolor="none", alpha=0.45))
+    labels = list(labels) if labels is not None else [str(alignment["article_id_a"].iloc[0]) if len(alignment) else "a",
+                                                      str(alignment["article_id_b"].iloc[0]) if len(alignment) else "b"]
+    ax.text(left + box / 2, -0.9, labels[0], ha="center", va="bottom", fontsize=9, fontweight="bold")
+    ax.text(right - box / 2, -0.9, labels[1], ha="center", va="bottom", fontsize=9, fontweight="bold")
+    ax.set_xlim(-1.45, 2.45)
+    ax.set_ylim(n - 0.4, -1.2)
+    ax.set_axis_off()
+    present = [s for s in STATUS_COLORS if s in set(alignment["status"])]
+    ax.legend(handles=[Patch(color=STATUS_COLORS[s], label=s) for s in present], loc="upper center",
+              bbox_to_anchor=(0.5, 0.0), ncol=len(present), frameon=False, fontsize=8)
+    return ax
+
+
+def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", ax=None, width: int = 45):
+    """Stacked horizontal bars: how much each outlet gave each story (Media Cloud's attention).
+
+    Args:
+        attention: From :func:`toolkit.compare.story_attention` (``story_id``,
+            ``story_title``, ``outlet`` and ``value``).
+        value: ``n_articles``, ``n_words`` or ``share_of_outlet_words``.
+        ax: Axes to draw on; a new figure when None.
+        width: Characters of each story title in the legend.
+
+    Returns:
+        The Axes, one bar container per story (one segment per outlet), outlets sorted by
+        their total, largest at the top.
+
+    Example:
+        >>> ax = plot_story_attention(story_attention(articles, stories), value="n_words")
+    """
+    import textwrap
+
+    require_columns(attention, ["story_id", "story_title", "outlet", value], name="attention")
+    table = attention.pivot_table(index="outlet", columns="story_id", values=value, aggfunc="sum", fill_value=0)
+    table = table.loc[table.sum(axis=1).sort_values(kind="mergesort").index]
+    titles = attention.drop_duplicates("story_id").set_index("story_id")["story_title"]
+    ax = new_axes(ax, figsize=(6.4, 0.45 * len(table) + 1.8))
+    y = np.arange(len(table))
+    left = np.zeros(len(table))
+    for n, story_id in enumerate(table.columns):
+        values = table[story_id].to_numpy(dtype=float)
+        ax.barh(y, values, left=left, color=OKABE_ITO[n % len(OKABE_ITO)], edgecolor="white",
+                label=f"{story_id} · {textwrap.shorten(str(titles.get(story_id, story_id)), width, placeholder='…')}")
+        left = left + values
+    ax.set_yticks(y, [str(o) for o in table.index])
+    ax.set_xlabel({"n_articles": "Articles", "n_words": "Words",
+                   "share_of_outlet_words": "Share of the outlet's words"}.get(value, value.replace("_", " ")))
+    ax.grid(axis="y", visible=False)
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=1, title="Story",
+              title_fontsize=8)
+    return ax

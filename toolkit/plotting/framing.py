@@ -1,0 +1,136 @@
+"""Plots of framing (notebook 04; tables of toolkit.framing, toolkit.quotes and toolkit.agency)."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+
+from toolkit.plotting.style import OKABE_ITO, new_axes, panel_axes, source_color
+from toolkit.schema import require_columns
+
+
+def plot_frame_heatmap(profile: pd.DataFrame, *, by: str = "outlet", value: str = "per_1000_words", ax=None,
+                       cmap: str = "Blues", vmax: float | None = None, annotate: bool = True, colorbar: bool = True):
+    """A heatmap of frame scores: one row per frame (codebook order), one column per group.
+
+    Args:
+        profile: From :func:`toolkit.framing.summarise_frames`: one row per (group, frame),
+            with columns ``by``, ``label`` and ``value``.
+        by: The group column (one heatmap column per group, in table order).
+        value: The column to colour (``per_1000_words``, ``n_hits``...).
+        ax: Axes to draw on; a new figure when None.
+        cmap: A sequential colormap (white is zero).
+        vmax: The value of the darkest colour (the table's maximum by default), to share a
+            scale between panels.
+        annotate: Write each value in its cell (one decimal).
+        colorbar: Draw a colour bar (leave it to one panel when panels share ``vmax``).
+
+    Returns:
+        The Axes, with one image of frames × groups (and a colour bar).
+
+    Example:
+        >>> ax = plot_frame_heatmap(summarise_frames(frames.scores, articles, by="outlet"))
+    """
+    require_columns(profile, [by, "label", value], name="profile")
+    groups = list(dict.fromkeys(profile[by].astype(str)))
+    labels = list(dict.fromkeys(profile["label"].astype(str)))
+    grid = (profile.assign(**{by: profile[by].astype(str), "label": profile["label"].astype(str)})
+            .pivot_table(index="label", columns=by, values=value, aggfunc="sum").reindex(index=labels, columns=groups))
+    values = grid.to_numpy(dtype=float)
+    ax = new_axes(ax, figsize=(1.1 * len(groups) + 3.2, 0.42 * len(labels) + 1.4))
+    top = vmax if vmax is not None else (np.nanmax(values) if np.isfinite(values).any() else 1.0)
+    image = ax.imshow(values, cmap=cmap, vmin=0, vmax=top or 1.0, aspect="auto")
+    ax.set_xticks(range(len(groups)), groups, rotation=30 if max(map(len, groups)) > 8 else 0,
+                  ha="right" if max(map(len, groups)) > 8 else "center")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.grid(False)
+    if annotate:
+        for i in range(len(labels)):
+            for j in range(len(groups)):
+                if np.isfinite(values[i, j]):
+                    ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", fontsize=8,
+                            color="white" if values[i, j] > 0.6 * (top or 1.0) else "black")
+    label = {"per_1000_words": "Hits per 1,000 words", "n_hits": "Hits"}.get(value, value.replace("_", " "))
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label=label)
+    return ax
+
+
+def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 10, ax=None):
+    """Diverging bars of the log ratio: the lemmas a group over-uses (right) and under-uses (left).
+
+    Args:
+        keywords: From :func:`toolkit.framing.keyness`.
+        group: The group to draw (the first in the table by default).
+        n: Lemmas per side, the highest G² first.
+        ax: Axes to draw on; a new figure when None.
+
+    Returns:
+        The Axes, one bar per lemma (at most ``2 n``), over-used at the top, each labelled
+        with its counts in the group and in the rest.
+
+    Example:
+        >>> ax = plot_keyness(keyness(tokens, articles, by="outlet_country"), group="Cuba")
+    """
+    require_columns(keywords, ["group", "lemma", "n_group", "n_rest", "g2", "log_ratio", "direction"],
+                    name="keywords")
+    group = group if group is not None else str(keywords["group"].iloc[0])
+    rows = keywords[keywords["group"] == group]
+    over = rows[rows["direction"] == "over"].nlargest(n, "g2").sort_values("log_ratio")
+    under = rows[rows["direction"] == "under"].nlargest(n, "g2").sort_values("log_ratio")
+    shown = pd.concat([under, over])
+    ax = new_axes(ax, figsize=(6.4, 0.28 * len(shown) + 1.4))
+    y = np.arange(len(shown))
+    colors = [OKABE_ITO[3] if d == "over" else OKABE_ITO[0] for d in shown["direction"]]
+    ax.barh(y, shown["log_ratio"].to_numpy(dtype=float), color=colors)
+    ax.set_yticks(y, [f"{lemma}  ({a}/{b})" for lemma, a, b in zip(shown["lemma"], shown["n_group"], shown["n_rest"])],
+                  fontsize=9)
+    ax.axvline(0, color="#444444", lw=0.8)
+    ax.set_xlabel(f"Log ratio: log₂ of relative frequency, {group} vs the rest")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, axes=None):
+    """Small multiples of diverging bars: how often each entity acts (right) and is acted upon (left).
+
+    Args:
+        summary: From :func:`toolkit.quotes.summarise_agency`: columns ``by``, ``entity``,
+            ``n_as_actor``, ``n_as_target``.
+        by: The group column, one panel per group.
+        n: Entities per panel, those with the most actions first.
+        axes: A sequence of Axes, one per group; a new figure (one row, shared x) when None.
+
+    Returns:
+        The array of Axes, one per group, each with two bar containers (acted upon, acts).
+
+    Raises:
+        ValueError: ``axes`` has fewer Axes than there are groups.
+
+    Example:
+        >>> axes = plot_agency(summarise_agency(agency, articles, resolved_only=True))
+    """
+    import textwrap
+
+    require_columns(summary, [by, "entity", "n_as_actor", "n_as_target"], name="summary")
+    groups = list(dict.fromkeys(summary[by].astype(str)))
+    axes = panel_axes(axes, len(groups), figsize=(3.1 * max(len(groups), 1), 0.36 * n + 1.5),
+                      name=f"groups of {by!r}")
+    for ax, group in zip(axes, groups):
+        rows = summary[summary[by].astype(str) == group]
+        rows = rows.assign(_total=rows["n_as_actor"] + rows["n_as_target"])
+        top = rows.sort_values(["n_as_actor", "_total", "entity"], ascending=[False, False, True],
+                               kind="mergesort").head(n).iloc[::-1]
+        y = np.arange(len(top))
+        color = source_color(group) if by == "outlet" else OKABE_ITO[0]
+        ax.barh(y, -top["n_as_target"].to_numpy(dtype=float), color="white", edgecolor=color, hatch="///",
+                label="acted upon")
+        ax.barh(y, top["n_as_actor"].to_numpy(dtype=float), color=color, label="acts")
+        ax.set_yticks(y, [textwrap.shorten(str(e), 28, placeholder="…") for e in top["entity"]], fontsize=9)
+        ax.axvline(0, color="#444444", lw=0.8)
+        ax.set_title(group, fontsize=10)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("← acted upon · acts → (verbs)")
+        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{abs(v):g}"))
+    return axes

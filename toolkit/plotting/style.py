@@ -1,0 +1,130 @@
+"""The house style of every figure: rcParams, colours per outlet, entity type, reason and
+status, tick labels, the Axes (or panels) a plot draws on, and saving under stable names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from toolkit.paths import FIGURES
+from toolkit.schema import require_columns
+
+STYLE = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "savefig.bbox": "tight",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlelocation": "left",
+    "axes.titlesize": 11,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "font.size": 10,
+    "svg.hashsalt": "toolkit",
+    "svg.fonttype": "path",
+}
+
+# Okabe–Ito, colour-blind safe. Same outlet, same colour, everywhere; grey is "other/unknown".
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+OTHER_COLOR = "#999999"
+SOURCE_COLORS = {"VNA": "#0072B2", "VNS": "#56B4E9", "RHC": "#D55E00", "PL": "#E69F00", "unknown": OTHER_COLOR}
+REASON_COLORS = {
+    "related-articles": "#D55E00", "caption": "#E69F00", "duplicate-standfirst": "#CC79A7",
+    "duplicate-paragraph": "#CC79A7", "title": "#0072B2", "navigation": "#009E73", "timestamp": "#56B4E9",
+    "markup": "#999999", "url": "#666666", "footer": "#000000",
+}
+
+#: One colour per entity type (Okabe–Ito; MISC is grey, "other").
+ENTITY_TYPE_COLORS = {"PER": "#0072B2", "ORG": "#D55E00", "LOC": "#009E73", "MISC": OTHER_COLOR}
+
+#: One colour per alignment status (Okabe–Ito; "unique" is grey, "other").
+STATUS_COLORS = {"shared": "#009E73", "translated": "#0072B2", "paraphrased": "#E69F00", "unique": OTHER_COLOR}
+
+
+def use_style() -> None:
+    """Apply the house style (matplotlib rcParams) to every figure drawn afterwards."""
+    mpl.rcParams.update(STYLE)
+
+
+def source_color(outlet) -> str:
+    """The colour of ``outlet``: fixed for known outlets, then the palette in a stable order."""
+    if outlet is None or outlet is pd.NA or (isinstance(outlet, float) and np.isnan(outlet)) or outlet == "":
+        return OTHER_COLOR
+    if outlet in SOURCE_COLORS:
+        return SOURCE_COLORS[outlet]
+    # A stable choice from the name, so an outlet keeps its colour across notebooks and runs.
+    return OKABE_ITO[sum(map(ord, str(outlet))) % len(OKABE_ITO)]
+
+
+def article_labels(articles: pd.DataFrame) -> list[str]:
+    """Short tick labels such as ``003 VNA (fr)``: the id's first 3 characters, outlet, language."""
+    require_columns(articles, ["article_id", "outlet", "language"], name="articles")
+    return [f"{str(a)[:3]} {o if isinstance(o, str) and o else 'unknown'} ({lang})"
+            for a, o, lang in zip(articles["article_id"], articles["outlet"], articles["language"])]
+
+
+def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"), figures_dir: Path = FIGURES) -> list[Path]:
+    """Save ``fig`` as ``figures_dir/name.{png,svg}`` with byte-identical re-runs.
+
+    Args:
+        fig: A matplotlib Figure.
+        name: ``NN-kebab-slug``, where ``NN`` is the producing notebook.
+        formats: File formats to write.
+        figures_dir: Where to write; ``figures/`` of the project by default.
+
+    Returns:
+        The written paths.
+
+    Raises:
+        ValueError: ``name`` is not ``NN-kebab-slug``.
+    """
+    if not re.fullmatch(r"\d\d(?:\.\d)?-[a-z0-9]+(?:-[a-z0-9]+)*", name):
+        raise ValueError(f"figure names are NN-kebab-slug (e.g. '01-boilerplate-audit'), got {name!r}")
+    figures_dir = Path(figures_dir)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+    paths = [figures_dir / f"{name}.{ext}" for ext in formats]
+    with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
+        for path in paths:
+            fig.savefig(path, metadata=meta.get(path.suffix[1:]))
+    return paths
+
+
+def new_axes(ax=None, figsize=None):
+    """``ax``, or the Axes of a new figure of ``figsize`` when it is None (the ``ax=`` of every plot)."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def panel_axes(axes, n_panels: int, *, figsize, sharex: bool = True, name: str = "groups") -> np.ndarray:
+    """The Axes of small multiples, one per panel (the ``axes=`` of the panel plots).
+
+    Args:
+        axes: A sequence (or array) of Axes, one per panel; None draws a new figure of one
+            row, with constrained layout (room for long tick labels).
+        n_panels: How many panels the plot draws.
+        figsize: The size of the new figure.
+        sharex: Share the x axis across the panels of a new figure.
+        name: What the panels are, for the error message.
+
+    Returns:
+        A flat array of the ``n_panels`` Axes, which the plot returns.
+
+    Raises:
+        ValueError: ``axes`` has fewer Axes than panels.
+    """
+    if axes is None:
+        fig, axes = plt.subplots(1, max(n_panels, 1), figsize=figsize, sharex=sharex, squeeze=False,
+                                 layout="constrained")
+    axes = np.asarray(axes, dtype=object).ravel()
+    if len(axes) < n_panels:
+        raise ValueError(f"`axes` has {len(axes)} Axes for {n_panels} {name}")
+    return axes[:n_panels]
