@@ -257,35 +257,9 @@ def _build_article(record: Record, cleaned: CleanedText, detected_language: str 
     given = record.fields
     spans = [{"article_id": record.article_id, "start_char": a, "end_char": b, "reason": reason,
               "text": record.raw[a:b]} for a, b, reason in cleaned.removed]
-
-    inferred: dict[str, object] = {}
-    inferred["outlet"], evidence = infer_outlet(record.raw, cleaned.text, cleaned.removed, index,
-                                                url=entry.get("url") or given.get("url") or "")
-    dateline = parse_dateline(cleaned.paragraphs[0])
-    inferred["date_text"] = ""
-    for span in spans:
-        if span["reason"] == "timestamp":
-            inferred["date_text"] = parse_date(span["text"])[0]
-            break
-    else:
-        inferred["date_text"] = dateline["date_text"]
-    inferred["published"] = parse_date(inferred["date_text"])[1]
-    inferred["language"] = detected_language
-
-    # Conflicts are reported, then the manifest (or the source's own field) wins.
-    for name in ("outlet", "language", "published"):
-        stated = entry.get(name) or given.get(name)
-        found = inferred[name]
-        if not stated or found in (None, ""):
-            continue
-        stated_value = _as_date(stated, record, problems) if name == "published" else str(stated).strip()
-        if name == "outlet":
-            stated_value = str(stated_value).upper()
-        if stated_value is not None and stated_value != found:
-            source = "manifest" if entry.get(name) else "the source's field"
-            problems.add(record.path, f"{source} says {name}={stated_value!s:.10}, the text says "
-                         f"{found!s:.10}" + (f" ({evidence})" if name == "outlet" else "") + f"; kept {source}'s",
-                         kind="conflict", **where)
+    inferred, evidence, dateline = _read_from_text(record, cleaned, spans, detected_language,
+                                                   url=entry.get("url") or given.get("url") or "", index=index)
+    _report_conflicts(record, entry, inferred, evidence, problems)
     outlet = str(entry.get("outlet") or given.get("outlet") or inferred["outlet"] or "").upper()
     if entry.get("outlet") or given.get("outlet"):
         stated_by = "manifest" if entry.get("outlet") else "source field"
@@ -316,6 +290,41 @@ def _build_article(record: Record, cleaned: CleanedText, detected_language: str 
         "outlet_evidence": evidence or pd.NA,
         "encoding": record.encoding,
     }, spans
+
+
+def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], detected_language: str | None, *,
+                    url: str, index: OutletIndex) -> tuple[dict, str, dict]:
+    """What the text itself says: outlet (with its evidence), date and language; and the dateline."""
+    inferred: dict[str, object] = {}
+    inferred["outlet"], evidence = infer_outlet(record.raw, cleaned.text, cleaned.removed, index, url=url)
+    dateline = parse_dateline(cleaned.paragraphs[0])
+    inferred["date_text"] = ""
+    for span in spans:
+        if span["reason"] == "timestamp":
+            inferred["date_text"] = parse_date(span["text"])[0]
+            break
+    else:
+        inferred["date_text"] = dateline["date_text"]
+    inferred["published"] = parse_date(inferred["date_text"])[1]
+    inferred["language"] = detected_language
+    return inferred, evidence, dateline
+
+
+def _report_conflicts(record: Record, entry: dict, inferred: dict, evidence: str, problems: Problems) -> None:
+    """List where the manifest (or the source's own field) contradicts the text; the stated value wins later."""
+    for name in ("outlet", "language", "published"):
+        stated = entry.get(name) or record.fields.get(name)
+        found = inferred[name]
+        if not stated or found in (None, ""):
+            continue
+        stated_value = _as_date(stated, record, problems) if name == "published" else str(stated).strip()
+        if name == "outlet":
+            stated_value = str(stated_value).upper()
+        if stated_value is not None and stated_value != found:
+            source = "manifest" if entry.get(name) else "the source's field"
+            problems.add(record.path, f"{source} says {name}={stated_value!s:.10}, the text says "
+                         f"{found!s:.10}" + (f" ({evidence})" if name == "outlet" else "") + f"; kept {source}'s",
+                         kind="conflict", line=record.line, article_id=record.article_id)
 
 
 def _as_date(value: str, record: Record, problems: Problems) -> pd.Timestamp | None:
