@@ -248,8 +248,8 @@ class TestHelpers:
 
 
 class TestStreaming:
-    def test_chunked_loading_gives_the_same_tables(self, monkeypatch):
-        whole = tk.load_corpus(tk.SEEDS)
+    def test_chunked_loading_gives_the_same_tables(self, monkeypatch, seed_corpus):
+        whole = seed_corpus
         monkeypatch.setattr(tk.corpus.loading, "CHUNK_SIZE", 2)
         chunked = tk.load_corpus(tk.SEEDS)
         pd.testing.assert_frame_equal(whole.articles, chunked.articles)
