@@ -53,9 +53,7 @@ def article_summary(articles: pd.DataFrame, *, removed: pd.DataFrame | None = No
     Example:
         >>> article_summary(articles, removed=removed)
     """
-    check_articles(articles)
-    if removed is not None:
-        require_columns(removed, NEEDS_REMOVED, name="removed")
+    _check_tables(articles, removed)
     return _per_article(articles, tokens_table(articles), removed)
 
 
@@ -68,6 +66,13 @@ def corpus_summary(articles: pd.DataFrame, *, removed: pd.DataFrame | None = Non
                   "whole-corpus table is summarise_corpus); `corpus_summary` will be removed in the "
                   "next release", FutureWarning, stacklevel=2)
     return article_summary(articles, removed=removed)
+
+
+def _check_tables(articles: pd.DataFrame, removed: pd.DataFrame | None) -> None:
+    """Check ``articles`` (NEEDS_ARTICLES, unique ids) and ``removed`` (NEEDS_REMOVED) when given."""
+    check_articles(articles)
+    if removed is not None:
+        require_columns(removed, NEEDS_REMOVED, name="removed")
 
 
 def _per_article(articles: pd.DataFrame, tokens: pd.DataFrame, removed: pd.DataFrame | None) -> pd.DataFrame:
@@ -148,9 +153,7 @@ def summarise_corpus(articles: pd.DataFrame, *, removed: pd.DataFrame | None = N
     Example:
         >>> summarise_corpus(articles, removed=removed)
     """
-    check_articles(articles)
-    if removed is not None:
-        require_columns(removed, NEEDS_REMOVED, name="removed")
+    _check_tables(articles, removed)
     tokens = tokens_table(articles)
     summary = _per_article(articles, tokens, removed)
     countries = _tally(articles["outlet_country"]) if "outlet_country" in articles else "unknown"
