@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.cleaning import REASONS, clean_text, is_caption
+from toolkit.cleaning import REASONS, clean_text, is_caption, normalise_for_matching
 from toolkit.corpus import TIMESTAMP_LINE
 
 BODY = ["Le ministre a reçu la délégation à Hanoï pour des entretiens sur la coopération.",
@@ -65,3 +67,14 @@ def test_is_caption():
     assert is_caption("Deputy Minister laid flowers in Havana.  – VNA/VNS Photo")
     assert is_caption("Le ministère coopère avec le ministère cubain ảnh 2Photo : VNA")
     assert not is_caption("The photo session ended with a statement by the minister.")
+
+
+def test_a_paragraph_repeated_in_decomposed_unicode_is_a_duplicate():
+    paragraph = "Le vice-ministre Trần Quốc Tỏ a reçu la délégation cubaine à Hanoï ce mardi."
+    decomposed = unicodedata.normalize("NFD", paragraph)
+    assert normalise_for_matching(decomposed) == normalise_for_matching(paragraph)
+    assert "trần quốc tỏ" in normalise_for_matching(decomposed)
+    others = "\n\n".join(f"Un autre paragraphe, le numéro {k}, tout à fait différent." for k in range(3))
+    cleaned = clean_text(f"Un titre\n\n{others}\n\n{paragraph}\n\n{decomposed}")
+    assert [reason for _, _, reason in cleaned.removed] == ["title", "duplicate-paragraph"]
+    assert cleaned.paragraphs[-1] == paragraph

@@ -248,15 +248,15 @@ class TestHelpers:
 
 
 class TestStreaming:
-    def test_chunked_loading_gives_the_same_tables(self, monkeypatch):
-        whole = tk.load_corpus(tk.SEEDS)
-        monkeypatch.setattr(tk.corpus, "CHUNK_SIZE", 2)
+    def test_chunked_loading_gives_the_same_tables(self, monkeypatch, seed_corpus):
+        whole = seed_corpus
+        monkeypatch.setattr(tk.corpus.loading, "CHUNK_SIZE", 2)
         chunked = tk.load_corpus(tk.SEEDS)
         pd.testing.assert_frame_equal(whole.articles, chunked.articles)
         pd.testing.assert_frame_equal(whole.removed, chunked.removed)
 
     def test_large_jsonl_streams_with_line_numbers(self, tmp_path, monkeypatch):
-        monkeypatch.setattr(tk.corpus, "CHUNK_SIZE", 50)
+        monkeypatch.setattr(tk.corpus.loading, "CHUNK_SIZE", 50)
         path = tmp_path / "many.jsonl"
         with open(path, "w", encoding="utf-8") as handle:
             for i in range(300):

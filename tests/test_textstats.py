@@ -125,7 +125,7 @@ class TestStopwordFiles:
 class TestTokensTable:
     def test_columns_and_dtypes(self, articles):
         tokens = ts.tokens_table(articles)
-        assert list(tokens.columns) == ts.TOKEN_COLUMNS
+        assert list(tokens.columns) == ts.WORD_COLUMNS
         assert tokens["is_stopword"].dtype == bool
         for column in ("token_id", "segment_id", "start_char", "end_char"):
             assert tokens[column].dtype == np.int64
@@ -164,7 +164,7 @@ class TestTokensTable:
 
     def test_empty_input(self, articles):
         tokens = ts.tokens_table(empty_like(articles))
-        assert list(tokens.columns) == ts.TOKEN_COLUMNS and tokens.empty
+        assert list(tokens.columns) == ts.WORD_COLUMNS and tokens.empty
 
     def test_missing_column_is_named(self, articles):
         with pytest.raises(ValueError, match="language"):
@@ -267,41 +267,46 @@ class TestKeywordInContext:
 
 
 class TestCollocations:
-    @pytest.mark.parametrize("n", [2, 3])
-    def test_columns_and_order(self, articles, n):
-        grams = ts.collocations(articles, n=n, min_count=1, top=None)
+    @pytest.mark.parametrize("ngram", [2, 3])
+    def test_columns_and_order(self, articles, ngram):
+        grams = ts.collocations(articles, ngram=ngram, min_count=1, top=None)
         assert list(grams.columns) == ts.COLLOCATION_COLUMNS
-        assert (grams["ngram"].str.count(" ") == n - 1).all()
+        assert (grams["ngram"].str.count(" ") == ngram - 1).all()
         assert np.isfinite(grams["g2"]).all() and (grams["g2"] >= 0).all()
         expected = grams.sort_values(["g2", "ngram"], ascending=[False, True], kind="mergesort")
         pd.testing.assert_frame_equal(grams, expected.reset_index(drop=True))
 
     def test_recurrent_pair_ranks_high(self, articles):
-        grams = ts.collocations(articles, n=2, min_count=2, top=5)
+        grams = ts.collocations(articles, ngram=2, min_count=2, top=5)
         assert "sécurité publique" in set(grams["ngram"]) and len(grams) <= 5
 
     def test_stopwords_at_edges_dropped(self, articles):
-        grams = ts.collocations(articles, n=3, by=["language"], min_count=1, top=None)
+        grams = ts.collocations(articles, ngram=3, by=["language"], min_count=1, top=None)
         for language, words in zip(grams["language"], grams["ngram"].str.split(" ")):
             stop = tx.load_stopwords(language)
             assert words[0].strip("'") not in stop and words[-1].strip("'") not in stop
         assert "trafen sich in" in set(grams["ngram"])  # German has no list, so nothing is dropped
 
     def test_no_ngram_crosses_a_boundary(self, articles):
-        grams = set(ts.collocations(articles, n=2, min_count=1, stopwords=False, top=None)["ngram"])
+        grams = set(ts.collocations(articles, ngram=2, min_count=1, stopwords=False, top=None)["ngram"])
         assert "2024 les" not in grams  # "... 2024. Les deux"
         assert "publique selon" not in grams  # paragraph break
         assert "havane la" not in grams  # ";"
         assert "deux parties" in grams
 
+    def test_former_n_still_means_ngram_with_a_warning(self, articles):
+        with pytest.warns(FutureWarning, match=r"collocations\(ngram=\.\.\.\)"):
+            old = ts.collocations(articles, n=3, min_count=1, top=None)
+        pd.testing.assert_frame_equal(old, ts.collocations(articles, ngram=3, min_count=1, top=None))
+
     def test_by_group(self, articles):
-        grams = ts.collocations(articles, n=2, by=["language"], min_count=1, top=3)
+        grams = ts.collocations(articles, ngram=2, by=["language"], min_count=1, top=3)
         assert list(grams.columns) == ["language", *ts.COLLOCATION_COLUMNS]
         assert grams.groupby("language").size().max() <= 3
 
     def test_bad_arguments_and_empty(self, articles):
-        with pytest.raises(ValueError, match="`n`"):
-            ts.collocations(articles, n=4)
+        with pytest.raises(ValueError, match="`ngram`"):
+            ts.collocations(articles, ngram=4)
         with pytest.raises(ValueError, match="`by`"):
             ts.collocations(articles, by=["nope"])
         empty = ts.collocations(empty_like(articles), by=["outlet"])
@@ -352,9 +357,9 @@ class TestDocumentSimilarity:
             ts.document_similarity(articles, method="bm25")
 
 
-class TestCorpusSummary:
+class TestSummaries:
     def test_columns_and_counts(self, articles, removed):
-        summary = ts.corpus_summary(articles, removed=removed)
+        summary = ts.article_summary(articles, removed=removed)
         assert list(summary.columns) == ts.ARTICLE_SUMMARY_COLUMNS
         assert summary["article_id"].tolist() == sorted(articles["article_id"])
         tokens = ts.tokens_table(articles)
@@ -365,11 +370,16 @@ class TestCorpusSummary:
         assert removed_words["a1"] == 5 and removed_words["a3"] == 4 and removed_words["a2"] == 0
 
     def test_without_removed(self, articles):
-        assert (ts.corpus_summary(articles)["n_words_removed"] == 0).all()
+        assert (ts.article_summary(articles)["n_words_removed"] == 0).all()
 
     def test_empty_input(self, articles):
-        summary = ts.corpus_summary(empty_like(articles))
+        summary = ts.article_summary(empty_like(articles))
         assert list(summary.columns) == ts.ARTICLE_SUMMARY_COLUMNS and summary.empty
+
+    def test_former_name_warns_and_gives_the_same_table(self, articles, removed):
+        with pytest.warns(FutureWarning, match="article_summary"):
+            old = ts.corpus_summary(articles, removed=removed)
+        pd.testing.assert_frame_equal(old, ts.article_summary(articles, removed=removed))
 
     def test_summarise_corpus(self, articles, removed):
         overview = ts.summarise_corpus(articles, removed=removed).set_index("statistic")["value"]

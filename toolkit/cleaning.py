@@ -96,7 +96,13 @@ def _split_lines(raw: str) -> list[_Line]:
 
 
 def normalise_for_matching(s: str) -> str:
-    """Case-fold, drop punctuation and collapse spaces, for duplicate detection."""
+    """Case-fold, drop punctuation and collapse spaces, for duplicate detection.
+
+    Accents are kept (unlike :func:`toolkit.text.fold_name`), and so are words joined by a
+    hyphen or an apostrophe split (unlike :func:`toolkit.text.tokenize_words`): either would
+    change which paragraphs count as repeats. NFC comes first, so a decomposed (NFD) "Trần"
+    is one word here too.
+    """
     s = unicodedata.normalize("NFC", s).casefold().replace("’", "'")
     return " ".join(re.findall(r"\w+", s))
 
@@ -137,23 +143,49 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
         ``raw``, sorted by ``start_char``.
     """
     lines = _split_lines(raw)
-    text_of = lambda ln: raw[ln.start:ln.end]  # noqa: E731
+    live = _mark_related_tail(raw, lines)
+    live = _mark_footer(raw, live, masthead_names)
+    title_text, live = _mark_top_matter(raw, live, find_title=find_title, title=title,
+                                        timestamp_pattern=timestamp_pattern)
+    live = _mark_captions(raw, live)
+    live = _mark_duplicates(raw, live)
+    removed = _cut_inline(raw, live)
+    paragraphs = _paragraphs(raw, live)
+    removed += [(ln.start, ln.end, ln.reason) for ln in lines if ln.reason]
+    removed.sort()
+    return CleanedText(title=title_text or (title or ""), text="\n\n".join(paragraphs),
+                       paragraphs=paragraphs, removed=removed)
 
-    # 1. Related-article tails: from the header line to the end of the file.
+
+# --- the stages of clean_text, in order; each marks whole lines and returns those still kept ---
+
+
+def _text(raw: str, ln: _Line) -> str:
+    return raw[ln.start:ln.end]
+
+
+def _kept(lines: list[_Line]) -> list[_Line]:
+    return [ln for ln in lines if ln.reason is None]
+
+
+def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
+    """1. Related-article tails: from the header line to the end of the file."""
     seen_body = False
     for i, ln in enumerate(lines):
-        s = text_of(ln)
+        s = _text(raw, ln)
         if seen_body and _RELATED_HEADER.match(s.strip("*_# ")):
             for rest in lines[i:]:
                 rest.reason = "related-articles"
             break
         if _words(s) >= 8:
             seen_body = True
-    live = [ln for ln in lines if ln.reason is None]
+    return _kept(lines)
 
-    # 2. Footer zone: walk back from the end over rules, URLs, mastheads and link labels.
+
+def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) -> list[_Line]:
+    """2. Footer zone: walk back from the end over rules, URLs, mastheads and link labels."""
     for ln in reversed(live):
-        s = text_of(ln)
+        s = _text(raw, ln)
         bare = s.strip("*_ ").strip()
         if _RULE.match(s):
             ln.reason = "markup"
@@ -167,12 +199,15 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
             ln.reason = "navigation"
         else:
             break
-    live = [ln for ln in live if ln.reason is None]
+    return _kept(live)
 
-    # 3. Top matter: breadcrumbs, timestamps, rules, then the title block.
+
+def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: str | None,
+                     timestamp_pattern: re.Pattern | None) -> tuple[str, list[_Line]]:
+    """3. Top matter: breadcrumbs, timestamps, rules, then the title block; returns the title found."""
     title_text, i = "", 0
     while i < len(live):
-        ln, s = live[i], text_of(live[i])
+        ln, s = live[i], _text(raw, live[i])
         if _RULE.match(s):
             ln.reason = "markup"
         elif (_BREADCRUMB_START.match(s) or _BREADCRUMB_SEP.search(s)) and _words(s) <= 10 and not _TERMINAL.search(s):
@@ -182,16 +217,8 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
         elif not title_text and title and normalise_for_matching(s) == normalise_for_matching(title):
             ln.reason, title_text = "title", title
         elif not title_text and find_title and not title:
-            block = [ln]
-            if s.startswith(("*", "_")) and not s.rstrip().endswith(s[0]):
-                # A markdown-emphasised title hard-wrapped over several lines.
-                j = i + 1
-                while j < len(live) and live[j].block == ln.block:
-                    block.append(live[j])
-                    if text_of(live[j]).rstrip().endswith(s[0]):
-                        break
-                    j += 1
-            joined = " ".join(_SPACE.sub(" ", text_of(b)).strip() for b in block)
+            block = _title_block(raw, live, i)
+            joined = " ".join(_SPACE.sub(" ", _text(raw, b)).strip() for b in block)
             if not _looks_like_title(joined) or len(live) == len(block):
                 break
             for b in block:
@@ -204,33 +231,56 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
         i += 1
     # A timestamp line may also follow the title.
     for ln in live[i:i + 3]:
-        if ln.reason is None and timestamp_pattern is not None and timestamp_pattern.match(text_of(ln)):
+        if ln.reason is None and timestamp_pattern is not None and timestamp_pattern.match(_text(raw, ln)):
             ln.reason = "timestamp"
-    live = [ln for ln in live if ln.reason is None]
+    return title_text, _kept(live)
 
-    # 4. Captions, anywhere; inline caption markers and "Lire aussi :" lines.
+
+def _title_block(raw: str, live: list[_Line], i: int) -> list[_Line]:
+    """The line ``live[i]``, with the lines that continue it when it opens a hard-wrapped markdown-emphasised title."""
+    ln, s = live[i], _text(raw, live[i])
+    block = [ln]
+    if s.startswith(("*", "_")) and not s.rstrip().endswith(s[0]):
+        j = i + 1
+        while j < len(live) and live[j].block == ln.block:
+            block.append(live[j])
+            if _text(raw, live[j]).rstrip().endswith(s[0]):
+                break
+            j += 1
+    return block
+
+
+def _mark_captions(raw: str, live: list[_Line]) -> list[_Line]:
+    """4. Captions, anywhere; inline caption markers and "Lire aussi :" lines."""
     for ln in live:
-        s = text_of(ln)
+        s = _text(raw, ln)
         if is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
             ln.reason = "caption"
         elif _RELATED_INLINE.match(s):
             ln.reason = "related-articles"
-    live = [ln for ln in live if ln.reason is None]
+    return _kept(live)
 
-    # 5. Standfirsts that repeat (part of) a later paragraph, and paragraphs printed twice.
-    norms = [normalise_for_matching(text_of(ln)) for ln in live]
+
+def _mark_duplicates(raw: str, live: list[_Line]) -> list[_Line]:
+    """5. Standfirsts that repeat (part of) a later paragraph, and paragraphs printed twice."""
+    norms = [normalise_for_matching(_text(raw, ln)) for ln in live]
     for k, ln in enumerate(live):
         if k < 3 and len(norms[k]) >= 40 and any(norms[k] in later for later in norms[k + 1:k + 8]):
             ln.reason = "duplicate-standfirst"
         elif norms[k] and norms[k] in norms[:k] and _words(norms[k]) >= 5:
             ln.reason = "duplicate-paragraph"
-    live = [ln for ln in live if ln.reason is None]
+    return _kept(live)
 
-    # 6. Inline removals inside kept lines: caption markers, markdown headings and emphasis.
+
+def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
+    """6. Inline removals inside kept lines: caption markers, markdown headings and emphasis.
+
+    Sets each line's ``keep`` spans and returns the removed ``(start, end, reason)`` spans.
+    """
     removed: list[tuple[int, int, str]] = []
     for ln in live:
         cuts: list[tuple[int, int, str]] = []
-        s = text_of(ln)
+        s = _text(raw, ln)
         for m in _INLINE_MARKER.finditer(s):
             cuts.append((m.start(), m.end(), "caption"))
         h = _MD_HEADING.match(s)
@@ -247,8 +297,11 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
             removed.append((ln.start + a, ln.start + b, reason))
             pos = b
         ln.keep.append((ln.start + pos, ln.end))
+    return removed
 
-    # 7. Rejoin lines hard-wrapped mid-sentence; each remaining line is otherwise a paragraph.
+
+def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
+    """7. Rejoin lines hard-wrapped mid-sentence; each remaining line is otherwise a paragraph."""
     paragraphs: list[str] = []
     for ln in live:
         piece = "".join(raw[a:b] for a, b in ln.keep).strip()
@@ -260,8 +313,4 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
             paragraphs[-1] = paragraphs[-1] + " " + piece
         else:
             paragraphs.append(piece)
-
-    removed += [(ln.start, ln.end, ln.reason) for ln in lines if ln.reason]
-    removed.sort()
-    return CleanedText(title=title_text or (title or ""), text="\n\n".join(paragraphs),
-                       paragraphs=paragraphs, removed=removed)
+    return paragraphs

@@ -1,0 +1,338 @@
+"""The loader: raw articles → the ``articles``, ``removed`` and ``problems`` tables (:func:`load_corpus`).
+
+Stages, each in its module: read and decode the records (:mod:`~toolkit.corpus.reading`), clean
+each body (:func:`toolkit.cleaning.clean_text`), detect the language (here), read dates and
+datelines (:mod:`~toolkit.corpus.dates`) and the outlet (:mod:`~toolkit.corpus.outlets`), then
+reconcile them with the manifest and type the tables (here).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from toolkit._checks import require_choice
+from toolkit.cleaning import CleanedText, clean_text
+from toolkit.corpus.dates import TIMESTAMP_LINE, parse_date, parse_dateline
+from toolkit.corpus.outlets import OutletIndex, infer_outlet, load_outlets
+from toolkit.corpus.problems import CorpusError, Problems
+from toolkit.corpus.reading import Record, read_manifest, read_records
+from toolkit.schema import ARTICLE_COLUMNS, REMOVED_COLUMNS
+from toolkit.text import tokenize_words
+
+#: The languages :func:`load_corpus` detects by default.
+DEFAULT_LANGUAGES = ("fr", "en")
+#: Articles read, cleaned and typed at a time (so the raw text is held once).
+CHUNK_SIZE = 2_000
+
+
+class Corpus(NamedTuple):
+    """What :func:`load_corpus` returns; unpacks as ``articles, removed, problems``."""
+
+    articles: pd.DataFrame
+    removed: pd.DataFrame
+    problems: pd.DataFrame
+
+
+# A thousand characters decide the language as well as the whole text, at a fraction of the cost.
+_DETECT_CHARS = 1000
+
+
+@functools.cache
+def _detector(languages: tuple[str, ...]):
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def detect_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:
+    """ISO 639-1 code of ``text``'s language among ``languages`` (lingua), None if unsure.
+
+    Raises:
+        ValueError: a code in ``languages`` is not an ISO 639-1 code lingua knows.
+    """
+    try:
+        detector = _detector(tuple(sorted(c.lower() for c in languages)))
+    except AttributeError as err:
+        raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
+    found = detector.detect_language_of(text[:_DETECT_CHARS]) if text.strip() else None
+    return found.iso_code_639_1.name.lower() if found else None
+
+
+def detect_languages(texts: Sequence[str], *, languages: Sequence[str] = DEFAULT_LANGUAGES) -> list[str | None]:
+    """:func:`detect_language` for many texts at once, on all cores (lingua's parallel API)."""
+    try:
+        detector = _detector(tuple(sorted(c.lower() for c in languages)))
+    except AttributeError as err:
+        raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
+    found = detector.detect_languages_in_parallel_of([t[:_DETECT_CHARS] for t in texts])
+    return [f.iso_code_639_1.name.lower() if f else None for f in found]
+
+
+def count_words(text: str, *, language: str | None = None) -> int:
+    """Number of word tokens, as :func:`toolkit.text.tokenize_words` counts them.
+
+    The same count is used everywhere (summaries, rates per 1,000 words); an elided French
+    clitic ("l'" in "l'entretien") counts as a word.
+    """
+    return len(tokenize_words(text, language=language))
+
+
+def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGES,
+                manifest: str | Path | None = None, outlets: str | Path | None = None,
+                errors: str = "warn", progress: bool | None = None) -> Corpus:
+    """Load and clean a corpus of news articles.
+
+    Args:
+        path: A folder of ``.txt``/``.md`` files (one article each, the file stem is the
+            ``article_id``), or a ``.jsonl`` / ``.csv`` file with one article per line/row:
+            a ``text`` column and optionally ``id``/``article_id``, ``title``, ``outlet``,
+            ``published``, ``url``, ``language``, ``notes``.
+        languages: ISO 639-1 codes the language detector chooses among.
+        manifest: A CSV of per-article metadata (``file`` or ``article_id``, then any of
+            ``title, url, outlet, published, language, notes``) that overrides what is
+            inferred. Default: ``manifest.csv`` beside the files, when present.
+        outlets: A CSV extending the outlet registry (``toolkit/data/outlets.csv``).
+            Default: ``outlets.csv`` beside the files, when present.
+        errors: ``"warn"`` (default): a bad file, line or row is skipped with a
+            :class:`CorpusWarning` naming it, and listed in ``problems``; ``"raise"``: the
+            first problem raises :class:`CorpusError`; ``"ignore"``: listed only.
+        progress: Show a progress bar; None shows one for large inputs (over 2,000 files
+            or 20 MB). Files are read and cleaned in chunks of ``CHUNK_SIZE`` articles, so
+            memory holds the raw text once, not twice.
+
+    Returns:
+        A :class:`Corpus` ``(articles, removed, problems)``, rows in input order (a folder's
+        files sorted by name; a JSONL or CSV file's records in file order):
+
+        - ``articles``, one row per article: ``article_id`` (str), ``path`` (str, file name
+          relative to the corpus), ``title``, ``text`` (cleaned body, paragraphs joined by a
+          blank line), ``raw`` (the file as decoded, unchanged), ``language`` (ISO 639-1),
+          ``outlet`` (code), ``outlet_name``, ``outlet_country``, ``dateline`` (place),
+          ``published`` (datetime64, NaT when unknown or partial), ``date_text`` (the date
+          as written), ``n_words`` (int), ``url``, ``notes``, ``outlet_evidence`` (what
+          the outlet was read from), ``encoding``. Strings are missing (NA) when unknown.
+        - ``removed``, one row per removed span: ``article_id``, ``start_char``,
+          ``end_char`` (int offsets into ``raw``), ``reason`` (see
+          ``toolkit.cleaning.REASONS``), ``text``.
+        - ``problems``, one row per problem: ``path``, ``line`` (Int64), ``article_id``,
+          ``kind`` (error, warning, conflict), ``message``. Conflicts between the manifest
+          and the text are listed here, never silently resolved.
+
+    Raises:
+        CorpusError: ``path`` does not exist or is not a folder/.jsonl/.csv; with
+            ``errors="raise"``, any problem.
+
+    Example:
+        >>> articles, removed, problems = load_corpus(SEEDS)
+    """
+    require_choice(errors, ("warn", "raise", "ignore"), name="errors")
+    path = Path(path)
+    problems = Problems(errors)
+    records = read_records(path, problems)
+    sources = _read_sources(path, manifest=manifest, outlets=outlets)
+
+    from tqdm import tqdm
+
+    records = tqdm(records, desc="loading", unit="article", mininterval=1.0,
+                   disable=not (progress if progress is not None else _looks_large(path)))
+    # Articles are cleaned and typed in chunks, so the raw text is held once (in the typed
+    # chunk), not twice (Python strings plus a DataFrame copy), whatever the corpus size.
+    article_chunks, removed_chunks, loaded = [], [], set()
+    for chunk in _chunks(records, CHUNK_SIZE):
+        articles, removed, ids = _load_chunk(chunk, sources, languages, problems)
+        article_chunks.append(articles)
+        removed_chunks.append(removed)
+        loaded.update(ids)
+    if sources.listed is not None:
+        for article_id in sources.listed.index.difference(sorted(loaded)):
+            problems.add(sources.manifest_path.name, f"manifest lists {article_id!r} but no such article loaded",
+                         article_id=article_id, kind="warning")
+
+    articles = pd.concat(article_chunks, ignore_index=True) if article_chunks else _typed_articles([])
+    removed = pd.concat(removed_chunks, ignore_index=True) if removed_chunks else _typed_removed([])
+    # Rows stay in input order (a folder's files by name; a JSONL/CSV file's lines in order),
+    # which is deterministic; sorting would copy every column of a large corpus once more.
+    return Corpus(articles, removed, problems.table())
+
+
+class _Sources(NamedTuple):
+    """What the loader knows besides the texts: the manifest and the outlet registry."""
+
+    manifest_path: Path
+    listed: pd.DataFrame | None  # the manifest indexed by article_id, or None without one
+    index: OutletIndex
+    masthead: frozenset[str]  # case-folded outlet names and aliases
+
+    def entry(self, article_id: str) -> dict:
+        """The manifest's fields for ``article_id`` ({} when it is not listed)."""
+        if self.listed is None or article_id not in self.listed.index:
+            return {}
+        return self.listed.loc[article_id].to_dict()
+
+
+def _read_sources(path: Path, *, manifest: str | Path | None, outlets: str | Path | None) -> _Sources:
+    """Read the manifest and the outlet registry that go with ``path`` (given, or beside the files)."""
+    folder = path if path.is_dir() else path.parent
+    manifest_path = Path(manifest) if manifest else folder / "manifest.csv"
+    if manifest and not manifest_path.exists():
+        raise CorpusError(f"{manifest_path}: manifest not found")
+    listed = read_manifest(manifest_path) if manifest_path.exists() and manifest_path != path else None
+    registry_files = [Path(outlets)] if outlets else [p for p in [folder / "outlets.csv"] if p.exists() and p != path]
+    index = OutletIndex(load_outlets(*registry_files))
+    return _Sources(manifest_path, listed.set_index("article_id") if listed is not None else None, index,
+                    frozenset(index.by_name))
+
+
+def _load_chunk(chunk: list[Record], sources: _Sources, languages: Sequence[str],
+                problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Clean, detect and fill one chunk of records: its typed ``articles`` and ``removed``, and the ids loaded."""
+    pending = []
+    for record in chunk:
+        entry = sources.entry(record.article_id)
+        cleaned = _clean_record(record, entry, sources.masthead, problems)
+        if cleaned is not None:
+            pending.append((record, entry, cleaned))
+    detected = detect_languages([c.title + "\n" + c.text for _, _, c in pending], languages=languages)
+    rows, removed_rows = [], []
+    for (record, entry, cleaned), language in zip(pending, detected):
+        article_row, spans = _build_article(record, cleaned, language, entry, sources.index, problems)
+        rows.append(article_row)
+        removed_rows += spans
+    return _typed_articles(rows), _typed_removed(removed_rows), [record.article_id for record, _, _ in pending]
+
+
+def _chunks(items: Iterable, size: int) -> Iterable[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _looks_large(path: Path) -> bool:
+    """Show a progress bar for folders of many files or files over 20 MB."""
+    if path.is_dir():
+        return sum(1 for _ in zip(range(2_001), path.iterdir())) > 2_000
+    return path.stat().st_size > 20_000_000
+
+
+def _typed_articles(rows: list[dict]) -> pd.DataFrame:
+    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    types = {c: "string" for c in ARTICLE_COLUMNS if c not in ("published", "n_words")}
+    articles = articles.astype({**types, "n_words": "int64"})
+    articles["published"] = pd.to_datetime(articles["published"]).astype("datetime64[us]")
+    return articles
+
+
+def _typed_removed(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=REMOVED_COLUMNS).astype(
+        {"article_id": "string", "start_char": "int64", "end_char": "int64", "reason": "string", "text": "string"})
+
+
+def _clean_record(record: Record, entry: dict, masthead: frozenset[str], problems: Problems) -> CleanedText | None:
+    """Clean one record; None (and a problem) when nothing but boilerplate is left."""
+    title_given = entry.get("title") or record.fields.get("title") or None
+    cleaned = clean_text(record.raw, find_title=title_given is None and record.line is None,
+                         title=title_given, timestamp_pattern=TIMESTAMP_LINE, masthead_names=masthead)
+    if not cleaned.text.strip():
+        problems.add(record.path, "no article text left after cleaning (everything was boilerplate)",
+                     line=record.line, article_id=record.article_id)
+        return None
+    return cleaned
+
+
+def _build_article(record: Record, cleaned: CleanedText, detected_language: str | None, entry: dict, index: OutletIndex,
+                   problems: Problems):
+    """Fill one cleaned article's metadata: manifest > source fields > the text."""
+    where = dict(line=record.line, article_id=record.article_id)
+    given = record.fields
+    spans = [{"article_id": record.article_id, "start_char": a, "end_char": b, "reason": reason,
+              "text": record.raw[a:b]} for a, b, reason in cleaned.removed]
+    inferred, evidence, dateline = _read_from_text(record, cleaned, spans, detected_language,
+                                                   url=entry.get("url") or given.get("url") or "", index=index)
+    _report_conflicts(record, entry, inferred, evidence, problems)
+    outlet = str(entry.get("outlet") or given.get("outlet") or inferred["outlet"] or "").upper()
+    if entry.get("outlet") or given.get("outlet"):
+        stated_by = "manifest" if entry.get("outlet") else "source field"
+        evidence = f"{stated_by}; text: {evidence}" if evidence else stated_by
+    published_text = entry.get("published") or given.get("published")
+    published = _as_date(published_text, record, problems) if published_text else inferred["published"]
+    language = (entry.get("language") or given.get("language") or inferred["language"] or "").lower()
+    registry = index.rows.get(outlet)
+    if outlet and registry is None:
+        problems.add(record.path, f"outlet {outlet!r} is not in the outlet registry; add it to outlets.csv",
+                     kind="warning", **where)
+    return {
+        "article_id": record.article_id,
+        "path": record.path if record.line is None else f"{record.path}:{record.line}",
+        "title": entry.get("title") or cleaned.title or given.get("title") or pd.NA,
+        "text": cleaned.text,
+        "raw": record.raw,
+        "language": language or pd.NA,
+        "outlet": outlet or pd.NA,
+        "outlet_name": registry.name if registry is not None else pd.NA,
+        "outlet_country": registry.country if registry is not None else pd.NA,
+        "dateline": dateline["place"] or pd.NA,
+        "published": published,
+        "date_text": inferred["date_text"] or (published_text or "") or pd.NA,
+        "n_words": count_words(cleaned.text, language=language or None),
+        "url": entry.get("url") or given.get("url") or pd.NA,
+        "notes": entry.get("notes") or given.get("notes") or pd.NA,
+        "outlet_evidence": evidence or pd.NA,
+        "encoding": record.encoding,
+    }, spans
+
+
+def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], detected_language: str | None, *,
+                    url: str, index: OutletIndex) -> tuple[dict, str, dict]:
+    """What the text itself says: outlet (with its evidence), date and language; and the dateline."""
+    inferred: dict[str, object] = {}
+    inferred["outlet"], evidence = infer_outlet(record.raw, cleaned.text, cleaned.removed, index, url=url)
+    dateline = parse_dateline(cleaned.paragraphs[0])
+    inferred["date_text"] = ""
+    for span in spans:
+        if span["reason"] == "timestamp":
+            inferred["date_text"] = parse_date(span["text"])[0]
+            break
+    else:
+        inferred["date_text"] = dateline["date_text"]
+    inferred["published"] = parse_date(inferred["date_text"])[1]
+    inferred["language"] = detected_language
+    return inferred, evidence, dateline
+
+
+def _report_conflicts(record: Record, entry: dict, inferred: dict, evidence: str, problems: Problems) -> None:
+    """List where the manifest (or the source's own field) contradicts the text; the stated value wins later."""
+    for name in ("outlet", "language", "published"):
+        stated = entry.get(name) or record.fields.get(name)
+        found = inferred[name]
+        if not stated or found in (None, ""):
+            continue
+        stated_value = _as_date(stated, record, problems) if name == "published" else str(stated).strip()
+        if name == "outlet":
+            stated_value = str(stated_value).upper()
+        if stated_value is not None and stated_value != found:
+            source = "manifest" if entry.get(name) else "the source's field"
+            problems.add(record.path, f"{source} says {name}={stated_value!s:.10}, the text says "
+                         f"{found!s:.10}" + (f" ({evidence})" if name == "outlet" else "") + f"; kept {source}'s",
+                         kind="conflict", line=record.line, article_id=record.article_id)
+
+
+def _as_date(value: str, record: Record, problems: Problems) -> pd.Timestamp | None:
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError):
+        date_text, parsed = parse_date(value)
+        if parsed is None:
+            problems.add(record.path, f"cannot read published date {value!r}; use YYYY-MM-DD",
+                         line=record.line, article_id=record.article_id, kind="warning")
+        return parsed

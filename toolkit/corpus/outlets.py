@@ -1,0 +1,112 @@
+"""The outlet registry, and the outlet of an article inferred from its own text (masthead, dateline, URL, sign-off, credit)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.corpus.dates import parse_dateline
+from toolkit.corpus.problems import CorpusError
+from toolkit.paths import DATA
+
+#: Columns of the outlet registry (:func:`load_outlets`).
+OUTLET_COLUMNS = ["code", "name", "country", "language", "domains", "aliases"]
+
+
+def load_outlets(*extra: str | Path) -> pd.DataFrame:
+    """Read the outlet registry, with user files of the same columns overriding it by code.
+
+    Args:
+        *extra: CSV files with columns ``code, name, country`` (and optionally ``language,
+            domains, aliases``, lists separated by ``|``); ``#`` lines are comments.
+
+    Returns:
+        One row per outlet: ``code, name, country, language, domains, aliases`` (str).
+
+    Raises:
+        CorpusError: a file lacks ``code`` or ``name``.
+    """
+    tables = []
+    for path in (DATA / "outlets.csv", *extra):
+        table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+        if not {"code", "name"} <= set(table.columns):
+            raise CorpusError(f"{path}: an outlet registry needs columns code and name, got {list(table.columns)}")
+        tables.append(table.reindex(columns=OUTLET_COLUMNS, fill_value=""))
+    outlets = pd.concat(tables, ignore_index=True)
+    outlets["code"] = outlets["code"].str.strip().str.upper()
+    return outlets.drop_duplicates("code", keep="last").sort_values("code", ignore_index=True)
+
+
+class OutletIndex:
+    """Look-ups from codes, names, aliases and web domains to registry codes."""
+
+    def __init__(self, outlets: pd.DataFrame):
+        self.rows = {r.code: r for r in outlets.itertuples(index=False)}
+        self.by_name: dict[str, str] = {}
+        self.by_domain: dict[str, str] = {}
+        for r in outlets.itertuples(index=False):
+            for name in [r.name, *str(r.aliases).split("|")]:
+                if name.strip():
+                    self.by_name[name.strip().casefold()] = r.code
+            for domain in str(r.domains).split("|"):
+                if domain.strip():
+                    self.by_domain[domain.strip().lower()] = r.code
+
+    def code_for_domain(self, url: str) -> str | None:
+        """The code of the outlet whose domain (or a parent domain) serves ``url``, or None."""
+        m = re.match(r"<?(?:https?://)?(?:www\.)?([^/\s>]+)", url or "")
+        host = m.group(1).lower() if m else ""
+        while host:
+            if host in self.by_domain:
+                return self.by_domain[host]
+            host = host.partition(".")[2]
+        return None
+
+
+# "... – VNS" ending the last paragraph; "Photo: VNA" or "– VNA/VNS Photo" in a caption.
+_SIGNOFF = re.compile(r"[.!?\"”»]\s*[-–—]\s*(?P<code>[A-Z]{2,8}(?:/[A-Z]{2,8})*)\s*$")
+_CREDIT_CODE = re.compile(r"\bPhoto\s*:\s*(?P<code>[A-Z]{2,8})\b|[-–—]\s*(?P<code2>[A-Z]{2,8})(?:/[A-Z]{2,8})*\s+Photo")
+
+
+def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], index: OutletIndex,
+                 *, url: str = "") -> tuple[str, str]:
+    """Guess the outlet from the text itself, most specific evidence first.
+
+    Order: a masthead footer naming a known outlet; the dateline code ("Hanoï (VNA) -");
+    the URL's domain (the file's own URL line, else ``url``); a sign-off ending the body
+    ("... – VNS"); a photo credit ("Photo: VNA").
+
+    Returns:
+        ``(code, evidence)``: the outlet code (may be unknown to the registry) and a short
+        description of what it came from; ``("", "")`` when the text names no outlet.
+    """
+    spans = [(raw[a:b], reason) for a, b, reason in removed]
+    for piece, reason in spans:
+        if reason == "footer":
+            code = index.by_name.get(piece.strip("*_ ").strip().casefold())
+            if code:
+                return code, f"masthead footer ({piece.strip('*_ ').strip()})"
+    paragraphs = text.split("\n\n") if text else [""]
+    dateline = parse_dateline(paragraphs[0])
+    if dateline["code"]:
+        return dateline["code"], f"dateline ({dateline['code']})"
+    for piece, reason in spans:
+        if reason == "url":
+            code = index.code_for_domain(piece)
+            if code:
+                return code, f"URL line ({piece.strip('<>')})"
+    if url and index.code_for_domain(url):
+        return index.code_for_domain(url), f"url ({url})"
+    m = _SIGNOFF.search(paragraphs[-1])
+    if m:
+        return m.group("code").split("/")[-1], f"sign-off ({m.group(0).strip(' .')})"
+    for piece, reason in spans:
+        if reason == "caption":
+            m = _CREDIT_CODE.search(piece)
+            if m:
+                code = m.group("code") or m.group("code2")
+                return code, f"photo credit ({code})"
+    return "", ""
