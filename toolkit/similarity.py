@@ -19,6 +19,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from toolkit._checks import refuse_quadratic, require_choice
+from toolkit.stats.words import check_articles
 from toolkit.text import language_codes, lemmatize_terms, normalise_terms, split_words, stopword_mask
 
 #: Columns :func:`lemma_documents` needs in ``articles``.
@@ -128,3 +130,50 @@ def tfidf_cosine(documents: Sequence[Sequence[str]]) -> np.ndarray:
     similarity = np.clip((similarity + similarity.T) / 2, 0.0, 1.0)
     np.fill_diagonal(similarity, 1.0)
     return similarity
+
+
+#: Above this many articles :func:`document_similarity` refuses: its output grows as n².
+MAX_SIMILARITY_ARTICLES = 5_000
+
+
+def document_similarity(articles: pd.DataFrame, *, method: str = "tfidf",
+                        max_articles: int = MAX_SIMILARITY_ARTICLES) -> pd.DataFrame:
+    """Compare every pair of articles by cosine similarity of their TF-IDF lemma vectors.
+
+    Each article becomes the simplemma lemmas (in its own language) of its non-stopword
+    tokens, weighted by scikit-learn's ``TfidfVectorizer`` (``sublinear_tf=True``, smooth
+    idf, L2 norm). Vocabulary is not translated, so a French and an English report of the
+    same event share little beyond names and numbers and score low; compare within a
+    language, or use the cross-lingual tools in ``toolkit.compare``.
+
+    This step is quadratic: the matrix has n² cells (100,000 articles would need 80 GB).
+    For large corpora use the scalable paths instead: ``toolkit.compare.find_near_duplicates``
+    (MinHash LSH: only the candidate pairs are compared) and ``toolkit.compare.cluster_stories``
+    with ``period="week"`` (stories clustered within each week).
+
+    Args:
+        articles: One row per article; needs NEEDS_ARTICLES of :mod:`toolkit.stats.words`.
+        method: Only ``"tfidf"`` for now.
+        max_articles: Refuse larger inputs (see above); raise it knowingly.
+
+    Returns:
+        A square DataFrame indexed and columned by ``article_id`` (sorted), with float
+        similarities in [0, 1]; symmetric, with 1.0 on the diagonal (also for an article
+        without words, which scores 0 against the others).
+
+    Raises:
+        ValueError: ``articles`` lacks a column, ``method`` is unknown, or there are more
+            than ``max_articles`` articles.
+
+    Example:
+        >>> document_similarity(articles).round(2)
+    """
+    check_articles(articles)
+    refuse_quadratic(len(articles), max_articles, "document_similarity")
+    require_choice(method, ("tfidf",), name="method")
+    ids = sorted(articles["article_id"].astype(str))
+    index = pd.Index(ids, name="article_id", dtype="object")
+    if not ids:
+        return pd.DataFrame(index=index, columns=pd.Index([], name="article_id", dtype="object"), dtype=float)
+    similarity = tfidf_cosine(lemma_documents(articles, ids))
+    return pd.DataFrame(similarity, index=index, columns=index.copy())

@@ -20,7 +20,7 @@ from toolkit.compare.common import cell_text, check_articles, empty_table
 from toolkit.compare.sentences import embed_texts, sentence_table
 from toolkit.schema import require_columns
 from toolkit.similarity import lemma_documents, tfidf_cosine, token_documents
-from toolkit.textstats import MAX_SIMILARITY_ARTICLES
+from toolkit.similarity import MAX_SIMILARITY_ARTICLES
 
 #: Columns of :func:`cluster_stories`.
 STORY_COLUMNS = ["article_id", "story_id", "n_articles", "n_languages", "n_outlets", "cohesion", "story_title"]
