@@ -5,18 +5,21 @@ The modules, in the order of the analysis, and the tables they pass on:
 - :mod:`~toolkit.framing.codebooks`: codebooks (CSV lexicons) and ``score_frames``
   (tokens → frame scores per article and sentence, with the evidence of every hit),
   ``summarise_frames`` (per group of articles), ``mark_evidence``.
-- :mod:`~toolkit.framing.keywords`: ``keyness``, which lemmas a group of articles over- or under-uses.
+- :mod:`~toolkit.framing.keywords`: ``keyness``, which lemmas a group of articles over- or under-uses
+  (not ``keyness.py``: a submodule named like the function would make ``toolkit.framing.keyness``
+  the module or the function depending on import order).
 - :mod:`~toolkit.framing.quotes`: who is quoted (tokens + linked mentions → quotes).
 - :mod:`~toolkit.framing.agency`: who acts on whom (tokens + linked mentions → agency).
 - :mod:`~toolkit.framing.coding`: coding sheets and agreement between coders.
 
 Shared machinery, one home each: :mod:`~toolkit.framing.lexicons` reads the lexicon CSV
 files (codebooks, speech cues, roles) and gives the form terms and tokens are compared in;
-:mod:`~toolkit.framing.speakers` parses articles for quotes and agency and resolves a
-speaker or actor to a linked entity; :mod:`~toolkit.framing.groups` reads ``by=``.
+:mod:`~toolkit.framing.cues` reads the speech cues; :mod:`~toolkit.framing.speakers`
+parses articles for quotes and agency and resolves a speaker or actor to a linked entity;
+:mod:`~toolkit.framing.groups` reads ``by=``.
 
-``toolkit.quotes``, ``toolkit.agency`` and ``toolkit.coding`` are the same modules under
-their former paths.
+``toolkit.quotes``, ``toolkit.agency`` and ``toolkit.coding`` re-export the public names of
+the modules here under their former paths.
 """
 
 from toolkit.framing.codebooks import (

@@ -18,9 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from toolkit.framing.cues import CUE_KINDS, CUES_FILE, CueSets, load_cues
 from toolkit.framing.speakers import (
-    CUE_KINDS,
-    CUES_FILE,
     NEEDS_ARTICLES,
     NEEDS_MENTIONS,
     NEEDS_TOKENS,
@@ -28,13 +27,11 @@ from toolkit.framing.speakers import (
     RESOLUTIONS,
     ROLE_COLUMNS,
     ROLES_FILE,
-    CueSets,
     Found,
     ParsedArticle,
     Resolver,
     find_roles,
     index_roles,
-    load_cues,
     parse_articles,
     subject_of,
     subtree,

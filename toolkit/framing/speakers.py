@@ -21,14 +21,12 @@ and the ``resolution`` column says which step won:
 4. ``unresolved``: the words are kept as ``*_text``.
 
 The cue words (reporting verbs, attribution phrases such as "selon"/"according to",
-pronouns, role nouns) are in ``toolkit/data/speech-cues.csv``. These are transparent rules,
+pronouns, role nouns) are in ``toolkit/data/speech-cues.csv`` (:mod:`toolkit.framing.cues`). These are transparent rules,
 not a trained model: every row carries the words it rests on, so a reader can check it.
 """
 
 from __future__ import annotations
 
-import re
-import warnings
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,31 +35,19 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from toolkit.framing.lexicons import (
-    CodebookError,
-    normalise_term,
-    normalise_term_series,
-    parse_term,
-    read_lexicon,
-    term_lemma,
-)
+from toolkit.framing.cues import CueSets, cue_sets_for, read_cues
+from toolkit.framing.lexicons import normalise_term_series, parse_term, read_lexicon, term_lemma
 from toolkit.paths import DATA
 from toolkit.schema import require_columns
 from toolkit.text import fold_name
 
 __all__ = [
-    "CUES_FILE", "CUE_KINDS", "NEEDS_ARTICLES", "NEEDS_MENTIONS", "NEEDS_TOKENS", "NOMINAL", "RESOLUTIONS",
-    "ROLES_FILE", "ROLE_COLUMNS", "CueSets", "Found", "ParsedArticle", "Resolver", "find_roles", "index_roles",
-    "is_person", "load_cues", "parse_articles", "subject_of", "subtree", "typed_table",
+    "NEEDS_ARTICLES", "NEEDS_MENTIONS", "NEEDS_TOKENS", "NOMINAL", "RESOLUTIONS", "ROLES_FILE", "ROLE_COLUMNS",
+    "Found", "ParsedArticle", "Resolver", "find_roles", "index_roles", "is_person", "parse_articles", "subject_of",
+    "subtree", "typed_table",
 ]
 
-CUES_FILE = DATA / "speech-cues.csv"
 ROLES_FILE = DATA / "roles.csv"
-#: The kinds of speech cue: a reporting verb, an attribution phrase ("selon", "according to"),
-#: an anaphor, a role noun.
-CUE_KINDS = ("verb", "attribution", "anaphor", "role")
-# The former name of "attribution" in cue files, still read for one release.
-_OLD_KINDS = {"source": "attribution"}
 RESOLUTIONS = ("mention", "role", "anaphora", "unresolved")
 #: The columns needed in ``tokens`` (a dependency parse), ``articles`` and linked ``mentions``
 #: (``entity_id`` and ``name`` are added by :func:`toolkit.entities.link_entities`).
@@ -86,17 +72,6 @@ _RELATIVE = {"qui", "que", "qu'", "dont", "lequel", "laquelle", "lesquels", "les
              "who", "whom", "which", "that"}
 
 
-class CueSets(NamedTuple):
-    """The cues of one language, as sets of normalised words."""
-
-    verbs: frozenset
-    attributions: tuple  # tuples of words ("selon", "according to")
-    singular: frozenset  # anaphors for one person
-    plural: frozenset
-    roles: frozenset
-    relative: frozenset  # anaphors that need a relative clause (celui qui)
-
-
 class ParsedArticle(NamedTuple):
     """One article's dependency parse as plain arrays indexed by token position (see :func:`parse_articles`)."""
 
@@ -116,69 +91,7 @@ class ParsedArticle(NamedTuple):
     sentence_rows: dict         # sentence_id -> (first, last) token index
 
 
-# ---------------------------------------------------------------- cues and roles
-
-
-def load_cues(path: str | Path | None = None) -> pd.DataFrame:
-    """Read a speech-cues file (default ``toolkit/data/speech-cues.csv``; its header documents the format).
-
-    Args:
-        path: A CSV file with columns ``kind, language, term[, note]``; None for the toolkit's own.
-
-    Returns:
-        One row per cue: ``kind`` (str, one of CUE_KINDS: verb, attribution, anaphor, role),
-        ``language`` (str), ``term`` (str, normalised), ``note`` (str), ``line`` (int).
-
-    Raises:
-        toolkit.framing.CodebookError: a malformed line (the message names the file and line).
-
-    Warns:
-        FutureWarning: the file uses the former kind ``source`` (read as ``attribution``).
-
-    Example:
-        >>> load_cues().query("kind == 'verb' and language == 'en'")["term"].tolist()[:3]
-    """
-    path = Path(path) if path is not None else CUES_FILE
-    rows = []
-    for number, row, line in read_lexicon(path, ["kind", "language", "term"], ["note"]):
-        if row["kind"] in _OLD_KINDS:
-            row["kind"] = _renamed_kind(row["kind"], f"{path}:{number}")
-        if row["kind"] not in CUE_KINDS:
-            raise CodebookError(f"{path}:{number}: kind must be one of {list(CUE_KINDS)}, got {row['kind']!r}; "
-                                f"line {line!r}")
-        if not re.fullmatch(r"[a-z]{2}", row["language"]) or not row["term"]:
-            raise CodebookError(f"{path}:{number}: needs an ISO 639-1 language and a term; line {line!r}")
-        rows.append((row["kind"], row["language"], normalise_term(row["term"]), row.get("note", ""), number))
-    return pd.DataFrame(rows, columns=["kind", "language", "term", "note", "line"]).astype(
-        {"kind": "string", "language": "string", "term": "string", "note": "string", "line": "int64"})
-
-
-def _renamed_kind(kind: str, where: str) -> str:
-    new = _OLD_KINDS[kind]
-    warnings.warn(f"{where}: the speech-cue kind {kind!r} is now {new!r}; {kind!r} will not be read after the next "
-                  "release", FutureWarning, stacklevel=3)
-    return new
-
-
-def _current_kinds(cues: pd.DataFrame) -> pd.DataFrame:
-    """A cue table given as a DataFrame, with former kind names replaced (and a warning)."""
-    old = cues["kind"].isin(list(_OLD_KINDS))
-    if not old.any():
-        return cues
-    for kind in sorted(set(cues.loc[old, "kind"])):
-        _renamed_kind(kind, "`cues`")
-    return cues.assign(kind=cues["kind"].astype("object").replace(_OLD_KINDS))
-
-
-def _cue_sets(cues: pd.DataFrame, language: str) -> CueSets:
-    mine = cues[cues["language"] == language]
-    of = {kind: mine[mine["kind"] == kind] for kind in CUE_KINDS}
-    anaphors = of["anaphor"]
-    plural = anaphors["note"].fillna("").str.contains("plural")
-    relative = anaphors["note"].fillna("").str.contains("relative")
-    return CueSets(frozenset(of["verb"]["term"]), tuple(parse_term(t, language=language) for t in of["attribution"]["term"]),
-                 frozenset(anaphors[~plural]["term"]), frozenset(anaphors[plural]["term"]),
-                 frozenset(of["role"]["term"]), frozenset(anaphors[relative]["term"]))
+# ---------------------------------------------------------------- parsed articles and roles
 
 
 def _doc(article_id: str, language: str, text: str, columns: dict, lo: int, hi: int, mentions: list) -> ParsedArticle:
@@ -367,7 +280,7 @@ def parse_articles(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
         raise ValueError("`mentions` must be linked: pass `toolkit.entities.link_entities(mentions).mentions` "
                          f"(it adds entity_id and name); got columns {list(mentions.columns)}")
     require_columns(mentions, NEEDS_MENTIONS, name="mentions")
-    cue_table = _current_kinds(cues) if isinstance(cues, pd.DataFrame) else load_cues(cues)
+    cue_table = read_cues(cues)
     meta = articles.drop_duplicates("article_id").set_index("article_id")
     languages, texts = meta["language"].to_dict(), meta["text"].to_dict()
     missing = sorted(set(tokens["article_id"].dropna()) - set(meta.index))
@@ -396,7 +309,7 @@ def parse_articles(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
         language = languages.get(article_id)
         language = language if isinstance(language, str) else ""
         if language not in cue_sets:
-            cue_sets[language] = _cue_sets(cue_table, language)
+            cue_sets[language] = cue_sets_for(cue_table, language)
         docs.append(_doc(article_id, language, texts[article_id], columns, lo, hi, mentions_by.get(article_id, [])))
         lo = hi
     return docs, cue_sets
