@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import matplotlib
 import pandas as pd
@@ -121,6 +122,17 @@ class TestLoadCodebook:
         for bad in ("", "t*", "ter*ror", "terror**"):
             with pytest.raises(ValueError):
                 parse_term(bad)
+
+    def test_matching_form_is_the_term_form_of_toolkit_text(self):
+        from toolkit.framing.lexicons import normalise_term_series
+        from toolkit.text import normalise_terms
+
+        words = pd.Series(["L’Œuvre", "Trần", unicodedata.normalize("NFD", "Trần"), "cœur", "Nam\u02bcs", None, "cœur"],
+                          dtype="object")
+        got = normalise_term_series(words)
+        expected = normalise_terms(words).str.replace("œ", "oe")
+        assert got.iloc[:5].tolist() == expected.iloc[:5].tolist() == ["l'oeuvre", "trần", "trần", "coeur", "nam's"]
+        assert pd.isna(got.iloc[5]) and got.iloc[6] == "coeur"
 
 
 # ---------------------------------------------------------------- scoring (hand-made tokens)

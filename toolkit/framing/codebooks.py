@@ -25,9 +25,9 @@ from toolkit.framing.groups import article_groups, groups_of_rows
 from toolkit.framing.lexicons import (
     CodebookError,
     normalise_term_series,
-    parse_term,
     read_lexicon,
-    term_lemma,
+    split_term,
+    term_lemmas,
 )
 from toolkit.paths import DATA
 from toolkit.schema import require_columns
@@ -125,39 +125,8 @@ def load_codebook(codebook: str | Path = "cooperation-themes") -> pd.DataFrame:
     """
     path = _codebook_path(codebook)
     frames_path = path.with_name(f"{path.stem}.frames.csv")
-    frames: dict[str, tuple[str, str]] = {}
-    if frames_path.is_file():
-        for number, row, line in read_lexicon(frames_path, ["frame", "label"], ["description"]):
-            if not _FRAME_ID.fullmatch(row["frame"]):
-                raise CodebookError(f"{frames_path}:{number}: frame ids are lower-case letters, digits, '_' or "
-                                    f"'-', got {row['frame']!r}; line {line!r}")
-            if row["frame"] in frames:
-                raise CodebookError(f"{frames_path}:{number}: frame {row['frame']!r} is defined twice")
-            frames[row["frame"]] = (row["label"] or row["frame"], row.get("description", ""))
-    rows, seen = [], set()
-    for number, row, line in read_lexicon(path, ["frame", "language", "term"], ["note"]):
-        frame, language, term = row["frame"], row["language"].lower(), row["term"]
-        where = f"{path}:{number}"
-        if not _FRAME_ID.fullmatch(frame):
-            raise CodebookError(f"{where}: frame ids are lower-case letters, digits, '_' or '-', got {frame!r}; "
-                                f"line {line!r}")
-        if frames_path.is_file() and frame not in frames:
-            raise CodebookError(f"{where}: frame {frame!r} is not in {frames_path.name} "
-                                f"(frames: {list(frames)}); line {line!r}")
-        if not _LANGUAGE.fullmatch(language):
-            raise CodebookError(f"{where}: language must be an ISO 639-1 code such as 'fr' or 'en', or '*' "
-                                f"for every language, got {row['language']!r}; line {line!r}")
-        try:
-            words = parse_term(term, language=language)
-        except ValueError as err:
-            raise CodebookError(f"{where}: bad term {term!r} ({err}); line {line!r}") from None
-        frames.setdefault(frame, (frame, ""))
-        key = (frame, language, words)
-        if key in seen:
-            continue
-        seen.add(key)
-        rows.append({"frame": frame, "language": language, "term": " ".join(words), "note": row.get("note", ""),
-                     "line": number})
+    frames = _read_frames(frames_path) if frames_path.is_file() else {}
+    rows = _read_terms(path, frames, frames_path if frames_path.is_file() else None)
     order = {frame: i for i, frame in enumerate(frames)}
     with_terms = {r["frame"] for r in rows}
     rows += [{"frame": f, "language": None, "term": None, "note": "", "line": pd.NA} for f in frames
@@ -172,6 +141,50 @@ def load_codebook(codebook: str | Path = "cooperation-themes") -> pd.DataFrame:
                           "frame_order": "int64", "language": "string", "term": "string", "note": "string",
                           "file": "string"})
     return table.sort_values(["frame_order", "line"], kind="mergesort", na_position="last").reset_index(drop=True)
+
+
+def _read_frames(path: Path) -> dict[str, tuple[str, str]]:
+    """A frames file: frame id → (label, description), in file order."""
+    frames: dict[str, tuple[str, str]] = {}
+    for number, row, line in read_lexicon(path, ["frame", "label"], ["description"]):
+        if not _FRAME_ID.fullmatch(row["frame"]):
+            raise CodebookError(f"{path}:{number}: frame ids are lower-case letters, digits, '_' or "
+                                f"'-', got {row['frame']!r}; line {line!r}")
+        if row["frame"] in frames:
+            raise CodebookError(f"{path}:{number}: frame {row['frame']!r} is defined twice")
+        frames[row["frame"]] = (row["label"] or row["frame"], row.get("description", ""))
+    return frames
+
+
+def _read_terms(path: Path, frames: dict, frames_path: Path | None) -> list[dict]:
+    """A terms file's entries, checked and parsed, exact duplicates once; adds frames met only here to ``frames``."""
+    entries = read_lexicon(path, ["frame", "language", "term"], ["note"])
+    normalised = normalise_term_series(pd.Series([row["term"] for _, row, _ in entries], dtype="object")).tolist()
+    rows, seen = [], set()
+    for (number, row, line), term_form in zip(entries, normalised):
+        frame, language, term = row["frame"], row["language"].lower(), row["term"]
+        where = f"{path}:{number}"
+        if not _FRAME_ID.fullmatch(frame):
+            raise CodebookError(f"{where}: frame ids are lower-case letters, digits, '_' or '-', got {frame!r}; "
+                                f"line {line!r}")
+        if frames_path is not None and frame not in frames:
+            raise CodebookError(f"{where}: frame {frame!r} is not in {frames_path.name} "
+                                f"(frames: {list(frames)}); line {line!r}")
+        if not _LANGUAGE.fullmatch(language):
+            raise CodebookError(f"{where}: language must be an ISO 639-1 code such as 'fr' or 'en', or '*' "
+                                f"for every language, got {row['language']!r}; line {line!r}")
+        try:
+            words = split_term(term_form, language=language)
+        except ValueError as err:
+            raise CodebookError(f"{where}: bad term {term!r} ({err}); line {line!r}") from None
+        frames.setdefault(frame, (frame, ""))
+        key = (frame, language, words)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({"frame": frame, "language": language, "term": " ".join(words), "note": row.get("note", ""),
+                     "line": number})
+    return rows
 
 
 def frames_of(codebook: pd.DataFrame) -> pd.DataFrame:
@@ -191,10 +204,15 @@ class _Word(NamedTuple):
 def _compile(codebook: pd.DataFrame, language: str):
     """Index a codebook's entries for one language by their first word."""
     entries = codebook[codebook["term"].notna() & codebook["language"].isin([language, "*"])]
+    lemma_of = {}
+    for lang in pd.unique(entries["language"]):
+        words = sorted({w for t in entries.loc[entries["language"] == lang, "term"] for w in t.split(" ")
+                        if not w.endswith("*")})
+        lemma_of |= {(w, lang): lem for w, lem in zip(words, term_lemmas(words, lang))}
     exact, prefix = defaultdict(list), defaultdict(list)
     for rank, row in enumerate(entries.itertuples(index=False)):
         words = tuple(
-            _Word(frozenset(), w[:-1]) if w.endswith("*") else _Word(frozenset({w, term_lemma(w, row.language)}), "")
+            _Word(frozenset(), w[:-1]) if w.endswith("*") else _Word(frozenset({w, lemma_of[(w, row.language)]}), "")
             for w in row.term.split(" "))
         entry = (row.frame, row.term, words, f"{row.file}:{row.line}", rank)
         if words[0].prefix:

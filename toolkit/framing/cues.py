@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from toolkit.framing.lexicons import CodebookError, normalise_term, parse_term, read_lexicon
+from toolkit.framing.lexicons import CodebookError, normalise_term_series, parse_term, read_lexicon
 from toolkit.paths import DATA
 
 __all__ = ["CUES_FILE", "CUE_KINDS", "CueSets", "cue_sets_for", "load_cues", "read_cues"]
@@ -68,9 +68,10 @@ def load_cues(path: str | Path | None = None) -> pd.DataFrame:
                                 f"line {line!r}")
         if not re.fullmatch(r"[a-z]{2}", row["language"]) or not row["term"]:
             raise CodebookError(f"{path}:{number}: needs an ISO 639-1 language and a term; line {line!r}")
-        rows.append((row["kind"], row["language"], normalise_term(row["term"]), row.get("note", ""), number))
-    return pd.DataFrame(rows, columns=["kind", "language", "term", "note", "line"]).astype(
-        {"kind": "string", "language": "string", "term": "string", "note": "string", "line": "int64"})
+        rows.append((row["kind"], row["language"], row["term"], row.get("note", ""), number))
+    table = pd.DataFrame(rows, columns=["kind", "language", "term", "note", "line"])
+    table["term"] = normalise_term_series(table["term"].astype("object"))
+    return table.astype({"kind": "string", "language": "string", "term": "string", "note": "string", "line": "int64"})
 
 
 def _renamed_kind(kind: str, where: str) -> str:
@@ -99,6 +100,7 @@ def cue_sets_for(cues: pd.DataFrame, language: str) -> CueSets:
     anaphors = of["anaphor"]
     plural = anaphors["note"].fillna("").str.contains("plural")
     relative = anaphors["note"].fillna("").str.contains("relative")
-    return CueSets(frozenset(of["verb"]["term"]), tuple(parse_term(t, language=language) for t in of["attribution"]["term"]),
-                 frozenset(anaphors[~plural]["term"]), frozenset(anaphors[plural]["term"]),
-                 frozenset(of["role"]["term"]), frozenset(anaphors[relative]["term"]))
+    attributions = tuple(parse_term(t, language=language) for t in of["attribution"]["term"])
+    return CueSets(frozenset(of["verb"]["term"]), attributions, frozenset(anaphors[~plural]["term"]),
+                   frozenset(anaphors[plural]["term"]), frozenset(of["role"]["term"]),
+                   frozenset(anaphors[relative]["term"]))

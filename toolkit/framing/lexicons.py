@@ -12,11 +12,15 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from toolkit.text import lemma, normalise_terms, tokenize_words
 
-__all__ = ["CodebookError", "normalise_term", "normalise_term_series", "parse_term", "read_lexicon", "term_lemma"]
+__all__ = [
+    "CodebookError", "normalise_term", "normalise_term_series", "parse_term", "read_lexicon", "split_term",
+    "term_lemmas",
+]
 
 # French and English write the ligatures both ways ("mise en œuvre", "mise en oeuvre").
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
@@ -39,20 +43,28 @@ def normalise_term_series(texts: pd.Series) -> pd.Series:
     Returns:
         A Series of str aligned with ``texts``.
     """
-    return normalise_terms(texts).str.translate(_LIGATURES)
+    # Once per distinct string: a token column repeats a vocabulary of thousands millions of times.
+    codes, uniques = pd.factorize(texts)
+    forms = normalise_terms(pd.Series(uniques, dtype="object")).str.translate(_LIGATURES).to_numpy(dtype=object)
+    values = np.append(forms, np.nan)[codes]  # code -1 (a missing value) takes the trailing NaN
+    return pd.Series(values, index=texts.index, dtype="object")
 
 
 def normalise_term(text) -> str:
-    """The matching form of one string (see :func:`normalise_term_series`): ``"Œuvre d’art"`` → ``"oeuvre d'art"``."""
+    """The matching form of one string (see :func:`normalise_term_series`): ``"Œuvre d’art"`` → ``"oeuvre d'art"``.
+
+    For many strings, :func:`normalise_term_series` is much faster.
+    """
     return normalise_term_series(pd.Series([str(text)], dtype="object")).iloc[0]
 
 
-def term_lemma(word: str, language: str) -> str:
-    """The lemma of a term word in the matching form (:func:`toolkit.text.lemma`, one cache for the package).
+def term_lemmas(words: Sequence[str], language: str) -> list[str]:
+    """The lemmas of term words in the matching form (:func:`toolkit.text.lemma`: one cache for the package).
 
-    The word itself when the language is ``""``, ``"*"`` (every language) or one simplemma lacks.
+    A word is its own lemma when the language is ``""``, ``"*"`` (every language) or one simplemma lacks.
     """
-    return normalise_term(lemma(word, language))
+    lemmas = [lemma(w, language) for w in words]
+    return normalise_term_series(pd.Series(lemmas, dtype="object")).tolist()
 
 
 def _word_pieces(word: str, language: str | None) -> list[str]:
@@ -89,8 +101,13 @@ def parse_term(term: str, *, language: str | None = None) -> tuple[str, ...]:
         >>> parse_term("Compagnon d’armes")
         ('compagnon', "d'", 'armes')
     """
+    return split_term(normalise_term(term), language=language)
+
+
+def split_term(normalised: str, *, language: str | None = None) -> tuple[str, ...]:
+    """:func:`parse_term` of a term already in the matching form (:func:`normalise_term_series`), for many terms."""
     language = None if language in (None, "", "*") else language
-    words = [piece for word in normalise_term(term).split() for piece in _word_pieces(word, language)]
+    words = [piece for word in normalised.split() for piece in _word_pieces(word, language)]
     if not words:
         raise ValueError("empty term")
     for word in words:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.framing.cues import CueSets, cue_sets_for, read_cues
-from toolkit.framing.lexicons import normalise_term_series, parse_term, read_lexicon, term_lemma
+from toolkit.framing.lexicons import normalise_term_series, parse_term, read_lexicon, term_lemmas
 from toolkit.paths import DATA
 from toolkit.schema import require_columns
 from toolkit.text import fold_name
@@ -222,7 +222,7 @@ def _user_roles(roles, mentions: pd.DataFrame) -> pd.DataFrame:
 def _role_words(text: str, language: str) -> list[str]:
     """Lemmas of a role's words, with simplemma (the parser is not run on role tables)."""
     stop = {"le", "la", "les", "l'", "the", "a", "an", "un", "une"}
-    return [term_lemma(w, language) for w in parse_term(text, language=language) if w not in stop]
+    return term_lemmas([w for w in parse_term(text, language=language) if w not in stop], language)
 
 
 def find_roles(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.DataFrame, *,
