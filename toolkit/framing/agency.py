@@ -197,5 +197,6 @@ def summarise_agency(agency: pd.DataFrame, articles: pd.DataFrame, *, by="outlet
     table = table.sort_values([*names, "n_as_actor", "n_as_target", "entity"],
                               ascending=[True] * len(names) + [False, False, True],
                               kind="mergesort").reset_index(drop=True)
-    return table.astype({**{name: "string" for name in names}, "entity": "string", "entity_id": "string", "n_as_actor": "int64",
+    return table.astype({**{name: "string" for name in names}, "entity": "string", "entity_id": "string",
+                         "n_as_actor": "int64",
                          "n_as_target": "int64", "verbs_as_actor": "string", "verbs_as_target": "string"})

@@ -22,7 +22,8 @@ from toolkit.framing.codebooks import CODEBOOK_COLUMNS, SENTENCE_SCORE_COLUMNS, 
 from toolkit.schema import require_columns
 
 __all__ = [
-    "AGREEMENT_COLUMNS", "ALL_FRAMES", "CODING_COLUMNS", "NEEDS_SENTENCES", "NO", "UNIT_COLUMNS", "YES", "CodingSheetError",
+    "AGREEMENT_COLUMNS", "ALL_FRAMES", "CODING_COLUMNS", "NEEDS_SENTENCES", "NO", "UNIT_COLUMNS", "YES",
+    "CodingSheetError",
     "code_with_codebook", "cohen_kappa", "krippendorff_alpha", "measure_agreement", "read_coding_sheet",
     "sample_for_coding",
 ]

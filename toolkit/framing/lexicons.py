@@ -1,4 +1,4 @@
-"""Lexicon CSV files and their terms: reading, normalising, splitting and lemmatising (shared by codebooks and speech cues).
+"""Lexicon CSV files and their terms: reading, normalising, splitting, lemmatising (codebooks, speech cues, roles).
 
 The codebooks (:mod:`toolkit.framing.codebooks`), the speech cues and the role table
 (:mod:`toolkit.framing.speakers`) are hand-edited CSV files with a header, ``#`` comments

@@ -98,7 +98,7 @@ def _attributed_speaker(doc: ParsedArticle, last: int, hi: int) -> int | None:
 
 
 def quote_spans(text: str) -> list[tuple[int, int, int, int]]:
-    """Where quotation marks enclose words in ``text``: « », “ ”, „ “, and straight ``"`` paired within a paragraph.
+    """Where quotation marks enclose words in ``text``: « », “ ”, „ “, and straight ``"`` paired in a paragraph.
 
     Args:
         text: An article's text.

@@ -21,8 +21,8 @@ and the ``resolution`` column says which step won:
 4. ``unresolved``: the words are kept as ``*_text``.
 
 The cue words (reporting verbs, attribution phrases such as "selon"/"according to",
-pronouns, role nouns) are in ``toolkit/data/speech-cues.csv`` (:mod:`toolkit.framing.cues`). These are transparent rules,
-not a trained model: every row carries the words it rests on, so a reader can check it.
+pronouns, role nouns) are in ``toolkit/data/speech-cues.csv`` (:mod:`toolkit.framing.cues`).
+These are transparent rules, not a trained model: every row carries the words it rests on, so a reader can check it.
 """
 
 from __future__ import annotations
