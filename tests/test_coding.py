@@ -78,13 +78,16 @@ def seeds():
 class TestSheet:
     def test_sample(self, seeds, codebook):
         sentences = seeds[1]
-        sheet = sample_for_coding(sentences, codebook, n=12, random_state=0)
+        sheet = sample_for_coding(sentences, codebook, n=12, seed=0)
         assert list(sheet.columns) == ["article_id", "sentence_id", "text", *FRAMES, "note"]
         assert len(sheet) == 12 and sheet["article_id"].value_counts().max() <= 3  # 5 articles, taken in turn
         assert (sheet[FRAMES] == "").all().all()
         assert (sheet["text"].str.split().str.len() >= 5).all()
-        pd.testing.assert_frame_equal(sheet, sample_for_coding(sentences, codebook, n=12, random_state=0))
-        other = sample_for_coding(sentences, codebook, n=12, random_state=1)
+        pd.testing.assert_frame_equal(sheet, sample_for_coding(sentences, codebook, n=12, seed=0))
+        with pytest.warns(FutureWarning, match=r"sample_for_coding\(random_state=...\) is now .*seed"):
+            former = sample_for_coding(sentences, codebook, n=12, random_state=0)
+        pd.testing.assert_frame_equal(sheet, former)
+        other = sample_for_coding(sentences, codebook, n=12, seed=1)
         drawn = set(zip(sheet["article_id"], sheet["sentence_id"]))
         assert set(zip(other["article_id"], other["sentence_id"])) != drawn
 

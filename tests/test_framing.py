@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import matplotlib
 import pandas as pd
@@ -31,6 +32,7 @@ from toolkit.framing import (  # noqa: E402
     summarise_frames,
 )
 from toolkit.plotting import plot_frame_heatmap, plot_keyness  # noqa: E402
+from toolkit.text import log_likelihood  # noqa: E402
 
 MFC_FRAMES = [  # annotations/codes.json of the Media Frames Corpus (Card et al. 2015), codes 1-15
     "Economic", "Capacity and resources", "Morality", "Fairness and equality",
@@ -112,9 +114,25 @@ class TestLoadCodebook:
         assert parse_term("Compagnon d’armes") == ("compagnon", "d'", "armes")
         assert parse_term("mettre en œuvre") == ("mettre", "en", "oeuvre")
         assert parse_term("terroris*") == ("terroris*",)
+        assert parse_term("l'Intérieur*") == ("l'", "intérieur*")
+        # Split as the tokenizer splits: "aujourd'hui" and "U.S." stay whole, English clitics split off.
+        assert parse_term("aujourd'hui") == ("aujourd'hui",)
+        assert parse_term("U.S. forces", language="en") == ("u.s.", "forces")
+        assert parse_term("people's army", language="en") == ("people", "'s", "army")
         for bad in ("", "t*", "ter*ror", "terror**"):
             with pytest.raises(ValueError):
                 parse_term(bad)
+
+    def test_matching_form_is_the_term_form_of_toolkit_text(self):
+        from toolkit.framing.lexicons import normalise_term_series
+        from toolkit.text import normalise_terms
+
+        nfd = unicodedata.normalize("NFD", "Trần")
+        words = pd.Series(["L’Œuvre", "Trần", nfd, "cœur", "Nam\u02bcs", None, "cœur"], dtype="object")
+        got = normalise_term_series(words)
+        expected = normalise_terms(words).str.replace("œ", "oe")
+        assert got.iloc[:5].tolist() == expected.iloc[:5].tolist() == ["l'oeuvre", "trần", "trần", "coeur", "nam's"]
+        assert pd.isna(got.iloc[5]) and got.iloc[6] == "coeur"
 
 
 # ---------------------------------------------------------------- scoring (hand-made tokens)
@@ -254,17 +272,28 @@ class TestSeeds:
         assert (hits.loc[[A002, A004], "history_memory"] == 0).all()
 
     def test_profile_by_story(self, seeds, themes):
-        articles = seeds[0]
-        profile = summarise_frames(themes.scores, articles, by=STORIES)
-        assert list(profile.columns) == ["group", *PROFILE_COLUMNS]
-        rates = profile.set_index(["group", "frame"])["per_1000_words"]
+        articles = seeds[0].assign(story=seeds[0]["article_id"].map(STORIES))
+        profile = summarise_frames(themes.scores, articles, by="story")
+        assert list(profile.columns) == ["story", *PROFILE_COLUMNS]
+        rates = profile.set_index(["story", "frame"])["per_1000_words"]
         assert rates[("May (Hanoi)", "health_biotech")] > 0 == rates[("October (Havana)", "health_biotech")]
         assert rates[("October (Havana)", "history_memory")] > 0 == rates[("May (Hanoi)", "history_memory")]
-        with_column = summarise_frames(themes.scores, articles.assign(story=articles["article_id"].map(STORIES)),
-                                       by="story")
-        assert with_column["per_1000_words"].tolist() == profile["per_1000_words"].tolist()
-        counts = profile.groupby("group")["n_articles"].first().to_dict()
+        counts = profile.groupby("story")["n_articles"].first().to_dict()
         assert counts == {"May (Hanoi)": 2, "October (Havana)": 3}
+        # The former mapping article_id → group still works for one release, with its "group" column.
+        with pytest.warns(FutureWarning, match=r"summarise_frames\(by=<mapping>\) is deprecated"):
+            mapped = summarise_frames(themes.scores, seeds[0], by=STORIES)
+        assert list(mapped.columns) == ["group", *PROFILE_COLUMNS]
+        assert mapped["per_1000_words"].tolist() == profile["per_1000_words"].tolist()
+
+    def test_profile_by_several_columns(self, seeds, themes):
+        articles = seeds[0].assign(story=seeds[0]["article_id"].map(STORIES))
+        profile = summarise_frames(themes.scores, articles, by=["story", "language"])
+        assert list(profile.columns) == ["story", "language", *PROFILE_COLUMNS]
+        pairs = set(zip(profile["story"], profile["language"]))
+        assert pairs == set(zip(articles["story"], articles["language"]))
+        totals = profile.groupby("frame")["n_hits"].sum()
+        assert totals.to_dict() == themes.scores.groupby("frame")["n_hits"].sum().to_dict()
 
     def test_profile_by_outlet_keeps_unknown(self, seeds, themes):
         profile = summarise_frames(themes.scores, seeds[0], by="outlet")
@@ -316,6 +345,20 @@ class TestKeyness:
         assert "le" not in set(table["lemma"])  # a stopword
         assert table.groupby("group").head(1)["direction"].tolist() == ["over", "over"]
 
+    def test_g2_is_the_log_likelihood_of_toolkit_text(self, seeds):
+        # keyness's G² is text.log_likelihood on the lemma's two cells, bit for bit.
+        articles, _, tokens, _ = seeds
+        with pytest.warns(FramingWarning):
+            table = keyness(tokens, articles[articles["language"] == "fr"], by="outlet_country", min_count=1)
+        sizes = {g: (rows["n_group"] / rows["per_1000_group"] * 1000).dropna().iloc[0]
+                 for g, rows in table[table["n_group"] > 0].groupby("group")}
+        for group, rows in table.groupby("group"):
+            a, b = rows["n_group"].to_numpy(float), rows["n_rest"].to_numpy(float)
+            c = round(sizes[group])
+            d = round(sum(sizes.values())) - c
+            expected = log_likelihood([a, b], [c * (a + b) / (c + d), d * (a + b) / (c + d)])
+            assert (rows["g2"].to_numpy() == expected).all()
+
     def test_target_top_and_errors(self):
         tokens, articles = keyness_tables()
         with pytest.warns(FramingWarning):
@@ -357,8 +400,9 @@ class TestKeyness:
 
 class TestPlots:
     def test_frame_heatmap(self, seeds, themes):
-        profile = summarise_frames(themes.scores, seeds[0], by=STORIES)
-        ax = plot_frame_heatmap(profile, by="group")
+        profile = summarise_frames(themes.scores, seeds[0].assign(story=seeds[0]["article_id"].map(STORIES)),
+                                   by="story")
+        ax = plot_frame_heatmap(profile, by="story")
         image = ax.get_images()[0].get_array()
         assert image.shape == (5, 2)
         assert [t.get_text() for t in ax.get_yticklabels()][2] == "Health and biotechnology"

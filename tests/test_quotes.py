@@ -9,7 +9,7 @@ from tests.seed_tables import (
     A000, A001, A002, A003, A004, ALVAREZ, TO, TO_LAM, make_tokens, mentions_table, one_article, seed_tables,
 )
 from toolkit.framing import CodebookError
-from toolkit.quotes import QUOTE_COLUMNS, RESOLUTIONS, ROLE_COLUMNS, _quote_spans, extract_quotes, find_roles, load_cues
+from toolkit.quotes import QUOTE_COLUMNS, RESOLUTIONS, ROLE_COLUMNS, extract_quotes, find_roles, load_cues, quote_spans
 
 
 # ---------------------------------------------------------------- hand-made parses
@@ -65,7 +65,7 @@ class TestHandMade:
 
     def test_quote_marks(self):
         text = 'Il a dit : « Nous sommes prêts » et “We agree,” said he. "A" b "c d".\n\nOdd " mark.'
-        inner = [text[s:e] for _, _, s, e in _quote_spans(text)]
+        inner = [text[s:e] for _, _, s, e in quote_spans(text)]
         assert inner == ["Nous sommes prêts", "We agree", "A", "c d"]  # an unpaired " is not a quote
 
     def test_unlinked_mentions_and_bad_cues(self, tmp_path):
@@ -78,8 +78,27 @@ class TestHandMade:
         with pytest.raises(CodebookError, match=r"cues\.csv:3: kind must be one of"):
             load_cues(bad)
         cues = load_cues()
-        assert set(cues["kind"]) == {"verb", "source", "anaphor", "role"}
+        assert set(cues["kind"]) == {"verb", "attribution", "anaphor", "role"}
         assert not cues.duplicated(["kind", "language", "term"]).any()
+
+    def test_former_cue_kind_source_still_read(self, tmp_path):
+        old = tmp_path / "cues.csv"
+        old.write_text("kind,language,term\nverb,fr,déclarer\nsource,fr,selon\n", encoding="utf-8")
+        with pytest.warns(FutureWarning, match="'source' is now 'attribution'"):
+            cues = load_cues(old)
+        assert cues["kind"].tolist() == ["verb", "attribution"]
+        text = "Selon le ministre, les vaccins arrivent demain."
+        words = [("Selon", "selon", "ADP", 2, "case"), ("le", "le", "DET", 2, "det"),
+                 ("ministre", "ministre", "NOUN", 5, "obl"), (",", ",", "PUNCT", 2, "punct"),
+                 ("les", "le", "DET", 5, "det"), ("vaccins", "vaccin", "NOUN", 6, "nsubj"),
+                 ("arrivent", "arriver", "VERB", None, "root"), ("demain", "demain", "ADV", 6, "advmod"),
+                 (".", ".", "PUNCT", 6, "punct")]
+        tokens, articles = make_tokens("fr2", text, words), one_article("fr2", text, "fr")
+        table = load_cues().assign(kind=lambda c: c["kind"].replace({"attribution": "source"}))
+        with pytest.warns(FutureWarning, match="'source' is now 'attribution'"):
+            quotes = extract_quotes(tokens, mentions_table("fr2", text, []), articles, cues=table)
+        assert quotes[["kind", "cue", "content"]].values.tolist() == [
+            ["according-to", "selon", "les vaccins arrivent demain"]]
 
 
 # ---------------------------------------------------------------- the seeds
@@ -107,7 +126,12 @@ class TestSeedQuotes:
         assert direct["speaker_text"].iloc[1] == "Le ministre cubain de l'Intérieur"
         assert direct["content"].str.split().str[0].tolist() == ["apportant", "nous"]
 
-    def test_a_quoted_name_is_not_a_quote(self, quotes):
+    def test_a_quoted_name_is_not_a_quote(self, seeds, quotes):
+        # The name is in quotation marks in an article that has quotes, and is not one of them.
+        texts = seeds[0].set_index("article_id")["text"]
+        quoted = [a for a, t in texts.items() if '"Protection de la sécurité nationale"' in t
+                  or "« Protection de la sécurité nationale »" in t]
+        assert quoted and (quotes["article_id"].isin(quoted)).any()
         assert not quotes["content"].str.contains("Protection de la sécurité nationale").any()
 
     def test_reported_speech(self, quotes):
@@ -122,14 +146,20 @@ class TestSeedQuotes:
 
     def test_contract(self, seeds, quotes):
         texts = seeds[0].set_index("article_id")["text"]
-        assert set(quotes["resolution"]) <= set(RESOLUTIONS)
+        assert list(quotes.columns) == QUOTE_COLUMNS
+        assert set(quotes["article_id"]) == set(texts.index)  # every seed article reports speech
+        assert {"direct", "indirect", "according-to"} <= set(quotes["kind"])
+        assert set(quotes["resolution"]) <= set(RESOLUTIONS) and "mention" in set(quotes["resolution"])
         assert not quotes.duplicated(["article_id", "quote_id"]).any()
+        assert (quotes.groupby("article_id")["quote_id"].agg(list)
+                == quotes.groupby("article_id").size().map(lambda n: list(range(n)))).all()
         for row in quotes.itertuples():
             assert texts[row.article_id][row.start_char:row.end_char] == row.content
             assert texts[row.article_id][row.cue_start_char:row.cue_end_char] == row.cue_text
             if pd.notna(row.speaker_start_char):
                 assert texts[row.article_id][row.speaker_start_char:row.speaker_end_char] == row.speaker_text
         resolved = quotes["speaker_entity_id"].notna()
+        assert resolved.sum() >= 8
         assert (quotes.loc[resolved, "resolution"] != "unresolved").all()
 
     def test_002_alone_uses_salience_then_needs_a_role_table(self, seeds):

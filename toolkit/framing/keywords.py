@@ -1,0 +1,214 @@
+"""Keyness: which lemmas a group of articles uses more or less than the others (tokens + articles → keyness).
+
+The statistic is the log-likelihood G² (:func:`toolkit.text.log_likelihood` on the two
+cells of the lemma's counts) with Hardie's log ratio as effect size. :func:`keyness` runs in
+stages: the groups, the lemma × group counts, the warnings on groups too small to mean much,
+and one table per group against the rest.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from toolkit.framing.codebooks import FramingWarning
+from toolkit.framing.groups import article_groups, group_labels
+from toolkit.framing.lexicons import normalise_term_series
+from toolkit.schema import require_columns
+from toolkit.text import load_stopwords, log_likelihood
+
+__all__ = ["KEYNESS_COLUMNS", "NEEDS_ARTICLES", "NEEDS_TOKENS", "keyness"]
+
+KEYNESS_COLUMNS = ["group", "lemma", "n_group", "n_rest", "per_1000_group", "per_1000_rest", "g2", "p_value",
+                   "log_ratio", "direction"]
+#: The columns :func:`keyness` needs in ``tokens`` and in ``articles`` (besides the ``by`` columns).
+NEEDS_TOKENS = ["article_id", "text", "lemma", "upos"]
+NEEDS_ARTICLES = ["article_id", "language"]
+
+
+def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country", target: str | None = None,
+            min_count: int = 3, stopwords: bool = True,
+            exclude_upos: Sequence[str] = ("PUNCT", "SYM", "SPACE", "NUM", "X"),
+            min_articles: int = 5, min_words: int = 2_000, top: int | None = None) -> pd.DataFrame:
+    """Which lemmas each group of articles uses more (or less) than the others: G² and log ratio.
+
+    Each group is compared with all other articles together. For a lemma seen ``a`` times in
+    the group's ``c`` words and ``b`` times in the rest's ``d`` words, the log-likelihood
+    (Dunning 1993; Rayson and Garside 2000) is ``G² = 2 Σ O ln(O/E)`` over the two cells,
+    with ``E = c(a+b)/(c+d)`` and ``d(a+b)/(c+d)``, and its p-value is that of χ² with one
+    degree of freedom. The effect size is Hardie's (2014) log ratio ``log2((a/c)/(b/d))``
+    (a zero count taken as 0.5): +1 means twice as frequent in the group. G² says how
+    sure, the log ratio how big; rank by G² but read the log ratio.
+
+    Lemmas are lower-cased spaCy/stanza lemmas; stopwords are those of
+    :func:`toolkit.text.load_stopwords` for the article's language, tested on lemma
+    and text. Comparing lemma frequencies only makes sense within one language: restrict
+    ``articles`` to one language when the groups mix them (a warning says so).
+
+    Args:
+        tokens: From :func:`toolkit.annotate` (``article_id, text, lemma, upos``).
+        articles: The ``articles`` table (``article_id, language`` and the ``by`` column);
+            only its articles are compared, and those whose group is missing are left out.
+        by: A column of ``articles`` (``"outlet"``, ``"outlet_country"``, a ``"story"``
+            column you added) or a list of columns (their values joined by ``" / "``).
+        target: Compare only this group with the rest; every group by default.
+        min_count: Keep lemmas seen at least this often in the two groups together.
+        stopwords: Leave stopwords out.
+        exclude_upos: Parts of speech left out.
+        min_articles: Warn when a group has fewer articles than this...
+        min_words: ...or fewer words than this: the statistic then compares a few texts,
+            not outlets, and tokens are far from the independent draws G² assumes.
+        top: Keep this many over-used and this many under-used lemmas per group.
+
+    Returns:
+        One row per (group, lemma): ``group`` (str), ``lemma`` (str), ``n_group``,
+        ``n_rest`` (int), ``per_1000_group``, ``per_1000_rest`` (float), ``g2`` (float,
+        ≥ 0), ``p_value`` (float), ``log_ratio`` (float), ``direction`` (str, ``"over"`` or
+        ``"under"``: used more or less in the group). Sorted by group, over-used first,
+        then ``g2`` descending, then lemma.
+
+    Raises:
+        ValueError: a required column is missing, ``by`` is not a column of ``articles``,
+            fewer than two groups remain, or ``target`` is not a group.
+
+    Warns:
+        FramingWarning: groups too small for the statistic to mean much, articles left out
+            for lack of a group, or groups that mix languages.
+
+    Example:
+        >>> keyness(tokens, articles[articles["language"] == "fr"], by="outlet_country")
+    """
+    require_columns(tokens, NEEDS_TOKENS, name="tokens")
+    require_columns(articles, NEEDS_ARTICLES, name="articles")
+    groups, problems = _article_groups(articles, by, target)
+    counts, sizes = _count_lemmas(tokens, articles, groups, stopwords=stopwords, exclude_upos=exclude_upos)
+    problems += _small_groups(articles, groups, sizes, min_articles=min_articles, min_words=min_words)
+    _warn_on_small_groups(problems, min_articles=min_articles, min_words=min_words)
+    rows = [_compare(counts, sizes, group, min_count=min_count, top=top)
+            for group in (sorted(counts.columns) if target is None else [target])]
+    result = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=KEYNESS_COLUMNS)
+    return result.astype({"group": "string", "lemma": "string", "n_group": "int64", "n_rest": "int64",
+                          "per_1000_group": "float64", "per_1000_rest": "float64", "g2": "float64",
+                          "p_value": "float64", "log_ratio": "float64", "direction": "string"}
+                         )[KEYNESS_COLUMNS].reset_index(drop=True)
+
+
+def _article_groups(articles: pd.DataFrame, by, target: str | None) -> tuple[pd.Series, list[str]]:
+    """Each article's group (str), without the articles that have none (a problem to report)."""
+    columns = article_groups(articles, by, function="keyness")
+    groups = group_labels(columns)
+    problems = []
+    missing = sorted(groups.index[groups.isna()].astype(str))
+    if missing:
+        problems.append(f"{len(missing)} article(s) with no {' / '.join(columns.columns)} left out "
+                        f"({', '.join(m[:3] for m in missing)})")
+    groups = groups.dropna().astype(str)
+    if groups.nunique() < 2:
+        raise ValueError(f"keyness needs at least two groups, got {sorted(groups.unique())}")
+    if target is not None and target not in set(groups):
+        raise ValueError(f"`target` must be one of {sorted(groups.unique())}, got {target!r}")
+    return groups, problems
+
+
+def _count_lemmas(tokens: pd.DataFrame, articles: pd.DataFrame, groups: pd.Series, *, stopwords: bool,
+                  exclude_upos: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """Lemma × group counts of the words kept, and each group's number of words (groups with none dropped)."""
+    language = articles.set_index("article_id")["language"]
+    # Strings are handled once per distinct value (article id, lemma, word), not once per
+    # token: a corpus of 100,000 articles has 40 million tokens but a vocabulary of thousands.
+    article_codes, article_ids = pd.factorize(tokens["article_id"])
+    group_names = np.array(sorted(groups.unique()), dtype=object)
+    group_code = pd.Index(group_names).get_indexer(pd.Index(article_ids).map(groups))  # -1: no group
+    lemma_codes, lemma_forms = pd.factorize(tokens["lemma"].fillna(tokens["text"]))
+    text_codes, text_forms = pd.factorize(tokens["text"], use_na_sentinel=False)
+    lemma_norm = pd.Index(_matching_forms(lemma_forms), dtype=object)
+    text_norm = pd.Index(_matching_forms(text_forms), dtype=object)
+    # Code -1 is a missing article id, or a token with neither lemma nor text: never counted.
+    keep = (article_codes >= 0) & (lemma_codes >= 0) & (group_code[article_codes] >= 0)
+    keep &= ~tokens["upos"].isin(list(exclude_upos)).to_numpy(dtype=bool)
+    keep &= np.asarray(lemma_norm.str.contains(r"[^\W\d_]", regex=True), dtype=bool)[lemma_codes]
+    if stopwords:
+        # Articles outside the groups have no language here; their tokens are not counted anyway.
+        article_language = pd.Series(article_ids).map(language).fillna("").astype(str).to_numpy(dtype=object)
+        token_language = article_language[article_codes]
+        for lang in pd.unique(article_language[group_code >= 0]):
+            stop = load_stopwords(lang)
+            stop_lemma = lemma_norm.isin(stop)
+            stop_text = text_norm.isin(stop) | text_norm.str.rstrip("'").isin(stop)
+            rows = token_language == lang
+            keep[rows] &= ~(stop_lemma[lemma_codes[rows]] | stop_text[text_codes[rows]])
+    lemma_names, lemma_of_form = np.unique(lemma_norm.to_numpy(dtype=object).astype(str), return_inverse=True)
+    groups_kept, lemmas_kept = group_code[article_codes][keep], lemma_of_form[lemma_codes][keep]
+    counts = pd.DataFrame(
+        np.bincount(lemmas_kept * len(group_names) + groups_kept, minlength=len(lemma_names) * len(group_names)
+                    ).reshape(len(lemma_names), len(group_names)),
+        index=pd.Index(lemma_names, name="lemma"), columns=pd.Index(group_names, name="group"))
+    counts = counts[counts.sum(axis=1) > 0]
+    sizes = counts.sum(axis=0)
+    return counts.loc[:, sizes > 0], sizes[sizes > 0]  # a group with no word counted is not compared
+
+
+def _matching_forms(forms) -> list[str]:
+    """The matching form of each distinct lemma or word (a missing one reads as the string "nan", as before)."""
+    return normalise_term_series(pd.Series(forms, dtype="object").map(str)).tolist()
+
+
+def _small_groups(articles: pd.DataFrame, groups: pd.Series, sizes: pd.Series, *, min_articles: int,
+                  min_words: int) -> list[str]:
+    """Groups with too few articles or words, and groups that mix languages."""
+    problems = []
+    n_articles = groups.value_counts()
+    for group in sorted(n_articles.index):
+        if n_articles[group] < min_articles or sizes.get(group, 0) < min_words:
+            problems.append(f"group {group!r} has {n_articles[group]} article(s) and {sizes.get(group, 0):,} words "
+                            "counted")
+    mixed = articles[articles["article_id"].isin(groups.index)].assign(_g=lambda a: a["article_id"].map(groups))
+    languages = mixed.groupby("_g")["language"].agg(lambda s: "+".join(sorted(set(s.dropna().astype(str)))))
+    if len(set(languages)) > 1:
+        problems.append(f"the groups mix languages ({dict(languages)}): lemmas of different languages never match")
+    return problems
+
+
+def _warn_on_small_groups(problems: list[str], *, min_articles: int, min_words: int) -> None:
+    if not problems:
+        return
+    message = ("keyness: " + "; ".join(problems) + f". With fewer than {min_articles} articles or "
+               f"{min_words:,} words per group, G² compares a few texts rather than outlets; read the top "
+               "lemmas as leads to check in context, not as findings.")
+    # A fixed location, not the caller's: in a notebook that is a temporary kernel file whose
+    # name changes on every run, and would make the saved output differ each time.
+    warnings.warn_explicit(message, FramingWarning, "toolkit.framing.keyness", 1)
+
+
+def _g2(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:
+    """Log-likelihood G² of a word seen ``a`` times in ``c`` words and ``b`` times in ``d`` words.
+
+    Rayson and Garside's two cells (the word in each corpus), expected ``c(a+b)/(c+d)`` and
+    ``d(a+b)/(c+d)``, through :func:`toolkit.text.log_likelihood`.
+    """
+    total = a + b
+    return log_likelihood([a, b], [c * total / (c + d), d * total / (c + d)])
+
+
+def _compare(counts: pd.DataFrame, sizes: pd.Series, group: str, *, min_count: int, top: int | None) -> pd.DataFrame:
+    """One group against all the others: counts, rates, G², p-value, log ratio and direction per lemma."""
+    total = sizes.sum()
+    a = counts[group].to_numpy(dtype=float)
+    b = counts.drop(columns=group).sum(axis=1).to_numpy(dtype=float)
+    c, d = float(sizes[group]), float(total - sizes[group])
+    statistic = _g2(a, b, c, d)
+    ratio = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
+    part = pd.DataFrame({
+        "group": group, "lemma": counts.index.to_numpy(), "n_group": a.astype("int64"), "n_rest": b.astype("int64"),
+        "per_1000_group": 1000 * a / c, "per_1000_rest": 1000 * b / d, "g2": statistic,
+        "p_value": [math.erfc(math.sqrt(max(g, 0.0) / 2)) for g in statistic], "log_ratio": ratio,
+        "direction": np.where(a / c >= b / d, "over", "under")})
+    part = part[(part["n_group"] + part["n_rest"]) >= min_count]
+    part = part.sort_values(["direction", "g2", "lemma"], ascending=[True, False, True], kind="mergesort")
+    if top is not None:
+        part = part.groupby("direction", sort=False).head(top)
+    return part
