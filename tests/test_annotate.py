@@ -318,3 +318,34 @@ class TestJoinFragments:
         assert annotate_module.join_fragments(untouched) is untouched
 
 
+
+class TestPropagation:
+    @staticmethod
+    def tables(text: str, full_name: str):
+        """One article: a PER mention of ``full_name`` at its first occurrence, one token per word."""
+        import re
+
+        article = pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]})
+        start = text.index(full_name)
+        mentions = pd.DataFrame([{"article_id": "a", "sentence_id": 0, "mention_id": 0, "start_char": start,
+                                  "end_char": start + len(full_name), "text": full_name, "label": "PER",
+                                  "entity_type": "PER", "engine": "spacy", "model": "m", "source": "model"}],
+                                columns=tk.MENTION_COLUMNS)
+        words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        tokens = pd.DataFrame({"article_id": "a", "text": [w for w, _, _ in words],
+                               "start_char": [a for _, a, _ in words], "end_char": [b for _, _, b in words],
+                               "upos": "PROPN", "lemma": [w for w, _, _ in words]})
+        return mentions, tokens, article
+
+    def test_a_decomposed_name_is_split_into_its_real_words(self):
+        import unicodedata
+
+        from toolkit.nlp.names import propagate_names
+
+        text = unicodedata.normalize("NFD", "Trần Quốc Tỏ arrive . Quốc parle .")
+        mentions, tokens, article = self.tables(text, unicodedata.normalize("NFD", "Trần Quốc Tỏ"))
+        result = propagate_names(mentions, tokens, article, sentences=None)
+        added = result[result["source"] == "propagation"]
+        # "Quốc" in NFD is one word (not "Quo" + "c"), so its later short form is found.
+        assert added["text"].tolist() == [unicodedata.normalize("NFD", "Quốc")]
+        assert added["start_char"].tolist() == [text.rindex(unicodedata.normalize("NFD", "Quốc"))]

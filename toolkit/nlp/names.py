@@ -17,7 +17,7 @@ import pandas as pd
 
 from toolkit.paths import DATA
 from toolkit.schema import MENTION_COLUMNS, require_columns
-from toolkit.text import fold, load_stopwords
+from toolkit.text import fold, folded_words, load_stopwords
 
 # ---------------------------------------------------------------- gazetteer
 
@@ -166,7 +166,7 @@ def _short_forms(person_texts) -> set[tuple[str, ...]]:
     Every contiguous part of a name of two or more words, when it belongs to only one full
     name and is not itself a full name.
     """
-    names = {tuple(fold(w) for w in re.findall(r"\w+", text)) for text in person_texts}
+    names = {folded_words(text) for text in person_texts}
     names = {n for n in names if len(n) >= 2}
     owners: dict[tuple[str, ...], set] = defaultdict(set)
     for name in names:
