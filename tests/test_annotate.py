@@ -1,4 +1,4 @@
-"""Tests for toolkit.nlp.annotate: table contracts, offsets on the seeds for both engines, cache, gazetteer."""
+"""Tests for toolkit.nlp (annotate, cache, schedule, names): table contracts, offsets on the seeds for both engines, cache, gazetteer."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 
 import toolkit as tk
 from toolkit.nlp import annotate as annotate_module
-from toolkit.nlp import spacy_engine, stanza_engine
-from toolkit.nlp.tables import harmonise_label
+from toolkit.nlp import cache, schedule, spacy_engine, stanza_engine
+from toolkit.nlp.tables import AnnotationWarning, harmonise_label
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stanza"
 TINY_STANZA = {"processors": "tokenize,ner", "tokenize_model_path": str(FIXTURES / "fr_tokenizer.pt"),
@@ -137,6 +137,13 @@ class TestStanzaPath:
     def test_auto_prefers_stanza_when_its_models_are_there(self):
         assert annotate_module.choose_engine("fr", engine_options={"stanza": TINY_STANZA}) == "stanza"
 
+    def test_engine_given_positionally_still_works_with_a_warning(self, no_stanza_models):
+        with pytest.warns(FutureWarning, match=r"describe_engines\(\.\.\., engine=\.\.\.\)"):
+            engines = tk.describe_engines(["fr"], "spacy", engine_options=no_stanza_models)
+        assert engines["engine"].tolist() == ["spacy"]
+        with pytest.raises(ValueError, match="`engine` must be one of"):
+            tk.describe_engines(["fr"], engine="nltk")
+
 
 class TestCache:
     def test_warm_run_reads_the_cache(self, articles, tmp_path, monkeypatch, no_stanza_models):
@@ -156,14 +163,14 @@ class TestCache:
         first = tk.annotate(one, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
         [path] = list(tmp_path.rglob("part-*.parquet"))
         path.write_bytes(b"not parquet at all")
-        with pytest.warns(annotate_module.AnnotationWarning, match="damaged"):
+        with pytest.warns(AnnotationWarning, match="damaged"):
             again = tk.annotate(one, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
         pd.testing.assert_frame_equal(first.tokens, again.tokens)
         rebuilt = [p for p in tmp_path.rglob("part-*.parquet") if p != path]
         assert len(rebuilt) == 1 and len(pd.read_parquet(rebuilt[0]))  # a new, readable part
 
     def test_key_depends_on_text_engine_and_model(self):
-        key = annotate_module.cache_key
+        key = cache.cache_key
         assert len({key("a", "spacy", "m1"), key("b", "spacy", "m1"), key("a", "stanza", "m1"),
                     key("a", "spacy", "m2")}) == 4
 
@@ -241,13 +248,15 @@ class TestScale:
         for a, b in zip(resumed, plain):
             pd.testing.assert_frame_equal(a, b)
 
+    @pytest.mark.slow  # about 45 s: two worker processes each load spaCy's models
     def test_two_processes_match_one(self, articles, spacy_annotation, no_stanza_models):
         parallel = tk.annotate(articles, cache=False, progress=False, engine_options=no_stanza_models,
                                n_process=2, articles_per_task=2)
         for a, b in zip(parallel, spacy_annotation):
             pd.testing.assert_frame_equal(a, b)
-        annotate_module.shutdown_workers()
+        schedule.shutdown_workers()
 
+    @pytest.mark.slow  # about 15 s: a two-worker Dask cluster starts and loads spaCy's models
     def test_dask_local_cluster_matches(self, articles, spacy_annotation, tmp_path, no_stanza_models):
         distributed = pytest.importorskip("distributed")
         import dask
@@ -308,3 +317,35 @@ class TestJoinFragments:
         untouched = self.records(["Une", "phrase", "."], ["Une", "autre", "."])
         assert annotate_module.join_fragments(untouched) is untouched
 
+
+
+class TestPropagation:
+    @staticmethod
+    def tables(text: str, full_name: str):
+        """One article: a PER mention of ``full_name`` at its first occurrence, one token per word."""
+        import re
+
+        article = pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]})
+        start = text.index(full_name)
+        mentions = pd.DataFrame([{"article_id": "a", "sentence_id": 0, "mention_id": 0, "start_char": start,
+                                  "end_char": start + len(full_name), "text": full_name, "label": "PER",
+                                  "entity_type": "PER", "engine": "spacy", "model": "m", "source": "model"}],
+                                columns=tk.MENTION_COLUMNS)
+        words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        tokens = pd.DataFrame({"article_id": "a", "text": [w for w, _, _ in words],
+                               "start_char": [a for _, a, _ in words], "end_char": [b for _, _, b in words],
+                               "upos": "PROPN", "lemma": [w for w, _, _ in words]})
+        return mentions, tokens, article
+
+    def test_a_decomposed_name_is_split_into_its_real_words(self):
+        import unicodedata
+
+        from toolkit.nlp.names import propagate_names
+
+        text = unicodedata.normalize("NFD", "Trần Quốc Tỏ arrive . Quốc parle .")
+        mentions, tokens, article = self.tables(text, unicodedata.normalize("NFD", "Trần Quốc Tỏ"))
+        result = propagate_names(mentions, tokens, article, sentences=None)
+        added = result[result["source"] == "propagation"]
+        # "Quốc" in NFD is one word (not "Quo" + "c"), so its later short form is found.
+        assert added["text"].tolist() == [unicodedata.normalize("NFD", "Quốc")]
+        assert added["start_char"].tolist() == [text.rindex(unicodedata.normalize("NFD", "Quốc"))]

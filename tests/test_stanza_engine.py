@@ -239,9 +239,19 @@ def installed_model_dir(tmp_path_factory) -> Path:
 
 
 class TestTinyModels:
-    def test_fixtures_are_small(self):
-        for path in (TOKENIZER, NER):
-            assert 0 < path.stat().st_size < 1_000_000
+    def test_committed_models_tag_a_training_sentence(self, tiny_pipeline, empty_model_dir):
+        """The committed files load through the real loader and still tag what they were trained on."""
+        paragraph = ("Le ministre To Lam a reçu son homologue cubain à Hanoï. "
+                     "Les deux ministres ont signé un accord de coopération.")
+        [records] = stanza_engine.annotate_paragraphs([paragraph], language="fr", model_dir=empty_model_dir, **TINY)
+        assert_well_formed(records, paragraph)
+        assert [paragraph[a:b] for a, b in records["sentences"]] == [
+            "Le ministre To Lam a reçu son homologue cubain à Hanoï.",
+            "Les deux ministres ont signé un accord de coopération.",
+        ]
+        assert [t["text"] for t in records["tokens"]][:5] == ["Le", "ministre", "To", "Lam", "a"]
+        assert [(m["text"], m["label"]) for m in records["mentions"]] == [("To Lam", "PER"), ("Hanoï", "LOC")]
+        assert all(path.stat().st_size < 1_000_000 for path in (TOKENIZER, NER))  # they stay tiny in the repository
 
     def test_load_pipeline_is_cached(self, tiny_pipeline, empty_model_dir):
         again = stanza_engine.load_pipeline("fr", model_dir=str(empty_model_dir), **TINY)
@@ -327,7 +337,10 @@ class TestMissingModels:
         monkeypatch.setenv("STANZA_RESOURCES_DIR", str(tmp_path))
         assert stanza_engine.resources_dir() == tmp_path
         monkeypatch.delenv("STANZA_RESOURCES_DIR")
-        assert stanza_engine.resources_dir().parts[-2:] == (stanza_engine._stanza_versions()[1], "resources")
+        from stanza.resources import common
+
+        # stanza's own default folder (the toolkit computes it without importing stanza).
+        assert stanza_engine.resources_dir() == Path(common.USER_CACHE_DIR) / "resources"
 
     def test_download_without_network_is_a_clear_error(self, monkeypatch, tmp_path):
         import requests

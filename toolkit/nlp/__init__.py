@@ -1,4 +1,10 @@
-"""The parser boundary: engines (stanza, spaCy) turn articles into sentence, token and mention tables."""
+"""The parser boundary: engines (stanza, spaCy) turn articles into sentence, token and mention tables.
+
+- ``annotate``: engine choice per language and assembly of the three tables (``toolkit.annotate``);
+- ``cache``: the Parquet cache of annotations; ``schedule``: processes and Dask;
+- ``names``: the gazetteer and name propagation, on top of any engine;
+- ``spacy_engine``, ``stanza_engine``: the engines; ``tables``: what they share.
+"""
 
 from toolkit.nlp.tables import (
     ENTITY_TYPES,

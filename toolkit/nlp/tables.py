@@ -1,4 +1,8 @@
-"""The label harmonisation and paragraph-result shape shared by engines (the table contracts are in :mod:`toolkit.schema`)."""
+"""What the engines share: label harmonisation, the paragraph-result shape, the errors and warnings.
+
+The table contracts live in :mod:`toolkit.schema`; the four names below stay importable from
+here for ``toolkit/__init__.py`` and the modules that still import them from this path.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,10 @@ MODELS_COMMAND = "python -m toolkit models download fr en"
 
 class ModelNotInstalledError(RuntimeError):
     """An engine's model for a language is not installed; the message names the command to run."""
+
+
+class AnnotationWarning(UserWarning):
+    """An article could not be annotated (no engine for its language) or a cache file was rebuilt."""
 
 
 # What an engine module returns for each paragraph it annotates (plain Python, so engines

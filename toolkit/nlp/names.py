@@ -1,0 +1,224 @@
+"""Names on top of any engine: the gazetteer (names the models miss or mislabel) and name propagation.
+
+Both run on the ``mentions`` table that :func:`toolkit.annotate` assembles from an engine's
+output, and add rows with their own ``source`` (``"gazetteer"``, ``"propagation"``);
+``annotate`` then numbers the mentions and sets their sentences.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit.paths import DATA
+from toolkit.schema import MENTION_COLUMNS, require_columns
+from toolkit.text import fold, folded_words, load_stopwords
+
+# ---------------------------------------------------------------- gazetteer
+
+GAZETTEER_COLUMNS = ["pattern", "entity_type", "language", "note"]
+
+
+def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
+    """Read a gazetteer: names the models miss or mislabel, applied on top of any engine.
+
+    The file is a CSV with columns ``pattern`` (the name as written; matched case-sensitively
+    on word boundaries), ``entity_type`` (PER, ORG, LOC, MISC, or ``-`` for "not an entity":
+    an engine mention exactly equal to the pattern is dropped), ``language`` (empty for all)
+    and ``note``. ``#`` lines are comments.
+
+    Raises:
+        ValueError: a row has an unknown entity_type or an empty pattern (names file and line).
+    """
+    path = Path(path) if path else DATA / "gazetteer.csv"
+    gazetteer = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", skip_blank_lines=True)
+    missing = [c for c in ("pattern", "entity_type") if c not in gazetteer.columns]
+    if missing:
+        raise ValueError(f"{path}: gazetteer lacks column(s) {missing}")
+    gazetteer = gazetteer.reindex(columns=GAZETTEER_COLUMNS, fill_value="")
+    lines = _data_line_numbers(path)
+    for i, row in enumerate(gazetteer.itertuples(index=False)):
+        if not row.pattern.strip() or row.entity_type not in ("PER", "ORG", "LOC", "MISC", "-"):
+            raise ValueError(f"{path}:{lines[i]}: gazetteer entry needs a pattern and an entity_type in "
+                             f"PER, ORG, LOC, MISC or -, got {row.pattern!r}, {row.entity_type!r}")
+    return gazetteer
+
+
+def _data_line_numbers(path: Path) -> list[int]:
+    """1-based line numbers of a CSV's data rows (skipping header, comments and blank lines)."""
+    numbers = [n for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1)
+               if line.strip() and not line.lstrip().startswith("#")]
+    return numbers[1:]
+
+
+def apply_gazetteer(mentions: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame,
+                    gazetteer: pd.DataFrame) -> pd.DataFrame:
+    """Add gazetteer matches as mentions (``source="gazetteer"``), dropping engine mentions they overlap.
+
+    A match inside a longer engine mention of the same type is left alone ("Lázaro Alberto
+    Álvarez Casas" already covers "Álvarez Casas"). Entries typed ``-`` drop engine mentions
+    whose text equals the pattern (e.g. "Lundi" as PER).
+    """
+    require_columns(mentions, MENTION_COLUMNS, name="mentions")
+    if gazetteer.empty or articles.empty:
+        return mentions
+    patterns = _gazetteer_patterns(gazetteer)
+    by_article = mentions.groupby("article_id", sort=False).indices
+    starts, ends = mentions["start_char"].to_numpy(), mentions["end_char"].to_numpy()
+    types, texts = mentions["entity_type"].to_numpy(dtype=object), mentions["text"].to_numpy(dtype=object)
+    engines, models = mentions["engine"].to_numpy(dtype=object), mentions["model"].to_numpy(dtype=object)
+    drop: set[int] = set()
+    added = []
+    for article_id, language, text in zip(articles["article_id"], articles["language"], articles["text"]):
+        regex, kinds, not_entities = patterns.get(language if isinstance(language, str) else "", patterns[""])
+        rows = by_article.get(article_id, np.array([], dtype=int))
+        drop.update(int(i) for i in rows if texts[i] in not_entities)
+        if regex is None:
+            continue
+        for m in regex.finditer(text):
+            kind = kinds[m.group(0)]
+            hit = rows[(starts[rows] < m.end()) & (ends[rows] > m.start())]
+            if any(types[i] == kind and starts[i] <= m.start() and ends[i] >= m.end() for i in hit):
+                continue
+            drop.update(int(i) for i in hit)
+            engine, model = (engines[rows[0]], models[rows[0]]) if len(rows) else (pd.NA, pd.NA)
+            added.append({"article_id": article_id, "sentence_id": -1, "mention_id": -1, "start_char": m.start(),
+                          "end_char": m.end(), "text": m.group(0), "label": kind, "entity_type": kind,
+                          "engine": engine, "model": model, "source": "gazetteer"})
+    kept = mentions.drop(index=mentions.index[sorted(drop)])
+    return _concat_mentions(kept, added)
+
+
+def _gazetteer_patterns(gazetteer: pd.DataFrame) -> dict[str, tuple]:
+    """Per language ("" = any language): one regex of all names (longest first), their types, and the non-entities."""
+    compiled = {}
+    languages = {""} | set(gazetteer["language"])
+    for language in languages:
+        entries = gazetteer[(gazetteer["language"] == "") | (gazetteer["language"] == language)]
+        names = entries[entries["entity_type"] != "-"]
+        kinds = dict(zip(names["pattern"], names["entity_type"]))
+        alternatives = "|".join(re.escape(p) for p in sorted(kinds, key=len, reverse=True))
+        regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if kinds else None
+        compiled[language] = (regex, kinds, frozenset(entries.loc[entries["entity_type"] == "-", "pattern"]))
+    return compiled
+
+
+def _concat_mentions(mentions: pd.DataFrame, added: list[dict]) -> pd.DataFrame:
+    if not added:
+        return mentions
+    new = pd.DataFrame(added, columns=MENTION_COLUMNS).astype(mentions.dtypes.to_dict())
+    return pd.concat([mentions, new], ignore_index=True)
+
+
+# ---------------------------------------------------------------- name propagation
+
+#: ``toolkit.text.fold`` remembered per word: propagation folds every capitalised token.
+_fold_word = functools.lru_cache(maxsize=65536)(fold)
+
+
+def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.DataFrame,
+                    sentences: pd.DataFrame) -> pd.DataFrame:
+    """Tag later short forms of a person's name in the same article ("one sense per discourse").
+
+    Once an article names "Trần Quốc Tỏ", a later capitalised "To" (folded: "to") that no
+    engine tagged is the same person: news writing introduces a name in full, then shortens
+    it. Every contiguous part of a PER name of two or more words is a candidate, when it
+    belongs to only one full name in the article and overlaps no other mention. A one-word
+    candidate that is also a stopword of the article's language ("To" in English) must be
+    followed by an inflected verb ("To expressed"), not an infinitive ("To strengthen ...").
+    New rows have ``source="propagation"``.
+    """
+    persons = mentions[mentions["entity_type"] == "PER"]
+    if persons.empty:
+        return mentions
+    language_of = dict(zip(articles["article_id"], articles["language"]))
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    token_rows = tokens.groupby("article_id", sort=False).indices
+    mention_rows = mentions.groupby("article_id", sort=False).indices
+    all_spans = list(zip(mentions["start_char"].to_numpy(), mentions["end_char"].to_numpy()))
+    first = mentions.drop_duplicates("article_id")
+    engine_of = dict(zip(first["article_id"], zip(first["engine"], first["model"])))
+    person_text = persons["text"].to_numpy(dtype=object)
+    columns = _TokenColumns(tokens)
+    added = []
+    for article_id, own in persons.groupby("article_id", sort=False).indices.items():
+        candidates = _short_forms(person_text[own])
+        rows = token_rows.get(article_id)
+        if not candidates or rows is None:
+            continue
+        spans = [all_spans[i] for i in mention_rows[article_id]]
+        engine, model = engine_of[article_id]
+        for start, end in _find_short_forms(candidates, rows, columns, spans, load_stopwords(language_of.get(article_id))):
+            added.append({"article_id": article_id, "sentence_id": -1, "mention_id": -1, "start_char": start,
+                          "end_char": end, "text": text_of[article_id][start:end], "label": "PER",
+                          "entity_type": "PER", "engine": engine, "model": model, "source": "propagation"})
+    return _concat_mentions(mentions, added)
+
+
+def _short_forms(person_texts) -> set[tuple[str, ...]]:
+    """The folded parts of an article's full person names that can stand for one of them alone.
+
+    Every contiguous part of a name of two or more words, when it belongs to only one full
+    name and is not itself a full name.
+    """
+    names = {folded_words(text) for text in person_texts}
+    names = {n for n in names if len(n) >= 2}
+    owners: dict[tuple[str, ...], set] = defaultdict(set)
+    for name in names:
+        for i in range(len(name)):
+            for j in range(i + 1, len(name) + 1):
+                if (i, j) != (0, len(name)):
+                    owners[name[i:j]].add(name)
+    return {part for part, full in owners.items() if len(full) == 1 and part not in names}
+
+
+class _TokenColumns:
+    """The ``tokens`` columns propagation reads, as arrays (read once per call)."""
+
+    def __init__(self, tokens: pd.DataFrame):
+        self.text = tokens["text"].to_numpy(dtype=object)
+        self.upos = tokens["upos"].to_numpy(dtype=object)
+        self.lemma = tokens["lemma"].to_numpy(dtype=object)
+        self.start = tokens["start_char"].to_numpy()
+        self.end = tokens["end_char"].to_numpy()
+
+
+def _find_short_forms(candidates: set[tuple[str, ...]], rows: np.ndarray, columns: _TokenColumns,
+                      spans: list[tuple[int, int]], stopwords: frozenset[str]) -> list[tuple[int, int]]:
+    """``(start_char, end_char)`` of each untagged, capitalised run of an article's tokens that is a candidate.
+
+    The longest candidate wins at each token; ``spans`` (the article's mentions) grows with
+    every match, so matches never overlap a mention or each other.
+    """
+    words = [columns.text[i] for i in rows]
+    folded = [_fold_word(w) if w[:1].isupper() else "" for w in words]  # candidates are capitalised
+    longest = max(map(len, candidates))
+    found = []
+    k = 0
+    while k < len(words):
+        if not folded[k]:  # most words are lower-case, and every candidate starts with a capital
+            k += 1
+            continue
+        for size in range(min(longest, len(words) - k), 0, -1):
+            part = tuple(folded[k:k + size])
+            if part not in candidates or not all(w[:1].isupper() for w in words[k:k + size]):
+                continue
+            start, end = int(columns.start[rows[k]]), int(columns.end[rows[k + size - 1]])
+            if any(a < end and b > start for a, b in spans):
+                continue
+            if size == 1 and part[0] in stopwords:
+                nxt = rows[k + 1] if k + 1 < len(rows) else None
+                if nxt is None or columns.upos[nxt] not in ("VERB", "AUX") or \
+                        str(columns.text[nxt]).lower() == str(columns.lemma[nxt]).lower():
+                    continue
+            found.append((start, end))
+            spans.append((start, end))
+            k += size - 1
+            break
+        k += 1
+    return found
