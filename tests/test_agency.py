@@ -1,4 +1,4 @@
-"""Tests for toolkit.agency (actor–action–target rows, summaries) and its plot, on a hand-made parse and the seeds."""
+"""Tests for toolkit.framing.agency (actor–action–target rows, summaries) and its plot, on a hand-made parse and the seeds."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from tests.seed_tables import (  # noqa: E402
     A000, A002, A004, ALVAREZ, TO, TO_LAM, make_tokens, mentions_table, one_article, seed_tables,
 )
-from toolkit.agency import AGENCY_COLUMNS, AGENCY_SUMMARY_COLUMNS, extract_agency, summarise_agency  # noqa: E402
+from toolkit.framing.agency import AGENCY_COLUMNS, AGENCY_SUMMARY_COLUMNS, extract_agency, summarise_agency  # noqa: E402
 from toolkit.plotting import plot_agency  # noqa: E402
-from toolkit.quotes import RESOLUTIONS  # noqa: E402
+from toolkit.framing.quotes import RESOLUTIONS  # noqa: E402
 
 PASSIVE_TEXT = "La délégation est dirigée par Jean Dupont."
 PASSIVE_WORDS = [

@@ -1,4 +1,4 @@
-"""Tests for toolkit.coding: the coding sheet round trip and the agreement coefficients (against published values)."""
+"""Tests for toolkit.framing.coding: the coding sheet round trip and the agreement coefficients (against published values)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.seed_tables import seed_tables
-from toolkit.coding import (
+from toolkit.framing.coding import (
     AGREEMENT_COLUMNS,
     ALL_FRAMES,
     CODING_COLUMNS,

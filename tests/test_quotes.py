@@ -1,4 +1,4 @@
-"""Tests for toolkit.quotes (roles, quotations and their speakers), on hand-made parses and the seeds."""
+"""Tests for toolkit.framing.quotes (roles, quotations and their speakers), on hand-made parses and the seeds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from tests.seed_tables import (
     A000, A001, A002, A003, A004, ALVAREZ, TO, TO_LAM, make_tokens, mentions_table, one_article, seed_tables,
 )
 from toolkit.framing import CodebookError
-from toolkit.quotes import QUOTE_COLUMNS, RESOLUTIONS, ROLE_COLUMNS, extract_quotes, find_roles, load_cues, quote_spans
+from toolkit.framing.quotes import QUOTE_COLUMNS, RESOLUTIONS, ROLE_COLUMNS, extract_quotes, find_roles, load_cues, quote_spans
 
 
 # ---------------------------------------------------------------- hand-made parses

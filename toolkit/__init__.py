@@ -1,86 +1,14 @@
 """A Jupyter-first toolkit for analysing news corpora in French and English.
 
 Raw text → tidy tables → figures: ``load_corpus`` gives the ``articles`` and ``removed``
-tables; the other functions take and return pandas DataFrames with documented columns.
-Engines (stanza, spaCy) load lazily, on first use.
+tables; the other functions take and return pandas DataFrames with documented columns
+(the contracts are in :mod:`toolkit.schema`). Engines (stanza, spaCy) load lazily, on
+first use. ``__all__`` below lists the public names by stage, in the order of the notebooks;
+``docs/architecture.md`` says which module owns what.
 """
 
-from toolkit.corpus import (
-    ARTICLE_COLUMNS,
-    PROBLEM_COLUMNS,
-    REMOVED_COLUMNS,
-    Corpus,
-    CorpusError,
-    CorpusWarning,
-    detect_language,
-    load_corpus,
-    load_outlets,
-    parse_date,
-)
-from toolkit.display import highlight_entities
-from toolkit.entities import (
-    ENTITY_COLUMNS,
-    Linked,
-    cooccurrence_graph,
-    cooccurrences,
-    count_entities,
-    link_entities,
-)
-from toolkit.evaluation import evaluate_ner, ner_errors, read_conll
-from toolkit.nlp.annotate import DASK_WORKER_CONFIG, Annotation, annotate, describe_engines, load_gazetteer
-from toolkit.nlp.tables import ENTITY_TYPES, MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, ModelNotInstalledError
-from toolkit.paths import FIGURES, GOLD, ROOT, SEEDS
-from toolkit.plotting import (
-    SOURCE_COLORS,
-    article_labels,
-    plot_cooccurrence_network,
-    plot_top_entities,
-    plot_dispersion,
-    plot_ner_scores,
-    plot_removed_by_article,
-    plot_similarity_heatmap,
-    plot_top_terms,
-    save_figure,
-    use_style,
-)
-from toolkit.textstats import (
-    collocations,
-    corpus_summary,
-    dispersion,
-    document_similarity,
-    keyword_in_context,
-    summarise_corpus,
-    term_frequencies,
-)
-
-__version__ = "0.1.0"
-
-# Framing (notebook 04): codebooks, frame scores with evidence, keyness, quotations, agency, human coding.
-from toolkit.agency import extract_agency, summarise_agency  # noqa: E402
-from toolkit.coding import (  # noqa: E402
-    code_with_codebook,
-    cohen_kappa,
-    krippendorff_alpha,
-    measure_agreement,
-    read_coding_sheet,
-    sample_for_coding,
-)
-from toolkit.framing import (  # noqa: E402
-    CodebookError,
-    Frames,
-    FramingWarning,
-    keyness,
-    list_codebooks,
-    load_codebook,
-    mark_evidence,
-    score_frames,
-    summarise_frames,
-)
-from toolkit.plotting import plot_agency, plot_frame_heatmap, plot_keyness  # noqa: E402
-from toolkit.quotes import extract_quotes, find_roles, load_cues  # noqa: E402
-
-# Cross-source comparison (notebook 03): near-duplicates, reused passages, stories, alignment, differences.
-from toolkit.compare import (  # noqa: E402
+from toolkit import paths
+from toolkit.compare import (
     align_sentences,
     article_similarity,
     cluster_stories,
@@ -91,4 +19,109 @@ from toolkit.compare import (  # noqa: E402
     split_sentences,
     story_attention,
 )
-from toolkit.plotting import plot_alignment, plot_story_attention  # noqa: E402
+from toolkit.corpus import (
+    Corpus,
+    CorpusError,
+    CorpusWarning,
+    detect_language,
+    load_corpus,
+    load_outlets,
+    parse_date,
+)
+from toolkit.display import highlight_entities
+from toolkit.entities import Linked, cooccurrence_graph, cooccurrences, count_entities, link_entities
+from toolkit.evaluation import evaluate_ner, ner_errors, read_conll
+from toolkit.framing import (
+    CodebookError,
+    Frames,
+    FramingWarning,
+    keyness,
+    list_codebooks,
+    load_codebook,
+    mark_evidence,
+    score_frames,
+    summarise_frames,
+)
+from toolkit.framing.agency import extract_agency, summarise_agency
+from toolkit.framing.coding import (
+    code_with_codebook,
+    cohen_kappa,
+    krippendorff_alpha,
+    measure_agreement,
+    read_coding_sheet,
+    sample_for_coding,
+)
+from toolkit.framing.quotes import extract_quotes, find_roles, load_cues
+from toolkit.nlp.annotate import DASK_WORKER_CONFIG, Annotation, annotate, describe_engines, load_gazetteer
+from toolkit.nlp.tables import ModelNotInstalledError
+from toolkit.paths import FIGURES, GOLD, ROOT, SEEDS
+from toolkit.plotting import (
+    SOURCE_COLORS,
+    article_labels,
+    plot_agency,
+    plot_alignment,
+    plot_cooccurrence_network,
+    plot_dispersion,
+    plot_frame_heatmap,
+    plot_keyness,
+    plot_ner_scores,
+    plot_removed_by_article,
+    plot_similarity_heatmap,
+    plot_story_attention,
+    plot_top_entities,
+    plot_top_terms,
+    save_figure,
+    use_style,
+)
+from toolkit.schema import (
+    ARTICLE_COLUMNS,
+    ENTITY_COLUMNS,
+    ENTITY_TYPES,
+    MENTION_COLUMNS,
+    PROBLEM_COLUMNS,
+    REMOVED_COLUMNS,
+    SENTENCE_COLUMNS,
+    TOKEN_COLUMNS,
+)
+from toolkit.similarity import document_similarity
+from toolkit.textstats import (
+    article_summary,
+    collocations,
+    corpus_summary,
+    dispersion,
+    keyword_in_context,
+    summarise_corpus,
+    term_frequencies,
+)
+
+__version__ = "0.2.0"
+
+__all__ = [
+    # Folders and table contracts
+    "paths", "ROOT", "SEEDS", "GOLD", "FIGURES",
+    "ARTICLE_COLUMNS", "REMOVED_COLUMNS", "PROBLEM_COLUMNS", "SENTENCE_COLUMNS", "TOKEN_COLUMNS",
+    "MENTION_COLUMNS", "ENTITY_COLUMNS", "ENTITY_TYPES",
+    # 1. Loading and cleaning (notebook 01)
+    "load_corpus", "load_outlets", "parse_date", "detect_language", "Corpus", "CorpusError", "CorpusWarning",
+    # 1. Describing the corpus (notebook 01)
+    "summarise_corpus", "article_summary", "corpus_summary", "term_frequencies", "keyword_in_context",
+    "dispersion", "collocations", "document_similarity",
+    # 2. Annotation, entities and their evaluation (notebook 02)
+    "annotate", "describe_engines", "load_gazetteer", "Annotation", "DASK_WORKER_CONFIG", "ModelNotInstalledError",
+    "link_entities", "Linked", "count_entities", "cooccurrences", "cooccurrence_graph", "highlight_entities",
+    "read_conll", "evaluate_ner", "ner_errors",
+    # 3. Cross-source comparison (notebook 03)
+    "find_near_duplicates", "find_reused_passages", "article_similarity", "cluster_stories", "story_attention",
+    "split_sentences", "align_sentences", "compare_versions", "render_differences",
+    # 4. Framing, quotations, agency and human coding (notebook 04)
+    "list_codebooks", "load_codebook", "score_frames", "summarise_frames", "mark_evidence", "keyness",
+    "Frames", "CodebookError", "FramingWarning",
+    "extract_quotes", "find_roles", "load_cues", "extract_agency", "summarise_agency",
+    "sample_for_coding", "read_coding_sheet", "code_with_codebook", "cohen_kappa", "krippendorff_alpha",
+    "measure_agreement",
+    # Figures
+    "use_style", "save_figure", "article_labels", "SOURCE_COLORS",
+    "plot_top_terms", "plot_dispersion", "plot_similarity_heatmap", "plot_removed_by_article",
+    "plot_top_entities", "plot_cooccurrence_network", "plot_ner_scores",
+    "plot_alignment", "plot_story_attention", "plot_frame_heatmap", "plot_keyness", "plot_agency",
+]

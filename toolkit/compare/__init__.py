@@ -58,8 +58,6 @@ from toolkit.compare.stories import (
 )
 from toolkit.compare.versions import DIFFERENCE_COLUMNS, DIFFERENCE_KINDS, TITLES, compare_versions
 
-#: Old name of NEEDS_ARTICLES (not the ``articles`` contract: only the columns comparison needs); kept one release.
-ARTICLE_COLUMNS = NEEDS_ARTICLES
 
 __all__ = [
     # near-duplicates and reused passages
@@ -73,5 +71,5 @@ __all__ = [
     # versions
     "compare_versions", "render_differences", "DIFFERENCE_COLUMNS", "DIFFERENCE_KINDS", "TITLES",
     # shared
-    "split_sentences", "embed_texts", "NEEDS_ARTICLES", "ARTICLE_COLUMNS",
+    "split_sentences", "embed_texts", "NEEDS_ARTICLES",
 ]

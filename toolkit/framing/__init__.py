@@ -18,8 +18,6 @@ files (codebooks, speech cues, roles) and gives the form terms and tokens are co
 parses articles for quotes and agency and resolves a speaker or actor to a linked entity;
 :mod:`~toolkit.framing.groups` reads ``by=``.
 
-``toolkit.quotes``, ``toolkit.agency`` and ``toolkit.coding`` re-export the public names of
-the modules here under their former paths.
 """
 
 from toolkit.framing.codebooks import (

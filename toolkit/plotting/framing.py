@@ -1,4 +1,4 @@
-"""Plots of framing (notebook 04; tables of toolkit.framing, toolkit.quotes and toolkit.agency)."""
+"""Plots of framing (notebook 04; tables of toolkit.framing: frames, quotes and agency)."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, axes=N
     """Small multiples of diverging bars: how often each entity acts (right) and is acted upon (left).
 
     Args:
-        summary: From :func:`toolkit.quotes.summarise_agency`: columns ``by``, ``entity``,
+        summary: From :func:`toolkit.framing.agency.summarise_agency`: columns ``by``, ``entity``,
             ``n_as_actor``, ``n_as_target``.
         by: The group column, one panel per group.
         n: Entities per panel, those with the most actions first.
