@@ -532,7 +532,7 @@ def _thumbnail(png: Path, out_dir: Path) -> str:
     svg_link = (f' · <a href="{html.escape(quote(Path(os.path.relpath(svg, out_dir)).as_posix()))}">SVG</a>'
                 if svg.is_file() else "")
     name = html.escape(png.stem)
-    return (f'<figure><a href="{href}"><img src="{href}" alt="{name}" loading="lazy"></a>'
+    return (f'<figure><a href="{href}"><img src="{href}" alt="{name}"></a>'
             f'<figcaption>{name}<br><a href="{href}">PNG</a>{svg_link}</figcaption></figure>')
 
 
