@@ -186,7 +186,9 @@ def test_notebook_01_runs_in_jupyterlab_and_its_explorer_answers(driver, jupyter
     # The kernel must be up before Run All, else the first cells queue behind its start.
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']"))
     driver.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]").click()
-    driver.find_element(By.CSS_SELECTOR, "li.lm-Menu-item[data-command='notebook:run-all-cells']").click()
+    _shot(driver, "jupyterlab-01-run-menu")
+    wait.until(lambda d: d.find_elements(By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Run All Cells']]"))
+    driver.find_element(By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Run All Cells']]").click()
 
     def finished(d):
         prompts = [p.text for p in d.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")]
