@@ -92,3 +92,28 @@ def test_frames_marks_the_terms_behind_the_score(articles):
     assert 'La <span style="' in page and ">coopération</span> entre" in page
     explorer.widget.children[0].children[1].value = "RHC"
     assert "1 hits in 6 words" in explorer._repr_html_()
+
+
+def test_executed_notebook_keeps_the_first_view_for_the_report(tmp_path):
+    """Run a notebook that shows an explorer; its output and its report page hold the rows."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from toolkit.report import build_report
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(new_notebook(cells=[
+        new_markdown_cell("# Explorer"),
+        new_code_cell(
+            "import pandas as pd\nfrom toolkit.explore import explore_kwic\n"
+            "articles = pd.DataFrame({'article_id': ['a1'], 'language': ['fr'], 'outlet': ['VNA'],\n"
+            "    'text': ['La coopération avance. <b>coopération</b> encore.']})\n"
+            "explore_kwic(articles, 'coopération')"),
+    ]), folder / "01-explorer.ipynb")
+    build_report(folder, out_dir=tmp_path / "report", timeout=120)
+    page = (tmp_path / "report" / "01-explorer.html").read_text(encoding="utf-8")
+    view = page[page.index('class="toolkit-explorer"'):]
+    assert "Matches of “coopération” 1–2 of 2" in view
+    assert view.count(">coopération</span>") == 2
+    assert "&lt;b&gt;" in view and "<b>coopération" not in view  # article markup stays text
