@@ -111,6 +111,12 @@ def test_report_pages_open_cleanly_offline(driver, report):
                 assert Path(unquote(url.path)).is_file(), f"{name}: broken link {href}"
         if name != "index.html":
             assert any(h.endswith("/index.html") for h in hrefs), f"{name}: no link to the index"
+            aligned = driver.execute_script(
+                "const cells = [...document.querySelectorAll('.jp-OutputArea-output td:not([style])')];"
+                "const pick = f => cells.filter(f).map(c => getComputedStyle(c).textAlign);"
+                "return [pick(c => c.classList.contains('num')), pick(c => /^[A-Za-z]{3,}/.test(c.textContent)"
+                " && !c.classList.contains('num'))]")
+            assert set(aligned[0]) <= {"right"} and set(aligned[1]) <= {"left", "start"}, (name, aligned)
         _shot(driver, f"report-{name}")
 
 

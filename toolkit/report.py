@@ -77,8 +77,10 @@ _PAGE_CSS = """
 main { max-width: 72rem; margin: 0 auto; }
 .jp-RenderedMarkdown, .jp-RenderedMarkdown p, .jp-RenderedMarkdown li { max-width: 44rem; }
 .jp-RenderedMarkdown p, .jp-RenderedMarkdown li { line-height: 1.6; }
-.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left; }
-.jp-RenderedHTMLCommon td.num { text-align: right; font-variant-numeric: tabular-nums; }
+body .jp-RenderedHTMLCommon:not(.jp-RenderedMarkdown) td,
+body .jp-RenderedHTMLCommon:not(.jp-RenderedMarkdown) th { text-align: left; }
+body .jp-RenderedHTMLCommon:not(.jp-RenderedMarkdown) td.num { text-align: right;
+  font-variant-numeric: tabular-nums; }
 .jp-RenderedImage img, .report-figure img { max-width: 100%; height: auto; }
 nav.report-nav { display: flex; gap: 1.5rem; justify-content: space-between;
                  font: 15px/1.4 system-ui, sans-serif; padding: 0.8rem 1rem;
