@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from toolkit.report import build_report, execute_notebooks, write_index
+from toolkit.report import build_report, execute_notebooks, export_notebooks, write_index
 
 PAYLOAD = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -63,7 +63,7 @@ class TestBuildReport:
     def test_index_links_notebooks_in_order_with_titles(self, built):
         _, out_dir, index, _ = built
         page = index.read_text(encoding="utf-8")
-        links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', page)
+        links = re.findall(r'<h2><a href="([^"]+)">([^<]+)</a></h2>', page)
         assert links == [("01-alpha.html", "Alpha"), ("02-beta.html", "Beta")]
         assert "How alpha articles read." in page
         assert "<script" not in page.lower()
@@ -130,3 +130,113 @@ class TestWriteIndex:
         assert f"Tags {ESCAPED}" in page and f"{ESCAPED} in the description" in page
         assert "<h1>A &amp; &lt;B&gt;</h1>" in page
         assert '<a href="02-no-source.html">02-no-source</a>' in page
+
+
+# --- A faithful report: styles, navigation, no network, figures, tables, markers ---------------
+
+HIGHLIGHT = ('<mark style="background:#0072B222; border-radius:4px; padding:1px 4px; '
+             'margin:0 1px; border-bottom:2px solid #0072B2">Hanoi</mark>'
+             '<span style="text-decoration:line-through; text-decoration-color:#D55E00">x</span>')
+TINY_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAA"
+            "AABJRU5ErkJggg==")
+
+
+def _executed_examples(folder):
+    """Already-executed notebooks (outputs written by hand): 01 links to 02, shows a figure."""
+    from nbformat.v4 import new_output
+
+    folder.mkdir(parents=True)
+    figure_cell = new_code_cell(
+        "ax.set_title('Cuba leads the coverage')\ntk.save_figure(fig, '01-coverage');",
+        outputs=[new_output("display_data", data={"image/png": TINY_PNG,
+                                                  "text/plain": "<Figure size 640x480 with 1 Axes>"})],
+    )
+    table_cell = new_code_cell("# NBVAL_CHECK_OUTPUT\nraise SystemExit('never run')", outputs=[
+        new_output("execute_result", execution_count=1, data={
+            "text/html": f"<table><tr><td>Hanoi</td><td>1,234</td></tr></table><div>{HIGHLIGHT}</div>",
+            "text/plain": "table"}),
+        new_output("stream", name="stdout", text="  language engine  model\n0 fr spacy fr_core_news_md-3.8.0\n"),
+    ])
+    _write_notebook(folder / "01-alpha.ipynb", [
+        new_markdown_cell("# Alpha\n\nWhich outlet leads?"),
+        table_cell, figure_cell,
+        new_markdown_cell("## Takeaways\n\n- Cuba *leads*.\n- Next: [Beta](02-beta.ipynb)"),
+    ])
+    _write_notebook(folder / "02-beta.ipynb", [new_markdown_cell("# Beta")])
+    figures = folder.parent / "figures"
+    figures.mkdir()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
+    (figures / "01-coverage.svg").write_text(svg, encoding="utf-8")
+    import base64
+    (figures / "01-coverage.png").write_bytes(base64.b64decode(TINY_PNG))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = _executed_examples(tmp_path_factory.mktemp("exported") / "notebooks")
+    out_dir = folder.parent / "report"
+    index = export_notebooks(folder, out_dir=out_dir)
+    return out_dir, index, (out_dir / "01-alpha.html").read_text(encoding="utf-8")
+
+
+class TestFaithfulReport:
+    def test_toolkit_styles_survive_the_sanitizer(self, exported):
+        _, _, page = exported
+        for declaration in ("background:#0072B222", "border-radius:4px", "padding:1px 4px",
+                            "margin:0 1px", "border-bottom:2px solid #0072B2",
+                            "text-decoration-color:#D55E00"):
+            assert declaration in page.replace("; ", ";").replace(": ", ":"), declaration
+
+    def test_every_page_links_previous_index_and_next(self, exported):
+        out_dir, _, alpha = exported
+        beta = (out_dir / "02-beta.html").read_text(encoding="utf-8")
+        assert 'href="index.html"' in alpha and 'href="index.html"' in beta
+        assert 'href="02-beta.html"' in alpha and 'href="01-alpha.html"' in beta
+
+    def test_links_to_notebooks_point_to_their_pages(self, exported):
+        _, _, alpha = exported
+        assert "02-beta.ipynb" not in alpha
+
+    def test_nothing_is_requested_from_the_network(self, exported):
+        out_dir, _, _ = exported
+        for page in out_dir.glob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+            assert "https://" not in text, page.name
+            assert not re.search(r"<script[^>]*\bsrc=", text), page.name
+
+    def test_saved_figure_shown_as_svg_with_its_title_as_alt_text(self, exported):
+        _, _, alpha = exported
+        assert '<img alt="Cuba leads the coverage" src="data:image/svg+xml;base64,' in alpha
+        assert "No description has been provided" not in alpha
+
+    def test_numbers_right_text_left_and_markers_hidden(self, exported):
+        _, _, alpha = exported
+        assert '<td class="num">1,234</td>' in alpha and "<td>Hanoi</td>" in alpha
+        assert "NBVAL_CHECK_OUTPUT" not in alpha
+
+    def test_export_does_not_run_the_notebooks(self, exported):
+        _, _, alpha = exported
+        assert "Traceback" not in alpha and "1,234" in alpha  # the saved output, not a new run
+
+    def test_index_shows_question_takeaways_figures_engines_and_version(self, exported):
+        import toolkit
+
+        out_dir, index, _ = exported
+        page = index.read_text(encoding="utf-8")
+        assert "Which outlet leads?" in page
+        assert "<li>Cuba <em>leads</em>.</li>" in page
+        assert 'href="figures/01-coverage.png"' in page and 'href="figures/01-coverage.svg"' in page
+        assert (out_dir / "figures" / "01-coverage.svg").is_file()
+        assert "fr_core_news_md-3.8.0" in page and toolkit.__version__ in page
+        for href in re.findall(r'(?:href|src)="([^"#]+)"', page):
+            assert (out_dir / href).is_file(), href
+
+
+def test_notebooks_carry_nbval_tags_not_comments():
+    from toolkit.paths import NOTEBOOKS
+
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert not any("NBVAL_" in c.source for c in nb.cells), path.name

@@ -1,0 +1,219 @@
+"""The report and a notebook as a person sees them: headless Chromium (Debian's), driven by selenium.
+
+1. The report, rendered from the committed executed notebooks (no re-execution): every page
+   opens without console errors, requests nothing from the network, shows no broken image
+   or link, links to the index, and keeps the toolkit's highlight colours.
+2. Notebook 01 in a running JupyterLab: Run All Cells from the menu, no traceback in any
+   output, then the keyword-in-context explorer answers a typed word with rows.
+
+Skipped, with the reason, where Chromium, chromedriver or selenium is missing; `.ci/run`
+installs Chromium first, so CI always runs it. Set TOOLKIT_SCREENSHOTS=<folder> to keep
+screenshots of what was checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from toolkit.paths import FIGURES, NOTEBOOKS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1400"]
+
+pytestmark = pytest.mark.slow
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip(f"browser check skipped: {CHROMIUM} or {CHROMEDRIVER} is missing "
+                "(apt-get install chromium chromium-driver)", allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver", reason="browser check skipped: selenium is not installed")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def _shot(driver, name: str) -> None:
+    folder = os.environ.get("TOOLKIT_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # An explicit driver path: selenium-manager never downloads a driver or a browser.
+    browser = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    browser.set_page_load_timeout(60)
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """The report written from the committed executed notebooks, without running them."""
+    from toolkit.report import export_notebooks
+
+    out_dir = tmp_path_factory.mktemp("report")
+    export_notebooks(NOTEBOOKS, out_dir=out_dir, figures_dir=FIGURES)
+    return out_dir
+
+
+def _rgba(hex_colour: str) -> str:
+    """CSS ``#RRGGBB`` or ``#RRGGBBAA`` as Chromium's computed ``rgb(...)``/``rgba(...)``."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    if len(h) == 8:
+        alpha = round(int(h[6:8], 16) / 255, 3)
+        return f"rgba({r}, {g}, {b}, {alpha:g})"
+    return f"rgb({r}, {g}, {b})"
+
+
+def test_report_pages_open_cleanly_offline(driver, report):
+    pages = ["index.html"] + sorted(p.name for p in report.glob("[0-9][0-9]-*.html"))
+    assert len(pages) >= 2
+    for name in pages:
+        driver.get((report / name).as_uri())
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert not errors, f"{name}: console errors {errors}"
+        requested = driver.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+        assert all(url.startswith(("file:", "data:")) for url in requested), f"{name}: {requested}"
+        broken = driver.execute_script(
+            "return [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+            ".map(i => i.alt || i.src.slice(0, 80))")
+        assert not broken, f"{name}: broken images {broken}"
+        hrefs = driver.execute_script("return [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        for href in hrefs:
+            url = urlparse(href)
+            assert url.scheme in ("file", "http", "https", "mailto"), href
+            if url.scheme == "file":
+                assert Path(unquote(url.path)).is_file(), f"{name}: broken link {href}"
+        if name != "index.html":
+            assert any(h.endswith("/index.html") for h in hrefs), f"{name}: no link to the index"
+            aligned = driver.execute_script(
+                "const cells = [...document.querySelectorAll('.jp-OutputArea-output td:not([style])')];"
+                "const pick = f => cells.filter(f).map(c => getComputedStyle(c).textAlign);"
+                "return [pick(c => c.classList.contains('num')), pick(c => /^[A-Za-z]{3,}/.test(c.textContent)"
+                " && !c.classList.contains('num'))]")
+            assert set(aligned[0]) <= {"right"} and set(aligned[1]) <= {"left", "start"}, (name, aligned)
+        _shot(driver, f"report-{name}")
+
+
+def test_report_highlights_keep_their_colours(driver, report):
+    page = next(report.glob("02-*.html"))
+    driver.get(page.as_uri())
+    marks = driver.find_elements(By.CSS_SELECTOR, "mark[style]")
+    assert marks, "notebook 02 shows no entity highlight"
+    for mark in marks[:20]:
+        declared = re.search(r"background:\s*(#[0-9A-Fa-f]{6,8})", mark.get_dom_attribute("style"))
+        assert declared, mark.get_dom_attribute("style")
+        computed = mark.value_of_css_property("background-color")
+        assert computed == _rgba(declared.group(1)), (mark.text, computed, declared.group(1))
+        assert mark.value_of_css_property("border-bottom-style") == "solid"
+    driver.execute_script("arguments[0].scrollIntoView()", marks[0])
+    _shot(driver, "report-02-highlights")
+    page = next(report.glob("03-*.html"))
+    driver.get(page.as_uri())
+    deleted = driver.find_elements(By.CSS_SELECTOR, "span[style*='line-through']")
+    assert deleted, "notebook 03's differences show no deletion"
+    assert "line-through" in deleted[0].value_of_css_property("text-decoration-line")
+    assert deleted[0].value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """A JupyterLab server on a free local port, serving a copy of notebook 01."""
+    folder = tmp_path_factory.mktemp("lab")
+    notebook = next(NOTEBOOKS.glob("01-*.ipynb"))
+    shutil.copy(notebook, folder / notebook.name)
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+               JUPYTER_RUNTIME_DIR=str(folder / ".runtime"))
+    log = open(folder / "jupyterlab.log", "wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
+         "--ip=127.0.0.1", f"--ServerApp.token={token}", f"--ServerApp.root_dir={folder}",
+         f"--LabApp.workspaces_dir={folder / '.workspaces'}"],
+        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("JupyterLab did not start:\n"
+                                       + (folder / "jupyterlab.log").read_text(errors="replace")[-2000:])
+                time.sleep(0.5)
+        yield f"{base}/lab/tree/{notebook.name}?token={token}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def test_notebook_01_runs_in_jupyterlab_and_its_explorer_answers(driver, jupyterlab):
+    driver.get(jupyterlab)
+    wait = WebDriverWait(driver, 90)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-Cell"))
+    # The kernel must be up before Run All, else the first cells queue behind its start.
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']"))
+    driver.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]").click()
+    _shot(driver, "jupyterlab-01-run-menu")
+    wait.until(lambda d: d.find_elements(By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Run All Cells']]"))
+    driver.find_element(By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Run All Cells']]").click()
+
+    def finished(d):
+        prompts = [p.text for p in d.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")]
+        return prompts and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts)
+
+    WebDriverWait(driver, 150, poll_frequency=1).until(finished)
+    tracebacks = [e.text[:500] for e in driver.find_elements(
+        By.CSS_SELECTOR, ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr'], "
+                         ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+        if "Traceback" in e.text or "Error" in e.text]
+    assert not tracebacks, tracebacks
+
+    search = WebDriverWait(driver, 30).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".toolkit-explorer .kwic-search input"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", search)
+    search.clear()
+    search.send_keys("sécurité", Keys.ENTER)
+    explorer = driver.find_element(By.CSS_SELECTOR, ".jp-OutputArea-output .toolkit-explorer")
+    WebDriverWait(driver, 30).until(lambda d: "sécurité" in explorer.text and "Matches of" in explorer.text)
+    rows = explorer.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) >= 2 and all("sécurité" in r.text.lower() for r in rows)
+    _shot(driver, "jupyterlab-01-kwic")
