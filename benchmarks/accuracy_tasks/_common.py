@@ -277,3 +277,42 @@ def snap_to_tokens(start: int, end: int, offsets: list[tuple[int, int]]) -> tupl
     """
     covered = [k for k, (s, e) in enumerate(offsets) if s < end and start < e]
     return (covered[0], covered[-1]) if covered else None
+
+
+#: HIPE coarse types → the toolkit's entity types (prod and time are not scored).
+HIPE_TYPES = {"pers": "PER", "loc": "LOC", "org": "ORG"}
+
+
+def hipe_documents(path: Path, *, prefix: str = "fr:") -> list[dict]:
+    """HIPE TSV documents: text and token offsets (as :func:`build_text`), tokens' columns, coarse entities.
+
+    Returns one dict per document: ``article_id`` (``prefix`` + HIPE document id), ``text``,
+    ``offsets``, ``tokens`` (the TSV rows, flattened over sentences) and ``entities``: one
+    dict per literal coarse entity (NE-COARSE-LIT) with ``first``, ``last`` (token indices),
+    ``type`` (the HIPE type: pers, loc, org, prod, time), ``qid`` (NEL-LIT of its first
+    token: a Wikidata id, ``NIL`` or ``_``) and ``name`` (``(first, last)`` of the first
+    run of ``comp.name`` tokens inside it, from NE-FINE-COMP, or None).
+    """
+    documents = []
+    for doc in read_token_documents(path):
+        text, offsets = build_text([[t["TOKEN"] for t in s] for s in doc["sentences"]])
+        tokens = [t for s in doc["sentences"] for t in s]
+        entities, base = [], 0
+        for sentence in doc["sentences"]:
+            for first, last, label in decode_iob([t.get("NE-COARSE-LIT", "O") for t in sentence]):
+                first, last = first + base, last + base
+                name, k = None, first
+                while k <= last:
+                    if tokens[k].get("NE-FINE-COMP", "O") == "B-comp.name":
+                        end = k
+                        while end + 1 <= last and tokens[end + 1].get("NE-FINE-COMP", "O") == "I-comp.name":
+                            end += 1
+                        name = (k, end)
+                        break
+                    k += 1
+                entities.append(dict(first=first, last=last, type=label.split(".")[0].lower(),
+                                     qid=tokens[first].get("NEL-LIT", "_"), name=name))
+            base += len(sentence)
+        documents.append(dict(article_id=prefix + doc["doc_id"], text=text, offsets=offsets, tokens=tokens,
+                              entities=entities))
+    return documents
