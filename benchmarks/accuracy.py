@@ -128,7 +128,8 @@ def write_report(path: Path, results: list[tuple], args: argparse.Namespace, dat
                 continue
             baseline = f"{_cell(r['baseline'])}: {_number(r['baseline_value'])}" if r["baseline"] else ""
             lines.append(f"| {name} | {_cell(r['data'])} | {_cell(r['metric'])} | {baseline} | "
-                         f"{_number(r['toolkit_value'])} | {_cell(r['target'])} | {_met(r['met'])} |")
+                         f"{_number(r['toolkit_value']) or 'not available'} | {_cell(r['target'])} | "
+                         f"{_met(r['met'])} |")
     for name, module, rows, task_seconds in results:
         lines += ["", f"## {name}", "", f"Run time: {task_seconds:.0f} s.", "", "**Data.**", ""]
         for key in module.DATA:
