@@ -125,9 +125,10 @@ def _variant(docs: list[dict], transform, embed, log, label: str) -> dict:
             kinds[kind] += 1
             if sum(e[0] == kind for e in examples) < 2:
                 got = " + ".join(shuffled[b] for b in sorted(linked)) or "(nothing)"
-                score = mine["similarity"].iloc[0] if len(mine) else float("nan")
+                score = mine["similarity"].dropna()
+                score = f"toolkit score {score.iloc[0]:.2f}, " if len(score) else ""
                 true_cosine = float(similarity[i, where[i]])
-                examples.append((kind, f"[{doc['docid']} #{i}, {kind}, toolkit score {score:.2f}, USE cosine of "
+                examples.append((kind, f"[{doc['docid']} #{i}, {kind}, {score}USE cosine of "
                                        f"the true pair {true_cosine:.2f}] \"{french[i][:90]}\" → "
                                        f"\"{got[:90]}\" instead of \"{english[i][:90]}\""))
     log(f"  {label}: toolkit {correct}/{n}, baseline {baseline_correct}/{n}, translated {translated}/{n} "
