@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: report test bench install clean
+.PHONY: report test bench accuracy install clean
 
 report: $(STAMP)
 	$(PY) -m toolkit report
@@ -15,6 +15,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
+
+accuracy: $(STAMP)
+	$(PY) benchmarks/accuracy.py
 
 install: $(STAMP)
 

