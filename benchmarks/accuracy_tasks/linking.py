@@ -100,7 +100,7 @@ def run(paths: dict, *, quick: bool = False, **options) -> list[dict]:
     with Timer() as timer:
         annotation = tk.annotate(articles, engine=options.get("engine", "spacy"), progress=False,
                                  **({"cache_dir": options["cache_dir"]} if options.get("cache_dir") else {}))
-        linked = tk.link_entities(annotation.mentions, articles)
+        linked = tk.link_entities(annotation.mentions, articles=articles)
     matched, n_gold = match(documents, linked.mentions)
     gold = [m["gold"] for m in matched]
     p, r, f = bcubed(gold, [m["entity_id"] for m in matched])
