@@ -124,7 +124,7 @@ def _annotated(articles: pd.DataFrame, options: dict):
     """Sentences and linked mentions of ``articles`` from the toolkit's annotation."""
     annotation = tk.annotate(articles, engine=options.get("engine", "spacy"), progress=False,
                              **({"cache_dir": options["cache_dir"]} if options.get("cache_dir") else {}))
-    linked = tk.link_entities(annotation.mentions, articles)
+    linked = tk.link_entities(annotation.mentions, articles=articles)
     return annotation.sentences, linked.mentions
 
 
