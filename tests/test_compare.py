@@ -460,7 +460,7 @@ class TestCompareVersions:
         tricky.loc[mask, "text"] = "<script>alert(1)</script> Elles ont passé en revue."
         alignment = compare.align_sentences(tricky, A000, A003, articles=articles)
         differences = compare.compare_versions(sentences, articles, A000, A003)
-        markup = str(compare.render_differences(tricky, alignment, differences, labels=["000", "003 VNA"]))
+        markup = str(tk.render_differences(tricky, alignment, differences, labels=["000", "003 VNA"]))
         assert "<script>" not in markup and html.escape("<script>") in markup
         assert "line-through" in markup and ">Police</span>" in markup
         assert ">Sécurité publique</span>" in markup

@@ -15,7 +15,6 @@ from toolkit.compare import (
     compare_versions,
     find_near_duplicates,
     find_reused_passages,
-    render_differences,
     split_sentences,
     story_attention,
 )
@@ -28,7 +27,7 @@ from toolkit.corpus import (
     load_outlets,
     parse_date,
 )
-from toolkit.display import highlight_entities
+from toolkit.display import highlight_entities, render_differences
 from toolkit.entities import Linked, cooccurrence_graph, cooccurrences, count_entities, link_entities
 from toolkit.evaluation import evaluate_ner, ner_errors, read_conll
 from toolkit.framing import (

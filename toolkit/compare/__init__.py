@@ -12,8 +12,8 @@ Four questions, one module each, every answer a table with offsets into ``articl
   dates), :func:`cluster_stories` and :func:`story_attention`.
 - **Which sentence renders which?** :mod:`~toolkit.compare.alignment`: :func:`align_sentences`.
 - **What does each version add or leave out?** :mod:`~toolkit.compare.versions`:
-  :func:`compare_versions`, shown side by side by :func:`render_differences`
-  (:mod:`~toolkit.compare.render`).
+  :func:`compare_versions`, shown side by side by
+  :func:`toolkit.display.render_differences`.
 
 Shared by them: :mod:`~toolkit.compare.anchors` (folded words, numbers and months, names,
 entity keys), :mod:`~toolkit.compare.sentences` (:func:`split_sentences`,
@@ -34,7 +34,6 @@ from toolkit.compare.alignment import (
     align_sentences,
 )
 from toolkit.compare.common import NEEDS_ARTICLES
-from toolkit.compare.render import render_differences
 from toolkit.compare.reprints import (
     LSH_RECALL,
     MEASURES,
@@ -69,7 +68,7 @@ __all__ = [
     # alignment
     "align_sentences", "ALIGNMENT_COLUMNS", "STATUSES", "ANCHOR_WEIGHT", "SHARED_RATIO", "TRANSLATED_SCORE",
     # versions
-    "compare_versions", "render_differences", "DIFFERENCE_COLUMNS", "DIFFERENCE_KINDS", "TITLES",
+    "compare_versions", "DIFFERENCE_COLUMNS", "DIFFERENCE_KINDS", "TITLES",
     # shared
     "split_sentences", "embed_texts", "NEEDS_ARTICLES",
 ]
