@@ -279,3 +279,62 @@ class TestStreaming:
         path = tmp_path / "wide.jsonl"
         path.write_bytes((json.dumps({"id": "w1", "text": "Texte accentué, en UTF-16."}, ensure_ascii=False) + "\n").encode("utf-16"))
         assert by_id(tk.load_corpus(path).articles, "text") == {"w1": "Texte accentué, en UTF-16."}
+
+
+class TestWebArticles:
+    """Issue 13: own fields, outlets, datelines and corpus-level boilerplate through load_corpus."""
+
+    BODY = "The council met on Tuesday and voted the budget after a long debate."
+
+    def _jsonl(self, tmp_path, rows):
+        path = tmp_path / "articles.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return path
+
+    def test_own_fields_become_columns(self, tmp_path):
+        path = self._jsonl(tmp_path, [
+            {"id": "a", "text": self.BODY, "genre": "opinion", "frames": ["Economic"], "raw": "mine"},
+            {"id": "b", "text": self.BODY + " More.", "genre": "reporting", "event_id": 7}])
+        articles = tk.load_corpus(path, progress=False, errors="ignore").articles
+        assert list(articles.columns[:len(tk.corpus.ARTICLE_COLUMNS)]) == tk.corpus.ARTICLE_COLUMNS
+        assert articles["genre"].tolist() == ["opinion", "reporting"]
+        assert articles["frames"].iloc[0] == ["Economic"]
+        assert articles["field_raw"].iloc[0] == "mine" and articles["raw"].iloc[0] == self.BODY
+        assert pd.isna(articles["event_id"].iloc[0]) and articles["event_id"].iloc[1] == 7
+
+    def test_outlet_spellings_resolve_and_unknown_warns_once(self, tmp_path):
+        rows = [{"id": f"x{k}", "text": f"{self.BODY} ({k})", "outlet": o}
+                for k, o in enumerate(["fox", "FOXNEWS.COM", "INSIDER.FOXNEWS.COM", "Fox News", "nyt", "hpo",
+                                       "Le Monde", "zz", "zz", "zz"])]
+        corpus = tk.load_corpus(self._jsonl(tmp_path, rows), progress=False, errors="ignore")
+        assert corpus.articles["outlet"].tolist() == ["FOXNEWS"] * 4 + ["NYT", "HUFFPOST", "LEMONDE"] + ["ZZ"] * 3
+        unknown = corpus.problems[corpus.problems["message"].str.contains("not in the outlet registry")]
+        assert unknown["message"].tolist() == ["outlet 'ZZ' (3 articles) is not in the outlet registry; "
+                                               "add it to outlets.csv"]
+
+    def test_acronyms_and_initials_are_not_outlets(self, tmp_path):
+        rows = [{"id": "a", "text": "World Health Organization (WHO) said on Monday that cases fell."},
+                {"id": "b", "text": "The American Medical Association (AMA) disagreed strongly today."},
+                {"id": "c", "text": "The mayor resigned on Friday after the vote. - JB"},
+                {"id": "d", "text": "La Havane (VNA) - Le ministre est arrivé."}]
+        articles = tk.load_corpus(self._jsonl(tmp_path, rows), progress=False, errors="ignore").articles
+        assert articles["outlet"].isna().tolist() == [True, True, True, False]
+
+    @pytest.mark.parametrize("paragraph", ["Politique - Le gouvernement a présenté son budget.",
+                                           "POLITICS – The budget was voted."])
+    def test_section_label_is_not_a_dateline(self, paragraph):
+        assert parse_dateline(paragraph)["place"] == ""
+
+    def test_repeated_across_articles(self, tmp_path):
+        reprint = "A sentence reprinted by many outlets, word for word, stays in each."
+        rows = [{"id": f"r{k}", "text": f"Story {k} opens here, with its own facts.\n{reprint}\nShare on Facebook\n"
+                 "Email *\nSubscribe Today!"} for k in range(4)]
+        corpus = tk.load_corpus(self._jsonl(tmp_path, rows), progress=False, errors="ignore")
+        assert all(reprint in text and "Share" not in text and "Email" not in text and "Subscribe" not in text
+                   for text in corpus.articles["text"])
+        assert set(corpus.removed["reason"]) == {"repeated-across-articles", "promo"}  # "!" ends a sentence
+        corpus = tk.load_corpus(self._jsonl(tmp_path, rows[:2]), progress=False, errors="ignore")
+        assert set(corpus.removed["reason"]) == {"web-form", "promo"}  # 2 articles: patterns only
+        for row in corpus.removed.itertuples():
+            raw = corpus.articles.set_index("article_id").loc[row.article_id, "raw"]
+            assert raw[row.start_char:row.end_char] == row.text
