@@ -338,3 +338,45 @@ class TestWebArticles:
         for row in corpus.removed.itertuples():
             raw = corpus.articles.set_index("article_id").loc[row.article_id, "raw"]
             assert raw[row.start_char:row.end_char] == row.text
+
+
+class TestHtmlPages:
+    """A folder of saved web pages loads through trafilatura; dropped blocks are audited."""
+
+    PAGE = """<!DOCTYPE html><html><head><title>Budget voted? | The Example Times</title>
+<meta property="og:title" content="Budget voted?"><meta property="og:site_name" content="The Guardian">
+<link rel="canonical" href="https://www.theguardian.com/world/2024/oct/27/budget">
+<meta property="article:published_time" content="2024-10-27T10:00:00Z"><script>var x = 1;</script></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Budget voted?</h1>
+<p>The council met on Tuesday and voted the budget after a long debate in the town hall.</p>
+<h2>What the mayor said</h2>
+<p>The mayor said the vote was a relief for everyone, and the opposition agreed with her on most points.</p>
+<p>Residents will see the first changes in January, when the new bus lines open across the city.</p></article>
+<div class="share">Share on Facebook</div><form><label>Email *</label><button>Subscribe</button></form>
+<footer>Copyright 2024 The Example Times</footer></body></html>"""
+
+    def test_folder_of_pages(self, tmp_path):
+        from toolkit.corpus.html import page_text
+
+        (tmp_path / "page-1.html").write_text(self.PAGE, encoding="utf-8")
+        (tmp_path / "page-2.htm").write_text(self.PAGE.replace("Tuesday", "Monday"), encoding="utf-8")
+        articles, removed, problems = tk.load_corpus(tmp_path, progress=False, errors="ignore")
+        assert articles["article_id"].tolist() == ["page-1", "page-2"]
+        row = articles.iloc[0]
+        assert row["title"] == "Budget voted?"
+        assert row["published"] == pd.Timestamp("2024-10-27")
+        assert row["url"] == "https://www.theguardian.com/world/2024/oct/27/budget"
+        assert row["outlet"] == "GUARDIAN"
+        assert row["raw"] == self.PAGE
+        assert row["text"].split("\n\n") == [
+            "The council met on Tuesday and voted the budget after a long debate in the town hall.",
+            "What the mayor said",
+            "The mayor said the vote was a relief for everyone, and the opposition agreed with her on most points.",
+            "Residents will see the first changes in January, when the new bus lines open across the city."]
+        mine = removed[removed["article_id"] == "page-1"]
+        assert {"html-boilerplate", "title"} <= set(mine["reason"])
+        assert any("Share on Facebook" in t for t in mine["text"])
+        page = page_text(row["raw"])
+        for span in mine.itertuples():
+            assert page[span.start_char:span.end_char] == span.text

@@ -174,7 +174,8 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
                timestamp_pattern: re.Pattern | None = None,
                masthead_names: frozenset[str] = frozenset(), first_line_title: bool = False,
                patterns: Sequence[tuple[re.Pattern, str]] = (),
-               repeated_lines: Container[str] = frozenset()) -> CleanedText:
+               repeated_lines: Container[str] = frozenset(),
+               spans: Sequence[tuple[int, int, str]] = ()) -> CleanedText:
     """Split ``raw`` into title, cleaned body and the removed spans.
 
     The body is made only of characters of ``raw``: removed spans are cut out, whole lines
@@ -195,13 +196,15 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
         repeated_lines: Lines (stripped of surrounding spaces) known to recur across many
             articles of the corpus (:func:`find_repeated_lines`); each is removed with reason
             ``repeated-across-articles``.
+        spans: ``(start, end, reason)`` spans of ``raw`` known to be boilerplate (the blocks of
+            a web page that trafilatura left out), removed like pattern matches.
 
     Returns:
         A :class:`CleanedText`; ``removed`` holds ``(start_char, end_char, reason)`` into
         ``raw``, sorted by ``start_char``.
     """
     lines = _split_lines(raw)
-    live = _mark_patterns(raw, lines, patterns, repeated_lines)
+    live = _mark_patterns(raw, lines, patterns, repeated_lines, spans)
     live = _mark_related_tail(raw, live)
     live = _mark_footer(raw, live, masthead_names)
     title_text, live = _mark_top_matter(raw, live, find_title=find_title, title=title,
@@ -227,25 +230,31 @@ def _kept(lines: list[_Line]) -> list[_Line]:
     return [ln for ln in lines if ln.reason is None]
 
 
+def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
+             spans: Sequence[tuple[int, int, str]]) -> Iterable[tuple[int, int, str]]:
+    yield from spans
+    for pattern, reason in patterns:
+        for m in pattern.finditer(raw):
+            yield m.start(), m.end(), reason
+
+
 def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pattern, str]],
-                   repeated_lines: Container[str]) -> list[_Line]:
-    """0. Corpus-level furniture (lines recurring across articles) and the pattern file's matches."""
+                   repeated_lines: Container[str], spans: Sequence[tuple[int, int, str]] = ()) -> list[_Line]:
+    """0. Given spans (HTML boilerplate), corpus-level furniture (lines recurring across articles) and pattern matches."""
     if repeated_lines:
         for ln in lines:
             if _text(raw, ln) in repeated_lines:
                 ln.reason = "repeated-across-articles"
-    for pattern, reason in patterns:
-        for m in pattern.finditer(raw):
-            a, b = m.span()
-            if a == b:
+    for a, b, reason in _matches(raw, patterns, spans):
+        if a == b:
+            continue
+        for ln in lines:
+            if ln.reason is not None or ln.end <= a or ln.start >= b:
                 continue
-            for ln in lines:
-                if ln.reason is not None or ln.end <= a or ln.start >= b:
-                    continue
-                if a <= ln.start and ln.end <= b:
-                    ln.reason = reason
-                else:
-                    ln.cuts.append((max(a, ln.start) - ln.start, min(b, ln.end) - ln.start, reason))
+            if a <= ln.start and ln.end <= b:
+                ln.reason = reason
+            else:
+                ln.cuts.append((max(a, ln.start) - ln.start, min(b, ln.end) - ln.start, reason))
     for ln in lines:
         if ln.cuts and ln.reason is None:
             rest = _text(raw, ln)

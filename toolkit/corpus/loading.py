@@ -9,6 +9,7 @@ reconcile them with the manifest and type the tables (here).
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,7 +22,8 @@ from toolkit.cleaning import REPEATED_MIN_ARTICLES, CleanedText, clean_text, fin
 from toolkit.corpus.dates import TIMESTAMP_LINE, parse_date, parse_dateline
 from toolkit.corpus.outlets import OutletIndex, infer_outlet, load_outlets
 from toolkit.corpus.problems import CorpusError, Problems
-from toolkit.corpus.reading import Record, read_manifest, read_records
+from toolkit.corpus.html import has_html, read_html_records
+from toolkit.corpus.reading import TEXT_SUFFIXES, Record, read_manifest, read_records
 from toolkit.schema import ARTICLE_COLUMNS, REMOVED_COLUMNS
 from toolkit.text import tokenize_words
 
@@ -93,7 +95,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     """Load and clean a corpus of news articles.
 
     Args:
-        path: A folder of ``.txt``/``.md`` files (one article each, the file stem is the
+        path: A folder of ``.txt``/``.md`` files or saved web pages (``.html``/``.htm``, read
+            with trafilatura: :mod:`toolkit.corpus.html`; one article each, the file stem is the
             ``article_id``), or a ``.jsonl`` / ``.csv`` file with one article per line/row:
             a ``text`` column and optionally ``id``/``article_id``, ``title``, ``outlet``,
             ``published``, ``url``, ``language``, ``notes``.
@@ -135,7 +138,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
           the order first seen, values as given (missing where a record lacks it); a field
           named like a contract column is kept as ``field_<name>``.
         - ``removed``, one row per removed span: ``article_id``, ``start_char``,
-          ``end_char`` (int offsets into ``raw``), ``reason`` (see
+          ``end_char`` (int offsets into ``raw``; for a web page, into its page text,
+          ``toolkit.corpus.html.page_text(raw)``), ``reason`` (see
           ``toolkit.cleaning.REASONS``), ``text``.
         - ``problems``, one row per problem: ``path``, ``line`` (Int64), ``article_id``,
           ``kind`` (error, warning, conflict), ``message``. Conflicts between the manifest
@@ -151,13 +155,13 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     require_choice(errors, ("warn", "raise", "ignore"), name="errors")
     path = Path(path)
     problems = Problems(errors)
-    records = read_records(path, problems)
+    records = _read_any(path, problems)
     sources = _read_sources(path, manifest=manifest, outlets=outlets)
     pattern_files = [patterns] if isinstance(patterns, (str, Path)) else list(patterns or [])
     repeated = frozenset()
     if repeated_min_articles > 0:
         # First pass: only the texts, problems ignored (the second pass reports them once).
-        repeated = find_repeated_lines((r.raw for r in read_records(path, Problems("ignore"))),
+        repeated = find_repeated_lines((_source(r) for r in _read_any(path, Problems("ignore"), extract=False)),
                                        min_articles=repeated_min_articles)
     sources = sources._replace(patterns=load_patterns(*pattern_files), repeated=repeated,
                                first_line_title=first_line_title)
@@ -189,6 +193,21 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     # Rows stay in input order (a folder's files by name; a JSONL/CSV file's lines in order),
     # which is deterministic; sorting would copy every column of a large corpus once more.
     return Corpus(articles, removed, problems.table())
+
+
+def _read_any(path: Path, problems: Problems, *, extract: bool = True) -> Iterable[Record]:
+    """Records of ``path``: saved web pages (:mod:`~toolkit.corpus.html`) and/or text files, JSONL, CSV."""
+    if not has_html(path):
+        return read_records(path, problems)
+    html = read_html_records(path, problems, extract=extract)
+    if path.is_dir() and any(p.suffix.lower() in TEXT_SUFFIXES for p in path.iterdir() if p.is_file()):
+        return itertools.chain(read_records(path, problems), html)
+    return html
+
+
+def _source(record: Record) -> str:
+    """The text cleaning reads and ``removed`` offsets point into: ``raw``, or a web page's page text."""
+    return record.fields.get("page_text", record.raw)
 
 
 class _Sources(NamedTuple):
@@ -276,10 +295,10 @@ def _typed_removed(rows: list[dict]) -> pd.DataFrame:
 def _clean_record(record: Record, entry: dict, sources: _Sources, problems: Problems) -> CleanedText | None:
     """Clean one record; None (and a problem) when nothing but boilerplate is left."""
     title_given = entry.get("title") or record.fields.get("title") or None
-    cleaned = clean_text(record.raw, find_title=title_given is None and record.line is None,
+    cleaned = clean_text(_source(record), find_title=title_given is None and record.line is None,
                          title=title_given, timestamp_pattern=TIMESTAMP_LINE, masthead_names=sources.masthead,
                          first_line_title=sources.first_line_title, patterns=sources.patterns,
-                         repeated_lines=sources.repeated)
+                         repeated_lines=sources.repeated, spans=record.fields.get("page_spans", ()))
     if not cleaned.text.strip():
         problems.add(record.path, "no article text left after cleaning (everything was boilerplate)",
                      line=record.line, article_id=record.article_id)
@@ -293,7 +312,7 @@ def _build_article(record: Record, cleaned: CleanedText, detected_language: str 
     index = sources.index
     given = record.fields
     spans = [{"article_id": record.article_id, "start_char": a, "end_char": b, "reason": reason,
-              "text": record.raw[a:b]} for a, b, reason in cleaned.removed]
+              "text": _source(record)[a:b]} for a, b, reason in cleaned.removed]
     inferred, evidence, dateline = _read_from_text(record, cleaned, spans, detected_language,
                                                    url=entry.get("url") or given.get("url") or "", index=index)
     _report_conflicts(record, entry, inferred, evidence, problems, index)
@@ -334,7 +353,7 @@ def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], det
                     url: str, index: OutletIndex) -> tuple[dict, str, dict]:
     """What the text itself says: outlet (with its evidence), date and language; and the dateline."""
     inferred: dict[str, object] = {}
-    inferred["outlet"], evidence = infer_outlet(record.raw, cleaned.text, cleaned.removed, index, url=url)
+    inferred["outlet"], evidence = infer_outlet(_source(record), cleaned.text, cleaned.removed, index, url=url)
     dateline = parse_dateline(cleaned.paragraphs[0])
     inferred["date_text"] = ""
     for span in spans:
