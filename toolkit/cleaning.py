@@ -230,10 +230,59 @@ def _kept(lines: list[_Line]) -> list[_Line]:
     return [ln for ln in lines if ln.reason is None]
 
 
+_HINTS: dict[re.Pattern, tuple[str, bool]] = {}
+
+
+def _literal_hint(pattern: re.Pattern) -> tuple[str, bool]:
+    """The longest literal every match of ``pattern`` contains ("" when none of 2+ characters), and
+    whether to look for it case-insensitively: a cheap ``in`` test that skips the regex on most texts."""
+    import re._parser as sre_parse  # the standard library's own regex parser
+
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - no hint is always safe
+        return "", False
+    runs, run = [], []
+
+    def walk(items) -> None:
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                run.append(chr(arg))
+            elif name == "SUBPATTERN":
+                walk(arg[-1])
+            elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+                flush()
+                walk(arg[2])
+                flush()
+            elif name == "AT":
+                continue
+            else:
+                flush()
+
+    def flush() -> None:
+        if run:
+            runs.append("".join(run))
+            run.clear()
+
+    walk(tree)
+    flush()
+    best = max(runs, key=len, default="")
+    fold = bool(pattern.flags & re.IGNORECASE) or "(?i" in pattern.pattern
+    return (best.casefold() if fold else best, fold) if len(best) >= 2 else ("", False)
+
+
 def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
              spans: Sequence[tuple[int, int, str]]) -> Iterable[tuple[int, int, str]]:
     yield from spans
+    folded = None
     for pattern, reason in patterns:
+        hint, fold = _HINTS.get(pattern) or _HINTS.setdefault(pattern, _literal_hint(pattern))
+        if hint:
+            if fold:
+                folded = raw.casefold() if folded is None else folded
+            if hint not in (folded if fold else raw):
+                continue
         for m in pattern.finditer(raw):
             yield m.start(), m.end(), reason
 
