@@ -33,6 +33,14 @@ import json
 import toolkit as tk
 print(json.dumps({"peak_mb": PEAK}))
 """
+# The simplest reading a user would write: json.loads over the same lines (the speed yardstick).
+JSON_PASS = r"""
+import json, sys, time
+start = time.perf_counter()
+with open(sys.argv[1], encoding="utf-8") as handle:
+    n = sum(1 for line in handle if json.loads(line))
+print(json.dumps({"articles": n, "seconds": time.perf_counter() - start, "peak_mb": PEAK}))
+"""
 
 
 def run_child(code: str, *args: str) -> dict:
@@ -50,9 +58,13 @@ def measure(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_jsonl(Path(tmp) / "corpus.jsonl", n)
         file_mb = path.stat().st_size / 1e6
+        plain = run_child(JSON_PASS, str(path))
         result = run_child(CHILD, str(path))
         base = run_child(BASELINE)
-    result.update(file_mb=file_mb, baseline_mb=base["peak_mb"], target_mb=2048)
+    result.update(file_mb=file_mb, baseline_mb=base["peak_mb"], target_mb=2048,
+                  json_seconds=plain["seconds"], articles_per_s=result["articles"] / result["seconds"],
+                  json_articles_per_s=plain["articles"] / plain["seconds"],
+                  times_json=result["seconds"] / plain["seconds"], target_articles_per_s=3000, target_times_json=5)
     return result
 
 
@@ -62,7 +74,11 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     r = measure(args.articles)
     print(f"load_corpus: {r['articles']:,} articles, {r['file_mb']:.0f} MB JSONL ({r['raw_mb']:.0f} MB of text)")
-    print(f"  time {r['seconds']:.1f} s ({r['articles'] / r['seconds']:,.0f} articles/s)")
+    print(f"  time {r['seconds']:.1f} s ({r['articles_per_s']:,.0f} articles/s; target >= 3,000: "
+          f"{'PASS' if r['articles_per_s'] >= 3000 else 'FAIL'})")
+    print(f"  plain json.loads over the same lines, same run: {r['json_seconds']:.2f} s "
+          f"({r['json_articles_per_s']:,.0f} articles/s); load_corpus takes {r['times_json']:.1f}x that "
+          f"(target <= 5x: {'PASS' if r['times_json'] <= 5 else 'FAIL'})")
     print(f"  peak memory {r['peak_mb']:.0f} MB (the interpreter with toolkit imported: {r['baseline_mb']:.0f} MB); "
           f"target < 2,048 MB: {'PASS' if r['peak_mb'] < 2048 else 'FAIL'}")
     print(f"  peak / text size: {r['peak_mb'] / r['raw_mb']:.1f}x")

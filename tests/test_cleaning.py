@@ -69,12 +69,116 @@ def test_is_caption():
     assert not is_caption("The photo session ended with a statement by the minister.")
 
 
-def test_a_paragraph_repeated_in_decomposed_unicode_is_a_duplicate():
-    paragraph = "Le vice-ministre Trần Quốc Tỏ a reçu la délégation cubaine à Hanoï ce mardi."
-    decomposed = unicodedata.normalize("NFD", paragraph)
-    assert normalise_for_matching(decomposed) == normalise_for_matching(paragraph)
-    assert "trần quốc tỏ" in normalise_for_matching(decomposed)
+def test_a_furniture_line_repeated_in_decomposed_unicode_is_a_duplicate():
+    label = "Partager Trần Quốc"
+    decomposed = unicodedata.normalize("NFD", label)
+    assert normalise_for_matching(decomposed) == normalise_for_matching(label)
+    assert "trần quốc" in normalise_for_matching(decomposed)
     others = "\n\n".join(f"Un autre paragraphe, le numéro {k}, tout à fait différent." for k in range(3))
-    cleaned = clean_text(f"Un titre\n\n{others}\n\n{paragraph}\n\n{decomposed}")
+    cleaned = clean_text(f"Un titre\n\n{label}\n\n{others}\n\n{decomposed}")
     assert [reason for _, _, reason in cleaned.removed] == ["title", "duplicate-paragraph"]
-    assert cleaned.paragraphs[-1] == paragraph
+
+
+def test_a_sentence_printed_twice_stays_twice():
+    paragraph = "Le vice-ministre Trần Quốc Tỏ a reçu la délégation cubaine à Hanoï ce mardi."
+    others = "\n\n".join(f"Un autre paragraphe, le numéro {k}, tout à fait différent." for k in range(3))
+    cleaned = clean_text(f"Un titre\n\n{others}\n\n{paragraph}\n\n{paragraph}")
+    assert [reason for _, _, reason in cleaned.removed] == ["title"]
+    assert cleaned.paragraphs[-2:] == [paragraph, paragraph]
+
+
+class TestContract:
+    """Article text is never removed or rewritten: only spans with positive evidence go."""
+
+    BODY = "\n\n".join(f"Le paragraphe numéro {k} de l'article dit quelque chose de précis." for k in range(3))
+
+    def test_headline_ending_in_question_or_exclamation_is_a_title(self):
+        for headline in ("Qu'ont-ils dit de Macron ?", "Tous à vos projets !"):
+            cleaned = clean_text(f"{headline}\n\n{self.BODY}")
+            assert cleaned.title == headline
+            assert headline not in cleaned.text
+
+    def test_first_line_title_option(self):
+        raw = f"Une phrase de titre qui finit par un point.\n\n{self.BODY}"
+        assert clean_text(raw).title == ""
+        assert clean_text(raw, first_line_title=True).title == "Une phrase de titre qui finit par un point."
+
+    def test_headline_with_a_slash_is_not_a_breadcrumb(self):
+        headline = "Tillerson out / Pompeo in at the State Department after months of tension"
+        cleaned = clean_text(f"{headline}\n\n{self.BODY}")
+        assert cleaned.title == headline
+        assert [r for _, _, r in clean_text(f"Accueil / Monde / Asie\n\n{headline}\n\n{self.BODY}").removed] == [
+            "navigation", "title"]
+
+    def test_intertitle_and_repeated_headline_stay(self):
+        title = "Le déclassement de la fonction présidentielle"
+        raw = (f"{title}\n\nLa vulgarité du propos a fait réagir.\n\n"
+               f"Elle montre le déclassement de la fonction présidentielle dans notre pays.\n\n"
+               f"Un intertitre\n\n{self.BODY}\n\n{title}\n\nEncore du texte ici.\n\n{title}")
+        cleaned = clean_text(raw, find_title=False, title=title)
+        assert [r for _, _, r in cleaned.removed] == ["title"]
+        assert cleaned.paragraphs.count(title) == 2
+        assert "Un intertitre" in cleaned.paragraphs
+
+    def test_standfirst_repeating_a_long_lead_is_removed(self):
+        lead = "Le ministre a annoncé mardi un plan de vingt mesures pour la sécurité des routes de montagne cet hiver."
+        cleaned = clean_text(f"Titre\n\n{lead}\n\n{lead} Il sera voté en mars.\n\n{self.BODY}")
+        assert [r for _, _, r in cleaned.removed] == ["title", "duplicate-standfirst"]
+
+    def test_censoring_stars_and_words_with_stars_stay(self):
+        raw = f"Titre\n\n« Un p*** de bébé », a-t-il dit, en **gras** et en *italique*.\n\n* * *\n\n{self.BODY}"
+        cleaned = clean_text(raw)
+        assert cleaned.paragraphs[0] == "« Un p*** de bébé », a-t-il dit, en gras et en italique."
+        assert "* * *" in cleaned.paragraphs
+        assert all(raw[a:b] in ("*", "**", "Titre") for a, b, _ in cleaned.removed)
+
+    def test_a_refrain_repeated_three_times_stays(self):
+        refrain = "Nous ne sommes pas assez diversifiés et inclusifs."
+        cleaned = clean_text(f"Titre\n\n{refrain}\n\n{self.BODY}\n\n{refrain}\n\n{refrain}")
+        assert cleaned.paragraphs.count(refrain) == 3
+
+
+class TestBoilerplate:
+    """Corpus-level repeated lines and the pattern file."""
+
+    def test_default_patterns_remove_forms_and_polls(self):
+        from toolkit.cleaning import load_patterns
+
+        raw = ("Le titre\n\nA real first paragraph, with a full sentence in it.\n\n"
+               "HEADLINE GLUED take our poll - story continues below\n"
+               "Should they stay?\nShould they stay?\nShould they stay?\n* Yes, they should.\n* No\n"
+               "Email *\n"
+               "Email This field is for validation purposes and should be left unchanged. "
+               "Completing this poll grants you access to updates free of charge.\n\n"
+               "The last paragraph is article text too.")
+        cleaned = clean_text(raw, patterns=load_patterns())
+        assert cleaned.paragraphs == ["A real first paragraph, with a full sentence in it.", "HEADLINE GLUED",
+                                      "The last paragraph is article text too."]
+        assert {r for _, _, r in cleaned.removed} == {"title", "poll-widget", "web-form"}
+        assert {r for _, _, r in cleaned.removed} <= set(REASONS)
+
+    def test_user_pattern_file(self, tmp_path):
+        from toolkit.cleaning import load_patterns
+
+        path = tmp_path / "patterns.txt"
+        path.write_text("# mine\nsponsor (?i)^sponsored by [^\\n]*$\n", encoding="utf-8")
+        patterns = load_patterns(path, defaults=False)
+        cleaned = clean_text("Titre\n\nUne phrase de l'article.\n\nSponsored by ACME", patterns=patterns)
+        assert [(r) for _, _, r in cleaned.removed] == ["title", "sponsor"]
+        path.write_text("broken (unclosed\n", encoding="utf-8")
+        import pytest
+
+        with pytest.raises(ValueError, match="patterns.txt:1"):
+            load_patterns(path, defaults=False)
+
+    def test_repeated_lines_need_count_and_furniture_shape(self):
+        from toolkit.cleaning import find_repeated_lines
+
+        sentence = "The minister said the plan would be voted in March."
+        texts = [f"Body {k} is here.\n{sentence}\nShare this story\nSubscribe" for k in range(3)]
+        repeated = find_repeated_lines(texts + [texts[0]] * 5, min_articles=3)
+        assert repeated == {"Share this story", "Subscribe"}
+        assert find_repeated_lines(texts[:2] * 4, min_articles=3) == frozenset()  # 2 distinct articles
+        cleaned = clean_text(texts[0], find_title=False, repeated_lines=repeated)
+        assert cleaned.paragraphs == ["Body 0 is here.", sentence]
+        assert [r for _, _, r in cleaned.removed] == ["repeated-across-articles"] * 2

@@ -279,3 +279,104 @@ class TestStreaming:
         path = tmp_path / "wide.jsonl"
         path.write_bytes((json.dumps({"id": "w1", "text": "Texte accentué, en UTF-16."}, ensure_ascii=False) + "\n").encode("utf-16"))
         assert by_id(tk.load_corpus(path).articles, "text") == {"w1": "Texte accentué, en UTF-16."}
+
+
+class TestWebArticles:
+    """Issue 13: own fields, outlets, datelines and corpus-level boilerplate through load_corpus."""
+
+    BODY = "The council met on Tuesday and voted the budget after a long debate."
+
+    def _jsonl(self, tmp_path, rows):
+        path = tmp_path / "articles.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return path
+
+    def test_own_fields_become_columns(self, tmp_path):
+        path = self._jsonl(tmp_path, [
+            {"id": "a", "text": self.BODY, "genre": "opinion", "frames": ["Economic"], "raw": "mine"},
+            {"id": "b", "text": self.BODY + " More.", "genre": "reporting", "event_id": 7}])
+        articles = tk.load_corpus(path, progress=False, errors="ignore").articles
+        assert list(articles.columns[:len(tk.corpus.ARTICLE_COLUMNS)]) == tk.corpus.ARTICLE_COLUMNS
+        assert articles["genre"].tolist() == ["opinion", "reporting"]
+        assert articles["frames"].iloc[0] == ["Economic"]
+        assert articles["field_raw"].iloc[0] == "mine" and articles["raw"].iloc[0] == self.BODY
+        assert pd.isna(articles["event_id"].iloc[0]) and articles["event_id"].iloc[1] == 7
+
+    def test_outlet_spellings_resolve_and_unknown_warns_once(self, tmp_path):
+        rows = [{"id": f"x{k}", "text": f"{self.BODY} ({k})", "outlet": o}
+                for k, o in enumerate(["fox", "FOXNEWS.COM", "INSIDER.FOXNEWS.COM", "Fox News", "nyt", "hpo",
+                                       "Le Monde", "zz", "zz", "zz"])]
+        corpus = tk.load_corpus(self._jsonl(tmp_path, rows), progress=False, errors="ignore")
+        assert corpus.articles["outlet"].tolist() == ["FOXNEWS"] * 4 + ["NYT", "HUFFPOST", "LEMONDE"] + ["ZZ"] * 3
+        unknown = corpus.problems[corpus.problems["message"].str.contains("not in the outlet registry")]
+        assert unknown["message"].tolist() == ["outlet 'ZZ' (3 articles) is not in the outlet registry; "
+                                               "add it to outlets.csv"]
+
+    def test_acronyms_and_initials_are_not_outlets(self, tmp_path):
+        rows = [{"id": "a", "text": "World Health Organization (WHO) said on Monday that cases fell."},
+                {"id": "b", "text": "The American Medical Association (AMA) disagreed strongly today."},
+                {"id": "c", "text": "The mayor resigned on Friday after the vote. - JB"},
+                {"id": "d", "text": "La Havane (VNA) - Le ministre est arrivé."}]
+        articles = tk.load_corpus(self._jsonl(tmp_path, rows), progress=False, errors="ignore").articles
+        assert articles["outlet"].isna().tolist() == [True, True, True, False]
+
+    @pytest.mark.parametrize("paragraph", ["Politique - Le gouvernement a présenté son budget.",
+                                           "POLITICS – The budget was voted."])
+    def test_section_label_is_not_a_dateline(self, paragraph):
+        assert parse_dateline(paragraph)["place"] == ""
+
+    def test_repeated_across_articles(self, tmp_path):
+        reprint = "A sentence reprinted by many outlets, word for word, stays in each."
+        rows = [{"id": f"r{k}", "text": f"Story {k} opens here, with its own facts.\n{reprint}\nShare on Facebook\n"
+                 "Email *\nSubscribe Today!"} for k in range(4)]
+        corpus = tk.load_corpus(self._jsonl(tmp_path, rows), progress=False, errors="ignore")
+        assert all(reprint in text and "Share" not in text and "Email" not in text and "Subscribe" not in text
+                   for text in corpus.articles["text"])
+        assert set(corpus.removed["reason"]) == {"repeated-across-articles", "promo"}  # "!" ends a sentence
+        corpus = tk.load_corpus(self._jsonl(tmp_path, rows[:2]), progress=False, errors="ignore")
+        assert set(corpus.removed["reason"]) == {"web-form", "promo"}  # 2 articles: patterns only
+        for row in corpus.removed.itertuples():
+            raw = corpus.articles.set_index("article_id").loc[row.article_id, "raw"]
+            assert raw[row.start_char:row.end_char] == row.text
+
+
+class TestHtmlPages:
+    """A folder of saved web pages loads through trafilatura; dropped blocks are audited."""
+
+    PAGE = """<!DOCTYPE html><html><head><title>Budget voted? | The Example Times</title>
+<meta property="og:title" content="Budget voted?"><meta property="og:site_name" content="The Guardian">
+<link rel="canonical" href="https://www.theguardian.com/world/2024/oct/27/budget">
+<meta property="article:published_time" content="2024-10-27T10:00:00Z"><script>var x = 1;</script></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Budget voted?</h1>
+<p>The council met on Tuesday and voted the budget after a long debate in the town hall.</p>
+<h2>What the mayor said</h2>
+<p>The mayor said the vote was a relief for everyone, and the opposition agreed with her on most points.</p>
+<p>Residents will see the first changes in January, when the new bus lines open across the city.</p></article>
+<div class="share">Share on Facebook</div><form><label>Email *</label><button>Subscribe</button></form>
+<footer>Copyright 2024 The Example Times</footer></body></html>"""
+
+    def test_folder_of_pages(self, tmp_path):
+        from toolkit.corpus.html import page_text
+
+        (tmp_path / "page-1.html").write_text(self.PAGE, encoding="utf-8")
+        (tmp_path / "page-2.htm").write_text(self.PAGE.replace("Tuesday", "Monday"), encoding="utf-8")
+        articles, removed, problems = tk.load_corpus(tmp_path, progress=False, errors="ignore")
+        assert articles["article_id"].tolist() == ["page-1", "page-2"]
+        row = articles.iloc[0]
+        assert row["title"] == "Budget voted?"
+        assert row["published"] == pd.Timestamp("2024-10-27")
+        assert row["url"] == "https://www.theguardian.com/world/2024/oct/27/budget"
+        assert row["outlet"] == "GUARDIAN"
+        assert row["raw"] == self.PAGE
+        assert row["text"].split("\n\n") == [
+            "The council met on Tuesday and voted the budget after a long debate in the town hall.",
+            "What the mayor said",
+            "The mayor said the vote was a relief for everyone, and the opposition agreed with her on most points.",
+            "Residents will see the first changes in January, when the new bus lines open across the city."]
+        mine = removed[removed["article_id"] == "page-1"]
+        assert {"html-boilerplate", "title"} <= set(mine["reason"])
+        assert any("Share on Facebook" in t for t in mine["text"])
+        page = page_text(row["raw"])
+        for span in mine.itertuples():
+            assert page[span.start_char:span.end_char] == span.text

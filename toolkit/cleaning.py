@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 #: Reasons a span can be removed, in the order the cleaner considers them.
 REASONS = (
@@ -18,6 +21,11 @@ REASONS = (
     "markup",  # markdown emphasis, headings and rules
     "url",  # a bare URL line
     "footer",  # masthead or copyright line at the end
+    "repeated-across-articles",  # a furniture-shaped line found verbatim in many articles (load_corpus)
+    "html-boilerplate",  # a block of an HTML page that trafilatura left out of the article
+    "web-form",  # form labels and form notices ("Email *", "This field is for validation purposes ...")
+    "poll-widget",  # an embedded poll: prompt, question and options
+    "promo",  # subscription and advertising prompts ("Subscribe Today!", "Advertisement")
 )
 
 # A line that opens a block of links to other stories; everything after it goes.
@@ -53,9 +61,17 @@ _CAPTION_END = re.compile(r"(?:" + _CREDIT + r")\s*$")
 _CAPTION_START = re.compile(r"^(?:Photo|Ảnh)\s*(?:d['’]illustration\s*)?[:：]", re.IGNORECASE)
 # The same marker glued into the middle of a line; only the marker goes.
 _INLINE_MARKER = re.compile(r"\s*\bảnh\s*\d+\s*Photo\s*[:：]\s*[A-Z]{2,8}(?:/[A-Z]{2,8})*")
-_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
+# Emphasis markers only in pairs around words: never inside a word ("p***"), never from a run of
+# markers ("***" used to censor), never around spaces.
+_EMPHASIS = re.compile(r"(?<![\w*_])(\*\*|__|\*)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
 _TERMINAL = re.compile(r"[.!?…»\"”)\]:;]$")
 _SPACE = re.compile(r"[\s\u00a0\u200b\ufeff]+")
+
+
+#: Fewest words of a lead removed as a standfirst repeating a later paragraph.
+STANDFIRST_MIN_WORDS = 15
+#: Most words of a line removed for repeating inside one article (when it is also furniture-shaped).
+DUPLICATE_MAX_WORDS = 4
 
 
 @dataclass
@@ -75,6 +91,7 @@ class _Line:
     block: int  # lines in the same block are not separated by a blank line
     keep: list[tuple[int, int]] = field(default_factory=list)  # kept sub-spans
     reason: str | None = None  # set when the whole line is removed
+    cuts: list[tuple[int, int, str]] = field(default_factory=list)  # pattern spans inside the line (relative)
 
 
 def _is_blank(s: str) -> bool:
@@ -117,13 +134,48 @@ def is_caption(line: str) -> bool:
 
 
 def _looks_like_title(line: str) -> bool:
+    """A headline: at most 30 words, not ending like a sentence cut short (a final "?" or "!" is a headline's)."""
     text = line.strip("*_# ").strip()
-    return 0 < _words(text) <= 30 and not re.search(r"[.!?;,]$", text)
+    return 0 < _words(text) <= 30 and not re.search(r"[.;,:]$", text)
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """"Home > Politics", "Accueil / Monde / Asie": a trail of short labels, not a headline with a slash."""
+    if _words(line) > 10 or _TERMINAL.search(line):
+        return False
+    if _BREADCRUMB_START.match(line):
+        return True
+    parts = _BREADCRUMB_SEP.split(line)
+    return len(parts) >= 2 and all(0 < _words(p) <= 3 for p in parts)
+
+
+_LINK_LIKE = re.compile(r"(?:https?://|www\.|\S+@\S+\.\w+|\b\w+\.(?:com|org|net|fr|co\.uk)\b|^@\w+)", re.I)
+_SENTENCE_END = re.compile(r"[.!?…»\"”]$")
+
+
+def is_furniture(line: str, *, max_words: int = 10) -> bool:
+    """True when ``line`` has the shape of page furniture rather than of article text.
+
+    Furniture is short (at most ``max_words`` words) and does not end like a sentence (no final
+    ``. ! ? … » "``), or is link-like (a URL, an e-mail address, a bare domain or @handle).
+    A sentence, however often it repeats, is never furniture. The rule follows the block
+    classes of jusText (short blocks and link-dense blocks are boilerplate candidates; blocks
+    with sentence shape are kept).
+    """
+    text = line.strip("*_#> ").strip()
+    if not text:
+        return True
+    if _LINK_LIKE.search(text) and _words(text) <= max_words:
+        return True
+    return _words(text) <= max_words and not _SENTENCE_END.search(text)
 
 
 def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
                timestamp_pattern: re.Pattern | None = None,
-               masthead_names: frozenset[str] = frozenset()) -> CleanedText:
+               masthead_names: frozenset[str] = frozenset(), first_line_title: bool = False,
+               patterns: Sequence[tuple[re.Pattern, str]] = (),
+               repeated_lines: Container[str] = frozenset(),
+               spans: Sequence[tuple[int, int, str]] = ()) -> CleanedText:
     """Split ``raw`` into title, cleaned body and the removed spans.
 
     The body is made only of characters of ``raw``: removed spans are cut out, whole lines
@@ -137,18 +189,28 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
         title: A known title; a first line equal to it is removed with reason ``title``.
         timestamp_pattern: Regex matching a line that is only a date/time.
         masthead_names: Case-folded outlet names; a short last line equal to one is a footer.
+        first_line_title: Take the first line as the headline whatever its shape (when
+            ``find_title`` and no ``title`` is given).
+        patterns: ``(compiled regex, reason)`` pairs (:func:`load_patterns`); every match in
+            ``raw`` is removed with its reason (a line wholly covered is removed as a line).
+        repeated_lines: Lines (stripped of surrounding spaces) known to recur across many
+            articles of the corpus (:func:`find_repeated_lines`); each is removed with reason
+            ``repeated-across-articles``.
+        spans: ``(start, end, reason)`` spans of ``raw`` known to be boilerplate (the blocks of
+            a web page that trafilatura left out), removed like pattern matches.
 
     Returns:
         A :class:`CleanedText`; ``removed`` holds ``(start_char, end_char, reason)`` into
         ``raw``, sorted by ``start_char``.
     """
     lines = _split_lines(raw)
-    live = _mark_related_tail(raw, lines)
+    live = _mark_patterns(raw, lines, patterns, repeated_lines, spans)
+    live = _mark_related_tail(raw, live)
     live = _mark_footer(raw, live, masthead_names)
     title_text, live = _mark_top_matter(raw, live, find_title=find_title, title=title,
-                                        timestamp_pattern=timestamp_pattern)
+                                        timestamp_pattern=timestamp_pattern, first_line_title=first_line_title)
     live = _mark_captions(raw, live)
-    live = _mark_duplicates(raw, live)
+    live = _mark_duplicates(raw, live, title_text or title or "")
     removed = _cut_inline(raw, live)
     paragraphs = _paragraphs(raw, live)
     removed += [(ln.start, ln.end, ln.reason) for ln in lines if ln.reason]
@@ -166,6 +228,90 @@ def _text(raw: str, ln: _Line) -> str:
 
 def _kept(lines: list[_Line]) -> list[_Line]:
     return [ln for ln in lines if ln.reason is None]
+
+
+_HINTS: dict[re.Pattern, tuple[str, bool]] = {}
+
+
+def _literal_hint(pattern: re.Pattern) -> tuple[str, bool]:
+    """The longest literal every match of ``pattern`` contains ("" when none of 2+ characters), and
+    whether to look for it case-insensitively: a cheap ``in`` test that skips the regex on most texts."""
+    import re._parser as sre_parse  # the standard library's own regex parser
+
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - no hint is always safe
+        return "", False
+    runs, run = [], []
+
+    def walk(items) -> None:
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                run.append(chr(arg))
+            elif name == "SUBPATTERN":
+                walk(arg[-1])
+            elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+                flush()
+                walk(arg[2])
+                flush()
+            elif name == "AT":
+                continue
+            else:
+                flush()
+
+    def flush() -> None:
+        if run:
+            runs.append("".join(run))
+            run.clear()
+
+    walk(tree)
+    flush()
+    best = max(runs, key=len, default="")
+    fold = bool(pattern.flags & re.IGNORECASE) or "(?i" in pattern.pattern
+    return (best.casefold() if fold else best, fold) if len(best) >= 2 else ("", False)
+
+
+def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
+             spans: Sequence[tuple[int, int, str]]) -> Iterable[tuple[int, int, str]]:
+    yield from spans
+    folded = None
+    for pattern, reason in patterns:
+        hint, fold = _HINTS.get(pattern) or _HINTS.setdefault(pattern, _literal_hint(pattern))
+        if hint:
+            if fold:
+                folded = raw.casefold() if folded is None else folded
+            if hint not in (folded if fold else raw):
+                continue
+        for m in pattern.finditer(raw):
+            yield m.start(), m.end(), reason
+
+
+def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pattern, str]],
+                   repeated_lines: Container[str], spans: Sequence[tuple[int, int, str]] = ()) -> list[_Line]:
+    """0. Given spans (HTML boilerplate), corpus-level furniture (lines recurring across articles) and pattern matches."""
+    if repeated_lines:
+        for ln in lines:
+            if _text(raw, ln) in repeated_lines:
+                ln.reason = "repeated-across-articles"
+    for a, b, reason in _matches(raw, patterns, spans):
+        if a == b:
+            continue
+        for ln in lines:
+            if ln.reason is not None or ln.end <= a or ln.start >= b:
+                continue
+            if a <= ln.start and ln.end <= b:
+                ln.reason = reason
+            else:
+                ln.cuts.append((max(a, ln.start) - ln.start, min(b, ln.end) - ln.start, reason))
+    for ln in lines:
+        if ln.cuts and ln.reason is None:
+            rest = _text(raw, ln)
+            for a, b, _ in ln.cuts:
+                rest = rest[:a] + " " * (b - a) + rest[b:]
+            if not rest.strip(" -–—|:"):  # nothing but separators left: the line is the widget's
+                ln.reason, ln.cuts = ln.cuts[0][2], []
+    return _kept(lines)
 
 
 def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
@@ -203,14 +349,14 @@ def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) ->
 
 
 def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: str | None,
-                     timestamp_pattern: re.Pattern | None) -> tuple[str, list[_Line]]:
+                     timestamp_pattern: re.Pattern | None, first_line_title: bool = False) -> tuple[str, list[_Line]]:
     """3. Top matter: breadcrumbs, timestamps, rules, then the title block; returns the title found."""
     title_text, i = "", 0
     while i < len(live):
         ln, s = live[i], _text(raw, live[i])
         if _RULE.match(s):
             ln.reason = "markup"
-        elif (_BREADCRUMB_START.match(s) or _BREADCRUMB_SEP.search(s)) and _words(s) <= 10 and not _TERMINAL.search(s):
+        elif _is_breadcrumb(s):
             ln.reason = "navigation"
         elif timestamp_pattern is not None and timestamp_pattern.match(s):
             ln.reason = "timestamp"
@@ -219,7 +365,7 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
         elif not title_text and find_title and not title:
             block = _title_block(raw, live, i)
             joined = " ".join(_SPACE.sub(" ", _text(raw, b)).strip() for b in block)
-            if not _looks_like_title(joined) or len(live) == len(block):
+            if not (first_line_title or _looks_like_title(joined)) or len(live) == len(block):
                 break
             for b in block:
                 b.reason = "title"
@@ -261,14 +407,28 @@ def _mark_captions(raw: str, live: list[_Line]) -> list[_Line]:
     return _kept(live)
 
 
-def _mark_duplicates(raw: str, live: list[_Line]) -> list[_Line]:
-    """5. Standfirsts that repeat (part of) a later paragraph, and paragraphs printed twice."""
-    norms = [normalise_for_matching(_text(raw, ln)) for ln in live]
+def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line]:
+    """5. Standfirsts that repeat a later paragraph, and furniture lines printed twice.
+
+    A standfirst is a lead of at least ``STANDFIRST_MIN_WORDS`` words that ends like a sentence
+    and is repeated inside one of the next paragraphs; a shorter line that recurs is an
+    intertitle or a headline quoted again, and stays. A later repeat of an earlier line is
+    removed only when it is furniture of at most ``DUPLICATE_MAX_WORDS`` words (:func:`is_furniture`:
+    "Share", "Advertisement", a link) and not the headline: a sentence, an intertitle or a
+    refrain an author repeats (the headline included) is article text.
+    """
+    texts = [_text(raw, ln) for ln in live]
+    norms = [normalise_for_matching(t) for t in texts]
+    title_norm = normalise_for_matching(title)
+    seen: set[str] = set()
     for k, ln in enumerate(live):
-        if k < 3 and len(norms[k]) >= 40 and any(norms[k] in later for later in norms[k + 1:k + 8]):
+        norm = norms[k]
+        if (k < 3 and _words(norm) >= STANDFIRST_MIN_WORDS and _SENTENCE_END.search(texts[k].rstrip("*_ "))
+                and any(norm in later for later in norms[k + 1:k + 8])):
             ln.reason = "duplicate-standfirst"
-        elif norms[k] and norms[k] in norms[:k] and _words(norms[k]) >= 5:
+        elif norm and norm in seen and norm != title_norm and is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS):
             ln.reason = "duplicate-paragraph"
+        seen.add(norm)
     return _kept(live)
 
 
@@ -279,20 +439,24 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     """
     removed: list[tuple[int, int, str]] = []
     for ln in live:
-        cuts: list[tuple[int, int, str]] = []
+        cuts: list[tuple[int, int, str]] = list(ln.cuts)
         s = _text(raw, ln)
         for m in _INLINE_MARKER.finditer(s):
-            cuts.append((m.start(), m.end(), "caption"))
+            if not any(a < m.end() and m.start() < b for a, b, _ in cuts):
+                cuts.append((m.start(), m.end(), "caption"))
         h = _MD_HEADING.match(s)
-        if h:
+        if h and not any(a < h.end() for a, _, _ in cuts):
             cuts.append((0, h.end(), "markup"))
         for m in _EMPHASIS.finditer(s):
-            if not any(a <= m.start() < b for a, b, _ in cuts):
+            if not any(a < m.end() and m.start() < b for a, b, _ in cuts):
                 mark = len(m.group(1))
                 cuts += [(m.start(), m.start() + mark, "markup"), (m.end() - mark, m.end(), "markup")]
         cuts.sort()
         pos = 0
         for a, b, reason in cuts:
+            a = max(a, pos)
+            if b <= a:
+                continue
             ln.keep.append((ln.start + pos, ln.start + a))
             removed.append((ln.start + a, ln.start + b, reason))
             pos = b
@@ -314,3 +478,73 @@ def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
         else:
             paragraphs.append(piece)
     return paragraphs
+
+
+# --- corpus-level boilerplate and the pattern file ---
+
+#: The pattern file shipped with the toolkit (web forms, poll widgets, promos); see :func:`load_patterns`.
+DEFAULT_PATTERNS = Path(__file__).parent / "data" / "boilerplate-patterns.txt"
+#: Fewest distinct articles a furniture-shaped line must occur in to be corpus boilerplate.
+REPEATED_MIN_ARTICLES = 3
+
+
+def load_patterns(*paths: str | Path, defaults: bool = True) -> list[tuple[re.Pattern, str]]:
+    """Read pattern files: one ``reason regex`` per line (the reason, spaces, the regular expression).
+
+    Blank lines and lines starting with ``#`` are skipped. Each regex is compiled with
+    ``re.MULTILINE`` (``^``/``$`` match at line ends; add ``(?i)`` or ``(?s)`` inline) and
+    searched in the raw text; every match is removed with the line's reason, listed in
+    ``removed`` like any other span.
+
+    Args:
+        *paths: The user's pattern files.
+        defaults: Also read the toolkit's own file (:data:`DEFAULT_PATTERNS`) first.
+
+    Returns:
+        ``(compiled regex, reason)`` pairs, in file order.
+
+    Raises:
+        ValueError: a line has no regex, or its regex does not compile (naming file and line).
+    """
+    patterns = []
+    for path in ([DEFAULT_PATTERNS] if defaults else []) + [Path(p) for p in paths]:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                line = line.rstrip("\r\n")
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                reason, _, regex = line.strip().partition(" ")
+                regex = regex.strip()
+                if not regex:
+                    raise ValueError(f"{path}:{number}: expected `reason regex`, got {line!r}")
+                try:
+                    patterns.append((re.compile(regex, re.MULTILINE), reason))
+                except re.error as err:
+                    raise ValueError(f"{path}:{number}: bad regular expression {regex!r} ({err})") from err
+    return patterns
+
+
+def find_repeated_lines(texts: Iterable[str], *, min_articles: int = REPEATED_MIN_ARTICLES,
+                        max_words: int = 10) -> frozenset[str]:
+    """Lines that recur verbatim across at least ``min_articles`` distinct articles and are furniture.
+
+    A line counts once per article, and identical articles count once (a reprinted article does
+    not make its own lines boilerplate). Only furniture-shaped lines qualify
+    (:func:`is_furniture`: at most ``max_words`` words and no sentence end, or link-like): a
+    sentence is never removed for recurring, since reprints and agency copy repeat real text.
+
+    Returns:
+        The lines, stripped of surrounding spaces, as :func:`clean_text` takes them
+        (``repeated_lines=``).
+    """
+    counts: Counter[str] = Counter()
+    seen_texts: set[int] = set()
+    for text in texts:
+        key = hash(text)
+        if key in seen_texts:
+            continue
+        seen_texts.add(key)
+        lines = {line.strip(" \t\u00a0\u200b\ufeff\r") for line in text.split("\n")}
+        counts.update(line for line in lines if line and len(line) <= 200)
+    return frozenset(line for line, n in counts.items()
+                     if n >= min_articles and is_furniture(line, max_words=max_words))

@@ -65,22 +65,40 @@ def parse_date(text: str) -> tuple[str, pd.Timestamp | None]:
 _DATELINE = re.compile(
     r"^(?P<place>(?:[A-ZÀ-ÖØ-ÞĐ][\w'’.-]*)(?:\s+(?:[A-ZÀ-ÖØ-ÞĐ][\w'’.-]*|de|du|des|la|le|d['’]\w+)){0,3})"
     r"(?:,\s*(?P<date>[^()\-–—]{3,30}?))?\s*"
-    r"(?:\((?P<code>[A-Z][A-Za-z]{1,9}(?:/[A-Z][A-Za-z]{1,9})?)\)\s*[-–—:]?|[-–—])\s+"
+    r"(?:\((?P<code>[A-Z][A-Za-z]{1,9}(?:/[A-Z][A-Za-z]{1,9})?)\)\s*(?P<dash>[-–—:])?|(?P<dash2>[-–—]))\s+"
 )
+#: Section labels that open a page ("Politique -", "WORLD –") but are never a dateline's place.
+SECTION_LABELS = frozenset({
+    "politique", "monde", "international", "international news", "france", "économie", "economie", "société",
+    "societe", "culture", "sport", "sports", "opinion", "opinions", "tribune", "éditorial", "editorial", "débat",
+    "idées", "analyse", "actualité", "actualités", "faits divers", "santé", "sciences", "environnement", "vidéo",
+    "exclusif", "politics", "world", "world news", "news", "business", "health", "science", "technology", "tech",
+    "entertainment", "lifestyle", "video", "breaking", "breaking news", "exclusive", "analysis", "update",
+    "commentary", "op-ed", "us news", "uk news", "local", "nation", "national",
+})
 
 
 def parse_dateline(paragraph: str) -> dict:
     """Read "La Havane (VNA) -", "Hanoï, 16 mai (RHC)" or "HAVANA –" at the start of a paragraph.
 
     Returns:
-        ``{"place", "date_text", "code"}`` (empty strings when absent); all empty when the
-        paragraph does not open with a dateline.
+        ``{"place", "date_text", "code", "dash"}`` (empty strings, False when absent); all empty
+        when the paragraph does not open with a dateline, when the place is a section label
+        (:data:`SECTION_LABELS`: "Politique -"), or when a parenthesised code has neither a
+        date before it nor a dash after it ("World Health Organization (WHO) said").
     """
     m = _DATELINE.match(paragraph or "")
+    none = {"place": "", "date_text": "", "code": "", "dash": False}
     if not m or (not m.group("code") and not m.group("place").isupper()):
-        return {"place": "", "date_text": "", "code": ""}
+        return none
+    if m.group("place").casefold() in SECTION_LABELS:
+        return none
+    # "(WHO)" after a name inside a sentence is an acronym: a dateline's code comes with a date or a dash.
+    if m.group("code") and not (m.group("dash") or m.group("date")):
+        return none
     place = m.group("place")
     if place.isupper():
         place = place.title()
     date_text = parse_date(m.group("date") or "")[0]
-    return {"place": place, "date_text": date_text, "code": (m.group("code") or "").split("/")[0].upper()}
+    return {"place": place, "date_text": date_text, "code": (m.group("code") or "").split("/")[0].upper(),
+            "dash": bool(m.group("dash") or m.group("dash2"))}

@@ -9,6 +9,8 @@ reconcile them with the manifest and type the tables (here).
 from __future__ import annotations
 
 import functools
+import itertools
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -16,11 +18,12 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit._checks import require_choice
-from toolkit.cleaning import CleanedText, clean_text
+from toolkit.cleaning import REPEATED_MIN_ARTICLES, CleanedText, clean_text, find_repeated_lines, load_patterns
 from toolkit.corpus.dates import TIMESTAMP_LINE, parse_date, parse_dateline
 from toolkit.corpus.outlets import OutletIndex, infer_outlet, load_outlets
 from toolkit.corpus.problems import CorpusError, Problems
-from toolkit.corpus.reading import Record, read_manifest, read_records
+from toolkit.corpus.html import has_html, read_html_records
+from toolkit.corpus.reading import TEXT_SUFFIXES, Record, read_manifest, read_records
 from toolkit.schema import ARTICLE_COLUMNS, REMOVED_COLUMNS
 from toolkit.text import tokenize_words
 
@@ -85,11 +88,15 @@ def count_words(text: str, *, language: str | None = None) -> int:
 
 def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGES,
                 manifest: str | Path | None = None, outlets: str | Path | None = None,
-                errors: str = "warn", progress: bool | None = None) -> Corpus:
+                errors: str = "warn", progress: bool | None = None,
+                patterns: str | Path | Sequence[str | Path] | None = None,
+                repeated_min_articles: int = REPEATED_MIN_ARTICLES,
+                first_line_title: bool = False) -> Corpus:
     """Load and clean a corpus of news articles.
 
     Args:
-        path: A folder of ``.txt``/``.md`` files (one article each, the file stem is the
+        path: A folder of ``.txt``/``.md`` files or saved web pages (``.html``/``.htm``, read
+            with trafilatura: :mod:`toolkit.corpus.html`; one article each, the file stem is the
             ``article_id``), or a ``.jsonl`` / ``.csv`` file with one article per line/row:
             a ``text`` column and optionally ``id``/``article_id``, ``title``, ``outlet``,
             ``published``, ``url``, ``language``, ``notes``.
@@ -105,6 +112,15 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         progress: Show a progress bar; None shows one for large inputs (over 2,000 files
             or 20 MB). Files are read and cleaned in chunks of ``CHUNK_SIZE`` articles, so
             memory holds the raw text once, not twice.
+        patterns: Pattern file(s) of your own (``reason regex`` per line, see
+            :func:`toolkit.cleaning.load_patterns`), read after the toolkit's
+            ``toolkit/data/boilerplate-patterns.txt``; each match is removed with its reason.
+        repeated_min_articles: A furniture-shaped line (short, no sentence end, or
+            link-like) found verbatim in at least this many distinct articles of the corpus
+            is removed with reason ``repeated-across-articles`` (a first, quick pass over the
+            texts finds them); 0 turns this off. Sentences are never removed for recurring.
+        first_line_title: For files without a title field, take the first line as the
+            headline whatever its shape (default: only a headline-shaped first line).
 
     Returns:
         A :class:`Corpus` ``(articles, removed, problems)``, rows in input order (a folder's
@@ -117,8 +133,13 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
           ``published`` (datetime64, NaT when unknown or partial), ``date_text`` (the date
           as written), ``n_words`` (int), ``url``, ``notes``, ``outlet_evidence`` (what
           the outlet was read from), ``encoding``. Strings are missing (NA) when unknown.
+          Then one column per field of your own in a JSONL/CSV source (any key besides
+          ``text`` and the fields above and their aliases, e.g. ``genre``, ``event_id``), in
+          the order first seen, values as given (missing where a record lacks it); a field
+          named like a contract column is kept as ``field_<name>``.
         - ``removed``, one row per removed span: ``article_id``, ``start_char``,
-          ``end_char`` (int offsets into ``raw``), ``reason`` (see
+          ``end_char`` (int offsets into ``raw``; for a web page, into its page text,
+          ``toolkit.corpus.html.page_text(raw)``), ``reason`` (see
           ``toolkit.cleaning.REASONS``), ``text``.
         - ``problems``, one row per problem: ``path``, ``line`` (Int64), ``article_id``,
           ``kind`` (error, warning, conflict), ``message``. Conflicts between the manifest
@@ -134,8 +155,16 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     require_choice(errors, ("warn", "raise", "ignore"), name="errors")
     path = Path(path)
     problems = Problems(errors)
-    records = read_records(path, problems)
+    records = _read_any(path, problems)
     sources = _read_sources(path, manifest=manifest, outlets=outlets)
+    pattern_files = [patterns] if isinstance(patterns, (str, Path)) else list(patterns or [])
+    repeated = frozenset()
+    if repeated_min_articles > 0:
+        # First pass: only the texts, problems ignored (the second pass reports them once).
+        repeated = find_repeated_lines((_source(r) for r in _read_any(path, Problems("ignore"), extract=False)),
+                                       min_articles=repeated_min_articles)
+    sources = sources._replace(patterns=load_patterns(*pattern_files), repeated=repeated,
+                               first_line_title=first_line_title)
 
     from tqdm import tqdm
 
@@ -149,16 +178,36 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         article_chunks.append(articles)
         removed_chunks.append(removed)
         loaded.update(ids)
+    for outlet, n in sorted(sources.unknown_outlets.items()):
+        problems.add(path.name, f"outlet {outlet!r} ({n:,} article{'s' if n > 1 else ''}) is not in the outlet "
+                     "registry; add it to outlets.csv", kind="warning")
     if sources.listed is not None:
         for article_id in sources.listed.index.difference(sorted(loaded)):
             problems.add(sources.manifest_path.name, f"manifest lists {article_id!r} but no such article loaded",
                          article_id=article_id, kind="warning")
 
     articles = pd.concat(article_chunks, ignore_index=True) if article_chunks else _typed_articles([])
+    extra = [c for c in articles.columns if c not in ARTICLE_COLUMNS]
+    articles = articles[ARTICLE_COLUMNS + extra]
     removed = pd.concat(removed_chunks, ignore_index=True) if removed_chunks else _typed_removed([])
     # Rows stay in input order (a folder's files by name; a JSONL/CSV file's lines in order),
     # which is deterministic; sorting would copy every column of a large corpus once more.
     return Corpus(articles, removed, problems.table())
+
+
+def _read_any(path: Path, problems: Problems, *, extract: bool = True) -> Iterable[Record]:
+    """Records of ``path``: saved web pages (:mod:`~toolkit.corpus.html`) and/or text files, JSONL, CSV."""
+    if not has_html(path):
+        return read_records(path, problems)
+    html = read_html_records(path, problems, extract=extract)
+    if path.is_dir() and any(p.suffix.lower() in TEXT_SUFFIXES for p in path.iterdir() if p.is_file()):
+        return itertools.chain(read_records(path, problems), html)
+    return html
+
+
+def _source(record: Record) -> str:
+    """The text cleaning reads and ``removed`` offsets point into: ``raw``, or a web page's page text."""
+    return record.fields.get("page_text", record.raw)
 
 
 class _Sources(NamedTuple):
@@ -168,6 +217,10 @@ class _Sources(NamedTuple):
     listed: pd.DataFrame | None  # the manifest indexed by article_id, or None without one
     index: OutletIndex
     masthead: frozenset[str]  # case-folded outlet names and aliases
+    unknown_outlets: Counter  # outlet codes not in the registry → number of articles (warned once each)
+    patterns: list = []  # (regex, reason) pairs of the pattern files
+    repeated: frozenset = frozenset()  # lines recurring across articles (corpus-level boilerplate)
+    first_line_title: bool = False
 
     def entry(self, article_id: str) -> dict:
         """The manifest's fields for ``article_id`` ({} when it is not listed)."""
@@ -186,7 +239,7 @@ def _read_sources(path: Path, *, manifest: str | Path | None, outlets: str | Pat
     registry_files = [Path(outlets)] if outlets else [p for p in [folder / "outlets.csv"] if p.exists() and p != path]
     index = OutletIndex(load_outlets(*registry_files))
     return _Sources(manifest_path, listed.set_index("article_id") if listed is not None else None, index,
-                    frozenset(index.by_name))
+                    frozenset(index.by_name), Counter())
 
 
 def _load_chunk(chunk: list[Record], sources: _Sources, languages: Sequence[str],
@@ -195,13 +248,13 @@ def _load_chunk(chunk: list[Record], sources: _Sources, languages: Sequence[str]
     pending = []
     for record in chunk:
         entry = sources.entry(record.article_id)
-        cleaned = _clean_record(record, entry, sources.masthead, problems)
+        cleaned = _clean_record(record, entry, sources, problems)
         if cleaned is not None:
             pending.append((record, entry, cleaned))
     detected = detect_languages([c.title + "\n" + c.text for _, _, c in pending], languages=languages)
     rows, removed_rows = [], []
     for (record, entry, cleaned), language in zip(pending, detected):
-        article_row, spans = _build_article(record, cleaned, language, entry, sources.index, problems)
+        article_row, spans = _build_article(record, cleaned, language, entry, sources, problems)
         rows.append(article_row)
         removed_rows += spans
     return _typed_articles(rows), _typed_removed(removed_rows), [record.article_id for record, _, _ in pending]
@@ -226,7 +279,8 @@ def _looks_large(path: Path) -> bool:
 
 
 def _typed_articles(rows: list[dict]) -> pd.DataFrame:
-    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    extra = list(dict.fromkeys(k for row in rows for k in row if k not in ARTICLE_COLUMNS))
+    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra)
     types = {c: "string" for c in ARTICLE_COLUMNS if c not in ("published", "n_words")}
     articles = articles.astype({**types, "n_words": "int64"})
     articles["published"] = pd.to_datetime(articles["published"]).astype("datetime64[us]")
@@ -238,11 +292,13 @@ def _typed_removed(rows: list[dict]) -> pd.DataFrame:
         {"article_id": "string", "start_char": "int64", "end_char": "int64", "reason": "string", "text": "string"})
 
 
-def _clean_record(record: Record, entry: dict, masthead: frozenset[str], problems: Problems) -> CleanedText | None:
+def _clean_record(record: Record, entry: dict, sources: _Sources, problems: Problems) -> CleanedText | None:
     """Clean one record; None (and a problem) when nothing but boilerplate is left."""
     title_given = entry.get("title") or record.fields.get("title") or None
-    cleaned = clean_text(record.raw, find_title=title_given is None and record.line is None,
-                         title=title_given, timestamp_pattern=TIMESTAMP_LINE, masthead_names=masthead)
+    cleaned = clean_text(_source(record), find_title=title_given is None and record.line is None,
+                         title=title_given, timestamp_pattern=TIMESTAMP_LINE, masthead_names=sources.masthead,
+                         first_line_title=sources.first_line_title, patterns=sources.patterns,
+                         repeated_lines=sources.repeated, spans=record.fields.get("page_spans", ()))
     if not cleaned.text.strip():
         problems.add(record.path, "no article text left after cleaning (everything was boilerplate)",
                      line=record.line, article_id=record.article_id)
@@ -250,17 +306,17 @@ def _clean_record(record: Record, entry: dict, masthead: frozenset[str], problem
     return cleaned
 
 
-def _build_article(record: Record, cleaned: CleanedText, detected_language: str | None, entry: dict, index: OutletIndex,
-                   problems: Problems):
+def _build_article(record: Record, cleaned: CleanedText, detected_language: str | None, entry: dict,
+                   sources: _Sources, problems: Problems):
     """Fill one cleaned article's metadata: manifest > source fields > the text."""
-    where = dict(line=record.line, article_id=record.article_id)
+    index = sources.index
     given = record.fields
     spans = [{"article_id": record.article_id, "start_char": a, "end_char": b, "reason": reason,
-              "text": record.raw[a:b]} for a, b, reason in cleaned.removed]
+              "text": _source(record)[a:b]} for a, b, reason in cleaned.removed]
     inferred, evidence, dateline = _read_from_text(record, cleaned, spans, detected_language,
                                                    url=entry.get("url") or given.get("url") or "", index=index)
-    _report_conflicts(record, entry, inferred, evidence, problems)
-    outlet = str(entry.get("outlet") or given.get("outlet") or inferred["outlet"] or "").upper()
+    _report_conflicts(record, entry, inferred, evidence, problems, index)
+    outlet = index.resolve(str(entry.get("outlet") or given.get("outlet") or inferred["outlet"] or ""))
     if entry.get("outlet") or given.get("outlet"):
         stated_by = "manifest" if entry.get("outlet") else "source field"
         evidence = f"{stated_by}; text: {evidence}" if evidence else stated_by
@@ -269,8 +325,8 @@ def _build_article(record: Record, cleaned: CleanedText, detected_language: str 
     language = (entry.get("language") or given.get("language") or inferred["language"] or "").lower()
     registry = index.rows.get(outlet)
     if outlet and registry is None:
-        problems.add(record.path, f"outlet {outlet!r} is not in the outlet registry; add it to outlets.csv",
-                     kind="warning", **where)
+        sources.unknown_outlets[outlet] += 1
+    own = {(f"field_{k}" if k in ARTICLE_COLUMNS else k): v for k, v in given.get("extra", {}).items()}
     return {
         "article_id": record.article_id,
         "path": record.path if record.line is None else f"{record.path}:{record.line}",
@@ -289,6 +345,7 @@ def _build_article(record: Record, cleaned: CleanedText, detected_language: str 
         "notes": entry.get("notes") or given.get("notes") or pd.NA,
         "outlet_evidence": evidence or pd.NA,
         "encoding": record.encoding,
+        **own,
     }, spans
 
 
@@ -296,7 +353,7 @@ def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], det
                     url: str, index: OutletIndex) -> tuple[dict, str, dict]:
     """What the text itself says: outlet (with its evidence), date and language; and the dateline."""
     inferred: dict[str, object] = {}
-    inferred["outlet"], evidence = infer_outlet(record.raw, cleaned.text, cleaned.removed, index, url=url)
+    inferred["outlet"], evidence = infer_outlet(_source(record), cleaned.text, cleaned.removed, index, url=url)
     dateline = parse_dateline(cleaned.paragraphs[0])
     inferred["date_text"] = ""
     for span in spans:
@@ -310,7 +367,8 @@ def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], det
     return inferred, evidence, dateline
 
 
-def _report_conflicts(record: Record, entry: dict, inferred: dict, evidence: str, problems: Problems) -> None:
+def _report_conflicts(record: Record, entry: dict, inferred: dict, evidence: str, problems: Problems,
+                      index: OutletIndex) -> None:
     """List where the manifest (or the source's own field) contradicts the text; the stated value wins later."""
     for name in ("outlet", "language", "published"):
         stated = entry.get(name) or record.fields.get(name)
@@ -319,7 +377,7 @@ def _report_conflicts(record: Record, entry: dict, inferred: dict, evidence: str
             continue
         stated_value = _as_date(stated, record, problems) if name == "published" else str(stated).strip()
         if name == "outlet":
-            stated_value = str(stated_value).upper()
+            stated_value = index.resolve(str(stated_value))
         if stated_value is not None and stated_value != found:
             source = "manifest" if entry.get(name) else "the source's field"
             problems.add(record.path, f"{source} says {name}={stated_value!s:.10}, the text says "

@@ -55,6 +55,24 @@ class OutletIndex:
                 if domain.strip():
                     self.by_domain[domain.strip().lower()] = r.code
 
+    def resolve(self, value: str) -> str:
+        """The registry code for an outlet as a source writes it: a code ("FOX"), a name or alias
+        ("Fox News"), a domain or URL ("insider.foxnews.com"); else ``value`` upper-cased."""
+        value = (value or "").strip()
+        if not value:
+            return ""
+        upper = value.upper()
+        if upper in self.rows:
+            return upper
+        code = self.by_name.get(value.casefold())
+        if code:
+            return code
+        if "." in value and " " not in value:
+            code = self.code_for_domain(value)
+            if code:
+                return code
+        return upper
+
     def code_for_domain(self, url: str) -> str | None:
         """The code of the outlet whose domain (or a parent domain) serves ``url``, or None."""
         m = re.match(r"<?(?:https?://)?(?:www\.)?([^/\s>]+)", url or "")
@@ -91,7 +109,7 @@ def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], i
                 return code, f"masthead footer ({piece.strip('*_ ').strip()})"
     paragraphs = text.split("\n\n") if text else [""]
     dateline = parse_dateline(paragraphs[0])
-    if dateline["code"]:
+    if dateline["code"] and (dateline["code"] in index.rows or dateline["dash"]):
         return dateline["code"], f"dateline ({dateline['code']})"
     for piece, reason in spans:
         if reason == "url":
@@ -101,7 +119,8 @@ def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], i
     if url and index.code_for_domain(url):
         return index.code_for_domain(url), f"url ({url})"
     m = _SIGNOFF.search(paragraphs[-1])
-    if m:
+    # Only a registered code counts after a sign-off dash: editors' initials ("- JB") take the same place.
+    if m and m.group("code").split("/")[-1] in index.rows:
         return m.group("code").split("/")[-1], f"sign-off ({m.group(0).strip(' .')})"
     for piece, reason in spans:
         if reason == "caption":

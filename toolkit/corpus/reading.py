@@ -123,10 +123,17 @@ def _fields_of(row: dict) -> dict:
     return fields
 
 
+# Keys read into Record.fields (or the text); every other key of a row is the user's own field.
+_KNOWN_KEYS = frozenset({"text", *(alias for aliases in _FIELD_ALIASES.values() for alias in aliases)})
+
+
 def _record_from_row(row: dict, path: Path, line: int, problems: Problems, encoding: str,
                      seen: set[str]) -> Record | None:
     text = row.get("text")
     fields = _fields_of(row)
+    extra = {k: v for k, v in row.items() if k not in _KNOWN_KEYS and isinstance(k, str) and k.strip()}
+    if extra:
+        fields["extra"] = extra  # the user's own fields, kept as columns by the loader
     article_id = fields.pop("article_id", f"{path.stem}-{line}")
     if article_id in seen:
         problems.add(path.name, f"duplicate article id {article_id!r}; kept the first", line=line,

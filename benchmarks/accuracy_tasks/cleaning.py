@@ -1,0 +1,86 @@
+"""Cleaning: what `tk.load_corpus` removes from real web articles (SemEval-2023 Task 3 dev), by reason, and the hand check."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import toolkit as tk
+from benchmarks.accuracy_tasks._common import Timer, present, read_jsonl, row, skipped
+
+NAME = "cleaning"
+DATA = ("frames",)
+#: The hand check: one row per judged removed span (kind=span: article_id, start_char, end_char,
+#: judgement article-text|boilerplate) or judged article (kind=article: article_id, judgement
+#: clean|widget-left). Ids and offsets only, no text (benchmarks/gold/README.md).
+CHECK = Path(__file__).resolve().parents[1] / "gold" / "cleaning_check.csv"
+
+PROTOCOL = """\
+**Articles.** Each record (`id`, `title`, `text`, `lang`, plus its own `genre`) is written to a
+JSONL and read back with `tk.load_corpus` and its defaults (the shipped pattern file,
+corpus-level repeated lines from 3 distinct articles). Reported: the removed spans by reason,
+and how many articles still hold a known web-form or widget string ("Completing this poll",
+"This field is for validation", "Email *", "Subscribe Today!", "take our poll").
+
+**Baseline** (same run): no cleaning at all (the raw text): the share of articles that hold
+such a string.
+
+**Hand check** (`benchmarks/gold/cleaning_check.csv`, ids and offsets only): removed spans judged
+one by one (article text wrongly removed: target 0) and articles' remaining text read whole
+(web-form or widget lines left: target 0). The task re-checks that each judged span is still
+removed, and counts removed spans not yet judged.
+"""
+
+WIDGET_STRINGS = ("Completing this poll", "This field is for validation", "Email *", "Subscribe Today!",
+                  "take our poll")
+
+
+def _has_widget(text: str) -> bool:
+    return any(s in text for s in WIDGET_STRINGS)
+
+
+def run(paths: dict, *, quick: bool = False, **options) -> list[dict]:
+    path = present(paths, "frames")
+    if path is None:
+        return [skipped(NAME, "frames", paths.get("frames"))]
+    with Timer() as timer:
+        records = read_jsonl(path)
+        if quick:
+            records = records[:60]
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            file = Path(folder) / "articles.jsonl"
+            with open(file, "w", encoding="utf-8") as handle:
+                for r in records:
+                    handle.write(json.dumps({"id": r["id"], "title": r.get("title"), "text": r["text"],
+                                             "language": r.get("lang"), "genre": r.get("genre")},
+                                            ensure_ascii=False) + "\n")
+            articles, removed, _ = tk.load_corpus(file, errors="ignore", progress=False)
+    data = f"SemEval-2023 T3 dev ({len(articles)} articles)"
+    by_reason = Counter(removed["reason"])
+    left = sum(_has_widget(t) for t in articles["text"])
+    raw_left = sum(_has_widget(r["text"]) for r in records)
+    note = "removed spans by reason: " + ", ".join(f"{k} {v}" for k, v in by_reason.most_common())
+    rows = [row(NAME, data, "articles with web-form/widget strings left (share)", baseline="no cleaning",
+                baseline_value=raw_left / max(len(records), 1), toolkit_value=left / max(len(articles), 1),
+                target="0", met=left == 0, seconds=timer.seconds, note=note)]
+    if CHECK.exists():
+        with open(CHECK, encoding="utf-8") as handle:
+            judged = list(csv.DictReader(handle))
+        current = {(r.article_id, int(r.start_char), int(r.end_char)) for r in removed.itertuples()}
+        spans = [j for j in judged if j["kind"] == "span"]
+        wrong = sum(j["judgement"] == "article-text" for j in spans)
+        gone = sum((j["article_id"], int(j["start_char"]), int(j["end_char"])) not in current for j in spans)
+        keys = {(j["article_id"], int(j["start_char"]), int(j["end_char"])) for j in spans}
+        unjudged = len(current - keys)
+        docs = [j for j in judged if j["kind"] == "article"]
+        widget = sum(j["judgement"] == "widget-left" for j in docs)
+        rows.append(row(NAME, data, f"hand check: article text among {len(spans)} judged removed spans",
+                        toolkit_value=wrong / max(len(spans), 1), target="0 of 100", met=wrong == 0 and len(spans) >= 100,
+                        note=f"{gone} judged spans no longer removed; {unjudged} removed spans not judged"))
+        rows.append(row(NAME, data, f"hand check: articles with widget lines left, of {len(docs)} read",
+                        toolkit_value=widget / max(len(docs), 1), target="0 of 50", met=widget == 0 and len(docs) >= 50))
+    return rows
