@@ -181,16 +181,13 @@ def _speaker_token(doc: ParsedArticle, first: int, last: int) -> int | None:
     A title or role noun right before a person's name gives the name ("le ministre Gergely Gulyas").
     """
     span = [j for j in range(first, last + 1) if doc.words[j] not in ("-t", "-t-", "t")]
-    for k, j in enumerate(span):
+    persons = [j for j in span if is_person(doc, j)]
+    if persons:  # "WHO Director-General Tedros Adhanom Ghebreyesus told": the person, not the organisation
+        return persons[0]
+    for j in span:
         if doc.mention_of[j] is not None:
             return j
         if doc.upos[j] in ("NOUN", "PROPN", "PRON", "X") and doc.words[j].strip("-") not in ("qui", "que", "qu'"):
-            following = span[k + 1:k + 4]
-            for m in following:
-                if is_person(doc, m):
-                    return m
-                if doc.upos[m] not in ("ADJ", "PROPN", "NOUN", "X"):
-                    break
             return j
     return None
 
@@ -203,7 +200,10 @@ def _cue_after(doc: ParsedArticle, close: int, cues: CueSets) -> tuple[int, int 
     """
     k = _token_at(doc, close)
     n = len(doc.words)
-    if k >= n or doc.text[close:doc.start[k]].strip():
+    if k >= n or doc.text[close:doc.start[k]].strip() or "\n" in doc.text[close:doc.start[k]]:
+        return None
+    # After a quote closed by a full stop a new sentence starts: a cue there opens with a lower-case word.
+    if doc.text[:close].rstrip(" \u00a0\u202f\"\u201d»").endswith(".") and not doc.words[k][:1].islower():
         return None
     while k < n and doc.words[k] in (",", "—", "–", "-") and doc.start[k] - close < 4:
         k += 1
@@ -246,6 +246,14 @@ def _cue_before(doc: ParsedArticle, open_: int, cues: CueSets) -> int | None:
     candidates = [j for j in range(lo, k + 1) if doc.upos[j] == "VERB" and doc.lemma[j] in cues.verbs
                   and not any(doc.words[m] in (".", "!", "?") for m in range(j + 1, k))]
     return candidates[-1] if candidates else None
+
+
+def _clitic_after(doc: ParsedArticle, verb: int) -> int | None:
+    """The inverted subject pronoun right after a verb ("explique-t-il", "dit-elle"), not the euphonic "-t"."""
+    for j in range(verb + 1, min(len(doc.words), verb + 3)):
+        if _CLITIC.match(doc.words[j]) and doc.words[j] not in ("-t", "-t-"):
+            return j
+    return None
 
 
 def _looks_like_speech(doc: ParsedArticle, start: int, end: int) -> bool:
@@ -343,7 +351,7 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
             cue, found = after[0], speakers.of_token(after[1])
         if not _resolved(found):
             verb = _cue_before(doc, open_, cues)
-            subject = subject_of(doc, verb) if verb is not None else None
+            subject = None if verb is None else (_clitic_after(doc, verb) or subject_of(doc, verb))
             if verb is not None and (subject is not None or cue is None):
                 cue, found = verb, speakers.of_token(subject)
         if not _resolved(found):
