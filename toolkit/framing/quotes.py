@@ -171,8 +171,10 @@ def _token_at(doc: ParsedArticle, char: int) -> int:
 
 
 def _is_cue(doc: ParsedArticle, j: int, cues: CueSets) -> bool:
-    return doc.upos[j] in ("VERB", "AUX", "NOUN", "ADJ") and doc.lemma[j] in cues.verbs or (
-        doc.upos[j] == "VERB" and doc.words[j] in cues.verbs)
+    """A reporting verb; a participle the parser tagged ADJ counts after an auxiliary ("a assuré"), a noun never ("tweet")."""
+    if doc.lemma[j] not in cues.verbs:
+        return False
+    return doc.upos[j] == "VERB" or (doc.upos[j] == "ADJ" and j > 0 and doc.upos[j - 1] == "AUX")
 
 
 def _speaker_token(doc: ParsedArticle, first: int, last: int) -> int | None:
