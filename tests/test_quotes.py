@@ -187,3 +187,82 @@ class TestSeedQuotes:
         texts = articles.set_index("article_id")["text"]
         assert all(texts[a][s:e] == r for a, s, e, r in
                    zip(roles["article_id"], roles["start_char"], roles["end_char"], roles["role"]))
+
+
+# ---------------------------------------------------------------- speakers on sentences parsed by spaCy
+
+SPEAKER_TEXTS = {
+    "fr-inverted": ("fr", "Marie Dupont est arrivée à Paris lundi. « Les vaccins arriveront la semaine prochaine "
+                          "pour tous les hôpitaux », a-t-elle assuré."),
+    "fr-after": ("fr", "Le sommet s'est ouvert à Genève. « Nous ne céderons sur aucun point de ce texte », assure "
+                       "une diplomate américaine."),
+    "fr-nested": ("fr", "Jean Martin a déclaré : « Le ministre m'a dit “nous partirons demain matin” et je le crois "
+                        "sincèrement. »"),
+    "fr-continued": ("fr", "« Nous avons gagné cette bataille difficile », a déclaré Paul Girard.\n\n« Mais la "
+                           "guerre continue et il faudra encore beaucoup de temps. »"),
+    "fr-title": ("fr", "Le programme « Horizon Europe » finance la recherche depuis 2021."),
+    "en-said-he": ("en", "Senator John Smith spoke in Boston on Monday. \"We will not back down on this bill,\" "
+                         "said he."),
+    "en-after": ("en", "\"The outbreak is now under control in the region,\" WHO chief Jane Doe told reporters."),
+    "en-before": ("en", "Jane Doe told CNN on Tuesday: \"We are ready for the next wave of cases.\""),
+}
+
+
+@pytest.fixture(scope="module")
+def speaker_quotes():
+    import toolkit as tk
+
+    articles = pd.DataFrame({"article_id": list(SPEAKER_TEXTS), "language": [v[0] for v in SPEAKER_TEXTS.values()],
+                             "text": [v[1] for v in SPEAKER_TEXTS.values()]})
+    annotation = tk.annotate(articles, engine="spacy", progress=False)
+    linked = tk.link_entities(annotation.mentions, articles=articles)
+    return extract_quotes(annotation.tokens, linked.mentions, articles)
+
+
+def _direct(quotes, article_id):
+    return quotes[(quotes["article_id"] == article_id) & (quotes["kind"] == "direct")].reset_index(drop=True)
+
+
+class TestSpeakers:
+    def test_resolutions_are_documented_and_offsets_slice_back(self, speaker_quotes):
+        assert set(speaker_quotes["resolution"]) <= set(RESOLUTIONS)
+        for q in speaker_quotes.itertuples():
+            text = SPEAKER_TEXTS[q.article_id][1]
+            assert text[q.start_char:q.end_char] == q.content
+            if pd.notna(q.speaker_start_char):
+                assert text[q.speaker_start_char:q.speaker_end_char] == q.speaker_text
+
+    def test_inverted_clitic_is_the_pronoun_not_t(self, speaker_quotes):
+        quote = _direct(speaker_quotes, "fr-inverted").iloc[0]
+        assert quote["speaker_text"] != "-t" and "elle" in quote["speaker_text"]
+        assert (quote["speaker_name"], quote["resolution"]) == ("Marie Dupont", "anaphora")
+
+    def test_cue_after_the_closing_mark_gives_its_subject(self, speaker_quotes):
+        quote = _direct(speaker_quotes, "fr-after").iloc[0]
+        assert quote["cue"] == "assurer" and "diplomate" in quote["speaker_text"]
+        assert quote["resolution"] == "description" and pd.isna(quote["speaker_entity_id"])
+
+    def test_nested_quote_belongs_to_the_outer_speaker(self, speaker_quotes):
+        quotes = _direct(speaker_quotes, "fr-nested")
+        assert len(quotes) == 1 and "nous partirons" in quotes.loc[0, "content"]
+        assert quotes.loc[0, "speaker_name"] == "Jean Martin"
+
+    def test_quote_with_no_cue_continues_the_previous_speaker(self, speaker_quotes):
+        quotes = _direct(speaker_quotes, "fr-continued")
+        assert quotes["speaker_name"].tolist() == ["Paul Girard", "Paul Girard"]
+        assert quotes["resolution"].tolist() == ["mention", "continuation"]
+
+    def test_a_quoted_title_is_not_a_quote(self, speaker_quotes):
+        assert _direct(speaker_quotes, "fr-title").empty
+
+    def test_english_said_he(self, speaker_quotes):
+        quote = _direct(speaker_quotes, "en-said-he").iloc[0]
+        assert (quote["speaker_text"], quote["speaker_name"], quote["resolution"]) == ("he", "John Smith", "anaphora")
+
+    def test_english_subject_before_the_cue_is_the_person_not_the_organisation(self, speaker_quotes):
+        quote = _direct(speaker_quotes, "en-after").iloc[0]
+        assert (quote["cue"], quote["speaker_name"]) == ("tell", "Jane Doe")
+
+    def test_english_cue_before_a_colon(self, speaker_quotes):
+        quote = _direct(speaker_quotes, "en-before").iloc[0]
+        assert (quote["cue"], quote["speaker_name"], quote["resolution"]) == ("tell", "Jane Doe", "mention")

@@ -32,6 +32,7 @@ from toolkit.framing.speakers import (
     Resolver,
     find_roles,
     index_roles,
+    is_person,
     parse_articles,
     subject_of,
     subtree,
@@ -159,36 +160,242 @@ def _speaker_of(doc: ParsedArticle, resolve: Resolver, verb: int) -> Found | Non
     return resolve(subject) if subject is not None else None
 
 
+#: Words that may sit between a closing quote mark and its cue verb ("», a-t-elle assuré", "", he added").
+_CLITIC = re.compile(r"^-?t?-(il|elle|on|ils|elles)$|^-(il|elle|on|ils|elles)$")
+_SPEECH_MIN_WORDS = 4
+
+
+def _token_at(doc: ParsedArticle, char: int) -> int:
+    """The index of the first token starting at or after ``char``."""
+    return int(np.searchsorted(doc.start, char))
+
+
+def _is_cue(doc: ParsedArticle, j: int, cues: CueSets) -> bool:
+    """A reporting verb; a participle the parser tagged ADJ counts after an auxiliary ("a assuré"), a noun never ("tweet")."""
+    if doc.lemma[j] not in cues.verbs:
+        return False
+    return doc.upos[j] == "VERB" or (doc.upos[j] == "ADJ" and j > 0 and doc.upos[j - 1] == "AUX")
+
+
+def _speaker_token(doc: ParsedArticle, first: int, last: int) -> int | None:
+    """The token heading the speaker's words in ``first..last``: the first mention or noun or pronoun (not "-t").
+
+    A title or role noun right before a person's name gives the name ("le ministre Gergely Gulyas").
+    """
+    span = [j for j in range(first, last + 1) if doc.words[j] not in ("-t", "-t-", "t")]
+    persons = [j for j in span if is_person(doc, j)]
+    if persons:  # "WHO Director-General Tedros Adhanom Ghebreyesus told": the person, not the organisation
+        return persons[0]
+    for j in span:
+        if doc.mention_of[j] is not None:
+            return j
+        if doc.upos[j] in ("NOUN", "PROPN", "PRON", "X") and doc.words[j].strip("-") not in ("qui", "que", "qu'"):
+            return j
+    return None
+
+
+def _cue_after(doc: ParsedArticle, close: int, cues: CueSets) -> tuple[int, int | None] | None:
+    """A cue right after the closing mark: "», a-t-elle assuré", "», assure une diplomate", "", Smith said", "", said he".
+
+    Returns the cue verb and the token naming its subject (written after the verb, or between
+    the mark and the verb), or None when the words after the mark are not a cue.
+    """
+    k = _token_at(doc, close)
+    n = len(doc.words)
+    if k >= n or doc.text[close:doc.start[k]].strip() or "\n" in doc.text[close:doc.start[k]]:
+        return None
+    # After a quote closed by a full stop a new sentence starts: a cue there opens with a lower-case word.
+    if doc.text[:close].rstrip(" \u00a0\u202f\"\u201d»").endswith(".") and not doc.words[k][:1].islower():
+        return None
+    while k < n and doc.words[k] in (",", "—", "–", "-") and doc.start[k] - close < 4:
+        k += 1
+    # A new sentence after ". »" is a cue only when it opens with the cue ("» a-t-il dit" is rare; skip).
+    window = [j for j in range(k, min(n, k + 8)) if doc.words[j] not in (".", "!", "?", "«", "“", '"')]
+    window = [j for j in window if all(doc.words[m] not in (".", "!", "?", "«", "“", '"', ";")
+                                       for m in range(k, j))]
+    verbs = [j for j in window if _is_cue(doc, j, cues)]
+    if not verbs:
+        return None
+    verb = verbs[0]
+    before = [j for j in range(k, verb) if doc.upos[j] not in ("AUX", "ADV", "PUNCT", "PART")
+              and not _CLITIC.match(doc.words[j])]
+    clitics = [j for j in range(k, verb + 3) if j < n and _CLITIC.match(doc.words[j])]
+    if clitics:
+        return verb, clitics[0]
+    if before:  # "", Smith said": the subject is written before the verb
+        return verb, _speaker_token(doc, before[0], verb - 1)
+    hi = doc.sentence_rows[doc.sid[verb]][1]
+    stop = verb + 1
+    while stop <= hi and stop - verb <= 12 and doc.words[stop] not in (",", ".", ";", "(", ":"):
+        stop += 1
+    return verb, _speaker_token(doc, verb + 1, stop - 1) if stop > verb + 1 else None
+
+
+def _cue_before(doc: ParsedArticle, open_: int, cues: CueSets) -> int | None:
+    """A cue verb in the words leading to the opening mark: "X a déclaré : «", "X said that "...", "she told CNN: "..."."""
+    k = _token_at(doc, open_) - 1
+    if k < 0:
+        return None
+    lo = doc.sentence_rows[doc.sid[k]][0]
+    gap = doc.text[doc.end[k]:open_]
+    if "\n\n" in gap:
+        # A quote opening a paragraph: its cue is the previous paragraph's end when that ends with a colon.
+        if doc.words[k] != ":":
+            return None
+    # The sentence before, when the quote opens a new sentence after a colon.
+    if doc.words[k] == ":" and k - 1 >= 0:
+        lo = doc.sentence_rows[doc.sid[k - 1]][0]
+    candidates = [j for j in range(lo, k + 1) if doc.upos[j] == "VERB" and doc.lemma[j] in cues.verbs
+                  and not any(doc.words[m] in (".", "!", "?") for m in range(j + 1, k))]
+    return candidates[-1] if candidates else None
+
+
+def _clitic_after(doc: ParsedArticle, verb: int) -> int | None:
+    """The inverted subject pronoun right after a verb ("explique-t-il", "dit-elle"), not the euphonic "-t"."""
+    for j in range(verb + 1, min(len(doc.words), verb + 3)):
+        if _CLITIC.match(doc.words[j]) and doc.words[j] not in ("-t", "-t-"):
+            return j
+    return None
+
+
+def _looks_like_speech(doc: ParsedArticle, start: int, end: int) -> bool:
+    """Quoted words that form a clause: at least a few words and a verb (not a title or scare-quoted phrase)."""
+    inside = [j for j in range(_token_at(doc, start), _token_at(doc, end)) if doc.upos[j] not in ("PUNCT", "SYM")]
+    return len(inside) >= _SPEECH_MIN_WORDS and any(doc.upos[j] in ("VERB", "AUX") for j in inside)
+
+
+class _Speakers:
+    """Resolve the speakers of one article's quotes, remembering who spoke last (for pronouns and continuations)."""
+
+    def __init__(self, doc: ParsedArticle, resolve: Resolver, cues: CueSets):
+        self.doc, self.resolve, self.cues = doc, resolve, cues
+        self.spoken: list[tuple[int, Found]] = []  # (quote end, speaker) of quotes with a named speaker
+        persons = [(m[3], m[4], m[0], m[1]) for m in doc.mention_of if m is not None and m[2] == "PER"]
+        self.persons = sorted(set(persons))
+
+    def of_token(self, i: int | None) -> Found | None:
+        """The speaker a token names: a mention, a role, an antecedent; a described speaker is kept as words."""
+        if i is None:
+            return None
+        doc = self.doc
+        found = self.resolve(i)
+        if found.resolution != "unresolved":
+            return found
+        word = doc.words[i].strip("-")
+        if doc.upos[i] == "PRON" and (word in self.cues.singular or doc.lemma[i] in self.cues.singular):
+            before = int(doc.start[i])
+            last = [f for end, f in self.spoken if end <= before and isinstance(f.entity_id, str)]
+            if last:
+                f = last[-1]
+                return Found(f.entity_id, f.name, "anaphora", found.text, found.start, found.end,
+                             f'"{found.text}" → the last speaker, {f.name}')
+            person = self.nearest_person(before)
+            if person is not None:
+                return Found(person[2], person[3], "anaphora", found.text, found.start, found.end,
+                             f'"{found.text}" → the last person named, "{doc.text[person[0]:person[1]]}"')
+            return found
+        if doc.upos[i] in ("NOUN", "PROPN", "X"):
+            return Found(None, None, "description", found.text, found.start, found.end, "described, not named")
+        return found
+
+    def nearest_person(self, before: int, *, within: int | None = None):
+        """The last person mention ending before ``before`` (at most ``within`` characters back)."""
+        earlier = [p for p in self.persons if p[1] <= before and (within is None or before - p[1] <= within)]
+        return earlier[-1] if earlier else None
+
+    def remember(self, end: int, found: Found | None) -> None:
+        if found is not None and found.resolution not in ("unresolved", "description"):
+            self.spoken.append((end, found))
+
+    def continuation(self, open_: int) -> Found | None:
+        """The previous quote's speaker, when it ended at most two paragraphs before and no other person came between."""
+        if not self.spoken:
+            return None
+        end, f = self.spoken[-1]
+        between = self.doc.text[end:open_]
+        if between.count("\n\n") > 2 or len(between) > 600:
+            return None
+        if any(end <= p[0] and p[1] <= open_ and p[2] != f.entity_id for p in self.persons):
+            return None
+        return Found(f.entity_id, f.name, "continuation", f.text, f.start, f.end,
+                     f"continues the quote before, by {f.name}")
+
+    def nearest(self, open_: int) -> Found | None:
+        """The nearest person named before the quote, in its paragraph or the one before (the last resort)."""
+        person = self.nearest_person(open_, within=800)
+        if person is None or self.doc.text[person[1]:open_].count("\n\n") > 1:
+            return None
+        return Found(person[2], person[3], "nearest-mention", self.doc.text[person[0]:person[1]], person[0],
+                     person[1], "the nearest person named before the quote")
+
+
 def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tuple[list[dict], list[tuple[int, int]]]:
-    """Quoted words with a reporting verb or an attribution phrase nearby; the rows and the quotes' spans."""
+    """Quoted words with their speaker; the rows and the quotes' spans.
+
+    For each quotation, in order: a cue right after the closing mark ("», a-t-elle assuré",
+    "", said Smith"); a cue verb leading to the opening mark ("X a déclaré : «"); a cue verb
+    or attribution phrase in the quote's sentences (the dependency parse); then, for quoted
+    words that form a clause, the previous quote's speaker (a continuation) or the nearest
+    person named before. Quotes inside another quote are left out (the outer speaker speaks).
+    """
     rows, direct = [], []
-    for open_, close, start, end in quote_spans(doc.text):
+    speakers = _Speakers(doc, resolve, cues)
+    spans = quote_spans(doc.text)
+    for open_, close, start, end in spans:
+        if any(o < open_ and close <= c for o, c, _, _ in spans):
+            continue  # a quote nested in another one: the outer quote's speaker speaks
         inside = np.flatnonzero((doc.start < close) & (doc.end > open_))
         if not len(inside) or end <= start:
             continue
-        sentences = sorted(set(doc.sid[inside]))
-        lo, hi = doc.sentence_rows[sentences[0]][0], doc.sentence_rows[sentences[-1]][1]
-        following = doc.sentence_rows.get(sentences[-1] + 1)
-        if following and not doc.text[close:doc.start[following[0]]].strip(" .,;:\n"):
-            hi = min(following[1], following[0] + 5)
-        verbs = [j for j in range(lo, hi + 1) if doc.upos[j] == "VERB" and doc.lemma[j] in cues.verbs
-                 and not (open_ <= doc.start[j] < close)]
-        if verbs:
-            cue = min(verbs, key=lambda j: min(abs(int(doc.start[j]) - close), abs(int(doc.end[j]) - open_)))
-            rows.append(_row(doc, "direct", int(doc.sid[inside[0]]), start, end, cue,
-                             doc.text[doc.start[cue]:doc.end[cue]], doc.lemma[cue], _speaker_of(doc, resolve, cue)))
-            direct.append((open_, close))
-            continue
-        for first, last in _attribution_phrases(doc, lo, hi, cues):
-            if open_ <= doc.start[first] < close:
-                continue
-            who = _attributed_speaker(doc, last, hi)
-            rows.append(_row(doc, "direct", int(doc.sid[inside[0]]), start, end, first,
-                             doc.text[doc.start[first]:doc.end[last]], " ".join(doc.words[first:last + 1]),
-                             resolve(who) if who is not None else None))
-            direct.append((open_, close))
-            break
+        cue, cue_text, cue_lemma, found = None, None, None, None
+        after = _cue_after(doc, close, cues)
+        if after is not None:
+            cue, found = after[0], speakers.of_token(after[1])
+        if not _resolved(found):
+            verb = _cue_before(doc, open_, cues)
+            subject = None if verb is None else (_clitic_after(doc, verb) or subject_of(doc, verb))
+            if verb is not None and (subject is not None or cue is None):
+                cue, found = verb, speakers.of_token(subject)
+        if not _resolved(found):
+            parsed = _parsed_cue(doc, resolve, cues, open_, close, inside)
+            if parsed is not None and (cue is None or _resolved(parsed[3])):
+                cue, cue_text, cue_lemma, found = parsed
+        speech = _looks_like_speech(doc, start, end)
+        if cue is None and not speech:
+            continue  # quoted names or words without a cue are not quotes
+        if not _resolved(found) and speech:
+            found = speakers.continuation(open_) or speakers.nearest(open_) or found
+        if cue is not None and cue_text is None:
+            cue_text, cue_lemma = doc.text[doc.start[cue]:doc.end[cue]], doc.lemma[cue]
+        rows.append(_row(doc, "direct", int(doc.sid[inside[0]]), start, end, cue, cue_text, cue_lemma, found))
+        speakers.remember(end, found)
+        direct.append((open_, close))
     return rows, direct
+
+
+def _resolved(found: Found | None) -> bool:
+    return found is not None and found.resolution != "unresolved"
+
+
+def _parsed_cue(doc: ParsedArticle, resolve: Resolver, cues: CueSets, open_: int, close: int, inside):
+    """The cue found in the quote's sentences by the dependency parse: (token, attribution text, lemma, speaker) or None."""
+    sentences = sorted(set(doc.sid[inside]))
+    lo, hi = doc.sentence_rows[sentences[0]][0], doc.sentence_rows[sentences[-1]][1]
+    following = doc.sentence_rows.get(sentences[-1] + 1)
+    if following and not doc.text[close:doc.start[following[0]]].strip(" .,;:\n"):
+        hi = min(following[1], following[0] + 5)
+    verbs = [j for j in range(lo, hi + 1) if doc.upos[j] == "VERB" and doc.lemma[j] in cues.verbs
+             and not (open_ <= doc.start[j] < close)]
+    if verbs:
+        cue = min(verbs, key=lambda j: min(abs(int(doc.start[j]) - close), abs(int(doc.end[j]) - open_)))
+        return cue, None, None, _speaker_of(doc, resolve, cue)
+    for first, last in _attribution_phrases(doc, lo, hi, cues):
+        if open_ <= doc.start[first] < close:
+            continue
+        who = _attributed_speaker(doc, last, hi)
+        return (first, doc.text[doc.start[first]:doc.end[last]], " ".join(doc.words[first:last + 1]),
+                resolve(who) if who is not None else None)
+    return None
 
 
 def _reported_speech(doc: ParsedArticle, resolve: Resolver, cues: CueSets,

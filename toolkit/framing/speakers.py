@@ -48,7 +48,12 @@ __all__ = [
 ]
 
 ROLES_FILE = DATA / "roles.csv"
-RESOLUTIONS = ("mention", "role", "anaphora", "unresolved")
+#: How a speaker (or actor) was found: a linked ``mention``; a ``role`` description matched to a
+#: person; ``anaphora`` (a pronoun or bare title → its antecedent); a ``description`` of someone
+#: never named ("une diplomate américaine"), kept as words; ``continuation`` (a quote with no cue
+#: of its own, after another by the same speaker); ``nearest-mention`` (no cue: the nearest person
+#: named before); ``unresolved`` (none).
+RESOLUTIONS = ("mention", "role", "anaphora", "description", "continuation", "nearest-mention", "unresolved")
 #: The columns needed in ``tokens`` (a dependency parse), ``articles`` and linked ``mentions``
 #: (``entity_id`` and ``name`` are added by :func:`toolkit.entities.link_entities`).
 NEEDS_TOKENS = ["article_id", "sentence_id", "token_id", "start_char", "end_char", "text", "lemma", "upos", "head",
@@ -548,7 +553,9 @@ def subject_of(doc: ParsedArticle, verb: int, *, depth: int = 0) -> int | None:
     kids = doc.children[verb]
     passive = any(doc.deprel[c] == "aux:pass" for c in kids)
     for c in kids:
-        if doc.deprel[c] == "nsubj":
+        # Not the euphonic "-t" of "a-t-elle assuré", which parsers often take for the subject.
+        if doc.deprel[c] in ("nsubj", "nsubj:pass") and doc.words[c] not in ("-t", "-t-", "t") and (
+                doc.deprel[c] == "nsubj" or doc.words[c].startswith("-")):
             return c
     for c in kids:
         # "a-t-il noté": parsers label the inverted clitic expl:subj, as they do impersonal "il".
