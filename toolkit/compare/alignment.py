@@ -150,11 +150,14 @@ def align_sentences(sentences: pd.DataFrame, a: str, b: str, *, articles: pd.Dat
 
     Each pair of sentences gets a score: the cosine of their multilingual sentence
     embeddings (USE v3), or within a language the Dice overlap of their content words when
-    higher, mixed with the Jaccard overlap of their anchors (numbers, months, and linked
-    entities or capitalised names; weight ANCHOR_WEIGHT) when either has any. Then:
+    higher; shared anchors (numbers, months, and linked entities or capitalised names;
+    weight ANCHOR_WEIGHT) can only raise it. Then:
 
-    1. **One-to-one.** The assignment that maximises the total score (Hungarian algorithm,
-       so order does not matter); pairs scoring at least ``threshold`` are kept.
+    1. **One-to-one.** Clear embedding winners (each other's best match, CLEAR_MARGIN ahead
+       of the runner-ups) are fixed first; the rest is the assignment that maximises the
+       total score (Hungarian algorithm, so order does not matter). A pair is kept when it
+       scores at least ``threshold``, is a clear winner, or is a mutual best match with a
+       cosine of at least MUTUAL_FLOOR: anchors and the assignment only add pairs.
     2. **Many-to-one.** A sentence left over joins the group of its neighbour (the sentence
        just before or after it in its article) when the joined sentences match the
        neighbour's partner better than the neighbour alone, by at least ``min_gain``: one
@@ -162,9 +165,12 @@ def align_sentences(sentences: pd.DataFrame, a: str, b: str, *, articles: pd.Dat
        two). Repeated until nothing changes, up to ``max_group`` sentences a side.
 
     Each group's status: within a language, ``shared`` when their word sequences are at
-    least SHARED_RATIO alike (difflib), else ``paraphrased``; across languages,
-    ``translated`` when the score reaches TRANSLATED_SCORE, else ``paraphrased``. Sentences
-    left out are ``unique``.
+    least SHARED_RATIO alike (difflib), ``paraphrased`` when they report the same fact
+    (cosine ≥ PARAPHRASE_SCORE and content-word Dice ≥ PARAPHRASE_WORDS), otherwise the
+    pair is dropped and both sentences are ``unique`` (same topic, different facts); across
+    languages, ``translated`` when the score reaches TRANSLATED_SCORE, else
+    ``paraphrased``. Sentences left out are ``unique``. The thresholds were calibrated on
+    real pairs (``benchmarks/accuracy.md``, task "alignment").
 
     Args:
         sentences: The ``sentences`` table (SENTENCE_COLUMNS), e.g. from ``toolkit.annotate``.
