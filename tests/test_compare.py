@@ -487,3 +487,78 @@ class TestPlots:
         plot_story_attention(attention, ax=ax)
         assert len(ax.containers) == attention["story_id"].nunique()
         plt.close(fig)
+
+
+# ---------------------------------------------------------------- issue 11: dates, pairs, names, statuses
+
+
+class TestIssue11:
+    def _articles(self):
+        return pd.DataFrame({
+            "article_id": ["a", "b", "c", "d"],
+            "text": ["The senate passed the budget bill after a long night of votes on spending cuts.",
+                     "Senators passed the budget bill overnight after votes on spending cuts.",
+                     "The senate passed another budget bill after a long night of votes on spending cuts.",
+                     "A cat slept in the sun all afternoon in the garden."],
+            "language": ["en"] * 4, "title": ["A", "B", "C", "D"],
+            "published": ["2013-10-01", "2013-10-02", "2014-03-01", None]})
+
+    def test_dates_months_apart_keep_stories_apart(self):
+        articles = self._articles()
+        similarity = compare.article_similarity(articles)
+        dates = compare.article_similarity(articles, component="dates")
+        assert dates.loc["a", "b"] == 1.0 and dates.loc["a", "c"] < 0.001 and dates.loc["a", "d"] == 1.0
+        stories = compare.cluster_stories(articles).set_index("article_id")["story_id"]
+        assert stories["a"] == stories["b"] != stories["c"]
+        # Undated, the same texts fall back on words alone: c joins a and b.
+        undated = compare.cluster_stories(articles.drop(columns="published")).set_index("article_id")["story_id"]
+        assert undated["a"] == undated["c"]
+        assert similarity.loc["a", "c"] < similarity.loc["a", "b"]
+
+    def test_score_pairs_equals_the_matrix(self):
+        articles = self._articles()
+        similarity = compare.article_similarity(articles)
+        pairs = pd.DataFrame({"article_id_a": ["a", "c", "b"], "article_id_b": ["b", "a", "d"]})
+        scored = compare.score_pairs(articles, pairs)
+        assert len(scored) == 3 and list(scored["article_id_a"]) == ["a", "c", "b"]
+        expected = [similarity.loc[x, y] for x, y in zip(pairs["article_id_a"], pairs["article_id_b"])]
+        np.testing.assert_allclose(scored["similarity"], expected, atol=1e-6)
+        with pytest.raises(ValueError, match="lacks"):
+            compare.score_pairs(articles, pd.DataFrame({"article_id_a": ["a"], "article_id_b": ["zz"]}))
+
+    def test_date_factor_halves_every_half_life(self):
+        window, half = compare.DATE_WINDOW_DAYS, compare.DATE_HALF_LIFE_DAYS
+        factor = compare.date_factor([0, 0, 0, np.nan], [window, window + half, window + 2 * half, 5])
+        np.testing.assert_allclose(factor, [1.0, 0.5, 0.25, 1.0])
+
+    def test_a_name_written_differently_is_not_missing(self):
+        texts = {"x": "President Trump met the mayor on Monday. Trump spoke for an hour.",
+                 "y": "Donald John Trump met the mayor on Monday. The mayor of Boston listened."}
+        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": ["en", "en"]})
+        sentences = compare.split_sentences(articles)
+        rows = []
+        for article_id, name, entity_id, entity_type in (("x", "President Trump", "PER:president-trump", "PER"),
+                                                         ("x", "Trump", "PER:trump", "PER"),
+                                                         ("y", "Donald John Trump", "PER:donald-john-trump", "PER"),
+                                                         ("y", "Boston", "LOC:boston", "LOC")):
+            text = texts[article_id]
+            start = text.index(name)
+            sentence = sentences[(sentences["article_id"] == article_id) & (sentences["start_char"] <= start)
+                                 & (sentences["end_char"] >= start + len(name))]["sentence_id"].iloc[0]
+            rows.append((article_id, int(sentence), start, start + len(name), name, entity_id, entity_type))
+        mentions = pd.DataFrame(rows, columns=["article_id", "sentence_id", "start_char", "end_char", "text",
+                                               "entity_id", "entity_type"])
+        differences = compare.compare_versions(sentences, articles, "x", "y", mentions=mentions)
+        entities = differences[differences["kind"] == "entity"]
+        assert set(entities["entity_id"]) == {"LOC:boston"}
+        assert set(entities["side"]) == {"b"}
+
+    def test_same_topic_different_fact_is_not_a_paraphrase(self):
+        texts = {"x": "The minister refused to resign on Tuesday. Rain fell over the capital all week.",
+                 "y": "The minister has denied having said that. Rain fell over the capital all week long."}
+        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": ["en", "en"]})
+        alignment = compare.align_sentences(compare.split_sentences(articles), "x", "y", articles=articles)
+        first = alignment[alignment["sentence_id_a"] == 0]
+        assert set(first["status"]) == {"unique"}
+        second = alignment[alignment["sentence_id_a"] == 1]
+        assert set(second["status"]) <= {"shared", "paraphrased"} and list(second["sentence_id_b"]) == [1]

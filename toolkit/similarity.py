@@ -109,6 +109,26 @@ def _identity(document: list[str]) -> list[str]:
     return document
 
 
+def tfidf_vectors(documents: Sequence[Sequence[str]]):
+    """TF-IDF vectors of lemma documents (``sublinear_tf``, smooth idf, L2 norm), one sparse row per document.
+
+    The cosine of two articles is the dot product of their rows, so a caller can score
+    chosen pairs without the n² matrix of :func:`tfidf_cosine`.
+
+    Args:
+        documents: One list of lemmas per article.
+
+    Returns:
+        A scipy CSR matrix with one row per document (all-zero for an empty one).
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not any(documents):
+        return sparse.csr_matrix((len(documents), 1))
+    return TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(documents).tocsr()
+
+
 def tfidf_cosine(documents: Sequence[Sequence[str]]) -> np.ndarray:
     """Cosine similarity of the TF-IDF vectors of lemma documents (``sublinear_tf``, smooth idf, L2 norm).
 
@@ -119,13 +139,8 @@ def tfidf_cosine(documents: Sequence[Sequence[str]]) -> np.ndarray:
         A symmetric ``(n, n)`` float array in [0, 1] with 1.0 on the diagonal (also for an
         empty document, which scores 0 against the others).
     """
-    n = len(documents)
-    similarity = np.zeros((n, n))
-    if any(documents):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        vectors = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(documents)
-        similarity = (vectors @ vectors.T).toarray()
+    vectors = tfidf_vectors(documents)
+    similarity = (vectors @ vectors.T).toarray()
     # Float round-off makes the product very slightly asymmetric and can overshoot 1.
     similarity = np.clip((similarity + similarity.T) / 2, 0.0, 1.0)
     np.fill_diagonal(similarity, 1.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,11 @@ import toolkit as tk
 from benchmarks.accuracy_tasks._common import Timer, meets, present, read_jsonl, row, skipped
 
 NAME = "alignment"
-DATA = ("parallel",)
+DATA = ("parallel", "stories")
+#: The hand-labelled same-language sentence pairs (ids and offsets into the BASIL dev file).
+GOLD_PAIRS = Path(__file__).resolve().parents[1] / "gold" / "sentence_pairs.csv"
+#: The baseline's cut: USE cosine at least this is "the same fact" (a common paraphrase cut, not tuned here).
+BASELINE_COSINE = 0.7
 #: Seed of the shuffles of the English sentences (one permutation per document, in file order).
 SEED = 0
 
@@ -44,6 +49,17 @@ first word, so a name there ("Obama's ..." against "... d'Obama") survives on on
 counterpart (targets ≥ 0.998 original, ≥ 0.995 masked). Translated share: the share of
 French sentences whose row in the toolkit's alignment has status `translated` (target ≥
 0.98 on the original sentences; unique or paraphrased sentences count against it).
+
+**Statuses on same-language pairs.** `benchmarks/gold/sentence_pairs.csv`: 60 pairs of
+sentences from two outlets' reports of one BASIL event, labelled by hand before any run
+(20 `same_fact`, 20 `related`, 20 `unrelated`; see `benchmarks/gold/README.md`). Each pair
+becomes two one-sentence English articles (the sentence sliced from the record's `text`) and
+`tk.align_sentences(sentences, a, b, articles=articles)` with its defaults; the toolkit calls
+the pair "the same fact" when the row's status is `shared` or `paraphrased` (not `unique`).
+Baseline: USE cosine of the two sentences ≥ {BASELINE_COSINE} (a common cut, not tuned here).
+Metrics: precision of "same fact" against `same_fact` (target 1.0: a paraphrase only when
+both sentences report the same fact), its recall, and the share of `related` and of
+`unrelated` pairs called the same fact.
 """
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*")
@@ -138,12 +154,63 @@ def _variant(docs: list[dict], transform, embed, log, label: str) -> dict:
                 errors=n - correct, baseline_errors=n - baseline_correct, kinds=kinds)
 
 
+def _statuses(stories_path, embed, log) -> list[dict]:
+    """The gold same-language pairs: the toolkit's status against the labels, beside a cosine cut."""
+    gold = pd.read_csv(GOLD_PAIRS, dtype={"start_a": int, "end_a": int, "start_b": int, "end_b": int})
+    texts = {r["article_id"]: r["text"] for r in read_jsonl(stories_path)}
+    calls, base_calls, seen = [], [], []
+    with Timer() as t:
+        for pair in gold.itertuples():
+            a = texts[pair.article_a][pair.start_a:pair.end_a]
+            b = texts[pair.article_b][pair.start_b:pair.end_b]
+            articles, sentences = _tables(f"pair{pair.Index}", [a], [b])
+            articles["language"] = "en"
+            sentences["article_id"] = sentences["article_id"].str.replace("-fr", "-a").str.replace("-en", "-b")
+            articles["article_id"] = articles["article_id"].str.replace("-fr", "-a").str.replace("-en", "-b")
+            alignment = tk.align_sentences(sentences, f"pair{pair.Index}-a", f"pair{pair.Index}-b", articles=articles)
+            status = str(alignment["status"].iloc[0])
+            calls.append(status in ("shared", "paraphrased"))
+            base_calls.append(float((embed([a]) @ embed([b]).T)[0, 0]) >= BASELINE_COSINE)
+            seen.append((pair.label, status, a, b))
+    labels = gold["label"].to_numpy()
+    truth = labels == "same_fact"
+
+    def measures(said):
+        said = np.asarray(said)
+        precision = (said & truth).sum() / said.sum() if said.sum() else None
+        return dict(precision=precision, recall=(said & truth).sum() / truth.sum(),
+                    related=said[labels == "related"].mean(), unrelated=said[labels == "unrelated"].mean())
+
+    mine, base = measures(calls), measures(base_calls)
+    wrong = [f"[{label} called {status}] \"{a[:70]}\" / \"{b[:70]}\"" for (label, status, a, b), c
+             in zip(seen, calls) if c != (label == "same_fact")][:3]
+    log(f"  statuses: toolkit precision {mine['precision']}, recall {mine['recall']:.2f}; baseline "
+        f"precision {base['precision']}, recall {base['recall']:.2f}")
+    data = f"BASIL same-language sentence pairs ({len(gold)} labelled, 20 per label)"
+    protocol = "tk.align_sentences on each gold pair; shared/paraphrased = same fact"
+    baseline = f"USE cosine ≥ {BASELINE_COSINE}"
+    note = (f"Toolkit: {int(np.sum(calls))} pairs called the same fact, recall {mine['recall']:.2f}; baseline "
+            f"{int(np.sum(base_calls))} called, recall {base['recall']:.2f}. Examples of disagreements with the "
+            f"labels: " + "; ".join(wrong) + ".")
+    return [row(NAME, data, "precision of paraphrased/shared (same_fact)", protocol=protocol, baseline=baseline,
+                baseline_value=base["precision"], toolkit_value=mine["precision"], target="= 1.0",
+                met=meets(mine["precision"], 1.0), seconds=t.seconds, note=note),
+            row(NAME, data, "recall of same_fact", protocol=protocol, baseline=baseline,
+                baseline_value=base["recall"], toolkit_value=mine["recall"]),
+            row(NAME, data, "share of related pairs called paraphrased", protocol=protocol, baseline=baseline,
+                baseline_value=base["related"], toolkit_value=mine["related"]),
+            row(NAME, data, "share of unrelated pairs called paraphrased", protocol=protocol, baseline=baseline,
+                baseline_value=base["unrelated"], toolkit_value=mine["unrelated"])]
+
+
 def run(paths: dict, *, quick: bool = False, **options) -> list[dict]:
-    """Original and masked variants (see PROTOCOL)."""
+    """Original and masked variants, then the statuses of the gold same-language pairs (see PROTOCOL)."""
     log = options.get("log", print)
+    status_rows = ([skipped(NAME, "stories", paths.get("stories"), "BASIL sentence pairs")]
+                   if present(paths, "stories") is None else _statuses(present(paths, "stories"), _embedder(), log))
     path = present(paths, "parallel")
     if path is None:
-        return [skipped(NAME, "parallel", paths.get("parallel"), "newstest fr-en")]
+        return [skipped(NAME, "parallel", paths.get("parallel"), "newstest fr-en")] + status_rows
     docs = read_jsonl(path)
     if quick:
         docs = docs[:3]
@@ -167,4 +234,4 @@ def run(paths: dict, *, quick: bool = False, **options) -> list[dict]:
         rows.append(row(NAME, data, f"translated share ({label})", protocol=protocol,
                         toolkit_value=result["translated"], target="≥ 0.98" if label == "original" else "",
                         met=meets(result["translated"], 0.98) if label == "original" else None))
-    return rows
+    return rows + status_rows

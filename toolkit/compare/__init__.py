@@ -48,11 +48,15 @@ from toolkit.compare.stories import (
     ATTENTION_COLUMNS,
     CROSS_LANGUAGE_WEIGHTS,
     DATE_GROUPS,
+    DATE_HALF_LIFE_DAYS,
+    DATE_WINDOW_DAYS,
     PERIODS,
     SAME_LANGUAGE_WEIGHTS,
     STORY_COLUMNS,
     article_similarity,
     cluster_stories,
+    date_factor,
+    score_pairs,
     story_attention,
 )
 from toolkit.compare.versions import DIFFERENCE_COLUMNS, DIFFERENCE_KINDS, TITLES, compare_versions
@@ -65,6 +69,7 @@ __all__ = [
     # stories
     "article_similarity", "cluster_stories", "story_attention", "STORY_COLUMNS", "ATTENTION_COLUMNS",
     "SAME_LANGUAGE_WEIGHTS", "CROSS_LANGUAGE_WEIGHTS", "DATE_GROUPS", "PERIODS",
+    "score_pairs", "date_factor", "DATE_WINDOW_DAYS", "DATE_HALF_LIFE_DAYS",
     # alignment
     "align_sentences", "ALIGNMENT_COLUMNS", "STATUSES", "ANCHOR_WEIGHT", "SHARED_RATIO", "TRANSLATED_SCORE",
     # versions

@@ -29,8 +29,22 @@ STATUSES = ("shared", "translated", "paraphrased", "unique")
 ANCHOR_WEIGHT = 0.2
 #: Word-sequence similarity (difflib ratio) from which two same-language sentences are "shared".
 SHARED_RATIO = 0.8
-#: Score from which a cross-language pair is "translated" rather than "paraphrased".
-TRANSLATED_SCORE = 0.6
+#: Score from which a cross-language pair is "translated" rather than "paraphrased": below the
+#: score of 99% of the sentence pairs of WMT newstest2014 fr-en (dev documents), whose USE
+#: cosines run from about 0.3 to 1 with a median near 0.85.
+TRANSLATED_SCORE = 0.4
+#: A same-language pair that is not ``shared`` is ``paraphrased`` only when both sentences say
+#: the same thing in meaning (USE cosine at least PARAPHRASE_SCORE) and in words (Dice of their
+#: content words at least PARAPHRASE_WORDS); otherwise the two sentences report different
+#: facts on one topic and stay ``unique``. Calibrated on 60 hand-labelled BASIL sentence pairs
+#: (benchmarks/gold/sentence_pairs.csv): no "related" or "unrelated" pair passes both.
+PARAPHRASE_SCORE = 0.6
+PARAPHRASE_WORDS = 0.45
+#: An embedding winner is "clear" when it is the best match both ways and leads the row's
+#: runner-up by at least this cosine: anchors and the assignment cannot take it away.
+CLEAR_MARGIN = 0.1
+#: Lowest cosine at which a pair of mutual best matches is kept under ``threshold``.
+MUTUAL_FLOOR = 0.3
 
 
 class _Scorer:
@@ -47,10 +61,11 @@ class _Scorer:
         anchors = set().union(*(self.anchors[side][k] for k in members)) if members else set()
         return text, anchors
 
-    def matrix(self) -> np.ndarray:
-        """Score of every sentence of a against every sentence of b."""
+    def matrix(self) -> tuple[np.ndarray, np.ndarray]:
+        """Score of every sentence of a against every sentence of b, and the embedding cosines alone."""
         ea, eb = embed_texts(self.texts["a"]), embed_texts(self.texts["b"])
-        base = ea @ eb.T
+        cosine = ea @ eb.T
+        base = cosine
         if self.same:
             ca = [content_words(t, self.language["a"]) for t in self.texts["a"]]
             cb = [content_words(t, self.language["b"]) for t in self.texts["b"]]
@@ -58,7 +73,7 @@ class _Scorer:
             base = np.maximum(base, dice.reshape(base.shape))
         anchors = np.array([[_anchor_score(x, y) for y in self.anchors["b"]] for x in self.anchors["a"]])
         anchors = anchors.reshape(base.shape)
-        return np.where(np.isnan(anchors), base, (1 - ANCHOR_WEIGHT) * base + ANCHOR_WEIGHT * np.nan_to_num(anchors))
+        return _add_anchors(base, anchors), cosine
 
     def group(self, members_a: Sequence[int], members_b: Sequence[int]) -> float:
         """Score of the joined sentences ``members_a`` against the joined ``members_b``."""
@@ -68,8 +83,38 @@ class _Scorer:
         if self.same:
             x, y = content_words(text_a, self.language["a"]), content_words(text_b, self.language["b"])
             base = max(base, 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0)
-        anchors = _anchor_score(anchors_a, anchors_b)
-        return base if np.isnan(anchors) else (1 - ANCHOR_WEIGHT) * base + ANCHOR_WEIGHT * anchors
+        return float(_add_anchors(np.array(base), np.array(_anchor_score(anchors_a, anchors_b))))
+
+    def paraphrase(self, members_a: Sequence[int], members_b: Sequence[int]) -> bool:
+        """Same-language groups: the same fact in meaning and in words (PARAPHRASE_SCORE, PARAPHRASE_WORDS)."""
+        text_a, _ = self._side("a", members_a)
+        text_b, _ = self._side("b", members_b)
+        cosine = float((embed_texts([text_a]) @ embed_texts([text_b]).T)[0, 0])
+        x, y = content_words(text_a, self.language["a"]), content_words(text_b, self.language["b"])
+        dice = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+        return cosine >= PARAPHRASE_SCORE and dice >= PARAPHRASE_WORDS
+
+
+def _add_anchors(base: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+    """Anchors only add: the mix with shared anchors when it is higher, else the base score."""
+    mixed = (1 - ANCHOR_WEIGHT) * base + ANCHOR_WEIGHT * np.nan_to_num(anchors)
+    return np.where(np.isnan(anchors), base, np.maximum(base, mixed))
+
+
+def clear_winners(cosine: np.ndarray, margin: float = CLEAR_MARGIN) -> np.ndarray:
+    """Boolean mask of the pairs that are each other's best embedding match, ahead of the runner-ups by ``margin``."""
+    clear = np.zeros(cosine.shape, dtype=bool)
+    if cosine.size == 0:
+        return clear
+    rows, cols = np.arange(cosine.shape[0]), cosine.argmax(axis=1)
+    mutual = cosine.argmax(axis=0)[cols] == rows
+    ordered = np.sort(cosine, axis=1)
+    row_gap = ordered[:, -1] - (ordered[:, -2] if cosine.shape[1] > 1 else -np.inf)
+    by_column = np.sort(cosine, axis=0)
+    column_gap = by_column[-1] - (by_column[-2] if cosine.shape[0] > 1 else -np.inf)
+    keep = mutual & (row_gap >= margin) & (column_gap[cols] >= margin)
+    clear[rows[keep], cols[keep]] = True
+    return clear
 
 
 def _anchor_score(x: set, y: set) -> float:
@@ -105,11 +150,14 @@ def align_sentences(sentences: pd.DataFrame, a: str, b: str, *, articles: pd.Dat
 
     Each pair of sentences gets a score: the cosine of their multilingual sentence
     embeddings (USE v3), or within a language the Dice overlap of their content words when
-    higher, mixed with the Jaccard overlap of their anchors (numbers, months, and linked
-    entities or capitalised names; weight ANCHOR_WEIGHT) when either has any. Then:
+    higher; shared anchors (numbers, months, and linked entities or capitalised names;
+    weight ANCHOR_WEIGHT) can only raise it. Then:
 
-    1. **One-to-one.** The assignment that maximises the total score (Hungarian algorithm,
-       so order does not matter); pairs scoring at least ``threshold`` are kept.
+    1. **One-to-one.** Clear embedding winners (each other's best match, CLEAR_MARGIN ahead
+       of the runner-ups) are fixed first; the rest is the assignment that maximises the
+       total score (Hungarian algorithm, so order does not matter). A pair is kept when it
+       scores at least ``threshold``, is a clear winner, or is a mutual best match with a
+       cosine of at least MUTUAL_FLOOR: anchors and the assignment only add pairs.
     2. **Many-to-one.** A sentence left over joins the group of its neighbour (the sentence
        just before or after it in its article) when the joined sentences match the
        neighbour's partner better than the neighbour alone, by at least ``min_gain``: one
@@ -117,9 +165,12 @@ def align_sentences(sentences: pd.DataFrame, a: str, b: str, *, articles: pd.Dat
        two). Repeated until nothing changes, up to ``max_group`` sentences a side.
 
     Each group's status: within a language, ``shared`` when their word sequences are at
-    least SHARED_RATIO alike (difflib), else ``paraphrased``; across languages,
-    ``translated`` when the score reaches TRANSLATED_SCORE, else ``paraphrased``. Sentences
-    left out are ``unique``.
+    least SHARED_RATIO alike (difflib), ``paraphrased`` when they report the same fact
+    (cosine ≥ PARAPHRASE_SCORE and content-word Dice ≥ PARAPHRASE_WORDS), otherwise the
+    pair is dropped and both sentences are ``unique`` (same topic, different facts); across
+    languages, ``translated`` when the score reaches TRANSLATED_SCORE, else
+    ``paraphrased``. Sentences left out are ``unique``. The thresholds were calibrated on
+    real pairs (``benchmarks/accuracy.md``, task "alignment").
 
     Args:
         sentences: The ``sentences`` table (SENTENCE_COLUMNS), e.g. from ``toolkit.annotate``.
@@ -166,15 +217,22 @@ def align_pair(sentences, a, b, *, articles, mentions, threshold=0.5, min_gain=0
     scorer = _Scorer(texts["a"], texts["b"], _sentence_anchors(rows["a"], language_a, mentions, a),
                      _sentence_anchors(rows["b"], language_b, mentions, b), language_a, language_b)
     has_words = {s: [bool(word_spans(t, None)) for t in texts[s]] for s in "ab"}
-    score = scorer.matrix()
+    score, cosine = scorer.matrix()
     score[~np.array(has_words["a"], dtype=bool), :] = -1.0
     score[:, ~np.array(has_words["b"], dtype=bool)] = -1.0
+    # A clear embedding winner is fixed before the assignment, and kept whatever its score:
+    # anchors and the assignment only add pairs around it.
+    usable = np.where(score < 0, -1.0, cosine)
+    clear = clear_winners(usable)
+    # Below ``threshold``, a pair is still kept when each sentence is the other's best match
+    # (the embeddings agree both ways) and the cosine is not negligible.
+    mutual = clear_winners(usable, margin=0.0) & (usable >= MUTUAL_FLOOR)
     groups = []
-    for i, j in zip(*linear_sum_assignment(score, maximize=True)):
-        if score[i, j] >= threshold:
+    for i, j in zip(*linear_sum_assignment(score + 10.0 * clear, maximize=True)):
+        if score[i, j] >= threshold or clear[i, j] or mutual[i, j]:
             groups.append({"a": {int(i)}, "b": {int(j)}, "score": float(score[i, j])})
     groups = _grow_groups(groups, scorer, has_words, min_gain=min_gain, max_group=max_group)
-    return _alignment_table(groups, rows, a, b, language_a, language_b)
+    return _alignment_table(groups, rows, a, b, language_a, language_b, scorer)
 
 
 def _grow_groups(groups: list[dict], scorer: _Scorer, has_words: dict, *, min_gain: float, max_group: int) -> list[dict]:
@@ -205,27 +263,32 @@ def _grow_groups(groups: list[dict], scorer: _Scorer, has_words: dict, *, min_ga
     return groups
 
 
-def _alignment_table(groups, rows, a, b, language_a, language_b) -> pd.DataFrame:
+def _alignment_table(groups, rows, a, b, language_a, language_b, scorer) -> pd.DataFrame:
     """ALIGNMENT_COLUMNS from the groups, plus a row per unique sentence."""
     same = bool(language_a) and language_a == language_b
     records = []
     ids = {s: rows[s]["sentence_id"].to_numpy() for s in "ab"}
     texts = {s: rows[s]["text"].map(cell_text).tolist() for s in "ab"}
+    kept = []
     for group in groups:
         ma, mb = sorted(group["a"]), sorted(group["b"])
         if same:
             words_a = [w for k in ma for w, _, _ in word_spans(texts["a"][k], language_a)]
             words_b = [w for k in mb for w, _, _ in word_spans(texts["b"][k], language_b)]
             ratio = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
-            status = "shared" if ratio >= SHARED_RATIO else "paraphrased"
+            status = ("shared" if ratio >= SHARED_RATIO else "paraphrased" if scorer.paraphrase(ma, mb)
+                      else None)
         else:
             status = "translated" if group["score"] >= TRANSLATED_SCORE else "paraphrased"
+        if status is None:      # same topic, different facts: each sentence is its version's own
+            continue
+        kept.append(group)
         for i in ma:
             for j in mb:
                 records.append(dict(key=(min(ma), min(mb)), sentence_id_a=ids["a"][i], sentence_id_b=ids["b"][j],
                                     text_a=texts["a"][i], text_b=texts["b"][j], similarity=group["score"],
                                     status=status, kind=f"{len(ma)}-{len(mb)}"))
-    used = {s: {k for g in groups for k in g[s]} for s in "ab"}
+    used = {s: {k for g in kept for k in g[s]} for s in "ab"}
     for k in range(len(ids["a"])):
         if k not in used["a"]:
             records.append(dict(key=(k, -1), sentence_id_a=ids["a"][k], sentence_id_b=pd.NA, text_a=texts["a"][k],

@@ -19,7 +19,7 @@ from toolkit.compare.anchors import entity_keys, find_anchors
 from toolkit.compare.common import cell_text, check_articles, empty_table
 from toolkit.compare.sentences import embed_texts, sentence_table
 from toolkit.schema import require_columns
-from toolkit.similarity import lemma_documents, tfidf_cosine, token_documents
+from toolkit.similarity import lemma_documents, tfidf_vectors, token_documents
 from toolkit.similarity import MAX_SIMILARITY_ARTICLES
 
 #: Columns of :func:`cluster_stories`.
@@ -31,13 +31,19 @@ ATTENTION_COLUMNS = [
 ]
 #: Weights of the combined similarity: (lexical, embedding, anchors) within a language,
 #: (embedding, anchors) across languages.
-SAME_LANGUAGE_WEIGHTS = (0.5, 0.25, 0.25)
+SAME_LANGUAGE_WEIGHTS = (0.7, 0.15, 0.15)
 CROSS_LANGUAGE_WEIGHTS = (0.6, 0.4)
 # Averaged sentence embeddings of any two news articles on related topics sit around
 # 0.5–0.7 cosine; rescaling from this floor spreads the useful range over 0–1.
 _EMBEDDING_FLOOR = 0.5
+#: Publication dates as evidence: two dated articles up to DATE_WINDOW_DAYS apart keep their
+#: similarity; beyond, it halves every DATE_HALF_LIFE_DAYS (10 days apart: x 0.25; a month:
+#: x 0.002). An undated article keeps its text similarity. Chosen once on the dev stories
+#: (BASIL: every event's reports span at most 4 days); see benchmarks/accuracy.md.
+DATE_WINDOW_DAYS = 3.0
+DATE_HALF_LIFE_DAYS = 5.0
 #: Components of :func:`article_similarity`.
-COMPONENTS = ("combined", "lexical", "embedding", "anchors")
+COMPONENTS = ("combined", "lexical", "embedding", "anchors", "dates")
 #: Periods of ``published`` that ``cluster_stories(period=...)`` groups by.
 DATE_GROUPS = {"week": "W-SUN", "month": "M"}
 PERIODS = DATE_GROUPS
@@ -61,10 +67,15 @@ def article_similarity(articles: pd.DataFrame, *, sentences: pd.DataFrame | None
       "October" are one month), plus linked entity ids when ``mentions`` are given, else
       capitalised words.
 
-    ``combined`` weighs them 0.5 / 0.25 / 0.25 within a language and 0 / 0.6 / 0.4 across
+    ``combined`` weighs them 0.7 / 0.15 / 0.15 within a language and 0 / 0.6 / 0.4 across
     languages (SAME_LANGUAGE_WEIGHTS, CROSS_LANGUAGE_WEIGHTS): within a language, shared
     vocabulary is the strongest evidence; across languages, meaning and shared names,
-    numbers and dates are all there is.
+    numbers and dates are all there is. Then publication dates (``published``, when both
+    articles have one): ``dates`` is :func:`date_factor`, 1 up to DATE_WINDOW_DAYS apart,
+    halved every DATE_HALF_LIFE_DAYS beyond, and ``combined`` is multiplied by it, so
+    reports of two disputes between the same actors weeks apart stay apart. Undated
+    articles are compared on their text alone. :func:`score_pairs` gives the same scores
+    for a chosen list of pairs.
 
     Args:
         articles: One row per article; needs the NEEDS_ARTICLES columns (``outlet`` is not needed).
@@ -75,7 +86,7 @@ def article_similarity(articles: pd.DataFrame, *, sentences: pd.DataFrame | None
             ``lemma``; ``upos`` used when present): its lemmas make the lexical component.
             Default None: simplemma lemmas of :func:`toolkit.text.split_words` words (the
             notebooks' path).
-        component: ``"combined"``, ``"lexical"``, ``"embedding"`` or ``"anchors"``.
+        component: ``"combined"``, ``"lexical"``, ``"embedding"``, ``"anchors"`` or ``"dates"``.
         max_sentences: Sentences per article that are embedded (the lead carries the event).
         max_articles: Refuse more articles than this: the matrix has n² cells (100,000
             articles would need 80 GB per component). Raise it knowingly.
@@ -97,7 +108,7 @@ def article_similarity(articles: pd.DataFrame, *, sentences: pd.DataFrame | None
     _check_optional(sentences=sentences, mentions=mentions, tokens=tokens)
     parts = similarity_parts(articles, sentences=sentences, mentions=mentions, tokens=tokens,
                              max_sentences=max_sentences)
-    values = parts[component] if component != "combined" else combine(parts)
+    values = parts[component]
     index = pd.Index(parts["ids"], name="article_id", dtype="object")
     return pd.DataFrame(values, index=index, columns=index.copy())
 
@@ -112,34 +123,139 @@ def _check_optional(*, sentences, mentions, tokens) -> None:
         require_columns(tokens, ["article_id", "text", "lemma"], name="tokens")
 
 
-def similarity_parts(articles, *, sentences, mentions, tokens=None, max_sentences) -> dict:
-    """The three similarity matrices and the same-language mask, rows in sorted id order (tables already checked)."""
+def article_features(articles, *, sentences, mentions, tokens=None, max_sentences) -> dict:
+    """What each article is compared on, computed once (tables already checked), rows in sorted id order.
+
+    ``lexical`` (sparse, L2-normalised TF-IDF of lemmas), ``embedding`` (dense,
+    L2-normalised mean lead-sentence embedding), ``anchors`` (sparse, L2-normalised IDF
+    anchor sets), ``language`` (array of codes, "" when unknown) and ``days`` (float days
+    since the epoch of ``published``, NaN when undated or absent). :func:`score_pairs` and
+    :func:`similarity_parts` both start here: scoring candidate pairs costs what the pairs
+    cost, not n².
+    """
     articles = articles.assign(article_id=articles["article_id"].astype(str)).sort_values("article_id", ignore_index=True)
     ids = articles["article_id"].tolist()
     if sentences is None:
         sentences = sentence_table(articles)
-    parts = {"ids": ids, "lexical": _lexical(articles, ids, tokens),
-             "embedding": _embedding(sentences, ids, max_sentences), "anchors": _anchor_similarity(articles, ids, mentions)}
     languages = articles["language"].map(lambda x: x if isinstance(x, str) else "").to_numpy()
-    parts["same_language"] = languages[:, None] == languages[None, :]
-    for key in ("lexical", "embedding", "anchors"):
-        m = np.clip((parts[key] + parts[key].T) / 2, 0, 1)
-        np.fill_diagonal(m, 1.0)
-        parts[key] = m
+    return {"ids": ids, "lexical": _lexical_vectors(articles, ids, tokens),
+            "embedding": _embedding_vectors(sentences, ids, max_sentences),
+            "anchors": _anchor_vectors(articles, ids, mentions), "language": languages,
+            "days": _days(articles)}
+
+
+def _days(articles: pd.DataFrame) -> np.ndarray:
+    """Days since the epoch of each article's ``published`` (NaN when undated or no column)."""
+    if "published" not in articles.columns:
+        return np.full(len(articles), np.nan)
+    published = pd.to_datetime(articles["published"], errors="coerce", utc=True)
+    days = (published - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(days=1)
+    return days.to_numpy(dtype=float, na_value=np.nan)
+
+
+def date_factor(days_a, days_b) -> np.ndarray:
+    """How much of the text similarity two publication dates let through (1 when either is undated).
+
+    1 up to DATE_WINDOW_DAYS apart, then halved every DATE_HALF_LIFE_DAYS: reports of one
+    event appear over a few days; articles months apart are rarely one story, however
+    alike their words (the same actors in a later dispute).
+    """
+    gap = np.abs(np.asarray(days_a, dtype=float) - np.asarray(days_b, dtype=float))
+    factor = np.power(0.5, np.clip(gap - DATE_WINDOW_DAYS, 0, None) / DATE_HALF_LIFE_DAYS)
+    return np.where(np.isnan(gap), 1.0, factor)
+
+
+def _rowwise(matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Dot products of rows ``i`` and ``j`` of a (sparse or dense) matrix, pair by pair."""
+    if hasattr(matrix, "multiply"):
+        return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
+    return np.einsum("ij,ij->i", matrix[i], matrix[j])
+
+
+def pair_components(features: dict, i, j) -> dict:
+    """Every component of :func:`article_similarity` for the pairs of rows (``i[k]``, ``j[k]``) of ``features``."""
+    i, j = np.asarray(i, dtype=int), np.asarray(j, dtype=int)
+    parts = {"lexical": np.clip(_rowwise(features["lexical"], i, j), 0, 1),
+             "embedding": np.clip((_rowwise(features["embedding"], i, j) - _EMBEDDING_FLOOR) / (1 - _EMBEDDING_FLOOR),
+                                  0, 1),
+             "anchors": np.clip(_rowwise(features["anchors"], i, j), 0, 1),
+             "dates": date_factor(features["days"][i], features["days"][j]),
+             "same_language": features["language"][i] == features["language"][j]}
+    parts["combined"] = combine(parts)
+    same = i == j
+    for key in ("lexical", "embedding", "anchors", "dates", "combined"):
+        parts[key][same] = 1.0
     return parts
 
 
-def _lexical(articles: pd.DataFrame, ids: list[str], tokens: pd.DataFrame | None) -> np.ndarray:
-    """TF-IDF cosine over lemmas: annotate's when ``tokens`` are given, else the light path (computed once)."""
+def score_pairs(articles: pd.DataFrame, pairs: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
+                mentions: pd.DataFrame | None = None, tokens: pd.DataFrame | None = None,
+                max_sentences: int = 20) -> pd.DataFrame:
+    """The similarity of :func:`article_similarity`, for a given list of pairs only (no n² matrix).
+
+    For large corpora: find candidate pairs some cheaper way (shared rare words, a time
+    window, near-duplicate search), then score only those with the very evidence
+    :func:`cluster_stories` uses. The vocabulary and anchor weights are fitted on all of
+    ``articles``, so a pair's score does not depend on which other pairs are asked.
+
+    Args:
+        articles: One row per article (NEEDS_ARTICLES; ``published`` used when present).
+        pairs: ``article_id_a``, ``article_id_b`` (any other columns are kept).
+        sentences, mentions, tokens, max_sentences: As for :func:`article_similarity`.
+
+    Returns:
+        ``pairs`` with float columns ``similarity`` (the combined score), ``lexical``,
+        ``embedding``, ``anchors`` and ``date_factor``, in the order given.
+
+    Raises:
+        ValueError: a column is missing, or a pair names an article ``articles`` lacks.
+
+    Example:
+        >>> score_pairs(articles, pd.DataFrame({"article_id_a": ["a1"], "article_id_b": ["a2"]}))
+    """
+    check_articles(articles)
+    require_columns(pairs, ["article_id_a", "article_id_b"], name="pairs")
+    _check_optional(sentences=sentences, mentions=mentions, tokens=tokens)
+    features = article_features(articles, sentences=sentences, mentions=mentions, tokens=tokens,
+                                max_sentences=max_sentences)
+    position = {a: k for k, a in enumerate(features["ids"])}
+    i = pairs["article_id_a"].astype(str).map(position)
+    j = pairs["article_id_b"].astype(str).map(position)
+    unknown = pairs.loc[i.isna() | j.isna(), ["article_id_a", "article_id_b"]].head(5).values.tolist()
+    if unknown:
+        raise ValueError(f"`pairs` names articles that `articles` lacks: {unknown}")
+    parts = pair_components(features, i.to_numpy(dtype=int), j.to_numpy(dtype=int))
+    return pairs.assign(similarity=parts["combined"], lexical=parts["lexical"], embedding=parts["embedding"],
+                        anchors=parts["anchors"], date_factor=parts["dates"])
+
+
+def similarity_parts(articles, *, sentences, mentions, tokens=None, max_sentences) -> dict:
+    """All-pairs matrices of every component and the same-language mask, rows in sorted id order (tables checked)."""
+    features = article_features(articles, sentences=sentences, mentions=mentions, tokens=tokens,
+                                max_sentences=max_sentences)
+    n = len(features["ids"])
+    i, j = np.triu_indices(n)
+    parts = pair_components(features, i, j)
+    matrices = {"ids": features["ids"]}
+    for key, values in parts.items():
+        m = np.zeros((n, n), dtype=values.dtype)
+        m[i, j] = values
+        m[j, i] = values
+        matrices[key] = m
+    return matrices
+
+
+def _lexical_vectors(articles: pd.DataFrame, ids: list[str], tokens: pd.DataFrame | None):
+    """TF-IDF vectors over lemmas: annotate's when ``tokens`` are given, else the light path."""
     if tokens is None:
         documents = lemma_documents(articles, ids)
     else:
         documents = token_documents(tokens, ids, languages=dict(zip(ids, articles["language"])))
-    return tfidf_cosine(documents)
+    return tfidf_vectors(documents)
 
 
-def _embedding(sentences: pd.DataFrame, ids: list[str], max_sentences: int) -> np.ndarray:
-    """Cosine of the articles' mean lead-sentence embeddings, rescaled from _EMBEDDING_FLOOR."""
+def _embedding_vectors(sentences: pd.DataFrame, ids: list[str], max_sentences: int) -> np.ndarray:
+    """The articles' mean lead-sentence embeddings, L2-normalised (zero rows without sentences)."""
     lead = (sentences.assign(article_id=sentences["article_id"].astype(str))
             .sort_values(["article_id", "sentence_id"]).groupby("article_id", sort=False).head(max_sentences))
     vectors = np.zeros((len(ids), 512), dtype=np.float32)
@@ -151,12 +267,12 @@ def _embedding(sentences: pd.DataFrame, ids: list[str], max_sentences: int) -> n
         keep = ~pd.isna(rows)
         np.add.at(vectors, rows[keep].astype(int), embedded[keep])
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-    return np.clip((vectors @ vectors.T - _EMBEDDING_FLOOR) / (1 - _EMBEDDING_FLOOR), 0, 1)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
-def _anchor_similarity(articles: pd.DataFrame, ids: list[str], mentions: pd.DataFrame | None) -> np.ndarray:
-    """Cosine of IDF-weighted anchor sets (numbers, months, entity ids or capitalised names)."""
+def _anchor_vectors(articles: pd.DataFrame, ids: list[str], mentions: pd.DataFrame | None):
+    """IDF-weighted, L2-normalised anchor sets (numbers, months, entity ids or capitalised names)."""
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     entities = None
@@ -165,22 +281,22 @@ def _anchor_similarity(articles: pd.DataFrame, ids: list[str], mentions: pd.Data
         entities = keys.groupby(mentions["article_id"].astype(str).to_numpy()).agg(lambda k: set(k))
     anchor_lists = [sorted(find_anchors(t, lang, entities.get(a, set()) if entities is not None else None))
                     for a, t, lang in zip(ids, articles["text"], articles["language"])]
-    n = len(ids)
-    anchors = np.zeros((n, n))
     if any(anchor_lists):
-        matrix = TfidfVectorizer(analyzer=lambda x: x, binary=True).fit_transform(anchor_lists)
-        anchors = (matrix @ matrix.T).toarray()
-    return anchors
+        return TfidfVectorizer(analyzer=lambda x: x, binary=True).fit_transform(anchor_lists)
+    return sparse.csr_matrix((len(ids), 1))
 
 
 def combine(parts: dict) -> np.ndarray:
-    """The combined similarity: weights by whether the two articles share a language."""
+    """The combined similarity: weights by whether the two articles share a language, times the date factor."""
     wl, we, wa = SAME_LANGUAGE_WEIGHTS
     ce, ca = CROSS_LANGUAGE_WEIGHTS
     same = wl * parts["lexical"] + we * parts["embedding"] + wa * parts["anchors"]
     cross = ce * parts["embedding"] + ca * parts["anchors"]
     combined = np.where(parts["same_language"], same, cross)
-    np.fill_diagonal(combined, 1.0)
+    if "dates" in parts:
+        combined = combined * parts["dates"]
+    if combined.ndim == 2:
+        np.fill_diagonal(combined, 1.0)
     return combined
 
 
@@ -191,7 +307,9 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
     """Group the articles that report the same event, in any of the corpus languages.
 
     Average-linkage agglomerative clustering (scikit-learn) of the combined
-    :func:`article_similarity`: two groups merge while their articles are, on average,
+    :func:`article_similarity` (text evidence times the publication-date factor, so
+    articles days apart can be one story and months apart practically cannot; undated
+    articles rely on text alone): two groups merge while their articles are, on average,
     at least ``threshold`` similar. Average linkage does not chain: one article that
     resembles two stories does not glue them together.
 
@@ -298,8 +416,8 @@ def _cluster(articles, *, sentences, mentions, tokens, threshold, max_sentences)
     ids = sorted(articles["article_id"].astype(str))
     if not ids:
         return _empty_stories()
-    similarity = combine(similarity_parts(articles, sentences=sentences, mentions=mentions, tokens=tokens,
-                                          max_sentences=max_sentences))
+    similarity = similarity_parts(articles, sentences=sentences, mentions=mentions, tokens=tokens,
+                                  max_sentences=max_sentences)["combined"]
     if len(ids) == 1:
         labels = np.zeros(1, dtype=int)
     else:

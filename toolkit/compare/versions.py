@@ -16,7 +16,7 @@ from collections import defaultdict
 import pandas as pd
 
 from toolkit.compare.alignment import ALIGNMENT_COLUMNS, align_pair
-from toolkit.compare.anchors import entity_keys, find_numbers, word_spans
+from toolkit.compare.anchors import entity_keys, find_numbers, stopwords, word_spans
 from toolkit.compare.common import article_row, cell_text, check_articles, sentence_rows
 from toolkit.schema import SENTENCE_COLUMNS, require_columns
 from toolkit.text import fold, folded_words, tokenize_words
@@ -114,7 +114,10 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       sentences (``detail`` replace, insert or delete; difflib on folded words, so case,
       accents and punctuation do not count), and one row per ``paraphrased`` group
       (``detail`` "paraphrased"). Across languages, sentences are not diffed word by word.
-    - ``entity``: linked entities named in only one version (needs ``mentions``).
+    - ``entity``: linked entities named in only one version (needs ``mentions``). An entity
+      counts as named in both when the other version has its ``entity_id`` or a mention
+      ending in the same word, so "Trump", "President Trump" and "Donald J. Trump" are one
+      person even when linking gave them several ids.
     - ``title``: titles and ranks written right before a person's name that only one
       version gives ("Senior Lieutenant General" before Trần Quốc Tỏ), compared across
       languages through TITLES (``detail`` "rank" or "office"; needs ``mentions``).
@@ -259,10 +262,16 @@ def _entity_and_title_rows(mentions, spans, text, a, b) -> list[dict]:
     per_side = {side: mentions[mentions["article_id"].astype(str) == article_id].sort_values("start_char")
                 for side, article_id in (("a", a), ("b", b))}
     keys = {s: set(per_side[s]["cmp_key"]) for s in "ab"}
+    heads = {s: _name_heads(per_side[s]) for s in "ab"}
+    every_head = {s: set().union(*heads[s].values()) if heads[s] else set() for s in "ab"}
     records = []
     for side, other in (("a", "b"), ("b", "a")):
         first = per_side[side].drop_duplicates("cmp_key")
-        for m in first[~first["cmp_key"].isin(keys[other])].itertuples():
+        # Named in the other version too: the same entity id, or a name ending in the same
+        # word ("Trump", "President Trump", "Donald J. Trump" under several ids).
+        named_there = first["cmp_key"].isin(keys[other]) | first["cmp_key"].map(
+            lambda k: bool(heads[side].get(k, set()) & every_head[other]))
+        for m in first[~named_there].itertuples():
             span = (int(m.start_char), int(m.end_char))
             records.append(_one_side("entity", str(getattr(m, "entity_type", "") or ""), side, int(m.sentence_id),
                                      span, text[side][span[0]:span[1]], entity_id=m.cmp_key, name=m.cmp_name))
@@ -273,6 +282,20 @@ def _entity_and_title_rows(mentions, spans, text, a, b) -> list[dict]:
                 if title not in titles[other].get(key, {}):
                     records.append(_one_side("title", kind, side, sentence_id, (s, e), written, entity_id=key, name=name))
     return records
+
+
+def _name_heads(mentions: pd.DataFrame) -> dict:
+    """Entity key → the folded last words of its mentions (a person's surname, a place's main word).
+
+    The last word of a name is what news keeps when it shortens one ("Donald J. Trump",
+    "President Trump", "Mr. Trump"); stopwords and one-letter words are not heads.
+    """
+    heads = defaultdict(set)
+    for key, written in zip(mentions["cmp_key"], mentions["text"].map(cell_text)):
+        words = [w for w, _, _ in word_spans(written, None) if len(w) > 1 and w not in stopwords() and not w.isdigit()]
+        if words:
+            heads[key].add(words[-1].removesuffix("'s"))
+    return heads
 
 
 def _titles_of(mentions, spans, text) -> dict:
