@@ -49,7 +49,7 @@ from toolkit.nlp.schedule import (  # noqa: F401  (DASK_WORKER_CONFIG and shutdo
     task_size,
 )
 from toolkit.nlp.tables import AnnotationWarning, ModelNotInstalledError, harmonise_label
-from toolkit.paths import CACHE
+from toolkit import paths
 from toolkit.schema import MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, require_columns
 
 ENGINES = ("auto", "stanza", "spacy")
@@ -254,7 +254,7 @@ def annotate_batch(items: Sequence[tuple[str, str]], *, engine: str, language: s
 # ---------------------------------------------------------------- the public entry point
 
 def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True, progress: bool = True,
-             cache_dir: str | Path = CACHE / "annotations", gazetteer: str | Path | None | bool = None,
+             cache_dir: str | Path | None = None, gazetteer: str | Path | None | bool = None,
              batch_size: int = 64, engine_options: Mapping[str, Mapping] | None = None,
              propagate: bool = True, n_process: int = 1, client=None,
              articles_per_task: int | None = None) -> Annotation:
@@ -273,8 +273,9 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
         engine: ``"auto"``, ``"stanza"`` or ``"spacy"``.
         cache: Read and write the Parquet cache.
         progress: Show a progress bar when many articles need annotating.
-        cache_dir: Where the cache lives (``.cache/annotations`` of the project by default);
-            one folder per engine, holding ``part-*.parquet`` files.
+        cache_dir: Where the cache lives; by default ``annotations/`` in the user's cache
+            folder (``.cache/annotations`` of the working project, see
+            :func:`toolkit.paths.folders`); one folder per engine, holding ``part-*.parquet`` files.
         gazetteer: A gazetteer CSV (see :func:`load_gazetteer`); None for the toolkit's own,
             False for none.
         batch_size: Paragraphs per engine batch.
@@ -319,7 +320,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     _check_input(articles, engine, n_process)
     options = {name: dict(value) for name, value in (engine_options or {}).items()}
     plan = _plan(articles, engine, options)
-    long = _annotate_texts(plan, cache=cache, cache_dir=Path(cache_dir), options=options, batch_size=batch_size,
+    long = _annotate_texts(plan, cache=cache, cache_dir=Path(cache_dir) if cache_dir is not None else paths.folders().cache / "annotations",
+                           options=options, batch_size=batch_size,
                            n_process=n_process, client=client, articles_per_task=articles_per_task,
                            progress=progress)
     sentences, tokens, mentions = _split_tables(articles, long, plan)
