@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from pathlib import Path
 
 import matplotlib
 
@@ -12,6 +14,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+import toolkit as tk  # noqa: E402
 import toolkit.plotting as tp  # noqa: E402
 
 
@@ -31,11 +34,86 @@ class TestSaveFigure:
         assert [digest(p) for p in second] == hashes
         plt.close(fig)
 
-    def test_rejects_unstable_names(self, tmp_path):
+    @pytest.mark.parametrize("name", ["", " ", ".", "..", "../01-escape", "sub/01-x", "sub\\01-x", "/tmp/01-x",
+                                      "a:b", "01-x\n"])
+    def test_rejects_names_that_leave_the_folder_or_break_file_systems(self, tmp_path, name):
         fig, _ = plt.subplots()
-        with pytest.raises(ValueError, match="NN-kebab-slug"):
-            tp.save_figure(fig, "My Figure", figures_dir=tmp_path)
+        with pytest.raises(ValueError, match="file name without folders"):
+            tp.save_figure(fig, name, figures_dir=tmp_path)
         plt.close(fig)
+        assert list(tmp_path.iterdir()) == []
+
+    def test_accepts_any_safe_name_and_drops_a_format_extension(self, tmp_path):
+        fig, _ = plt.subplots()
+        assert [p.name for p in tp.save_figure(fig, "Outlets 2024 (draft)", figures_dir=tmp_path)] == [
+            "Outlets 2024 (draft).png", "Outlets 2024 (draft).svg"]
+        assert [p.name for p in tp.save_figure(fig, "map.png", formats=["png"], figures_dir=tmp_path)] == ["map.png"]
+        assert [p.name for p in tp.save_figure(fig, "v1.2-result", formats=["png"], figures_dir=tmp_path)] == [
+            "v1.2-result.png"]
+        plt.close(fig)
+
+
+class TestUserFolders:
+    """Figures and the cache go to the user's working project, never into the toolkit's checkout."""
+
+    @pytest.fixture(autouse=True)
+    def clean_settings(self, monkeypatch):
+        for var in ("TOOLKIT_HOME", "TOOLKIT_FIGURES", "TOOLKIT_CACHE"):
+            monkeypatch.delenv(var, raising=False)
+        tk.set_folders(reset=True)
+        yield
+        tk.set_folders(reset=True)
+
+    def test_a_notebook_run_elsewhere_writes_in_its_own_folder(self, tmp_path):
+        import subprocess
+        import sys
+
+        repo_figures = Path(tk.__file__).resolve().parent.parent / "figures"
+        before = sorted(repo_figures.glob("*")) if repo_figures.is_dir() else []
+        script = ("import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt; import toolkit as tk\n"
+                  "fig, ax = plt.subplots(); ax.plot([0, 1])\n"
+                  "print(tk.save_figure(fig, '01-copied-notebook')[0])\n"
+                  "print(tk.folders().cache)\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLKIT_")}
+        env["PYTHONPATH"] = str(Path(tk.__file__).resolve().parent.parent)
+        run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                             check=True)
+        figure, cache = run.stdout.split("\n")[:2]
+        assert Path(figure) == tmp_path.resolve() / "figures" / "01-copied-notebook.png"
+        assert Path(figure).is_file() and (tmp_path / "figures" / "01-copied-notebook.svg").is_file()
+        assert Path(cache) == tmp_path.resolve() / ".cache"
+        after = sorted(repo_figures.glob("*")) if repo_figures.is_dir() else []
+        assert after == before
+
+    def test_the_notebooks_of_a_checkout_write_to_its_figures(self, tmp_path, monkeypatch):
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "toolkit"\nversion = "0"\n')
+        (tmp_path / "notebooks").mkdir()
+        monkeypatch.chdir(tmp_path / "notebooks")
+        folders = tk.folders()
+        assert folders.figures == tmp_path.resolve() / "figures"
+        assert folders.cache == tmp_path.resolve() / ".cache"
+        assert tk.FIGURES == tk.paths.FIGURES == folders.figures
+
+    def test_another_project_is_not_mistaken_for_a_checkout(self, tmp_path, monkeypatch):
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "my-thesis"\n')
+        (tmp_path / "notebooks").mkdir()
+        monkeypatch.chdir(tmp_path / "notebooks")
+        assert tk.folders().figures == tmp_path.resolve() / "notebooks" / "figures"
+
+    def test_environment_then_set_folders_take_precedence(self, tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("TOOLKIT_HOME", str(tmp_path / "home"))
+        assert tk.folders().figures == tmp_path.resolve() / "home" / "figures"
+        assert tk.paths.CACHE == tmp_path.resolve() / "home" / ".cache"
+        monkeypatch.setenv("TOOLKIT_FIGURES", str(tmp_path / "figs"))
+        assert tk.folders().figures == tmp_path.resolve() / "figs"
+        tk.set_folders(project=tmp_path / "thesis")
+        assert tk.folders().figures == tmp_path.resolve() / "thesis" / "figures"
+        assert tk.folders().cache == tmp_path.resolve() / "thesis" / ".cache"
+        fig, _ = plt.subplots()
+        assert tk.save_figure(fig, "x", formats=["png"])[0] == tmp_path.resolve() / "thesis" / "figures" / "x.png"
+        plt.close(fig)
+        assert "set_folders()" in str(tk.folders())
 
 
 class TestSourceColor:

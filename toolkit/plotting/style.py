@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from toolkit.paths import FIGURES
+from toolkit import paths
 from toolkit.schema import require_columns
 
 STYLE = {
@@ -70,31 +70,46 @@ def article_labels(articles: pd.DataFrame) -> list[str]:
             for a, o, lang in zip(articles["article_id"], articles["outlet"], articles["language"])]
 
 
-def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"), figures_dir: Path = FIGURES) -> list[Path]:
+#: Characters a figure name may not contain: path separators, and what Windows refuses.
+_UNSAFE_NAME = re.compile(r'[/\\<>:"|?*\x00-\x1f]')
+
+
+def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"),
+                figures_dir: str | Path | None = None) -> list[Path]:
     """Save ``fig`` as ``figures_dir/name.{png,svg}`` with byte-identical re-runs.
 
     Args:
         fig: A matplotlib Figure.
-        name: ``NN-kebab-slug``, where ``NN`` is the producing notebook.
+        name: A file name without folders, e.g. ``01-boilerplate-audit`` (the recommended
+            ``NN-kebab-slug``, where ``NN`` is the producing notebook) or ``Outlets 2024``;
+            an extension among ``formats`` (``"map.png"``) is dropped.
         formats: File formats to write.
-        figures_dir: Where to write; ``figures/`` of the project by default.
+        figures_dir: Where to write; by default the user's figures folder
+            (:func:`toolkit.paths.folders`: ``figures/`` of the working project).
 
     Returns:
         The written paths.
 
     Raises:
-        ValueError: ``name`` is not ``NN-kebab-slug``.
+        ValueError: ``name`` is empty, names a folder (``/``, ``\\``, ``..``) or holds a
+            character file systems refuse.
     """
-    if not re.fullmatch(r"\d\d(?:\.\d)?-[a-z0-9]+(?:-[a-z0-9]+)*", name):
-        raise ValueError(f"figure names are NN-kebab-slug (e.g. '01-boilerplate-audit'), got {name!r}")
-    figures_dir = Path(figures_dir)
+    name = str(name)
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext.lower() in {f.lower() for f in formats}:
+        name = stem
+    if (not name.strip() or name != name.strip() or name in {".", ".."} or ".." in name
+            or _UNSAFE_NAME.search(name)):
+        raise ValueError("a figure name is a file name without folders, '..' or any of "
+                         f"<>:\"|?* (e.g. '01-boilerplate-audit'), got {name!r}")
+    figures_dir = Path(figures_dir) if figures_dir is not None else paths.folders().figures
     figures_dir.mkdir(parents=True, exist_ok=True)
     meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
-    paths = [figures_dir / f"{name}.{ext}" for ext in formats]
+    paths_out = [figures_dir / f"{name}.{ext}" for ext in formats]
     with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
-        for path in paths:
+        for path in paths_out:
             fig.savefig(path, metadata=meta.get(path.suffix[1:]))
-    return paths
+    return paths_out
 
 
 def new_axes(ax=None, figsize=None):
