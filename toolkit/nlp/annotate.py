@@ -118,17 +118,41 @@ def choose_engine(language: str, *positional, engine: str = "auto", engine_optio
     return engine
 
 
-def describe_engines(languages: Sequence[str], *positional, engine: str = "auto",
-                     engine_options: Mapping | None = None) -> pd.DataFrame:
+def describe_engines(articles: pd.DataFrame | None = None, *positional, languages: Sequence[str] | None = None,
+                     engine: str = "auto", engine_options: Mapping | None = None) -> pd.DataFrame:
     """One row per language: the engine ``annotate`` would use and its model (for notebooks to print).
 
-    ``engine`` given positionally still works, with a ``FutureWarning``.
+    Args:
+        articles: The ``articles`` table: its languages (most articles first) are described.
+        languages: ISO 639-1 codes to describe instead; with neither, French and English.
+        engine: ``"auto"``, ``"stanza"`` or ``"spacy"``.
+        engine_options: Per-engine options, as for :func:`annotate`.
+
+    The old call, a list of languages first (``describe_engines(["fr", "en"])``), still works
+    with a ``FutureWarning``; so does ``engine`` given positionally.
 
     Returns:
         Columns ``language``, ``engine`` (NA when none has a model), ``model`` (or the reason
         there is none).
+
+    Example:
+        >>> describe_engines(articles)
     """
     engine = _engine_given_positionally("describe_engines", positional, engine)
+    if articles is not None and not isinstance(articles, pd.DataFrame):
+        if languages is not None:
+            raise TypeError("describe_engines() takes `articles` first; got a list of languages and `languages=`")
+        warnings.warn("describe_engines(languages) is now describe_engines(articles) or "
+                      "describe_engines(languages=...); a list of languages first will stop working in the next "
+                      "release", FutureWarning, stacklevel=2)
+        articles, languages = None, [articles] if isinstance(articles, str) else list(articles)
+    if languages is None:
+        if articles is not None:
+            require_columns(articles, ["language"], name="articles")
+            counts = articles["language"].dropna().astype(str).value_counts()
+            languages = sorted(counts.index, key=lambda lang: (-counts[lang], lang))
+        else:
+            languages = ["fr", "en"]
     rows = []
     for language in languages:
         try:
