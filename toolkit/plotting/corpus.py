@@ -12,6 +12,8 @@ from toolkit.plotting.style import (
     OKABE_ITO,
     OTHER_COLOR,
     REASON_COLORS,
+    average_other,
+    is_other,
     new_axes,
     panel_axes,
     pool_groups,
@@ -82,7 +84,7 @@ def plot_top_terms(frequencies: pd.DataFrame, *, by: str = "outlet", n: int = 10
         value: The column to plot (``n`` counts, or ``share``).
         sharex: Share the x axis across panels.
         max_panels: At most this many panels: beyond, the smaller groups (by total
-            ``value``) are pooled in a last panel "other" (counts summed, other values averaged).
+            ``value``) are pooled in a last panel "other (mean of k)": their average group.
         axes: A sequence of Axes, one per group; a new figure (rows of up to four panels) when None.
 
     Returns:
@@ -95,16 +97,14 @@ def plot_top_terms(frequencies: pd.DataFrame, *, by: str = "outlet", n: int = 10
     frequencies = frequencies.assign(**{by: frequencies[by].astype("string").fillna("unknown")})
     pooled = pool_groups(frequencies, by, weight=value, max_groups=max_panels)
     if pooled is not frequencies:
-        how = "sum" if value == "n" or value.startswith("n_") else "mean"
-        kept = pooled[pooled[by] != "other"]
-        rest = pooled[pooled[by] == "other"].groupby([by, "term"], as_index=False)[value].agg(how)
-        frequencies = pd.concat([kept, rest], ignore_index=True)
+        frequencies = average_other(pooled, by, [by, "term"], [value],
+                                    n_groups=frequencies[by].nunique() - (max_panels - 1))
     groups = list(dict.fromkeys(frequencies[by]))
     axes = panel_axes(axes, len(groups), figsize=(3.2 * len(groups), 0.28 * n + 1.2), sharex=sharex,
                       name=f"groups of {by!r}")
     for ax, group in zip(axes, groups):
         top = frequencies[frequencies[by] == group].nlargest(n, value).iloc[::-1]
-        color = (OTHER_COLOR if group == "other" else source_color(None if group == "unknown" else group)) \
+        color = (OTHER_COLOR if is_other(group) else source_color(None if group == "unknown" else group)) \
             if by == "outlet" else OKABE_ITO[0]
         ax.barh(top["term"], top[value], color=color)
         ax.set_title(str(group), fontsize=10)

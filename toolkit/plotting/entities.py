@@ -10,6 +10,8 @@ from toolkit.plotting.style import (
     MAX_PANELS,
     OKABE_ITO,
     OTHER_COLOR,
+    average_other,
+    is_other,
     new_axes,
     panel_axes,
     pool_groups,
@@ -30,7 +32,7 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
         value: The column to plot: ``n_mentions``, ``share_of_mentions`` or
             ``mentions_per_1000_words``.
         max_panels: At most this many panels: beyond, the smaller groups (by total ``value``)
-            are pooled in a last panel "other" (counts summed, rates averaged).
+            are pooled in a last panel "other (mean of k)": their average group.
         axes: A sequence of Axes, one per group; a new figure (rows of up to four panels,
             shared x) when None.
 
@@ -49,11 +51,10 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
     require_columns(counts, [by, "entity_id", "name", value], name="counts")
     pooled = pool_groups(counts, by, weight=value, max_groups=max_panels)
     if pooled is not counts:
-        how = "sum" if value.startswith("n_") else "mean"
-        rest = (pooled[pooled[by] == "other"].groupby([by, "entity_id"], as_index=False)
-                .agg(name=("name", "first"), **{value: (value, how)}))
-        counts = pd.concat([pooled[pooled[by] != "other"].assign(**{by: lambda t: t[by].replace("unknown", pd.NA)}),
-                            rest], ignore_index=True)
+        n_groups = counts[by].astype("string").fillna("unknown").nunique() - (max_panels - 1)
+        counts = average_other(pooled[[by, "entity_id", "name", value]], by, [by, "entity_id"], [value],
+                               n_groups=n_groups)
+        counts = counts.assign(**{by: counts[by].replace("unknown", pd.NA)})
     groups = list(dict.fromkeys(None if pd.isna(g) else g for g in counts[by]))
     axes = panel_axes(axes, len(groups), figsize=(3.4 * max(len(groups), 1), 0.34 * n + 1.3),
                       name=f"groups of {by!r}")
@@ -62,7 +63,7 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
     for ax, group in zip(axes, groups):
         rows = counts[counts[by].isna()] if group is None else counts[counts[by] == group]
         top = rows.sort_values([value, "entity_id"], ascending=[False, True]).head(n).iloc[::-1]
-        color = (OTHER_COLOR if group == "other" else source_color(group)) if by == "outlet" else OKABE_ITO[0]
+        color = (OTHER_COLOR if is_other(group) else source_color(group)) if by == "outlet" else OKABE_ITO[0]
         # Numeric positions: two entities may share a name (e.g. "Cuba" as ORG and LOC).
         y = np.arange(len(top))
         ax.barh(y, top[value].to_numpy(dtype=float), color=color)

@@ -6,7 +6,17 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 
-from toolkit.plotting.style import MAX_PANELS, OKABE_ITO, OTHER_COLOR, new_axes, panel_axes, pool_groups, source_color
+from toolkit.plotting.style import (
+    MAX_PANELS,
+    OKABE_ITO,
+    OTHER_COLOR,
+    average_other,
+    is_other,
+    new_axes,
+    panel_axes,
+    pool_groups,
+    source_color,
+)
 from toolkit.schema import require_columns
 
 
@@ -104,7 +114,7 @@ def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, max_pa
         by: The group column, one panel per group.
         n: Entities per panel, those with the most actions first.
         max_panels: At most this many panels: beyond, the groups with the fewest actions
-            are pooled in a last panel "other" (counts summed per entity).
+            are pooled in a last panel "other (mean of k)": their average group.
         axes: A sequence of Axes, one per group; a new figure (rows of up to four panels,
             shared x) when None.
 
@@ -122,10 +132,10 @@ def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, max_pa
     require_columns(summary, [by, "entity", "n_as_actor", "n_as_target"], name="summary")
     pooled = pool_groups(summary.assign(_actions=summary["n_as_actor"] + summary["n_as_target"]), by,
                          weight="_actions", max_groups=max_panels)
-    if len(pooled) and (pooled[by].astype(str) == "other").any() and pooled[by].nunique() < summary[by].nunique():
-        rest = (pooled[pooled[by] == "other"].groupby([by, "entity"], as_index=False)[["n_as_actor", "n_as_target"]]
-                .sum())
-        summary = pd.concat([pooled[pooled[by] != "other"], rest], ignore_index=True)
+    if pooled[by].nunique() < summary[by].nunique():
+        summary = average_other(pooled[[by, "entity", "n_as_actor", "n_as_target"]], by, [by, "entity"],
+                                ["n_as_actor", "n_as_target"],
+                                n_groups=summary[by].astype("string").fillna("unknown").nunique() - (max_panels - 1))
     groups = list(dict.fromkeys(summary[by].astype(str)))
     axes = panel_axes(axes, len(groups), figsize=(3.1 * max(len(groups), 1), 0.36 * n + 1.5),
                       name=f"groups of {by!r}")
@@ -135,7 +145,7 @@ def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, max_pa
         top = rows.sort_values(["n_as_actor", "_total", "entity"], ascending=[False, False, True],
                                kind="mergesort").head(n).iloc[::-1]
         y = np.arange(len(top))
-        color = (OTHER_COLOR if group == "other" else source_color(group)) if by == "outlet" else OKABE_ITO[0]
+        color = (OTHER_COLOR if is_other(group) else source_color(group)) if by == "outlet" else OKABE_ITO[0]
         ax.barh(y, -top["n_as_target"].to_numpy(dtype=float), color="white", edgecolor=color, hatch="///",
                 label="acted upon")
         ax.barh(y, top["n_as_actor"].to_numpy(dtype=float), color=color, label="acts")

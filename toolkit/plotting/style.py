@@ -123,6 +123,28 @@ def article_labels(articles: pd.DataFrame) -> list[str]:
             for a, o, lang in zip(short_ids(articles["article_id"]), articles["outlet"], articles["language"])]
 
 
+def average_other(table: pd.DataFrame, by: str, keys: Sequence[str], values: Sequence[str], *,
+                  n_groups: int) -> pd.DataFrame:
+    """Replace the rows of the pooled group ``other`` (see :func:`pool_groups`) by one row per
+    ``keys``: each of ``values`` summed and divided by the ``n_groups`` pooled groups (the
+    average group of the tail, on the same scale as the groups drawn beside it), under the
+    group name ``other (mean of n_groups)``."""
+    other = table[by].astype("string") == OTHER_LABEL
+    if not other.any():
+        return table
+    label = f"{OTHER_LABEL} (mean of {n_groups})"
+    rest = table[other].groupby(list(keys), as_index=False, sort=False)[list(values)].sum()
+    rest[list(values)] = rest[list(values)] / n_groups
+    extra = {c: table[other].groupby(list(keys), sort=False)[c].first().to_numpy()
+             for c in table.columns if c not in {by, *keys, *values}}
+    return pd.concat([table[~other], rest.assign(**{by: label}, **extra)], ignore_index=True)
+
+
+def is_other(group) -> bool:
+    """True for the pooled group of a long tail."""
+    return isinstance(group, str) and (group == OTHER_LABEL or group.startswith(f"{OTHER_LABEL} ("))
+
+
 def pool_groups(table: pd.DataFrame, by: str, *, weight: str, max_groups: int = MAX_PANELS,
                 other: str = OTHER_LABEL) -> pd.DataFrame:
     """``table`` with the groups of ``by`` beyond the ``max_groups - 1`` largest (by the sum of
