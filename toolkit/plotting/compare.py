@@ -95,7 +95,7 @@ def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", 
         ax: Axes to draw on; a new figure when None.
         width: Characters of each story title in the legend.
         max_outlets: At most this many bars: the smaller outlets are pooled in one bar
-            "other (k outlets)", their total.
+            "other (mean of k)", their average outlet (on the scale of the bars beside it).
         max_stories: At most this many stories in colour: the smaller ones (by total) are
             pooled as "other stories", in grey (the palette has seven distinct colours).
 
@@ -114,8 +114,8 @@ def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", 
     table = attention.pivot_table(index="outlet", columns="story_id", values=value, aggfunc="sum", fill_value=0)
     if len(table) > max_outlets:
         totals = table.sum(axis=1).sort_values(ascending=False, kind="mergesort")
-        rest = table.loc[totals.index[max_outlets - 1:]].sum().rename(
-            f"{OTHER_LABEL} ({len(totals) - max_outlets + 1} outlets)")
+        k = len(totals) - max_outlets + 1
+        rest = (table.loc[totals.index[max_outlets - 1:]].sum() / k).rename(f"{OTHER_LABEL} (mean of {k})")
         table = pd.concat([table.loc[totals.index[:max_outlets - 1]], rest.to_frame().T])
     stories = table.sum().sort_values(ascending=False, kind="mergesort").index
     pooled = None
