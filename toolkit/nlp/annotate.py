@@ -344,8 +344,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     _check_input(articles, engine, n_process)
     options = {name: dict(value) for name, value in (engine_options or {}).items()}
     plan = _plan(articles, engine, options)
-    long = _annotate_texts(plan, cache=cache, cache_dir=Path(cache_dir) if cache_dir is not None else paths.folders().cache / "annotations",
-                           options=options, batch_size=batch_size,
+    cache_dir = Path(cache_dir) if cache_dir is not None else paths.folders().cache / "annotations"
+    long = _annotate_texts(plan, cache=cache, cache_dir=cache_dir, options=options, batch_size=batch_size,
                            n_process=n_process, client=client, articles_per_task=articles_per_task,
                            progress=progress)
     sentences, tokens, mentions = _split_tables(articles, long, plan)
