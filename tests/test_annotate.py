@@ -349,3 +349,26 @@ class TestPropagation:
         # "Quốc" in NFD is one word (not "Quo" + "c"), so its later short form is found.
         assert added["text"].tolist() == [unicodedata.normalize("NFD", "Quốc")]
         assert added["start_char"].tolist() == [text.rindex(unicodedata.normalize("NFD", "Quốc"))]
+
+
+class TestDescribeEngines:
+    """describe_engines(articles): the corpus's own languages, main table first."""
+
+    def test_the_corpus_languages_most_articles_first(self, no_stanza_models):
+        articles = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "language": ["en", "fr", "fr", None]})
+        engines = tk.describe_engines(articles, engine_options=no_stanza_models)
+        assert engines["language"].tolist() == ["fr", "en"]
+        assert engines["engine"].tolist() == ["spacy", "spacy"]
+
+    def test_languages_by_keyword_and_the_default(self, no_stanza_models):
+        assert tk.describe_engines(languages=["de"], engine_options=no_stanza_models)["language"].tolist() == ["de"]
+        assert tk.describe_engines(engine_options=no_stanza_models)["language"].tolist() == ["fr", "en"]
+
+    def test_a_list_first_still_works_with_a_future_warning(self, no_stanza_models):
+        with pytest.warns(FutureWarning, match=r"describe_engines\(languages=\.\.\.\)"):
+            engines = tk.describe_engines(["en", "fr"], engine_options=no_stanza_models)
+        assert engines["language"].tolist() == ["en", "fr"]
+
+    def test_articles_without_a_language_column_name_it(self):
+        with pytest.raises(ValueError, match="language"):
+            tk.describe_engines(pd.DataFrame({"article_id": ["a"]}))

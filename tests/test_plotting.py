@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from pathlib import Path
 
 import matplotlib
 
@@ -12,6 +14,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+import toolkit as tk  # noqa: E402
 import toolkit.plotting as tp  # noqa: E402
 
 
@@ -31,11 +34,86 @@ class TestSaveFigure:
         assert [digest(p) for p in second] == hashes
         plt.close(fig)
 
-    def test_rejects_unstable_names(self, tmp_path):
+    @pytest.mark.parametrize("name", ["", " ", ".", "..", "../01-escape", "sub/01-x", "sub\\01-x", "/tmp/01-x",
+                                      "a:b", "01-x\n"])
+    def test_rejects_names_that_leave_the_folder_or_break_file_systems(self, tmp_path, name):
         fig, _ = plt.subplots()
-        with pytest.raises(ValueError, match="NN-kebab-slug"):
-            tp.save_figure(fig, "My Figure", figures_dir=tmp_path)
+        with pytest.raises(ValueError, match="file name without folders"):
+            tp.save_figure(fig, name, figures_dir=tmp_path)
         plt.close(fig)
+        assert list(tmp_path.iterdir()) == []
+
+    def test_accepts_any_safe_name_and_drops_a_format_extension(self, tmp_path):
+        fig, _ = plt.subplots()
+        assert [p.name for p in tp.save_figure(fig, "Outlets 2024 (draft)", figures_dir=tmp_path)] == [
+            "Outlets 2024 (draft).png", "Outlets 2024 (draft).svg"]
+        assert [p.name for p in tp.save_figure(fig, "map.png", formats=["png"], figures_dir=tmp_path)] == ["map.png"]
+        assert [p.name for p in tp.save_figure(fig, "v1.2-result", formats=["png"], figures_dir=tmp_path)] == [
+            "v1.2-result.png"]
+        plt.close(fig)
+
+
+class TestUserFolders:
+    """Figures and the cache go to the user's working project, never into the toolkit's checkout."""
+
+    @pytest.fixture(autouse=True)
+    def clean_settings(self, monkeypatch):
+        for var in ("TOOLKIT_HOME", "TOOLKIT_FIGURES", "TOOLKIT_CACHE"):
+            monkeypatch.delenv(var, raising=False)
+        tk.set_folders(reset=True)
+        yield
+        tk.set_folders(reset=True)
+
+    def test_a_notebook_run_elsewhere_writes_in_its_own_folder(self, tmp_path):
+        import subprocess
+        import sys
+
+        repo_figures = Path(tk.__file__).resolve().parent.parent / "figures"
+        before = sorted(repo_figures.glob("*")) if repo_figures.is_dir() else []
+        script = ("import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt; import toolkit as tk\n"
+                  "fig, ax = plt.subplots(); ax.plot([0, 1])\n"
+                  "print(tk.save_figure(fig, '01-copied-notebook')[0])\n"
+                  "print(tk.folders().cache)\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLKIT_")}
+        env["PYTHONPATH"] = str(Path(tk.__file__).resolve().parent.parent)
+        run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                             check=True)
+        figure, cache = run.stdout.split("\n")[:2]
+        assert Path(figure) == tmp_path.resolve() / "figures" / "01-copied-notebook.png"
+        assert Path(figure).is_file() and (tmp_path / "figures" / "01-copied-notebook.svg").is_file()
+        assert Path(cache) == tmp_path.resolve() / ".cache"
+        after = sorted(repo_figures.glob("*")) if repo_figures.is_dir() else []
+        assert after == before
+
+    def test_the_notebooks_of_a_checkout_write_to_its_figures(self, tmp_path, monkeypatch):
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "toolkit"\nversion = "0"\n')
+        (tmp_path / "notebooks").mkdir()
+        monkeypatch.chdir(tmp_path / "notebooks")
+        folders = tk.folders()
+        assert folders.figures == tmp_path.resolve() / "figures"
+        assert folders.cache == tmp_path.resolve() / ".cache"
+        assert tk.FIGURES == tk.paths.FIGURES == folders.figures
+
+    def test_another_project_is_not_mistaken_for_a_checkout(self, tmp_path, monkeypatch):
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "my-thesis"\n')
+        (tmp_path / "notebooks").mkdir()
+        monkeypatch.chdir(tmp_path / "notebooks")
+        assert tk.folders().figures == tmp_path.resolve() / "notebooks" / "figures"
+
+    def test_environment_then_set_folders_take_precedence(self, tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("TOOLKIT_HOME", str(tmp_path / "home"))
+        assert tk.folders().figures == tmp_path.resolve() / "home" / "figures"
+        assert tk.paths.CACHE == tmp_path.resolve() / "home" / ".cache"
+        monkeypatch.setenv("TOOLKIT_FIGURES", str(tmp_path / "figs"))
+        assert tk.folders().figures == tmp_path.resolve() / "figs"
+        tk.set_folders(project=tmp_path / "thesis")
+        assert tk.folders().figures == tmp_path.resolve() / "thesis" / "figures"
+        assert tk.folders().cache == tmp_path.resolve() / "thesis" / ".cache"
+        fig, _ = plt.subplots()
+        assert tk.save_figure(fig, "x", formats=["png"])[0] == tmp_path.resolve() / "thesis" / "figures" / "x.png"
+        plt.close(fig)
+        assert "set_folders()" in str(tk.folders())
 
 
 class TestSourceColor:
@@ -132,3 +210,178 @@ def test_plot_dispersion(articles):
 def test_article_labels(articles):
     labels = tp.article_labels(articles)
     assert labels[0] == "000 unknown (fr)" and labels[3] == "003 VNA (fr)"
+
+
+# ---------------------------------------------------------------- plots on a large corpus
+
+
+def large_corpus(n_articles=500, n_outlets=40, seed=0):
+    """A synthetic corpus of ``n_articles`` from ``n_outlets``: long ids sharing long prefixes,
+    a long tail of small outlets, and every table a plot takes."""
+    import networkx as nx
+
+    rng = np.random.default_rng(seed)
+    outlets = [f"Outlet{k:02d}" for k in range(n_outlets)]
+    weights = 1 / np.arange(1, n_outlets + 1)  # a long tail: a few big outlets, many small ones
+    chosen = rng.choice(outlets, size=n_articles, p=weights / weights.sum())
+    ids = [f"{o.lower()}-2024-03-{1 + i % 28:02d}-article-{i:04d}" for i, o in enumerate(chosen)]
+    articles = pd.DataFrame({"article_id": ids, "outlet": chosen, "language": rng.choice(["fr", "en"], n_articles),
+                             "n_words": rng.integers(200, 1500, n_articles)})
+    reasons = rng.choice(["caption", "footer", "related-articles", "made-up-reason"], size=3 * n_articles)
+    removed = pd.DataFrame({"article_id": np.repeat(ids, 3), "reason": reasons,
+                            "text": [" ".join(["word"] * int(k)) for k in rng.integers(1, 80, 3 * n_articles)]})
+    # A reason whose spans hold no words draws nothing, so it must not appear in the legend.
+    removed = pd.concat([removed, pd.DataFrame({"article_id": ids[:5], "reason": "markup", "text": ""})],
+                        ignore_index=True)
+    terms = [f"term{k}" for k in range(30)]
+    frequencies = pd.DataFrame([(o, t, int(rng.integers(1, 50))) for o in outlets for t in terms],
+                               columns=["outlet", "term", "n"])
+    hits = pd.DataFrame({"article_id": rng.choice(ids, 900), "term": rng.choice(["alpha", "beta", "gamma"], 900),
+                         "relative_position": rng.random(900)})
+    values = rng.random((n_articles, n_articles))
+    similarity = pd.DataFrame((values + values.T) / 2, index=ids, columns=ids)
+    names = [f"Person Number {k} Longname" for k in range(200)]
+    counts = pd.DataFrame([(o, f"E{k}", names[k], int(rng.integers(1, 90))) for o in outlets for k in range(30)],
+                          columns=["outlet", "entity_id", "name", "n_mentions"])
+    graph = nx.gnm_random_graph(200, 900, seed=seed)
+    for v in graph.nodes:
+        graph.nodes[v].update(name=names[v], entity_type=["PER", "ORG", "LOC", "MISC"][v % 4],
+                              n_mentions=int(rng.integers(1, 300)))
+    for u, v in graph.edges:
+        graph.edges[u, v]["weight"] = int(rng.integers(1, 10))
+    sentences = [f"Sentence {k} of a long article about many things." for k in range(150)]
+    alignment = pd.DataFrame({"article_id_a": ids[0], "article_id_b": ids[1], "sentence_id_a": range(150),
+                              "sentence_id_b": range(150), "text_a": sentences, "text_b": sentences,
+                              "status": rng.choice(["shared", "paraphrased"], 150)})
+    attention = pd.DataFrame([(f"S{k}", f"Story number {k} about something", o, int(rng.integers(0, 6)))
+                              for k in range(60) for o in outlets],
+                             columns=["story_id", "story_title", "outlet", "n_articles"])
+    profile = pd.DataFrame([(o, f"Frame {k}", float(rng.random() * 5)) for o in outlets for k in range(8)],
+                           columns=["outlet", "label", "per_1000_words"])
+    agency = pd.DataFrame([(o, names[k], int(rng.integers(0, 9)), int(rng.integers(0, 9)))
+                           for o in outlets for k in range(20)],
+                          columns=["outlet", "entity", "n_as_actor", "n_as_target"])
+    return dict(articles=articles, removed=removed, frequencies=frequencies, hits=hits, similarity=similarity,
+                counts=counts, graph=graph, alignment=alignment, attention=attention, profile=profile,
+                agency=agency)
+
+
+@pytest.fixture(scope="module")
+def large():
+    tp.use_style()
+    return large_corpus()
+
+
+def all_large_plots(large):
+    """Every plot_* drawn on the large corpus, each on its own new figure: name → Axes (or array)."""
+    return {
+        "removed_by_article": tp.plot_removed_by_article(large["removed"], large["articles"]),
+        "top_terms": tp.plot_top_terms(large["frequencies"], by="outlet"),
+        "dispersion": tp.plot_dispersion(large["hits"], large["articles"]),
+        "similarity_heatmap": tp.plot_similarity_heatmap(large["similarity"]),
+        "top_entities": tp.plot_top_entities(large["counts"], by="outlet"),
+        "cooccurrence_network": tp.plot_cooccurrence_network(large["graph"]),
+        "alignment": tp.plot_alignment(large["alignment"]),
+        "story_attention": tp.plot_story_attention(large["attention"]),
+        "frame_heatmap": tp.plot_frame_heatmap(large["profile"], by="outlet"),
+        "agency": tp.plot_agency(large["agency"], by="outlet"),
+    }
+
+
+def tick_texts(ax, axis):
+    labels = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in labels if t.get_text()]
+
+
+def overlapping(boxes):
+    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+
+
+class TestLargeCorpus:
+    """500 articles from 40 outlets: figures stay page-sized, labels unique and readable."""
+
+    def test_every_plot_fits_the_page_with_unique_tick_labels(self, large):
+        drawn = all_large_plots(large)
+        assert set(drawn) >= {name[len("plot_"):] for name in tp.__all__ if name.startswith("plot_")} - {
+            "ner_scores", "keyness"}  # those two draw a handful of rows whatever the corpus
+        for name, result in drawn.items():
+            axes = list(np.ravel(result))
+            width, height = axes[0].figure.get_size_inches()
+            assert width <= tp.MAX_FIGSIZE[0] and height <= tp.MAX_FIGSIZE[1], (name, width, height)
+            for ax in axes:
+                for axis in "xy":
+                    texts = tick_texts(ax, axis)
+                    if ax.yaxis.get_major_formatter().__class__.__name__ == "FixedFormatter" or axis == "y":
+                        assert len(texts) <= 60, (name, axis, len(texts))
+                    if texts and not texts[0].replace(".", "").replace("−", "").replace("-", "").isdigit():
+                        assert len(set(texts)) == len(texts), (name, axis, texts)
+            assert len(axes) <= tp.MAX_PANELS, name
+        plt.close("all")
+
+    def test_article_ids_are_never_cut_to_ambiguity(self, large):
+        articles = large["articles"]
+        ax = tp.plot_removed_by_article(large["removed"], articles)
+        labels = tick_texts(ax, "y")
+        assert 0 < len(labels) <= 30 and len(set(labels)) == len(labels)
+        for label in labels:
+            short = label.rsplit(" (", 1)[0]
+            head, _, tail = short.partition("…")
+            matches = [a for a in articles["article_id"] if a.startswith(head) and a.endswith(tail)]
+            assert len(matches) == 1, (label, matches[:3])
+        assert "more" in (ax.get_title(loc="left") or ax.get_title())
+        assert len(set(tp.article_labels(articles))) == len(articles)
+        plt.close("all")
+
+    def test_legends_list_only_what_is_drawn(self, large):
+        ax = tp.plot_removed_by_article(large["removed"], large["articles"])
+        entries = {t.get_text() for t in ax.get_legend().get_texts()}
+        assert entries <= {"kept (body)"} | set(large["removed"]["reason"])
+        assert "markup" not in entries  # present in the table, but zero words: nothing to see
+        assert "made-up-reason" in entries  # a reason outside the house palette is still drawn and listed
+        colours = [p.get_facecolor() for p in ax.get_legend().legend_handles]
+        assert len({tuple(c) for c in colours}) == len(colours)
+        ax = tp.plot_story_attention(large["attention"])
+        entries = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert len(entries) <= 7 and entries[-1].endswith("other stories")
+        assert any(t.startswith("other (") for t in tick_texts(ax, "y"))
+        plt.close("all")
+
+    def test_long_tails_of_outlets_are_pooled_as_other(self, large):
+        axes = tp.plot_top_entities(large["counts"], by="outlet")
+        titles = [ax.get_title(loc="left") or ax.get_title() for ax in axes]
+        assert len(axes) == tp.MAX_PANELS and titles[-1] == f"other (mean of {40 - tp.MAX_PANELS + 1})"
+        # The pooled tail is the average outlet of the tail, on the scale of the outlets beside it.
+        biggest = max(max(p.get_width() for p in ax.patches) for ax in axes[:-1])
+        assert max(p.get_width() for p in axes[-1].patches) <= biggest
+        assert len(axes[0].figure.axes) >= len(axes)  # wrapped into rows
+        plt.close("all")
+
+    def test_network_labels_do_not_overlap(self, large, tmp_path):
+        ax = tp.plot_cooccurrence_network(large["graph"])
+        fig = ax.figure
+        tp.save_figure(fig, "large-network", formats=["png"], figures_dir=tmp_path)  # draws at the saving dpi too
+        renderer = fig.canvas.get_renderer()
+        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+        assert len(boxes) >= 10
+        assert overlapping(boxes) == []
+        # The labels kept are the most mentioned entities' names.
+        names = {t.get_text() for t in ax.texts}
+        top = max(large["graph"].nodes, key=lambda v: large["graph"].nodes[v]["n_mentions"])
+        assert large["graph"].nodes[top]["name"] in names
+        plt.close("all")
+
+    def test_network_labels_on_the_seeds_do_not_overlap(self):
+        import networkx as nx
+
+        graph = nx.Graph()
+        names = ["Trần Quốc Tỏ", "To Lam", "Lázaro Alberto Álvarez Casas", "Alvarez Casas", "Viêt Nam", "Cuba",
+                 "La Havane", "Hanoï", "Minint", "ministère cubain de l'Intérieur"]
+        for k, name in enumerate(names):
+            graph.add_node(k, name=name, entity_type="PER", n_mentions=10 - k)
+        graph.add_edges_from((k, (k + 1) % len(names), {"weight": 1}) for k in range(len(names)))
+        graph.add_edges_from((k, (k + 3) % len(names), {"weight": 2}) for k in range(len(names)))
+        ax = tp.plot_cooccurrence_network(graph)
+        renderer = ax.figure.canvas.get_renderer()
+        assert overlapping([t.get_window_extent(renderer) for t in ax.texts]) == []
+        assert {t.get_text() for t in ax.texts} >= {"Trần Quốc Tỏ", "To Lam"}
+        plt.close("all")

@@ -53,7 +53,7 @@ from toolkit.framing.coding import (
 from toolkit.framing.quotes import extract_quotes, find_roles, load_cues
 from toolkit.nlp.annotate import DASK_WORKER_CONFIG, Annotation, annotate, describe_engines, load_gazetteer
 from toolkit.nlp.tables import ModelNotInstalledError
-from toolkit.paths import FIGURES, GOLD, ROOT, SEEDS
+from toolkit.paths import GOLD, ROOT, SEEDS, folders, set_folders
 from toolkit.plotting import (
     SOURCE_COLORS,
     article_labels,
@@ -97,7 +97,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     # Folders and table contracts
-    "paths", "ROOT", "SEEDS", "GOLD", "FIGURES",
+    "paths", "ROOT", "SEEDS", "GOLD", "FIGURES", "folders", "set_folders",
     "ARTICLE_COLUMNS", "REMOVED_COLUMNS", "PROBLEM_COLUMNS", "SENTENCE_COLUMNS", "TOKEN_COLUMNS",
     "MENTION_COLUMNS", "ENTITY_COLUMNS", "ENTITY_TYPES",
     # 1. Loading and cleaning (notebook 01)
@@ -124,3 +124,10 @@ __all__ = [
     "plot_top_entities", "plot_cooccurrence_network", "plot_ner_scores",
     "plot_alignment", "plot_story_attention", "plot_frame_heatmap", "plot_keyness", "plot_agency",
 ]
+
+
+def __getattr__(name: str):
+    # tk.FIGURES is the user's figures folder of the moment (see toolkit.paths.folders).
+    if name == "FIGURES":
+        return paths.folders().figures
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

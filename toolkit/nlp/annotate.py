@@ -49,7 +49,7 @@ from toolkit.nlp.schedule import (  # noqa: F401  (DASK_WORKER_CONFIG and shutdo
     task_size,
 )
 from toolkit.nlp.tables import AnnotationWarning, ModelNotInstalledError, harmonise_label
-from toolkit.paths import CACHE
+from toolkit import paths
 from toolkit.schema import MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, require_columns
 
 ENGINES = ("auto", "stanza", "spacy")
@@ -118,17 +118,41 @@ def choose_engine(language: str, *positional, engine: str = "auto", engine_optio
     return engine
 
 
-def describe_engines(languages: Sequence[str], *positional, engine: str = "auto",
-                     engine_options: Mapping | None = None) -> pd.DataFrame:
+def describe_engines(articles: pd.DataFrame | None = None, *positional, languages: Sequence[str] | None = None,
+                     engine: str = "auto", engine_options: Mapping | None = None) -> pd.DataFrame:
     """One row per language: the engine ``annotate`` would use and its model (for notebooks to print).
 
-    ``engine`` given positionally still works, with a ``FutureWarning``.
+    Args:
+        articles: The ``articles`` table: its languages (most articles first) are described.
+        languages: ISO 639-1 codes to describe instead; with neither, French and English.
+        engine: ``"auto"``, ``"stanza"`` or ``"spacy"``.
+        engine_options: Per-engine options, as for :func:`annotate`.
+
+    The old call, a list of languages first (``describe_engines(["fr", "en"])``), still works
+    with a ``FutureWarning``; so does ``engine`` given positionally.
 
     Returns:
         Columns ``language``, ``engine`` (NA when none has a model), ``model`` (or the reason
         there is none).
+
+    Example:
+        >>> describe_engines(articles)
     """
     engine = _engine_given_positionally("describe_engines", positional, engine)
+    if articles is not None and not isinstance(articles, pd.DataFrame):
+        if languages is not None:
+            raise TypeError("describe_engines() takes `articles` first; got a list of languages and `languages=`")
+        warnings.warn("describe_engines(languages) is now describe_engines(articles) or "
+                      "describe_engines(languages=...); a list of languages first will stop working in the next "
+                      "release", FutureWarning, stacklevel=2)
+        articles, languages = None, [articles] if isinstance(articles, str) else list(articles)
+    if languages is None:
+        if articles is not None:
+            require_columns(articles, ["language"], name="articles")
+            counts = articles["language"].dropna().astype(str).value_counts()
+            languages = sorted(counts.index, key=lambda lang: (-counts[lang], lang))
+        else:
+            languages = ["fr", "en"]
     rows = []
     for language in languages:
         try:
@@ -254,7 +278,7 @@ def annotate_batch(items: Sequence[tuple[str, str]], *, engine: str, language: s
 # ---------------------------------------------------------------- the public entry point
 
 def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True, progress: bool = True,
-             cache_dir: str | Path = CACHE / "annotations", gazetteer: str | Path | None | bool = None,
+             cache_dir: str | Path | None = None, gazetteer: str | Path | None | bool = None,
              batch_size: int = 64, engine_options: Mapping[str, Mapping] | None = None,
              propagate: bool = True, n_process: int = 1, client=None,
              articles_per_task: int | None = None) -> Annotation:
@@ -273,8 +297,9 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
         engine: ``"auto"``, ``"stanza"`` or ``"spacy"``.
         cache: Read and write the Parquet cache.
         progress: Show a progress bar when many articles need annotating.
-        cache_dir: Where the cache lives (``.cache/annotations`` of the project by default);
-            one folder per engine, holding ``part-*.parquet`` files.
+        cache_dir: Where the cache lives; by default ``annotations/`` in the user's cache
+            folder (``.cache/annotations`` of the working project, see
+            :func:`toolkit.paths.folders`); one folder per engine, holding ``part-*.parquet`` files.
         gazetteer: A gazetteer CSV (see :func:`load_gazetteer`); None for the toolkit's own,
             False for none.
         batch_size: Paragraphs per engine batch.
@@ -319,7 +344,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     _check_input(articles, engine, n_process)
     options = {name: dict(value) for name, value in (engine_options or {}).items()}
     plan = _plan(articles, engine, options)
-    long = _annotate_texts(plan, cache=cache, cache_dir=Path(cache_dir), options=options, batch_size=batch_size,
+    cache_dir = Path(cache_dir) if cache_dir is not None else paths.folders().cache / "annotations"
+    long = _annotate_texts(plan, cache=cache, cache_dir=cache_dir, options=options, batch_size=batch_size,
                            n_process=n_process, client=client, articles_per_task=articles_per_task,
                            progress=progress)
     sentences, tokens, mentions = _split_tables(articles, long, plan)

@@ -16,6 +16,8 @@ from toolkit.plotting.entities import plot_cooccurrence_network, plot_ner_scores
 from toolkit.plotting.framing import plot_agency, plot_frame_heatmap, plot_keyness
 from toolkit.plotting.style import (
     ENTITY_TYPE_COLORS,
+    MAX_FIGSIZE,
+    MAX_PANELS,
     OKABE_ITO,
     OTHER_COLOR,
     REASON_COLORS,
@@ -23,17 +25,20 @@ from toolkit.plotting.style import (
     STATUS_COLORS,
     STYLE,
     article_labels,
+    capped_figsize,
     new_axes,
     panel_axes,
     save_figure,
+    short_ids,
     source_color,
     use_style,
 )
 
 __all__ = [
-    "ENTITY_TYPE_COLORS", "OKABE_ITO", "OTHER_COLOR", "REASON_COLORS", "SOURCE_COLORS", "STATUS_COLORS", "STYLE",
-    "article_labels", "new_axes", "panel_axes", "plot_agency", "plot_alignment", "plot_cooccurrence_network",
-    "plot_dispersion", "plot_frame_heatmap", "plot_keyness", "plot_ner_scores", "plot_removed_by_article",
-    "plot_similarity_heatmap", "plot_story_attention", "plot_top_entities", "plot_top_terms", "save_figure",
-    "source_color", "use_style",
+    "ENTITY_TYPE_COLORS", "MAX_FIGSIZE", "MAX_PANELS", "OKABE_ITO", "OTHER_COLOR", "REASON_COLORS", "SOURCE_COLORS",
+    "STATUS_COLORS", "STYLE",
+    "article_labels", "capped_figsize", "new_axes", "panel_axes", "plot_agency", "plot_alignment",
+    "plot_cooccurrence_network", "plot_dispersion", "plot_frame_heatmap", "plot_keyness", "plot_ner_scores",
+    "plot_removed_by_article", "plot_similarity_heatmap", "plot_story_attention", "plot_top_entities",
+    "plot_top_terms", "save_figure", "short_ids", "source_color", "use_style",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit.plotting.style import OKABE_ITO, OTHER_COLOR, STATUS_COLORS, new_axes
+from toolkit.plotting.style import MAX_FIGSIZE, OKABE_ITO, OTHER_COLOR, OTHER_LABEL, STATUS_COLORS, new_axes
 from toolkit.schema import require_columns
 
 
@@ -46,7 +46,10 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
         status = alignment.dropna(subset=[f"sentence_id_{side}"]).groupby(f"sentence_id_{side}")["status"].first()
         sides[side] = [(int(k), str(t), str(status[k])) for k, t in zip(rows[f"sentence_id_{side}"], rows[f"text_{side}"])]
     n = max(len(sides["a"]), len(sides["b"]), 1)
-    ax = new_axes(ax, figsize=(9.0, 0.32 * n + 1.4))
+    # Long articles: thinner rows and smaller type, within the largest figure.
+    row = min(0.32, (MAX_FIGSIZE[1] - 1.4) / n)
+    fontsize = max(5.0, min(8.0, row * 72 * 0.75))
+    ax = new_axes(ax, figsize=(9.0, row * n + 1.4))
     position = {side: {k: i for i, (k, _, _) in enumerate(sides[side])} for side in "ab"}
     box, left, right = 0.1, 0.0, 1.0
     for side, x in (("a", left), ("b", right - box)):
@@ -56,7 +59,7 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
             label = f"{k}  {textwrap.shorten(text, width, placeholder='…')}" if side == "a" else \
                 f"{textwrap.shorten(text, width, placeholder='…')}  {k}"
             ax.text(x - 0.02 if side == "a" else x + box + 0.02, i, label, ha="right" if side == "a" else "left",
-                    va="center", fontsize=8, color="#333333" if status != "unique" else "#888888")
+                    va="center", fontsize=fontsize, color="#333333" if status != "unique" else "#888888")
     pairs = alignment.dropna(subset=["sentence_id_a", "sentence_id_b"])
     for k_a, k_b, status in zip(pairs["sentence_id_a"], pairs["sentence_id_b"], pairs["status"]):
         ya, yb = position["a"][int(k_a)], position["b"][int(k_b)]
@@ -81,7 +84,8 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
     return ax
 
 
-def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", ax=None, width: int = 45):
+def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", ax=None, width: int = 45,
+                         max_outlets: int = 25, max_stories: int = 7):
     """Stacked horizontal bars: how much each outlet gave each story (Media Cloud's attention).
 
     Args:
@@ -90,10 +94,14 @@ def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", 
         value: ``n_articles``, ``n_words`` or ``share_of_outlet_words``.
         ax: Axes to draw on; a new figure when None.
         width: Characters of each story title in the legend.
+        max_outlets: At most this many bars: the smaller outlets are pooled in one bar
+            "other (mean of k)", their average outlet (on the scale of the bars beside it).
+        max_stories: At most this many stories in colour: the smaller ones (by total) are
+            pooled as "other stories", in grey (the palette has seven distinct colours).
 
     Returns:
-        The Axes, one bar container per story (one segment per outlet), outlets sorted by
-        their total, largest at the top.
+        The Axes, one bar container per story shown (one segment per outlet), outlets
+        sorted by their total, largest at the top.
 
     Example:
         >>> ax = plot_story_attention(story_attention(articles, stories), value="n_words")
@@ -101,10 +109,23 @@ def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", 
     import textwrap
 
     require_columns(attention, ["story_id", "story_title", "outlet", value], name="attention")
+    attention = attention.assign(outlet=attention["outlet"].astype("string").fillna("unknown"),
+                                 story_id=attention["story_id"].astype(str))
     table = attention.pivot_table(index="outlet", columns="story_id", values=value, aggfunc="sum", fill_value=0)
-    table = table.loc[table.sum(axis=1).sort_values(kind="mergesort").index]
+    if len(table) > max_outlets:
+        totals = table.sum(axis=1).sort_values(ascending=False, kind="mergesort")
+        k = len(totals) - max_outlets + 1
+        rest = (table.loc[totals.index[max_outlets - 1:]].sum() / k).rename(f"{OTHER_LABEL} (mean of {k})")
+        table = pd.concat([table.loc[totals.index[:max_outlets - 1]], rest.to_frame().T])
+    stories = table.sum().sort_values(ascending=False, kind="mergesort").index
+    pooled = None
+    if len(stories) > max_stories:
+        pooled = table[stories[max_stories - 1:]].sum(axis=1)
+        table = table[[c for c in table.columns if c in set(stories[:max_stories - 1])]]
+    order = table.sum(axis=1) + (pooled if pooled is not None else 0)
+    table = table.loc[order.sort_values(kind="mergesort").index]
     titles = attention.drop_duplicates("story_id").set_index("story_id")["story_title"]
-    ax = new_axes(ax, figsize=(6.4, 0.45 * len(table) + 1.8))
+    ax = new_axes(ax, figsize=(6.4, 0.3 * len(table) + 2.2))
     y = np.arange(len(table))
     left = np.zeros(len(table))
     for n, story_id in enumerate(table.columns):
@@ -112,7 +133,11 @@ def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", 
         ax.barh(y, values, left=left, color=OKABE_ITO[n % len(OKABE_ITO)], edgecolor="white",
                 label=f"{story_id} · {textwrap.shorten(str(titles.get(story_id, story_id)), width, placeholder='…')}")
         left = left + values
-    ax.set_yticks(y, [str(o) for o in table.index])
+    if pooled is not None:
+        values = pooled.reindex(table.index).to_numpy(dtype=float)
+        ax.barh(y, values, left=left, color=OTHER_COLOR, edgecolor="white",
+                label=f"{len(stories) - len(table.columns)} other stories")
+    ax.set_yticks(y, [str(o) for o in table.index], fontsize=8 if len(table) > 15 else None)
     ax.set_xlabel({"n_articles": "Articles", "n_words": "Words",
                    "share_of_outlet_words": "Share of the outlet's words"}.get(value, value.replace("_", " ")))
     ax.grid(axis="y", visible=False)

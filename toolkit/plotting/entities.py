@@ -5,12 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.plotting.style import ENTITY_TYPE_COLORS, OKABE_ITO, OTHER_COLOR, new_axes, panel_axes, source_color
+from toolkit.plotting.style import (
+    ENTITY_TYPE_COLORS,
+    MAX_PANELS,
+    OKABE_ITO,
+    OTHER_COLOR,
+    average_other,
+    is_other,
+    new_axes,
+    panel_axes,
+    pool_groups,
+    source_color,
+)
 from toolkit.schema import require_columns
 
 
 def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, value: str = "n_mentions",
-                      axes=None):
+                      max_panels: int = MAX_PANELS, axes=None):
     """Small multiples of horizontal bars: each group's top ``n`` entities, sorted by value.
 
     Args:
@@ -20,7 +31,10 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
         n: Entities per panel.
         value: The column to plot: ``n_mentions``, ``share_of_mentions`` or
             ``mentions_per_1000_words``.
-        axes: A sequence of Axes, one per group; a new figure (one row, shared x) when None.
+        max_panels: At most this many panels: beyond, the smaller groups (by total ``value``)
+            are pooled in a last panel "other (mean of k)": their average group.
+        axes: A sequence of Axes, one per group; a new figure (rows of up to four panels,
+            shared x) when None.
 
     Returns:
         The array of Axes, one per group in ``counts`` order, each with one bar per entity
@@ -35,6 +49,12 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
     import textwrap
 
     require_columns(counts, [by, "entity_id", "name", value], name="counts")
+    pooled = pool_groups(counts, by, weight=value, max_groups=max_panels)
+    if pooled is not counts:
+        n_groups = counts[by].astype("string").fillna("unknown").nunique() - (max_panels - 1)
+        counts = average_other(pooled[[by, "entity_id", "name", value]], by, [by, "entity_id"], [value],
+                               n_groups=n_groups)
+        counts = counts.assign(**{by: counts[by].replace("unknown", pd.NA)})
     groups = list(dict.fromkeys(None if pd.isna(g) else g for g in counts[by]))
     axes = panel_axes(axes, len(groups), figsize=(3.4 * max(len(groups), 1), 0.34 * n + 1.3),
                       name=f"groups of {by!r}")
@@ -43,7 +63,7 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
     for ax, group in zip(axes, groups):
         rows = counts[counts[by].isna()] if group is None else counts[counts[by] == group]
         top = rows.sort_values([value, "entity_id"], ascending=[False, True]).head(n).iloc[::-1]
-        color = source_color(group) if by == "outlet" else OKABE_ITO[0]
+        color = (OTHER_COLOR if is_other(group) else source_color(group)) if by == "outlet" else OKABE_ITO[0]
         # Numeric positions: two entities may share a name (e.g. "Cuba" as ORG and LOC).
         y = np.arange(len(top))
         ax.barh(y, top[value].to_numpy(dtype=float), color=color)
@@ -54,8 +74,13 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
     return axes
 
 
-def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int = 1, drop_isolated: bool = True):
+def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int = 1, drop_isolated: bool = True,
+                              n: int = 60, n_labels: int = 25):
     """Draw an entity co-occurrence network: node size ∝ mentions, colour = type, edge width ∝ weight.
+
+    Labels never overlap: the names of the most mentioned entities are placed first, nudged
+    apart from each other (measured with the figure's renderer), and a name that still
+    collides with one already placed is left out. A moved name keeps a thin line to its node.
 
     Args:
         graph: From ``toolkit.entities.cooccurrence_graph``: nodes with ``name``,
@@ -64,10 +89,13 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
         seed: Seed of the spring layout, so the picture is the same on every run.
         min_weight: Draw only edges with at least this weight.
         drop_isolated: Leave out entities with no drawn edge.
+        n: Entities drawn at most, the most mentioned (a larger graph is a hairball).
+        n_labels: Names written at most, the most mentioned first.
 
     Returns:
         The Axes, with one node per entity (a single scatter collection), one line per
-        drawn edge, the names as labels and a legend of entity types.
+        drawn edge, the names as labels (``ax.texts``, none overlapping) and a legend of
+        entity types.
 
     Example:
         >>> ax = plot_cooccurrence_network(graph, min_weight=2)
@@ -86,6 +114,14 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
     shown.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True) if d.get("weight", 1) >= min_weight)
     if drop_isolated:
         shown.remove_nodes_from([v for v in list(shown.nodes) if shown.degree(v) == 0])
+    if shown.number_of_nodes() > n:
+        ranked = sorted(shown.nodes, key=lambda v: (-shown.nodes[v].get("n_mentions", 1), str(v)))
+        shown = shown.subgraph(ranked[:n]).copy()
+        if drop_isolated:
+            shown.remove_nodes_from([v for v in list(shown.nodes) if shown.degree(v) == 0])
+    if shown.number_of_nodes() == 0:
+        ax.set_title("No entities to draw")
+        return ax
     # Kamada-Kawai spreads small graphs legibly and is deterministic; spring layout scales further.
     positions = (nx.kamada_kawai_layout(shown) if 2 < shown.number_of_nodes() <= 80
                  else nx.spring_layout(shown, seed=seed, weight="weight"))
@@ -100,13 +136,68 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
         weights = np.array([d.get("weight", 1) for _, _, d in edges], dtype=float)
         nx.draw_networkx_edges(shown, positions, edgelist=[(u, v) for u, v, _ in edges], ax=ax,
                                width=0.5 + 3.5 * weights / weights.max(), edge_color="#888888", alpha=0.6)
-    nx.draw_networkx_labels(shown, positions, labels={v: shown.nodes[v].get("name", v) for v in nodes},
-                            font_size=8, ax=ax)
     handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=ENTITY_TYPE_COLORS[t], label=t)
                for t in ENTITY_TYPE_COLORS if t in types]
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="lower right", title="Entity type", title_fontsize=8)
     ax.margins(0.12)
+    order = sorted(range(len(nodes)), key=lambda i: (-mentions[i], str(nodes[i])))[:n_labels]
+    place_labels(ax, [positions[nodes[i]] for i in order], [str(shown.nodes[nodes[i]].get("name", nodes[i]))
+                                                            for i in order], fontsize=8)
     return ax
+
+
+def place_labels(ax, points, labels, *, fontsize: float = 8, iterations: int = 60, pad: float = 2.0) -> list:
+    """Write ``labels`` at ``points`` (data coordinates) without overlaps; return the Text objects kept.
+
+    Labels are given most important first. Overlapping labels are pushed apart in display
+    space for a few ``iterations`` (a simple repulsion, measured with the figure's
+    renderer); then each label is kept only if it overlaps none kept before it, so the
+    result never overlaps. A label moved from its point gets a thin leader line. The axis
+    limits are fixed first, so later autoscaling cannot move the labels onto each other.
+    """
+    ax.set_xlim(*ax.get_xlim())
+    ax.set_ylim(*ax.get_ylim())
+    renderer = ax.figure.canvas.get_renderer()
+    texts = [ax.text(x, y, label, fontsize=fontsize, ha="center", va="center", zorder=5,
+                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
+             for (x, y), label in zip(points, labels)]
+    if not texts:
+        return []
+    to_display, to_data = ax.transData.transform, ax.transData.inverted().transform
+    anchors = to_display(np.asarray(points, dtype=float))
+    centers = anchors.copy()
+    sizes = np.array([[b.width, b.height] for b in (t.get_window_extent(renderer) for t in texts)]) + pad
+    frame = ax.get_window_extent(renderer)
+    for _ in range(iterations):
+        moved = False
+        for i in range(len(texts)):
+            for j in range(i + 1, len(texts)):
+                overlap = (sizes[i] + sizes[j]) / 2 - np.abs(centers[i] - centers[j])
+                if (overlap > 0).all():
+                    moved = True
+                    axis = 0 if overlap[0] < overlap[1] else 1  # push along the smaller overlap
+                    sign = np.sign(centers[j][axis] - centers[i][axis]) or (1 if j % 2 else -1)
+                    shift = overlap[axis] / 2 + 0.5
+                    # The more important label (i) moves less.
+                    centers[i][axis] -= sign * shift * 0.4
+                    centers[j][axis] += sign * shift * 1.6
+        half = sizes / 2
+        centers[:, 0] = np.clip(centers[:, 0], frame.x0 + half[:, 0], frame.x1 - half[:, 0])
+        centers[:, 1] = np.clip(centers[:, 1], frame.y0 + half[:, 1], frame.y1 - half[:, 1])
+        if not moved:
+            break
+    kept = []
+    for i, text in enumerate(texts):
+        clash = any(((sizes[i] + sizes[k]) / 2 - np.abs(centers[i] - centers[k]) > 0).all() for k in kept)
+        if clash:
+            text.remove()
+            continue
+        kept.append(i)
+        text.set_position(to_data(centers[i]))
+        if np.hypot(*(centers[i] - anchors[i])) > 6:
+            (x0, y0), (x1, y1) = to_data(anchors[i]), to_data(centers[i])
+            ax.plot([x0, x1], [y0, y1], color="#666666", lw=0.5, zorder=4)
+    return [texts[i] for i in kept]
 
 
 def plot_ner_scores(scores: pd.DataFrame, *, by: str = "setup", metric: str = "f1", ax=None):

@@ -6,7 +6,17 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 
-from toolkit.plotting.style import OKABE_ITO, new_axes, panel_axes, source_color
+from toolkit.plotting.style import (
+    MAX_PANELS,
+    OKABE_ITO,
+    OTHER_COLOR,
+    average_other,
+    is_other,
+    new_axes,
+    panel_axes,
+    pool_groups,
+    source_color,
+)
 from toolkit.schema import require_columns
 
 
@@ -23,7 +33,8 @@ def plot_frame_heatmap(profile: pd.DataFrame, *, by: str = "outlet", value: str 
         cmap: A sequential colormap (white is zero).
         vmax: The value of the darkest colour (the table's maximum by default), to share a
             scale between panels.
-        annotate: Write each value in its cell (one decimal).
+        annotate: Write each value in its cell (one decimal); not with more than 12 groups,
+            whose narrow columns are labelled vertically instead.
         colorbar: Draw a colour bar (leave it to one panel when panels share ``vmax``).
 
     Returns:
@@ -38,14 +49,16 @@ def plot_frame_heatmap(profile: pd.DataFrame, *, by: str = "outlet", value: str 
     grid = (profile.assign(**{by: profile[by].astype(str), "label": profile["label"].astype(str)})
             .pivot_table(index="label", columns=by, values=value, aggfunc="sum").reindex(index=labels, columns=groups))
     values = grid.to_numpy(dtype=float)
-    ax = new_axes(ax, figsize=(1.1 * len(groups) + 3.2, 0.42 * len(labels) + 1.4))
+    many = len(groups) > 12
+    ax = new_axes(ax, figsize=((0.3 if many else 1.1) * len(groups) + 3.2, 0.42 * len(labels) + 1.4))
     top = vmax if vmax is not None else (np.nanmax(values) if np.isfinite(values).any() else 1.0)
     image = ax.imshow(values, cmap=cmap, vmin=0, vmax=top or 1.0, aspect="auto")
-    ax.set_xticks(range(len(groups)), groups, rotation=30 if max(map(len, groups)) > 8 else 0,
-                  ha="right" if max(map(len, groups)) > 8 else "center")
+    long_names = max(map(len, groups), default=0) > 8
+    ax.set_xticks(range(len(groups)), groups, rotation=90 if many else 30 if long_names else 0,
+                  ha="center" if many or not long_names else "right", fontsize=7 if many else None)
     ax.set_yticks(range(len(labels)), labels)
     ax.grid(False)
-    if annotate:
+    if annotate and not many:
         for i in range(len(labels)):
             for j in range(len(groups)):
                 if np.isfinite(values[i, j]):
@@ -92,7 +105,7 @@ def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 1
     return ax
 
 
-def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, axes=None):
+def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, max_panels: int = MAX_PANELS, axes=None):
     """Small multiples of diverging bars: how often each entity acts (right) and is acted upon (left).
 
     Args:
@@ -100,7 +113,10 @@ def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, axes=N
             ``n_as_actor``, ``n_as_target``.
         by: The group column, one panel per group.
         n: Entities per panel, those with the most actions first.
-        axes: A sequence of Axes, one per group; a new figure (one row, shared x) when None.
+        max_panels: At most this many panels: beyond, the groups with the fewest actions
+            are pooled in a last panel "other (mean of k)": their average group.
+        axes: A sequence of Axes, one per group; a new figure (rows of up to four panels,
+            shared x) when None.
 
     Returns:
         The array of Axes, one per group, each with two bar containers (acted upon, acts).
@@ -114,6 +130,12 @@ def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, axes=N
     import textwrap
 
     require_columns(summary, [by, "entity", "n_as_actor", "n_as_target"], name="summary")
+    pooled = pool_groups(summary.assign(_actions=summary["n_as_actor"] + summary["n_as_target"]), by,
+                         weight="_actions", max_groups=max_panels)
+    if pooled[by].nunique() < summary[by].nunique():
+        summary = average_other(pooled[[by, "entity", "n_as_actor", "n_as_target"]], by, [by, "entity"],
+                                ["n_as_actor", "n_as_target"],
+                                n_groups=summary[by].astype("string").fillna("unknown").nunique() - (max_panels - 1))
     groups = list(dict.fromkeys(summary[by].astype(str)))
     axes = panel_axes(axes, len(groups), figsize=(3.1 * max(len(groups), 1), 0.36 * n + 1.5),
                       name=f"groups of {by!r}")
@@ -123,7 +145,7 @@ def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, axes=N
         top = rows.sort_values(["n_as_actor", "_total", "entity"], ascending=[False, False, True],
                                kind="mergesort").head(n).iloc[::-1]
         y = np.arange(len(top))
-        color = source_color(group) if by == "outlet" else OKABE_ITO[0]
+        color = (OTHER_COLOR if is_other(group) else source_color(group)) if by == "outlet" else OKABE_ITO[0]
         ax.barh(y, -top["n_as_target"].to_numpy(dtype=float), color="white", edgecolor=color, hatch="///",
                 label="acted upon")
         ax.barh(y, top["n_as_actor"].to_numpy(dtype=float), color=color, label="acts")

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from toolkit.paths import FIGURES
+from toolkit import paths
 from toolkit.schema import require_columns
 
 STYLE = {
@@ -63,44 +63,148 @@ def source_color(outlet) -> str:
     return OKABE_ITO[sum(map(ord, str(outlet))) % len(OKABE_ITO)]
 
 
+#: The largest figure a plot draws on its own (inches, width × height): long tables are cut
+#: to their top rows or grouped as "other" rather than drawn taller than a page.
+MAX_FIGSIZE = (13.0, 12.0)
+#: At most this many panels in a row of small multiples; more wrap to the next row.
+MAX_PANEL_COLUMNS = 4
+#: Small multiples draw at most this many panels; the smaller groups are pooled as "other".
+MAX_PANELS = 12
+#: The label of the pooled long tail.
+OTHER_LABEL = "other"
+
+
+def capped_figsize(width: float, height: float) -> tuple[float, float]:
+    """``(width, height)`` no larger than :data:`MAX_FIGSIZE`."""
+    return (float(min(width, MAX_FIGSIZE[0])), float(min(height, MAX_FIGSIZE[1])))
+
+
+def short_ids(ids: Sequence, *, max_len: int = 16) -> list[str]:
+    """Short labels for ids that stay unique: never cut to ambiguity.
+
+    The shortest prefix that tells the ids apart (at least 3 characters) when it has at most
+    ``max_len`` characters; otherwise the start and end of each id around "…", as long as
+    needed to tell them apart. A prefix cut between words (``000`` of ``000_97c0…``) has
+    no "…". Duplicate ids get duplicate labels, and only those.
+
+    Example:
+        >>> short_ids(["000_97c0297dd02cef28", "001_bca5567595f81341"])
+        ['000', '001']
+    """
+    ids = ["" if i is None or (isinstance(i, float) and np.isnan(i)) else str(i) for i in ids]
+    distinct = list(dict.fromkeys(ids))
+    longest = max((len(i) for i in distinct), default=0)
+
+    def unique(labels):
+        return len(set(labels)) == len(distinct)
+
+    def prefix(i, k):
+        if len(i) <= k:
+            return i
+        return i[:k] if not i[k].isalnum() or not i[k - 1].isalnum() else i[:k] + "…"
+
+    for k in range(3, min(max_len, longest) + 1):
+        labels = {i: prefix(i, k) for i in distinct}
+        if unique(labels.values()):
+            return [labels[i] for i in ids]
+    for k in range(max_len, longest + 1):
+        head = (k - 1) // 2
+        labels = {i: i if len(i) <= k else f"{i[:head]}…{i[len(i) - (k - 1 - head):]}" for i in distinct}
+        if unique(labels.values()):
+            return [labels[i] for i in ids]
+    return ids
+
+
 def article_labels(articles: pd.DataFrame) -> list[str]:
-    """Short tick labels such as ``003 VNA (fr)``: the id's first 3 characters, outlet, language."""
+    """Short tick labels such as ``003 VNA (fr)``: the id as short as it stays unique
+    (:func:`short_ids`), the outlet and the language."""
     require_columns(articles, ["article_id", "outlet", "language"], name="articles")
-    return [f"{str(a)[:3]} {o if isinstance(o, str) and o else 'unknown'} ({lang})"
-            for a, o, lang in zip(articles["article_id"], articles["outlet"], articles["language"])]
+    return [f"{a} {o if isinstance(o, str) and o else 'unknown'} ({lang})"
+            for a, o, lang in zip(short_ids(articles["article_id"]), articles["outlet"], articles["language"])]
 
 
-def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"), figures_dir: Path = FIGURES) -> list[Path]:
+def average_other(table: pd.DataFrame, by: str, keys: Sequence[str], values: Sequence[str], *,
+                  n_groups: int) -> pd.DataFrame:
+    """Replace the rows of the pooled group ``other`` (see :func:`pool_groups`) by one row per
+    ``keys``: each of ``values`` summed and divided by the ``n_groups`` pooled groups (the
+    average group of the tail, on the same scale as the groups drawn beside it), under the
+    group name ``other (mean of n_groups)``."""
+    other = table[by].astype("string") == OTHER_LABEL
+    if not other.any():
+        return table
+    label = f"{OTHER_LABEL} (mean of {n_groups})"
+    rest = table[other].groupby(list(keys), as_index=False, sort=False)[list(values)].sum()
+    rest[list(values)] = rest[list(values)] / n_groups
+    extra = {c: table[other].groupby(list(keys), sort=False)[c].first().to_numpy()
+             for c in table.columns if c not in {by, *keys, *values}}
+    return pd.concat([table[~other], rest.assign(**{by: label}, **extra)], ignore_index=True)
+
+
+def is_other(group) -> bool:
+    """True for the pooled group of a long tail."""
+    return isinstance(group, str) and (group == OTHER_LABEL or group.startswith(f"{OTHER_LABEL} ("))
+
+
+def pool_groups(table: pd.DataFrame, by: str, *, weight: str, max_groups: int = MAX_PANELS,
+                other: str = OTHER_LABEL) -> pd.DataFrame:
+    """``table`` with the groups of ``by`` beyond the ``max_groups - 1`` largest (by the sum of
+    ``weight``) renamed ``other`` (missing groups become "unknown" first). Tables with at most
+    ``max_groups`` groups come back unchanged."""
+    groups = table[by].astype("string").fillna("unknown")
+    if groups.nunique() <= max_groups:
+        return table
+    totals = table[weight].groupby(groups).sum().sort_values(ascending=False, kind="mergesort")
+    kept = set(totals.index[:max_groups - 1])
+    return table.assign(**{by: groups.where(groups.isin(kept), other)})
+
+
+#: Characters a figure name may not contain: path separators, and what Windows refuses.
+_UNSAFE_NAME = re.compile(r'[/\\<>:"|?*\x00-\x1f]')
+
+
+def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"),
+                figures_dir: str | Path | None = None) -> list[Path]:
     """Save ``fig`` as ``figures_dir/name.{png,svg}`` with byte-identical re-runs.
 
     Args:
         fig: A matplotlib Figure.
-        name: ``NN-kebab-slug``, where ``NN`` is the producing notebook.
+        name: A file name without folders, e.g. ``01-boilerplate-audit`` (the recommended
+            ``NN-kebab-slug``, where ``NN`` is the producing notebook) or ``Outlets 2024``;
+            an extension among ``formats`` (``"map.png"``) is dropped.
         formats: File formats to write.
-        figures_dir: Where to write; ``figures/`` of the project by default.
+        figures_dir: Where to write; by default the user's figures folder
+            (:func:`toolkit.paths.folders`: ``figures/`` of the working project).
 
     Returns:
         The written paths.
 
     Raises:
-        ValueError: ``name`` is not ``NN-kebab-slug``.
+        ValueError: ``name`` is empty, names a folder (``/``, ``\\``, ``..``) or holds a
+            character file systems refuse.
     """
-    if not re.fullmatch(r"\d\d(?:\.\d)?-[a-z0-9]+(?:-[a-z0-9]+)*", name):
-        raise ValueError(f"figure names are NN-kebab-slug (e.g. '01-boilerplate-audit'), got {name!r}")
-    figures_dir = Path(figures_dir)
+    name = str(name)
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext.lower() in {f.lower() for f in formats}:
+        name = stem
+    if (not name.strip() or name != name.strip() or name in {".", ".."} or ".." in name
+            or _UNSAFE_NAME.search(name)):
+        raise ValueError("a figure name is a file name without folders, '..' or any of "
+                         f"<>:\"|?* (e.g. '01-boilerplate-audit'), got {name!r}")
+    figures_dir = Path(figures_dir) if figures_dir is not None else paths.folders().figures
     figures_dir.mkdir(parents=True, exist_ok=True)
     meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
-    paths = [figures_dir / f"{name}.{ext}" for ext in formats]
+    paths_out = [figures_dir / f"{name}.{ext}" for ext in formats]
     with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
-        for path in paths:
+        for path in paths_out:
             fig.savefig(path, metadata=meta.get(path.suffix[1:]))
-    return paths
+    return paths_out
 
 
 def new_axes(ax=None, figsize=None):
-    """``ax``, or the Axes of a new figure of ``figsize`` when it is None (the ``ax=`` of every plot)."""
+    """``ax``, or the Axes of a new figure of ``figsize`` (capped to :data:`MAX_FIGSIZE`) when it
+    is None (the ``ax=`` of every plot)."""
     if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
+        fig, ax = plt.subplots(figsize=capped_figsize(*figsize) if figsize is not None else None)
     return ax
 
 
@@ -108,10 +212,12 @@ def panel_axes(axes, n_panels: int, *, figsize, sharex: bool = True, name: str =
     """The Axes of small multiples, one per panel (the ``axes=`` of the panel plots).
 
     Args:
-        axes: A sequence (or array) of Axes, one per panel; None draws a new figure of one
-            row, with constrained layout (room for long tick labels).
+        axes: A sequence (or array) of Axes, one per panel; None draws a new figure with
+            constrained layout (room for long tick labels): one row of up to
+            :data:`MAX_PANEL_COLUMNS` panels, wrapping to more rows, within :data:`MAX_FIGSIZE`.
         n_panels: How many panels the plot draws.
-        figsize: The size of the new figure.
+        figsize: The size of one row of ``n_panels`` panels (the width is divided among the
+            columns of a wrapped grid, and the height repeated per row, then capped).
         sharex: Share the x axis across the panels of a new figure.
         name: What the panels are, for the error message.
 
@@ -122,8 +228,14 @@ def panel_axes(axes, n_panels: int, *, figsize, sharex: bool = True, name: str =
         ValueError: ``axes`` has fewer Axes than panels.
     """
     if axes is None:
-        fig, axes = plt.subplots(1, max(n_panels, 1), figsize=figsize, sharex=sharex, squeeze=False,
-                                 layout="constrained")
+        n = max(n_panels, 1)
+        ncols = min(n, MAX_PANEL_COLUMNS)
+        nrows = -(-n // ncols)
+        width, height = figsize
+        size = capped_figsize(width / n * ncols, height * nrows)
+        fig, axes = plt.subplots(nrows, ncols, figsize=size, sharex=sharex, squeeze=False, layout="constrained")
+        for extra in axes.ravel()[n:]:
+            extra.set_visible(False)
     axes = np.asarray(axes, dtype=object).ravel()
     if len(axes) < n_panels:
         raise ValueError(f"`axes` has {len(axes)} Axes for {n_panels} {name}")
