@@ -98,7 +98,7 @@ def _engines(engine: str) -> str:
     try:
         import toolkit as tk
 
-        table = tk.describe_engines(["fr", "en"], engine=engine)
+        table = tk.describe_engines(languages=["fr", "en"], engine=engine)
         return "; ".join(f"{r.language}: {r.engine} ({r.model})" for r in table.itertuples())
     except Exception as err:  # noqa: BLE001 - the header must not stop the report
         return f"unknown ({err})"

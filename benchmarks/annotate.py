@@ -313,7 +313,7 @@ def warm_up(args: argparse.Namespace, articles: pd.DataFrame, languages: list[st
     run_raw(args.engine, pipelines, paragraphs_by_language(warmup), batch_size=args.batch_size)
     with tempfile.TemporaryDirectory(prefix="bench-annotate-") as tmp:
         run_toolkit(warmup, args.engine, Path(tmp), batch_size=args.batch_size)
-    models = ", ".join(f"{language}: {tk.describe_engines([language], engine=args.engine)['model'].iloc[0]}"
+    models = ", ".join(f"{language}: {tk.describe_engines(languages=[language], engine=args.engine)['model'].iloc[0]}"
                        for language in languages)
     print(f"engine: {args.engine} ({models}), batch size {args.batch_size}; "
           f"loaded and warmed up in {time.perf_counter() - start:.1f} s (not timed)")

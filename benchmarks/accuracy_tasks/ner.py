@@ -110,7 +110,7 @@ def raw_engine(language: str):
     """The spaCy pipeline the toolkit uses for ``language``, loaded directly (package name from describe_engines)."""
     import spacy
 
-    model = tk.describe_engines([language], engine="spacy")["model"].iloc[0]
+    model = tk.describe_engines(languages=[language], engine="spacy")["model"].iloc[0]
     return spacy.load(str(model).rsplit("-", 1)[0]), str(model)
 
 
