@@ -130,7 +130,7 @@ class TestStanzaPath:
             tk.annotate(articles, engine="stanza", cache=False, engine_options=no_stanza_models)
 
     def test_auto_falls_back_to_spacy(self, no_stanza_models):
-        engines = tk.describe_engines(["fr", "en", "de"], engine_options=no_stanza_models)
+        engines = tk.describe_engines(languages=["fr", "en", "de"], engine_options=no_stanza_models)
         assert engines["engine"].tolist()[:2] == ["spacy", "spacy"]
         assert pd.isna(engines["engine"].iloc[2])
 
@@ -142,7 +142,7 @@ class TestStanzaPath:
             engines = tk.describe_engines(["fr"], "spacy", engine_options=no_stanza_models)
         assert engines["engine"].tolist() == ["spacy"]
         with pytest.raises(ValueError, match="`engine` must be one of"):
-            tk.describe_engines(["fr"], engine="nltk")
+            tk.describe_engines(languages=["fr"], engine="nltk")
 
 
 class TestCache:
