@@ -228,8 +228,11 @@ class TestLinkEntities:
 
     def test_no_mention_lost_or_reordered(self, linked, mentions):
         assert len(linked.mentions) == len(mentions)
-        pd.testing.assert_frame_equal(linked.mentions[MENTION_COLUMNS], mentions)
+        # After linking a mention's type is its entity's; the engine's stays in engine_type.
+        engine_view = linked.mentions.drop(columns="entity_type").rename(columns={"engine_type": "entity_type"})
+        pd.testing.assert_frame_equal(engine_view[MENTION_COLUMNS], mentions)
         assert linked.mentions["entity_id"].notna().all()
+        assert (linked.mentions["entity_type"] == linked.mentions["entity_id"].str.split(":").str[0]).all()
 
     def test_input_not_mutated(self, mentions, articles):
         before, articles_before = mentions.copy(deep=True), articles.copy(deep=True)

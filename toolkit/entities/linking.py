@@ -9,6 +9,7 @@ each mention the chain of rules (with their evidence) that linked it.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.titles import Stripped, Title, as_paths, load_titles, split_title
+from toolkit.entities.places import is_acronym, is_nationality_word, territory_aliases
+from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title
 from toolkit.schema import ENTITY_COLUMNS, ENTITY_TYPES, require_columns
 from toolkit.text import fold, folded_words
 
@@ -26,13 +28,29 @@ from toolkit.text import fold, folded_words
 NEEDS_MENTIONS = ["article_id", "mention_id", "text", "entity_type"]
 #: The former name of :data:`NEEDS_MENTIONS`.
 LINK_INPUT_COLUMNS = NEEDS_MENTIONS
-#: Columns :func:`link_entities` adds to ``mentions``.
-LINK_COLUMNS = ["entity_id", "name", "link_rule"]
+#: Columns :func:`link_entities` adds to ``mentions`` (``engine_type``: the type before linking).
+LINK_COLUMNS = ["entity_id", "name", "link_rule", "engine_type"]
 #: Columns of the ``merges`` table (the audit trail of :func:`link_entities`).
 MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "article_ids"]
 #: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
 #: ``retype``: the mention's engine type differs from its entity's type).
-RULES = ("strip-title", "exact", "fold", "alias", "partial-name", "partial-name-corpus", "retype")
+RULES = ("trim", "strip-title", "not-a-name", "title-only", "nationality", "exact", "fold", "alias", "article",
+         "partial-name", "partial-name-nearest", "partial-name-corpus", "retype")
+#: Words of web forms and page furniture: a mention made only of them is not a name
+#: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
+INTERFACE_WORDS = frozenset("""
+email e-mail mail sign signin signup login logout log in up out share shares subscribe subscribed subscription
+newsletter newsletters register follow unfollow like tweet retweet reply replies comment comments print
+click here menu search home cookie cookies accept password username account skip content advertisement
+advertising sponsored read more next previous continue close submit send download contact
+abonnez abonnez-vous abonner connexion connecter inscription inscrire partager partage imprimer commenter
+commentaires courriel identifiant mot passe accueil rechercher recherche publicite lire suite envoyer
+fermer telecharger newsletter suivre
+""".split())
+#: Leading words that do not change what a name names ("la France", "de France", "the Netherlands").
+_ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "of", "en", "au", "aux"})
+#: Quote marks and dashes trimmed from a mention's edges (engines keep "“Mad Dog Mattis").
+_EDGE_MARKS = "\"'“”„‟«»‹›‘’‚‛`´-‐‑‒–—―_*•·"
 
 
 class Linked(NamedTuple):
@@ -92,6 +110,10 @@ class _Mentions(NamedTuple):
     stripped: list[Stripped]  # after strip-title (or the whole form, when an alias lists it)
     names: list[str]          # the name as written, titles stripped
     keys: list[tuple[str, ...]]  # its folded words
+    starts: list              # start_char (None when the table has none)
+    screened: dict            # mention → (rule, evidence): not-a-name, title-only (unlinked), nationality
+    moved_by: dict            # mention → (rule, evidence) of a rule that chose its group: article
+    nearest: set              # mentions partial-name gave to the nearest of several full names
 
 
 def _majority_type(types: Iterable[str]) -> str:
@@ -203,17 +225,24 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
                       FutureWarning, stacklevel=2)
         articles = _articles
     _check_mentions(mentions, articles)
-    alias_of = alias_map(load_aliases(*as_paths(aliases)))
-    linked = mentions.reset_index(drop=True)
-    m = _strip_titles(linked, load_titles(titles))                           # 1. strip-title
+    # CLDR territory names first, so the alias files (the toolkit's and the user's) win.
+    alias_of = {**_territory_alias_map(), **alias_map(load_aliases(*as_paths(aliases)))}
+    linked, trimmed = _trim_edges(mentions.reset_index(drop=True))           # 0. trim quote marks, dashes
+    titles = load_titles(titles)
+    m = _strip_titles(linked, titles)                                        # 1. strip-title
+    _screen(m, titles)                                                       # not-a-name, title-only, nationality
     groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
-                                    info=info, alias_of=alias_of)            # per mention: rules, audit rows
+                                    info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
+    entity_types = columns.pop("entity_type")
     linked = linked.assign(**{column: pd.Series(values, index=linked.index, dtype="str")
                               for column, values in columns.items()})
+    # After linking, a mention's type is its entity's (the engine's stays in engine_type).
+    linked = linked.assign(engine_type=linked["entity_type"],
+                           entity_type=pd.Series(entity_types, index=linked.index, dtype=linked["entity_type"].dtype))
     return Linked(linked, _entity_table(linked, m.names, audit), _merge_table(audit))
 
 
@@ -230,6 +259,70 @@ def _check_mentions(mentions: pd.DataFrame, articles: pd.DataFrame | None) -> No
         raise ValueError(f"`mentions.entity_type` must be one of {list(ENTITY_TYPES)}, got {bad}")
 
 
+@functools.cache
+def _territory_alias_map() -> dict[tuple[str, ...], Alias]:
+    """CLDR territory names and short forms (:mod:`toolkit.entities.places`) as an alias map."""
+    return alias_map(pd.DataFrame(territory_aliases(), columns=list(Alias._fields)))
+
+
+def _trim_edges(linked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Stage 0, trim: quote marks and dashes cut from a mention's edges, offsets moved to match.
+
+    Returns the table (a copy when anything changed) and, per trimmed row, the text before.
+    """
+    texts = linked["text"].tolist()
+    trimmed: dict[int, str] = {}
+    new_texts, starts, ends = list(texts), [], []
+    has_offsets = "start_char" in linked.columns and "end_char" in linked.columns
+    for i, text in enumerate(texts):
+        if not isinstance(text, str) or not text:
+            continue
+        body = text.lstrip(_EDGE_MARKS + " ")
+        lead = len(text) - len(body)
+        body = body.rstrip(_EDGE_MARKS + " ")
+        if body == text or not any(c.isalnum() for c in body):
+            continue
+        trimmed[i] = text
+        new_texts[i] = body
+        starts.append((i, lead))
+        ends.append((i, len(text) - lead - len(body)))
+    if not trimmed:
+        return linked, trimmed
+    linked = linked.copy()
+    linked["text"] = pd.Series(new_texts, index=linked.index, dtype=linked["text"].dtype)
+    if has_offsets:
+        start, end = linked["start_char"].to_numpy().copy(), linked["end_char"].to_numpy().copy()
+        for i, lead in starts:
+            start[i] += lead
+        for i, tail in ends:
+            end[i] -= tail
+        linked["start_char"], linked["end_char"] = start, end
+    return linked, trimmed
+
+
+def _screen(m: _Mentions, titles: Sequence[Title]) -> None:
+    """Mentions that are not names (interface words, a title alone) and nationality words."""
+    # Words of multi-word person names: "François" in "François Hollande" is a first name,
+    # however much it looks like a demonym.
+    person_words = {w for i, key in enumerate(m.keys) if len(key) > 1 and m.engine_types[i] == "PER" for w in key}
+    verdicts: dict[str, tuple[str, str] | None] = {}
+    for i, text in enumerate(m.texts):
+        if not m.keys[i]:
+            continue
+        if text not in verdicts:
+            words = folded_words(text)
+            if all(w in INTERFACE_WORDS for w in words):
+                verdicts[text] = ("not-a-name", f'"{text}": words of web forms and page furniture')
+            elif is_title_only(text, titles):
+                verdicts[text] = ("title-only", f'"{text}": a title alone names no one')
+            elif is_nationality_word(m.names[i]) and m.keys[i][0] not in person_words:
+                verdicts[text] = ("nationality", f'"{m.names[i]}": a nationality word (demonym), not a name')
+            else:
+                verdicts[text] = None
+        if verdicts[text] is not None:
+            m.screened[i] = verdicts[text]
+
+
 def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
     """Stage 1, strip-title: each mention's name without titles, and its folded words."""
     texts = ["" if pd.isna(t) else str(t) for t in linked["text"]]
@@ -238,7 +331,8 @@ def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
     stripped = [cache[t] if t in cache else cache.setdefault(t, split_title(t, titles)) for t in texts]
     return _Mentions(texts, linked["article_id"].tolist(),
                      ["MISC" if pd.isna(t) else t for t in linked["entity_type"]],
-                     stripped, [s.name for s in stripped], [folded_words(s.name) for s in stripped])
+                     stripped, [s.name for s in stripped], [folded_words(s.name) for s in stripped],
+                     linked["start_char"].tolist() if "start_char" in linked.columns else [None] * len(texts), {}, {}, set())
 
 
 def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[_Groups, list[int | None]]:
@@ -250,26 +344,53 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
     groups = _Groups()
     gid: list[int | None] = [None] * len(m.texts)
     by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    # Keys of names written as acronyms: a lower-case word never joins them ("us" is not the US).
+    acronym_keys = {m.keys[i] for i in range(len(m.texts)) if m.keys[i] and is_acronym(m.names[i])}
+
+    def usable(alias: Alias | None, name: str) -> Alias | None:
+        # An acronym alias ("US", "UE") matches only a name written in capitals.
+        return None if alias is None or (is_acronym(alias.variant) and not is_acronym(name)) else alias
+
     for i in range(len(m.texts)):
-        if not m.keys[i]:
+        if not m.keys[i] or m.screened.get(i, ("",))[0] in ("not-a-name", "title-only"):
+            continue
+        if i in m.screened:  # a nationality word: an entity of its own, MISC
+            gid[i] = groups.add("nationality", m.keys[i], "MISC")
             continue
         whole = folded_words(m.stripped[i].clean)
-        alias = alias_of.get(whole)
+        alias = usable(alias_of.get(whole), m.stripped[i].clean)
         if alias is not None and whole != m.keys[i]:
             # The alias lists the form with its article ("La Havane"): do not strip it.
             m.names[i], m.keys[i] = m.stripped[i].clean, whole
             m.stripped[i] = Stripped(m.stripped[i].clean, m.stripped[i].clean, "", False)
-        alias = alias or alias_of.get(m.keys[i])
+        alias = alias or usable(alias_of.get(m.keys[i]), m.names[i])
+        key = m.keys[i]
+        if alias is None and len(key) > 1 and key[0] in _ARTICLES:
+            # "la France", "de France": the name after a leading article or preposition.
+            alias = usable(alias_of.get(key[1:]), m.names[i])
+            if alias is not None:
+                m.moved_by[i] = ("article", f'"{m.names[i]}" is "{key[0]}" + "{alias.variant}"')
         if alias is not None:
             gid[i] = groups.add("alias", folded_words(alias.canonical), alias.entity_type, alias)
+        elif not any(c.isupper() for c in m.names[i]) and key in acronym_keys:
+            gid[i] = groups.add("lower", key, "MISC")
         else:
-            by_key[m.keys[i]].append(i)
+            by_key[key].append(i)
+    # "la Commission" joins "Commission" when the corpus names it without the article.
+    for key in [k for k in by_key if len(k) > 1 and k[0] in _ARTICLES and k[1:] in by_key]:
+        for i in by_key.pop(key):
+            m.moved_by[i] = ("article", f'"{m.names[i]}" is "{key[0]}" + a name the corpus uses alone')
+            by_key[key[1:]].append(i)
     for key, members in by_key.items():
         counts = Counter(m.engine_types[i] for i in members)
         per, orgloc = counts["PER"], counts["ORG"] + counts["LOC"]
         misc_family = "PER" if per and per >= orgloc else "ORG/LOC" if orgloc else "MISC"
         for i in members:
             family = {"PER": "PER", "ORG": "ORG/LOC", "LOC": "ORG/LOC"}.get(m.engine_types[i], misc_family)
+            if per > orgloc and orgloc:
+                family = "PER"  # one name, mostly tagged PER: the ORG/LOC tags are the engine's slips
+            elif orgloc > per and per:
+                family = "ORG/LOC"
             gid[i] = groups.add("fold", key, family)
     return groups, gid
 
@@ -282,6 +403,7 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
     """
     assigned = list(gid)
     moved: dict[int, str] = {}  # mention → evidence
+    nearest = m.nearest
     by_article: dict[object, list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
         if gid[i] is not None and groups.is_person(gid[i]):
@@ -293,6 +415,7 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
         if len(present) < 2:
             continue
         resolved: dict[int, tuple[int, str]] = {}
+        ambiguous: dict[int, set[int]] = {}
         # Longest first, so "Quốc Tỏ" is resolved before "Tỏ" looks for its full name.
         shorts = [g for g in present if groups[g].kind == "fold"]
         for g in sorted(shorts, key=lambda g: (-len(groups[g].key), groups[g].key)):
@@ -305,10 +428,30 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
             if len(targets) == 1:
                 (target, (full_key, full)), = targets.items()
                 resolved[g] = (target, _partial_evidence(full, short, full_key, str(article_id)))
+            elif len(targets) > 1:
+                ambiguous[g] = set(targets)
         for i in members:
             if gid[i] in resolved:
                 assigned[i], moved[i] = resolved[gid[i]]
+            elif gid[i] in ambiguous and m.starts[i] is not None:
+                # Several full names fit: the nearest one before it in the article (else after).
+                near = _nearest(m, i, [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
+                                       and len(m.keys[j]) > len(m.keys[i])])
+                if near is not None:
+                    assigned[i] = resolved.get(gid[near], (gid[near],))[0]
+                    moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; '
+                                f'"{m.names[near]}" is the nearest')
+                    nearest.add(i)
     return assigned, moved
+
+
+def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
+    """The candidate mention nearest before mention ``i`` (by ``start_char``), else the nearest after."""
+    before = [j for j in candidates if m.starts[j] is not None and m.starts[j] < m.starts[i]]
+    if before:
+        return max(before, key=lambda j: m.starts[j])
+    after = [j for j in candidates if m.starts[j] is not None and m.starts[j] > m.starts[i]]
+    return min(after, key=lambda j: m.starts[j]) if after else None
 
 
 def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, str]:
@@ -351,7 +494,8 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
     for root, members in members_of.items():
         alias = groups[root].alias
         info[root] = {
-            "entity_type": alias.entity_type if alias else _majority_type(m.engine_types[i] for i in members),
+            "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
+            _majority_type(m.engine_types[i] for i in members),
             # The fullest, accented form actually seen; the alias file only groups variants.
             "name": _fullest([m.names[i] for i in members]),
         }
@@ -364,22 +508,30 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
 
 
 def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[int, str], evidence: str | None,
-                alias_of: dict[tuple[str, ...], Alias]) -> list[tuple[str, str]]:
+                alias_of: dict[tuple[str, ...], Alias], trimmed: dict[int, str]) -> list[tuple[str, str]]:
     """The (rule, evidence) pairs that link mention ``i`` of ``group`` to the entity called ``name``.
 
     ``evidence`` is the partial-name-corpus evidence of the mention's group, if any.
     """
     chain = []
+    if i in trimmed:
+        chain.append(("trim", f'"{trimmed[i]}": quote marks or dashes cut from its edges'))
     s = m.stripped[i]
     if s.removed or s.possessive:
         removed = [f'"{s.removed}"'] if s.removed else []
         removed += ['the possessive "’s"'] if s.possessive else []
         chain.append(("strip-title", f'"{m.texts[i]}": removed {" and ".join(removed)}'))
+    if i in m.screened:
+        chain.append(m.screened[i])
+    elif i in m.moved_by:
+        chain.append(m.moved_by[i])
     if i in moved:
-        chain.append(("partial-name", moved[i]))
+        chain.append(("partial-name-nearest" if i in m.nearest else "partial-name", moved[i]))
     elif evidence is not None:
         chain.append(("partial-name-corpus", evidence))
-    elif group.alias is not None and m.keys[i] != group.key:
+    elif i in m.screened or i in m.moved_by:
+        pass
+    elif group.alias is not None and m.keys[i] != group.key and m.keys[i] in alias_of:
         alias = alias_of[m.keys[i]]
         chain.append(("alias", f'{alias.source}: "{alias.variant}" is an alias of '
                                f'"{alias.canonical}" ({alias.entity_type})'))
@@ -407,24 +559,29 @@ def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool) -> str:
 
 def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigned: list[int | None], *,
                    moved: dict[int, str], corpus_evidence: dict[int, str], info: dict[int, dict],
-                   alias_of: dict[tuple[str, ...], Alias]) -> tuple[dict[str, list], list[tuple]]:
-    """Per mention: its entity, name and rule chain (the columns added), and the audit rows."""
-    columns: dict[str, list] = {"entity_id": [], "name": [], "link_rule": []}
+                   alias_of: dict[tuple[str, ...], Alias],
+                   trimmed: dict[int, str]) -> tuple[dict[str, list], list[tuple]]:
+    """Per mention: its entity, name, rule chain and type (the columns set), and the audit rows."""
+    columns: dict[str, list] = {"entity_id": [], "name": [], "link_rule": [], "entity_type": []}
     audit = []
     for i in range(len(m.texts)):
         if assigned[i] is None:
-            for column, value in zip(columns.values(), (None, None, "unlinked")):
+            rule = m.screened[i][0] if i in m.screened else "unlinked"
+            for column, value in zip(columns.values(), (None, None, rule, m.engine_types[i])):
                 column.append(value)
+            if i in m.screened:
+                audit.append((None, m.texts[i], *m.screened[i], m.article_ids[i]))
             continue
         root = groups.find(assigned[i])
         entity = info[root]
         eid, name, etype = entity["entity_id"], entity["name"], entity["entity_type"]
         g = gid[i]
-        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=corpus_evidence.get(g), alias_of=alias_of)
+        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=corpus_evidence.get(g), alias_of=alias_of,
+                            trimmed=trimmed)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:
             chain.append(("retype", _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)))
-        columns["entity_id"].append(eid), columns["name"].append(name)
+        columns["entity_id"].append(eid), columns["name"].append(name), columns["entity_type"].append(etype)
         audit += [(eid, m.names[i], rule, evidence, m.article_ids[i]) for rule, evidence in chain]
     return columns, audit
 
