@@ -498,3 +498,91 @@ class TestPlots:
         assert len(nodes) == 1 and len(nodes[0].get_offsets()) == len(linked.entities)
         assert {t.get_text() for t in ax.texts} >= {"Trần Quốc Tỏ", "To Lam"}
         plt.close("all")
+
+
+def placed(text: str, *spans) -> pd.DataFrame:
+    """A mentions table of one article "a" from (surface, entity_type) pairs found in ``text`` in order."""
+    rows, at = [], 0
+    for k, (surface, entity_type) in enumerate(spans):
+        start = text.index(surface, at)
+        at = start + len(surface)
+        rows.append({"article_id": "a", "sentence_id": 0, "mention_id": k, "start_char": start, "end_char": at,
+                     "text": surface, "label": entity_type, "entity_type": entity_type, "engine": "hand",
+                     "model": "test", "source": "model"})
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+
+
+class TestCorpusRules:
+    """The corpus-level rules of link_entities, each on text written for it."""
+
+    def rules_of(self, linked, variant):
+        return set(linked.merges.loc[linked.merges["variant"] == variant, "rule"])
+
+    def test_countries_across_languages_and_short_forms(self):
+        linked = link_entities(tiny(("a", "United States", "LOC"), ("b", "États-Unis", "LOC"), ("c", "US", "ORG"),
+                                    ("c", "U.S.", "LOC"), ("d", "USA", "LOC"), ("e", "Russia", "LOC"),
+                                    ("f", "Russie", "LOC"), ("f", "la Russie", "LOC"), ("g", "UE", "ORG"),
+                                    ("g", "Union européenne", "ORG"), ("h", "European Union", "ORG")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert len(set(ids[:5])) == 1 and ids[0].startswith("LOC:")
+        assert len(set(ids[5:8])) == 1 and len(set(ids[8:])) == 1 and ids[8].startswith("ORG:")
+        assert "alias" in self.rules_of(linked, "États-Unis")
+        assert "CLDR US" in " ".join(linked.merges.loc[linked.merges["variant"] == "États-Unis", "evidence"])
+
+    def test_lower_case_word_never_links_to_an_acronym(self):
+        linked = link_entities(tiny(("a", "US", "LOC"), ("b", "us", "MISC"), ("c", "Us", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] != ids[0] and ids[2] != ids[0]
+
+    def test_nationality_words_are_not_entities_of_their_own(self):
+        linked = link_entities(tiny(("a", "American", "ORG"), ("a", "Américains", "PER"), ("b", "vietnamien", "LOC"),
+                                    ("b", "Français", "PER"), ("c", "François Hollande", "PER"),
+                                    ("c", "François", "PER"), ("d", "America", "LOC")))
+        types = dict(zip(linked.mentions["text"], linked.mentions["entity_type"]))
+        assert {types[t] for t in ("American", "Américains", "vietnamien", "Français")} == {"MISC"}
+        assert types["François"] == "PER" and types["America"] == "LOC"
+        assert self.rules_of(linked, "American") >= {"nationality", "retype"}
+
+    def test_title_alone_and_web_form_words_are_not_linked(self):
+        linked = link_entities(tiny(("a", "Pope Francis", "PER"), ("a", "Pope", "PER"), ("b", "M.", "PER"),
+                                    ("c", "M.", "PER"), ("d", "Email Sign", "PER"), ("d", "Subscribe", "ORG"),
+                                    ("d", "Benedict XVI", "PER")))
+        rules = dict(zip(linked.mentions["text"], linked.mentions["link_rule"]))
+        assert linked.mentions["entity_id"].isna().tolist() == [False, True, True, True, True, True, False]
+        assert rules["Pope"] == rules["M."] == "title-only"
+        assert rules["Email Sign"] == rules["Subscribe"] == "not-a-name"
+        assert {"title-only", "not-a-name"} <= set(linked.merges["rule"])
+        assert "PER:m" not in set(linked.entities["entity_id"])
+
+    def test_stray_quote_marks_and_dashes_are_trimmed_with_exact_offsets(self):
+        text = 'He said “Mad Dog Mattis and -- Trump— met.'
+        mentions = placed(text, ("“Mad Dog Mattis", "PER"), ("Trump—", "PER"))
+        linked = link_entities(mentions)
+        assert linked.mentions["text"].tolist() == ["Mad Dog Mattis", "Trump"]
+        for row in linked.mentions.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+        assert (linked.merges.loc[linked.merges["variant"] == "Mad Dog Mattis", "rule"] == "trim").any()
+
+    def test_majority_type_wins_and_minority_mentions_are_retyped(self):
+        linked = link_entities(tiny(("a", "Trump", "PER"), ("a", "Trump", "PER"), ("b", "Trump", "ORG"),
+                                    ("c", "Trump", "PER")))
+        assert set(linked.mentions["entity_id"]) == {"PER:trump"}
+        assert linked.mentions["entity_type"].tolist() == ["PER"] * 4
+        assert linked.mentions["engine_type"].tolist() == ["PER", "PER", "ORG", "PER"]
+        retyped = linked.merges[linked.merges["rule"] == "retype"]
+        assert retyped["n_mentions"].tolist() == [1] and "b" in retyped["article_ids"].iloc[0]
+
+    def test_bare_surname_goes_to_the_nearest_full_name_when_several_fit(self):
+        text = "Donald Trump met Melania Trump. Trump spoke. Later Ivanka Trump came; Trump left."
+        linked = link_entities(placed(text, ("Donald Trump", "PER"), ("Melania Trump", "PER"), ("Trump", "PER"),
+                                      ("Ivanka Trump", "PER"), ("Trump", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[2] == ids[1] and ids[4] == ids[3]
+        assert "partial-name-nearest" in set(linked.merges["rule"])
+
+    def test_article_before_a_name_the_corpus_uses_alone(self):
+        linked = link_entities(tiny(("a", "la France", "LOC"), ("b", "de France", "LOC"), ("c", "France", "LOC"),
+                                    ("d", "La Commission", "ORG"), ("e", "Commission", "ORG")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert len(set(ids[:3])) == 1 and ids[3] == ids[4]
+        assert "article" in self.rules_of(linked, "La Commission")
