@@ -10,6 +10,7 @@ each mention the chain of rules (with their evidence) that linked it.
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -47,8 +48,13 @@ abonnez abonnez-vous abonner connexion connecter inscription inscrire partager p
 commentaires courriel identifiant mot passe accueil rechercher recherche publicite lire suite envoyer
 fermer telecharger newsletter suivre
 """.split())
+#: A single letter (with or without a period) or a roman numeral alone is not a name.
+_NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
 #: Leading words that do not change what a name names ("la France", "de France", "the Netherlands").
 _ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "of", "en", "au", "aux"})
+#: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
+_LEADING_ARTICLE = re.compile(r"(la|le|les|the|de|du|des|l['’]|d['’])\s*(?=[A-ZÀ-ÖØ-Þ])")
+_PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
 #: Quote marks and dashes trimmed from a mention's edges (engines keep "“Mad Dog Mattis").
 _EDGE_MARKS = "\"'“”„‟«»‹›‘’‚‛`´-‐‑‒–—―_*•·"
 
@@ -274,10 +280,16 @@ def _trim_edges(linked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
     trimmed: dict[int, str] = {}
     new_texts, starts, ends = list(texts), [], []
     has_offsets = "start_char" in linked.columns and "end_char" in linked.columns
+    types = linked["entity_type"].tolist()
     for i, text in enumerate(texts):
         if not isinstance(text, str) or not text:
             continue
         body = text.lstrip(_EDGE_MARKS + " ")
+        # A leading lower-case article is not part of a name ("la France", "the West Bank"),
+        # nor a preposition before a place or organisation ("de France"); "de Gaulle" keeps it.
+        lead_article = _LEADING_ARTICLE.match(body)
+        if lead_article and (lead_article.group(1).lower() not in _PREPOSITIONS or types[i] in ("LOC", "ORG")):
+            body = body[lead_article.end():]
         lead = len(text) - len(body)
         body = body.rstrip(_EDGE_MARKS + " ")
         if body == text or not any(c.isalnum() for c in body):
@@ -311,10 +323,12 @@ def _screen(m: _Mentions, titles: Sequence[Title]) -> None:
             continue
         if text not in verdicts:
             words = folded_words(text)
-            if all(w in INTERFACE_WORDS for w in words):
-                verdicts[text] = ("not-a-name", f'"{text}": words of web forms and page furniture')
-            elif is_title_only(text, titles):
+            if is_title_only(text, titles):
                 verdicts[text] = ("title-only", f'"{text}": a title alone names no one')
+            elif all(w in INTERFACE_WORDS for w in words):
+                verdicts[text] = ("not-a-name", f'"{text}": words of web forms and page furniture')
+            elif _NO_NAME.fullmatch(text.strip()):
+                verdicts[text] = ("not-a-name", f'"{text}": a single letter or a roman numeral')
             elif is_nationality_word(m.names[i]) and m.keys[i][0] not in person_words:
                 verdicts[text] = ("nationality", f'"{m.names[i]}": a nationality word (demonym), not a name')
             else:
@@ -515,7 +529,7 @@ def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[i
     """
     chain = []
     if i in trimmed:
-        chain.append(("trim", f'"{trimmed[i]}": quote marks or dashes cut from its edges'))
+        chain.append(("trim", f'"{trimmed[i]}": quote marks, dashes or a lower-case article cut from its edges'))
     s = m.stripped[i]
     if s.removed or s.possessive:
         removed = [f'"{s.removed}"'] if s.removed else []
