@@ -591,4 +591,13 @@ class TestCorpusRules:
                                     ("d", "La Commission", "ORG"), ("e", "Commission", "ORG")))
         ids = linked.mentions["entity_id"].tolist()
         assert len(set(ids[:3])) == 1 and ids[3] == ids[4]
-        assert "article" in self.rules_of(linked, "La Commission")
+        article = linked.merges[linked.merges["rule"] == "article"]
+        assert any('"La Commission"' in e for e in article["evidence"])
+        assert "PER:commission" not in set(linked.entities["entity_id"]) and len(linked.entities) == 2
+
+    def test_abbreviation_joins_the_one_place_it_starts(self):
+        linked = link_entities(tiny(("a", "Italie", "LOC"), ("b", "It", "LOC"), ("c", "Belgique", "LOC"),
+                                    ("c", "Berne", "LOC"), ("d", "Be", "LOC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] == ids[0] and ids[4] not in (ids[2], ids[3])
+        assert "abbreviation" in self.rules_of(linked, "It")

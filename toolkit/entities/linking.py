@@ -36,7 +36,7 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "nationality", "exact", "fold", "alias", "article",
-         "partial-name", "partial-name-nearest", "partial-name-corpus", "retype")
+         "partial-name", "partial-name-nearest", "partial-name-corpus", "abbreviation", "retype")
 #: Words of web forms and page furniture: a mention made only of them is not a name
 #: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
 INTERFACE_WORDS = frozenset("""
@@ -50,6 +50,8 @@ fermer telecharger newsletter suivre
 """.split())
 #: A single letter (with or without a period) or a roman numeral alone is not a name.
 _NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
+#: A short form: a capital then 1-3 lower-case letters, perhaps a period ("Esp", "Fr.").
+_ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.?")
 #: Leading words that do not change what a name names ("la France", "de France", "the Netherlands").
 _ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "of", "en", "au", "aux"})
 #: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
@@ -240,6 +242,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
+    _abbreviations(m, groups, assigned)                                      # 5. abbreviation
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
                                     info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
@@ -384,6 +387,7 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
             alias = usable(alias_of.get(key[1:]), m.names[i])
             if alias is not None:
                 m.moved_by[i] = ("article", f'"{m.names[i]}" is "{key[0]}" + "{alias.variant}"')
+                m.names[i], m.keys[i] = _after_first_word(m.names[i]), key[1:]
         if alias is not None:
             gid[i] = groups.add("alias", folded_words(alias.canonical), alias.entity_type, alias)
         elif not any(c.isupper() for c in m.names[i]) and key in acronym_keys:
@@ -394,6 +398,7 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
     for key in [k for k in by_key if len(k) > 1 and k[0] in _ARTICLES and k[1:] in by_key]:
         for i in by_key.pop(key):
             m.moved_by[i] = ("article", f'"{m.names[i]}" is "{key[0]}" + a name the corpus uses alone')
+            m.names[i], m.keys[i] = _after_first_word(m.names[i]), key[1:]
             by_key[key[1:]].append(i)
     for key, members in by_key.items():
         counts = Counter(m.engine_types[i] for i in members)
@@ -407,6 +412,11 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
                 family = "ORG/LOC"
             gid[i] = groups.add("fold", key, family)
     return groups, gid
+
+
+def _after_first_word(name: str) -> str:
+    """``"d'Espagne"`` → ``"Espagne"``, ``"La Commission"`` → ``"Commission"``."""
+    return re.sub(r"^\w+(?:['’ʼ]\s*|\s+)", "", name, count=1)
 
 
 def _partial_names_in_articles(m: _Mentions, groups: _Groups,
@@ -496,6 +506,39 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
             groups.parent[groups.find(g)] = root
             corpus_evidence[g] = _partial_evidence(full, short, full_key, "corpus")
     return corpus_evidence
+
+
+def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+    """Stage 5, abbreviation: "Esp", "Fr.", "It" join the one place or organisation of the corpus they start.
+
+    A one-word name of 2 to 4 letters written with a capital then lower case (a period may
+    follow), not a person, joins the only non-person entity whose name's first word starts
+    with it and is longer ("Esp" → "Espagne"); with two candidates ("Be": Belgique, Berne)
+    it stays apart. Merges groups (``groups.find``) and records the rule in ``m.moved_by``.
+    """
+    first_words: dict[str, set[int]] = defaultdict(set)   # folded first word → roots
+    shorts: dict[int, list[int]] = defaultdict(list)      # group → its mentions
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if g is None or groups.is_person(g) or groups[g].kind in ("nationality", "lower"):
+            continue
+        name = m.names[i]
+        if (groups[g].kind == "fold" and len(m.keys[i]) == 1 and _ABBREVIATION.fullmatch(name)):
+            shorts[g].append(i)
+        elif m.keys[i] and len(m.keys[i][0]) > 4:
+            first_words[m.keys[i][0]].add(groups.find(g))
+    for g, members in shorts.items():
+        short = groups[g].key[0]
+        roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
+        if len(roots) != 1:
+            continue
+        root = roots.pop()
+        target = next(m.names[i] for i in range(len(m.texts))
+                      if assigned[i] is not None and groups.find(assigned[i]) == root)
+        groups.parent[groups.find(g)] = root
+        for i in members:
+            m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only place or organisation '
+                                             f'of the corpus it can shorten')
 
 
 def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, dict]:
