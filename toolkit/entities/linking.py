@@ -139,6 +139,16 @@ def _fullest(forms: Sequence[str]) -> str:
                                       -counts[f], f))
 
 
+def _alias_name(alias: Alias | None, forms: Sequence[str]) -> str:
+    """The form of ``forms`` that folds like the alias's canonical name, else the fullest form."""
+    if alias is not None:
+        canonical = folded_words(alias.canonical)
+        seen = [f for f in forms if folded_words(f) == canonical]
+        if seen:
+            return _fullest(seen)
+    return _fullest(forms)
+
+
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> tuple[int, int] | None:
     """1-based (first, last) word positions of ``shorter`` as a contiguous run in ``longer``."""
     n = len(shorter)
@@ -182,9 +192,24 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     An entity's type is the most frequent of its mentions' PER, ORG, LOC types (ties in
     that order); MISC counts only when no mention has another type, because MISC is the
     engines' catch-all (spaCy fr tags "To Lam" MISC four times out of five on the seeds).
-    Its ``name`` is the fullest, accented form seen in the mentions (the alias file groups
-    variants and sets the type, but never names an entity with a form the corpus does not
-    use): most words, then most non-ASCII letters, then most frequent, then alphabetical.
+    Its ``name`` is the alias's canonical name when the corpus uses it ("Russia" for Russie
+    and Russian Federation), else the fullest, accented form seen in the mentions (an alias
+    never names an entity with a form the corpus does not use): most words, then most
+    non-ASCII letters, then most frequent, then alphabetical.
+
+    Corpus-level rules (each recorded in ``merges``): ``trim`` cuts quote marks, dashes and
+    a lower-case article from a mention's edges (offsets moved, so ``text[start:end]`` is
+    still the mention); ``not-a-name`` (web-form words such as "Email", "Sign in",
+    "Subscribe"; a single letter) and ``title-only`` ("Pope", "M.", "the President") leave a
+    mention unlinked; ``nationality`` makes a demonym ("American", "Français", "vietnamien")
+    a MISC entity; country names come from CLDR through Babel
+    (:mod:`toolkit.entities.places`) with common short forms (US, U.S., USA, UK, UE...), and
+    an acronym never matches a lower-case word ("us"); ``article`` joins "La Commission" to
+    the "Commission" the corpus names alone; ``partial-name-nearest`` gives a bare surname
+    that fits several full names in its article to the nearest one; ``abbreviation`` joins
+    "It" to the corpus's only "Italie". One name tagged PER in most mentions and ORG/LOC in
+    a few is one entity; every mention then takes its entity's type (``retype``), the
+    engine's type staying in ``engine_type``.
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -553,8 +578,9 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
             _majority_type(m.engine_types[i] for i in members),
-            # The fullest, accented form actually seen; the alias file only groups variants.
-            "name": _fullest([m.names[i] for i in members]),
+            # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
+            # Russie"); else the fullest, accented form actually seen.
+            "name": _alias_name(alias, [m.names[i] for i in members]),
         }
     taken: Counter = Counter()
     for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):
