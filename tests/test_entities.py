@@ -601,3 +601,12 @@ class TestCorpusRules:
         ids = linked.mentions["entity_id"].tolist()
         assert ids[1] == ids[0] and ids[4] not in (ids[2], ids[3])
         assert "abbreviation" in self.rules_of(linked, "It")
+
+    def test_a_place_cut_from_a_longer_name_is_a_fragment(self):
+        text = "Ils ont visité le Centre Fidel Castro à La Havane."
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+        linked = link_entities(placed(text, ("Centre", "LOC"), ("Fidel Castro", "PER"), ("La Havane", "LOC")),
+                               articles=articles)
+        assert linked.mentions["link_rule"].iloc[0] == "fragment"
+        assert "LOC:centre" not in set(linked.entities["entity_id"])
+        assert linked.mentions["entity_id"].iloc[2] == "LOC:la-havane"

@@ -35,7 +35,7 @@ LINK_COLUMNS = ["entity_id", "name", "link_rule", "engine_type"]
 MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "article_ids"]
 #: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
 #: ``retype``: the mention's engine type differs from its entity's type).
-RULES = ("trim", "strip-title", "not-a-name", "title-only", "nationality", "exact", "fold", "alias", "article",
+RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "alias", "article",
          "partial-name", "partial-name-nearest", "partial-name-corpus", "abbreviation", "retype")
 #: Words of web forms and page furniture: a mention made only of them is not a name
 #: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
@@ -264,6 +264,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     titles = load_titles(titles)
     m = _strip_titles(linked, titles)                                        # 1. strip-title
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
+    _fragments(m, linked, articles)                                          # fragment
     groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
@@ -365,6 +366,30 @@ def _screen(m: _Mentions, titles: Sequence[Title]) -> None:
             m.screened[i] = verdicts[text]
 
 
+def _fragments(m: _Mentions, linked: pd.DataFrame, articles: pd.DataFrame | None) -> None:
+    """A one-word place or organisation written right before a person's name is a piece of a longer name.
+
+    "Centre" in "Centre Fidel Castro" (tagged LOC, then PER for the rest) names no place:
+    the engine cut one name in two. Needs ``articles`` and the mentions' offsets; such a
+    mention is left unlinked with the rule ``fragment``.
+    """
+    if articles is None or "text" not in articles.columns or "end_char" not in linked.columns:
+        return
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    ends = linked["end_char"].tolist()
+    order = sorted((i for i in range(len(m.texts)) if m.starts[i] is not None and not pd.isna(m.starts[i])),
+                   key=lambda i: (str(m.article_ids[i]), m.starts[i]))
+    for i, j in zip(order, order[1:]):
+        text = text_of.get(m.article_ids[i])
+        if (m.article_ids[i] != m.article_ids[j] or text is None or len(m.keys[i]) != 1 or i in m.screened
+                or m.engine_types[i] not in ("LOC", "ORG") or m.engine_types[j] != "PER"):
+            continue
+        gap = text[int(ends[i]):int(m.starts[j])]
+        if gap == " ":
+            m.screened[i] = ("fragment", f'"{m.texts[i]}" is written right before "{m.texts[j]}": '
+                                         f'a piece of one longer name')
+
+
 def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
     """Stage 1, strip-title: each mention's name without titles, and its folded words."""
     texts = ["" if pd.isna(t) else str(t) for t in linked["text"]]
@@ -394,7 +419,7 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
         return None if alias is None or (is_acronym(alias.variant) and not is_acronym(name)) else alias
 
     for i in range(len(m.texts)):
-        if not m.keys[i] or m.screened.get(i, ("",))[0] in ("not-a-name", "title-only"):
+        if not m.keys[i] or m.screened.get(i, ("",))[0] in ("not-a-name", "title-only", "fragment"):
             continue
         if i in m.screened:  # a nationality word: an entity of its own, MISC
             gid[i] = groups.add("nationality", m.keys[i], "MISC")
