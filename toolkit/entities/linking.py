@@ -9,6 +9,8 @@ each mention the chain of rules (with their evidence) that linked it.
 
 from __future__ import annotations
 
+import functools
+import re
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,7 +20,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.titles import Stripped, Title, as_paths, load_titles, split_title
+from toolkit.entities.places import is_acronym, is_nationality_word, territory_aliases
+from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title
 from toolkit.schema import ENTITY_COLUMNS, ENTITY_TYPES, require_columns
 from toolkit.text import fold, folded_words
 
@@ -26,13 +29,36 @@ from toolkit.text import fold, folded_words
 NEEDS_MENTIONS = ["article_id", "mention_id", "text", "entity_type"]
 #: The former name of :data:`NEEDS_MENTIONS`.
 LINK_INPUT_COLUMNS = NEEDS_MENTIONS
-#: Columns :func:`link_entities` adds to ``mentions``.
-LINK_COLUMNS = ["entity_id", "name", "link_rule"]
+#: Columns :func:`link_entities` adds to ``mentions`` (``engine_type``: the type before linking).
+LINK_COLUMNS = ["entity_id", "name", "link_rule", "engine_type"]
 #: Columns of the ``merges`` table (the audit trail of :func:`link_entities`).
 MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "article_ids"]
 #: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
 #: ``retype``: the mention's engine type differs from its entity's type).
-RULES = ("strip-title", "exact", "fold", "alias", "partial-name", "partial-name-corpus", "retype")
+RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "alias", "article",
+         "partial-name", "partial-name-nearest", "partial-name-corpus", "abbreviation", "retype")
+#: Words of web forms and page furniture: a mention made only of them is not a name
+#: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
+INTERFACE_WORDS = frozenset("""
+email e-mail mail sign signin signup login logout log in up out share shares subscribe subscribed subscription
+newsletter newsletters register follow unfollow like tweet retweet reply replies comment comments print
+click here menu search home cookie cookies accept password username account skip content advertisement
+advertising sponsored read more next previous continue close submit send download contact
+abonnez abonnez-vous abonner connexion connecter inscription inscrire partager partage imprimer commenter
+commentaires courriel identifiant mot passe accueil rechercher recherche publicite lire suite envoyer
+fermer telecharger newsletter suivre
+""".split())
+#: A single letter (with or without a period) or a roman numeral alone is not a name.
+_NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
+#: A short form: a capital then 1-3 lower-case letters, perhaps a period ("Esp", "Fr.").
+_ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.?")
+#: Leading words that do not change what a name names ("la France", "de France", "the Netherlands").
+_ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "of", "en", "au", "aux"})
+#: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
+_LEADING_ARTICLE = re.compile(r"(la|le|les|the|de|du|des|l['’]|d['’])\s*(?=[A-ZÀ-ÖØ-Þ])")
+_PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
+#: Quote marks and dashes trimmed from a mention's edges (engines keep "“Mad Dog Mattis").
+_EDGE_MARKS = "\"'“”„‟«»‹›‘’‚‛`´-‐‑‒–—―_*•·"
 
 
 class Linked(NamedTuple):
@@ -92,6 +118,10 @@ class _Mentions(NamedTuple):
     stripped: list[Stripped]  # after strip-title (or the whole form, when an alias lists it)
     names: list[str]          # the name as written, titles stripped
     keys: list[tuple[str, ...]]  # its folded words
+    starts: list              # start_char (None when the table has none)
+    screened: dict            # mention → (rule, evidence): not-a-name, title-only (unlinked), nationality
+    moved_by: dict            # mention → (rule, evidence) of a rule that chose its group: article
+    nearest: set              # mentions partial-name gave to the nearest of several full names
 
 
 def _majority_type(types: Iterable[str]) -> str:
@@ -107,6 +137,16 @@ def _fullest(forms: Sequence[str]) -> str:
     counts = Counter(forms)
     return min(counts, key=lambda f: (-len(folded_words(f)), -sum(c.isalpha() and ord(c) > 127 for c in f),
                                       -counts[f], f))
+
+
+def _alias_name(alias: Alias | None, forms: Sequence[str]) -> str:
+    """The form of ``forms`` that folds like the alias's canonical name, else the fullest form."""
+    if alias is not None:
+        canonical = folded_words(alias.canonical)
+        seen = [f for f in forms if folded_words(f) == canonical]
+        if seen:
+            return _fullest(seen)
+    return _fullest(forms)
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> tuple[int, int] | None:
@@ -152,9 +192,24 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     An entity's type is the most frequent of its mentions' PER, ORG, LOC types (ties in
     that order); MISC counts only when no mention has another type, because MISC is the
     engines' catch-all (spaCy fr tags "To Lam" MISC four times out of five on the seeds).
-    Its ``name`` is the fullest, accented form seen in the mentions (the alias file groups
-    variants and sets the type, but never names an entity with a form the corpus does not
-    use): most words, then most non-ASCII letters, then most frequent, then alphabetical.
+    Its ``name`` is the alias's canonical name when the corpus uses it ("Russia" for Russie
+    and Russian Federation), else the fullest, accented form seen in the mentions (an alias
+    never names an entity with a form the corpus does not use): most words, then most
+    non-ASCII letters, then most frequent, then alphabetical.
+
+    Corpus-level rules (each recorded in ``merges``): ``trim`` cuts quote marks, dashes and
+    a lower-case article from a mention's edges (offsets moved, so ``text[start:end]`` is
+    still the mention); ``not-a-name`` (web-form words such as "Email", "Sign in",
+    "Subscribe"; a single letter) and ``title-only`` ("Pope", "M.", "the President") leave a
+    mention unlinked; ``nationality`` makes a demonym ("American", "Français", "vietnamien")
+    a MISC entity; country names come from CLDR through Babel
+    (:mod:`toolkit.entities.places`) with common short forms (US, U.S., USA, UK, UE...), and
+    an acronym never matches a lower-case word ("us"); ``article`` joins "La Commission" to
+    the "Commission" the corpus names alone; ``partial-name-nearest`` gives a bare surname
+    that fits several full names in its article to the nearest one; ``abbreviation`` joins
+    "It" to the corpus's only "Italie". One name tagged PER in most mentions and ORG/LOC in
+    a few is one entity; every mention then takes its entity's type (``retype``), the
+    engine's type staying in ``engine_type``.
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -203,17 +258,26 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
                       FutureWarning, stacklevel=2)
         articles = _articles
     _check_mentions(mentions, articles)
-    alias_of = alias_map(load_aliases(*as_paths(aliases)))
-    linked = mentions.reset_index(drop=True)
-    m = _strip_titles(linked, load_titles(titles))                           # 1. strip-title
+    # CLDR territory names first, so the alias files (the toolkit's and the user's) win.
+    alias_of = {**_territory_alias_map(), **alias_map(load_aliases(*as_paths(aliases)))}
+    linked, trimmed = _trim_edges(mentions.reset_index(drop=True))           # 0. trim quote marks, dashes
+    titles = load_titles(titles)
+    m = _strip_titles(linked, titles)                                        # 1. strip-title
+    _screen(m, titles)                                                       # not-a-name, title-only, nationality
+    _fragments(m, linked, articles)                                          # fragment
     groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
+    _abbreviations(m, groups, assigned)                                      # 5. abbreviation
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
-                                    info=info, alias_of=alias_of)            # per mention: rules, audit rows
+                                    info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
+    entity_types = columns.pop("entity_type")
     linked = linked.assign(**{column: pd.Series(values, index=linked.index, dtype="str")
                               for column, values in columns.items()})
+    # After linking, a mention's type is its entity's (the engine's stays in engine_type).
+    linked = linked.assign(engine_type=linked["entity_type"],
+                           entity_type=pd.Series(entity_types, index=linked.index, dtype=linked["entity_type"].dtype))
     return Linked(linked, _entity_table(linked, m.names, audit), _merge_table(audit))
 
 
@@ -230,6 +294,102 @@ def _check_mentions(mentions: pd.DataFrame, articles: pd.DataFrame | None) -> No
         raise ValueError(f"`mentions.entity_type` must be one of {list(ENTITY_TYPES)}, got {bad}")
 
 
+@functools.cache
+def _territory_alias_map() -> dict[tuple[str, ...], Alias]:
+    """CLDR territory names and short forms (:mod:`toolkit.entities.places`) as an alias map."""
+    return alias_map(pd.DataFrame(territory_aliases(), columns=list(Alias._fields)))
+
+
+def _trim_edges(linked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Stage 0, trim: quote marks and dashes cut from a mention's edges, offsets moved to match.
+
+    Returns the table (a copy when anything changed) and, per trimmed row, the text before.
+    """
+    texts = linked["text"].tolist()
+    trimmed: dict[int, str] = {}
+    new_texts, starts, ends = list(texts), [], []
+    has_offsets = "start_char" in linked.columns and "end_char" in linked.columns
+    types = linked["entity_type"].tolist()
+    for i, text in enumerate(texts):
+        if not isinstance(text, str) or not text:
+            continue
+        body = text.lstrip(_EDGE_MARKS + " ")
+        # A leading lower-case article is not part of a name ("la France", "the West Bank"),
+        # nor a preposition before a place or organisation ("de France"); "de Gaulle" keeps it.
+        lead_article = _LEADING_ARTICLE.match(body)
+        if lead_article and (lead_article.group(1).lower() not in _PREPOSITIONS or types[i] in ("LOC", "ORG")):
+            body = body[lead_article.end():]
+        lead = len(text) - len(body)
+        body = body.rstrip(_EDGE_MARKS + " ")
+        if body == text or not any(c.isalnum() for c in body):
+            continue
+        trimmed[i] = text
+        new_texts[i] = body
+        starts.append((i, lead))
+        ends.append((i, len(text) - lead - len(body)))
+    if not trimmed:
+        return linked, trimmed
+    linked = linked.copy()
+    linked["text"] = pd.Series(new_texts, index=linked.index, dtype=linked["text"].dtype)
+    if has_offsets:
+        start, end = linked["start_char"].to_numpy().copy(), linked["end_char"].to_numpy().copy()
+        for i, lead in starts:
+            start[i] += lead
+        for i, tail in ends:
+            end[i] -= tail
+        linked["start_char"], linked["end_char"] = start, end
+    return linked, trimmed
+
+
+def _screen(m: _Mentions, titles: Sequence[Title]) -> None:
+    """Mentions that are not names (interface words, a title alone) and nationality words."""
+    # Words of multi-word person names: "François" in "François Hollande" is a first name,
+    # however much it looks like a demonym.
+    person_words = {w for i, key in enumerate(m.keys) if len(key) > 1 and m.engine_types[i] == "PER" for w in key}
+    verdicts: dict[str, tuple[str, str] | None] = {}
+    for i, text in enumerate(m.texts):
+        if not m.keys[i]:
+            continue
+        if text not in verdicts:
+            words = folded_words(text)
+            if is_title_only(text, titles):
+                verdicts[text] = ("title-only", f'"{text}": a title alone names no one')
+            elif all(w in INTERFACE_WORDS for w in words):
+                verdicts[text] = ("not-a-name", f'"{text}": words of web forms and page furniture')
+            elif _NO_NAME.fullmatch(text.strip()):
+                verdicts[text] = ("not-a-name", f'"{text}": a single letter or a roman numeral')
+            elif is_nationality_word(m.names[i]) and m.keys[i][0] not in person_words:
+                verdicts[text] = ("nationality", f'"{m.names[i]}": a nationality word (demonym), not a name')
+            else:
+                verdicts[text] = None
+        if verdicts[text] is not None:
+            m.screened[i] = verdicts[text]
+
+
+def _fragments(m: _Mentions, linked: pd.DataFrame, articles: pd.DataFrame | None) -> None:
+    """A one-word place or organisation written right before a person's name is a piece of a longer name.
+
+    "Centre" in "Centre Fidel Castro" (tagged LOC, then PER for the rest) names no place:
+    the engine cut one name in two. Needs ``articles`` and the mentions' offsets; such a
+    mention is left unlinked with the rule ``fragment``.
+    """
+    if articles is None or "text" not in articles.columns or "end_char" not in linked.columns:
+        return
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    ends = linked["end_char"].tolist()
+    order = sorted((i for i in range(len(m.texts)) if m.starts[i] is not None and not pd.isna(m.starts[i])),
+                   key=lambda i: (str(m.article_ids[i]), m.starts[i]))
+    for i, j in zip(order, order[1:]):
+        text = text_of.get(m.article_ids[i])
+        if (m.article_ids[i] != m.article_ids[j] or text is None or len(m.keys[i]) != 1 or i in m.screened
+                or m.engine_types[i] not in ("LOC", "ORG") or m.engine_types[j] != "PER"):
+            continue
+        gap = text[int(ends[i]):int(m.starts[j])]
+        if gap == " ":
+            m.screened[i] = ("fragment", f'"{m.texts[i]}" is written right before "{m.texts[j]}": '
+                                         f'a piece of one longer name')
+
+
 def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
     """Stage 1, strip-title: each mention's name without titles, and its folded words."""
     texts = ["" if pd.isna(t) else str(t) for t in linked["text"]]
@@ -238,7 +398,8 @@ def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
     stripped = [cache[t] if t in cache else cache.setdefault(t, split_title(t, titles)) for t in texts]
     return _Mentions(texts, linked["article_id"].tolist(),
                      ["MISC" if pd.isna(t) else t for t in linked["entity_type"]],
-                     stripped, [s.name for s in stripped], [folded_words(s.name) for s in stripped])
+                     stripped, [s.name for s in stripped], [folded_words(s.name) for s in stripped],
+                     linked["start_char"].tolist() if "start_char" in linked.columns else [None] * len(texts), {}, {}, set())
 
 
 def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[_Groups, list[int | None]]:
@@ -250,28 +411,62 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
     groups = _Groups()
     gid: list[int | None] = [None] * len(m.texts)
     by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    # Keys of names written as acronyms: a lower-case word never joins them ("us" is not the US).
+    acronym_keys = {m.keys[i] for i in range(len(m.texts)) if m.keys[i] and is_acronym(m.names[i])}
+
+    def usable(alias: Alias | None, name: str) -> Alias | None:
+        # An acronym alias ("US", "UE") matches only a name written in capitals.
+        return None if alias is None or (is_acronym(alias.variant) and not is_acronym(name)) else alias
+
     for i in range(len(m.texts)):
-        if not m.keys[i]:
+        if not m.keys[i] or m.screened.get(i, ("",))[0] in ("not-a-name", "title-only", "fragment"):
+            continue
+        if i in m.screened:  # a nationality word: an entity of its own, MISC
+            gid[i] = groups.add("nationality", m.keys[i], "MISC")
             continue
         whole = folded_words(m.stripped[i].clean)
-        alias = alias_of.get(whole)
+        alias = usable(alias_of.get(whole), m.stripped[i].clean)
         if alias is not None and whole != m.keys[i]:
             # The alias lists the form with its article ("La Havane"): do not strip it.
             m.names[i], m.keys[i] = m.stripped[i].clean, whole
             m.stripped[i] = Stripped(m.stripped[i].clean, m.stripped[i].clean, "", False)
-        alias = alias or alias_of.get(m.keys[i])
+        alias = alias or usable(alias_of.get(m.keys[i]), m.names[i])
+        key = m.keys[i]
+        if alias is None and len(key) > 1 and key[0] in _ARTICLES:
+            # "la France", "de France": the name after a leading article or preposition.
+            alias = usable(alias_of.get(key[1:]), m.names[i])
+            if alias is not None:
+                m.moved_by[i] = ("article", f'"{m.names[i]}" is "{key[0]}" + "{alias.variant}"')
+                m.names[i], m.keys[i] = _after_first_word(m.names[i]), key[1:]
         if alias is not None:
             gid[i] = groups.add("alias", folded_words(alias.canonical), alias.entity_type, alias)
+        elif not any(c.isupper() for c in m.names[i]) and key in acronym_keys:
+            gid[i] = groups.add("lower", key, "MISC")
         else:
-            by_key[m.keys[i]].append(i)
+            by_key[key].append(i)
+    # "la Commission" joins "Commission" when the corpus names it without the article.
+    for key in [k for k in by_key if len(k) > 1 and k[0] in _ARTICLES and k[1:] in by_key]:
+        for i in by_key.pop(key):
+            m.moved_by[i] = ("article", f'"{m.names[i]}" is "{key[0]}" + a name the corpus uses alone')
+            m.names[i], m.keys[i] = _after_first_word(m.names[i]), key[1:]
+            by_key[key[1:]].append(i)
     for key, members in by_key.items():
         counts = Counter(m.engine_types[i] for i in members)
         per, orgloc = counts["PER"], counts["ORG"] + counts["LOC"]
         misc_family = "PER" if per and per >= orgloc else "ORG/LOC" if orgloc else "MISC"
         for i in members:
             family = {"PER": "PER", "ORG": "ORG/LOC", "LOC": "ORG/LOC"}.get(m.engine_types[i], misc_family)
+            if per > orgloc and orgloc:
+                family = "PER"  # one name, mostly tagged PER: the ORG/LOC tags are the engine's slips
+            elif orgloc > per and per:
+                family = "ORG/LOC"
             gid[i] = groups.add("fold", key, family)
     return groups, gid
+
+
+def _after_first_word(name: str) -> str:
+    """``"d'Espagne"`` → ``"Espagne"``, ``"La Commission"`` → ``"Commission"``."""
+    return re.sub(r"^\w+(?:['’ʼ]\s*|\s+)", "", name, count=1)
 
 
 def _partial_names_in_articles(m: _Mentions, groups: _Groups,
@@ -282,6 +477,7 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
     """
     assigned = list(gid)
     moved: dict[int, str] = {}  # mention → evidence
+    nearest = m.nearest
     by_article: dict[object, list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
         if gid[i] is not None and groups.is_person(gid[i]):
@@ -293,6 +489,7 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
         if len(present) < 2:
             continue
         resolved: dict[int, tuple[int, str]] = {}
+        ambiguous: dict[int, set[int]] = {}
         # Longest first, so "Quốc Tỏ" is resolved before "Tỏ" looks for its full name.
         shorts = [g for g in present if groups[g].kind == "fold"]
         for g in sorted(shorts, key=lambda g: (-len(groups[g].key), groups[g].key)):
@@ -305,10 +502,30 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
             if len(targets) == 1:
                 (target, (full_key, full)), = targets.items()
                 resolved[g] = (target, _partial_evidence(full, short, full_key, str(article_id)))
+            elif len(targets) > 1:
+                ambiguous[g] = set(targets)
         for i in members:
             if gid[i] in resolved:
                 assigned[i], moved[i] = resolved[gid[i]]
+            elif gid[i] in ambiguous and m.starts[i] is not None:
+                # Several full names fit: the nearest one before it in the article (else after).
+                near = _nearest(m, i, [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
+                                       and len(m.keys[j]) > len(m.keys[i])])
+                if near is not None:
+                    assigned[i] = resolved.get(gid[near], (gid[near],))[0]
+                    moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; '
+                                f'"{m.names[near]}" is the nearest')
+                    nearest.add(i)
     return assigned, moved
+
+
+def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
+    """The candidate mention nearest before mention ``i`` (by ``start_char``), else the nearest after."""
+    before = [j for j in candidates if m.starts[j] is not None and m.starts[j] < m.starts[i]]
+    if before:
+        return max(before, key=lambda j: m.starts[j])
+    after = [j for j in candidates if m.starts[j] is not None and m.starts[j] > m.starts[i]]
+    return min(after, key=lambda j: m.starts[j]) if after else None
 
 
 def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, str]:
@@ -341,6 +558,39 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
     return corpus_evidence
 
 
+def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+    """Stage 5, abbreviation: "Esp", "Fr.", "It" join the one place or organisation of the corpus they start.
+
+    A one-word name of 2 to 4 letters written with a capital then lower case (a period may
+    follow), not a person, joins the only non-person entity whose name's first word starts
+    with it and is longer ("Esp" → "Espagne"); with two candidates ("Be": Belgique, Berne)
+    it stays apart. Merges groups (``groups.find``) and records the rule in ``m.moved_by``.
+    """
+    first_words: dict[str, set[int]] = defaultdict(set)   # folded first word → roots
+    shorts: dict[int, list[int]] = defaultdict(list)      # group → its mentions
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if g is None or groups.is_person(g) or groups[g].kind in ("nationality", "lower"):
+            continue
+        name = m.names[i]
+        if (groups[g].kind == "fold" and len(m.keys[i]) == 1 and _ABBREVIATION.fullmatch(name)):
+            shorts[g].append(i)
+        elif m.keys[i] and len(m.keys[i][0]) > 4:
+            first_words[m.keys[i][0]].add(groups.find(g))
+    for g, members in shorts.items():
+        short = groups[g].key[0]
+        roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
+        if len(roots) != 1:
+            continue
+        root = roots.pop()
+        target = next(m.names[i] for i in range(len(m.texts))
+                      if assigned[i] is not None and groups.find(assigned[i]) == root)
+        groups.parent[groups.find(g)] = root
+        for i in members:
+            m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only place or organisation '
+                                             f'of the corpus it can shorten')
+
+
 def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, dict]:
     """Each entity (root group): its ``entity_type``, ``name`` and ``entity_id``."""
     members_of: dict[int, list[int]] = defaultdict(list)
@@ -351,9 +601,11 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
     for root, members in members_of.items():
         alias = groups[root].alias
         info[root] = {
-            "entity_type": alias.entity_type if alias else _majority_type(m.engine_types[i] for i in members),
-            # The fullest, accented form actually seen; the alias file only groups variants.
-            "name": _fullest([m.names[i] for i in members]),
+            "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
+            _majority_type(m.engine_types[i] for i in members),
+            # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
+            # Russie"); else the fullest, accented form actually seen.
+            "name": _alias_name(alias, [m.names[i] for i in members]),
         }
     taken: Counter = Counter()
     for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):
@@ -364,22 +616,30 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
 
 
 def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[int, str], evidence: str | None,
-                alias_of: dict[tuple[str, ...], Alias]) -> list[tuple[str, str]]:
+                alias_of: dict[tuple[str, ...], Alias], trimmed: dict[int, str]) -> list[tuple[str, str]]:
     """The (rule, evidence) pairs that link mention ``i`` of ``group`` to the entity called ``name``.
 
     ``evidence`` is the partial-name-corpus evidence of the mention's group, if any.
     """
     chain = []
+    if i in trimmed:
+        chain.append(("trim", f'"{trimmed[i]}": quote marks, dashes or a lower-case article cut from its edges'))
     s = m.stripped[i]
     if s.removed or s.possessive:
         removed = [f'"{s.removed}"'] if s.removed else []
         removed += ['the possessive "’s"'] if s.possessive else []
         chain.append(("strip-title", f'"{m.texts[i]}": removed {" and ".join(removed)}'))
+    if i in m.screened:
+        chain.append(m.screened[i])
+    elif i in m.moved_by:
+        chain.append(m.moved_by[i])
     if i in moved:
-        chain.append(("partial-name", moved[i]))
+        chain.append(("partial-name-nearest" if i in m.nearest else "partial-name", moved[i]))
     elif evidence is not None:
         chain.append(("partial-name-corpus", evidence))
-    elif group.alias is not None and m.keys[i] != group.key:
+    elif i in m.screened or i in m.moved_by:
+        pass
+    elif group.alias is not None and m.keys[i] != group.key and m.keys[i] in alias_of:
         alias = alias_of[m.keys[i]]
         chain.append(("alias", f'{alias.source}: "{alias.variant}" is an alias of '
                                f'"{alias.canonical}" ({alias.entity_type})'))
@@ -407,24 +667,29 @@ def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool) -> str:
 
 def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigned: list[int | None], *,
                    moved: dict[int, str], corpus_evidence: dict[int, str], info: dict[int, dict],
-                   alias_of: dict[tuple[str, ...], Alias]) -> tuple[dict[str, list], list[tuple]]:
-    """Per mention: its entity, name and rule chain (the columns added), and the audit rows."""
-    columns: dict[str, list] = {"entity_id": [], "name": [], "link_rule": []}
+                   alias_of: dict[tuple[str, ...], Alias],
+                   trimmed: dict[int, str]) -> tuple[dict[str, list], list[tuple]]:
+    """Per mention: its entity, name, rule chain and type (the columns set), and the audit rows."""
+    columns: dict[str, list] = {"entity_id": [], "name": [], "link_rule": [], "entity_type": []}
     audit = []
     for i in range(len(m.texts)):
         if assigned[i] is None:
-            for column, value in zip(columns.values(), (None, None, "unlinked")):
+            rule = m.screened[i][0] if i in m.screened else "unlinked"
+            for column, value in zip(columns.values(), (None, None, rule, m.engine_types[i])):
                 column.append(value)
+            if i in m.screened:
+                audit.append((None, m.texts[i], *m.screened[i], m.article_ids[i]))
             continue
         root = groups.find(assigned[i])
         entity = info[root]
         eid, name, etype = entity["entity_id"], entity["name"], entity["entity_type"]
         g = gid[i]
-        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=corpus_evidence.get(g), alias_of=alias_of)
+        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=corpus_evidence.get(g), alias_of=alias_of,
+                            trimmed=trimmed)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:
             chain.append(("retype", _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)))
-        columns["entity_id"].append(eid), columns["name"].append(name)
+        columns["entity_id"].append(eid), columns["name"].append(name), columns["entity_type"].append(etype)
         audit += [(eid, m.names[i], rule, evidence, m.article_ids[i]) for rule, evidence in chain]
     return columns, audit
 

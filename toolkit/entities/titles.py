@@ -117,6 +117,18 @@ def split_title(text: str, titles: Sequence[Title]) -> Stripped:
     return Stripped(clean, name, text[:words[i][0]].strip(), possessive)
 
 
+def is_title_only(text: str, titles: Sequence[Title]) -> bool:
+    """Whether a mention is nothing but titles and articles ("M.", "Pope", "the President", "Mme")."""
+    words = title_tokens(text)
+    i = 0
+    while i < len(words):
+        match = next((t for t in titles if words[i:i + len(t.tokens)] == t.tokens), None)
+        if match is None:
+            return False
+        i += len(match.tokens)
+    return bool(words)
+
+
 def strip_title(text: str, *, titles: str | Path | Sequence[str | Path] | None = None) -> str:
     """Remove leading titles, ranks and articles, and a possessive ’s, from a name.
 
