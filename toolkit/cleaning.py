@@ -264,11 +264,16 @@ def _mark_captions(raw: str, live: list[_Line]) -> list[_Line]:
 def _mark_duplicates(raw: str, live: list[_Line]) -> list[_Line]:
     """5. Standfirsts that repeat (part of) a later paragraph, and paragraphs printed twice."""
     norms = [normalise_for_matching(_text(raw, ln)) for ln in live]
+    kept: set[str] = set()  # a set, not a list scan: linear in the number of lines; one copy always stays
     for k, ln in enumerate(live):
-        if k < 3 and len(norms[k]) >= 40 and any(norms[k] in later for later in norms[k + 1:k + 8]):
+        # A standfirst is contained in a later paragraph; an identical one is a repeat (the first copy stays).
+        if k < 3 and len(norms[k]) >= 40 and any(
+                norms[k] in later and norms[k] != later for later in norms[k + 1:k + 8]):
             ln.reason = "duplicate-standfirst"
-        elif norms[k] and norms[k] in norms[:k] and _words(norms[k]) >= 5:
+        elif norms[k] and norms[k] in kept and _words(norms[k]) >= 5:
             ln.reason = "duplicate-paragraph"
+        else:
+            kept.add(norms[k])
     return _kept(live)
 
 
@@ -302,15 +307,18 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
 
 def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
     """7. Rejoin lines hard-wrapped mid-sentence; each remaining line is otherwise a paragraph."""
-    paragraphs: list[str] = []
+    # Each paragraph is a list of its lines, joined once at the end: appending to a growing string,
+    # or searching its end with a regex, would make a long hard-wrapped paragraph quadratic.
+    groups: list[list[str]] = []
     for ln in live:
         piece = "".join(raw[a:b] for a, b in ln.keep).strip()
         if not piece:
             continue
-        if paragraphs and not _TERMINAL.search(paragraphs[-1]) and (
-            piece[0].islower() or piece[0].isdigit() or paragraphs[-1].endswith((",", "-", "–"))
+        last = groups[-1][-1] if groups else ""
+        if groups and not _TERMINAL.search(last[-1:]) and (
+            piece[0].islower() or piece[0].isdigit() or last.endswith((",", "-", "–"))
         ):
-            paragraphs[-1] = paragraphs[-1] + " " + piece
+            groups[-1].append(piece)
         else:
-            paragraphs.append(piece)
-    return paragraphs
+            groups.append([piece])
+    return [" ".join(group) for group in groups]
