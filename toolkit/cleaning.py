@@ -55,6 +55,7 @@ _CAPTION_START = re.compile(r"^(?:Photo|Ảnh)\s*(?:d['’]illustration\s*)?[:�
 _INLINE_MARKER = re.compile(r"\s*\bảnh\s*\d+\s*Photo\s*[:：]\s*[A-Z]{2,8}(?:/[A-Z]{2,8})*")
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
 _TERMINAL = re.compile(r"[.!?…»\"”)\]:;]$")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _SPACE = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
 
@@ -83,7 +84,9 @@ def _is_blank(s: str) -> bool:
 
 def _split_lines(raw: str) -> list[_Line]:
     lines, block, pos = [], 0, 0
-    for piece in raw.splitlines(keepends=True):
+    # Only \n, \r\n and \r end a line: str.splitlines would also cut at U+2028/U+2029, \x0b, \x0c,
+    # \x1c-\x1e and \x85, which sit inside paragraphs of web text.
+    for piece in _LINE.findall(raw):
         content = piece.rstrip("\r\n")
         if _is_blank(content):
             block += 1
