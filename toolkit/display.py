@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from toolkit.schema import require_columns
+from toolkit.schema import require_columns, require_text
 from toolkit.plotting import ENTITY_TYPE_COLORS
 
 _STYLE = ("line-height:1.9; font-family:system-ui,sans-serif; font-size:14px; max-width:46rem")
@@ -48,6 +48,7 @@ def highlight_entities(text: str, mentions: pd.DataFrame, *, title: str | None =
     Raises:
         ValueError: ``mentions`` lacks a needed column, or an offset falls outside ``text``.
     """
+    require_text(text, name="text")
     require_columns(mentions, ["start_char", "end_char", label], name="mentions")
     parts, pos = [], 0
     for row in mentions.sort_values("start_char").itertuples(index=False):
