@@ -154,7 +154,7 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _folder_files(folder: Path, problems: Problems) -> list[Path]:
-    """The article files of ``folder``, sorted by name; special files and links leading outside are named and left out."""
+    """The article files of ``folder``, by name; special files and links leading outside are named and left out."""
     root = folder.resolve()
     files = []
     for path in sorted(folder.iterdir()):
