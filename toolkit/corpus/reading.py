@@ -183,20 +183,21 @@ def unique_ids(paths: list[Path], problems: Problems) -> list[str]:
     """One article id per file: its stem in NFC, made unique when two files share it.
 
     ``a.txt`` and ``a.md``, or a name spelt in NFC and in NFD, would give two articles one
-    id; the later file (by name) gets the suffix (``a-md``, else ``a-2``, ``a-3``...), reported.
+    id; the later file (by name) gets a suffix (``a-txt`` after ``a.md``; ``a-2``, ``a-3``... for
+    the same suffix), reported.
     """
-    ids, taken = [], set()
+    ids, taken = [], {}  # id -> suffix of the file that has it
     for path in paths:
-        stem = unicodedata.normalize("NFC", path.stem)
+        stem, suffix = unicodedata.normalize("NFC", path.stem), path.suffix.lower().lstrip(".")
         article_id = stem
         if article_id in taken:
-            article_id = f"{stem}-{path.suffix.lower().lstrip('.')}"
-            n = 2
+            article_id = f"{stem}-{suffix}" if taken[stem] != suffix else f"{stem}-2"
+            n = 3
             while article_id in taken:
                 article_id, n = f"{stem}-{n}", n + 1
             problems.add(path.name, f"another file already has the article id {stem!r} (same name, other suffix "
                          f"or Unicode spelling); this one is {article_id!r}", article_id=article_id, kind="warning")
-        taken.add(article_id)
+        taken[article_id] = suffix
         ids.append(article_id)
     return ids
 
@@ -454,7 +455,7 @@ def read_csv_rows(path: str | Path, *, what: str = "CSV file", problems: Problem
     physical = [("" if line.lstrip().startswith("#") else line) for line in text.splitlines(keepends=True)]
     rows, numbers, header = [], [], None
     with _csv_fields_of_any_size():
-        reader = csv.reader(physical)
+        reader = csv.reader(physical, strict=True)  # an unterminated quote is named, not read to the end
         while True:
             line_no = reader.line_num + 1
             try:
