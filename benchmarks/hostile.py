@@ -28,10 +28,10 @@ CHILD = r"""
 import json, sys, time, warnings
 import toolkit as tk
 warnings.simplefilter("ignore")
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 corpus = tk.load_corpus(sys.argv[1], progress=False)
-seconds = time.perf_counter() - start
-print(json.dumps({"articles": len(corpus.articles), "seconds": seconds, "peak_mb": PEAK,
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({"articles": len(corpus.articles), "seconds": seconds, "cpu_s": cpu, "peak_mb": PEAK,
                   "text_mb": corpus.articles["text"].str.len().sum() / 1e6, "problems": len(corpus.problems)}))
 """
 BASELINE = "import json, toolkit; print(json.dumps({'peak_mb': PEAK}))"
@@ -70,7 +70,7 @@ def run_child(code: str, *args: str) -> dict:
 
 
 def run(scale: float = 1.0) -> list[dict]:
-    """Time and peak memory of each case: one row each (case, size_mb, articles, seconds, peak_mb, ok)."""
+    """Time and peak memory of each case: one row each (case, size_mb, articles, seconds, cpu_s, peak_mb, ok)."""
     base = run_child(BASELINE)["peak_mb"]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,7 +78,8 @@ def run(scale: float = 1.0) -> list[dict]:
             size = sum(p.stat().st_size for p in ([path] if path.is_file() else path.iterdir())) / 1e6
             result = run_child(CHILD, str(path))
             rows.append({"case": name, "size_mb": round(size, 1), "articles": result["articles"],
-                         "seconds": round(result["seconds"], 1), "peak_mb": round(result["peak_mb"]),
+                         "seconds": round(result["seconds"], 1), "cpu_s": round(result["cpu_s"], 1),
+                         "peak_mb": round(result["peak_mb"]),
                          "over_import_mb": round(result["peak_mb"] - base),
                          "ok": result["seconds"] < TARGET_S})
     return rows
@@ -89,9 +90,12 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full sizes (quick runs)")
     args = parser.parse_args()
     rows = run(args.scale)
-    print(f"{'case':<22} {'MB':>6} {'articles':>8} {'s':>7} {'peak MB':>8} {'+import':>8}  < {TARGET_S:.0f} s")
+    # Wall time on a shared machine includes waiting for a core; CPU time is the work done.
+    print(f"{'case':<22} {'MB':>6} {'articles':>8} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} {'+import':>8}"
+          f"  < {TARGET_S:.0f} s")
     for row in rows:
-        print(f"{row['case']:<22} {row['size_mb']:>6} {row['articles']:>8} {row['seconds']:>7} {row['peak_mb']:>8} "
+        print(f"{row['case']:<22} {row['size_mb']:>6} {row['articles']:>8} {row['seconds']:>7} {row['cpu_s']:>7} "
+              f"{row['peak_mb']:>8} "
               f"{row['over_import_mb']:>8}  {'yes' if row['ok'] else 'NO'}")
 
 
