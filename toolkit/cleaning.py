@@ -65,6 +65,7 @@ _INLINE_MARKER = re.compile(r"\s*\bảnh\s*\d+\s*Photo\s*[:：]\s*[A-Z]{2,8}(?:/
 # markers ("***" used to censor), never around spaces.
 _EMPHASIS = re.compile(r"(?<![\w*_])(\*\*|__|\*)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
 _TERMINAL = re.compile(r"[.!?…»\"”)\]:;]$")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _SPACE = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
 
@@ -100,7 +101,9 @@ def _is_blank(s: str) -> bool:
 
 def _split_lines(raw: str) -> list[_Line]:
     lines, block, pos = [], 0, 0
-    for piece in raw.splitlines(keepends=True):
+    # Only \n, \r\n and \r end a line: str.splitlines would also cut at U+2028/U+2029, \x0b, \x0c,
+    # \x1c-\x1e and \x85, which sit inside paragraphs of web text.
+    for piece in _LINE.findall(raw):
         content = piece.rstrip("\r\n")
         if _is_blank(content):
             block += 1
@@ -466,18 +469,21 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
 
 def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
     """7. Rejoin lines hard-wrapped mid-sentence; each remaining line is otherwise a paragraph."""
-    paragraphs: list[str] = []
+    # Each paragraph is a list of its lines, joined once at the end: appending to a growing string,
+    # or searching its end with a regex, would make a long hard-wrapped paragraph quadratic.
+    groups: list[list[str]] = []
     for ln in live:
         piece = "".join(raw[a:b] for a, b in ln.keep).strip()
         if not piece:
             continue
-        if paragraphs and not _TERMINAL.search(paragraphs[-1]) and (
-            piece[0].islower() or piece[0].isdigit() or paragraphs[-1].endswith((",", "-", "–"))
+        last = groups[-1][-1] if groups else ""
+        if groups and not _TERMINAL.search(last[-1:]) and (
+            piece[0].islower() or piece[0].isdigit() or last.endswith((",", "-", "–"))
         ):
-            paragraphs[-1] = paragraphs[-1] + " " + piece
+            groups[-1].append(piece)
         else:
-            paragraphs.append(piece)
-    return paragraphs
+            groups.append([piece])
+    return [" ".join(group) for group in groups]
 
 
 # --- corpus-level boilerplate and the pattern file ---

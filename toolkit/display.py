@@ -12,7 +12,7 @@ from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 from toolkit.compare.common import cell_text, sentence_rows
 from toolkit.compare.versions import DIFFERENCE_COLUMNS
 from toolkit.plotting import ENTITY_TYPE_COLORS
-from toolkit.schema import SENTENCE_COLUMNS, require_columns
+from toolkit.schema import SENTENCE_COLUMNS, require_columns, require_text
 
 _STYLE = ("line-height:1.9; font-family:system-ui,sans-serif; font-size:14px; max-width:46rem")
 _MARK = ("background:{bg}; border-radius:4px; padding:1px 4px; margin:0 1px; "
@@ -53,6 +53,7 @@ def highlight_entities(text: str, mentions: pd.DataFrame, *, title: str | None =
     Raises:
         ValueError: ``mentions`` lacks a needed column, or an offset falls outside ``text``.
     """
+    require_text(text, name="text")
     require_columns(mentions, ["start_char", "end_char", label], name="mentions")
     parts, pos = [], 0
     for row in mentions.sort_values("start_char").itertuples(index=False):

@@ -94,3 +94,48 @@ def require_columns(table: pd.DataFrame, columns: Iterable[str], *, name: str = 
         raise ValueError(
             f"`{name}` lacks required column(s) {missing}; it has {list(table.columns)}"
         )
+
+
+def require_known_ids(articles: pd.DataFrame, **tables: pd.DataFrame | None) -> None:
+    """Raise ``ValueError`` when a table refers to articles that ``articles`` does not hold.
+
+    Called in one line at the top of an analysis that joins tables by ``article_id``, e.g.
+    ``require_known_ids(articles, tokens=tokens, mentions=mentions)``: rows of another corpus
+    (or of articles filtered out) would otherwise be ignored silently. A table given as None
+    is skipped.
+
+    Raises:
+        TypeError: a table is not a DataFrame.
+        ValueError: ``articles`` or a table lacks ``article_id``, or a table has ids not in ``articles``.
+    """
+    require_columns(articles, ["article_id"], name="articles")
+    known = pd.Index(articles["article_id"].dropna().unique())
+    for name, table in tables.items():
+        if table is None:
+            continue
+        require_columns(table, ["article_id"], name=name)
+        unknown = pd.Index(table["article_id"].dropna().unique()).difference(known)
+        if len(unknown):
+            raise ValueError(f"`{name}` refers to {len(unknown)} article_id(s) missing from `articles`: "
+                             f"{[str(a) for a in unknown[:5]]}; pass the tables of one corpus (or filter `{name}` "
+                             "to the articles given)")
+
+
+def require_counted_groups(sizes: pd.Series, groups: Iterable, *, function: str, minimum: int = 2) -> None:
+    """Raise ``ValueError`` when fewer than ``minimum`` groups have anything counted (``sizes`` > 0).
+
+    A comparison of a group with the rest is degenerate when the rest counts 0 words (an
+    infinite log ratio); the message names the groups with nothing counted.
+    """
+    counted = {str(g) for g, n in sizes.items() if n > 0}
+    if len(counted) < minimum:
+        empty = sorted({str(g) for g in groups} - counted)
+        raise ValueError(f"{function}: only {len(counted)} group(s) have counted words ({sorted(counted)[:5]}); "
+                         f"group(s) {empty[:5]} have 0 after stopwords and the parts of speech left out; "
+                         f"at least {minimum} are needed to compare")
+
+
+def require_text(value, *, name: str) -> None:
+    """Raise ``TypeError`` naming the argument when ``value`` is not a str (None, NA, a number)."""
+    if not isinstance(value, str):
+        raise TypeError(f"`{name}` must be a str, got {type(value).__name__} ({value!r:.40})")

@@ -18,7 +18,7 @@ from toolkit._checks import refuse_quadratic, require_choice
 from toolkit.compare.anchors import entity_keys, find_anchors
 from toolkit.compare.common import cell_text, check_articles, empty_table
 from toolkit.compare.sentences import embed_texts, sentence_table
-from toolkit.schema import require_columns
+from toolkit.schema import require_columns, require_known_ids
 from toolkit.similarity import lemma_documents, tfidf_vectors, token_documents
 from toolkit.similarity import MAX_SIMILARITY_ARTICLES
 
@@ -353,6 +353,7 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
         >>> cluster_stories(articles, mentions=linked.mentions)
         >>> cluster_stories(articles, period="week")    # 100,000 articles
     """
+    require_known_ids(articles, sentences=sentences, mentions=mentions, tokens=tokens)
     if by in DATE_GROUPS:
         warnings.warn(f'cluster_stories(by="{by}") is now cluster_stories(period="{by}") (by= names a column); '
                       f'by="{by}" will stop meaning a period in the next release', FutureWarning, stacklevel=2)

@@ -108,7 +108,9 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
             Default: ``outlets.csv`` beside the files, when present.
         errors: ``"warn"`` (default): a bad file, line or row is skipped with a
             :class:`CorpusWarning` naming it, and listed in ``problems``; ``"raise"``: the
-            first problem raises :class:`CorpusError`; ``"ignore"``: listed only.
+            first error (a file, line or row not loaded) raises :class:`CorpusError`, while
+            warnings and conflicts (loaded, but check them) are only warned about;
+            ``"ignore"``: listed only.
         progress: Show a progress bar; None shows one for large inputs (over 2,000 files
             or 20 MB). Files are read and cleaned in chunks of ``CHUNK_SIZE`` articles, so
             memory holds the raw text once, not twice.
@@ -156,7 +158,7 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     path = Path(path)
     problems = Problems(errors)
     records = _read_any(path, problems)
-    sources = _read_sources(path, manifest=manifest, outlets=outlets)
+    sources = _read_sources(path, manifest=manifest, outlets=outlets, problems=problems)
     pattern_files = [patterns] if isinstance(patterns, (str, Path)) else list(patterns or [])
     repeated = frozenset()
     if repeated_min_articles > 0:
@@ -229,13 +231,14 @@ class _Sources(NamedTuple):
         return self.listed.loc[article_id].to_dict()
 
 
-def _read_sources(path: Path, *, manifest: str | Path | None, outlets: str | Path | None) -> _Sources:
+def _read_sources(path: Path, *, manifest: str | Path | None, outlets: str | Path | None,
+                  problems: Problems | None = None) -> _Sources:
     """Read the manifest and the outlet registry that go with ``path`` (given, or beside the files)."""
     folder = path if path.is_dir() else path.parent
     manifest_path = Path(manifest) if manifest else folder / "manifest.csv"
     if manifest and not manifest_path.exists():
         raise CorpusError(f"{manifest_path}: manifest not found")
-    listed = read_manifest(manifest_path) if manifest_path.exists() and manifest_path != path else None
+    listed = read_manifest(manifest_path, problems) if manifest_path.exists() and manifest_path != path else None
     registry_files = [Path(outlets)] if outlets else [p for p in [folder / "outlets.csv"] if p.exists() and p != path]
     index = OutletIndex(load_outlets(*registry_files))
     return _Sources(manifest_path, listed.set_index("article_id") if listed is not None else None, index,

@@ -10,6 +10,7 @@ import pandas as pd
 
 from toolkit.corpus.dates import parse_dateline
 from toolkit.corpus.problems import CorpusError
+from toolkit.corpus.reading import read_csv_rows
 from toolkit.paths import DATA
 
 #: Columns of the outlet registry (:func:`load_outlets`).
@@ -31,7 +32,7 @@ def load_outlets(*extra: str | Path) -> pd.DataFrame:
     """
     tables = []
     for path in (DATA / "outlets.csv", *extra):
-        table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+        table = read_csv_rows(path, what="outlet registry", columns=OUTLET_COLUMNS).drop(columns="_line")
         if not {"code", "name"} <= set(table.columns):
             raise CorpusError(f"{path}: an outlet registry needs columns code and name, got {list(table.columns)}")
         tables.append(table.reindex(columns=OUTLET_COLUMNS, fill_value=""))

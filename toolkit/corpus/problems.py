@@ -18,20 +18,27 @@ class CorpusWarning(UserWarning):
 
 
 class Problems:
-    """Collects the problems of one load; warns or raises as the caller asked (``errors=``)."""
+    """Collects the problems of one load; warns or raises as the caller asked (``errors=``).
+
+    ``errors`` has one meaning everywhere: ``"raise"`` raises :class:`CorpusError` on the first
+    problem of kind ``error`` (a file, line or row that was not loaded); problems of kind
+    ``warning`` (loaded, but check it: a cp1252 decoding, an unknown outlet) and ``conflict``
+    (the manifest and the text disagree) are listed and warned about, never raised.
+    ``"warn"`` warns about every problem, ``"ignore"`` only lists them.
+    """
 
     def __init__(self, errors: str):
         self.errors, self.rows = errors, []
 
     def add(self, path: str, message: str, *, line: int | None = None, article_id: str = "",
             kind: str = "error") -> None:
-        """Record one problem; raise :class:`CorpusError` (``errors="raise"``) or warn (``"warn"``)."""
+        """Record one problem; raise :class:`CorpusError` (``errors="raise"``, errors only) or warn."""
         where = f"{path}:{line}" if line else path
         self.rows.append({"path": path, "line": line, "article_id": article_id, "kind": kind,
                           "message": message})
-        if self.errors == "raise":
+        if self.errors == "raise" and kind == "error":
             raise CorpusError(f"{where}: {message}")
-        if self.errors == "warn":
+        if self.errors != "ignore":
             warnings.warn(f"{where}: {message}", CorpusWarning, stacklevel=4)
 
     def table(self) -> pd.DataFrame:

@@ -3,27 +3,45 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import json
+import os
 import re
-from collections.abc import Iterable
+import stat
+import sys
+import unicodedata
+import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import pandas as pd
 
-from toolkit.corpus.problems import CorpusError, Problems
+from toolkit.corpus.problems import CorpusError, CorpusWarning, Problems
 
 #: Columns of :func:`read_manifest` (a manifest may add others).
 MANIFEST_COLUMNS = ["file", "article_id", "title", "url", "outlet", "published", "language", "notes"]
 #: Suffixes of the article files of a folder.
 TEXT_SUFFIXES = (".txt", ".md")
 
+#: The largest file (bytes) or JSONL/CSV line the loader reads; a larger one is refused by name.
+#: Loading is linear in size (about 1 s per 2 MB of text); raise it for larger articles.
+MAX_ARTICLE_BYTES = 200_000_000
+
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Control characters that have no place in a text line (NUL and C0 controls, but not tab or line ends).
+_LINE_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<\?xml[^>]*>\s*<!doctype\s+html)", re.IGNORECASE)
+#: URL schemes kept from a manifest or a source field; any other (``javascript:``, ``data:``, ...) is dropped.
+URL_SCHEMES = ("http", "https")
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a file's bytes: UTF-8 (with or without BOM), UTF-16 (BOM), else cp1252, else latin-1.
+
+    The whole file is checked: one byte that is not UTF-8 anywhere makes it cp1252.
 
     Returns:
         ``(text, encoding)``.
@@ -38,18 +56,42 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as err:
             raise CorpusError(f"undecodable: starts with a UTF-16 mark but is not UTF-16 ({err.reason})") from err
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        break
+    text, encoding = _decode_text(data)
     controls = len(_CONTROLS.findall(text, 0, 200_000))
     if "\x00" in text or controls > max(2, min(len(text), 200_000) // 200):
         raise CorpusError("binary or undecodable file (control characters; not UTF-8, UTF-16 or cp1252 text)")
     if not text.strip():
         raise CorpusError("empty file")
-    return text, "utf-8" if encoding == "utf-8-sig" else encoding
+    return text, encoding
+
+
+def _decode_text(data: bytes) -> tuple[str, str]:
+    """UTF-8 (BOM dropped), else cp1252, else latin-1 (which never fails)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def _first_non_utf8_line(data: bytes) -> int:
+    """1-based line of the first byte of ``data`` that is not UTF-8 (0 when all is UTF-8)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return data.count(b"\n", 0, err.start) + 1
+    return 0
+
+
+def foreign_format(text: str) -> str | None:
+    """Why ``text`` (a .txt/.md file) is not an article but another format saved as text, or None."""
+    head = text[:2000].lstrip("\ufeff")
+    if head.startswith("%PDF-"):
+        return "a PDF file saved as text (starts with %PDF-); convert it to text first"
+    if _HTML_START.match(head):
+        return "an HTML page saved as text (starts with <!DOCTYPE html>/<html>); extract its article text first"
+    return None
 
 
 class Record(NamedTuple):
@@ -63,26 +105,47 @@ class Record(NamedTuple):
     fields: dict  # title, outlet, published, url, language, ... given by the source
 
 
+def require_regular_file(path: Path, *, what: str = "file") -> os.stat_result:
+    """``path``'s stat when it is a regular file (symlinks followed); raise CorpusError naming it otherwise.
+
+    A FIFO or a device would block or never end, so it is refused before it is opened.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise CorpusError(f"{path}: cannot read this {what} ({err.strerror or err})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode)
+                else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+        raise CorpusError(f"{path}: {what} is {kind}, not a regular file; not read")
+    return info
+
+
 def read_records(path: Path, problems: Problems) -> Iterable[Record]:
     """The records of ``path`` (a folder, a .jsonl, a .csv or one .txt/.md file), read lazily.
 
     Files and lines that cannot be read are added to ``problems`` and skipped.
 
     Raises:
-        CorpusError: ``path`` does not exist or is none of these.
+        CorpusError: ``path`` does not exist, is a special file (FIFO, device), or is none of these.
     """
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise CorpusError(f"{path}: no such file or folder")
     suffix = path.suffix.lower()
     if path.is_dir():
         return _records_from_folder(path, problems)
+    if suffix not in (".jsonl", ".csv", *TEXT_SUFFIXES):
+        raise CorpusError(f"{path}: expected a folder of .txt/.md files, a .jsonl or a .csv, got {suffix!r}")
+    info = require_regular_file(path, what="corpus file")
+    if info.st_size > MAX_ARTICLE_BYTES and suffix in TEXT_SUFFIXES:
+        raise CorpusError(f"{path}: {info.st_size:,} bytes, over MAX_ARTICLE_BYTES ({MAX_ARTICLE_BYTES:,}) "
+                          "of toolkit.corpus.reading; raise it to load this article")
     if suffix == ".jsonl":
         return _records_from_jsonl(path, problems)
     if suffix == ".csv":
         return _records_from_csv(path, problems)
-    if suffix in TEXT_SUFFIXES:
-        return _records_from_folder_file(path, problems)
-    raise CorpusError(f"{path}: expected a folder of .txt/.md files, a .jsonl or a .csv, got {suffix!r}")
+    return _records_from_folder_file(path, problems)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -90,21 +153,80 @@ def _read_bytes(path: Path) -> bytes:
         return handle.read()
 
 
+def _folder_files(folder: Path, problems: Problems) -> list[Path]:
+    """The article files of ``folder``, by name; special files and links leading outside are named and left out."""
+    root = folder.resolve()
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() not in TEXT_SUFFIXES:
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            problems.add(path.name, "symbolic link to a file outside the corpus folder; not followed",
+                         article_id=path.stem)
+            continue
+        try:
+            info = require_regular_file(path, what="article file")
+        except CorpusError as err:
+            if path.is_dir():
+                continue
+            problems.add(path.name, str(err).removeprefix(f"{path}: "), article_id=path.stem)
+            continue
+        if info.st_size > MAX_ARTICLE_BYTES:
+            problems.add(path.name, f"{info.st_size:,} bytes, over MAX_ARTICLE_BYTES ({MAX_ARTICLE_BYTES:,}) of "
+                         "toolkit.corpus.reading; raise it to load this article", article_id=path.stem)
+            continue
+        files.append(path)
+    return files
+
+
+def unique_ids(paths: list[Path], problems: Problems) -> list[str]:
+    """One article id per file: its stem in NFC, made unique when two files share it.
+
+    ``a.txt`` and ``a.md``, or a name spelt in NFC and in NFD, would give two articles one
+    id; the later file (by name) gets a suffix (``a-txt`` after ``a.md``; ``a-2``, ``a-3``... for
+    the same suffix), reported.
+    """
+    ids, taken = [], {}  # id -> suffix of the file that has it
+    for path in paths:
+        stem, suffix = unicodedata.normalize("NFC", path.stem), path.suffix.lower().lstrip(".")
+        article_id = stem
+        if article_id in taken:
+            article_id = f"{stem}-{suffix}" if taken[stem] != suffix else f"{stem}-2"
+            n = 3
+            while article_id in taken:
+                article_id, n = f"{stem}-{n}", n + 1
+            problems.add(path.name, f"another file already has the article id {stem!r} (same name, other suffix "
+                         f"or Unicode spelling); this one is {article_id!r}", article_id=article_id, kind="warning")
+        taken[article_id] = suffix
+        ids.append(article_id)
+    return ids
+
+
 def _records_from_folder(folder: Path, problems: Problems) -> Iterable[Record]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-                   and not p.name.startswith("."))
+    files = _folder_files(folder, problems)
     if not files:
         problems.add(folder.name, f"no {'/'.join(TEXT_SUFFIXES)} files in this folder")
-    for path in files:
-        try:
-            raw, encoding = decode_bytes(_read_bytes(path))
-        except (CorpusError, OSError) as err:
-            problems.add(path.name, str(err), article_id=path.stem)
-            continue
-        if encoding in ("cp1252", "latin-1"):
-            problems.add(path.name, f"not UTF-8; decoded as {encoding}, check accented letters",
-                         article_id=path.stem, kind="warning")
-        yield Record(path.stem, path.name, None, raw, encoding, {})
+    for path, article_id in zip(files, unique_ids(files, problems)):
+        record = _record_from_file(path, article_id, problems)
+        if record:
+            yield record
+
+
+def _record_from_file(path: Path, article_id: str, problems: Problems) -> Record | None:
+    try:
+        data = _read_bytes(path)
+        raw, encoding = decode_bytes(data)
+    except (CorpusError, OSError) as err:
+        problems.add(path.name, str(err), article_id=article_id)
+        return None
+    foreign = foreign_format(raw)
+    if foreign:
+        problems.add(path.name, f"not an article: {foreign}", article_id=article_id)
+        return None
+    if encoding in ("cp1252", "latin-1"):
+        problems.add(path.name, f"not UTF-8 (from line {_first_non_utf8_line(data)}); decoded as {encoding}, "
+                     "check accented letters", article_id=article_id, kind="warning")
+    return Record(article_id, path.name, None, raw, encoding, {})
 
 
 _FIELD_ALIASES = {"article_id": ("article_id", "id"), "title": ("title", "headline"),
@@ -112,14 +234,30 @@ _FIELD_ALIASES = {"article_id": ("article_id", "id"), "title": ("title", "headli
                   "url": ("url", "link"), "language": ("language", "lang"), "notes": ("notes",)}
 
 
-def _fields_of(row: dict) -> dict:
+def _fields_of(row: dict, path: Path, line: int, problems: Problems) -> dict | None:
+    """The known fields of one JSONL/CSV row, as str; None (and a problem) when the id is not a scalar.
+
+    A field whose value is an object or an array is refused by name (never turned into its
+    Python spelling); ``url`` must be an http(s) address.
+    """
     fields = {}
     for name, aliases in _FIELD_ALIASES.items():
         for alias in aliases:
             value = row.get(alias)
-            if value not in (None, "") and not (isinstance(value, float) and pd.isna(value)):
-                fields[name] = str(value).strip()
+            if value in (None, "") or (isinstance(value, float) and pd.isna(value)):
+                continue
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                message = f"field `{alias}` is a JSON {type(value).__name__}, not a text or a number"
+                if name == "article_id":
+                    problems.add(path.name, f"{message}; line skipped", line=line)
+                    return None
+                problems.add(path.name, f"{message}; field ignored", line=line, kind="warning")
                 break
+            fields[name] = str(value).strip()
+            break
+    if fields.get("url") and not is_web_url(fields["url"]):
+        problems.add(path.name, f"url {fields.pop('url')[:60]!r} is not an http(s) address; dropped", line=line,
+                     kind="warning")
     return fields
 
 
@@ -127,10 +265,21 @@ def _fields_of(row: dict) -> dict:
 _KNOWN_KEYS = frozenset({"text", *(alias for aliases in _FIELD_ALIASES.values() for alias in aliases)})
 
 
+def is_web_url(url: str) -> bool:
+    """True when ``url`` is an http(s) address (a ``javascript:`` or ``data:`` URL is not)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in URL_SCHEMES and bool(parts.netloc)
+
+
 def _record_from_row(row: dict, path: Path, line: int, problems: Problems, encoding: str,
                      seen: set[str]) -> Record | None:
     text = row.get("text")
-    fields = _fields_of(row)
+    fields = _fields_of(row, path, line, problems)
+    if fields is None:
+        return None
     extra = {k: v for k, v in row.items() if k not in _KNOWN_KEYS and isinstance(k, str) and k.strip()}
     if extra:
         fields["extra"] = extra  # the user's own fields, kept as columns by the loader
@@ -139,52 +288,70 @@ def _record_from_row(row: dict, path: Path, line: int, problems: Problems, encod
         problems.add(path.name, f"duplicate article id {article_id!r}; kept the first", line=line,
                      article_id=article_id)
         return None
+    if text is not None and not isinstance(text, str):
+        problems.add(path.name, f"`text` is a JSON {type(text).__name__}, not a text", line=line,
+                     article_id=article_id)
+        return None
     if not isinstance(text, str) or not text.strip():
         problems.add(path.name, "no `text` (missing or empty)", line=line, article_id=article_id)
+        return None
+    if _LINE_CONTROLS.search(text):
+        problems.add(path.name, "control characters (NUL or other C0 bytes) in `text`: binary data, not text; "
+                     "line skipped", line=line, article_id=article_id)
         return None
     seen.add(article_id)
     return Record(article_id, path.name, line, text, encoding, fields)
 
 
-def _sniff_encoding(path: Path) -> str:
-    """The encoding of a large text file, from its first megabyte: utf-8(-sig), utf-16 or cp1252.
+def _text_lines(path: Path, problems: Problems) -> Iterator[tuple[int, str, str]]:
+    """``(line number, line, encoding)`` of a JSONL/CSV file, each line decoded on its own.
 
-    Raises:
-        CorpusError: the file is empty or looks binary.
+    UTF-8 is checked line by line over the whole file: a line that is not UTF-8 is decoded as
+    cp1252 (else latin-1) with a warning naming it, and the rest stays UTF-8. A UTF-16 file
+    (BOM) is decoded whole. Line ends are kept (``\\r\\n`` inside quoted CSV fields).
     """
     with open(path, "rb") as handle:  # read-only, as everywhere
-        head = handle.read(1 << 20)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    sample = head[: max(len(head) - 4, 0)] if len(head) == 1 << 20 else head  # may end mid-character
-    encoding = decode_bytes(sample)[1] if sample.strip() else decode_bytes(head)[1]
-    return "utf-8-sig" if encoding == "utf-8" else encoding
-
-
-def _text_lines(path: Path, problems: Problems) -> tuple[Iterable[str], str]:
-    """Stream a text file's lines in its encoding (a cp1252/latin-1 fallback is reported once)."""
-    encoding = _sniff_encoding(path)
-    if encoding in ("cp1252", "latin-1"):
-        problems.add(path.name, f"not UTF-8; decoded as {encoding}, check accented letters", kind="warning")
-
-    def lines():
-        # newline="" keeps \r\n inside quoted CSV fields as written; the caller strips line ends.
-        with open(path, encoding=encoding, errors="replace", newline="") as handle:
-            yield from handle
-
-    return lines(), "utf-8" if encoding == "utf-8-sig" else encoding
+        head = handle.read(2)
+    if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        with open(path, encoding="utf-16", errors="replace", newline="") as handle:
+            for number, line in enumerate(handle, start=1):
+                yield number, line, "utf-16"
+        return
+    legacy: dict[str, list[int]] = {}
+    with open(path, "rb") as handle:
+        for number, data in enumerate(handle, start=1):
+            if number == 1 and data.startswith(codecs.BOM_UTF8):
+                data = data[len(codecs.BOM_UTF8):]
+            if len(data) > MAX_ARTICLE_BYTES:
+                problems.add(path.name, f"line of {len(data):,} bytes, over MAX_ARTICLE_BYTES "
+                             f"({MAX_ARTICLE_BYTES:,}) of toolkit.corpus.reading; line skipped", line=number)
+                yield number, "\n", "utf-8"
+                continue
+            text, encoding = _decode_text(data)
+            if encoding != "utf-8":
+                legacy.setdefault(encoding, []).append(number)
+            yield number, text, encoding
+    # One warning per file, naming the lines (a whole cp1252 file would otherwise warn once per line).
+    for encoding, numbers in legacy.items():
+        shown = ", ".join(map(str, numbers[:10])) + (f" and {len(numbers) - 10:,} more" if len(numbers) > 10 else "")
+        problems.add(path.name, f"not UTF-8 on line(s) {shown}; decoded as {encoding}, check accented letters",
+                     line=numbers[0], kind="warning")
 
 
 def _records_from_jsonl(path: Path, problems: Problems) -> Iterable[Record]:
-    lines, encoding = _text_lines(path, problems)
     seen: set[str] = set()
-    for line_no, line in enumerate(lines, start=1):
+    any_line = False
+    for line_no, line, encoding in _text_lines(path, problems):
         if not line.strip():
             continue
+        any_line = True
         try:
             row = json.loads(line)
         except json.JSONDecodeError as err:
             problems.add(path.name, f"malformed JSON ({err.msg}, column {err.colno})", line=line_no)
+            continue
+        except RecursionError:
+            problems.add(path.name, "malformed JSON (nested too deeply to read); line skipped", line=line_no)
             continue
         if not isinstance(row, dict):
             problems.add(path.name, f"expected a JSON object, got {type(row).__name__}", line=line_no)
@@ -192,65 +359,185 @@ def _records_from_jsonl(path: Path, problems: Problems) -> Iterable[Record]:
         record = _record_from_row(row, path, line_no, problems, encoding, seen)
         if record:
             yield record
+    if not any_line:
+        problems.add(path.name, "empty file: no JSON lines")
+
+
+@contextlib.contextmanager
+def _csv_fields_of_any_size():
+    """Let the csv module read fields of any size (its default limit is 131,072 characters)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def _records_from_csv(path: Path, problems: Problems) -> Iterable[Record]:
-    lines, encoding = _text_lines(path, problems)
-    reader = csv.reader(lines)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as err:
-        raise CorpusError(f"{path.name}: no CSV header ({err})") from err
-    if "text" not in header:
-        raise CorpusError(f"{path.name}: a CSV of articles needs a `text` column; its columns are {header}")
-    seen: set[str] = set()
-    while True:
-        line_no = reader.line_num + 1
+    encodings: dict[int, str] = {}
+
+    def lines():
+        for number, line, encoding in _text_lines(path, problems):
+            encodings[number] = encoding
+            yield line
+
+    with _csv_fields_of_any_size():
+        reader = csv.reader(lines())
         try:
-            values = next(reader)
+            header = [h.strip() for h in next(reader)]
         except StopIteration:
-            break
+            problems.add(path.name, "empty file: no CSV header")
+            return
         except csv.Error as err:
-            problems.add(path.name, f"malformed CSV ({err})", line=line_no)
-            continue
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            problems.add(path.name, f"malformed CSV row: expected {len(header)} fields, got {len(values)}",
-                         line=line_no)
-            continue
-        record = _record_from_row(dict(zip(header, values)), path, line_no, problems, encoding, seen)
-        if record:
-            yield record
+            raise CorpusError(f"{path.name}:1: unreadable CSV header ({err})") from err
+        if "text" not in header:
+            raise CorpusError(f"{path.name}: a CSV of articles needs a `text` column; its columns are {header}")
+        seen: set[str] = set()
+        while True:
+            line_no = reader.line_num + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                problems.add(path.name, f"malformed CSV ({err})", line=line_no)
+                continue
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                problems.add(path.name, f"malformed CSV row: expected {len(header)} fields, got {len(values)}",
+                             line=line_no)
+                continue
+            used = {encodings.pop(number, "utf-8") for number in range(line_no, reader.line_num + 1)}
+            encoding = next((e for e in sorted(used) if e != "utf-8"), "utf-8")
+            record = _record_from_row(dict(zip(header, values)), path, line_no, problems, encoding, seen)
+            if record:
+                yield record
 
 
-def read_manifest(path: Path) -> pd.DataFrame:
+def read_text_file(path: str | Path, *, what: str = "file") -> str:
+    """The text of a small input file (manifest, registry, gazetteer, aliases, codebook, cues).
+
+    UTF-8 (BOM dropped) or UTF-16 (BOM); otherwise decoded as cp1252 with a
+    :class:`CorpusWarning` naming the file and the first line that is not UTF-8.
+
+    Raises:
+        CorpusError: the file is missing, a folder or a special file (FIFO, device), naming it.
+    """
+    path = Path(path)
+    require_regular_file(path, what=what)
+    data = _read_bytes(path)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise CorpusError(f"{path}: {what} starts with a UTF-16 mark but is not UTF-16 ({err.reason})") from None
+    text, encoding = _decode_text(data)
+    if encoding != "utf-8":
+        warnings.warn(f"{path}:{_first_non_utf8_line(data)}: {what} is not UTF-8; decoded as {encoding}, check "
+                      "accented letters", CorpusWarning, stacklevel=3)
+    return text
+
+
+def read_csv_rows(path: str | Path, *, what: str = "CSV file", problems: Problems | None = None,
+                  columns: list[str] | None = None, label: str | None = None) -> pd.DataFrame:
+    """Read a small CSV file (``#`` lines are comments) into a table of str, naming every bad row.
+
+    A row with the wrong number of fields, or one the csv module cannot read (an unterminated
+    quote), is skipped and named (``file:line``) in ``problems`` (or by a
+    :class:`CorpusWarning`); the rest loads. An empty file gives an empty table (``columns``),
+    with a warning naming it.
+
+    Returns:
+        The rows as str, with the header's columns (stripped) and ``_line``, each row's line number.
+
+    Raises:
+        CorpusError: the file cannot be read at all (missing, a folder, a FIFO).
+    """
+    path = Path(path)
+    problems = problems if problems is not None else Problems("warn")
+    label = label or str(path)
+    text = read_text_file(path, what=what)
+    physical = [("" if line.lstrip().startswith("#") else line) for line in text.splitlines(keepends=True)]
+    rows, numbers, header = [], [], None
+    with _csv_fields_of_any_size():
+        reader = csv.reader(physical, strict=True)  # an unterminated quote is named, not read to the end
+        while True:
+            line_no = reader.line_num + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                problems.add(label, f"{what}: unreadable CSV row ({err}); skipped", line=line_no)
+                continue
+            if not any(v.strip() for v in values):
+                continue
+            if header is None:
+                header = [v.strip() for v in values]
+                continue
+            if len(values) != len(header):
+                problems.add(label, f"{what}: row has {len(values)} fields, the header has {len(header)}; "
+                             "skipped", line=line_no)
+                continue
+            rows.append(values)
+            numbers.append(line_no)
+    if header is None:
+        problems.add(label, f"{what} is empty (no header)", kind="warning")
+        return pd.DataFrame(columns=[*(columns or []), "_line"], dtype=str)
+    table = pd.DataFrame(rows, columns=header, dtype=object).astype(str) if rows else pd.DataFrame(
+        columns=header, dtype=str)
+    table["_line"] = numbers
+    return table
+
+
+def read_manifest(path: Path, problems: Problems | None = None) -> pd.DataFrame:
     """Read a ``manifest.csv``: per-article metadata keyed by ``file`` or ``article_id``.
+
+    Every bad row is named (``manifest.csv:line``) in ``problems`` and skipped, the rest
+    loads: a row with the wrong number of fields, a ``file`` outside the corpus folder
+    (``../elsewhere/b.txt``, an absolute path), a key listed twice (the first is kept). A
+    ``url`` that is not http(s) (``javascript:...``) is dropped with a warning.
 
     Returns:
         One row per listed article with MANIFEST_COLUMNS (str, "" when not given); ``article_id``
-        is filled from ``file``'s stem when only ``file`` is given.
+        (NFC) is filled from ``file``'s stem when only ``file`` is given.
 
     Raises:
-        CorpusError: neither ``file`` nor ``article_id`` is a column, or a key repeats.
+        CorpusError: neither ``file`` nor ``article_id`` is a column, or the file cannot be read.
     """
-    manifest = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
-    manifest.columns = [c.strip() for c in manifest.columns]
-    if not {"file", "article_id"} & set(manifest.columns):
-        raise CorpusError(f"{path}: a manifest needs a `file` or `article_id` column, got {list(manifest.columns)}")
-    manifest = manifest.reindex(columns=list(dict.fromkeys(MANIFEST_COLUMNS + list(manifest.columns))), fill_value="")
-    manifest["article_id"] = manifest["article_id"].where(
-        manifest["article_id"] != "", manifest["file"].map(lambda f: Path(f).stem))
-    repeated = manifest["article_id"][manifest["article_id"].duplicated()].tolist()
-    if repeated:
-        raise CorpusError(f"{path}: article(s) listed twice in the manifest: {repeated}")
-    return manifest
+    path = Path(path)
+    problems = problems if problems is not None else Problems("warn")
+    name = path.name
+    table = read_csv_rows(path, what="manifest", problems=problems, columns=MANIFEST_COLUMNS, label=name)
+    table.columns = [c.strip() for c in table.columns]
+    if len(table.columns) > 1 and not {"file", "article_id"} & set(table.columns):
+        raise CorpusError(f"{path}: a manifest needs a `file` or `article_id` column, got "
+                          f"{[c for c in table.columns if c != '_line']}")
+    table = table.reindex(columns=list(dict.fromkeys(MANIFEST_COLUMNS + list(table.columns))), fill_value="")
+    keep = []
+    for i, (line, file, url) in enumerate(zip(table["_line"], table["file"], table["url"])):
+        file, line = file.strip(), int(line)
+        if file and (Path(file).is_absolute() or ".." in Path(file.replace("\\", "/")).parts):
+            problems.add(name, f"`file` {file!r} is outside the corpus folder; row skipped", line=line)
+            continue
+        if url.strip() and not is_web_url(url):
+            problems.add(name, f"url {url.strip()[:60]!r} is not an http(s) address; dropped", line=line,
+                         kind="warning")
+            table.iat[i, table.columns.get_loc("url")] = ""
+        keep.append(i)
+    table = table.iloc[keep].reset_index(drop=True)
+    table["article_id"] = [unicodedata.normalize("NFC", a.strip() or Path(f.strip()).stem)
+                           for a, f in zip(table["article_id"], table["file"])]
+    repeated = table["article_id"].duplicated()
+    for line, article_id in zip(table["_line"][repeated], table["article_id"][repeated]):
+        problems.add(name, f"article {article_id!r} listed twice in the manifest; kept the first", line=int(line),
+                     article_id=article_id)
+    return table[~repeated].drop(columns="_line").reset_index(drop=True)
 
 
 def _records_from_folder_file(path: Path, problems: Problems) -> Iterable[Record]:
-    try:
-        raw, encoding = decode_bytes(_read_bytes(path))
-    except CorpusError as err:
-        problems.add(path.name, str(err), article_id=path.stem)
-        return
-    yield Record(path.stem, path.name, None, raw, encoding, {})
+    record = _record_from_file(path, unicodedata.normalize("NFC", path.stem), problems)
+    if record:
+        yield record

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from toolkit.corpus.reading import read_text_file
 from toolkit.paths import DATA
 from toolkit.schema import ENTITY_TYPES
 from toolkit.text import fold_name, folded_words
@@ -34,7 +35,7 @@ class Alias(NamedTuple):
 def _read_alias_file(path: Path) -> list[dict]:
     """Rows of one alias file, validated line by line."""
     rows, header, seen = [], None, {}
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    for number, line in enumerate(read_text_file(path, what="alias file").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._checks import renamed
+from toolkit.corpus.reading import read_text_file
 from toolkit.framing.codebooks import CODEBOOK_COLUMNS, SENTENCE_SCORE_COLUMNS, frames_of
 from toolkit.schema import require_columns
 
@@ -143,7 +144,7 @@ def read_coding_sheet(path: str | Path, codebook: pd.DataFrame, *, coder: str | 
     rows = []
     # Lines starting with '#' are comments (a sheet may carry its coder's notes on top).
     numbered = [(number, line) for number, line in
-                enumerate(path.read_text(encoding="utf-8-sig").splitlines(keepends=True), start=1)
+                enumerate(read_text_file(path, what="coding sheet").splitlines(keepends=True), start=1)
                 if not line.startswith("#")]
     reader = csv.DictReader(line for _, line in numbered)
     missing = [c for c in [*UNIT_COLUMNS, *frames] if c not in (reader.fieldnames or [])]

@@ -18,7 +18,7 @@ import pandas as pd
 from toolkit.framing.codebooks import FramingWarning
 from toolkit.framing.groups import article_groups, group_labels
 from toolkit.framing.lexicons import normalise_term_series
-from toolkit.schema import require_columns
+from toolkit.schema import require_columns, require_counted_groups
 from toolkit.text import load_stopwords, log_likelihood
 
 __all__ = ["KEYNESS_COLUMNS", "NEEDS_ARTICLES", "NEEDS_TOKENS", "keyness"]
@@ -86,6 +86,7 @@ def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country"
     require_columns(articles, NEEDS_ARTICLES, name="articles")
     groups, problems = _article_groups(articles, by, target)
     counts, sizes = _count_lemmas(tokens, articles, groups, stopwords=stopwords, exclude_upos=exclude_upos)
+    require_counted_groups(sizes, groups.unique(), function="keyness")
     problems += _small_groups(articles, groups, sizes, min_articles=min_articles, min_words=min_words)
     _warn_on_small_groups(problems, min_articles=min_articles, min_words=min_words)
     rows = [_compare(counts, sizes, group, min_count=min_count, top=top)

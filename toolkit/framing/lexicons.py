@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from toolkit.corpus.reading import read_text_file
 from toolkit.text import lemma, normalise_terms, tokenize_words
 
 __all__ = [
@@ -122,7 +123,7 @@ def split_term(normalised: str, *, language: str | None = None) -> tuple[str, ..
 def _data_lines(path: Path):
     """Yield (line number, parsed fields, line) for each non-blank, non-comment line of a CSV file."""
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = read_text_file(path, what="lexicon").splitlines()
     except UnicodeDecodeError as err:
         raise CodebookError(f"{path}: not UTF-8 text ({err})") from None
     for number, line in enumerate(lines, start=1):

@@ -38,6 +38,7 @@ from toolkit.framing.speakers import (
     subtree,
     typed_table,
 )
+from toolkit.schema import require_known_ids
 
 __all__ = [
     "CUES_FILE", "CUE_KINDS", "NEEDS_ARTICLES", "NEEDS_MENTIONS", "NEEDS_TOKENS", "QUOTE_COLUMNS", "RESOLUTIONS",
@@ -500,6 +501,7 @@ def extract_quotes(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
         >>> quotes = extract_quotes(tokens, linked.mentions, articles)
         >>> quotes.groupby(["speaker_name", "cue"]).size()
     """
+    require_known_ids(articles, tokens=tokens, mentions=mentions)
     docs, cue_sets = parse_articles(tokens, mentions, articles, cues)
     all_roles = index_roles(docs, cue_sets, mentions, roles)
     rows = [row for doc in docs for row in _quotes_of(doc, all_roles, cue_sets[doc.language])]

@@ -30,6 +30,7 @@ from toolkit.nlp.cache import (  # noqa: F401  (SCHEMA_VERSION and cache_key re-
     SCHEMA_VERSION,
     cache_index,
     cache_key,
+    check_cache_dir,
     empty_cache_table,
     read_parts,
     typed_cache,
@@ -166,6 +167,39 @@ def describe_engines(articles: pd.DataFrame | None = None, *positional, language
 
 # ---------------------------------------------------------------- paragraphs and assembly
 
+#: The longest piece of text handed to an engine at once. spaCy refuses texts over its
+#: ``nlp.max_length`` (1,000,000 characters, error E088) and needs about 1 GB of memory per
+#: 100,000 characters; a longer paragraph is cut at sentence ends (else at a space) into pieces
+#: annotated one by one, its offsets kept exact and its ``paragraph_id`` shared.
+MAX_PIECE_CHARS = 100_000
+
+_SENTENCE_END = re.compile(r"[.!?…»\"”)]\s+|\n")
+
+
+def split_long(paragraph: str, *, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
+    """``(offset, piece)`` of a paragraph cut into pieces of at most ``limit`` characters.
+
+    Cuts fall after a sentence end (``.``, ``!``, ``?`` and the space after it) in the second
+    half of each window, else after the last space, else at ``limit``; the pieces join back
+    into the paragraph. Linear in the paragraph's length.
+    """
+    if len(paragraph) <= limit:
+        return [(0, paragraph)]
+    pieces, start = [], 0
+    while len(paragraph) - start > limit:
+        window_end = start + limit
+        end = 0
+        for match in _SENTENCE_END.finditer(paragraph, start + limit // 2, window_end):
+            end = match.end()
+        if not end:
+            space = paragraph.rfind(" ", start + 1, window_end)
+            end = space + 1 if space > start else window_end
+        pieces.append((start, paragraph[start:end]))
+        start = end
+    pieces.append((start, paragraph[start:]))
+    return pieces
+
+
 def split_paragraphs(text: str) -> list[tuple[int, str]]:
     """``(offset, paragraph)`` for each paragraph of an article's text (separated by blank lines)."""
     return [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text) if m.group(0).strip()]
@@ -233,7 +267,7 @@ def _assemble(key: str, results: list[tuple[int, dict]], rows: dict[str, list[tu
     """
     sentences, tokens, mentions = rows["sentence"], rows["token"], rows["mention"]
     n_sentences = n_tokens = n_mentions = 0
-    for paragraph_id, (offset, result) in enumerate(results):
+    for paragraph_id, offset, result in results:
         result = join_fragments(result)
         first_sentence = n_sentences
         for start, end in result["sentences"]:
@@ -262,13 +296,17 @@ def annotate_batch(items: Sequence[tuple[str, str]], *, engine: str, language: s
         The long table the cache stores (``CACHE_COLUMNS``), one block of rows per item.
     """
     module = _MODULES[engine]
-    paragraphs = [split_paragraphs(text) for _, text in items]
-    flat = [p for ps in paragraphs for _, p in ps]
+    # (paragraph_id, offset, piece): a paragraph longer than MAX_PIECE_CHARS is annotated in pieces.
+    pieces = [[(paragraph_id, offset + at, piece)
+               for paragraph_id, (offset, paragraph) in enumerate(split_paragraphs(text))
+               for at, piece in split_long(paragraph)] for _, text in items]
+    flat = [piece for ps in pieces for _, _, piece in ps]
     results = module.annotate_paragraphs(flat, language=language, batch_size=batch_size, **dict(options or {}))
     rows: dict[str, list[tuple]] = {name: [] for name in ROW_COLUMNS}
     pos = 0
-    for (key, _), ps in zip(items, paragraphs):
-        _assemble(key, [(offset, results[pos + k]) for k, (offset, _) in enumerate(ps)], rows)
+    for (key, _), ps in zip(items, pieces):
+        _assemble(key, [(paragraph_id, offset, results[pos + k]) for k, (paragraph_id, offset, _) in enumerate(ps)],
+                  rows)
         pos += len(ps)
     # Row order does not matter: _split_tables sorts by article and id.
     parts = [pd.DataFrame(rows[name], columns=columns).assign(table=name) for name, columns in ROW_COLUMNS.items()]
@@ -335,13 +373,16 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     Raises:
         ModelNotInstalledError: ``engine="stanza"`` (or ``"spacy"``) lacks a model for an
             article's language. With ``"auto"``, such articles are skipped with a warning.
-        ValueError: ``articles`` lacks a column, or an option is out of range.
+        ValueError: ``articles`` lacks a column, has ids or texts that are not str (NA, numbers), or
+            an option is out of range; ``cache_dir`` is a file or not writable (before any work).
 
     Example:
         >>> sentences, tokens, mentions = annotate(articles)
         >>> sentences, tokens, mentions = annotate(articles, n_process=2)   # two cores
     """
     _check_input(articles, engine, n_process)
+    if cache:
+        check_cache_dir(Path(cache_dir))
     options = {name: dict(value) for name, value in (engine_options or {}).items()}
     plan = _plan(articles, engine, options)
     cache_dir = Path(cache_dir) if cache_dir is not None else paths.folders().cache / "annotations"
@@ -366,6 +407,17 @@ def _check_input(articles: pd.DataFrame, engine: str, n_process: int) -> None:
     if articles["article_id"].duplicated().any():
         raise ValueError("`articles` has duplicate article_id values: "
                          f"{articles['article_id'][articles['article_id'].duplicated()].unique()[:5].tolist()}")
+    not_str = ~articles["article_id"].map(lambda a: isinstance(a, str)).astype(bool)
+    if not_str.any():
+        shown = articles["article_id"][not_str].head(3).tolist()
+        raise ValueError(f"`articles.article_id` must be text (str), got {shown!r}; convert them first: "
+                         "articles.astype({'article_id': 'string'})")
+    bad_text = ~articles["text"].map(lambda t: isinstance(t, str)).astype(bool)
+    if bad_text.any():
+        shown = [f"{a!r} ({'missing' if pd.isna(t) else type(t).__name__})"
+                 for a, t in zip(articles["article_id"][bad_text].head(5), articles["text"][bad_text].head(5))]
+        raise ValueError(f"`articles.text` must be text (str); {int(bad_text.sum())} article(s) are not: "
+                         f"{', '.join(shown)}; drop them or fill them with \"\"")
 
 
 def _plan(articles: pd.DataFrame, engine: str, options: Mapping[str, dict]) -> pd.DataFrame:
@@ -401,6 +453,7 @@ def _annotate_texts(plan: pd.DataFrame, *, cache: bool, cache_dir: Path, options
         cached = set(group["key"]) & set(index)
         if cached:
             found.append(read_parts(index, cached))
+            cached &= set(index)  # keys of a part found damaged while reading are annotated again
         missing = group[~group["key"].isin(cached)].drop_duplicates("key")
         per_task = articles_per_task or task_size(len(missing), n_workers(n_process, client))
         tasks = [(chosen, language, list(zip(batch["key"], batch["_text"])))

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from toolkit.corpus.reading import read_csv_rows
 from toolkit.paths import DATA
 from toolkit.schema import MENTION_COLUMNS, require_columns
 from toolkit.text import fold, folded_words, load_stopwords
@@ -36,12 +37,12 @@ def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
         ValueError: a row has an unknown entity_type or an empty pattern (names file and line).
     """
     path = Path(path) if path else DATA / "gazetteer.csv"
-    gazetteer = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#", skip_blank_lines=True)
+    gazetteer = read_csv_rows(path, what="gazetteer", columns=GAZETTEER_COLUMNS)
+    lines = gazetteer.pop("_line").tolist()
     missing = [c for c in ("pattern", "entity_type") if c not in gazetteer.columns]
     if missing:
         raise ValueError(f"{path}: gazetteer lacks column(s) {missing}")
     gazetteer = gazetteer.reindex(columns=GAZETTEER_COLUMNS, fill_value="")
-    lines = _data_line_numbers(path)
     for i, row in enumerate(gazetteer.itertuples(index=False)):
         if not row.pattern.strip() or row.entity_type not in ("PER", "ORG", "LOC", "MISC", "-"):
             raise ValueError(f"{path}:{lines[i]}: gazetteer entry needs a pattern and an entity_type in "
