@@ -233,17 +233,25 @@ class TestNothingLost:
         assert (corpus.articles["encoding"] == "utf-8").sum() == 9_000
         assert "mixed.jsonl:9001: not UTF-8 on line(s) 9001" in messages(corpus, "warning")
 
-    def test_a_paragraph_repeated_later_keeps_its_first_copy(self):
+    def test_a_sentence_repeated_later_is_article_text_and_both_copies_stay(self):
+        # Issue 13's contract: a repeated sentence is text an author chose to repeat (a refrain,
+        # a quote recalled); only furniture ("Share", "Advertisement") repeated is removed.
         repeated = "Le ministre a rappelé les liens historiques entre les deux pays frères."
         cleaned = clean_text(f"{repeated}\n\nUn autre paragraphe au milieu du texte, assez long.\n\n{repeated}",
                              find_title=False)
-        assert cleaned.paragraphs == [repeated, "Un autre paragraphe au milieu du texte, assez long."]
+        assert cleaned.paragraphs == [repeated, "Un autre paragraphe au milieu du texte, assez long.", repeated]
+
+    def test_repeated_furniture_keeps_its_first_copy(self):
+        cleaned = clean_text(f"Partager\n\n{BODY}\n\nPartager", find_title=False)
+        assert cleaned.paragraphs == ["Partager", BODY]
 
     def test_an_article_of_two_identical_paragraphs_keeps_one(self, tmp_path):
+        # The lead printed again as the first paragraph is a standfirst: one copy stays, the
+        # other is listed in `removed`, never both gone (it used to drop the whole article).
         (tmp_path / "twice.txt").write_text(f"{BODY}\n\n{BODY}", encoding="utf-8")
         corpus = load(tmp_path)
         assert corpus.articles["text"].tolist() == [BODY]
-        assert corpus.removed["reason"].tolist() == ["duplicate-paragraph"]
+        assert corpus.removed["reason"].tolist() == ["duplicate-standfirst"]
 
     @pytest.mark.parametrize("errors", ["warn", "ignore"])
     def test_nul_and_control_bytes_name_the_line_not_the_file(self, tmp_path, errors):

@@ -381,11 +381,11 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
         >>> sentences, tokens, mentions = annotate(articles, n_process=2)   # two cores
     """
     _check_input(articles, engine, n_process)
+    cache_dir = Path(cache_dir) if cache_dir is not None else paths.folders().cache / "annotations"
     if cache:
-        check_cache_dir(Path(cache_dir))
+        check_cache_dir(cache_dir)
     options = {name: dict(value) for name, value in (engine_options or {}).items()}
     plan = _plan(articles, engine, options)
-    cache_dir = Path(cache_dir) if cache_dir is not None else paths.folders().cache / "annotations"
     long = _annotate_texts(plan, cache=cache, cache_dir=cache_dir, options=options, batch_size=batch_size,
                            n_process=n_process, client=client, articles_per_task=articles_per_task,
                            progress=progress)
