@@ -8,8 +8,10 @@ reconcile them with the manifest and type the tables (here).
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -148,7 +150,7 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
                 errors: str = "warn", progress: bool | None = None,
                 patterns: str | Path | Sequence[str | Path] | None = None,
                 repeated_min_articles: int = REPEATED_MIN_ARTICLES,
-                first_line_title: bool = False) -> Corpus:
+                first_line_title: bool = False, processes: int | None = None) -> Corpus:
     """Load and clean a corpus of news articles.
 
     Args:
@@ -178,6 +180,10 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
             texts finds them); 0 turns this off. Sentences are never removed for recurring.
         first_line_title: For files without a title field, take the first line as the
             headline whatever its shape (default: only a headline-shaped first line).
+        processes: Worker processes that clean chunks of ``CHUNK_SIZE`` articles in parallel;
+            None (default) uses every core when there is more than one chunk, 1 works in this
+            process. The tables are the same either way; a problem found while cleaning is
+            reported (warned or raised) when its chunk comes back.
 
     Returns:
         A :class:`Corpus` ``(articles, removed, problems)``, rows in input order (a folder's
@@ -230,8 +236,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     # Articles are cleaned and typed in chunks, so the raw text is held once (in the typed
     # chunk), not twice (Python strings plus a DataFrame copy), whatever the corpus size.
     article_chunks, removed_chunks, loaded = [], [], set()
-    for chunk in _chunks(records, CHUNK_SIZE):
-        articles, removed, ids = _load_chunk(chunk, sources, languages, problems)
+    for articles, removed, ids in _load_chunks(_chunks(records, CHUNK_SIZE), sources, languages, problems,
+                                               processes=processes):
         article_chunks.append(articles)
         removed_chunks.append(removed)
         loaded.update(ids)
@@ -278,6 +284,7 @@ class _Sources(NamedTuple):
     patterns: list = []  # (regex, reason) pairs of the pattern files
     repeated: frozenset = frozenset()  # lines recurring across articles (corpus-level boilerplate)
     first_line_title: bool = False
+    registry_files: tuple = ()  # the outlet registry files read besides the toolkit's (to rebuild `index`)
 
     def entry(self, article_id: str) -> dict:
         """The manifest's fields for ``article_id`` ({} when it is not listed)."""
@@ -296,7 +303,7 @@ def _read_sources(path: Path, *, manifest: str | Path | None, outlets: str | Pat
     registry_files = [Path(outlets)] if outlets else [p for p in [folder / "outlets.csv"] if p.exists() and p != path]
     index = OutletIndex(load_outlets(*registry_files))
     return _Sources(manifest_path, listed.set_index("article_id") if listed is not None else None, index,
-                    frozenset(index.by_name), Counter())
+                    frozenset(index.by_name), Counter(), registry_files=tuple(registry_files))
 
 
 def _load_chunk(chunk: list[Record], sources: _Sources, languages: Sequence[str],
@@ -315,6 +322,61 @@ def _load_chunk(chunk: list[Record], sources: _Sources, languages: Sequence[str]
         rows.append(article_row)
         removed_rows += spans
     return _typed_articles(rows), _typed_removed(removed_rows), [record.article_id for record, _, _ in pending]
+
+
+def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: Sequence[str], problems: Problems,
+                 *, processes: int | None) -> Iterable[tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
+    """:func:`_load_chunk` over ``chunks``, in order: here, or in ``processes`` worker processes.
+
+    Workers are spawned (a forked child could inherit a language detector's threads half-way),
+    get the sources once, and at most two chunks per worker are in flight, so memory holds a
+    few chunks of raw text beyond the results. A worker's problems and unknown outlets come back
+    with its chunk and are added here, so warnings and errors are raised in this process.
+    """
+    if processes is not None and processes < 1:
+        raise ValueError(f"`processes` must be None or a positive number, got {processes!r}")
+    chunks = iter(chunks)
+    first = list(itertools.islice(chunks, 2))
+    workers = processes if processes is not None else (os.cpu_count() or 1) if len(first) > 1 else 1
+    if workers == 1:
+        for chunk in itertools.chain(first, chunks):
+            yield _load_chunk(chunk, sources, languages, problems)
+        return
+    import multiprocessing
+
+    pending: collections.deque = collections.deque()
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
+                                                   initargs=(sources._replace(index=None), tuple(languages))) as pool:
+        for chunk in itertools.chain(first, chunks):
+            pending.append(pool.apply_async(_work, (chunk,)))
+            if len(pending) >= 2 * workers:
+                yield _collect(pending.popleft().get(), sources, problems)
+        while pending:
+            yield _collect(pending.popleft().get(), sources, problems)
+
+
+_WORKER: dict = {}
+
+
+def _start_worker(sources: _Sources, languages: tuple[str, ...]) -> None:
+    index = OutletIndex(load_outlets(*sources.registry_files))  # its rows do not pickle: read it again
+    _WORKER.update(sources=sources._replace(index=index), languages=languages)
+
+
+def _work(chunk: list[Record]):
+    """One chunk in a worker: its tables, and the problems and unknown outlets it found."""
+    problems = Problems("ignore")
+    sources = _WORKER["sources"]._replace(unknown_outlets=Counter())
+    articles, removed, ids = _load_chunk(chunk, sources, _WORKER["languages"], problems)
+    return articles, removed, ids, problems.rows, sources.unknown_outlets
+
+
+def _collect(result, sources: _Sources, problems: Problems):
+    articles, removed, ids, rows, unknown = result
+    for row in rows:
+        problems.add(row["path"], row["message"], line=row["line"], article_id=row["article_id"], kind=row["kind"])
+    sources.unknown_outlets.update(unknown)
+    return articles, removed, ids
 
 
 def _chunks(items: Iterable, size: int) -> Iterable[list]:
