@@ -25,7 +25,8 @@ REASONS = (
     "html-boilerplate",  # a block of an HTML page that trafilatura left out of the article
     "web-form",  # form labels and form notices ("Email *", "This field is for validation purposes ...")
     "poll-widget",  # an embedded poll: prompt, question and options
-    "promo",  # subscription and advertising prompts ("Subscribe Today!", "Advertisement")
+    "promo",  # subscription, newsletter and follow-us prompts ("Subscribe Today!", "Follow us on Twitter")
+    "embed",  # the credit line of an embedded document or post ("... by Fox News on Scribd")
 )
 
 # A line that opens a block of links to other stories; everything after it goes.
