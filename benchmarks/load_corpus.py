@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,7 @@ CHILD = r"""
 import json, sys, time
 import toolkit as tk
 start = time.perf_counter()
-corpus = tk.load_corpus(sys.argv[1], progress=False)
+corpus = tk.load_corpus(sys.argv[1], progress=False, processes=json.loads(sys.argv[2]))
 seconds = time.perf_counter() - start
 peak_mb = PEAK
 print(json.dumps({"articles": len(corpus.articles), "seconds": seconds, "peak_mb": peak_mb,
@@ -59,12 +60,16 @@ def measure(n: int) -> dict:
         path = write_jsonl(Path(tmp) / "corpus.jsonl", n)
         file_mb = path.stat().st_size / 1e6
         plain = run_child(JSON_PASS, str(path))
-        result = run_child(CHILD, str(path))
+        result = run_child(CHILD, str(path), "1")
+        multi = run_child(CHILD, str(path), "null")
         base = run_child(BASELINE)
     result.update(file_mb=file_mb, baseline_mb=base["peak_mb"], target_mb=2048,
                   json_seconds=plain["seconds"], articles_per_s=result["articles"] / result["seconds"],
                   json_articles_per_s=plain["articles"] / plain["seconds"],
-                  times_json=result["seconds"] / plain["seconds"], target_articles_per_s=3000, target_times_json=5)
+                  times_json=result["seconds"] / plain["seconds"], target_articles_per_s=3000, target_times_json=5,
+                  cores=os.cpu_count(), multi_seconds=multi["seconds"], multi_peak_mb=multi["peak_mb"],
+                  multi_articles_per_s=multi["articles"] / multi["seconds"],
+                  multi_times_json=multi["seconds"] / plain["seconds"])
     return result
 
 
@@ -74,11 +79,14 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     r = measure(args.articles)
     print(f"load_corpus: {r['articles']:,} articles, {r['file_mb']:.0f} MB JSONL ({r['raw_mb']:.0f} MB of text)")
-    print(f"  time {r['seconds']:.1f} s ({r['articles_per_s']:,.0f} articles/s; target >= 3,000: "
+    print(f"  one process (processes=1): time {r['seconds']:.1f} s ({r['articles_per_s']:,.0f} articles/s; target >= 3,000: "
           f"{'PASS' if r['articles_per_s'] >= 3000 else 'FAIL'})")
     print(f"  plain json.loads over the same lines, same run: {r['json_seconds']:.2f} s "
           f"({r['json_articles_per_s']:,.0f} articles/s); load_corpus takes {r['times_json']:.1f}x that "
           f"(target <= 5x: {'PASS' if r['times_json'] <= 5 else 'FAIL'})")
+    print(f"  all cores (processes=None, {r['cores']} cores, shared with whatever else runs): "
+          f"{r['multi_seconds']:.1f} s ({r['multi_articles_per_s']:,.0f} articles/s, {r['multi_times_json']:.1f}x json; "
+          f"peak memory of the parent {r['multi_peak_mb']:.0f} MB)")
     print(f"  peak memory {r['peak_mb']:.0f} MB (the interpreter with toolkit imported: {r['baseline_mb']:.0f} MB); "
           f"target < 2,048 MB: {'PASS' if r['peak_mb'] < 2048 else 'FAIL'}")
     print(f"  peak / text size: {r['peak_mb'] / r['raw_mb']:.1f}x")

@@ -157,6 +157,38 @@ class TestBoilerplate:
         assert {r for _, _, r in cleaned.removed} == {"title", "poll-widget", "web-form"}
         assert {r for _, _, r in cleaned.removed} <= set(REASONS)
 
+    def test_default_patterns_remove_signup_follow_share_and_embed_lines(self):
+        import itertools
+
+        from toolkit.cleaning import load_patterns
+
+        furniture = {
+            "Sign up for the Morning Digest — the day's news, in your inbox.": "promo",
+            "Subscribe to our e-mail alerts": "promo",
+            "Not on our mailing list yet? Please sign up here.": "promo",
+            "SUBSCRIBE on YouTube:": "promo",
+            "Follow Jane Roe on Facebook and Twitter at @jroe.": "promo",
+            "Join us on Telegram": "promo",
+            "Share, Tweet or Email this story": "navigation",
+            "Share | Tweet | Print": "navigation",
+            "Memo on the budget talks by Daily Planet on Scribd": "embed",
+            "A post shared by Jane Roe (@jroe) on Jun 5, 2020 at 10:01am PDT": "embed",
+        }
+        article = [
+            "Like many users on Twitter, she thought the post was a joke.",
+            "Voters can sign up here until Friday, the mayor said.",
+            "Follow-up reports on Facebook suggested the vote was delayed.",
+            "A post shared by the minister on Facebook drew criticism.",
+            "Share prices fell, and investors sold their bonds on Monday.",
+            "He said he would subscribe to the plan to cut taxes.",
+        ]
+        raw = "Le titre\n\nA first paragraph, with a sentence.\n\n" + "\n\n".join(
+            [line for pair in itertools.zip_longest(article, furniture) for line in pair if line])
+        cleaned = clean_text(raw, patterns=load_patterns())
+        assert cleaned.paragraphs == ["A first paragraph, with a sentence."] + article
+        found = {raw[a:b]: r for a, b, r in cleaned.removed if r != "title"}
+        assert found == furniture
+
     def test_user_pattern_file(self, tmp_path):
         from toolkit.cleaning import load_patterns
 

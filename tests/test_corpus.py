@@ -380,3 +380,36 @@ class TestHtmlPages:
         page = page_text(row["raw"])
         for span in mine.itertuples():
             assert page[span.start_char:span.end_char] == span.text
+
+
+class TestFastPaths:
+    """The loader's quick word count and language vote give the slow paths' answers."""
+
+    TEXTS = [
+        "Selon l’entretien, qu'il « a dit » : aujourd'hui 1,5 % (22–26 mai) — vice-ministre Trần.",
+        "Nam's aide didn't say; O'Brien won't. ‘Quoted’ [sic] *bold* x_y ½ ² ʼtwo ʼ -dash- end.",
+        "Trần Quốc Tỏ dit: l’ONU.\n\nA second paragraph, with 3,000 words...",
+        "",
+    ]
+
+    @pytest.mark.parametrize("language", ["fr", "en", None, "de"])
+    def test_count_words_equals_tokenizer(self, language):
+        import unicodedata
+
+        from toolkit.corpus.loading import count_words
+        from toolkit.text import tokenize_words
+
+        for text in self.TEXTS + [unicodedata.normalize("NFD", t) for t in self.TEXTS]:
+            assert count_words(text, language=language) == len(tokenize_words(text, language=language))
+
+    def test_vote_language_clear_or_none(self):
+        from toolkit.corpus.loading import vote_language
+
+        fr = "Le gouvernement a annoncé mardi qu'il allait réduire les impôts de la classe moyenne, " * 3
+        en = "The government said on Tuesday that it would cut taxes for the middle class and the poor, " * 3
+        assert vote_language(fr) == "fr"
+        assert vote_language(en) == "en"
+        assert vote_language("Trump Macron Biden") is None  # no stopwords: lingua decides
+        assert vote_language(en, languages=["en"]) is None  # a vote needs two languages
+        assert vote_language(en, languages=["en", "de"]) is None  # no German stopword list
+        assert tk.detect_language(fr) == "fr"

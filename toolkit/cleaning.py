@@ -25,7 +25,8 @@ REASONS = (
     "html-boilerplate",  # a block of an HTML page that trafilatura left out of the article
     "web-form",  # form labels and form notices ("Email *", "This field is for validation purposes ...")
     "poll-widget",  # an embedded poll: prompt, question and options
-    "promo",  # subscription and advertising prompts ("Subscribe Today!", "Advertisement")
+    "promo",  # subscription, newsletter and follow-us prompts ("Subscribe Today!", "Follow us on Twitter")
+    "embed",  # the credit line of an embedded document or post ("... by Fox News on Scribd")
 )
 
 # A line that opens a block of links to other stories; everything after it goes.
@@ -96,7 +97,7 @@ class _Line:
 
 
 def _is_blank(s: str) -> bool:
-    return not _SPACE.sub("", s)
+    return not s.strip() or not s.replace("\u200b", "").replace("\ufeff", "").strip()
 
 
 def _split_lines(raw: str) -> list[_Line]:
@@ -131,8 +132,15 @@ def _words(s: str) -> int:
     return len(s.split())
 
 
+# Every caption credit holds one of these (case-folded): a cheap test before the regexes.
+_CAPTION_HINTS = ("photo", "ảnh", "crédit", "credit")
+
+
 def is_caption(line: str) -> bool:
     """True when ``line`` is a photo caption (ends with or starts with a photo credit)."""
+    folded = line.lower()
+    if not any(h in folded for h in _CAPTION_HINTS):
+        return False
     return bool(_CAPTION_END.search(line) or _CAPTION_START.match(line))
 
 
@@ -444,13 +452,13 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     for ln in live:
         cuts: list[tuple[int, int, str]] = list(ln.cuts)
         s = _text(raw, ln)
-        for m in _INLINE_MARKER.finditer(s):
+        for m in _INLINE_MARKER.finditer(s) if "Photo" in s else ():
             if not any(a < m.end() and m.start() < b for a, b, _ in cuts):
                 cuts.append((m.start(), m.end(), "caption"))
-        h = _MD_HEADING.match(s)
+        h = _MD_HEADING.match(s) if s.startswith("#") else None
         if h and not any(a < h.end() for a, _, _ in cuts):
             cuts.append((0, h.end(), "markup"))
-        for m in _EMPHASIS.finditer(s):
+        for m in _EMPHASIS.finditer(s) if ("*" in s or "_" in s) else ():
             if not any(a < m.end() and m.start() < b for a, b, _ in cuts):
                 mark = len(m.group(1))
                 cuts += [(m.start(), m.start() + mark, "markup"), (m.end() - mark, m.end(), "markup")]

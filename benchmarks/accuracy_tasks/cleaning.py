@@ -29,7 +29,13 @@ such a string.
 
 **Hand check** (`benchmarks/gold/cleaning_check.csv`, ids and offsets only): removed spans judged
 one by one (article text wrongly removed: target 0) and articles' remaining text read whole
-(web-form or widget lines left: target 0). The task re-checks that each judged span is still
+(web-form or widget lines left: target 0). Articles read: every 6th record of the dev file in file
+order, the first 50 (records 0, 6, ..., 294), cleaned with the defaults of the commit that added them;
+a row per article, `clean` or `widget-left` with the offsets (into the cleaned text) of the first
+such line. Counted as widget lines: form, poll, sign-up, follow, share and promotion lines, category
+trails, related-article links and site-footer links; not editorial notes (repost or permission
+notices, corrections) or section dividers. Short paragraphs were read in full; paragraphs over 140
+characters by their first and last 80 characters. The task re-checks that each judged span is still
 removed, and counts removed spans not yet judged.
 """
 
