@@ -180,12 +180,18 @@ def evaluate_frames(predicted, gold, *, mapping=None, frames=None) -> FrameEvalu
     y = binarizer.fit_transform([sorted(truth[a] & set(classes)) for a in ids])
     p = binarizer.transform([sorted({to_gold[f] for f in guess.get(a, ()) if f in to_gold} & set(classes))
                              for a in ids])
+    if len(classes) == 1:  # one column reads as binary to scikit-learn: pad with an empty frame, dropped below
+        y, p = np.hstack([y, np.zeros_like(y)]), np.hstack([p, np.zeros_like(p)])
     precision, recall, f1, support = precision_recall_fscore_support(y, p, average=None, zero_division=0)
+    precision, recall, f1, support, y, p = (precision[:len(classes)], recall[:len(classes)], f1[:len(classes)],
+                                            support[:len(classes)], y[:, :max(len(classes), 1)],
+                                            p[:, :max(len(classes), 1)])
     table = pd.DataFrame({"frame": classes, "precision": precision, "recall": recall, "f1": f1,
                           "support": support.astype("int64"), "n_predicted": p.sum(axis=0).astype("int64")})
     table = table.astype({"frame": "string"})[EVALUATION_COLUMNS]
-    return FrameEvaluation(table, float(f1_score(y, p, average="macro", zero_division=0)),
-                           float(f1_score(y, p, average="micro", zero_division=0)), len(ids))
+    micro = float(f1_score(np.hstack([y, np.zeros_like(y)]), np.hstack([p, np.zeros_like(p)]), average="micro",
+                           zero_division=0))
+    return FrameEvaluation(table, float(np.mean(f1)) if len(f1) else 0.0, micro, len(ids))
 
 
 # ---------------------------------------------------------------- calibration
