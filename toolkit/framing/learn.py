@@ -287,15 +287,6 @@ def _fit(classifier, X, y):
 
 def _gold_units(gold) -> dict[str, set]:
     """Gold frames keyed by unit (``"<article>#<sentence>"`` when the coding has ``sentence_id``)."""
-    if isinstance(gold, pd.DataFrame) and "sentence_id" in gold.columns:
-        require_columns(gold, ["article_id", "sentence_id", "frame"], name="gold")
-        keep = gold["value"].fillna(0).astype(int) == 1 if "value" in gold.columns else pd.Series(True, gold.index)
-        out: dict[str, set] = {}
-        for a, s, f, k in zip(gold["article_id"], gold["sentence_id"], gold["frame"], keep):
-            out.setdefault(_unit_key(a, s), set())
-            if k and isinstance(f, str):
-                out[_unit_key(a, s)].add(f)
-        return out
     return frame_sets(gold, name="gold")
 
 

@@ -56,7 +56,9 @@ def frame_sets(table, *, name: str = "frames") -> dict[str, set]:
             table with ``article_id`` and a ``frames`` column of lists; or a long table with
             ``article_id`` and ``frame`` (one row per article and frame; a missing ``frame``
             means "coded, no frame"; with a ``present`` column, only its true rows count;
-            with ``n_hits`` and no ``present``, rows with at least one hit).
+            with ``n_hits`` and no ``present``, rows with at least one hit). The ``codings``
+            of :func:`toolkit.read_coding_sheet` (``sentence_id``, ``value``) give sentence
+            units keyed ``"<article_id>#<sentence_id>"``.
         name: How to call ``table`` in errors.
 
     Returns:
@@ -72,9 +74,14 @@ def frame_sets(table, *, name: str = "frames") -> dict[str, set]:
     if "frames" in table.columns and "frame" not in table.columns:
         return {str(a): _as_set(v) for a, v in zip(table["article_id"], table["frames"])}
     require_columns(table, ["article_id", "frame"], name=name)
+    if "sentence_id" in table.columns:  # sentence units (coding sheets): keyed "<article>#<sentence>"
+        keys = [f"{a}#{int(s)}" for a, s in zip(table["article_id"], table["sentence_id"])]
+        table = table.assign(article_id=keys)
     out: dict[str, set] = {str(a): set() for a in table["article_id"]}
     keep = pd.Series(True, index=table.index)
-    if "present" in table.columns:
+    if "value" in table.columns:  # codings of read_coding_sheet / code_with_codebook
+        keep = table["value"].fillna(0).astype(int) == 1
+    elif "present" in table.columns:
         keep = table["present"].fillna(False).astype(bool)
     elif "n_hits" in table.columns:
         keep = table["n_hits"] > 0
