@@ -43,9 +43,18 @@ languages together. Each row names the stronger baseline for its metric; the not
 
 **Metrics.** Macro-F1 (mean of the 14 per-frame F1, zero when a frame is never predicted
 or never gold) and micro-F1 (scikit-learn `f1_score` over `MultiLabelBinarizer` rows), per
-language. Targets: codebook macro-F1 ≥ 0.50 per language; a learned model (not in the
-toolkit unless `tk.train_frames` exists) micro-F1 ≥ 0.55 per language, cross-validated on
-the same folds.
+language. Targets: codebook macro-F1 ≥ 0.50 per language; a learned model micro-F1 ≥ 0.55
+per language, cross-validated on the same folds.
+
+**Calibrated codebook.** For each held-out fold, `tk.calibrate_codebook` learns each frame's
+rule (measure and threshold) on the other folds of the same language (inner grouped CV picks
+the measure), and `tk.apply_rules` marks the held-out articles.
+
+**Learned model.** For each held-out fold, `tk.train_frames` (lemma TF-IDF + mean USE
+multilingual sentence embedding, balanced one-vs-rest logistic regression, thresholds by
+inner grouped CV) is trained on the other folds of both languages and predicts the held-out
+articles of each language. Transfer: trained on all articles of one language with the
+embeddings alone, scored on all articles of the other (no target needed).
 """
 
 
