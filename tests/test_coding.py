@@ -166,3 +166,67 @@ class TestAgreement:
         table = measure_agreement(pd.concat([book, person])).set_index("frame")
         assert table.loc[ALL_FRAMES, "n_units"] == 100
         assert 0 < table.loc[ALL_FRAMES, "krippendorff_alpha"] <= 1
+
+
+class TestFrameValidation:
+    """evaluate_frames, calibrate_codebook / apply_rules and train_frames on text written here."""
+
+    def test_evaluate_frames_forms_and_mapping(self):
+        import pandas as pd
+        import pytest
+        from toolkit.framing.validation import evaluate_frames
+
+        gold = pd.DataFrame({"article_id": ["a", "a", "b", "c"], "frame": ["Crime_and_punishment", "Economic",
+                                                                          "Economic", None]})
+        predicted = pd.DataFrame({"article_id": ["a", "b", "b", "c"], "frame": ["crime_punishment", "economic",
+                                                                                "other", "economic"],
+                                  "label": ["Crime and punishment", "Economic", "Other", "Economic"],
+                                  "n_hits": [2, 1, 1, 0]})
+        with pytest.warns(UserWarning, match="other"):
+            result = evaluate_frames(predicted, gold)
+        table = result.frames.set_index("frame")
+        assert result.n_articles == 3
+        assert table.loc["Crime_and_punishment", "f1"] == 1.0
+        assert table.loc["Economic", "recall"] == 0.5 and table.loc["Economic", "precision"] == 1.0
+        assert result.micro_f1 == pytest.approx(2 * 2 / (2 + 3))
+        lists = pd.Series({"a": ["X"], "b": []})
+        same = evaluate_frames(lists, lists)
+        assert same.micro_f1 == 1.0
+        mapped = evaluate_frames({"a": ["x1"]}, {"a": ["X"], "b": []}, mapping={"x1": "X"})
+        assert mapped.macro_f1 == 1.0
+
+    def test_calibration_learns_a_threshold(self):
+        import pandas as pd
+        from toolkit.framing.validation import apply_rules, calibrate_codebook
+
+        # the frame is coded where it has 3+ hits; one stray hit elsewhere
+        hits = [0, 1, 1, 3, 4, 5, 1, 0, 6, 3]
+        ids = [f"a{i}" for i in range(len(hits))]
+        scores = pd.DataFrame({"article_id": ids, "frame": "economic", "label": "Economic", "n_hits": hits,
+                               "n_words": 1000, "per_1000_words": [float(h) for h in hits]})
+        gold = {a: (["Economic"] if h >= 3 else []) for a, h in zip(ids, hits)}
+        rules = calibrate_codebook(scores, gold, measures=("n_hits",), n_folds=3)
+        assert rules.loc[0, "threshold"] == 3 and rules.loc[0, "cv_f1"] == 1.0
+        assert rules.loc[0, "f1_one_hit"] < 1.0
+        present = apply_rules(scores, rules)
+        assert len(present) == len(scores) and present["present"].tolist() == [h >= 3 for h in hits]
+
+    def test_train_frames_predicts_and_saves(self, tmp_path):
+        import pandas as pd
+        import pytest
+        from toolkit.framing.learn import load_frame_model, save_frame_model, train_frames
+
+        economy = ["Le budget et les impôts pèsent sur l'économie.", "La croissance économique ralentit, le budget souffre."]
+        crime = ["La police a arrêté le suspect du vol.", "Le tribunal condamne le voleur à la prison."]
+        texts = [economy[i % 2] + " Fin." for i in range(6)] + [crime[i % 2] + " Fin." for i in range(6)]
+        articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(12)], "text": texts})
+        gold = {f"a{i}": (["Economic"] if i < 6 else ["Crime"]) for i in range(12)}
+        model = train_frames(articles, gold, features=("tfidf",), n_folds=3)
+        result = model.predict(articles.iloc[[0, 6]])
+        present = result.predictions[result.predictions["present"]]
+        assert set(zip(present["article_id"], present["frame"])) == {("a0", "Economic"), ("a6", "Crime")}
+        assert set(result.evidence["article_id"]) == {"a0", "a6"}
+        path = save_frame_model(model, tmp_path / "frames.joblib")
+        with pytest.raises(PermissionError):
+            load_frame_model(path)
+        assert load_frame_model(path, trusted=True).frames == model.frames

@@ -375,14 +375,14 @@ class TestKeyness:
         tokens, articles = keyness_tables()
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            keyness(tokens, articles, by="side", min_articles=1, min_words=500)
+            keyness(tokens, articles, by="side", small_group=1, min_words=500)
 
     def test_seeds_between_countries(self, seeds):
         articles, _, tokens, _ = seeds
         with pytest.warns(FramingWarning) as caught:
             table = keyness(tokens, articles, by="outlet_country")
         message = str(caught[0].message)
-        assert "1 article(s) with no outlet_country left out (000)" in message
+        assert "1 article(s) with no outlet_country left out (000_" in message  # the id in full
         assert "group 'Cuba' has 1 article(s)" in message and "mix languages" in message
         french = articles[articles["language"] == "fr"]
         with pytest.warns(FramingWarning) as caught:
@@ -415,3 +415,42 @@ class TestPlots:
         ax = plot_keyness(table, group="A", n=5)
         assert len(ax.patches) == 2  # "vaccin" over-used, "coopération" under-used
         plt.close("all")
+
+
+class TestKeynessSpread:
+    """n_articles columns, the min_articles filter, full ids and the small-group sentence only when small."""
+
+    def _tables(self):
+        import pandas as pd
+        rows, arts = [], []
+        words = {"a1": ["vaccin"] * 30 + ["santé"], "a2": ["santé", "port"], "b1": ["port", "navire"], "b2": ["navire", "port"]}
+        for article_id, ws in words.items():
+            arts.append({"article_id": article_id, "language": "fr", "side": article_id[0].upper()})
+            rows += [{"article_id": article_id, "text": w, "lemma": w, "upos": "NOUN"} for w in ws]
+        return pd.DataFrame(rows), pd.DataFrame(arts)
+
+    def test_columns_and_filter(self):
+        import warnings as w
+        from toolkit.framing import keyness
+        tokens, articles = self._tables()
+        with w.catch_warnings():
+            w.simplefilter("ignore")
+            table = keyness(tokens, articles, by="side", min_count=1, target="A")
+            filtered = keyness(tokens, articles, by="side", min_count=1, target="A", min_articles=2)
+        vaccin = table[table["lemma"] == "vaccin"].iloc[0]
+        assert (vaccin["n_articles_group"], vaccin["n_articles_rest"]) == (1, 0)
+        assert "vaccin" not in set(filtered["lemma"])  # one article only
+        assert "santé" in set(filtered["lemma"])       # two articles of group A
+
+    def test_warning_ids_in_full_and_small_sentence_only_when_small(self):
+        import pytest
+        from toolkit.framing import FramingWarning, keyness
+        tokens, articles = self._tables()
+        articles = articles.assign(article_id=articles["article_id"] + "-long-id")
+        tokens = tokens.assign(article_id=tokens["article_id"] + "-long-id")
+        articles.loc[0, "side"] = None
+        with pytest.warns(FramingWarning) as record:
+            keyness(tokens, articles, by="side", min_count=1, small_group=1, min_words=1)
+        message = " ".join(str(r.message) for r in record)
+        assert "a1-long-id" in message
+        assert "compares a few texts" not in message

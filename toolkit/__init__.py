@@ -50,7 +50,9 @@ from toolkit.framing.coding import (
     read_coding_sheet,
     sample_for_coding,
 )
+from toolkit.framing.learn import FrameModel, load_frame_model, save_frame_model, train_frames
 from toolkit.framing.quotes import extract_quotes, find_roles, load_cues
+from toolkit.framing.validation import apply_rules, calibrate_codebook, evaluate_frames
 from toolkit.nlp.annotate import DASK_WORKER_CONFIG, Annotation, annotate, describe_engines, load_gazetteer
 from toolkit.nlp.tables import ModelNotInstalledError
 from toolkit.paths import GOLD, ROOT, SEEDS, folders, set_folders
@@ -118,6 +120,8 @@ __all__ = [
     "extract_quotes", "find_roles", "load_cues", "extract_agency", "summarise_agency",
     "sample_for_coding", "read_coding_sheet", "code_with_codebook", "cohen_kappa", "krippendorff_alpha",
     "measure_agreement",
+    "evaluate_frames", "calibrate_codebook", "apply_rules", "train_frames", "FrameModel", "save_frame_model",
+    "load_frame_model",
     # Figures
     "use_style", "save_figure", "article_labels", "SOURCE_COLORS",
     "plot_top_terms", "plot_dispersion", "plot_similarity_heatmap", "plot_removed_by_article",

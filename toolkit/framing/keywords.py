@@ -23,7 +23,8 @@ from toolkit.text import load_stopwords, log_likelihood
 
 __all__ = ["KEYNESS_COLUMNS", "NEEDS_ARTICLES", "NEEDS_TOKENS", "keyness"]
 
-KEYNESS_COLUMNS = ["group", "lemma", "n_group", "n_rest", "per_1000_group", "per_1000_rest", "g2", "p_value",
+KEYNESS_COLUMNS = ["group", "lemma", "n_group", "n_rest", "n_articles_group", "n_articles_rest", "per_1000_group",
+                   "per_1000_rest", "g2", "p_value",
                    "log_ratio", "direction"]
 #: The columns :func:`keyness` needs in ``tokens`` and in ``articles`` (besides the ``by`` columns).
 NEEDS_TOKENS = ["article_id", "text", "lemma", "upos"]
@@ -33,7 +34,8 @@ NEEDS_ARTICLES = ["article_id", "language"]
 def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country", target: str | None = None,
             min_count: int = 3, stopwords: bool = True,
             exclude_upos: Sequence[str] = ("PUNCT", "SYM", "SPACE", "NUM", "X"),
-            min_articles: int = 5, min_words: int = 2_000, top: int | None = None) -> pd.DataFrame:
+            min_articles: int = 1, small_group: int = 5, min_words: int = 2_000,
+            top: int | None = None) -> pd.DataFrame:
     """Which lemmas each group of articles uses more (or less) than the others: G² and log ratio.
 
     Each group is compared with all other articles together. For a lemma seen ``a`` times in
@@ -59,14 +61,18 @@ def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country"
         min_count: Keep lemmas seen at least this often in the two groups together.
         stopwords: Leave stopwords out.
         exclude_upos: Parts of speech left out.
-        min_articles: Warn when a group has fewer articles than this...
+        min_articles: Keep an over-used lemma only if it comes from at least this many of the
+            group's articles (an under-used one: of the other articles), so one long article
+            cannot make a group's vocabulary.
+        small_group: Warn when a group has fewer articles than this...
         min_words: ...or fewer words than this: the statistic then compares a few texts,
             not outlets, and tokens are far from the independent draws G² assumes.
         top: Keep this many over-used and this many under-used lemmas per group.
 
     Returns:
         One row per (group, lemma): ``group`` (str), ``lemma`` (str), ``n_group``,
-        ``n_rest`` (int), ``per_1000_group``, ``per_1000_rest`` (float), ``g2`` (float,
+        ``n_rest`` (int), ``n_articles_group``, ``n_articles_rest`` (int, the articles the
+        lemma comes from in the group and in the rest), ``per_1000_group``, ``per_1000_rest`` (float), ``g2`` (float,
         ≥ 0), ``p_value`` (float), ``log_ratio`` (float), ``direction`` (str, ``"over"`` or
         ``"under"``: used more or less in the group). Sorted by group, over-used first,
         then ``g2`` descending, then lemma.
@@ -85,14 +91,15 @@ def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country"
     require_columns(tokens, NEEDS_TOKENS, name="tokens")
     require_columns(articles, NEEDS_ARTICLES, name="articles")
     groups, problems = _article_groups(articles, by, target)
-    counts, sizes = _count_lemmas(tokens, articles, groups, stopwords=stopwords, exclude_upos=exclude_upos)
+    counts, sizes, spread = _count_lemmas(tokens, articles, groups, stopwords=stopwords, exclude_upos=exclude_upos)
     require_counted_groups(sizes, groups.unique(), function="keyness")
-    problems += _small_groups(articles, groups, sizes, min_articles=min_articles, min_words=min_words)
-    _warn_on_small_groups(problems, min_articles=min_articles, min_words=min_words)
-    rows = [_compare(counts, sizes, group, min_count=min_count, top=top)
+    small = _small_groups(articles, groups, sizes, min_articles=small_group, min_words=min_words)
+    _warn_on_small_groups(problems + small[1], small[0], min_articles=small_group, min_words=min_words)
+    rows = [_compare(counts, sizes, spread, group, min_count=min_count, min_articles=min_articles, top=top)
             for group in (sorted(counts.columns) if target is None else [target])]
     result = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=KEYNESS_COLUMNS)
     return result.astype({"group": "string", "lemma": "string", "n_group": "int64", "n_rest": "int64",
+                          "n_articles_group": "int64", "n_articles_rest": "int64",
                           "per_1000_group": "float64", "per_1000_rest": "float64", "g2": "float64",
                           "p_value": "float64", "log_ratio": "float64", "direction": "string"}
                          )[KEYNESS_COLUMNS].reset_index(drop=True)
@@ -105,8 +112,8 @@ def _article_groups(articles: pd.DataFrame, by, target: str | None) -> tuple[pd.
     problems = []
     missing = sorted(groups.index[groups.isna()].astype(str))
     if missing:
-        problems.append(f"{len(missing)} article(s) with no {' / '.join(columns.columns)} left out "
-                        f"({', '.join(m[:3] for m in missing)})")
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        problems.append(f"{len(missing)} article(s) with no {' / '.join(columns.columns)} left out ({shown})")
     groups = groups.dropna().astype(str)
     if groups.nunique() < 2:
         raise ValueError(f"keyness needs at least two groups, got {sorted(groups.unique())}")
@@ -148,9 +155,18 @@ def _count_lemmas(tokens: pd.DataFrame, articles: pd.DataFrame, groups: pd.Serie
         np.bincount(lemmas_kept * len(group_names) + groups_kept, minlength=len(lemma_names) * len(group_names)
                     ).reshape(len(lemma_names), len(group_names)),
         index=pd.Index(lemma_names, name="lemma"), columns=pd.Index(group_names, name="group"))
-    counts = counts[counts.sum(axis=1) > 0]
+    # the articles each lemma comes from, per group: distinct (lemma, article) pairs
+    n_ids = len(article_ids)
+    pairs = np.unique(lemmas_kept.astype(np.int64) * n_ids + article_codes[keep])
+    spread = pd.DataFrame(
+        np.bincount((pairs // n_ids) * len(group_names) + group_code[pairs % n_ids],
+                    minlength=len(lemma_names) * len(group_names)).reshape(len(lemma_names), len(group_names)),
+        index=counts.index, columns=counts.columns)
+    used = counts.sum(axis=1) > 0
+    counts, spread = counts[used], spread[used]
     sizes = counts.sum(axis=0)
-    return counts.loc[:, sizes > 0], sizes[sizes > 0]  # a group with no word counted is not compared
+    # a group with no word counted is not compared
+    return counts.loc[:, sizes > 0], sizes[sizes > 0], spread.loc[:, sizes > 0]
 
 
 def _matching_forms(forms) -> list[str]:
@@ -159,9 +175,9 @@ def _matching_forms(forms) -> list[str]:
 
 
 def _small_groups(articles: pd.DataFrame, groups: pd.Series, sizes: pd.Series, *, min_articles: int,
-                  min_words: int) -> list[str]:
-    """Groups with too few articles or words, and groups that mix languages."""
-    problems = []
+                  min_words: int) -> tuple[list[str], list[str]]:
+    """Groups with too few articles or words; other problems (groups that mix languages)."""
+    problems, others = [], []
     n_articles = groups.value_counts()
     for group in sorted(n_articles.index):
         if n_articles[group] < min_articles or sizes.get(group, 0) < min_words:
@@ -170,16 +186,18 @@ def _small_groups(articles: pd.DataFrame, groups: pd.Series, sizes: pd.Series, *
     mixed = articles[articles["article_id"].isin(groups.index)].assign(_g=lambda a: a["article_id"].map(groups))
     languages = mixed.groupby("_g")["language"].agg(lambda s: "+".join(sorted(set(s.dropna().astype(str)))))
     if len(set(languages)) > 1:
-        problems.append(f"the groups mix languages ({dict(languages)}): lemmas of different languages never match")
-    return problems
+        others.append(f"the groups mix languages ({dict(languages)}): lemmas of different languages never match")
+    return problems, others
 
 
-def _warn_on_small_groups(problems: list[str], *, min_articles: int, min_words: int) -> None:
-    if not problems:
+def _warn_on_small_groups(problems: list[str], small: list[str], *, min_articles: int, min_words: int) -> None:
+    if not problems and not small:
         return
-    message = ("keyness: " + "; ".join(problems) + f". With fewer than {min_articles} articles or "
-               f"{min_words:,} words per group, G² compares a few texts rather than outlets; read the top "
-               "lemmas as leads to check in context, not as findings.")
+    message = "keyness: " + "; ".join(small + problems) + "."
+    if small:  # the sentence about small groups only when a group is small
+        message += (f" With fewer than {min_articles} articles or {min_words:,} words per group, G² compares a "
+                    "few texts rather than outlets; read the top lemmas as leads to check in context, not as "
+                    "findings.")
     # A fixed location, not the caller's: in a notebook that is a temporary kernel file whose
     # name changes on every run, and would make the saved output differ each time.
     warnings.warn_explicit(message, FramingWarning, "toolkit.framing.keyness", 1)
@@ -195,7 +213,8 @@ def _g2(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:
     return log_likelihood([a, b], [c * total / (c + d), d * total / (c + d)])
 
 
-def _compare(counts: pd.DataFrame, sizes: pd.Series, group: str, *, min_count: int, top: int | None) -> pd.DataFrame:
+def _compare(counts: pd.DataFrame, sizes: pd.Series, spread: pd.DataFrame, group: str, *, min_count: int,
+             min_articles: int, top: int | None) -> pd.DataFrame:
     """One group against all the others: counts, rates, G², p-value, log ratio and direction per lemma."""
     total = sizes.sum()
     a = counts[group].to_numpy(dtype=float)
@@ -205,10 +224,14 @@ def _compare(counts: pd.DataFrame, sizes: pd.Series, group: str, *, min_count: i
     ratio = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
     part = pd.DataFrame({
         "group": group, "lemma": counts.index.to_numpy(), "n_group": a.astype("int64"), "n_rest": b.astype("int64"),
+        "n_articles_group": spread[group].to_numpy(dtype="int64"),
+        "n_articles_rest": spread.drop(columns=group).sum(axis=1).to_numpy(dtype="int64"),
         "per_1000_group": 1000 * a / c, "per_1000_rest": 1000 * b / d, "g2": statistic,
         "p_value": [math.erfc(math.sqrt(max(g, 0.0) / 2)) for g in statistic], "log_ratio": ratio,
         "direction": np.where(a / c >= b / d, "over", "under")})
     part = part[(part["n_group"] + part["n_rest"]) >= min_count]
+    spread_ok = np.where(part["direction"] == "over", part["n_articles_group"], part["n_articles_rest"]) >= min_articles
+    part = part[spread_ok]
     part = part.sort_values(["direction", "g2", "lemma"], ascending=[True, False, True], kind="mergesort")
     if top is not None:
         part = part.groupby("direction", sort=False).head(top)
