@@ -78,7 +78,7 @@ class TestHandMade:
         with pytest.raises(CodebookError, match=r"cues\.csv:3: kind must be one of"):
             load_cues(bad)
         cues = load_cues()
-        assert set(cues["kind"]) == {"verb", "attribution", "anaphor", "role"}
+        assert set(cues["kind"]) == {"verb", "attribution", "anaphor", "role", "organisation"}
         assert not cues.duplicated(["kind", "language", "term"]).any()
 
     def test_former_cue_kind_source_still_read(self, tmp_path):

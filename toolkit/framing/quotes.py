@@ -49,7 +49,37 @@ QUOTE_COLUMNS = [
     "cue_start_char", "cue_end_char", "speaker_text", "speaker_start_char", "speaker_end_char", "speaker_entity_id",
     "speaker_name", "resolution", "evidence",
 ]
-_QUOTES = re.compile(r"«\s*([^«»]+?)\s*»|“([^“”]+)”|„([^„“”]+)[“”]")
+_OPENS = {"«": "»", "“": "”", "„": "“”"}
+
+
+def _curly_pairs(text: str) -> list[tuple[int, int]]:
+    """(open, just after close) of each pair of « », “ ”, „ “, nested pairs included.
+
+    Marks are matched as brackets, so the outer quote of "« ... « inner » ... »" is found
+    too. A quote that runs over paragraphs repeats its opening mark at each new paragraph
+    (French and English usage): that repeated mark continues the open quote. Marks never
+    closed are left out.
+    """
+    pairs, stack, paragraph_start = [], [], True
+    for k, ch in enumerate(text):
+        if ch == "\n":
+            paragraph_start = True
+            continue
+        if paragraph_start and not ch.isspace():
+            paragraph_start = False
+            if stack and ch == stack[0][1]:
+                continue  # the opening mark repeated at a new paragraph of a quote still open
+        if stack and ch in _OPENS[stack[-1][1]]:
+            pairs.append((stack.pop()[0], k + 1))
+        elif ch in _OPENS:
+            stack.append((k, ch))
+        elif ch in "»”":
+            # A closing mark of an outer quote whose inner quote was never closed: drop the unclosed inner ones.
+            depth = next((d for d in range(len(stack) - 1, -1, -1) if ch in _OPENS[stack[d][1]]), None)
+            if depth is not None:
+                pairs.append((stack[depth][0], k + 1))
+                del stack[depth:]
+    return pairs
 
 
 # ---------------------------------------------------------------- quotations
@@ -113,7 +143,7 @@ def quote_spans(text: str) -> list[tuple[int, int, int, int]]:
         >>> [(s, e) for _, _, s, e in quote_spans('Il a dit : « Nous sommes prêts ».')]
         [(13, 30)]
     """
-    pairs = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+    pairs = _curly_pairs(text)
     offset = 0
     for paragraph in text.split("\n\n"):
         marks = [offset + k for k, ch in enumerate(paragraph) if ch == '"']
