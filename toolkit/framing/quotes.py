@@ -20,6 +20,7 @@ import pandas as pd
 
 from toolkit.framing.cues import CUE_KINDS, CUES_FILE, CueSets, load_cues
 from toolkit.framing.speakers import (
+    phrase as _noun_phrase,
     NEEDS_ARTICLES,
     NEEDS_MENTIONS,
     NEEDS_TOKENS,
@@ -294,25 +295,151 @@ def _looks_like_speech(doc: ParsedArticle, start: int, end: int) -> bool:
     return len(inside) >= _SPEECH_MIN_WORDS and any(doc.upos[j] in ("VERB", "AUX") for j in inside)
 
 
+_FEMININE_TITLE = re.compile(r"\b(?:Mrs|Ms|Miss|Mme|Mlle|Madame|Mademoiselle|Lady|Dame)\.?\s*$")
+_MASCULINE_TITLE = re.compile(r"\b(?:Mr|M\.|Monsieur|Sir)\.?\s*$")
+
+
 class _Speakers:
     """Resolve the speakers of one article's quotes, remembering who spoke last (for pronouns and continuations)."""
 
-    def __init__(self, doc: ParsedArticle, resolve: Resolver, cues: CueSets):
+    def __init__(self, doc: ParsedArticle, resolve: Resolver, cues: CueSets, spans: list):
         self.doc, self.resolve, self.cues = doc, resolve, cues
+        self.spans = [(o, c) for o, c, _, _ in spans]
         self.spoken: list[tuple[int, Found]] = []  # (quote end, speaker) of quotes with a named speaker
-        persons = [(m[3], m[4], m[0], m[1]) for m in doc.mention_of if m is not None and m[2] == "PER"]
-        self.persons = sorted(set(persons))
+        marked = [m for m in doc.mention_of if m is not None]
+        # Names inside a quotation are what the speaker talks about, not antecedents of the cue's pronoun.
+        self.persons = sorted({(m[3], m[4], m[0], m[1]) for m in marked if m[2] == "PER" and not self.quoted(m[3])})
+        self.organisations = sorted({(m[3], m[4], m[0], m[1]) for m in marked
+                                     if m[2] == "ORG" and not self.quoted(m[3])})
+        self.gender = self._genders()
 
-    def of_token(self, i: int | None) -> Found | None:
-        """The speaker a token names: a mention, a role, an antecedent; a described speaker is kept as words."""
+    def quoted(self, position: int) -> bool:
+        return any(o < position < c for o, c in self.spans)
+
+    def _genders(self) -> dict:
+        """Entities whose gender the article marks: a title before a mention (Mrs, Mr, Mme, M.) or a
+        French determiner on the role noun written before it ("la ministre X", "le ministre X")."""
+        doc, found = self.doc, {}
+        for m in {m for m in doc.mention_of if m is not None and m[2] == "PER"}:
+            before = doc.text[max(0, m[3] - 14):m[3]]
+            if _FEMININE_TITLE.search(before):
+                found.setdefault(m[0], set()).add("f")
+            elif _MASCULINE_TITLE.search(before):
+                found.setdefault(m[0], set()).add("m")
+            k = _token_at(doc, m[3]) - 1
+            for j in range(k, max(-1, k - 3), -1):
+                if doc.lemma[j] in self.cues.roles and j > 0 and doc.upos[j] == "NOUN":
+                    det = doc.words[j - 1] if doc.upos[j - 1] == "DET" else ""
+                    gender = {"la": "f", "une": "f", "le": "m", "un": "m"}.get(det)
+                    if gender:
+                        found.setdefault(m[0], set()).add(gender)
+                    break
+        return {e: g.pop() for e, g in found.items() if len(g) == 1}
+
+    def fits(self, entity_id, word: str) -> bool:
+        """Whether an entity may be what a pronoun stands for: not of the other gender when both are known."""
+        known = self.gender.get(entity_id)
+        if known is None:
+            return True
+        if word in self.cues.feminine:
+            return known == "f"
+        if word in self.cues.masculine:
+            return known == "m"
+        return True
+
+    def antecedent(self, i: int, open_: int) -> Found | None:
+        """What the pronoun subject of a quote's cue stands for, read from before the quote.
+
+        The quote's own sentences do not count (a long quote would push everyone out of
+        reach) and nor do names inside quotes; the most recent person who was the subject of
+        a clause in the three sentences before wins, then the last speaker (two paragraphs
+        back at most), then the most recent person named. A gendered pronoun skips a person
+        of the other gender.
+        """
+        doc = self.doc
+        word = doc.words[i].strip("-")
+        before = min(open_, int(doc.start[i]))
+        anchor = int(doc.sid[min(_token_at(doc, before), len(doc.words) - 1)])
+        refs = [r for r in self.resolve.refs if r.position < before and not r.plural and isinstance(r.entity_id, str)
+                and not self.quoted(r.position) and anchor - r.sentence_id <= 3 and self.fits(r.entity_id, word)]
+        text, start, end = doc.text[doc.start[i]:doc.end[i]], int(doc.start[i]), int(doc.end[i])
+        subjects = [r for r in refs if r.subject]
+        if subjects:
+            r = subjects[-1]
+            return Found(r.entity_id, r.name, "anaphora", text, start, end, f'"{text}" → the most recent subject, '
+                         f'"{r.text}"')
+        last = [(e, f) for e, f in self.spoken if e <= before and isinstance(f.entity_id, str)
+                and doc.text[e:before].count("\n\n") <= 2 and self.fits(f.entity_id, word)]
+        if last:
+            f = last[-1][1]
+            return Found(f.entity_id, f.name, "anaphora", text, start, end, f'"{text}" → the last speaker, {f.name}')
+        if refs:
+            r = refs[-1]
+            return Found(r.entity_id, r.name, "anaphora", text, start, end, f'"{text}" → the last person named, '
+                         f'"{r.text}"')
+        return None
+
+    def organisation(self, i: int, open_: int) -> Found | None:
+        """"the group wrote", "l'organisation a indiqué": the organisation named before.
+
+        The most recent one whose name has the noun ("the department" → "the Dallas Police
+        Department"), else the most recent named in the three sentences before the quote.
+        """
+        doc = self.doc
+        before = min(open_, int(doc.start[i]))
+        anchor = int(doc.sid[min(_token_at(doc, before), len(doc.words) - 1)])
+        noun = {doc.lemma[i], doc.words[i]}
+        # An organisation whose name has the noun ("the department" → "the Dallas Police Department") wins.
+        named = [o for o in self.organisations if o[1] <= before
+                 and noun & {w.lower() for w in re.findall(r"\w+", doc.text[o[0]:o[1]])}]
+        earlier = named or [o for o in self.organisations if o[1] <= before
+                            and anchor - int(doc.sid[_token_at(doc, o[0])]) <= 3]
+        if not earlier:
+            return None
+        o = earlier[-1]
+        start, end, text = _noun_phrase(doc, i)
+        return Found(o[2], o[3], "anaphora", text, start, end, f'"{text}" → the organisation named before, '
+                     f'"{doc.text[o[0]:o[1]]}"')
+
+    def appositive(self, found: Found) -> Found | None:
+        """"le Premier ministre italien, Mario Draghi, a déclaré": the person named right after a description."""
+        doc = self.doc
+        k = _token_at(doc, found.end)
+        if k + 1 >= len(doc.words) or doc.words[k] != "," or not is_person(doc, k + 1):
+            return None
+        m = doc.mention_of[k + 1]
+        return Found(m[0], m[1], "mention", doc.text[m[3]:m[4]], m[3], m[4], f'"{found.text}" in apposition with '
+                     f'"{doc.text[m[3]:m[4]]}"')
+
+    def of_token(self, i: int | None, open_: int | None = None) -> Found | None:
+        """The speaker a token names: a mention, a role, an antecedent; a described speaker is kept as words.
+
+        ``open_``, the opening mark of the quote the token's cue introduces, anchors pronouns
+        (see :meth:`antecedent`).
+        """
         if i is None:
             return None
         doc = self.doc
+        word = doc.words[i].strip("-")
+        singular = doc.upos[i] == "PRON" and (word in self.cues.singular or doc.lemma[i] in self.cues.singular)
+        if open_ is not None and singular and word not in self.cues.relative:
+            found = self.antecedent(i, open_)
+            if found is not None:
+                return found
         found = self.resolve(i)
+        if found.resolution == "mention" and is_person(doc, i) or found.resolution == "anaphora":
+            return found
+        if found.resolution != "mention" or not is_person(doc, _token_at(doc, found.start)):
+            person = self.appositive(found)
+            if person is not None:
+                return person
         if found.resolution != "unresolved":
             return found
-        word = doc.words[i].strip("-")
-        if doc.upos[i] == "PRON" and (word in self.cues.singular or doc.lemma[i] in self.cues.singular):
+        if doc.upos[i] == "NOUN" and doc.lemma[i] in self.cues.organisations and open_ is not None:
+            org = self.organisation(i, open_)
+            if org is not None:
+                return org
+        if singular:
             before = int(doc.start[i])
             last = [f for end, f in self.spoken if end <= before and isinstance(f.entity_id, str)]
             if last:
@@ -369,8 +496,8 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
     person named before. Quotes inside another quote are left out (the outer speaker speaks).
     """
     rows, direct = [], []
-    speakers = _Speakers(doc, resolve, cues)
     spans = quote_spans(doc.text)
+    speakers = _Speakers(doc, resolve, cues, spans)
     for open_, close, start, end in spans:
         if any(o < open_ and close <= c for o, c, _, _ in spans):
             continue  # a quote nested in another one: the outer quote's speaker speaks
@@ -380,12 +507,12 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
         cue, cue_text, cue_lemma, found = None, None, None, None
         after = _cue_after(doc, close, cues)
         if after is not None:
-            cue, found = after[0], speakers.of_token(after[1])
+            cue, found = after[0], speakers.of_token(after[1], open_)
         if not _resolved(found):
             verb = _cue_before(doc, open_, cues)
             subject = None if verb is None else (_clitic_after(doc, verb) or subject_of(doc, verb))
             if verb is not None and (subject is not None or cue is None):
-                cue, found = verb, speakers.of_token(subject)
+                cue, found = verb, speakers.of_token(subject, open_)
         if not _resolved(found):
             parsed = _parsed_cue(doc, resolve, cues, open_, close, inside)
             if parsed is not None and (cue is None or _resolved(parsed[3])):
