@@ -31,6 +31,7 @@ from toolkit.framing.speakers import (
     Found,
     ParsedArticle,
     Resolver,
+    _Ref,
     find_roles,
     index_roles,
     is_person,
@@ -248,6 +249,10 @@ def _cue_after(doc: ParsedArticle, close: int, cues: CueSets) -> tuple[int, int 
     if not verbs:
         return None
     verb = verbs[0]
+    if any(doc.upos[j] == "VERB" or (doc.upos[j] == "AUX" and doc.head[j] != verb) for j in range(k, verb)):
+        return None  # "» (CERV) est, nous dit-on": the words after the mark belong to another clause
+    if any(doc.deprel[c] == "ccomp" and c > verb for c in doc.children[verb]):
+        return None  # "", said that ...": the verb reports its own clause, the quote is in its subject
     before = [j for j in range(k, verb) if doc.upos[j] not in ("AUX", "ADV", "PUNCT", "PART")
               and not _CLITIC.match(doc.words[j])]
     clitics = [j for j in range(k, verb + 3) if j < n and _CLITIC.match(doc.words[j])]
@@ -312,6 +317,18 @@ class _Speakers:
         self.organisations = sorted({(m[3], m[4], m[0], m[1]) for m in marked
                                      if m[2] == "ORG" and not self.quoted(m[3])})
         self.gender = self._genders()
+        # A proper-noun subject the NER missed whose word is a word of a person named in the article ("Police
+        # Chief U. Reneé Hall gave..." where only "Hall said" was tagged): that person, as an antecedent.
+        surnames = {}
+        for m in marked:
+            if m[2] == "PER":
+                for w in doc.text[m[3]:m[4]].split()[1:] or doc.text[m[3]:m[4]].split():
+                    surnames.setdefault(w, set()).add((m[0], m[1]))
+        self.unmarked = [_Ref(int(doc.start[j]), int(doc.sid[j]), *next(iter(surnames[doc.text[doc.start[j]:doc.end[j]]])),
+                              True, False, doc.text[doc.start[j]:doc.end[j]])
+                         for j in range(len(doc.words))
+                         if doc.mention_of[j] is None and doc.upos[j] == "PROPN" and doc.deprel[j] == "nsubj"
+                         and len(surnames.get(doc.text[doc.start[j]:doc.end[j]], ())) == 1]
 
     def quoted(self, position: int) -> bool:
         return any(o < position < c for o, c in self.spans)
@@ -360,7 +377,7 @@ class _Speakers:
         word = doc.words[i].strip("-")
         before = min(open_, int(doc.start[i]))
         anchor = int(doc.sid[min(_token_at(doc, before), len(doc.words) - 1)])
-        refs = [r for r in self.resolve.refs if r.position < before and not r.plural and isinstance(r.entity_id, str)
+        refs = [r for r in sorted(self.resolve.refs + self.unmarked, key=lambda r: r.position) if r.position < before and not r.plural and isinstance(r.entity_id, str)
                 and not self.quoted(r.position) and anchor - r.sentence_id <= 3 and self.fits(r.entity_id, word)]
         text, start, end = doc.text[doc.start[i]:doc.end[i]], int(doc.start[i]), int(doc.end[i])
         subjects = [r for r in refs if r.subject]
@@ -464,6 +481,28 @@ class _Speakers:
         if found is not None and found.resolution not in ("unresolved", "description"):
             self.spoken.append((end, found))
 
+    def source_before(self, open_: int) -> Found | None:
+        """A quote opening a sentence with no cue of its own, after a sentence whose reporting verb has a named
+        subject ("..., comme le révèle Reuters. « ... »", "Smith said on Monday. "..."" ): that subject."""
+        doc = self.doc
+        k = _token_at(doc, open_) - 1
+        while k >= 0 and doc.upos[k] in ("PUNCT", "SYM"):
+            k -= 1
+        if k < 0 or self.quoted(int(doc.start[k])) or doc.text[doc.end[k]:open_].count("\n\n") > 1:
+            return None
+        lo, hi = doc.sentence_rows[doc.sid[k]]
+        if hi >= _token_at(doc, open_) and doc.sid[k] == doc.sid[min(_token_at(doc, open_), len(doc.words) - 1)]:
+            return None  # the quote is inside that sentence: its cue was looked for already
+        for verb in range(hi, lo - 1, -1):
+            if doc.upos[verb] != "VERB" or doc.lemma[verb] not in self.cues.verbs or self.quoted(int(doc.start[verb])):
+                continue
+            subject = subject_of(doc, verb)
+            found = self.resolve(subject) if subject is not None else None
+            if found is not None and found.resolution == "mention":
+                return found._replace(evidence=f'subject of "{doc.words[verb]}" in the sentence before: '
+                                      f'{found.evidence}')
+        return None
+
     def continuation(self, open_: int) -> Found | None:
         """The previous quote's speaker, when it ended at most two paragraphs before and no other person came between."""
         if not self.spoken:
@@ -506,6 +545,9 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
             continue
         cue, cue_text, cue_lemma, found = None, None, None, None
         after = _cue_after(doc, close, cues)
+        if after is not None and not _looks_like_speech(doc, start, end) and not re.match(
+                r"[\s\u00a0\u202f]*[,—–-]", doc.text[end:close - 1] + doc.text[close:close + 3]):
+            after = None  # "the “mistranslation” defense to explain": a quoted noun phrase inside a clause
         if after is not None:
             cue, found = after[0], speakers.of_token(after[1], open_)
         if not _resolved(found):
@@ -515,19 +557,33 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
                 cue, found = verb, speakers.of_token(subject, open_)
         if not _resolved(found):
             parsed = _parsed_cue(doc, resolve, cues, open_, close, inside)
+            if parsed is not None and not _looks_like_speech(doc, start, end) and not _reports(doc, parsed[0], inside):
+                parsed = None  # a quoted noun phrase elsewhere in the cue's sentence: a title or scare quotes
             if parsed is not None and (cue is None or _resolved(parsed[3])):
                 cue, cue_text, cue_lemma, found = parsed
         speech = _looks_like_speech(doc, start, end)
         if cue is None and not speech:
             continue  # quoted names or words without a cue are not quotes
         if not _resolved(found) and speech:
-            found = speakers.continuation(open_) or speakers.nearest(open_) or found
+            found = (speakers.source_before(open_) or speakers.continuation(open_) or speakers.nearest(open_)
+                     or found)
         if cue is not None and cue_text is None:
             cue_text, cue_lemma = doc.text[doc.start[cue]:doc.end[cue]], doc.lemma[cue]
         rows.append(_row(doc, "direct", int(doc.sid[inside[0]]), start, end, cue, cue_text, cue_lemma, found))
         speakers.remember(end, found)
         direct.append((open_, close))
     return rows, direct
+
+
+def _reports(doc: ParsedArticle, cue: int, inside) -> bool:
+    """Whether the quoted tokens are in what the cue verb reports (its complement or object), not its subject."""
+    if doc.upos[cue] != "VERB":
+        return False
+    reported = set()
+    for c in doc.children[cue]:
+        if doc.deprel[c] in ("ccomp", "obj", "xcomp", "iobj", "obl") or doc.deprel[c].startswith(("ccomp", "obl")):
+            reported.update(subtree(doc, c))
+    return any(int(j) in reported for j in inside if doc.upos[j] not in ("PUNCT", "SYM"))
 
 
 def _resolved(found: Found | None) -> bool:
@@ -580,8 +636,8 @@ def _reported_speech(doc: ParsedArticle, resolve: Resolver, cues: CueSets,
                 continue
             who = _attributed_speaker(doc, last, hi)
             body = _attributed_words(doc, lo, hi, first, last)
-            if len(body) < 3:
-                continue
+            if len(body) < 3 or overlaps_direct(int(doc.start[body[0]]), int(doc.end[body[-1]])):
+                continue  # the direct quote in those words has its own speaker ("She told..." "...", according to ABC)
             rows.append(_row(doc, "according-to", sentence_id, int(doc.start[body[0]]), int(doc.end[body[-1]]), first,
                              doc.text[doc.start[first]:doc.end[last]], " ".join(doc.words[first:last + 1]),
                              resolve(who) if who is not None else None))
