@@ -249,7 +249,7 @@ def _cue_after(doc: ParsedArticle, close: int, cues: CueSets) -> tuple[int, int 
     if not verbs:
         return None
     verb = verbs[0]
-    if any(doc.upos[j] == "VERB" or (doc.upos[j] == "AUX" and doc.head[j] != verb) for j in range(k, verb)):
+    if any(doc.upos[j] == "AUX" and doc.head[j] != verb for j in range(k, verb)):
         return None  # "» (CERV) est, nous dit-on": the words after the mark belong to another clause
     if any(doc.deprel[c] == "ccomp" and c > verb for c in doc.children[verb]):
         return None  # "", said that ...": the verb reports its own clause, the quote is in its subject
@@ -491,6 +491,8 @@ class _Speakers:
         if k < 0 or self.quoted(int(doc.start[k])) or doc.text[doc.end[k]:open_].count("\n\n") > 1:
             return None
         lo, hi = doc.sentence_rows[doc.sid[k]]
+        if any(self.quoted(int(doc.start[j])) for j in range(lo, hi + 1)):
+            return None  # a sentence with a quote of its own: the next quote continues it (see continuation)
         if hi >= _token_at(doc, open_) and doc.sid[k] == doc.sid[min(_token_at(doc, open_), len(doc.words) - 1)]:
             return None  # the quote is inside that sentence: its cue was looked for already
         for verb in range(hi, lo - 1, -1):
