@@ -533,8 +533,14 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
     For each quotation, in order: a cue right after the closing mark ("», a-t-elle assuré",
     "", said Smith"); a cue verb leading to the opening mark ("X a déclaré : «"); a cue verb
     or attribution phrase in the quote's sentences (the dependency parse); then, for quoted
-    words that form a clause, the previous quote's speaker (a continuation) or the nearest
-    person named before. Quotes inside another quote are left out (the outer speaker speaks).
+    words that form a clause, the named subject of a reporting verb in the sentence just
+    before, the previous quote's speaker (a continuation) or the nearest person named
+    before. Quotes inside another quote are left out (the outer speaker speaks). A quoted
+    noun phrase (no verb, or fewer than four words: titles, scare quotes) takes a speaker
+    only from a cue that reports it: a cue after the mark and a comma, or a verb whose
+    complement holds it. A cue's pronoun is resolved from before the quote (see
+    ``_Speakers.antecedent``); a description followed by a name in apposition gives the
+    name; an organisation noun ("the group") gives the organisation named before.
     """
     rows, direct = [], []
     spans = quote_spans(doc.text)
