@@ -78,7 +78,7 @@ class TestHandMade:
         with pytest.raises(CodebookError, match=r"cues\.csv:3: kind must be one of"):
             load_cues(bad)
         cues = load_cues()
-        assert set(cues["kind"]) == {"verb", "attribution", "anaphor", "role"}
+        assert set(cues["kind"]) == {"verb", "attribution", "anaphor", "role", "organisation"}
         assert not cues.duplicated(["kind", "language", "term"]).any()
 
     def test_former_cue_kind_source_still_read(self, tmp_path):
@@ -266,3 +266,63 @@ class TestSpeakers:
     def test_english_cue_before_a_colon(self, speaker_quotes):
         quote = _direct(speaker_quotes, "en-before").iloc[0]
         assert (quote["cue"], quote["speaker_name"], quote["resolution"]) == ("tell", "Jane Doe", "mention")
+
+
+RULE_TEXTS = {
+    "fr-nested-outer": ("fr", "Le maire Jean Martin a répondu aux élus lundi.\n\n« Aux élus qui disent « nous partirons "
+                              "demain », je réponds que la ville ne cédera pas », a-t-il écrit sur son site."),
+    "fr-name-in-quote": ("fr", "Le ministre Jean Martin a visité le port de Brest lundi.\n\n« Je veux que Pierre Leroy "
+                               "et toute son équipe restent à Brest pendant dix ans », a-t-il ajouté."),
+    "fr-gender": ("fr", "Mme Claire Petit a reçu les syndicats lundi. M. Louis Bernard a salué cet accord. "
+                        "« Nous sommes satisfaits de ce compromis », a-t-elle déclaré."),
+    "fr-appositive": ("fr", "Le Premier ministre italien, Mario Rossi, a déclaré : « Nous ne céderons pas sur ce point "
+                            "essentiel. »"),
+    "en-organisation": ("en", "The Boston Teachers Association met on Monday. \"We will strike next week if nothing "
+                              "changes,\" the association said."),
+    "en-scare-quote": ("en", "Senator John Smith spoke on Monday. Critics use the old \"peace dividend\" argument to "
+                             "explain the cuts."),
+    "fr-source-before": ("fr", "Le président a parlé avec son homologue lundi, comme l'a révélé Reuters.\n\n« L'appel a "
+                               "duré trois heures et les deux dirigeants se reverront bientôt. »"),
+}
+
+
+@pytest.fixture(scope="module")
+def rule_quotes():
+    import toolkit as tk
+
+    articles = pd.DataFrame({"article_id": list(RULE_TEXTS), "language": [v[0] for v in RULE_TEXTS.values()],
+                             "text": [v[1] for v in RULE_TEXTS.values()]})
+    annotation = tk.annotate(articles, engine="spacy", progress=False)
+    linked = tk.link_entities(annotation.mentions, articles=articles)
+    return extract_quotes(annotation.tokens, linked.mentions, articles)
+
+
+class TestSpeakerRules:
+    def test_outer_quote_of_a_nested_one_is_found_with_its_cue(self, rule_quotes):
+        quotes = _direct(rule_quotes, "fr-nested-outer")
+        assert len(quotes) == 1 and quotes.loc[0, "content"].startswith("Aux élus")
+        assert quotes.loc[0, "speaker_name"] == "Jean Martin"
+
+    def test_a_name_inside_the_quote_is_not_the_pronouns_antecedent(self, rule_quotes):
+        quote = _direct(rule_quotes, "fr-name-in-quote").iloc[0]
+        assert (quote["speaker_name"], quote["resolution"]) == ("Jean Martin", "anaphora")
+
+    def test_a_feminine_pronoun_skips_a_man(self, rule_quotes):
+        quote = _direct(rule_quotes, "fr-gender").iloc[0]
+        assert quote["speaker_name"] == "Claire Petit"
+
+    def test_the_name_in_apposition_to_a_title_speaks(self, rule_quotes):
+        quote = _direct(rule_quotes, "fr-appositive").iloc[0]
+        assert quote["speaker_name"] == "Mario Rossi"
+
+    def test_an_organisation_noun_points_to_the_organisation_named_before(self, rule_quotes):
+        quote = _direct(rule_quotes, "en-organisation").iloc[0]
+        assert "Teachers Association" in quote["speaker_name"] and quote["resolution"] == "anaphora"
+
+    def test_scare_quotes_in_another_clause_have_no_speaker(self, rule_quotes):
+        quotes = _direct(rule_quotes, "en-scare-quote")
+        assert quotes.empty or quotes["speaker_name"].isna().all()
+
+    def test_a_quote_after_a_sourced_sentence_belongs_to_the_source(self, rule_quotes):
+        quote = _direct(rule_quotes, "fr-source-before").iloc[0]
+        assert quote["speaker_name"] == "Reuters"

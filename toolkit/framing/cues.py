@@ -22,8 +22,8 @@ __all__ = ["CUES_FILE", "CUE_KINDS", "CueSets", "cue_sets_for", "load_cues", "re
 
 CUES_FILE = DATA / "speech-cues.csv"
 #: The kinds of speech cue: a reporting verb, an attribution phrase ("selon", "according to"),
-#: an anaphor, a role noun.
-CUE_KINDS = ("verb", "attribution", "anaphor", "role")
+#: an anaphor, a role noun, a noun that names an organisation ("the group", "l'organisation").
+CUE_KINDS = ("verb", "attribution", "anaphor", "role", "organisation")
 # The former name of "attribution" in cue files, still read for one release.
 _OLD_KINDS = {"source": "attribution"}
 
@@ -37,6 +37,9 @@ class CueSets(NamedTuple):
     plural: frozenset
     roles: frozenset
     relative: frozenset  # anaphors that need a relative clause (celui qui)
+    organisations: frozenset = frozenset()  # nouns standing for an organisation (the group, l'organisation)
+    feminine: frozenset = frozenset()  # anaphors noted "feminine" (elle, she)
+    masculine: frozenset = frozenset()  # anaphors noted "masculine" (il, he)
 
 
 def load_cues(path: str | Path | None = None) -> pd.DataFrame:
@@ -100,7 +103,10 @@ def cue_sets_for(cues: pd.DataFrame, language: str) -> CueSets:
     anaphors = of["anaphor"]
     plural = anaphors["note"].fillna("").str.contains("plural")
     relative = anaphors["note"].fillna("").str.contains("relative")
+    feminine = anaphors["note"].fillna("").str.contains("feminine")
+    masculine = anaphors["note"].fillna("").str.contains("masculine")
     attributions = tuple(parse_term(t, language=language) for t in of["attribution"]["term"])
     return CueSets(frozenset(of["verb"]["term"]), attributions, frozenset(anaphors[~plural]["term"]),
                    frozenset(anaphors[plural]["term"]), frozenset(of["role"]["term"]),
-                   frozenset(anaphors[relative]["term"]))
+                   frozenset(anaphors[relative]["term"]), frozenset(of["organisation"]["term"]),
+                   frozenset(anaphors[feminine]["term"]), frozenset(anaphors[masculine]["term"]))

@@ -20,6 +20,7 @@ import pandas as pd
 
 from toolkit.framing.cues import CUE_KINDS, CUES_FILE, CueSets, load_cues
 from toolkit.framing.speakers import (
+    phrase as _noun_phrase,
     NEEDS_ARTICLES,
     NEEDS_MENTIONS,
     NEEDS_TOKENS,
@@ -30,6 +31,7 @@ from toolkit.framing.speakers import (
     Found,
     ParsedArticle,
     Resolver,
+    _Ref,
     find_roles,
     index_roles,
     is_person,
@@ -50,7 +52,37 @@ QUOTE_COLUMNS = [
     "cue_start_char", "cue_end_char", "speaker_text", "speaker_start_char", "speaker_end_char", "speaker_entity_id",
     "speaker_name", "resolution", "evidence",
 ]
-_QUOTES = re.compile(r"«\s*([^«»]+?)\s*»|“([^“”]+)”|„([^„“”]+)[“”]")
+_OPENS = {"«": "»", "“": "”", "„": "“”"}
+
+
+def _curly_pairs(text: str) -> list[tuple[int, int]]:
+    """(open, just after close) of each pair of « », “ ”, „ “, nested pairs included.
+
+    Marks are matched as brackets, so the outer quote of "« ... « inner » ... »" is found
+    too. A quote that runs over paragraphs repeats its opening mark at each new paragraph
+    (French and English usage): that repeated mark continues the open quote. Marks never
+    closed are left out.
+    """
+    pairs, stack, paragraph_start = [], [], True
+    for k, ch in enumerate(text):
+        if ch == "\n":
+            paragraph_start = True
+            continue
+        if paragraph_start and not ch.isspace():
+            paragraph_start = False
+            if stack and ch == stack[0][1]:
+                continue  # the opening mark repeated at a new paragraph of a quote still open
+        if stack and ch in _OPENS[stack[-1][1]]:
+            pairs.append((stack.pop()[0], k + 1))
+        elif ch in _OPENS:
+            stack.append((k, ch))
+        elif ch in "»”":
+            # A closing mark of an outer quote whose inner quote was never closed: drop the unclosed inner ones.
+            depth = next((d for d in range(len(stack) - 1, -1, -1) if ch in _OPENS[stack[d][1]]), None)
+            if depth is not None:
+                pairs.append((stack[depth][0], k + 1))
+                del stack[depth:]
+    return pairs
 
 
 # ---------------------------------------------------------------- quotations
@@ -114,7 +146,7 @@ def quote_spans(text: str) -> list[tuple[int, int, int, int]]:
         >>> [(s, e) for _, _, s, e in quote_spans('Il a dit : « Nous sommes prêts ».')]
         [(13, 30)]
     """
-    pairs = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+    pairs = _curly_pairs(text)
     offset = 0
     for paragraph in text.split("\n\n"):
         marks = [offset + k for k, ch in enumerate(paragraph) if ch == '"']
@@ -218,6 +250,10 @@ def _cue_after(doc: ParsedArticle, close: int, cues: CueSets) -> tuple[int, int 
     if not verbs:
         return None
     verb = verbs[0]
+    if any(doc.upos[j] == "AUX" and doc.head[j] != verb for j in range(k, verb)):
+        return None  # "» (CERV) est, nous dit-on": the words after the mark belong to another clause
+    if any(doc.deprel[c] == "ccomp" and c > verb for c in doc.children[verb]):
+        return None  # "", said that ...": the verb reports its own clause, the quote is in its subject
     before = [j for j in range(k, verb) if doc.upos[j] not in ("AUX", "ADV", "PUNCT", "PART")
               and not _CLITIC.match(doc.words[j])]
     clitics = [j for j in range(k, verb + 3) if j < n and _CLITIC.match(doc.words[j])]
@@ -265,25 +301,163 @@ def _looks_like_speech(doc: ParsedArticle, start: int, end: int) -> bool:
     return len(inside) >= _SPEECH_MIN_WORDS and any(doc.upos[j] in ("VERB", "AUX") for j in inside)
 
 
+_FEMININE_TITLE = re.compile(r"\b(?:Mrs|Ms|Miss|Mme|Mlle|Madame|Mademoiselle|Lady|Dame)\.?\s*$")
+_MASCULINE_TITLE = re.compile(r"\b(?:Mr|M\.|Monsieur|Sir)\.?\s*$")
+
+
 class _Speakers:
     """Resolve the speakers of one article's quotes, remembering who spoke last (for pronouns and continuations)."""
 
-    def __init__(self, doc: ParsedArticle, resolve: Resolver, cues: CueSets):
+    def __init__(self, doc: ParsedArticle, resolve: Resolver, cues: CueSets, spans: list):
         self.doc, self.resolve, self.cues = doc, resolve, cues
+        self.spans = [(o, c) for o, c, _, _ in spans]
         self.spoken: list[tuple[int, Found]] = []  # (quote end, speaker) of quotes with a named speaker
-        persons = [(m[3], m[4], m[0], m[1]) for m in doc.mention_of if m is not None and m[2] == "PER"]
-        self.persons = sorted(set(persons))
+        marked = [m for m in doc.mention_of if m is not None]
+        # Names inside a quotation are what the speaker talks about, not antecedents of the cue's pronoun.
+        self.persons = sorted({(m[3], m[4], m[0], m[1]) for m in marked if m[2] == "PER" and not self.quoted(m[3])})
+        self.organisations = sorted({(m[3], m[4], m[0], m[1]) for m in marked
+                                     if m[2] == "ORG" and not self.quoted(m[3])})
+        self.gender = self._genders()
+        # A proper-noun subject the NER missed whose word is a word of a person named in the article ("Police
+        # Chief U. Reneé Hall gave..." where only "Hall said" was tagged): that person, as an antecedent.
+        surnames = {}
+        for m in marked:
+            if m[2] == "PER":
+                for w in doc.text[m[3]:m[4]].split()[1:] or doc.text[m[3]:m[4]].split():
+                    surnames.setdefault(w, set()).add((m[0], m[1]))
+        self.unmarked = [_Ref(int(doc.start[j]), int(doc.sid[j]), *next(iter(surnames[doc.text[doc.start[j]:doc.end[j]]])),
+                              True, False, doc.text[doc.start[j]:doc.end[j]])
+                         for j in range(len(doc.words))
+                         if doc.mention_of[j] is None and doc.upos[j] == "PROPN" and doc.deprel[j] == "nsubj"
+                         and len(surnames.get(doc.text[doc.start[j]:doc.end[j]], ())) == 1]
 
-    def of_token(self, i: int | None) -> Found | None:
-        """The speaker a token names: a mention, a role, an antecedent; a described speaker is kept as words."""
+    def quoted(self, position: int) -> bool:
+        return any(o < position < c for o, c in self.spans)
+
+    def _genders(self) -> dict:
+        """Entities whose gender the article marks: a title before a mention (Mrs, Mr, Mme, M.) or a
+        French determiner on the role noun written before it ("la ministre X", "le ministre X")."""
+        doc, found = self.doc, {}
+        for m in {m for m in doc.mention_of if m is not None and m[2] == "PER"}:
+            before = doc.text[max(0, m[3] - 14):m[3]]
+            if _FEMININE_TITLE.search(before):
+                found.setdefault(m[0], set()).add("f")
+            elif _MASCULINE_TITLE.search(before):
+                found.setdefault(m[0], set()).add("m")
+            k = _token_at(doc, m[3]) - 1
+            for j in range(k, max(-1, k - 3), -1):
+                if doc.lemma[j] in self.cues.roles and j > 0 and doc.upos[j] == "NOUN":
+                    det = doc.words[j - 1] if doc.upos[j - 1] == "DET" else ""
+                    gender = {"la": "f", "une": "f", "le": "m", "un": "m"}.get(det)
+                    if gender:
+                        found.setdefault(m[0], set()).add(gender)
+                    break
+        return {e: g.pop() for e, g in found.items() if len(g) == 1}
+
+    def fits(self, entity_id, word: str) -> bool:
+        """Whether an entity may be what a pronoun stands for: not of the other gender when both are known."""
+        known = self.gender.get(entity_id)
+        if known is None:
+            return True
+        if word in self.cues.feminine:
+            return known == "f"
+        if word in self.cues.masculine:
+            return known == "m"
+        return True
+
+    def antecedent(self, i: int, open_: int) -> Found | None:
+        """What the pronoun subject of a quote's cue stands for, read from before the quote.
+
+        The quote's own sentences do not count (a long quote would push everyone out of
+        reach) and nor do names inside quotes; the most recent person who was the subject of
+        a clause in the three sentences before wins, then the last speaker (two paragraphs
+        back at most), then the most recent person named. A gendered pronoun skips a person
+        of the other gender.
+        """
+        doc = self.doc
+        word = doc.words[i].strip("-")
+        before = min(open_, int(doc.start[i]))
+        anchor = int(doc.sid[min(_token_at(doc, before), len(doc.words) - 1)])
+        refs = [r for r in sorted(self.resolve.refs + self.unmarked, key=lambda r: r.position) if r.position < before and not r.plural and isinstance(r.entity_id, str)
+                and not self.quoted(r.position) and anchor - r.sentence_id <= 3 and self.fits(r.entity_id, word)]
+        text, start, end = doc.text[doc.start[i]:doc.end[i]], int(doc.start[i]), int(doc.end[i])
+        subjects = [r for r in refs if r.subject]
+        if subjects:
+            r = subjects[-1]
+            return Found(r.entity_id, r.name, "anaphora", text, start, end, f'"{text}" → the most recent subject, '
+                         f'"{r.text}"')
+        last = [(e, f) for e, f in self.spoken if e <= before and isinstance(f.entity_id, str)
+                and doc.text[e:before].count("\n\n") <= 2 and self.fits(f.entity_id, word)]
+        if last:
+            f = last[-1][1]
+            return Found(f.entity_id, f.name, "anaphora", text, start, end, f'"{text}" → the last speaker, {f.name}')
+        if refs:
+            r = refs[-1]
+            return Found(r.entity_id, r.name, "anaphora", text, start, end, f'"{text}" → the last person named, '
+                         f'"{r.text}"')
+        return None
+
+    def organisation(self, i: int, open_: int) -> Found | None:
+        """"the group wrote", "l'organisation a indiqué": the organisation named before.
+
+        The most recent one whose name has the noun ("the department" → "the Dallas Police
+        Department"), else the most recent named in the three sentences before the quote.
+        """
+        doc = self.doc
+        before = min(open_, int(doc.start[i]))
+        anchor = int(doc.sid[min(_token_at(doc, before), len(doc.words) - 1)])
+        noun = {doc.lemma[i], doc.words[i]}
+        # An organisation whose name has the noun ("the department" → "the Dallas Police Department") wins.
+        named = [o for o in self.organisations if o[1] <= before
+                 and noun & {w.lower() for w in re.findall(r"\w+", doc.text[o[0]:o[1]])}]
+        earlier = named or [o for o in self.organisations if o[1] <= before
+                            and anchor - int(doc.sid[_token_at(doc, o[0])]) <= 3]
+        if not earlier:
+            return None
+        o = earlier[-1]
+        start, end, text = _noun_phrase(doc, i)
+        return Found(o[2], o[3], "anaphora", text, start, end, f'"{text}" → the organisation named before, '
+                     f'"{doc.text[o[0]:o[1]]}"')
+
+    def appositive(self, found: Found) -> Found | None:
+        """"le Premier ministre italien, Mario Draghi, a déclaré": the person named right after a description."""
+        doc = self.doc
+        k = _token_at(doc, found.end)
+        if k + 1 >= len(doc.words) or doc.words[k] != "," or not is_person(doc, k + 1):
+            return None
+        m = doc.mention_of[k + 1]
+        return Found(m[0], m[1], "mention", doc.text[m[3]:m[4]], m[3], m[4], f'"{found.text}" in apposition with '
+                     f'"{doc.text[m[3]:m[4]]}"')
+
+    def of_token(self, i: int | None, open_: int | None = None) -> Found | None:
+        """The speaker a token names: a mention, a role, an antecedent; a described speaker is kept as words.
+
+        ``open_``, the opening mark of the quote the token's cue introduces, anchors pronouns
+        (see :meth:`antecedent`).
+        """
         if i is None:
             return None
         doc = self.doc
+        word = doc.words[i].strip("-")
+        singular = doc.upos[i] == "PRON" and (word in self.cues.singular or doc.lemma[i] in self.cues.singular)
+        if open_ is not None and singular and word not in self.cues.relative:
+            found = self.antecedent(i, open_)
+            if found is not None:
+                return found
         found = self.resolve(i)
+        if found.resolution == "mention" and is_person(doc, i) or found.resolution == "anaphora":
+            return found
+        if found.resolution != "mention" or not is_person(doc, _token_at(doc, found.start)):
+            person = self.appositive(found)
+            if person is not None:
+                return person
         if found.resolution != "unresolved":
             return found
-        word = doc.words[i].strip("-")
-        if doc.upos[i] == "PRON" and (word in self.cues.singular or doc.lemma[i] in self.cues.singular):
+        if doc.upos[i] == "NOUN" and doc.lemma[i] in self.cues.organisations and open_ is not None:
+            org = self.organisation(i, open_)
+            if org is not None:
+                return org
+        if singular:
             before = int(doc.start[i])
             last = [f for end, f in self.spoken if end <= before and isinstance(f.entity_id, str)]
             if last:
@@ -307,6 +481,30 @@ class _Speakers:
     def remember(self, end: int, found: Found | None) -> None:
         if found is not None and found.resolution not in ("unresolved", "description"):
             self.spoken.append((end, found))
+
+    def source_before(self, open_: int) -> Found | None:
+        """A quote opening a sentence with no cue of its own, after a sentence whose reporting verb has a named
+        subject ("..., comme le révèle Reuters. « ... »", "Smith said on Monday. "..."" ): that subject."""
+        doc = self.doc
+        k = _token_at(doc, open_) - 1
+        while k >= 0 and doc.upos[k] in ("PUNCT", "SYM"):
+            k -= 1
+        if k < 0 or self.quoted(int(doc.start[k])) or doc.text[doc.end[k]:open_].count("\n\n") > 1:
+            return None
+        lo, hi = doc.sentence_rows[doc.sid[k]]
+        if any(self.quoted(int(doc.start[j])) for j in range(lo, hi + 1)):
+            return None  # a sentence with a quote of its own: the next quote continues it (see continuation)
+        if hi >= _token_at(doc, open_) and doc.sid[k] == doc.sid[min(_token_at(doc, open_), len(doc.words) - 1)]:
+            return None  # the quote is inside that sentence: its cue was looked for already
+        for verb in range(hi, lo - 1, -1):
+            if doc.upos[verb] != "VERB" or doc.lemma[verb] not in self.cues.verbs or self.quoted(int(doc.start[verb])):
+                continue
+            subject = subject_of(doc, verb)
+            found = self.resolve(subject) if subject is not None else None
+            if found is not None and found.resolution == "mention":
+                return found._replace(evidence=f'subject of "{doc.words[verb]}" in the sentence before: '
+                                      f'{found.evidence}')
+        return None
 
     def continuation(self, open_: int) -> Found | None:
         """The previous quote's speaker, when it ended at most two paragraphs before and no other person came between."""
@@ -336,12 +534,18 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
     For each quotation, in order: a cue right after the closing mark ("», a-t-elle assuré",
     "", said Smith"); a cue verb leading to the opening mark ("X a déclaré : «"); a cue verb
     or attribution phrase in the quote's sentences (the dependency parse); then, for quoted
-    words that form a clause, the previous quote's speaker (a continuation) or the nearest
-    person named before. Quotes inside another quote are left out (the outer speaker speaks).
+    words that form a clause, the named subject of a reporting verb in the sentence just
+    before, the previous quote's speaker (a continuation) or the nearest person named
+    before. Quotes inside another quote are left out (the outer speaker speaks). A quoted
+    noun phrase (no verb, or fewer than four words: titles, scare quotes) takes a speaker
+    only from a cue that reports it: a cue after the mark and a comma, or a verb whose
+    complement holds it. A cue's pronoun is resolved from before the quote (see
+    ``_Speakers.antecedent``); a description followed by a name in apposition gives the
+    name; an organisation noun ("the group") gives the organisation named before.
     """
     rows, direct = [], []
-    speakers = _Speakers(doc, resolve, cues)
     spans = quote_spans(doc.text)
+    speakers = _Speakers(doc, resolve, cues, spans)
     for open_, close, start, end in spans:
         if any(o < open_ and close <= c for o, c, _, _ in spans):
             continue  # a quote nested in another one: the outer quote's speaker speaks
@@ -350,28 +554,45 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
             continue
         cue, cue_text, cue_lemma, found = None, None, None, None
         after = _cue_after(doc, close, cues)
+        if after is not None and not _looks_like_speech(doc, start, end) and not re.match(
+                r"[\s\u00a0\u202f]*[,—–-]", doc.text[end:close - 1] + doc.text[close:close + 3]):
+            after = None  # "the “mistranslation” defense to explain": a quoted noun phrase inside a clause
         if after is not None:
-            cue, found = after[0], speakers.of_token(after[1])
+            cue, found = after[0], speakers.of_token(after[1], open_)
         if not _resolved(found):
             verb = _cue_before(doc, open_, cues)
             subject = None if verb is None else (_clitic_after(doc, verb) or subject_of(doc, verb))
             if verb is not None and (subject is not None or cue is None):
-                cue, found = verb, speakers.of_token(subject)
+                cue, found = verb, speakers.of_token(subject, open_)
         if not _resolved(found):
             parsed = _parsed_cue(doc, resolve, cues, open_, close, inside)
+            if parsed is not None and not _looks_like_speech(doc, start, end) and not _reports(doc, parsed[0], inside):
+                parsed = None  # a quoted noun phrase elsewhere in the cue's sentence: a title or scare quotes
             if parsed is not None and (cue is None or _resolved(parsed[3])):
                 cue, cue_text, cue_lemma, found = parsed
         speech = _looks_like_speech(doc, start, end)
         if cue is None and not speech:
             continue  # quoted names or words without a cue are not quotes
         if not _resolved(found) and speech:
-            found = speakers.continuation(open_) or speakers.nearest(open_) or found
+            found = (speakers.source_before(open_) or speakers.continuation(open_) or speakers.nearest(open_)
+                     or found)
         if cue is not None and cue_text is None:
             cue_text, cue_lemma = doc.text[doc.start[cue]:doc.end[cue]], doc.lemma[cue]
         rows.append(_row(doc, "direct", int(doc.sid[inside[0]]), start, end, cue, cue_text, cue_lemma, found))
         speakers.remember(end, found)
         direct.append((open_, close))
     return rows, direct
+
+
+def _reports(doc: ParsedArticle, cue: int, inside) -> bool:
+    """Whether the quoted tokens are in what the cue verb reports (its complement or object), not its subject."""
+    if doc.upos[cue] != "VERB":
+        return False
+    reported = set()
+    for c in doc.children[cue]:
+        if doc.deprel[c] in ("ccomp", "obj", "xcomp", "iobj", "obl") or doc.deprel[c].startswith(("ccomp", "obl")):
+            reported.update(subtree(doc, c))
+    return any(int(j) in reported for j in inside if doc.upos[j] not in ("PUNCT", "SYM"))
 
 
 def _resolved(found: Found | None) -> bool:
@@ -424,8 +645,8 @@ def _reported_speech(doc: ParsedArticle, resolve: Resolver, cues: CueSets,
                 continue
             who = _attributed_speaker(doc, last, hi)
             body = _attributed_words(doc, lo, hi, first, last)
-            if len(body) < 3:
-                continue
+            if len(body) < 3 or overlaps_direct(int(doc.start[body[0]]), int(doc.end[body[-1]])):
+                continue  # the direct quote in those words has its own speaker ("She told..." "...", according to ABC)
             rows.append(_row(doc, "according-to", sentence_id, int(doc.start[body[0]]), int(doc.end[body[-1]]), first,
                              doc.text[doc.start[first]:doc.end[last]], " ".join(doc.words[first:last + 1]),
                              resolve(who) if who is not None else None))

@@ -43,7 +43,7 @@ from toolkit.text import fold_name
 
 __all__ = [
     "NEEDS_ARTICLES", "NEEDS_MENTIONS", "NEEDS_TOKENS", "NOMINAL", "RESOLUTIONS", "ROLES_FILE", "ROLE_COLUMNS",
-    "Found", "ParsedArticle", "Resolver", "find_roles", "index_roles", "is_person", "parse_articles", "subject_of",
+    "Found", "ParsedArticle", "Resolver", "find_roles", "index_roles", "is_person", "parse_articles", "phrase", "subject_of",
     "subtree", "typed_table",
 ]
 
@@ -301,8 +301,9 @@ def parse_articles(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
     columns["matching_lemma"] = normalise_term_series(lemma).tolist()
     columns["matching_word"] = normalise_term_series(texts_as_str).tolist()
     linked = mentions[mentions["entity_id"].notna()]
+    types = _majority_types(linked)
     mentions_by = defaultdict(list)
-    for row in zip(linked["article_id"], linked["entity_id"], linked["name"], linked["entity_type"],
+    for row in zip(linked["article_id"], linked["entity_id"], linked["name"], types,
                    linked["start_char"].astype(int), linked["end_char"].astype(int)):
         mentions_by[row[0]].append(row[1:])
     docs, cue_sets = [], {}
@@ -318,6 +319,23 @@ def parse_articles(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
         docs.append(_doc(article_id, language, texts[article_id], columns, lo, hi, mentions_by.get(article_id, [])))
         lo = hi
     return docs, cue_sets
+
+
+def _majority_types(mentions: pd.DataFrame) -> list:
+    """Each mention's type, as the corpus mostly tags its words: "Madagascar" tagged PER once and LOC
+    ten times is a place, so never a speaker or an antecedent (a tie keeps the mention's own type)."""
+    words = mentions["text"].astype("object").map(lambda t: fold_name(t) if isinstance(t, str) else "") \
+        if "text" in mentions.columns else mentions["name"].astype("object").map(str)
+    own = mentions["entity_type"].astype("object").tolist()
+    counts = defaultdict(lambda: defaultdict(int))
+    for w, t in zip(words, own):
+        counts[w][t] += 1
+    typed = []
+    for w, t in zip(words, own):
+        tally = counts[w]
+        best = max(tally.values())
+        typed.append(t if tally[t] == best else max(tally, key=tally.get))
+    return typed
 
 
 # ---------------------------------------------------------------- resolution
@@ -344,7 +362,7 @@ def subtree(doc: ParsedArticle, i: int, skip: set = frozenset()) -> list[int]:
     return sorted(out)
 
 
-def _phrase(doc: ParsedArticle, i: int, *, relative: bool = False) -> tuple[int, int, str]:
+def phrase(doc: ParsedArticle, i: int, *, relative: bool = False) -> tuple[int, int, str]:
     """The offsets and text of the noun phrase headed by token ``i`` (its relative clause too if asked)."""
     skip = {"acl", "advcl", "conj", "cc", "punct", "parataxis", "ccomp", "appos", "dep", "case"} | (
         set() if relative else {"acl:relcl"})
@@ -458,7 +476,7 @@ class _Ref(NamedTuple):
 def _resolve(doc: ParsedArticle, i: int, refs: list[_Ref], roles: dict, cues: CueSets) -> Found:
     """Resolve the person (or thing) token ``i`` stands for; see the module docstring for the steps."""
     pronoun = doc.upos[i] == "PRON"
-    start, end, text = _phrase(doc, i, relative=pronoun)
+    start, end, text = phrase(doc, i, relative=pronoun)
     named = _named(doc, i, cues.roles)
     if named is not None:
         m = doc.mention_of[named]
@@ -520,10 +538,10 @@ def _references(doc: ParsedArticle, roles: dict, cues: CueSets) -> list[_Ref]:
               and _named(doc, i, cues.roles) is None):
             found, _ = _match_role(_description(doc, i), doc, roles, cues)
             if found:
-                start, _, text = _phrase(doc, i)
+                start, _, text = phrase(doc, i)
                 refs.append(_Ref(start, int(doc.sid[i]), found[0], found[1], _is_subject(doc, i), False, text))
         if doc.deprel[i] in _SUBJECT and doc.upos[i] != "PRON" and _is_plural(doc, i):
-            start, _, text = _phrase(doc, i)
+            start, _, text = phrase(doc, i)
             refs.append(_Ref(start, int(doc.sid[i]), None, None, True, True, text))
     return sorted(refs, key=lambda r: r.position)
 
