@@ -77,7 +77,7 @@ def _stage(name: str, folder: Path, n_story: int) -> dict:
                              silence_logs=50) as cluster, Client(cluster) as client:
             client.run(lambda: __import__("toolkit.corpus.loading"))  # imports paid before timing
             start = time.perf_counter()
-            ingest_corpus(folder / "corpus.jsonl", folder / "corpus", client=client, bytes_per_part=4 * 2**20)
+            ingest_corpus(folder / "corpus.jsonl", folder / "corpus", client=client)
             articles = _articles(folder)
             result["seconds"] = time.perf_counter() - start
             result["workers_mb"] = sum(client.run(_peak_mb).values())
