@@ -5,9 +5,10 @@ Usage (from the repository root)::
     python benchmarks/end_to_end.py                      # 100,000 articles (about 10 minutes on 2 CPUs)
     python benchmarks/end_to_end.py --articles 5000 --story-articles 200   # a quick run
 
-**Corpus.** ``--articles`` raw articles made from the seeds by ``benchmarks/_corpus.py``
-(paragraphs shuffled, dropped or repeated, numbers changed; the seeds' boilerplate kept) in
-one JSONL file. Writing it is not timed.
+**Corpus.** ``--articles`` raw articles in one JSONL file (:func:`write_corpus`): the
+near-duplicate benchmark's articles (real sentences of the seeds and the stories fixture,
+mutated; one in six a lightly edited reprint), each followed by the boilerplate cleaning
+removed from one of the seeds (captions, related-article tails, ...). Writing it is not timed.
 
 **Stages**, each in a fresh process (``python benchmarks/end_to_end.py --stage NAME``), which
 reports its time and its peak resident memory (``VmHWM``); the tables pass between stages
@@ -128,24 +129,48 @@ def _stage(name: str, folder: Path, n_story: int) -> dict:
     return result
 
 
+def write_corpus(path: Path, n: int, *, seed: int = 0) -> Path:
+    """``n`` raw articles as JSONL: the near-duplicate benchmark's articles (mutated real sentences,
+    one in six a lightly edited reprint) with the boilerplate of the seed they take turns with.
+
+    ``benchmarks/_corpus.py``'s texts are all mutations of five seeds, so every article is a
+    near-copy of a fifth of the corpus: LSH would then check billions of pairs at 100,000
+    articles, which no real corpus asks of it.
+    """
+    import re
+
+    import toolkit as tk
+    from benchmarks.near_duplicates import build_corpus
+
+    seeds = tk.load_corpus(tk.SEEDS, progress=False)
+    # Each seed's removed spans (navigation, captions, related articles...) around the new body.
+    boilerplate = seeds.removed.groupby("article_id")["text"].apply(lambda spans: "\n\n".join(spans[:6]))
+    tails = [boilerplate.get(a, "") for a in seeds.articles["article_id"]]
+    bodies = build_corpus(n, seed=seed)
+    with open(path, "w", encoding="utf-8") as handle:
+        for i, text in enumerate(bodies["text"]):
+            paragraphs = re.split(r"(?<=[.!?]) (?=[A-ZÀ-Ý])", text, maxsplit=3)
+            raw = "\n\n".join(paragraphs) + ("\n\n" + tails[i % len(tails)] if tails[i % len(tails)] else "")
+            handle.write(json.dumps({"id": f"a{i:06d}", "text": raw}, ensure_ascii=False) + "\n")
+    return path
+
+
 def _run_stage(name: str, folder: Path, n_story: int) -> dict:
     """The stage in a fresh interpreter (its own peak memory); the JSON its last line prints."""
     out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--stage", name, "--folder", str(folder),
                           "--story-articles", str(n_story)], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], env={**os.environ, "PYTHONWARNINGS": "ignore"})
     if out.returncode:
-        raise RuntimeError(f"stage {name} failed:\n{out.stderr[-3000:]}")
+        raise RuntimeError(f"stage {name} failed (exit status {out.returncode}):\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def measure(n_articles: int = 100_000, *, story_articles: int = 1_000, workers: tuple[int, ...] = (2, 10, 50, 100),
             projected: int = 10_000_000) -> dict:
     """Run every stage on ``n_articles``; return the figures and the Markdown report."""
-    from benchmarks._corpus import write_jsonl
-
     with tempfile.TemporaryDirectory(prefix="e2e-") as tmp:
         folder = Path(tmp)
-        write_jsonl(folder / "corpus.jsonl", n_articles)
+        write_corpus(folder / "corpus.jsonl", n_articles)
         stages = {}
         for name in STAGES:
             print(f"  {name} ...", flush=True)
