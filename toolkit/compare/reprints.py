@@ -9,6 +9,7 @@ which version is the likely original when the publication dates allow.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -38,55 +39,174 @@ MEASURES = ("jaccard", "containment")
 # Shingles hash runs of letters and digits of the NFC text, not toolkit.text's tokens: NFC
 # first, so combining marks are composed (the NFD split the tokenizer guards against does not
 # happen), and hyphens and apostrophes separate words, as the benchmarked shingles always have.
+# The words are exactly ``re.findall(r"\w+", text)``, found without a Python loop over words:
+# a table of the code points ``\w`` matches turns every other character into a space (numpy,
+# on the UTF-8 bytes), and pyarrow splits on spaces and numbers the distinct words.
 _WORD_RUN = re.compile(r"\w+")
+_MULTIPLIER = np.uint64(0x100000001B3)  # FNV prime: combines word hashes into a shingle hash
+_OFFSET = np.uint64(0xCBF29CE484222325)  # FNV offset: seeds the one shingle of a short text
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads article numbers over 64 bits (see _distinct)
+#: UTF-8 bytes per batch of articles: bounds the memory of shingling (about 30 bytes per byte).
+CHUNK_BYTES = 1 << 24
+
+
+@functools.cache
+def _word_chars() -> np.ndarray:
+    """True for every code point that ``re``'s ``\\w`` matches, so runs of them are exactly ``\\w+``."""
+    table = np.zeros(0x110000, dtype=bool)
+    for match in _WORD_RUN.finditer("".join(map(chr, range(0x110000)))):
+        table[match.start():match.end()] = True
+    return table
+
+
+@functools.cache
+def _ascii_spaces() -> np.ndarray:
+    """Byte → byte: ASCII bytes that are not ``\\w`` become a space, every other byte stays."""
+    table = np.arange(256, dtype=np.uint8)
+    table[:128][~_word_chars()[:128]] = 32
+    return table
+
+
+def _spaced_bytes(data: np.ndarray) -> np.ndarray:
+    """The UTF-8 bytes with every character that is not ``\\w`` (all its bytes) replaced by a space."""
+    spaced = _ascii_spaces()[data]
+    lead = np.flatnonzero(data >= 0xC0)  # first bytes of multi-byte characters
+    if len(lead):
+        first = data[lead].astype(np.uint32)
+        width = np.where(first >= 0xF0, 4, np.where(first >= 0xE0, 3, 2))
+        point = first & np.where(width == 2, 0x1F, np.where(width == 3, 0x0F, 0x07)).astype(np.uint32)
+        for j in (1, 2, 3):
+            follow = data[np.minimum(lead + j, len(data) - 1)].astype(np.uint32) & 0x3F
+            point = np.where(width > j, (point << 6) | follow, point)
+        not_word = ~_word_chars()[point]
+        lead, width = lead[not_word], width[not_word]
+        for j in range(4):
+            spaced[lead[width > j] + j] = 32
+    return spaced
+
+
+def _batches(texts: list[bytes]):
+    """(first index, encoded texts) batches of about CHUNK_BYTES, whole texts only."""
+    first, size = 0, 0
+    for i, text in enumerate(texts):
+        size += len(text)
+        if size >= CHUNK_BYTES:
+            yield first, texts[first:i + 1]
+            first, size = i + 1, 0
+    if first < len(texts):
+        yield first, texts[first:]
+
+
+def _word_hashes(batch: list[bytes], folded: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(hash of every word of the batch's texts, in order; number of words per text).
+
+    A word's hash is ``pd.util.hash_array`` of its folded form; each distinct word is folded
+    once, and remembered in ``folded`` for the next batches.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = np.zeros(len(batch) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in batch], out=offsets[1:])
+    data = _spaced_bytes(np.frombuffer(b"".join(batch), dtype=np.uint8))
+    texts = pa.LargeStringArray.from_buffers(len(batch), pa.py_buffer(offsets), pa.py_buffer(data))
+    split = pc.ascii_split_whitespace(texts)
+    words = pc.dictionary_encode(split.flatten())
+    vocabulary = words.dictionary.to_pylist()
+    new = [w for w in vocabulary if w not in folded]
+    if new:
+        folded.update(zip(new, pd.util.hash_array(np.array([fold(w) for w in new], dtype=object)).tolist()))
+    hashes = np.array([folded[w] for w in vocabulary], dtype=np.uint64)
+    indices = words.indices.to_numpy()
+    per_text = np.diff(split.offsets.to_numpy())
+    if "" in folded and "" in vocabulary:  # a leading or trailing space splits off an empty word
+        keep = indices != vocabulary.index("")
+        text_of_word = np.repeat(np.arange(len(batch)), per_text)[keep]
+        indices, per_text = indices[keep], np.bincount(text_of_word, minlength=len(batch))
+    return hashes[indices], per_text.astype(np.int64)
 
 
 def shingle_table(articles: pd.DataFrame, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct word k-gram hashes of every article: (article index, uint64 hash), sorted, plus set sizes.
+    """Distinct word k-gram hashes of every article: (article index, uint64 hash), plus set sizes.
 
-    Words are runs of letters and digits (after NFC normalisation), folded (case, accents
-    and œ → oe ignored), so "œuvre"/"oeuvre" or "Trần"/"Trân" do not break a shingle. A text
-    shorter than ``k`` words is one shingle of all its words.
+    Words are runs of letters and digits (``\\w+`` after NFC normalisation), folded (case,
+    accents and œ → oe ignored), so "œuvre"/"oeuvre" or "Trần"/"Trân" do not break a
+    shingle. A text shorter than ``k`` words is one shingle of all its words. The rows are
+    grouped by article in article order, each distinct shingle of an article once, in order
+    of first appearance. Vectorised (numpy and pyarrow), in batches of CHUNK_BYTES; each
+    distinct word is folded once.
     """
-    words, counts = [], []
-    for text in articles["text"]:
-        tokens = _WORD_RUN.findall(unicodedata.normalize("NFC", cell_text(text)))
-        words += tokens
-        counts.append(len(tokens))
-    lengths = np.array(counts, dtype=np.int64)
-    if not words:
+    texts = [unicodedata.normalize("NFC", cell_text(text)).encode("utf-8", "surrogatepass")
+             for text in articles["text"]]
+    folded: dict[str, int] = {}
+    docs, shingles = [], []
+    for first, batch in _batches(texts):
+        word_hash, lengths = _word_hashes(batch, folded)
+        doc, shingle = _kgrams(word_hash, lengths, k)
+        docs.append(doc + first)
+        shingles.append(shingle)
+    if not docs or not sum(len(d) for d in docs):
         return np.empty(0, np.int64), np.empty(0, np.uint64), np.zeros(len(articles), np.int64)
-    # Fold each distinct word once: a corpus has millions of words but a small vocabulary.
-    codes, vocabulary = pd.factorize(np.array(words, dtype=object))
-    word_hash = pd.util.hash_array(np.array([fold(w) for w in vocabulary], dtype=object))[codes]
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
+    doc, shingle = np.concatenate(docs), np.concatenate(shingles)
+    sizes = np.bincount(doc, minlength=len(articles)).astype(np.int64)
+    return doc, shingle, sizes
+
+
+def _kgrams(word_hash: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct k-gram hashes per text (text order), from word hashes in text order and words per text."""
+    n_grams = max(len(word_hash) - k + 1, 0)
     doc_of_word = np.repeat(np.arange(len(lengths)), lengths)
-    # A k-gram starts at word i when its last word is in the same article.
-    valid = np.arange(len(words)) + k - 1 < ends[doc_of_word]
-    first = np.flatnonzero(valid)
-    shingle = word_hash[first].copy()
-    with np.errstate(over="ignore"):
+    # A k-gram starts at word i when its last word is in the same text.
+    first = np.flatnonzero(doc_of_word[:n_grams] == doc_of_word[k - 1:k - 1 + n_grams])
+    with np.errstate(over="ignore"):  # hashes wrap modulo 2**64 on purpose
+        shingle = word_hash[:n_grams].copy()
         for j in range(1, k):
-            shingle = shingle * np.uint64(0x100000001B3) + word_hash[first + j]
-    doc = doc_of_word[first]
+            shingle *= _MULTIPLIER
+            shingle += word_hash[j:j + n_grams]
+    shingle, doc = shingle[first], doc_of_word[first]
     short = np.flatnonzero((lengths > 0) & (lengths < k))
     if len(short):
+        ends = np.cumsum(lengths)
         extra = np.empty(len(short), dtype=np.uint64)
         with np.errstate(over="ignore"):
             for n, d in enumerate(short):
-                h = np.uint64(0xCBF29CE484222325)
-                for w in word_hash[starts[d]:ends[d]]:
-                    h = h * np.uint64(0x100000001B3) + w
+                h = _OFFSET
+                for w in word_hash[ends[d] - lengths[d]:ends[d]]:
+                    h = h * _MULTIPLIER + w
                 extra[n] = h
-        doc, shingle = np.concatenate([doc, short]), np.concatenate([shingle, extra])
-    order = np.lexsort((shingle, doc))
-    doc, shingle = doc[order], shingle[order]
-    keep = np.ones(len(doc), dtype=bool)
-    keep[1:] = (doc[1:] != doc[:-1]) | (shingle[1:] != shingle[:-1])
-    doc, shingle = doc[keep], shingle[keep]
-    sizes = np.bincount(doc, minlength=len(articles)).astype(np.int64)
-    return doc, shingle, sizes
+        order = np.argsort(np.concatenate([doc, short]), kind="stable")
+        doc, shingle = np.concatenate([doc, short])[order], np.concatenate([shingle, extra])[order]
+    return _distinct(doc.astype(np.int64), shingle)
+
+
+#: Shingles per hash table in _distinct: small tables stay in the CPU cache (ten times faster).
+_BLOCK = 1 << 14
+
+
+def _distinct(doc: np.ndarray, shingle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first occurrence of every (doc, shingle) pair, in order (``doc`` ascending).
+
+    One small hash table per block of whole documents, keyed by ``shingle ^ doc * _MIX``;
+    should two different pairs of a block share a key (odds about 2**-37 per block), the
+    block is sorted out exactly instead.
+    """
+    with np.errstate(over="ignore"):
+        key = shingle ^ (doc.astype(np.uint64) * _MIX)
+    keep = np.zeros(len(key), dtype=bool)
+    doc_starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]]) if len(doc) else doc
+    at = np.searchsorted(doc_starts, np.arange(0, len(key), _BLOCK))
+    cuts = np.unique(np.r_[doc_starts[at[at < len(doc_starts)]], len(key)])
+    for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+        codes, _ = pd.factorize(key[a:b])
+        running = np.maximum.accumulate(codes)
+        first = np.flatnonzero(np.r_[True, running[1:] != running[:-1]])
+        # Equal keys of one document are equal shingles, so checking the documents is enough.
+        if np.array_equal(doc[a:b][first][codes], doc[a:b]):
+            keep[a + first] = True
+            continue
+        pairs = pd.DataFrame({"doc": doc[a:b], "shingle": shingle[a:b]})
+        keep[a:b] = ~pairs.duplicated().to_numpy()
+    return doc[keep], shingle[keep]
 
 
 def _shingle_matrix(doc: np.ndarray, shingle: np.ndarray, n_docs: int):

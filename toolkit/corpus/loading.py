@@ -154,8 +154,9 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     """Load and clean a corpus of news articles.
 
     Args:
-        path: A folder of ``.txt``/``.md`` files or saved web pages (``.html``/``.htm``, read
-            with trafilatura: :mod:`toolkit.corpus.html`; one article each, the file stem is the
+        path: A dataset folder written by :func:`toolkit.corpus.distributed.ingest_corpus`
+            (read back as it was cleaned), or a folder of ``.txt``/``.md`` files or saved web pages
+            (``.html``/``.htm``, read with trafilatura: :mod:`toolkit.corpus.html`; one article each, the file stem is the
             ``article_id``), or a ``.jsonl`` / ``.csv`` file with one article per line/row:
             a ``text`` column and optionally ``id``/``article_id``, ``title``, ``outlet``,
             ``published``, ``url``, ``language``, ``notes``.
@@ -219,6 +220,10 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     """
     require_choice(errors, ("warn", "raise", "ignore"), name="errors")
     path = Path(path)
+    from toolkit.corpus.distributed import is_corpus_dataset, read_corpus_dataset
+
+    if is_corpus_dataset(path):  # a dataset written by ingest_corpus: already cleaned
+        return read_corpus_dataset(path)
     problems = Problems(errors)
     records = _read_any(path, problems)
     sources = _read_sources(path, manifest=manifest, outlets=outlets, problems=problems)

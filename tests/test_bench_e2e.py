@@ -1,0 +1,16 @@
+"""The end-to-end benchmark runs on a small corpus, so it cannot rot (the figures themselves are in make bench)."""
+
+import pytest
+
+from benchmarks import end_to_end
+
+
+@pytest.mark.slow
+def test_end_to_end_runs_every_stage():
+    result = end_to_end.measure(500, story_articles=30, workers=(2, 10))
+    assert set(result["stages"]) == set(end_to_end.STAGES)
+    assert result["stages"]["load"]["articles"] == 500
+    assert result["stages"]["tokens"]["rows"] > 500 * 100
+    for stage in result["stages"].values():
+        assert stage["seconds"] > 0 and stage["peak_mb"] > 0
+    assert "| **total** |" in result["markdown"] and "N = 10" in result["markdown"]

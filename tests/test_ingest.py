@@ -1,0 +1,105 @@
+"""Distributed ingestion (toolkit.corpus.distributed): partitioned Parquet, resumable, read back in full or lazily."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from toolkit.corpus import load_corpus
+from toolkit.corpus import distributed
+from toolkit.corpus.problems import CorpusError
+
+BODY = ("Hanoï (VNA) - Le ministre de la Sécurité publique a reçu mardi une délégation cubaine. "
+        "Les deux parties ont salué une coopération exemplaire dans la lutte contre la criminalité.\n\n"
+        "Voir plus\n\nAutre article sans rapport")
+EN_BODY = ("HAVANA - Viet Nam and Cuba agreed on Tuesday to deepen security cooperation, officials said. "
+           "The two ministers signed a plan for training and the exchange of information.")
+
+
+def _jsonl(path, n):
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(n):
+            row = {"text": (BODY if i % 3 else EN_BODY) + f" Numéro {i}."}
+            if i % 2:
+                row["id"] = f"art{i:03d}"
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        handle.write("{not json\n")
+    return path
+
+
+def _same(a, b):
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+
+
+class TestIngestCorpus:
+    def test_jsonl_parts_equal_one_load(self, tmp_path):
+        source = _jsonl(tmp_path / "feed.jsonl", 25)
+        out = distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1500, errors="ignore")
+        assert len(list((out / "articles").glob("part-*.parquet"))) > 3
+        whole = load_corpus(source, errors="ignore", progress=False)
+        back = distributed.read_corpus_dataset(out)
+        _same(back.articles, whole.articles)
+        _same(back.removed, whole.removed)
+        assert back.problems["line"].tolist() == whole.problems["line"].tolist() == [26]
+
+    def test_load_corpus_reads_a_dataset(self, tmp_path):
+        source = _jsonl(tmp_path / "feed.jsonl", 6)
+        out = distributed.ingest_corpus(source, tmp_path / "ds", errors="ignore")
+        _same(load_corpus(out, progress=False).articles, load_corpus(source, errors="ignore", progress=False).articles)
+
+    def test_folder_of_text_files(self, tmp_path):
+        folder = tmp_path / "texts"
+        folder.mkdir()
+        for i in range(7):
+            (folder / f"a{i}.txt").write_text(BODY + f" {i}", encoding="utf-8")
+        out = distributed.ingest_corpus(folder, tmp_path / "ds", files_per_part=3)
+        back = distributed.read_corpus_dataset(out)
+        _same(back.articles, load_corpus(folder, progress=False).articles)
+        assert back.articles["path"].tolist() == [f"a{i}.txt" for i in range(7)]
+
+    def test_rerun_skips_done_parts(self, tmp_path, monkeypatch):
+        source = _jsonl(tmp_path / "feed.jsonl", 12)
+        out = tmp_path / "ds"
+        distributed.ingest_corpus(source, out, bytes_per_part=1000, errors="ignore")
+        first = sorted(out.joinpath("articles").glob("*.parquet"))
+        first[1].unlink()  # an interrupted run: one part missing
+        calls = []
+        real = load_corpus
+
+        def counting(*args, **kwargs):
+            calls.append(args[0])
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr("toolkit.corpus.loading.load_corpus", counting)
+        distributed.ingest_corpus(source, out, bytes_per_part=1000, errors="ignore")
+        assert len(calls) == 1 and first[1].exists()
+
+    def test_lazy_read_is_a_dask_dataframe(self, tmp_path):
+        source = _jsonl(tmp_path / "feed.jsonl", 10)
+        out = distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000, errors="ignore")
+        lazy = distributed.read_corpus_dataset(out, lazy=True)
+        assert lazy.articles.npartitions > 1
+        assert len(lazy.articles.compute()) == 10
+
+    def test_incomplete_or_foreign_dataset_is_refused(self, tmp_path):
+        source = _jsonl(tmp_path / "feed.jsonl", 10)
+        out = distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000, errors="ignore")
+        next(out.joinpath("articles").glob("*.parquet")).unlink()
+        with pytest.raises(CorpusError, match="parts written"):
+            distributed.read_corpus_dataset(out)
+        other = _jsonl(tmp_path / "other.jsonl", 3)
+        with pytest.raises(CorpusError, match="another folder"):
+            distributed.ingest_corpus(other, out)
+        with pytest.raises(CorpusError, match="not a corpus dataset"):
+            distributed.read_corpus_dataset(tmp_path)
+
+
+@pytest.mark.slow
+def test_on_a_local_cluster(tmp_path):
+    from distributed import Client, LocalCluster
+
+    source = _jsonl(tmp_path / "feed.jsonl", 20)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        out = distributed.ingest_corpus(source, tmp_path / "ds", client=client, bytes_per_part=1500, errors="ignore")
+    _same(distributed.read_corpus_dataset(out).articles, load_corpus(source, errors="ignore", progress=False).articles)
