@@ -214,3 +214,73 @@ class TestBoilerplate:
         cleaned = clean_text(texts[0], find_title=False, repeated_lines=repeated)
         assert cleaned.paragraphs == ["Body 0 is here.", sentence]
         assert [r for _, _, r in cleaned.removed] == ["repeated-across-articles"] * 2
+
+
+class TestWidgetLines:
+    """Second round of widget rules (issue 13): each removes its furniture and keeps near-miss article sentences."""
+
+    LEAD = "The senator said on Monday that the committee would vote on the bill next week, aides said."
+    TAIL = "The vote is expected to be close, with several members still undecided about the measure."
+
+    def _clean(self, *middle: str):
+        from toolkit.cleaning import load_patterns
+
+        raw = "\n".join([self.LEAD, *middle, self.TAIL])
+        return raw, clean_text(raw, find_title=False, patterns=load_patterns())
+
+    def _removed(self, raw, result):
+        return {raw[a:b].strip(): why for a, b, why in result.removed}
+
+    def test_furniture_goes_with_its_reason(self):
+        lines = {
+            "TRUMP TEAM CONFIDENT AFTER REPORT DROP": "related-articles",
+            "RELATED: Senate panel delays vote on budget": "related-articles",
+            "See also: Senate panel delays vote on budget": "related-articles",
+            "© 2018 Creators.com": "footer",
+            "COPYRIGHT 2018 CREATORS.COM": "footer",
+            "© Provided by Example News The senator arrives at the Capitol [Jane Roe/ Agency]": "footer",
+            "Our Standards: The Thomson Reuters Trust Principles.": "footer",
+            "This article is featured in the new Print/E-edition of The Daily Example.": "promo",
+            "Speaking of guns, enter to win this rifle kit and build your own at home!": "promo",
+        }
+        for line, reason in lines.items():
+            raw, result = self._clean(line)
+            assert self._removed(raw, result) == {line: reason}, line
+            assert result.text == self.LEAD + "\n\n" + self.TAIL
+
+    def test_widgets_glued_to_a_paragraph_go_and_the_sentence_stays(self):
+        widget = " The Long Road: A Hist... Jane Q. Doe Best Price: $5.99 Buy New $9.95 (as of 07:40 EDT - Details)"
+        raw, result = self._clean("Officials denied the claim." + widget)
+        assert "Officials denied the claim." in result.text and "Best Price" not in result.text
+        assert self._removed(raw, result) == {widget.strip(): "promo"}
+        promo = "This address appeared in a print edition of The Example last year. Isn't it time for you to subscribe?"
+        raw, result = self._clean("It was the first image of the Council." + promo)
+        assert "It was the first image of the Council." in result.text and "subscribe" not in result.text
+
+    def test_embed_credit_goes_and_the_post_text_stays(self):
+        post = "Please share this video of the rally in Tijuana."
+        credit = " Posted by Example Page on Tuesday, November 13, 2018"
+        raw, result = self._clean(post + credit)
+        assert post in result.text and "Posted by" not in result.text
+        assert self._removed(raw, result) == {credit.strip(): "embed"}
+
+    def test_near_miss_article_sentences_stay(self):
+        keep = [
+            "POWERFUL ALLIES",  # a short capital intertitle
+            "WHAT IS IN THE NEW LAW?",  # a capital intertitle ending like a sentence
+            "Copyright law protects the authors of the leaked documents, the court said.",
+            "Related reports suggest the vote could slip to next month.",
+            "The lottery asked residents to enter to win a car, officials said.",
+            "The video was posted by the campaign on Tuesday, November 13, 2018.",
+            "The book sold at a best price of $5.99 before it was withdrawn.",
+            "This article was featured in the print edition of the newspaper, the editor said.",
+        ]
+        for line in keep:
+            raw, result = self._clean(line)
+            assert result.removed == [], line
+            assert line in result.text
+
+    def test_a_capital_headline_followed_by_its_byline_is_a_quoted_article_and_stays(self):
+        head = "STAR TRIBUNE SUES TO UNSEAL THE DIVORCE RECORDS"
+        raw, result = self._clean(head, "By Jane Doe, Star Tribune, September 26, 2018:")
+        assert head in result.text and result.removed == []

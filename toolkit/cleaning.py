@@ -38,7 +38,14 @@ _RELATED_HEADER = re.compile(
     re.IGNORECASE,
 )
 # "Lire aussi : <headline>" inside a body: only that line goes.
-_RELATED_INLINE = re.compile(r"^(?:lire aussi|à lire aussi|voir aussi|read (?:more|also)|see also)\s*:\s*\S", re.I)
+_RELATED_INLINE = re.compile(r"^(?:lire aussi|à lire aussi|voir aussi|read (?:more|also)|see also|also read|related(?: articles?| stories| content)?)\s*:\s*\S", re.I)
+# A related headline a CMS drops between paragraphs (Fox-style): a line wholly in capitals of 5 to 16 words that
+# does not end like a sentence. Shorter capital lines are intertitles ("POWERFUL ALLIES") and stay; a capital
+# headline followed by its byline ("By Jane Doe, Star Tribune, ...") is a quoted article's headline and stays.
+RELATED_CAPS_MIN_WORDS, RELATED_CAPS_MAX_WORDS = 5, 16
+# A copyright or credit line ("© 2018 Creators.com", "COPYRIGHT 2018 CREATORS.COM", "© Provided by ..."):
+# "Copyright" must be followed by ©, (c) or a year, so a sentence about copyright stays.
+_COPYRIGHT_LINE = re.compile(r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}))", re.IGNORECASE)
 _NAV_LABELS = {
     "source", "sources", "partager", "share", "imprimer", "print", "tags", "mots-clés",
     "mots clés", "commentaires", "comments", "accueil", "home", "retour", "back", "top",
@@ -408,14 +415,31 @@ def _title_block(raw: str, live: list[_Line], i: int) -> list[_Line]:
 
 
 def _mark_captions(raw: str, live: list[_Line]) -> list[_Line]:
-    """4. Captions, anywhere; inline caption markers and "Lire aussi :" lines."""
+    """4. Captions, anywhere; inline caption markers, "Lire aussi :" / "RELATED:" lines, copyright lines and
+    capital-letter related headlines (:func:`is_related_caps`)."""
     for ln in live:
         s = _text(raw, ln)
         if is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
             ln.reason = "caption"
         elif _RELATED_INLINE.match(s):
             ln.reason = "related-articles"
+        elif _COPYRIGHT_LINE.match(s.strip("*_ ")) and _words(s) <= 40:
+            ln.reason = "footer"
+    for k, ln in enumerate(live[1:], start=1):
+        s = _text(raw, ln)
+        if ln.reason is None and is_related_caps(s):
+            nxt = next((_text(raw, b) for b in live[k + 1:] if b.reason is None), "")
+            if not nxt.startswith("By "):
+                ln.reason = "related-articles"
     return _kept(live)
+
+
+def is_related_caps(line: str) -> bool:
+    """True when ``line`` has the shape of an inline related headline: wholly in capitals, 5 to 16 words,
+    no final sentence punctuation (short capital lines are intertitles and stay)."""
+    text = line.strip("*_# ").strip()
+    return (RELATED_CAPS_MIN_WORDS <= _words(text) <= RELATED_CAPS_MAX_WORDS and text == text.upper()
+            and sum(c.isalpha() for c in text) >= 10 and not _SENTENCE_END.search(text))
 
 
 def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line]:
