@@ -29,8 +29,7 @@ MARKER = "_toolkit_corpus.json"
 TABLES = ("articles", "removed", "problems")
 #: Default size of a part: files per part (folders) and bytes per part (JSONL).
 FILES_PER_PART = 2_000
-# Under 1 MiB: reading.py sniffs the encoding of a larger file from its first MiB, and rejects
-# the file when that cut falls inside a UTF-8 character (reported; its owner is fixing it).
+# Parts of under 1 MiB keep each worker's memory small (a part is read whole into a worker).
 BYTES_PER_PART = 900_000
 
 
