@@ -184,6 +184,9 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
                "outlets": str(outlets) if outlets else (str(folder / "outlets.csv")
                                                          if (folder / "outlets.csv").exists() else None)}
     options = {k: v for k, v in options.items() if v is not None}
+    # Corpus-level boilerplate is a property of the whole corpus, not of a part: find it once,
+    # over every input text, so each part removes exactly the lines one load_corpus would.
+    options["repeated_lines"] = _repeated_lines(path)
     if client is None:
         for number, part in enumerate(parts):
             _ingest_part(number, part, str(out.resolve()), options)
@@ -193,6 +196,15 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
         client.gather(futures)
     marker.write_text(json.dumps(description, indent=1), encoding="utf-8")
     return out
+
+
+def _repeated_lines(path: Path) -> frozenset[str]:
+    """The corpus-level boilerplate lines of the whole input (one streaming pass, texts only)."""
+    from toolkit.cleaning import find_repeated_lines
+    from toolkit.corpus.loading import read_any_records, _source
+    from toolkit.corpus.problems import Problems
+
+    return find_repeated_lines(record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False))
 
 
 def is_corpus_dataset(path: str | Path) -> bool:

@@ -150,7 +150,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
                 errors: str = "warn", progress: bool | None = None,
                 patterns: str | Path | Sequence[str | Path] | None = None,
                 repeated_min_articles: int = REPEATED_MIN_ARTICLES,
-                first_line_title: bool = False, processes: int | None = None) -> Corpus:
+                first_line_title: bool = False, processes: int | None = None,
+                repeated_lines: frozenset[str] | None = None) -> Corpus:
     """Load and clean a corpus of news articles.
 
     Args:
@@ -181,6 +182,9 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
             link-like) found verbatim in at least this many distinct articles of the corpus
             is removed with reason ``repeated-across-articles`` (a first, quick pass over the
             texts finds them); 0 turns this off. Sentences are never removed for recurring.
+        repeated_lines: The corpus-level boilerplate lines, when already found over a larger
+            corpus (:func:`toolkit.corpus.distributed.ingest_corpus` finds them over the whole
+            input once, so every part removes the same lines); skips the first pass.
         first_line_title: For files without a title field, take the first line as the
             headline whatever its shape (default: only a headline-shaped first line).
         processes: Worker processes that clean chunks of ``CHUNK_SIZE`` articles in parallel;
@@ -225,13 +229,13 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     if is_corpus_dataset(path):  # a dataset written by ingest_corpus: already cleaned
         return read_corpus_dataset(path)
     problems = Problems(errors)
-    records = _read_any(path, problems)
+    records = read_any_records(path, problems)
     sources = _read_sources(path, manifest=manifest, outlets=outlets, problems=problems)
     pattern_files = [patterns] if isinstance(patterns, (str, Path)) else list(patterns or [])
-    repeated = frozenset()
-    if repeated_min_articles > 0:
+    repeated = frozenset(repeated_lines or ())
+    if repeated_lines is None and repeated_min_articles > 0:
         # First pass: only the texts, problems ignored (the second pass reports them once).
-        repeated = find_repeated_lines((_source(r) for r in _read_any(path, Problems("ignore"), extract=False)),
+        repeated = find_repeated_lines((record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False)),
                                        min_articles=repeated_min_articles)
     sources = sources._replace(patterns=load_patterns(*pattern_files), repeated=repeated,
                                first_line_title=first_line_title)
@@ -265,7 +269,7 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     return Corpus(articles, removed, problems.table())
 
 
-def _read_any(path: Path, problems: Problems, *, extract: bool = True) -> Iterable[Record]:
+def read_any_records(path: Path, problems: Problems, *, extract: bool = True) -> Iterable[Record]:
     """Records of ``path``: saved web pages (:mod:`~toolkit.corpus.html`) and/or text files, JSONL, CSV."""
     if not has_html(path):
         return read_records(path, problems)
@@ -275,7 +279,7 @@ def _read_any(path: Path, problems: Problems, *, extract: bool = True) -> Iterab
     return html
 
 
-def _source(record: Record) -> str:
+def record_text(record: Record) -> str:
     """The text cleaning reads and ``removed`` offsets point into: ``raw``, or a web page's page text."""
     return record.fields.get("page_text", record.raw)
 
@@ -422,7 +426,7 @@ def _typed_removed(rows: list[dict]) -> pd.DataFrame:
 def _clean_record(record: Record, entry: dict, sources: _Sources, problems: Problems) -> CleanedText | None:
     """Clean one record; None (and a problem) when nothing but boilerplate is left."""
     title_given = entry.get("title") or record.fields.get("title") or None
-    cleaned = clean_text(_source(record), find_title=title_given is None and record.line is None,
+    cleaned = clean_text(record_text(record), find_title=title_given is None and record.line is None,
                          title=title_given, timestamp_pattern=TIMESTAMP_LINE, masthead_names=sources.masthead,
                          first_line_title=sources.first_line_title, patterns=sources.patterns,
                          repeated_lines=sources.repeated, spans=record.fields.get("page_spans", ()))
@@ -439,7 +443,7 @@ def _build_article(record: Record, cleaned: CleanedText, detected_language: str 
     index = sources.index
     given = record.fields
     spans = [{"article_id": record.article_id, "start_char": a, "end_char": b, "reason": reason,
-              "text": _source(record)[a:b]} for a, b, reason in cleaned.removed]
+              "text": record_text(record)[a:b]} for a, b, reason in cleaned.removed]
     inferred, evidence, dateline = _read_from_text(record, cleaned, spans, detected_language,
                                                    url=entry.get("url") or given.get("url") or "", index=index)
     _report_conflicts(record, entry, inferred, evidence, problems, index)
@@ -480,7 +484,7 @@ def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], det
                     url: str, index: OutletIndex) -> tuple[dict, str, dict]:
     """What the text itself says: outlet (with its evidence), date and language; and the dateline."""
     inferred: dict[str, object] = {}
-    inferred["outlet"], evidence = infer_outlet(_source(record), cleaned.text, cleaned.removed, index, url=url)
+    inferred["outlet"], evidence = infer_outlet(record_text(record), cleaned.text, cleaned.removed, index, url=url)
     dateline = parse_dateline(cleaned.paragraphs[0])
     inferred["date_text"] = ""
     for span in spans:

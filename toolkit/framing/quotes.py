@@ -31,7 +31,7 @@ from toolkit.framing.speakers import (
     Found,
     ParsedArticle,
     Resolver,
-    _Ref,
+    Ref,
     find_roles,
     index_roles,
     is_person,
@@ -325,7 +325,7 @@ class _Speakers:
             if m[2] == "PER":
                 for w in doc.text[m[3]:m[4]].split()[1:] or doc.text[m[3]:m[4]].split():
                     surnames.setdefault(w, set()).add((m[0], m[1]))
-        self.unmarked = [_Ref(int(doc.start[j]), int(doc.sid[j]), *next(iter(surnames[doc.text[doc.start[j]:doc.end[j]]])),
+        self.unmarked = [Ref(int(doc.start[j]), int(doc.sid[j]), *next(iter(surnames[doc.text[doc.start[j]:doc.end[j]]])),
                               True, False, doc.text[doc.start[j]:doc.end[j]])
                          for j in range(len(doc.words))
                          if doc.mention_of[j] is None and doc.upos[j] == "PROPN" and doc.deprel[j] == "nsubj"

@@ -463,7 +463,7 @@ def _match_role(key: frozenset, doc: ParsedArticle, roles: dict, cues: CueSets):
     return None, ""
 
 
-class _Ref(NamedTuple):
+class Ref(NamedTuple):
     position: int
     sentence_id: int
     entity_id: object
@@ -473,7 +473,7 @@ class _Ref(NamedTuple):
     text: str
 
 
-def _resolve(doc: ParsedArticle, i: int, refs: list[_Ref], roles: dict, cues: CueSets) -> Found:
+def _resolve(doc: ParsedArticle, i: int, refs: list[Ref], roles: dict, cues: CueSets) -> Found:
     """Resolve the person (or thing) token ``i`` stands for; see the module docstring for the steps."""
     pronoun = doc.upos[i] == "PRON"
     start, end, text = phrase(doc, i, relative=pronoun)
@@ -526,23 +526,23 @@ def _is_plural(doc: ParsedArticle, i: int) -> bool:
     return coordinated or (doc.upos[i] == "NOUN" and word != doc.lemma[i] and word.endswith(("s", "x")))
 
 
-def _references(doc: ParsedArticle, roles: dict, cues: CueSets) -> list[_Ref]:
+def _references(doc: ParsedArticle, roles: dict, cues: CueSets) -> list[Ref]:
     """Everyone and everything named before each point: person mentions, resolved roles, plural subjects."""
     refs, seen = [], set()
     for i in range(len(doc.words)):
         m = doc.mention_of[i]
         if m is not None and m[2] == "PER" and (m[3], m[4]) not in seen:
             seen.add((m[3], m[4]))
-            refs.append(_Ref(m[3], int(doc.sid[i]), m[0], m[1], _is_subject(doc, i), False, doc.text[m[3]:m[4]]))
+            refs.append(Ref(m[3], int(doc.sid[i]), m[0], m[1], _is_subject(doc, i), False, doc.text[m[3]:m[4]]))
         elif (m is None and doc.upos[i] in ("NOUN", "PROPN") and doc.lemma[i] in cues.roles
               and _named(doc, i, cues.roles) is None):
             found, _ = _match_role(_description(doc, i), doc, roles, cues)
             if found:
                 start, _, text = phrase(doc, i)
-                refs.append(_Ref(start, int(doc.sid[i]), found[0], found[1], _is_subject(doc, i), False, text))
+                refs.append(Ref(start, int(doc.sid[i]), found[0], found[1], _is_subject(doc, i), False, text))
         if doc.deprel[i] in _SUBJECT and doc.upos[i] != "PRON" and _is_plural(doc, i):
             start, _, text = phrase(doc, i)
-            refs.append(_Ref(start, int(doc.sid[i]), None, None, True, True, text))
+            refs.append(Ref(start, int(doc.sid[i]), None, None, True, True, text))
     return sorted(refs, key=lambda r: r.position)
 
 
@@ -559,7 +559,7 @@ class Resolver:
             found = _resolve(self.doc, i, self.refs, self.roles, self.cues)
             self.cache[i] = found
             if found.resolution == "anaphora" and isinstance(found.entity_id, str):
-                self.refs.append(_Ref(found.start, int(self.doc.sid[i]), found.entity_id, found.name,
+                self.refs.append(Ref(found.start, int(self.doc.sid[i]), found.entity_id, found.name,
                                       _is_subject(self.doc, i), False, found.text))
                 self.refs.sort(key=lambda r: r.position)
         return self.cache[i]
