@@ -201,7 +201,7 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
 def _repeated_lines(path: Path) -> frozenset[str]:
     """The corpus-level boilerplate lines of the whole input (one streaming pass, texts only)."""
     from toolkit.cleaning import find_repeated_lines
-    from toolkit.corpus.loading import read_any_records, _source
+    from toolkit.corpus.loading import read_any_records, record_text
     from toolkit.corpus.problems import Problems
 
     return find_repeated_lines(record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False))
