@@ -20,7 +20,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.places import is_acronym, is_nationality_word, territory_aliases
+from toolkit.entities.places import is_acronym, is_nationality_word, is_territory_key, territory_aliases
 from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title
 from toolkit.schema import ENTITY_COLUMNS, ENTITY_TYPES, require_columns
 from toolkit.text import fold, folded_words
@@ -568,6 +568,7 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
     """
     first_words: dict[str, set[int]] = defaultdict(set)   # folded first word → roots
     shorts: dict[int, list[int]] = defaultdict(list)      # group → its mentions
+    country_roots: set[int] = set()                       # roots named by a CLDR country or region name
     for i in range(len(m.texts)):
         g = assigned[i]
         if g is None or groups.is_person(g) or groups[g].kind in ("nationality", "lower"):
@@ -577,9 +578,19 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
             shorts[g].append(i)
         elif m.keys[i] and len(m.keys[i][0]) > 4:
             first_words[m.keys[i][0]].add(groups.find(g))
+            if is_territory_key(m.keys[i]) or (groups[g].alias is not None and is_territory_key(groups[g].key)):
+                country_roots.add(groups.find(g))
     for g, members in shorts.items():
         short = groups[g].key[0]
         roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
+        # Country names first: "Fr" in results tables shortens France, not Fribourg; "Be"
+        # Belgique, not Berne. Other places and organisations count when no country fits.
+        countries = {r for r in roots if r in country_roots}
+        what = "country"
+        if countries:
+            roots = countries
+        else:
+            what = "place or organisation"
         if len(roots) != 1:
             continue
         root = roots.pop()
@@ -587,7 +598,7 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
                       if assigned[i] is not None and groups.find(assigned[i]) == root)
         groups.parent[groups.find(g)] = root
         for i in members:
-            m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only place or organisation '
+            m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only {what} '
                                              f'of the corpus it can shorten')
 
 
