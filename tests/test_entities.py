@@ -618,3 +618,23 @@ class TestCorpusRules:
         assert linked.mentions["link_rule"].iloc[0] == "fragment"
         assert "LOC:centre" not in set(linked.entities["entity_id"])
         assert linked.mentions["entity_id"].iloc[2] == "LOC:la-havane"
+
+    def test_a_middle_initial_does_not_make_another_person(self):
+        linked = link_entities(tiny(("a", "Donald J. Trump", "PER"), ("b", "Donald Trump", "PER"),
+                                    ("c", "J. Smith", "PER"), ("d", "Jane Smith", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1]
+        assert "initials" in self.rules_of(linked, "Donald J. Trump")
+        assert ids[2] != ids[3]  # a leading initial is not dropped
+
+    def test_a_surname_tagged_as_a_place_joins_the_person_of_its_article(self):
+        linked = link_entities(tiny(("a", "Alex Zulle", "PER"), ("a", "Zulle", "LOC"), ("a", "Zulle", "LOC"),
+                                    ("b", "Zulle", "LOC"), ("b", "Alex Zulle", "PER"),
+                                    ("c", "George Washington", "PER"), ("c", "Washington", "LOC"),
+                                    ("d", "Washington", "LOC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] == ids[3] == ids[4] == "PER:alex-zulle"
+        assert "surname-not-place" in self.rules_of(linked, "Zulle")
+        # "Washington" is a place in an article naming no such person: a place everywhere.
+        assert ids[6] == ids[7] != ids[5]
+        assert linked.mentions["entity_type"].iloc[1] == "PER" and linked.mentions["engine_type"].iloc[1] == "LOC"

@@ -35,8 +35,9 @@ LINK_COLUMNS = ["entity_id", "name", "link_rule", "engine_type"]
 MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "article_ids"]
 #: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
 #: ``retype``: the mention's engine type differs from its entity's type).
-RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "alias", "article",
-         "partial-name", "partial-name-nearest", "partial-name-corpus", "abbreviation", "retype")
+RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
+         "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
+         "partial-name-corpus", "partial-name-dominant", "abbreviation", "retype")
 #: Words of web forms and page furniture: a mention made only of them is not a name
 #: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
 INTERFACE_WORDS = frozenset("""
@@ -57,6 +58,8 @@ _ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "o
 #: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
 _LEADING_ARTICLE = re.compile(r"(la|le|les|the|de|du|des|l['’]|d['’])\s*(?=[A-ZÀ-ÖØ-Þ])")
 _PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
+#: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
+_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
 #: Quote marks and dashes trimmed from a mention's edges (engines keep "“Mad Dog Mattis").
 _EDGE_MARKS = "\"'“”„‟«»‹›‘’‚‛`´-‐‑‒–—―_*•·"
 
@@ -267,6 +270,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _fragments(m, linked, articles)                                          # fragment
     groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
+    _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
     _abbreviations(m, groups, assigned)                                      # 5. abbreviation
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
@@ -443,6 +447,10 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
         elif not any(c.isupper() for c in m.names[i]) and key in acronym_keys:
             gid[i] = groups.add("lower", key, "MISC")
         else:
+            bare = _without_initials(m.names[i], key)
+            if bare != key:
+                m.moved_by[i] = ("initials", f'"{m.names[i]}" is "{" ".join(bare)}" with a middle initial')
+                m.keys[i] = key = bare
             by_key[key].append(i)
     # "la Commission" joins "Commission" when the corpus names it without the article.
     for key in [k for k in by_key if len(k) > 1 and k[0] in _ARTICLES and k[1:] in by_key]:
@@ -462,6 +470,20 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
                 family = "ORG/LOC"
             gid[i] = groups.add("fold", key, family)
     return groups, gid
+
+
+def _without_initials(name: str, key: tuple[str, ...]) -> tuple[str, ...]:
+    """``"Donald J. Trump"`` → ``("donald", "trump")``: a name's folded words less its middle initials.
+
+    Only single capital letters between two longer words count ("John F. Kennedy"), so
+    "J. Smith" and "Washington D.C." keep theirs.
+    """
+    if len(key) < 3 or not any(len(w) == 1 for w in key[1:-1]):
+        return key
+    if not re.search(r"\w{2,}\s+[A-ZÀ-Þ]\.?\s+\w{2,}", name):
+        return key
+    bare = tuple(w for k, w in enumerate(key) if len(w) > 1 or k in (0, len(key) - 1))
+    return bare if all(len(w) > 1 for w in bare) else key
 
 
 def _after_first_word(name: str) -> str:
@@ -517,6 +539,45 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
                                 f'"{m.names[near]}" is the nearest')
                     nearest.add(i)
     return assigned, moved
+
+
+def _surnames_tagged_as_places(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+    """Stage 4a', surname-not-place: a bare surname the engine tagged LOC or ORG joins the person it names.
+
+    A one-word name tagged LOC/ORG ("Zulle" in "Alex Zulle a gagné ... Zulle attaque") joins
+    the only fuller PER name of its article that ends with it (not after a particle such as
+    "de": "Palma de Majorque" is a place the engine tagged PER), provided the corpus tags that
+    word LOC/ORG only in articles that name such a person: "Washington", a place in articles
+    without George Washington, stays a place everywhere. Changes ``assigned`` and records
+    the rule in ``m.moved_by``; the mentions then count as PER for their entity's type.
+    """
+    persons: dict[object, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))  # article → word → groups
+    full_name: dict[tuple[object, int], str] = {}
+    for j in range(len(m.texts)):
+        g = assigned[j]
+        if g is not None and groups.is_person(g) and len(m.keys[j]) > 1 and m.keys[j][-2] not in _PARTICLES:
+            # The surname: the last word, not after a particle ("Palma de Majorque" names a place).
+            persons[m.article_ids[j]][m.keys[j][-1]].add(g)
+            full_name.setdefault((m.article_ids[j], g), m.names[j])
+    places: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if (g is not None and not groups.is_person(g) and groups[g].kind == "fold" and len(m.keys[i]) == 1
+                and len(m.keys[i][0]) > 2 and i not in m.moved_by and not is_territory_key(m.keys[i])):
+            places[g].append(i)
+    for g, members in places.items():
+        word = groups[g].key[0]
+        if any(not persons[m.article_ids[i]].get(word) for i in members):
+            continue  # tagged a place somewhere without a person of that name: a place
+        for i in members:
+            targets = persons[m.article_ids[i]][word]
+            if len(targets) == 1:
+                target = next(iter(targets))
+                assigned[i] = target
+                m.moved_by[i] = ("surname-not-place",
+                                 f'{m.article_ids[i]}: "{m.names[i]}" (tagged {m.engine_types[i]}) is a word of '
+                                 f'"{full_name[(m.article_ids[i], target)]}", the only PER name there it fits; '
+                                 f'the corpus tags it {m.engine_types[i]} only beside such a name')
 
 
 def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
@@ -613,7 +674,8 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
-            _majority_type(m.engine_types[i] for i in members),
+            _majority_type("PER" if m.moved_by.get(i, ("",))[0] == "surname-not-place" else m.engine_types[i]
+                           for i in members),
             # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
             # Russie"); else the fullest, accented form actually seen.
             "name": _alias_name(alias, [m.names[i] for i in members]),
