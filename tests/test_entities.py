@@ -638,3 +638,20 @@ class TestCorpusRules:
         # "Washington" is a place in an article naming no such person: a place everywhere.
         assert ids[6] == ids[7] != ids[5]
         assert linked.mentions["entity_type"].iloc[1] == "PER" and linked.mentions["engine_type"].iloc[1] == "LOC"
+
+    def test_an_ocr_misspelling_joins_the_commoner_name_of_its_article(self):
+        linked = link_entities(tiny(("a", "Espagne", "LOC"), ("a", "Espagne", "LOC"), ("a", "Esoagne", "LOC"),
+                                    ("b", "Esoagne", "LOC"),  # no Espagne in this article: stays apart
+                                    ("c", "Louis XIV", "PER"), ("c", "Louis XIV", "PER"), ("c", "Louis XV", "PER"),
+                                    ("d", "Prusse", "LOC"), ("d", "Prusse", "LOC"), ("d", "Prnsse", "LOC"),
+                                    ("e", "Bernardo", "PER"), ("e", "Bernardo", "PER"), ("e", "Bernarda", "LOC"),
+                                    ("f", "Allemands", "MISC"), ("f", "Allemands", "MISC"), ("f", "Allemand", "MISC"),
+                                    ("g", "Espagne", "LOC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[2] == ids[0] and ids[3] != ids[0]
+        assert "ocr-spelling" in self.rules_of(linked, "Esoagne")
+        assert ids[6] != ids[4]      # a roman numeral is too short to be a misspelling
+        assert ids[9] != ids[7]      # fewer than 7 letters
+        assert ids[12] != ids[10]    # a place never joins a person
+        assert ids[15] != ids[13]    # a plural is not a misspelling
+        assert linked.mentions["name"].iloc[2] == "Espagne"

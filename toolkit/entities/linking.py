@@ -136,9 +136,13 @@ def _majority_type(types: Iterable[str]) -> str:
 
 
 def _fullest(forms: Sequence[str]) -> str:
-    """The fullest, accented form: most words, then most non-ASCII letters, then most frequent, then alphabetical."""
+    """The fullest, accented form: most words, then not a short form of another, then most non-ASCII
+    letters, then most frequent, then alphabetical."""
     counts = Counter(forms)
-    return min(counts, key=lambda f: (-len(folded_words(f)), -sum(c.isalpha() and ord(c) > 127 for c in f),
+    folded = {f: " ".join(folded_words(f)) for f in counts}
+    # A form another one starts with is a short form ("Esp" of "Espagne"), however frequent.
+    short = {f for f in counts if any(len(o) > len(folded[f]) and o.startswith(folded[f]) for o in folded.values())}
+    return min(counts, key=lambda f: (-len(folded_words(f)), f in short, -sum(c.isalpha() and ord(c) > 127 for c in f),
                                       -counts[f], f))
 
 
@@ -269,6 +273,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
     groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
+    _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
@@ -484,6 +489,65 @@ def _without_initials(name: str, key: tuple[str, ...]) -> tuple[str, ...]:
         return key
     bare = tuple(w for k, w in enumerate(key) if len(w) > 1 or k in (0, len(key) - 1))
     return bare if all(len(w) > 1 for w in bare) else key
+
+
+#: OCR-spelling: the shortest word that one wrong letter may join to another (shorter words
+#: differ by one letter too often: "Prusse"/"Russe", "Louis XIV"/"Louis XV").
+OCR_MIN_LETTERS = 7
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one substitution, insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    k = next((k for k, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    return short[k:] == long_[k + 1:]
+
+
+def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None:
+    """Stage 3', ocr-spelling: within one article, a name one letter away from a commoner name joins it.
+
+    Both names have the same words but one, and that word has at least
+    :data:`OCR_MIN_LETTERS` letters in both, the same first letter and one substitution,
+    insertion or deletion between them ("Esoagne" → "Espagne", "PBTERSBOURG" →
+    "Pétersbourg"); the name with fewer mentions in the corpus joins the other (ties: stay
+    apart), a person only a person, a place or organisation only a place or organisation.
+    Changes ``gid`` and records the rule in ``m.moved_by``.
+    """
+    size = Counter(g for g in gid if g is not None)
+    by_article: dict[object, dict[tuple[str, ...], tuple[int, str]]] = defaultdict(dict)
+    for i in range(len(m.texts)):
+        if gid[i] is not None and groups[gid[i]].kind in ("fold", "alias"):
+            by_article[m.article_ids[i]].setdefault(m.keys[i], (gid[i], m.names[i]))
+    move: dict[tuple[object, int], tuple[int, str]] = {}
+    for article_id, names in by_article.items():
+        keys = [k for k in names if any(len(w) >= OCR_MIN_LETTERS for w in k)]
+        for a in keys:
+            ga, name_a = names[a]
+            if groups[ga].kind != "fold":
+                continue
+            fits = set()
+            for b in names:
+                gb, name_b = names[b]
+                if gb == ga or len(a) != len(b) or size[gb] <= size[ga] or groups.is_person(ga) != groups.is_person(gb):
+                    continue
+                diff = [(x, y) for x, y in zip(a, b) if x != y]
+                if (len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS - 1
+                        and max(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS
+                        and diff[0][0][0] == diff[0][1][0] and _one_edit_apart(*diff[0])
+                        and diff[0][0].rstrip("sx") != diff[0][1].rstrip("sx")):  # a plural is not a misspelling
+                    fits.add((gb, name_b))
+            if len({g for g, _ in fits}) == 1:
+                move[(article_id, ga)] = next(iter(fits))
+    for i in range(len(m.texts)):
+        target = move.get((m.article_ids[i], gid[i]))
+        if target is not None and i not in m.moved_by:
+            m.moved_by[i] = ("ocr-spelling", f'{m.article_ids[i]}: "{m.names[i]}" is one letter away from '
+                                             f'"{target[1]}", a commoner name of the same article')
+            gid[i] = target[0]
 
 
 def _after_first_word(name: str) -> str:
