@@ -655,3 +655,17 @@ class TestCorpusRules:
         assert ids[12] != ids[10]    # a place never joins a person
         assert ids[15] != ids[13]    # a plural is not a misspelling
         assert linked.mentions["name"].iloc[2] == "Espagne"
+
+    def test_a_bare_surname_joins_the_dominant_full_name_unless_its_article_names_another(self):
+        rows = [("a%d" % k, "Donald Trump", "PER") for k in range(9)] + [("z", "Fred Trump", "PER")]
+        rows += [("b", "Trump", "PER"), ("z", "Trump", "PER")]
+        linked = link_entities(tiny(*rows))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[10] == ids[0] == "PER:donald-trump"
+        assert "partial-name-dominant" in self.rules_of(linked, "Trump")
+        assert ids[11] == ids[9] == "PER:fred-trump"  # its article names Fred Trump: partial-name
+        # Without a dominant name (5 against 4), a bare "Trump" stays apart.
+        rows = [("a%d" % k, "Donald Trump", "PER") for k in range(5)]
+        rows += [("f%d" % k, "Fred Trump", "PER") for k in range(4)] + [("b", "Trump", "PER")]
+        ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
+        assert ids[-1] not in (ids[0], ids[5])

@@ -668,6 +668,7 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
             for word in full_key:
                 by_word[word].add((g, full_key))
     corpus_evidence: dict[int, str] = {}
+    ambiguous: dict[int, dict[int, tuple[tuple[str, ...], str]]] = {}
     leftovers = [g for g, forms in forms_of.items() if groups[g].kind == "fold" and groups[g].key in forms]
     for g in sorted(leftovers, key=lambda g: (-len(groups[g].key), groups[g].key)):
         short = groups[g].key
@@ -680,7 +681,53 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
             (root, (full_key, full)), = targets.items()
             groups.parent[groups.find(g)] = root
             corpus_evidence[g] = _partial_evidence(full, short, full_key, "corpus")
+        elif len(targets) > 1:
+            ambiguous[g] = targets
+    _dominant_full_names(m, groups, assigned, ambiguous)
     return corpus_evidence
+
+
+#: partial-name-dominant: the share of the candidates' mentions the dominant full name must have.
+DOMINANT_SHARE = 0.8
+
+
+def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                         ambiguous: dict[int, dict[int, tuple[tuple[str, ...], str]]]) -> None:
+    """Stage 4c, partial-name-dominant: a bare name several full names fit joins the dominant one.
+
+    When one of the fitting full names has at least :data:`DOMINANT_SHARE` of their mentions
+    in the corpus ("Donald Trump" against a rare "Fred Trump"), a mention of the bare name
+    joins it, unless its article names one of the others. Changes ``assigned`` and records
+    the rule in ``m.moved_by``.
+    """
+    if not ambiguous:
+        return
+    size: Counter = Counter()
+    roots_in: dict[object, set[int]] = defaultdict(set)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            root = groups.find(assigned[i])
+            size[root] += 1
+            roots_in[m.article_ids[i]].add(root)
+    choice: dict[int, tuple[int, str, set[int]]] = {}
+    for g, targets in ambiguous.items():
+        roots = {groups.find(r): full for r, (_, full) in targets.items()}
+        roots.pop(groups.find(g), None)
+        if len(roots) < 2:
+            continue
+        top = max(roots, key=lambda r: (size[r], -r))
+        if size[top] >= DOMINANT_SHARE * sum(size[r] for r in roots):
+            choice[g] = (top, roots[top], set(roots) - {top})
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if g in choice and i not in m.moved_by:
+            top, full, others = choice[g]
+            if not roots_in[m.article_ids[i]] & others:
+                assigned[i] = top
+                m.moved_by[i] = ("partial-name-dominant",
+                                 f'"{m.names[i]}" fits several fuller PER names of the corpus; "{full}" has '
+                                 f'{size[top]} of their {sum(size[r] for r in others) + size[top]} mentions '
+                                 f'and the article names none of the others')
 
 
 def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
