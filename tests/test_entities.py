@@ -669,3 +669,10 @@ class TestCorpusRules:
         rows += [("f%d" % k, "Fred Trump", "PER") for k in range(4)] + [("b", "Trump", "PER")]
         ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
         assert ids[-1] not in (ids[0], ids[5])
+
+    def test_the_long_s_read_as_f_joins_the_name_the_corpus_spells_with_s(self):
+        linked = link_entities(tiny(("a", "Ruffie", "ORG"), ("b", "Russie", "LOC"), ("c", "Russie", "LOC"),
+                                    ("d", "Staff", "ORG"), ("e", "Staffs", "ORG")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] and "ocr-spelling" in self.rules_of(linked, "Ruffie")
+        assert ids[3] != ids[4]

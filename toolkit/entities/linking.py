@@ -2,9 +2,10 @@
 
 :func:`link_entities` applies its rules in stages, one function each: ``strip-title``
 (:mod:`toolkit.entities.titles`), ``fold`` and ``alias`` groups
-(:mod:`toolkit.entities.aliases`), ``partial-name`` within each article, then
-``partial-name-corpus`` across the corpus; then each entity gets its type, name and id, and
-each mention the chain of rules (with their evidence) that linked it.
+(:mod:`toolkit.entities.aliases`), ``ocr-spelling``, ``partial-name`` within each
+article, ``surname-not-place``, then ``partial-name-corpus`` and ``partial-name-dominant``
+across the corpus; then each entity gets its type, name and id, and each mention the chain
+of rules (with their evidence) that linked it.
 """
 
 from __future__ import annotations
@@ -217,6 +218,16 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     "It" to the corpus's only "Italie". One name tagged PER in most mentions and ORG/LOC in
     a few is one entity; every mention then takes its entity's type (``retype``), the
     engine's type staying in ``engine_type``.
+
+    Also: ``initials`` drops middle initials ("Donald J. Trump" = "Donald Trump");
+    ``ocr-spelling`` joins, within one article, a name one letter away from a commoner one
+    (words of 7+ letters, same first letter: "Esoagne" → "Espagne"), and corpus-wide a name
+    printed with the long s read as f ("Ruffie" → "Russie"); ``surname-not-place`` gives a
+    bare surname tagged LOC/ORG to the only PER full name of its article ending with it,
+    when the corpus tags that word a place only beside such a person ("Zulle" → "Alex
+    Zulle"; "Washington" stays a place); ``partial-name-dominant`` gives a bare surname
+    several full names fit to the one with 80% of their mentions, unless its article names
+    another; an ``abbreviation`` shortens a country first ("Fr" → France, not Fribourg).
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -542,7 +553,27 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
                     fits.add((gb, name_b))
             if len({g for g, _ in fits}) == 1:
                 move[(article_id, ga)] = next(iter(fits))
+    # The long s (ſ) of old print, read as f by OCR: "Ruffie" is "Russie" when the corpus has it.
+    key_group: dict[tuple[str, ...], tuple[int, str]] = {}
+    for names in by_article.values():
+        for key, (g, name) in names.items():
+            if key not in key_group or size[g] > size[key_group[key][0]]:
+                key_group[key] = (g, name)
+    long_s: dict[int, tuple[int, str]] = {}
+    for key, (g, name) in key_group.items():
+        if groups[g].kind != "fold" or not any("f" in w[:-1] for w in key):
+            continue
+        target = key_group.get(tuple(w[:-1].replace("f", "s") + w[-1] for w in key))
+        if target is not None and target[0] != g and size[target[0]] >= size[g] \
+                and groups.is_person(g) == groups.is_person(target[0]):
+            long_s[g] = target
     for i in range(len(m.texts)):
+        target = long_s.get(gid[i])
+        if target is not None and i not in m.moved_by:
+            m.moved_by[i] = ("ocr-spelling", f'"{m.names[i]}" is "{target[1]}" printed with the long s (ſ) '
+                                             f'that OCR reads as f')
+            gid[i] = target[0]
+            continue
         target = move.get((m.article_ids[i], gid[i]))
         if target is not None and i not in m.moved_by:
             m.moved_by[i] = ("ocr-spelling", f'{m.article_ids[i]}: "{m.names[i]}" is one letter away from '
