@@ -646,7 +646,8 @@ class TestCorpusRules:
                                     ("d", "Prusse", "LOC"), ("d", "Prusse", "LOC"), ("d", "Prnsse", "LOC"),
                                     ("e", "Bernardo", "PER"), ("e", "Bernardo", "PER"), ("e", "Bernarda", "LOC"),
                                     ("f", "Allemands", "MISC"), ("f", "Allemands", "MISC"), ("f", "Allemand", "MISC"),
-                                    ("g", "Espagne", "LOC")))
+                                    ("g", "Espagne", "LOC"),
+                                    ("h", "Honduras", "LOC"), ("h", "Honduras", "LOC"), ("h", "Honduran", "LOC")))
         ids = linked.mentions["entity_id"].tolist()
         assert ids[2] == ids[0] and ids[3] != ids[0]
         assert "ocr-spelling" in self.rules_of(linked, "Esoagne")
@@ -655,6 +656,7 @@ class TestCorpusRules:
         assert ids[12] != ids[10]    # a place never joins a person
         assert ids[15] != ids[13]    # a plural is not a misspelling
         assert linked.mentions["name"].iloc[2] == "Espagne"
+        assert ids[19] != ids[17]    # a different ending is inflection, not OCR
 
     def test_a_bare_surname_joins_the_dominant_full_name_unless_its_article_names_another(self):
         rows = [("a%d" % k, "Donald Trump", "PER") for k in range(9)] + [("z", "Fred Trump", "PER")]

@@ -523,8 +523,8 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
 
     Both names have the same words but one, and that word has at least
     :data:`OCR_MIN_LETTERS` letters in both, the same first letter and one substitution,
-    insertion or deletion between them ("Esoagne" → "Espagne", "PBTERSBOURG" →
-    "Pétersbourg"); the name with fewer mentions in the corpus joins the other (ties: stay
+    insertion or deletion between them, not in its last two letters ("Esoagne" → "Espagne",
+    "PBTERSBOURG" → "Pétersbourg"; not "Germans" → "Germany", "Honduran" → "Honduras"); the name with fewer mentions in the corpus joins the other (ties: stay
     apart), a person only a person, a place or organisation only a place or organisation.
     Changes ``gid`` and records the rule in ``m.moved_by``.
     """
@@ -549,7 +549,7 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
                 if (len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS - 1
                         and max(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS
                         and diff[0][0][0] == diff[0][1][0] and _one_edit_apart(*diff[0])
-                        and diff[0][0].rstrip("sx") != diff[0][1].rstrip("sx")):  # a plural is not a misspelling
+                        and diff[0][0][-2:] == diff[0][1][-2:]):  # endings differ by inflection: Germans, Germany
                     fits.add((gb, name_b))
             if len({g for g, _ in fits}) == 1:
                 move[(article_id, ga)] = next(iter(fits))
@@ -726,9 +726,10 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
                          ambiguous: dict[int, dict[int, tuple[tuple[str, ...], str]]]) -> None:
     """Stage 4c, partial-name-dominant: a bare name several full names fit joins the dominant one.
 
-    When one of the fitting full names has at least :data:`DOMINANT_SHARE` of their mentions
-    in the corpus ("Donald Trump" against a rare "Fred Trump"), a mention of the bare name
-    joins it, unless its article names one of the others. Changes ``assigned`` and records
+    Among the full names that end with the bare name, when one has at
+    least :data:`DOMINANT_SHARE` of their mentions in the corpus and at least as many as the
+    bare name ("Donald Trump" against a rare "Fred Trump"), a mention of the bare name joins
+    it, unless its article names one of the others. Changes ``assigned`` and records
     the rule in ``m.moved_by``.
     """
     if not ambiguous:
@@ -741,13 +742,17 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
             size[root] += 1
             roots_in[m.article_ids[i]].add(root)
     choice: dict[int, tuple[int, str, set[int]]] = {}
+    bare_size = Counter(g for g in assigned if g in ambiguous)
     for g, targets in ambiguous.items():
-        roots = {groups.find(r): full for r, (_, full) in targets.items()}
+        # Only as a surname (the last words of a full name: not "Noah" of "Noah Lew").
+        roots = {groups.find(r): full for r, (full_key, full) in targets.items()
+                 if full_key[-len(groups[g].key):] == groups[g].key}
         roots.pop(groups.find(g), None)
         if len(roots) < 2:
             continue
         top = max(roots, key=lambda r: (size[r], -r))
-        if size[top] >= DOMINANT_SHARE * sum(size[r] for r in roots):
+        # The full name must be common in its own right: at least as frequent as the bare name.
+        if size[top] >= DOMINANT_SHARE * sum(size[r] for r in roots) and size[top] >= bare_size[g]:
             choice[g] = (top, roots[top], set(roots) - {top})
     for i in range(len(m.texts)):
         g = assigned[i]
