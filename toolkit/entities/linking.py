@@ -148,12 +148,17 @@ def _fullest(forms: Sequence[str]) -> str:
 
 
 def _alias_name(alias: Alias | None, forms: Sequence[str]) -> str:
-    """The form of ``forms`` that folds like the alias's canonical name, else the fullest form."""
+    """The form of ``forms`` that folds like the alias's canonical name, else (an alias) the fullest
+    of its most frequent forms, else the fullest form."""
     if alias is not None:
         canonical = folded_words(alias.canonical)
         seen = [f for f in forms if folded_words(f) == canonical]
         if seen:
             return _fullest(seen)
+        # The corpus's usual name for it ("Suisse", not the rarer "Confédération").
+        counts = Counter(folded_words(f) for f in forms)
+        top = max(counts.values())
+        return _fullest([f for f in forms if counts[folded_words(f)] == top])
     return _fullest(forms)
 
 
