@@ -28,6 +28,9 @@ clusters (`entity_id`; a mention without one is its own cluster) against the gol
 its predicted cluster that has its QID and recall the share of its QID's mentions in its
 predicted cluster; both are averaged over mentions. Target F1 ≥ 0.95.
 
+**Diagnostic.** The note also scores the matched mentions whose predicted text folds to the
+gold text (the engine cut the span right), to separate linking errors from span errors.
+
 **Baseline.** The same matched mentions clustered by their folded text (the predicted
 mention's text, lower case, accents removed, spaces collapsed): the naive "same string,
 same entity" rule.
@@ -105,12 +108,18 @@ def run(paths: dict, *, quick: bool = False, **options) -> list[dict]:
     gold = [m["gold"] for m in matched]
     p, r, f = bcubed(gold, [m["entity_id"] for m in matched])
     bp, br, bf = bcubed(gold, [fold_text(m["text"]) for m in matched])
+    # Diagnostic: the mentions whose predicted span is the gold span, where NER cut nothing
+    # wrong, separate linking errors from span errors.
+    exact = [m for m in matched if fold_text(m["text"]) == fold_text(m["gold_text"])]
+    ef = bcubed([m["gold"] for m in exact], [m["entity_id"] for m in exact])[2]
+    ebf = bcubed([m["gold"] for m in exact], [fold_text(m["text"]) for m in exact])[2]
     share = len(matched) / n_gold if n_gold else None
     n_qids = len(set(gold))
     data = f"HIPE-2020 fr dev ({len(documents)} docs, {n_gold} mentions with a QID)"
     log(f"  {data}: matched {len(matched)}/{n_gold}; B-cubed F1 toolkit {f:.3f}, folded text {bf:.3f}")
     note = (f"{len(matched)} matched mentions of {n_qids} QIDs. Toolkit B-cubed P {p:.3f} R {r:.3f}; folded text "
-            f"P {bp:.3f} R {br:.3f}. {_examples(matched) if matched else ''}")
+            f"P {bp:.3f} R {br:.3f}. On the {len(exact)} mentions whose predicted span is the gold one: toolkit F1 "
+            f"{ef:.3f}, folded text {ebf:.3f}. {_examples(matched) if matched else ''}")
     protocol = "gold QID mentions matched to the most-overlapping predicted mention; B-cubed over matched"
     return [
         row(NAME, data, "B-cubed F1 (matched mentions)", protocol=protocol, baseline="folded mention text",

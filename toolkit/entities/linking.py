@@ -2,9 +2,10 @@
 
 :func:`link_entities` applies its rules in stages, one function each: ``strip-title``
 (:mod:`toolkit.entities.titles`), ``fold`` and ``alias`` groups
-(:mod:`toolkit.entities.aliases`), ``partial-name`` within each article, then
-``partial-name-corpus`` across the corpus; then each entity gets its type, name and id, and
-each mention the chain of rules (with their evidence) that linked it.
+(:mod:`toolkit.entities.aliases`), ``ocr-spelling``, ``partial-name`` within each
+article, ``surname-not-place``, then ``partial-name-corpus`` and ``partial-name-dominant``
+across the corpus; then each entity gets its type, name and id, and each mention the chain
+of rules (with their evidence) that linked it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.places import is_acronym, is_nationality_word, territory_aliases
+from toolkit.entities.places import is_acronym, is_nationality_word, is_territory_key, territory_aliases
 from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title
 from toolkit.schema import ENTITY_COLUMNS, ENTITY_TYPES, require_columns
 from toolkit.text import fold, folded_words
@@ -35,8 +36,9 @@ LINK_COLUMNS = ["entity_id", "name", "link_rule", "engine_type"]
 MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "article_ids"]
 #: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
 #: ``retype``: the mention's engine type differs from its entity's type).
-RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "alias", "article",
-         "partial-name", "partial-name-nearest", "partial-name-corpus", "abbreviation", "retype")
+RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
+         "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
+         "partial-name-corpus", "partial-name-dominant", "abbreviation", "retype")
 #: Words of web forms and page furniture: a mention made only of them is not a name
 #: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
 INTERFACE_WORDS = frozenset("""
@@ -57,6 +59,8 @@ _ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "o
 #: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
 _LEADING_ARTICLE = re.compile(r"(la|le|les|the|de|du|des|l['’]|d['’])\s*(?=[A-ZÀ-ÖØ-Þ])")
 _PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
+#: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
+_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
 #: Quote marks and dashes trimmed from a mention's edges (engines keep "“Mad Dog Mattis").
 _EDGE_MARKS = "\"'“”„‟«»‹›‘’‚‛`´-‐‑‒–—―_*•·"
 
@@ -133,19 +137,28 @@ def _majority_type(types: Iterable[str]) -> str:
 
 
 def _fullest(forms: Sequence[str]) -> str:
-    """The fullest, accented form: most words, then most non-ASCII letters, then most frequent, then alphabetical."""
+    """The fullest, accented form: most words, then not a short form of another, then most non-ASCII
+    letters, then most frequent, then alphabetical."""
     counts = Counter(forms)
-    return min(counts, key=lambda f: (-len(folded_words(f)), -sum(c.isalpha() and ord(c) > 127 for c in f),
+    folded = {f: " ".join(folded_words(f)) for f in counts}
+    # A form another one starts with is a short form ("Esp" of "Espagne"), however frequent.
+    short = {f for f in counts if any(len(o) > len(folded[f]) and o.startswith(folded[f]) for o in folded.values())}
+    return min(counts, key=lambda f: (-len(folded_words(f)), f in short, -sum(c.isalpha() and ord(c) > 127 for c in f),
                                       -counts[f], f))
 
 
 def _alias_name(alias: Alias | None, forms: Sequence[str]) -> str:
-    """The form of ``forms`` that folds like the alias's canonical name, else the fullest form."""
+    """The form of ``forms`` that folds like the alias's canonical name, else (an alias) the fullest
+    of its most frequent forms, else the fullest form."""
     if alias is not None:
         canonical = folded_words(alias.canonical)
         seen = [f for f in forms if folded_words(f) == canonical]
         if seen:
             return _fullest(seen)
+        # The corpus's usual name for it ("Suisse", not the rarer "Confédération").
+        counts = Counter(folded_words(f) for f in forms)
+        top = max(counts.values())
+        return _fullest([f for f in forms if counts[folded_words(f)] == top])
     return _fullest(forms)
 
 
@@ -211,6 +224,16 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     a few is one entity; every mention then takes its entity's type (``retype``), the
     engine's type staying in ``engine_type``.
 
+    Also: ``initials`` drops middle initials ("Donald J. Trump" = "Donald Trump");
+    ``ocr-spelling`` joins, within one article, a name one letter away from a commoner one
+    (words of 7+ letters, same first letter: "Esoagne" → "Espagne"), and corpus-wide a name
+    printed with the long s read as f ("Ruffie" → "Russie"); ``surname-not-place`` gives a
+    bare surname tagged LOC/ORG to the only PER full name of its article ending with it,
+    when the corpus tags that word a place only beside such a person ("Zulle" → "Alex
+    Zulle"; "Washington" stays a place); ``partial-name-dominant`` gives a bare surname
+    several full names fit to the one with 80% of their mentions, unless its article names
+    another; an ``abbreviation`` shortens a country first ("Fr" → France, not Fribourg).
+
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
             (``MENTION_COLUMNS`` of ``toolkit.schema`` has them all). ``entity_type``
@@ -266,7 +289,9 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
     groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
+    _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
+    _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
     _abbreviations(m, groups, assigned)                                      # 5. abbreviation
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
@@ -443,6 +468,10 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
         elif not any(c.isupper() for c in m.names[i]) and key in acronym_keys:
             gid[i] = groups.add("lower", key, "MISC")
         else:
+            bare = _without_initials(m.names[i], key)
+            if bare != key:
+                m.moved_by[i] = ("initials", f'"{m.names[i]}" is "{" ".join(bare)}" with a middle initial')
+                m.keys[i] = key = bare
             by_key[key].append(i)
     # "la Commission" joins "Commission" when the corpus names it without the article.
     for key in [k for k in by_key if len(k) > 1 and k[0] in _ARTICLES and k[1:] in by_key]:
@@ -462,6 +491,99 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
                 family = "ORG/LOC"
             gid[i] = groups.add("fold", key, family)
     return groups, gid
+
+
+def _without_initials(name: str, key: tuple[str, ...]) -> tuple[str, ...]:
+    """``"Donald J. Trump"`` → ``("donald", "trump")``: a name's folded words less its middle initials.
+
+    Only single capital letters between two longer words count ("John F. Kennedy"), so
+    "J. Smith" and "Washington D.C." keep theirs.
+    """
+    if len(key) < 3 or not any(len(w) == 1 for w in key[1:-1]):
+        return key
+    if not re.search(r"\w{2,}\s+[A-ZÀ-Þ]\.?\s+\w{2,}", name):
+        return key
+    bare = tuple(w for k, w in enumerate(key) if len(w) > 1 or k in (0, len(key) - 1))
+    return bare if all(len(w) > 1 for w in bare) else key
+
+
+#: OCR-spelling: the shortest word that one wrong letter may join to another (shorter words
+#: differ by one letter too often: "Prusse"/"Russe", "Louis XIV"/"Louis XV").
+OCR_MIN_LETTERS = 7
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one substitution, insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    k = next((k for k, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    return short[k:] == long_[k + 1:]
+
+
+def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None:
+    """Stage 3', ocr-spelling: within one article, a name one letter away from a commoner name joins it.
+
+    Both names have the same words but one, and that word has at least
+    :data:`OCR_MIN_LETTERS` letters in both, the same first letter and one substitution,
+    insertion or deletion between them, not in its last two letters ("Esoagne" → "Espagne",
+    "PBTERSBOURG" → "Pétersbourg"; not "Germans" → "Germany", "Honduran" → "Honduras"); the name with fewer mentions in the corpus joins the other (ties: stay
+    apart), a person only a person, a place or organisation only a place or organisation.
+    Changes ``gid`` and records the rule in ``m.moved_by``.
+    """
+    size = Counter(g for g in gid if g is not None)
+    by_article: dict[object, dict[tuple[str, ...], tuple[int, str]]] = defaultdict(dict)
+    for i in range(len(m.texts)):
+        if gid[i] is not None and groups[gid[i]].kind in ("fold", "alias"):
+            by_article[m.article_ids[i]].setdefault(m.keys[i], (gid[i], m.names[i]))
+    move: dict[tuple[object, int], tuple[int, str]] = {}
+    for article_id, names in by_article.items():
+        keys = [k for k in names if any(len(w) >= OCR_MIN_LETTERS for w in k)]
+        for a in keys:
+            ga, name_a = names[a]
+            if groups[ga].kind != "fold":
+                continue
+            fits = set()
+            for b in names:
+                gb, name_b = names[b]
+                if gb == ga or len(a) != len(b) or size[gb] <= size[ga] or groups.is_person(ga) != groups.is_person(gb):
+                    continue
+                diff = [(x, y) for x, y in zip(a, b) if x != y]
+                if (len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS - 1
+                        and max(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS
+                        and diff[0][0][0] == diff[0][1][0] and _one_edit_apart(*diff[0])
+                        and diff[0][0][-2:] == diff[0][1][-2:]):  # endings differ by inflection: Germans, Germany
+                    fits.add((gb, name_b))
+            if len({g for g, _ in fits}) == 1:
+                move[(article_id, ga)] = next(iter(fits))
+    # The long s (ſ) of old print, read as f by OCR: "Ruffie" is "Russie" when the corpus has it.
+    key_group: dict[tuple[str, ...], tuple[int, str]] = {}
+    for names in by_article.values():
+        for key, (g, name) in names.items():
+            if key not in key_group or size[g] > size[key_group[key][0]]:
+                key_group[key] = (g, name)
+    long_s: dict[int, tuple[int, str]] = {}
+    for key, (g, name) in key_group.items():
+        if groups[g].kind != "fold" or not any("f" in w[:-1] for w in key):
+            continue
+        target = key_group.get(tuple(w[:-1].replace("f", "s") + w[-1] for w in key))
+        if target is not None and target[0] != g and size[target[0]] >= size[g] \
+                and groups.is_person(g) == groups.is_person(target[0]):
+            long_s[g] = target
+    for i in range(len(m.texts)):
+        target = long_s.get(gid[i])
+        if target is not None and i not in m.moved_by:
+            m.moved_by[i] = ("ocr-spelling", f'"{m.names[i]}" is "{target[1]}" printed with the long s (ſ) '
+                                             f'that OCR reads as f')
+            gid[i] = target[0]
+            continue
+        target = move.get((m.article_ids[i], gid[i]))
+        if target is not None and i not in m.moved_by:
+            m.moved_by[i] = ("ocr-spelling", f'{m.article_ids[i]}: "{m.names[i]}" is one letter away from '
+                                             f'"{target[1]}", a commoner name of the same article')
+            gid[i] = target[0]
 
 
 def _after_first_word(name: str) -> str:
@@ -519,6 +641,45 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
     return assigned, moved
 
 
+def _surnames_tagged_as_places(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+    """Stage 4a', surname-not-place: a bare surname the engine tagged LOC or ORG joins the person it names.
+
+    A one-word name tagged LOC/ORG ("Zulle" in "Alex Zulle a gagné ... Zulle attaque") joins
+    the only fuller PER name of its article that ends with it (not after a particle such as
+    "de": "Palma de Majorque" is a place the engine tagged PER), provided the corpus tags that
+    word LOC/ORG only in articles that name such a person: "Washington", a place in articles
+    without George Washington, stays a place everywhere. Changes ``assigned`` and records
+    the rule in ``m.moved_by``; the mentions then count as PER for their entity's type.
+    """
+    persons: dict[object, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))  # article → word → groups
+    full_name: dict[tuple[object, int], str] = {}
+    for j in range(len(m.texts)):
+        g = assigned[j]
+        if g is not None and groups.is_person(g) and len(m.keys[j]) > 1 and m.keys[j][-2] not in _PARTICLES:
+            # The surname: the last word, not after a particle ("Palma de Majorque" names a place).
+            persons[m.article_ids[j]][m.keys[j][-1]].add(g)
+            full_name.setdefault((m.article_ids[j], g), m.names[j])
+    places: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if (g is not None and not groups.is_person(g) and groups[g].kind == "fold" and len(m.keys[i]) == 1
+                and len(m.keys[i][0]) > 2 and i not in m.moved_by and not is_territory_key(m.keys[i])):
+            places[g].append(i)
+    for g, members in places.items():
+        word = groups[g].key[0]
+        if any(not persons[m.article_ids[i]].get(word) for i in members):
+            continue  # tagged a place somewhere without a person of that name: a place
+        for i in members:
+            targets = persons[m.article_ids[i]][word]
+            if len(targets) == 1:
+                target = next(iter(targets))
+                assigned[i] = target
+                m.moved_by[i] = ("surname-not-place",
+                                 f'{m.article_ids[i]}: "{m.names[i]}" (tagged {m.engine_types[i]}) is a word of '
+                                 f'"{full_name[(m.article_ids[i], target)]}", the only PER name there it fits; '
+                                 f'the corpus tags it {m.engine_types[i]} only beside such a name')
+
+
 def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
     """The candidate mention nearest before mention ``i`` (by ``start_char``), else the nearest after."""
     before = [j for j in candidates if m.starts[j] is not None and m.starts[j] < m.starts[i]]
@@ -543,6 +704,7 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
             for word in full_key:
                 by_word[word].add((g, full_key))
     corpus_evidence: dict[int, str] = {}
+    ambiguous: dict[int, dict[int, tuple[tuple[str, ...], str]]] = {}
     leftovers = [g for g, forms in forms_of.items() if groups[g].kind == "fold" and groups[g].key in forms]
     for g in sorted(leftovers, key=lambda g: (-len(groups[g].key), groups[g].key)):
         short = groups[g].key
@@ -555,7 +717,58 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
             (root, (full_key, full)), = targets.items()
             groups.parent[groups.find(g)] = root
             corpus_evidence[g] = _partial_evidence(full, short, full_key, "corpus")
+        elif len(targets) > 1:
+            ambiguous[g] = targets
+    _dominant_full_names(m, groups, assigned, ambiguous)
     return corpus_evidence
+
+
+#: partial-name-dominant: the share of the candidates' mentions the dominant full name must have.
+DOMINANT_SHARE = 0.8
+
+
+def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                         ambiguous: dict[int, dict[int, tuple[tuple[str, ...], str]]]) -> None:
+    """Stage 4c, partial-name-dominant: a bare name several full names fit joins the dominant one.
+
+    Among the full names that end with the bare name, when one has at
+    least :data:`DOMINANT_SHARE` of their mentions in the corpus and at least as many as the
+    bare name ("Donald Trump" against a rare "Fred Trump"), a mention of the bare name joins
+    it, unless its article names one of the others. Changes ``assigned`` and records
+    the rule in ``m.moved_by``.
+    """
+    if not ambiguous:
+        return
+    size: Counter = Counter()
+    roots_in: dict[object, set[int]] = defaultdict(set)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            root = groups.find(assigned[i])
+            size[root] += 1
+            roots_in[m.article_ids[i]].add(root)
+    choice: dict[int, tuple[int, str, set[int]]] = {}
+    bare_size = Counter(g for g in assigned if g in ambiguous)
+    for g, targets in ambiguous.items():
+        # Only as a surname (the last words of a full name: not "Noah" of "Noah Lew").
+        roots = {groups.find(r): full for r, (full_key, full) in targets.items()
+                 if full_key[-len(groups[g].key):] == groups[g].key}
+        roots.pop(groups.find(g), None)
+        if len(roots) < 2:
+            continue
+        top = max(roots, key=lambda r: (size[r], -r))
+        # The full name must be common in its own right: at least as frequent as the bare name.
+        if size[top] >= DOMINANT_SHARE * sum(size[r] for r in roots) and size[top] >= bare_size[g]:
+            choice[g] = (top, roots[top], set(roots) - {top})
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if g in choice and i not in m.moved_by:
+            top, full, others = choice[g]
+            if not roots_in[m.article_ids[i]] & others:
+                assigned[i] = top
+                m.moved_by[i] = ("partial-name-dominant",
+                                 f'"{m.names[i]}" fits several fuller PER names of the corpus; "{full}" has '
+                                 f'{size[top]} of their {sum(size[r] for r in others) + size[top]} mentions '
+                                 f'and the article names none of the others')
 
 
 def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
@@ -568,6 +781,7 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
     """
     first_words: dict[str, set[int]] = defaultdict(set)   # folded first word → roots
     shorts: dict[int, list[int]] = defaultdict(list)      # group → its mentions
+    country_roots: set[int] = set()                       # roots named by a CLDR country or region name
     for i in range(len(m.texts)):
         g = assigned[i]
         if g is None or groups.is_person(g) or groups[g].kind in ("nationality", "lower"):
@@ -577,9 +791,19 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
             shorts[g].append(i)
         elif m.keys[i] and len(m.keys[i][0]) > 4:
             first_words[m.keys[i][0]].add(groups.find(g))
+            if is_territory_key(m.keys[i]) or (groups[g].alias is not None and is_territory_key(groups[g].key)):
+                country_roots.add(groups.find(g))
     for g, members in shorts.items():
         short = groups[g].key[0]
         roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
+        # Country names first: "Fr" in results tables shortens France, not Fribourg; "Be"
+        # Belgique, not Berne. Other places and organisations count when no country fits.
+        countries = {r for r in roots if r in country_roots}
+        what = "country"
+        if countries:
+            roots = countries
+        else:
+            what = "place or organisation"
         if len(roots) != 1:
             continue
         root = roots.pop()
@@ -587,7 +811,7 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
                       if assigned[i] is not None and groups.find(assigned[i]) == root)
         groups.parent[groups.find(g)] = root
         for i in members:
-            m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only place or organisation '
+            m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only {what} '
                                              f'of the corpus it can shorten')
 
 
@@ -602,7 +826,8 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
-            _majority_type(m.engine_types[i] for i in members),
+            _majority_type("PER" if m.moved_by.get(i, ("",))[0] == "surname-not-place" else m.engine_types[i]
+                           for i in members),
             # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
             # Russie"); else the fullest, accented form actually seen.
             "name": _alias_name(alias, [m.names[i] for i in members]),

@@ -117,6 +117,11 @@ def _territory_keys() -> frozenset[tuple[str, ...]]:
     return frozenset(folded_words(f) for forms in territory_names().values() for f in forms)
 
 
+def is_territory_key(key: tuple[str, ...]) -> bool:
+    """Whether folded words name a country or region in CLDR (French or English): ``("espagne",)`` → True."""
+    return tuple(key) in _territory_keys()
+
+
 def is_nationality_word(name: str) -> bool:
     """Whether a one-word name is a demonym of a country or region named in CLDR.
 
