@@ -562,3 +562,38 @@ class TestIssue11:
         assert set(first["status"]) == {"unique"}
         second = alignment[alignment["sentence_id_a"] == 1]
         assert set(second["status"]) <= {"shared", "paraphrased"} and list(second["sentence_id_b"]) == [1]
+
+
+class TestVersionLeftovers:
+    """Versions of one text pair their mutual best leftovers whatever the cosine (alignment.VERSION_SHARE)."""
+
+    @staticmethod
+    def _cosine(extra_row, extra_col, corner):
+        """Four clear pairs on the diagonal, and a fifth sentence a side."""
+        cosine = np.full((5, 5), 0.05)
+        np.fill_diagonal(cosine, 0.9)
+        cosine[4, :4], cosine[:4, 4], cosine[4, 4] = extra_row, extra_col, corner
+        return cosine
+
+    def _pairs(self, cosine, groups=None):
+        from toolkit.compare.alignment import _leftover_pairs, clear_winners
+
+        groups = groups if groups is not None else [{"a": {k}, "b": {k}, "score": 0.9} for k in range(4)]
+        return {(min(g["a"]), min(g["b"])) for g in _leftover_pairs(groups, cosine, clear_winners(cosine))}
+
+    def test_low_cosine_mutual_best_is_paired_in_a_translation(self):
+        assert self._pairs(self._cosine(0.05, 0.05, 0.12)) == {(4, 4)}
+
+    def test_leftover_whose_best_match_is_taken_stays_unique(self):
+        # The fifth sentence a side matches an aligned sentence better than each other: dropped sentences.
+        cosine = self._cosine(0.05, 0.05, 0.12)
+        cosine[4, 0] = 0.3
+        assert self._pairs(cosine) == set()
+
+    def test_no_pairing_when_few_sentences_are_clear_pairs(self):
+        cosine = self._cosine(0.05, 0.05, 0.12)
+        cosine[[0, 1], [0, 1]] = 0.1          # two of the five pairs are no longer clear
+        assert self._pairs(cosine, groups=[{"a": {k}, "b": {k}, "score": 0.9} for k in (2, 3)]) == set()
+
+    def test_sentences_without_words_are_never_paired(self):
+        assert self._pairs(self._cosine(-1.0, -1.0, -1.0)) == set()
