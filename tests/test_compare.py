@@ -568,32 +568,39 @@ class TestVersionLeftovers:
     """Versions of one text pair their mutual best leftovers whatever the cosine (alignment.VERSION_SHARE)."""
 
     @staticmethod
-    def _cosine(extra_row, extra_col, corner):
-        """Four clear pairs on the diagonal, and a fifth sentence a side."""
-        cosine = np.full((5, 5), 0.05)
-        np.fill_diagonal(cosine, 0.9)
-        cosine[4, :4], cosine[:4, 4], cosine[4, 4] = extra_row, extra_col, corner
+    def _cosine(clear: int, left: int) -> np.ndarray:
+        """``clear`` pairs on the diagonal, then ``left`` sentences a side with low cosines."""
+        n = clear + left
+        cosine = np.full((n, n), 0.05)
+        cosine[np.arange(clear), np.arange(clear)] = 0.9
         return cosine
 
-    def _pairs(self, cosine, groups=None):
+    def _pairs(self, cosine, clear: int):
         from toolkit.compare.alignment import _leftover_pairs, clear_winners
 
-        groups = groups if groups is not None else [{"a": {k}, "b": {k}, "score": 0.9} for k in range(4)]
+        groups = [{"a": {k}, "b": {k}, "score": 0.9} for k in range(clear)]
         return {(min(g["a"]), min(g["b"])) for g in _leftover_pairs(groups, cosine, clear_winners(cosine))}
 
     def test_low_cosine_mutual_best_is_paired_in_a_translation(self):
-        assert self._pairs(self._cosine(0.05, 0.05, 0.12)) == {(4, 4)}
+        cosine = self._cosine(19, 1)
+        cosine[19, 19] = 0.12
+        cosine[19, 0] = 0.3     # its best match overall is taken: among the leftovers it is still the best
+        assert self._pairs(cosine, 19) == {(19, 19)}
 
-    def test_leftover_whose_best_match_is_taken_stays_unique(self):
-        # The fifth sentence a side matches an aligned sentence better than each other: dropped sentences.
-        cosine = self._cosine(0.05, 0.05, 0.12)
-        cosine[4, 0] = 0.3
-        assert self._pairs(cosine) == set()
+    def test_leftovers_pair_one_to_one_by_mutual_best(self):
+        cosine = self._cosine(19, 2)
+        cosine[19:, 19:] = [[0.1, 0.2], [0.15, 0.12]]
+        # 19 <-> 20 (0.2) and 20 <-> 19 (0.15) are mutual best among the leftovers.
+        assert self._pairs(cosine, 19) == {(19, 20), (20, 19)}
+        cosine[19:, 19:] = [[0.2, 0.1], [0.12, 0.15]]
+        assert self._pairs(cosine, 19) == {(19, 19), (20, 20)}
 
     def test_no_pairing_when_few_sentences_are_clear_pairs(self):
-        cosine = self._cosine(0.05, 0.05, 0.12)
-        cosine[[0, 1], [0, 1]] = 0.1          # two of the five pairs are no longer clear
-        assert self._pairs(cosine, groups=[{"a": {k}, "b": {k}, "score": 0.9} for k in (2, 3)]) == set()
+        cosine = self._cosine(4, 1)
+        cosine[4, 4] = 0.12
+        assert self._pairs(cosine, 4) == set()
 
     def test_sentences_without_words_are_never_paired(self):
-        assert self._pairs(self._cosine(-1.0, -1.0, -1.0)) == set()
+        cosine = self._cosine(19, 1)
+        cosine[19, :] = cosine[:, 19] = -1.0
+        assert self._pairs(cosine, 19) == set()

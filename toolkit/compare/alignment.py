@@ -48,10 +48,11 @@ MUTUAL_FLOOR = 0.3
 #: Share of the sentences (of the shorter article) in clear one-to-one pairs from which two
 #: articles are taken for versions of one text (a translation, a reprint): then the sentences
 #: left over on both sides that are each other's best match among the leftovers are paired
-#: too, whatever their cosine. On the newstest dev documents (a translation each) the share
-#: is 0.8 or more for nearly every document even with names and numbers masked; two articles
-#: that merely report one event rarely have half their sentences in clear pairs.
-VERSION_SHARE = 0.8
+#: too, whatever their cosine. 0.9 rather than 0.8: the project's own fixture has a 5-sentence
+#: translation that dropped a different sentence on each side (4 of 5 clear pairs), which
+#: must stay unpaired; on the newstest dev documents with names and numbers masked the rule
+#: takes top-1 from 0.9874 to 0.9900 and changes nothing unmasked.
+VERSION_SHARE = 0.9
 
 
 class _Scorer:
@@ -167,8 +168,8 @@ def align_sentences(sentences: pd.DataFrame, a: str, b: str, *, articles: pd.Dat
        cosine of at least MUTUAL_FLOOR: anchors and the assignment only add pairs.
        When VERSION_SHARE of the sentences (of the shorter article) are clear winners, the
        two articles are versions of one text (a translation, a reprint): the sentences left
-       over that are each other's best match (over the whole articles) are paired as
-       well, whatever their cosine (across languages they are ``translated``).
+       over that are each other's best match among the leftovers are paired as well,
+       whatever their cosine (across languages they are ``translated``).
     2. **Many-to-one.** A sentence left over joins the group of its neighbour (the sentence
        just before or after it in its article) when the joined sentences match the
        neighbour's partner better than the neighbour alone, by at least ``min_gain``: one
@@ -250,19 +251,23 @@ def align_pair(sentences, a, b, *, articles, mentions, threshold=0.5, min_gain=0
 def _leftover_pairs(groups: list[dict], usable: np.ndarray, clear: np.ndarray) -> list[dict]:
     """Versions of one text (VERSION_SHARE of the sentences in clear pairs): pair the mutual best leftovers.
 
-    Once most sentences are clear pairs, the two articles are one text in two versions, and
-    two leftover sentences that are each other's best match over the whole articles are
-    counterparts even at a low cosine (a short sentence whose names were all that identified
-    it), so MUTUAL_FLOOR is waived. A leftover whose best match is taken stays unique (a
-    sentence one version dropped). Sentences without words (``usable`` < 0) are never
-    paired. The new pairs are marked ``version`` so a cross-language one is ``translated``.
+    Once nearly all sentences are clear pairs, the two articles are one text in two
+    versions, and two leftover sentences that are each other's best match among the
+    leftovers are counterparts even at a low cosine (a short sentence whose names were all
+    that identified it), so MUTUAL_FLOOR is waived. Sentences without words (``usable`` < 0)
+    are never paired. The new pairs are marked ``version`` so a cross-language one is
+    ``translated``.
     """
     if usable.size == 0 or clear.sum() < VERSION_SHARE * min(usable.shape):
         return []
-    taken = {s: {k for g in groups for k in g[s]} for s in "ab"}
-    mutual = clear_winners(usable, margin=0.0) & (usable > -1.0)
-    return [{"a": {int(i)}, "b": {int(j)}, "score": float(usable[i, j]), "version": True}
-            for i, j in zip(*np.nonzero(mutual)) if i not in taken["a"] and j not in taken["b"]]
+    left_a = np.array(sorted(set(range(usable.shape[0])) - {k for g in groups for k in g["a"]}), dtype=int)
+    left_b = np.array(sorted(set(range(usable.shape[1])) - {k for g in groups for k in g["b"]}), dtype=int)
+    if not len(left_a) or not len(left_b):
+        return []
+    sub = usable[np.ix_(left_a, left_b)]
+    mutual = clear_winners(sub, margin=0.0) & (sub > -1.0)
+    return [{"a": {int(left_a[i])}, "b": {int(left_b[j])}, "score": float(sub[i, j]), "version": True}
+            for i, j in zip(*np.nonzero(mutual))]
 
 
 def _grow_groups(groups: list[dict], scorer: _Scorer, has_words: dict, *, min_gain: float, max_group: int) -> list[dict]:
