@@ -565,7 +565,7 @@ class TestIssue11:
 
 
 class TestVersionLeftovers:
-    """Versions of one text pair their mutual best leftovers whatever the cosine (alignment.VERSION_SHARE)."""
+    """Versions of one text (alignment.VERSION_SHARE aligned) pair their mutual best leftovers whatever the cosine."""
 
     @staticmethod
     def _cosine(clear: int, left: int) -> np.ndarray:
@@ -576,10 +576,10 @@ class TestVersionLeftovers:
         return cosine
 
     def _pairs(self, cosine, clear: int):
-        from toolkit.compare.alignment import _leftover_pairs, clear_winners
+        from toolkit.compare.alignment import _leftover_pairs
 
         groups = [{"a": {k}, "b": {k}, "score": 0.9} for k in range(clear)]
-        return {(min(g["a"]), min(g["b"])) for g in _leftover_pairs(groups, cosine, clear_winners(cosine))}
+        return {(min(g["a"]), min(g["b"])) for g in _leftover_pairs(groups, cosine)}
 
     def test_low_cosine_mutual_best_is_paired_in_a_translation(self):
         cosine = self._cosine(19, 1)
