@@ -562,3 +562,45 @@ class TestIssue11:
         assert set(first["status"]) == {"unique"}
         second = alignment[alignment["sentence_id_a"] == 1]
         assert set(second["status"]) <= {"shared", "paraphrased"} and list(second["sentence_id_b"]) == [1]
+
+
+class TestVersionLeftovers:
+    """Versions of one text (alignment.VERSION_SHARE aligned) pair their mutual best leftovers whatever the cosine."""
+
+    @staticmethod
+    def _cosine(clear: int, left: int) -> np.ndarray:
+        """``clear`` pairs on the diagonal, then ``left`` sentences a side with low cosines."""
+        n = clear + left
+        cosine = np.full((n, n), 0.05)
+        cosine[np.arange(clear), np.arange(clear)] = 0.9
+        return cosine
+
+    def _pairs(self, cosine, clear: int):
+        from toolkit.compare.alignment import _leftover_pairs
+
+        groups = [{"a": {k}, "b": {k}, "score": 0.9} for k in range(clear)]
+        return {(min(g["a"]), min(g["b"])) for g in _leftover_pairs(groups, cosine)}
+
+    def test_low_cosine_mutual_best_is_paired_in_a_translation(self):
+        cosine = self._cosine(19, 1)
+        cosine[19, 19] = 0.12
+        cosine[19, 0] = 0.3     # its best match overall is taken: among the leftovers it is still the best
+        assert self._pairs(cosine, 19) == {(19, 19)}
+
+    def test_leftovers_pair_one_to_one_by_mutual_best(self):
+        cosine = self._cosine(19, 2)
+        cosine[19:, 19:] = [[0.1, 0.2], [0.15, 0.12]]
+        # 19 <-> 20 (0.2) and 20 <-> 19 (0.15) are mutual best among the leftovers.
+        assert self._pairs(cosine, 19) == {(19, 20), (20, 19)}
+        cosine[19:, 19:] = [[0.2, 0.1], [0.12, 0.15]]
+        assert self._pairs(cosine, 19) == {(19, 19), (20, 20)}
+
+    def test_no_pairing_when_few_sentences_are_clear_pairs(self):
+        cosine = self._cosine(4, 1)
+        cosine[4, 4] = 0.12
+        assert self._pairs(cosine, 4) == set()
+
+    def test_sentences_without_words_are_never_paired(self):
+        cosine = self._cosine(19, 1)
+        cosine[19, :] = cosine[:, 19] = -1.0
+        assert self._pairs(cosine, 19) == set()
