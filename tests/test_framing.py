@@ -470,3 +470,21 @@ class TestKeynessSpread:
         message = " ".join(str(r.message) for r in record)
         assert "a1-long-id" in message
         assert "compares a few texts" not in message
+
+
+class TestSharedThreshold:
+    def test_one_threshold_for_every_frame(self):
+        from toolkit.framing.learn import train_frames
+
+        economy = ["Le budget et les impôts pèsent sur l'économie.", "La croissance économique ralentit, le budget souffre."]
+        crime = ["La police a arrêté le suspect du vol.", "Le tribunal condamne le voleur à la prison."]
+        texts = [economy[i % 2] + " Fin." for i in range(6)] + [crime[i % 2] + " Fin." for i in range(6)]
+        articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(12)], "text": texts})
+        gold = {f"a{i}": (["Economic"] if i < 6 else ["Crime"]) for i in range(12)}
+        model = train_frames(articles, gold, features=("tfidf",), n_folds=3, threshold="shared")
+        assert len(set(model.thresholds.values())) == 1
+        present = model.predict(articles.iloc[[0, 6]]).predictions
+        present = present[present["present"]]
+        assert set(zip(present["article_id"], present["frame"])) == {("a0", "Economic"), ("a6", "Crime")}
+        with pytest.raises(ValueError, match="threshold"):
+            train_frames(articles, gold, features=("tfidf",), threshold="global")
