@@ -188,6 +188,22 @@ class TestScoreFrames:
         assert sentence_scores[["sentence_id", "frame", "n_hits", "n_words"]].values.tolist() == [
             [0, "health", 1, 8], [0, "security", 1, 8], [1, "security", 2, 5]]
 
+    def test_title_counts_with_the_body(self, small):
+        tokens, articles, codebook = small
+        titled = articles.assign(title="Vaccins et sécurité nationale")
+        plain = score_frames(tokens, codebook, articles=titled).scores.set_index("frame")
+        scores, _, evidence = score_frames(tokens, codebook, articles=titled, title=True)
+        by_frame = scores.set_index("frame")
+        assert by_frame.loc["security", "n_hits"] == plain.loc["security", "n_hits"] + 1  # the longest match once
+        assert by_frame.loc["health", "n_hits"] == plain.loc["health", "n_hits"] + 1  # "vaccins" by its lemma
+        assert set(by_frame["n_words"]) == {plain["n_words"].iloc[0] + 4}
+        in_title = evidence[evidence["sentence_id"] == -1]
+        for row in in_title.itertuples():
+            assert "Vaccins et sécurité nationale"[row.start_char:row.end_char] == row.matched
+        assert sorted(in_title["matched"]) == ["Vaccins", "sécurité nationale"]
+        with pytest.raises(ValueError, match="title"):
+            score_frames(tokens, codebook, articles=articles.drop(columns="title", errors="ignore"), title=True)
+
     def test_evidence_points_into_the_text(self, small):
         tokens, articles, codebook = small
         evidence = score_frames(tokens, codebook, articles=articles).evidence
@@ -454,3 +470,21 @@ class TestKeynessSpread:
         message = " ".join(str(r.message) for r in record)
         assert "a1-long-id" in message
         assert "compares a few texts" not in message
+
+
+class TestSharedThreshold:
+    def test_one_threshold_for_every_frame(self):
+        from toolkit.framing.learn import train_frames
+
+        economy = ["Le budget et les impôts pèsent sur l'économie.", "La croissance économique ralentit, le budget souffre."]
+        crime = ["La police a arrêté le suspect du vol.", "Le tribunal condamne le voleur à la prison."]
+        texts = [economy[i % 2] + " Fin." for i in range(6)] + [crime[i % 2] + " Fin." for i in range(6)]
+        articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(12)], "text": texts})
+        gold = {f"a{i}": (["Economic"] if i < 6 else ["Crime"]) for i in range(12)}
+        model = train_frames(articles, gold, features=("tfidf",), n_folds=3, threshold="shared")
+        assert len(set(model.thresholds.values())) == 1
+        present = model.predict(articles.iloc[[0, 6]]).predictions
+        present = present[present["present"]]
+        assert set(zip(present["article_id"], present["frame"])) == {("a0", "Economic"), ("a6", "Crime")}
+        with pytest.raises(ValueError, match="threshold"):
+            train_frames(articles, gold, features=("tfidf",), threshold="global")

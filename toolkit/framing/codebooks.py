@@ -30,6 +30,7 @@ from toolkit.framing.lexicons import (
     term_lemmas,
 )
 from toolkit.paths import DATA
+from toolkit.text import tokenize_words
 from toolkit.schema import require_columns
 
 __all__ = [
@@ -272,7 +273,7 @@ def _token_languages(tokens: pd.DataFrame, articles: pd.DataFrame | None, langua
 
 def score_frames(tokens: pd.DataFrame, codebook: pd.DataFrame | str | Path = "cooperation-themes", *,
                  articles: pd.DataFrame | None = None, language: str | None = None,
-                 ignore: pd.DataFrame | None = None) -> Frames:
+                 ignore: pd.DataFrame | None = None, title: bool = False) -> Frames:
     """Count each frame's terms in each article and sentence, keeping every hit as evidence.
 
     A term matches a run of tokens when each of its words equals the token's lemma or its
@@ -293,6 +294,10 @@ def score_frames(tokens: pd.DataFrame, codebook: pd.DataFrame | str | Path = "co
         ignore: Spans not to count, with ``article_id, start_char, end_char`` (e.g. the
             ``mentions`` of named entities, so "Ministry of Public Security" is a name, not
             a security word). Hits overlapping a span are dropped.
+        title: Count the terms of each article's title (``articles.title``) with its body: the
+            title's words (split by :func:`toolkit.text.tokenize_words`, each matched through
+            its written form and its simplemma lemma) add to the article's hits and words.
+            A title hit has ``sentence_id`` -1 and offsets into ``articles.title``.
 
     Returns:
         A :class:`Frames` of three tables:
@@ -341,8 +346,45 @@ def score_frames(tokens: pd.DataFrame, codebook: pd.DataFrame | str | Path = "co
         found = _find_hits(arrays, rows, compiled[lang])
         text = texts[article_id] if texts is not None and article_id in texts.index else None
         hits += _keep_longest(arrays, rows, found, skip.get(article_id, ()), article_id, lang, text)
+    ids = list(bounds)
+    if title:
+        title_units, title_hits = _title_hits(articles, languages, ids, compiled, codebook)
+        units, hits = pd.concat([units, title_units], ignore_index=True), hits + title_hits
     evidence = _evidence_table(hits, frames)
-    return Frames(*_score_tables(units, evidence, frames, list(bounds)), evidence)
+    return Frames(*_score_tables(units, evidence, frames, ids), evidence)
+
+
+def _title_hits(articles: pd.DataFrame | None, languages: pd.Series, ids: list, compiled: dict,
+                codebook: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
+    """The units (sentence -1) and hits of the titles of articles ``ids``."""
+    if articles is None or "title" not in articles.columns:
+        raise ValueError("score_frames(title=True) needs `articles` with a `title` column")
+    titles = articles.drop_duplicates("article_id").set_index("article_id")["title"]
+    rows, hits = [], []
+    for article_id in ids:
+        text = titles.get(article_id)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        lang = languages.get(article_id)
+        lang = lang if isinstance(lang, str) else ""
+        words = tokenize_words(text, language=lang or None)
+        if not words:
+            continue
+        forms = normalise_term_series(pd.Series([w for w, _, _ in words], dtype="object")).tolist()
+        lemmas = term_lemmas([w for w, _, _ in words], lang) if lang else forms
+        table = pd.DataFrame({"article_id": article_id, "sentence_id": -1, "start_char": [s for _, s, _ in words],
+                              "end_char": [e for _, _, e in words], "text": [w for w, _, _ in words], "upos": "X",
+                              "forms": [frozenset(filter(None, (f, m))) for f, m in zip(forms, lemmas)]})
+        arrays = _Arrays(table["forms"].tolist(), table["sentence_id"].to_numpy(), table["start_char"].to_numpy(),
+                         table["end_char"].to_numpy(), table["text"])
+        if lang not in compiled:
+            compiled[lang] = _compile(codebook, lang)
+        positions = np.arange(len(table))
+        hits += _keep_longest(arrays, positions, _find_hits(arrays, positions, compiled[lang]), (), article_id, lang,
+                              text)
+        rows.append(table)
+    columns = ["article_id", "sentence_id", "start_char", "end_char", "text", "upos", "forms"]
+    return (pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)), hits
 
 
 def _ignored_spans(ignore: pd.DataFrame | None) -> dict[str, list[tuple[int, int]]]:

@@ -189,7 +189,7 @@ class FrameModel:
 def train_frames(articles: pd.DataFrame, gold, *, sentences: pd.DataFrame | None = None,
                  tokens: pd.DataFrame | None = None, features: Sequence[str] = FEATURES, C: float = 4.0,
                  embedding_weight: float = 1.0, n_folds: int = 5, groups=None, min_examples: int = 2,
-                 seed: int = 0) -> FrameModel:
+                 seed: int = 0, threshold: str = "frame") -> FrameModel:
     """Learn frames from coded articles (or sentences): one balanced logistic regression per frame.
 
     Args:
@@ -210,6 +210,11 @@ def train_frames(articles: pd.DataFrame, gold, *, sentences: pd.DataFrame | None
         groups: Article id → group (dict or Series): a group (near-duplicates) stays in one fold.
         min_examples: Frames coded in fewer units than this are left out (nothing to learn).
         seed: Seed of the fold shuffle.
+        threshold: ``"frame"``: each frame's probability threshold maximises that frame's
+            cross-validated F1 (best per-frame and macro F1); ``"shared"``: one threshold for
+            every frame, maximising the micro-F1 of the out-of-fold probabilities (fewer
+            frames marked; on SemEval-2023 T3 dev it raised micro-F1 by about 0.025 per
+            language and lowered macro-F1).
 
     Returns:
         A :class:`FrameModel`: ``predict(articles, sentences=, tokens=)`` gives probabilities,
@@ -265,17 +270,42 @@ def train_frames(articles: pd.DataFrame, gold, *, sentences: pd.DataFrame | None
         fit = _fit(classifier(), X[train], y[train])
         if fit is not None:
             out_of_fold[test] = fit.predict_proba(X[test])
+    if threshold not in ("frame", "shared"):
+        raise ValueError(f"`threshold` must be 'frame' or 'shared', got {threshold!r}")
     thresholds, cv_f1 = {}, {}
+    shared = _shared_threshold(out_of_fold, y) if threshold == "shared" else None
     for j, frame in enumerate(frames):
         known = ~np.isnan(out_of_fold[:, j])
         if known.sum() >= 2:
             t, f1 = _best_threshold(out_of_fold[known, j], y[known, j].astype(bool))
+            if shared is not None:
+                t = shared
+                f1 = _f1_at(out_of_fold[known, j] >= t, y[known, j].astype(bool))
             thresholds[frame], cv_f1[frame] = (t if t > 0 else 0.0), f1
         else:
             thresholds[frame], cv_f1[frame] = 0.5, float("nan")
     model.classifier = _fit(classifier(), X, y)
     model.thresholds, model.cv_f1 = thresholds, cv_f1
     return model
+
+
+def _f1_at(chosen: np.ndarray, truth: np.ndarray) -> float:
+    denominator = chosen.sum() + truth.sum()
+    return float(2 * (chosen & truth).sum() / denominator) if denominator else 0.0
+
+
+def _shared_threshold(probabilities: np.ndarray, y: np.ndarray) -> float:
+    """The one threshold (over all frames) with the best micro-F1 of the known out-of-fold probabilities."""
+    known = ~np.isnan(probabilities)
+    values, truth = probabilities[known], y[known].astype(bool)
+    if not len(values):
+        return 0.5
+    best = (0.5, -1.0)
+    for t in np.unique(np.round(values, 3)):
+        f1 = _f1_at(values >= t, truth)
+        if f1 > best[1] + 1e-12:
+            best = (float(t), f1)
+    return best[0]
 
 
 def _fit(classifier, X, y):
