@@ -6,6 +6,9 @@ explicit allow-list of CSS properties, every page links to the previous and next
 to the index, no script or stylesheet is requested from the network, figures saved with
 ``save_figure`` are shown from their SVG (else the PNG) with alt text taken from their title,
 and prose is set at a readable line length.
+
+Longer than the ~600 lines the layout aims for: the sanitizer's allow-lists, the page
+template and the index are one rendering path; the CSS and HTML constants are most of it.
 """
 
 from __future__ import annotations

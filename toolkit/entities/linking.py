@@ -6,6 +6,11 @@
 article, ``surname-not-place``, then ``partial-name-corpus`` and ``partial-name-dominant``
 across the corpus; then each entity gets its type, name and id, and each mention the chain
 of rules (with their evidence) that linked it.
+
+Longer than the ~600 lines the layout aims for: the linking rules are one chain (each rule's
+input is the previous rule's groups, and every merge is recorded in one `merges` table), and
+splitting the chain across files would hide that order. The next split is the corpus-level
+rules (partial-name-dominant, surname-not-place, ocr-spelling) into their own module.
 """
 
 from __future__ import annotations

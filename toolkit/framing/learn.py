@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from toolkit.framing.validation import _best_threshold, frame_sets
+from toolkit.framing.validation import best_threshold, frame_sets
 from toolkit.schema import require_columns
 
 __all__ = ["FRAME_EVIDENCE_COLUMNS", "PREDICTION_COLUMNS", "FEATURES", "FrameModel", "FramePredictions",
@@ -277,7 +277,7 @@ def train_frames(articles: pd.DataFrame, gold, *, sentences: pd.DataFrame | None
     for j, frame in enumerate(frames):
         known = ~np.isnan(out_of_fold[:, j])
         if known.sum() >= 2:
-            t, f1 = _best_threshold(out_of_fold[known, j], y[known, j].astype(bool))
+            t, f1 = best_threshold(out_of_fold[known, j], y[known, j].astype(bool))
             if shared is not None:
                 t = shared
                 f1 = _f1_at(out_of_fold[known, j] >= t, y[known, j].astype(bool))

@@ -217,7 +217,7 @@ def _measures(scores: pd.DataFrame, evidence: pd.DataFrame | None) -> pd.DataFra
     return scores.assign(n_terms=terms.reindex(keys).fillna(0).astype("int64").to_numpy())
 
 
-def _best_threshold(values: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+def best_threshold(values: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
     """The threshold t (a frame present when value ≥ t) with the best F1 on these articles; t = 0: always present."""
     candidates = np.unique(np.concatenate([[0.0], values[values > 0]]))
     best = (0.0, -1.0)
@@ -315,7 +315,7 @@ def calibrate_codebook(scores, gold, *, evidence: pd.DataFrame | None = None, ma
             if best is None or cv > best[1] + 1e-9:
                 best = (measure, cv, values)
         measure, cv, values = best
-        threshold, _ = _best_threshold(values, y)
+        threshold, _ = best_threshold(values, y)
         rows.append({"frame": frame, "label": labels.get(frame, frame), "gold_frame": gold_frame, "measure": measure,
                      "threshold": threshold, "cv_f1": cv, "f1_one_hit": one_hit, "n_articles": len(ids),
                      "n_gold": int(y.sum())})
@@ -333,11 +333,11 @@ def _cv_f1(values: np.ndarray, y: np.ndarray, splits, *, fixed: float | None = N
     """F1 of the held-out decisions pooled over the folds, the threshold fitted on each training part."""
     values = np.nan_to_num(values)
     if not splits:
-        threshold = fixed if fixed is not None else _best_threshold(values, y)[0]
+        threshold = fixed if fixed is not None else best_threshold(values, y)[0]
         return _f1(values >= threshold, y)
     chosen = np.zeros(len(y), dtype=bool)
     for train, test in splits:
-        threshold = fixed if fixed is not None else _best_threshold(values[train], y[train])[0]
+        threshold = fixed if fixed is not None else best_threshold(values[train], y[train])[0]
         chosen[test] = values[test] >= threshold
     return _f1(chosen, y)
 
