@@ -23,6 +23,7 @@ from toolkit.compare.anchors import entity_keys, stopwords
 from toolkit.text import MONTHS, NUMBER, WEEKDAYS, fold, number_value, split_words
 from toolkit.compare.common import cell_text, check_articles, empty_table
 from toolkit.compare.sentences import embed_texts, sentence_table
+from toolkit.paths import CACHE
 from toolkit.schema import require_columns
 from toolkit.similarity import lemma_documents, tfidf_vectors, token_documents
 from toolkit.similarity import MAX_SIMILARITY_ARTICLES
@@ -128,7 +129,8 @@ def _check_optional(*, sentences, mentions, tokens) -> None:
         require_columns(tokens, ["article_id", "text", "lemma"], name="tokens")
 
 
-def article_features(articles, *, sentences, mentions, tokens=None, max_sentences, embed: bool = True) -> dict:
+def article_features(articles, *, sentences, mentions, tokens=None, max_sentences, embed: bool = True,
+                     cache_dir=None) -> dict:
     """What each article is compared on, computed once (tables already checked), rows in sorted id order.
 
     ``lexical`` (sparse, L2-normalised TF-IDF of lemmas), ``embedding`` (dense,
@@ -145,7 +147,7 @@ def article_features(articles, *, sentences, mentions, tokens=None, max_sentence
         sentences = sentence_table(articles)
     languages = articles["language"].map(lambda x: x if isinstance(x, str) else "").to_numpy()
     return {"ids": ids, "lexical": _lexical_vectors(articles, ids, tokens),
-            "embedding": _embedding_vectors(sentences, ids, max_sentences) if embed else None,
+            "embedding": _embedding_vectors(sentences, ids, max_sentences, cache_dir) if embed else None,
             "anchors": _anchor_vectors(articles, ids, mentions), "language": languages,
             "days": _days(articles)}
 
@@ -235,10 +237,10 @@ def score_pairs(articles: pd.DataFrame, pairs: pd.DataFrame, *, sentences: pd.Da
                         anchors=parts["anchors"], date_factor=parts["dates"])
 
 
-def similarity_parts(articles, *, sentences, mentions, tokens=None, max_sentences) -> dict:
+def similarity_parts(articles, *, sentences, mentions, tokens=None, max_sentences, cache_dir=None) -> dict:
     """All-pairs matrices of every component and the same-language mask, rows in sorted id order (tables checked)."""
     features = article_features(articles, sentences=sentences, mentions=mentions, tokens=tokens,
-                                max_sentences=max_sentences)
+                                max_sentences=max_sentences, cache_dir=cache_dir)
     n = len(features["ids"])
     i, j = np.triu_indices(n)
     parts = pair_components(features, i, j)
@@ -392,7 +394,8 @@ def combine(parts: dict) -> np.ndarray:
 def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
                     mentions: pd.DataFrame | None = None, tokens: pd.DataFrame | None = None,
                     threshold: float = 0.25, max_sentences: int = 20, by: str | None = None,
-                    period: str | None = None, max_articles: int = MAX_SIMILARITY_ARTICLES) -> pd.DataFrame:
+                    period: str | None = None, max_articles: int = MAX_SIMILARITY_ARTICLES,
+                    method: str = "auto", cache_dir: str | Path | None = CACHE / "embeddings") -> pd.DataFrame:
     """Group the articles that report the same event, in any of the corpus languages.
 
     Average-linkage agglomerative clustering (scikit-learn) of the combined
@@ -452,9 +455,15 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
         raise ValueError(f"`threshold` must be in (0, 1), got {threshold!r}")
     check_articles(articles)
     _check_optional(sentences=sentences, mentions=mentions, tokens=tokens)
-    options = dict(threshold=threshold, max_sentences=max_sentences)
+    require_choice(method, STORY_METHODS, name="method")
+    if method == "candidates" and threshold <= _embedding_alone_bound():
+        raise ValueError(f"method=\"candidates\" needs `threshold` above {_embedding_alone_bound():.2f} (below it every "
+                         f"pair in the date window is a candidate); use method=\"all-pairs\" with period=\"week\"")
+    if method == "auto" and threshold <= _embedding_alone_bound():
+        method = "all-pairs"
+    options = dict(threshold=threshold, max_sentences=max_sentences, method=method,
+                   cache_dir=None if cache_dir is None else Path(cache_dir), max_articles=max_articles)
     if by is None and period is None:
-        refuse_quadratic(len(articles), max_articles, "cluster_stories")
         return _cluster(articles, sentences=sentences, mentions=mentions, tokens=tokens, **options)
     labels = _group_labels(articles, by, period)
     label_of = dict(zip(articles["article_id"].astype(str), labels))
@@ -463,15 +472,239 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
     rows_of = {name: _rows_by_group(table, label_of) for name, table in tables.items()}
     stories, offset = [], 0
     for label, rows in sorted(labels.groupby(labels, sort=False).indices.items()):
-        refuse_quadratic(len(rows), max_articles, "cluster_stories", group=label)
         parts = {name: None if table is None else table.iloc[rows_of[name].get(label, [])]
                  for name, table in tables.items()}
-        part = _cluster(articles.iloc[rows], **parts, **options)
+        part = _cluster(articles.iloc[rows], **parts, **options, group=label)
         stories.append(part.assign(story_id=part["story_id"] + offset))
         offset += int(part["story_id"].max()) + 1 if len(part) else 0
     if not stories:
         return _empty_stories()
     return pd.concat(stories, ignore_index=True).sort_values(["story_id", "article_id"], ignore_index=True)
+
+
+#: Story clustering methods: ``"auto"`` takes the candidates path above AUTO_CANDIDATES_ABOVE articles.
+STORY_METHODS = ("auto", "all-pairs", "candidates")
+AUTO_CANDIDATES_ABOVE = 2_000
+#: Candidates path: a pair across languages is a candidate only when its anchors (names,
+#: numbers, dates) have at least this cosine (reports of one event share some); chosen on
+#: the dev data (newstest fr/en documents: see benchmarks/stories_scale.py).
+CROSS_LANGUAGE_MIN_ANCHORS = 0.05
+#: Candidates path: largest group of linked articles clustered together (memory grows as its square).
+MAX_COMPONENT = 5_000
+# Float slack: a pair whose bound is within this of the threshold counts as a candidate.
+_SLACK = 1e-9
+#: Figures of the last candidates run (articles, candidate_pairs, components, largest_component,
+#: embedded_articles, embedded_components), for benchmarks and the curious.
+LAST_CANDIDATES_RUN: dict = {}
+_CHUNK = 256
+
+
+def date_window(threshold: float, max_similarity: float = 1.0) -> float:
+    """Days apart at or beyond which :func:`date_factor` keeps any pair at or under ``threshold``.
+
+    ``max_similarity * 0.5 ** ((gap - DATE_WINDOW_DAYS) / DATE_HALF_LIFE_DAYS) <= threshold``
+    for every ``gap >= DATE_WINDOW_DAYS + DATE_HALF_LIFE_DAYS * log2(max_similarity / threshold)``
+    (13 days for the default threshold 0.25): average linkage never joins two articles
+    that far apart unless other, closer articles link them.
+    """
+    return DATE_WINDOW_DAYS + DATE_HALF_LIFE_DAYS * max(math.log2(max_similarity / threshold), 0.0)
+
+
+def _bounds(features: dict, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The combined similarity of pairs with the embedding component at 0 and at 1 (it lies between)."""
+    lexical = np.clip(_rowwise(features["lexical"], i, j), 0, 1)
+    anchors = np.clip(_rowwise(features["anchors"], i, j), 0, 1)
+    parts = {"lexical": lexical, "anchors": anchors, "dates": date_factor(features["days"][i], features["days"][j]),
+             "same_language": features["language"][i] == features["language"][j]}
+    low = combine({**parts, "embedding": np.zeros(len(i))})
+    high = combine({**parts, "embedding": np.ones(len(i))})
+    same = i == j
+    low[same] = high[same] = 1.0
+    return low, high
+
+
+def _candidate_pairs(features: dict, threshold: float):
+    """Pairs (i < j) whose combined similarity could exceed ``threshold``, found chunk by chunk.
+
+    Dated articles, sorted by date, meet only the articles less than :func:`date_window`
+    days later; undated ones (date factor 1) meet every article. Within a language a pair
+    needs shared lemmas or anchors (the embedding term alone stays under the threshold);
+    across languages it needs an anchor cosine of at least CROSS_LANGUAGE_MIN_ANCHORS.
+    Memory per step: one chunk of articles against its date window.
+    """
+    from scipy import sparse
+
+    wl, we, wa = SAME_LANGUAGE_WEIGHTS
+    joint = sparse.hstack([features["lexical"] * math.sqrt(wl), features["anchors"] * math.sqrt(wa)]).tocsr()
+    anchors = features["anchors"].tocsr()
+    days = features["days"]
+    window = date_window(threshold) + 1e-6
+    dated = np.flatnonzero(~np.isnan(days))
+    dated = dated[np.argsort(days[dated], kind="stable")]
+    undated = np.flatnonzero(np.isnan(days))
+    found_i, found_j = [], []
+
+    def scan(rows: np.ndarray, partners: np.ndarray, keep) -> None:
+        for name, matrix in (("same", joint), ("cross", anchors)):
+            product = (matrix[rows] @ matrix[partners].T).tocoo()
+            a, b = rows[product.row], partners[product.col]
+            mask = keep(product.row, product.col) & (a != b)
+            same = features["language"][a] == features["language"][b]
+            mask &= same if name == "same" else (~same & (product.data >= CROSS_LANGUAGE_MIN_ANCHORS - _SLACK))
+            a, b = a[mask], b[mask]
+            if len(a):
+                high = _bounds(features, a, b)[1]
+                hit = high > threshold - _SLACK
+                found_i.append(np.minimum(a[hit], b[hit]))
+                found_j.append(np.maximum(a[hit], b[hit]))
+
+    sorted_days = days[dated]
+    for start in range(0, len(dated), _CHUNK):
+        stop = min(start + _CHUNK, len(dated))
+        end = int(np.searchsorted(sorted_days, sorted_days[stop - 1] + window, side="right"))
+        scan(dated[start:stop], dated[start:end], lambda r, c, start=start: c + start > r + start)
+    position = np.empty(len(days), dtype=int)
+    position[undated] = np.arange(len(undated))
+    everyone = np.arange(len(days))
+    for start in range(0, len(undated), _CHUNK):
+        rows = undated[start:start + _CHUNK]
+        # Each undated pair once: an undated partner only when it comes later among the undated.
+        scan(rows, everyone, lambda r, c, rows=rows: ~np.isnan(days[c]) | (position[c] > position[rows[r]]))
+    if not found_i:
+        return np.empty(0, dtype=int), np.empty(0, dtype=int)
+    i, j = np.concatenate(found_i), np.concatenate(found_j)
+    unique = np.unique(i.astype(np.int64) * len(days) + j)
+    return unique // len(days), unique % len(days)
+
+
+def _average_linkage(similarity: np.ndarray, threshold: float) -> np.ndarray:
+    """The labels of the all-pairs path: scikit-learn average linkage cut at ``1 - threshold``."""
+    if len(similarity) == 1:
+        return np.zeros(1, dtype=int)
+    from sklearn.cluster import AgglomerativeClustering
+
+    return AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                   distance_threshold=1 - threshold).fit_predict(1 - similarity)
+
+
+def _same_partition(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool(np.array_equal(pd.factorize(a)[0], pd.factorize(b)[0]))
+
+
+def _cluster_candidates(articles, *, sentences, mentions, tokens, threshold, max_sentences,
+                        cache_dir=None, max_component=MAX_COMPONENT) -> pd.DataFrame:
+    """:func:`cluster_stories` by candidate pairs and connected components (tables already checked).
+
+    1. Features without embeddings (TF-IDF lemmas, anchors, dates, languages).
+    2. Candidate pairs (:func:`_candidate_pairs`): every pair whose combined similarity
+       could exceed the threshold, with the embedding term at its maximum.
+    3. Connected components of the candidate graph. Average linkage merges two groups only
+       when some pair between them is above the threshold, so no story spans two
+       components, and clustering each component alone with all its pairs gives the
+       all-pairs result.
+    4. In each component, average linkage with the embedding term at 0 and at 1; when both
+       give the same grouping, the embeddings cannot change it and are not computed;
+       otherwise the component's articles are embedded (cached by text) and clustered on
+       the exact similarity.
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    features = article_features(articles, sentences=sentences, mentions=mentions, tokens=tokens,
+                                max_sentences=max_sentences, embed=False)
+    ids = features["ids"]
+    n = len(ids)
+    if not n:
+        return _empty_stories()
+    features["embedding"] = np.zeros((n, 512), dtype=np.float32)
+    embedded = np.zeros(n, dtype=bool)
+    sorted_articles = articles.assign(article_id=articles["article_id"].astype(str)).set_index("article_id")
+
+    def embed(rows: np.ndarray) -> None:
+        rows = rows[~embedded[rows]]
+        if not len(rows):
+            return
+        chosen = [ids[r] for r in rows]
+        if sentences is None:
+            table = sentence_table(sorted_articles.loc[chosen].reset_index())
+        else:
+            table = sentences[sentences["article_id"].astype(str).isin(set(chosen))]
+        features["embedding"][rows] = _embedding_vectors(table, chosen, max_sentences, cache_dir)
+        embedded[rows] = True
+
+    def exact(rows_i, rows_j):
+        return pair_components(features, rows_i, rows_j)["combined"]
+
+    i, j = _candidate_pairs(features, threshold)
+    LAST_CANDIDATES_RUN.clear()
+    LAST_CANDIDATES_RUN.update(articles=n, candidate_pairs=len(i))
+    graph = sparse.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    n_components, component = connected_components(graph, directed=False)
+    members_of = pd.Series(np.arange(n)).groupby(component).indices
+    pending = [np.sort(m) for m in members_of.values()]
+    labels = np.full(n, -1, dtype=np.int64)
+    cohesion = np.full(n, np.nan)
+    undecided, next_label = [], 0
+    edge_component = component[i] if len(i) else np.empty(0, dtype=int)
+    while pending:
+        members = pending.pop()
+        m = len(members)
+        if m == 1:
+            labels[members] = next_label
+            next_label += 1
+            continue
+        if m > max_component:
+            # Split a giant component on the exact similarity of its candidate pairs.
+            embed(members)
+            inside = np.isin(i, members) & np.isin(j, members)
+            a, b = i[inside], j[inside]
+            keep = exact(a, b) > threshold - _SLACK
+            local = pd.Series(np.arange(m), index=members)
+            sub = sparse.coo_matrix((np.ones(int(keep.sum())), (local[a[keep]].to_numpy(), local[b[keep]].to_numpy())),
+                                    shape=(m, m))
+            k, parts = connected_components(sub, directed=False)
+            if k == 1:
+                raise ValueError(
+                    f"cluster_stories: {m:,} articles are linked into one group (each pair of the chain above "
+                    f"threshold {threshold}); clustering it needs {m:,}² similarities. Raise `threshold`, cluster "
+                    f"within groups (period=\"month\", by=...), or pass max_component={m} if you have the memory.")
+            pending += [members[parts == c] for c in range(k)]
+            continue
+        a, b = np.triu_indices(m, 1)
+        low, high = _bounds(features, members[a], members[b])
+        matrices = []
+        for values in (low, high):
+            square = np.eye(m)
+            square[a, b] = square[b, a] = values
+            matrices.append(square)
+        first = _average_linkage(matrices[0], threshold)
+        if embedded[members].all() or not _same_partition(first, _average_linkage(matrices[1], threshold)):
+            undecided.append(members)
+            continue
+        labels[members] = next_label + first
+        next_label += int(first.max()) + 1
+        cohesion[members] = _cohesion(first, matrices[0])
+    if undecided:
+        embed(np.concatenate(undecided))
+    for members in undecided:
+        m = len(members)
+        a, b = np.triu_indices(m, 1)
+        square = np.eye(m)
+        square[a, b] = square[b, a] = exact(members[a], members[b])
+        found = _average_linkage(square, threshold)
+        labels[members] = next_label + found
+        next_label += int(found.max()) + 1
+        cohesion[members] = _cohesion(found, square)
+    LAST_CANDIDATES_RUN.update(components=int(n_components), largest_component=int(max(map(len, members_of.values()))),
+                               embedded_articles=int(embedded.sum()), embedded_components=len(undecided))
+    # Number stories by their first article, as the all-pairs path does.
+    story = pd.factorize(labels)[0]
+    return _story_table(articles, ids, story, cohesion=cohesion)
+
+
+def _embedding_alone_bound() -> float:
+    """The most the embedding term alone gives a same-language pair (no shared lemma or anchor)."""
+    return SAME_LANGUAGE_WEIGHTS[1]
 
 
 def _empty_stories() -> pd.DataFrame:
@@ -500,20 +733,21 @@ def _rows_by_group(table: pd.DataFrame | None, label_of: dict) -> dict:
     return pd.Series(np.arange(len(table))).groupby(keys).indices
 
 
-def _cluster(articles, *, sentences, mentions, tokens, threshold, max_sentences) -> pd.DataFrame:
+def _cluster(articles, *, sentences, mentions, tokens, threshold, max_sentences, method="all-pairs",
+             cache_dir=None, max_articles=MAX_SIMILARITY_ARTICLES, group=None) -> pd.DataFrame:
     """:func:`cluster_stories` of one group, tables already checked."""
+    if method == "auto":
+        method = "candidates" if len(articles) > AUTO_CANDIDATES_ABOVE else "all-pairs"
+    if method == "candidates":
+        return _cluster_candidates(articles, sentences=sentences, mentions=mentions, tokens=tokens,
+                                   threshold=threshold, max_sentences=max_sentences, cache_dir=cache_dir)
+    refuse_quadratic(len(articles), max_articles, "cluster_stories", group=group)
     ids = sorted(articles["article_id"].astype(str))
     if not ids:
         return _empty_stories()
     similarity = similarity_parts(articles, sentences=sentences, mentions=mentions, tokens=tokens,
-                                  max_sentences=max_sentences)["combined"]
-    if len(ids) == 1:
-        labels = np.zeros(1, dtype=int)
-    else:
-        from sklearn.cluster import AgglomerativeClustering
-
-        labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                         distance_threshold=1 - threshold).fit_predict(1 - similarity)
+                                  max_sentences=max_sentences, cache_dir=cache_dir)["combined"]
+    labels = _average_linkage(similarity, threshold)
     # Number stories by their first article, so ids do not depend on sklearn's labelling.
     first = {}
     for label in labels:
