@@ -9,8 +9,8 @@ Usage (from the repository root)::
 corpora of 10,000 and 100,000 articles spread over 2024, each run in a fresh process (time,
 peak memory of the process, candidate pairs, the largest linked group, how many articles
 needed an embedding). The corpus (:func:`story_corpus`) is made of stories: each story
-takes one seed text (``benchmarks/_corpus.py``, paragraphs shuffled and numbers changed per
-article) and its own vocabulary (most words of four letters or more respelled for that
+takes one seed text (mutated per article as in ``benchmarks/_corpus.py``: paragraphs
+shuffled, dropped or repeated, numbers changed) and its own vocabulary (19 in 20 words of four letters or more respelled for that
 story), so articles of one story share words that other stories lack, as reports of one
 event do; a story has 1 to 6 reports published over up to 4 days.
 
@@ -49,28 +49,47 @@ def story_corpus(n: int, *, seed: int = 0, days: int = 365, start: str = "2024-0
     import numpy as np
     import pandas as pd
 
-    from benchmarks._corpus import mutated_texts
+    import toolkit as tk
 
+    seeds = tk.load_corpus(tk.SEEDS, progress=False).articles
+    sources = list(zip(seeds["text"], seeds["language"]))
     rng = random.Random(seed)
-    texts = mutated_texts(n, seed=seed, raw=False)
     rows, story = [], 0
     while len(rows) < n:
         size, day = rng.randint(1, 6), rng.randrange(days)
+        text, language = sources[rng.randrange(len(sources))]
         for _ in range(min(size, n - len(rows))):
-            text, language = next(texts)
-
-            def respell(match, story=story):
-                word = match.group()
-                h = zlib.crc32(f"{story}:{word.lower()}".encode())
-                return word if h % 10 < 3 else f"{word[:2]}{h % 46656:x}{word[-2:]}"
-
-            rows.append((f"s{len(rows):06d}", _LONG_WORD.sub(respell, text), language, f"story {story}",
+            rows.append((f"s{len(rows):06d}", _respell(_mutate(text, rng), story), language, f"story {story}",
                          f"OUT{rng.randrange(20)}", day + rng.randint(0, 3), story))
         story += 1
     frame = pd.DataFrame(rows, columns=["article_id", "text", "language", "title", "outlet", "day", "story"])
     frame["published"] = pd.Timestamp(start) + pd.to_timedelta(frame.pop("day"), unit="D")
     frame["n_words"] = frame["text"].str.count(r"\S+")
     return frame.astype({"article_id": "string", "text": "string"}).assign(story=frame["story"].astype(np.int64))
+
+
+def _mutate(text: str, rng: random.Random) -> str:
+    """One report of a seed: paragraphs after the lead shuffled, one dropped or repeated, numbers changed
+    (as ``benchmarks/_corpus.py`` mutates them)."""
+    paragraphs = text.split("\n\n")
+    head, body = paragraphs[:2], paragraphs[2:]
+    rng.shuffle(body)
+    if len(body) > 3 and rng.random() < 0.5:
+        body.pop(rng.randrange(len(body)))
+    if body and rng.random() < 0.3:
+        body.append(rng.choice(body))
+    mutated = "\n\n".join(head + body)
+    return re.sub(r"\b(20\d\d|\d{1,2})\b", lambda m: str(int(m.group()) + rng.randint(0, 9)), mutated)
+
+
+def _respell(text: str, story: int) -> str:
+    """The story's own vocabulary: 19 in 20 words of four letters or more respelled, the same way in all its reports."""
+    def respell(match):
+        word = match.group()
+        h = zlib.crc32(f"{story}:{word.lower()}".encode())
+        return word if h % 20 == 0 else f"{word[:2]}{h % 46656:x}{word[-2:]}"
+
+    return _LONG_WORD.sub(respell, text)
 
 
 SCALE = r"""

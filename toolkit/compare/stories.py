@@ -518,6 +518,12 @@ def _bounds(features: dict, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, n
              "same_language": features["language"][i] == features["language"][j]}
     low = combine({**parts, "embedding": np.zeros(len(i))})
     high = combine({**parts, "embedding": np.ones(len(i))})
+    known = features.get("embedded")
+    if known is not None and features.get("embedding") is not None:
+        # Where both articles are embedded the similarity is known exactly.
+        both = np.flatnonzero(known[i] & known[j])
+        if len(both):
+            low[both] = high[both] = pair_components(features, i[both], j[both])["combined"]
     same = i == j
     low[same] = high[same] = 1.0
     return low, high
@@ -617,7 +623,7 @@ def _cluster_candidates(articles, *, sentences, mentions, tokens, threshold, max
     if not n:
         return _empty_stories()
     features["embedding"] = np.zeros((n, 512), dtype=np.float32)
-    embedded = np.zeros(n, dtype=bool)
+    embedded = features["embedded"] = np.zeros(n, dtype=bool)
     sorted_articles = articles.assign(article_id=articles["article_id"].astype(str)).set_index("article_id")
 
     def embed(rows: np.ndarray) -> None:
@@ -644,9 +650,14 @@ def _cluster_candidates(articles, *, sentences, mentions, tokens, threshold, max
     pending = [np.sort(m) for m in members_of.values()]
     labels = np.full(n, -1, dtype=np.int64)
     cohesion = np.full(n, np.nan)
-    undecided, next_label = [], 0
+    undecided, borderline, next_label = [], [], 0
     edge_component = component[i] if len(i) else np.empty(0, dtype=int)
-    while pending:
+    while pending or borderline:
+        if not pending:
+            # Embed the articles of the pairs that straddle the threshold, then try those groups again.
+            embed(np.unique(np.concatenate([rows for _, rows in borderline])))
+            pending, borderline = [members for members, _ in borderline], []
+            continue
         members = pending.pop()
         m = len(members)
         if m == 1:
@@ -678,8 +689,14 @@ def _cluster_candidates(articles, *, sentences, mentions, tokens, threshold, max
             square[a, b] = square[b, a] = values
             matrices.append(square)
         first = _average_linkage(matrices[0], threshold)
-        if embedded[members].all() or not _same_partition(first, _average_linkage(matrices[1], threshold)):
-            undecided.append(members)
+        if not _same_partition(first, _average_linkage(matrices[1], threshold)):
+            straddle = (low <= threshold) & (high > threshold - _SLACK)
+            rows = np.unique(np.concatenate([members[a[straddle]], members[b[straddle]]]))
+            rows = rows[~embedded[rows]]
+            if len(rows):
+                borderline.append((members, rows))
+            else:
+                undecided.append(members)
             continue
         labels[members] = next_label + first
         next_label += int(first.max()) + 1
