@@ -405,8 +405,26 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
     at least ``threshold`` similar. Average linkage does not chain: one article that
     resembles two stories does not glue them together.
 
-    All pairs are compared, so time and memory grow with the square of the number of
-    articles: above ``max_articles`` (5,000) it refuses. The scalable path is grouping: the
+    Two methods give this grouping. ``method="all-pairs"`` compares every pair, so time and
+    memory grow with the square of the number of articles: above ``max_articles`` (5,000)
+    it refuses. ``method="candidates"`` (the default ``"auto"`` takes it above
+    AUTO_CANDIDATES_ABOVE = 2,000 articles) compares only the pairs that could reach the
+    threshold: dated articles less than :func:`date_window` days apart (13 days at the
+    default threshold: beyond, the date factor alone keeps any pair under it) that share
+    lemmas or anchors, undated articles against every article; the groups these pairs link
+    are independent (average linkage merges two groups only through a pair above the
+    threshold), so each is clustered alone with all its pairs, as the all-pairs path
+    would. Sentence embeddings are computed only for the articles of pairs whose text and
+    date evidence leaves the decision open, and cached on disk by their lead sentences
+    (``cache_dir``). Memory is bounded by the date window and the largest linked group
+    (MAX_COMPONENT = 5,000; a larger one is split on its exact similarities, or refused).
+    One approximation: a pair across languages is a candidate only when its anchors
+    (names, numbers, dates) reach a cosine of CROSS_LANGUAGE_MIN_ANCHORS (0.05). On the dev
+    corpora and synthetic samples both methods give the same stories (adjusted Rand 1.0,
+    ``benchmarks/stories_scale.py``). ``cohesion`` of a story decided without embeddings
+    leaves their term out (a lower bound, at most 0.15 under the all-pairs value).
+
+    Grouping is the other scalable path: the
     articles are clustered within each group separately, so memory is bounded by the
     largest group. ``period="week"`` (or ``"month"``) groups by the period of ``published``
     (undated articles form one group), since news stories are local in time; a story that
@@ -426,8 +444,12 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
         by: None, or a column of ``articles`` whose values form the groups. The old
             ``by="week"`` / ``by="month"`` still works as ``period=`` (FutureWarning).
         period: None, ``"week"`` or ``"month"``: group by that period of ``published``.
-        max_articles: Largest number of articles clustered together (the whole corpus, or
-            each group); raise it knowingly.
+        max_articles: Largest number of articles the all-pairs method clusters together (the
+            whole corpus, or each group); raise it knowingly.
+        method: ``"auto"`` (candidates above 2,000 articles, else all pairs), ``"all-pairs"``
+            or ``"candidates"`` (see above); applied to each group when grouped.
+        cache_dir: Where article embeddings are cached (``.cache/embeddings`` of the
+            project by default); None to keep nothing on disk.
 
     Returns:
         One row per article, sorted by ``story_id`` then ``article_id``: ``article_id``
@@ -438,12 +460,14 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
         the title of the story's most central article, or its id).
 
     Raises:
-        ValueError: a column is missing, ``threshold`` is outside (0, 1), or more than
-            ``max_articles`` articles would be clustered together.
+        ValueError: a column is missing, ``threshold`` is outside (0, 1), ``method`` is
+            unknown, ``method="candidates"`` with a threshold of 0.15 or less (every pair in the
+            window would be a candidate), or more than ``max_articles`` articles would be
+            clustered together by the all-pairs method.
 
     Example:
         >>> cluster_stories(articles, mentions=linked.mentions)
-        >>> cluster_stories(articles, period="week")    # 100,000 articles
+        >>> cluster_stories(articles)                    # 100,000 articles: the candidates path
     """
     if by in DATE_GROUPS:
         warnings.warn(f'cluster_stories(by="{by}") is now cluster_stories(period="{by}") (by= names a column); '
