@@ -604,3 +604,94 @@ class TestVersionLeftovers:
         cosine = self._cosine(19, 1)
         cosine[19, :] = cosine[:, 19] = -1.0
         assert self._pairs(cosine, 19) == set()
+
+
+class TestStoriesAtScale:
+    """Issue 16: the candidates path of cluster_stories gives the all-pairs grouping without the n² matrix."""
+
+    @staticmethod
+    def _both(articles, tmp_path, **kwargs):
+        every = compare.cluster_stories(articles, method="all-pairs", cache_dir=tmp_path, **kwargs)
+        fast = compare.cluster_stories(articles, method="candidates", cache_dir=tmp_path, **kwargs)
+        return every, fast
+
+    @pytest.mark.parametrize("threshold", [0.25, 0.4])
+    def test_candidates_equal_all_pairs_on_the_seeds(self, seeds, tmp_path, threshold):
+        articles, sentences, mentions = seeds
+        every, fast = self._both(articles, tmp_path, sentences=sentences, mentions=mentions, threshold=threshold)
+        pd.testing.assert_frame_equal(every[["article_id", "story_id", "n_articles"]],
+                                      fast[["article_id", "story_id", "n_articles"]])
+
+    @pytest.mark.parametrize("threshold", [0.25, 0.4, 0.5])
+    def test_candidates_equal_all_pairs_on_the_example_corpus(self, stories, tmp_path, threshold):
+        articles, sentences, _ = stories
+        every, fast = self._both(articles, tmp_path, sentences=sentences, threshold=threshold)
+        pd.testing.assert_frame_equal(every[["article_id", "story_id", "n_articles", "n_languages"]],
+                                      fast[["article_id", "story_id", "n_articles", "n_languages"]])
+
+    def test_undated_and_spread_dates(self, stories, tmp_path):
+        """Undated articles meet every article; dates weeks apart split what the window must split."""
+        articles, sentences, _ = stories
+        undated = articles.assign(published=pd.NaT)
+        every, fast = self._both(undated, tmp_path, sentences=sentences)
+        assert adjusted_rand_score(every["story_id"], fast["story_id"]) == 1.0
+        published = pd.to_datetime(articles["published"], errors="coerce")
+        spread = articles.assign(published=published + pd.to_timedelta(np.arange(len(articles)) * 4, unit="D"))
+        spread.loc[spread.index[::7], "published"] = pd.NaT  # some undated among dated ones
+        every, fast = self._both(spread, tmp_path, sentences=sentences)
+        pd.testing.assert_series_equal(every["story_id"], fast["story_id"])
+
+    def test_window_bounds_the_date_factor(self):
+        from toolkit.compare.stories import date_factor, date_window
+
+        for threshold in (0.2, 0.25, 0.5):
+            window = date_window(threshold)
+            assert date_factor(0.0, window) <= threshold + 1e-12
+            assert date_factor(0.0, window - 0.5) > threshold
+        assert date_window(0.25) == pytest.approx(13.0)
+
+    def test_no_linking_pair_is_missed(self, stories):
+        """Every same-language pair the all-pairs path scores above the threshold is a candidate."""
+        from toolkit.compare import stories as module
+
+        articles, sentences, _ = stories
+        published = pd.to_datetime(articles["published"], errors="coerce")
+        articles = articles.assign(published=published + pd.to_timedelta(np.arange(len(articles)) * 3, unit="D"))
+        features = module.article_features(articles, sentences=sentences, mentions=None, max_sentences=20)
+        n = len(features["ids"])
+        i, j = np.triu_indices(n, 1)
+        parts = module.pair_components(features, i, j)
+        linking = {(a, b) for a, b, s, same in zip(i, j, parts["combined"], parts["same_language"]) if s > 0.25 and same}
+        found = set(zip(*module._candidate_pairs(features, 0.25)))
+        assert linking and linking <= found
+
+    def test_embedding_cache_round_trip(self, stories, tmp_path):
+        articles, sentences, _ = stories
+        first = compare.cluster_stories(articles, method="candidates", cache_dir=tmp_path, sentences=sentences)
+        parts = sorted(tmp_path.glob("part-*.npz"))
+        assert parts
+        (tmp_path / "part-damaged.npz").write_bytes(b"not a zip file")
+        with pytest.warns(UserWarning, match="damaged"):
+            second = compare.cluster_stories(articles, method="candidates", cache_dir=tmp_path, sentences=sentences)
+        pd.testing.assert_frame_equal(first, second)
+        assert sorted(tmp_path.glob("part-[!d]*.npz")) == parts  # nothing new to embed
+
+    def test_method_is_checked(self, stories):
+        articles, _, _ = stories
+        with pytest.raises(ValueError, match="method"):
+            compare.cluster_stories(articles, method="fast")
+        with pytest.raises(ValueError, match="threshold"):
+            compare.cluster_stories(articles, method="candidates", threshold=0.1)
+
+    def test_anchors_in_one_pass_equal_find_anchors(self, seeds):
+        from toolkit.compare.anchors import find_anchors
+        from toolkit.compare.stories import _anchors
+
+        articles, _, _ = seeds
+        texts = list(zip(articles["text"], articles["language"])) + [
+            ("On 3 May, May said in March we may march. Monday 6 800 and 6,5", "en"), ("Le 3 mai, Macron", "fr"),
+            (None, None)]
+        seen = {}
+        for text, language in texts:
+            for entity_ids in (None, {"Q1"}):
+                assert _anchors(text, language, entity_ids, seen) == find_anchors(text, language, entity_ids)

@@ -1,0 +1,196 @@
+"""Benchmark: story clustering at scale (the candidates path) beside the all-pairs path it must reproduce.
+
+Usage (from the repository root)::
+
+    python benchmarks/stories_scale.py                          # 10,000 and 100,000 articles over a year
+    python benchmarks/stories_scale.py --sizes 10000 --sample 1000 --data ../shared/data/dev
+
+**Throughput and memory.** ``cluster_stories(articles, method="candidates")`` on synthetic
+corpora of 10,000 and 100,000 articles spread over 2024, each run in a fresh process (time,
+peak memory of the process, candidate pairs, the largest linked group, how many articles
+needed an embedding). The corpus (:func:`story_corpus`) is made of stories: each story
+takes one seed text (mutated per article as in ``benchmarks/_corpus.py``: paragraphs
+shuffled, dropped or repeated, numbers changed) and its own vocabulary (19 in 20 words of four letters or more respelled for that
+story), so articles of one story share words that other stories lack, as reports of one
+event do; a story has 1 to 6 reports published over up to 4 days.
+
+**Agreement with the all-pairs path.** Adjusted Rand index between ``method="all-pairs"``
+and ``method="candidates"`` on samples small enough for all pairs: synthetic French samples
+(``--sample`` articles over a year, and the same number over two weeks, where the date
+window does not prune), a French and English one (whose respelled words make the sentence
+embeddings of unrelated stories alike across languages, cosine about 0.87, so the
+all-pairs path joins French and English stories that share no name or number: the one
+case the candidates path, which asks a pair across languages for shared anchors, does not
+follow), and, when ``--data`` holds them, the dev corpora: BASIL (150 dated
+English articles, 50 events) and the newstest fr/en documents as 136 undated articles in
+two languages (every French document has its English original: the cross-language case).
+Embeddings are cached (``.cache/embeddings``), so a second run is faster; the figures
+printed say whether the cache was warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+import zlib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.load_corpus import run_child  # noqa: E402
+
+TARGET_RATE = 300  # articles/s, issue 16
+TARGET_ARI = 0.99
+_LONG_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
+
+
+def story_corpus(n: int, *, seed: int = 0, days: int = 365, start: str = "2024-01-01", languages=("fr", "en")):
+    """``n`` synthetic articles in stories of 1–6 reports, published over ``days`` days (a DataFrame)."""
+    import numpy as np
+    import pandas as pd
+
+    import toolkit as tk
+
+    seeds = tk.load_corpus(tk.SEEDS, progress=False).articles
+    sources = [(t, lang) for t, lang in zip(seeds["text"], seeds["language"]) if lang in languages]
+    rng = random.Random(seed)
+    rows, story = [], 0
+    while len(rows) < n:
+        size, day = rng.randint(1, 6), rng.randrange(days)
+        text, language = sources[rng.randrange(len(sources))]
+        for _ in range(min(size, n - len(rows))):
+            rows.append((f"s{len(rows):06d}", _respell(_mutate(text, rng), story), language, f"story {story}",
+                         f"OUT{rng.randrange(20)}", day + rng.randint(0, 3), story))
+        story += 1
+    frame = pd.DataFrame(rows, columns=["article_id", "text", "language", "title", "outlet", "day", "story"])
+    frame["published"] = pd.Timestamp(start) + pd.to_timedelta(frame.pop("day"), unit="D")
+    frame["n_words"] = frame["text"].str.count(r"\S+")
+    return frame.astype({"article_id": "string", "text": "string"}).assign(story=frame["story"].astype(np.int64))
+
+
+def _mutate(text: str, rng: random.Random) -> str:
+    """One report of a seed: paragraphs after the lead shuffled, one dropped or repeated, numbers changed
+    (as ``benchmarks/_corpus.py`` mutates them)."""
+    paragraphs = text.split("\n\n")
+    head, body = paragraphs[:2], paragraphs[2:]
+    rng.shuffle(body)
+    if len(body) > 3 and rng.random() < 0.5:
+        body.pop(rng.randrange(len(body)))
+    if body and rng.random() < 0.3:
+        body.append(rng.choice(body))
+    mutated = "\n\n".join(head + body)
+    return re.sub(r"\b(20\d\d|\d{1,2})\b", lambda m: str(int(m.group()) + rng.randint(0, 9)), mutated)
+
+
+def _respell(text: str, story: int) -> str:
+    """The story's own vocabulary: 19 in 20 words of four letters or more respelled, the same way in all its reports."""
+    def respell(match):
+        word = match.group()
+        h = zlib.crc32(f"{story}:{word.lower()}".encode())
+        return word if h % 20 == 0 else f"{word[:2]}{h % 46656:x}{word[-2:]}"
+
+    return _LONG_WORD.sub(respell, text)
+
+
+SCALE = r"""
+import json, sys, time, warnings
+warnings.simplefilter("ignore")
+import toolkit as tk
+from toolkit.compare import stories as st
+from benchmarks.stories_scale import story_corpus
+n = int(sys.argv[1])
+articles = story_corpus(n, seed=1).drop(columns="story")
+built = PEAK
+start = time.perf_counter()
+stories = tk.cluster_stories(articles, method="candidates")
+seconds = time.perf_counter() - start
+print(json.dumps({"articles": n, "seconds": seconds, "peak_mb": PEAK, "built_mb": built,
+                  "stories": int(stories["story_id"].nunique()), **st.LAST_CANDIDATES_RUN}))
+"""
+
+
+def dev_corpora(data: Path):
+    """(name, articles) of the dev corpora present under ``data``."""
+    import toolkit as tk
+    from benchmarks.accuracy_tasks._common import load_articles, read_jsonl
+
+    found = []
+    basil = data / "stories" / "basil-2010-2014-dev.jsonl"
+    if basil.exists():
+        records = read_jsonl(basil)
+        found.append(("BASIL (150 dated en articles)", load_articles(
+            ({"id": r["article_id"], "title": r.get("title"), "text": r["text"], "outlet": r.get("outlet"),
+              "published": r.get("date"), "language": r.get("lang", "en")} for r in records), tk=tk)))
+    newstest = data / "parallel" / "newstest2014-fren-dev-docs.jsonl"
+    if newstest.exists():
+        records = [{"id": f"{d['docid']}-{lang}", "text": " ".join(d[f"{lang}_sentences"]), "outlet": d.get("outlet"),
+                    "language": lang} for d in read_jsonl(newstest) for lang in ("fr", "en")]
+        found.append((f"newstest fr+en ({len(records)} undated articles)", load_articles(records, tk=tk)))
+    return found
+
+
+def agreement(name: str, articles, threshold: float = 0.25) -> dict:
+    """All-pairs and candidates paths on the same articles: ARI, times, embedded articles."""
+    from sklearn.metrics import adjusted_rand_score
+
+    import toolkit as tk
+    from toolkit.compare import stories as st
+
+    start = time.perf_counter()
+    every = tk.cluster_stories(articles, method="all-pairs", threshold=threshold)
+    all_pairs_s = time.perf_counter() - start
+    start = time.perf_counter()
+    fast = tk.cluster_stories(articles, method="candidates", threshold=threshold)
+    candidates_s = time.perf_counter() - start
+    merged = every.merge(fast, on="article_id", validate="one_to_one")
+    return {"data": name, "articles": len(articles), "ari": adjusted_rand_score(merged["story_id_x"], merged["story_id_y"]),
+            "stories_all_pairs": int(every["story_id"].nunique()), "stories_candidates": int(fast["story_id"].nunique()),
+            "all_pairs_s": all_pairs_s, "candidates_s": candidates_s, **st.LAST_CANDIDATES_RUN}
+
+
+def measure(sizes=(10_000, 100_000), *, sample: int = 2_000, data: Path | None = None) -> dict:
+    """Scale runs (fresh processes) and agreement on samples; returns figures and a markdown section."""
+    import warnings
+
+    warnings.simplefilter("ignore")
+    samples = [(f"synthetic fr, {sample:,} over a year", story_corpus(sample, seed=2, languages=("fr",))),
+               (f"synthetic fr, {sample:,} over two weeks", story_corpus(sample, seed=3, days=14, languages=("fr",))),
+               (f"synthetic fr+en, {sample:,} over a year", story_corpus(sample, seed=2))]
+    samples = [(name, frame.drop(columns="story")) for name, frame in samples]
+    if data is not None:
+        samples += dev_corpora(Path(data))
+    agree = [agreement(name, articles) for name, articles in samples]
+    scale = [run_child(SCALE, str(n)) for n in sizes]
+    lines = ["| sample | articles | ARI all-pairs vs candidates | stories (all-pairs / candidates) | "
+             "all-pairs s | candidates s | embedded articles |", "|---|---:|---:|---|---:|---:|---:|"]
+    lines += [f"| {a['data']} | {a['articles']:,} | {a['ari']:.4f} | {a['stories_all_pairs']} / "
+              f"{a['stories_candidates']} | {a['all_pairs_s']:.1f} | {a['candidates_s']:.1f} | "
+              f"{a.get('embedded_articles', 0):,} |" for a in agree]
+    lines += ["", f"Target: ARI ≥ {TARGET_ARI} on every sample.", "",
+              "| articles (synthetic, one year) | seconds | articles/s | peak MB | candidate pairs | "
+              "largest linked group | embedded articles | stories |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {s['articles']:,} | {s['seconds']:.0f} | {s['articles'] / s['seconds']:.0f} | {s['peak_mb']:,.0f} "
+              f"(corpus built: {s['built_mb']:,.0f}) | {s['candidate_pairs']:,} | {s['largest_component']:,} | "
+              f"{s['embedded_articles']:,} | {s['stories']:,} |" for s in scale]
+    lines += ["", f"Target: ≥ {TARGET_RATE} articles/s at 100,000 articles; memory bounded by the date window."]
+    return {"agreement": agree, "scale": scale, "markdown": "\n".join(lines)}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--sample", type=int, default=2_000)
+    parser.add_argument("--data", type=Path, default=None, help="the dev data folder (BASIL, newstest)")
+    args = parser.parse_args(argv)
+    result = measure(args.sizes, sample=args.sample, data=args.data)
+    print(result["markdown"])
+    print(json.dumps({"agreement": result["agreement"], "scale": result["scale"]}, default=str))
+    return result
+
+
+if __name__ == "__main__":
+    main()
