@@ -10,54 +10,15 @@ from toolkit import textstats as ts
 from toolkit import text as tx
 from toolkit.paths import DATA
 
-FR_VISIT = (
-    "Le vice-ministre Trần Quốc Tỏ a reçu l’ambassadeur de Cuba à Hanoï le 22 octobre 2024. "
-    "Les deux parties ont salué la coopération dans la sécurité publique.\n\n"
-    "Selon l'entretien, d’experts qu'il a cités, jusqu'à 2018 les coopérations entre les "
-    "ministères de la Sécurité publique se sont renforcées. La sécurité publique reste une "
-    "priorité de la coopération bilatérale.\n\n"
-    "Du 22-26 octobre, la délégation a visité La Havane ; la Covid-19 n'a pas freiné la "
-    "coopération. C’est aujourd'hui une coopération de haut niveau."
-)
-# A near-copy of FR_VISIT, as when two outlets run the same dispatch.
-FR_VISIT_COPY = FR_VISIT.replace("Le vice-ministre", "Mardi, le vice-ministre").replace(
-    "haut niveau.", "haut niveau, a-t-il ajouté."
-)
-EN_VISIT = (
-    "Deputy Minister Trần Quốc Tỏ met Cuba’s ambassador in Hanoi on October 22, 2024. "
-    "Both sides praised the high-level cooperation in public security.\n\n"
-    "Viet Nam's public security cooperation with Cuba dates back decades; officials don't "
-    "expect that cooperation to slow. The ministers' talks covered public security training."
-)
-FR_SUGAR = (
-    "La récolte de canne à sucre a commencé dans la province de Matanzas. Les agriculteurs "
-    "espèrent une bonne saison malgré la sécheresse.\n\n"
-    "Le prix du sucre brut a augmenté de 1,5 % en mai, selon les producteurs de la province."
-)
-DE_NOTE = "Die Zusammenarbeit zwischen Vietnam und Kuba wurde gestärkt. Die Minister trafen sich in Hanoi."
+@pytest.fixture(scope="session")
+def articles(literal_articles) -> pd.DataFrame:
+    """The small literal FR/EN/DE corpus of conftest (``literal_articles``), not the seeds."""
+    return literal_articles
 
 
 @pytest.fixture(scope="session")
-def articles() -> pd.DataFrame:
-    return pd.DataFrame({
-        "article_id": ["a1", "a2", "a3", "a4", "a5"],
-        "text": [FR_VISIT, FR_VISIT_COPY, EN_VISIT, FR_SUGAR, DE_NOTE],
-        "language": ["fr", "fr", "en", "fr", "de"],
-        "outlet": ["VNA", "NDO", "VNS", "RHC", pd.NA],
-        "outlet_country": ["Viet Nam", "Viet Nam", "Viet Nam", "Cuba", pd.NA],
-        "published": pd.to_datetime(["2024-10-23", "2024-10-23", "2024-10-24", "2024-05-10", None]),
-    })
-
-
-@pytest.fixture(scope="session")
-def removed() -> pd.DataFrame:
-    return pd.DataFrame({
-        "article_id": ["a1", "a1", "a3"],
-        "start_char": [0, 40, 0],
-        "end_char": [20, 60, 30],
-        "reason": ["navigation", "caption", "footer"],
-        "text": ["Accueil › Monde", "ảnh 1Photo : VNA", "Home / World / Politics news"],
-    })
+def removed(literal_removed) -> pd.DataFrame:
+    return literal_removed
 
 
 def empty_like(articles: pd.DataFrame) -> pd.DataFrame:
