@@ -367,7 +367,11 @@ class TestAlignSentences:
         articles, sentences, _ = seeds
         alignment = compare.align_sentences(sentences, A000, A003, articles=articles)
         aligned = alignment[alignment["status"] != "unique"]
-        assert set(aligned["status"]) == {"shared"} and len(aligned) == 11
+        # Every sentence of the shorter text but its dateline is shared (not a count a parser
+        # upgrade would change without a regression).
+        body_a = sentences[(sentences["article_id"] == A000)]
+        assert set(aligned["status"]) == {"shared"}
+        assert aligned["sentence_id_a"].nunique() >= len(body_a) - 1
         assert set(alignment.loc[alignment["status"] == "unique", "text_b"]) == {"La Havane (VNA)", "– VNA"}
 
     def test_swapping_the_articles_swaps_the_links(self, seeds):

@@ -256,7 +256,12 @@ class TestLinkEntities:
         for needle, entity_id in [("Trân Quôc To", "PER:tran-quoc-to"), ("Trần Quốc Tỏ", "PER:tran-quoc-to"),
                                   ("Casas", "PER:lazaro-alberto-alvarez-casas"), ("To Lam", "PER:to-lam")]:
             assert set(m.loc[m["text"].str.contains(needle), "entity_id"]) == {entity_id}
-        assert len(entities[entities["entity_type"] == "PER"]) == 6  # + Hồ Chí Minh, Che Guevara, Lundi
+        # Invariant, not the model's exact output: the three protagonists are three people each
+        # (no split across spellings), whatever else a model upgrade tags as PER.
+        protagonists = {"PER:tran-quoc-to", "PER:to-lam", "PER:lazaro-alberto-alvarez-casas"}
+        people = set(entities.loc[entities["entity_type"] == "PER", "entity_id"])
+        assert protagonists <= people
+        assert not any(e.startswith(("PER:tran", "PER:lazaro", "PER:alvarez")) for e in people - protagonists)
 
     def test_to_lam_and_tran_quoc_to_stay_apart(self, linked):
         # Both names contain "To": each bare "To" goes to the full name in its own article.
