@@ -22,16 +22,7 @@ def mutated_texts(n: int, *, seed: int = 0, raw: bool = True):
     sources = list(zip(articles["raw" if raw else "text"], articles["language"]))
     for i in range(n):
         text, language = sources[i % len(sources)]
-        paragraphs = text.split("\n\n")
-        head, body = paragraphs[:2], paragraphs[2:]
-        rng.shuffle(body)
-        if len(body) > 3 and rng.random() < 0.5:
-            body.pop(rng.randrange(len(body)))
-        if body and rng.random() < 0.3:
-            body.append(rng.choice(body))
-        mutated = "\n\n".join(head + body)
-        mutated = re.sub(r"\b(20\d\d|\d{1,2})\b", lambda m: str(int(m.group()) + rng.randint(0, 9)), mutated)
-        yield f"{mutated}\n\n[{i}]", language
+        yield f"{mutate(text, rng)}\n\n[{i}]", language
 
 
 def write_jsonl(path: Path, n: int, *, seed: int = 0) -> Path:
@@ -40,3 +31,16 @@ def write_jsonl(path: Path, n: int, *, seed: int = 0) -> Path:
         for i, (text, _) in enumerate(mutated_texts(n, seed=seed, raw=True)):
             handle.write(json.dumps({"id": f"a{i:06d}", "text": text}, ensure_ascii=False) + "\n")
     return path
+
+
+def mutate(text: str, rng: random.Random) -> str:
+    """One report of a seed: paragraphs after the lead shuffled, one dropped or repeated, numbers changed."""
+    paragraphs = text.split("\n\n")
+    head, body = paragraphs[:2], paragraphs[2:]
+    rng.shuffle(body)
+    if len(body) > 3 and rng.random() < 0.5:
+        body.pop(rng.randrange(len(body)))
+    if body and rng.random() < 0.3:
+        body.append(rng.choice(body))
+    mutated = "\n\n".join(head + body)
+    return re.sub(r"\b(20\d\d|\d{1,2})\b", lambda m: str(int(m.group()) + rng.randint(0, 9)), mutated)

@@ -41,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._corpus import mutate  # noqa: E402
 from benchmarks.load_corpus import run_child  # noqa: E402
 
 TARGET_RATE = 300  # articles/s, issue 16
@@ -63,27 +64,13 @@ def story_corpus(n: int, *, seed: int = 0, days: int = 365, start: str = "2024-0
         size, day = rng.randint(1, 6), rng.randrange(days)
         text, language = sources[rng.randrange(len(sources))]
         for _ in range(min(size, n - len(rows))):
-            rows.append((f"s{len(rows):06d}", _respell(_mutate(text, rng), story), language, f"story {story}",
+            rows.append((f"s{len(rows):06d}", _respell(mutate(text, rng), story), language, f"story {story}",
                          f"OUT{rng.randrange(20)}", day + rng.randint(0, 3), story))
         story += 1
     frame = pd.DataFrame(rows, columns=["article_id", "text", "language", "title", "outlet", "day", "story"])
     frame["published"] = pd.Timestamp(start) + pd.to_timedelta(frame.pop("day"), unit="D")
     frame["n_words"] = frame["text"].str.count(r"\S+")
     return frame.astype({"article_id": "string", "text": "string"}).assign(story=frame["story"].astype(np.int64))
-
-
-def _mutate(text: str, rng: random.Random) -> str:
-    """One report of a seed: paragraphs after the lead shuffled, one dropped or repeated, numbers changed
-    (as ``benchmarks/_corpus.py`` mutates them)."""
-    paragraphs = text.split("\n\n")
-    head, body = paragraphs[:2], paragraphs[2:]
-    rng.shuffle(body)
-    if len(body) > 3 and rng.random() < 0.5:
-        body.pop(rng.randrange(len(body)))
-    if body and rng.random() < 0.3:
-        body.append(rng.choice(body))
-    mutated = "\n\n".join(head + body)
-    return re.sub(r"\b(20\d\d|\d{1,2})\b", lambda m: str(int(m.group()) + rng.randint(0, 9)), mutated)
 
 
 def _respell(text: str, story: int) -> str:
