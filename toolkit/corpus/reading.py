@@ -363,6 +363,22 @@ def _records_from_jsonl(path: Path, problems: Problems) -> Iterable[Record]:
         problems.add(path.name, "empty file: no JSON lines")
 
 
+def _csv_rows(reader, on_error):
+    """``(line number, values)`` of a csv reader's non-blank rows; an unreadable row goes to
+    ``on_error(err, line number)`` and is skipped, so one bad row never stops the file."""
+    while True:
+        line_no = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            on_error(err, line_no)
+            continue
+        if any(v.strip() for v in values):
+            yield line_no, values
+
+
 @contextlib.contextmanager
 def _csv_fields_of_any_size():
     """Let the csv module read fields of any size (its default limit is 131,072 characters)."""
@@ -394,17 +410,8 @@ def _records_from_csv(path: Path, problems: Problems) -> Iterable[Record]:
         if "text" not in header:
             raise CorpusError(f"{path.name}: a CSV of articles needs a `text` column; its columns are {header}")
         seen: set[str] = set()
-        while True:
-            line_no = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as err:
-                problems.add(path.name, f"malformed CSV ({err})", line=line_no)
-                continue
-            if not any(v.strip() for v in values):
-                continue
+        for line_no, values in _csv_rows(reader, lambda err, n: problems.add(path.name, f"malformed CSV ({err})",
+                                                                            line=n)):
             if len(values) != len(header):
                 problems.add(path.name, f"malformed CSV row: expected {len(header)} fields, got {len(values)}",
                              line=line_no)
@@ -463,17 +470,10 @@ def read_csv_rows(path: str | Path, *, what: str = "CSV file", problems: Problem
     rows, numbers, header = [], [], None
     with _csv_fields_of_any_size():
         reader = csv.reader(physical, strict=True)  # an unterminated quote is named, not read to the end
-        while True:
-            line_no = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as err:
-                problems.add(label, f"{what}: unreadable CSV row ({err}); skipped", line=line_no)
-                continue
-            if not any(v.strip() for v in values):
-                continue
+        def unreadable(err, n):
+            problems.add(label, f"{what}: unreadable CSV row ({err}); skipped", line=n)
+
+        for line_no, values in _csv_rows(reader, unreadable):
             if header is None:
                 header = [v.strip() for v in values]
                 continue
