@@ -208,15 +208,20 @@ SPEAKER_TEXTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def speaker_quotes():
+def _quotes_of(texts: dict) -> pd.DataFrame:
+    """Quotes of written articles ``{id: (language, text)}``: annotated, linked, extracted."""
     import toolkit as tk
 
-    articles = pd.DataFrame({"article_id": list(SPEAKER_TEXTS), "language": [v[0] for v in SPEAKER_TEXTS.values()],
-                             "text": [v[1] for v in SPEAKER_TEXTS.values()]})
+    articles = pd.DataFrame({"article_id": list(texts), "language": [v[0] for v in texts.values()],
+                             "text": [v[1] for v in texts.values()]})
     annotation = tk.annotate(articles, engine="spacy", progress=False)
     linked = tk.link_entities(annotation.mentions, articles=articles)
     return extract_quotes(annotation.tokens, linked.mentions, articles)
+
+
+@pytest.fixture(scope="module")
+def speaker_quotes():
+    return _quotes_of(SPEAKER_TEXTS)
 
 
 def _direct(quotes, article_id):
@@ -288,13 +293,7 @@ RULE_TEXTS = {
 
 @pytest.fixture(scope="module")
 def rule_quotes():
-    import toolkit as tk
-
-    articles = pd.DataFrame({"article_id": list(RULE_TEXTS), "language": [v[0] for v in RULE_TEXTS.values()],
-                             "text": [v[1] for v in RULE_TEXTS.values()]})
-    annotation = tk.annotate(articles, engine="spacy", progress=False)
-    linked = tk.link_entities(annotation.mentions, articles=articles)
-    return extract_quotes(annotation.tokens, linked.mentions, articles)
+    return _quotes_of(RULE_TEXTS)
 
 
 class TestSpeakerRules:
