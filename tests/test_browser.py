@@ -13,6 +13,7 @@ screenshots of what was checked.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -42,6 +43,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 webdriver = pytest.importorskip("selenium.webdriver", reason="browser check skipped: selenium is not installed")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -147,16 +149,44 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _kernel_environment(folder: Path) -> dict:
+    """Jupyter's folders inside ``folder``, with one ``python3`` kernel: this interpreter.
+
+    Nothing of the user's or the machine's Jupyter set-up is read (a ``python3`` kernel
+    spec in ``~/.local/share/jupyter`` pointing at another Python would otherwise win).
+    """
+    spec = folder / "share" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)", "language": "python"}))
+    return dict(os.environ,
+                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+                JUPYTER_PATH=str(folder / "share"), JUPYTER_DATA_DIR=str(folder / "data"),
+                JUPYTER_CONFIG_DIR=str(folder / "config"), JUPYTER_RUNTIME_DIR=str(folder / "runtime"),
+                IPYTHONDIR=str(folder / "ipython"))
+
+
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
-    """A JupyterLab server on a free local port, serving a copy of notebook 01."""
+    """A JupyterLab server on a free local port, serving notebook 01 with its outputs cleared.
+
+    Cleared, so that a prompt showing a number proves the cell ran in this server's kernel.
+    Yields the notebook's address and the server's log file.
+    """
+    import nbformat
+
     folder = tmp_path_factory.mktemp("lab")
     notebook = next(NOTEBOOKS.glob("01-*.ipynb"))
-    shutil.copy(notebook, folder / notebook.name)
+    content = nbformat.read(notebook, as_version=4)
+    for cell in content.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(content, folder / notebook.name)
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-               JUPYTER_RUNTIME_DIR=str(folder / ".runtime"))
-    log = open(folder / "jupyterlab.log", "wb")
+    env = _kernel_environment(folder / ".jupyter")
+    log_path = folder / "jupyterlab.log"
+    log = open(log_path, "wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
          "--ip=127.0.0.1", f"--ServerApp.token={token}", f"--ServerApp.root_dir={folder}",
@@ -172,10 +202,9 @@ def jupyterlab(tmp_path_factory):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start:\n"
-                                       + (folder / "jupyterlab.log").read_text(errors="replace")[-2000:])
+                    raise RuntimeError("JupyterLab did not start:\n" + log_path.read_text(errors="replace")[-2000:])
                 time.sleep(0.5)
-        yield f"{base}/lab/tree/{notebook.name}?token={token}"
+        yield f"{base}/lab/tree/{notebook.name}?token={token}", log_path
     finally:
         server.terminate()
         try:
@@ -185,23 +214,47 @@ def jupyterlab(tmp_path_factory):
         log.close()
 
 
+def _lab_state(driver, log_path: Path) -> str:
+    """What JupyterLab shows now, for a failure message: prompts, errors, dialogs, the server log."""
+    prompts = [p.text.strip() for p in driver.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")]
+    errors = [e.text[-800:] for e in driver.find_elements(
+        By.CSS_SELECTOR, ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr'], "
+                         ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")]
+    dialogs = [d.text[:300] for d in driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog")]
+    status = [s.text for s in driver.find_elements(By.CSS_SELECTOR, ".jp-StatusBar-Widget")]
+    shot = log_path.with_name("jupyterlab-failure.png")
+    driver.save_screenshot(str(shot))
+    return (f"prompts {prompts}\nerror outputs {errors}\ndialogs {dialogs}\nstatus bar {status}\n"
+            f"screenshot {shot}\nserver log (end):\n{log_path.read_text(errors='replace')[-3000:]}")
+
+
 def test_notebook_01_runs_in_jupyterlab_and_its_explorer_answers(driver, jupyterlab):
-    driver.get(jupyterlab)
+    address, log_path = jupyterlab
+    driver.get(address)
     wait = WebDriverWait(driver, 90)
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-Cell"))
-    # The kernel must be up before Run All, else the first cells queue behind its start.
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']"))
+    try:
+        first = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell"))[0]
+        # The kernel must be up before Run All, else the first cells queue behind its start.
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']"))
+    except TimeoutException:
+        pytest.fail("notebook 01 did not open with an idle kernel in 90 s\n" + _lab_state(driver, log_path))
+    first.click()  # the notebook is the current widget: Run All applies to it
     driver.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]").click()
     _shot(driver, "jupyterlab-01-run-menu")
-    wait.until(lambda d: d.find_elements(By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Run All Cells']]"))
-    driver.find_element(By.XPATH, "//li[contains(@class,'lm-Menu-item')][.//div[text()='Run All Cells']]").click()
+    run_all = "//li[contains(@class,'lm-Menu-item') and not(contains(@class,'lm-mod-disabled'))][.//div[text()='Run All Cells']]"
+    wait.until(lambda d: d.find_elements(By.XPATH, run_all))
+    driver.find_element(By.XPATH, run_all).click()
 
     def finished(d):
-        prompts = [p.text for p in d.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")]
-        return prompts and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts)
+        prompts = [p.text.strip() for p in d.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")]
+        failed = d.find_elements(By.CSS_SELECTOR, ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+        return failed or (prompts and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts))
 
-    WebDriverWait(driver, 150, poll_frequency=1).until(finished)
-    tracebacks = [e.text[:500] for e in driver.find_elements(
+    try:
+        WebDriverWait(driver, 240, poll_frequency=1).until(finished)
+    except TimeoutException:
+        pytest.fail("Run All Cells did not finish in 240 s\n" + _lab_state(driver, log_path))
+    tracebacks = [e.text[:800] for e in driver.find_elements(
         By.CSS_SELECTOR, ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr'], "
                          ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
         if "Traceback" in e.text or "Error" in e.text]
