@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -43,7 +44,8 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 webdriver = pytest.importorskip("selenium.webdriver", reason="browser check skipped: selenium is not installed")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.common.exceptions import TimeoutException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException, StaleElementReferenceException, TimeoutException)
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -183,6 +185,7 @@ def jupyterlab(tmp_path_factory):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     nbformat.write(content, folder / notebook.name)
+    nbformat.write(content, folder / f"retry-{notebook.name}")  # a second, untouched copy (see the test)
     port, token = _free_port(), secrets.token_hex(16)
     env = _kernel_environment(folder / ".jupyter")
     log_path = folder / "jupyterlab.log"
@@ -204,7 +207,7 @@ def jupyterlab(tmp_path_factory):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("JupyterLab did not start:\n" + log_path.read_text(errors="replace")[-2000:])
                 time.sleep(0.5)
-        yield f"{base}/lab/tree/{notebook.name}?token={token}", log_path
+        yield [f"{base}/lab/tree/{name}?token={token}" for name in (notebook.name, f"retry-{notebook.name}")], log_path
     finally:
         server.terminate()
         try:
@@ -228,22 +231,28 @@ def _lab_state(driver, log_path: Path) -> str:
             f"screenshot {shot}\nserver log (end):\n{log_path.read_text(errors='replace')[-3000:]}")
 
 
-def test_notebook_01_runs_in_jupyterlab_and_its_explorer_answers(driver, jupyterlab):
-    address, log_path = jupyterlab
+def _run_all(driver, address: str, log_path: Path) -> str | None:
+    """Open ``address``, Run All Cells from the menu; None when every cell ran, else what was seen."""
     driver.get(address)
-    wait = WebDriverWait(driver, 90)
+    wait = WebDriverWait(driver, 90, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+    def click(by, selector):  # found again on each try: JupyterLab re-renders while it loads
+        def clicked(d):
+            d.find_element(by, selector).click()
+            return True
+        wait.until(clicked)
+
     try:
-        first = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell"))[0]
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell"))
         # The kernel must be up before Run All, else the first cells queue behind its start.
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']"))
+        click(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt")  # Run All applies to it
+        click(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]")
+        _shot(driver, "jupyterlab-01-run-menu")
+        click(By.XPATH, "//li[contains(@class,'lm-Menu-item') and not(contains(@class,'lm-mod-disabled'))]"
+                        "[.//div[text()='Run All Cells']]")
     except TimeoutException:
-        pytest.fail("notebook 01 did not open with an idle kernel in 90 s\n" + _lab_state(driver, log_path))
-    first.click()  # the notebook is the current widget: Run All applies to it
-    driver.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]").click()
-    _shot(driver, "jupyterlab-01-run-menu")
-    run_all = "//li[contains(@class,'lm-Menu-item') and not(contains(@class,'lm-mod-disabled'))][.//div[text()='Run All Cells']]"
-    wait.until(lambda d: d.find_elements(By.XPATH, run_all))
-    driver.find_element(By.XPATH, run_all).click()
+        return "notebook 01 did not open with an idle kernel and a Run menu in 90 s\n" + _lab_state(driver, log_path)
 
     def finished(d):
         prompts = [p.text.strip() for p in d.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")]
@@ -253,7 +262,20 @@ def test_notebook_01_runs_in_jupyterlab_and_its_explorer_answers(driver, jupyter
     try:
         WebDriverWait(driver, 240, poll_frequency=1).until(finished)
     except TimeoutException:
-        pytest.fail("Run All Cells did not finish in 240 s\n" + _lab_state(driver, log_path))
+        return "Run All Cells did not finish in 240 s\n" + _lab_state(driver, log_path)
+    return None
+
+
+def test_notebook_01_runs_in_jupyterlab_and_its_explorer_answers(driver, jupyterlab):
+    (address, retry), log_path = jupyterlab
+    # A browser session driven from outside can lose a click; one more try, on an untouched copy
+    # (the first may have been autosaved half-run), says whether the notebook or the click failed.
+    first_try = _run_all(driver, address, log_path)
+    if first_try is not None:
+        driver.switch_to.new_window("tab")  # leaving a notebook with unsaved changes would raise a dialog
+        second_try = _run_all(driver, retry, log_path)
+        assert second_try is None, f"first try:\n{first_try}\n\nsecond try:\n{second_try}"
+        warnings.warn(f"JupyterLab: Run All worked on the second try only; the first saw:\n{first_try}")
     tracebacks = [e.text[:800] for e in driver.find_elements(
         By.CSS_SELECTOR, ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr'], "
                          ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
