@@ -45,7 +45,7 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="browser check skip
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.common.exceptions import (  # noqa: E402
-    NoSuchElementException, StaleElementReferenceException, TimeoutException)
+    ElementNotInteractableException, NoSuchElementException, StaleElementReferenceException, TimeoutException)
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -234,7 +234,8 @@ def _lab_state(driver, log_path: Path) -> str:
 def _run_all(driver, address: str, log_path: Path) -> str | None:
     """Open ``address``, Run All Cells from the menu; None when every cell ran, else what was seen."""
     driver.get(address)
-    wait = WebDriverWait(driver, 90, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    wait = WebDriverWait(driver, 90, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException,
+                                                   ElementNotInteractableException))
 
     def click(by, selector):  # found again on each try: JupyterLab re-renders while it loads
         def clicked(d):
@@ -246,7 +247,7 @@ def _run_all(driver, address: str, log_path: Path) -> str | None:
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell"))
         # The kernel must be up before Run All, else the first cells queue behind its start.
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']"))
-        click(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt")  # Run All applies to it
+        click(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell")  # Run All applies to it
         click(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]")
         _shot(driver, "jupyterlab-01-run-menu")
         click(By.XPATH, "//li[contains(@class,'lm-Menu-item') and not(contains(@class,'lm-mod-disabled'))]"
