@@ -288,6 +288,8 @@ RULE_TEXTS = {
                              "explain the cuts."),
     "fr-source-before": ("fr", "Le président a parlé avec son homologue lundi, comme l'a révélé Reuters.\n\n« L'appel a "
                                "duré trois heures et les deux dirigeants se reverront bientôt. »"),
+    "en-main-clause": ("en", "Laura Green, a school teacher, says Mark Brown pushed her during a trip in 2010. She says "
+                             "Brown \"shouted at every student on the bus that day\" before the trip ended."),
 }
 
 
@@ -325,3 +327,8 @@ class TestSpeakerRules:
     def test_a_quote_after_a_sourced_sentence_belongs_to_the_source(self, rule_quotes):
         quote = _direct(rule_quotes, "fr-source-before").iloc[0]
         assert quote["speaker_name"] == "Reuters"
+
+    def test_a_pronoun_is_the_main_clauses_subject_not_the_reported_ones(self, rule_quotes):
+        # "X says Y pushed her. She says Y "..."": she is X, the subject of the sentence's main clause.
+        quote = _direct(rule_quotes, "en-main-clause").iloc[0]
+        assert (quote["speaker_name"], quote["resolution"]) == ("Laura Green", "anaphora")

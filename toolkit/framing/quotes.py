@@ -38,7 +38,9 @@ from toolkit.framing.speakers import (
     Ref,
     find_roles,
     index_roles,
+    in_main_clause,
     is_person,
+    most_salient,
     parse_articles,
     subject_of,
     subtree,
@@ -330,7 +332,7 @@ class _Speakers:
                 for w in doc.text[m[3]:m[4]].split()[1:] or doc.text[m[3]:m[4]].split():
                     surnames.setdefault(w, set()).add((m[0], m[1]))
         self.unmarked = [Ref(int(doc.start[j]), int(doc.sid[j]), *next(iter(surnames[doc.text[doc.start[j]:doc.end[j]]])),
-                              True, False, doc.text[doc.start[j]:doc.end[j]])
+                              True, False, doc.text[doc.start[j]:doc.end[j]], in_main_clause(doc, j))
                          for j in range(len(doc.words))
                          if doc.mention_of[j] is None and doc.upos[j] == "PROPN" and doc.deprel[j] == "nsubj"
                          and len(surnames.get(doc.text[doc.start[j]:doc.end[j]], ())) == 1]
@@ -374,7 +376,8 @@ class _Speakers:
 
         The quote's own sentences do not count (a long quote would push everyone out of
         reach) and nor do names inside quotes; the most recent person who was the subject of
-        a clause in the three sentences before wins, then the last speaker (two paragraphs
+        a clause in the three sentences before wins (in its sentence, the main clause's subject
+        before an embedded clause's: :func:`most_salient`), then the last speaker (two paragraphs
         back at most), then the most recent person named. A gendered pronoun skips a person
         of the other gender.
         """
@@ -387,7 +390,7 @@ class _Speakers:
         text, start, end = doc.text[doc.start[i]:doc.end[i]], int(doc.start[i]), int(doc.end[i])
         subjects = [r for r in refs if r.subject]
         if subjects:
-            r = subjects[-1]
+            r = most_salient(subjects)
             return Found(r.entity_id, r.name, "anaphora", text, start, end, f'"{text}" → the most recent subject, '
                          f'"{r.text}"')
         last = [(e, f) for e, f in self.spoken if e <= before and isinstance(f.entity_id, str)

@@ -15,7 +15,8 @@ and the ``resolution`` column says which step won:
    in the other articles; two people fitting equally well leave it unresolved.
 3. ``anaphora``: a pronoun (il, celui qui..., he) or a bare title ("le responsable") is the
    most recent person that was the subject of a clause in the same or the two previous
-   sentences (else the most recent person); "celui qui est membre du Bureau politique" is
+   sentences, the main clause's subject before an embedded clause's in that sentence (see
+   :func:`most_salient`; else the most recent person); "celui qui est membre du Bureau politique" is
    first matched as a role description. Plural pronouns (elles, they) point back to the
    last plural subject and never to one person.
 4. ``unresolved``: the words are kept as ``*_text``.
@@ -43,7 +44,8 @@ from toolkit.text import fold_name
 
 __all__ = [
     "NEEDS_ARTICLES", "NEEDS_MENTIONS", "NEEDS_TOKENS", "NOMINAL", "RESOLUTIONS", "ROLES_FILE", "ROLE_COLUMNS",
-    "Found", "ParsedArticle", "Resolver", "find_roles", "index_roles", "is_person", "parse_articles", "phrase", "subject_of",
+    "Found", "ParsedArticle", "Ref", "Resolver", "find_roles", "in_main_clause", "index_roles", "is_person", "most_salient", "parse_articles",
+    "phrase", "subject_of",
     "subtree", "typed_table",
 ]
 
@@ -394,6 +396,41 @@ def _is_subject(doc: ParsedArticle, i: int) -> bool:
     return False
 
 
+def in_main_clause(doc: ParsedArticle, i: int) -> bool:
+    """Whether token ``i`` (a subject) belongs to its sentence's main clause, not to a clause embedded in it.
+
+    "Leeann Tweeden says Franken groped her": Tweeden is the subject of the main clause ("says",
+    the root), Franken of the clause it reports (a complement). Coordinated main clauses count as
+    main ("X arrived and Y left").
+    """
+    for _ in range(12):
+        if doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
+            break
+        i = int(doc.head[i])
+    if doc.deprel[i] not in _SUBJECT and doc.deprel[i] != "expl:subj":
+        return False
+    verb = int(doc.head[i])
+    for _ in range(12):
+        if doc.deprel[verb] not in ("conj", "parataxis") or doc.head[verb] == verb:
+            break
+        verb = int(doc.head[verb])
+    return doc.deprel[verb] in ("root", "ROOT") or doc.head[verb] == verb
+
+
+def most_salient(subjects: list) -> object:
+    """Of the subjects before a pronoun (in text order), the one it most likely stands for.
+
+    The most recent sentence with a subject wins, and in it the subject of the main clause
+    before that of a clause the sentence embeds: after "Leeann Tweeden, a radio news anchor,
+    says Franken groped and forcibly kissed her", "She says..." is Tweeden (the discourse
+    topic, as centering theory ranks a main-clause subject first), not Franken, the subject of
+    what she reports. Among equals, the last one.
+    """
+    last = subjects[-1].sentence_id
+    same = [r for r in subjects if r.sentence_id == last]
+    return ([r for r in same if r.main] or same)[-1]
+
+
 def _named(doc: ParsedArticle, i: int, titles: frozenset) -> int | None:
     """A token of a linked mention that is token ``i`` or in apposition with it ("le ministre To Lam")."""
     if doc.mention_of[i] is not None:
@@ -471,6 +508,7 @@ class Ref(NamedTuple):
     subject: bool
     plural: bool
     text: str
+    main: bool = False          # a subject of its sentence's main clause (see most_salient)
 
 
 def _resolve(doc: ParsedArticle, i: int, refs: list[Ref], roles: dict, cues: CueSets) -> Found:
@@ -513,7 +551,7 @@ def _resolve(doc: ParsedArticle, i: int, refs: list[Ref], roles: dict, cues: Cue
                    and doc.sid[i] - r.sentence_id <= 2]
         subjects = [r for r in earlier if r.subject]
         if subjects or earlier:
-            r = (subjects or earlier)[-1]
+            r = most_salient(subjects) if subjects else earlier[-1]
             kind = "subject" if subjects else "person"
             return Found(r.entity_id, r.name, "anaphora", text, start, end, f'most recent {kind}: "{r.text}"')
     return Found(None, None, "unresolved", text, start, end, note)
@@ -533,13 +571,15 @@ def _references(doc: ParsedArticle, roles: dict, cues: CueSets) -> list[Ref]:
         m = doc.mention_of[i]
         if m is not None and m[2] == "PER" and (m[3], m[4]) not in seen:
             seen.add((m[3], m[4]))
-            refs.append(Ref(m[3], int(doc.sid[i]), m[0], m[1], _is_subject(doc, i), False, doc.text[m[3]:m[4]]))
+            refs.append(Ref(m[3], int(doc.sid[i]), m[0], m[1], _is_subject(doc, i), False, doc.text[m[3]:m[4]],
+                            in_main_clause(doc, i)))
         elif (m is None and doc.upos[i] in ("NOUN", "PROPN") and doc.lemma[i] in cues.roles
               and _named(doc, i, cues.roles) is None):
             found, _ = _match_role(_description(doc, i), doc, roles, cues)
             if found:
                 start, _, text = phrase(doc, i)
-                refs.append(Ref(start, int(doc.sid[i]), found[0], found[1], _is_subject(doc, i), False, text))
+                refs.append(Ref(start, int(doc.sid[i]), found[0], found[1], _is_subject(doc, i), False, text,
+                                in_main_clause(doc, i)))
         if doc.deprel[i] in _SUBJECT and doc.upos[i] != "PRON" and _is_plural(doc, i):
             start, _, text = phrase(doc, i)
             refs.append(Ref(start, int(doc.sid[i]), None, None, True, True, text))
@@ -560,7 +600,7 @@ class Resolver:
             self.cache[i] = found
             if found.resolution == "anaphora" and isinstance(found.entity_id, str):
                 self.refs.append(Ref(found.start, int(self.doc.sid[i]), found.entity_id, found.name,
-                                      _is_subject(self.doc, i), False, found.text))
+                                      _is_subject(self.doc, i), False, found.text, in_main_clause(self.doc, i)))
                 self.refs.sort(key=lambda r: r.position)
         return self.cache[i]
 
