@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -9,6 +11,7 @@ from tests.seed_tables import (
     A000, A001, A002, A003, A004, ALVAREZ, TO, TO_LAM, make_tokens, mentions_table, one_article, seed_tables,
 )
 from toolkit.framing import CodebookError
+from toolkit.framing.speakers import settle_short_names
 from toolkit.framing.quotes import QUOTE_COLUMNS, RESOLUTIONS, ROLE_COLUMNS, extract_quotes, find_roles, load_cues, quote_spans
 
 
@@ -288,6 +291,9 @@ RULE_TEXTS = {
                              "explain the cuts."),
     "fr-source-before": ("fr", "Le président a parlé avec son homologue lundi, comme l'a révélé Reuters.\n\n« L'appel a "
                                "duré trois heures et les deux dirigeants se reverront bientôt. »"),
+    "en-namesake": ("en", "Anna Weber opened the new factory in Ohio on Monday. Later, Weber visited the workers in "
+                          "Dayton. Her father, Paul Weber, founded the company in 1970. \"We will hire two hundred people next year,\" "
+                          "Weber said."),
     "en-main-clause": ("en", "Laura Green, a school teacher, says Mark Brown pushed her during a trip in 2010. She says "
                              "Brown \"shouted at every student on the bus that day\" before the trip ended."),
 }
@@ -332,3 +338,23 @@ class TestSpeakerRules:
         # "X says Y pushed her. She says Y "..."": she is X, the subject of the sentence's main clause.
         quote = _direct(rule_quotes, "en-main-clause").iloc[0]
         assert (quote["speaker_name"], quote["resolution"]) == ("Laura Green", "anaphora")
+
+    def test_a_surname_alone_stays_with_the_person_it_named_first(self, rule_quotes):
+        # A namesake introduced later in full ("Her father, Paul Weber") does not take over "Weber".
+        quote = _direct(rule_quotes, "en-namesake").iloc[0]
+        assert quote["speaker_name"] == "Anna Weber"
+
+
+def test_settle_short_names():
+    text = "Anna Weber spoke. Weber left. Paul Weber came. Weber said. Paul spoke. Le Pen, Marine Le Pen."
+    at = {w: text.index(w) for w in ("Anna Weber", "Paul Weber", "Paul spoke")}
+    anna, paul = ("PER:anna", "Anna Weber", "PER"), ("PER:paul", "Paul Weber", "PER")
+    weber = [m.start() for m in re.finditer(r"(?<= )Weber(?= left| said)", text)]
+    rows = [(*anna, at["Anna Weber"], at["Anna Weber"] + 10), (*anna, weber[0], weber[0] + 5),
+            (*paul, at["Paul Weber"], at["Paul Weber"] + 10), (*paul, weber[1], weber[1] + 5),
+            (*paul, at["Paul spoke"], at["Paul spoke"] + 4)]
+    settled = settle_short_names(text, list(reversed(rows)))
+    assert [r[3] for r in settled] == sorted(r[3] for r in rows)  # text order
+    assert [r[0] for r in settled] == ["PER:anna", "PER:anna", "PER:paul", "PER:anna", "PER:paul"]
+    # full names, and a short form only one of the two names has ("Paul"), never move
+    assert settle_short_names(text, rows[:1] + rows[2:3] + rows[4:]) == rows[:1] + rows[2:3] + rows[4:]
