@@ -294,6 +294,11 @@ RULE_TEXTS = {
     "en-namesake": ("en", "Anna Weber opened the new factory in Ohio on Monday. Later, Weber visited the workers in "
                           "Dayton. Her father, Paul Weber, founded the company in 1970. \"We will hire two hundred people next year,\" "
                           "Weber said."),
+    "en-called": ("en", "The city council voted on Monday. Senator John Smith called the new budget a “reckless "
+                        "gamble.” A group called “Save Our Parks” marched outside the hall, and the so-called “budget "
+                        "hawks” stayed home."),
+    "fr-qualifier": ("fr", "Le conseil municipal a voté lundi. Le sénateur Jean Martin a qualifié le budget de « pari "
+                           "dangereux ». Un collectif appelé « Sauvons nos parcs » a manifesté devant la mairie."),
     "en-main-clause": ("en", "Laura Green, a school teacher, says Mark Brown pushed her during a trip in 2010. She says "
                              "Brown \"shouted at every student on the bus that day\" before the trip ended."),
 }
@@ -344,6 +349,14 @@ class TestSpeakerRules:
         quote = _direct(rule_quotes, "en-namesake").iloc[0]
         assert quote["speaker_name"] == "Anna Weber"
 
+
+    @pytest.mark.parametrize("article_id, words, speaker", [("en-called", "reckless gamble", "John Smith"),
+                                                            ("fr-qualifier", "pari dangereux", "Jean Martin")])
+    def test_words_a_naming_verb_reports_are_quoted_a_name_is_not(self, rule_quotes, article_id, words, speaker):
+        # "X called the budget a “...”" quotes X; "a group called “Save Our Parks”" and "so-called" name things.
+        quotes = _direct(rule_quotes, article_id)
+        assert len(quotes) == 1 and quotes.loc[0, "content"].startswith(words)
+        assert quotes.loc[0, "speaker_name"] == speaker
 
 def test_settle_short_names():
     text = "Anna Weber spoke. Weber left. Paul Weber came. Weber said. Paul spoke. Le Pen, Marine Le Pen."

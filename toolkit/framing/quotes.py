@@ -116,8 +116,10 @@ def _inverted(doc: ParsedArticle, verb: int) -> tuple[int, int] | None:
 def _speaker_after_inversion(doc: ParsedArticle, verb: int) -> int | None:
     """The subject written after the verb: "a indiqué le ministre", "a-t-il noté" (not the euphonic -t-)."""
     group = [verb] + [c for c in doc.children[verb] if doc.deprel[c].startswith("aux") and c < verb]
+    # An object with an object predicate is what the verb names, not its subject ("..., called Mr. X an “ally”").
+    naming = any(doc.deprel[c] == "oprd" for c in doc.children[verb])
     after = [c for c in doc.children[verb] if c > min(group) and doc.deprel[c] in ("nsubj", "expl:subj", "obj")
-             and doc.words[c] not in ("-t", "-t-", "t")]
+             and doc.words[c] not in ("-t", "-t-", "t") and not (naming and doc.deprel[c] == "obj")]
     return after[0] if after else None
 
 
@@ -546,7 +548,8 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
     before. Quotes inside another quote are left out (the outer speaker speaks). A quoted
     noun phrase (no verb, or fewer than four words: titles, scare quotes) takes a speaker
     only from a cue that reports it: a cue after the mark and a comma, or a verb whose
-    complement holds it. A cue's pronoun is resolved from before the quote (see
+    complement holds it, or a cue verb before it with a subject ("X called the note an “...”"),
+    never a participle naming a thing ("a group called “...”", "so-called"). A cue's pronoun is resolved from before the quote (see
     ``_Speakers.antecedent``); a description followed by a name in apposition gives the
     name; an organisation noun ("the group") gives the organisation named before.
     """
@@ -568,6 +571,8 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
             cue, found = after[0], speakers.of_token(after[1], open_)
         if not _resolved(found):
             verb = _cue_before(doc, open_, cues)
+            if verb is not None and doc.deprel[verb] in ("acl", "amod") and not _looks_like_speech(doc, start, end):
+                verb = None  # a participle naming a thing: "a group called “Antifa Now”", "so-called “sanctuary cities”"
             subject = None if verb is None else (_clitic_after(doc, verb) or subject_of(doc, verb))
             if verb is not None and (subject is not None or cue is None):
                 cue, found = verb, speakers.of_token(subject, open_)
