@@ -299,6 +299,9 @@ RULE_TEXTS = {
                         "hawks” stayed home."),
     "fr-qualifier": ("fr", "Le conseil municipal a voté lundi. Le sénateur Jean Martin a qualifié le budget de « pari "
                            "dangereux ». Un collectif appelé « Sauvons nos parcs » a manifesté devant la mairie."),
+    "en-parenthetical": ("en", "The vote ended late on Tuesday. Mr. Green, whose name, the Anti-Hunger League wrote "
+                               "after the March event, is “virtually synonymous with greed,” then drew attention in "
+                               "1990."),
     "en-main-clause": ("en", "Laura Green, a school teacher, says Mark Brown pushed her during a trip in 2010. She says "
                              "Brown \"shouted at every student on the bus that day\" before the trip ended."),
 }
@@ -357,6 +360,12 @@ class TestSpeakerRules:
         quotes = _direct(rule_quotes, article_id)
         assert len(quotes) == 1 and quotes.loc[0, "content"].startswith(words)
         assert quotes.loc[0, "speaker_name"] == speaker
+
+    def test_a_reporting_clause_between_commas_has_its_own_subject(self, rule_quotes):
+        # "X, whose name, the Anti-Hunger League wrote after the event, is “...”": the League, not "whose name".
+        quote = _direct(rule_quotes, "en-parenthetical").iloc[0]
+        assert (quote["cue"], quote["speaker_text"], quote["speaker_name"]) == (
+            "write", "the Anti-Hunger League", "Anti-Hunger League")
 
 def test_settle_short_names():
     text = "Anna Weber spoke. Weber left. Paul Weber came. Weber said. Paul spoke. Le Pen, Marine Le Pen."

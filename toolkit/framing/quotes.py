@@ -197,8 +197,30 @@ def _speaker_of(doc: ParsedArticle, resolve: Resolver, verb: int) -> Found | Non
     """The resolved subject of a reporting verb (written after it when the clause is inverted)."""
     subject = _speaker_after_inversion(doc, verb) if _inverted(doc, verb) else None
     if subject is None:
-        subject = subject_of(doc, verb)
+        subject = _cue_subject(doc, verb)
     return resolve(subject) if subject is not None else None
+
+
+_NAMING_PHRASE = {"DET", "PROPN", "NOUN", "ADJ", "PART", "NUM"}
+
+
+def _cue_subject(doc: ParsedArticle, verb: int) -> int | None:
+    """The subject of a cue verb; for a reporting clause set off by commas inside another sentence
+    ("Mr. Farrakhan, whose name, the Anti-Defamation League wrote after the event, is “...”"), the
+    noun phrase between the comma and the verb, whatever the parser made the subject outside it."""
+    subject = subject_of(doc, verb)
+    lo, hi = doc.sentence_rows[doc.sid[verb]]
+    commas = [j for j in range(lo, verb) if doc.words[j] == ","]
+    if not commas or (subject is not None and subject > commas[-1]):
+        return subject
+    span = range(commas[-1] + 1, verb)
+    closed = any(doc.words[j] == "," for j in range(verb + 1, hi + 1))
+    if (not span or not closed or doc.upos[span[0]] != "DET" and doc.upos[span[0]] != "PROPN"
+            or any(doc.upos[j] not in _NAMING_PHRASE and not (doc.upos[j] == "PUNCT" and doc.words[j] in "-–")
+                   for j in span)):
+        return subject
+    heads = [j for j in span if int(doc.head[j]) not in span and doc.upos[j] in ("PROPN", "NOUN")]
+    return heads[0] if heads else _speaker_token(doc, span[0], span[-1])
 
 
 #: Words that may sit between a closing quote mark and its cue verb ("», a-t-elle assuré", "", he added").
@@ -573,7 +595,7 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
             verb = _cue_before(doc, open_, cues)
             if verb is not None and doc.deprel[verb] in ("acl", "amod") and not _looks_like_speech(doc, start, end):
                 verb = None  # a participle naming a thing: "a group called “Antifa Now”", "so-called “sanctuary cities”"
-            subject = None if verb is None else (_clitic_after(doc, verb) or subject_of(doc, verb))
+            subject = None if verb is None else (_clitic_after(doc, verb) or _cue_subject(doc, verb))
             if verb is not None and (subject is not None or cue is None):
                 cue, found = verb, speakers.of_token(subject, open_)
         if not _resolved(found):
