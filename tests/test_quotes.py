@@ -51,6 +51,24 @@ class TestHandMade:
         assert EN_TEXT[quote["start_char"]:quote["end_char"]] == quote["content"]
         assert EN_TEXT[quote["cue_start_char"]:quote["cue_end_char"]] == "said"
 
+    def test_a_name_with_a_persons_role_in_apposition_is_a_person(self):
+        # The NER typed "Ann Lee" a place; "the aide" in apposition makes her a person, so "she" is her.
+        text = 'Ann Lee, the aide, met Tom Ford. "We will win this case," she said.'
+        words = [("Ann", "Ann", "PROPN", 1, "compound", 0), ("Lee", "Lee", "PROPN", 6, "nsubj", 0),
+                 (",", ",", "PUNCT", 1, "punct", 0), ("the", "the", "DET", 4, "det", 0),
+                 ("aide", "aide", "NOUN", 1, "appos", 0), (",", ",", "PUNCT", 1, "punct", 0),
+                 ("met", "meet", "VERB", None, "root", 0), ("Tom", "Tom", "PROPN", 8, "compound", 0),
+                 ("Ford", "Ford", "PROPN", 6, "obj", 0), (".", ".", "PUNCT", 6, "punct", 0),
+                 ('"', '"', "PUNCT", 13, "punct", 1), ("We", "we", "PRON", 13, "nsubj", 1),
+                 ("will", "will", "AUX", 13, "aux", 1), ("win", "win", "VERB", 19, "ccomp", 1),
+                 ("this", "this", "DET", 15, "det", 1), ("case", "case", "NOUN", 13, "obj", 1),
+                 (",", ",", "PUNCT", 13, "punct", 1), ('"', '"', "PUNCT", 13, "punct", 1),
+                 ("she", "she", "PRON", 19, "nsubj", 1), ("said", "say", "VERB", None, "root", 1),
+                 (".", ".", "PUNCT", 19, "punct", 1)]
+        mentions = mentions_table("en3", text, [("Ann Lee", "LOC", "LOC:ann-lee"), ("Tom Ford", "PER", "PER:tom-ford")])
+        quote = extract_quotes(make_tokens("en3", text, words), mentions, one_article("en3", text, "en")).iloc[0]
+        assert (quote["content"], quote["speaker_entity_id"]) == ("We will win this case", "LOC:ann-lee")
+
     def test_role_description_needs_a_role_or_a_table(self):
         tokens = make_tokens("fr1", FR_TEXT, FR_WORDS)
         mentions = mentions_table("fr1", FR_TEXT, [])
@@ -302,6 +320,9 @@ RULE_TEXTS = {
     "en-parenthetical": ("en", "The vote ended late on Tuesday. Mr. Green, whose name, the Anti-Hunger League wrote "
                                "after the March event, is “virtually synonymous with greed,” then drew attention in "
                                "1990."),
+    "fr-complement-of-subject": ("fr", "Claire Martin, l'attachée de presse de Marie Dubois, a critiqué le député "
+                                       "Paul Leroy lundi. « Je lui ai dit de partir tout de suite et sans discuter », "
+                                       "a-t-elle raconté."),
     "en-main-clause": ("en", "Laura Green, a school teacher, says Mark Brown pushed her during a trip in 2010. She says "
                              "Brown \"shouted at every student on the bus that day\" before the trip ended."),
 }
@@ -366,6 +387,11 @@ class TestSpeakerRules:
         quote = _direct(rule_quotes, "en-parenthetical").iloc[0]
         assert (quote["cue"], quote["speaker_text"], quote["speaker_name"]) == (
             "write", "the Anti-Hunger League", "Anti-Hunger League")
+
+    def test_a_name_in_a_complement_of_the_subject_is_not_the_subject(self, rule_quotes):
+        # "Claire Martin, l'attachée de presse de Marie Dubois, a critiqué...": elle is Claire Martin.
+        quote = _direct(rule_quotes, "fr-complement-of-subject").iloc[0]
+        assert (quote["speaker_name"], quote["resolution"]) == ("Claire Martin", "anaphora")
 
 def test_settle_short_names():
     text = "Anna Weber spoke. Weber left. Paul Weber came. Weber said. Paul spoke. Le Pen, Marine Le Pen."

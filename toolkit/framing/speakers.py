@@ -18,9 +18,12 @@ and the ``resolution`` column says which step won:
 3. ``anaphora``: a pronoun (il, celui qui..., he) or a bare title ("le responsable") is the
    most recent person that was the subject of a clause in the same or the two previous
    sentences, the main clause's subject before an embedded clause's in that sentence (see
-   :func:`most_salient`; else the most recent person); "celui qui est membre du Bureau politique" is
-   first matched as a role description. Plural pronouns (elles, they) point back to the
-   last plural subject and never to one person.
+   :func:`most_salient`; else the most recent person); "celui qui est membre du Bureau
+   politique" is first matched as a role description. A name in a prepositional complement
+   of the subject ("l'attachée de presse de Marine Le Pen") is not the subject; a name the
+   NER typed as a place or organisation is a person here when the article gives it a
+   person's role in apposition ("Caroline Parmentier, l'attachée de presse de..."). Plural
+   pronouns (elles, they) point back to the last plural subject and never to one person.
 4. ``unresolved``: the words are kept as ``*_text``.
 
 The cue words (reporting verbs, attribution phrases such as "selon"/"according to",
@@ -321,9 +324,34 @@ def parse_articles(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
         language = language if isinstance(language, str) else ""
         if language not in cue_sets:
             cue_sets[language] = cue_sets_for(cue_table, language)
-        docs.append(_doc(article_id, language, texts[article_id], columns, lo, hi, mentions_by.get(article_id, [])))
+        doc = _doc(article_id, language, texts[article_id], columns, lo, hi, mentions_by.get(article_id, []))
+        docs.append(_people_by_role(doc, cue_sets[language].roles))
         lo = hi
     return docs, cue_sets
+
+
+def _people_by_role(doc: ParsedArticle, roles: frozenset) -> ParsedArticle:
+    """Mark as a person a name the NER typed otherwise when the article gives it a person's role in
+    apposition: "Caroline Parmentier, l'attachée de presse de Marine Le Pen", "the aide, John Smith"
+    (a role noun of the speech cues). The mention keeps its entity; only its type here changes."""
+    for i, m in enumerate(doc.mention_of):
+        if m is None or m[2] == "PER" or not (m[3] <= doc.start[i] and doc.end[i] <= m[4]):
+            continue
+        head = int(doc.head[i])
+        if m[3] <= doc.start[head] and doc.end[head] <= m[4] and head != i:
+            continue  # not the name's head token
+        if doc.text[:m[3]].rstrip().endswith("("):
+            continue  # "Le sénateur Roger Wicker (R-Miss)": a name in brackets is an affiliation
+        if doc.deprel[i] == "pobj" or any(doc.deprel[c] == "case" for c in doc.children[i]):
+            continue  # "membre du Bureau politique, ministre...": a prepositional complement is not the one described
+        appositions = [c for c in doc.children[i] if doc.deprel[c] == "appos"]
+        if doc.deprel[i] == "appos" and not any(is_person(doc, j) for j in [head, *doc.children[head]] if j != i):
+            appositions.append(head)  # "l'eurodéputé Nicolas Bay", unless the role has its person already
+        if any((doc.lemma[j] in roles or doc.words[j] in roles) and doc.upos[j] == "NOUN" for j in appositions):
+            person = (m[0], m[1], "PER", m[3], m[4])
+            for j in np.flatnonzero((doc.start < m[4]) & (doc.end > m[3])):
+                doc.mention_of[j] = person
+    return doc
 
 
 def settle_short_names(text: str, mentions: list) -> list:
@@ -419,12 +447,20 @@ def _description(doc: ParsedArticle, i: int) -> frozenset:
     return frozenset(doc.lemma[j] for j in span if doc.upos[j] in _CONTENT and not is_person(doc, j))
 
 
+def _names_its_head(doc: ParsedArticle, i: int) -> bool:
+    """Whether token ``i`` names the same one as its head: a name in apposition or after a title ("le
+    ministre To Lam"), not a complement with a preposition ("l'attachée de presse de Marine Le Pen")."""
+    if doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
+        return False
+    return not (doc.deprel[i] == "nmod" and any(doc.deprel[c] == "case" for c in doc.children[i]))
+
+
 def _is_subject(doc: ParsedArticle, i: int) -> bool:
-    """Whether token ``i`` is (inside) the subject of its clause."""
+    """Whether token ``i`` is (inside) the subject of its clause: the subject, or a name of the same one."""
     for _ in range(12):
         if doc.deprel[i] in _SUBJECT or doc.deprel[i] == "expl:subj":
             return True
-        if doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
+        if not _names_its_head(doc, i):
             return False
         i = int(doc.head[i])
     return False
@@ -438,7 +474,7 @@ def in_main_clause(doc: ParsedArticle, i: int) -> bool:
     main ("X arrived and Y left").
     """
     for _ in range(12):
-        if doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
+        if not _names_its_head(doc, i):
             break
         i = int(doc.head[i])
     if doc.deprel[i] not in _SUBJECT and doc.deprel[i] != "expl:subj":
