@@ -323,6 +323,10 @@ RULE_TEXTS = {
     "fr-complement-of-subject": ("fr", "Claire Martin, l'attachée de presse de Marie Dubois, a critiqué le député "
                                        "Paul Leroy lundi. « Je lui ai dit de partir tout de suite et sans discuter », "
                                        "a-t-elle raconté."),
+    "fr-work-title": ("fr", "Jean Dupont a quitté le ministère en 2019. J'en ai fait l'expérience moi-même (lire "
+                            "l'excellente analyse de Jean Dupont « Quand les experts deviennent militants »)."),
+    "fr-partial-after-noun": ("fr", "Le débat a duré trois heures. Paul Girard a préconisé que l'administration "
+                                    "« déploie une présence militaire dans la région »."),
     "en-main-clause": ("en", "Laura Green, a school teacher, says Mark Brown pushed her during a trip in 2010. She says "
                              "Brown \"shouted at every student on the bus that day\" before the trip ended."),
 }
@@ -392,6 +396,12 @@ class TestSpeakerRules:
         # "Claire Martin, l'attachée de presse de Marie Dubois, a critiqué...": elle is Claire Martin.
         quote = _direct(rule_quotes, "fr-complement-of-subject").iloc[0]
         assert (quote["speaker_name"], quote["resolution"]) == ("Claire Martin", "anaphora")
+
+    def test_a_capitalised_quote_right_after_a_noun_is_a_title(self, rule_quotes):
+        # "l'analyse de Jean Dupont « Quand les experts... »" names a work; a partial quote after a noun stays.
+        assert _direct(rule_quotes, "fr-work-title").empty
+        quote = _direct(rule_quotes, "fr-partial-after-noun").iloc[0]
+        assert quote["content"].startswith("déploie") and quote["speaker_name"] == "Paul Girard"
 
 def test_settle_short_names():
     text = "Anna Weber spoke. Weber left. Paul Weber came. Weber said. Paul spoke. Le Pen, Marine Le Pen."

@@ -571,7 +571,8 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
     noun phrase (no verb, or fewer than four words: titles, scare quotes) takes a speaker
     only from a cue that reports it: a cue after the mark and a comma, or a verb whose
     complement holds it, or a cue verb before it with a subject ("X called the note an “...”"),
-    never a participle naming a thing ("a group called “...”", "so-called"). A cue's pronoun is resolved from before the quote (see
+    never a participle naming a thing ("a group called “...”", "so-called"); with no cue, a
+    quotation opening with a capital right after a noun is a title. A cue's pronoun is resolved from before the quote (see
     ``_Speakers.antecedent``); a description followed by a name in apposition gives the
     name; an organisation noun ("the group") gives the organisation named before.
     """
@@ -607,6 +608,8 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
         speech = _looks_like_speech(doc, start, end)
         if cue is None and not speech:
             continue  # quoted names or words without a cue are not quotes
+        if cue is None and _names_a_work(doc, open_, start):
+            continue  # "l'analyse de Philippe Silberzahn « Quand les experts deviennent militants »": a title
         if not _resolved(found) and speech:
             found = (speakers.source_before(open_) or speakers.continuation(open_) or speakers.nearest(open_)
                      or found)
@@ -616,6 +619,16 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
         speakers.remember(end, found)
         direct.append((open_, close))
     return rows, direct
+
+
+def _names_a_work(doc: ParsedArticle, open_: int, start: int) -> bool:
+    """Whether a quotation is a title: it opens with a capital right after a noun or name, with no
+    punctuation between ("l'analyse de Philippe Silberzahn « Quand les experts deviennent militants »",
+    'the report “Fit for 55”'). Words spoken follow a verb, a colon or a comma, and a partial quote
+    continuing the sentence ("que l'administration « déploie une présence... »") opens in lower case."""
+    k = _token_at(doc, open_) - 1
+    return (k >= 0 and doc.upos[k] in ("NOUN", "PROPN") and not doc.text[doc.end[k]:open_].strip()
+            and doc.text[start:start + 1].isupper())
 
 
 def _reports(doc: ParsedArticle, cue: int, inside) -> bool:
