@@ -572,9 +572,10 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
     only from a cue that reports it: a cue after the mark and a comma, or a verb whose
     complement holds it, or a cue verb before it with a subject ("X called the note an “...”"),
     never a participle naming a thing ("a group called “...”", "so-called"); with no cue, a
-    quotation opening with a capital right after a noun is a title. A cue's pronoun is resolved from before the quote (see
-    ``_Speakers.antecedent``); a description followed by a name in apposition gives the
-    name; an organisation noun ("the group") gives the organisation named before.
+    quotation opening with a capital right after a noun is a title. A cue's pronoun is
+    resolved from before the quote (see ``_Speakers.antecedent``); a description followed by
+    a name in apposition gives the name; an organisation noun ("the group") gives the
+    organisation named before.
     """
     rows, direct = [], []
     spans = quote_spans(doc.text)
