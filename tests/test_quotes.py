@@ -327,6 +327,11 @@ RULE_TEXTS = {
                             "l'excellente analyse de Jean Dupont « Quand les experts deviennent militants »)."),
     "fr-partial-after-noun": ("fr", "Le débat a duré trois heures. Paul Girard a préconisé que l'administration "
                                     "« déploie une présence militaire dans la région »."),
+    "en-naming-only": ("en", "The plan, which is called “Fresh Start”, was approved on Monday. Mayor Paul Green has "
+                             "called the plan’s bluff since he said that it would fail."),
+    "fr-complement-of-a-thing": ("fr", "Le discours de Paul Girard était très long. Les missiles fabriqués par Jean "
+                                       "Roux coûtent cher. Il dénonce « un retrait désastreux qui a humilié notre "
+                                       "pays »."),
     "en-main-clause": ("en", "Laura Green, a school teacher, says Mark Brown pushed her during a trip in 2010. She says "
                              "Brown \"shouted at every student on the bus that day\" before the trip ended."),
 }
@@ -402,6 +407,15 @@ class TestSpeakerRules:
         assert _direct(rule_quotes, "fr-work-title").empty
         quote = _direct(rule_quotes, "fr-partial-after-noun").iloc[0]
         assert quote["content"].startswith("déploie") and quote["speaker_name"] == "Paul Girard"
+
+    def test_a_naming_verb_never_reports_a_clause_nor_a_passive_name(self, rule_quotes):
+        quotes = rule_quotes[rule_quotes["article_id"] == "en-naming-only"]
+        assert quotes[["kind", "cue", "speaker_name"]].values.tolist() == [["indirect", "say", "Paul Green"]]
+
+    def test_a_person_in_a_complement_of_a_subject_thing_stands_for_it(self, rule_quotes):
+        # "Le discours de Paul Girard était très long": Il is Paul Girard, not the last person named (Jean Roux).
+        quote = _direct(rule_quotes, "fr-complement-of-a-thing").iloc[0]
+        assert quote["speaker_name"] == "Paul Girard"
 
 def test_settle_short_names():
     text = "Anna Weber spoke. Weber left. Paul Weber came. Weber said. Paul spoke. Le Pen, Marine Le Pen."

@@ -595,8 +595,10 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
             cue, found = after[0], speakers.of_token(after[1], open_)
         if not _resolved(found):
             verb = _cue_before(doc, open_, cues)
-            if verb is not None and doc.deprel[verb] in ("acl", "amod") and not _looks_like_speech(doc, start, end):
-                verb = None  # a participle naming a thing: "a group called “Antifa Now”", "so-called “sanctuary cities”"
+            if verb is not None and not _looks_like_speech(doc, start, end) and (
+                    doc.deprel[verb] in ("acl", "amod") or doc.lemma[verb] in cues.naming
+                    and any(doc.deprel[c] == "aux:pass" for c in doc.children[verb])):
+                verb = None  # naming a thing: "a group called “Antifa Now”", "so-called", "which is called “X”"
             subject = None if verb is None else (_clitic_after(doc, verb) or _cue_subject(doc, verb))
             if verb is not None and (subject is not None or cue is None):
                 cue, found = verb, speakers.of_token(subject, open_)
@@ -678,8 +680,8 @@ def _reported_speech(doc: ParsedArticle, resolve: Resolver, cues: CueSets,
     rows = []
     for sentence_id, (lo, hi) in sorted(doc.sentence_rows.items()):
         for verb in range(lo, hi + 1):
-            if doc.upos[verb] != "VERB" or doc.lemma[verb] not in cues.verbs:
-                continue
+            if doc.upos[verb] != "VERB" or doc.lemma[verb] not in cues.verbs or doc.lemma[verb] in cues.naming:
+                continue  # a naming verb (call) reports quoted words, never a clause
             content = _reported_content(doc, verb)
             if content is None:
                 continue

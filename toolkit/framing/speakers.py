@@ -447,21 +447,19 @@ def _description(doc: ParsedArticle, i: int) -> frozenset:
     return frozenset(doc.lemma[j] for j in span if doc.upos[j] in _CONTENT and not is_person(doc, j))
 
 
-def _names_its_head(doc: ParsedArticle, i: int) -> bool:
-    """Whether token ``i`` names the same one as its head: a name in apposition or after a title ("le
-    ministre To Lam"), not a complement with a preposition ("l'attachée de presse de Marine Le Pen")."""
-    if doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
-        return False
-    return not (doc.deprel[i] == "nmod" and any(doc.deprel[c] == "case" for c in doc.children[i]))
-
-
 def _is_subject(doc: ParsedArticle, i: int) -> bool:
-    """Whether token ``i`` is (inside) the subject of its clause: the subject, or a name of the same one."""
+    """Whether token ``i`` is (inside) the subject of its clause: the subject, a name of the same one
+    (apposition, "le ministre To Lam"), or a person in a complement of a subject that is not a person
+    ("le discours de Pompeo"); not a person in a complement of another person ("Caroline Parmentier,
+    l'attachée de presse de Marine Le Pen, a ...": Marine Le Pen is not the subject)."""
+    complement = False
     for _ in range(12):
         if doc.deprel[i] in _SUBJECT or doc.deprel[i] == "expl:subj":
-            return True
-        if not _names_its_head(doc, i):
+            return not (complement and is_person(doc, i))
+        if doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
             return False
+        if doc.deprel[i] == "nmod" and any(doc.deprel[c] == "case" for c in doc.children[i]):
+            complement = True
         i = int(doc.head[i])
     return False
 
@@ -474,7 +472,7 @@ def in_main_clause(doc: ParsedArticle, i: int) -> bool:
     main ("X arrived and Y left").
     """
     for _ in range(12):
-        if not _names_its_head(doc, i):
+        if doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
             break
         i = int(doc.head[i])
     if doc.deprel[i] not in _SUBJECT and doc.deprel[i] != "expl:subj":
