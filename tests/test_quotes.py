@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -9,6 +11,7 @@ from tests.seed_tables import (
     A000, A001, A002, A003, A004, ALVAREZ, TO, TO_LAM, make_tokens, mentions_table, one_article, seed_tables,
 )
 from toolkit.framing import CodebookError
+from toolkit.framing.speakers import settle_short_names
 from toolkit.framing.quotes import QUOTE_COLUMNS, RESOLUTIONS, ROLE_COLUMNS, extract_quotes, find_roles, load_cues, quote_spans
 
 
@@ -47,6 +50,24 @@ class TestHandMade:
         assert (quote["speaker_entity_id"], quote["resolution"]) == ("PER:jane-doe", "anaphora")
         assert EN_TEXT[quote["start_char"]:quote["end_char"]] == quote["content"]
         assert EN_TEXT[quote["cue_start_char"]:quote["cue_end_char"]] == "said"
+
+    def test_a_name_with_a_persons_role_in_apposition_is_a_person(self):
+        # The NER typed "Ann Lee" a place; "the aide" in apposition makes her a person, so "she" is her.
+        text = 'Ann Lee, the aide, met Tom Ford. "We will win this case," she said.'
+        words = [("Ann", "Ann", "PROPN", 1, "compound", 0), ("Lee", "Lee", "PROPN", 6, "nsubj", 0),
+                 (",", ",", "PUNCT", 1, "punct", 0), ("the", "the", "DET", 4, "det", 0),
+                 ("aide", "aide", "NOUN", 1, "appos", 0), (",", ",", "PUNCT", 1, "punct", 0),
+                 ("met", "meet", "VERB", None, "root", 0), ("Tom", "Tom", "PROPN", 8, "compound", 0),
+                 ("Ford", "Ford", "PROPN", 6, "obj", 0), (".", ".", "PUNCT", 6, "punct", 0),
+                 ('"', '"', "PUNCT", 13, "punct", 1), ("We", "we", "PRON", 13, "nsubj", 1),
+                 ("will", "will", "AUX", 13, "aux", 1), ("win", "win", "VERB", 19, "ccomp", 1),
+                 ("this", "this", "DET", 15, "det", 1), ("case", "case", "NOUN", 13, "obj", 1),
+                 (",", ",", "PUNCT", 13, "punct", 1), ('"', '"', "PUNCT", 13, "punct", 1),
+                 ("she", "she", "PRON", 19, "nsubj", 1), ("said", "say", "VERB", None, "root", 1),
+                 (".", ".", "PUNCT", 19, "punct", 1)]
+        mentions = mentions_table("en3", text, [("Ann Lee", "LOC", "LOC:ann-lee"), ("Tom Ford", "PER", "PER:tom-ford")])
+        quote = extract_quotes(make_tokens("en3", text, words), mentions, one_article("en3", text, "en")).iloc[0]
+        assert (quote["content"], quote["speaker_entity_id"]) == ("We will win this case", "LOC:ann-lee")
 
     def test_role_description_needs_a_role_or_a_table(self):
         tokens = make_tokens("fr1", FR_TEXT, FR_WORDS)
@@ -288,6 +309,31 @@ RULE_TEXTS = {
                              "explain the cuts."),
     "fr-source-before": ("fr", "Le président a parlé avec son homologue lundi, comme l'a révélé Reuters.\n\n« L'appel a "
                                "duré trois heures et les deux dirigeants se reverront bientôt. »"),
+    "en-namesake": ("en", "Anna Weber opened the new factory in Ohio on Monday. Later, Weber visited the workers in "
+                          "Dayton. Her father, Paul Weber, founded the company in 1970. \"We will hire two hundred people next year,\" "
+                          "Weber said."),
+    "en-called": ("en", "The city council voted on Monday. Senator John Smith called the new budget a “reckless "
+                        "gamble.” A group called “Save Our Parks” marched outside the hall, and the so-called “budget "
+                        "hawks” stayed home."),
+    "fr-qualifier": ("fr", "Le conseil municipal a voté lundi. Le sénateur Jean Martin a qualifié le budget de « pari "
+                           "dangereux ». Un collectif appelé « Sauvons nos parcs » a manifesté devant la mairie."),
+    "en-parenthetical": ("en", "The vote ended late on Tuesday. Mr. Green, whose name, the Anti-Hunger League wrote "
+                               "after the March event, is “virtually synonymous with greed,” then drew attention in "
+                               "1990."),
+    "fr-complement-of-subject": ("fr", "Claire Martin, l'attachée de presse de Marie Dubois, a critiqué le député "
+                                       "Paul Leroy lundi. « Je lui ai dit de partir tout de suite et sans discuter », "
+                                       "a-t-elle raconté."),
+    "fr-work-title": ("fr", "Jean Dupont a quitté le ministère en 2019. J'en ai fait l'expérience moi-même (lire "
+                            "l'excellente analyse de Jean Dupont « Quand les experts deviennent militants »)."),
+    "fr-partial-after-noun": ("fr", "Le débat a duré trois heures. Paul Girard a préconisé que l'administration "
+                                    "« déploie une présence militaire dans la région »."),
+    "en-naming-only": ("en", "The plan, which is called “Fresh Start”, was approved on Monday. Mayor Paul Green has "
+                             "called the plan’s bluff since he said that it would fail."),
+    "fr-complement-of-a-thing": ("fr", "Le discours de Paul Girard était très long. Les missiles fabriqués par Jean "
+                                       "Roux coûtent cher. Il dénonce « un retrait désastreux qui a humilié notre "
+                                       "pays »."),
+    "en-main-clause": ("en", "Laura Green, a school teacher, says Mark Brown pushed her during a trip in 2010. She says "
+                             "Brown \"shouted at every student on the bus that day\" before the trip ended."),
 }
 
 
@@ -325,3 +371,62 @@ class TestSpeakerRules:
     def test_a_quote_after_a_sourced_sentence_belongs_to_the_source(self, rule_quotes):
         quote = _direct(rule_quotes, "fr-source-before").iloc[0]
         assert quote["speaker_name"] == "Reuters"
+
+    def test_a_pronoun_is_the_main_clauses_subject_not_the_reported_ones(self, rule_quotes):
+        # "X says Y pushed her. She says Y "..."": she is X, the subject of the sentence's main clause.
+        quote = _direct(rule_quotes, "en-main-clause").iloc[0]
+        assert (quote["speaker_name"], quote["resolution"]) == ("Laura Green", "anaphora")
+
+    def test_a_surname_alone_stays_with_the_person_it_named_first(self, rule_quotes):
+        # A namesake introduced later in full ("Her father, Paul Weber") does not take over "Weber".
+        quote = _direct(rule_quotes, "en-namesake").iloc[0]
+        assert quote["speaker_name"] == "Anna Weber"
+
+
+    @pytest.mark.parametrize("article_id, words, speaker", [("en-called", "reckless gamble", "John Smith"),
+                                                            ("fr-qualifier", "pari dangereux", "Jean Martin")])
+    def test_words_a_naming_verb_reports_are_quoted_a_name_is_not(self, rule_quotes, article_id, words, speaker):
+        # "X called the budget a “...”" quotes X; "a group called “Save Our Parks”" and "so-called" name things.
+        quotes = _direct(rule_quotes, article_id)
+        assert len(quotes) == 1 and quotes.loc[0, "content"].startswith(words)
+        assert quotes.loc[0, "speaker_name"] == speaker
+
+    def test_a_reporting_clause_between_commas_has_its_own_subject(self, rule_quotes):
+        # "X, whose name, the Anti-Hunger League wrote after the event, is “...”": the League, not "whose name".
+        quote = _direct(rule_quotes, "en-parenthetical").iloc[0]
+        assert (quote["cue"], quote["speaker_text"], quote["speaker_name"]) == (
+            "write", "the Anti-Hunger League", "Anti-Hunger League")
+
+    def test_a_name_in_a_complement_of_the_subject_is_not_the_subject(self, rule_quotes):
+        # "Claire Martin, l'attachée de presse de Marie Dubois, a critiqué...": elle is Claire Martin.
+        quote = _direct(rule_quotes, "fr-complement-of-subject").iloc[0]
+        assert (quote["speaker_name"], quote["resolution"]) == ("Claire Martin", "anaphora")
+
+    def test_a_capitalised_quote_right_after_a_noun_is_a_title(self, rule_quotes):
+        # "l'analyse de Jean Dupont « Quand les experts... »" names a work; a partial quote after a noun stays.
+        assert _direct(rule_quotes, "fr-work-title").empty
+        quote = _direct(rule_quotes, "fr-partial-after-noun").iloc[0]
+        assert quote["content"].startswith("déploie") and quote["speaker_name"] == "Paul Girard"
+
+    def test_a_naming_verb_never_reports_a_clause_nor_a_passive_name(self, rule_quotes):
+        quotes = rule_quotes[rule_quotes["article_id"] == "en-naming-only"]
+        assert quotes[["kind", "cue", "speaker_name"]].values.tolist() == [["indirect", "say", "Paul Green"]]
+
+    def test_a_person_in_a_complement_of_a_subject_thing_stands_for_it(self, rule_quotes):
+        # "Le discours de Paul Girard était très long": Il is Paul Girard, not the last person named (Jean Roux).
+        quote = _direct(rule_quotes, "fr-complement-of-a-thing").iloc[0]
+        assert quote["speaker_name"] == "Paul Girard"
+
+def test_settle_short_names():
+    text = "Anna Weber spoke. Weber left. Paul Weber came. Weber said. Paul spoke. Le Pen, Marine Le Pen."
+    at = {w: text.index(w) for w in ("Anna Weber", "Paul Weber", "Paul spoke")}
+    anna, paul = ("PER:anna", "Anna Weber", "PER"), ("PER:paul", "Paul Weber", "PER")
+    weber = [m.start() for m in re.finditer(r"(?<= )Weber(?= left| said)", text)]
+    rows = [(*anna, at["Anna Weber"], at["Anna Weber"] + 10), (*anna, weber[0], weber[0] + 5),
+            (*paul, at["Paul Weber"], at["Paul Weber"] + 10), (*paul, weber[1], weber[1] + 5),
+            (*paul, at["Paul spoke"], at["Paul spoke"] + 4)]
+    settled = settle_short_names(text, list(reversed(rows)))
+    assert [r[3] for r in settled] == sorted(r[3] for r in rows)  # text order
+    assert [r[0] for r in settled] == ["PER:anna", "PER:anna", "PER:paul", "PER:anna", "PER:paul"]
+    # full names, and a short form only one of the two names has ("Paul"), never move
+    assert settle_short_names(text, rows[:1] + rows[2:3] + rows[4:]) == rows[:1] + rows[2:3] + rows[4:]

@@ -40,6 +40,7 @@ class CueSets(NamedTuple):
     organisations: frozenset = frozenset()  # nouns standing for an organisation (the group, l'organisation)
     feminine: frozenset = frozenset()  # anaphors noted "feminine" (elle, she)
     masculine: frozenset = frozenset()  # anaphors noted "masculine" (il, he)
+    naming: frozenset = frozenset()  # verbs noted "naming" (call, qualifier): cues of quoted words only
 
 
 def load_cues(path: str | Path | None = None) -> pd.DataFrame:
@@ -105,8 +106,10 @@ def cue_sets_for(cues: pd.DataFrame, language: str) -> CueSets:
     relative = anaphors["note"].fillna("").str.contains("relative")
     feminine = anaphors["note"].fillna("").str.contains("feminine")
     masculine = anaphors["note"].fillna("").str.contains("masculine")
+    naming = of["verb"]["note"].fillna("").str.contains("naming")
     attributions = tuple(parse_term(t, language=language) for t in of["attribution"]["term"])
     return CueSets(frozenset(of["verb"]["term"]), attributions, frozenset(anaphors[~plural]["term"]),
                    frozenset(anaphors[plural]["term"]), frozenset(of["role"]["term"]),
                    frozenset(anaphors[relative]["term"]), frozenset(of["organisation"]["term"]),
-                   frozenset(anaphors[feminine]["term"]), frozenset(anaphors[masculine]["term"]))
+                   frozenset(anaphors[feminine]["term"]), frozenset(anaphors[masculine]["term"]),
+                   frozenset(of["verb"][naming]["term"]))

@@ -38,7 +38,9 @@ from toolkit.framing.speakers import (
     Ref,
     find_roles,
     index_roles,
+    in_main_clause,
     is_person,
+    most_salient,
     parse_articles,
     subject_of,
     subtree,
@@ -114,8 +116,10 @@ def _inverted(doc: ParsedArticle, verb: int) -> tuple[int, int] | None:
 def _speaker_after_inversion(doc: ParsedArticle, verb: int) -> int | None:
     """The subject written after the verb: "a indiqué le ministre", "a-t-il noté" (not the euphonic -t-)."""
     group = [verb] + [c for c in doc.children[verb] if doc.deprel[c].startswith("aux") and c < verb]
+    # An object with an object predicate is what the verb names, not its subject ("..., called Mr. X an “ally”").
+    naming = any(doc.deprel[c] == "oprd" for c in doc.children[verb])
     after = [c for c in doc.children[verb] if c > min(group) and doc.deprel[c] in ("nsubj", "expl:subj", "obj")
-             and doc.words[c] not in ("-t", "-t-", "t")]
+             and doc.words[c] not in ("-t", "-t-", "t") and not (naming and doc.deprel[c] == "obj")]
     return after[0] if after else None
 
 
@@ -193,8 +197,30 @@ def _speaker_of(doc: ParsedArticle, resolve: Resolver, verb: int) -> Found | Non
     """The resolved subject of a reporting verb (written after it when the clause is inverted)."""
     subject = _speaker_after_inversion(doc, verb) if _inverted(doc, verb) else None
     if subject is None:
-        subject = subject_of(doc, verb)
+        subject = _cue_subject(doc, verb)
     return resolve(subject) if subject is not None else None
+
+
+_NAMING_PHRASE = {"DET", "PROPN", "NOUN", "ADJ", "PART", "NUM"}
+
+
+def _cue_subject(doc: ParsedArticle, verb: int) -> int | None:
+    """The subject of a cue verb; for a reporting clause set off by commas inside another sentence
+    ("Mr. Farrakhan, whose name, the Anti-Defamation League wrote after the event, is “...”"), the
+    noun phrase between the comma and the verb, whatever the parser made the subject outside it."""
+    subject = subject_of(doc, verb)
+    lo, hi = doc.sentence_rows[doc.sid[verb]]
+    commas = [j for j in range(lo, verb) if doc.words[j] == ","]
+    if not commas or (subject is not None and subject > commas[-1]):
+        return subject
+    span = range(commas[-1] + 1, verb)
+    closed = any(doc.words[j] == "," for j in range(verb + 1, hi + 1))
+    if (not span or not closed or doc.upos[span[0]] != "DET" and doc.upos[span[0]] != "PROPN"
+            or any(doc.upos[j] not in _NAMING_PHRASE and not (doc.upos[j] == "PUNCT" and doc.words[j] in "-–")
+                   for j in span)):
+        return subject
+    heads = [j for j in span if int(doc.head[j]) not in span and doc.upos[j] in ("PROPN", "NOUN")]
+    return heads[0] if heads else _speaker_token(doc, span[0], span[-1])
 
 
 #: Words that may sit between a closing quote mark and its cue verb ("», a-t-elle assuré", "", he added").
@@ -330,7 +356,7 @@ class _Speakers:
                 for w in doc.text[m[3]:m[4]].split()[1:] or doc.text[m[3]:m[4]].split():
                     surnames.setdefault(w, set()).add((m[0], m[1]))
         self.unmarked = [Ref(int(doc.start[j]), int(doc.sid[j]), *next(iter(surnames[doc.text[doc.start[j]:doc.end[j]]])),
-                              True, False, doc.text[doc.start[j]:doc.end[j]])
+                              True, False, doc.text[doc.start[j]:doc.end[j]], in_main_clause(doc, j))
                          for j in range(len(doc.words))
                          if doc.mention_of[j] is None and doc.upos[j] == "PROPN" and doc.deprel[j] == "nsubj"
                          and len(surnames.get(doc.text[doc.start[j]:doc.end[j]], ())) == 1]
@@ -374,7 +400,8 @@ class _Speakers:
 
         The quote's own sentences do not count (a long quote would push everyone out of
         reach) and nor do names inside quotes; the most recent person who was the subject of
-        a clause in the three sentences before wins, then the last speaker (two paragraphs
+        a clause in the three sentences before wins (in its sentence, the main clause's subject
+        before an embedded clause's: :func:`most_salient`), then the last speaker (two paragraphs
         back at most), then the most recent person named. A gendered pronoun skips a person
         of the other gender.
         """
@@ -387,7 +414,7 @@ class _Speakers:
         text, start, end = doc.text[doc.start[i]:doc.end[i]], int(doc.start[i]), int(doc.end[i])
         subjects = [r for r in refs if r.subject]
         if subjects:
-            r = subjects[-1]
+            r = most_salient(subjects)
             return Found(r.entity_id, r.name, "anaphora", text, start, end, f'"{text}" → the most recent subject, '
                          f'"{r.text}"')
         last = [(e, f) for e, f in self.spoken if e <= before and isinstance(f.entity_id, str)
@@ -543,9 +570,12 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
     before. Quotes inside another quote are left out (the outer speaker speaks). A quoted
     noun phrase (no verb, or fewer than four words: titles, scare quotes) takes a speaker
     only from a cue that reports it: a cue after the mark and a comma, or a verb whose
-    complement holds it. A cue's pronoun is resolved from before the quote (see
-    ``_Speakers.antecedent``); a description followed by a name in apposition gives the
-    name; an organisation noun ("the group") gives the organisation named before.
+    complement holds it, or a cue verb before it with a subject ("X called the note an “...”"),
+    never a participle naming a thing ("a group called “...”", "so-called"); with no cue, a
+    quotation opening with a capital right after a noun is a title. A cue's pronoun is
+    resolved from before the quote (see ``_Speakers.antecedent``); a description followed by
+    a name in apposition gives the name; an organisation noun ("the group") gives the
+    organisation named before.
     """
     rows, direct = [], []
     spans = quote_spans(doc.text)
@@ -565,7 +595,11 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
             cue, found = after[0], speakers.of_token(after[1], open_)
         if not _resolved(found):
             verb = _cue_before(doc, open_, cues)
-            subject = None if verb is None else (_clitic_after(doc, verb) or subject_of(doc, verb))
+            if verb is not None and not _looks_like_speech(doc, start, end) and (
+                    doc.deprel[verb] in ("acl", "amod") or doc.lemma[verb] in cues.naming
+                    and any(doc.deprel[c] == "aux:pass" for c in doc.children[verb])):
+                verb = None  # naming a thing: "a group called “Antifa Now”", "so-called", "which is called “X”"
+            subject = None if verb is None else (_clitic_after(doc, verb) or _cue_subject(doc, verb))
             if verb is not None and (subject is not None or cue is None):
                 cue, found = verb, speakers.of_token(subject, open_)
         if not _resolved(found):
@@ -577,6 +611,8 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
         speech = _looks_like_speech(doc, start, end)
         if cue is None and not speech:
             continue  # quoted names or words without a cue are not quotes
+        if cue is None and _names_a_work(doc, open_, start):
+            continue  # "l'analyse de Philippe Silberzahn « Quand les experts deviennent militants »": a title
         if not _resolved(found) and speech:
             found = (speakers.source_before(open_) or speakers.continuation(open_) or speakers.nearest(open_)
                      or found)
@@ -586,6 +622,16 @@ def _direct_quotes(doc: ParsedArticle, resolve: Resolver, cues: CueSets) -> tupl
         speakers.remember(end, found)
         direct.append((open_, close))
     return rows, direct
+
+
+def _names_a_work(doc: ParsedArticle, open_: int, start: int) -> bool:
+    """Whether a quotation is a title: it opens with a capital right after a noun or name, with no
+    punctuation between ("l'analyse de Philippe Silberzahn « Quand les experts deviennent militants »",
+    'the report “Fit for 55”'). Words spoken follow a verb, a colon or a comma, and a partial quote
+    continuing the sentence ("que l'administration « déploie une présence... »") opens in lower case."""
+    k = _token_at(doc, open_) - 1
+    return (k >= 0 and doc.upos[k] in ("NOUN", "PROPN") and not doc.text[doc.end[k]:open_].strip()
+            and doc.text[start:start + 1].isupper())
 
 
 def _reports(doc: ParsedArticle, cue: int, inside) -> bool:
@@ -634,8 +680,8 @@ def _reported_speech(doc: ParsedArticle, resolve: Resolver, cues: CueSets,
     rows = []
     for sentence_id, (lo, hi) in sorted(doc.sentence_rows.items()):
         for verb in range(lo, hi + 1):
-            if doc.upos[verb] != "VERB" or doc.lemma[verb] not in cues.verbs:
-                continue
+            if doc.upos[verb] != "VERB" or doc.lemma[verb] not in cues.verbs or doc.lemma[verb] in cues.naming:
+                continue  # a naming verb (call) reports quoted words, never a clause
             content = _reported_content(doc, verb)
             if content is None:
                 continue

@@ -7,7 +7,9 @@ and linked ``mentions`` (:func:`toolkit.entities.link_entities`) become a
 and the ``resolution`` column says which step won:
 
 1. ``mention``: the word is (or is in apposition with) a linked mention: "To Lam",
-   "le ministre To Lam", "Lieutenant General Lázaro Alberto Álvarez Casas".
+   "le ministre To Lam", "Lieutenant General Lázaro Alberto Álvarez Casas". A surname used
+   alone stays, within an article, with the person it first named, whatever namesake the
+   linker joined a later use to (see :func:`settle_short_names`).
 2. ``role``: a description such as "le ministre cubain de l'Intérieur" or "the Deputy
    Minister" is matched with the roles the corpus gives people next to their names ("le
    ministre cubain de l'Intérieur, Lázaro Alberto Álvarez Casas"; see :func:`find_roles`),
@@ -15,14 +17,22 @@ and the ``resolution`` column says which step won:
    in the other articles; two people fitting equally well leave it unresolved.
 3. ``anaphora``: a pronoun (il, celui qui..., he) or a bare title ("le responsable") is the
    most recent person that was the subject of a clause in the same or the two previous
-   sentences (else the most recent person); "celui qui est membre du Bureau politique" is
-   first matched as a role description. Plural pronouns (elles, they) point back to the
-   last plural subject and never to one person.
+   sentences, the main clause's subject before an embedded clause's in that sentence (see
+   :func:`most_salient`; else the most recent person); "celui qui est membre du Bureau
+   politique" is first matched as a role description. A name in a prepositional complement
+   of the subject ("l'attachée de presse de Marine Le Pen") is not the subject; a name the
+   NER typed as a place or organisation is a person here when the article gives it a
+   person's role in apposition ("Caroline Parmentier, l'attachée de presse de..."). Plural
+   pronouns (elles, they) point back to the last plural subject and never to one person.
 4. ``unresolved``: the words are kept as ``*_text``.
 
 The cue words (reporting verbs, attribution phrases such as "selon"/"according to",
 pronouns, role nouns) are in ``toolkit/data/speech-cues.csv`` (:mod:`toolkit.framing.cues`).
 These are transparent rules, not a trained model: every row carries the words it rests on, so a reader can check it.
+
+Longer than the ~600 lines the layout aims for: preparing the mentions (types, short names,
+people given a role), roles and resolution all read the same parsed-article arrays and
+clause tests (subject, main clause); split, they would share private helpers across modules.
 """
 
 from __future__ import annotations
@@ -43,8 +53,8 @@ from toolkit.text import fold_name
 
 __all__ = [
     "NEEDS_ARTICLES", "NEEDS_MENTIONS", "NEEDS_TOKENS", "NOMINAL", "RESOLUTIONS", "ROLES_FILE", "ROLE_COLUMNS",
-    "Found", "ParsedArticle", "Resolver", "find_roles", "index_roles", "is_person", "parse_articles", "phrase", "subject_of",
-    "subtree", "typed_table",
+    "Found", "ParsedArticle", "Ref", "Resolver", "find_roles", "in_main_clause", "index_roles", "is_person",
+    "most_salient", "parse_articles", "phrase", "settle_short_names", "subject_of", "subtree", "typed_table",
 ]
 
 ROLES_FILE = DATA / "roles.csv"
@@ -306,6 +316,8 @@ def parse_articles(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
     for row in zip(linked["article_id"], linked["entity_id"], linked["name"], types,
                    linked["start_char"].astype(int), linked["end_char"].astype(int)):
         mentions_by[row[0]].append(row[1:])
+    for article_id, rows in mentions_by.items():
+        mentions_by[article_id] = settle_short_names(texts[article_id], rows)
     docs, cue_sets = [], {}
     ids, lo = columns["article_id"], 0
     for hi in range(1, len(ids) + 1):
@@ -316,9 +328,65 @@ def parse_articles(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
         language = language if isinstance(language, str) else ""
         if language not in cue_sets:
             cue_sets[language] = cue_sets_for(cue_table, language)
-        docs.append(_doc(article_id, language, texts[article_id], columns, lo, hi, mentions_by.get(article_id, [])))
+        doc = _doc(article_id, language, texts[article_id], columns, lo, hi, mentions_by.get(article_id, []))
+        docs.append(_people_by_role(doc, cue_sets[language].roles))
         lo = hi
     return docs, cue_sets
+
+
+def _people_by_role(doc: ParsedArticle, roles: frozenset) -> ParsedArticle:
+    """Mark as a person a name the NER typed otherwise when the article gives it a person's role in
+    apposition: "Caroline Parmentier, l'attachée de presse de Marine Le Pen", "the aide, John Smith"
+    (a role noun of the speech cues). The mention keeps its entity; only its type here changes."""
+    for i, m in enumerate(doc.mention_of):
+        if m is None or m[2] == "PER" or not (m[3] <= doc.start[i] and doc.end[i] <= m[4]):
+            continue
+        head = int(doc.head[i])
+        if m[3] <= doc.start[head] and doc.end[head] <= m[4] and head != i:
+            continue  # not the name's head token
+        if doc.text[:m[3]].rstrip().endswith("("):
+            continue  # "Le sénateur Roger Wicker (R-Miss)": a name in brackets is an affiliation
+        if doc.deprel[i] == "pobj" or any(doc.deprel[c] == "case" for c in doc.children[i]):
+            continue  # "membre du Bureau politique, ministre...": a prepositional complement is not the one described
+        appositions = [c for c in doc.children[i] if doc.deprel[c] == "appos"]
+        if doc.deprel[i] == "appos" and not any(is_person(doc, j) for j in [head, *doc.children[head]] if j != i):
+            appositions.append(head)  # "l'eurodéputé Nicolas Bay", unless the role has its person already
+        if any((doc.lemma[j] in roles or doc.words[j] in roles) and doc.upos[j] == "NOUN" for j in appositions):
+            person = (m[0], m[1], "PER", m[3], m[4])
+            for j in np.flatnonzero((doc.start < m[4]) & (doc.end > m[3])):
+                doc.mention_of[j] = person
+    return doc
+
+
+def settle_short_names(text: str, mentions: list) -> list:
+    """One article's person mentions with each short form ("Kim", "Le Pen") kept on the person it first named.
+
+    A surname used alone names the person the article has been calling by it: news style
+    introduces a person in full, then uses the surname, and writes a namesake introduced later
+    in full or with a qualifier ("his father, Kim Jong Il"; "the elder Kim"). A linker that joins
+    each bare surname to the nearest full name before it moves every later "Kim" to the father
+    once he is named; here the first person a short form was linked to keeps it in this
+    article. Only a short form whose words are part of both people's names moves.
+
+    Args:
+        text: The article's text.
+        mentions: ``(entity_id, name, entity_type, start_char, end_char)`` per linked mention.
+
+    Returns:
+        The same tuples in text order, a later short form's entity id and name replaced by
+        those of the person its first use named.
+    """
+    settled, out = {}, []
+    for row in sorted(mentions, key=lambda r: (r[3], r[4])):
+        entity_id, name, entity_type, start, end = row
+        if entity_type == "PER" and isinstance(name, str):
+            key, full = fold_name(text[start:end]), fold_name(name)
+            if key and key != full and f" {key} " in f" {full} ":
+                first = settled.setdefault(key, (entity_id, name))
+                if first[0] != entity_id and f" {key} " in f" {fold_name(str(first[1]))} ":
+                    row = (first[0], first[1], entity_type, start, end)
+        out.append(row)
+    return out
 
 
 def _majority_types(mentions: pd.DataFrame) -> list:
@@ -384,14 +452,55 @@ def _description(doc: ParsedArticle, i: int) -> frozenset:
 
 
 def _is_subject(doc: ParsedArticle, i: int) -> bool:
-    """Whether token ``i`` is (inside) the subject of its clause."""
+    """Whether token ``i`` is (inside) the subject of its clause: the subject, a name of the same one
+    (apposition, "le ministre To Lam"), or a person in a complement of a subject that is not a person
+    ("le discours de Pompeo"); not a person in a complement of another person ("Caroline Parmentier,
+    l'attachée de presse de Marine Le Pen, a ...": Marine Le Pen is not the subject)."""
+    complement = False
     for _ in range(12):
         if doc.deprel[i] in _SUBJECT or doc.deprel[i] == "expl:subj":
-            return True
+            return not (complement and is_person(doc, i))
         if doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
             return False
+        if doc.deprel[i] == "nmod" and any(doc.deprel[c] == "case" for c in doc.children[i]):
+            complement = True
         i = int(doc.head[i])
     return False
+
+
+def in_main_clause(doc: ParsedArticle, i: int) -> bool:
+    """Whether token ``i`` (a subject) belongs to its sentence's main clause, not to a clause embedded in it.
+
+    "Leeann Tweeden says Franken groped her": Tweeden is the subject of the main clause ("says",
+    the root), Franken of the clause it reports (a complement). Coordinated main clauses count as
+    main ("X arrived and Y left").
+    """
+    for _ in range(12):
+        if doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
+            break
+        i = int(doc.head[i])
+    if doc.deprel[i] not in _SUBJECT and doc.deprel[i] != "expl:subj":
+        return False
+    verb = int(doc.head[i])
+    for _ in range(12):
+        if doc.deprel[verb] not in ("conj", "parataxis") or doc.head[verb] == verb:
+            break
+        verb = int(doc.head[verb])
+    return doc.deprel[verb] in ("root", "ROOT") or doc.head[verb] == verb
+
+
+def most_salient(subjects: list) -> object:
+    """Of the subjects before a pronoun (in text order), the one it most likely stands for.
+
+    The most recent sentence with a subject wins, and in it the subject of the main clause
+    before that of a clause the sentence embeds: after "Leeann Tweeden, a radio news anchor,
+    says Franken groped and forcibly kissed her", "She says..." is Tweeden (the discourse
+    topic, as centering theory ranks a main-clause subject first), not Franken, the subject of
+    what she reports. Among equals, the last one.
+    """
+    last = subjects[-1].sentence_id
+    same = [r for r in subjects if r.sentence_id == last]
+    return ([r for r in same if r.main] or same)[-1]
 
 
 def _named(doc: ParsedArticle, i: int, titles: frozenset) -> int | None:
@@ -471,6 +580,7 @@ class Ref(NamedTuple):
     subject: bool
     plural: bool
     text: str
+    main: bool = False          # a subject of its sentence's main clause (see most_salient)
 
 
 def _resolve(doc: ParsedArticle, i: int, refs: list[Ref], roles: dict, cues: CueSets) -> Found:
@@ -513,7 +623,7 @@ def _resolve(doc: ParsedArticle, i: int, refs: list[Ref], roles: dict, cues: Cue
                    and doc.sid[i] - r.sentence_id <= 2]
         subjects = [r for r in earlier if r.subject]
         if subjects or earlier:
-            r = (subjects or earlier)[-1]
+            r = most_salient(subjects) if subjects else earlier[-1]
             kind = "subject" if subjects else "person"
             return Found(r.entity_id, r.name, "anaphora", text, start, end, f'most recent {kind}: "{r.text}"')
     return Found(None, None, "unresolved", text, start, end, note)
@@ -533,13 +643,15 @@ def _references(doc: ParsedArticle, roles: dict, cues: CueSets) -> list[Ref]:
         m = doc.mention_of[i]
         if m is not None and m[2] == "PER" and (m[3], m[4]) not in seen:
             seen.add((m[3], m[4]))
-            refs.append(Ref(m[3], int(doc.sid[i]), m[0], m[1], _is_subject(doc, i), False, doc.text[m[3]:m[4]]))
+            refs.append(Ref(m[3], int(doc.sid[i]), m[0], m[1], _is_subject(doc, i), False, doc.text[m[3]:m[4]],
+                            in_main_clause(doc, i)))
         elif (m is None and doc.upos[i] in ("NOUN", "PROPN") and doc.lemma[i] in cues.roles
               and _named(doc, i, cues.roles) is None):
             found, _ = _match_role(_description(doc, i), doc, roles, cues)
             if found:
                 start, _, text = phrase(doc, i)
-                refs.append(Ref(start, int(doc.sid[i]), found[0], found[1], _is_subject(doc, i), False, text))
+                refs.append(Ref(start, int(doc.sid[i]), found[0], found[1], _is_subject(doc, i), False, text,
+                                in_main_clause(doc, i)))
         if doc.deprel[i] in _SUBJECT and doc.upos[i] != "PRON" and _is_plural(doc, i):
             start, _, text = phrase(doc, i)
             refs.append(Ref(start, int(doc.sid[i]), None, None, True, True, text))
@@ -560,7 +672,7 @@ class Resolver:
             self.cache[i] = found
             if found.resolution == "anaphora" and isinstance(found.entity_id, str):
                 self.refs.append(Ref(found.start, int(self.doc.sid[i]), found.entity_id, found.name,
-                                      _is_subject(self.doc, i), False, found.text))
+                                      _is_subject(self.doc, i), False, found.text, in_main_clause(self.doc, i)))
                 self.refs.sort(key=lambda r: r.position)
         return self.cache[i]
 
