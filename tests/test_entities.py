@@ -574,6 +574,30 @@ class TestCorpusRules:
             assert text[row.start_char:row.end_char] == row.text
         assert (linked.merges.loc[linked.merges["variant"] == "Mad Dog Mattis", "rule"] == "trim").any()
 
+    def test_a_lower_case_noun_before_a_name_is_cut_with_exact_offsets(self):
+        text = "Le traité de Prague, la guerre d'Italie et le plan Marshall; le lac de Genève, de Gaulle. Prague."
+        mentions = placed(text, ("traité de Prague", "MISC"), ("guerre d'Italie", "MISC"), ("plan Marshall", "ORG"),
+                          ("lac de Genève", "LOC"), ("de Gaulle", "PER"), ("Prague", "LOC"))
+        linked = link_entities(mentions)
+        assert linked.mentions["text"].tolist() == ["Prague", "Italie", "Marshall", "lac de Genève", "de Gaulle",
+                                                    "Prague"]
+        for row in linked.mentions.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[5]  # the treaty's mention names the city the corpus names alone
+        assert (linked.merges.loc[linked.merges["variant"] == "Marshall", "rule"] == "trim").any()
+
+    def test_a_title_before_a_particle_is_left_to_strip_title(self):
+        linked = link_entities(tiny(("a", "général de Gaulle", "PER"), ("b", "de Gaulle", "PER")))
+        assert linked.mentions["text"].tolist() == ["général de Gaulle", "de Gaulle"]
+        assert linked.mentions["entity_id"].nunique() == 1
+
+    def test_a_four_letter_word_is_not_a_short_form(self):
+        linked = link_entities(tiny(("a", "Etats-Unis", "LOC"), ("b", "Etat", "LOC"), ("c", "Esp", "LOC"),
+                                    ("d", "Espagne", "LOC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] != ids[0] and ids[2] == ids[3]
+
     def test_majority_type_wins_and_minority_mentions_are_retyped(self):
         linked = link_entities(tiny(("a", "Trump", "PER"), ("a", "Trump", "PER"), ("b", "Trump", "ORG"),
                                     ("c", "Trump", "PER")))
@@ -623,6 +647,13 @@ class TestCorpusRules:
         assert linked.mentions["link_rule"].iloc[0] == "fragment"
         assert "LOC:centre" not in set(linked.entities["entity_id"])
         assert linked.mentions["entity_id"].iloc[2] == "LOC:la-havane"
+
+    def test_a_country_before_a_name_is_not_a_fragment(self):
+        text = "Suisse Chirac à Berne"
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+        linked = link_entities(placed(text, ("Suisse", "LOC"), ("Chirac", "PER"), ("Berne", "LOC")), articles=articles)
+        assert linked.mentions["link_rule"].iloc[0] != "fragment"
+        assert linked.mentions["entity_id"].iloc[0] == "LOC:suisse"
 
     def test_a_middle_initial_does_not_make_another_person(self):
         linked = link_entities(tiny(("a", "Donald J. Trump", "PER"), ("b", "Donald Trump", "PER"),

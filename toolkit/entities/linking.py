@@ -27,7 +27,7 @@ import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
 from toolkit.entities.places import is_acronym, is_nationality_word, is_territory_key, territory_aliases
-from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title
+from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title, title_tokens
 from toolkit.schema import ENTITY_COLUMNS, ENTITY_TYPES, require_columns
 from toolkit.text import fold, folded_words
 
@@ -57,13 +57,37 @@ fermer telecharger newsletter suivre
 """.split())
 #: A single letter (with or without a period) or a roman numeral alone is not a name.
 _NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
-#: A short form: a capital then 1-3 lower-case letters, perhaps a period ("Esp", "Fr.").
-_ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.?")
+#: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
+#: ("Fr.", "Allm."). Four letters without a period are a word ("Etat", "Rome"), not a short form.
+_ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,2}|[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.")
 #: Leading words that do not change what a name names ("la France", "de France", "the Netherlands").
 _ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "of", "en", "au", "aux"})
 #: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
 _LEADING_ARTICLE = re.compile(r"(la|le|les|the|de|du|des|l['’]|d['’])\s*(?=[A-ZÀ-ÖØ-Þ])")
 _PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
+#: Leading lower-case words before a name: a common noun and its preposition ("traité de
+#: Prague", "guerre d'Italie", "ville de Berne", "vis-à-vis de la France", "plan Marshall").
+#: French writes common nouns in lower case, so a mention that opens with one is the engine
+#: taking the noun phrase around a name; the name is its capitalised part. Particles of
+#: names ("de Gaulle", "von Braun", "al-Assad") and titles (left to strip-title) stay.
+_LOWER_LEAD = re.compile(r"(?:[a-zß-öø-ÿ]+(?:\s*['’]\s*|\s*-\s*|\s+))+(?=[A-ZÀ-ÖØ-Þ])")
+#: Lower-case words that open a name, not a noun phrase around it.
+_NAME_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "der", "den", "ter", "ten", "zu", "bin", "ben",
+                             "ibn", "al", "el", "da", "di", "do", "dos", "das", "del", "della", "la", "le", "les",
+                             "l", "the", "mac", "mc", "ap", "y", "e", "st", "san", "santa", "saint", "sainte"})
+#: Lower-case nouns that make a name of their own with the name after them ("lac de Genève"
+#: is a lake, "canton de Fribourg" not the town, "rue de Rivoli" a street, "ministère de
+#: l'Intérieur" a ministry): never cut.
+_NAMING_NOUNS = frozenset("""
+lac lacs mont monts montagne montagnes ile iles isle isles presqu mer golfe cap col canal rivière riviere fleuve
+baie detroit pic massif vallee val plaine foret bois pont rue avenue boulevard place quai gare aeroport port pointe
+lagune desert glacier canton cantons departement region province provinces duche comte principaute royaume
+republique empire etat etats arrondissement district diocese eveche abbaye eglise cathedrale chateau palais
+ministere ministre ministres police conseil cour tribunal banque parti comite commission office agence bureau
+secretariat secretaire universite ecole lycee college institut musee theatre orchestre journal gazette societe
+compagnie union assemblee chambre academie fondation association federation confederation armee garde marine
+gouvernement administration direction service ambassade consulat prefecture mairie club equipe groupe
+""".split())
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
 #: Quote marks and dashes trimmed from a mention's edges (engines keep "“Mad Dog Mattis").
@@ -288,8 +312,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _check_mentions(mentions, articles)
     # CLDR territory names first, so the alias files (the toolkit's and the user's) win.
     alias_of = {**_territory_alias_map(), **alias_map(load_aliases(*as_paths(aliases)))}
-    linked, trimmed = _trim_edges(mentions.reset_index(drop=True))           # 0. trim quote marks, dashes
     titles = load_titles(titles)
+    linked, trimmed = _trim_edges(mentions.reset_index(drop=True), titles)   # 0. trim quote marks, dashes
     m = _strip_titles(linked, titles)                                        # 1. strip-title
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
@@ -330,7 +354,7 @@ def _territory_alias_map() -> dict[tuple[str, ...], Alias]:
     return alias_map(pd.DataFrame(territory_aliases(), columns=list(Alias._fields)))
 
 
-def _trim_edges(linked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
+def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.DataFrame, dict[int, str]]:
     """Stage 0, trim: quote marks and dashes cut from a mention's edges, offsets moved to match.
 
     Returns the table (a copy when anything changed) and, per trimmed row, the text before.
@@ -349,6 +373,8 @@ def _trim_edges(linked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
         lead_article = _LEADING_ARTICLE.match(body)
         if lead_article and (lead_article.group(1).lower() not in _PREPOSITIONS or types[i] in ("LOC", "ORG")):
             body = body[lead_article.end():]
+        else:
+            body = _without_lower_lead(body, titles)
         lead = len(text) - len(body)
         body = body.rstrip(_EDGE_MARKS + " ")
         if body == text or not any(c.isalnum() for c in body):
@@ -369,6 +395,21 @@ def _trim_edges(linked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
             end[i] -= tail
         linked["start_char"], linked["end_char"] = start, end
     return linked, trimmed
+
+
+def _without_lower_lead(body: str, titles: Sequence[Title]) -> str:
+    """``"traité de Prague"`` → ``"Prague"``: a name without the lower-case noun phrase before it.
+
+    Unchanged when the first word is a particle of names ("de Gaulle", "van Gogh") or opens
+    a title ("général de Gaulle": strip-title's work, which keeps "de Gaulle").
+    """
+    lead = _LOWER_LEAD.match(body)
+    if lead is None:
+        return body
+    first = folded_words(lead.group())[:1]
+    if not first or first[0] in _NAME_PARTICLES or first[0] in _NAMING_NOUNS or any(t.tokens[0] == title_tokens(lead.group())[0] for t in titles):
+        return body
+    return body[lead.end():]
 
 
 def _screen(m: _Mentions, titles: Sequence[Title]) -> None:
@@ -412,7 +453,8 @@ def _fragments(m: _Mentions, linked: pd.DataFrame, articles: pd.DataFrame | None
     for i, j in zip(order, order[1:]):
         text = text_of.get(m.article_ids[i])
         if (m.article_ids[i] != m.article_ids[j] or text is None or len(m.keys[i]) != 1 or i in m.screened
-                or m.engine_types[i] not in ("LOC", "ORG") or m.engine_types[j] != "PER"):
+                or m.engine_types[i] not in ("LOC", "ORG") or m.engine_types[j] != "PER"
+                or is_territory_key(m.keys[i])):  # a country opens a headline ("Suisse Chirac à Berne")
             continue
         gap = text[int(ends[i]):int(m.starts[j])]
         if gap == " ":
@@ -853,7 +895,7 @@ def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[i
     """
     chain = []
     if i in trimmed:
-        chain.append(("trim", f'"{trimmed[i]}": quote marks, dashes or a lower-case article cut from its edges'))
+        chain.append(("trim", f'"{trimmed[i]}": quote marks, dashes or lower-case words before the name cut from its edges'))
     s = m.stripped[i]
     if s.removed or s.possessive:
         removed = [f'"{s.removed}"'] if s.removed else []
