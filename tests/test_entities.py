@@ -714,3 +714,43 @@ class TestCorpusRules:
         ids = linked.mentions["entity_id"].tolist()
         assert ids[0] == ids[1] and "ocr-spelling" in self.rules_of(linked, "Ruffie")
         assert ids[3] != ids[4]
+
+
+class TestRepairSpans:
+    """``toolkit.nlp.names.repair_spans``: engine spans that join names are cut; places take a regional adjective."""
+
+    @staticmethod
+    def repaired(text: str, *spans) -> pd.DataFrame:
+        from toolkit.nlp.names import repair_spans
+
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+        return repair_spans(placed(text, *spans), articles)
+
+    def test_two_names_joined_by_a_dash_or_and_are_cut_when_each_is_named_alone(self):
+        text = "France - Brésil. La France gagne. Le Brésil perd. Trump and Mattis met; Trump, Mattis. Procter & Gamble."
+        repaired = self.repaired(text, ("France - Brésil", "LOC"), ("France", "LOC"), ("Brésil", "LOC"),
+                                 ("Trump and Mattis", "ORG"), ("Trump", "PER"), ("Mattis", "PER"),
+                                 ("Procter & Gamble", "ORG"))
+        assert repaired["text"].tolist() == ["France", "Brésil", "France", "Brésil", "Trump", "Mattis", "Trump",
+                                             "Mattis", "Procter & Gamble"]
+        for row in repaired.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+        assert repaired["entity_type"].tolist()[4:6] == ["ORG", "ORG"]  # the type is linking's to correct
+
+    def test_a_span_never_runs_across_a_line_break(self):
+        text = "GENÈVE\nLe Conseil fédéral a siégé."
+        repaired = self.repaired(text, ("GENÈVE\nLe Conseil fédéral", "ORG"))
+        assert repaired["text"].tolist() == ["GENÈVE", "Le Conseil fédéral"]
+
+    def test_a_headline_in_capitals_beside_a_name_is_cut_but_a_surname_in_capitals_is_not(self):
+        text = "SUISSE Chambres fédérales. La Suisse et les Chambres fédérales. Jean DUPONT, Jean et DUPONT."
+        repaired = self.repaired(text, ("SUISSE Chambres fédérales", "ORG"), ("Suisse", "LOC"),
+                                 ("Chambres fédérales", "ORG"), ("Jean DUPONT", "PER"), ("Jean", "PER"),
+                                 ("DUPONT", "PER"))
+        assert repaired["text"].tolist()[:2] == ["SUISSE", "Chambres fédérales"]
+        assert "Jean DUPONT" in repaired["text"].tolist()
+
+    def test_a_place_takes_its_regional_adjective(self):
+        text = "En Suisse romande comme en Europe occidentale et en Suisse."
+        repaired = self.repaired(text, ("Suisse", "LOC"), ("Europe", "LOC"), ("Suisse", "LOC"))
+        assert repaired["text"].tolist() == ["Suisse romande", "Europe occidentale", "Suisse"]
