@@ -587,6 +587,14 @@ class TestCorpusRules:
         assert ids[0] == ids[5]  # the treaty's mention names the city the corpus names alone
         assert (linked.merges.loc[linked.merges["variant"] == "Marshall", "rule"] == "trim").any()
 
+    def test_a_lower_case_tail_after_a_name_is_cut_but_not_an_adjective(self):
+        text = "La Ruffie eft forte; le Tessin - néglige; le Conseil fédéral; Jean de."
+        linked = link_entities(placed(text, ("Ruffie eft", "LOC"), ("Tessin - néglige", "LOC"),
+                                      ("Conseil fédéral", "ORG"), ("Jean de", "PER")))
+        assert linked.mentions["text"].tolist() == ["Ruffie", "Tessin", "Conseil fédéral", "Jean de"]
+        for row in linked.mentions.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+
     def test_a_title_before_a_particle_is_left_to_strip_title(self):
         linked = link_entities(tiny(("a", "général de Gaulle", "PER"), ("b", "de Gaulle", "PER")))
         assert linked.mentions["text"].tolist() == ["général de Gaulle", "de Gaulle"]

@@ -71,6 +71,10 @@ _PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
 #: taking the noun phrase around a name; the name is its capitalised part. Particles of
 #: names ("de Gaulle", "von Braun", "al-Assad") and titles (left to strip-title) stay.
 _LOWER_LEAD = re.compile(r"(?:[a-zß-öø-ÿ]+(?:\s*['’]\s*|\s*-\s*|\s+))+(?=[A-ZÀ-ÖØ-Þ])")
+#: A lower-case tail after a name: a clause after a spaced dash ("Tessin - néglige") or one
+#: short word ("Ruffie eft", "Chassot m"); French names end in lower-case adjectives
+#: ("Conseil fédéral"), never in a word of 1-3 letters other than a particle.
+_LOWER_TAIL = re.compile(r"\s+[-–—]\s+([a-zß-öø-ÿ][\w'’ -]*)$|\s+([a-zß-öø-ÿ]{1,3})$")
 #: Lower-case words that open a name, not a noun phrase around it.
 _NAME_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "der", "den", "ter", "ten", "zu", "bin", "ben",
                              "ibn", "al", "el", "da", "di", "do", "dos", "das", "del", "della", "la", "le", "les",
@@ -377,6 +381,9 @@ def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.
             body = _without_lower_lead(body, titles)
         lead = len(text) - len(body)
         body = body.rstrip(_EDGE_MARKS + " ")
+        tail = _LOWER_TAIL.search(body)
+        if tail and (tail.group(2) or "") not in _NAME_PARTICLES and any(c.isupper() for c in body[:tail.start()]):
+            body = body[:tail.start()].rstrip(_EDGE_MARKS + " ")
         if body == text or not any(c.isalnum() for c in body):
             continue
         trimmed[i] = text

@@ -360,6 +360,9 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     texts = mentions["text"].astype(object).tolist()
     alone = {folded_words(str(t)) for t in texts if isinstance(t, str)}
     alone |= {_part_key(str(t)) for t in texts if isinstance(t, str)}
+    # A surname the corpus writes in a full name counts as named alone ("BECK" of "Conrad Beck").
+    alone |= {folded_words(str(t))[-1:] for t, kind in zip(texts, mentions["entity_type"])
+              if isinstance(t, str) and kind == "PER" and len(folded_words(str(t))) > 1}
     starts, ends = mentions["start_char"].tolist(), mentions["end_char"].tolist()
     types, article_ids = mentions["entity_type"].tolist(), mentions["article_id"].tolist()
     replaced: dict[int, list[tuple[int, int]]] = {}
@@ -432,10 +435,11 @@ def _juxtaposed(text: str, start: int, end: int, alone: set[tuple[str, ...]], *,
         left = text[start:start + words[k - 1].end()]
         right = text[start + words[k].start():end]
         left_caps, right_caps = all(_is_caps(w.group()) for w in words[:k]), all(_is_caps(w.group()) for w in words[k:])
-        repeated = folded_words(left) == folded_words(right)
+        # The same name twice ("Berne Berne", "procès de Berne Berne": a heading then its text).
+        repeated = folded_words(left)[-len(folded_words(right)):] == folded_words(right)
         styles = (left_caps and not _is_caps(words[k].group())) or \
                  (not person and right_caps and not _is_caps(words[k - 1].group()))
-        if (repeated or styles) and folded_words(left) in alone and _part_key(right) in alone \
+        if (repeated or styles and folded_words(left) in alone) and _part_key(right) in alone \
                 and right[:1].isupper():
             return [(start, start + words[k - 1].end()), (start + words[k].start(), end)]
     return [(start, end)]
