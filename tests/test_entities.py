@@ -716,6 +716,33 @@ class TestCorpusRules:
         ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
         assert ids[-1] not in (ids[0], ids[5])
 
+    def test_a_bare_name_goes_by_the_full_names_that_end_with_it_not_by_their_entities(self):
+        # Keith Ellison is common; "Keith Ellison-Muhammad" (one of his names) is rare: a bare
+        # "Muhammad" is not his.
+        rows = [("a%d" % k, "Keith Ellison", "PER") for k in range(9)] + [("a0", "Keith Ellison-Muhammad", "PER")]
+        rows += [("h", "Hakim Muhammad", "PER"), ("e", "Elijah Muhammad", "PER"), ("q", "Muhammad", "PER")]
+        ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
+        assert ids[9] == ids[0] and ids[-1] not in (ids[0], ids[10], ids[11])
+
+    def test_web_addresses_and_site_furniture_are_not_names(self):
+        linked = link_entities(tiny(("a", "pic.twitter.com/fOlIQNF5pW", "PER"), ("a", "Twitter", "ORG"),
+                                    ("b", "Privacy Policy and Terms", "ORG"), ("c", "McCarrick &", "PER"),
+                                    ("c", "McCarrick", "PER")))
+        rules = linked.mentions["link_rule"].tolist()
+        assert rules[0] == rules[2] == "not-a-name"
+        assert linked.mentions["entity_id"].iloc[1] == "ORG:twitter"
+        assert linked.mentions["text"].iloc[3] == "McCarrick" and linked.mentions["entity_id"].nunique() == 2
+
+    def test_a_word_the_corpus_writes_in_lower_case_is_not_a_short_form(self):
+        articles = pd.DataFrame({"article_id": ["a", "b", "c"],
+                                 "text": ["La Fédération de Russie.", "The Fed raised rates.", "Russia was fed up."]})
+        mentions = pd.concat([placed(articles["text"][0], ("Fédération de Russie", "LOC")).assign(article_id="a"),
+                              placed(articles["text"][1], ("Fed", "ORG")).assign(article_id="b"),
+                              placed(articles["text"][2], ("Russia", "LOC")).assign(article_id="c")],
+                             ignore_index=True)
+        ids = link_entities(mentions, articles=articles).mentions["entity_id"].tolist()
+        assert ids[0] == ids[2] != ids[1]
+
     def test_the_long_s_read_as_f_joins_the_name_the_corpus_spells_with_s(self):
         linked = link_entities(tiny(("a", "Ruffie", "ORG"), ("b", "Russie", "LOC"), ("c", "Russie", "LOC"),
                                     ("d", "Staff", "ORG"), ("e", "Staffs", "ORG")))
@@ -757,6 +784,13 @@ class TestRepairSpans:
                                  ("DUPONT", "PER"))
         assert repaired["text"].tolist()[:2] == ["SUISSE", "Chambres fédérales"]
         assert "Jean DUPONT" in repaired["text"].tolist()
+
+    def test_two_full_names_side_by_side_are_cut(self):
+        text = "Jeff Sessions San Francisco. Jeff Sessions spoke in San Francisco. Jose Ines Garcia Zarate."
+        repaired = self.repaired(text, ("Jeff Sessions San Francisco", "PER"), ("Jeff Sessions", "PER"),
+                                 ("San Francisco", "LOC"), ("Jose Ines Garcia Zarate", "PER"))
+        assert repaired["text"].tolist() == ["Jeff Sessions", "San Francisco", "Jeff Sessions", "San Francisco",
+                                             "Jose Ines Garcia Zarate"]
 
     def test_a_place_takes_its_regional_adjective(self):
         text = "En Suisse romande comme en Europe occidentale et en Suisse."

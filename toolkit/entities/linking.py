@@ -53,8 +53,12 @@ click here menu search home cookie cookies accept password username account skip
 advertising sponsored read more next previous continue close submit send download contact
 abonnez abonnez-vous abonner connexion connecter inscription inscrire partager partage imprimer commenter
 commentaires courriel identifiant mot passe accueil rechercher recherche publicite lire suite envoyer
-fermer telecharger newsletter suivre
+fermer telecharger newsletter suivre privacy policy terms conditions cgu confidentialite politique mentions legales
 """.split())
+#: Words that may stand between interface words ("Privacy Policy and Terms of Use").
+_FUNCTION_WORDS = frozenset("and or of the to for our your use et ou de la le les des du vos nos notre votre".split())
+#: A web address or link ("pic.twitter.com/fOlIQNF5pW", "https://...", "www.x.org").
+_WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.(?:com|org|net|fr|co|uk|ly|io)\b/?|\w/\w", re.IGNORECASE)
 #: A single letter (with or without a period) or a roman numeral alone is not a name.
 _NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
 #: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
@@ -95,6 +99,8 @@ gouvernement administration direction service ambassade consulat prefecture mair
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
 #: Quote marks and dashes trimmed from a mention's edges (engines keep "“Mad Dog Mattis").
+#: Marks cut from a mention's end only ("McCarrick &", "BDS/"): "AT&T" keeps its own.
+_TRAILING_MARKS = "&/\\|<>{}^~[(+="
 _EDGE_MARKS = "\"'“”„‟«»‹›‘’‚‛`´-‐‑‒–—―_*•·"
 
 
@@ -326,7 +332,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
-    _abbreviations(m, groups, assigned)                                      # 5. abbreviation
+    _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
                                     info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
@@ -380,7 +386,7 @@ def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.
         else:
             body = _without_lower_lead(body, titles)
         lead = len(text) - len(body)
-        body = body.rstrip(_EDGE_MARKS + " ")
+        body = body.rstrip(_EDGE_MARKS + _TRAILING_MARKS + " ")
         tail = _LOWER_TAIL.search(body)
         if tail and (tail.group(2) or "") not in _NAME_PARTICLES and any(c.isupper() for c in body[:tail.start()]):
             body = body[:tail.start()].rstrip(_EDGE_MARKS + " ")
@@ -432,8 +438,11 @@ def _screen(m: _Mentions, titles: Sequence[Title]) -> None:
             words = folded_words(text)
             if is_title_only(text, titles):
                 verdicts[text] = ("title-only", f'"{text}": a title alone names no one')
-            elif all(w in INTERFACE_WORDS for w in words):
+            elif all(w in INTERFACE_WORDS or w in _FUNCTION_WORDS for w in words) and \
+                    any(w in INTERFACE_WORDS for w in words):
                 verdicts[text] = ("not-a-name", f'"{text}": words of web forms and page furniture')
+            elif _WEB_ADDRESS.search(text):
+                verdicts[text] = ("not-a-name", f'"{text}": a web address, not a name')
             elif _NO_NAME.fullmatch(text.strip()):
                 verdicts[text] = ("not-a-name", f'"{text}": a single letter or a roman numeral')
             elif is_nationality_word(m.names[i]) and m.keys[i][0] not in person_words:
@@ -801,6 +810,14 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
             size[root] += 1
             roots_in[m.article_ids[i]].add(root)
     choice: dict[int, tuple[int, str, set[int]]] = {}
+    share: dict[int, str] = {}
+    bare_keys = {groups[g].key for g in ambiguous}
+    ends_with: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # bare key → root → fuller names ending so
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            for n in range(1, len(m.keys[i])):
+                if m.keys[i][-n:] in bare_keys:
+                    ends_with[m.keys[i][-n:]][groups.find(assigned[i])] += 1
     bare_size = Counter(g for g in assigned if g in ambiguous)
     for g, targets in ambiguous.items():
         # Only as a surname (the last words of a full name: not "Noah" of "Noah Lew").
@@ -809,10 +826,16 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
         roots.pop(groups.find(g), None)
         if len(roots) < 2:
             continue
-        top = max(roots, key=lambda r: (size[r], -r))
+        # Count the mentions of full names ending with the bare name, not every mention of
+        # their entities: "Keith Ellison" is common, "Keith Ellison-Muhammad" is not, so a
+        # bare "Muhammad" does not go to him.
+        key = groups[g].key
+        ending = ends_with[key]
+        top = max(roots, key=lambda r: (ending[r], -r))
         # The full name must be common in its own right: at least as frequent as the bare name.
-        if size[top] >= DOMINANT_SHARE * sum(size[r] for r in roots) and size[top] >= bare_size[g]:
+        if ending[top] >= DOMINANT_SHARE * sum(ending[r] for r in roots) and ending[top] >= bare_size[g]:
             choice[g] = (top, roots[top], set(roots) - {top})
+            share[g] = f"{ending[top]} of the {sum(ending[r] for r in roots)}"
     for i in range(len(m.texts)):
         g = assigned[i]
         if g in choice and i not in m.moved_by:
@@ -821,11 +844,11 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
                 assigned[i] = top
                 m.moved_by[i] = ("partial-name-dominant",
                                  f'"{m.names[i]}" fits several fuller PER names of the corpus; "{full}" has '
-                                 f'{size[top]} of their {sum(size[r] for r in others) + size[top]} mentions '
-                                 f'and the article names none of the others')
+                                 f'{share[g]} mentions of those names and the article names none of the others')
 
 
-def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                   articles: pd.DataFrame | None = None) -> None:
     """Stage 5, abbreviation: "Esp", "Fr.", "It" join the one place or organisation of the corpus they start.
 
     A one-word name of 2 to 4 letters written with a capital then lower case (a period may
@@ -843,12 +866,17 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
         name = m.names[i]
         if (groups[g].kind == "fold" and len(m.keys[i]) == 1 and _ABBREVIATION.fullmatch(name)):
             shorts[g].append(i)
-        elif m.keys[i] and len(m.keys[i][0]) > 4:
+        elif len(m.keys[i]) == 1 and len(m.keys[i][0]) > 4:
+            # A one-word name only: "Fed" does not shorten "Fédération de Russie", nor "Sun" "Sunni Islamic".
             first_words[m.keys[i][0]].add(groups.find(g))
             if is_territory_key(m.keys[i]) or (groups[g].alias is not None and is_territory_key(groups[g].key)):
                 country_roots.add(groups.find(g))
+    # Two letters are too few to be a word worth checking ("fr" is francs in old Swiss papers).
+    words = _lower_case_words(articles, {groups[g].key[0] for g in shorts if len(groups[g].key[0]) > 2})
     for g, members in shorts.items():
         short = groups[g].key[0]
+        if short in words:
+            continue  # a word the corpus writes in lower case ("fed", "sun", "fox"): not a short form
         roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
         # Country names first: "Fr" in results tables shortens France, not Fribourg; "Be"
         # Belgique, not Berne. Other places and organisations count when no country fits.
@@ -867,6 +895,18 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
         for i in members:
             m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only {what} '
                                              f'of the corpus it can shorten')
+
+
+def _lower_case_words(articles: pd.DataFrame | None, candidates: set[str]) -> set[str]:
+    """The candidates (folded) that the articles' text also writes as a lower-case word."""
+    if articles is None or "text" not in articles.columns or not candidates:
+        return set()
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(candidates))) + r")(?!\w)")
+    found = set()
+    for text in articles["text"]:
+        if isinstance(text, str):
+            found.update(match.group(1) for match in pattern.finditer(text))
+    return found
 
 
 def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, dict]:

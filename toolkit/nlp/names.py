@@ -425,8 +425,9 @@ def _juxtaposed(text: str, start: int, end: int, alone: set[tuple[str, ...]], *,
                 person: bool) -> list[tuple[int, int]]:
     """Two names side by side with no separator: "Berne Berne", "SUISSE Chambres fédérales", "Kellogg PARIS".
 
-    Cut where the same name repeats, or where capitals meet lower-case writing (a headline
-    or dateline in capitals beside the text's name), when the corpus tags both sides alone.
+    Cut where the same name repeats, where capitals meet lower-case writing (a headline
+    or dateline in capitals beside the text's name), or between two names of two words or
+    more ("Jeff Sessions San Francisco"), when the corpus tags both sides alone.
     In a person's name only capitals first count ("BECK Heinrich Sutermeister"): "Jean
     DUPONT" writes a surname in capitals.
     """
@@ -439,7 +440,9 @@ def _juxtaposed(text: str, start: int, end: int, alone: set[tuple[str, ...]], *,
         repeated = folded_words(left)[-len(folded_words(right)):] == folded_words(right)
         styles = (left_caps and not _is_caps(words[k].group())) or \
                  (not person and right_caps and not _is_caps(words[k - 1].group()))
-        if (repeated or styles and folded_words(left) in alone) and _part_key(right) in alone \
+        # Two full names side by side ("Jeff Sessions San Francisco", "John Bolton Richard Grenell").
+        two_names = k >= 2 and len(words) - k >= 2
+        if (repeated or (styles or two_names) and folded_words(left) in alone) and _part_key(right) in alone \
                 and right[:1].isupper():
             return [(start, start + words[k - 1].end()), (start + words[k].start(), end)]
     return [(start, end)]
