@@ -743,6 +743,24 @@ class TestCorpusRules:
         ids = link_entities(mentions, articles=articles).mentions["entity_id"].tolist()
         assert ids[0] == ids[2] != ids[1]
 
+    def test_a_french_transcription_joins_the_english_one_across_languages(self):
+        articles = pd.DataFrame({"article_id": ["f1", "f2", "e1", "e2"], "text": ["", "", "", ""],
+                                 "language": ["fr", "fr", "en", "en"]})
+        mentions = tiny(("f1", "Vladimir Poutine", "PER"), ("f2", "Poutine", "PER"), ("e1", "Vladimir Putin", "PER"),
+                        ("e2", "Putin", "PER"), ("f1", "Bush", "PER"), ("e2", "Church", "PER"))
+        linked = link_entities(mentions, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] == ids[3] and ids[4] != ids[5]
+        assert "transliteration" in self.rules_of(linked, "Vladimir Poutine")
+        # Without the articles' languages, nothing says which name is French.
+        assert link_entities(mentions).mentions["entity_id"].nunique() == 4
+
+    def test_a_person_runs_into_what_they_own_in_a_title_case_headline(self):
+        linked = link_entities(tiny(("a", "Trump’s POLICIES", "PER"), ("a", "Francis’ Apostolic Constitution", "PER"),
+                                    ("b", "McDonald's Corporation", "ORG"), ("c", "Trump", "PER")))
+        assert linked.mentions["text"].tolist()[:3] == ["Trump", "Francis", "McDonald's Corporation"]
+        assert linked.mentions["entity_id"].iloc[0] == linked.mentions["entity_id"].iloc[3]
+
     def test_the_long_s_read_as_f_joins_the_name_the_corpus_spells_with_s(self):
         linked = link_entities(tiny(("a", "Ruffie", "ORG"), ("b", "Russie", "LOC"), ("c", "Russie", "LOC"),
                                     ("d", "Staff", "ORG"), ("e", "Staffs", "ORG")))

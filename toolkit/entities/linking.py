@@ -43,7 +43,7 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "abbreviation", "retype")
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "abbreviation", "retype")
 #: Words of web forms and page furniture: a mention made only of them is not a name
 #: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
 INTERFACE_WORDS = frozenset("""
@@ -79,6 +79,9 @@ _LOWER_LEAD = re.compile(r"(?:[a-zß-öø-ÿ]+(?:\s*['’]\s*|\s*-\s*|\s+))+(?=[
 #: short word ("Ruffie eft", "Chassot m"); French names end in lower-case adjectives
 #: ("Conseil fédéral"), never in a word of 1-3 letters other than a particle.
 _LOWER_TAIL = re.compile(r"\s+[-–—]\s+([a-zß-öø-ÿ][\w'’ -]*)$|\s+([a-zß-öø-ÿ]{1,3})$")
+#: A possessive inside a person's mention, and what follows it: headlines in title case run
+#: the name into what the person owns ("Trump’s POLICIES", "Francis’ Apostolic Constitution").
+_OWNED = re.compile(r"(?<=\w)['’]s\s+\S.*$|(?<=s)['’]\s+\S.*$")
 #: Lower-case words that open a name, not a noun phrase around it.
 _NAME_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "der", "den", "ter", "ten", "zu", "bin", "ben",
                              "ibn", "al", "el", "da", "di", "do", "dos", "das", "del", "della", "la", "le", "les",
@@ -249,10 +252,13 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     never names an entity with a form the corpus does not use): most words, then most
     non-ASCII letters, then most frequent, then alphabetical.
 
-    Corpus-level rules (each recorded in ``merges``): ``trim`` cuts quote marks, dashes and
-    a lower-case article from a mention's edges (offsets moved, so ``text[start:end]`` is
-    still the mention); ``not-a-name`` (web-form words such as "Email", "Sign in",
-    "Subscribe"; a single letter) and ``title-only`` ("Pope", "M.", "the President") leave a
+    Corpus-level rules (each recorded in ``merges``): ``trim`` cuts quote marks, dashes, a
+    lower-case article, a lower-case noun phrase before a name ("traité de Prague" →
+    "Prague"; not "lac de Genève" nor "de Gaulle"), a lower-case tail ("Ruffie eft") and, in
+    a person's mention, what follows a possessive ("Trump’s POLICIES") from a mention's edges
+    (offsets moved, so ``text[start:end]`` is still the mention); ``not-a-name`` (web-form
+    words such as "Email", "Sign in", "Subscribe", "Privacy Policy and Terms"; a web
+    address; a single letter) and ``title-only`` ("Pope", "M.", "the President") leave a
     mention unlinked; ``nationality`` makes a demonym ("American", "Français", "vietnamien")
     a MISC entity; country names come from CLDR through Babel
     (:mod:`toolkit.entities.places`) with common short forms (US, U.S., USA, UK, UE...), and
@@ -271,7 +277,12 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     when the corpus tags that word a place only beside such a person ("Zulle" → "Alex
     Zulle"; "Washington" stays a place); ``partial-name-dominant`` gives a bare surname
     several full names fit to the one with 80% of their mentions, unless its article names
-    another; an ``abbreviation`` shortens a country first ("Fr" → France, not Fribourg).
+    another (counting the mentions that end with the bare name, so a rare "Keith
+    Ellison-Muhammad" does not take every "Muhammad"); ``transliteration`` joins a person
+    named only in French articles to the one named only in English articles whose name is
+    its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
+    ``language``); an ``abbreviation`` shortens a one-word name, a country first ("Fr" →
+    France, not Fribourg), and is never a word the corpus writes in lower case ("Fed").
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -332,6 +343,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
+    _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
@@ -387,6 +399,9 @@ def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.
             body = _without_lower_lead(body, titles)
         lead = len(text) - len(body)
         body = body.rstrip(_EDGE_MARKS + _TRAILING_MARKS + " ")
+        owned = _OWNED.search(body) if types[i] == "PER" else None
+        if owned:
+            body = body[:owned.start()]  # "Trump’s POLICIES": the person is the owner
         tail = _LOWER_TAIL.search(body)
         if tail and (tail.group(2) or "") not in _NAME_PARTICLES and any(c.isupper() for c in body[:tail.start()]):
             body = body[:tail.start()].rstrip(_EDGE_MARKS + " ")
@@ -815,7 +830,7 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
     ends_with: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # bare key → root → fuller names ending so
     for i in range(len(m.texts)):
         if assigned[i] is not None:
-            for n in range(1, len(m.keys[i])):
+            for n in range(1, len(m.keys[i]) + 1):
                 if m.keys[i][-n:] in bare_keys:
                     ends_with[m.keys[i][-n:]][groups.find(assigned[i])] += 1
     bare_size = Counter(g for g in assigned if g in ambiguous)
@@ -826,9 +841,9 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
         roots.pop(groups.find(g), None)
         if len(roots) < 2:
             continue
-        # Count the mentions of full names ending with the bare name, not every mention of
-        # their entities: "Keith Ellison" is common, "Keith Ellison-Muhammad" is not, so a
-        # bare "Muhammad" does not go to him.
+        # Count the mentions ending with the bare name (full names, and the bare name where
+        # its article made it theirs), not every mention of their entities: "Keith Ellison"
+        # is common, "Keith Ellison-Muhammad" is not, so a bare "Muhammad" does not go to him.
         key = groups[g].key
         ending = ends_with[key]
         top = max(roots, key=lambda r: (ending[r], -r))
@@ -845,6 +860,68 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
                 m.moved_by[i] = ("partial-name-dominant",
                                  f'"{m.names[i]}" fits several fuller PER names of the corpus; "{full}" has '
                                  f'{share[g]} mentions of those names and the article names none of the others')
+
+
+def _english_key(key: tuple[str, ...]) -> tuple[str, ...]:
+    """Folded words with a final y written i ("zelensky" = "zelenski")."""
+    return tuple(re.sub(r"y$", "i", w) for w in key)
+
+
+def _french_to_english(key: tuple[str, ...]) -> tuple[str, ...]:
+    """How English transcribes a name French transcribes so: ou → u, ch → sh, tch → ch, a final mute e dropped.
+
+    "poutine" → "putin", "khrouchtchev" → "khrushchev", "bachar" → "bashar", "choigou" → "shoigu".
+    """
+    words = []
+    for w in key:
+        w = w.replace("tch", "\0").replace("ch", "sh").replace("\0", "ch").replace("ou", "u")
+        words.append(re.sub(r"(?<=[^aeiouy])e$", "", w) if len(w) > 4 else w)
+    return _english_key(tuple(words))
+
+
+def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                      articles: pd.DataFrame | None) -> None:
+    """Stage 4d, transliteration: a person named only in French joins the one named only in English
+    whose name is the English transcription of the French one ("Vladimir Poutine" = "Vladimir Putin").
+
+    French and English transcribe Russian, Arabic or Ukrainian names differently (ou/u, ch/sh,
+    tch/ch, a final mute e, y/i). Needs the articles' ``language``; merges groups and records
+    the rule in ``m.moved_by``.
+    """
+    if articles is None or "language" not in articles.columns:
+        return
+    language_of = dict(zip(articles["article_id"], articles["language"]))
+    languages: dict[int, set] = defaultdict(set)
+    forms: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and groups.is_person(assigned[i]) and m.keys[i]:
+            root = groups.find(assigned[i])
+            languages[root].add(language_of.get(m.article_ids[i]))
+            forms[root].setdefault(m.keys[i], m.names[i])
+    before = [groups.find(g) if g is not None else None for g in assigned]
+    english: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for root, langs in languages.items():
+        if langs == {"en"}:
+            for key in forms[root]:
+                english[_english_key(key)].add(root)
+    merged: dict[int, str] = {}
+    for root, langs in languages.items():
+        if langs != {"fr"}:
+            continue
+        targets: dict[int, tuple[str, str]] = {}
+        for key, name in forms[root].items():
+            for target in english.get(_french_to_english(key), ()):
+                if _french_to_english(key) != key or _english_key(key) != key:
+                    targets.setdefault(target, (name, forms[target][next(k for k in forms[target]
+                                                                         if _english_key(k) == _french_to_english(key))]))
+        if len(targets) == 1:
+            (target, (name, english_name)), = targets.items()
+            groups.parent[groups.find(root)] = groups.find(target)
+            merged[root] = f'"{name}", named in French articles only, is the French transcription of ' \
+                           f'"{english_name}", named in English articles only'
+    for i in range(len(m.texts)):
+        if before[i] in merged and i not in m.moved_by:
+            m.moved_by[i] = ("transliteration", merged[before[i]])
 
 
 def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
