@@ -588,10 +588,11 @@ class TestCorpusRules:
         assert (linked.merges.loc[linked.merges["variant"] == "Marshall", "rule"] == "trim").any()
 
     def test_a_lower_case_tail_after_a_name_is_cut_but_not_an_adjective(self):
-        text = "La Ruffie eft forte; le Tessin - néglige; le Conseil fédéral; Jean de."
+        text = "La Ruffie eft forte; le Tessin - néglige; le Conseil fédéral; Jean de; Fribourg - en - Brisgau."
         linked = link_entities(placed(text, ("Ruffie eft", "LOC"), ("Tessin - néglige", "LOC"),
-                                      ("Conseil fédéral", "ORG"), ("Jean de", "PER")))
-        assert linked.mentions["text"].tolist() == ["Ruffie", "Tessin", "Conseil fédéral", "Jean de"]
+                                      ("Conseil fédéral", "ORG"), ("Jean de", "PER"), ("Fribourg - en - Brisgau", "LOC")))
+        assert linked.mentions["text"].tolist() == ["Ruffie", "Tessin", "Conseil fédéral", "Jean de",
+                                                    "Fribourg - en - Brisgau"]
         for row in linked.mentions.itertuples():
             assert text[row.start_char:row.end_char] == row.text
 

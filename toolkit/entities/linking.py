@@ -78,7 +78,7 @@ _LOWER_LEAD = re.compile(r"(?:[a-zß-öø-ÿ]+(?:\s*['’]\s*|\s*-\s*|\s+))+(?=[
 #: A lower-case tail after a name: a clause after a spaced dash ("Tessin - néglige") or one
 #: short word ("Ruffie eft", "Chassot m"); French names end in lower-case adjectives
 #: ("Conseil fédéral"), never in a word of 1-3 letters other than a particle.
-_LOWER_TAIL = re.compile(r"\s+[-–—]\s+([a-zß-öø-ÿ][\w'’ -]*)$|\s+([a-zß-öø-ÿ]{1,3})$")
+_LOWER_TAIL = re.compile(r"\s+[-–—]\s+([a-zß-öø-ÿ][a-zß-öø-ÿ'’ -]*)$|\s+([a-zß-öø-ÿ]{1,3})$")
 #: A possessive inside a person's mention, and what follows it: headlines in title case run
 #: the name into what the person owns ("Trump’s POLICIES", "Francis’ Apostolic Constitution").
 _OWNED = re.compile(r"(?<=\w)['’]s\s+\S.*$|(?<=s)['’]\s+\S.*$")
