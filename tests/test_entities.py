@@ -762,6 +762,15 @@ class TestCorpusRules:
         assert linked.mentions["text"].tolist()[:3] == ["Trump", "Francis", "McDonald's Corporation"]
         assert linked.mentions["entity_id"].iloc[0] == linked.mentions["entity_id"].iloc[3]
 
+    def test_eu_is_the_united_states_in_french_and_the_european_union_in_english(self):
+        articles = pd.DataFrame({"article_id": ["f", "e"], "text": ["", ""], "language": ["fr", "en"]})
+        linked = link_entities(tiny(("f", "EU", "ORG"), ("f", "Etats-Unis", "LOC"), ("e", "EU", "ORG"),
+                                    ("e", "European Union", "ORG"), ("f", "UE", "ORG")), articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] != ids[2] and ids[2] == ids[3] == ids[4]
+        evidence = linked.merges.loc[(linked.merges["variant"] == "EU") & (linked.merges["rule"] == "alias"), "evidence"]
+        assert any("United States" in e for e in evidence)
+
     def test_the_long_s_read_as_f_joins_the_name_the_corpus_spells_with_s(self):
         linked = link_entities(tiny(("a", "Ruffie", "ORG"), ("b", "Russie", "LOC"), ("c", "Russie", "LOC"),
                                     ("d", "Staff", "ORG"), ("e", "Staffs", "ORG")))

@@ -26,7 +26,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.places import is_acronym, is_nationality_word, is_territory_key, territory_aliases
+from toolkit.entities.places import (LANGUAGE_SHORT_FORMS, fold_acronym, is_acronym, is_nationality_word,
+                                     is_territory_key, territory_aliases, territory_names)
 from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title, title_tokens
 from toolkit.schema import ENTITY_COLUMNS, ENTITY_TYPES, require_columns
 from toolkit.text import fold, folded_words
@@ -338,7 +339,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     m = _strip_titles(linked, titles)                                        # 1. strip-title
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
-    groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
+    groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of))  # 2-3. fold, alias
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
@@ -505,7 +506,25 @@ def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
                      linked["start_char"].tolist() if "start_char" in linked.columns else [None] * len(texts), {}, {}, set())
 
 
-def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[_Groups, list[int | None]]:
+def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
+                      alias_of: dict[tuple[str, ...], Alias]) -> dict[int, Alias]:
+    """Mention → the territory alias its acronym means in its article's language ("EU" in French: the US)."""
+    if articles is None or "language" not in articles.columns:
+        return {}
+    language_of = dict(zip(articles["article_id"], articles["language"]))
+    found = {}
+    for i, name in enumerate(m.names):
+        forms = LANGUAGE_SHORT_FORMS.get(language_of.get(m.article_ids[i]), {})
+        code = forms.get(fold_acronym(name)) if forms and is_acronym(name) else None
+        if code is not None:
+            alias = alias_of.get(folded_words(territory_names()[code][0]))
+            if alias is not None:
+                found[i] = alias._replace(variant=name, source=f"CLDR {code} + short form in this language")
+    return found
+
+
+def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
+                 by_language: dict[int, Alias] | None = None) -> tuple[_Groups, list[int | None]]:
     """Stages 2-3, fold and alias: each mention's group (None for a name without letters).
 
     Updates ``m`` where an alias lists a form with its article ("La Havane"): that form is
@@ -528,7 +547,12 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
             gid[i] = groups.add("nationality", m.keys[i], "MISC")
             continue
         whole = folded_words(m.stripped[i].clean)
-        alias = usable(alias_of.get(whole), m.stripped[i].clean)
+        alias = (by_language or {}).get(i)
+        if alias is not None:
+            m.moved_by[i] = ("alias", f'{alias.source}: "{alias.variant}" is "{alias.canonical}" ({alias.entity_type}) '
+                                      f'in this article\'s language')
+        else:
+            alias = usable(alias_of.get(whole), m.stripped[i].clean)
         if alias is not None and whole != m.keys[i]:
             # The alias lists the form with its article ("La Havane"): do not strip it.
             m.names[i], m.keys[i] = m.stripped[i].clean, whole
