@@ -800,6 +800,11 @@ class TestRepairSpans:
             assert text[row.start_char:row.end_char] == row.text
         assert repaired["entity_type"].tolist()[4:6] == ["ORG", "ORG"]  # the type is linking's to correct
 
+    def test_a_coordinated_complement_is_a_name_of_its_own(self):
+        text = "La Turquie & de l'Afie. La Banque de Paris et des Pays-Bas."
+        repaired = self.repaired(text, ("Turquie & de l'Afie", "LOC"), ("Banque de Paris et des Pays-Bas", "ORG"))
+        assert repaired["text"].tolist() == ["Turquie", "Afie", "Banque de Paris et des Pays-Bas"]
+
     def test_a_span_never_runs_across_a_line_break(self):
         text = "GENÈVE\nLe Conseil fédéral a siégé."
         repaired = self.repaired(text, ("GENÈVE\nLe Conseil fédéral", "ORG"))

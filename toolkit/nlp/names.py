@@ -318,6 +318,8 @@ def propagate_corpus_names(mentions: pd.DataFrame, tokens: pd.DataFrame, article
 #: Separators that join two names in one engine span: "France - Brésil", "Trump and Mattis",
 #: "Sando & Kimito". A line break always separates (a headline is not the next line's name).
 _JOINERS = re.compile(r"\s+(?:[-–—&]|et|and|und)\s+")
+#: A preposition opening the second part of a coordination ("& de l'Afie", "et d'Italie").
+_COMPLEMENT = re.compile(r"(?:de|du|des|d\s*['’]|à|au|aux|en)\b\s*['’]?\s*\S", re.IGNORECASE)
 #: Leading articles and prepositions a part may start with ("de l'Afie"): not part of the name.
 _PART_LEAD = re.compile(r"^(?:(?:de|du|des|d\s*['’]|la|le|les|l\s*['’]|the|of)\s+|(?:d|l)\s*['’]\s*)+",
                         re.IGNORECASE)
@@ -405,7 +407,17 @@ def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False) -> 
         if cuts:
             bounds = [0, *[x for m in cuts for x in (m.start(), m.end())], len(line)]
             candidate = [(a + bounds[k], a + bounds[k + 1]) for k in range(0, len(bounds), 2)]
-            if all(_part_key(text[x:y]) in alone and text[x:y].strip()[:1].isupper() for x, y in candidate):
+            # "Turquie & de l'Afie", "la France et de l'Italie": a repeated preposition after the
+            # joiner coordinates two complements, so two names, known alone or not.
+            # The first part must be a bare name: "Banque de Paris et des Pays-Bas" is one bank.
+            coordinated = all(_COMPLEMENT.match(text[x:y].strip()) for x, y in candidate[1:]) and \
+                all(w[:1].isupper() for w in text[candidate[0][0]:candidate[0][1]].split())
+            if coordinated:
+                # The complements' preposition and article are not part of their names.
+                candidate = candidate[:1] + [(x + len(text[x:y]) - len(_PART_LEAD.sub("", text[x:y])), y)
+                                             for x, y in candidate[1:]]
+            if all((coordinated or _part_key(text[x:y]) in alone) and _part_key(text[x:y])
+                   and text[x:y].strip()[:1].isupper() for x, y in candidate):
                 parts = candidate
         for x, y in parts:
             piece = text[x:y]
