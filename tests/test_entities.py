@@ -575,17 +575,19 @@ class TestCorpusRules:
         assert (linked.merges.loc[linked.merges["variant"] == "Mad Dog Mattis", "rule"] == "trim").any()
 
     def test_a_lower_case_noun_before_a_name_is_cut_with_exact_offsets(self):
-        text = "Le traité de Prague, la guerre d'Italie et le plan Marshall; le lac de Genève, de Gaulle. Prague."
+        text = ("Le traité de Prague, la guerre d'Italie et le plan Marshall; le lac de Genève, de Gaulle. Prague. "
+                "Anti-Semitism and anti-Semitism.")
         mentions = placed(text, ("traité de Prague", "MISC"), ("guerre d'Italie", "MISC"), ("plan Marshall", "ORG"),
-                          ("lac de Genève", "LOC"), ("de Gaulle", "PER"), ("Prague", "LOC"))
+                          ("lac de Genève", "LOC"), ("de Gaulle", "PER"), ("Prague", "LOC"), ("anti-Semitism", "MISC"))
         linked = link_entities(mentions)
-        assert linked.mentions["text"].tolist() == ["Prague", "Italie", "Marshall", "lac de Genève", "de Gaulle",
-                                                    "Prague"]
+        # A plan, a lake: names of their own; a prefix joined by a hyphen is part of the word.
+        assert linked.mentions["text"].tolist() == ["Prague", "Italie", "plan Marshall", "lac de Genève", "de Gaulle",
+                                                    "Prague", "anti-Semitism"]
         for row in linked.mentions.itertuples():
             assert text[row.start_char:row.end_char] == row.text
         ids = linked.mentions["entity_id"].tolist()
         assert ids[0] == ids[5]  # the treaty's mention names the city the corpus names alone
-        assert (linked.merges.loc[linked.merges["variant"] == "Marshall", "rule"] == "trim").any()
+        assert (linked.merges.loc[linked.merges["variant"] == "Italie", "rule"] == "trim").any()
 
     def test_a_lower_case_tail_after_a_name_is_cut_but_not_an_adjective(self):
         text = "La Ruffie eft forte; le Tessin - néglige; le Conseil fédéral; Jean de; Fribourg - en - Brisgau."

@@ -99,6 +99,7 @@ ministere ministre ministres police conseil cour tribunal banque parti comite co
 secretariat secretaire universite ecole lycee college institut musee theatre orchestre journal gazette societe
 compagnie union assemblee chambre academie fondation association federation confederation armee garde marine
 gouvernement administration direction service ambassade consulat prefecture mairie club equipe groupe
+stade prix loi lois centrale usine fort hopital clinique plan programme operation mission accord accords
 """.split())
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
@@ -433,8 +434,8 @@ def _without_lower_lead(body: str, titles: Sequence[Title]) -> str:
     a title ("général de Gaulle": strip-title's work, which keeps "de Gaulle").
     """
     lead = _LOWER_LEAD.match(body)
-    if lead is None:
-        return body
+    if lead is None or lead.group().endswith("-"):
+        return body  # a prefix joined to the name is one word: "anti-Semitism", "pro-Israel", "non-Muslim"
     first = folded_words(lead.group())[:1]
     if not first or first[0] in _NAME_PARTICLES or first[0] in _NAMING_NOUNS or any(t.tokens[0] == title_tokens(lead.group())[0] for t in titles):
         return body
