@@ -807,6 +807,15 @@ class TestRepairSpans:
         repaired = self.repaired(text, ("Turquie & de l'Afie", "LOC"), ("Banque de Paris et des Pays-Bas", "ORG"))
         assert repaired["text"].tolist() == ["Turquie", "Afie", "Banque de Paris et des Pays-Bas"]
 
+    def test_names_of_organisations_and_acronyms_before_a_name_stay_whole(self):
+        text = ("Law and Justice won; Law, Justice. The UK Home Office; the UK and the Home Office. "
+                "Clark County District Court; Clark County, District Court.")
+        spans = [("Law and Justice", "ORG"), ("Law", "ORG"), ("Justice", "ORG"), ("UK Home Office", "ORG"), ("UK", "LOC"),
+                 ("Home Office", "ORG"), ("Clark County District Court", "ORG"), ("Clark County", "LOC"),
+                 ("District Court", "ORG")]
+        repaired = self.repaired(text, *spans)
+        assert repaired["text"].tolist() == [surface for surface, _ in spans]
+
     def test_a_span_never_runs_across_a_line_break(self):
         text = "GENÈVE\nLe Conseil fédéral a siégé."
         repaired = self.repaired(text, ("GENÈVE\nLe Conseil fédéral", "ORG"))

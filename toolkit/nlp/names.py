@@ -365,6 +365,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     # A surname the corpus writes in a full name counts as named alone ("BECK" of "Conrad Beck").
     alone |= {folded_words(str(t))[-1:] for t, kind in zip(texts, mentions["entity_type"])
               if isinstance(t, str) and kind == "PER" and len(folded_words(str(t))) > 1}
+    persons = {folded_words(str(t)) for t, kind in zip(texts, mentions["entity_type"])
+               if isinstance(t, str) and kind == "PER"}
     starts, ends = mentions["start_char"].tolist(), mentions["end_char"].tolist()
     types, article_ids = mentions["entity_type"].tolist(), mentions["article_id"].tolist()
     replaced: dict[int, list[tuple[int, int]]] = {}
@@ -375,7 +377,7 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
         start, end = int(starts[i]), int(ends[i])
         if article[start:end] != text:
             continue
-        pieces = _pieces(text, alone, person=types[i] == "PER")
+        pieces = _pieces(text, alone, person=types[i] == "PER", persons=persons)
         if len(pieces) > 1:
             replaced[i] = [(start + a, start + b) for a, b in pieces]
         elif types[i] == "LOC":
@@ -396,7 +398,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows, columns=mentions.columns).astype(mentions.dtypes.to_dict())
 
 
-def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False) -> list[tuple[int, int]]:
+def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False,
+            persons: set[tuple[str, ...]] = frozenset()) -> list[tuple[int, int]]:
     """(start, end) offsets in ``text`` of the names it joins (one piece when it joins none)."""
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     pieces = []
@@ -416,8 +419,15 @@ def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False) -> 
                 # The complements' preposition and article are not part of their names.
                 candidate = candidate[:1] + [(x + len(text[x:y]) - len(_PART_LEAD.sub("", text[x:y])), y)
                                              for x, y in candidate[1:]]
-            if all((coordinated or _part_key(text[x:y]) in alone) and _part_key(text[x:y])
-                   and text[x:y].strip()[:1].isupper() for x, y in candidate):
+            # A word ("and", "et", "&") joins the names of organisations too ("Law and Justice",
+            # "Procter & Gamble"): cut only between persons ("Trump and Mattis") or longer names
+            # ("The Intercept and The New Yorker"). A dash is never part of a name's spelling.
+            keys = [_part_key(text[x:y]) for x, y in candidate]
+            worded = any(m.group().strip() not in "-–—" for m in cuts)
+            if all((coordinated or key in alone) and key and text[x:y].strip()[:1].isupper()
+                   for key, (x, y) in zip(keys, candidate)) and \
+                    (coordinated or not worded or all(key in persons for key in keys) or
+                     all(len(key) > 1 for key in keys)):
                 parts = candidate
         for x, y in parts:
             piece = text[x:y]
@@ -429,8 +439,9 @@ def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False) -> 
 
 
 def _is_caps(word: str) -> bool:
+    """A word of a headline in capitals ("SUISSE", "BECK"): 4 letters or more, no period (not "UK", "U.S.", "NBC")."""
     letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    return len(letters) >= 4 and "." not in word and all(c.isupper() for c in letters)
 
 
 def _juxtaposed(text: str, start: int, end: int, alone: set[tuple[str, ...]], *,
@@ -453,7 +464,7 @@ def _juxtaposed(text: str, start: int, end: int, alone: set[tuple[str, ...]], *,
         styles = (left_caps and not _is_caps(words[k].group())) or \
                  (not person and right_caps and not _is_caps(words[k - 1].group()))
         # Two full names side by side ("Jeff Sessions San Francisco", "John Bolton Richard Grenell").
-        two_names = k >= 2 and len(words) - k >= 2
+        two_names = person and k >= 2 and len(words) - k >= 2
         if (repeated or (styles or two_names) and folded_words(left) in alone) and _part_key(right) in alone \
                 and right[:1].isupper():
             return [(start, start + words[k - 1].end()), (start + words[k].start(), end)]
