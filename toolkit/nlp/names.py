@@ -1,8 +1,10 @@
-"""Names on top of any engine: the gazetteer (names the models miss or mislabel) and name propagation.
+"""Names on top of any engine: the gazetteer (names the models miss or mislabel), span repair and name propagation.
 
-Both run on the ``mentions`` table that :func:`toolkit.annotate` assembles from an engine's
-output, and add rows with their own ``source`` (``"gazetteer"``, ``"propagation"``);
-``annotate`` then numbers the mentions and sets their sentences.
+All run on the ``mentions`` table that :func:`toolkit.annotate` assembles from an engine's
+output. The gazetteer and propagation add rows with their own ``source`` (``"gazetteer"``,
+``"propagation"``); :func:`repair_spans` cuts an engine span that joins several names into
+one row per name (keeping the row's ``source``); ``annotate`` then numbers the mentions and
+sets their sentences.
 """
 
 from __future__ import annotations
