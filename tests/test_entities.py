@@ -574,6 +574,41 @@ class TestCorpusRules:
             assert text[row.start_char:row.end_char] == row.text
         assert (linked.merges.loc[linked.merges["variant"] == "Mad Dog Mattis", "rule"] == "trim").any()
 
+    def test_a_lower_case_noun_before_a_name_is_cut_with_exact_offsets(self):
+        text = ("Le traité de Prague, la guerre d'Italie et le plan Marshall; le lac de Genève, de Gaulle. Prague. "
+                "Anti-Semitism and anti-Semitism.")
+        mentions = placed(text, ("traité de Prague", "MISC"), ("guerre d'Italie", "MISC"), ("plan Marshall", "ORG"),
+                          ("lac de Genève", "LOC"), ("de Gaulle", "PER"), ("Prague", "LOC"), ("anti-Semitism", "MISC"))
+        linked = link_entities(mentions)
+        # A plan, a lake: names of their own; a prefix joined by a hyphen is part of the word.
+        assert linked.mentions["text"].tolist() == ["Prague", "Italie", "plan Marshall", "lac de Genève", "de Gaulle",
+                                                    "Prague", "anti-Semitism"]
+        for row in linked.mentions.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[5]  # the treaty's mention names the city the corpus names alone
+        assert (linked.merges.loc[linked.merges["variant"] == "Italie", "rule"] == "trim").any()
+
+    def test_a_lower_case_tail_after_a_name_is_cut_but_not_an_adjective(self):
+        text = "La Ruffie eft forte; le Tessin - néglige; le Conseil fédéral; Jean de; Fribourg - en - Brisgau."
+        linked = link_entities(placed(text, ("Ruffie eft", "LOC"), ("Tessin - néglige", "LOC"),
+                                      ("Conseil fédéral", "ORG"), ("Jean de", "PER"), ("Fribourg - en - Brisgau", "LOC")))
+        assert linked.mentions["text"].tolist() == ["Ruffie", "Tessin", "Conseil fédéral", "Jean de",
+                                                    "Fribourg - en - Brisgau"]
+        for row in linked.mentions.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+
+    def test_a_title_before_a_particle_is_left_to_strip_title(self):
+        linked = link_entities(tiny(("a", "général de Gaulle", "PER"), ("b", "de Gaulle", "PER")))
+        assert linked.mentions["text"].tolist() == ["général de Gaulle", "de Gaulle"]
+        assert linked.mentions["entity_id"].nunique() == 1
+
+    def test_a_four_letter_word_is_not_a_short_form(self):
+        linked = link_entities(tiny(("a", "Etats-Unis", "LOC"), ("b", "Etat", "LOC"), ("c", "Esp", "LOC"),
+                                    ("d", "Espagne", "LOC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] != ids[0] and ids[2] == ids[3]
+
     def test_majority_type_wins_and_minority_mentions_are_retyped(self):
         linked = link_entities(tiny(("a", "Trump", "PER"), ("a", "Trump", "PER"), ("b", "Trump", "ORG"),
                                     ("c", "Trump", "PER")))
@@ -623,6 +658,13 @@ class TestCorpusRules:
         assert linked.mentions["link_rule"].iloc[0] == "fragment"
         assert "LOC:centre" not in set(linked.entities["entity_id"])
         assert linked.mentions["entity_id"].iloc[2] == "LOC:la-havane"
+
+    def test_a_country_before_a_name_is_not_a_fragment(self):
+        text = "Suisse Chirac à Berne"
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+        linked = link_entities(placed(text, ("Suisse", "LOC"), ("Chirac", "PER"), ("Berne", "LOC")), articles=articles)
+        assert linked.mentions["link_rule"].iloc[0] != "fragment"
+        assert linked.mentions["entity_id"].iloc[0] == "LOC:suisse"
 
     def test_a_middle_initial_does_not_make_another_person(self):
         linked = link_entities(tiny(("a", "Donald J. Trump", "PER"), ("b", "Donald Trump", "PER"),
@@ -677,9 +719,124 @@ class TestCorpusRules:
         ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
         assert ids[-1] not in (ids[0], ids[5])
 
+    def test_a_bare_name_goes_by_the_full_names_that_end_with_it_not_by_their_entities(self):
+        # Keith Ellison is common; "Keith Ellison-Muhammad" (one of his names) is rare: a bare
+        # "Muhammad" is not his.
+        rows = [("a%d" % k, "Keith Ellison", "PER") for k in range(9)] + [("a0", "Keith Ellison-Muhammad", "PER")]
+        rows += [("h", "Hakim Muhammad", "PER"), ("e", "Elijah Muhammad", "PER"), ("q", "Muhammad", "PER")]
+        ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
+        assert ids[9] == ids[0] and ids[-1] not in (ids[0], ids[10], ids[11])
+
+    def test_web_addresses_and_site_furniture_are_not_names(self):
+        linked = link_entities(tiny(("a", "pic.twitter.com/fOlIQNF5pW", "PER"), ("a", "Twitter", "ORG"),
+                                    ("b", "Privacy Policy and Terms", "ORG"), ("c", "McCarrick &", "PER"),
+                                    ("c", "McCarrick", "PER")))
+        rules = linked.mentions["link_rule"].tolist()
+        assert rules[0] == rules[2] == "not-a-name"
+        assert linked.mentions["entity_id"].iloc[1] == "ORG:twitter"
+        assert linked.mentions["text"].iloc[3] == "McCarrick" and linked.mentions["entity_id"].nunique() == 2
+
+    def test_a_word_the_corpus_writes_in_lower_case_is_not_a_short_form(self):
+        articles = pd.DataFrame({"article_id": ["a", "b", "c"],
+                                 "text": ["La Fédération de Russie.", "The Fed raised rates.", "Russia was fed up."]})
+        mentions = pd.concat([placed(articles["text"][0], ("Fédération de Russie", "LOC")).assign(article_id="a"),
+                              placed(articles["text"][1], ("Fed", "ORG")).assign(article_id="b"),
+                              placed(articles["text"][2], ("Russia", "LOC")).assign(article_id="c")],
+                             ignore_index=True)
+        ids = link_entities(mentions, articles=articles).mentions["entity_id"].tolist()
+        assert ids[0] == ids[2] != ids[1]
+
+    def test_a_french_transcription_joins_the_english_one_across_languages(self):
+        articles = pd.DataFrame({"article_id": ["f1", "f2", "e1", "e2"], "text": ["", "", "", ""],
+                                 "language": ["fr", "fr", "en", "en"]})
+        mentions = tiny(("f1", "Vladimir Poutine", "PER"), ("f2", "Poutine", "PER"), ("e1", "Vladimir Putin", "PER"),
+                        ("e2", "Putin", "PER"), ("f1", "Bush", "PER"), ("e2", "Church", "PER"))
+        linked = link_entities(mentions, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] == ids[3] and ids[4] != ids[5]
+        assert "transliteration" in self.rules_of(linked, "Vladimir Poutine")
+        # Without the articles' languages, nothing says which name is French.
+        assert link_entities(mentions).mentions["entity_id"].nunique() == 4
+
+    def test_a_person_runs_into_what_they_own_in_a_title_case_headline(self):
+        linked = link_entities(tiny(("a", "Trump’s POLICIES", "PER"), ("a", "Francis’ Apostolic Constitution", "PER"),
+                                    ("b", "McDonald's Corporation", "ORG"), ("c", "Trump", "PER")))
+        assert linked.mentions["text"].tolist()[:3] == ["Trump", "Francis", "McDonald's Corporation"]
+        assert linked.mentions["entity_id"].iloc[0] == linked.mentions["entity_id"].iloc[3]
+
+    def test_eu_is_the_united_states_in_french_and_the_european_union_in_english(self):
+        articles = pd.DataFrame({"article_id": ["f", "e"], "text": ["", ""], "language": ["fr", "en"]})
+        linked = link_entities(tiny(("f", "EU", "ORG"), ("f", "Etats-Unis", "LOC"), ("e", "EU", "ORG"),
+                                    ("e", "European Union", "ORG"), ("f", "UE", "ORG")), articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] != ids[2] and ids[2] == ids[3] == ids[4]
+        evidence = linked.merges.loc[(linked.merges["variant"] == "EU") & (linked.merges["rule"] == "alias"), "evidence"]
+        assert any("United States" in e for e in evidence)
+
     def test_the_long_s_read_as_f_joins_the_name_the_corpus_spells_with_s(self):
         linked = link_entities(tiny(("a", "Ruffie", "ORG"), ("b", "Russie", "LOC"), ("c", "Russie", "LOC"),
                                     ("d", "Staff", "ORG"), ("e", "Staffs", "ORG")))
         ids = linked.mentions["entity_id"].tolist()
         assert ids[0] == ids[1] and "ocr-spelling" in self.rules_of(linked, "Ruffie")
         assert ids[3] != ids[4]
+
+
+class TestRepairSpans:
+    """``toolkit.nlp.names.repair_spans``: engine spans that join names are cut; places take a regional adjective."""
+
+    @staticmethod
+    def repaired(text: str, *spans) -> pd.DataFrame:
+        from toolkit.nlp.names import repair_spans
+
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+        return repair_spans(placed(text, *spans), articles)
+
+    def test_two_names_joined_by_a_dash_or_and_are_cut_when_each_is_named_alone(self):
+        text = "France - Brésil. La France gagne. Le Brésil perd. Trump and Mattis met; Trump, Mattis. Procter & Gamble."
+        repaired = self.repaired(text, ("France - Brésil", "LOC"), ("France", "LOC"), ("Brésil", "LOC"),
+                                 ("Trump and Mattis", "ORG"), ("Trump", "PER"), ("Mattis", "PER"),
+                                 ("Procter & Gamble", "ORG"))
+        assert repaired["text"].tolist() == ["France", "Brésil", "France", "Brésil", "Trump", "Mattis", "Trump",
+                                             "Mattis", "Procter & Gamble"]
+        for row in repaired.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+        assert repaired["entity_type"].tolist()[4:6] == ["ORG", "ORG"]  # the type is linking's to correct
+
+    def test_a_coordinated_complement_is_a_name_of_its_own(self):
+        text = "La Turquie & de l'Afie. La Banque de Paris et des Pays-Bas."
+        repaired = self.repaired(text, ("Turquie & de l'Afie", "LOC"), ("Banque de Paris et des Pays-Bas", "ORG"))
+        assert repaired["text"].tolist() == ["Turquie", "Afie", "Banque de Paris et des Pays-Bas"]
+
+    def test_names_of_organisations_and_acronyms_before_a_name_stay_whole(self):
+        text = ("Law and Justice won; Law, Justice. The UK Home Office; the UK and the Home Office. "
+                "Clark County District Court; Clark County, District Court.")
+        spans = [("Law and Justice", "ORG"), ("Law", "ORG"), ("Justice", "ORG"), ("UK Home Office", "ORG"), ("UK", "LOC"),
+                 ("Home Office", "ORG"), ("Clark County District Court", "ORG"), ("Clark County", "LOC"),
+                 ("District Court", "ORG")]
+        repaired = self.repaired(text, *spans)
+        assert repaired["text"].tolist() == [surface for surface, _ in spans]
+
+    def test_a_span_never_runs_across_a_line_break(self):
+        text = "GENÈVE\nLe Conseil fédéral a siégé."
+        repaired = self.repaired(text, ("GENÈVE\nLe Conseil fédéral", "ORG"))
+        assert repaired["text"].tolist() == ["GENÈVE", "Le Conseil fédéral"]
+
+    def test_a_headline_in_capitals_beside_a_name_is_cut_but_a_surname_in_capitals_is_not(self):
+        text = "SUISSE Chambres fédérales. La Suisse et les Chambres fédérales. Jean DUPONT, Jean et DUPONT."
+        repaired = self.repaired(text, ("SUISSE Chambres fédérales", "ORG"), ("Suisse", "LOC"),
+                                 ("Chambres fédérales", "ORG"), ("Jean DUPONT", "PER"), ("Jean", "PER"),
+                                 ("DUPONT", "PER"))
+        assert repaired["text"].tolist()[:2] == ["SUISSE", "Chambres fédérales"]
+        assert "Jean DUPONT" in repaired["text"].tolist()
+
+    def test_two_full_names_side_by_side_are_cut(self):
+        text = "Jeff Sessions San Francisco. Jeff Sessions spoke in San Francisco. Jose Ines Garcia Zarate."
+        repaired = self.repaired(text, ("Jeff Sessions San Francisco", "PER"), ("Jeff Sessions", "PER"),
+                                 ("San Francisco", "LOC"), ("Jose Ines Garcia Zarate", "PER"))
+        assert repaired["text"].tolist() == ["Jeff Sessions", "San Francisco", "Jeff Sessions", "San Francisco",
+                                             "Jose Ines Garcia Zarate"]
+
+    def test_a_place_takes_its_regional_adjective(self):
+        text = "En Suisse romande comme en Europe occidentale et en Suisse."
+        repaired = self.repaired(text, ("Suisse", "LOC"), ("Europe", "LOC"), ("Suisse", "LOC"))
+        assert repaired["text"].tolist() == ["Suisse romande", "Europe occidentale", "Suisse"]

@@ -33,7 +33,8 @@ gold text (the engine cut the span right), to separate linking errors from span 
 
 **Baseline.** The same matched mentions clustered by their folded text (the predicted
 mention's text, lower case, accents removed, spaces collapsed): the naive "same string,
-same entity" rule.
+same entity" rule. The text is the engine's (the annotation's mention), before
+`link_entities` trims it, so the baseline does not profit from the toolkit's repairs.
 """
 
 
@@ -49,8 +50,13 @@ def bcubed(gold: list, predicted: list) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def match(documents, mentions: pd.DataFrame) -> tuple[list[dict], int]:
-    """Each gold linked mention with the predicted mention overlapping it most; and the number of gold mentions."""
+def match(documents, mentions: pd.DataFrame, engine_texts: list | None = None) -> tuple[list[dict], int]:
+    """Each gold linked mention with the predicted mention overlapping it most; and the number of gold mentions.
+
+    ``engine_texts``: each row's text as the annotation gave it (before linking trimmed it),
+    for the baseline, which must not profit from the toolkit's repairs.
+    """
+    mentions = mentions.reset_index(drop=True)
     by_article = {a: group for a, group in mentions.groupby("article_id", sort=False)}
     matched, n_gold = [], 0
     for d in documents:
@@ -67,7 +73,9 @@ def match(documents, mentions: pd.DataFrame) -> tuple[list[dict], int]:
                 continue
             best = predicted.loc[overlap.idxmax()]
             entity_id = best["entity_id"]
+            engine_text = engine_texts[overlap.idxmax()] if engine_texts is not None else best["text"]
             matched.append(dict(article_id=d["article_id"], gold=e["qid"], text=str(best["text"]),
+                                engine_text=str(engine_text),
                                 gold_text=d["text"][start:end],
                                 entity_id=entity_id if isinstance(entity_id, str) and entity_id else
                                 f"(none) {d['article_id']}:{best['mention_id']}"))
@@ -104,15 +112,16 @@ def run(paths: dict, *, quick: bool = False, **options) -> list[dict]:
         annotation = tk.annotate(articles, engine=options.get("engine", "spacy"), progress=False,
                                  **({"cache_dir": options["cache_dir"]} if options.get("cache_dir") else {}))
         linked = tk.link_entities(annotation.mentions, articles=articles)
-    matched, n_gold = match(documents, linked.mentions)
+    # Rows of link_entities's mentions are the annotation's, in order.
+    matched, n_gold = match(documents, linked.mentions, annotation.mentions["text"].tolist())
     gold = [m["gold"] for m in matched]
     p, r, f = bcubed(gold, [m["entity_id"] for m in matched])
-    bp, br, bf = bcubed(gold, [fold_text(m["text"]) for m in matched])
+    bp, br, bf = bcubed(gold, [fold_text(m["engine_text"]) for m in matched])
     # Diagnostic: the mentions whose predicted span is the gold span, where NER cut nothing
     # wrong, separate linking errors from span errors.
     exact = [m for m in matched if fold_text(m["text"]) == fold_text(m["gold_text"])]
     ef = bcubed([m["gold"] for m in exact], [m["entity_id"] for m in exact])[2]
-    ebf = bcubed([m["gold"] for m in exact], [fold_text(m["text"]) for m in exact])[2]
+    ebf = bcubed([m["gold"] for m in exact], [fold_text(m["engine_text"]) for m in exact])[2]
     share = len(matched) / n_gold if n_gold else None
     n_qids = len(set(gold))
     data = f"HIPE-2020 fr dev ({len(documents)} docs, {n_gold} mentions with a QID)"

@@ -26,8 +26,9 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.places import is_acronym, is_nationality_word, is_territory_key, territory_aliases
-from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title
+from toolkit.entities.places import (LANGUAGE_SHORT_FORMS, fold_acronym, is_acronym, is_nationality_word,
+                                     is_territory_key, territory_aliases, territory_names)
+from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title, title_tokens
 from toolkit.schema import ENTITY_COLUMNS, ENTITY_TYPES, require_columns
 from toolkit.text import fold, folded_words
 
@@ -43,7 +44,7 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "abbreviation", "retype")
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "abbreviation", "retype")
 #: Words of web forms and page furniture: a mention made only of them is not a name
 #: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
 INTERFACE_WORDS = frozenset("""
@@ -53,20 +54,58 @@ click here menu search home cookie cookies accept password username account skip
 advertising sponsored read more next previous continue close submit send download contact
 abonnez abonnez-vous abonner connexion connecter inscription inscrire partager partage imprimer commenter
 commentaires courriel identifiant mot passe accueil rechercher recherche publicite lire suite envoyer
-fermer telecharger newsletter suivre
+fermer telecharger newsletter suivre privacy policy terms conditions cgu confidentialite politique mentions legales
 """.split())
+#: Words that may stand between interface words ("Privacy Policy and Terms of Use").
+_FUNCTION_WORDS = frozenset("and or of the to for our your use et ou de la le les des du vos nos notre votre".split())
+#: A web address or link ("pic.twitter.com/fOlIQNF5pW", "https://...", "www.x.org").
+_WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.(?:com|org|net|fr|co|uk|ly|io)\b/?|\w/\w", re.IGNORECASE)
 #: A single letter (with or without a period) or a roman numeral alone is not a name.
 _NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
-#: A short form: a capital then 1-3 lower-case letters, perhaps a period ("Esp", "Fr.").
-_ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.?")
+#: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
+#: ("Fr.", "Allm."). Four letters without a period are a word ("Etat", "Rome"), not a short form.
+_ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,2}|[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.")
 #: Leading words that do not change what a name names ("la France", "de France", "the Netherlands").
 _ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "of", "en", "au", "aux"})
 #: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
 _LEADING_ARTICLE = re.compile(r"(la|le|les|the|de|du|des|l['’]|d['’])\s*(?=[A-ZÀ-ÖØ-Þ])")
 _PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
+#: Leading lower-case words before a name: a common noun and its preposition ("traité de
+#: Prague", "guerre d'Italie", "ville de Berne", "vis-à-vis de la France", "plan Marshall").
+#: French writes common nouns in lower case, so a mention that opens with one is the engine
+#: taking the noun phrase around a name; the name is its capitalised part. Particles of
+#: names ("de Gaulle", "von Braun", "al-Assad") and titles (left to strip-title) stay.
+_LOWER_LEAD = re.compile(r"(?:[a-zß-öø-ÿ]+(?:\s*['’]\s*|\s*-\s*|\s+))+(?=[A-ZÀ-ÖØ-Þ])")
+#: A lower-case tail after a name: a clause after a spaced dash ("Tessin - néglige") or one
+#: short word ("Ruffie eft", "Chassot m"); French names end in lower-case adjectives
+#: ("Conseil fédéral"), never in a word of 1-3 letters other than a particle.
+_LOWER_TAIL = re.compile(r"\s+[-–—]\s+([a-zß-öø-ÿ][a-zß-öø-ÿ'’ -]*)$|\s+([a-zß-öø-ÿ]{1,3})$")
+#: A possessive inside a person's mention, and what follows it: headlines in title case run
+#: the name into what the person owns ("Trump’s POLICIES", "Francis’ Apostolic Constitution").
+_OWNED = re.compile(r"(?<=\w)['’]s\s+\S.*$|(?<=s)['’]\s+\S.*$")
+#: Lower-case words that open a name, not a noun phrase around it.
+_NAME_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "der", "den", "ter", "ten", "zu", "bin", "ben",
+                             "ibn", "al", "el", "da", "di", "do", "dos", "das", "del", "della", "la", "le", "les",
+                             "l", "the", "mac", "mc", "ap", "y", "e", "st", "san", "santa", "saint", "sainte"})
+#: Lower-case nouns that make a name of their own with the name after them ("lac de Genève"
+#: is a lake, "canton de Fribourg" not the town, "rue de Rivoli" a street, "ministère de
+#: l'Intérieur" a ministry): never cut.
+_NAMING_NOUNS = frozenset("""
+lac lacs mont monts montagne montagnes ile iles isle isles presqu mer golfe cap col canal rivière riviere fleuve
+baie detroit pic massif vallee val plaine foret bois pont rue avenue boulevard place quai gare aeroport port pointe
+lagune desert glacier canton cantons departement region province provinces duche comte principaute royaume
+republique empire etat etats arrondissement district diocese eveche abbaye eglise cathedrale chateau palais
+ministere ministre ministres police conseil cour tribunal banque parti comite commission office agence bureau
+secretariat secretaire universite ecole lycee college institut musee theatre orchestre journal gazette societe
+compagnie union assemblee chambre academie fondation association federation confederation armee garde marine
+gouvernement administration direction service ambassade consulat prefecture mairie club equipe groupe
+stade prix loi lois centrale usine fort hopital clinique plan programme operation mission accord accords
+""".split())
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
 #: Quote marks and dashes trimmed from a mention's edges (engines keep "“Mad Dog Mattis").
+#: Marks cut from a mention's end only ("McCarrick &", "BDS/"): "AT&T" keeps its own.
+_TRAILING_MARKS = "&/\\|<>{}^~[(+="
 _EDGE_MARKS = "\"'“”„‟«»‹›‘’‚‛`´-‐‑‒–—―_*•·"
 
 
@@ -215,10 +254,13 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     never names an entity with a form the corpus does not use): most words, then most
     non-ASCII letters, then most frequent, then alphabetical.
 
-    Corpus-level rules (each recorded in ``merges``): ``trim`` cuts quote marks, dashes and
-    a lower-case article from a mention's edges (offsets moved, so ``text[start:end]`` is
-    still the mention); ``not-a-name`` (web-form words such as "Email", "Sign in",
-    "Subscribe"; a single letter) and ``title-only`` ("Pope", "M.", "the President") leave a
+    Corpus-level rules (each recorded in ``merges``): ``trim`` cuts quote marks, dashes, a
+    lower-case article, a lower-case noun phrase before a name ("traité de Prague" →
+    "Prague"; not "lac de Genève" nor "de Gaulle"), a lower-case tail ("Ruffie eft") and, in
+    a person's mention, what follows a possessive ("Trump’s POLICIES") from a mention's edges
+    (offsets moved, so ``text[start:end]`` is still the mention); ``not-a-name`` (web-form
+    words such as "Email", "Sign in", "Subscribe", "Privacy Policy and Terms"; a web
+    address; a single letter) and ``title-only`` ("Pope", "M.", "the President") leave a
     mention unlinked; ``nationality`` makes a demonym ("American", "Français", "vietnamien")
     a MISC entity; country names come from CLDR through Babel
     (:mod:`toolkit.entities.places`) with common short forms (US, U.S., USA, UK, UE...), and
@@ -237,7 +279,12 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     when the corpus tags that word a place only beside such a person ("Zulle" → "Alex
     Zulle"; "Washington" stays a place); ``partial-name-dominant`` gives a bare surname
     several full names fit to the one with 80% of their mentions, unless its article names
-    another; an ``abbreviation`` shortens a country first ("Fr" → France, not Fribourg).
+    another (counting the mentions that end with the bare name, so a rare "Keith
+    Ellison-Muhammad" does not take every "Muhammad"); ``transliteration`` joins a person
+    named only in French articles to the one named only in English articles whose name is
+    its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
+    ``language``); an ``abbreviation`` shortens a one-word name, a country first ("Fr" →
+    France, not Fribourg), and is never a word the corpus writes in lower case ("Fed").
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -288,17 +335,18 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _check_mentions(mentions, articles)
     # CLDR territory names first, so the alias files (the toolkit's and the user's) win.
     alias_of = {**_territory_alias_map(), **alias_map(load_aliases(*as_paths(aliases)))}
-    linked, trimmed = _trim_edges(mentions.reset_index(drop=True))           # 0. trim quote marks, dashes
     titles = load_titles(titles)
+    linked, trimmed = _trim_edges(mentions.reset_index(drop=True), titles)   # 0. trim quote marks, dashes
     m = _strip_titles(linked, titles)                                        # 1. strip-title
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
-    groups, gid = _group_names(m, alias_of)                                  # 2-3. fold, alias
+    groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of))  # 2-3. fold, alias
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
-    _abbreviations(m, groups, assigned)                                      # 5. abbreviation
+    _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
+    _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
                                     info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
@@ -330,7 +378,7 @@ def _territory_alias_map() -> dict[tuple[str, ...], Alias]:
     return alias_map(pd.DataFrame(territory_aliases(), columns=list(Alias._fields)))
 
 
-def _trim_edges(linked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
+def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.DataFrame, dict[int, str]]:
     """Stage 0, trim: quote marks and dashes cut from a mention's edges, offsets moved to match.
 
     Returns the table (a copy when anything changed) and, per trimmed row, the text before.
@@ -349,8 +397,16 @@ def _trim_edges(linked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
         lead_article = _LEADING_ARTICLE.match(body)
         if lead_article and (lead_article.group(1).lower() not in _PREPOSITIONS or types[i] in ("LOC", "ORG")):
             body = body[lead_article.end():]
+        else:
+            body = _without_lower_lead(body, titles)
         lead = len(text) - len(body)
-        body = body.rstrip(_EDGE_MARKS + " ")
+        body = body.rstrip(_EDGE_MARKS + _TRAILING_MARKS + " ")
+        owned = _OWNED.search(body) if types[i] == "PER" else None
+        if owned:
+            body = body[:owned.start()]  # "Trump’s POLICIES": the person is the owner
+        tail = _LOWER_TAIL.search(body)
+        if tail and (tail.group(2) or "") not in _NAME_PARTICLES and any(c.isupper() for c in body[:tail.start()]):
+            body = body[:tail.start()].rstrip(_EDGE_MARKS + " ")
         if body == text or not any(c.isalnum() for c in body):
             continue
         trimmed[i] = text
@@ -371,6 +427,21 @@ def _trim_edges(linked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
     return linked, trimmed
 
 
+def _without_lower_lead(body: str, titles: Sequence[Title]) -> str:
+    """``"traité de Prague"`` → ``"Prague"``: a name without the lower-case noun phrase before it.
+
+    Unchanged when the first word is a particle of names ("de Gaulle", "van Gogh") or opens
+    a title ("général de Gaulle": strip-title's work, which keeps "de Gaulle").
+    """
+    lead = _LOWER_LEAD.match(body)
+    if lead is None or lead.group().endswith("-"):
+        return body  # a prefix joined to the name is one word: "anti-Semitism", "pro-Israel", "non-Muslim"
+    first = folded_words(lead.group())[:1]
+    if not first or first[0] in _NAME_PARTICLES or first[0] in _NAMING_NOUNS or any(t.tokens[0] == title_tokens(lead.group())[0] for t in titles):
+        return body
+    return body[lead.end():]
+
+
 def _screen(m: _Mentions, titles: Sequence[Title]) -> None:
     """Mentions that are not names (interface words, a title alone) and nationality words."""
     # Words of multi-word person names: "François" in "François Hollande" is a first name,
@@ -384,8 +455,11 @@ def _screen(m: _Mentions, titles: Sequence[Title]) -> None:
             words = folded_words(text)
             if is_title_only(text, titles):
                 verdicts[text] = ("title-only", f'"{text}": a title alone names no one')
-            elif all(w in INTERFACE_WORDS for w in words):
+            elif all(w in INTERFACE_WORDS or w in _FUNCTION_WORDS for w in words) and \
+                    any(w in INTERFACE_WORDS for w in words):
                 verdicts[text] = ("not-a-name", f'"{text}": words of web forms and page furniture')
+            elif _WEB_ADDRESS.search(text):
+                verdicts[text] = ("not-a-name", f'"{text}": a web address, not a name')
             elif _NO_NAME.fullmatch(text.strip()):
                 verdicts[text] = ("not-a-name", f'"{text}": a single letter or a roman numeral')
             elif is_nationality_word(m.names[i]) and m.keys[i][0] not in person_words:
@@ -412,7 +486,8 @@ def _fragments(m: _Mentions, linked: pd.DataFrame, articles: pd.DataFrame | None
     for i, j in zip(order, order[1:]):
         text = text_of.get(m.article_ids[i])
         if (m.article_ids[i] != m.article_ids[j] or text is None or len(m.keys[i]) != 1 or i in m.screened
-                or m.engine_types[i] not in ("LOC", "ORG") or m.engine_types[j] != "PER"):
+                or m.engine_types[i] not in ("LOC", "ORG") or m.engine_types[j] != "PER"
+                or is_territory_key(m.keys[i])):  # a country opens a headline ("Suisse Chirac à Berne")
             continue
         gap = text[int(ends[i]):int(m.starts[j])]
         if gap == " ":
@@ -432,7 +507,25 @@ def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
                      linked["start_char"].tolist() if "start_char" in linked.columns else [None] * len(texts), {}, {}, set())
 
 
-def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[_Groups, list[int | None]]:
+def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
+                      alias_of: dict[tuple[str, ...], Alias]) -> dict[int, Alias]:
+    """Mention → the territory alias its acronym means in its article's language ("EU" in French: the US)."""
+    if articles is None or "language" not in articles.columns:
+        return {}
+    language_of = dict(zip(articles["article_id"], articles["language"]))
+    found = {}
+    for i, name in enumerate(m.names):
+        forms = LANGUAGE_SHORT_FORMS.get(language_of.get(m.article_ids[i]), {})
+        code = forms.get(fold_acronym(name)) if forms and is_acronym(name) else None
+        if code is not None:
+            alias = alias_of.get(folded_words(territory_names()[code][0]))
+            if alias is not None:
+                found[i] = alias._replace(variant=name, source=f"CLDR {code} + short form in this language")
+    return found
+
+
+def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
+                 by_language: dict[int, Alias] | None = None) -> tuple[_Groups, list[int | None]]:
     """Stages 2-3, fold and alias: each mention's group (None for a name without letters).
 
     Updates ``m`` where an alias lists a form with its article ("La Havane"): that form is
@@ -455,7 +548,12 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias]) -> tuple[
             gid[i] = groups.add("nationality", m.keys[i], "MISC")
             continue
         whole = folded_words(m.stripped[i].clean)
-        alias = usable(alias_of.get(whole), m.stripped[i].clean)
+        alias = (by_language or {}).get(i)
+        if alias is not None:
+            m.moved_by[i] = ("alias", f'{alias.source}: "{alias.variant}" is "{alias.canonical}" ({alias.entity_type}) '
+                                      f'in this article\'s language')
+        else:
+            alias = usable(alias_of.get(whole), m.stripped[i].clean)
         if alias is not None and whole != m.keys[i]:
             # The alias lists the form with its article ("La Havane"): do not strip it.
             m.names[i], m.keys[i] = m.stripped[i].clean, whole
@@ -752,6 +850,14 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
             size[root] += 1
             roots_in[m.article_ids[i]].add(root)
     choice: dict[int, tuple[int, str, set[int]]] = {}
+    share: dict[int, str] = {}
+    bare_keys = {groups[g].key for g in ambiguous}
+    ends_with: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # bare key → root → fuller names ending so
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            for n in range(1, len(m.keys[i]) + 1):
+                if m.keys[i][-n:] in bare_keys:
+                    ends_with[m.keys[i][-n:]][groups.find(assigned[i])] += 1
     bare_size = Counter(g for g in assigned if g in ambiguous)
     for g, targets in ambiguous.items():
         # Only as a surname (the last words of a full name: not "Noah" of "Noah Lew").
@@ -760,10 +866,16 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
         roots.pop(groups.find(g), None)
         if len(roots) < 2:
             continue
-        top = max(roots, key=lambda r: (size[r], -r))
+        # Count the mentions ending with the bare name (full names, and the bare name where
+        # its article made it theirs), not every mention of their entities: "Keith Ellison"
+        # is common, "Keith Ellison-Muhammad" is not, so a bare "Muhammad" does not go to him.
+        key = groups[g].key
+        ending = ends_with[key]
+        top = max(roots, key=lambda r: (ending[r], -r))
         # The full name must be common in its own right: at least as frequent as the bare name.
-        if size[top] >= DOMINANT_SHARE * sum(size[r] for r in roots) and size[top] >= bare_size[g]:
+        if ending[top] >= DOMINANT_SHARE * sum(ending[r] for r in roots) and ending[top] >= bare_size[g]:
             choice[g] = (top, roots[top], set(roots) - {top})
+            share[g] = f"{ending[top]} of the {sum(ending[r] for r in roots)}"
     for i in range(len(m.texts)):
         g = assigned[i]
         if g in choice and i not in m.moved_by:
@@ -772,11 +884,73 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
                 assigned[i] = top
                 m.moved_by[i] = ("partial-name-dominant",
                                  f'"{m.names[i]}" fits several fuller PER names of the corpus; "{full}" has '
-                                 f'{size[top]} of their {sum(size[r] for r in others) + size[top]} mentions '
-                                 f'and the article names none of the others')
+                                 f'{share[g]} mentions of those names and the article names none of the others')
 
 
-def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+def _english_key(key: tuple[str, ...]) -> tuple[str, ...]:
+    """Folded words with a final y written i ("zelensky" = "zelenski")."""
+    return tuple(re.sub(r"y$", "i", w) for w in key)
+
+
+def _french_to_english(key: tuple[str, ...]) -> tuple[str, ...]:
+    """How English transcribes a name French transcribes so: ou → u, ch → sh, tch → ch, a final mute e dropped.
+
+    "poutine" → "putin", "khrouchtchev" → "khrushchev", "bachar" → "bashar", "choigou" → "shoigu".
+    """
+    words = []
+    for w in key:
+        w = w.replace("tch", "\0").replace("ch", "sh").replace("\0", "ch").replace("ou", "u")
+        words.append(re.sub(r"(?<=[^aeiouy])e$", "", w) if len(w) > 4 else w)
+    return _english_key(tuple(words))
+
+
+def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                      articles: pd.DataFrame | None) -> None:
+    """Stage 4d, transliteration: a person named only in French joins the one named only in English
+    whose name is the English transcription of the French one ("Vladimir Poutine" = "Vladimir Putin").
+
+    French and English transcribe Russian, Arabic or Ukrainian names differently (ou/u, ch/sh,
+    tch/ch, a final mute e, y/i). Needs the articles' ``language``; merges groups and records
+    the rule in ``m.moved_by``.
+    """
+    if articles is None or "language" not in articles.columns:
+        return
+    language_of = dict(zip(articles["article_id"], articles["language"]))
+    languages: dict[int, set] = defaultdict(set)
+    forms: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and groups.is_person(assigned[i]) and m.keys[i]:
+            root = groups.find(assigned[i])
+            languages[root].add(language_of.get(m.article_ids[i]))
+            forms[root].setdefault(m.keys[i], m.names[i])
+    before = [groups.find(g) if g is not None else None for g in assigned]
+    english: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for root, langs in languages.items():
+        if langs == {"en"}:
+            for key in forms[root]:
+                english[_english_key(key)].add(root)
+    merged: dict[int, str] = {}
+    for root, langs in languages.items():
+        if langs != {"fr"}:
+            continue
+        targets: dict[int, tuple[str, str]] = {}
+        for key, name in forms[root].items():
+            for target in english.get(_french_to_english(key), ()):
+                if _french_to_english(key) != key or _english_key(key) != key:
+                    targets.setdefault(target, (name, forms[target][next(k for k in forms[target]
+                                                                         if _english_key(k) == _french_to_english(key))]))
+        if len(targets) == 1:
+            (target, (name, english_name)), = targets.items()
+            groups.parent[groups.find(root)] = groups.find(target)
+            merged[root] = f'"{name}", named in French articles only, is the French transcription of ' \
+                           f'"{english_name}", named in English articles only'
+    for i in range(len(m.texts)):
+        if before[i] in merged and i not in m.moved_by:
+            m.moved_by[i] = ("transliteration", merged[before[i]])
+
+
+def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                   articles: pd.DataFrame | None = None) -> None:
     """Stage 5, abbreviation: "Esp", "Fr.", "It" join the one place or organisation of the corpus they start.
 
     A one-word name of 2 to 4 letters written with a capital then lower case (a period may
@@ -794,12 +968,17 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
         name = m.names[i]
         if (groups[g].kind == "fold" and len(m.keys[i]) == 1 and _ABBREVIATION.fullmatch(name)):
             shorts[g].append(i)
-        elif m.keys[i] and len(m.keys[i][0]) > 4:
+        elif len(m.keys[i]) == 1 and len(m.keys[i][0]) > 4:
+            # A one-word name only: "Fed" does not shorten "Fédération de Russie", nor "Sun" "Sunni Islamic".
             first_words[m.keys[i][0]].add(groups.find(g))
             if is_territory_key(m.keys[i]) or (groups[g].alias is not None and is_territory_key(groups[g].key)):
                 country_roots.add(groups.find(g))
+    # Two letters are too few to be a word worth checking ("fr" is francs in old Swiss papers).
+    words = _lower_case_words(articles, {groups[g].key[0] for g in shorts if len(groups[g].key[0]) > 2})
     for g, members in shorts.items():
         short = groups[g].key[0]
+        if short in words:
+            continue  # a word the corpus writes in lower case ("fed", "sun", "fox"): not a short form
         roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
         # Country names first: "Fr" in results tables shortens France, not Fribourg; "Be"
         # Belgique, not Berne. Other places and organisations count when no country fits.
@@ -818,6 +997,18 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None]) ->
         for i in members:
             m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only {what} '
                                              f'of the corpus it can shorten')
+
+
+def _lower_case_words(articles: pd.DataFrame | None, candidates: set[str]) -> set[str]:
+    """The candidates (folded) that the articles' text also writes as a lower-case word."""
+    if articles is None or "text" not in articles.columns or not candidates:
+        return set()
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(candidates))) + r")(?!\w)")
+    found = set()
+    for text in articles["text"]:
+        if isinstance(text, str):
+            found.update(match.group(1) for match in pattern.finditer(text))
+    return found
 
 
 def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, dict]:
@@ -853,7 +1044,7 @@ def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[i
     """
     chain = []
     if i in trimmed:
-        chain.append(("trim", f'"{trimmed[i]}": quote marks, dashes or a lower-case article cut from its edges'))
+        chain.append(("trim", f'"{trimmed[i]}": quote marks, dashes or lower-case words before the name cut from its edges'))
     s = m.stripped[i]
     if s.removed or s.possessive:
         removed = [f'"{s.removed}"'] if s.removed else []

@@ -37,6 +37,9 @@ SHORT_FORMS = {
     "CZ": ("Czech Republic", "République tchèque"),
     "VN": ("Viet Nam", "Việt Nam"),
 }
+#: Short forms whose meaning depends on the article's language: in French "EU" (and "E.-U.")
+#: is les États-Unis, the European Union being "UE" (language → acronym letters → CLDR code).
+LANGUAGE_SHORT_FORMS = {"fr": {"EU": "US"}}
 #: Territories that are organisations rather than places.
 ORGANISATIONS = {"EU", "UN"}
 #: CLDR codes left out: groupings that are not places news names ("Eurozone", "Outlying Oceania"...).

@@ -41,6 +41,7 @@ from toolkit.nlp.names import (  # noqa: F401  (GAZETTEER_COLUMNS re-exported)
     apply_gazetteer,
     load_gazetteer,
     propagate_names,
+    repair_spans,
 )
 from toolkit.nlp.schedule import (  # noqa: F401  (DASK_WORKER_CONFIG and shutdown_workers re-exported)
     DASK_WORKER_CONFIG,
@@ -393,6 +394,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     annotated = articles[articles["article_id"].isin(plan["article_id"])]
     if gazetteer is not False:
         mentions = apply_gazetteer(mentions, annotated, sentences, load_gazetteer(gazetteer or None))
+    # Spans that join several names are cut before names are propagated (names.repair_spans).
+    mentions = repair_spans(mentions, annotated)
     if propagate:
         mentions = propagate_names(mentions, tokens, annotated, sentences)
     mentions = _finish_mentions(mentions, sentences, {a: i for i, a in enumerate(articles["article_id"])})

@@ -1,8 +1,10 @@
-"""Names on top of any engine: the gazetteer (names the models miss or mislabel) and name propagation.
+"""Names on top of any engine: the gazetteer (names the models miss or mislabel), span repair and name propagation.
 
-Both run on the ``mentions`` table that :func:`toolkit.annotate` assembles from an engine's
-output, and add rows with their own ``source`` (``"gazetteer"``, ``"propagation"``);
-``annotate`` then numbers the mentions and sets their sentences.
+All run on the ``mentions`` table that :func:`toolkit.annotate` assembles from an engine's
+output. The gazetteer and propagation add rows with their own ``source`` (``"gazetteer"``,
+``"propagation"``); :func:`repair_spans` cuts an engine span that joins several names into
+one row per name (keeping the row's ``source``); ``annotate`` then numbers the mentions and
+sets their sentences.
 """
 
 from __future__ import annotations
@@ -311,3 +313,161 @@ def propagate_corpus_names(mentions: pd.DataFrame, tokens: pd.DataFrame, article
                           "end_char": end, "text": text_of[article_id][start:end], "label": entity_type,
                           "entity_type": entity_type, "engine": engine, "model": model, "source": "propagation"})
     return _concat_mentions(mentions, added)
+
+
+# ---------------------------------------------------------------- span repair
+
+#: Separators that join two names in one engine span: "France - Brésil", "Trump and Mattis",
+#: "Sando & Kimito". A line break always separates (a headline is not the next line's name).
+_JOINERS = re.compile(r"\s+(?:[-–—&]|et|and|und)\s+")
+#: A preposition opening the second part of a coordination ("& de l'Afie", "et d'Italie").
+_COMPLEMENT = re.compile(r"(?:de|du|des|d\s*['’]|à|au|aux|en)\b\s*['’]?\s*\S", re.IGNORECASE)
+#: Leading articles and prepositions a part may start with ("de l'Afie"): not part of the name.
+_PART_LEAD = re.compile(r"^(?:(?:de|du|des|d\s*['’]|la|le|les|l\s*['’]|the|of)\s+|(?:d|l)\s*['’]\s*)+",
+                        re.IGNORECASE)
+#: Regional adjectives that belong to the place name before them ("Suisse romande", "Europe
+#: occidentale", "Asie centrale"): French writes them in lower case, so engines stop before them.
+REGIONAL_ADJECTIVES = frozenset("""
+romand romande romands romandes alémanique alemanique alémaniques alemaniques
+oriental orientale orientaux orientales occidental occidentale occidentaux occidentales
+septentrional septentrionale septentrionaux septentrionales méridional méridionale méridionaux méridionales
+meridional meridionale meridionaux meridionales central centrale centraux centrales
+""".split())
+_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+
+
+def _part_key(text: str) -> tuple[str, ...]:
+    """The folded words of a part of a mention, without a leading article or preposition."""
+    return folded_words(_PART_LEAD.sub("", text.strip()))
+
+
+def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Cut engine spans that join several names, and extend places by a regional adjective.
+
+    - A mention never runs across a line break: engines join a headline or a dateline to the
+      next line's name ("SUISSE\\nChambres fédérales"); each line's part with a letter is a
+      mention of the same type.
+    - A mention made of two parts joined by a dash, "&", "et"/"and"/"und" ("France - Brésil",
+      "Trump and Mattis") is two mentions when the corpus tags each part on its own (a
+      leading "de"/"la"... aside), so "Procter & Gamble" or "Bosnie et Herzégovine", whose
+      parts are never names alone, stay whole.
+    - A LOC mention followed by a regional adjective (:data:`REGIONAL_ADJECTIVES`: "Suisse
+      romande", "Europe occidentale") takes it in.
+
+    Rows keep their columns; a cut mention becomes one row per part (``text`` is always
+    ``articles.text[start_char:end_char]``). ``annotate`` numbers them afterwards.
+    """
+    require_columns(mentions, MENTION_COLUMNS, name="mentions")
+    if mentions.empty or articles.empty:
+        return mentions
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    texts = mentions["text"].astype(object).tolist()
+    alone = {folded_words(str(t)) for t in texts if isinstance(t, str)}
+    alone |= {_part_key(str(t)) for t in texts if isinstance(t, str)}
+    # A surname the corpus writes in a full name counts as named alone ("BECK" of "Conrad Beck").
+    alone |= {folded_words(str(t))[-1:] for t, kind in zip(texts, mentions["entity_type"])
+              if isinstance(t, str) and kind == "PER" and len(folded_words(str(t))) > 1}
+    persons = {folded_words(str(t)) for t, kind in zip(texts, mentions["entity_type"])
+               if isinstance(t, str) and kind == "PER"}
+    starts, ends = mentions["start_char"].tolist(), mentions["end_char"].tolist()
+    types, article_ids = mentions["entity_type"].tolist(), mentions["article_id"].tolist()
+    replaced: dict[int, list[tuple[int, int]]] = {}
+    for i, text in enumerate(texts):
+        article = text_of.get(article_ids[i])
+        if not isinstance(text, str) or article is None or pd.isna(starts[i]):
+            continue
+        start, end = int(starts[i]), int(ends[i])
+        if article[start:end] != text:
+            continue
+        pieces = _pieces(text, alone, person=types[i] == "PER", persons=persons)
+        if len(pieces) > 1:
+            replaced[i] = [(start + a, start + b) for a, b in pieces]
+        elif types[i] == "LOC":
+            following = _NEXT_WORD.match(article, end)
+            if following and following.group(1) in REGIONAL_ADJECTIVES:
+                replaced[i] = [(start, following.end())]
+    if not replaced:
+        return mentions
+    rows = []
+    records = mentions.to_dict("records")
+    for i, record in enumerate(records):
+        for start, end in replaced.get(i, [(None, None)]):
+            if start is None:
+                rows.append(record)
+                continue
+            article = text_of[article_ids[i]]
+            rows.append({**record, "start_char": start, "end_char": end, "text": article[start:end]})
+    return pd.DataFrame(rows, columns=mentions.columns).astype(mentions.dtypes.to_dict())
+
+
+def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False,
+            persons: set[tuple[str, ...]] = frozenset()) -> list[tuple[int, int]]:
+    """(start, end) offsets in ``text`` of the names it joins (one piece when it joins none)."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    pieces = []
+    for a, b in lines:
+        line = text[a:b]
+        cuts = list(_JOINERS.finditer(line))
+        parts = [(a, b)]
+        if cuts:
+            bounds = [0, *[x for m in cuts for x in (m.start(), m.end())], len(line)]
+            candidate = [(a + bounds[k], a + bounds[k + 1]) for k in range(0, len(bounds), 2)]
+            # "Turquie & de l'Afie", "la France et de l'Italie": a repeated preposition after the
+            # joiner coordinates two complements, so two names, known alone or not.
+            # The first part must be a bare name: "Banque de Paris et des Pays-Bas" is one bank.
+            coordinated = all(_COMPLEMENT.match(text[x:y].strip()) for x, y in candidate[1:]) and \
+                all(w[:1].isupper() for w in text[candidate[0][0]:candidate[0][1]].split())
+            if coordinated:
+                # The complements' preposition and article are not part of their names.
+                candidate = candidate[:1] + [(x + len(text[x:y]) - len(_PART_LEAD.sub("", text[x:y])), y)
+                                             for x, y in candidate[1:]]
+            # A word ("and", "et", "&") joins the names of organisations too ("Law and Justice",
+            # "Procter & Gamble"): cut only between persons ("Trump and Mattis") or longer names
+            # ("The Intercept and The New Yorker"). A dash is never part of a name's spelling.
+            keys = [_part_key(text[x:y]) for x, y in candidate]
+            worded = any(m.group().strip() not in "-–—" for m in cuts)
+            if all((coordinated or key in alone) and key and text[x:y].strip()[:1].isupper()
+                   for key, (x, y) in zip(keys, candidate)) and \
+                    (coordinated or not worded or all(key in persons for key in keys) or
+                     all(len(key) > 1 for key in keys)):
+                parts = candidate
+        for x, y in parts:
+            piece = text[x:y]
+            x += len(piece) - len(piece.lstrip())
+            y -= len(piece) - len(piece.rstrip())
+            if x < y and any(c.isalpha() for c in text[x:y]):
+                pieces += _juxtaposed(text, x, y, alone, person=person)
+    return pieces
+
+
+def _is_caps(word: str) -> bool:
+    """A word of a headline in capitals ("SUISSE", "BECK"): 4 letters or more, no period (not "UK", "U.S.", "NBC")."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 4 and "." not in word and all(c.isupper() for c in letters)
+
+
+def _juxtaposed(text: str, start: int, end: int, alone: set[tuple[str, ...]], *,
+                person: bool) -> list[tuple[int, int]]:
+    """Two names side by side with no separator: "Berne Berne", "SUISSE Chambres fédérales", "Kellogg PARIS".
+
+    Cut where the same name repeats, where capitals meet lower-case writing (a headline
+    or dateline in capitals beside the text's name), or between two names of two words or
+    more ("Jeff Sessions San Francisco"), when the corpus tags both sides alone.
+    In a person's name only capitals first count ("BECK Heinrich Sutermeister"): "Jean
+    DUPONT" writes a surname in capitals.
+    """
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for k in range(1, len(words)):
+        left = text[start:start + words[k - 1].end()]
+        right = text[start + words[k].start():end]
+        left_caps, right_caps = all(_is_caps(w.group()) for w in words[:k]), all(_is_caps(w.group()) for w in words[k:])
+        # The same name twice ("Berne Berne", "procès de Berne Berne": a heading then its text).
+        repeated = folded_words(left)[-len(folded_words(right)):] == folded_words(right)
+        styles = (left_caps and not _is_caps(words[k].group())) or \
+                 (not person and right_caps and not _is_caps(words[k - 1].group()))
+        # Two full names side by side ("Jeff Sessions San Francisco", "John Bolton Richard Grenell").
+        two_names = person and k >= 2 and len(words) - k >= 2
+        if (repeated or (styles or two_names) and folded_words(left) in alone) and _part_key(right) in alone \
+                and right[:1].isupper():
+            return [(start, start + words[k - 1].end()), (start + words[k].start(), end)]
+    return [(start, end)]
