@@ -350,10 +350,42 @@ def _plan(pattern: re.Pattern) -> tuple[str, bool, re.Pattern | None]:
     return plan
 
 
+_GATES: dict[tuple[re.Pattern, ...], re.Pattern | None] = {}
+
+
+def _gate(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """One regex that finds a match wherever any of the line ``patterns`` (their line forms) would: when it finds
+    none in a text, none of them is searched. None when they cannot be joined (back-references, clashing names)."""
+    if patterns in _GATES:
+        return _GATES[patterns]
+    branches = []
+    for pattern in patterns:
+        source = pattern.pattern
+        if re.search(r"\\[1-9]|\(\?P=", source):
+            branches = []
+            break
+        flags = re.match(r"\(\?([aiLmsux]+)\)", source)
+        branches.append(f"(?{flags.group(1)}:{source[flags.end():]})" if flags else f"(?:{source})")
+    try:
+        gate = re.compile("\n(?:" + "|".join(branches) + ")", re.MULTILINE) if len(branches) > 1 else None
+    except re.error:
+        gate = None
+    _GATES[patterns] = gate
+    return gate
+
+
 def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
              spans: Sequence[tuple[int, int, str]]) -> Iterable[tuple[int, int, str]]:
     yield from spans
     folded = prefixed = None
+    # Line patterns without a literal to look for first are tried together once: most texts hold none of them.
+    unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
+                     and _plan(p)[2] is not None)
+    gate = _gate(unhinted) if unhinted else None
+    if gate is not None:
+        prefixed = "\n" + raw
+        if gate.search(prefixed) is None:
+            patterns = [(p, reason) for p, reason in patterns if p not in unhinted]
     for pattern, reason in patterns:
         hint, fold, line_form = _plan(pattern)
         if hint:

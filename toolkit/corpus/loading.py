@@ -115,7 +115,7 @@ def vote_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) ->
     if len(codes) < 2 or not all(lists):
         return None
     words = _VOTE_WORD.findall(text[:VOTE_CHARS].lower())
-    hits = sorted(((sum(w in stop for w in words), code) for code, stop in zip(codes, lists)), reverse=True)
+    hits = sorted(((sum(map(stop.__contains__, words)), code) for code, stop in zip(codes, lists)), reverse=True)
     (best, code), (second, _) = hits[0], hits[1]
     return code if best >= VOTE_MIN_HITS and best >= VOTE_RATIO * second else None
 
