@@ -190,6 +190,17 @@ def _is_breadcrumb(line: str) -> bool:
     return len(parts) >= 2 and all(0 < _words(p) <= 3 for p in parts)
 
 
+def is_tag_list(line: str) -> bool:
+    """A page's category or tag trail ("Catholic Church, Family, Marriage"): three or more comma-separated labels of
+    one to three capitalised words each, at most 10 words in all, no sentence end. Only read above the body once the
+    headline is known (a headline may have this shape)."""
+    if _has_words(line, 11) or _TERMINAL.search(line):
+        return False
+    labels = line.split(", ")
+    return len(labels) >= 3 and all(
+        0 < _words(label) <= 3 and all(word[:1].isupper() for word in label.split()) for label in labels)
+
+
 _LINK_LIKE = re.compile(r"(?:https?://|www\.|\S+@\S+\.\w+|\b\w+\.(?:com|org|net|fr|co\.uk)\b|^@\w+)", re.I)
 _SENTENCE_END = re.compile(r"[.!?…»\"”]$")
 
@@ -251,6 +262,7 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
     title_text, live = _mark_top_matter(raw, live, find_title=find_title, title=title,
                                         timestamp_pattern=timestamp_pattern, first_line_title=first_line_title)
     live = _mark_captions(raw, live)
+    live = _mark_tail_links(live)
     live = _mark_duplicates(raw, live, title_text or title or "")
     removed = _cut_inline(raw, live)
     paragraphs = _paragraphs(raw, live)
@@ -471,7 +483,7 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
         ln, s = live[i], _text(raw, live[i])
         if _RULE.match(s):
             ln.reason = "markup"
-        elif _is_breadcrumb(s):
+        elif _is_breadcrumb(s) or ((title or title_text) and is_tag_list(s)):
             ln.reason = "navigation"
         elif timestamp_pattern is not None and timestamp_pattern.match(s):
             ln.reason = "timestamp"
@@ -529,6 +541,61 @@ def _mark_captions(raw: str, live: list[_Line]) -> list[_Line]:
             if not nxt.startswith("By "):
                 ln.reason = "related-articles"
     return _kept(live)
+
+
+#: Most words of a link's text (:func:`_is_link_text`): a cross-reference or a related headline.
+WIDGET_LINE_MAX_WORDS = 25
+# A cross-reference to another article: "See, earlier <headline> by <author>, May 3, 2016", "See also <headline>",
+# "See Jane Doe's review: <headline>".
+_SEE_LINE = re.compile(r"^See(?:,? (?:also|earlier|more))?[,:]? [A-Z“\"‘']")
+# A link to the author's archive: "The Best of Jane Doe", "More from Jane Doe", "Du même auteur".
+_AUTHOR_ARCHIVE = re.compile(r"^(?:The Best of|More (?:from|by)|(?:Other|More|Recent) (?:articles|columns|stories|posts) by|"
+                             r"(?:Plus d['’]a|A)rticles? de|Tous les articles de|Du même auteur) \S")
+_LIST_MARK = re.compile(r"^(?:[-*•–—]|\d+[.)])\s")
+# A headline glued without a space to the last sentence of the article ("... à des fins militaires.Al Jazeera: ..."):
+# a sentence end right after a lower-case letter, then a capital.
+_GLUED_TAIL = re.compile(r"(?<=[^\W\d_])(?<![A-Z])[.!?](?=[A-ZÀ-ÖØ-Þ])")
+_ANY_SENTENCE_END = re.compile(r"[.!?…]")
+
+
+def _is_link_text(line: str) -> bool:
+    """The shape of a link to another article: 3 to ``WIDGET_LINE_MAX_WORDS`` words, not a list item, no final
+    punctuation at all (a sentence, even one cut short, ends with some)."""
+    return (_has_words(line, 3) and not _has_words(line, WIDGET_LINE_MAX_WORDS + 1) and not _LIST_MARK.match(line)
+            and (line[-1].isalnum() or line[-1] in ")]") and not line.endswith(("etc)", "etc.)")))
+
+
+def _mark_tail_links(live: list[_Line]) -> list[_Line]:
+    """4c. Links to other articles: cross-references, author-archive links and a related headline glued to the end.
+
+    - A line opening with "See" ("See, earlier ...", "See also ...", "See Jane Doe's review: ...") with the shape of
+      a link (:func:`_is_link_text`) is a cross-reference.
+    - Among the last three lines, after a line that ends like a sentence, a link to the author's other articles
+      ("The Best of Jane Doe", "More from Jane Doe", "Plus d'articles de ...") with the shape of a link.
+    - A headline glued without a space to the end of the last sentence ("... militaires.Al Jazeera: le chef ...")
+      with the shape of a link and no sentence end of its own is cut from that line.
+
+    All are removed with reason ``related-articles``. Other short lines after the last sentence stay: on the dev
+    articles they are as often a credit, a hat tip or a quoted post as a related headline.
+    """
+    for ln in live:
+        if _SEE_LINE.match(ln.text) and _is_link_text(ln.text):
+            ln.reason = "related-articles"
+    live = _kept(live)
+    for k in range(max(1, len(live) - 3), len(live)):
+        ln = live[k]
+        if (_AUTHOR_ARCHIVE.match(ln.text) and _is_link_text(ln.text) and not _has_words(ln.text, 9)
+                and _SENTENCE_END.search(live[k - 1].text)):
+            ln.reason = "related-articles"
+    live = _kept(live)
+    last = live[-1] if len(live) > 1 else None
+    if last is not None and not last.cuts and not _SENTENCE_END.search(last.text):
+        for m in reversed(list(_GLUED_TAIL.finditer(last.text))):
+            tail = last.text[m.end():]
+            if _is_link_text(tail) and _has_words(tail, 4) and not _ANY_SENTENCE_END.search(tail):
+                last.cuts.append((m.end(), len(last.text), "related-articles"))
+            break
+    return live
 
 
 def is_related_caps(line: str) -> bool:
