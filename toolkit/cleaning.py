@@ -579,7 +579,7 @@ def _mark_tail_links(live: list[_Line]) -> list[_Line]:
     articles they are as often a credit, a hat tip or a quoted post as a related headline.
     """
     for ln in live:
-        if _SEE_LINE.match(ln.text) and _is_link_text(ln.text):
+        if ln.text.startswith("See") and _SEE_LINE.match(ln.text) and _is_link_text(ln.text):
             ln.reason = "related-articles"
     live = _kept(live)
     for k in range(max(1, len(live) - 3), len(live)):
@@ -633,12 +633,13 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line
         words = norm(k).split()
         # A word inside the lead (not its first or last, which may be cut) is a whole word of any paragraph
         # repeating it, so it is found in that paragraph's folded text.
-        probes = sorted(words[1:-1], key=len, reverse=True)[:2]
+        # A normalised line is never longer than its folded text, so a shorter paragraph cannot hold the lead.
+        probes = sorted(words[1:-1], key=len, reverse=True)[:3]
         for j in range(k + 1, min(k + 8, len(texts))):
             folded = folds.get(j)
             if folded is None:
                 folded = folds[j] = unicodedata.normalize("NFC", texts[j]).casefold()
-            if all(w in folded for w in probes) and norm(k) in norm(j):
+            if len(folded) >= len(norm(k)) and all(w in folded for w in probes) and norm(k) in norm(j):
                 return True
         return False
 
