@@ -1,5 +1,10 @@
 """Benchmark: load_corpus on a large JSONL corpus; time and peak memory (run in a child process).
 
+Speeds are given in CPU time (this process and its worker processes) beside wall time: on a shared
+machine wall time also counts the time other programs held the cores. The yardstick, a plain
+``json.loads`` pass over the same lines, runs in the same run, before and after the loads, and the
+faster of its two passes is used, so the ratio compares like with like.
+
 Usage: python benchmarks/load_corpus.py [--articles 100000]
 """
 
@@ -19,13 +24,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # Peak resident memory from /proc (VmHWM): ru_maxrss would carry the parent's peak over exec.
 PEAK = "float(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) / 1024"
 CHILD = r"""
-import json, sys, time
+import json, resource, sys, time
 import toolkit as tk
-start = time.perf_counter()
+def cpu():  # this process and its (finished) worker processes
+    return time.process_time() + resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime \
+        + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime
+start, start_cpu = time.perf_counter(), cpu()
 corpus = tk.load_corpus(sys.argv[1], progress=False, processes=json.loads(sys.argv[2]))
-seconds = time.perf_counter() - start
+seconds, cpu_seconds = time.perf_counter() - start, cpu() - start_cpu
 peak_mb = PEAK
-print(json.dumps({"articles": len(corpus.articles), "seconds": seconds, "peak_mb": peak_mb,
+print(json.dumps({"articles": len(corpus.articles), "seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mb": peak_mb,
                   "raw_mb": corpus.articles["raw"].str.len().sum() / 1e6,
                   "problems": len(corpus.problems)}))
 """
@@ -37,10 +45,11 @@ print(json.dumps({"peak_mb": PEAK}))
 # The simplest reading a user would write: json.loads over the same lines (the speed yardstick).
 JSON_PASS = r"""
 import json, sys, time
-start = time.perf_counter()
+start, start_cpu = time.perf_counter(), time.process_time()
 with open(sys.argv[1], encoding="utf-8") as handle:
     n = sum(1 for line in handle if json.loads(line))
-print(json.dumps({"articles": n, "seconds": time.perf_counter() - start, "peak_mb": PEAK}))
+print(json.dumps({"articles": n, "seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - start_cpu,
+                  "peak_mb": PEAK}))
 """
 
 
@@ -62,12 +71,17 @@ def measure(n: int) -> dict:
         plain = run_child(JSON_PASS, str(path))
         result = run_child(CHILD, str(path), "1")
         multi = run_child(CHILD, str(path), "null")
+        again = run_child(JSON_PASS, str(path))
         base = run_child(BASELINE)
+    plain = min(plain, again, key=lambda r: r["cpu_seconds"])
+    n = result["articles"]
     result.update(file_mb=file_mb, baseline_mb=base["peak_mb"], target_mb=2048,
-                  json_seconds=plain["seconds"], articles_per_s=result["articles"] / result["seconds"],
-                  json_articles_per_s=plain["articles"] / plain["seconds"],
-                  times_json=result["seconds"] / plain["seconds"], target_articles_per_s=3000, target_times_json=5,
-                  cores=os.cpu_count(), multi_seconds=multi["seconds"], multi_peak_mb=multi["peak_mb"],
+                  json_seconds=plain["seconds"], json_cpu_seconds=plain["cpu_seconds"],
+                  articles_per_s=n / result["cpu_seconds"], wall_articles_per_s=n / result["seconds"],
+                  json_articles_per_s=plain["articles"] / plain["cpu_seconds"],
+                  times_json=result["cpu_seconds"] / plain["cpu_seconds"], target_articles_per_s=3000,
+                  target_times_json=5, cores=os.cpu_count(), multi_seconds=multi["seconds"],
+                  multi_cpu_seconds=multi["cpu_seconds"], multi_peak_mb=multi["peak_mb"],
                   multi_articles_per_s=multi["articles"] / multi["seconds"],
                   multi_times_json=multi["seconds"] / plain["seconds"])
     return result
@@ -79,14 +93,16 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     r = measure(args.articles)
     print(f"load_corpus: {r['articles']:,} articles, {r['file_mb']:.0f} MB JSONL ({r['raw_mb']:.0f} MB of text)")
-    print(f"  one process (processes=1): time {r['seconds']:.1f} s ({r['articles_per_s']:,.0f} articles/s; target >= 3,000: "
-          f"{'PASS' if r['articles_per_s'] >= 3000 else 'FAIL'})")
-    print(f"  plain json.loads over the same lines, same run: {r['json_seconds']:.2f} s "
+    print(f"  one process (processes=1): CPU time {r['cpu_seconds']:.1f} s ({r['articles_per_s']:,.0f} articles/s; "
+          f"target >= 3,000: {'PASS' if r['articles_per_s'] >= 3000 else 'FAIL'}); wall time {r['seconds']:.1f} s "
+          f"({r['wall_articles_per_s']:,.0f} articles/s)")
+    print(f"  plain json.loads over the same lines, same run: CPU time {r['json_cpu_seconds']:.2f} s "
           f"({r['json_articles_per_s']:,.0f} articles/s); load_corpus takes {r['times_json']:.1f}x that "
           f"(target <= 5x: {'PASS' if r['times_json'] <= 5 else 'FAIL'})")
-    print(f"  all cores (processes=None, {r['cores']} cores, shared with whatever else runs): "
-          f"{r['multi_seconds']:.1f} s ({r['multi_articles_per_s']:,.0f} articles/s, {r['multi_times_json']:.1f}x json; "
-          f"peak memory of the parent {r['multi_peak_mb']:.0f} MB)")
+    print(f"  all cores (processes=None, {r['cores']} cores, shared with whatever else runs): wall time "
+          f"{r['multi_seconds']:.1f} s ({r['multi_articles_per_s']:,.0f} articles/s, {r['multi_times_json']:.1f}x the json "
+          f"pass's wall time); CPU time of all processes {r['multi_cpu_seconds']:.1f} s; "
+          f"peak memory of the parent {r['multi_peak_mb']:.0f} MB")
     print(f"  peak memory {r['peak_mb']:.0f} MB (the interpreter with toolkit imported: {r['baseline_mb']:.0f} MB); "
           f"target < 2,048 MB: {'PASS' if r['peak_mb'] < 2048 else 'FAIL'}")
     print(f"  peak / text size: {r['peak_mb'] / r['raw_mb']:.1f}x")

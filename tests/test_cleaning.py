@@ -284,3 +284,140 @@ class TestWidgetLines:
         head = "STAR TRIBUNE SUES TO UNSEAL THE DIVORCE RECORDS"
         raw, result = self._clean(head, "By Jane Doe, Star Tribune, September 26, 2018:")
         assert head in result.text and result.removed == []
+
+
+class TestLinksAndTrails:
+    """Third round of widget rules (issue 13): links to other articles and tag trails go, article text stays."""
+
+    LEAD = "The senator said on Monday that the committee would vote on the bill next week, aides said."
+    TAIL = "The vote is expected to be close, with several members still undecided about the measure."
+
+    def _removed(self, raw, result):
+        return {raw[a:b]: why for a, b, why in result.removed}
+
+    def test_see_lines_are_cross_references(self):
+        for line in ["See, earlier Senate Panel Delays Budget Vote by Jane Doe, May 3, 2016",
+                     "See Jane Doe’s review: “A Long Road”—The Senator’s Book"]:
+            raw = "\n".join([line, self.LEAD, self.TAIL])
+            result = clean_text(raw, find_title=False)
+            assert self._removed(raw, result) == {line: "related-articles"}
+            assert result.text == self.LEAD + "\n\n" + self.TAIL
+        for line in ["See the full list of members below.", "See how the vote went"]:  # a sentence; too short
+            raw = "\n".join([self.LEAD, line, self.TAIL])
+            assert clean_text(raw, find_title=False).removed == [], line
+
+    def test_author_archive_link_after_the_last_sentence(self):
+        raw = "\n".join([self.LEAD, self.TAIL, "The Best of Jane Q. Doe"])
+        result = clean_text(raw, find_title=False)
+        assert self._removed(raw, result) == {"The Best of Jane Q. Doe": "related-articles"}
+        # Not after the last sentence, or mid-article: an intertitle stays.
+        for lines in ([self.LEAD, "Voting continues", "The Best of Jane Q. Doe"],
+                      [self.LEAD, "The Best of Both Worlds", self.TAIL, "A second paragraph follows here.",
+                       "And a third one, longer than the others, closes the piece."]):
+            assert clean_text("\n".join(lines), find_title=False).removed == [], lines
+        # Other short lines after the last sentence (credits, hat tips, quoted posts) stay.
+        for line in ["H/T Example Pundit", "Article posted with permission from Example Project"]:
+            assert clean_text("\n".join([self.LEAD, self.TAIL, line]), find_title=False).removed == [], line
+
+    def test_headline_glued_to_the_last_sentence_is_cut(self):
+        body = "Le ministère demande de prendre des mesures efficaces à des fins militaires."
+        headline = "Al Jazeera: le chef du service a été congédié pour la fuite de renseignements"
+        raw = self.LEAD + "\n" + body + headline
+        result = clean_text(raw, find_title=False)
+        assert self._removed(raw, result) == {headline: "related-articles"}
+        assert result.text == self.LEAD + "\n\n" + body
+        assert rebuild(raw, result.removed).replace("\n", "") == (self.LEAD + body).replace("\n", "")
+        # A last sentence that ends like one, or a glued tail with a sentence end of its own, stays whole.
+        for tail in [body + "Then he left.", body + "The end of it all came in the U.S.A."]:
+            assert clean_text(self.LEAD + "\n" + tail, find_title=False).removed == [], tail
+
+    def test_tag_trail_above_the_body_once_the_title_is_known(self):
+        trail = "NewsChurch Affairs, Family, Marriage"
+        raw = "\n".join([trail, self.LEAD, self.TAIL])
+        result = clean_text(raw, find_title=False, title="Bishop signs statement")
+        assert self._removed(raw, result) == {trail: "navigation"}
+        # Without a known title the first line may be the headline: it is not read as a trail.
+        result = clean_text(raw, find_title=True)
+        assert result.title == trail and self._removed(raw, result) == {trail: "title"}
+        # A sentence-like line or a list of long labels is not a trail.
+        for line in ["Paris, London and Berlin agreed.", "Church Affairs, family life, Marriage"]:
+            raw = "\n".join([line, self.LEAD, self.TAIL])
+            assert clean_text(raw, find_title=False, title="Headline").removed == [], line
+
+
+def _plain_matches(raw, patterns):
+    return [(m.start(), m.end(), reason) for pattern, reason in patterns for m in pattern.finditer(raw)]
+
+
+def _plain_split_lines(raw):
+    """The line splitter before it was made fast: every line through one regex."""
+    import re
+
+    lines, block, pos = [], 0, 0
+    for piece in re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", raw):
+        content = piece.rstrip("\r\n")
+        if not content.replace("\u200b", "").replace("\ufeff", "").strip():
+            block += 1
+        else:
+            lead = len(content) - len(content.lstrip(" \t\u00a0\u200b\ufeff"))
+            trail = len(content) - len(content.rstrip(" \t\u00a0\u200b\ufeff"))
+            lines.append((pos + lead, pos + len(content) - trail, block))
+        pos += len(piece)
+    return lines
+
+
+WIDGET_LINES = ["Email *", "Subscribe Today!", "Completing this poll grants you access to updates.",
+                "Who should win? * Alice Bob", "Who should win? Who should win?", "Share | Tweet | Email",
+                "Follow us on Twitter", "53 SHARES Facebook Twitter", "  Name *  ", "\u200b", "\x0b", "Advertisement",
+                "This field is for validation purposes and should be left unchanged.", "take our poll - story continues"]
+
+
+class TestFastPathsAgreeWithPlain:
+    """The fast paths of cleaning (line patterns searched newline to newline, patterns tried together, lines split
+    in C, duplicates normalised lazily) give what the plain computations give, on generated texts."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(BODY + BOILERPLATE + WIDGET_LINES), min_size=1, max_size=12),
+           st.lists(st.sampled_from(["\n", "\n\n", "\r\n", "\r", " \n", ""]), min_size=12, max_size=12))
+    def test_pattern_matches_and_lines(self, lines, breaks):
+        import re
+
+        from toolkit.cleaning import _matches, _split_lines, load_patterns
+
+        raw = "".join(line + brk for line, brk in zip(lines, breaks))
+        patterns = load_patterns() + [(re.compile(r"(?i)^who should win\?$", re.M), "poll-widget"),
+                                      (re.compile(r"^(\w+) \1$", re.M), "promo"),
+                                      (re.compile(r"^(?P<x>Share)\b.*$", re.M), "navigation")]
+        assert list(_matches(raw, patterns, ())) == _plain_matches(raw, patterns)
+        fast = _split_lines(raw)
+        plain = _plain_split_lines(raw)
+        assert [(ln.start, ln.end) for ln in fast] == [(a, b) for a, b, _ in plain]
+        assert all(ln.text == raw[ln.start:ln.end] for ln in fast)
+        # Block numbers are compared only for equality: the same pairs of lines share a block.
+        pairs = lambda blocks: [x == y for x, y in zip(blocks, blocks[1:])]  # noqa: E731
+        assert pairs([ln.block for ln in fast]) == pairs([b for _, _, b in plain])
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(BODY + ["Share", "SHARE!", "Advertisement", "« Share »", "Share ...",
+                                            BODY[0] + " " + BODY[1], "Trần Quốc", unicodedata.normalize("NFD", "Trần Quốc")]),
+                    min_size=1, max_size=10))
+    def test_duplicates_as_if_every_line_were_compared(self, lines):
+        from toolkit.cleaning import (DUPLICATE_MAX_WORDS, STANDFIRST_MIN_WORDS, _mark_duplicates, _SENTENCE_END,
+                                      _split_lines, is_furniture)
+
+        raw = "\n".join(lines)
+        live = _split_lines(raw)
+        texts = [ln.text for ln in live]
+        norms = [normalise_for_matching(t) for t in texts]
+        expected, seen = [], set()
+        for k, norm in enumerate(norms):
+            if (k < 3 and len(norm.split()) >= STANDFIRST_MIN_WORDS and _SENTENCE_END.search(texts[k].rstrip("*_ "))
+                    and any(norm in later for later in norms[k + 1:k + 8])):
+                expected.append("duplicate-standfirst")
+            elif norm and norm in seen and norm != "" and is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS):
+                expected.append("duplicate-paragraph")
+            else:
+                expected.append(None)
+            seen.add(norm)
+        _mark_duplicates(raw, live)
+        assert [ln.reason for ln in live] == expected

@@ -401,6 +401,18 @@ class TestFastPaths:
 
         for text in self.TEXTS + [unicodedata.normalize("NFD", t) for t in self.TEXTS]:
             assert count_words(text, language=language) == len(tokenize_words(text, language=language))
+            # A second time the pieces' counts come from memory: the same count.
+            assert count_words(text, language=language) == len(tokenize_words(text, language=language))
+
+    def test_count_words_with_a_full_piece_memory(self, monkeypatch):
+        from toolkit.corpus import loading
+        from toolkit.text import tokenize_words
+
+        monkeypatch.setattr(loading, "PIECE_CACHE_SIZE", 0)
+        monkeypatch.setattr(loading, "_PIECE_COUNTS", {})
+        for text in self.TEXTS:
+            assert loading.count_words(text, language="fr") == len(tokenize_words(text, language="fr"))
+        assert all(len(counts) == 0 for counts in loading._PIECE_COUNTS.values())
 
     def test_vote_language_clear_or_none(self):
         from toolkit.corpus.loading import vote_language

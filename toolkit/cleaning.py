@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -46,6 +47,7 @@ RELATED_CAPS_MIN_WORDS, RELATED_CAPS_MAX_WORDS = 5, 16
 # A copyright or credit line ("© 2018 Creators.com", "COPYRIGHT 2018 CREATORS.COM", "© Provided by ..."):
 # "Copyright" must be followed by ©, (c) or a year, so a sentence about copyright stays.
 _COPYRIGHT_LINE = re.compile(r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}))", re.IGNORECASE)
+_COPYRIGHT_FIRST = ("©", "(", "c", "C")  # the first character of every match (a cheap test before the regex)
 _NAV_LABELS = {
     "source", "sources", "partager", "share", "imprimer", "print", "tags", "mots-clés",
     "mots clés", "commentaires", "comments", "accueil", "home", "retour", "back", "top",
@@ -73,7 +75,6 @@ _INLINE_MARKER = re.compile(r"\s*\bảnh\s*\d+\s*Photo\s*[:：]\s*[A-Z]{2,8}(?:/
 # markers ("***" used to censor), never around spaces.
 _EMPHASIS = re.compile(r"(?<![\w*_])(\*\*|__|\*)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
 _TERMINAL = re.compile(r"[.!?…»\"”)\]:;]$")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _SPACE = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
 
@@ -93,11 +94,12 @@ class CleanedText:
     removed: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, reason) into raw
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int  # offsets of the stripped content in raw
     end: int
     block: int  # lines in the same block are not separated by a blank line
+    text: str = ""  # raw[start:end]
     keep: list[tuple[int, int]] = field(default_factory=list)  # kept sub-spans
     reason: str | None = None  # set when the whole line is removed
     cuts: list[tuple[int, int, str]] = field(default_factory=list)  # pattern spans inside the line (relative)
@@ -107,19 +109,29 @@ def _is_blank(s: str) -> bool:
     return not s.strip() or not s.replace("\u200b", "").replace("\ufeff", "").strip()
 
 
+_EDGE_SPACE = " \t\u00a0\u200b\ufeff"  # stripped from both ends of a line
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def _split_lines(raw: str) -> list[_Line]:
+    """The non-blank lines of ``raw``, stripped of ``_EDGE_SPACE``; each blank line starts a new block.
+
+    Only \\n, \\r\\n and \\r end a line: str.splitlines would also cut at U+2028/U+2029, \\x0b, \\x0c,
+    \\x1c-\\x1e and \\x85, which sit inside paragraphs of web text.
+    """
     lines, block, pos = [], 0, 0
-    # Only \n, \r\n and \r end a line: str.splitlines would also cut at U+2028/U+2029, \x0b, \x0c,
-    # \x1c-\x1e and \x85, which sit inside paragraphs of web text.
-    for piece in _LINE.findall(raw):
-        content = piece.rstrip("\r\n")
-        if _is_blank(content):
+    # str.split runs in C; only a text with "\r" line ends needs the regex (its pieces keep their line ends).
+    with_ends = "\r" in raw
+    for piece in _LINE.findall(raw) if with_ends else raw.split("\n"):
+        content = piece.rstrip("\r\n") if with_ends else piece
+        head = content.lstrip(_EDGE_SPACE)
+        stripped = head.rstrip(_EDGE_SPACE)
+        if not stripped or (stripped[0].isspace() and _is_blank(stripped)):
             block += 1
         else:
-            lead = len(content) - len(content.lstrip(" \t\u00a0\u200b\ufeff"))
-            trail = len(content) - len(content.rstrip(" \t\u00a0\u200b\ufeff"))
-            lines.append(_Line(pos + lead, pos + len(content) - trail, block))
-        pos += len(piece)
+            start = pos + len(content) - len(head)
+            lines.append(_Line(start, start + len(stripped), block, stripped))
+        pos += len(piece) if with_ends else len(piece) + 1
     return lines
 
 
@@ -137,6 +149,17 @@ def normalise_for_matching(s: str) -> str:
 
 def _words(s: str) -> int:
     return len(s.split())
+
+
+_FIRST_WORDS: dict[int, re.Pattern] = {}
+
+
+def _has_words(s: str, n: int) -> bool:
+    """``_words(s) >= n``, reading only the first ``n`` words of a long line."""
+    pattern = _FIRST_WORDS.get(n)
+    if pattern is None:
+        pattern = _FIRST_WORDS[n] = re.compile(r"\s*(?:\S+\s+){%d}\S" % (n - 1))
+    return pattern.match(s) is not None
 
 
 # Every caption credit holds one of these (case-folded): a cheap test before the regexes.
@@ -167,6 +190,17 @@ def _is_breadcrumb(line: str) -> bool:
     return len(parts) >= 2 and all(0 < _words(p) <= 3 for p in parts)
 
 
+def is_tag_list(line: str) -> bool:
+    """A page's category or tag trail ("Catholic Church, Family, Marriage"): three or more comma-separated labels of
+    one to three capitalised words each, at most 10 words in all, no sentence end. Only read above the body once the
+    headline is known (a headline may have this shape)."""
+    if _has_words(line, 11) or _TERMINAL.search(line):
+        return False
+    labels = line.split(", ")
+    return len(labels) >= 3 and all(
+        0 < _words(label) <= 3 and all(word[:1].isupper() for word in label.split()) for label in labels)
+
+
 _LINK_LIKE = re.compile(r"(?:https?://|www\.|\S+@\S+\.\w+|\b\w+\.(?:com|org|net|fr|co\.uk)\b|^@\w+)", re.I)
 _SENTENCE_END = re.compile(r"[.!?…»\"”]$")
 
@@ -183,9 +217,9 @@ def is_furniture(line: str, *, max_words: int = 10) -> bool:
     text = line.strip("*_#> ").strip()
     if not text:
         return True
-    if _LINK_LIKE.search(text) and _words(text) <= max_words:
-        return True
-    return _words(text) <= max_words and not _SENTENCE_END.search(text)
+    if _has_words(text, max_words + 1):  # both kinds of furniture are short
+        return False
+    return bool(_LINK_LIKE.search(text)) or not _SENTENCE_END.search(text)
 
 
 def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
@@ -228,6 +262,7 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
     title_text, live = _mark_top_matter(raw, live, find_title=find_title, title=title,
                                         timestamp_pattern=timestamp_pattern, first_line_title=first_line_title)
     live = _mark_captions(raw, live)
+    live = _mark_tail_links(live)
     live = _mark_duplicates(raw, live, title_text or title or "")
     removed = _cut_inline(raw, live)
     paragraphs = _paragraphs(raw, live)
@@ -241,14 +276,12 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
 
 
 def _text(raw: str, ln: _Line) -> str:
-    return raw[ln.start:ln.end]
+    return ln.text
 
 
 def _kept(lines: list[_Line]) -> list[_Line]:
     return [ln for ln in lines if ln.reason is None]
 
-
-_HINTS: dict[re.Pattern, tuple[str, bool]] = {}
 
 
 def _literal_hint(pattern: re.Pattern) -> tuple[str, bool]:
@@ -290,19 +323,95 @@ def _literal_hint(pattern: re.Pattern) -> tuple[str, bool]:
     return (best.casefold() if fold else best, fold) if len(best) >= 2 else ("", False)
 
 
+def _line_form(pattern: re.Pattern) -> re.Pattern | None:
+    """``pattern`` as ``\\n(?:...)``, to search in ``"\\n" + raw``, when that finds exactly the same matches, else None.
+
+    A multiline pattern that opens with ``^`` and closes with ``$`` (and matches no empty string) can only match
+    from a line start to a line end; searching for it after a newline lets the regex engine jump from newline to
+    newline (a literal prefix) instead of trying every character of the text. Patterns with a look-behind or
+    ``\\A`` are left alone (the added newline could change what they see).
+    """
+    import re._constants as sre_constants
+    import re._parser as sre_parse
+
+    if not pattern.flags & re.MULTILINE or "(?<" in pattern.pattern or "\\A" in pattern.pattern:
+        return None
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - the pattern is searched as it is
+        return None
+    at = sre_constants.AT
+    if (len(tree) < 2 or tree[0] != (at, sre_constants.AT_BEGINNING) or tree[-1] != (at, sre_constants.AT_END)
+            or tree.getwidth()[0] == 0):
+        return None
+    flags = re.match(r"\(\?[aiLmsux]+\)", pattern.pattern)
+    head = flags.group(0) if flags else ""
+    try:
+        return re.compile(head + "\n(?:" + pattern.pattern[len(head):] + ")", pattern.flags)
+    except re.error:
+        return None
+
+
+_PLANS: dict[re.Pattern, tuple[str, bool, re.Pattern | None]] = {}
+
+
+def _plan(pattern: re.Pattern) -> tuple[str, bool, re.Pattern | None]:
+    plan = _PLANS.get(pattern)
+    if plan is None:
+        plan = _PLANS[pattern] = (*_literal_hint(pattern), _line_form(pattern))
+    return plan
+
+
+_GATES: dict[tuple[re.Pattern, ...], re.Pattern | None] = {}
+
+
+def _gate(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """One regex that finds a match wherever any of the line ``patterns`` (their line forms) would: when it finds
+    none in a text, none of them is searched. None when they cannot be joined (back-references, clashing names)."""
+    if patterns in _GATES:
+        return _GATES[patterns]
+    branches = []
+    for pattern in patterns:
+        source = pattern.pattern
+        if re.search(r"\\[1-9]|\(\?P=", source):
+            branches = []
+            break
+        flags = re.match(r"\(\?([aiLmsux]+)\)", source)
+        branches.append(f"(?{flags.group(1)}:{source[flags.end():]})" if flags else f"(?:{source})")
+    try:
+        gate = re.compile("\n(?:" + "|".join(branches) + ")", re.MULTILINE) if len(branches) > 1 else None
+    except re.error:
+        gate = None
+    _GATES[patterns] = gate
+    return gate
+
+
 def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
              spans: Sequence[tuple[int, int, str]]) -> Iterable[tuple[int, int, str]]:
     yield from spans
-    folded = None
+    folded = prefixed = None
+    # Line patterns without a literal to look for first are tried together once: most texts hold none of them.
+    unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
+                     and _plan(p)[2] is not None)
+    gate = _gate(unhinted) if unhinted else None
+    if gate is not None:
+        prefixed = "\n" + raw
+        if gate.search(prefixed) is None:
+            patterns = [(p, reason) for p, reason in patterns if p not in unhinted]
     for pattern, reason in patterns:
-        hint, fold = _HINTS.get(pattern) or _HINTS.setdefault(pattern, _literal_hint(pattern))
+        hint, fold, line_form = _plan(pattern)
         if hint:
             if fold:
                 folded = raw.casefold() if folded is None else folded
             if hint not in (folded if fold else raw):
                 continue
-        for m in pattern.finditer(raw):
-            yield m.start(), m.end(), reason
+        if line_form is not None:
+            prefixed = "\n" + raw if prefixed is None else prefixed
+            for m in line_form.finditer(prefixed):  # m.start() in prefixed is the match's start in raw
+                yield m.start(), m.end() - 1, reason
+        else:
+            for m in pattern.finditer(raw):
+                yield m.start(), m.end(), reason
 
 
 def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pattern, str]],
@@ -341,7 +450,7 @@ def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
             for rest in lines[i:]:
                 rest.reason = "related-articles"
             break
-        if _words(s) >= 8:
+        if not seen_body and _has_words(s, 8):
             seen_body = True
     return _kept(lines)
 
@@ -374,7 +483,7 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
         ln, s = live[i], _text(raw, live[i])
         if _RULE.match(s):
             ln.reason = "markup"
-        elif _is_breadcrumb(s):
+        elif _is_breadcrumb(s) or ((title or title_text) and is_tag_list(s)):
             ln.reason = "navigation"
         elif timestamp_pattern is not None and timestamp_pattern.match(s):
             ln.reason = "timestamp"
@@ -421,9 +530,9 @@ def _mark_captions(raw: str, live: list[_Line]) -> list[_Line]:
         s = _text(raw, ln)
         if is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
             ln.reason = "caption"
-        elif _RELATED_INLINE.match(s):
+        elif ":" in s and _RELATED_INLINE.match(s):
             ln.reason = "related-articles"
-        elif _COPYRIGHT_LINE.match(s.strip("*_ ")) and _words(s) <= 40:
+        elif s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41):
             ln.reason = "footer"
     for k, ln in enumerate(live[1:], start=1):
         s = _text(raw, ln)
@@ -434,12 +543,67 @@ def _mark_captions(raw: str, live: list[_Line]) -> list[_Line]:
     return _kept(live)
 
 
+#: Most words of a link's text (:func:`_is_link_text`): a cross-reference or a related headline.
+WIDGET_LINE_MAX_WORDS = 25
+# A cross-reference to another article: "See, earlier <headline> by <author>, May 3, 2016", "See also <headline>",
+# "See Jane Doe's review: <headline>".
+_SEE_LINE = re.compile(r"^See(?:,? (?:also|earlier|more))?[,:]? [A-Z“\"‘']")
+# A link to the author's archive: "The Best of Jane Doe", "More from Jane Doe", "Du même auteur".
+_AUTHOR_ARCHIVE = re.compile(r"^(?:The Best of|More (?:from|by)|(?:Other|More|Recent) (?:articles|columns|stories|posts) by|"
+                             r"(?:Plus d['’]a|A)rticles? de|Tous les articles de|Du même auteur) \S")
+_LIST_MARK = re.compile(r"^(?:[-*•–—]|\d+[.)])\s")
+# A headline glued without a space to the last sentence of the article ("... à des fins militaires.Al Jazeera: ..."):
+# a sentence end right after a lower-case letter, then a capital.
+_GLUED_TAIL = re.compile(r"(?<=[^\W\d_])(?<![A-Z])[.!?](?=[A-ZÀ-ÖØ-Þ])")
+_ANY_SENTENCE_END = re.compile(r"[.!?…]")
+
+
+def _is_link_text(line: str) -> bool:
+    """The shape of a link to another article: 3 to ``WIDGET_LINE_MAX_WORDS`` words, not a list item, no final
+    punctuation at all (a sentence, even one cut short, ends with some)."""
+    return (_has_words(line, 3) and not _has_words(line, WIDGET_LINE_MAX_WORDS + 1) and not _LIST_MARK.match(line)
+            and (line[-1].isalnum() or line[-1] in ")]") and not line.endswith(("etc)", "etc.)")))
+
+
+def _mark_tail_links(live: list[_Line]) -> list[_Line]:
+    """4c. Links to other articles: cross-references, author-archive links and a related headline glued to the end.
+
+    - A line opening with "See" ("See, earlier ...", "See also ...", "See Jane Doe's review: ...") with the shape of
+      a link (:func:`_is_link_text`) is a cross-reference.
+    - Among the last three lines, after a line that ends like a sentence, a link to the author's other articles
+      ("The Best of Jane Doe", "More from Jane Doe", "Plus d'articles de ...") with the shape of a link.
+    - A headline glued without a space to the end of the last sentence ("... militaires.Al Jazeera: le chef ...")
+      with the shape of a link and no sentence end of its own is cut from that line.
+
+    All are removed with reason ``related-articles``. Other short lines after the last sentence stay: on the dev
+    articles they are as often a credit, a hat tip or a quoted post as a related headline.
+    """
+    for ln in live:
+        if ln.text.startswith("See") and _SEE_LINE.match(ln.text) and _is_link_text(ln.text):
+            ln.reason = "related-articles"
+    live = _kept(live)
+    for k in range(max(1, len(live) - 3), len(live)):
+        ln = live[k]
+        if (_AUTHOR_ARCHIVE.match(ln.text) and _is_link_text(ln.text) and not _has_words(ln.text, 9)
+                and _SENTENCE_END.search(live[k - 1].text)):
+            ln.reason = "related-articles"
+    live = _kept(live)
+    last = live[-1] if len(live) > 1 else None
+    if last is not None and not last.cuts and not _SENTENCE_END.search(last.text):
+        for m in reversed(list(_GLUED_TAIL.finditer(last.text))):
+            tail = last.text[m.end():]
+            if _is_link_text(tail) and _has_words(tail, 4) and not _ANY_SENTENCE_END.search(tail):
+                last.cuts.append((m.end(), len(last.text), "related-articles"))
+            break
+    return live
+
+
 def is_related_caps(line: str) -> bool:
     """True when ``line`` has the shape of an inline related headline: wholly in capitals, 5 to 16 words,
     no final sentence punctuation (short capital lines are intertitles and stay)."""
     text = line.strip("*_# ").strip()
-    return (RELATED_CAPS_MIN_WORDS <= _words(text) <= RELATED_CAPS_MAX_WORDS and text == text.upper()
-            and sum(c.isalpha() for c in text) >= 10 and not _SENTENCE_END.search(text))
+    return (text == text.upper() and not _has_words(text, RELATED_CAPS_MAX_WORDS + 1)
+            and _has_words(text, RELATED_CAPS_MIN_WORDS) and sum(c.isalpha() for c in text) >= 10 and not _SENTENCE_END.search(text))
 
 
 def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line]:
@@ -452,19 +616,59 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line
     "Share", "Advertisement", a link) and not the headline: a sentence, an intertitle or a
     refrain an author repeats (the headline included) is article text.
     """
-    texts = [_text(raw, ln) for ln in live]
-    norms = [normalise_for_matching(t) for t in texts]
-    title_norm = normalise_for_matching(title)
-    seen: set[str] = set()
+    texts = [ln.text for ln in live]
+    # Normalising is the costly step (a \w scan of every character), so a line is normalised only when a
+    # cheap necessary condition leaves a match possible; the decisions are those of comparing every line.
+    norms: dict[int, str] = {}
+
+    def norm(k: int) -> str:
+        found = norms.get(k)
+        if found is None:
+            found = norms[k] = normalise_for_matching(texts[k])
+        return found
+
+    folds: dict[int, str] = {}
+
+    def repeated_later(k: int) -> bool:
+        words = norm(k).split()
+        # A word inside the lead (not its first or last, which may be cut) is a whole word of any paragraph
+        # repeating it, so it is found in that paragraph's folded text.
+        # A normalised line is never longer than its folded text, so a shorter paragraph cannot hold the lead.
+        probes = sorted(words[1:-1], key=len, reverse=True)[:3]
+        for j in range(k + 1, min(k + 8, len(texts))):
+            folded = folds.get(j)
+            if folded is None:
+                folded = folds[j] = unicodedata.normalize("NFC", texts[j]).casefold()
+            if len(folded) >= len(norm(k)) and all(w in folded for w in probes) and norm(k) in norm(j):
+                return True
+        return False
+
+    def repeats_earlier(k: int) -> bool:
+        n_words = len(norm(k).split())
+        # A line whose text holds more pieces with a word character than the line has words cannot match it.
+        return any(_word_pieces(texts[j], n_words) <= n_words and norm(j) == norm(k) for j in range(k))
+
+    title_norm = normalise_for_matching(title) if title else ""
     for k, ln in enumerate(live):
-        norm = norms[k]
-        if (k < 3 and _words(norm) >= STANDFIRST_MIN_WORDS and _SENTENCE_END.search(texts[k].rstrip("*_ "))
-                and any(norm in later for later in norms[k + 1:k + 8])):
+        if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")) and _words(norm(k)) >= STANDFIRST_MIN_WORDS
+                and repeated_later(k)):
             ln.reason = "duplicate-standfirst"
-        elif norm and norm in seen and norm != title_norm and is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS):
+        elif (is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS) and norm(k) and norm(k) != title_norm
+              and repeats_earlier(k)):
             ln.reason = "duplicate-paragraph"
-        seen.add(norm)
     return _kept(live)
+
+
+_WORD_PIECE = re.compile(r"\S*?\w\S*")
+
+
+def _word_pieces(s: str, most: int) -> int:
+    """How many space-separated pieces of ``s`` hold a word character, counting up to ``most + 1``.
+
+    A line's normalised words (:func:`normalise_for_matching`) are at least this many, so a line with
+    more such pieces than another line has words cannot normalise to it.
+    """
+    return sum(1 for _ in itertools.islice(_WORD_PIECE.finditer(s), most + 1))
 
 
 def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:

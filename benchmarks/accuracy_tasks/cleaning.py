@@ -39,8 +39,10 @@ lines: form, poll, sign-up, follow, share and promotion lines (bookshop widgets 
 trails, related-article links and headlines, copyright and credit lines, embed credits and site-footer
 links; not editorial notes (repost or permission notices, corrections), photo captions, the quoted
 text of an embedded post or tweet, or section dividers. Removed spans judged: 100 drawn at random,
-then every span the second round of rules newly removed (38, all read in context).
-The task re-checks that each judged span is still
+then every span the second round of rules newly removed (38, all read in context), then every span
+the third round (cross-references, author-archive links, a headline glued to the last sentence,
+tag trails) newly removed (12, all read in context); the 4 articles that round fixed were read whole
+again and judged `clean`. The task re-checks that each judged span is still
 removed, and counts removed spans not yet judged.
 """
 

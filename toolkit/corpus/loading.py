@@ -115,7 +115,7 @@ def vote_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) ->
     if len(codes) < 2 or not all(lists):
         return None
     words = _VOTE_WORD.findall(text[:VOTE_CHARS].lower())
-    hits = sorted(((sum(w in stop for w in words), code) for code, stop in zip(codes, lists)), reverse=True)
+    hits = sorted(((sum(map(stop.__contains__, words)), code) for code, stop in zip(codes, lists)), reverse=True)
     (best, code), (second, _) = hits[0], hits[1]
     return code if best >= VOTE_MIN_HITS and best >= VOTE_RATIO * second else None
 
@@ -130,19 +130,39 @@ def count_words(text: str, *, language: str | None = None) -> int:
 
     The same count is used everywhere (summaries, rates per 1,000 words); an elided French
     clitic ("l'" in "l'entretien") counts as a word. Tokens never cross a space and their rules
-    only look at neighbouring characters, so a space-separated piece that is letters and digits
-    alone (after edge punctuation) is one token; only the other pieces go through the tokenizer.
+    only look at neighbouring characters, so the count is the sum of each space-separated
+    piece's count: one for a piece that is letters and digits alone (after edge punctuation),
+    the tokenizer's count for the others. Pieces recur (words do), so each piece's count is
+    remembered per language (:class:`_PieceCounts`).
     """
     if not isinstance(text, str) or not text:
         return 0
-    n, rest = 0, []
-    for piece in text.split():
+    counts = _PIECE_COUNTS.get(language)
+    if counts is None:
+        counts = _PIECE_COUNTS[language] = _PieceCounts(language)
+    return sum(map(counts.__getitem__, text.split()))
+
+
+#: Most pieces whose word count :func:`count_words` remembers per language (a bound on memory).
+PIECE_CACHE_SIZE = 200_000
+
+
+class _PieceCounts(dict):
+    """Word count of a space-separated piece of text, computed on first use and remembered."""
+
+    def __init__(self, language: str | None):
+        super().__init__()
+        self.language = language
+
+    def __missing__(self, piece: str) -> int:
         core = piece.strip(_EDGE_PUNCT)
-        if core.isalnum() and "ʼ" not in core:
-            n += 1
-        else:
-            rest.append(piece)
-    return n + (len(split_words(" ".join(rest), language)[0]) if rest else 0)
+        n = 1 if core.isalnum() and "ʼ" not in core else len(split_words(piece, self.language)[0])
+        if len(self) < PIECE_CACHE_SIZE:
+            self[piece] = n
+        return n
+
+
+_PIECE_COUNTS: dict[str | None, _PieceCounts] = {}
 
 
 def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGES,
