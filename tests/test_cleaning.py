@@ -421,3 +421,58 @@ class TestFastPathsAgreeWithPlain:
             seen.add(norm)
         _mark_duplicates(raw, live)
         assert [ln.reason for ln in live] == expected
+
+
+class TestPollQuestions:
+    """A poll's question alone on a line (issue 13): removed only with corpus evidence and next to a poll or form line."""
+
+    QUESTION = "Should the city council build the new stadium downtown?"
+    LEAD = "The council met on Tuesday to discuss the budget for the coming year, officials said."
+    TAIL = "The mayor is expected to announce her decision before the end of the month."
+    NOTICE = "This field is for validation purposes and should be left unchanged."
+    WIDGET = [f"{QUESTION} {QUESTION}", f"{QUESTION} * Yes, build it. No, keep the money."]
+
+    def test_questions_collected_only_from_widget_shapes(self):
+        from toolkit.cleaning import RepeatedLines, find_repeated_lines
+
+        other = "Who will pay for it? Nobody knows yet, the mayor said."
+        found = find_repeated_lines(["\n".join([self.LEAD, *self.WIDGET, self.TAIL]),
+                                     f"{self.LEAD}\nWhat is the plan?\n* First, a vote.\n{other}\n{self.TAIL}"])
+        assert isinstance(found, RepeatedLines) and found == frozenset()  # still a set of lines
+        assert found.poll_questions == {self.QUESTION}  # not "What is the plan?": one printing, a bullet list
+        three = find_repeated_lines([f"{self.LEAD}\n{self.QUESTION}\n{self.QUESTION}\n{self.QUESTION}\n* Yes\n* No"])
+        assert three.poll_questions == {self.QUESTION}
+        assert find_repeated_lines([f"{self.LEAD}\n{self.QUESTION}\n{self.TAIL}"]).poll_questions == frozenset()
+
+    def test_question_next_to_a_form_line_goes_elsewhere_stays(self):
+        import pickle
+
+        from toolkit.cleaning import find_repeated_lines, load_patterns
+
+        corpus = find_repeated_lines(["\n".join([self.LEAD, *self.WIDGET, self.TAIL])])
+        corpus = pickle.loads(pickle.dumps(corpus))  # as sent to worker processes
+        raw = "\n".join([self.LEAD, self.NOTICE, self.QUESTION, self.TAIL])
+        result = clean_text(raw, find_title=False, patterns=load_patterns(), repeated_lines=corpus)
+        assert result.text == self.LEAD + "\n\n" + self.TAIL
+        assert {raw[a:b]: why for a, b, why in result.removed} == {self.NOTICE: "web-form", self.QUESTION: "poll-widget"}
+        # The same question as the article's own line, away from any widget, stays; so it does without corpus evidence.
+        raw = "\n".join([self.LEAD, self.QUESTION, self.TAIL, self.NOTICE])
+        assert self.QUESTION in clean_text(raw, find_title=False, patterns=load_patterns(), repeated_lines=corpus).text
+        raw = "\n".join([self.LEAD, self.NOTICE, self.QUESTION, self.TAIL])
+        assert self.QUESTION in clean_text(raw, find_title=False, patterns=load_patterns()).text
+
+    def test_load_corpus_removes_the_lone_question(self, tmp_path):
+        import json
+
+        from toolkit import load_corpus
+
+        texts = ["\n".join([self.LEAD, *self.WIDGET, self.TAIL]), "\n".join([self.LEAD, self.NOTICE, self.QUESTION, self.TAIL])]
+        path = tmp_path / "articles.jsonl"
+        path.write_text("".join(json.dumps({"id": f"a{k}", "title": "Stadium", "text": t, "language": "en"}) + "\n"
+                                for k, t in enumerate(texts)), encoding="utf-8")
+        articles, removed, _ = load_corpus(path, progress=False, errors="ignore")
+        assert list(articles["text"]) == [self.LEAD + "\n\n" + self.TAIL] * 2
+        assert (removed[removed["text"] == self.QUESTION]["reason"] == "poll-widget").all()
+        assert self.QUESTION in set(removed[removed["article_id"] == "a1"]["text"])
+        kept, _, _ = load_corpus(path, progress=False, errors="ignore", repeated_min_articles=0)
+        assert self.QUESTION in kept["text"].iloc[1]  # no corpus pass, no evidence: the line stays

@@ -247,7 +247,9 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
             ``raw`` is removed with its reason (a line wholly covered is removed as a line).
         repeated_lines: Lines (stripped of surrounding spaces) known to recur across many
             articles of the corpus (:func:`find_repeated_lines`); each is removed with reason
-            ``repeated-across-articles``.
+            ``repeated-across-articles``. When it is a :class:`RepeatedLines`, a line equal to one
+            of its ``poll_questions`` is removed with reason ``poll-widget`` if the line just
+            before or after it was removed as ``poll-widget`` or ``web-form``.
         spans: ``(start, end, reason)`` spans of ``raw`` known to be boilerplate (the blocks of
             a web page that trafilatura left out), removed like pattern matches.
 
@@ -417,7 +419,15 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
 def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pattern, str]],
                    repeated_lines: Container[str], spans: Sequence[tuple[int, int, str]] = ()) -> list[_Line]:
     """0. Given spans (HTML boilerplate), corpus-level furniture (lines recurring across articles) and pattern matches."""
-    if repeated_lines:
+    questions = getattr(repeated_lines, "poll_questions", None)
+    asked = []  # indices of lines equal to a poll question of the corpus (RepeatedLines.poll_questions)
+    if questions:
+        for k, ln in enumerate(lines):
+            if ln.text in repeated_lines:
+                ln.reason = "repeated-across-articles"
+            elif ln.text in questions:
+                asked.append(k)
+    elif repeated_lines:
         for ln in lines:
             if _text(raw, ln) in repeated_lines:
                 ln.reason = "repeated-across-articles"
@@ -438,7 +448,16 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
                 rest = rest[:a] + " " * (b - a) + rest[b:]
             if not rest.strip(" -–—|:"):  # nothing but separators left: the line is the widget's
                 ln.reason, ln.cuts = ln.cuts[0][2], []
+    # A poll's question alone on a line, next to a line of the poll or its form: the widget's third printing.
+    for k in asked:
+        ln = lines[k]
+        if ln.reason is None and not ln.cuts and any(
+                0 <= j < len(lines) and lines[j].reason in _POLL_NEIGHBOURS for j in (k - 1, k + 1)):
+            ln.reason = "poll-widget"
     return _kept(lines)
+
+
+_POLL_NEIGHBOURS = frozenset({"poll-widget", "web-form"})
 
 
 def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
@@ -766,6 +785,25 @@ def load_patterns(*paths: str | Path, defaults: bool = True) -> list[tuple[re.Pa
     return patterns
 
 
+#: The question of an embedded poll, where the widget prints it unmistakably: followed by its "* option" list on the
+#: same line ("Who should ...? * A B C"), or printed twice on one line, or three times on lines of their own (the
+#: shapes the shipped ``poll-widget`` patterns remove). Searched in "\n" + text + "\n", once per text, and only in
+#: texts that hold a poll's "* option" list after a "?" (the regex alone would double the corpus pass's time).
+_POLL_QUESTION = re.compile(r"\n[ \t\u00a0]*+([^\n?*]{10,200}+\?)(?:[ \t]+\*[ \t]|[ \t]+\1[ \t\r]*(?=\n)"
+                            r"|[ \t\r]*\n[ \t]*\1[ \t\r]*\n[ \t]*\1[ \t\r]*(?=\n))")
+
+
+_LINE_EDGE = _EDGE_SPACE + "\r"  # stripped from both ends of a line of a text split at "\\n"
+
+
+class RepeatedLines(frozenset):
+    """The lines :func:`find_repeated_lines` finds (a frozenset of str), plus ``poll_questions``: the questions of the
+    embedded polls seen in the corpus (:data:`_POLL_QUESTION`), which :func:`clean_text` removes where a question
+    stands alone on a line next to a poll or form line."""
+
+    poll_questions: frozenset = frozenset()
+
+
 def find_repeated_lines(texts: Iterable[str], *, min_articles: int = REPEATED_MIN_ARTICLES,
                         max_words: int = 10) -> frozenset[str]:
     """Lines that recur verbatim across at least ``min_articles`` distinct articles and are furniture.
@@ -775,18 +813,31 @@ def find_repeated_lines(texts: Iterable[str], *, min_articles: int = REPEATED_MI
     (:func:`is_furniture`: at most ``max_words`` words and no sentence end, or link-like): a
     sentence is never removed for recurring, since reprints and agency copy repeat real text.
 
+    The same pass collects the questions of embedded polls where a poll widget prints them in a
+    shape no article sentence has (with its "* option" list, or repeated on one line): a widget
+    often prints its question a third time alone on a line, which only this corpus evidence
+    tells apart from a rhetorical question of the article.
+
     Returns:
         The lines, stripped of surrounding spaces, as :func:`clean_text` takes them
-        (``repeated_lines=``).
+        (``repeated_lines=``): a :class:`RepeatedLines`, whose ``poll_questions`` attribute holds
+        the poll questions seen (stripped likewise).
     """
     counts: Counter[str] = Counter()
     seen_texts: set[int] = set()
+    questions: set[str] = set()
     for text in texts:
         key = hash(text)
         if key in seen_texts:
             continue
         seen_texts.add(key)
-        lines = {line.strip(" \t\u00a0\u200b\ufeff\r") for line in text.split("\n")}
+        lines = {line.strip(_LINE_EDGE) for line in text.split("\n")}
         counts.update(line for line in lines if line and len(line) <= 200)
-    return frozenset(line for line, n in counts.items()
-                     if n >= min_articles and is_furniture(line, max_words=max_words))
+        # Only a text holding a poll's option list ("? * A" or "?" then a "* A" line) is searched (a cheap test)
+        # ("*" first: a one-character search runs at memory speed; "? * " alone costs more than the line split.)
+        if "*" in text and ("? *" in text or "?\n*" in text or "?\r\n*" in text):
+            questions.update(m.group(1).strip(_LINE_EDGE) for m in _POLL_QUESTION.finditer("\n" + text + "\n"))
+    found = RepeatedLines(line for line, n in counts.items()
+                          if n >= min_articles and is_furniture(line, max_words=max_words))
+    found.poll_questions = frozenset(questions)
+    return found

@@ -21,7 +21,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit._checks import require_choice
-from toolkit.cleaning import REPEATED_MIN_ARTICLES, CleanedText, clean_text, find_repeated_lines, load_patterns
+from toolkit.cleaning import (REPEATED_MIN_ARTICLES, CleanedText, RepeatedLines, clean_text, find_repeated_lines,
+                              load_patterns)
 from toolkit.corpus.dates import TIMESTAMP_LINE, parse_date, parse_dateline
 from toolkit.corpus.outlets import OutletIndex, infer_outlet, load_outlets
 from toolkit.corpus.problems import CorpusError, Problems
@@ -202,6 +203,9 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
             link-like) found verbatim in at least this many distinct articles of the corpus
             is removed with reason ``repeated-across-articles`` (a first, quick pass over the
             texts finds them); 0 turns this off. Sentences are never removed for recurring.
+            The same pass collects the questions of embedded polls (printed with their options
+            or twice on a line): such a question alone on a line next to a poll or form line is
+            removed with reason ``poll-widget`` (:func:`toolkit.cleaning.find_repeated_lines`).
         repeated_lines: The corpus-level boilerplate lines, when already found over a larger
             corpus (:func:`toolkit.corpus.distributed.ingest_corpus` finds them over the whole
             input once, so every part removes the same lines); skips the first pass.
@@ -252,7 +256,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     records = read_any_records(path, problems)
     sources = _read_sources(path, manifest=manifest, outlets=outlets, problems=problems)
     pattern_files = [patterns] if isinstance(patterns, (str, Path)) else list(patterns or [])
-    repeated = frozenset(repeated_lines or ())
+    # A RepeatedLines (find_repeated_lines) is kept as it is: it carries the corpus's poll questions.
+    repeated = repeated_lines if isinstance(repeated_lines, RepeatedLines) else frozenset(repeated_lines or ())
     if repeated_lines is None and repeated_min_articles > 0:
         # First pass: only the texts, problems ignored (the second pass reports them once).
         repeated = find_repeated_lines((record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False)),
