@@ -208,7 +208,9 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
             removed with reason ``poll-widget`` (:func:`toolkit.cleaning.find_repeated_lines`).
         repeated_lines: The corpus-level boilerplate lines, when already found over a larger
             corpus (:func:`toolkit.corpus.distributed.ingest_corpus` finds them over the whole
-            input once, so every part removes the same lines); skips the first pass.
+            input once, so every part removes the same lines); skips the first pass. A
+            :class:`toolkit.cleaning.RepeatedLines` (what ``find_repeated_lines`` returns) also
+            brings its poll questions; a plain set of lines brings none.
         first_line_title: For files without a title field, take the first line as the
             headline whatever its shape (default: only a headline-shaped first line).
         processes: Worker processes that clean chunks of ``CHUNK_SIZE`` articles in parallel;
