@@ -42,7 +42,8 @@ text of an embedded post or tweet, or section dividers. Removed spans judged: 10
 then every span the second round of rules newly removed (38, all read in context), then every span
 the third round (cross-references, author-archive links, a headline glued to the last sentence,
 tag trails) newly removed (12, all read in context); the 4 articles that round fixed were read whole
-again and judged `clean`. The task re-checks that each judged span is still
+again and judged `clean`; then the one span the fourth round (a poll's question alone on its line,
+next to a widget line) newly removed, with its article read whole again. The task re-checks that each judged span is still
 removed, and counts removed spans not yet judged.
 """
 
