@@ -5,7 +5,9 @@ balanced class weights) over two kinds of features: the TF-IDF of the lemmas (wh
 ``tokens`` of :func:`toolkit.annotate` are given; else of the lower-cased words) and the mean
 multilingual sentence embedding of the text (Universal Sentence Encoder multilingual, through
 :func:`toolkit.compare.embed_texts`, cached per text in the process). Each frame's probability
-threshold is chosen by cross-validation on the training data. :meth:`FrameModel.predict` gives
+threshold (and C, when several values are given) is chosen by cross-validation inside the training
+data only (grouped when ``groups`` is given), so a model scored on held-out articles has seen nothing
+of them; with ``title=True`` the title is read too. :meth:`FrameModel.predict` gives
 each frame's probability and, as evidence, the sentences that weigh most for it. A model trained
 on embeddings alone (``features=("embeddings",)``) carries over to another language, since the
 embeddings are multilingual. :func:`save_frame_model` / :func:`load_frame_model` store a model
