@@ -6,7 +6,7 @@ a model's, a second coder's) with the coding, frame by frame (precision, recall,
 overall (macro and micro F1, scikit-learn's definitions). :func:`calibrate_codebook` learns,
 for each frame of a codebook, the decision rule that best reproduces the coding (a minimum
 of hits, of hits per 1,000 words or of distinct terms), the rule's measure chosen by
-cross-validation; :func:`apply_rules` (or ``score_frames(..., rules=)``) marks a frame
+cross-validation; :func:`apply_rules` marks a frame
 present in an article by that rule instead of "at least one hit".
 """
 
@@ -244,7 +244,11 @@ def calibrate_codebook(scores, gold, *, evidence: pd.DataFrame | None = None, ma
     ``per_1000_words``, hits per 1,000 words; ``n_terms``, distinct terms), the threshold
     with the best F1 is found on the training folds and scored on the held-out fold; the
     measure with the best cross-validated F1 wins, and its threshold is then refitted on
-    all the coded articles. A threshold of 0 means "always present" (it can be the best
+    all the coded articles given. Everything is fitted on ``scores``/``gold`` alone: to score
+    the rules honestly, calibrate on training articles and apply them to held-out ones (the
+    accuracy harness does so per fold). With few coded articles, choosing among several
+    measures is noisy: ``measures=("per_1000_words",)`` (a rate threshold only) did better on
+    SemEval-2023 T3 dev (5-fold CV, macro-F1 fr 0.424 → 0.431, en 0.490 → 0.506). A threshold of 0 means "always present" (it can be the best
     choice for a frame most articles carry); "at least one hit" is ``n_hits ≥ 1``.
 
     Args:
@@ -265,7 +269,7 @@ def calibrate_codebook(scores, gold, *, evidence: pd.DataFrame | None = None, ma
         ``cv_f1`` (float, the rule's cross-validated F1), ``f1_one_hit`` (float, "at least
         one hit" on the same folds, for comparison), ``n_articles`` (int, coded articles),
         ``n_gold`` (int, articles coded with the frame). Give them to :func:`apply_rules`
-        or ``score_frames(..., rules=rules)``.
+        (``Frames.scores`` of the articles to mark).
 
     Raises:
         ValueError: a required column is missing, an unknown measure, or fewer than two
@@ -274,7 +278,7 @@ def calibrate_codebook(scores, gold, *, evidence: pd.DataFrame | None = None, ma
     Example:
         >>> frames = tk.score_frames(tokens, "policy-frames", articles=articles)
         >>> rules = tk.calibrate_codebook(frames, coded)
-        >>> tk.score_frames(tokens, "policy-frames", articles=articles, rules=rules).scores
+        >>> tk.apply_rules(frames.scores, rules, evidence=frames.evidence)
     """
     from sklearn.model_selection import GroupKFold, KFold
 
