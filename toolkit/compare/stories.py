@@ -255,6 +255,8 @@ def similarity_parts(articles, *, sentences, mentions, tokens=None, max_sentence
 
 #: Articles whose words are held at once while the lexical and anchor vectors are built.
 FEATURE_CHUNK = 2_000
+# Words remembered with their anchor between chunks (about 200 bytes each).
+_SEEN_LIMIT = 500_000
 
 
 def _text_vectors(articles: pd.DataFrame, ids: list[str], mentions: pd.DataFrame | None,
@@ -293,6 +295,8 @@ def _text_vectors(articles: pd.DataFrame, ids: list[str], mentions: pd.DataFrame
                                                    languages=dict(zip(ids[start:stop], chunk_languages))))
         entity_sets = [entities.get(a, set()) if entities is not None else None for a in ids[start:stop]]
         add_documents(anchors, _chunk_anchors(chunk_texts, words, entity_sets, seen))
+        if len(seen) > _SEEN_LIMIT:
+            seen.clear()  # a cache only: memory stays bounded however large the corpus's vocabulary
     return tfidf_from_counts(lexical), tfidf_from_counts(anchors, sublinear_tf=False, binary=True)
 
 
