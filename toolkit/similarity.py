@@ -154,33 +154,29 @@ def tfidf_vectors(documents: Sequence[Sequence[str]]):
 
 
 def term_counts() -> dict:
-    """An empty accumulator for :func:`add_documents` and :func:`tfidf_from_counts` (count triplets, no vocabulary)."""
-    return {"rows": [], "keys": [], "counts": [], "n": 0}
+    """An empty accumulator for :func:`add_documents` and :func:`tfidf_from_counts` (a vocabulary and count triplets)."""
+    return {"vocabulary": {}, "rows": [], "columns": [], "counts": [], "n": 0}
 
 
 def add_documents(counts: dict, documents: Sequence[Sequence[str]]) -> None:
     """Count the terms of a batch of documents into ``counts`` (rows numbered on from the previous batches).
 
-    Built batch by batch, the matrix never needs every document's terms in memory at once.
-    A term is kept as a 64-bit hash of its text (pandas' ``hash_array``), not in a
-    vocabulary, so memory grows with the (row, term) counts only; two distinct terms of a
-    corpus share a hash with probability about ``n_terms² / 2⁶⁵`` (10⁻⁷ for 4 million
-    terms). :func:`tfidf_from_counts` then weighs the matrix exactly as
-    :func:`tfidf_vectors` weighs all the documents at once.
+    Built batch by batch, the matrix never needs every document's terms in memory at once;
+    :func:`tfidf_from_counts` then weighs it exactly as :func:`tfidf_vectors` weighs all
+    the documents at once.
     """
     lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
     if lengths.sum():
-        terms = np.empty(int(lengths.sum()), dtype=object)
-        terms[:] = [t for document in documents for t in document]
-        keys = pd.util.hash_array(terms, categorize=True)
+        codes, distinct = pd.factorize(pd.Series([t for document in documents for t in document], dtype="object"))
+        vocabulary = counts["vocabulary"]
+        columns = np.fromiter((vocabulary.setdefault(term, len(vocabulary)) for term in distinct),
+                              dtype=np.int64, count=len(distinct))[codes]
         rows = np.repeat(np.arange(len(documents), dtype=np.int64) + counts["n"], lengths)
-        order = np.lexsort((keys, rows))
-        rows, keys = rows[order], keys[order]
-        # One (row, term) per distinct term of a document, with its count.
-        starts = np.flatnonzero(np.r_[True, (rows[1:] != rows[:-1]) | (keys[1:] != keys[:-1])])
-        counts["rows"].append(rows[starts].astype(np.int32))
-        counts["keys"].append(keys[starts])
-        counts["counts"].append(np.diff(np.r_[starts, len(rows)]).astype(np.int32))
+        # One (row, column) per distinct term of a document, with its count.
+        keys, n_terms = np.unique(rows * (len(vocabulary) + 1) + columns, return_counts=True)
+        counts["rows"].append((keys // (len(vocabulary) + 1)).astype(np.int32))
+        counts["columns"].append((keys % (len(vocabulary) + 1)).astype(np.int32))
+        counts["counts"].append(n_terms.astype(np.int32))
     counts["n"] += len(documents)
 
 
@@ -190,7 +186,7 @@ def tfidf_from_counts(counts: dict, *, sublinear_tf: bool = True, binary: bool =
     ``TfidfVectorizer``'s formula (smooth idf ``ln((1 + n) / (1 + df)) + 1``, term frequency
     ``1 + ln(tf)`` with ``sublinear_tf``, 1 with ``binary``, rows L2-normalised), so the
     cosines are those of :func:`tfidf_vectors` over the same documents (columns in order of
-    the terms' hashes rather than alphabetical: dot products are unchanged).
+    first appearance rather than alphabetical: dot products are unchanged).
 
     Returns:
         A scipy CSR matrix (float64) with one row per document counted (all-zero for an
@@ -198,13 +194,11 @@ def tfidf_from_counts(counts: dict, *, sublinear_tf: bool = True, binary: bool =
     """
     from scipy import sparse
 
-    n = counts["n"]
-    if not counts["keys"]:
+    n, n_terms = counts["n"], len(counts["vocabulary"])
+    if not n_terms:
         return sparse.csr_matrix((n, 1))
     rows = np.concatenate(counts["rows"])
-    _, columns = np.unique(np.concatenate(counts["keys"]), return_inverse=True)
-    columns = columns.ravel()
-    n_terms = int(columns.max()) + 1
+    columns = np.concatenate(counts["columns"])
     values = np.concatenate(counts["counts"]).astype(np.float64)
     if binary:
         values[:] = 1.0
