@@ -15,17 +15,29 @@ story), so articles of one story share words that other stories lack, as reports
 event do; a story has 1 to 6 reports published over up to 4 days.
 
 **Agreement with the all-pairs path.** Adjusted Rand index between ``method="all-pairs"``
-and ``method="candidates"`` on samples small enough for all pairs: synthetic French samples
-(``--sample`` articles over a year, and the same number over two weeks, where the date
-window does not prune), a French and English one (whose respelled words make the sentence
-embeddings of unrelated stories alike across languages, cosine about 0.87, so the
-all-pairs path joins French and English stories that share no name or number: the one
-case the candidates path, which asks a pair across languages for shared anchors, does not
-follow), and, when ``--data`` holds them, the dev corpora: BASIL (150 dated
-English articles, 50 events) and the newstest fr/en documents as 136 undated articles in
-two languages (every French document has its English original: the cross-language case).
-Embeddings are cached (``.cache/embeddings``), so a second run is faster; the figures
-printed say whether the cache was warm.
+and ``method="candidates"`` on samples small enough for all pairs, and of each with the
+stories the sample was built from (``truth``) where there are some: synthetic French
+samples (``--sample`` articles over a year, and the same number over two weeks, where the
+date window does not prune), a French and English one, and, when ``--data`` holds them,
+the dev corpora: BASIL (150 dated English articles, 50 events) and the newstest fr/en
+documents as 136 undated articles in two languages (every French document has its
+English original: the cross-language case).
+
+The French and English synthetic sample is not representative of news text for the
+sentence embeddings, so its all-pairs figure is not a target. Its stories never cross
+languages (each takes one seed text), and its respelled words (``x3f9aon``) dominate
+what the multilingual encoder sees: two unrelated synthetic articles in French and
+English have a rescaled embedding similarity of 0.75 (median; cosine about 0.87), where
+unrelated French and English newstest documents score 0 (99th percentile: their cosine
+stays under 0.5) and translations of one another 0.78. Weighted 0.6 across languages,
+that alone puts unrelated synthetic articles within the date window above the threshold,
+so the all-pairs path joins French and English stories that share no name, number or
+word (adjusted Rand about 0.5 with the stories built, on 600 articles), while the
+candidates path, which asks a pair across languages for shared anchors, finds the built
+stories exactly (1.0). On real text no cross-language pair the all-pairs path links lacks
+anchors (newstest: none of the pairs above the threshold has an anchor cosine under
+CROSS_LANGUAGE_MIN_ANCHORS), so the method is kept and the sample is reported with both
+figures.
 """
 
 from __future__ import annotations
@@ -92,10 +104,11 @@ from benchmarks.stories_scale import story_corpus
 n = int(sys.argv[1])
 articles = story_corpus(n, seed=1).drop(columns="story")
 built = PEAK
-start = time.perf_counter()
+start, wall = time.process_time(), time.perf_counter()
 stories = tk.cluster_stories(articles, method="candidates")
-seconds = time.perf_counter() - start
-print(json.dumps({"articles": n, "seconds": seconds, "peak_mb": PEAK, "built_mb": built,
+seconds = time.process_time() - start
+print(json.dumps({"articles": n, "seconds": seconds, "wall_seconds": time.perf_counter() - wall, "peak_mb": PEAK,
+                  "built_mb": built,
                   "stories": int(stories["story_id"].nunique()), **st.LAST_CANDIDATES_RUN}))
 """
 
@@ -121,20 +134,31 @@ def dev_corpora(data: Path):
 
 
 def agreement(name: str, articles, threshold: float = 0.25) -> dict:
-    """All-pairs and candidates paths on the same articles: ARI, times, embedded articles."""
+    """All-pairs and candidates paths on the same articles: ARI, times (CPU), embedded articles.
+
+    When ``articles`` has a ``story`` column (the synthetic samples), each path's ARI with
+    it is given too (``ari_truth_all_pairs``, ``ari_truth_candidates``).
+    """
     from sklearn.metrics import adjusted_rand_score
 
     import toolkit as tk
     from toolkit.compare import stories as st
 
-    start = time.perf_counter()
+    truth = articles.pop("story") if "story" in articles.columns else None
+    start = time.process_time()
     every = tk.cluster_stories(articles, method="all-pairs", threshold=threshold)
-    all_pairs_s = time.perf_counter() - start
-    start = time.perf_counter()
+    all_pairs_s = time.process_time() - start
+    start = time.process_time()
     fast = tk.cluster_stories(articles, method="candidates", threshold=threshold)
-    candidates_s = time.perf_counter() - start
+    candidates_s = time.process_time() - start
     merged = every.merge(fast, on="article_id", validate="one_to_one")
+    truths = {}
+    if truth is not None:
+        built = truth.set_axis(articles["article_id"].astype(str)).reindex(merged["article_id"].astype(str)).to_numpy()
+        truths = {"ari_truth_all_pairs": adjusted_rand_score(built, merged["story_id_x"]),
+                  "ari_truth_candidates": adjusted_rand_score(built, merged["story_id_y"])}
     return {"data": name, "articles": len(articles), "ari": adjusted_rand_score(merged["story_id_x"], merged["story_id_y"]),
+            **truths,
             "stories_all_pairs": int(every["story_id"].nunique()), "stories_candidates": int(fast["story_id"].nunique()),
             "all_pairs_s": all_pairs_s, "candidates_s": candidates_s, **st.LAST_CANDIDATES_RUN}
 
@@ -147,18 +171,21 @@ def measure(sizes=(10_000, 100_000), *, sample: int = 2_000, data: Path | None =
     samples = [(f"synthetic fr, {sample:,} over a year", story_corpus(sample, seed=2, languages=("fr",))),
                (f"synthetic fr, {sample:,} over two weeks", story_corpus(sample, seed=3, days=14, languages=("fr",))),
                (f"synthetic fr+en, {sample:,} over a year", story_corpus(sample, seed=2))]
-    samples = [(name, frame.drop(columns="story")) for name, frame in samples]
+    samples = [(name, frame.copy()) for name, frame in samples]
     if data is not None:
         samples += dev_corpora(Path(data))
     agree = [agreement(name, articles) for name, articles in samples]
     scale = [run_child(SCALE, str(n)) for n in sizes]
-    lines = ["| sample | articles | ARI all-pairs vs candidates | stories (all-pairs / candidates) | "
-             "all-pairs s | candidates s | embedded articles |", "|---|---:|---:|---|---:|---:|---:|"]
-    lines += [f"| {a['data']} | {a['articles']:,} | {a['ari']:.4f} | {a['stories_all_pairs']} / "
-              f"{a['stories_candidates']} | {a['all_pairs_s']:.1f} | {a['candidates_s']:.1f} | "
-              f"{a.get('embedded_articles', 0):,} |" for a in agree]
-    lines += ["", f"Target: ARI ≥ {TARGET_ARI} on every sample.", "",
-              "| articles (synthetic, one year) | seconds | articles/s | peak MB | candidate pairs | "
+    lines = ["| sample | articles | ARI all-pairs vs candidates | ARI with the built stories (all-pairs / candidates) | "
+             "stories (all-pairs / candidates) | all-pairs CPU s | candidates CPU s | embedded articles |",
+             "|---|---:|---:|---|---|---:|---:|---:|"]
+    lines += [f"| {a['data']} | {a['articles']:,} | {a['ari']:.4f} | "
+              + (f"{a['ari_truth_all_pairs']:.4f} / {a['ari_truth_candidates']:.4f}" if "ari_truth_all_pairs" in a else "-")
+              + f" | {a['stories_all_pairs']} / {a['stories_candidates']} | {a['all_pairs_s']:.1f} | "
+              f"{a['candidates_s']:.1f} | {a.get('embedded_articles', 0):,} |" for a in agree]
+    lines += ["", f"Target: ARI ≥ {TARGET_ARI} on every sample whose embeddings behave like news text (all but the "
+              "synthetic French and English one: see this script's docstring).", "",
+              "| articles (synthetic, one year) | CPU seconds | articles per CPU second | peak MB | candidate pairs | "
               "largest linked group | embedded articles | stories |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {s['articles']:,} | {s['seconds']:.0f} | {s['articles'] / s['seconds']:.0f} | {s['peak_mb']:,.0f} "
               f"(corpus built: {s['built_mb']:,.0f}) | {s['candidate_pairs']:,} | {s['largest_component']:,} | "

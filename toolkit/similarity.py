@@ -46,25 +46,49 @@ def lemma_documents(articles: pd.DataFrame, ids: Sequence[str]) -> list[list[str
         One list of lemmas per id (empty for an article without words or not in ``articles``).
     """
     position = {article_id: k for k, article_id in enumerate(ids)}
-    owners, words, languages = [], [], []
-    for article_id, text, language in zip(articles["article_id"].astype(str), articles["text"], articles["language"]):
-        found = split_words(text, language)[0]
-        owners += [position.get(article_id, -1)] * len(found)
-        words += found
-        languages += [language] * len(found)
     documents = [[] for _ in ids]
-    if not words:
+    owners, word_lists, languages = [], [], []
+    for article_id, text, language in zip(articles["article_id"].astype(str), articles["text"], articles["language"]):
+        if article_id in position:
+            owners.append(position[article_id])
+            word_lists.append(split_words(text, language)[0])
+            languages.append(language)
+    for owner, lemmas in zip(owners, word_lemmas(word_lists, languages)):
+        documents[owner] = lemmas
+    return documents
+
+
+def word_lemmas(word_lists: Sequence[list[str]], languages: Sequence) -> list[list[str]]:
+    """The lemmas of the non-stopword words of each list (words as :func:`toolkit.text.split_words` gives them).
+
+    The work of :func:`lemma_documents` once the words are split, so a caller that needs the
+    words for something else too (the story anchors) splits each text once.
+
+    Args:
+        word_lists: One list of words per article, in text order.
+        languages: The language of each list.
+
+    Returns:
+        One list of lemmas per word list, in text order.
+    """
+    lengths = np.fromiter(map(len, word_lists), dtype=np.int64, count=len(word_lists))
+    documents = [[] for _ in word_lists]
+    if not lengths.sum():
         return documents
+    owners = np.repeat(np.arange(len(word_lists)), lengths)
+    words = [word for found in word_lists for word in found]
     # Normalise each distinct word once: many tokens, a small vocabulary.
     codes, distinct = pd.factorize(pd.Series(words, dtype="object"))
     terms = pd.Series(normalise_terms(pd.Series(distinct, dtype="object")).to_numpy(dtype=object)[codes],
                       dtype="object")
-    codes_by_token = language_codes(languages)
+    codes_by_token = np.repeat(language_codes(list(languages)), lengths)
     content = ~stopword_mask(terms, codes_by_token)
     lemmas = lemmatize_terms(terms[content].reset_index(drop=True), codes_by_token[content])
-    for owner, lemma in zip(np.asarray(owners)[content], lemmas):
-        if owner >= 0:
-            documents[owner].append(lemma)
+    kept = owners[content]
+    bounds = np.searchsorted(kept, np.arange(len(word_lists) + 1))
+    lemmas = lemmas.tolist()
+    for k in range(len(word_lists)):
+        documents[k] = lemmas[bounds[k]:bounds[k + 1]]
     return documents
 
 
@@ -127,6 +151,67 @@ def tfidf_vectors(documents: Sequence[Sequence[str]]):
     if not any(documents):
         return sparse.csr_matrix((len(documents), 1))
     return TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(documents).tocsr()
+
+
+def term_counts() -> dict:
+    """An empty accumulator for :func:`add_documents` and :func:`tfidf_from_counts` (a vocabulary and count triplets)."""
+    return {"vocabulary": {}, "rows": [], "columns": [], "counts": [], "n": 0}
+
+
+def add_documents(counts: dict, documents: Sequence[Sequence[str]]) -> None:
+    """Count the terms of a batch of documents into ``counts`` (rows numbered on from the previous batches).
+
+    Built batch by batch, the matrix never needs every document's terms in memory at once;
+    :func:`tfidf_from_counts` then weighs it exactly as :func:`tfidf_vectors` weighs all
+    the documents at once.
+    """
+    lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+    if lengths.sum():
+        codes, distinct = pd.factorize(pd.Series([t for document in documents for t in document], dtype="object"))
+        vocabulary = counts["vocabulary"]
+        columns = np.fromiter((vocabulary.setdefault(term, len(vocabulary)) for term in distinct),
+                              dtype=np.int64, count=len(distinct))[codes]
+        rows = np.repeat(np.arange(len(documents), dtype=np.int64) + counts["n"], lengths)
+        # One (row, column) per distinct term of a document, with its count.
+        keys, n_terms = np.unique(rows * (len(vocabulary) + 1) + columns, return_counts=True)
+        counts["rows"].append((keys // (len(vocabulary) + 1)).astype(np.int32))
+        counts["columns"].append((keys % (len(vocabulary) + 1)).astype(np.int32))
+        counts["counts"].append(n_terms.astype(np.int32))
+    counts["n"] += len(documents)
+
+
+def tfidf_from_counts(counts: dict, *, sublinear_tf: bool = True, binary: bool = False):
+    """The TF-IDF matrix of the documents counted by :func:`add_documents`: scikit-learn's weighting.
+
+    ``TfidfVectorizer``'s formula (smooth idf ``ln((1 + n) / (1 + df)) + 1``, term frequency
+    ``1 + ln(tf)`` with ``sublinear_tf``, 1 with ``binary``, rows L2-normalised), so the
+    cosines are those of :func:`tfidf_vectors` over the same documents (columns in order of
+    first appearance rather than alphabetical: dot products are unchanged).
+
+    Returns:
+        A scipy CSR matrix (float64) with one row per document counted (all-zero for an
+        empty one); ``(n, 1)`` of zeros when no document has a term.
+    """
+    from scipy import sparse
+
+    n, n_terms = counts["n"], len(counts["vocabulary"])
+    if not n_terms:
+        return sparse.csr_matrix((n, 1))
+    rows = np.concatenate(counts["rows"])
+    columns = np.concatenate(counts["columns"])
+    values = np.concatenate(counts["counts"]).astype(np.float64)
+    if binary:
+        values[:] = 1.0
+    elif sublinear_tf:
+        values = 1.0 + np.log(values)
+    document_frequency = np.bincount(columns, minlength=n_terms)
+    idf = np.log((1.0 + n) / (1.0 + document_frequency)) + 1.0
+    values *= idf[columns]
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
+    values /= norms[rows]
+    matrix = sparse.csr_matrix((values, (rows, columns)), shape=(n, n_terms))
+    matrix.sort_indices()
+    return matrix
 
 
 def tfidf_cosine(documents: Sequence[Sequence[str]]) -> np.ndarray:

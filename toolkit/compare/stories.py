@@ -25,7 +25,7 @@ from toolkit.compare.common import cell_text, check_articles, empty_table
 from toolkit.compare.sentences import embed_texts, sentence_table
 from toolkit import paths
 from toolkit.schema import require_columns, require_known_ids
-from toolkit.similarity import lemma_documents, tfidf_vectors, token_documents
+from toolkit.similarity import token_documents
 from toolkit.similarity import MAX_SIMILARITY_ARTICLES
 
 #: Columns of :func:`cluster_stories`.
@@ -146,10 +146,10 @@ def article_features(articles, *, sentences, mentions, tokens=None, max_sentence
     if sentences is None and embed:
         sentences = sentence_table(articles)
     languages = articles["language"].map(lambda x: x if isinstance(x, str) else "").to_numpy()
-    return {"ids": ids, "lexical": _lexical_vectors(articles, ids, tokens),
+    lexical, anchors = _text_vectors(articles, ids, mentions, tokens)
+    return {"ids": ids, "lexical": lexical,
             "embedding": _embedding_vectors(sentences, ids, max_sentences, cache_dir) if embed else None,
-            "anchors": _anchor_vectors(articles, ids, mentions), "language": languages,
-            "days": _days(articles)}
+            "anchors": anchors, "language": languages, "days": _days(articles)}
 
 
 def _days(articles: pd.DataFrame) -> np.ndarray:
@@ -253,13 +253,51 @@ def similarity_parts(articles, *, sentences, mentions, tokens=None, max_sentence
     return matrices
 
 
-def _lexical_vectors(articles: pd.DataFrame, ids: list[str], tokens: pd.DataFrame | None):
-    """TF-IDF vectors over lemmas: annotate's when ``tokens`` are given, else the light path."""
-    if tokens is None:
-        documents = lemma_documents(articles, ids)
-    else:
-        documents = token_documents(tokens, ids, languages=dict(zip(ids, articles["language"])))
-    return tfidf_vectors(documents)
+#: Articles whose words are held at once while the lexical and anchor vectors are built.
+FEATURE_CHUNK = 2_000
+# Words remembered with their anchor between chunks (about 200 bytes each).
+_SEEN_LIMIT = 500_000
+
+
+def _text_vectors(articles: pd.DataFrame, ids: list[str], mentions: pd.DataFrame | None,
+                  tokens: pd.DataFrame | None):
+    """The lexical (TF-IDF of lemmas) and anchor vectors of ``articles`` (sorted by id, rows as ``ids``).
+
+    Built FEATURE_CHUNK articles at a time, each text split into words once for both: only
+    the term counts of the whole corpus are kept, never its words (100,000 articles' words
+    took gigabytes), and the weights (idf over the whole corpus) are those one
+    ``TfidfVectorizer`` over every article gives, whatever the chunk size.
+    """
+    from toolkit.similarity import add_documents, term_counts, tfidf_from_counts, word_lemmas
+
+    entities = None
+    if mentions is not None:
+        keys = entity_keys(mentions)
+        entities = keys.groupby(mentions["article_id"].astype(str).to_numpy()).agg(lambda k: set(k))
+    token_rows = None
+    if tokens is not None:
+        owner = tokens["article_id"].astype(str).map({a: k for k, a in enumerate(ids)}).to_numpy(dtype=float)
+        order = np.argsort(np.where(np.isnan(owner), -1, owner), kind="stable")
+        token_rows = (order, np.searchsorted(np.where(np.isnan(owner), -1, owner)[order], np.arange(len(ids) + 1)))
+    lexical, anchors, seen = term_counts(), term_counts(), {}
+    texts, languages = articles["text"].tolist(), articles["language"].tolist()
+    for start in range(0, len(ids), FEATURE_CHUNK):
+        stop = min(start + FEATURE_CHUNK, len(ids))
+        chunk_texts = [cell_text(t) for t in texts[start:stop]]
+        chunk_languages = languages[start:stop]
+        words = [split_words(t, lang if isinstance(lang, str) else None)[0]
+                 for t, lang in zip(chunk_texts, chunk_languages)]
+        if token_rows is None:
+            add_documents(lexical, word_lemmas(words, chunk_languages))
+        else:
+            order, bounds = token_rows
+            add_documents(lexical, token_documents(tokens.iloc[order[bounds[start]:bounds[stop]]], ids[start:stop],
+                                                   languages=dict(zip(ids[start:stop], chunk_languages))))
+        entity_sets = [entities.get(a, set()) if entities is not None else None for a in ids[start:stop]]
+        add_documents(anchors, _chunk_anchors(chunk_texts, words, entity_sets, seen))
+        if len(seen) > _SEEN_LIMIT:
+            seen.clear()  # a cache only: memory stays bounded however large the corpus's vocabulary
+    return tfidf_from_counts(lexical), tfidf_from_counts(anchors, sublinear_tf=False, binary=True)
 
 
 def _embedding_vectors(sentences: pd.DataFrame, ids: list[str], max_sentences: int,
@@ -343,51 +381,63 @@ def _write_embeddings(cache_dir: Path, keys: list[str], vectors: np.ndarray) -> 
     os.replace(temporary, cache_dir / f"part-{name}.npz")
 
 
-def _anchor_vectors(articles: pd.DataFrame, ids: list[str], mentions: pd.DataFrame | None):
-    """IDF-weighted, L2-normalised anchor sets (numbers, months, entity ids or capitalised names)."""
-    from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _chunk_anchors(texts: list[str], words: list[list[str]], entity_sets: list, seen: dict) -> list[list[str]]:
+    """:func:`toolkit.compare.anchors.find_anchors` of a batch of articles, each distinct word looked at once.
 
-    entities = None
-    if mentions is not None:
-        keys = entity_keys(mentions)
-        entities = keys.groupby(mentions["article_id"].astype(str).to_numpy()).agg(lambda k: set(k))
-    anchor_lists = [sorted(_anchors(t, lang, entities.get(a, set()) if entities is not None else None, seen))
-                    for seen in [{}] for a, t, lang in zip(ids, articles["text"], articles["language"])]
-    if any(anchor_lists):
-        return TfidfVectorizer(analyzer=lambda x: x, binary=True).fit_transform(anchor_lists)
-    return sparse.csr_matrix((len(ids), 1))
+    ``words`` are each text's words (split once for the lemmas too); ``entity_sets`` each
+    article's linked entity keys, or None where no ``mentions`` were given (then
+    capitalised words stand for names). ``seen`` maps a word as written to its anchor
+    (``"month:N"``, ``"name:..."`` or None) and a number as written to its value, across
+    the batches of one call: a corpus has far fewer distinct words than words.
+    """
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    documents = [set() for _ in texts]
+    if lengths.sum():
+        codes, distinct = pd.factorize(pd.Series([w for found in words for w in found], dtype="object"))
+        anchor_codes, anchor_names = pd.factorize(pd.Series([_word_anchor(w, seen) for w in distinct], dtype="object"))
+        token_anchor = anchor_codes[codes]
+        owner = np.repeat(np.arange(len(words)), lengths)
+        keep = token_anchor >= 0
+        # With linked mentions, names come from the entities; words give only months.
+        months = np.array([str(a).startswith("month:") for a in anchor_names], dtype=bool)
+        names_from_words = np.array([e is None for e in entity_sets], dtype=bool)
+        keep[keep] &= names_from_words[owner[keep]] | months[token_anchor[keep]]
+        pairs = np.unique(owner[keep] * max(len(anchor_names), 1) + token_anchor[keep])
+        names = np.asarray(anchor_names, dtype=object)
+        for article, anchor in zip((pairs // max(len(anchor_names), 1)).tolist(), names[pairs % max(len(anchor_names), 1)]):
+            documents[article].add(anchor)
+    for document, text, entity_ids in zip(documents, texts, entity_sets):
+        for written in NUMBER.findall(text):
+            value = seen.get(("number", written))
+            if value is None:
+                value = seen[("number", written)] = number_value(written)
+            document.add(value)
+        if entity_ids is not None:
+            document |= entity_ids
+    return [list(document) for document in documents]
 
 
 def _anchors(text, language, entity_ids, seen: dict) -> set[str]:
-    """:func:`toolkit.compare.anchors.find_anchors`, the text split once and each distinct word folded once.
-
-    ``seen`` maps a word as written to its anchor (``"month:N"``, ``"name:..."`` or None),
-    shared across the articles of one call: a corpus has far fewer distinct words than words.
-    """
+    """The anchors of one text (:func:`_chunk_anchors` of a batch of one)."""
     text = cell_text(text)
-    anchors = set()
-    for written in NUMBER.findall(text):
-        value = seen.get(("number", written))
-        if value is None:
-            value = seen[("number", written)] = number_value(written)
-        anchors.add(value)
     words = split_words(text, language if isinstance(language, str) else None)[0]
-    for word in words:
-        anchor = seen.get(word, False)
-        if anchor is False:
-            key = fold(word)
-            month = MONTHS.get(key)
-            if month:
-                anchor = f"month:{month}" if word[0].isupper() or key not in ("may", "march") else None
-            elif word[:1].isupper() and key not in stopwords() and key not in WEEKDAYS:
-                anchor = f"name:{key}"
-            else:
-                anchor = None
-            seen[word] = anchor
-        if anchor is not None and (entity_ids is None or anchor.startswith("month:")):
-            anchors.add(anchor)
-    return anchors | set(entity_ids) if entity_ids is not None else anchors
+    return set(_chunk_anchors([text], [words], [None if entity_ids is None else set(entity_ids)], seen)[0])
+
+
+def _word_anchor(word: str, seen: dict):
+    """The anchor a word as written stands for (``"month:N"``, ``"name:<folded>"``) or None, remembered in ``seen``."""
+    anchor = seen.get(word, False)
+    if anchor is False:
+        key = fold(word)
+        month = MONTHS.get(key)
+        if month:
+            anchor = f"month:{month}" if word[0].isupper() or key not in ("may", "march") else None
+        elif word[:1].isupper() and key not in stopwords() and key not in WEEKDAYS:
+            anchor = f"name:{key}"
+        else:
+            anchor = None
+        seen[word] = anchor
+    return anchor
 
 
 def combine(parts: dict) -> np.ndarray:
@@ -429,14 +479,21 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
     threshold), so each is clustered alone with all its pairs, as the all-pairs path
     would. Sentence embeddings are computed only for the articles of pairs whose text and
     date evidence leaves the decision open, and cached on disk by their lead sentences
-    (``cache_dir``). Memory is bounded by the date window and the largest linked group
-    (MAX_COMPONENT = 5,000; a larger one is split on its exact similarities, or refused).
+    (``cache_dir``). The words of FEATURE_CHUNK (2,000) articles are held at a time (each
+    chunk's term counts are kept, with the vocabulary, never the corpus's words);
+    candidate pairs are searched one chunk of dated articles against its date
+    window at a time; linked groups are clustered alone (the small ones in batches), the
+    largest bounded by MAX_COMPONENT = 5,000 (a larger one is split on its exact
+    similarities, or refused). So beyond the ``articles`` table itself, memory grows with
+    the sparse features (a few kB per article) and the vocabulary, not with pairs or words.
     One approximation: a pair across languages is a candidate only when its anchors
     (names, numbers, dates) reach a cosine of CROSS_LANGUAGE_MIN_ANCHORS (0.1): two texts in
     different languages whose sentence embeddings are alike but which share no name or
-    number are not joined, where the all-pairs path may join them. On the dev corpora
-    (BASIL, newstest fr/en) and synthetic French samples both methods give the same stories
-    (adjusted Rand 1.0, ``benchmarks/stories_scale.py``). ``cohesion`` of a story decided without embeddings
+    number are not joined, where the all-pairs path may join them. On real text this does
+    not happen (newstest fr/en: no pair across languages above the threshold has an anchor
+    cosine under 0.1); on the dev corpora (BASIL, newstest fr/en) and synthetic French
+    samples both methods give the same stories (adjusted Rand 1.0,
+    ``benchmarks/stories_scale.py``). ``cohesion`` of a story decided without embeddings
     leaves their term out (a lower bound, at most 0.15 under the all-pairs value).
 
     Grouping is the other scalable path: the
@@ -652,6 +709,93 @@ def _average_linkage(similarity: np.ndarray, threshold: float) -> np.ndarray:
                                    distance_threshold=1 - threshold).fit_predict(1 - similarity)
 
 
+#: Linked groups up to this size are clustered in batches (:func:`_cluster_small_groups`).
+SMALL_GROUP = 32
+
+
+def _cluster_small_groups(features: dict, groups: list, threshold: float, labels: np.ndarray,
+                          cohesion: np.ndarray) -> tuple[list, int]:
+    """Cluster the linked groups of 2 to SMALL_GROUP articles whose grouping the embeddings cannot change.
+
+    Groups of one size are stacked, their pairs' bounds (:func:`_bounds`) computed in one
+    call and average linkage run on all of them at once (:func:`_average_linkage_batch`):
+    a 100,000-article year has tens of thousands of groups, and one scikit-learn call per
+    group cost more than finding them. Fills ``labels`` (distinct numbers from 0) and
+    ``cohesion`` for the groups decided, and returns the others (sorted row arrays) and
+    the next free label.
+    """
+    by_size: dict[int, list] = {}
+    rest, next_label = [], 0
+    for members in groups:
+        members = np.sort(members)
+        if len(members) == 1:
+            labels[members] = next_label
+            next_label += 1
+        elif len(members) <= SMALL_GROUP:
+            by_size.setdefault(len(members), []).append(members)
+        else:
+            rest.append(members)
+    for m, stacked in sorted(by_size.items()):
+        stacked = np.vstack(stacked)
+        k = len(stacked)
+        a, b = np.triu_indices(m, 1)
+        low, high = _bounds(features, stacked[:, a].ravel(), stacked[:, b].ravel())
+        squares = []
+        for values in (low, high):
+            square = np.broadcast_to(np.eye(m), (k, m, m)).copy()
+            square[:, a, b] = square[:, b, a] = values.reshape(k, len(a))
+            squares.append(square)
+        first = _average_linkage_batch(squares[0], threshold)
+        decided = (first == _average_linkage_batch(squares[1], threshold)).all(axis=1)
+        rest += list(stacked[~decided])
+        first, rows, square = first[decided], stacked[decided], squares[0][decided]
+        labels[rows] = next_label + np.arange(len(rows))[:, None] * m + first
+        next_label += len(rows) * m
+        same = first[:, :, None] == first[:, None, :]
+        same &= ~np.eye(m, dtype=bool)
+        counts = same.sum(axis=2)
+        totals = np.where(same, square, 0.0).sum(axis=2)
+        cohesion[rows] = np.divide(totals, counts, out=np.full(counts.shape, np.nan), where=counts > 0)
+    return rest, next_label
+
+
+def _average_linkage_batch(similarity: np.ndarray, threshold: float) -> np.ndarray:
+    """:func:`_average_linkage` of a stack of ``(k, m, m)`` similarity matrices at once.
+
+    Each step merges, in every matrix, the two clusters of least average distance
+    (``1 - similarity``) if it is under ``1 - threshold``, as scikit-learn's average
+    linkage does; average linkage never lowers a merge distance, so stopping at the cut
+    gives its clusters. Returns ``(k, m)`` labels, each the smallest position in its
+    cluster (so two equal partitions have equal labels).
+    """
+    k, m, _ = similarity.shape
+    distance = 1.0 - similarity
+    cut = 1.0 - threshold
+    eye = np.eye(m, dtype=bool)
+    distance[:, eye] = np.inf
+    size = np.ones((k, m))
+    label = np.broadcast_to(np.arange(m), (k, m)).copy()
+    rows = np.arange(k)
+    for _ in range(m - 1):
+        flat = distance.reshape(k, m * m).argmin(axis=1)
+        p, q = np.minimum(flat // m, flat % m), np.maximum(flat // m, flat % m)
+        active = distance[rows, p, q] < cut
+        if not active.any():
+            break
+        r, p, q = rows[active], p[active], q[active]
+        sp, sq = size[r, p][:, None], size[r, q][:, None]
+        merged = (sp * distance[r, p] + sq * distance[r, q]) / (sp + sq)
+        distance[r, p, :] = merged
+        distance[r, :, p] = merged
+        distance[r, p, p] = np.inf
+        distance[r, q, :] = np.inf
+        distance[r, :, q] = np.inf
+        size[r, p] += size[r, q]
+        label[r] = np.where(label[r] == q[:, None], p[:, None], label[r])
+    return label
+
+
+
 def _same_partition(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.array_equal(pd.factorize(a)[0], pd.factorize(b)[0]))
 
@@ -706,11 +850,12 @@ def _cluster_candidates(articles, *, sentences, mentions, tokens, threshold, max
     graph = sparse.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
     n_components, component = connected_components(graph, directed=False)
     members_of = pd.Series(np.arange(n)).groupby(component).indices
-    pending = [np.sort(m) for m in members_of.values()]
     labels = np.full(n, -1, dtype=np.int64)
     cohesion = np.full(n, np.nan)
-    undecided, borderline, next_label = [], [], 0
-    edge_component = component[i] if len(i) else np.empty(0, dtype=int)
+    # Small groups (nearly all of them) in batches of one size; the others, and any group the
+    # embeddings could change, one by one below.
+    pending, next_label = _cluster_small_groups(features, list(members_of.values()), threshold, labels, cohesion)
+    undecided, borderline = [], []
     while pending or borderline:
         if not pending:
             # Embed the articles of the pairs that straddle the threshold, then try those groups again.
