@@ -266,7 +266,9 @@ def _unit_table(tokens: pd.DataFrame):
     text, lemma and word forms), each a code into ``forms`` (distinct str), -1 for none. Each
     distinct value is normalised once (:func:`normalise_term_series`), as :func:`_units` does.
     """
-    ordered = tokens.sort_values(["article_id", "token_id"], kind="mergesort")
+    columns = ["article_id", "sentence_id", "token_id", "start_char", "end_char", "text", "lemma", "upos"]
+    ordered = tokens[columns + (["word"] if "word" in tokens.columns else [])].sort_values(
+        ["article_id", "token_id"], kind="mergesort")
     local, pieces = [], []
     for column, always in (("text", True), ("lemma", False), ("word" if "word" in ordered else "text", False)):
         codes, uniques = pd.factorize(ordered[column])
@@ -373,9 +375,9 @@ def _body_hits(tokens: pd.DataFrame, codebook: pd.DataFrame, languages: pd.Serie
 
 
 def _sorted_distinct(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` by sorting (numpy 2.3's hash-based unique is slow on these regular keys)."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+    """``np.unique(values)``: pandas' hash table, then a sort of the distinct values (numpy 2.3's own
+    hash-based unique is slow on these regular keys)."""
+    return np.sort(pd.unique(values))
 
 
 def _overlaps_ignored(article: np.ndarray, start: np.ndarray, end: np.ndarray, ids: list, skip: dict) -> np.ndarray:
@@ -397,18 +399,16 @@ def _keep_longest_arrays(found: list, units: pd.DataFrame, ids: list, article_co
                          texts) -> list[tuple]:
     """:func:`_keep_longest` over the hits of every article at once."""
     if not found:
-        return []
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in EVIDENCE_COLUMNS if c != "label"})
     first = np.concatenate([f[0] for f in found])
     last = np.concatenate([f[1] for f in found])
-    frames, terms, entry_names, ranks, langs = [], [], [], [], []
+    columns = []  # per language: frame, term, entry name, rank and language of each hit
     for _, _, entry, entries, lang in found:
-        frames += [entries[e][0] for e in entry.tolist()]
-        terms += [entries[e][1] for e in entry.tolist()]
-        entry_names += [entries[e][3] for e in entry.tolist()]
-        ranks.append(np.array([entries[e][4] for e in entry.tolist()], dtype=np.int64))
-        langs += [lang] * len(entry)
-    rank = np.concatenate(ranks)
-    frame_codes, _ = pd.factorize(np.array(frames, dtype=object))
+        fields = [np.array([e[k] for e in entries], dtype=object)[entry] for k in (0, 1, 3)]
+        columns.append((*fields, np.array([e[4] for e in entries], dtype=np.int64)[entry],
+                        np.full(len(entry), lang, dtype=object)))
+    frames, terms, entry_names, rank, langs = (np.concatenate(c) for c in zip(*columns))
+    frame_codes, _ = pd.factorize(frames)
     article = article_codes[first]
     start, end = starts[first], ends[last]
     ignored = _overlaps_ignored(article, start, end, ids, skip)
@@ -432,17 +432,18 @@ def _keep_longest_arrays(found: list, units: pd.DataFrame, ids: list, article_co
     keep[single[once]] = True
     kept = np.flatnonzero(keep)
     unit_texts = units["text"]
-    hits = []
-    for h in kept.tolist():
-        a, s, e = int(article[h]), int(start[h]), int(end[h])
-        text = texts.get(ids[a]) if texts is not None else None
+    article_ids = np.array(ids, dtype=object)[article[kept]]
+    matched = []
+    for article_id, h, s, e in zip(article_ids, kept.tolist(), start[kept].tolist(), end[kept].tolist()):
+        text = texts.get(article_id) if texts is not None else None
         if text is not None:
-            matched = text[s:e]
+            matched.append(text[s:e])
         else:
             rows = np.arange(first[h], last[h] + 1)
-            matched = _join(unit_texts.iloc[rows].tolist(), starts[rows], ends[rows])
-        hits.append((ids[a], int(sids[first[h]]), frames[h], terms[h], matched, s, e, langs[h], entry_names[h]))
-    return hits
+            matched.append(_join(unit_texts.iloc[rows].tolist(), starts[rows], ends[rows]))
+    return pd.DataFrame({"article_id": article_ids, "sentence_id": sids[first[kept]], "frame": frames[kept],
+                         "term": terms[kept], "matched": np.array(matched, dtype=object), "start_char": start[kept],
+                         "end_char": end[kept], "language": langs[kept], "entry": entry_names[kept]})
 
 
 def _token_languages(tokens: pd.DataFrame, articles: pd.DataFrame | None, language: str | None) -> pd.Series:
@@ -525,6 +526,7 @@ def score_frames(tokens: pd.DataFrame, codebook: pd.DataFrame | str | Path = "co
              if articles is not None and "text" in articles.columns else None)
     texts = dict(zip(texts.index, texts)) if texts is not None else None
     units, hits, ids = _body_hits(tokens, codebook, languages, texts, _ignored_spans(ignore))
+    hits = [hits]  # the body's evidence (a table), then any title hits (tuples)
     compiled: dict = {}
     if title:
         title_units, title_hits = _title_hits(articles, languages, ids, compiled, codebook)
@@ -632,7 +634,12 @@ def _keep_longest(units: _Arrays, rows: np.ndarray, found: list[tuple], skip, ar
 def _evidence_table(hits: list[tuple], frames: pd.DataFrame) -> pd.DataFrame:
     label_of = dict(zip(frames["frame"], frames["label"]))
     order_of = {f: i for i, f in enumerate(frames["frame"])}
-    evidence = pd.DataFrame(hits, columns=[c for c in EVIDENCE_COLUMNS if c != "label"])
+    columns = [c for c in EVIDENCE_COLUMNS if c != "label"]
+    if hits and isinstance(hits[0], pd.DataFrame):  # the body's evidence as a table, then title hits
+        evidence = (pd.concat([hits[0], pd.DataFrame(hits[1:], columns=columns)], ignore_index=True) if hits[1:]
+                    else hits[0])
+    else:
+        evidence = pd.DataFrame(hits, columns=columns)
     evidence.insert(3, "label", evidence["frame"].map(label_of).astype("object"))
     evidence = evidence.astype({"article_id": "string", "sentence_id": "int64", "frame": "string", "label": "string",
                                 "term": "string", "matched": "string", "start_char": "int64", "end_char": "int64",
