@@ -39,7 +39,35 @@ def reference_frames(tokens, codebook, *, articles=None, language=None, ignore=N
         title_units, title_hits = cb._title_hits(articles, languages, ids, compiled, codebook)
         units, hits = pd.concat([units, title_units], ignore_index=True), hits + title_hits
     evidence = cb._evidence_table(hits, frames)
-    return cb.Frames(*cb._score_tables(units, evidence, frames, ids), evidence)
+    return cb.Frames(*reference_score_tables(units, evidence, frames, ids), evidence)
+
+
+def reference_score_tables(units, evidence, frames, ids):
+    """The score tables as computed before (Series lookups per sentence)."""
+    label_of = dict(zip(frames["frame"], frames["label"]))
+    order_of = {f: i for i, f in enumerate(frames["frame"])}
+    words = units[~units["upos"].isin(cb.NON_WORDS).to_numpy()]
+    n_article = words.groupby("article_id", sort=False).size()
+    n_sentence = words.groupby(["article_id", "sentence_id"], sort=False).size()
+    grid = pd.MultiIndex.from_product([ids, list(frames["frame"])], names=["article_id", "frame"])
+    counts = evidence.groupby(["article_id", "frame"]).size().reindex(grid, fill_value=0)
+    scores = counts.rename("n_hits").reset_index()
+    scores = scores.assign(label=scores["frame"].map(label_of),
+                           n_words=scores["article_id"].map(n_article).fillna(0).astype("int64"))
+    scores = cb._rate(scores)[cb.SCORE_COLUMNS]
+    scores = (scores.assign(_order=scores["frame"].map(order_of))
+              .sort_values(["article_id", "_order"], kind="mergesort").drop(columns="_order").reset_index(drop=True))
+    per_sentence = evidence.groupby(["article_id", "sentence_id", "frame"], sort=False).size().rename("n_hits")
+    sentence_scores = per_sentence.reset_index()
+    keys = list(zip(sentence_scores["article_id"], sentence_scores["sentence_id"]))
+    sentence_scores = sentence_scores.assign(
+        label=sentence_scores["frame"].map(label_of),
+        n_words=pd.Series([n_sentence.get(k, 0) for k in keys], dtype="int64", index=sentence_scores.index))
+    sentence_scores = cb._rate(sentence_scores)[cb.SENTENCE_SCORE_COLUMNS]
+    sentence_scores = (sentence_scores.assign(_order=sentence_scores["frame"].map(order_of))
+                       .sort_values(["article_id", "sentence_id", "_order"], kind="mergesort")
+                       .drop(columns="_order").reset_index(drop=True))
+    return cb._typed_scores(scores), cb._typed_scores(sentence_scores)
 
 
 def assert_same_frames(got: cb.Frames, expected: cb.Frames):

@@ -654,7 +654,7 @@ def _score_tables(units: pd.DataFrame, evidence: pd.DataFrame, frames: pd.DataFr
     """Hits and words per (article, frame), every frame included, and per (sentence, frame) with hits."""
     label_of = dict(zip(frames["frame"], frames["label"]))
     order_of = {f: i for i, f in enumerate(frames["frame"])}
-    words = units[~units["upos"].isin(NON_WORDS).to_numpy()]
+    words = units[["article_id", "sentence_id"]][~units["upos"].isin(NON_WORDS).to_numpy()]
     n_article = words.groupby("article_id", sort=False).size()
     n_sentence = words.groupby(["article_id", "sentence_id"], sort=False).size()
     grid = pd.MultiIndex.from_product([ids, list(frames["frame"])], names=["article_id", "frame"])
@@ -668,8 +668,10 @@ def _score_tables(units: pd.DataFrame, evidence: pd.DataFrame, frames: pd.DataFr
 
     per_sentence = evidence.groupby(["article_id", "sentence_id", "frame"], sort=False).size().rename("n_hits")
     sentence_scores = per_sentence.reset_index()
-    keys = list(zip(sentence_scores["article_id"], sentence_scores["sentence_id"]))
-    words_of = dict(zip(n_sentence.index, n_sentence.to_numpy()))
+    keys = list(zip(sentence_scores["article_id"].to_numpy(dtype=object), sentence_scores["sentence_id"].to_numpy()))
+    index = n_sentence.index
+    words_of = dict(zip(zip(index.get_level_values(0).to_numpy(dtype=object), index.get_level_values(1).to_numpy()),
+                        n_sentence.to_numpy()))
     sentence_scores = sentence_scores.assign(
         label=sentence_scores["frame"].map(label_of),
         n_words=pd.Series([words_of.get(k, 0) for k in keys], dtype="int64", index=sentence_scores.index))
