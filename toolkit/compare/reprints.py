@@ -427,16 +427,21 @@ def _shared_shingles(doc, shingle, sizes, *, threshold, measure, method, num_per
     ``exact``: every pair sharing a shingle, by sparse matrix product. ``lsh``: the MinHash
     LSH candidates, each checked exactly (row-wise products of the two sparse rows).
     """
-    matrix = _shingle_matrix(doc, shingle, len(sizes))
     if method == "exact":
         from scipy import sparse
 
+        matrix = _shingle_matrix(doc, shingle, len(sizes))
         shared = sparse.triu(matrix @ matrix.T, k=1).tocoo()
         return shared.row, shared.col, shared.data.astype(np.int64)
     i, j = _lsh_candidates(doc, shingle, sizes, threshold=threshold, measure=measure, num_perm=num_perm, seed=seed)
-    n_shared = (np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel().astype(np.int64)
-                if len(i) else np.empty(0, np.int64))
-    return i, j, n_shared
+    if not len(i):
+        return i, j, np.empty(0, np.int64)
+    # Only the candidates' shingles are numbered (the other articles' rows stay empty).
+    involved = np.zeros(len(sizes), dtype=bool)
+    involved[i] = involved[j] = True
+    rows = involved[doc]
+    matrix = _shingle_matrix(doc[rows], shingle[rows], len(sizes))
+    return i, j, np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel().astype(np.int64)
 
 
 #: Least probability that a pair exactly at the Jaccard threshold becomes a candidate.
