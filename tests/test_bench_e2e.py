@@ -7,10 +7,12 @@ from benchmarks import end_to_end
 
 @pytest.mark.slow
 def test_end_to_end_runs_every_stage():
-    result = end_to_end.measure(500, story_articles=30, workers=(2, 10))
+    result = end_to_end.measure(500, workers=(2, 10))
     assert set(result["stages"]) == set(end_to_end.STAGES)
     assert result["stages"]["load"]["articles"] == 500
     assert result["stages"]["tokens"]["rows"] > 500 * 100
     for stage in result["stages"].values():
-        assert stage["seconds"] > 0 and stage["peak_mb"] > 0
+        assert stage["seconds"] > 0 and stage["cpu_seconds"] > 0 and stage["peak_mb"] > 0
+    assert result["stages"]["stories"]["articles"] == 500  # every article, not a sample
+    assert "extrapolated" not in result["markdown"]
     assert "| **total** |" in result["markdown"] and "N = 10" in result["markdown"]

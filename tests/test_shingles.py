@@ -81,3 +81,41 @@ def test_near_duplicates_unchanged_on_a_reprint():
     pairs = compare.find_near_duplicates(articles, method="exact")
     assert pairs[["article_id_a", "article_id_b"]].values.tolist() == [["a", "b"]]
     assert pairs["jaccard"].iloc[0] == pytest.approx(1 - 5 / (pairs["n_shingles_a"].iloc[0] + 5) , abs=0.05)
+
+
+@pytest.mark.parametrize("dtype", ["string", "str", "object"])
+def test_arrow_backed_columns_read_in_place(dtype):
+    """A pyarrow-backed column (as load_corpus returns) is read from its Arrow buffers, sliced or
+    with missing texts, NFD texts normalised, and gives the same shingles as the regex version."""
+    texts = TEXTS * 3 + [None]
+    articles = pd.DataFrame({"text": pd.Series(texts, dtype=dtype)}).iloc[2:].reset_index(drop=True)
+    reference = regex_shingle_table(articles, 3)
+    for got, expected in zip(_canonical(reprints.shingle_table(articles, 3)), reference):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_text_bounds_split_words(monkeypatch):
+    """Texts that end and begin with a word character, read side by side from one buffer, stay apart."""
+    articles = pd.DataFrame({"text": pd.array(["abc", "def", "ghi jkl", "", "mno"], dtype="string")})
+    monkeypatch.setattr(reprints, "CHUNK_BYTES", 4)
+    doc, shingle, sizes = reprints.shingle_table(articles, 1)
+    assert sizes.tolist() == [1, 1, 2, 0, 1]
+    for got, expected in zip(_canonical((doc, shingle, sizes)), regex_shingle_table(articles, 1)):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_texts_without_unstable_characters_are_nfc():
+    """Every character NFC may change or compose is flagged, so unflagged text is left as it is."""
+    table = reprints._nfc_unstable()
+    for text in TEXTS[:3] + [unicodedata.normalize("NFD", "Trần Quốc Tỏ ŒUVRE Ǆ 가각")]:
+        if not unicodedata.is_normalized("NFC", text):
+            assert any(table[ord(c)] for c in text)
+    assert table[0x0301] and table[0x1161] and table[0x212B] and not table[ord("é")]
+
+
+def test_seeds_same_shingles_as_the_regex_version():
+    import toolkit as tk
+
+    articles = tk.load_corpus(tk.SEEDS, progress=False).articles
+    for got, expected in zip(_canonical(reprints.shingle_table(articles, 5)), regex_shingle_table(articles, 5)):
+        np.testing.assert_array_equal(got, expected)

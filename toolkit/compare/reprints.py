@@ -39,15 +39,17 @@ MEASURES = ("jaccard", "containment")
 # Shingles hash runs of letters and digits of the NFC text, not toolkit.text's tokens: NFC
 # first, so combining marks are composed (the NFD split the tokenizer guards against does not
 # happen), and hyphens and apostrophes separate words, as the benchmarked shingles always have.
-# The words are exactly ``re.findall(r"\w+", text)``, found without a Python loop over words:
-# a table of the code points ``\w`` matches turns every other character into a space (numpy,
-# on the UTF-8 bytes), and pyarrow splits on spaces and numbers the distinct words.
+# The words are exactly ``re.findall(r"\w+", text)``, found without a Python loop over words or
+# texts: a table of the code points ``\w`` matches marks the word bytes of the UTF-8 text
+# (numpy), and pyarrow numbers the distinct words; only distinct words that are not ASCII are folded in Python.
+# Texts come straight from the Arrow buffers of a pyarrow-backed column (load_corpus's), and only
+# the few texts that hold a character NFC could change are normalised (and re-encoded) in Python.
 _WORD_RUN = re.compile(r"\w+")
 _MULTIPLIER = np.uint64(0x100000001B3)  # FNV prime: combines word hashes into a shingle hash
 _OFFSET = np.uint64(0xCBF29CE484222325)  # FNV offset: seeds the one shingle of a short text
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads article numbers over 64 bits (see _distinct)
 #: UTF-8 bytes per batch of articles: bounds the memory of shingling (about 30 bytes per byte).
-CHUNK_BYTES = 1 << 24
+CHUNK_BYTES = 1 << 21
 
 
 @functools.cache
@@ -60,70 +62,164 @@ def _word_chars() -> np.ndarray:
 
 
 @functools.cache
-def _ascii_spaces() -> np.ndarray:
-    """Byte → byte: ASCII bytes that are not ``\\w`` become a space, every other byte stays."""
-    table = np.arange(256, dtype=np.uint8)
-    table[:128][~_word_chars()[:128]] = 32
+def _nfc_unstable() -> np.ndarray:
+    """True for every code point NFC may change or combine with its neighbour (a superset of the
+    characters whose NFC quick check is not "Yes"), so a text without any of them is already NFC.
+
+    They are: characters NFC changes on their own (singletons, composition exclusions),
+    combining marks (they reorder and compose), the second character of every canonical
+    two-character decomposition (it composes with the one before), and the Hangul medial vowel
+    and final consonant jamo (composed by rule, not by the decomposition table).
+    """
+    table = np.zeros(0x110000, dtype=bool)
+    table[0x1161:0x1176] = table[0x11A8:0x11C3] = True
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        if unicodedata.combining(char) or unicodedata.normalize("NFC", char) != char:
+            table[code] = True
+        decomposition = unicodedata.decomposition(char)
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                table[int(parts[1], 16)] = True
     return table
+
+
+@functools.cache
+def _ascii_word_bytes() -> np.ndarray:
+    """Byte → bool: the ASCII bytes ``\\w`` matches, and every byte of a multi-byte character."""
+    table = np.ones(256, dtype=bool)
+    table[:128] = _word_chars()[:128]
+    return table
+
+
+def _code_points(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position of each multi-byte character's first byte, its width in bytes, its code point) in UTF-8 ``data``."""
+    lead = np.flatnonzero(data >= 0xC0)
+    first = data[lead].astype(np.uint32)
+    width = np.where(first >= 0xF0, 4, np.where(first >= 0xE0, 3, 2))
+    point = first & np.where(width == 2, 0x1F, np.where(width == 3, 0x0F, 0x07)).astype(np.uint32)
+    for j in (1, 2, 3):
+        follow = data[np.minimum(lead + j, len(data) - 1)].astype(np.uint32) & 0x3F
+        point = np.where(width > j, (point << 6) | follow, point)
+    return lead, width, point
+
+
+def _word_bytes(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(True for every byte of a ``\\w`` character of UTF-8 ``data``; positions of characters NFC may change)."""
+    is_word = _ascii_word_bytes()[data]
+    unstable = np.empty(0, dtype=np.int64)
+    if len(data) and data.max() >= 0xC0:
+        lead, width, point = _code_points(data)
+        not_word = ~_word_chars()[point]
+        unstable = lead[_nfc_unstable()[point]]
+        lead, width = lead[not_word], width[not_word]
+        for j in range(4):
+            is_word[lead[width > j] + j] = False
+    return is_word, unstable
 
 
 def _spaced_bytes(data: np.ndarray) -> np.ndarray:
     """The UTF-8 bytes with every character that is not ``\\w`` (all its bytes) replaced by a space."""
-    spaced = _ascii_spaces()[data]
-    lead = np.flatnonzero(data >= 0xC0)  # first bytes of multi-byte characters
-    if len(lead):
-        first = data[lead].astype(np.uint32)
-        width = np.where(first >= 0xF0, 4, np.where(first >= 0xE0, 3, 2))
-        point = first & np.where(width == 2, 0x1F, np.where(width == 3, 0x0F, 0x07)).astype(np.uint32)
-        for j in (1, 2, 3):
-            follow = data[np.minimum(lead + j, len(data) - 1)].astype(np.uint32) & 0x3F
-            point = np.where(width > j, (point << 6) | follow, point)
-        not_word = ~_word_chars()[point]
-        lead, width = lead[not_word], width[not_word]
-        for j in range(4):
-            spaced[lead[width > j] + j] = 32
-    return spaced
+    return np.where(_word_bytes(data)[0], data, np.uint8(32))
 
 
-def _batches(texts: list[bytes]):
-    """(first index, encoded texts) batches of about CHUNK_BYTES, whole texts only."""
-    first, size = 0, 0
-    for i, text in enumerate(texts):
-        size += len(text)
-        if size >= CHUNK_BYTES:
-            yield first, texts[first:i + 1]
-            first, size = i + 1, 0
-    if first < len(texts):
-        yield first, texts[first:]
+def _column_bytes(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 bytes of every text, one after the other; offsets, one more than texts); missing texts are empty.
+
+    A pyarrow-backed column is read from its Arrow buffers without a copy of the text;
+    any other is encoded in Python (lone surrogates kept, as ``surrogatepass`` writes them).
+    """
+    if hasattr(texts.array, "__arrow_array__"):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            arrow = texts.array.__arrow_array__()
+        except (TypeError, ValueError, pa.ArrowException):  # lone surrogates, mixed types
+            arrow = None
+        if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+            arrow = pc.fill_null(arrow, "")
+            arrow = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+            if arrow.null_count == 0:
+                _, offset_buffer, data_buffer = arrow.buffers()
+                dtype = np.int64 if pa.types.is_large_string(arrow.type) else np.int32
+                offsets = np.frombuffer(offset_buffer, dtype=dtype)[arrow.offset:arrow.offset + len(arrow) + 1]
+                data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.empty(0, np.uint8)
+                offsets = offsets.astype(np.int64)
+                return data[offsets[0]:offsets[-1]], offsets - offsets[0]
+    encoded = [cell_text(text).encode("utf-8", "surrogatepass") for text in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
-def _word_hashes(batch: list[bytes], folded: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(hash of every word of the batch's texts, in order; number of words per text).
+def _batches(offsets: np.ndarray):
+    """(first text, end text) of consecutive batches of about CHUNK_BYTES bytes, whole texts only."""
+    cuts = np.searchsorted(offsets, np.arange(CHUNK_BYTES, offsets[-1] + CHUNK_BYTES, CHUNK_BYTES), side="left")
+    cuts = np.unique(np.r_[0, np.minimum(cuts, len(offsets) - 1), len(offsets) - 1])
+    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
-    A word's hash is ``pd.util.hash_array`` of its folded form; each distinct word is folded
-    once, and remembered in ``folded`` for the next batches.
+
+def _normalised(data: np.ndarray, offsets: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``data`` and ``offsets`` with texts ``texts`` (indices) replaced by their NFC form."""
+    pieces, lengths, at = [], np.diff(offsets), 0
+    for t in texts.tolist():
+        pieces.append(data[at:offsets[t]].tobytes())
+        text = data[offsets[t]:offsets[t + 1]].tobytes().decode("utf-8", "surrogatepass")
+        pieces.append(unicodedata.normalize("NFC", text).encode("utf-8", "surrogatepass"))
+        lengths[t] = len(pieces[-1])
+        at = offsets[t + 1]
+    pieces.append(data[at:].tobytes())
+    return np.frombuffer(b"".join(pieces), dtype=np.uint8), np.r_[0, np.cumsum(lengths)]
+
+
+class _Vocabulary(dict):
+    """Distinct word → hash of its folded form, for the words met so far (each word is folded once)."""
+
+    def hash(self, words) -> np.ndarray:
+        """``pd.util.hash_array`` of the folded form of each of ``words`` (distinct; an Arrow array).
+
+        An ASCII word's fold is its lower case; only the others go through :func:`toolkit.text.fold`.
+        """
+        words = words.to_pylist()
+        new = [w for w in words if w not in self]
+        if new:
+            folded = np.array([w.lower() if w.isascii() else fold(w) for w in new], dtype=object)
+            self.update(zip(new, pd.util.hash_array(folded).tolist()))
+        return np.array([self[w] for w in words], dtype=np.uint64)
+
+
+def _word_hashes(data: np.ndarray, offsets: np.ndarray, vocabulary: _Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """(hash of every word of the texts ``data[offsets[i]:offsets[i + 1]]``, in order; number of words per text).
+
+    A word's hash is ``pd.util.hash_array`` of its folded form (see :class:`_Vocabulary`).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    offsets = np.zeros(len(batch) + 1, dtype=np.int64)
-    np.cumsum([len(text) for text in batch], out=offsets[1:])
-    data = _spaced_bytes(np.frombuffer(b"".join(batch), dtype=np.uint8))
-    texts = pa.LargeStringArray.from_buffers(len(batch), pa.py_buffer(offsets), pa.py_buffer(data))
-    split = pc.ascii_split_whitespace(texts)
-    words = pc.dictionary_encode(split.flatten())
-    vocabulary = words.dictionary.to_pylist()
-    new = [w for w in vocabulary if w not in folded]
-    if new:
-        folded.update(zip(new, pd.util.hash_array(np.array([fold(w) for w in new], dtype=object)).tolist()))
-    hashes = np.array([folded[w] for w in vocabulary], dtype=np.uint64)
-    indices = words.indices.to_numpy()
-    per_text = np.diff(split.offsets.to_numpy())
-    if "" in folded and "" in vocabulary:  # a leading or trailing space splits off an empty word
-        keep = indices != vocabulary.index("")
-        text_of_word = np.repeat(np.arange(len(batch)), per_text)[keep]
-        indices, per_text = indices[keep], np.bincount(text_of_word, minlength=len(batch))
-    return hashes[indices], per_text.astype(np.int64)
+    is_word, unstable = _word_bytes(data)
+    if len(unstable):
+        data, offsets = _normalised(data, offsets, np.unique(np.searchsorted(offsets, unstable, side="right") - 1))
+        is_word, _ = _word_bytes(data)
+    # Words start and end where word bytes begin and stop, and at every text's bounds (between
+    # two texts both a start and an end when a word ends one and another begins the next).
+    bounds = np.empty(len(data) + 1, dtype=bool)
+    bounds[0] = bounds[-1] = True
+    np.not_equal(is_word[1:], is_word[:-1], out=bounds[1:-1])
+    bounds[offsets] = True
+    edges = np.flatnonzero(bounds)
+    starts = edges[:-1][is_word[edges[:-1]]]
+    ends = edges[1:][is_word[edges[1:] - 1]]
+    word_offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(ends - starts, out=word_offsets[1:])
+    words = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(word_offsets), pa.py_buffer(data[is_word]))
+    words = pc.dictionary_encode(words)
+    hashes = vocabulary.hash(words.dictionary)
+    per_text = np.diff(np.searchsorted(starts, offsets))
+    return hashes[words.indices.to_numpy()], per_text.astype(np.int64)
 
 
 def shingle_table(articles: pd.DataFrame, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -136,12 +232,12 @@ def shingle_table(articles: pd.DataFrame, k: int) -> tuple[np.ndarray, np.ndarra
     of first appearance. Vectorised (numpy and pyarrow), in batches of CHUNK_BYTES; each
     distinct word is folded once.
     """
-    texts = [unicodedata.normalize("NFC", cell_text(text)).encode("utf-8", "surrogatepass")
-             for text in articles["text"]]
-    folded: dict[str, int] = {}
+    data, offsets = _column_bytes(articles["text"])
+    vocabulary = _Vocabulary()
     docs, shingles = [], []
-    for first, batch in _batches(texts):
-        word_hash, lengths = _word_hashes(batch, folded)
+    for first, end in _batches(offsets):
+        word_hash, lengths = _word_hashes(data[offsets[first]:offsets[end]], offsets[first:end + 1] - offsets[first],
+                                          vocabulary)
         doc, shingle = _kgrams(word_hash, lengths, k)
         docs.append(doc + first)
         shingles.append(shingle)
@@ -155,8 +251,9 @@ def shingle_table(articles: pd.DataFrame, k: int) -> tuple[np.ndarray, np.ndarra
 def _kgrams(word_hash: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Distinct k-gram hashes per text (text order), from word hashes in text order and words per text."""
     n_grams = max(len(word_hash) - k + 1, 0)
-    doc_of_word = np.repeat(np.arange(len(lengths)), lengths)
+    ends = np.cumsum(lengths)
     # A k-gram starts at word i when its last word is in the same text.
+    doc_of_word = np.repeat(np.arange(len(lengths)), lengths)
     first = np.flatnonzero(doc_of_word[:n_grams] == doc_of_word[k - 1:k - 1 + n_grams])
     with np.errstate(over="ignore"):  # hashes wrap modulo 2**64 on purpose
         shingle = word_hash[:n_grams].copy()
@@ -166,47 +263,48 @@ def _kgrams(word_hash: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndar
     shingle, doc = shingle[first], doc_of_word[first]
     short = np.flatnonzero((lengths > 0) & (lengths < k))
     if len(short):
-        ends = np.cumsum(lengths)
-        extra = np.empty(len(short), dtype=np.uint64)
+        start, size = ends[short] - lengths[short], lengths[short]
+        extra = np.full(len(short), _OFFSET, dtype=np.uint64)
         with np.errstate(over="ignore"):
-            for n, d in enumerate(short):
-                h = _OFFSET
-                for w in word_hash[ends[d] - lengths[d]:ends[d]]:
-                    h = h * _MULTIPLIER + w
-                extra[n] = h
+            for j in range(k - 1):
+                more = size > j
+                extra[more] = extra[more] * _MULTIPLIER + word_hash[start[more] + j]
         order = np.argsort(np.concatenate([doc, short]), kind="stable")
         doc, shingle = np.concatenate([doc, short])[order], np.concatenate([shingle, extra])[order]
     return _distinct(doc.astype(np.int64), shingle)
 
 
 #: Shingles per hash table in _distinct: small tables stay in the CPU cache (ten times faster).
-_BLOCK = 1 << 14
+_BLOCK = 1 << 15
 
 
 def _distinct(doc: np.ndarray, shingle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The first occurrence of every (doc, shingle) pair, in order (``doc`` ascending).
 
-    One small hash table per block of whole documents, keyed by ``shingle ^ doc * _MIX``;
-    should two different pairs of a block share a key (odds about 2**-37 per block), the
-    block is sorted out exactly instead.
+    One small hash table per block of whole documents, keyed by ``shingle ^ doc * _MIX``: every
+    repeated pair repeats its key. A key can also repeat across two documents of a block (odds
+    about 2**-37 per block), so the pairs whose key repeats anywhere (a fraction of a percent:
+    a sentence said twice in one article) are sorted out exactly.
     """
     with np.errstate(over="ignore"):
         key = shingle ^ (doc.astype(np.uint64) * _MIX)
-    keep = np.zeros(len(key), dtype=bool)
+    repeated = np.zeros(len(key), dtype=bool)
     doc_starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]]) if len(doc) else doc
     at = np.searchsorted(doc_starts, np.arange(0, len(key), _BLOCK))
     cuts = np.unique(np.r_[doc_starts[at[at < len(doc_starts)]], len(key)])
     for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
-        codes, _ = pd.factorize(key[a:b])
-        running = np.maximum.accumulate(codes)
-        first = np.flatnonzero(np.r_[True, running[1:] != running[:-1]])
-        # Equal keys of one document are equal shingles, so checking the documents is enough.
-        if np.array_equal(doc[a:b][first][codes], doc[a:b]):
-            keep[a + first] = True
-            continue
-        pairs = pd.DataFrame({"doc": doc[a:b], "shingle": shingle[a:b]})
-        keep[a:b] = ~pairs.duplicated().to_numpy()
-    return doc[keep], shingle[keep]
+        repeated[a:b] = pd.Series(key[a:b], copy=False).duplicated().to_numpy()
+    if repeated.any():
+        # A repeated pair repeats its key, so only the pairs sharing a key that repeats can be repeated.
+        # A bitmap of their low bits finds them fast (its 2**20 bits stay in the CPU cache).
+        low = (key & np.uint64(0xFFFFF)).astype(np.intp)
+        bitmap = np.zeros(1 << 20, dtype=bool)
+        bitmap[low[repeated]] = True
+        suspects = np.flatnonzero(bitmap[low])
+        suspects = suspects[pd.Series(key[suspects], copy=False).isin(pd.unique(key[repeated])).to_numpy()]
+        pairs = pd.DataFrame({"doc": doc[suspects], "shingle": shingle[suspects]})
+        repeated[suspects] = pairs.duplicated().to_numpy()
+    return doc[~repeated], shingle[~repeated]
 
 
 def _shingle_matrix(doc: np.ndarray, shingle: np.ndarray, n_docs: int):
@@ -329,16 +427,21 @@ def _shared_shingles(doc, shingle, sizes, *, threshold, measure, method, num_per
     ``exact``: every pair sharing a shingle, by sparse matrix product. ``lsh``: the MinHash
     LSH candidates, each checked exactly (row-wise products of the two sparse rows).
     """
-    matrix = _shingle_matrix(doc, shingle, len(sizes))
     if method == "exact":
         from scipy import sparse
 
+        matrix = _shingle_matrix(doc, shingle, len(sizes))
         shared = sparse.triu(matrix @ matrix.T, k=1).tocoo()
         return shared.row, shared.col, shared.data.astype(np.int64)
     i, j = _lsh_candidates(doc, shingle, sizes, threshold=threshold, measure=measure, num_perm=num_perm, seed=seed)
-    n_shared = (np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel().astype(np.int64)
-                if len(i) else np.empty(0, np.int64))
-    return i, j, n_shared
+    if not len(i):
+        return i, j, np.empty(0, np.int64)
+    # Only the candidates' shingles are numbered (the other articles' rows stay empty).
+    involved = np.zeros(len(sizes), dtype=bool)
+    involved[i] = involved[j] = True
+    rows = involved[doc]
+    matrix = _shingle_matrix(doc[rows], shingle[rows], len(sizes))
+    return i, j, np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel().astype(np.int64)
 
 
 #: Least probability that a pair exactly at the Jaccard threshold becomes a candidate.

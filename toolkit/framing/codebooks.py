@@ -202,20 +202,25 @@ class _Word(NamedTuple):
     prefix: str        # non-empty for a ``word*`` pattern
 
 
-def _compile(codebook: pd.DataFrame, language: str):
-    """Index a codebook's entries for one language by their first word."""
+def _entries(codebook: pd.DataFrame, language: str) -> list[tuple]:
+    """A codebook's entries for one language: (frame, term, words, "<file>:<line>", rank)."""
     entries = codebook[codebook["term"].notna() & codebook["language"].isin([language, "*"])]
     lemma_of = {}
     for lang in pd.unique(entries["language"]):
         words = sorted({w for t in entries.loc[entries["language"] == lang, "term"] for w in t.split(" ")
                         if not w.endswith("*")})
         lemma_of |= {(w, lang): lem for w, lem in zip(words, term_lemmas(words, lang))}
+    return [(row.frame, row.term, tuple(
+        _Word(frozenset(), w[:-1]) if w.endswith("*") else _Word(frozenset({w, lemma_of[(w, row.language)]}), "")
+        for w in row.term.split(" ")), f"{row.file}:{row.line}", rank)
+        for rank, row in enumerate(entries.itertuples(index=False))]
+
+
+def _compile(codebook: pd.DataFrame, language: str):
+    """Index a codebook's entries for one language by their first word."""
     exact, prefix = defaultdict(list), defaultdict(list)
-    for rank, row in enumerate(entries.itertuples(index=False)):
-        words = tuple(
-            _Word(frozenset(), w[:-1]) if w.endswith("*") else _Word(frozenset({w, lemma_of[(w, row.language)]}), "")
-            for w in row.term.split(" "))
-        entry = (row.frame, row.term, words, f"{row.file}:{row.line}", rank)
+    for entry in _entries(codebook, language):
+        words = entry[2]
         if words[0].prefix:
             prefix[words[0].prefix].append(entry)
         else:
@@ -251,6 +256,194 @@ def _units(tokens: pd.DataFrame) -> pd.DataFrame:
         else:
             merged.append(form)
     return units[~same].assign(forms=merged).reset_index(drop=True)
+
+
+def _unit_table(tokens: pd.DataFrame):
+    """The units of :func:`_units` without their ``forms`` column, and the forms as integer codes.
+
+    Returns ``(units, unit_of_token, form_codes, forms)``: ``unit_of_token`` gives each token
+    (sorted by article and token) its unit; ``form_codes`` holds three arrays (the tokens'
+    text, lemma and word forms), each a code into ``forms`` (distinct str), -1 for none. Each
+    distinct value is normalised once (:func:`normalise_term_series`), as :func:`_units` does.
+    """
+    columns = ["article_id", "sentence_id", "token_id", "start_char", "end_char", "text", "lemma", "upos"]
+    ordered = tokens[columns + (["word"] if "word" in tokens.columns else [])].sort_values(
+        ["article_id", "token_id"], kind="mergesort")
+    local, pieces = [], []
+    for column, always in (("text", True), ("lemma", False), ("word" if "word" in ordered else "text", False)):
+        codes, uniques = pd.factorize(ordered[column])
+        values = pd.Series(np.asarray(uniques, dtype=object), dtype="object")
+        values = values.map(str) if always else values.where(values.map(lambda v: isinstance(v, str)))
+        missing = np.flatnonzero(codes < 0)
+        if always and len(missing):  # str(None), str(nan)... as _units writes them
+            codes[missing] = len(values) + np.arange(len(missing))
+            values = pd.concat([values, ordered[column].iloc[missing].astype("object").map(str)], ignore_index=True)
+        local.append(codes)
+        pieces.append(normalise_term_series(values).fillna("").to_numpy(dtype=object))
+    everything, forms = pd.factorize(np.concatenate(pieces))
+    forms = np.asarray(forms, dtype=object)
+    empty = np.flatnonzero(forms == "")
+    form_codes, at = [], 0
+    for codes, piece in zip(local, pieces):
+        mine = everything[at:at + len(piece)]
+        at += len(piece)
+        if len(empty):
+            mine = np.where(mine == empty[0], -1, mine)
+        form_codes.append(np.where(codes >= 0, mine[np.maximum(codes, 0)], -1) if len(piece) else
+                          np.full(len(codes), -1))
+    units = ordered[["article_id", "sentence_id", "start_char", "end_char", "text", "upos"]]
+    same = ((units["article_id"] == units["article_id"].shift()) & (units["start_char"] == units["start_char"].shift())
+            & (units["end_char"] == units["end_char"].shift())).to_numpy()
+    unit_of_token = np.cumsum(~same) - 1
+    return units[~same].reset_index(drop=True), unit_of_token, form_codes, forms
+
+
+def _body_hits(tokens: pd.DataFrame, codebook: pd.DataFrame, languages: pd.Series, texts, skip: dict):
+    """The evidence rows of every article's body (as :func:`_find_hits` then :func:`_keep_longest`
+    give them, article by article), found with array operations; and the units and article ids.
+
+    Each distinct term word (a set of exact forms, or a prefix) is matched once against the
+    distinct forms of the corpus; the units whose forms match a term's first word are the
+    candidates, checked word by word with sorted (unit, word) keys. Within a frame the longest
+    hit wins as in :func:`_keep_longest`: hits of several units go through that greedy loop (in
+    Python: they are few), one-unit hits only need to avoid them and each other.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    units, unit_of_token, form_codes, forms = _unit_table(tokens)
+    n_units = len(units)
+    article_codes, ids = pd.factorize(units["article_id"])
+    ids = list(ids)
+    sids = units["sentence_id"].to_numpy()
+    starts, ends = units["start_char"].to_numpy().astype(np.int64), units["end_char"].to_numpy().astype(np.int64)
+    language_of = dict(zip(languages.index, languages))
+    article_languages = [language_of.get(a) for a in ids]
+    article_languages = np.array([lang if isinstance(lang, str) else "" for lang in article_languages], dtype=object)
+    language_codes, language_names = pd.factorize(article_languages)
+    token_language = language_codes[article_codes[unit_of_token]] if n_units else np.empty(0, dtype=np.int64)
+    form_id = {form: i for i, form in enumerate(forms)}
+    arrow_forms = pa.array(forms, type=pa.large_string()) if len(forms) else None
+    found = []  # per language: (first unit, last unit, entry number), and the entries
+    for code, lang in enumerate(language_names):
+        entries = _entries(codebook, lang)
+        if not entries or arrow_forms is None:
+            continue
+        patterns: dict = {}
+        entry_words = [[patterns.setdefault(w, len(patterns)) for w in words] for _, _, words, _, _ in entries]
+        pattern_forms, pattern_ids = [], []
+        for word, p in patterns.items():
+            if word.prefix:
+                matching = np.flatnonzero(pc.starts_with(arrow_forms, pattern=word.prefix).to_numpy(
+                    zero_copy_only=False))
+            else:
+                matching = np.array([form_id[f] for f in word.exact if f in form_id], dtype=np.int64)
+            pattern_forms.append(matching)
+            pattern_ids.append(np.full(len(matching), p, dtype=np.int64))
+        pattern_forms, pattern_ids = np.concatenate(pattern_forms), np.concatenate(pattern_ids)
+        relevant = np.zeros(len(forms), dtype=bool)
+        relevant[pattern_forms] = True
+        unit_forms = []
+        for codes in form_codes:
+            chosen = np.flatnonzero((codes >= 0) & relevant[np.maximum(codes, 0)] & (token_language == code))
+            unit_forms.append(pd.DataFrame({"unit": unit_of_token[chosen], "form": codes[chosen]}))
+        unit_forms = pd.concat(unit_forms, ignore_index=True)
+        matched = unit_forms.merge(pd.DataFrame({"form": pattern_forms, "pattern": pattern_ids}), on="form")
+        n_patterns = len(patterns)
+        keys = _sorted_distinct(matched["unit"].to_numpy(np.int64) * n_patterns + matched["pattern"].to_numpy(np.int64))
+        unit, pattern = keys // n_patterns, keys % n_patterns
+        # Candidates: a unit matching an entry's first word.
+        width = max(len(w) for w in entry_words)
+        table = np.full((len(entries), width), -1, dtype=np.int64)
+        for e, words in enumerate(entry_words):
+            table[e, :len(words)] = words
+        lengths = (table >= 0).sum(axis=1)
+        by_first = pd.DataFrame({"pattern": table[:, 0], "entry": np.arange(len(entries))})
+        pairs = pd.DataFrame({"unit": unit, "pattern": pattern}).merge(by_first, on="pattern")
+        first, entry = pairs["unit"].to_numpy(np.int64), pairs["entry"].to_numpy(np.int64)
+        last = first + lengths[entry] - 1
+        ok = last < n_units
+        ok[ok] = (article_codes[last[ok]] == article_codes[first[ok]]) & (sids[last[ok]] == sids[first[ok]])
+        for j in range(1, width):
+            check = np.flatnonzero(ok & (lengths[entry] > j))
+            wanted = (first[check] + j) * n_patterns + table[entry[check], j]
+            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            ok[check] = keys[at] == wanted
+        found.append((first[ok], last[ok], entry[ok], entries, lang))
+    hits = _keep_longest_arrays(found, units, ids, article_codes, sids, starts, ends, skip, texts)
+    return units, hits, ids
+
+
+def _sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``: pandas' hash table, then a sort of the distinct values (numpy 2.3's own
+    hash-based unique is slow on these regular keys)."""
+    return np.sort(pd.unique(values))
+
+
+def _overlaps_ignored(article: np.ndarray, start: np.ndarray, end: np.ndarray, ids: list, skip: dict) -> np.ndarray:
+    """True for each span (article number, start, end) that overlaps one of the article's ``skip`` spans."""
+    spans = [(a, s, e) for a, article_id in enumerate(ids) for s, e in skip.get(article_id, ())]
+    if not spans or not len(article):
+        return np.zeros(len(article), dtype=bool)
+    span_article, span_start, span_end = (np.array(c, dtype=np.int64) for c in zip(*spans))
+    big = int(max(span_end.max(), end.max(), span_start.max(), start.max())) + 1
+    order = np.lexsort((span_start, span_article))
+    keys = span_article[order] * big + span_start[order]
+    # The furthest end of the spans so far, article by article (an earlier article's spans end below this one's base).
+    furthest = np.maximum.accumulate(span_article[order] * big + span_end[order])
+    before = np.searchsorted(keys, article * big + end, side="left") - 1  # the last span starting before the end
+    return (before >= 0) & (furthest[np.maximum(before, 0)] > article * big + start)
+
+
+def _keep_longest_arrays(found: list, units: pd.DataFrame, ids: list, article_codes, sids, starts, ends, skip: dict,
+                         texts) -> list[tuple]:
+    """:func:`_keep_longest` over the hits of every article at once."""
+    if not found:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in EVIDENCE_COLUMNS if c != "label"})
+    first = np.concatenate([f[0] for f in found])
+    last = np.concatenate([f[1] for f in found])
+    columns = []  # per language: frame, term, entry name, rank and language of each hit
+    for _, _, entry, entries, lang in found:
+        fields = [np.array([e[k] for e in entries], dtype=object)[entry] for k in (0, 1, 3)]
+        columns.append((*fields, np.array([e[4] for e in entries], dtype=np.int64)[entry],
+                        np.full(len(entry), lang, dtype=object)))
+    frames, terms, entry_names, rank, langs = (np.concatenate(c) for c in zip(*columns))
+    frame_codes, _ = pd.factorize(frames)
+    article = article_codes[first]
+    start, end = starts[first], ends[last]
+    ignored = _overlaps_ignored(article, start, end, ids, skip)
+    # Longest first, then leftmost, then first in the codebook (as _keep_longest).
+    order = np.lexsort((rank, first, first - last))
+    keep = np.zeros(len(first), dtype=bool)
+    taken: set = set()
+    for h in order[(last[order] > first[order]) & ~ignored[order]].tolist():
+        span = [(frame_codes[h], u) for u in range(first[h], last[h] + 1)]
+        if not taken.isdisjoint(span):
+            continue
+        taken.update(span)
+        keep[h] = True
+    single = order[(last[order] == first[order]) & ~ignored[order]]
+    n_units = len(units) + 1
+    if taken and len(single):
+        taken_keys = np.array([f * n_units + u for f, u in taken], dtype=np.int64)
+        single = single[~np.isin(frame_codes[single] * n_units + first[single], taken_keys)]
+    # One hit per (frame, unit): the entry first in the codebook (``single`` is in rank order per unit).
+    _, once = np.unique(frame_codes[single] * n_units + first[single], return_index=True)
+    keep[single[once]] = True
+    kept = np.flatnonzero(keep)
+    unit_texts = units["text"]
+    article_ids = np.array(ids, dtype=object)[article[kept]]
+    matched = []
+    for article_id, h, s, e in zip(article_ids, kept.tolist(), start[kept].tolist(), end[kept].tolist()):
+        text = texts.get(article_id) if texts is not None else None
+        if text is not None:
+            matched.append(text[s:e])
+        else:
+            rows = np.arange(first[h], last[h] + 1)
+            matched.append(_join(unit_texts.iloc[rows].tolist(), starts[rows], ends[rows]))
+    return pd.DataFrame({"article_id": article_ids, "sentence_id": sids[first[kept]], "frame": frames[kept],
+                         "term": terms[kept], "matched": np.array(matched, dtype=object), "start_char": start[kept],
+                         "end_char": end[kept], "language": langs[kept], "entry": entry_names[kept]})
 
 
 def _token_languages(tokens: pd.DataFrame, articles: pd.DataFrame | None, language: str | None) -> pd.Series:
@@ -331,22 +524,10 @@ def score_frames(tokens: pd.DataFrame, codebook: pd.DataFrame | str | Path = "co
     languages = _token_languages(tokens, articles, language)
     texts = (articles.drop_duplicates("article_id").set_index("article_id")["text"]
              if articles is not None and "text" in articles.columns else None)
-    units = _units(tokens)
-    arrays = _Arrays(units["forms"].tolist(), units["sentence_id"].to_numpy(), units["start_char"].to_numpy(),
-                     units["end_char"].to_numpy(), units["text"])
-    skip = _ignored_spans(ignore)
-    compiled, hits = {}, []
-    bounds = units.groupby("article_id", sort=False).indices
-    for article_id, rows in bounds.items():
-        lang = languages.get(article_id)
-        lang = lang if isinstance(lang, str) else ""
-        if lang not in compiled:
-            compiled[lang] = _compile(codebook, lang)
-        rows = np.sort(rows)
-        found = _find_hits(arrays, rows, compiled[lang])
-        text = texts[article_id] if texts is not None and article_id in texts.index else None
-        hits += _keep_longest(arrays, rows, found, skip.get(article_id, ()), article_id, lang, text)
-    ids = list(bounds)
+    texts = dict(zip(texts.index, texts)) if texts is not None else None
+    units, hits, ids = _body_hits(tokens, codebook, languages, texts, _ignored_spans(ignore))
+    hits = [hits]  # the body's evidence (a table), then any title hits (tuples)
+    compiled: dict = {}
     if title:
         title_units, title_hits = _title_hits(articles, languages, ids, compiled, codebook)
         units, hits = pd.concat([units, title_units], ignore_index=True), hits + title_hits
@@ -453,7 +634,12 @@ def _keep_longest(units: _Arrays, rows: np.ndarray, found: list[tuple], skip, ar
 def _evidence_table(hits: list[tuple], frames: pd.DataFrame) -> pd.DataFrame:
     label_of = dict(zip(frames["frame"], frames["label"]))
     order_of = {f: i for i, f in enumerate(frames["frame"])}
-    evidence = pd.DataFrame(hits, columns=[c for c in EVIDENCE_COLUMNS if c != "label"])
+    columns = [c for c in EVIDENCE_COLUMNS if c != "label"]
+    if hits and isinstance(hits[0], pd.DataFrame):  # the body's evidence as a table, then title hits
+        evidence = (pd.concat([hits[0], pd.DataFrame(hits[1:], columns=columns)], ignore_index=True) if hits[1:]
+                    else hits[0])
+    else:
+        evidence = pd.DataFrame(hits, columns=columns)
     evidence.insert(3, "label", evidence["frame"].map(label_of).astype("object"))
     evidence = evidence.astype({"article_id": "string", "sentence_id": "int64", "frame": "string", "label": "string",
                                 "term": "string", "matched": "string", "start_char": "int64", "end_char": "int64",
@@ -468,7 +654,7 @@ def _score_tables(units: pd.DataFrame, evidence: pd.DataFrame, frames: pd.DataFr
     """Hits and words per (article, frame), every frame included, and per (sentence, frame) with hits."""
     label_of = dict(zip(frames["frame"], frames["label"]))
     order_of = {f: i for i, f in enumerate(frames["frame"])}
-    words = units[~units["upos"].isin(NON_WORDS).to_numpy()]
+    words = units[["article_id", "sentence_id"]][~units["upos"].isin(NON_WORDS).to_numpy()]
     n_article = words.groupby("article_id", sort=False).size()
     n_sentence = words.groupby(["article_id", "sentence_id"], sort=False).size()
     grid = pd.MultiIndex.from_product([ids, list(frames["frame"])], names=["article_id", "frame"])
@@ -482,10 +668,13 @@ def _score_tables(units: pd.DataFrame, evidence: pd.DataFrame, frames: pd.DataFr
 
     per_sentence = evidence.groupby(["article_id", "sentence_id", "frame"], sort=False).size().rename("n_hits")
     sentence_scores = per_sentence.reset_index()
-    keys = list(zip(sentence_scores["article_id"], sentence_scores["sentence_id"]))
+    keys = list(zip(sentence_scores["article_id"].to_numpy(dtype=object), sentence_scores["sentence_id"].to_numpy()))
+    index = n_sentence.index
+    words_of = dict(zip(zip(index.get_level_values(0).to_numpy(dtype=object), index.get_level_values(1).to_numpy()),
+                        n_sentence.to_numpy()))
     sentence_scores = sentence_scores.assign(
         label=sentence_scores["frame"].map(label_of),
-        n_words=pd.Series([n_sentence.get(k, 0) for k in keys], dtype="int64", index=sentence_scores.index))
+        n_words=pd.Series([words_of.get(k, 0) for k in keys], dtype="int64", index=sentence_scores.index))
     sentence_scores = _rate(sentence_scores)[SENTENCE_SCORE_COLUMNS]
     sentence_scores = (sentence_scores.assign(_order=sentence_scores["frame"].map(order_of))
                        .sort_values(["article_id", "sentence_id", "_order"], kind="mergesort")
