@@ -47,3 +47,23 @@ def test_bad_options_are_refused(options):
     articles, gold = _coded()
     with pytest.raises(ValueError):
         train_frames(articles, gold, features=("tfidf",), n_folds=3, **options)
+
+
+def test_C_may_be_a_numpy_array():
+    import numpy as np
+
+    articles, gold = _coded()
+    model = train_frames(articles, gold, features=("tfidf",), n_folds=3, C=np.array([0.5, 8.0]))
+    assert model.C in (0.5, 8.0)
+
+
+def test_a_model_saved_before_title_and_C_existed_still_predicts():
+    import pickle
+
+    articles, gold = _coded()
+    model = train_frames(articles, gold, features=("tfidf",), n_folds=3)
+    expected = model.predict(articles).predictions
+    del model.__dict__["title"], model.__dict__["C"]  # what an older pickle holds
+    old = pickle.loads(pickle.dumps(model))
+    assert (old.title, old.C) == (False, None)
+    pd.testing.assert_frame_equal(old.predict(articles).predictions, expected)

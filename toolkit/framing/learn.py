@@ -140,6 +140,10 @@ class FrameModel:
         self.title = title
         self.C = None
 
+    def __setstate__(self, state: dict) -> None:
+        # Models saved before `title` and `C` existed: the defaults they were trained with.
+        self.__dict__.update({"title": False, "C": None, **state})
+
     def __repr__(self) -> str:
         return (f"FrameModel({len(self.frames)} frames, features={list(self.features)}, trained on {self.n_train} "
                 f"units)")
@@ -298,7 +302,7 @@ def train_frames(articles: pd.DataFrame, gold, *, sentences: pd.DataFrame | None
 
     if threshold not in ("frame", "shared"):
         raise ValueError(f"`threshold` must be 'frame' or 'shared', got {threshold!r}")
-    candidates = [float(c) for c in (C if isinstance(C, Sequence) else [C])]
+    candidates = [float(c) for c in (C if np.ndim(C) > 0 else [C])]  # a number, a list or a NumPy array
     if not candidates or any(not c > 0 for c in candidates):
         raise ValueError(f"`C` must be a positive number or a non-empty sequence of them, got {C!r}")
 
