@@ -423,6 +423,55 @@ class TestFastPathsAgreeWithPlain:
         assert [ln.reason for ln in live] == expected
 
 
+class TestDuplicatesLinear:
+    """Furniture printed twice is found with one set of the earlier lines, not by comparing every pair (issue fixA)."""
+
+    def test_written_example_removes_the_later_furniture_only(self):
+        from toolkit.cleaning import _mark_duplicates, _split_lines
+
+        lines = ["Share", "The council voted on Tuesday to close the old bridge to traffic.", "Advertisement",
+                 "Road closures", "The mayor said the repairs would take a year, at the least.", "SHARE",
+                 "Road closures", "www.example.com/bridge", "Advertisement", "Bridge vote",
+                 "The council voted on Tuesday to close the old bridge to traffic.", "www.example.com/bridge"]
+        raw = "\n".join(lines)
+        live = _split_lines(raw)
+        _mark_duplicates(raw, live, title="Bridge vote")
+        assert [ln.reason for ln in live] == [
+            None, None, None, None, None, "duplicate-paragraph",  # "SHARE" repeats "Share"
+            "duplicate-paragraph", None, "duplicate-paragraph",
+            None,  # the headline, quoted again, stays
+            None,  # a sentence printed twice stays
+            "duplicate-paragraph"]  # a link of more normalised words than DUPLICATE_MAX_WORDS
+
+    def test_work_grows_linearly_with_the_number_of_lines(self, monkeypatch):
+        from toolkit import cleaning
+
+        calls = {"pieces": 0, "norms": 0}
+        pieces, norm = cleaning._word_pieces, cleaning.normalise_for_matching
+
+        def counting_pieces(s, most):
+            calls["pieces"] += 1
+            return pieces(s, most)
+
+        def counting_norm(s):
+            calls["norms"] += 1
+            return norm(s)
+
+        monkeypatch.setattr(cleaning, "_word_pieces", counting_pieces)
+        monkeypatch.setattr(cleaning, "normalise_for_matching", counting_norm)
+
+        def work(n):
+            calls.update(pieces=0, norms=0)
+            raw = "\n".join([f"Section {k}" for k in range(n)] + ["Section 3"])
+            live = cleaning._split_lines(raw)
+            cleaning._mark_duplicates(raw, live)
+            assert [ln.reason for ln in live].count("duplicate-paragraph") == 1
+            return calls["pieces"] + calls["norms"]
+
+        small, large = work(300), work(1200)
+        assert large <= 4 * small + 10  # comparing every pair would make it about 16 times
+
+
 class TestPollQuestions:
     """A poll's question alone on a line (issue 13): removed only with corpus evidence and next to a poll or form line."""
 

@@ -662,19 +662,24 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line
                 return True
         return False
 
-    def repeats_earlier(k: int) -> bool:
-        n_words = len(norm(k).split())
-        # A line whose text holds more pieces with a word character than the line has words cannot match it.
-        return any(_word_pieces(texts[j], n_words) <= n_words and norm(j) == norm(k) for j in range(k))
-
     title_norm = normalise_for_matching(title) if title else ""
+    # The furniture lines that may repeat an earlier line, decided first (a removal never changes which lines count
+    # as earlier ones: every earlier line does).
+    candidates = [k for k in range(len(live)) if is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS)
+                  and norm(k) and norm(k) != title_norm]
+    # A line equals a candidate only if it has no more word pieces than the longest candidate has normalised words
+    # (:func:`_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).
+    most = max((len(norm(k).split()) for k in candidates), default=0)
+    is_candidate = set(candidates)
+    seen: set[str] = set()
     for k, ln in enumerate(live):
         if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")) and _words(norm(k)) >= STANDFIRST_MIN_WORDS
                 and repeated_later(k)):
             ln.reason = "duplicate-standfirst"
-        elif (is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS) and norm(k) and norm(k) != title_norm
-              and repeats_earlier(k)):
+        elif k in is_candidate and norm(k) in seen:
             ln.reason = "duplicate-paragraph"
+        if candidates and _word_pieces(texts[k], most) <= most:
+            seen.add(norm(k))
     return _kept(live)
 
 
