@@ -344,6 +344,31 @@ class TestLinksAndTrails:
             raw = "\n".join([line, self.LEAD, self.TAIL])
             assert clean_text(raw, find_title=False, title="Headline").removed == [], line
 
+    def test_see_subheading_stays(self):
+        for line in ["See You Again Tonight", "See The Light Of Day Again Soon"]:
+            raw = "\n".join([self.LEAD, line, self.TAIL])
+            assert clean_text(raw, find_title=False).removed == [], line
+        for line in ["See also Senate Panel Delays Budget Vote", "See more Photos From The Vote",
+                     "See Jane Doe's review: A Long Road Home"]:
+            raw = "\n".join([self.LEAD, line, self.TAIL])
+            assert self._removed(raw, clean_text(raw, find_title=False)) == {line: "related-articles"}, line
+
+    def test_glued_tail_without_a_label_is_article_text(self):
+        # A paywall-truncated last sentence glued to the one before: no outlet label and colon, so it stays.
+        raw = self.LEAD + "\n" + ("Officials said the plan was final.The rest of the members stayed on to finish "
+                                   "the work on the")
+        assert clean_text(raw, find_title=False).removed == []
+        # A label of more than four words before the colon is not an outlet's or a section's.
+        raw = self.LEAD + "\n" + "Officials said the plan was final.The Rest Of The Members Said: they stayed on here"
+        assert clean_text(raw, find_title=False).removed == []
+
+    def test_byline_or_list_of_single_names_is_not_a_trail(self):
+        for line in ["By John Smith, Jane Doe, Bob Lee", "Par Jean Dupont, Marie Curie, Paul Durand",
+                     "Washington, Paris, Moscow"]:
+            raw = "\n".join([line, self.LEAD, self.TAIL])
+            removed = self._removed(raw, clean_text(raw, find_title=False, title="Headline"))
+            assert line not in removed, line
+
 
 def _plain_matches(raw, patterns):
     return [(m.start(), m.end(), reason) for pattern, reason in patterns for m in pattern.finditer(raw)]
