@@ -344,6 +344,31 @@ class TestLinksAndTrails:
             raw = "\n".join([line, self.LEAD, self.TAIL])
             assert clean_text(raw, find_title=False, title="Headline").removed == [], line
 
+    def test_see_subheading_stays(self):
+        for line in ["See You Again Tonight", "See The Light Of Day Again Soon"]:
+            raw = "\n".join([self.LEAD, line, self.TAIL])
+            assert clean_text(raw, find_title=False).removed == [], line
+        for line in ["See also Senate Panel Delays Budget Vote", "See more Photos From The Vote",
+                     "See Jane Doe's review: A Long Road Home"]:
+            raw = "\n".join([self.LEAD, line, self.TAIL])
+            assert self._removed(raw, clean_text(raw, find_title=False)) == {line: "related-articles"}, line
+
+    def test_glued_tail_without_a_label_is_article_text(self):
+        # A paywall-truncated last sentence glued to the one before: no outlet label and colon, so it stays.
+        raw = self.LEAD + "\n" + ("Officials said the plan was final.The rest of the members stayed on to finish "
+                                   "the work on the")
+        assert clean_text(raw, find_title=False).removed == []
+        # A label of more than four words before the colon is not an outlet's or a section's.
+        raw = self.LEAD + "\n" + "Officials said the plan was final.The Rest Of The Members Said: they stayed on here"
+        assert clean_text(raw, find_title=False).removed == []
+
+    def test_byline_or_list_of_single_names_is_not_a_trail(self):
+        for line in ["By John Smith, Jane Doe, Bob Lee", "Par Jean Dupont, Marie Curie, Paul Durand",
+                     "Washington, Paris, Moscow"]:
+            raw = "\n".join([line, self.LEAD, self.TAIL])
+            removed = self._removed(raw, clean_text(raw, find_title=False, title="Headline"))
+            assert line not in removed, line
+
 
 def _plain_matches(raw, patterns):
     return [(m.start(), m.end(), reason) for pattern, reason in patterns for m in pattern.finditer(raw)]
@@ -421,6 +446,55 @@ class TestFastPathsAgreeWithPlain:
             seen.add(norm)
         _mark_duplicates(raw, live)
         assert [ln.reason for ln in live] == expected
+
+
+class TestDuplicatesLinear:
+    """Furniture printed twice is found with one set of the earlier lines, not by comparing every pair (issue fixA)."""
+
+    def test_written_example_removes_the_later_furniture_only(self):
+        from toolkit.cleaning import _mark_duplicates, _split_lines
+
+        lines = ["Share", "The council voted on Tuesday to close the old bridge to traffic.", "Advertisement",
+                 "Road closures", "The mayor said the repairs would take a year, at the least.", "SHARE",
+                 "Road closures", "www.example.com/bridge", "Advertisement", "Bridge vote",
+                 "The council voted on Tuesday to close the old bridge to traffic.", "www.example.com/bridge"]
+        raw = "\n".join(lines)
+        live = _split_lines(raw)
+        _mark_duplicates(raw, live, title="Bridge vote")
+        assert [ln.reason for ln in live] == [
+            None, None, None, None, None, "duplicate-paragraph",  # "SHARE" repeats "Share"
+            "duplicate-paragraph", None, "duplicate-paragraph",
+            None,  # the headline, quoted again, stays
+            None,  # a sentence printed twice stays
+            "duplicate-paragraph"]  # a link of more normalised words than DUPLICATE_MAX_WORDS
+
+    def test_work_grows_linearly_with_the_number_of_lines(self, monkeypatch):
+        from toolkit import cleaning
+
+        calls = {"pieces": 0, "norms": 0}
+        pieces, norm = cleaning._word_pieces, cleaning.normalise_for_matching
+
+        def counting_pieces(s, most):
+            calls["pieces"] += 1
+            return pieces(s, most)
+
+        def counting_norm(s):
+            calls["norms"] += 1
+            return norm(s)
+
+        monkeypatch.setattr(cleaning, "_word_pieces", counting_pieces)
+        monkeypatch.setattr(cleaning, "normalise_for_matching", counting_norm)
+
+        def work(n):
+            calls.update(pieces=0, norms=0)
+            raw = "\n".join([f"Section {k}" for k in range(n)] + ["Section 3"])
+            live = cleaning._split_lines(raw)
+            cleaning._mark_duplicates(raw, live)
+            assert [ln.reason for ln in live].count("duplicate-paragraph") == 1
+            return calls["pieces"] + calls["norms"]
+
+        small, large = work(300), work(1200)
+        assert large <= 4 * small + 10  # comparing every pair would make it about 16 times
 
 
 class TestPollQuestions:

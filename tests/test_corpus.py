@@ -414,6 +414,17 @@ class TestFastPaths:
             assert loading.count_words(text, language="fr") == len(tokenize_words(text, language="fr"))
         assert all(len(counts) == 0 for counts in loading._PIECE_COUNTS.values())
 
+    def test_count_words_missing_language_is_one_memory(self, monkeypatch):
+        """A NaN language (a missing value in a data frame) counts as no language and shares one piece memory."""
+        from toolkit.corpus import loading
+        from toolkit.text import tokenize_words
+
+        monkeypatch.setattr(loading, "_PIECE_COUNTS", {})
+        text = self.TEXTS[0]
+        for language in (float("nan"), float("nan"), None, ""):
+            assert loading.count_words(text, language=language) == len(tokenize_words(text, language=None))
+        assert list(loading._PIECE_COUNTS) == [None]
+
     def test_vote_language_clear_or_none(self):
         from toolkit.corpus.loading import vote_language
 

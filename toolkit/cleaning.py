@@ -192,13 +192,20 @@ def _is_breadcrumb(line: str) -> bool:
 
 def is_tag_list(line: str) -> bool:
     """A page's category or tag trail ("Catholic Church, Family, Marriage"): three or more comma-separated labels of
-    one to three capitalised words each, at most 10 words in all, no sentence end. Only read above the body once the
-    headline is known (a headline may have this shape)."""
-    if _has_words(line, 11) or _TERMINAL.search(line):
+    one to three capitalised words each, at least one of two words or more, at most 10 words in all, no sentence end.
+    Only read above the body once the headline is known (a headline may have this shape).
+
+    A byline ("By Jane Doe, John Roe, Ann Lee", "Par ...", "De ...") is not a trail, nor a list of single names
+    ("Washington, Paris, Moscow": a dateline or a list of places is as likely); a trail of single words that recurs
+    across the corpus is removed as a repeated line (:func:`find_repeated_lines`)."""
+    if _has_words(line, 11) or _TERMINAL.search(line) or _BYLINE_START.match(line):
         return False
     labels = line.split(", ")
-    return len(labels) >= 3 and all(
+    return len(labels) >= 3 and any(_has_words(label, 2) for label in labels) and all(
         0 < _words(label) <= 3 and all(word[:1].isupper() for word in label.split()) for label in labels)
+
+
+_BYLINE_START = re.compile(r"(?:By|BY|Par|PAR|De|DE)\s")
 
 
 _LINK_LIKE = re.compile(r"(?:https?://|www\.|\S+@\S+\.\w+|\b\w+\.(?:com|org|net|fr|co\.uk)\b|^@\w+)", re.I)
@@ -565,8 +572,9 @@ def _mark_captions(raw: str, live: list[_Line]) -> list[_Line]:
 #: Most words of a link's text (:func:`_is_link_text`): a cross-reference or a related headline.
 WIDGET_LINE_MAX_WORDS = 25
 # A cross-reference to another article: "See, earlier <headline> by <author>, May 3, 2016", "See also <headline>",
-# "See Jane Doe's review: <headline>".
-_SEE_LINE = re.compile(r"^See(?:,? (?:also|earlier|more))?[,:]? [A-Z“\"‘']")
+# "See Jane Doe's review: <headline>". "See" alone opens a subheading as well ("See You Again Tonight"): without
+# "also", "earlier" or "more" a colon must follow a few words.
+_SEE_LINE = re.compile(r"^See(?:,? (?:also|earlier|more)[,:]?|:| [^:]{1,60}:) [A-Z“\"‘']")
 # A link to the author's archive: "The Best of Jane Doe", "More from Jane Doe", "Du même auteur".
 _AUTHOR_ARCHIVE = re.compile(r"^(?:The Best of|More (?:from|by)|(?:Other|More|Recent) (?:articles|columns|stories|posts) by|"
                              r"(?:Plus d['’]a|A)rticles? de|Tous les articles de|Du même auteur) \S")
@@ -574,6 +582,9 @@ _LIST_MARK = re.compile(r"^(?:[-*•–—]|\d+[.)])\s")
 # A headline glued without a space to the last sentence of the article ("... à des fins militaires.Al Jazeera: ..."):
 # a sentence end right after a lower-case letter, then a capital.
 _GLUED_TAIL = re.compile(r"(?<=[^\W\d_])(?<![A-Z])[.!?](?=[A-ZÀ-ÖØ-Þ])")
+# The glued headline must open with the label of an outlet or a section ("Al Jazeera: ", "Opinion: "): one to four
+# capitalised words and a colon. Without it the tail may be the article's own last sentence, cut short by a paywall.
+_GLUED_LABEL = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’&.-]*(?: [A-ZÀ-ÖØ-Þ][\w'’&.-]*){0,3}: \S")
 _ANY_SENTENCE_END = re.compile(r"[.!?…]")
 
 
@@ -587,12 +598,13 @@ def _is_link_text(line: str) -> bool:
 def _mark_tail_links(live: list[_Line]) -> list[_Line]:
     """4c. Links to other articles: cross-references, author-archive links and a related headline glued to the end.
 
-    - A line opening with "See" ("See, earlier ...", "See also ...", "See Jane Doe's review: ...") with the shape of
-      a link (:func:`_is_link_text`) is a cross-reference.
+    - A line opening with "See also", "See earlier", "See more" or "See ...:" ("See, earlier ...", "See Jane Doe's
+      review: ...") with the shape of a link (:func:`_is_link_text`) is a cross-reference.
     - Among the last three lines, after a line that ends like a sentence, a link to the author's other articles
       ("The Best of Jane Doe", "More from Jane Doe", "Plus d'articles de ...") with the shape of a link.
     - A headline glued without a space to the end of the last sentence ("... militaires.Al Jazeera: le chef ...")
-      with the shape of a link and no sentence end of its own is cut from that line.
+      with the shape of a link, an outlet or section label and a colon first, and no sentence end of its own is cut
+      from that line.
 
     All are removed with reason ``related-articles``. Other short lines after the last sentence stay: on the dev
     articles they are as often a credit, a hat tip or a quoted post as a related headline.
@@ -611,7 +623,8 @@ def _mark_tail_links(live: list[_Line]) -> list[_Line]:
     if last is not None and not last.cuts and not _SENTENCE_END.search(last.text):
         for m in reversed(list(_GLUED_TAIL.finditer(last.text))):
             tail = last.text[m.end():]
-            if _is_link_text(tail) and _has_words(tail, 4) and not _ANY_SENTENCE_END.search(tail):
+            if (_GLUED_LABEL.match(tail) and _is_link_text(tail) and _has_words(tail, 4)
+                    and not _ANY_SENTENCE_END.search(tail)):
                 last.cuts.append((m.end(), len(last.text), "related-articles"))
             break
     return live
@@ -662,19 +675,24 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line
                 return True
         return False
 
-    def repeats_earlier(k: int) -> bool:
-        n_words = len(norm(k).split())
-        # A line whose text holds more pieces with a word character than the line has words cannot match it.
-        return any(_word_pieces(texts[j], n_words) <= n_words and norm(j) == norm(k) for j in range(k))
-
     title_norm = normalise_for_matching(title) if title else ""
+    # The furniture lines that may repeat an earlier line, decided first (a removal never changes which lines count
+    # as earlier ones: every earlier line does).
+    candidates = [k for k in range(len(live)) if is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS)
+                  and norm(k) and norm(k) != title_norm]
+    # A line equals a candidate only if it has no more word pieces than the longest candidate has normalised words
+    # (:func:`_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).
+    most = max((len(norm(k).split()) for k in candidates), default=0)
+    is_candidate = set(candidates)
+    seen: set[str] = set()
     for k, ln in enumerate(live):
         if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")) and _words(norm(k)) >= STANDFIRST_MIN_WORDS
                 and repeated_later(k)):
             ln.reason = "duplicate-standfirst"
-        elif (is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS) and norm(k) and norm(k) != title_norm
-              and repeats_earlier(k)):
+        elif k in is_candidate and norm(k) in seen:
             ln.reason = "duplicate-paragraph"
+        if candidates and _word_pieces(texts[k], most) <= most:
+            seen.add(norm(k))
     return _kept(live)
 
 

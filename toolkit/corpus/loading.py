@@ -138,6 +138,8 @@ def count_words(text: str, *, language: str | None = None) -> int:
     """
     if not isinstance(text, str) or not text:
         return 0
+    # A missing language (None, NaN or "" from a data frame) is one key: NaN != NaN would make a new cache each call.
+    language = language if isinstance(language, str) and language else None
     counts = _PIECE_COUNTS.get(language)
     if counts is None:
         counts = _PIECE_COUNTS[language] = _PieceCounts(language)
