@@ -598,6 +598,26 @@ class TestCorpusRules:
         for row in linked.mentions.itertuples():
             assert text[row.start_char:row.end_char] == row.text
 
+    def test_a_place_or_monument_noun_makes_a_name_of_its_own(self):
+        text = ("Au jardin du Luxembourg, la tour Eiffel, l'arc de Triomphe, le parc des Princes, la côte d'Azur. "
+                "Luxembourg. Kim Jong un et Ruffie eft.")
+        linked = link_entities(placed(text, ("jardin du Luxembourg", "LOC"), ("tour Eiffel", "LOC"),
+                                      ("arc de Triomphe", "LOC"), ("parc des Princes", "LOC"), ("côte d'Azur", "LOC"),
+                                      ("Luxembourg", "LOC"), ("Kim Jong un", "PER"), ("Ruffie eft", "PER")))
+        assert linked.mentions["text"].tolist() == ["jardin du Luxembourg", "tour Eiffel", "arc de Triomphe",
+                                                    "parc des Princes", "côte d'Azur", "Luxembourg", "Kim Jong un",
+                                                    "Ruffie"]
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] != ids[5]  # the park is not the country
+
+    def test_a_company_domain_and_a_slash_name_are_names_not_links(self):
+        linked = link_entities(tiny(("a", "Amazon.com", "ORG"), ("a", "Booking.com", "ORG"), ("b", "AC/DC", "ORG"),
+                                    ("c", "www.example.org", "ORG"), ("c", "https://t.co/x", "ORG"),
+                                    ("d", "pic.twitter.com/fOlIQNF5pW", "PER")))
+        rules = linked.mentions["link_rule"].tolist()
+        assert linked.mentions["entity_id"].notna().tolist() == [True, True, True, False, False, False]
+        assert rules[3] == rules[4] == rules[5] == "not-a-name"
+
     def test_a_title_before_a_particle_is_left_to_strip_title(self):
         linked = link_entities(tiny(("a", "général de Gaulle", "PER"), ("b", "de Gaulle", "PER")))
         assert linked.mentions["text"].tolist() == ["général de Gaulle", "de Gaulle"]

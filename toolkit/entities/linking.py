@@ -59,7 +59,9 @@ fermer telecharger newsletter suivre privacy policy terms conditions cgu confide
 #: Words that may stand between interface words ("Privacy Policy and Terms of Use").
 _FUNCTION_WORDS = frozenset("and or of the to for our your use et ou de la le les des du vos nos notre votre".split())
 #: A web address or link ("pic.twitter.com/fOlIQNF5pW", "https://...", "www.x.org").
-_WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.(?:com|org|net|fr|co|uk|ly|io)\b/?|\w/\w", re.IGNORECASE)
+#: A company's domain alone ("Amazon.com", "Booking.com") and a slash inside a name ("AC/DC")
+#: are names; a scheme, "www." or a domain followed by a path ("pic.twitter.com/x") are links.
+_WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.[a-z]{2,6}/\S", re.IGNORECASE)
 #: A single letter (with or without a period) or a roman numeral alone is not a name.
 _NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
 #: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
@@ -89,7 +91,9 @@ _NAME_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "der", "den",
                              "l", "the", "mac", "mc", "ap", "y", "e", "st", "san", "santa", "saint", "sainte"})
 #: Lower-case nouns that make a name of their own with the name after them ("lac de Genève"
 #: is a lake, "canton de Fribourg" not the town, "rue de Rivoli" a street, "ministère de
-#: l'Intérieur" a ministry): never cut.
+#: l'Intérieur" a ministry, "jardin du Luxembourg" a park, "tour Eiffel" a monument, "côte
+#: d'Azur" a coast): never cut. Folded (no accents); English nouns for the rare lower-case
+#: "bridge of Remagen".
 _NAMING_NOUNS = frozenset("""
 lac lacs mont monts montagne montagnes ile iles isle isles presqu mer golfe cap col canal rivière riviere fleuve
 baie detroit pic massif vallee val plaine foret bois pont rue avenue boulevard place quai gare aeroport port pointe
@@ -100,6 +104,13 @@ secretariat secretaire universite ecole lycee college institut musee theatre orc
 compagnie union assemblee chambre academie fondation association federation confederation armee garde marine
 gouvernement administration direction service ambassade consulat prefecture mairie club equipe groupe
 stade prix loi lois centrale usine fort hopital clinique plan programme operation mission accord accords
+parc parcs jardin jardins square tour tours arc porte portes cote cotes pays cite quartier faubourg salle hotel
+opera marche halle halles basilique chapelle couvent monastere prieure temple mosquee synagogue esplanade allee
+chaussee impasse route chemin autoroute tunnel viaduc colline mer ocean plateau grotte gorges
+chute chutes ecluse phare fontaine cimetiere galerie bibliotheque conservatoire villa manoir
+citadelle tourelle rempart aerodrome circuit velodrome arene arenes
+park garden gardens tower arch gate bridge street square lake mount river bay cape coast island islands
+palace castle cathedral church abbey museum university stadium hall theatre theater
 """.split())
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
@@ -405,6 +416,9 @@ def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.
         if owned:
             body = body[:owned.start()]  # "Trump’s POLICIES": the person is the owner
         tail = _LOWER_TAIL.search(body)
+        if tail and tail.group(2) and types[i] == "PER" and \
+                sum(w[:1].isupper() for w in body[:tail.start()].split()) >= 2:
+            tail = None  # a person's last short word after two names is a name: "Kim Jong un"
         if tail and (tail.group(2) or "") not in _NAME_PARTICLES and any(c.isupper() for c in body[:tail.start()]):
             body = body[:tail.start()].rstrip(_EDGE_MARKS + " ")
         if body == text or not any(c.isalnum() for c in body):
