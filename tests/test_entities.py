@@ -775,6 +775,9 @@ class TestCorpusRules:
         ids = linked.mentions["entity_id"].tolist()
         assert ids[0] == ids[1] == ids[2] == ids[3] and ids[4] != ids[5]
         assert "transliteration" in self.rules_of(linked, "Vladimir Poutine")
+        # One word is too little evidence: "Louis" (French only) is not "Luis" (English only).
+        one = link_entities(tiny(("f1", "Louis", "PER"), ("e1", "Luis", "PER")), articles=articles)
+        assert one.mentions["entity_id"].nunique() == 2
         # Without the articles' languages, nothing says which name is French.
         assert link_entities(mentions).mentions["entity_id"].nunique() == 4
 
@@ -784,14 +787,19 @@ class TestCorpusRules:
         assert linked.mentions["text"].tolist()[:3] == ["Trump", "Francis", "McDonald's Corporation"]
         assert linked.mentions["entity_id"].iloc[0] == linked.mentions["entity_id"].iloc[3]
 
-    def test_eu_is_the_united_states_in_french_and_the_european_union_in_english(self):
+    def test_dotted_e_u_is_the_united_states_in_french_and_plain_eu_the_european_union(self):
         articles = pd.DataFrame({"article_id": ["f", "e"], "text": ["", ""], "language": ["fr", "en"]})
-        linked = link_entities(tiny(("f", "EU", "ORG"), ("f", "Etats-Unis", "LOC"), ("e", "EU", "ORG"),
-                                    ("e", "European Union", "ORG"), ("f", "UE", "ORG")), articles=articles)
+        linked = link_entities(tiny(("f", "E.-U.", "LOC"), ("f", "Etats-Unis", "LOC"), ("e", "EU", "ORG"),
+                                    ("e", "European Union", "ORG"), ("f", "UE", "ORG"), ("f", "É.-U.", "LOC"),
+                                    ("f", "EU", "ORG"), ("f", "Union européenne", "ORG")), articles=articles)
         ids = linked.mentions["entity_id"].tolist()
-        assert ids[0] == ids[1] != ids[2] and ids[2] == ids[3] == ids[4]
-        evidence = linked.merges.loc[(linked.merges["variant"] == "EU") & (linked.merges["rule"] == "alias"), "evidence"]
+        assert ids[0] == ids[1] == ids[5] != ids[2] and ids[2] == ids[3] == ids[4] == ids[6] == ids[7]
+        evidence = linked.merges.loc[(linked.merges["variant"] == "E.-U.") & (linked.merges["rule"] == "alias"),
+                                     "evidence"]
         assert any("United States" in e for e in evidence)
+        # Without the dotted form, "EU" in a French article is the European Union, whatever follows it.
+        alone = link_entities(tiny(("f", "EU", "ORG"), ("f", "Etats-Unis", "LOC")), articles=articles)
+        assert alone.mentions["entity_id"].nunique() == 2
 
     def test_the_long_s_read_as_f_joins_the_name_the_corpus_spells_with_s(self):
         linked = link_entities(tiny(("a", "Ruffie", "ORG"), ("b", "Russie", "LOC"), ("c", "Russie", "LOC"),

@@ -62,6 +62,8 @@ _FUNCTION_WORDS = frozenset("and or of the to for our your use et ou de la le le
 #: A company's domain alone ("Amazon.com", "Booking.com") and a slash inside a name ("AC/DC")
 #: are names; a scheme, "www." or a domain followed by a path ("pic.twitter.com/x") are links.
 _WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.[a-z]{2,6}/\S", re.IGNORECASE)
+#: An acronym written with periods ("E.-U.", "É.-U.", "E.U.").
+_DOTTED_ACRONYM = re.compile(r"(?:[A-ZÀ-Þ]\.[-‐‑]?\s?){2,}")
 #: A single letter (with or without a period) or a roman numeral alone is not a name.
 _NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
 #: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
@@ -523,14 +525,16 @@ def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
 
 def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
                       alias_of: dict[tuple[str, ...], Alias]) -> dict[int, Alias]:
-    """Mention → the territory alias its acronym means in its article's language ("EU" in French: the US)."""
+    """Mention → the territory alias its dotted acronym means in its article's language ("E.-U." in French: the US)."""
     if articles is None or "language" not in articles.columns:
         return {}
     language_of = dict(zip(articles["article_id"], articles["language"]))
     found = {}
     for i, name in enumerate(m.names):
         forms = LANGUAGE_SHORT_FORMS.get(language_of.get(m.article_ids[i]), {})
-        code = forms.get(fold_acronym(name)) if forms and is_acronym(name) else None
+        # Only the dotted form ("E.-U.", "É.-U.", "E.U."): French writes plain "EU" for the
+        # European Union too ("EU DisinfoLab", next to "Union européenne").
+        code = forms.get(fold_acronym(name)) if forms and _DOTTED_ACRONYM.fullmatch(name.strip()) else None
         if code is not None:
             alias = alias_of.get(folded_words(territory_names()[code][0]))
             if alias is not None:
@@ -924,7 +928,8 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
     whose name is the English transcription of the French one ("Vladimir Poutine" = "Vladimir Putin").
 
     French and English transcribe Russian, Arabic or Ukrainian names differently (ou/u, ch/sh,
-    tch/ch, a final mute e, y/i). Needs the articles' ``language``; merges groups and records
+    tch/ch, a final mute e, y/i). Only names of two words or more count: one word ("Louis"
+    = "Luis") is too little evidence. Needs the articles' ``language``; merges groups and records
     the rule in ``m.moved_by``.
     """
     if articles is None or "language" not in articles.columns:
@@ -949,6 +954,8 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
             continue
         targets: dict[int, tuple[str, str]] = {}
         for key, name in forms[root].items():
+            if len(key) < 2:
+                continue  # one word ("Louis", "Luis") is too little evidence of one person
             for target in english.get(_french_to_english(key), ()):
                 if _french_to_english(key) != key or _english_key(key) != key:
                     targets.setdefault(target, (name, forms[target][next(k for k in forms[target]
