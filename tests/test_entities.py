@@ -835,6 +835,15 @@ class TestRepairSpans:
         repaired = self.repaired(text, ("Turquie & de l'Afie", "LOC"), ("Banque de Paris et des Pays-Bas", "ORG"))
         assert repaired["text"].tolist() == ["Turquie", "Afie", "Banque de Paris et des Pays-Bas"]
 
+    def test_a_persons_particle_after_et_stays_with_the_name(self):
+        text = "Churchill et de Gaulle; Churchill et De Gaulle; Churchill; De Gaulle; la France et de l'Italie."
+        repaired = self.repaired(text, ("Churchill et de Gaulle", "PER"), ("Churchill et De Gaulle", "PER"),
+                                 ("Churchill", "PER"), ("De Gaulle", "PER"), ("France et de l'Italie", "LOC"))
+        assert repaired["text"].tolist() == ["Churchill", "de Gaulle", "Churchill", "De Gaulle", "Churchill",
+                                             "De Gaulle", "France", "Italie"]
+        for row in repaired.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+
     def test_names_of_organisations_and_acronyms_before_a_name_stay_whole(self):
         text = ("Law and Justice won; Law, Justice. The UK Home Office; the UK and the Home Office. "
                 "Clark County District Court; Clark County, District Court.")
