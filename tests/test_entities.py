@@ -800,6 +800,13 @@ class TestCorpusRules:
         # Without the dotted form, "EU" in a French article is the European Union, whatever follows it.
         alone = link_entities(tiny(("f", "EU", "ORG"), ("f", "Etats-Unis", "LOC")), articles=articles)
         assert alone.mentions["entity_id"].nunique() == 2
+        # With the article's text: plain "EU" is the US in results ("Armstrong (EU)"), unless
+        # the article names the European Union.
+        texts = pd.DataFrame({"article_id": ["r", "u"], "language": ["fr", "fr"],
+                              "text": ["1. Armstrong (EU) 2. Ullrich (All).", "L'EU DisinfoLab et l'Union européenne."]})
+        results = link_entities(tiny(("r", "EU", "LOC"), ("u", "EU", "ORG"), ("u", "Etats-Unis", "LOC")), articles=texts)
+        ids = results.mentions["entity_id"].tolist()
+        assert ids[0] == ids[2] != ids[1]
 
     def test_the_long_s_read_as_f_joins_the_name_the_corpus_spells_with_s(self):
         linked = link_entities(tiny(("a", "Ruffie", "ORG"), ("b", "Russie", "LOC"), ("c", "Russie", "LOC"),

@@ -523,18 +523,41 @@ def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
                      linked["start_char"].tolist() if "start_char" in linked.columns else [None] * len(texts), {}, {}, set())
 
 
+#: An article naming the European Union: then its plain "EU" is the Union ("EU DisinfoLab").
+_EUROPEAN_UNION = re.compile(r"\bUE\b|[Uu]nion européenne|(?:Commission|Parlement|Conseil) européen|"
+                             r"European Union|\bEU\s+[A-ZÀ-Þ]")
+
+
+def _names_the_union(text, cache: dict[int, bool]) -> bool:
+    """Whether an article's text names the European Union (True without a text: plain "EU" stays the Union)."""
+    if not isinstance(text, str) or not text:
+        return True
+    key = id(text)
+    if key not in cache:
+        cache[key] = bool(_EUROPEAN_UNION.search(text))
+    return cache[key]
+
+
 def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
                       alias_of: dict[tuple[str, ...], Alias]) -> dict[int, Alias]:
-    """Mention → the territory alias its dotted acronym means in its article's language ("E.-U." in French: the US)."""
+    """Mention → the territory alias its acronym means in its article's language ("E.-U." in French: the US).
+
+    Plain "EU" in French means the US only in an article with text that names no European Union.
+    """
     if articles is None or "language" not in articles.columns:
         return {}
     language_of = dict(zip(articles["article_id"], articles["language"]))
+    text_of = dict(zip(articles["article_id"], articles["text"])) if "text" in articles.columns else {}
+    cache: dict[int, bool] = {}
     found = {}
     for i, name in enumerate(m.names):
         forms = LANGUAGE_SHORT_FORMS.get(language_of.get(m.article_ids[i]), {})
-        # Only the dotted form ("E.-U.", "É.-U.", "E.U."): French writes plain "EU" for the
-        # European Union too ("EU DisinfoLab", next to "Union européenne").
-        code = forms.get(fold_acronym(name)) if forms and _DOTTED_ACRONYM.fullmatch(name.strip()) else None
+        # The dotted form ("E.-U.", "É.-U.", "E.U.") always; plain "EU" (results lists:
+        # "Armstrong (EU)") only in an article that names no European Union: French writes
+        # plain "EU" for the Union too ("EU DisinfoLab", next to "Union européenne").
+        dotted = _DOTTED_ACRONYM.fullmatch(name.strip())
+        plain = not dotted and is_acronym(name) and not _names_the_union(text_of.get(m.article_ids[i]), cache)
+        code = forms.get(fold_acronym(name)) if forms and (dotted or plain) else None
         if code is not None:
             alias = alias_of.get(folded_words(territory_names()[code][0]))
             if alias is not None:
