@@ -613,10 +613,11 @@ class TestCorpusRules:
     def test_a_company_domain_and_a_slash_name_are_names_not_links(self):
         linked = link_entities(tiny(("a", "Amazon.com", "ORG"), ("a", "Booking.com", "ORG"), ("b", "AC/DC", "ORG"),
                                     ("c", "www.example.org", "ORG"), ("c", "https://t.co/x", "ORG"),
-                                    ("d", "pic.twitter.com/fOlIQNF5pW", "PER")))
+                                    ("d", "pic.twitter.com/fOlIQNF5pW", "PER"), ("e", "jane.doe@reuters.com", "ORG"),
+                                    ("f", "Sporting 3/4", "ORG")))
         rules = linked.mentions["link_rule"].tolist()
-        assert linked.mentions["entity_id"].notna().tolist() == [True, True, True, False, False, False]
-        assert rules[3] == rules[4] == rules[5] == "not-a-name"
+        assert linked.mentions["entity_id"].notna().tolist() == [True, True, True, False, False, False, False, False]
+        assert rules[3] == rules[4] == rules[5] == rules[6] == rules[7] == "not-a-name"
 
     def test_a_title_before_a_particle_is_left_to_strip_title(self):
         linked = link_entities(tiny(("a", "général de Gaulle", "PER"), ("b", "de Gaulle", "PER")))

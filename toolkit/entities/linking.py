@@ -60,8 +60,9 @@ fermer telecharger newsletter suivre privacy policy terms conditions cgu confide
 _FUNCTION_WORDS = frozenset("and or of the to for our your use et ou de la le les des du vos nos notre votre".split())
 #: A web address or link ("pic.twitter.com/fOlIQNF5pW", "https://...", "www.x.org").
 #: A company's domain alone ("Amazon.com", "Booking.com") and a slash inside a name ("AC/DC")
-#: are names; a scheme, "www." or a domain followed by a path ("pic.twitter.com/x") are links.
-_WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.[a-z]{2,6}/\S", re.IGNORECASE)
+#: are names; a scheme, "www.", a domain followed by a path ("pic.twitter.com/x") are links,
+#: and an e-mail address ("name@reuters.com") or a number with a slash ("3/4", "12/08") is no name.
+_WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.[a-z]{2,6}/\S|\w@\w[\w-]*\.\w|\d/\d", re.IGNORECASE)
 #: An acronym written with periods ("E.-U.", "É.-U.", "E.U.").
 _DOTTED_ACRONYM = re.compile(r"(?:[A-ZÀ-Þ]\.[-‐‑]?\s?){2,}")
 #: A single letter (with or without a period) or a roman numeral alone is not a name.
