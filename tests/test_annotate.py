@@ -221,6 +221,36 @@ class TestSeedPersons:
                                 "Che Guevara", "Fidel Castro"}
 
 
+class TestRepairOption:
+    """``annotate(repair=...)``: span repair runs by default and can be turned off."""
+
+    def test_repair_false_leaves_the_engines_spans(self, tmp_path, monkeypatch, no_stanza_models):
+        import re
+
+        text = "Trump and Mattis met in Paris.\n\nTrump spoke first. Mattis spoke later."
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["en"]})
+
+        def engine(paragraphs, *, language, batch_size=64):
+            # The engine's tokens and sentences, with names spanned as a tired engine would:
+            # one span over "Trump and Mattis", then each name alone.
+            results = real(paragraphs, language=language, batch_size=batch_size)
+            for paragraph, result in zip(paragraphs, results):
+                names = list(re.finditer(r"Trump and Mattis|Trump|Mattis", paragraph))
+                result["mentions"] = [{"start_char": m.start(), "end_char": m.end(), "text": m.group(),
+                                       "label": "PERSON"} for m in names]
+            return results
+
+        real = spacy_engine.annotate_paragraphs
+        monkeypatch.setattr(spacy_engine, "annotate_paragraphs", engine)
+        options = dict(cache=False, progress=False, gazetteer=False, propagate=False, engine_options=no_stanza_models)
+        raw = tk.annotate(articles, repair=False, **options).mentions
+        repaired = tk.annotate(articles, **options).mentions
+        assert raw["text"].tolist() == ["Trump and Mattis", "Trump", "Mattis"]
+        assert repaired["text"].tolist() == ["Trump", "Mattis", "Trump", "Mattis"]
+        for table in (raw, repaired):
+            assert_offsets_slice_back(articles, table)
+
+
 class TestScale:
     """Parallel and resumable annotation give the same tables as a plain run."""
 

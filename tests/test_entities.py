@@ -598,6 +598,27 @@ class TestCorpusRules:
         for row in linked.mentions.itertuples():
             assert text[row.start_char:row.end_char] == row.text
 
+    def test_a_place_or_monument_noun_makes_a_name_of_its_own(self):
+        text = ("Au jardin du Luxembourg, la tour Eiffel, l'arc de Triomphe, le parc des Princes, la côte d'Azur. "
+                "Luxembourg. Kim Jong un et Ruffie eft.")
+        linked = link_entities(placed(text, ("jardin du Luxembourg", "LOC"), ("tour Eiffel", "LOC"),
+                                      ("arc de Triomphe", "LOC"), ("parc des Princes", "LOC"), ("côte d'Azur", "LOC"),
+                                      ("Luxembourg", "LOC"), ("Kim Jong un", "PER"), ("Ruffie eft", "PER")))
+        assert linked.mentions["text"].tolist() == ["jardin du Luxembourg", "tour Eiffel", "arc de Triomphe",
+                                                    "parc des Princes", "côte d'Azur", "Luxembourg", "Kim Jong un",
+                                                    "Ruffie"]
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] != ids[5]  # the park is not the country
+
+    def test_a_company_domain_and_a_slash_name_are_names_not_links(self):
+        linked = link_entities(tiny(("a", "Amazon.com", "ORG"), ("a", "Booking.com", "ORG"), ("b", "AC/DC", "ORG"),
+                                    ("c", "www.example.org", "ORG"), ("c", "https://t.co/x", "ORG"),
+                                    ("d", "pic.twitter.com/fOlIQNF5pW", "PER"), ("e", "jane.doe@reuters.com", "ORG"),
+                                    ("f", "Sporting 3/4", "ORG")))
+        rules = linked.mentions["link_rule"].tolist()
+        assert linked.mentions["entity_id"].notna().tolist() == [True, True, True, False, False, False, False, False]
+        assert rules[3] == rules[4] == rules[5] == rules[6] == rules[7] == "not-a-name"
+
     def test_a_title_before_a_particle_is_left_to_strip_title(self):
         linked = link_entities(tiny(("a", "général de Gaulle", "PER"), ("b", "de Gaulle", "PER")))
         assert linked.mentions["text"].tolist() == ["général de Gaulle", "de Gaulle"]
@@ -755,6 +776,9 @@ class TestCorpusRules:
         ids = linked.mentions["entity_id"].tolist()
         assert ids[0] == ids[1] == ids[2] == ids[3] and ids[4] != ids[5]
         assert "transliteration" in self.rules_of(linked, "Vladimir Poutine")
+        # One word is too little evidence: "Louis" (French only) is not "Luis" (English only).
+        one = link_entities(tiny(("f1", "Louis", "PER"), ("e1", "Luis", "PER")), articles=articles)
+        assert one.mentions["entity_id"].nunique() == 2
         # Without the articles' languages, nothing says which name is French.
         assert link_entities(mentions).mentions["entity_id"].nunique() == 4
 
@@ -764,14 +788,26 @@ class TestCorpusRules:
         assert linked.mentions["text"].tolist()[:3] == ["Trump", "Francis", "McDonald's Corporation"]
         assert linked.mentions["entity_id"].iloc[0] == linked.mentions["entity_id"].iloc[3]
 
-    def test_eu_is_the_united_states_in_french_and_the_european_union_in_english(self):
+    def test_dotted_e_u_is_the_united_states_in_french_and_plain_eu_the_european_union(self):
         articles = pd.DataFrame({"article_id": ["f", "e"], "text": ["", ""], "language": ["fr", "en"]})
-        linked = link_entities(tiny(("f", "EU", "ORG"), ("f", "Etats-Unis", "LOC"), ("e", "EU", "ORG"),
-                                    ("e", "European Union", "ORG"), ("f", "UE", "ORG")), articles=articles)
+        linked = link_entities(tiny(("f", "E.-U.", "LOC"), ("f", "Etats-Unis", "LOC"), ("e", "EU", "ORG"),
+                                    ("e", "European Union", "ORG"), ("f", "UE", "ORG"), ("f", "É.-U.", "LOC"),
+                                    ("f", "EU", "ORG"), ("f", "Union européenne", "ORG")), articles=articles)
         ids = linked.mentions["entity_id"].tolist()
-        assert ids[0] == ids[1] != ids[2] and ids[2] == ids[3] == ids[4]
-        evidence = linked.merges.loc[(linked.merges["variant"] == "EU") & (linked.merges["rule"] == "alias"), "evidence"]
+        assert ids[0] == ids[1] == ids[5] != ids[2] and ids[2] == ids[3] == ids[4] == ids[6] == ids[7]
+        evidence = linked.merges.loc[(linked.merges["variant"] == "E.-U.") & (linked.merges["rule"] == "alias"),
+                                     "evidence"]
         assert any("United States" in e for e in evidence)
+        # Without the dotted form, "EU" in a French article is the European Union, whatever follows it.
+        alone = link_entities(tiny(("f", "EU", "ORG"), ("f", "Etats-Unis", "LOC")), articles=articles)
+        assert alone.mentions["entity_id"].nunique() == 2
+        # With the article's text: plain "EU" is the US in results ("Armstrong (EU)"), unless
+        # the article names the European Union.
+        texts = pd.DataFrame({"article_id": ["r", "u"], "language": ["fr", "fr"],
+                              "text": ["1. Armstrong (EU) 2. Ullrich (All).", "L'EU DisinfoLab et l'Union européenne."]})
+        results = link_entities(tiny(("r", "EU", "LOC"), ("u", "EU", "ORG"), ("u", "Etats-Unis", "LOC")), articles=texts)
+        ids = results.mentions["entity_id"].tolist()
+        assert ids[0] == ids[2] != ids[1]
 
     def test_the_long_s_read_as_f_joins_the_name_the_corpus_spells_with_s(self):
         linked = link_entities(tiny(("a", "Ruffie", "ORG"), ("b", "Russie", "LOC"), ("c", "Russie", "LOC"),
@@ -806,6 +842,15 @@ class TestRepairSpans:
         text = "La Turquie & de l'Afie. La Banque de Paris et des Pays-Bas."
         repaired = self.repaired(text, ("Turquie & de l'Afie", "LOC"), ("Banque de Paris et des Pays-Bas", "ORG"))
         assert repaired["text"].tolist() == ["Turquie", "Afie", "Banque de Paris et des Pays-Bas"]
+
+    def test_a_persons_particle_after_et_stays_with_the_name(self):
+        text = "Churchill et de Gaulle; Churchill et De Gaulle; Churchill; De Gaulle; la France et de l'Italie."
+        repaired = self.repaired(text, ("Churchill et de Gaulle", "PER"), ("Churchill et De Gaulle", "PER"),
+                                 ("Churchill", "PER"), ("De Gaulle", "PER"), ("France et de l'Italie", "LOC"))
+        assert repaired["text"].tolist() == ["Churchill", "de Gaulle", "Churchill", "De Gaulle", "Churchill",
+                                             "De Gaulle", "France", "Italie"]
+        for row in repaired.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
 
     def test_names_of_organisations_and_acronyms_before_a_name_stay_whole(self):
         text = ("Law and Justice won; Law, Justice. The UK Home Office; the UK and the Home Office. "

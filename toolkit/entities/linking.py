@@ -59,7 +59,12 @@ fermer telecharger newsletter suivre privacy policy terms conditions cgu confide
 #: Words that may stand between interface words ("Privacy Policy and Terms of Use").
 _FUNCTION_WORDS = frozenset("and or of the to for our your use et ou de la le les des du vos nos notre votre".split())
 #: A web address or link ("pic.twitter.com/fOlIQNF5pW", "https://...", "www.x.org").
-_WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.(?:com|org|net|fr|co|uk|ly|io)\b/?|\w/\w", re.IGNORECASE)
+#: A company's domain alone ("Amazon.com", "Booking.com") and a slash inside a name ("AC/DC")
+#: are names; a scheme, "www.", a domain followed by a path ("pic.twitter.com/x") are links,
+#: and an e-mail address ("name@reuters.com") or a number with a slash ("3/4", "12/08") is no name.
+_WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.[a-z]{2,6}/\S|\w@\w[\w-]*\.\w|\d/\d", re.IGNORECASE)
+#: An acronym written with periods ("E.-U.", "É.-U.", "E.U.").
+_DOTTED_ACRONYM = re.compile(r"(?:[A-ZÀ-Þ]\.[-‐‑]?\s?){2,}")
 #: A single letter (with or without a period) or a roman numeral alone is not a name.
 _NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
 #: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
@@ -89,7 +94,9 @@ _NAME_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "der", "den",
                              "l", "the", "mac", "mc", "ap", "y", "e", "st", "san", "santa", "saint", "sainte"})
 #: Lower-case nouns that make a name of their own with the name after them ("lac de Genève"
 #: is a lake, "canton de Fribourg" not the town, "rue de Rivoli" a street, "ministère de
-#: l'Intérieur" a ministry): never cut.
+#: l'Intérieur" a ministry, "jardin du Luxembourg" a park, "tour Eiffel" a monument, "côte
+#: d'Azur" a coast): never cut. Folded (no accents); English nouns for the rare lower-case
+#: "bridge of Remagen".
 _NAMING_NOUNS = frozenset("""
 lac lacs mont monts montagne montagnes ile iles isle isles presqu mer golfe cap col canal rivière riviere fleuve
 baie detroit pic massif vallee val plaine foret bois pont rue avenue boulevard place quai gare aeroport port pointe
@@ -100,6 +107,13 @@ secretariat secretaire universite ecole lycee college institut musee theatre orc
 compagnie union assemblee chambre academie fondation association federation confederation armee garde marine
 gouvernement administration direction service ambassade consulat prefecture mairie club equipe groupe
 stade prix loi lois centrale usine fort hopital clinique plan programme operation mission accord accords
+parc parcs jardin jardins square tour tours arc porte portes cote cotes pays cite quartier faubourg salle hotel
+opera marche halle halles basilique chapelle couvent monastere prieure temple mosquee synagogue esplanade allee
+chaussee impasse route chemin autoroute tunnel viaduc colline mer ocean plateau grotte gorges
+chute chutes ecluse phare fontaine cimetiere galerie bibliotheque conservatoire villa manoir
+citadelle tourelle rempart aerodrome circuit velodrome arene arenes
+park garden gardens tower arch gate bridge street square lake mount river bay cape coast island islands
+palace castle cathedral church abbey museum university stadium hall theatre theater
 """.split())
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
@@ -405,6 +419,9 @@ def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.
         if owned:
             body = body[:owned.start()]  # "Trump’s POLICIES": the person is the owner
         tail = _LOWER_TAIL.search(body)
+        if tail and tail.group(2) and types[i] == "PER" and \
+                sum(w[:1].isupper() for w in body[:tail.start()].split()) >= 2:
+            tail = None  # a person's last short word after two names is a name: "Kim Jong un"
         if tail and (tail.group(2) or "") not in _NAME_PARTICLES and any(c.isupper() for c in body[:tail.start()]):
             body = body[:tail.start()].rstrip(_EDGE_MARKS + " ")
         if body == text or not any(c.isalnum() for c in body):
@@ -507,16 +524,41 @@ def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
                      linked["start_char"].tolist() if "start_char" in linked.columns else [None] * len(texts), {}, {}, set())
 
 
+#: An article naming the European Union: then its plain "EU" is the Union ("EU DisinfoLab").
+_EUROPEAN_UNION = re.compile(r"\bUE\b|[Uu]nion européenne|(?:Commission|Parlement|Conseil) européen|"
+                             r"European Union|\bEU\s+[A-ZÀ-Þ]")
+
+
+def _names_the_union(text, cache: dict[int, bool]) -> bool:
+    """Whether an article's text names the European Union (True without a text: plain "EU" stays the Union)."""
+    if not isinstance(text, str) or not text:
+        return True
+    key = id(text)
+    if key not in cache:
+        cache[key] = bool(_EUROPEAN_UNION.search(text))
+    return cache[key]
+
+
 def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
                       alias_of: dict[tuple[str, ...], Alias]) -> dict[int, Alias]:
-    """Mention → the territory alias its acronym means in its article's language ("EU" in French: the US)."""
+    """Mention → the territory alias its acronym means in its article's language ("E.-U." in French: the US).
+
+    Plain "EU" in French means the US only in an article with text that names no European Union.
+    """
     if articles is None or "language" not in articles.columns:
         return {}
     language_of = dict(zip(articles["article_id"], articles["language"]))
+    text_of = dict(zip(articles["article_id"], articles["text"])) if "text" in articles.columns else {}
+    cache: dict[int, bool] = {}
     found = {}
     for i, name in enumerate(m.names):
         forms = LANGUAGE_SHORT_FORMS.get(language_of.get(m.article_ids[i]), {})
-        code = forms.get(fold_acronym(name)) if forms and is_acronym(name) else None
+        # The dotted form ("E.-U.", "É.-U.", "E.U.") always; plain "EU" (results lists:
+        # "Armstrong (EU)") only in an article that names no European Union: French writes
+        # plain "EU" for the Union too ("EU DisinfoLab", next to "Union européenne").
+        dotted = _DOTTED_ACRONYM.fullmatch(name.strip())
+        plain = not dotted and is_acronym(name) and not _names_the_union(text_of.get(m.article_ids[i]), cache)
+        code = forms.get(fold_acronym(name)) if forms and (dotted or plain) else None
         if code is not None:
             alias = alias_of.get(folded_words(territory_names()[code][0]))
             if alias is not None:
@@ -910,7 +952,8 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
     whose name is the English transcription of the French one ("Vladimir Poutine" = "Vladimir Putin").
 
     French and English transcribe Russian, Arabic or Ukrainian names differently (ou/u, ch/sh,
-    tch/ch, a final mute e, y/i). Needs the articles' ``language``; merges groups and records
+    tch/ch, a final mute e, y/i). Only names of two words or more count: one word ("Louis"
+    = "Luis") is too little evidence. Needs the articles' ``language``; merges groups and records
     the rule in ``m.moved_by``.
     """
     if articles is None or "language" not in articles.columns:
@@ -935,6 +978,8 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
             continue
         targets: dict[int, tuple[str, str]] = {}
         for key, name in forms[root].items():
+            if len(key) < 2:
+                continue  # one word ("Louis", "Luis") is too little evidence of one person
             for target in english.get(_french_to_english(key), ()):
                 if _french_to_english(key) != key or _english_key(key) != key:
                     targets.setdefault(target, (name, forms[target][next(k for k in forms[target]

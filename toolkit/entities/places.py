@@ -37,8 +37,9 @@ SHORT_FORMS = {
     "CZ": ("Czech Republic", "République tchèque"),
     "VN": ("Viet Nam", "Việt Nam"),
 }
-#: Short forms whose meaning depends on the article's language: in French "EU" (and "E.-U.")
-#: is les États-Unis, the European Union being "UE" (language → acronym letters → CLDR code).
+#: Short forms whose meaning depends on the article's language: in French "E.-U." (and "É.-U.",
+#: "E.U.") is les États-Unis (language → acronym letters → CLDR code). Linking applies it to
+#: the dotted forms only: plain "EU" is also the European Union in French ("EU DisinfoLab").
 LANGUAGE_SHORT_FORMS = {"fr": {"EU": "US"}}
 #: Territories that are organisations rather than places.
 ORGANISATIONS = {"EU", "UN"}

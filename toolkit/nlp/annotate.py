@@ -320,7 +320,7 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
              cache_dir: str | Path | None = None, gazetteer: str | Path | None | bool = None,
              batch_size: int = 64, engine_options: Mapping[str, Mapping] | None = None,
              propagate: bool = True, n_process: int = 1, client=None,
-             articles_per_task: int | None = None) -> Annotation:
+             articles_per_task: int | None = None, repair: bool = True) -> Annotation:
     """Annotate articles into sentences, tokens and entity mentions.
 
     Each article goes to the engine chosen for its language (``engine="auto"``: stanza where
@@ -346,6 +346,14 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
             "tokenize,ner", "ner_model_path": ...}}`` (see ``toolkit.nlp.stanza_engine.load_pipeline``).
         propagate: Tag later short forms of a person's name in the same article (see
             :func:`propagate_names`).
+        repair: Repair the engine's spans before propagation (see
+            :func:`toolkit.nlp.names.repair_spans`): cut a span that joins several names
+            ("France - Brésil", "Trump and Mattis"), or runs across a line break, and extend
+            a place by a regional adjective ("Suisse romande"). Whether two parts are names
+            is read from the corpus: the mentions of all the articles annotated in the same
+            call, so a span may be cut in one call and not in another with other articles.
+            False leaves the engine's spans (and the gazetteer's) as they are. The cache
+            holds the engine's output only, so either choice reads the same cache.
         n_process: Worker processes on this machine (each loads its model once and is kept
             for later calls); 1 runs in this process.
         client: A ``dask.distributed.Client``, or a scheduler address such as
@@ -395,7 +403,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     if gazetteer is not False:
         mentions = apply_gazetteer(mentions, annotated, sentences, load_gazetteer(gazetteer or None))
     # Spans that join several names are cut before names are propagated (names.repair_spans).
-    mentions = repair_spans(mentions, annotated)
+    if repair:
+        mentions = repair_spans(mentions, annotated)
     if propagate:
         mentions = propagate_names(mentions, tokens, annotated, sentences)
     mentions = _finish_mentions(mentions, sentences, {a: i for i, a in enumerate(articles["article_id"])})

@@ -320,11 +320,17 @@ def propagate_corpus_names(mentions: pd.DataFrame, tokens: pd.DataFrame, article
 #: Separators that join two names in one engine span: "France - Brésil", "Trump and Mattis",
 #: "Sando & Kimito". A line break always separates (a headline is not the next line's name).
 _JOINERS = re.compile(r"\s+(?:[-–—&]|et|and|und)\s+")
-#: A preposition opening the second part of a coordination ("& de l'Afie", "et d'Italie").
-_COMPLEMENT = re.compile(r"(?:de|du|des|d\s*['’]|à|au|aux|en)\b\s*['’]?\s*\S", re.IGNORECASE)
+#: A preposition opening the second part of a coordination ("& de l'Afie", "et d'Italie"): in
+#: lower case only ("De Gaulle" writes a name's particle with its capital).
+_COMPLEMENT = re.compile(r"(?:de|du|des|d\s*['’]|à|au|aux|en)\b\s*['’]?\s*\S")
 #: Leading articles and prepositions a part may start with ("de l'Afie"): not part of the name.
 _PART_LEAD = re.compile(r"^(?:(?:de|du|des|d\s*['’]|la|le|les|l\s*['’]|the|of)\s+|(?:d|l)\s*['’]\s*)+",
                         re.IGNORECASE)
+#: The same, in lower case only: what a coordinated complement loses ("de l'Afie" → "Afie").
+_PART_LEAD_LOWER = re.compile(_PART_LEAD.pattern)
+#: A particle opening a person's name ("de Gaulle", "van Gogh", "d'Estaing"): part of the name.
+_PERSON_PARTICLE = re.compile(r"(?:de|du|des|d\s*['’]|van|von|der|den|di|da|del|della|le|la|al|el|ibn|bin|ben)"
+                              r"(?:\s+|(?<=['’])\s*)(?=[A-ZÀ-ÖØ-Þ])")
 #: Regional adjectives that belong to the place name before them ("Suisse romande", "Europe
 #: occidentale", "Asie centrale"): French writes them in lower case, so engines stop before them.
 REGIONAL_ADJECTIVES = frozenset("""
@@ -418,17 +424,22 @@ def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False,
             coordinated = all(_COMPLEMENT.match(text[x:y].strip()) for x, y in candidate[1:]) and \
                 all(w[:1].isupper() for w in text[candidate[0][0]:candidate[0][1]].split())
             if coordinated:
-                # The complements' preposition and article are not part of their names.
-                candidate = candidate[:1] + [(x + len(text[x:y]) - len(_PART_LEAD.sub("", text[x:y])), y)
-                                             for x, y in candidate[1:]]
+                # The complements' preposition and article are not part of their names; a
+                # person's particle is ("Churchill et de Gaulle": "de Gaulle").
+                candidate = candidate[:1] + [
+                    (x, y) if _is_person_part(text[x:y], person, persons)
+                    else (x + len(text[x:y]) - len(_PART_LEAD_LOWER.sub("", text[x:y])), y)
+                    for x, y in candidate[1:]]
             # A word ("and", "et", "&") joins the names of organisations too ("Law and Justice",
             # "Procter & Gamble"): cut only between persons ("Trump and Mattis") or longer names
             # ("The Intercept and The New Yorker"). A dash is never part of a name's spelling.
             keys = [_part_key(text[x:y]) for x, y in candidate]
             worded = any(m.group().strip() not in "-–—" for m in cuts)
-            if all((coordinated or key in alone) and key and text[x:y].strip()[:1].isupper()
+            if all((coordinated or key in alone) and key and
+                   (text[x:y].strip()[:1].isupper() or _is_person_part(text[x:y], person, persons))
                    for key, (x, y) in zip(keys, candidate)) and \
-                    (coordinated or not worded or all(key in persons for key in keys) or
+                    (coordinated or not worded or
+                     all(key in persons or folded_words(text[x:y]) in persons for key, (x, y) in zip(keys, candidate)) or
                      all(len(key) > 1 for key in keys)):
                 parts = candidate
         for x, y in parts:
@@ -438,6 +449,12 @@ def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False,
             if x < y and any(c.isalpha() for c in text[x:y]):
                 pieces += _juxtaposed(text, x, y, alone, person=person)
     return pieces
+
+
+def _is_person_part(part: str, person: bool, persons: set[tuple[str, ...]]) -> bool:
+    """A part that opens with a particle and names a person: in a PER mention, or a PER name of the corpus."""
+    part = part.strip()
+    return bool(_PERSON_PARTICLE.match(part)) and (person or folded_words(part) in persons)
 
 
 def _is_caps(word: str) -> bool:
