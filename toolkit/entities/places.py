@@ -38,8 +38,9 @@ SHORT_FORMS = {
     "VN": ("Viet Nam", "Việt Nam"),
 }
 #: Short forms whose meaning depends on the article's language: in French "E.-U." (and "É.-U.",
-#: "E.U.") is les États-Unis (language → acronym letters → CLDR code). Linking applies it to
-#: the dotted forms only: plain "EU" is also the European Union in French ("EU DisinfoLab").
+#: "E.U.") is les États-Unis (language → acronym letters → CLDR code). Linking applies it to the
+#: dotted forms always, and to plain "EU" ("Armstrong (EU)" in a results list) only in an article
+#: whose text names no European Union: "EU" is also the Union in French ("EU DisinfoLab").
 LANGUAGE_SHORT_FORMS = {"fr": {"EU": "US"}}
 #: Territories that are organisations rather than places.
 ORGANISATIONS = {"EU", "UN"}
