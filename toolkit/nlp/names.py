@@ -52,13 +52,6 @@ def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     return gazetteer
 
 
-def _data_line_numbers(path: Path) -> list[int]:
-    """1-based line numbers of a CSV's data rows (skipping header, comments and blank lines)."""
-    numbers = [n for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1)
-               if line.strip() and not line.lstrip().startswith("#")]
-    return numbers[1:]
-
-
 def apply_gazetteer(mentions: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame,
                     gazetteer: pd.DataFrame) -> pd.DataFrame:
     """Add gazetteer matches as mentions (``source="gazetteer"``), dropping engine mentions they overlap.
