@@ -12,9 +12,10 @@ them. The files are read, and terms compared with tokens, by :mod:`toolkit.frami
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -53,6 +54,10 @@ EVIDENCE_COLUMNS = ["article_id", "sentence_id", "frame", "label", "term", "matc
 PROFILE_COLUMNS = ["frame", "label", "n_articles", "n_articles_with_frame", "n_hits", "n_words", "per_1000_words"]
 MARKED_COLUMNS = ["frame", "label", "article_id", "sentence_id", "n_hits", "terms", "marked_text"]
 
+#: About how many token rows :func:`score_frames` and :func:`~toolkit.framing.keyness` read at a time when
+#: ``tokens`` is on disk (a batch holds whole articles, so it can be one article longer).
+BATCH_ROWS = 1_000_000
+
 #: Parts of speech that are not words (left out of word counts and keyness).
 NON_WORDS = ("PUNCT", "SYM", "SPACE")
 _FRAME_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -69,6 +74,154 @@ class Frames(NamedTuple):
     scores: pd.DataFrame
     sentence_scores: pd.DataFrame
     evidence: pd.DataFrame
+
+
+# ---------------------------------------------------------------- token rows on disk
+
+
+def token_batches(tokens, columns: Sequence[str], *, optional: Sequence[str] = (), name: str = "tokens",
+                  batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """The rows of a token table in batches of whole articles, with only the columns needed.
+
+    ``tokens`` is a DataFrame (one batch: itself, as it is), a Dask DataFrame (its
+    partitions, computed one at a time), or the path of a Parquet file or of a folder of
+    Parquet files (``*.parquet``, read in name order, subfolders included), read with
+    pyarrow about ``batch_rows`` rows at a time. An article's rows must be stored together,
+    as :func:`toolkit.annotate` returns them (``tokens.to_parquet(path)`` keeps them so);
+    they may straddle row groups, files or partitions: the last article of a batch is held
+    back and joins the next one. Strings are read as pyarrow-backed ``string`` columns.
+    Only ``columns`` (all required) and those of ``optional`` the table has are read.
+
+    Raises:
+        ValueError: a required column is missing, the folder holds no Parquet file, or an
+            article's rows are not stored together (they come back after other articles').
+        TypeError: ``tokens`` is none of the above.
+    """
+    if isinstance(tokens, pd.DataFrame):
+        require_columns(tokens, columns, name=name)
+        return iter([tokens])
+    if isinstance(tokens, (str, os.PathLike)):
+        import pyarrow.parquet as pq
+
+        files = _parquet_files(Path(tokens), name)
+        have = pq.read_schema(files[0]).names
+        wanted = _wanted_columns(have, columns, optional, name)
+        return _whole_articles(_arrow_pieces(files, wanted, batch_rows), batch_rows, name)
+    if type(tokens).__module__.split(".")[0] == "dask" and hasattr(tokens, "partitions"):
+        wanted = _wanted_columns(list(tokens.columns), columns, optional, name)
+        pieces = (tokens.partitions[i][wanted].compute() for i in range(tokens.npartitions))
+        return _whole_articles(pieces, batch_rows, name)
+    raise TypeError(f"`{name}` must be a pandas DataFrame, a Dask DataFrame or the path of a Parquet file or folder, "
+                    f"got {type(tokens).__name__}")
+
+
+def _parquet_files(path: Path, name: str) -> list[Path]:
+    if not path.is_dir():
+        if not path.exists():
+            raise FileNotFoundError(f"`{name}`: no such Parquet file or folder: {path}")
+        return [path]
+    files = sorted(f for f in path.rglob("*.parquet")
+                   if not any(part.startswith((".", "_")) for part in f.relative_to(path).parts))
+    if not files:
+        raise ValueError(f"`{name}`: the folder {path} holds no .parquet file")
+    return files
+
+
+def _wanted_columns(have: Sequence[str], columns: Sequence[str], optional: Sequence[str], name: str) -> list[str]:
+    missing = [c for c in columns if c not in have]
+    if missing:
+        raise ValueError(f"`{name}` lacks required column(s) {missing}; it has {list(have)}")
+    return list(dict.fromkeys([*columns, *(c for c in optional if c in have)]))
+
+
+def _arrow_pieces(files: list[Path], columns: list[str], batch_rows: int):
+    """The record batches of ``files`` in order, with ``columns`` (strings as plain strings, not dictionaries)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    read = False
+    for path in files:
+        with pq.ParquetFile(path) as handle:
+            for batch in handle.iter_batches(batch_size=min(batch_rows, 1 << 16), columns=columns):
+                if any(pa.types.is_dictionary(f.type) for f in batch.schema):
+                    batch = pa.record_batch([pc.cast(c, c.type.value_type) if pa.types.is_dictionary(c.type) else c
+                                             for c in batch.columns], names=batch.schema.names)
+                read = True
+                yield pa.table(batch)
+    if not read:  # no rows at all: one empty batch, so the caller still sees the columns
+        yield pq.read_schema(files[0]).empty_table().select(columns)
+
+
+def _to_pandas(piece) -> pd.DataFrame:
+    """A piece as pandas: strings as pyarrow-backed ``string`` (as :func:`toolkit.annotate` types them)."""
+    if isinstance(piece, pd.DataFrame):
+        return piece.reset_index(drop=True)
+    import pyarrow as pa
+
+    lean = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}
+    return piece.to_pandas(types_mapper=lean.get, ignore_metadata=True)
+
+
+def _last_article_start(piece) -> int:
+    """Where the rows of the piece's last article begin (its run of rows at the end)."""
+    if isinstance(piece, pd.DataFrame):
+        ids = piece["article_id"]
+        last = ids.iloc[-1]
+        same = ids.isna() if pd.isna(last) else (ids == last)
+        same = same.to_numpy(dtype=bool, na_value=False)
+    else:
+        import pyarrow.compute as pc
+
+        ids = piece.column("article_id")
+        last = ids[-1]
+        same = pc.is_null(ids) if not last.is_valid else pc.fill_null(pc.equal(ids, last), False)
+        same = same.to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~same)
+    return int(other[-1]) + 1 if len(other) else 0
+
+
+def _whole_articles(pieces: Iterable, batch_rows: int, name: str) -> Iterator[pd.DataFrame]:
+    """Join ``pieces`` (pyarrow tables or DataFrames) into batches of about ``batch_rows`` rows and whole articles."""
+    def concat(parts):
+        if isinstance(parts[0], pd.DataFrame):
+            return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        import pyarrow as pa
+
+        return pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+
+    def emit(piece) -> pd.DataFrame:
+        batch = _to_pandas(piece)
+        ids = [i for i in pd.unique(batch["article_id"].dropna()).tolist()]
+        again = [i for i in ids if i in finished]
+        if again:
+            raise ValueError(f"`{name}`: the rows of article(s) {again[:5]} are not stored together (they come back "
+                             "after other articles'): sort the token rows by article_id before writing them")
+        finished.update(ids)
+        return batch
+
+    finished: set = set()
+    held, n_held, empty = [], 0, None
+    for piece in pieces:
+        if not len(piece):
+            empty = piece if empty is None else empty
+            continue
+        held.append(piece)
+        n_held += len(piece)
+        if n_held < batch_rows:
+            continue
+        joined = concat(held)
+        start = _last_article_start(joined)
+        if start == 0:  # one article so far: keep reading
+            held = [joined]
+            continue
+        yield emit(joined.slice(0, start) if not isinstance(joined, pd.DataFrame) else joined.iloc[:start])
+        tail = joined.slice(start) if not isinstance(joined, pd.DataFrame) else joined.iloc[start:]
+        held, n_held = [tail], len(tail)
+    if held:
+        yield emit(concat(held))
+    elif empty is not None:
+        yield _to_pandas(empty)
 
 
 # ---------------------------------------------------------------- codebooks
@@ -298,7 +451,8 @@ def _unit_table(tokens: pd.DataFrame):
     return units[~same].reset_index(drop=True), unit_of_token, form_codes, forms
 
 
-def _body_hits(tokens: pd.DataFrame, codebook: pd.DataFrame, languages: pd.Series, texts, skip: dict):
+def _body_hits(tokens: pd.DataFrame, codebook: pd.DataFrame, languages: pd.Series, texts, skip: dict,
+               entries_of: dict | None = None):
     """The evidence rows of every article's body (as :func:`_find_hits` then :func:`_keep_longest`
     give them, article by article), found with array operations; and the units and article ids.
 
@@ -306,7 +460,8 @@ def _body_hits(tokens: pd.DataFrame, codebook: pd.DataFrame, languages: pd.Serie
     distinct forms of the corpus; the units whose forms match a term's first word are the
     candidates, checked word by word with sorted (unit, word) keys. Within a frame the longest
     hit wins as in :func:`_keep_longest`: hits of several units go through that greedy loop (in
-    Python: they are few), one-unit hits only need to avoid them and each other.
+    Python: they are few), one-unit hits only need to avoid them and each other. ``entries_of``
+    keeps each language's entries (:func:`_entries`) from one batch of articles to the next.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -325,8 +480,11 @@ def _body_hits(tokens: pd.DataFrame, codebook: pd.DataFrame, languages: pd.Serie
     form_id = {form: i for i, form in enumerate(forms)}
     arrow_forms = pa.array(forms, type=pa.large_string()) if len(forms) else None
     found = []  # per language: (first unit, last unit, entry number), and the entries
+    entries_of = {} if entries_of is None else entries_of
     for code, lang in enumerate(language_names):
-        entries = _entries(codebook, lang)
+        if lang not in entries_of:
+            entries_of[lang] = _entries(codebook, lang)
+        entries = entries_of[lang]
         if not entries or arrow_forms is None:
             continue
         patterns: dict = {}
@@ -464,9 +622,9 @@ def _token_languages(tokens: pd.DataFrame, articles: pd.DataFrame | None, langua
                      "a `language` column in `tokens`, or `language='fr'`")
 
 
-def score_frames(tokens: pd.DataFrame, codebook: pd.DataFrame | str | Path = "cooperation-themes", *,
+def score_frames(tokens: pd.DataFrame | str | Path, codebook: pd.DataFrame | str | Path = "cooperation-themes", *,
                  articles: pd.DataFrame | None = None, language: str | None = None,
-                 ignore: pd.DataFrame | None = None, title: bool = False) -> Frames:
+                 ignore: pd.DataFrame | None = None, title: bool = False, batch_rows: int = BATCH_ROWS) -> Frames:
     """Count each frame's terms in each article and sentence, keeping every hit as evidence.
 
     A term matches a run of tokens when each of its words equals the token's lemma or its
@@ -479,7 +637,13 @@ def score_frames(tokens: pd.DataFrame, codebook: pd.DataFrame | str | Path = "co
     not punctuation or symbols, a French contraction ("du") counting once.
 
     Args:
-        tokens: From :func:`toolkit.annotate`; needs NEEDS_TOKENS (``word`` is used when present).
+        tokens: From :func:`toolkit.annotate`; needs NEEDS_TOKENS (``word`` and ``language``
+            are used when present). A DataFrame, or the path of a Parquet file or folder of
+            token rows (or a Dask DataFrame), read in batches so memory stays bounded: each
+            batch of whole articles is scored in turn (an article's scores depend on its own
+            rows only) and the tables joined, the same tables as for the whole table in
+            memory. An article's rows must be stored together, as ``annotate`` returns them
+            (see :func:`token_batches`); only the columns needed are read.
         codebook: A table from :func:`load_codebook`, or a codebook's name or path.
         articles: The ``articles`` table, for each article's ``language`` (unless ``tokens``
             has a ``language`` column) and ``text`` (for the ``matched`` column).
@@ -491,6 +655,9 @@ def score_frames(tokens: pd.DataFrame, codebook: pd.DataFrame | str | Path = "co
             title's words (split by :func:`toolkit.text.tokenize_words`, each matched through
             its written form and its simplemma lemma) add to the article's hits and words.
             A title hit has ``sentence_id`` -1 and offsets into ``articles.title``.
+        batch_rows: When ``tokens`` is on disk: about how many token rows to score at a time
+            (whole articles); more is faster, fewer holds less in memory (about 0.5 GB per
+            million rows).
 
     Returns:
         A :class:`Frames` of three tables:
@@ -515,19 +682,36 @@ def score_frames(tokens: pd.DataFrame, codebook: pd.DataFrame | str | Path = "co
     Example:
         >>> scores, sentence_scores, evidence = score_frames(tokens, "policy-frames", articles=articles)
         >>> evidence[evidence["frame"] == "health_safety"][["article_id", "matched"]]
+        >>> scores = score_frames("tokens.parquet", articles=articles).scores  # a corpus too big for memory
     """
-    require_columns(tokens, NEEDS_TOKENS, name="tokens")
+    batches = token_batches(tokens, NEEDS_TOKENS, optional=["word", "language"], batch_rows=batch_rows)
     if not isinstance(codebook, pd.DataFrame):
         codebook = load_codebook(codebook)
     require_columns(codebook, CODEBOOK_COLUMNS, name="codebook")
     frames = frames_of(codebook)
-    languages = _token_languages(tokens, articles, language)
     texts = (articles.drop_duplicates("article_id").set_index("article_id")["text"]
              if articles is not None and "text" in articles.columns else None)
     texts = dict(zip(texts.index, texts)) if texts is not None else None
-    units, hits, ids = _body_hits(tokens, codebook, languages, texts, _ignored_spans(ignore))
-    hits = [hits]  # the body's evidence (a table), then any title hits (tuples)
+    skip = _ignored_spans(ignore)
+    entries: dict = {}  # each language's codebook entries, compiled once for every batch
     compiled: dict = {}
+    parts = [_score_batch(batch, codebook, frames, articles, language, texts, skip, title, entries, compiled)
+             for batch in batches]
+    if len(parts) == 1:
+        return parts[0]
+    # Each batch's tables are sorted by article first, and an article is in one batch only:
+    # a stable sort on article_id of the joined tables is the sort of the whole table.
+    return Frames(*(pd.concat(tables, ignore_index=True).sort_values("article_id", kind="mergesort")
+                    .reset_index(drop=True) for tables in zip(*parts)))
+
+
+def _score_batch(tokens: pd.DataFrame, codebook: pd.DataFrame, frames: pd.DataFrame, articles: pd.DataFrame | None,
+                 language: str | None, texts: dict | None, skip: dict, title: bool, entries: dict,
+                 compiled: dict) -> Frames:
+    """:func:`score_frames` on the token rows of some whole articles."""
+    languages = _token_languages(tokens, articles, language)
+    units, hits, ids = _body_hits(tokens, codebook, languages, texts, skip, entries)
+    hits = [hits]  # the body's evidence (a table), then any title hits (tuples)
     if title:
         title_units, title_hits = _title_hits(articles, languages, ids, compiled, codebook)
         units, hits = pd.concat([units, title_units], ignore_index=True), hits + title_hits

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from toolkit.framing.codebooks import FramingWarning
+from toolkit.framing.codebooks import BATCH_ROWS, FramingWarning, token_batches
 from toolkit.framing.groups import article_groups, group_labels
 from toolkit.framing.lexicons import normalise_term_series
 from toolkit.schema import require_columns, require_counted_groups
@@ -31,11 +32,11 @@ NEEDS_TOKENS = ["article_id", "text", "lemma", "upos"]
 NEEDS_ARTICLES = ["article_id", "language"]
 
 
-def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country", target: str | None = None,
-            min_count: int = 3, stopwords: bool = True,
+def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="outlet_country",
+            target: str | None = None, min_count: int = 3, stopwords: bool = True,
             exclude_upos: Sequence[str] = ("PUNCT", "SYM", "SPACE", "NUM", "X"),
             min_articles: int = 1, small_group: int = 5, min_words: int = 2_000,
-            top: int | None = None) -> pd.DataFrame:
+            top: int | None = None, batch_rows: int = BATCH_ROWS) -> pd.DataFrame:
     """Which lemmas each group of articles uses more (or less) than the others: G² and log ratio.
 
     Each group is compared with all other articles together. For a lemma seen ``a`` times in
@@ -52,7 +53,13 @@ def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country"
     ``articles`` to one language when the groups mix them (a warning says so).
 
     Args:
-        tokens: From :func:`toolkit.annotate` (``article_id, text, lemma, upos``).
+        tokens: From :func:`toolkit.annotate` (``article_id, text, lemma, upos``): a DataFrame,
+            or the path of a Parquet file or folder of token rows (or a Dask DataFrame), read in
+            batches so memory stays bounded. The counts per group and the articles each lemma
+            comes from add up from batch to batch, so the table is the same as for the whole
+            table in memory. An article's rows must be stored together, as ``annotate``
+            returns them (see :func:`toolkit.framing.codebooks.token_batches`); only the four
+            columns are read.
         articles: The ``articles`` table (``article_id, language`` and the ``by`` column);
             only its articles are compared, and those whose group is missing are left out.
         by: A column of ``articles`` (``"outlet"``, ``"outlet_country"``, a ``"story"``
@@ -68,6 +75,8 @@ def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country"
         min_words: ...or fewer words than this: the statistic then compares a few texts,
             not outlets, and tokens are far from the independent draws G² assumes.
         top: Keep this many over-used and this many under-used lemmas per group.
+        batch_rows: When ``tokens`` is on disk: about how many token rows to count at a time
+            (whole articles); more is a little faster, fewer holds less in memory.
 
     Returns:
         One row per (group, lemma): ``group`` (str), ``lemma`` (str), ``n_group``,
@@ -87,11 +96,12 @@ def keyness(tokens: pd.DataFrame, articles: pd.DataFrame, *, by="outlet_country"
 
     Example:
         >>> keyness(tokens, articles[articles["language"] == "fr"], by="outlet_country")
+        >>> keyness("tokens.parquet", articles, by="outlet")  # a corpus too big for memory
     """
-    require_columns(tokens, NEEDS_TOKENS, name="tokens")
+    batches = token_batches(tokens, NEEDS_TOKENS, batch_rows=batch_rows)
     require_columns(articles, NEEDS_ARTICLES, name="articles")
     groups, problems = _article_groups(articles, by, target)
-    counts, sizes, spread = _count_lemmas(tokens, articles, groups, stopwords=stopwords, exclude_upos=exclude_upos)
+    counts, sizes, spread = _count_lemmas(batches, articles, groups, stopwords=stopwords, exclude_upos=exclude_upos)
     require_counted_groups(sizes, groups.unique(), function="keyness")
     small = _small_groups(articles, groups, sizes, min_articles=small_group, min_words=min_words)
     _warn_on_small_groups(problems + small[1], small[0], min_articles=small_group, min_words=min_words)
@@ -122,14 +132,38 @@ def _article_groups(articles: pd.DataFrame, by, target: str | None) -> tuple[pd.
     return groups, problems
 
 
-def _count_lemmas(tokens: pd.DataFrame, articles: pd.DataFrame, groups: pd.Series, *, stopwords: bool,
-                  exclude_upos: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
-    """Lemma × group counts of the words kept, and each group's number of words (groups with none dropped)."""
+def _count_lemmas(batches: Iterable[pd.DataFrame], articles: pd.DataFrame, groups: pd.Series, *, stopwords: bool,
+                  exclude_upos: Sequence[str]) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Lemma × group counts of the words kept, each group's number of words, and lemma × group
+    numbers of articles (groups with no word dropped), added up over the batches of token rows.
+
+    Every count is a sum over articles, and each article is in one batch: the sums of the
+    batches' tables are the tables of the whole.
+    """
     language = articles.set_index("article_id")["language"]
+    group_names = np.array(sorted(groups.unique()), dtype=object)
+    counts = spread = None
+    for tokens in batches:
+        more, more_spread = _count_batch(tokens, language, groups, group_names, stopwords=stopwords,
+                                         exclude_upos=exclude_upos)
+        if counts is None:
+            counts, spread = more, more_spread
+        else:  # lemmas of either: the sum, lemmas in sorted order (as np.unique gives them)
+            counts = pd.concat([counts, more]).groupby(level=0, sort=True).sum()
+            spread = pd.concat([spread, more_spread]).groupby(level=0, sort=True).sum()
+    used = counts.sum(axis=1) > 0
+    counts, spread = counts[used], spread[used]
+    sizes = counts.sum(axis=0)
+    # a group with no word counted is not compared
+    return counts.loc[:, sizes > 0], sizes[sizes > 0], spread.loc[:, sizes > 0]
+
+
+def _count_batch(tokens: pd.DataFrame, language: pd.Series, groups: pd.Series, group_names: np.ndarray, *,
+                 stopwords: bool, exclude_upos: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lemma × group counts of the words kept of some whole articles, and lemma × group numbers of articles."""
     # Strings are handled once per distinct value (article id, lemma, word), not once per
     # token: a corpus of 100,000 articles has 40 million tokens but a vocabulary of thousands.
     article_codes, article_ids = pd.factorize(tokens["article_id"])
-    group_names = np.array(sorted(groups.unique()), dtype=object)
     group_code = pd.Index(group_names).get_indexer(pd.Index(article_ids).map(groups))  # -1: no group
     lemma_codes, lemma_forms = pd.factorize(tokens["lemma"].fillna(tokens["text"]))
     text_codes, text_forms = pd.factorize(tokens["text"], use_na_sentinel=False)
@@ -162,11 +196,7 @@ def _count_lemmas(tokens: pd.DataFrame, articles: pd.DataFrame, groups: pd.Serie
         np.bincount((pairs // n_ids) * len(group_names) + group_code[pairs % n_ids],
                     minlength=len(lemma_names) * len(group_names)).reshape(len(lemma_names), len(group_names)),
         index=counts.index, columns=counts.columns)
-    used = counts.sum(axis=1) > 0
-    counts, spread = counts[used], spread[used]
-    sizes = counts.sum(axis=0)
-    # a group with no word counted is not compared
-    return counts.loc[:, sizes > 0], sizes[sizes > 0], spread.loc[:, sizes > 0]
+    return counts, spread
 
 
 def _matching_forms(forms) -> list[str]:
