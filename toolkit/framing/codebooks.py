@@ -656,8 +656,8 @@ def score_frames(tokens: pd.DataFrame | str | Path, codebook: pd.DataFrame | str
             its written form and its simplemma lemma) add to the article's hits and words.
             A title hit has ``sentence_id`` -1 and offsets into ``articles.title``.
         batch_rows: When ``tokens`` is on disk: about how many token rows to score at a time
-            (whole articles); more is faster, fewer holds less in memory (about 0.5 GB per
-            million rows).
+            (whole articles); fewer holds less in memory (about 0.4 GB per million rows),
+            much fewer costs a little more time.
 
     Returns:
         A :class:`Frames` of three tables:

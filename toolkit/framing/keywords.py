@@ -76,7 +76,7 @@ def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="ou
             not outlets, and tokens are far from the independent draws G² assumes.
         top: Keep this many over-used and this many under-used lemmas per group.
         batch_rows: When ``tokens`` is on disk: about how many token rows to count at a time
-            (whole articles); more is a little faster, fewer holds less in memory.
+            (whole articles); fewer holds less in memory (about 0.2 GB per million rows).
 
     Returns:
         One row per (group, lemma): ``group`` (str), ``lemma`` (str), ``n_group``,
