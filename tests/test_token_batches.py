@@ -12,7 +12,8 @@ import pytest
 
 from tests.seed_tables import seed_tables
 from toolkit.framing import FramingWarning, keyness, score_frames
-from toolkit.framing.codebooks import NEEDS_TOKENS, token_batches
+from toolkit.framing.codebooks import NEEDS_TOKENS
+from toolkit.nlp.batches import token_batches
 
 
 @pytest.fixture(scope="module")

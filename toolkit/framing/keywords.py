@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.framing.codebooks import BATCH_ROWS, FramingWarning, token_batches
+from toolkit.framing.codebooks import FramingWarning
+from toolkit.nlp.batches import BATCH_ROWS, token_batches
 from toolkit.framing.groups import article_groups, group_labels
 from toolkit.framing.lexicons import normalise_term_series
 from toolkit.schema import require_columns, require_counted_groups
@@ -58,7 +59,7 @@ def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="ou
             batches so memory stays bounded. The counts per group and the articles each lemma
             comes from add up from batch to batch, so the table is the same as for the whole
             table in memory. An article's rows must be stored together, as ``annotate``
-            returns them (see :func:`toolkit.framing.codebooks.token_batches`); only the four
+            returns them (see :func:`toolkit.nlp.batches.token_batches`); only the four
             columns are read.
         articles: The ``articles`` table (``article_id, language`` and the ``by`` column);
             only its articles are compared, and those whose group is missing are left out.
