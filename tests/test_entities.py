@@ -816,6 +816,31 @@ class TestCorpusRules:
         assert ids[0] == ids[1] and "ocr-spelling" in self.rules_of(linked, "Ruffie")
         assert ids[3] != ids[4]
 
+    def test_a_rare_ocr_slip_joins_a_far_commoner_name_across_the_corpus(self):
+        rows = [("a%d" % k, "Europe", "LOC") for k in range(3)] + [("b", "Eurone", "LOC")]
+        rows += [("c%d" % k, "Berlin", "LOC") for k in range(3)] + [("d", "BERUN", "LOC")]
+        rows += [("e%d" % k, "Conseil fédéral", "ORG") for k in range(3)] + [("f", "ConseU fédéral", "ORG")]
+        rows += [("g%d" % k, "Marie Curie", "PER") for k in range(3)] + [("h", "Marie Curle", "PER")]
+        rows += [("i%d" % k, "Woerth", "LOC") for k in range(3)] + [("j", "Worth", "LOC")]
+        rows += [("k%d" % k, "Irlande", "LOC") for k in range(3)] + [("l", "Islande", "LOC")]
+        rows += [("m", "Savone", "LOC"), ("m2", "Savone", "LOC")] + [("n", "Savane", "LOC")]
+        linked = link_entities(tiny(*rows))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[3] == ids[0] == "LOC:europe" and "ocr-spelling" in self.rules_of(linked, "Eurone")
+        assert ids[7] == ids[4] == "LOC:berlin"                     # "li" read as "u"
+        assert ids[11] == ids[8] == "ORG:conseil-federal"           # "il" read as "U"
+        assert ids[15] != ids[12]                                   # people stay out: two persons maybe
+        assert ids[19] != ids[16]                                   # a letter more is a spelling, not a slip
+        assert ids[23] != ids[20]                                   # a country never joins another
+        assert ids[26] != ids[24]                                   # two mentions are not far commoner than one
+
+    def test_a_headings_a_is_not_part_of_the_name(self):
+        text = "À NEW YORK Lors de son séjour. À bout de souffle."
+        linked = link_entities(placed(text, ("À NEW YORK", "MISC"), ("À bout de souffle", "MISC")),
+                               articles=pd.DataFrame({"article_id": ["a"], "text": [text]}))
+        assert linked.mentions["text"].tolist() == ["NEW YORK", "À bout de souffle"]
+        assert text[linked.mentions["start_char"].iloc[0]:linked.mentions["end_char"].iloc[0]] == "NEW YORK"
+
 
 class TestRepairSpans:
     """``toolkit.nlp.names.repair_spans``: engine spans that join names are cut; places take a regional adjective."""
@@ -842,6 +867,22 @@ class TestRepairSpans:
         text = "La Turquie & de l'Afie. La Banque de Paris et des Pays-Bas."
         repaired = self.repaired(text, ("Turquie & de l'Afie", "LOC"), ("Banque de Paris et des Pays-Bas", "ORG"))
         assert repaired["text"].tolist() == ["Turquie", "Afie", "Banque de Paris et des Pays-Bas"]
+
+    def test_a_mention_is_cut_at_characters_no_name_has(self):
+        text = "On mande au « Journal > de Paris qu'un ouvrier. R. Evêqûbz { Sion ). Procter & Gamble."
+        repaired = self.repaired(text, ("Journal > de Paris", "ORG"), ("Evêqûbz { Sion", "LOC"),
+                                 ("Procter & Gamble", "ORG"))
+        assert repaired["text"].tolist() == ["Journal", "Paris", "Evêqûbz", "Sion", "Procter & Gamble"]
+        for row in repaired.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+
+    def test_a_civility_inside_a_persons_mention_starts_another_person(self):
+        text = "André Courrèges. Courrèges Mademoiselle Chanel régna. Dupont Mme Martin. Jean Dr Who."
+        repaired = self.repaired(text, ("André Courrèges", "PER"), ("Courrèges Mademoiselle Chanel", "PER"),
+                                 ("Dupont Mme Martin", "PER"), ("Jean Dr Who", "ORG"))
+        # "Dupont" is never named alone: the mention stays whole; an ORG is not a person's list.
+        assert repaired["text"].tolist() == ["André Courrèges", "Courrèges", "Mademoiselle Chanel",
+                                             "Dupont Mme Martin", "Jean Dr Who"]
 
     def test_a_persons_particle_after_et_stays_with_the_name(self):
         text = "Churchill et de Gaulle; Churchill et De Gaulle; Churchill; De Gaulle; la France et de l'Italie."

@@ -75,6 +75,8 @@ _ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "o
 #: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
 _LEADING_ARTICLE = re.compile(r"(la|le|les|the|de|du|des|l['’]|d['’])\s*(?=[A-ZÀ-ÖØ-Þ])")
 _PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
+#: "À" (with its accent) before a capitalised word: a heading's or dateline's "À PARIS".
+_LEADING_A = re.compile(r"^À\s+(?=[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þa-zß-öø-ÿ])")
 #: Leading lower-case words before a name: a common noun and its preposition ("traité de
 #: Prague", "guerre d'Italie", "ville de Berne", "vis-à-vis de la France", "plan Marshall").
 #: French writes common nouns in lower case, so a mention that opens with one is the engine
@@ -269,8 +271,9 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     non-ASCII letters, then most frequent, then alphabetical.
 
     Corpus-level rules (each recorded in ``merges``): ``trim`` cuts quote marks, dashes, a
-    lower-case article, a lower-case noun phrase before a name ("traité de Prague" →
-    "Prague"; not "lac de Genève" nor "de Gaulle"), a lower-case tail ("Ruffie eft") and, in
+    lower-case article, a heading's "À" ("À NEW YORK"), a lower-case noun phrase before a
+    name ("traité de Prague" → "Prague"; not "lac de Genève" nor "de Gaulle"), a lower-case
+    tail ("Ruffie eft") and, in
     a person's mention, what follows a possessive ("Trump’s POLICIES") from a mention's edges
     (offsets moved, so ``text[start:end]`` is still the mention); ``not-a-name`` (web-form
     words such as "Email", "Sign in", "Subscribe", "Privacy Policy and Terms"; a web
@@ -288,7 +291,9 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     Also: ``initials`` drops middle initials ("Donald J. Trump" = "Donald Trump");
     ``ocr-spelling`` joins, within one article, a name one letter away from a commoner one
     (words of 7+ letters, same first letter: "Esoagne" → "Espagne"), and corpus-wide a name
-    printed with the long s read as f ("Ruffie" → "Russie"); ``surname-not-place`` gives a
+    printed with the long s read as f ("Ruffie" → "Russie") or a rare place, organisation or
+    work name one OCR slip from one the corpus names far more often ("Eurone" → "Europe",
+    "BERUN" → "Berlin"; never a person nor a country); ``surname-not-place`` gives a
     bare surname tagged LOC/ORG to the only PER full name of its article ending with it,
     when the corpus tags that word a place only beside such a person ("Zulle" → "Alex
     Zulle"; "Washington" stays a place); ``partial-name-dominant`` gives a bare surname
@@ -408,6 +413,8 @@ def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.
         body = text.lstrip(_EDGE_MARKS + " ")
         # A leading lower-case article is not part of a name ("la France", "the West Bank"),
         # nor a preposition before a place or organisation ("de France"); "de Gaulle" keeps it.
+        # "À NEW YORK", "À Paris": a heading's preposition; no name opens with "À" and a capital.
+        body = _LEADING_A.sub("", body, count=1)
         lead_article = _LEADING_ARTICLE.match(body)
         if lead_article and (lead_article.group(1).lower() not in _PREPOSITIONS or types[i] in ("LOC", "ORG")):
             body = body[lead_article.end():]
@@ -668,6 +675,76 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return short[k:] == long_[k + 1:]
 
 
+#: Letter groups OCR reads one for the other in old print ("rn" for "m", "li" for "u"), folded.
+_OCR_CONFUSIONS = (("rn", "m"), ("in", "m"), ("ni", "m"), ("li", "u"), ("il", "u"), ("ii", "u"), ("cl", "d"),
+                   ("vv", "w"), ("ri", "n"))
+#: Corpus-wide ocr-spelling: the shortest word it may join (both words), and how many more
+#: mentions the commoner name needs (at least :data:`OCR_CORPUS_MIN_MENTIONS`, and
+#: :data:`OCR_CORPUS_RATIO` times the rare one's).
+OCR_CORPUS_MIN_LETTERS = 5
+OCR_CORPUS_MIN_MENTIONS = 3
+OCR_CORPUS_RATIO = 2
+
+
+def _one_confusion_apart(a: str, b: str) -> bool:
+    """Whether one OCR confusion of :data:`_OCR_CONFUSIONS` turns ``a`` into ``b`` or back ("berun" = "berlin")."""
+    for x, y in _OCR_CONFUSIONS:
+        for one, other in ((a, b), (b, a)):
+            k = one.find(x)
+            while k >= 0:
+                if one[:k] + y + one[k + len(x):] == other:
+                    return True
+                k = one.find(x, k + 1)
+    return False
+
+
+def _ocr_slip(a: str, b: str) -> bool:
+    """Whether folded words ``a`` and ``b`` are one OCR slip apart: same first letter, then one
+    confusion of :data:`_OCR_CONFUSIONS` ("conseu", "conseil"), or, with the same last letter,
+    one letter read for another ("eurone", "europe"). A letter more or less is not a slip
+    ("Worth" and "Woerth" are two spellings, "Allemand" and "Allemands" inflection), nor a
+    last letter that differs ("Germans", "Germany")."""
+    if a == b or a[:1] != b[:1] or min(len(a), len(b)) < OCR_CORPUS_MIN_LETTERS or max(len(a), len(b)) < 6:
+        return False
+    return _one_confusion_apart(a, b) or (len(a) == len(b) and a[-1] == b[-1]
+                                          and sum(x != y for x, y in zip(a, b)) == 1)
+
+
+def _ocr_spellings_in_corpus(m: _Mentions, groups: _Groups, gid: list[int | None]) -> dict[int, tuple[int, str]]:
+    """Corpus-wide ocr-spelling: a rare place, organisation or work name one OCR slip from a far commoner one.
+
+    A name no rule but ``fold`` made (so neither a person, a country nor an alias) whose words
+    are those of another name of the same family but one, the two words one slip apart
+    (:func:`_ocr_slip`: "Eurone" → "Europe", "BERUN" → "Berlin", "ConseU fédéral" → "Conseil
+    fédéral"), joins it when the other has at least :data:`OCR_CORPUS_MIN_MENTIONS` mentions
+    and :data:`OCR_CORPUS_RATIO` times its own, and is the only such name. People stay out:
+    "Marie" and "Maria" are two persons however rare one is. Returns group → (group, name).
+    """
+    size = Counter(g for g in gid if g is not None)
+    forms: dict[tuple[str, ...], tuple[int, str]] = {}   # each name as written → its group and form
+    for i in range(len(m.texts)):
+        g = gid[i]
+        if g is not None and not groups.is_person(g) and m.keys[i]:
+            if m.keys[i] not in forms or size[g] > size[forms[m.keys[i]][0]]:
+                forms[m.keys[i]] = (g, m.names[i])
+    buckets: dict[tuple, list[tuple[str, ...]]] = defaultdict(list)
+    for key in forms:
+        for k, word in enumerate(key):
+            buckets[(key[:k], key[k + 1:], word[:1])].append(key)
+    slips: dict[int, tuple[int, str]] = {}
+    for (before, after, _), keys in buckets.items():
+        for key in keys:
+            g = forms[key][0]
+            if groups[g].kind != "fold" or is_territory_key(key) or g in slips:
+                continue
+            fits = {forms[other] for other in keys
+                    if forms[other][0] != g and _ocr_slip(key[len(before)], other[len(before)])
+                    and size[forms[other][0]] >= max(OCR_CORPUS_MIN_MENTIONS, OCR_CORPUS_RATIO * size[g])}
+            if len({h for h, _ in fits}) == 1:
+                slips[g] = next(iter(fits))
+    return slips
+
+
 def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None:
     """Stage 3', ocr-spelling: within one article, a name one letter away from a commoner name joins it.
 
@@ -717,6 +794,7 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
         if target is not None and target[0] != g and size[target[0]] >= size[g] \
                 and groups.is_person(g) == groups.is_person(target[0]):
             long_s[g] = target
+    corpus = _ocr_spellings_in_corpus(m, groups, gid)
     for i in range(len(m.texts)):
         target = long_s.get(gid[i])
         if target is not None and i not in m.moved_by:
@@ -728,6 +806,12 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
         if target is not None and i not in m.moved_by:
             m.moved_by[i] = ("ocr-spelling", f'{m.article_ids[i]}: "{m.names[i]}" is one letter away from '
                                              f'"{target[1]}", a commoner name of the same article')
+            gid[i] = target[0]
+            continue
+        target = corpus.get(gid[i])
+        if target is not None and i not in m.moved_by:
+            m.moved_by[i] = ("ocr-spelling", f'"{m.names[i]}" is one OCR slip away from "{target[1]}", a name the '
+                                             f'corpus uses at least {OCR_CORPUS_RATIO} times as often')
             gid[i] = target[0]
 
 
