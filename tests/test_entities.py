@@ -644,8 +644,25 @@ class TestCorpusRules:
         linked = link_entities(placed(text, ("Donald Trump", "PER"), ("Melania Trump", "PER"), ("Trump", "PER"),
                                       ("Ivanka Trump", "PER"), ("Trump", "PER")))
         ids = linked.mentions["entity_id"].tolist()
-        assert ids[2] == ids[1] and ids[4] == ids[3]
+        assert ids[2] == ids[1] != ids[0]
+        # A later bare "Trump" stays with the person the first one named, not the nearer Ivanka.
+        assert ids[4] == ids[2] != ids[3]
         assert "partial-name-nearest" in set(linked.merges["rule"])
+
+    def test_a_short_form_stays_with_the_person_it_first_named(self):
+        text = ("Kim Jong Un visited. Kim spoke. His father, Kim Jong Il, ruled before. Kim said. "
+                "Anna Weber spoke. Weber left. Paul Weber came. Weber said. Paul spoke.")
+        spans = [("Kim Jong Un", "PER"), ("Kim", "PER"), ("Kim Jong Il", "PER"), ("Kim", "PER"),
+                 ("Anna Weber", "PER"), ("Weber", "PER"), ("Paul Weber", "PER"), ("Weber", "PER"), ("Paul", "PER")]
+        rows = placed(text, *spans)
+        linked = link_entities(rows.iloc[::-1].reset_index(drop=True))   # row order does not matter, text order does
+        ids = dict(zip(linked.mentions["start_char"], linked.mentions["entity_id"]))
+        assert ids[text.index("Kim spoke")] == ids[text.index("Kim said")] == ids[0]
+        assert ids[text.index("Kim Jong Il")] != ids[0]
+        assert ids[text.index("Weber said")] == ids[text.index("Weber left")] == ids[text.index("Anna Weber")]
+        assert ids[text.index("Paul spoke")] == ids[text.index("Paul Weber")]  # only one full name fits "Paul"
+        evidence = linked.merges.loc[linked.merges["rule"] == "partial-name-nearest", "evidence"]
+        assert any("first named" in e for e in evidence)
 
     def test_article_before_a_name_the_corpus_uses_alone(self):
         linked = link_entities(tiny(("a", "la France", "LOC"), ("b", "de France", "LOC"), ("c", "France", "LOC"),

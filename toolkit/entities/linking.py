@@ -283,7 +283,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     (:mod:`toolkit.entities.places`) with common short forms (US, U.S., USA, UK, UE...), and
     an acronym never matches a lower-case word ("us"); ``article`` joins "La Commission" to
     the "Commission" the corpus names alone; ``partial-name-nearest`` gives a bare surname
-    that fits several full names in its article to the nearest one; ``abbreviation`` joins
+    that fits several full names in its article to the nearest one, and its later uses there
+    to the same person ("Kim" stays with Kim Jong Un after "his father, Kim Jong Il"); ``abbreviation`` joins
     "It" to the corpus's only "Italie". One name tagged PER in most mentions and ORG/LOC in
     a few is one entity; every mention then takes its entity's type (``retype``), the
     engine's type staying in ``engine_type``.
@@ -855,9 +856,18 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
                 resolved[g] = (target, _partial_evidence(full, short, full_key, str(article_id)))
             elif len(targets) > 1:
                 ambiguous[g] = set(targets)
-        for i in members:
+        settled: dict[int, tuple[int, str]] = {}  # short group → the person its first use named
+        for i in sorted(members, key=lambda i: (m.starts[i] is None, m.starts[i] or 0)):
             if gid[i] in resolved:
                 assigned[i], moved[i] = resolved[gid[i]]
+            elif gid[i] in settled:
+                # News style names a person in full, then by the short form, and writes a namesake
+                # named later in full or with a qualifier ("his father, Kim Jong Il"): a short form
+                # stays with the person its first use named.
+                assigned[i], first = settled[gid[i]]
+                moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; its first use '
+                            f'there went to "{first}", and a short form stays with the person it first named')
+                nearest.add(i)
             elif gid[i] in ambiguous and m.starts[i] is not None:
                 # Several full names fit: the nearest one before it in the article (else after).
                 near = _nearest(m, i, [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
@@ -867,6 +877,7 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
                     moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; '
                                 f'"{m.names[near]}" is the nearest')
                     nearest.add(i)
+                    settled[gid[i]] = (assigned[i], m.names[near])
     return assigned, moved
 
 
