@@ -841,6 +841,8 @@ class TestCorpusRules:
         rows += [("i%d" % k, "Woerth", "LOC") for k in range(3)] + [("j", "Worth", "LOC")]
         rows += [("k%d" % k, "Irlande", "LOC") for k in range(3)] + [("l", "Islande", "LOC")]
         rows += [("m", "Savone", "LOC"), ("m2", "Savone", "LOC")] + [("n", "Savane", "LOC")]
+        rows += [("o%d" % k, "Boston", "LOC") for k in range(3)] + [("p", "Bolton", "LOC")]
+        rows += [("q%d" % k, "Libyan", "MISC") for k in range(3)] + [("r", "Libran", "LOC")]
         linked = link_entities(tiny(*rows))
         ids = linked.mentions["entity_id"].tolist()
         assert ids[3] == ids[0] == "LOC:europe" and "ocr-spelling" in self.rules_of(linked, "Eurone")
@@ -850,6 +852,8 @@ class TestCorpusRules:
         assert ids[19] != ids[16]                                   # a letter more is a spelling, not a slip
         assert ids[23] != ids[20]                                   # a country never joins another
         assert ids[26] != ids[24]                                   # two mentions are not far commoner than one
+        assert ids[30] != ids[27]                                   # l and s do not look alike
+        assert ids[34] != ids[31]                                   # a demonym is no name to join
 
     def test_a_headings_a_is_not_part_of_the_name(self):
         text = "À NEW YORK Lors de son séjour. À bout de souffle."

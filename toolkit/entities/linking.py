@@ -679,6 +679,8 @@ def _one_edit_apart(a: str, b: str) -> bool:
 #: Letter groups OCR reads one for the other in old print ("rn" for "m", "li" for "u"), folded.
 _OCR_CONFUSIONS = (("rn", "m"), ("in", "m"), ("ni", "m"), ("li", "u"), ("il", "u"), ("ii", "u"), ("cl", "d"),
                    ("vv", "w"), ("ri", "n"))
+#: Letters OCR reads one for the other (a lost descender or stroke: p/n, h/b, l/t; c/e, n/u).
+_OCR_LETTERS = frozenset(frozenset(pair) for pair in ("ce", "nu", "np", "hb", "il", "lt", "ft", "ij", "oc", "rt"))
 #: Corpus-wide ocr-spelling: the shortest word it may join (both words), and how many more
 #: mentions the commoner name needs (at least :data:`OCR_CORPUS_MIN_MENTIONS`, and
 #: :data:`OCR_CORPUS_RATIO` times the rare one's).
@@ -702,13 +704,16 @@ def _one_confusion_apart(a: str, b: str) -> bool:
 def _ocr_slip(a: str, b: str) -> bool:
     """Whether folded words ``a`` and ``b`` are one OCR slip apart: same first letter, then one
     confusion of :data:`_OCR_CONFUSIONS` ("conseu", "conseil"), or, with the same last letter,
-    one letter read for another ("eurone", "europe"). A letter more or less is not a slip
+    one letter read for a look-alike (:data:`_OCR_LETTERS`: "eurone", "europe"; not "Bolton",
+    "Boston"). A letter more or less is not a slip
     ("Worth" and "Woerth" are two spellings, "Allemand" and "Allemands" inflection), nor a
     last letter that differs ("Germans", "Germany")."""
     if a == b or a[:1] != b[:1] or min(len(a), len(b)) < OCR_CORPUS_MIN_LETTERS or max(len(a), len(b)) < 6:
         return False
-    return _one_confusion_apart(a, b) or (len(a) == len(b) and a[-1] == b[-1]
-                                          and sum(x != y for x, y in zip(a, b)) == 1)
+    if _one_confusion_apart(a, b):
+        return True
+    diff = [frozenset((x, y)) for x, y in zip(a, b) if x != y]
+    return len(a) == len(b) and a[-1] == b[-1] and len(diff) == 1 and diff[0] in _OCR_LETTERS
 
 
 def _ocr_spellings_in_corpus(m: _Mentions, groups: _Groups, gid: list[int | None]) -> dict[int, tuple[int, str]]:
@@ -725,7 +730,7 @@ def _ocr_spellings_in_corpus(m: _Mentions, groups: _Groups, gid: list[int | None
     forms: dict[tuple[str, ...], tuple[int, str]] = {}   # each name as written → its group and form
     for i in range(len(m.texts)):
         g = gid[i]
-        if g is not None and not groups.is_person(g) and m.keys[i]:
+        if g is not None and not groups.is_person(g) and groups[g].kind in ("fold", "alias") and m.keys[i]:
             if m.keys[i] not in forms or size[g] > size[forms[m.keys[i]][0]]:
                 forms[m.keys[i]] = (g, m.names[i])
     buckets: dict[tuple, list[tuple[str, ...]]] = defaultdict(list)
