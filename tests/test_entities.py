@@ -855,6 +855,27 @@ class TestCorpusRules:
         assert ids[30] != ids[27]                                   # l and s do not look alike
         assert ids[34] != ids[31]                                   # a demonym is no name to join
 
+    def test_an_acronym_joins_the_name_it_spells_in_its_article(self):
+        text = ("La Federal Deposit Insurance Corporation (FDIC) a saisi la banque. L'Organisation des Nations unies "
+                "et l'ONU. Le FBI enquête.")
+        articles = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [text, "La FDIC paiera.", "ONU ou FBI."]})
+        # The engine cut "Corporation" off: the text before "(FDIC)" completes the initials.
+        rows = pd.concat([placed(text, ("Federal Deposit Insurance", "ORG"), ("FDIC", "ORG"),
+                                 ("Organisation des Nations unies", "ORG"), ("ONU", "ORG"), ("FBI", "ORG")),
+                          tiny(("b", "FDIC", "ORG"), ("c", "ONU", "ORG"), ("c", "FBI", "ORG"))], ignore_index=True)
+        linked = link_entities(rows, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[5]        # FDIC, here and in another article
+        assert ids[2] == ids[3] == ids[6]        # "des" is skipped: ONU
+        assert ids[4] == ids[7] == "ORG:fbi"     # no name spells FBI: alone
+        assert "acronym" in self.rules_of(linked, "FDIC")
+        # Spelled out two ways in two articles: the acronym stays apart.
+        two = link_entities(tiny(("a", "Parti socialiste", "ORG"), ("a", "PSS", "ORG"),
+                                 ("b", "Parti Social Suisse", "ORG"), ("b", "PSS", "ORG"),
+                                 ("c", "Pays Sans Sel", "ORG"), ("c", "PSS", "ORG")))
+        ids = two.mentions["entity_id"].tolist()
+        assert ids[1] == ids[3] == ids[5] and ids[3] not in (ids[2], ids[4])
+
     def test_a_headings_a_is_not_part_of_the_name(self):
         text = "À NEW YORK Lors de son séjour. À bout de souffle."
         linked = link_entities(placed(text, ("À NEW YORK", "MISC"), ("À bout de souffle", "MISC")),

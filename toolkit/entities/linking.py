@@ -44,7 +44,7 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "transliteration", "abbreviation", "retype")
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "retype")
 #: Words of web forms and page furniture: a mention made only of them is not a name
 #: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
 INTERFACE_WORDS = frozenset("""
@@ -303,8 +303,12 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     Ellison-Muhammad" does not take every "Muhammad"); ``transliteration`` joins a person
     named only in French articles to the one named only in English articles whose name is
     its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
-    ``language``); an ``abbreviation`` shortens a one-word name, a country first ("Fr" →
-    France, not Fribourg), and is never a word the corpus writes in lower case ("Fed").
+    ``language``); an ``acronym`` (3-6 capitals) joins the one name of its article whose
+    initials it spells ("FDIC" → "Federal Deposit Insurance Corporation", also when the
+    engine cut the name short before "(FDIC)"; "ONU" → "Organisation des Nations unies"),
+    unless another article spells it out otherwise; an ``abbreviation`` shortens a one-word
+    name, a country first ("Fr" → France, not Fribourg), and is never a word the corpus
+    writes in lower case ("Fed").
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -366,6 +370,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
+    _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
@@ -1092,6 +1097,74 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
     for i in range(len(m.texts)):
         if before[i] in merged and i not in m.moved_by:
             m.moved_by[i] = ("transliteration", merged[before[i]])
+
+
+#: Words an acronym skips: articles, prepositions and conjunctions ("Organisation des Nations
+#: unies" → ONU, "Bank of America" → BOA is not written; "Federal Bureau of Investigation" → FBI).
+_ACRONYM_SKIPS = frozenset("de du des d l la le les of the and et for a au aux en pour und der die das von".split())
+#: An acronym: 3 to 6 capitals, nothing else ("FDIC", "ONU"; not "US", "U.S.", "PARIS " with a space).
+_ACRONYM = re.compile(r"[A-ZÀ-Þ]{3,6}")
+#: Capitalised words then an opening parenthesis: what may stand between a name the engine cut
+#: short and the acronym it introduces ("Federal Deposit Insurance| Corporation (FDIC)").
+_BEFORE_PARENTHESIS = re.compile(r"((?:\s+[A-ZÀ-Þ][\w'’-]*)*)\s*\(\s*([A-ZÀ-Þ]{3,6})\s*\)")
+
+
+def _initials(name: str) -> str:
+    """``"Federal Deposit Insurance Corporation"`` → ``"FDIC"``: first letters of the words an acronym keeps."""
+    words = [w for w in re.split(r"[\s\-‐‑'’]+", fold(name)) if w and w not in _ACRONYM_SKIPS]
+    return "".join(w[0] for w in words).upper()
+
+
+def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], articles: pd.DataFrame | None) -> None:
+    """Stage 4e, acronym: "FDIC" joins the name whose initials it is, named in the same article.
+
+    An acronym (3 to 6 capitals) joins the only name of its article, not a person's, of two
+    words or more whose initials it spells (articles and prepositions skipped: "Organisation
+    des Nations unies" → ONU), or that the article writes right before the acronym in
+    parentheses with capitalised words the engine left out ("Federal Deposit Insurance"
+    Corporation (FDIC)). The acronym's entity joins that name's across the corpus, provided
+    no other article spells it out another way. Merges groups (``groups.find``) and records
+    the rule in ``m.moved_by``.
+    """
+    text_of = dict(zip(articles["article_id"], articles["text"])) if articles is not None and "text" in articles \
+        else {}
+    by_article: dict[object, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and not groups.is_person(assigned[i]):
+            by_article[m.article_ids[i]].append(i)
+    expansions: dict[int, dict[int, tuple[str, object]]] = defaultdict(dict)  # acronym group → root → name, article
+    for article_id, members in by_article.items():
+        acronyms = {m.names[i] for i in members
+                    if _ACRONYM.fullmatch(m.names[i]) and groups[assigned[i]].kind == "fold"}
+        if not acronyms:
+            continue
+        text = text_of.get(article_id)
+        for acronym in acronyms:
+            fits: dict[int, str] = {}
+            for j in members:
+                if len(m.keys[j]) < 2 or m.names[j] == acronym:
+                    continue
+                initials = _initials(m.names[j])
+                if initials == acronym:
+                    fits.setdefault(groups.find(assigned[j]), m.names[j])
+                elif text and m.starts[j] is not None and acronym.startswith(initials):
+                    after = _BEFORE_PARENTHESIS.match(text, m.starts[j] + len(m.texts[j]))
+                    if after and after.group(2) == acronym and initials + _initials(after.group(1)) == acronym:
+                        fits.setdefault(groups.find(assigned[j]), m.names[j] + after.group(1))
+            if len(fits) == 1:
+                g = next(assigned[i] for i in members if m.names[i] == acronym)
+                root, name = next(iter(fits.items()))
+                if root != groups.find(g):
+                    expansions[g].setdefault(root, (name, article_id))
+    for g, roots in expansions.items():
+        if len(roots) != 1:
+            continue  # two articles spell the acronym out two ways: leave it alone
+        (root, (name, article_id)), = roots.items()
+        groups.parent[groups.find(g)] = groups.find(root)
+        for i in range(len(m.texts)):
+            if assigned[i] == g and i not in m.moved_by:
+                m.moved_by[i] = ("acronym", f'{article_id}: "{m.names[i]}" spells the initials of "{name}", '
+                                            f'the only name there it fits')
 
 
 def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
