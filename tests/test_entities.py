@@ -875,6 +875,11 @@ class TestCorpusRules:
                                  ("c", "Pays Sans Sel", "ORG"), ("c", "PSS", "ORG")))
         ids = two.mentions["entity_id"].tolist()
         assert ids[1] == ids[3] == ids[5] and ids[3] not in (ids[2], ids[4])
+        # Spelled out in one article of three: joined there only.
+        few = link_entities(tiny(("a", "Clown News Network", "ORG"), ("a", "CNN", "ORG"), ("b", "CNN", "ORG"),
+                                 ("c", "CNN", "ORG")))
+        ids = few.mentions["entity_id"].tolist()
+        assert ids[1] == ids[0] and ids[2] == ids[3] == "ORG:cnn"
 
     def test_a_headings_a_is_not_part_of_the_name(self):
         text = "À NEW YORK Lors de son séjour. À bout de souffle."

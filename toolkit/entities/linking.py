@@ -1122,9 +1122,10 @@ def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], article
     words or more whose initials it spells (articles and prepositions skipped: "Organisation
     des Nations unies" → ONU), or that the article writes right before the acronym in
     parentheses with capitalised words the engine left out ("Federal Deposit Insurance"
-    Corporation (FDIC)). The acronym's entity joins that name's across the corpus, provided
-    no other article spells it out another way. Merges groups (``groups.find``) and records
-    the rule in ``m.moved_by``.
+    Corporation (FDIC)). Unless another article spells it out another way, the acronym joins
+    that name across the corpus when most articles using it spell it out, else only there
+    (one satirical "Clown News Network (CNN)" does not rename CNN). Merges groups
+    (``groups.find``) or changes ``assigned``, and records the rule in ``m.moved_by``.
     """
     text_of = dict(zip(articles["article_id"], articles["text"])) if articles is not None and "text" in articles \
         else {}
@@ -1132,7 +1133,8 @@ def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], article
     for i in range(len(m.texts)):
         if assigned[i] is not None and not groups.is_person(assigned[i]):
             by_article[m.article_ids[i]].append(i)
-    expansions: dict[int, dict[int, tuple[str, object]]] = defaultdict(dict)  # acronym group → root → name, article
+    # acronym group → root of the name it spells → article → the name as spelled out there
+    expansions: dict[int, dict[int, dict[object, str]]] = defaultdict(lambda: defaultdict(dict))
     for article_id, members in by_article.items():
         acronyms = {m.names[i] for i in members
                     if _ACRONYM.fullmatch(m.names[i]) and groups[assigned[i]].kind == "fold"}
@@ -1155,16 +1157,28 @@ def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], article
                 g = next(assigned[i] for i in members if m.names[i] == acronym)
                 root, name = next(iter(fits.items()))
                 if root != groups.find(g):
-                    expansions[g].setdefault(root, (name, article_id))
+                    expansions[g][root][article_id] = name
+    articles_of: dict[int, set] = defaultdict(set)
+    for i in range(len(m.texts)):
+        if assigned[i] in expansions:
+            articles_of[assigned[i]].add(m.article_ids[i])
     for g, roots in expansions.items():
         if len(roots) != 1:
             continue  # two articles spell the acronym out two ways: leave it alone
-        (root, (name, article_id)), = roots.items()
-        groups.parent[groups.find(g)] = groups.find(root)
+        (root, spelled), = roots.items()
+        # Spelled out in most of the articles that use it: one entity across the corpus; else
+        # only where it is spelled out ("CNN" is not a satirical site's "Clown News Network").
+        corpus_wide = 2 * len(spelled) >= len(articles_of[g])
+        if corpus_wide:
+            groups.parent[groups.find(g)] = groups.find(root)
         for i in range(len(m.texts)):
-            if assigned[i] == g and i not in m.moved_by:
-                m.moved_by[i] = ("acronym", f'{article_id}: "{m.names[i]}" spells the initials of "{name}", '
-                                            f'the only name there it fits')
+            if assigned[i] != g or i in m.moved_by or not (corpus_wide or m.article_ids[i] in spelled):
+                continue
+            article_id = m.article_ids[i] if m.article_ids[i] in spelled else next(iter(spelled))
+            if not corpus_wide:
+                assigned[i] = root
+            m.moved_by[i] = ("acronym", f'{article_id}: "{m.names[i]}" spells the initials of '
+                                        f'"{spelled[article_id]}", the only name there it fits')
 
 
 def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
