@@ -4,7 +4,8 @@
 (:mod:`toolkit.entities.titles`), ``fold`` and ``alias`` groups
 (:mod:`toolkit.entities.aliases`), ``ocr-spelling``, ``partial-name`` within each
 article, ``surname-not-place``, then ``partial-name-corpus`` and ``partial-name-dominant``
-across the corpus; then each entity gets its type, name and id, and each mention the chain
+across the corpus, ``transliteration``, ``acronym`` and ``abbreviation``; then each entity
+gets its type, name and id, and each mention the chain
 of rules (with their evidence) that linked it.
 
 Longer than the ~600 lines the layout aims for: the linking rules are one chain (each rule's
