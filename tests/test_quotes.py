@@ -11,7 +11,6 @@ from tests.seed_tables import (
     A000, A001, A002, A003, A004, ALVAREZ, TO, TO_LAM, make_tokens, mentions_table, one_article, seed_tables,
 )
 from toolkit.framing import CodebookError
-from toolkit.framing.speakers import settle_short_names
 from toolkit.framing.quotes import QUOTE_COLUMNS, RESOLUTIONS, ROLE_COLUMNS, extract_quotes, find_roles, load_cues, quote_spans
 
 
@@ -416,17 +415,3 @@ class TestSpeakerRules:
         # "Le discours de Paul Girard était très long": Il is Paul Girard, not the last person named (Jean Roux).
         quote = _direct(rule_quotes, "fr-complement-of-a-thing").iloc[0]
         assert quote["speaker_name"] == "Paul Girard"
-
-def test_settle_short_names():
-    text = "Anna Weber spoke. Weber left. Paul Weber came. Weber said. Paul spoke. Le Pen, Marine Le Pen."
-    at = {w: text.index(w) for w in ("Anna Weber", "Paul Weber", "Paul spoke")}
-    anna, paul = ("PER:anna", "Anna Weber", "PER"), ("PER:paul", "Paul Weber", "PER")
-    weber = [m.start() for m in re.finditer(r"(?<= )Weber(?= left| said)", text)]
-    rows = [(*anna, at["Anna Weber"], at["Anna Weber"] + 10), (*anna, weber[0], weber[0] + 5),
-            (*paul, at["Paul Weber"], at["Paul Weber"] + 10), (*paul, weber[1], weber[1] + 5),
-            (*paul, at["Paul spoke"], at["Paul spoke"] + 4)]
-    settled = settle_short_names(text, list(reversed(rows)))
-    assert [r[3] for r in settled] == sorted(r[3] for r in rows)  # text order
-    assert [r[0] for r in settled] == ["PER:anna", "PER:anna", "PER:paul", "PER:anna", "PER:paul"]
-    # full names, and a short form only one of the two names has ("Paul"), never move
-    assert settle_short_names(text, rows[:1] + rows[2:3] + rows[4:]) == rows[:1] + rows[2:3] + rows[4:]

@@ -4,7 +4,8 @@
 (:mod:`toolkit.entities.titles`), ``fold`` and ``alias`` groups
 (:mod:`toolkit.entities.aliases`), ``ocr-spelling``, ``partial-name`` within each
 article, ``surname-not-place``, then ``partial-name-corpus`` and ``partial-name-dominant``
-across the corpus; then each entity gets its type, name and id, and each mention the chain
+across the corpus, ``transliteration``, ``acronym`` and ``abbreviation``; then each entity
+gets its type, name and id, and each mention the chain
 of rules (with their evidence) that linked it.
 
 Longer than the ~600 lines the layout aims for: the linking rules are one chain (each rule's
@@ -44,7 +45,7 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "transliteration", "abbreviation", "retype")
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "retype")
 #: Words of web forms and page furniture: a mention made only of them is not a name
 #: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
 INTERFACE_WORDS = frozenset("""
@@ -75,6 +76,8 @@ _ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "o
 #: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
 _LEADING_ARTICLE = re.compile(r"(la|le|les|the|de|du|des|l['’]|d['’])\s*(?=[A-ZÀ-ÖØ-Þ])")
 _PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
+#: "À" (with its accent) before a capitalised word: a heading's or dateline's "À PARIS".
+_LEADING_A = re.compile(r"^À\s+(?=[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þa-zß-öø-ÿ])")
 #: Leading lower-case words before a name: a common noun and its preposition ("traité de
 #: Prague", "guerre d'Italie", "ville de Berne", "vis-à-vis de la France", "plan Marshall").
 #: French writes common nouns in lower case, so a mention that opens with one is the engine
@@ -269,8 +272,9 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     non-ASCII letters, then most frequent, then alphabetical.
 
     Corpus-level rules (each recorded in ``merges``): ``trim`` cuts quote marks, dashes, a
-    lower-case article, a lower-case noun phrase before a name ("traité de Prague" →
-    "Prague"; not "lac de Genève" nor "de Gaulle"), a lower-case tail ("Ruffie eft") and, in
+    lower-case article, a heading's "À" ("À NEW YORK"), a lower-case noun phrase before a
+    name ("traité de Prague" → "Prague"; not "lac de Genève" nor "de Gaulle"), a lower-case
+    tail ("Ruffie eft") and, in
     a person's mention, what follows a possessive ("Trump’s POLICIES") from a mention's edges
     (offsets moved, so ``text[start:end]`` is still the mention); ``not-a-name`` (web-form
     words such as "Email", "Sign in", "Subscribe", "Privacy Policy and Terms"; a web
@@ -280,7 +284,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     (:mod:`toolkit.entities.places`) with common short forms (US, U.S., USA, UK, UE...), and
     an acronym never matches a lower-case word ("us"); ``article`` joins "La Commission" to
     the "Commission" the corpus names alone; ``partial-name-nearest`` gives a bare surname
-    that fits several full names in its article to the nearest one; ``abbreviation`` joins
+    that fits several full names in its article to the nearest one, and its later uses there
+    to the same person ("Kim" stays with Kim Jong Un after "his father, Kim Jong Il"); ``abbreviation`` joins
     "It" to the corpus's only "Italie". One name tagged PER in most mentions and ORG/LOC in
     a few is one entity; every mention then takes its entity's type (``retype``), the
     engine's type staying in ``engine_type``.
@@ -288,7 +293,9 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     Also: ``initials`` drops middle initials ("Donald J. Trump" = "Donald Trump");
     ``ocr-spelling`` joins, within one article, a name one letter away from a commoner one
     (words of 7+ letters, same first letter: "Esoagne" → "Espagne"), and corpus-wide a name
-    printed with the long s read as f ("Ruffie" → "Russie"); ``surname-not-place`` gives a
+    printed with the long s read as f ("Ruffie" → "Russie") or a rare place, organisation or
+    work name one OCR slip from one the corpus names far more often ("Eurone" → "Europe",
+    "BERUN" → "Berlin"; never a person nor a country); ``surname-not-place`` gives a
     bare surname tagged LOC/ORG to the only PER full name of its article ending with it,
     when the corpus tags that word a place only beside such a person ("Zulle" → "Alex
     Zulle"; "Washington" stays a place); ``partial-name-dominant`` gives a bare surname
@@ -297,8 +304,12 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     Ellison-Muhammad" does not take every "Muhammad"); ``transliteration`` joins a person
     named only in French articles to the one named only in English articles whose name is
     its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
-    ``language``); an ``abbreviation`` shortens a one-word name, a country first ("Fr" →
-    France, not Fribourg), and is never a word the corpus writes in lower case ("Fed").
+    ``language``); an ``acronym`` (3-6 capitals) joins the one name of its article whose
+    initials it spells ("FDIC" → "Federal Deposit Insurance Corporation", also when the
+    engine cut the name short before "(FDIC)"; "ONU" → "Organisation des Nations unies"),
+    unless another article spells it out otherwise; an ``abbreviation`` shortens a one-word
+    name, a country first ("Fr" → France, not Fribourg), and is never a word the corpus
+    writes in lower case ("Fed").
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -360,6 +371,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
+    _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
@@ -408,6 +420,8 @@ def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.
         body = text.lstrip(_EDGE_MARKS + " ")
         # A leading lower-case article is not part of a name ("la France", "the West Bank"),
         # nor a preposition before a place or organisation ("de France"); "de Gaulle" keeps it.
+        # "À NEW YORK", "À Paris": a heading's preposition; no name opens with "À" and a capital.
+        body = _LEADING_A.sub("", body, count=1)
         lead_article = _LEADING_ARTICLE.match(body)
         if lead_article and (lead_article.group(1).lower() not in _PREPOSITIONS or types[i] in ("LOC", "ORG")):
             body = body[lead_article.end():]
@@ -668,6 +682,81 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return short[k:] == long_[k + 1:]
 
 
+#: Letter groups OCR reads one for the other in old print ("rn" for "m", "li" for "u"), folded.
+_OCR_CONFUSIONS = (("rn", "m"), ("in", "m"), ("ni", "m"), ("li", "u"), ("il", "u"), ("ii", "u"), ("cl", "d"),
+                   ("vv", "w"), ("ri", "n"))
+#: Letters OCR reads one for the other (a lost descender or stroke: p/n, h/b, l/t; c/e, n/u).
+_OCR_LETTERS = frozenset(frozenset(pair) for pair in ("ce", "nu", "np", "hb", "il", "lt", "ft", "ij", "oc", "rt"))
+#: Corpus-wide ocr-spelling: the shortest word it may join (both words), and how many more
+#: mentions the commoner name needs (at least :data:`OCR_CORPUS_MIN_MENTIONS`, and
+#: :data:`OCR_CORPUS_RATIO` times the rare one's).
+OCR_CORPUS_MIN_LETTERS = 5
+OCR_CORPUS_MIN_MENTIONS = 3
+OCR_CORPUS_RATIO = 2
+
+
+def _one_confusion_apart(a: str, b: str) -> bool:
+    """Whether one OCR confusion of :data:`_OCR_CONFUSIONS` turns ``a`` into ``b`` or back ("berun" = "berlin")."""
+    for x, y in _OCR_CONFUSIONS:
+        for one, other in ((a, b), (b, a)):
+            k = one.find(x)
+            while k >= 0:
+                if one[:k] + y + one[k + len(x):] == other:
+                    return True
+                k = one.find(x, k + 1)
+    return False
+
+
+def _ocr_slip(a: str, b: str) -> bool:
+    """Whether folded words ``a`` and ``b`` are one OCR slip apart: same first letter, then one
+    confusion of :data:`_OCR_CONFUSIONS` ("conseu", "conseil"), or, with the same last letter,
+    one letter read for a look-alike (:data:`_OCR_LETTERS`: "eurone", "europe"; not "Bolton",
+    "Boston"). A letter more or less is not a slip
+    ("Worth" and "Woerth" are two spellings, "Allemand" and "Allemands" inflection), nor a
+    last letter that differs ("Germans", "Germany")."""
+    if a == b or a[:1] != b[:1] or min(len(a), len(b)) < OCR_CORPUS_MIN_LETTERS or max(len(a), len(b)) < 6:
+        return False
+    if _one_confusion_apart(a, b):
+        return True
+    diff = [frozenset((x, y)) for x, y in zip(a, b) if x != y]
+    return len(a) == len(b) and a[-1] == b[-1] and len(diff) == 1 and diff[0] in _OCR_LETTERS
+
+
+def _ocr_spellings_in_corpus(m: _Mentions, groups: _Groups, gid: list[int | None]) -> dict[int, tuple[int, str]]:
+    """Corpus-wide ocr-spelling: a rare place, organisation or work name one OCR slip from a far commoner one.
+
+    A name no rule but ``fold`` made (so neither a person, a country nor an alias) whose words
+    are those of another name of the same family but one, the two words one slip apart
+    (:func:`_ocr_slip`: "Eurone" → "Europe", "BERUN" → "Berlin", "ConseU fédéral" → "Conseil
+    fédéral"), joins it when the other has at least :data:`OCR_CORPUS_MIN_MENTIONS` mentions
+    and :data:`OCR_CORPUS_RATIO` times its own, and is the only such name. People stay out:
+    "Marie" and "Maria" are two persons however rare one is. Returns group → (group, name).
+    """
+    size = Counter(g for g in gid if g is not None)
+    forms: dict[tuple[str, ...], tuple[int, str]] = {}   # each name as written → its group and form
+    for i in range(len(m.texts)):
+        g = gid[i]
+        if g is not None and not groups.is_person(g) and groups[g].kind in ("fold", "alias") and m.keys[i]:
+            if m.keys[i] not in forms or size[g] > size[forms[m.keys[i]][0]]:
+                forms[m.keys[i]] = (g, m.names[i])
+    buckets: dict[tuple, list[tuple[str, ...]]] = defaultdict(list)
+    for key in forms:
+        for k, word in enumerate(key):
+            buckets[(key[:k], key[k + 1:], word[:1])].append(key)
+    slips: dict[int, tuple[int, str]] = {}
+    for (before, after, _), keys in buckets.items():
+        for key in keys:
+            g = forms[key][0]
+            if groups[g].kind != "fold" or is_territory_key(key) or g in slips:
+                continue
+            fits = {forms[other] for other in keys
+                    if forms[other][0] != g and _ocr_slip(key[len(before)], other[len(before)])
+                    and size[forms[other][0]] >= max(OCR_CORPUS_MIN_MENTIONS, OCR_CORPUS_RATIO * size[g])}
+            if len({h for h, _ in fits}) == 1:
+                slips[g] = next(iter(fits))
+    return slips
+
+
 def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None:
     """Stage 3', ocr-spelling: within one article, a name one letter away from a commoner name joins it.
 
@@ -717,6 +806,7 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
         if target is not None and target[0] != g and size[target[0]] >= size[g] \
                 and groups.is_person(g) == groups.is_person(target[0]):
             long_s[g] = target
+    corpus = _ocr_spellings_in_corpus(m, groups, gid)
     for i in range(len(m.texts)):
         target = long_s.get(gid[i])
         if target is not None and i not in m.moved_by:
@@ -728,6 +818,12 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
         if target is not None and i not in m.moved_by:
             m.moved_by[i] = ("ocr-spelling", f'{m.article_ids[i]}: "{m.names[i]}" is one letter away from '
                                              f'"{target[1]}", a commoner name of the same article')
+            gid[i] = target[0]
+            continue
+        target = corpus.get(gid[i])
+        if target is not None and i not in m.moved_by:
+            m.moved_by[i] = ("ocr-spelling", f'"{m.names[i]}" is one OCR slip away from "{target[1]}", a name the '
+                                             f'corpus uses at least {OCR_CORPUS_RATIO} times as often')
             gid[i] = target[0]
 
 
@@ -771,9 +867,18 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
                 resolved[g] = (target, _partial_evidence(full, short, full_key, str(article_id)))
             elif len(targets) > 1:
                 ambiguous[g] = set(targets)
-        for i in members:
+        settled: dict[int, tuple[int, str]] = {}  # short group → the person its first use named
+        for i in sorted(members, key=lambda i: (m.starts[i] is None, m.starts[i] or 0)):
             if gid[i] in resolved:
                 assigned[i], moved[i] = resolved[gid[i]]
+            elif gid[i] in settled:
+                # News style names a person in full, then by the short form, and writes a namesake
+                # named later in full or with a qualifier ("his father, Kim Jong Il"): a short form
+                # stays with the person its first use named.
+                assigned[i], first = settled[gid[i]]
+                moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; its first use '
+                            f'there went to "{first}", and a short form stays with the person it first named')
+                nearest.add(i)
             elif gid[i] in ambiguous and m.starts[i] is not None:
                 # Several full names fit: the nearest one before it in the article (else after).
                 near = _nearest(m, i, [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
@@ -783,6 +888,7 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
                     moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; '
                                 f'"{m.names[near]}" is the nearest')
                     nearest.add(i)
+                    settled[gid[i]] = (assigned[i], m.names[near])
     return assigned, moved
 
 
@@ -992,6 +1098,88 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
     for i in range(len(m.texts)):
         if before[i] in merged and i not in m.moved_by:
             m.moved_by[i] = ("transliteration", merged[before[i]])
+
+
+#: Words an acronym skips: articles, prepositions and conjunctions ("Organisation des Nations
+#: unies" → ONU, "Bank of America" → BOA is not written; "Federal Bureau of Investigation" → FBI).
+_ACRONYM_SKIPS = frozenset("de du des d l la le les of the and et for a au aux en pour und der die das von".split())
+#: An acronym: 3 to 6 capitals, nothing else ("FDIC", "ONU"; not "US", "U.S.", "PARIS " with a space).
+_ACRONYM = re.compile(r"[A-ZÀ-Þ]{3,6}")
+#: Capitalised words then an opening parenthesis: what may stand between a name the engine cut
+#: short and the acronym it introduces ("Federal Deposit Insurance| Corporation (FDIC)").
+_BEFORE_PARENTHESIS = re.compile(r"((?:\s+[A-ZÀ-Þ][\w'’-]*)*)\s*\(\s*([A-ZÀ-Þ]{3,6})\s*\)")
+
+
+def _initials(name: str) -> str:
+    """``"Federal Deposit Insurance Corporation"`` → ``"FDIC"``: first letters of the words an acronym keeps."""
+    words = [w for w in re.split(r"[\s\-‐‑'’]+", fold(name)) if w and w not in _ACRONYM_SKIPS]
+    return "".join(w[0] for w in words).upper()
+
+
+def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], articles: pd.DataFrame | None) -> None:
+    """Stage 4e, acronym: "FDIC" joins the name whose initials it is, named in the same article.
+
+    An acronym (3 to 6 capitals) joins the only name of its article, not a person's, of two
+    words or more whose initials it spells (articles and prepositions skipped: "Organisation
+    des Nations unies" → ONU), or that the article writes right before the acronym in
+    parentheses with capitalised words the engine left out ("Federal Deposit Insurance"
+    Corporation (FDIC)). Unless another article spells it out another way, the acronym joins
+    that name across the corpus when most articles using it spell it out, else only there
+    (one satirical "Clown News Network (CNN)" does not rename CNN). Merges groups
+    (``groups.find``) or changes ``assigned``, and records the rule in ``m.moved_by``.
+    """
+    text_of = dict(zip(articles["article_id"], articles["text"])) if articles is not None and "text" in articles \
+        else {}
+    by_article: dict[object, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and not groups.is_person(assigned[i]):
+            by_article[m.article_ids[i]].append(i)
+    # acronym group → root of the name it spells → article → the name as spelled out there
+    expansions: dict[int, dict[int, dict[object, str]]] = defaultdict(lambda: defaultdict(dict))
+    for article_id, members in by_article.items():
+        acronyms = {m.names[i] for i in members
+                    if _ACRONYM.fullmatch(m.names[i]) and groups[assigned[i]].kind == "fold"}
+        if not acronyms:
+            continue
+        text = text_of.get(article_id)
+        for acronym in acronyms:
+            fits: dict[int, str] = {}
+            for j in members:
+                if len(m.keys[j]) < 2 or m.names[j] == acronym:
+                    continue
+                initials = _initials(m.names[j])
+                if initials == acronym:
+                    fits.setdefault(groups.find(assigned[j]), m.names[j])
+                elif text and m.starts[j] is not None and acronym.startswith(initials):
+                    after = _BEFORE_PARENTHESIS.match(text, m.starts[j] + len(m.texts[j]))
+                    if after and after.group(2) == acronym and initials + _initials(after.group(1)) == acronym:
+                        fits.setdefault(groups.find(assigned[j]), m.names[j] + after.group(1))
+            if len(fits) == 1:
+                g = next(assigned[i] for i in members if m.names[i] == acronym)
+                root, name = next(iter(fits.items()))
+                if root != groups.find(g):
+                    expansions[g][root][article_id] = name
+    articles_of: dict[int, set] = defaultdict(set)
+    for i in range(len(m.texts)):
+        if assigned[i] in expansions:
+            articles_of[assigned[i]].add(m.article_ids[i])
+    for g, roots in expansions.items():
+        if len(roots) != 1:
+            continue  # two articles spell the acronym out two ways: leave it alone
+        (root, spelled), = roots.items()
+        # Spelled out in most of the articles that use it: one entity across the corpus; else
+        # only where it is spelled out ("CNN" is not a satirical site's "Clown News Network").
+        corpus_wide = 2 * len(spelled) >= len(articles_of[g])
+        if corpus_wide:
+            groups.parent[groups.find(g)] = groups.find(root)
+        for i in range(len(m.texts)):
+            if assigned[i] != g or i in m.moved_by or not (corpus_wide or m.article_ids[i] in spelled):
+                continue
+            article_id = m.article_ids[i] if m.article_ids[i] in spelled else next(iter(spelled))
+            if not corpus_wide:
+                assigned[i] = root
+            m.moved_by[i] = ("acronym", f'{article_id}: "{m.names[i]}" spells the initials of '
+                                        f'"{spelled[article_id]}", the only name there it fits')
 
 
 def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],

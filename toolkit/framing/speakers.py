@@ -7,9 +7,9 @@ and linked ``mentions`` (:func:`toolkit.entities.link_entities`) become a
 and the ``resolution`` column says which step won:
 
 1. ``mention``: the word is (or is in apposition with) a linked mention: "To Lam",
-   "le ministre To Lam", "Lieutenant General Lázaro Alberto Álvarez Casas". A surname used
-   alone stays, within an article, with the person it first named, whatever namesake the
-   linker joined a later use to (see :func:`settle_short_names`).
+   "le ministre To Lam", "Lieutenant General Lázaro Alberto Álvarez Casas". (A surname used
+   alone stays, within an article, with the person it first named: the linker's
+   ``partial-name-nearest`` rule sees to it.)
 2. ``role``: a description such as "le ministre cubain de l'Intérieur" or "the Deputy
    Minister" is matched with the roles the corpus gives people next to their names ("le
    ministre cubain de l'Intérieur, Lázaro Alberto Álvarez Casas"; see :func:`find_roles`),
@@ -54,7 +54,7 @@ from toolkit.text import fold_name
 __all__ = [
     "NEEDS_ARTICLES", "NEEDS_MENTIONS", "NEEDS_TOKENS", "NOMINAL", "RESOLUTIONS", "ROLES_FILE", "ROLE_COLUMNS",
     "Found", "ParsedArticle", "Ref", "Resolver", "find_roles", "in_main_clause", "index_roles", "is_person",
-    "most_salient", "parse_articles", "phrase", "settle_short_names", "subject_of", "subtree", "typed_table",
+    "most_salient", "parse_articles", "phrase", "subject_of", "subtree", "typed_table",
 ]
 
 ROLES_FILE = DATA / "roles.csv"
@@ -317,7 +317,7 @@ def parse_articles(tokens: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
                    linked["start_char"].astype(int), linked["end_char"].astype(int)):
         mentions_by[row[0]].append(row[1:])
     for article_id, rows in mentions_by.items():
-        mentions_by[article_id] = settle_short_names(texts[article_id], rows)
+        mentions_by[article_id] = sorted(rows, key=lambda r: (r[3], r[4]))   # text order
     docs, cue_sets = [], {}
     ids, lo = columns["article_id"], 0
     for hi in range(1, len(ids) + 1):
@@ -356,37 +356,6 @@ def _people_by_role(doc: ParsedArticle, roles: frozenset) -> ParsedArticle:
             for j in np.flatnonzero((doc.start < m[4]) & (doc.end > m[3])):
                 doc.mention_of[j] = person
     return doc
-
-
-def settle_short_names(text: str, mentions: list) -> list:
-    """One article's person mentions with each short form ("Kim", "Le Pen") kept on the person it first named.
-
-    A surname used alone names the person the article has been calling by it: news style
-    introduces a person in full, then uses the surname, and writes a namesake introduced later
-    in full or with a qualifier ("his father, Kim Jong Il"; "the elder Kim"). A linker that joins
-    each bare surname to the nearest full name before it moves every later "Kim" to the father
-    once he is named; here the first person a short form was linked to keeps it in this
-    article. Only a short form whose words are part of both people's names moves.
-
-    Args:
-        text: The article's text.
-        mentions: ``(entity_id, name, entity_type, start_char, end_char)`` per linked mention.
-
-    Returns:
-        The same tuples in text order, a later short form's entity id and name replaced by
-        those of the person its first use named.
-    """
-    settled, out = {}, []
-    for row in sorted(mentions, key=lambda r: (r[3], r[4])):
-        entity_id, name, entity_type, start, end = row
-        if entity_type == "PER" and isinstance(name, str):
-            key, full = fold_name(text[start:end]), fold_name(name)
-            if key and key != full and f" {key} " in f" {full} ":
-                first = settled.setdefault(key, (entity_id, name))
-                if first[0] != entity_id and f" {key} " in f" {fold_name(str(first[1]))} ":
-                    row = (first[0], first[1], entity_type, start, end)
-        out.append(row)
-    return out
 
 
 def _majority_types(mentions: pd.DataFrame) -> list:

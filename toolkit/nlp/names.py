@@ -333,6 +333,12 @@ septentrional septentrionale septentrionaux septentrionales méridional méridio
 meridional meridionale meridionaux meridionales central centrale centraux centrales
 """.split())
 _NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+#: Characters no name is spelled with: OCR noise and markup ("Journal > de Paris", "Evêqûbz {
+#: Sion"). A mention is cut at them; a part that then opens with a lower-case "de"/"la"... loses it.
+_NOT_IN_NAMES = "<>{}|"
+#: A civility inside a person's mention starts another person ("Courrèges Mademoiselle Chanel",
+#: "Dupont Mme Martin"): names in a list that the engine ran together.
+_CIVILITY = re.compile(r"\s(?=(?:Monsieur|Madame|Mademoiselle|Mme|Mlle|Mr|Mrs|Ms|Dr)\b\s*\.?\s*[A-ZÀ-ÖØ-Þ])")
 
 
 def _part_key(text: str) -> tuple[str, ...]:
@@ -350,6 +356,10 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
       "Trump and Mattis") is two mentions when the corpus tags each part on its own (a
       leading "de"/"la"... aside), so "Procter & Gamble" or "Bosnie et Herzégovine", whose
       parts are never names alone, stay whole.
+    - A mention is cut at a character no name is spelled with (``<>{}|``: OCR noise,
+      "Journal > de Paris" → "Journal", "Paris"), and a person's mention before a civility
+      inside it when what precedes is a name the corpus tags alone ("Courrèges
+      Mademoiselle Chanel" → "Courrèges", "Mademoiselle Chanel").
     - A LOC mention followed by a regional adjective (:data:`REGIONAL_ADJECTIVES`: "Suisse
       romande", "Europe occidentale") takes it in.
 
@@ -402,7 +412,15 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
 def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False,
             persons: set[tuple[str, ...]] = frozenset()) -> list[tuple[int, int]]:
     """(start, end) offsets in ``text`` of the names it joins (one piece when it joins none)."""
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    lines = []
+    for line in re.finditer(r"[^\n]+", text):
+        for part in re.finditer(f"[^{re.escape(_NOT_IN_NAMES)}]+", line.group()):
+            a, b = line.start() + part.start(), line.start() + part.end()
+            if part.start() > 0:   # after a character no name has: a lower-case "de", "la"... is not the name's
+                a += len(text[a:b]) - len(_PART_LEAD_LOWER.sub("", text[a:b].lstrip()))
+            lines.append((a, b))
+    if person and len(lines) == 1:
+        lines = _civilities(text, *lines[0], alone)
     pieces = []
     for a, b in lines:
         line = text[a:b]
@@ -442,6 +460,19 @@ def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False,
             if x < y and any(c.isalpha() for c in text[x:y]):
                 pieces += _juxtaposed(text, x, y, alone, person=person)
     return pieces
+
+
+def _civilities(text: str, start: int, end: int, alone: set[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """A person's mention cut before each civility inside it (:data:`_CIVILITY`), when what comes
+    before it is a name the corpus tags alone: "Courrèges Mademoiselle Chanel" → "Courrèges",
+    "Mademoiselle Chanel" (linking strips the civility)."""
+    bounds = [start] + [start + m.end() for m in _CIVILITY.finditer(text[start:end])] + [end]
+    if len(bounds) == 2:
+        return [(start, end)]
+    parts = [(x, y) for x, y in zip(bounds, bounds[1:])]
+    if not all(folded_words(text[x:y]) in alone for x, y in parts[:-1]):
+        return [(start, end)]
+    return parts
 
 
 def _is_person_part(part: str, person: bool, persons: set[tuple[str, ...]]) -> bool:
