@@ -206,10 +206,27 @@ class TestFrameValidation:
                                "n_words": 1000, "per_1000_words": [float(h) for h in hits]})
         gold = {a: (["Economic"] if h >= 3 else []) for a, h in zip(ids, hits)}
         rules = calibrate_codebook(scores, gold, measures=("n_hits",), n_folds=3)
-        assert rules.loc[0, "threshold"] == 3 and rules.loc[0, "cv_f1"] == 1.0
+        # halfway between the highest uncoded value (1) and the lowest coded one (3)
+        assert rules.loc[0, "threshold"] == 2 and rules.loc[0, "cv_f1"] == 1.0
         assert rules.loc[0, "f1_one_hit"] < 1.0
         present = apply_rules(scores, rules)
         assert len(present) == len(scores) and present["present"].tolist() == [h >= 3 for h in hits]
+
+    def test_best_threshold_lies_halfway_between_training_values(self):
+        import numpy as np
+        from toolkit.framing.validation import best_threshold
+
+        # coded articles have 4+ hits per 1,000 words, the others 2 or less: the cut sits at 3,
+        # so a new article at 3.5 is kept (a cut on the training value 4 would drop it)
+        rates = np.array([0.0, 1.0, 2.0, 4.0, 5.0, 8.0])
+        truth = rates >= 4
+        threshold, f1 = best_threshold(rates, truth)
+        assert threshold == 3.0 and f1 == 1.0
+        # on counts the cut is the integer that marks the same articles (n_hits >= 2, not >= 1.5)
+        threshold, _ = best_threshold(np.array([0, 1, 1, 2, 3, 5]), np.array([0, 0, 0, 1, 1, 1], dtype=bool))
+        assert threshold == 2.0
+        # a frame coded in every article: always present (t = 0), whatever the hits
+        assert best_threshold(np.array([0.0, 3.0, 0.0]), np.ones(3, dtype=bool)) == (0.0, 1.0)
 
     def test_train_frames_predicts_and_saves(self, tmp_path):
         import pandas as pd

@@ -218,8 +218,20 @@ def _measures(scores: pd.DataFrame, evidence: pd.DataFrame | None) -> pd.DataFra
 
 
 def best_threshold(values: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
-    """The threshold t (a frame present when value ≥ t) with the best F1 on these articles; t = 0: always present."""
-    candidates = np.unique(np.concatenate([[0.0], values[values > 0]]))
+    """The threshold t (a frame present when value ≥ t) with the best F1 on these articles; t = 0: always present.
+
+    The candidates lie halfway between consecutive distinct values (0 included), so a
+    held-out article a little below the lowest value kept is still kept: with ~60 training
+    articles a rate threshold placed exactly on a training value is too strict. On
+    integer-valued measures (hits, distinct terms) the halfway point is rounded up to the
+    next integer, which marks the same articles. Ties go to the lowest threshold.
+    """
+    values = np.nan_to_num(np.asarray(values, dtype=float))
+    truth = np.asarray(truth, dtype=bool)
+    distinct = np.unique(np.concatenate([[0.0], values[values > 0]]))
+    candidates = np.concatenate([[0.0], (distinct[:-1] + distinct[1:]) / 2])
+    if np.all(values == np.round(values)):
+        candidates = np.ceil(candidates)
     best = (0.0, -1.0)
     n_true = truth.sum()
     for t in candidates:
