@@ -228,6 +228,31 @@ class TestFrameValidation:
         # a frame coded in every article: always present (t = 0), whatever the hits
         assert best_threshold(np.array([0.0, 3.0, 0.0]), np.ones(3, dtype=bool)) == (0.0, 1.0)
 
+    def test_policy_frames_french_terms_keep_their_sense(self):
+        import numpy as np
+        import pandas as pd
+        from toolkit.framing.codebooks import score_frames
+
+        # hand-made tokens (lemma = lower-cased text, elisions split as the parsers split them): the senses the
+        # French review separates
+        sentences = {"barely": "il a à peine parlé", "sentence": "il purge une peine de prison",
+                     "actual": "la baisse effective des prix", "staff": "le service est en sous-effectif",
+                     "survey": "selon une enquête d' opinion", "power": "le pouvoir d' achat recule"}
+        rows = []
+        for article, sentence in sentences.items():
+            words = sentence.split()
+            starts = np.cumsum([0] + [len(w) + 1 for w in words[:-1]])
+            rows += [{"article_id": article, "sentence_id": 0, "token_id": i, "start_char": int(b),
+                      "end_char": int(b) + len(w), "text": w, "lemma": w.lower(), "upos": "NOUN"}
+                     for i, (w, b) in enumerate(zip(words, starts))]
+        articles = pd.DataFrame({"article_id": list(sentences), "language": "fr", "text": list(sentences.values())})
+        hits = score_frames(pd.DataFrame(rows), "policy-frames", articles=articles).evidence
+        found = set(zip(hits["article_id"], hits["frame"]))
+        assert ("sentence", "crime_punishment") in found and ("barely", "crime_punishment") not in found
+        assert ("staff", "capacity_resources") in found and ("actual", "capacity_resources") not in found
+        assert ("survey", "public_opinion") in found and ("survey", "crime_punishment") not in found
+        assert ("power", "quality_of_life") in found
+
     def test_train_frames_predicts_and_saves(self, tmp_path):
         import pandas as pd
         import pytest
