@@ -206,10 +206,52 @@ class TestFrameValidation:
                                "n_words": 1000, "per_1000_words": [float(h) for h in hits]})
         gold = {a: (["Economic"] if h >= 3 else []) for a, h in zip(ids, hits)}
         rules = calibrate_codebook(scores, gold, measures=("n_hits",), n_folds=3)
-        assert rules.loc[0, "threshold"] == 3 and rules.loc[0, "cv_f1"] == 1.0
+        # halfway between the highest uncoded value (1) and the lowest coded one (3)
+        assert rules.loc[0, "threshold"] == 2 and rules.loc[0, "cv_f1"] == 1.0
         assert rules.loc[0, "f1_one_hit"] < 1.0
         present = apply_rules(scores, rules)
         assert len(present) == len(scores) and present["present"].tolist() == [h >= 3 for h in hits]
+
+    def test_best_threshold_lies_halfway_between_training_values(self):
+        import numpy as np
+        from toolkit.framing.validation import best_threshold
+
+        # coded articles have 4+ hits per 1,000 words, the others 2 or less: the cut sits at 3,
+        # so a new article at 3.5 is kept (a cut on the training value 4 would drop it)
+        rates = np.array([0.0, 1.0, 2.0, 4.0, 5.0, 8.0])
+        truth = rates >= 4
+        threshold, f1 = best_threshold(rates, truth)
+        assert threshold == 3.0 and f1 == 1.0
+        # on counts the cut is the integer that marks the same articles (n_hits >= 2, not >= 1.5)
+        threshold, _ = best_threshold(np.array([0, 1, 1, 2, 3, 5]), np.array([0, 0, 0, 1, 1, 1], dtype=bool))
+        assert threshold == 2.0
+        # a frame coded in every article: always present (t = 0), whatever the hits
+        assert best_threshold(np.array([0.0, 3.0, 0.0]), np.ones(3, dtype=bool)) == (0.0, 1.0)
+
+    def test_policy_frames_french_terms_keep_their_sense(self):
+        import numpy as np
+        import pandas as pd
+        from toolkit.framing.codebooks import score_frames
+
+        # hand-made tokens (lemma = lower-cased text, elisions split as the parsers split them): the senses the
+        # French review separates
+        sentences = {"barely": "il a à peine parlé", "sentence": "il purge une peine de prison",
+                     "actual": "la baisse effective des prix", "staff": "le service est en sous-effectif",
+                     "survey": "selon une enquête d' opinion", "power": "le pouvoir d' achat recule"}
+        rows = []
+        for article, sentence in sentences.items():
+            words = sentence.split()
+            starts = np.cumsum([0] + [len(w) + 1 for w in words[:-1]])
+            rows += [{"article_id": article, "sentence_id": 0, "token_id": i, "start_char": int(b),
+                      "end_char": int(b) + len(w), "text": w, "lemma": w.lower(), "upos": "NOUN"}
+                     for i, (w, b) in enumerate(zip(words, starts))]
+        articles = pd.DataFrame({"article_id": list(sentences), "language": "fr", "text": list(sentences.values())})
+        hits = score_frames(pd.DataFrame(rows), "policy-frames", articles=articles).evidence
+        found = set(zip(hits["article_id"], hits["frame"]))
+        assert ("sentence", "crime_punishment") in found and ("barely", "crime_punishment") not in found
+        assert ("staff", "capacity_resources") in found and ("actual", "capacity_resources") not in found
+        assert ("survey", "public_opinion") in found and ("survey", "crime_punishment") not in found
+        assert ("power", "quality_of_life") in found
 
     def test_train_frames_predicts_and_saves(self, tmp_path):
         import pandas as pd
