@@ -27,6 +27,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
+from toolkit.entities.linking.state import _Group, _Groups, _Mentions
 from toolkit.entities.places import (LANGUAGE_SHORT_FORMS, fold_acronym, is_acronym, is_nationality_word,
                                      is_territory_key, territory_aliases, territory_names)
 from toolkit.entities.titles import Stripped, Title, as_paths, is_title_only, load_titles, split_title, title_tokens
@@ -132,61 +133,6 @@ class Linked(NamedTuple):
     mentions: pd.DataFrame
     entities: pd.DataFrame
     merges: pd.DataFrame
-
-
-class _Group(NamedTuple):
-    kind: str                  # "fold" or "alias"
-    key: tuple[str, ...]       # the folded name (alias: of the canonical name)
-    family: str                # "PER", "ORG/LOC" or "MISC" (alias: its entity_type)
-    alias: Alias | None
-
-
-class _Groups:
-    """The fold and alias groups, numbered in order of creation, and the union-find that
-    ``partial-name-corpus`` merges them with."""
-
-    def __init__(self):
-        self.groups: list[_Group] = []
-        self.parent: list[int] = []
-        self._number: dict[tuple, int] = {}
-
-    def __getitem__(self, g: int) -> _Group:
-        return self.groups[g]
-
-    def add(self, kind: str, key: tuple[str, ...], family: str, alias: Alias | None = None) -> int:
-        """The number of the group (kind, key, family), created on first use."""
-        if (kind, key, family) not in self._number:
-            self._number[(kind, key, family)] = len(self.groups)
-            self.groups.append(_Group(kind, key, family, alias))
-            self.parent.append(len(self.parent))
-        return self._number[(kind, key, family)]
-
-    def is_person(self, g: int) -> bool:
-        """PER groups: fold groups of the PER family, or PER aliases."""
-        return self.groups[g].family == "PER"
-
-    def find(self, g: int) -> int:
-        """The group that ``g`` was merged into (itself when it was not)."""
-        parent = self.parent
-        while parent[g] != g:
-            parent[g] = parent[parent[g]]
-            g = parent[g]
-        return g
-
-
-class _Mentions(NamedTuple):
-    """One list per attribute, item ``i`` for row ``i`` of the (index-reset) mentions."""
-
-    texts: list[str]
-    article_ids: list
-    engine_types: list[str]   # missing → MISC
-    stripped: list[Stripped]  # after strip-title (or the whole form, when an alias lists it)
-    names: list[str]          # the name as written, titles stripped
-    keys: list[tuple[str, ...]]  # its folded words
-    starts: list              # start_char (None when the table has none)
-    screened: dict            # mention → (rule, evidence): not-a-name, title-only (unlinked), nationality
-    moved_by: dict            # mention → (rule, evidence) of a rule that chose its group: article
-    nearest: set              # mentions partial-name gave to the nearest of several full names
 
 
 def _majority_type(types: Iterable[str]) -> str:

@@ -1,0 +1,26 @@
+"""Link mentions to entities across spellings, titles, languages and short forms (mentions → entities).
+
+:func:`link_entities` and the order of its stages: :mod:`~toolkit.entities.linking.link`.
+"""
+
+from toolkit.entities.linking.link import (
+    DOMINANT_SHARE,
+    INTERFACE_WORDS,
+    LINK_COLUMNS,
+    LINK_INPUT_COLUMNS,
+    MERGE_COLUMNS,
+    NEEDS_MENTIONS,
+    OCR_CORPUS_MIN_LETTERS,
+    OCR_CORPUS_MIN_MENTIONS,
+    OCR_CORPUS_RATIO,
+    OCR_MIN_LETTERS,
+    RULES,
+    Linked,
+    link_entities,
+)
+
+__all__ = [
+    "DOMINANT_SHARE", "INTERFACE_WORDS", "LINK_COLUMNS", "LINK_INPUT_COLUMNS", "MERGE_COLUMNS", "NEEDS_MENTIONS",
+    "OCR_CORPUS_MIN_LETTERS", "OCR_CORPUS_MIN_MENTIONS", "OCR_CORPUS_RATIO", "OCR_MIN_LETTERS", "RULES", "Linked",
+    "link_entities",
+]
