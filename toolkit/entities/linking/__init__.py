@@ -5,7 +5,6 @@
 
 from toolkit.entities.linking.link import (
     DOMINANT_SHARE,
-    INTERFACE_WORDS,
     LINK_COLUMNS,
     LINK_INPUT_COLUMNS,
     MERGE_COLUMNS,
@@ -18,6 +17,7 @@ from toolkit.entities.linking.link import (
     Linked,
     link_entities,
 )
+from toolkit.entities.linking.screening import INTERFACE_WORDS
 
 __all__ = [
     "DOMINANT_SHARE", "INTERFACE_WORDS", "LINK_COLUMNS", "LINK_INPUT_COLUMNS", "MERGE_COLUMNS", "NEEDS_MENTIONS",
