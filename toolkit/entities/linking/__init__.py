@@ -4,7 +4,6 @@
 """
 
 from toolkit.entities.linking.link import (
-    DOMINANT_SHARE,
     LINK_COLUMNS,
     LINK_INPUT_COLUMNS,
     MERGE_COLUMNS,
@@ -13,6 +12,7 @@ from toolkit.entities.linking.link import (
     Linked,
     link_entities,
 )
+from toolkit.entities.linking.persons import DOMINANT_SHARE
 from toolkit.entities.linking.screening import INTERFACE_WORDS
 from toolkit.entities.linking.spelling import (OCR_CORPUS_MIN_LETTERS, OCR_CORPUS_MIN_MENTIONS, OCR_CORPUS_RATIO,
                                                OCR_MIN_LETTERS)
