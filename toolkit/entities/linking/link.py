@@ -1,17 +1,25 @@
 """Link mentions to entities across spellings, titles, languages and short forms (mentions → entities).
 
-:func:`link_entities` applies its rules in stages, one function each: ``strip-title``
-(:mod:`toolkit.entities.titles`), ``fold`` and ``alias`` groups
-(:mod:`toolkit.entities.aliases`), ``ocr-spelling``, ``partial-name`` within each
-article, ``surname-not-place``, then ``partial-name-corpus`` and ``partial-name-dominant``
-across the corpus, ``transliteration``, ``acronym`` and ``abbreviation``; then each entity
-gets its type, name and id, and each mention the chain
-of rules (with their evidence) that linked it.
+:func:`link_entities` applies its rules in stages, one function each, in this order (the
+module that holds each stage in brackets):
 
-Longer than the ~600 lines the layout aims for: the linking rules are one chain (each rule's
-input is the previous rule's groups, and every merge is recorded in one `merges` table), and
-splitting the chain across files would hide that order. The next split is the corpus-level
-rules (partial-name-dominant, surname-not-place, ocr-spelling) into their own module.
+1. ``trim`` and ``strip-title`` (:mod:`~toolkit.entities.titles`), then the screening of
+   mentions that are not names (``not-a-name``, ``title-only``, ``fragment``) or nationality
+   words (``nationality``) [:mod:`~toolkit.entities.linking.screening`];
+2. ``fold`` and ``alias`` groups, with ``initials`` and ``article``
+   (:mod:`~toolkit.entities.aliases`, CLDR territory names, a language's short forms)
+   [:mod:`~toolkit.entities.linking.grouping`];
+3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`];
+4. ``partial-name`` within each article, ``surname-not-place``, then ``partial-name-corpus``
+   and ``partial-name-dominant`` across the corpus, ``transliteration``
+   [:mod:`~toolkit.entities.linking.persons`];
+5. ``acronym`` and ``abbreviation`` [:mod:`~toolkit.entities.linking.abbreviations`];
+
+then each entity gets its type, name and id, and each mention the chain of rules (with
+their evidence) that linked it: this module, which also builds the ``entities`` and
+``merges`` tables. Every stage reads and changes the same state, the mentions' lists and
+their groups (:mod:`~toolkit.entities.linking.state`); each rule's input is the previous
+rule's groups, so the order above is the order of the calls in :func:`link_entities`.
 """
 
 from __future__ import annotations
