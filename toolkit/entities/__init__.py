@@ -10,7 +10,8 @@ The rules are deliberately simple and conservative; two user-editable files stee
 (translations, exonyms and acronyms).
 
 Modules: :mod:`~toolkit.entities.titles` (strip-title), :mod:`~toolkit.entities.aliases`
-(the alias files), :mod:`~toolkit.entities.linking` (:func:`link_entities`),
+(the alias files), :mod:`~toolkit.entities.places` (country names, demonyms),
+:mod:`~toolkit.entities.linking` (:func:`link_entities`; a subpackage, one module per rule family),
 :mod:`~toolkit.entities.counting` (:func:`count_entities`) and
 :mod:`~toolkit.entities.cooccurrence` (:func:`cooccurrences`, :func:`cooccurrence_graph`).
 """

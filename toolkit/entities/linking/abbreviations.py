@@ -1,0 +1,163 @@
+"""Stages 4e-5 of :func:`~toolkit.entities.linking.link_entities`: short forms of places and organisations.
+
+``acronym`` ("FDIC" joins the "Federal Deposit Insurance Corporation" of its article) and
+``abbreviation`` ("Esp" joins the corpus's only "Espagne", a country first), never a word
+the corpus writes in lower case ("Fed", "fox").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pandas as pd
+
+from toolkit.entities.linking.state import _Groups, _Mentions
+from toolkit.entities.places import is_territory_key
+from toolkit.text import fold
+
+#: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
+#: ("Fr.", "Allm."). Four letters without a period are a word ("Etat", "Rome"), not a short form.
+_ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,2}|[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.")
+#: Words an acronym skips: articles, prepositions and conjunctions ("Organisation des Nations
+#: unies" → ONU, "Bank of America" → BOA is not written; "Federal Bureau of Investigation" → FBI).
+_ACRONYM_SKIPS = frozenset("de du des d l la le les of the and et for a au aux en pour und der die das von".split())
+#: An acronym: 3 to 6 capitals, nothing else ("FDIC", "ONU"; not "US", "U.S.", "PARIS " with a space).
+_ACRONYM = re.compile(r"[A-ZÀ-Þ]{3,6}")
+#: Capitalised words then an opening parenthesis: what may stand between a name the engine cut
+#: short and the acronym it introduces ("Federal Deposit Insurance| Corporation (FDIC)").
+_BEFORE_PARENTHESIS = re.compile(r"((?:\s+[A-ZÀ-Þ][\w'’-]*)*)\s*\(\s*([A-ZÀ-Þ]{3,6})\s*\)")
+
+
+def _initials(name: str) -> str:
+    """``"Federal Deposit Insurance Corporation"`` → ``"FDIC"``: first letters of the words an acronym keeps."""
+    words = [w for w in re.split(r"[\s\-‐‑'’]+", fold(name)) if w and w not in _ACRONYM_SKIPS]
+    return "".join(w[0] for w in words).upper()
+
+
+def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], articles: pd.DataFrame | None) -> None:
+    """Stage 4e, acronym: "FDIC" joins the name whose initials it is, named in the same article.
+
+    An acronym (3 to 6 capitals) joins the only name of its article, not a person's, of two
+    words or more whose initials it spells (articles and prepositions skipped: "Organisation
+    des Nations unies" → ONU), or that the article writes right before the acronym in
+    parentheses with capitalised words the engine left out ("Federal Deposit Insurance"
+    Corporation (FDIC)). Unless another article spells it out another way, the acronym joins
+    that name across the corpus when most articles using it spell it out, else only there
+    (one satirical "Clown News Network (CNN)" does not rename CNN). Merges groups
+    (``groups.find``) or changes ``assigned``, and records the rule in ``m.moved_by``.
+    """
+    text_of = dict(zip(articles["article_id"], articles["text"])) if articles is not None and "text" in articles \
+        else {}
+    by_article: dict[object, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and not groups.is_person(assigned[i]):
+            by_article[m.article_ids[i]].append(i)
+    # acronym group → root of the name it spells → article → the name as spelled out there
+    expansions: dict[int, dict[int, dict[object, str]]] = defaultdict(lambda: defaultdict(dict))
+    for article_id, members in by_article.items():
+        acronyms = {m.names[i] for i in members
+                    if _ACRONYM.fullmatch(m.names[i]) and groups[assigned[i]].kind == "fold"}
+        if not acronyms:
+            continue
+        text = text_of.get(article_id)
+        for acronym in acronyms:
+            fits: dict[int, str] = {}
+            for j in members:
+                if len(m.keys[j]) < 2 or m.names[j] == acronym:
+                    continue
+                initials = _initials(m.names[j])
+                if initials == acronym:
+                    fits.setdefault(groups.find(assigned[j]), m.names[j])
+                elif text and m.starts[j] is not None and acronym.startswith(initials):
+                    after = _BEFORE_PARENTHESIS.match(text, m.starts[j] + len(m.texts[j]))
+                    if after and after.group(2) == acronym and initials + _initials(after.group(1)) == acronym:
+                        fits.setdefault(groups.find(assigned[j]), m.names[j] + after.group(1))
+            if len(fits) == 1:
+                g = next(assigned[i] for i in members if m.names[i] == acronym)
+                root, name = next(iter(fits.items()))
+                if root != groups.find(g):
+                    expansions[g][root][article_id] = name
+    articles_of: dict[int, set] = defaultdict(set)
+    for i in range(len(m.texts)):
+        if assigned[i] in expansions:
+            articles_of[assigned[i]].add(m.article_ids[i])
+    for g, roots in expansions.items():
+        if len(roots) != 1:
+            continue  # two articles spell the acronym out two ways: leave it alone
+        (root, spelled), = roots.items()
+        # Spelled out in most of the articles that use it: one entity across the corpus; else
+        # only where it is spelled out ("CNN" is not a satirical site's "Clown News Network").
+        corpus_wide = 2 * len(spelled) >= len(articles_of[g])
+        if corpus_wide:
+            groups.parent[groups.find(g)] = groups.find(root)
+        for i in range(len(m.texts)):
+            if assigned[i] != g or i in m.moved_by or not (corpus_wide or m.article_ids[i] in spelled):
+                continue
+            article_id = m.article_ids[i] if m.article_ids[i] in spelled else next(iter(spelled))
+            if not corpus_wide:
+                assigned[i] = root
+            m.moved_by[i] = ("acronym", f'{article_id}: "{m.names[i]}" spells the initials of '
+                                        f'"{spelled[article_id]}", the only name there it fits')
+
+
+def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                   articles: pd.DataFrame | None = None) -> None:
+    """Stage 5, abbreviation: "Esp", "Fr.", "It" join the one place or organisation of the corpus they start.
+
+    A one-word name of 2 to 4 letters written with a capital then lower case (a period may
+    follow), not a person, joins the only non-person entity whose name's first word starts
+    with it and is longer ("Esp" → "Espagne"); with two candidates ("Be": Belgique, Berne)
+    it stays apart. Merges groups (``groups.find``) and records the rule in ``m.moved_by``.
+    """
+    first_words: dict[str, set[int]] = defaultdict(set)   # folded first word → roots
+    shorts: dict[int, list[int]] = defaultdict(list)      # group → its mentions
+    country_roots: set[int] = set()                       # roots named by a CLDR country or region name
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if g is None or groups.is_person(g) or groups[g].kind in ("nationality", "lower"):
+            continue
+        name = m.names[i]
+        if (groups[g].kind == "fold" and len(m.keys[i]) == 1 and _ABBREVIATION.fullmatch(name)):
+            shorts[g].append(i)
+        elif len(m.keys[i]) == 1 and len(m.keys[i][0]) > 4:
+            # A one-word name only: "Fed" does not shorten "Fédération de Russie", nor "Sun" "Sunni Islamic".
+            first_words[m.keys[i][0]].add(groups.find(g))
+            if is_territory_key(m.keys[i]) or (groups[g].alias is not None and is_territory_key(groups[g].key)):
+                country_roots.add(groups.find(g))
+    # Two letters are too few to be a word worth checking ("fr" is francs in old Swiss papers).
+    words = _lower_case_words(articles, {groups[g].key[0] for g in shorts if len(groups[g].key[0]) > 2})
+    for g, members in shorts.items():
+        short = groups[g].key[0]
+        if short in words:
+            continue  # a word the corpus writes in lower case ("fed", "sun", "fox"): not a short form
+        roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
+        # Country names first: "Fr" in results tables shortens France, not Fribourg; "Be"
+        # Belgique, not Berne. Other places and organisations count when no country fits.
+        countries = {r for r in roots if r in country_roots}
+        what = "country"
+        if countries:
+            roots = countries
+        else:
+            what = "place or organisation"
+        if len(roots) != 1:
+            continue
+        root = roots.pop()
+        target = next(m.names[i] for i in range(len(m.texts))
+                      if assigned[i] is not None and groups.find(assigned[i]) == root)
+        groups.parent[groups.find(g)] = root
+        for i in members:
+            m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only {what} '
+                                             f'of the corpus it can shorten')
+
+
+def _lower_case_words(articles: pd.DataFrame | None, candidates: set[str]) -> set[str]:
+    """The candidates (folded) that the articles' text also writes as a lower-case word."""
+    if articles is None or "text" not in articles.columns or not candidates:
+        return set()
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(candidates))) + r")(?!\w)")
+    found = set()
+    for text in articles["text"]:
+        if isinstance(text, str):
+            found.update(match.group(1) for match in pattern.finditer(text))
+    return found

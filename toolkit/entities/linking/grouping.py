@@ -1,0 +1,166 @@
+"""Stages 2-3 of :func:`~toolkit.entities.linking.link_entities`: each mention's fold or alias group.
+
+``fold`` (one name once accents and case are removed, within a compatible type),
+``initials`` (a middle initial dropped), ``alias`` and ``article`` ("la France" = "France");
+and where the aliases come from: the alias files (:mod:`toolkit.entities.aliases`), CLDR
+territory names (:mod:`toolkit.entities.places`) and a language's short forms ("E.-U."
+in French is the United States).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter, defaultdict
+
+import pandas as pd
+
+from toolkit.entities.aliases import Alias, alias_map
+from toolkit.entities.linking.state import _Groups, _Mentions
+from toolkit.entities.places import LANGUAGE_SHORT_FORMS, fold_acronym, is_acronym, territory_aliases, territory_names
+from toolkit.entities.titles import Stripped
+from toolkit.text import folded_words
+
+#: An acronym written with periods ("E.-U.", "É.-U.", "E.U.").
+_DOTTED_ACRONYM = re.compile(r"(?:[A-ZÀ-Þ]\.[-‐‑]?\s?){2,}")
+#: Leading words that do not change what a name names ("la France", "de France", "the Netherlands").
+_ARTICLES = frozenset({"la", "le", "les", "l", "de", "du", "des", "d", "the", "of", "en", "au", "aux"})
+
+
+@functools.cache
+def _territory_alias_map() -> dict[tuple[str, ...], Alias]:
+    """CLDR territory names and short forms (:mod:`toolkit.entities.places`) as an alias map."""
+    return alias_map(pd.DataFrame(territory_aliases(), columns=list(Alias._fields)))
+
+
+#: An article naming the European Union: then its plain "EU" is the Union ("EU DisinfoLab").
+_EUROPEAN_UNION = re.compile(r"\bUE\b|[Uu]nion européenne|(?:Commission|Parlement|Conseil) européen|"
+                             r"European Union|\bEU\s+[A-ZÀ-Þ]")
+
+
+def _names_the_union(text, cache: dict[int, bool]) -> bool:
+    """Whether an article's text names the European Union (True without a text: plain "EU" stays the Union)."""
+    if not isinstance(text, str) or not text:
+        return True
+    key = id(text)
+    if key not in cache:
+        cache[key] = bool(_EUROPEAN_UNION.search(text))
+    return cache[key]
+
+
+def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
+                      alias_of: dict[tuple[str, ...], Alias]) -> dict[int, Alias]:
+    """Mention → the territory alias its acronym means in its article's language ("E.-U." in French: the US).
+
+    Plain "EU" in French means the US only in an article with text that names no European Union.
+    """
+    if articles is None or "language" not in articles.columns:
+        return {}
+    language_of = dict(zip(articles["article_id"], articles["language"]))
+    text_of = dict(zip(articles["article_id"], articles["text"])) if "text" in articles.columns else {}
+    cache: dict[int, bool] = {}
+    found = {}
+    for i, name in enumerate(m.names):
+        forms = LANGUAGE_SHORT_FORMS.get(language_of.get(m.article_ids[i]), {})
+        # The dotted form ("E.-U.", "É.-U.", "E.U.") always; plain "EU" (results lists:
+        # "Armstrong (EU)") only in an article that names no European Union: French writes
+        # plain "EU" for the Union too ("EU DisinfoLab", next to "Union européenne").
+        dotted = _DOTTED_ACRONYM.fullmatch(name.strip())
+        plain = not dotted and is_acronym(name) and not _names_the_union(text_of.get(m.article_ids[i]), cache)
+        code = forms.get(fold_acronym(name)) if forms and (dotted or plain) else None
+        if code is not None:
+            alias = alias_of.get(folded_words(territory_names()[code][0]))
+            if alias is not None:
+                found[i] = alias._replace(variant=name, source=f"CLDR {code} + short form in this language")
+    return found
+
+
+def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
+                 by_language: dict[int, Alias] | None = None) -> tuple[_Groups, list[int | None]]:
+    """Stages 2-3, fold and alias: each mention's group (None for a name without letters).
+
+    Updates ``m`` where an alias lists a form with its article ("La Havane"): that form is
+    kept whole.
+    """
+    groups = _Groups()
+    gid: list[int | None] = [None] * len(m.texts)
+    by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    # Keys of names written as acronyms: a lower-case word never joins them ("us" is not the US).
+    acronym_keys = {m.keys[i] for i in range(len(m.texts)) if m.keys[i] and is_acronym(m.names[i])}
+
+    def usable(alias: Alias | None, name: str) -> Alias | None:
+        # An acronym alias ("US", "UE") matches only a name written in capitals.
+        return None if alias is None or (is_acronym(alias.variant) and not is_acronym(name)) else alias
+
+    for i in range(len(m.texts)):
+        if not m.keys[i] or m.screened.get(i, ("",))[0] in ("not-a-name", "title-only", "fragment"):
+            continue
+        if i in m.screened:  # a nationality word: an entity of its own, MISC
+            gid[i] = groups.add("nationality", m.keys[i], "MISC")
+            continue
+        whole = folded_words(m.stripped[i].clean)
+        alias = (by_language or {}).get(i)
+        if alias is not None:
+            m.moved_by[i] = ("alias", f'{alias.source}: "{alias.variant}" is "{alias.canonical}" ({alias.entity_type}) '
+                                      f'in this article\'s language')
+        else:
+            alias = usable(alias_of.get(whole), m.stripped[i].clean)
+        if alias is not None and whole != m.keys[i]:
+            # The alias lists the form with its article ("La Havane"): do not strip it.
+            m.names[i], m.keys[i] = m.stripped[i].clean, whole
+            m.stripped[i] = Stripped(m.stripped[i].clean, m.stripped[i].clean, "", False)
+        alias = alias or usable(alias_of.get(m.keys[i]), m.names[i])
+        key = m.keys[i]
+        if alias is None and len(key) > 1 and key[0] in _ARTICLES:
+            # "la France", "de France": the name after a leading article or preposition.
+            alias = usable(alias_of.get(key[1:]), m.names[i])
+            if alias is not None:
+                m.moved_by[i] = ("article", f'"{m.names[i]}" is "{key[0]}" + "{alias.variant}"')
+                m.names[i], m.keys[i] = _after_first_word(m.names[i]), key[1:]
+        if alias is not None:
+            gid[i] = groups.add("alias", folded_words(alias.canonical), alias.entity_type, alias)
+        elif not any(c.isupper() for c in m.names[i]) and key in acronym_keys:
+            gid[i] = groups.add("lower", key, "MISC")
+        else:
+            bare = _without_initials(m.names[i], key)
+            if bare != key:
+                m.moved_by[i] = ("initials", f'"{m.names[i]}" is "{" ".join(bare)}" with a middle initial')
+                m.keys[i] = key = bare
+            by_key[key].append(i)
+    # "la Commission" joins "Commission" when the corpus names it without the article.
+    for key in [k for k in by_key if len(k) > 1 and k[0] in _ARTICLES and k[1:] in by_key]:
+        for i in by_key.pop(key):
+            m.moved_by[i] = ("article", f'"{m.names[i]}" is "{key[0]}" + a name the corpus uses alone')
+            m.names[i], m.keys[i] = _after_first_word(m.names[i]), key[1:]
+            by_key[key[1:]].append(i)
+    for key, members in by_key.items():
+        counts = Counter(m.engine_types[i] for i in members)
+        per, orgloc = counts["PER"], counts["ORG"] + counts["LOC"]
+        misc_family = "PER" if per and per >= orgloc else "ORG/LOC" if orgloc else "MISC"
+        for i in members:
+            family = {"PER": "PER", "ORG": "ORG/LOC", "LOC": "ORG/LOC"}.get(m.engine_types[i], misc_family)
+            if per > orgloc and orgloc:
+                family = "PER"  # one name, mostly tagged PER: the ORG/LOC tags are the engine's slips
+            elif orgloc > per and per:
+                family = "ORG/LOC"
+            gid[i] = groups.add("fold", key, family)
+    return groups, gid
+
+
+def _without_initials(name: str, key: tuple[str, ...]) -> tuple[str, ...]:
+    """``"Donald J. Trump"`` → ``("donald", "trump")``: a name's folded words less its middle initials.
+
+    Only single capital letters between two longer words count ("John F. Kennedy"), so
+    "J. Smith" and "Washington D.C." keep theirs.
+    """
+    if len(key) < 3 or not any(len(w) == 1 for w in key[1:-1]):
+        return key
+    if not re.search(r"\w{2,}\s+[A-ZÀ-Þ]\.?\s+\w{2,}", name):
+        return key
+    bare = tuple(w for k, w in enumerate(key) if len(w) > 1 or k in (0, len(key) - 1))
+    return bare if all(len(w) > 1 for w in bare) else key
+
+
+def _after_first_word(name: str) -> str:
+    """``"d'Espagne"`` → ``"Espagne"``, ``"La Commission"`` → ``"Commission"``."""
+    return re.sub(r"^\w+(?:['’ʼ]\s*|\s+)", "", name, count=1)

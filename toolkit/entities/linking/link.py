@@ -1,0 +1,405 @@
+"""Link mentions to entities across spellings, titles, languages and short forms (mentions → entities).
+
+:func:`link_entities` applies its rules in stages, one function each, in this order (the
+module that holds each stage in brackets):
+
+1. ``trim`` and ``strip-title`` (:mod:`~toolkit.entities.titles`), then the screening of
+   mentions that are not names (``not-a-name``, ``title-only``, ``fragment``) or nationality
+   words (``nationality``) [:mod:`~toolkit.entities.linking.screening`];
+2. ``fold`` and ``alias`` groups, with ``initials`` and ``article``
+   (:mod:`~toolkit.entities.aliases`, CLDR territory names, a language's short forms)
+   [:mod:`~toolkit.entities.linking.grouping`];
+3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`];
+4. ``partial-name`` within each article, ``surname-not-place``, then ``partial-name-corpus``
+   and ``partial-name-dominant`` across the corpus, ``transliteration``
+   [:mod:`~toolkit.entities.linking.persons`];
+5. ``acronym`` and ``abbreviation`` [:mod:`~toolkit.entities.linking.abbreviations`];
+
+then each entity gets its type, name and id, and each mention the chain of rules (with
+their evidence) that linked it: this module, which also builds the ``entities`` and
+``merges`` tables. Every stage reads and changes the same state, the mentions' lists and
+their groups (:mod:`~toolkit.entities.linking.state`); each rule's input is the previous
+rule's groups, so the order above is the order of the calls in :func:`link_entities`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from toolkit.entities.aliases import Alias, alias_map, load_aliases
+from toolkit.entities.linking.abbreviations import _abbreviations, _acronyms
+from toolkit.entities.linking.grouping import _group_names, _language_aliases, _territory_alias_map
+from toolkit.entities.linking.persons import (_partial_names_in_articles, _partial_names_in_corpus,
+                                              _surnames_tagged_as_places, _transliterations)
+from toolkit.entities.linking.screening import _fragments, _screen, _strip_titles, _trim_edges
+from toolkit.entities.linking.spelling import _ocr_spellings
+from toolkit.entities.linking.state import _Group, _Groups, _Mentions
+from toolkit.entities.titles import as_paths, load_titles
+from toolkit.schema import ENTITY_COLUMNS, ENTITY_TYPES, require_columns
+from toolkit.text import fold, folded_words
+
+#: Columns :func:`link_entities` needs in ``mentions`` (``annotate`` gives all of them).
+NEEDS_MENTIONS = ["article_id", "mention_id", "text", "entity_type"]
+#: The former name of :data:`NEEDS_MENTIONS`.
+LINK_INPUT_COLUMNS = NEEDS_MENTIONS
+#: Columns :func:`link_entities` adds to ``mentions`` (``engine_type``: the type before linking).
+LINK_COLUMNS = ["entity_id", "name", "link_rule", "engine_type"]
+#: Columns of the ``merges`` table (the audit trail of :func:`link_entities`).
+MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "article_ids"]
+#: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
+#: ``retype``: the mention's engine type differs from its entity's type).
+RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
+         "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "retype")
+
+
+class Linked(NamedTuple):
+    """What :func:`link_entities` returns; unpacks as ``mentions, entities, merges``."""
+
+    mentions: pd.DataFrame
+    entities: pd.DataFrame
+    merges: pd.DataFrame
+
+
+def _majority_type(types: Iterable[str]) -> str:
+    """Most frequent of PER, ORG, LOC (ties in that order); MISC only when no mention has another type."""
+    counts = Counter(t for t in types if t != "MISC")
+    if not counts:
+        return "MISC"
+    return min(counts, key=lambda t: (-counts[t], ENTITY_TYPES.index(t)))
+
+
+def _fullest(forms: Sequence[str]) -> str:
+    """The fullest, accented form: most words, then not a short form of another, then most non-ASCII
+    letters, then most frequent, then alphabetical."""
+    counts = Counter(forms)
+    folded = {f: " ".join(folded_words(f)) for f in counts}
+    # A form another one starts with is a short form ("Esp" of "Espagne"), however frequent.
+    short = {f for f in counts if any(len(o) > len(folded[f]) and o.startswith(folded[f]) for o in folded.values())}
+    return min(counts, key=lambda f: (-len(folded_words(f)), f in short, -sum(c.isalpha() and ord(c) > 127 for c in f),
+                                      -counts[f], f))
+
+
+def _alias_name(alias: Alias | None, forms: Sequence[str]) -> str:
+    """The form of ``forms`` that folds like the alias's canonical name, else (an alias) the fullest
+    of its most frequent forms, else the fullest form."""
+    if alias is not None:
+        canonical = folded_words(alias.canonical)
+        seen = [f for f in forms if folded_words(f) == canonical]
+        if seen:
+            return _fullest(seen)
+        # The corpus's usual name for it ("Suisse", not the rarer "Confédération").
+        counts = Counter(folded_words(f) for f in forms)
+        top = max(counts.values())
+        return _fullest([f for f in forms if counts[folded_words(f)] == top])
+    return _fullest(forms)
+
+
+def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None, /, *,
+                  articles: pd.DataFrame | None = None,
+                  aliases: str | Path | Sequence[str | Path] | None = None,
+                  titles: str | Path | Sequence[str | Path] | None = None) -> Linked:
+    """Link mentions to entities across spellings, titles, languages and short forms.
+
+    The rules apply in this order; each one is recorded per mention (``link_rule``) and per
+    variant (``merges``):
+
+    1. ``strip-title``: leading titles, ranks and articles (``toolkit/data/titles.txt``)
+       and a possessive ’s are removed: "le général To Lam" → "To Lam".
+    2. ``fold``: names equal once accents and case are removed are one entity ("Trần Quốc
+       Tỏ" = "Trân Quôc To"), within a compatible type: PER apart, ORG and LOC together
+       (engines swap them on metonymy: "Cuba signed", spaCy en tags "Việt Nam" ORG), MISC
+       with whichever of the two has more mentions of that name (ties: PER).
+    3. ``alias``: names listed together in ``toolkit/data/aliases.csv`` (and ``aliases``)
+       are one entity whatever their type: the alias gives the type ("Minint" tagged LOC →
+       ORG, one entity with "ministère cubain de l'Intérieur").
+    4. ``partial-name``: in one article, a PER name whose words are a contiguous run of a
+       fuller PER name's words in the same article joins it ("To" → "Trần Quốc Tỏ" in the
+       English article; "Alvarez Casas" → "Lázaro Alberto Álvarez Casas"), but only when
+       exactly one fuller entity fits: a "To" in an article naming both Trần Quốc Tỏ and
+       To Lam stays on its own. Then ``partial-name-corpus``: a PER entity still left whose
+       name is a run of the words of exactly one fuller PER entity in the corpus joins it.
+
+    An entity's type is the most frequent of its mentions' PER, ORG, LOC types (ties in
+    that order); MISC counts only when no mention has another type, because MISC is the
+    engines' catch-all (spaCy fr tags "To Lam" MISC four times out of five on the seeds).
+    Its ``name`` is the alias's canonical name when the corpus uses it ("Russia" for Russie
+    and Russian Federation), else the fullest, accented form seen in the mentions (an alias
+    never names an entity with a form the corpus does not use): most words, then most
+    non-ASCII letters, then most frequent, then alphabetical.
+
+    Corpus-level rules (each recorded in ``merges``): ``trim`` cuts quote marks, dashes, a
+    lower-case article, a heading's "À" ("À NEW YORK"), a lower-case noun phrase before a
+    name ("traité de Prague" → "Prague"; not "lac de Genève" nor "de Gaulle"), a lower-case
+    tail ("Ruffie eft") and, in
+    a person's mention, what follows a possessive ("Trump’s POLICIES") from a mention's edges
+    (offsets moved, so ``text[start:end]`` is still the mention); ``not-a-name`` (web-form
+    words such as "Email", "Sign in", "Subscribe", "Privacy Policy and Terms"; a web
+    address; a single letter) and ``title-only`` ("Pope", "M.", "the President") leave a
+    mention unlinked; ``nationality`` makes a demonym ("American", "Français", "vietnamien")
+    a MISC entity; country names come from CLDR through Babel
+    (:mod:`toolkit.entities.places`) with common short forms (US, U.S., USA, UK, UE...), and
+    an acronym never matches a lower-case word ("us"); ``article`` joins "La Commission" to
+    the "Commission" the corpus names alone; ``partial-name-nearest`` gives a bare surname
+    that fits several full names in its article to the nearest one, and its later uses there
+    to the same person ("Kim" stays with Kim Jong Un after "his father, Kim Jong Il"); ``abbreviation`` joins
+    "It" to the corpus's only "Italie". One name tagged PER in most mentions and ORG/LOC in
+    a few is one entity; every mention then takes its entity's type (``retype``), the
+    engine's type staying in ``engine_type``.
+
+    Also: ``initials`` drops middle initials ("Donald J. Trump" = "Donald Trump");
+    ``ocr-spelling`` joins, within one article, a name one letter away from a commoner one
+    (words of 7+ letters, same first letter: "Esoagne" → "Espagne"), and corpus-wide a name
+    printed with the long s read as f ("Ruffie" → "Russie") or a rare place, organisation or
+    work name one OCR slip from one the corpus names far more often ("Eurone" → "Europe",
+    "BERUN" → "Berlin"; never a person nor a country); ``surname-not-place`` gives a
+    bare surname tagged LOC/ORG to the only PER full name of its article ending with it,
+    when the corpus tags that word a place only beside such a person ("Zulle" → "Alex
+    Zulle"; "Washington" stays a place); ``partial-name-dominant`` gives a bare surname
+    several full names fit to the one with 80% of their mentions, unless its article names
+    another (counting the mentions that end with the bare name, so a rare "Keith
+    Ellison-Muhammad" does not take every "Muhammad"); ``transliteration`` joins a person
+    named only in French articles to the one named only in English articles whose name is
+    its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
+    ``language``); an ``acronym`` (3-6 capitals) joins the one name of its article whose
+    initials it spells ("FDIC" → "Federal Deposit Insurance Corporation", also when the
+    engine cut the name short before "(FDIC)"; "ONU" → "Organisation des Nations unies"),
+    unless another article spells it out otherwise; an ``abbreviation`` shortens a one-word
+    name, a country first ("Fr" → France, not Fribourg), and is never a word the corpus
+    writes in lower case ("Fed").
+
+    Args:
+        mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
+            (``MENTION_COLUMNS`` of ``toolkit.schema`` has them all). ``entity_type``
+            is one of PER, ORG, LOC, MISC (missing counts as MISC).
+        articles: The ``articles`` table, to check that every mention's ``article_id``
+            exists; None skips the check. Keyword-only (passing it by position still
+            works, with a FutureWarning).
+        aliases: Extra alias files (format of ``toolkit/data/aliases.csv``); their lines
+            replace the default lines for the same variant.
+        titles: Extra titles files (format of ``toolkit/data/titles.txt``), added to it.
+
+    Returns:
+        A :class:`Linked` of three tables:
+
+        - ``mentions``: the input's rows and columns, in the same order (index reset),
+          plus ``entity_id`` (str, ``"<TYPE>:<folded-name-with-hyphens>"``, e.g.
+          ``"PER:lazaro-alberto-alvarez-casas"``; missing when the text has no letter or
+          digit), ``name`` (str, the entity's name) and ``link_rule`` (str: the rules that
+          linked this mention joined by ``+``, e.g. ``"strip-title+fold"``; ``"exact"`` for
+          the name itself, ``"unlinked"`` for an empty text).
+        - ``entities``: one row per entity, ``ENTITY_COLUMNS``: ``entity_id`` (str),
+          ``name`` (str), ``entity_type`` (str), ``n_mentions`` (int), ``n_articles``
+          (int), ``variants`` (str: the distinct names as written, titles stripped, sorted
+          and joined by ``"; "``), ``rules`` (str: the rules used, in ``RULES`` order,
+          joined by ``"; "``). Sorted by ``n_mentions`` descending, then ``entity_id``.
+        - ``merges``: one row per (``entity_id``, ``variant``, ``rule``, ``evidence``), all
+          str, plus ``n_mentions`` (int) and ``article_ids`` (str, ``"; "``-joined): why each
+          variant belongs to its entity, e.g. ``("PER:tran-quoc-to", "To", "partial-name",
+          '001_…: word 3 of "Trần Quốc Tỏ", the only fuller PER name there')``.
+          Sorted by ``entity_id``, ``variant``, rule order.
+
+    Raises:
+        ValueError: a required column is missing, an ``entity_type`` is not PER, ORG,
+            LOC or MISC, a mention's article is not in ``articles``, or an alias file is
+            malformed (the message names the file and line).
+
+    Example:
+        >>> mentions, entities, merges = link_entities(mentions, articles=articles)
+        >>> merges[merges["rule"] != "exact"].head()
+    """
+    if _articles is not None:
+        # `articles` was the second positional argument; optional tables are keyword-only now.
+        warnings.warn("link_entities(mentions, articles) is now link_entities(mentions, articles=articles); "
+                      "passing `articles` by position will stop working in the next release",
+                      FutureWarning, stacklevel=2)
+        articles = _articles
+    _check_mentions(mentions, articles)
+    # CLDR territory names first, so the alias files (the toolkit's and the user's) win.
+    alias_of = {**_territory_alias_map(), **alias_map(load_aliases(*as_paths(aliases)))}
+    titles = load_titles(titles)
+    linked, trimmed = _trim_edges(mentions.reset_index(drop=True), titles)   # 0. trim quote marks, dashes
+    m = _strip_titles(linked, titles)                                        # 1. strip-title
+    _screen(m, titles)                                                       # not-a-name, title-only, nationality
+    _fragments(m, linked, articles)                                          # fragment
+    groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of))  # 2-3. fold, alias
+    _ocr_spellings(m, groups, gid)                                           # ocr-spelling
+    assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
+    _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
+    corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
+    _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
+    _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
+    _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
+    info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
+    columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
+                                    info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
+    entity_types = columns.pop("entity_type")
+    linked = linked.assign(**{column: pd.Series(values, index=linked.index, dtype="str")
+                              for column, values in columns.items()})
+    # After linking, a mention's type is its entity's (the engine's stays in engine_type).
+    linked = linked.assign(engine_type=linked["entity_type"],
+                           entity_type=pd.Series(entity_types, index=linked.index, dtype=linked["entity_type"].dtype))
+    return Linked(linked, _entity_table(linked, m.names, audit), _merge_table(audit))
+
+
+def _check_mentions(mentions: pd.DataFrame, articles: pd.DataFrame | None) -> None:
+    """Raise ``ValueError`` on a missing column, an unknown type or an unknown article."""
+    require_columns(mentions, NEEDS_MENTIONS, name="mentions")
+    if articles is not None:
+        require_columns(articles, ["article_id"], name="articles")
+        unknown = sorted(set(mentions["article_id"].dropna()) - set(articles["article_id"]))
+        if unknown:
+            raise ValueError(f"`mentions` refer to {len(unknown)} article_id(s) missing from `articles`: {unknown[:5]}")
+    bad = sorted(set(mentions["entity_type"].dropna()) - set(ENTITY_TYPES))
+    if bad:
+        raise ValueError(f"`mentions.entity_type` must be one of {list(ENTITY_TYPES)}, got {bad}")
+
+
+def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, dict]:
+    """Each entity (root group): its ``entity_type``, ``name`` and ``entity_id``."""
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            members_of[groups.find(assigned[i])].append(i)
+    info: dict[int, dict] = {}
+    for root, members in members_of.items():
+        alias = groups[root].alias
+        info[root] = {
+            "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
+            _majority_type("PER" if m.moved_by.get(i, ("",))[0] == "surname-not-place" else m.engine_types[i]
+                           for i in members),
+            # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
+            # Russie"); else the fullest, accented form actually seen.
+            "name": _alias_name(alias, [m.names[i] for i in members]),
+        }
+    taken: Counter = Counter()
+    for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):
+        base = f"{info[root]['entity_type']}:{'-'.join(folded_words(info[root]['name']))}"
+        taken[base] += 1
+        info[root]["entity_id"] = base if taken[base] == 1 else f"{base}-{taken[base]}"
+    return info
+
+
+def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[int, str], evidence: str | None,
+                alias_of: dict[tuple[str, ...], Alias], trimmed: dict[int, str]) -> list[tuple[str, str]]:
+    """The (rule, evidence) pairs that link mention ``i`` of ``group`` to the entity called ``name``.
+
+    ``evidence`` is the partial-name-corpus evidence of the mention's group, if any.
+    """
+    chain = []
+    if i in trimmed:
+        chain.append(("trim", f'"{trimmed[i]}": quote marks, dashes or lower-case words before the name cut from its edges'))
+    s = m.stripped[i]
+    if s.removed or s.possessive:
+        removed = [f'"{s.removed}"'] if s.removed else []
+        removed += ['the possessive "’s"'] if s.possessive else []
+        chain.append(("strip-title", f'"{m.texts[i]}": removed {" and ".join(removed)}'))
+    if i in m.screened:
+        chain.append(m.screened[i])
+    elif i in m.moved_by:
+        chain.append(m.moved_by[i])
+    if i in moved:
+        chain.append(("partial-name-nearest" if i in m.nearest else "partial-name", moved[i]))
+    elif evidence is not None:
+        chain.append(("partial-name-corpus", evidence))
+    elif i in m.screened or i in m.moved_by:
+        pass
+    elif group.alias is not None and m.keys[i] != group.key and m.keys[i] in alias_of:
+        alias = alias_of[m.keys[i]]
+        chain.append(("alias", f'{alias.source}: "{alias.variant}" is an alias of '
+                               f'"{alias.canonical}" ({alias.entity_type})'))
+    else:
+        alias = alias_of.get(group.key) if group.alias is not None else None
+        # An alias file chose this name: say which line, so the choice can be reviewed.
+        origin = f" (the name from {alias.source})" if alias is not None else ""
+        if m.names[i] == name:
+            chain.append(("exact", f"the entity's name{origin}"))
+        else:
+            chain.append(("fold", f'"{m.names[i]}" and "{name}" both fold to "{" ".join(m.keys[i])}"{origin}'))
+    return chain
+
+
+def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool) -> str:
+    """Why a mention tagged ``engine_type`` belongs to an entity of ``entity_type``."""
+    if by_alias:
+        why = f"the alias makes it {entity_type}"
+    elif engine_type == "MISC":
+        why = f"its other mentions say {entity_type} (MISC is the engines' catch-all)"
+    else:
+        why = f"most of the entity's mentions are tagged {entity_type}"
+    return f"tagged {engine_type} by the engine; {why}"
+
+
+def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigned: list[int | None], *,
+                   moved: dict[int, str], corpus_evidence: dict[int, str], info: dict[int, dict],
+                   alias_of: dict[tuple[str, ...], Alias],
+                   trimmed: dict[int, str]) -> tuple[dict[str, list], list[tuple]]:
+    """Per mention: its entity, name, rule chain and type (the columns set), and the audit rows."""
+    columns: dict[str, list] = {"entity_id": [], "name": [], "link_rule": [], "entity_type": []}
+    audit = []
+    for i in range(len(m.texts)):
+        if assigned[i] is None:
+            rule = m.screened[i][0] if i in m.screened else "unlinked"
+            for column, value in zip(columns.values(), (None, None, rule, m.engine_types[i])):
+                column.append(value)
+            if i in m.screened:
+                audit.append((None, m.texts[i], *m.screened[i], m.article_ids[i]))
+            continue
+        root = groups.find(assigned[i])
+        entity = info[root]
+        eid, name, etype = entity["entity_id"], entity["name"], entity["entity_type"]
+        g = gid[i]
+        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=corpus_evidence.get(g), alias_of=alias_of,
+                            trimmed=trimmed)
+        columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
+        if m.engine_types[i] != etype:
+            chain.append(("retype", _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)))
+        columns["entity_id"].append(eid), columns["name"].append(name), columns["entity_type"].append(etype)
+        audit += [(eid, m.names[i], rule, evidence, m.article_ids[i]) for rule, evidence in chain]
+    return columns, audit
+
+
+def _rule_order(rules: Iterable[str]) -> list[str]:
+    """Distinct rules in ``RULES`` order."""
+    return sorted(set(rules), key=RULES.index)
+
+
+def _entity_table(linked: pd.DataFrame, names: list[str], audit: list[tuple]) -> pd.DataFrame:
+    """One row per entity from the linked mentions and the audit rows."""
+    rules: dict[str, list[str]] = defaultdict(list)
+    for eid, _, rule, _, _ in audit:
+        rules[eid].append(rule)
+    rows = []
+    table = linked.assign(_variant=names)[linked["entity_id"].notna()]
+    for eid, members in table.groupby("entity_id", sort=True):
+        rows.append({
+            "entity_id": eid, "name": members["name"].iloc[0],
+            "entity_type": eid.split(":", 1)[0],
+            "n_mentions": len(members), "n_articles": members["article_id"].nunique(),
+            "variants": "; ".join(sorted(set(members["_variant"]), key=lambda v: (fold(v), v))),
+            "rules": "; ".join(_rule_order(rules[eid])),
+        })
+    entities = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+    entities = entities.astype({"n_mentions": "int64", "n_articles": "int64"})
+    return entities.sort_values(["n_mentions", "entity_id"], ascending=[False, True], ignore_index=True)
+
+
+def _merge_table(audit: list[tuple]) -> pd.DataFrame:
+    """The audit rows grouped by (entity_id, variant, rule, evidence)."""
+    grouped: dict[tuple, list] = defaultdict(list)
+    for eid, variant, rule, evidence, article_id in audit:
+        grouped[(eid, variant, rule, evidence)].append(article_id)
+    rows = [{"entity_id": eid, "variant": variant, "rule": rule, "evidence": evidence,
+             "n_mentions": len(ids), "article_ids": "; ".join(sorted(set(map(str, ids))))}
+            for (eid, variant, rule, evidence), ids in grouped.items()]
+    merges = pd.DataFrame(rows, columns=MERGE_COLUMNS).astype({"n_mentions": "int64"})
+    order = merges["rule"].map({r: k for k, r in enumerate(RULES)})
+    return (merges.assign(_order=order)
+            .sort_values(["entity_id", "variant", "_order", "evidence"], ignore_index=True)
+            .drop(columns="_order"))

@@ -1,0 +1,304 @@
+"""Stage 4 of :func:`~toolkit.entities.linking.link_entities`: the rules for people's names.
+
+A short name joins the fuller name it is part of: ``partial-name`` (and
+``partial-name-nearest``) within an article, ``partial-name-corpus`` across the corpus,
+``partial-name-dominant`` when one full name has most of the mentions; ``surname-not-place``
+(a bare surname the engine tagged LOC or ORG) and ``transliteration`` ("Poutine" in French
+articles = "Putin" in English ones).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import pandas as pd
+
+from toolkit.entities.linking.state import _Groups, _Mentions
+from toolkit.entities.places import is_territory_key
+
+#: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
+_PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> tuple[int, int] | None:
+    """1-based (first, last) word positions of ``shorter`` as a contiguous run in ``longer``."""
+    n = len(shorter)
+    for start in range(len(longer) - n + 1):
+        if longer[start:start + n] == shorter:
+            return start + 1, start + n
+    return None
+
+
+def _partial_evidence(full: str, key: tuple[str, ...], full_key: tuple[str, ...], where: str) -> str:
+    first, last = _contains(full_key, key)
+    words = f"word {first}" if first == last else f"words {first}–{last}"
+    return f'{where}: {words} of "{full}", the only fuller PER name there'
+
+
+def _partial_names_in_articles(m: _Mentions, groups: _Groups,
+                               gid: list[int | None]) -> tuple[list[int | None], dict[int, str]]:
+    """Stage 4a, partial-name: within each article, a short PER name joins the only fuller one.
+
+    Returns each mention's group after the stage and, for the mentions moved, the evidence.
+    """
+    assigned = list(gid)
+    moved: dict[int, str] = {}  # mention → evidence
+    nearest = m.nearest
+    by_article: dict[object, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if gid[i] is not None and groups.is_person(gid[i]):
+            by_article[m.article_ids[i]].append(i)
+    for article_id, members in by_article.items():
+        present: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+        for i in members:
+            present[gid[i]].setdefault(m.keys[i], m.names[i])
+        if len(present) < 2:
+            continue
+        resolved: dict[int, tuple[int, str]] = {}
+        ambiguous: dict[int, set[int]] = {}
+        # Longest first, so "Quốc Tỏ" is resolved before "Tỏ" looks for its full name.
+        shorts = [g for g in present if groups[g].kind == "fold"]
+        for g in sorted(shorts, key=lambda g: (-len(groups[g].key), groups[g].key)):
+            short = groups[g].key
+            targets: dict[int, tuple[tuple[str, ...], str]] = {}
+            for h, forms in present.items():
+                for full_key, full in forms.items():
+                    if h != g and len(full_key) > len(short) and _contains(full_key, short):
+                        targets.setdefault(resolved.get(h, (h,))[0], (full_key, full))
+            if len(targets) == 1:
+                (target, (full_key, full)), = targets.items()
+                resolved[g] = (target, _partial_evidence(full, short, full_key, str(article_id)))
+            elif len(targets) > 1:
+                ambiguous[g] = set(targets)
+        settled: dict[int, tuple[int, str]] = {}  # short group → the person its first use named
+        for i in sorted(members, key=lambda i: (m.starts[i] is None, m.starts[i] or 0)):
+            if gid[i] in resolved:
+                assigned[i], moved[i] = resolved[gid[i]]
+            elif gid[i] in settled:
+                # News style names a person in full, then by the short form, and writes a namesake
+                # named later in full or with a qualifier ("his father, Kim Jong Il"): a short form
+                # stays with the person its first use named.
+                assigned[i], first = settled[gid[i]]
+                moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; its first use '
+                            f'there went to "{first}", and a short form stays with the person it first named')
+                nearest.add(i)
+            elif gid[i] in ambiguous and m.starts[i] is not None:
+                # Several full names fit: the nearest one before it in the article (else after).
+                near = _nearest(m, i, [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
+                                       and len(m.keys[j]) > len(m.keys[i])])
+                if near is not None:
+                    assigned[i] = resolved.get(gid[near], (gid[near],))[0]
+                    moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; '
+                                f'"{m.names[near]}" is the nearest')
+                    nearest.add(i)
+                    settled[gid[i]] = (assigned[i], m.names[near])
+    return assigned, moved
+
+
+def _surnames_tagged_as_places(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+    """Stage 4a', surname-not-place: a bare surname the engine tagged LOC or ORG joins the person it names.
+
+    A one-word name tagged LOC/ORG ("Zulle" in "Alex Zulle a gagné ... Zulle attaque") joins
+    the only fuller PER name of its article that ends with it (not after a particle such as
+    "de": "Palma de Majorque" is a place the engine tagged PER), provided the corpus tags that
+    word LOC/ORG only in articles that name such a person: "Washington", a place in articles
+    without George Washington, stays a place everywhere. Changes ``assigned`` and records
+    the rule in ``m.moved_by``; the mentions then count as PER for their entity's type.
+    """
+    persons: dict[object, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))  # article → word → groups
+    full_name: dict[tuple[object, int], str] = {}
+    for j in range(len(m.texts)):
+        g = assigned[j]
+        if g is not None and groups.is_person(g) and len(m.keys[j]) > 1 and m.keys[j][-2] not in _PARTICLES:
+            # The surname: the last word, not after a particle ("Palma de Majorque" names a place).
+            persons[m.article_ids[j]][m.keys[j][-1]].add(g)
+            full_name.setdefault((m.article_ids[j], g), m.names[j])
+    places: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if (g is not None and not groups.is_person(g) and groups[g].kind == "fold" and len(m.keys[i]) == 1
+                and len(m.keys[i][0]) > 2 and i not in m.moved_by and not is_territory_key(m.keys[i])):
+            places[g].append(i)
+    for g, members in places.items():
+        word = groups[g].key[0]
+        if any(not persons[m.article_ids[i]].get(word) for i in members):
+            continue  # tagged a place somewhere without a person of that name: a place
+        for i in members:
+            targets = persons[m.article_ids[i]][word]
+            if len(targets) == 1:
+                target = next(iter(targets))
+                assigned[i] = target
+                m.moved_by[i] = ("surname-not-place",
+                                 f'{m.article_ids[i]}: "{m.names[i]}" (tagged {m.engine_types[i]}) is a word of '
+                                 f'"{full_name[(m.article_ids[i], target)]}", the only PER name there it fits; '
+                                 f'the corpus tags it {m.engine_types[i]} only beside such a name')
+
+
+def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
+    """The candidate mention nearest before mention ``i`` (by ``start_char``), else the nearest after."""
+    before = [j for j in candidates if m.starts[j] is not None and m.starts[j] < m.starts[i]]
+    if before:
+        return max(before, key=lambda j: m.starts[j])
+    after = [j for j in candidates if m.starts[j] is not None and m.starts[j] > m.starts[i]]
+    return min(after, key=lambda j: m.starts[j]) if after else None
+
+
+def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, str]:
+    """Stage 4b, partial-name-corpus: leftover short PER names, against the whole corpus.
+
+    Merges groups (``groups.find``) and returns the evidence per merged group.
+    """
+    forms_of: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and groups.is_person(assigned[i]):
+            forms_of[assigned[i]].setdefault(m.keys[i], m.names[i])
+    by_word: dict[str, set[tuple[int, tuple[str, ...]]]] = defaultdict(set)
+    for g, forms in forms_of.items():
+        for full_key in forms:
+            for word in full_key:
+                by_word[word].add((g, full_key))
+    corpus_evidence: dict[int, str] = {}
+    ambiguous: dict[int, dict[int, tuple[tuple[str, ...], str]]] = {}
+    leftovers = [g for g, forms in forms_of.items() if groups[g].kind == "fold" and groups[g].key in forms]
+    for g in sorted(leftovers, key=lambda g: (-len(groups[g].key), groups[g].key)):
+        short = groups[g].key
+        targets = {}
+        for h, full_key in sorted(by_word.get(short[0], ())):
+            root = groups.find(h)
+            if root != groups.find(g) and len(full_key) > len(short) and _contains(full_key, short):
+                targets.setdefault(root, (full_key, forms_of[h][full_key]))
+        if len(targets) == 1:
+            (root, (full_key, full)), = targets.items()
+            groups.parent[groups.find(g)] = root
+            corpus_evidence[g] = _partial_evidence(full, short, full_key, "corpus")
+        elif len(targets) > 1:
+            ambiguous[g] = targets
+    _dominant_full_names(m, groups, assigned, ambiguous)
+    return corpus_evidence
+
+
+#: partial-name-dominant: the share of the candidates' mentions the dominant full name must have.
+DOMINANT_SHARE = 0.8
+
+
+def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                         ambiguous: dict[int, dict[int, tuple[tuple[str, ...], str]]]) -> None:
+    """Stage 4c, partial-name-dominant: a bare name several full names fit joins the dominant one.
+
+    Among the full names that end with the bare name, when one has at
+    least :data:`DOMINANT_SHARE` of their mentions in the corpus and at least as many as the
+    bare name ("Donald Trump" against a rare "Fred Trump"), a mention of the bare name joins
+    it, unless its article names one of the others. Changes ``assigned`` and records
+    the rule in ``m.moved_by``.
+    """
+    if not ambiguous:
+        return
+    size: Counter = Counter()
+    roots_in: dict[object, set[int]] = defaultdict(set)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            root = groups.find(assigned[i])
+            size[root] += 1
+            roots_in[m.article_ids[i]].add(root)
+    choice: dict[int, tuple[int, str, set[int]]] = {}
+    share: dict[int, str] = {}
+    bare_keys = {groups[g].key for g in ambiguous}
+    ends_with: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # bare key → root → fuller names ending so
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            for n in range(1, len(m.keys[i]) + 1):
+                if m.keys[i][-n:] in bare_keys:
+                    ends_with[m.keys[i][-n:]][groups.find(assigned[i])] += 1
+    bare_size = Counter(g for g in assigned if g in ambiguous)
+    for g, targets in ambiguous.items():
+        # Only as a surname (the last words of a full name: not "Noah" of "Noah Lew").
+        roots = {groups.find(r): full for r, (full_key, full) in targets.items()
+                 if full_key[-len(groups[g].key):] == groups[g].key}
+        roots.pop(groups.find(g), None)
+        if len(roots) < 2:
+            continue
+        # Count the mentions ending with the bare name (full names, and the bare name where
+        # its article made it theirs), not every mention of their entities: "Keith Ellison"
+        # is common, "Keith Ellison-Muhammad" is not, so a bare "Muhammad" does not go to him.
+        key = groups[g].key
+        ending = ends_with[key]
+        top = max(roots, key=lambda r: (ending[r], -r))
+        # The full name must be common in its own right: at least as frequent as the bare name.
+        if ending[top] >= DOMINANT_SHARE * sum(ending[r] for r in roots) and ending[top] >= bare_size[g]:
+            choice[g] = (top, roots[top], set(roots) - {top})
+            share[g] = f"{ending[top]} of the {sum(ending[r] for r in roots)}"
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if g in choice and i not in m.moved_by:
+            top, full, others = choice[g]
+            if not roots_in[m.article_ids[i]] & others:
+                assigned[i] = top
+                m.moved_by[i] = ("partial-name-dominant",
+                                 f'"{m.names[i]}" fits several fuller PER names of the corpus; "{full}" has '
+                                 f'{share[g]} mentions of those names and the article names none of the others')
+
+
+def _english_key(key: tuple[str, ...]) -> tuple[str, ...]:
+    """Folded words with a final y written i ("zelensky" = "zelenski")."""
+    return tuple(re.sub(r"y$", "i", w) for w in key)
+
+
+def _french_to_english(key: tuple[str, ...]) -> tuple[str, ...]:
+    """How English transcribes a name French transcribes so: ou → u, ch → sh, tch → ch, a final mute e dropped.
+
+    "poutine" → "putin", "khrouchtchev" → "khrushchev", "bachar" → "bashar", "choigou" → "shoigu".
+    """
+    words = []
+    for w in key:
+        w = w.replace("tch", "\0").replace("ch", "sh").replace("\0", "ch").replace("ou", "u")
+        words.append(re.sub(r"(?<=[^aeiouy])e$", "", w) if len(w) > 4 else w)
+    return _english_key(tuple(words))
+
+
+def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                      articles: pd.DataFrame | None) -> None:
+    """Stage 4d, transliteration: a person named only in French joins the one named only in English
+    whose name is the English transcription of the French one ("Vladimir Poutine" = "Vladimir Putin").
+
+    French and English transcribe Russian, Arabic or Ukrainian names differently (ou/u, ch/sh,
+    tch/ch, a final mute e, y/i). Only names of two words or more count: one word ("Louis"
+    = "Luis") is too little evidence. Needs the articles' ``language``; merges groups and records
+    the rule in ``m.moved_by``.
+    """
+    if articles is None or "language" not in articles.columns:
+        return
+    language_of = dict(zip(articles["article_id"], articles["language"]))
+    languages: dict[int, set] = defaultdict(set)
+    forms: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and groups.is_person(assigned[i]) and m.keys[i]:
+            root = groups.find(assigned[i])
+            languages[root].add(language_of.get(m.article_ids[i]))
+            forms[root].setdefault(m.keys[i], m.names[i])
+    before = [groups.find(g) if g is not None else None for g in assigned]
+    english: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for root, langs in languages.items():
+        if langs == {"en"}:
+            for key in forms[root]:
+                english[_english_key(key)].add(root)
+    merged: dict[int, str] = {}
+    for root, langs in languages.items():
+        if langs != {"fr"}:
+            continue
+        targets: dict[int, tuple[str, str]] = {}
+        for key, name in forms[root].items():
+            if len(key) < 2:
+                continue  # one word ("Louis", "Luis") is too little evidence of one person
+            for target in english.get(_french_to_english(key), ()):
+                if _french_to_english(key) != key or _english_key(key) != key:
+                    targets.setdefault(target, (name, forms[target][next(k for k in forms[target]
+                                                                         if _english_key(k) == _french_to_english(key))]))
+        if len(targets) == 1:
+            (target, (name, english_name)), = targets.items()
+            groups.parent[groups.find(root)] = groups.find(target)
+            merged[root] = f'"{name}", named in French articles only, is the French transcription of ' \
+                           f'"{english_name}", named in English articles only'
+    for i in range(len(m.texts)):
+        if before[i] in merged and i not in m.moved_by:
+            m.moved_by[i] = ("transliteration", merged[before[i]])
