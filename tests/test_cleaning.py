@@ -472,17 +472,17 @@ class TestDuplicatesLinear:
         from toolkit import cleaning
 
         calls = {"pieces": 0, "norms": 0}
-        pieces, norm = cleaning._word_pieces, cleaning.normalise_for_matching
+        pieces, norm = cleaning._has_word_pieces, cleaning.normalise_for_matching
 
-        def counting_pieces(s, most):
+        def counting_pieces(s, n):
             calls["pieces"] += 1
-            return pieces(s, most)
+            return pieces(s, n)
 
         def counting_norm(s):
             calls["norms"] += 1
             return norm(s)
 
-        monkeypatch.setattr(cleaning, "_word_pieces", counting_pieces)
+        monkeypatch.setattr(cleaning, "_has_word_pieces", counting_pieces)
         monkeypatch.setattr(cleaning, "normalise_for_matching", counting_norm)
 
         def work(n):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
@@ -265,12 +266,13 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
         ``raw``, sorted by ``start_char``.
     """
     lines = _split_lines(raw)
-    live = _mark_patterns(raw, lines, patterns, repeated_lines, spans)
+    folded = raw.casefold()  # read by the pattern hints and the caption test
+    live = _mark_patterns(raw, lines, patterns, repeated_lines, spans, folded=folded)
     live = _mark_related_tail(raw, live)
     live = _mark_footer(raw, live, masthead_names)
     title_text, live = _mark_top_matter(raw, live, find_title=find_title, title=title,
                                         timestamp_pattern=timestamp_pattern, first_line_title=first_line_title)
-    live = _mark_captions(raw, live)
+    live = _mark_captions(raw, live, folded=folded)
     live = _mark_tail_links(live)
     live = _mark_duplicates(raw, live, title_text or title or "")
     removed = _cut_inline(raw, live)
@@ -395,24 +397,51 @@ def _gate(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
     return gate
 
 
-def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
-             spans: Sequence[tuple[int, int, str]]) -> Iterable[tuple[int, int, str]]:
-    yield from spans
-    folded = prefixed = None
+_MATCH_PLANS: dict[int, tuple[tuple, re.Pattern | None, tuple]] = {}
+
+
+def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern | None, tuple]:
+    """What :func:`_matches` does with ``patterns``, worked out once per list of patterns: the gate of the line
+    patterns without a literal hint (:func:`_gate`), and per pattern ``(pattern, reason, hint, fold, line form,
+    gated)``. Kept by the list's id and checked against its items, so a changed or new list is planned again."""
+    key = tuple(patterns)
+    cached = _MATCH_PLANS.get(id(patterns))
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
     # Line patterns without a literal to look for first are tried together once: most texts hold none of them.
     unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
                      and _plan(p)[2] is not None)
     gate = _gate(unhinted) if unhinted else None
+    steps = tuple((pattern, reason, *_plan(pattern), pattern in unhinted) for pattern, reason in patterns)
+    if len(_MATCH_PLANS) > 64:
+        _MATCH_PLANS.clear()
+    _MATCH_PLANS[id(patterns)] = (key, gate, steps)
+    return gate, steps
+
+
+def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
+             spans: Sequence[tuple[int, int, str]], folded: str | None = None) -> Iterable[tuple[int, int, str]]:
+    """The spans, then every match of the patterns: ``(start, end, reason)`` in ``raw`` (``folded``: ``raw.casefold()``
+    when already made)."""
+    yield from spans
+    if not patterns:
+        return
+    prefixed = None
+    gate, steps = _match_plan(patterns)
+    skip_gated = False
     if gate is not None:
         prefixed = "\n" + raw
-        if gate.search(prefixed) is None:
-            patterns = [(p, reason) for p, reason in patterns if p not in unhinted]
-    for pattern, reason in patterns:
-        hint, fold, line_form = _plan(pattern)
+        skip_gated = gate.search(prefixed) is None
+    for pattern, reason, hint, fold, line_form, gated in steps:
+        if gated and skip_gated:
+            continue
         if hint:
             if fold:
-                folded = raw.casefold() if folded is None else folded
-            if hint not in (folded if fold else raw):
+                if folded is None:
+                    folded = raw.casefold()
+                if hint not in folded:
+                    continue
+            elif hint not in raw:
                 continue
         if line_form is not None:
             prefixed = "\n" + raw if prefixed is None else prefixed
@@ -424,7 +453,8 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
 
 
 def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pattern, str]],
-                   repeated_lines: Container[str], spans: Sequence[tuple[int, int, str]] = ()) -> list[_Line]:
+                   repeated_lines: Container[str], spans: Sequence[tuple[int, int, str]] = (), *,
+                   folded: str | None = None) -> list[_Line]:
     """0. Given spans (HTML boilerplate), corpus-level furniture (lines recurring across articles) and pattern matches."""
     questions = getattr(repeated_lines, "poll_questions", None)
     asked = []  # indices of lines equal to a poll question of the corpus (RepeatedLines.poll_questions)
@@ -438,7 +468,7 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
         for ln in lines:
             if _text(raw, ln) in repeated_lines:
                 ln.reason = "repeated-across-articles"
-    for a, b, reason in _matches(raw, patterns, spans):
+    for a, b, reason in _matches(raw, patterns, spans, folded):
         if a == b:
             continue
         for ln in lines:
@@ -549,12 +579,42 @@ def _title_block(raw: str, live: list[_Line], i: int) -> list[_Line]:
     return block
 
 
-def _mark_captions(raw: str, live: list[_Line]) -> list[_Line]:
+def _caption_candidates(raw: str, live: list[_Line], folded: str) -> set[int] | None:
+    """The starts of the lines that may be captions (None: any line may be), read from ``folded`` (``raw.casefold()``).
+
+    A caption holds a caption hint in its lower-cased text (:func:`is_caption`). Every character whose lower case
+    is a letter of a hint has the same case folding, and lower() and casefold() map each character on its own, so
+    the hint is in ``folded`` too: an article without one has no caption. When ``folded`` is as long as ``raw``,
+    each character folded to one, so a line's hint sits at the line's own offsets in ``folded``.
+    """
+    found = [(i, h) for h in _CAPTION_HINTS for i in _find_all(folded, h)]
+    if not found:
+        return set()
+    if len(folded) != len(raw):
+        return None
+    starts = [ln.start for ln in live]
+    tested = set()
+    for i, h in found:
+        k = bisect.bisect_right(starts, i) - 1
+        if k >= 0 and i + len(h) <= live[k].end:
+            tested.add(live[k].start)
+    return tested
+
+
+def _find_all(text: str, part: str) -> Iterable[int]:
+    i = text.find(part)
+    while i >= 0:
+        yield i
+        i = text.find(part, i + 1)
+
+
+def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) -> list[_Line]:
     """4. Captions, anywhere; inline caption markers, "Lire aussi :" / "RELATED:" lines, copyright lines and
     capital-letter related headlines (:func:`is_related_caps`)."""
+    tested = _caption_candidates(raw, live, raw.casefold() if folded is None else folded)
     for ln in live:
         s = _text(raw, ln)
-        if is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
+        if (tested is None or ln.start in tested) and is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
             ln.reason = "caption"
         elif ":" in s and _RELATED_INLINE.match(s):
             ln.reason = "related-articles"
@@ -633,6 +693,11 @@ def _mark_tail_links(live: list[_Line]) -> list[_Line]:
 def is_related_caps(line: str) -> bool:
     """True when ``line`` has the shape of an inline related headline: wholly in capitals, 5 to 16 words,
     no final sentence punctuation (short capital lines are intertitles and stay)."""
+    head = line[:16]
+    # A cheap test first: upper() maps each character on its own and the stripped edges have no case, so a line
+    # whose text is all capitals starts with capitals.
+    if head != head.upper():
+        return False
     text = line.strip("*_# ").strip()
     return (text == text.upper() and not _has_words(text, RELATED_CAPS_MAX_WORDS + 1)
             and _has_words(text, RELATED_CAPS_MIN_WORDS) and sum(c.isalpha() for c in text) >= 10 and not _SENTENCE_END.search(text))
@@ -681,7 +746,7 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line
     candidates = [k for k in range(len(live)) if is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS)
                   and norm(k) and norm(k) != title_norm]
     # A line equals a candidate only if it has no more word pieces than the longest candidate has normalised words
-    # (:func:`_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).
+    # (:func:`_has_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).
     most = max((len(norm(k).split()) for k in candidates), default=0)
     is_candidate = set(candidates)
     seen: set[str] = set()
@@ -691,21 +756,25 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line
             ln.reason = "duplicate-standfirst"
         elif k in is_candidate and norm(k) in seen:
             ln.reason = "duplicate-paragraph"
-        if candidates and _word_pieces(texts[k], most) <= most:
+        if candidates and not _has_word_pieces(texts[k], most + 1):
             seen.add(norm(k))
     return _kept(live)
 
 
-_WORD_PIECE = re.compile(r"\S*?\w\S*")
+_WORD_PIECES: dict[int, re.Pattern] = {}
 
 
-def _word_pieces(s: str, most: int) -> int:
-    """How many space-separated pieces of ``s`` hold a word character, counting up to ``most + 1``.
+def _has_word_pieces(s: str, n: int) -> bool:
+    """Whether ``s`` has at least ``n`` space-separated pieces holding a word character, in one regex match.
 
-    A line's normalised words (:func:`normalise_for_matching`) are at least this many, so a line with
-    more such pieces than another line has words cannot normalise to it.
+    A line's normalised words (:func:`normalise_for_matching`) are at least as many as these pieces, so a line with
+    ``n`` such pieces cannot normalise to a line of fewer words. The quantifiers are possessive, so a piece is never
+    counted as two.
     """
-    return sum(1 for _ in itertools.islice(_WORD_PIECE.finditer(s), most + 1))
+    pattern = _WORD_PIECES.get(n)
+    if pattern is None:
+        pattern = _WORD_PIECES[n] = re.compile(r"(?:\s*+(?:[^\w\s]++\s++)*+[^\w\s]*+\w\S*+){%d}" % n)
+    return pattern.match(s) is not None
 
 
 def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
