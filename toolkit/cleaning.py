@@ -144,8 +144,16 @@ def normalise_for_matching(s: str) -> str:
     change which paragraphs count as repeats. NFC comes first, so a decomposed (NFD) "Trần"
     is one word here too.
     """
-    s = unicodedata.normalize("NFC", s).casefold().replace("’", "'")
-    return " ".join(re.findall(r"\w+", s))
+    return _normalise_folded(unicodedata.normalize("NFC", s).casefold())
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _normalise_folded(folded: str) -> str:
+    """:func:`normalise_for_matching` of a text already in NFC and case-folded (the apostrophe it unifies is not a
+    word character, so the words are the same without it)."""
+    return " ".join(_WORD_RUN.findall(folded))
 
 
 def _words(s: str) -> int:
@@ -274,7 +282,7 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
                                         timestamp_pattern=timestamp_pattern, first_line_title=first_line_title)
     live = _mark_captions(raw, live, folded=folded)
     live = _mark_tail_links(live)
-    live = _mark_duplicates(raw, live, title_text or title or "")
+    live = _mark_duplicates(raw, live, title_text or title or "", folded=folded)
     removed = _cut_inline(raw, live)
     paragraphs = _paragraphs(raw, live)
     removed += [(ln.start, ln.end, ln.reason) for ln in lines if ln.reason]
@@ -703,7 +711,7 @@ def is_related_caps(line: str) -> bool:
             and _has_words(text, RELATED_CAPS_MIN_WORDS) and sum(c.isalpha() for c in text) >= 10 and not _SENTENCE_END.search(text))
 
 
-def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line]:
+def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: str | None = None) -> list[_Line]:
     """5. Standfirsts that repeat a later paragraph, and furniture lines printed twice.
 
     A standfirst is a lead of at least ``STANDFIRST_MIN_WORDS`` words that ends like a sentence
@@ -714,6 +722,15 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line
     refrain an author repeats (the headline included) is article text.
     """
     texts = [ln.text for ln in live]
+    # A line's NFC case folding, as normalise_for_matching makes it. When the article is in NFC (so is each of its
+    # lines: a line starts and ends at a space or a line end, which no mark composes with) and its case folding
+    # (``folded``) folded each character to one, that is the line's own slice of ``folded``.
+    sliced = folded is not None and len(folded) == len(raw) and unicodedata.is_normalized("NFC", raw)
+
+    def fold(k: int) -> str:
+        ln = live[k]
+        return folded[ln.start:ln.end] if sliced else unicodedata.normalize("NFC", texts[k]).casefold()
+
     # Normalising is the costly step (a \w scan of every character), so a line is normalised only when a
     # cheap necessary condition leaves a match possible; the decisions are those of comparing every line.
     norms: dict[int, str] = {}
@@ -721,7 +738,7 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line
     def norm(k: int) -> str:
         found = norms.get(k)
         if found is None:
-            found = norms[k] = normalise_for_matching(texts[k])
+            found = norms[k] = _normalise_folded(fold(k))
         return found
 
     folds: dict[int, str] = {}
@@ -735,7 +752,7 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "") -> list[_Line
         for j in range(k + 1, min(k + 8, len(texts))):
             folded = folds.get(j)
             if folded is None:
-                folded = folds[j] = unicodedata.normalize("NFC", texts[j]).casefold()
+                folded = folds[j] = fold(j)
             if len(folded) >= len(norm(k)) and all(w in folded for w in probes) and norm(k) in norm(j):
                 return True
         return False
