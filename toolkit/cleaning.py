@@ -180,7 +180,22 @@ def is_caption(line: str) -> bool:
     folded = line.lower()
     if not any(h in folded for h in _CAPTION_HINTS):
         return False
-    return bool(_CAPTION_END.search(line) or _CAPTION_START.match(line))
+    return bool(_has_credit_end(line) or _CAPTION_START.match(line))
+
+
+# Every match of _CAPTION_END holds one of these words (the credits above); it is case-sensitive.
+_CREDIT_WORDS = ("Photo", "Ảnh", "Crédit", "Credit")
+# A credit ends its line and is short, so it is first looked for in the line's last characters.
+_CREDIT_TAIL = 120
+
+
+def _has_credit_end(line: str) -> bool:
+    """``_CAPTION_END.search(line)`` as a test: skipped without a credit word, tried on the line's tail first (a match
+    found from a later start is a match: ``\\b`` still sees the character before it), then on the whole line."""
+    if not any(w in line for w in _CREDIT_WORDS):
+        return False
+    tail = max(0, len(line) - _CREDIT_TAIL)
+    return _CAPTION_END.search(line, tail) is not None or (tail > 0 and _CAPTION_END.search(line) is not None)
 
 
 def _looks_like_title(line: str) -> bool:
@@ -420,11 +435,22 @@ def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern 
     unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
                      and _plan(p)[2] is not None)
     gate = _gate(unhinted) if unhinted else None
-    steps = tuple((pattern, reason, *_plan(pattern), pattern in unhinted) for pattern, reason in patterns)
+    steps = tuple((pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]))
+                  for pattern, reason in patterns)
     if len(_MATCH_PLANS) > 64:
         _MATCH_PLANS.clear()
     _MATCH_PLANS[id(patterns)] = (key, gate, steps)
     return gate, steps
+
+
+# Characters rare in running text, rarest first: a case-sensitive hint holding one is looked for only when the text
+# holds that character (one character is found several times faster than a string, and once for every hint holding it).
+_RARE_CHARS = "$@#|^~<>{}[]=+%&*!?"
+
+
+def _key_char(hint: str, fold: bool) -> str:
+    """The rarest character of a case-sensitive ``hint`` (:data:`_RARE_CHARS`), or "" when it has none."""
+    return "" if fold else next((c for c in _RARE_CHARS if c in hint), "")
 
 
 def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
@@ -440,9 +466,16 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
     if gate is not None:
         prefixed = "\n" + raw
         skip_gated = gate.search(prefixed) is None
-    for pattern, reason, hint, fold, line_form, gated in steps:
+    present: dict[str, bool] = {}
+    for pattern, reason, hint, fold, line_form, gated, key in steps:
         if gated and skip_gated:
             continue
+        if key:
+            found = present.get(key)
+            if found is None:
+                found = present[key] = key in raw
+            if not found:
+                continue
         if hint:
             if fold:
                 if folded is None:
