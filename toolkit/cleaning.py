@@ -185,17 +185,23 @@ def is_caption(line: str) -> bool:
 
 # Every match of _CAPTION_END holds one of these words (the credits above); it is case-sensitive.
 _CREDIT_WORDS = ("Photo", "Ảnh", "Crédit", "Credit")
-# A credit ends its line and is short, so it is first looked for in the line's last characters.
-_CREDIT_TAIL = 120
+# Every match of _CAPTION_END starts with one of these (its branches' first characters).
+_CREDIT_STARTS = ("Photo", "ảnh", "Ảnh", "(", "-", "–", "—")
 
 
 def _has_credit_end(line: str) -> bool:
-    """``_CAPTION_END.search(line)`` as a test: skipped without a credit word, tried on the line's tail first (a match
-    found from a later start is a match: ``\\b`` still sees the character before it), then on the whole line."""
+    """``_CAPTION_END.search(line)`` as a test, tried only where a match can start: skipped without a credit word, else
+    matched at each place a credit can start (``\\b`` still sees the character before it). A search would try the
+    regex at every character of a long line."""
     if not any(w in line for w in _CREDIT_WORDS):
         return False
-    tail = max(0, len(line) - _CREDIT_TAIL)
-    return _CAPTION_END.search(line, tail) is not None or (tail > 0 and _CAPTION_END.search(line) is not None)
+    for start in _CREDIT_STARTS:
+        i = line.find(start)
+        while i >= 0:
+            if _CAPTION_END.match(line, i) is not None:
+                return True
+            i = line.find(start, i + 1)
+    return False
 
 
 def _looks_like_title(line: str) -> bool:
@@ -206,7 +212,7 @@ def _looks_like_title(line: str) -> bool:
 
 def _is_breadcrumb(line: str) -> bool:
     """"Home > Politics", "Accueil / Monde / Asie": a trail of short labels, not a headline with a slash."""
-    if _words(line) > 10 or _TERMINAL.search(line):
+    if _words(line) > 10 or _TERMINAL.search(line[-2:]):
         return False
     if _BREADCRUMB_START.match(line):
         return True
@@ -222,7 +228,7 @@ def is_tag_list(line: str) -> bool:
     A byline ("By Jane Doe, John Roe, Ann Lee", "Par ...", "De ...") is not a trail, nor a list of single names
     ("Washington, Paris, Moscow": a dateline or a list of places is as likely); a trail of single words that recurs
     across the corpus is removed as a repeated line (:func:`find_repeated_lines`)."""
-    if _has_words(line, 11) or _TERMINAL.search(line) or _BYLINE_START.match(line):
+    if _has_words(line, 11) or _TERMINAL.search(line[-2:]) or _BYLINE_START.match(line):
         return False
     labels = line.split(", ")
     return len(labels) >= 3 and any(_has_words(label, 2) for label in labels) and all(
@@ -234,6 +240,8 @@ _BYLINE_START = re.compile(r"(?:By|BY|Par|PAR|De|DE)\s")
 
 _LINK_LIKE = re.compile(r"(?:https?://|www\.|\S+@\S+\.\w+|\b\w+\.(?:com|org|net|fr|co\.uk)\b|^@\w+)", re.I)
 _SENTENCE_END = re.compile(r"[.!?…»\"”]$")
+# _SENTENCE_END and _TERMINAL are searched in a string's last two characters (``s[-2:]``): "$" matches at the end or
+# before a final newline, so a match sits there, and a search of a whole line would try every character.
 
 
 def is_furniture(line: str, *, max_words: int = 10) -> bool:
@@ -250,7 +258,7 @@ def is_furniture(line: str, *, max_words: int = 10) -> bool:
         return True
     if _has_words(text, max_words + 1):  # both kinds of furniture are short
         return False
-    return bool(_LINK_LIKE.search(text)) or not _SENTENCE_END.search(text)
+    return bool(_LINK_LIKE.search(text)) or not _SENTENCE_END.search(text[-2:])
 
 
 def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
@@ -717,11 +725,11 @@ def _mark_tail_links(live: list[_Line]) -> list[_Line]:
     for k in range(max(1, len(live) - 3), len(live)):
         ln = live[k]
         if (_AUTHOR_ARCHIVE.match(ln.text) and _is_link_text(ln.text) and not _has_words(ln.text, 9)
-                and _SENTENCE_END.search(live[k - 1].text)):
+                and _SENTENCE_END.search(live[k - 1].text[-2:])):
             ln.reason = "related-articles"
     live = _kept(live)
     last = live[-1] if len(live) > 1 else None
-    if last is not None and not last.cuts and not _SENTENCE_END.search(last.text):
+    if last is not None and not last.cuts and not _SENTENCE_END.search(last.text[-2:]):
         for m in reversed(list(_GLUED_TAIL.finditer(last.text))):
             tail = last.text[m.end():]
             if (_GLUED_LABEL.match(tail) and _is_link_text(tail) and _has_words(tail, 4)
@@ -741,7 +749,7 @@ def is_related_caps(line: str) -> bool:
         return False
     text = line.strip("*_# ").strip()
     return (text == text.upper() and not _has_words(text, RELATED_CAPS_MAX_WORDS + 1)
-            and _has_words(text, RELATED_CAPS_MIN_WORDS) and sum(c.isalpha() for c in text) >= 10 and not _SENTENCE_END.search(text))
+            and _has_words(text, RELATED_CAPS_MIN_WORDS) and sum(c.isalpha() for c in text) >= 10 and not _SENTENCE_END.search(text[-2:]))
 
 
 def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: str | None = None) -> list[_Line]:
@@ -801,7 +809,7 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     is_candidate = set(candidates)
     seen: set[str] = set()
     for k, ln in enumerate(live):
-        if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")) and _words(norm(k)) >= STANDFIRST_MIN_WORDS
+        if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and _words(norm(k)) >= STANDFIRST_MIN_WORDS
                 and repeated_later(k)):
             ln.reason = "duplicate-standfirst"
         elif k in is_candidate and norm(k) in seen:
@@ -836,7 +844,7 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     for ln in live:
         cuts: list[tuple[int, int, str]] = list(ln.cuts)
         s = _text(raw, ln)
-        for m in _INLINE_MARKER.finditer(s) if "Photo" in s else ():
+        for m in _INLINE_MARKER.finditer(s) if "Photo" in s and "ảnh" in s else ():
             if not any(a < m.end() and m.start() < b for a, b, _ in cuts):
                 cuts.append((m.start(), m.end(), "caption"))
         h = _MD_HEADING.match(s) if s.startswith("#") else None
