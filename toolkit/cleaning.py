@@ -790,11 +790,16 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
         # repeating it, so it is found in that paragraph's folded text.
         # A normalised line is never longer than its folded text, so a shorter paragraph cannot hold the lead.
         probes = sorted(words[1:-1], key=len, reverse=True)[:3]
-        for j in range(k + 1, min(k + 8, len(texts))):
-            folded = folds.get(j)
-            if folded is None:
-                folded = folds[j] = fold(j)
-            if len(folded) >= len(norm(k)) and all(w in folded for w in probes) and norm(k) in norm(j):
+        last = min(k + 8, len(texts)) - 1
+        if sliced and last > k:  # each next line's folding is a slice of this span: a word missing here is everywhere
+            span = folded[live[k + 1].start:live[last].end]
+            if not all(w in span for w in probes):
+                return False
+        for j in range(k + 1, last + 1):
+            line_folded = folds.get(j)
+            if line_folded is None:
+                line_folded = folds[j] = fold(j)
+            if len(line_folded) >= len(norm(k)) and all(w in line_folded for w in probes) and norm(k) in norm(j):
                 return True
         return False
 
