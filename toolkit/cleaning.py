@@ -847,8 +847,11 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     """
     removed: list[tuple[int, int, str]] = []
     for ln in live:
-        cuts: list[tuple[int, int, str]] = list(ln.cuts)
         s = _text(raw, ln)
+        if not ln.cuts and "*" not in s and "_" not in s and not s.startswith("#") and not ("Photo" in s and "ảnh" in s):
+            ln.keep.append((ln.start, ln.end))  # nothing to cut (the tests below would find nothing)
+            continue
+        cuts: list[tuple[int, int, str]] = list(ln.cuts)
         for m in _INLINE_MARKER.finditer(s) if "Photo" in s and "ảnh" in s else ():
             if not any(a < m.end() and m.start() < b for a, b, _ in cuts):
                 cuts.append((m.start(), m.end(), "caption"))
@@ -878,7 +881,9 @@ def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
     # or searching its end with a regex, would make a long hard-wrapped paragraph quadratic.
     groups: list[list[str]] = []
     for ln in live:
-        piece = "".join(raw[a:b] for a, b in ln.keep).strip()
+        keep = ln.keep
+        piece = (ln.text if keep[0] == (ln.start, ln.end) else raw[keep[0][0]:keep[0][1]]).strip() if len(keep) == 1 \
+            else "".join(raw[a:b] for a, b in keep).strip()
         if not piece:
             continue
         last = groups[-1][-1] if groups else ""
