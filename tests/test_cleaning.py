@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from toolkit.cleaning import REASONS, clean_text, is_caption, normalise_for_matching
@@ -424,7 +424,9 @@ class TestFastPathsAgreeWithPlain:
 
     @settings(max_examples=200, deadline=None)
     @given(st.lists(st.sampled_from(BODY + ["Share", "SHARE!", "Advertisement", "« Share »", "Share ...",
-                                            BODY[0] + " " + BODY[1], "Trần Quốc", unicodedata.normalize("NFD", "Trần Quốc")]),
+                                            BODY[0] + " " + BODY[1], BODY[3] + " " + BODY[0] + " " + BODY[1],
+                                            "STRASSE " + BODY[0].upper() + " " + BODY[1], "Straße", "İstanbul",
+                                            "Trần Quốc", unicodedata.normalize("NFD", "Trần Quốc")]),
                     min_size=1, max_size=10))
     def test_duplicates_as_if_every_line_were_compared(self, lines):
         from toolkit.cleaning import (DUPLICATE_MAX_WORDS, STANDFIRST_MIN_WORDS, _mark_duplicates, _SENTENCE_END,
@@ -446,6 +448,39 @@ class TestFastPathsAgreeWithPlain:
             seen.add(norm)
         _mark_duplicates(raw, live)
         assert [ln.reason for ln in live] == expected
+        # Reading each line's folding from the article's (an NFC text that folds one character to one) decides alike.
+        live = _split_lines(raw)
+        _mark_duplicates(raw, live, folded=raw.casefold())
+        assert [ln.reason for ln in live] == expected
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(st.sampled_from(["a", "é", "_", "'", " ", "\t", "\u00a0", "-", ".", "1", "ʼ", "*", "\u0301", "«"]),
+                   max_size=20), st.integers(1, 6))
+    def test_word_piece_bound(self, line, n):
+        import re
+
+        from toolkit.cleaning import _has_word_pieces
+
+        assert _has_word_pieces(line, n) == (sum(1 for piece in line.split() if re.search(r"\w", piece)) >= n)
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.sampled_from(["Photo", "ảnh", "Ảnh", "(", ")", "-", "–", "—", " ", ":", "VNA", "x", "1", ".",
+                                     "d'illustration", "Crédit", "Credit", "/", "é", "photo", "PHOTO"]), max_size=14))
+    @example(["x", "(", "Crédit", " ", "VNA", ")"])
+    @example(["x", " ", "–", " ", "VNA", "/", "VNS", " ", "Photo"])
+    @example(["x", " ", "-", "VNA", " ", "Photo"])
+    @example(["x", " ", "—", "VNA", " ", "Photo"])
+    @example(["x", " ", "Ảnh", ":", " ", "VNA"])
+    def test_caption_credit_and_candidate_lines(self, pieces):
+        from toolkit.cleaning import _CAPTION_END, _INLINE_MARKER, _has_credit_end, _mark_captions, _split_lines
+
+        line = "".join(pieces)
+        assert _has_credit_end(line) == bool(_CAPTION_END.search(line))
+        raw = "\n".join([BODY[0], line, BODY[1] + " " + line, line.upper(), "Straße " + line])
+        live = _split_lines(raw)
+        plain = [is_caption(ln.text) and not _INLINE_MARKER.fullmatch(" " + ln.text) for ln in live]
+        _mark_captions(raw, live, folded=raw.casefold())
+        assert [ln.reason == "caption" for ln in live] == plain
 
 
 class TestDuplicatesLinear:
@@ -472,17 +507,17 @@ class TestDuplicatesLinear:
         from toolkit import cleaning
 
         calls = {"pieces": 0, "norms": 0}
-        pieces, norm = cleaning._word_pieces, cleaning.normalise_for_matching
+        pieces, norm = cleaning._has_word_pieces, cleaning.normalise_for_matching
 
-        def counting_pieces(s, most):
+        def counting_pieces(s, n):
             calls["pieces"] += 1
-            return pieces(s, most)
+            return pieces(s, n)
 
         def counting_norm(s):
             calls["norms"] += 1
             return norm(s)
 
-        monkeypatch.setattr(cleaning, "_word_pieces", counting_pieces)
+        monkeypatch.setattr(cleaning, "_has_word_pieces", counting_pieces)
         monkeypatch.setattr(cleaning, "normalise_for_matching", counting_norm)
 
         def work(n):

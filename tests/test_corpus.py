@@ -255,6 +255,30 @@ class TestStreaming:
         pd.testing.assert_frame_equal(whole.articles, chunked.articles)
         pd.testing.assert_frame_equal(whole.removed, chunked.removed)
 
+    def test_two_worker_processes_give_the_tables_of_one(self, tmp_path, monkeypatch, seed_corpus):
+        # Chunks of 7 articles go to two spawned workers; the corpus-level pass (lines recurring across articles)
+        # is made once over every article, so a furniture line spread over chunks is removed in all of them.
+        monkeypatch.setattr(tk.corpus.loading, "CHUNK_SIZE", 7)
+        raws = list(seed_corpus.articles["raw"])
+        path = tmp_path / "mixed.jsonl"
+        with open(path, "w", encoding="utf-8") as handle:
+            for i in range(40):
+                if i == 17:
+                    handle.write("{broken\n")
+                    continue
+                paragraphs = raws[i % len(raws)].split("\n\n")
+                paragraphs.insert(1 + i % 3, "Partager sur Facebook")  # recurs across chunks
+                handle.write(json.dumps({"id": f"m{i}", "text": "\n\n".join(paragraphs[: 4 + i % 5]) + f"\n\n[{i}]",
+                                         "genre": "brève" if i % 2 else None}, ensure_ascii=False) + "\n")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", tk.CorpusWarning)
+            one = tk.load_corpus(path, progress=False, processes=1)
+            two = tk.load_corpus(path, progress=False, processes=2)
+        assert len(one.articles) == 39 and (one.removed["reason"] == "repeated-across-articles").sum() >= 39
+        pd.testing.assert_frame_equal(one.articles, two.articles)
+        pd.testing.assert_frame_equal(one.removed, two.removed)
+        pd.testing.assert_frame_equal(one.problems, two.problems)
+
     def test_large_jsonl_streams_with_line_numbers(self, tmp_path, monkeypatch):
         monkeypatch.setattr(tk.corpus.loading, "CHUNK_SIZE", 50)
         path = tmp_path / "many.jsonl"

@@ -439,8 +439,15 @@ def _looks_large(path: Path) -> bool:
 
 
 def _typed_articles(rows: list[dict]) -> pd.DataFrame:
+    """The typed ``articles`` rows of one chunk, built column by column (every row has every contract column)."""
     extra = list(dict.fromkeys(k for row in rows for k in row if k not in ARTICLE_COLUMNS))
-    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra)
+    if not rows:
+        articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra)
+    else:
+        articles = pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in ARTICLE_COLUMNS})
+        if extra:  # the user's own fields: typed as a frame of records types them (missing where a row lacks one)
+            own = pd.DataFrame([{k: row[k] for k in extra if k in row} for row in rows], columns=extra)
+            articles = pd.concat([articles, own], axis=1)
     types = {c: "string" for c in ARTICLE_COLUMNS if c not in ("published", "n_words")}
     articles = articles.astype({**types, "n_words": "int64"})
     articles["published"] = pd.to_datetime(articles["published"]).astype("datetime64[us]")
@@ -448,7 +455,11 @@ def _typed_articles(rows: list[dict]) -> pd.DataFrame:
 
 
 def _typed_removed(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=REMOVED_COLUMNS).astype(
+    if not rows:
+        removed = pd.DataFrame(rows, columns=REMOVED_COLUMNS)
+    else:
+        removed = pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in REMOVED_COLUMNS})
+    return removed.astype(
         {"article_id": "string", "start_char": "int64", "end_char": "int64", "reason": "string", "text": "string"})
 
 
