@@ -374,7 +374,7 @@ class TestPropagation:
 
         text = unicodedata.normalize("NFD", "Trần Quốc Tỏ arrive . Quốc parle .")
         mentions, tokens, article = self.tables(text, unicodedata.normalize("NFD", "Trần Quốc Tỏ"))
-        result = propagate_names(mentions, tokens, article, sentences=None)
+        result = propagate_names(mentions, tokens, article)
         added = result[result["source"] == "propagation"]
         # "Quốc" in NFD is one word (not "Quo" + "c"), so its later short form is found.
         assert added["text"].tolist() == [unicodedata.normalize("NFD", "Quốc")]

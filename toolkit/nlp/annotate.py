@@ -401,12 +401,12 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     sentences, tokens, mentions = _split_tables(articles, long, plan)
     annotated = articles[articles["article_id"].isin(plan["article_id"])]
     if gazetteer is not False:
-        mentions = apply_gazetteer(mentions, annotated, sentences, load_gazetteer(gazetteer or None))
+        mentions = apply_gazetteer(mentions, annotated, load_gazetteer(gazetteer or None))
     # Spans that join several names are cut before names are propagated (names.repair_spans).
     if repair:
         mentions = repair_spans(mentions, annotated)
     if propagate:
-        mentions = propagate_names(mentions, tokens, annotated, sentences)
+        mentions = propagate_names(mentions, tokens, annotated)
     mentions = _finish_mentions(mentions, sentences, {a: i for i, a in enumerate(articles["article_id"])})
     return Annotation(sentences, tokens, mentions)
 

@@ -52,8 +52,7 @@ def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     return gazetteer
 
 
-def apply_gazetteer(mentions: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame,
-                    gazetteer: pd.DataFrame) -> pd.DataFrame:
+def apply_gazetteer(mentions: pd.DataFrame, articles: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFrame:
     """Add gazetteer matches as mentions (``source="gazetteer"``), dropping engine mentions they overlap.
 
     A match inside a longer engine mention of the same type is left alone ("Lázaro Alberto
@@ -117,8 +116,7 @@ def _concat_mentions(mentions: pd.DataFrame, added: list[dict]) -> pd.DataFrame:
 _fold_word = functools.lru_cache(maxsize=65536)(fold)
 
 
-def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.DataFrame,
-                    sentences: pd.DataFrame) -> pd.DataFrame:
+def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Tag later short forms of a person's name in the same article ("one sense per discourse").
 
     Once an article names "Trần Quốc Tỏ", a later capitalised "To" (folded: "to") that no
