@@ -340,9 +340,9 @@ def _kept(lines: list[_Line]) -> list[_Line]:
 def _literal_hint(pattern: re.Pattern) -> tuple[str, bool]:
     """The longest literal every match of ``pattern`` contains ("" when none of 2+ characters), and
     whether to look for it case-insensitively: a cheap ``in`` test that skips the regex on most texts."""
-    import re._parser as sre_parse  # the standard library's own regex parser
+    try:  # the standard library's own regex parser: private, so any failure means "no hint", never an error
+        import re._parser as sre_parse
 
-    try:
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - no hint is always safe
         return "", False
@@ -384,12 +384,12 @@ def _line_form(pattern: re.Pattern) -> re.Pattern | None:
     newline (a literal prefix) instead of trying every character of the text. Patterns with a look-behind or
     ``\\A`` are left alone (the added newline could change what they see).
     """
-    import re._constants as sre_constants
-    import re._parser as sre_parse
-
     if not pattern.flags & re.MULTILINE or "(?<" in pattern.pattern or "\\A" in pattern.pattern:
         return None
-    try:
+    try:  # private modules of the standard library: if they move, the pattern is searched as it is
+        import re._constants as sre_constants
+        import re._parser as sre_parse
+
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - the pattern is searched as it is
         return None
