@@ -614,6 +614,8 @@ _SLACK = 1e-9
 #: embedded_articles, embedded_components), for benchmarks and the curious.
 LAST_CANDIDATES_RUN: dict = {}
 _CHUNK = 256
+# Candidates path: a block of products with more than this share of pairs sharing words is scanned dense.
+_DENSE_BLOCK = 0.25
 #: Candidates path: candidates each article keeps in its language (and as many in other languages), the
 #: best by bound. Well above the size of a story on real data (BASIL events: 3 reports; newstest: 2), so
 #: the cap bounds the pairs of a dense corpus (at most 100 per article) without unlinking a story.
@@ -674,7 +676,7 @@ def _candidate_pairs(features: dict, threshold: float, max_neighbours: int | Non
     alone stays under the threshold); across languages it needs an anchor cosine of at least
     CROSS_LANGUAGE_MIN_ANCHORS. Each article keeps at most ``max_neighbours`` partners in its
     language and as many in others, those of highest bound (:data:`MAX_NEIGHBOURS`; None
-    keeps every candidate; ties go to the earlier partner); a pair is kept when either of its
+    keeps every candidate; ties at the cap: any of them); a pair is kept when either of its
     articles keeps it, so there are at most ``2 · max_neighbours`` pairs per article (an
     article may be in more, kept by others). Memory per step: one chunk of articles against
     its date window (before and after). Returns the pairs ``i``, ``j`` and each pair's
@@ -695,7 +697,11 @@ def _candidate_pairs(features: dict, threshold: float, max_neighbours: int | Non
 
     def scan(rows: np.ndarray, partners: np.ndarray) -> None:
         for name, matrix in (("same", joint), ("cross", anchors)):
-            product = (matrix[rows] @ matrix[partners].T).tocoo()
+            product = matrix[rows] @ matrix[partners].T
+            if max_neighbours is not None and product.nnz > _DENSE_BLOCK * len(rows) * len(partners):
+                dense(name, rows, partners, product.toarray())
+                continue
+            product = product.tocoo()
             a, b = rows[product.row], partners[product.col]
             same = language[a] == language[b]
             mask = (a != b) & (same if name == "same" else (~same & (product.data >= CROSS_LANGUAGE_MIN_ANCHORS - _SLACK)))
@@ -722,6 +728,27 @@ def _candidate_pairs(features: dict, threshold: float, max_neighbours: int | Non
             found_i.append(np.minimum(a, b))
             found_j.append(np.maximum(a, b))
             found_low.append(low)
+
+    def dense(name: str, rows: np.ndarray, partners: np.ndarray, value: np.ndarray) -> None:
+        # The same as scan on a block where most pairs share words (a dense corpus), with whole-block
+        # operations and each row's best partners by partial sort (ties at the cap: any of them).
+        same = language[rows][:, None] == language[partners][None, :]
+        valid = (rows[:, None] != partners[None, :]) & (value > 0)
+        valid &= same if name == "same" else (~same & (value >= CROSS_LANGUAGE_MIN_ANCHORS - _SLACK))
+        dates = date_factor(days[rows][:, None], days[partners][None, :])
+        high = (value + we) if name == "same" else (CROSS_LANGUAGE_WEIGHTS[0] + CROSS_LANGUAGE_WEIGHTS[1] * value)
+        high = np.where(valid, high * dates, -np.inf)
+        k = min(max_neighbours, len(partners))
+        top = np.argpartition(-high, k - 1, axis=1)[:, :k] if k < len(partners) else np.tile(
+            np.arange(len(partners)), (len(rows), 1))
+        r, c = np.repeat(np.arange(len(rows)), top.shape[1]), top.ravel()
+        keep = high[r, c] > threshold - _SLACK
+        r, c = r[keep], c[keep]
+        a, b = rows[r], partners[c]
+        low = (value[r, c] if name == "same" else CROSS_LANGUAGE_WEIGHTS[1] * value[r, c]) * dates[r, c]
+        found_i.append(np.minimum(a, b))
+        found_j.append(np.maximum(a, b))
+        found_low.append(low)
 
     sorted_days = days[dated]
     for start in range(0, len(dated), _CHUNK):
