@@ -142,12 +142,13 @@ class TestNeighbourCap:
             assert len(i) <= k * n
             assert (i < j).all() and len(set(zip(i, j))) == len(i)
             assert ((0 <= low) & (low <= 1)).all()
-            # Each article keeps its k best: its best partner by the bound is always kept.
+            # Each article keeps its k best later partners (by date, then row): its best one is always kept.
             bound = (features["lexical"] @ features["lexical"].T).toarray() * 0.7 + (
                 features["anchors"] @ features["anchors"].T).toarray() * 0.15
-            np.fill_diagonal(bound, -1)
-            best = {(min(a, b), max(a, b)) for a, b in enumerate(bound.argmax(axis=1))}
-            assert best <= set(zip(i, j))
+            rank = np.argsort(np.argsort(features["days"], kind="stable"))
+            bound[rank[:, None] >= rank[None, :]] = -1
+            best = {(min(a, b), max(a, b)) for a, b in enumerate(bound.argmax(axis=1)) if bound[a, b] > 0}
+            assert len(best) == n - 1 and best <= set(zip(i, j))
 
     def test_capped_grouping_equals_all_pairs_in_a_dense_corpus(self, tmp_path, monkeypatch):
         articles = _dense_corpus()

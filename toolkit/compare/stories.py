@@ -671,15 +671,15 @@ def _candidate_pairs(features: dict, threshold: float, max_neighbours: int | Non
     """Pairs (i < j) whose combined similarity could exceed ``threshold``, found chunk by chunk.
 
     Dated articles, sorted by date, meet only the articles less than :func:`date_window`
-    days before or after them, and the undated ones; undated ones (date factor 1) meet every
-    article. Within a language a pair needs shared lemmas or anchors (the embedding term
-    alone stays under the threshold); across languages it needs an anchor cosine of at least
-    CROSS_LANGUAGE_MIN_ANCHORS. Each article keeps at most ``max_neighbours`` partners in its
-    language and as many in others, those of highest bound (:data:`MAX_NEIGHBOURS`; None
-    keeps every candidate; ties at the cap: any of them); a pair is kept when either of its
-    articles keeps it, so there are at most ``2 · max_neighbours`` pairs per article (an
-    article may be in more, kept by others). Memory per step: one chunk of articles against
-    its date window (before and after). Returns the pairs ``i``, ``j`` and each pair's
+    days later; undated ones (date factor 1) meet every article. Within a language a pair
+    needs shared lemmas or anchors (the embedding term alone stays under the threshold);
+    across languages it needs an anchor cosine of at least CROSS_LANGUAGE_MIN_ANCHORS. Each
+    article keeps at most ``max_neighbours`` of the partners it meets (later ones, or all for
+    an undated article) in its language and as many in others, those of highest bound
+    (:data:`MAX_NEIGHBOURS`; None keeps every candidate; ties at the cap: any of them), so
+    there are at most ``2 · max_neighbours`` pairs per article (an article may be in more,
+    kept by earlier ones), each pair computed once. Memory per step: one chunk of articles
+    against its date window. Returns the pairs ``i``, ``j`` and each pair's
     combined similarity with the embedding term at 0 (a lower bound).
     """
     from scipy import sparse
@@ -695,16 +695,16 @@ def _candidate_pairs(features: dict, threshold: float, max_neighbours: int | Non
     undated = np.flatnonzero(np.isnan(days))
     found_i, found_j, found_low = [], [], []
 
-    def scan(rows: np.ndarray, partners: np.ndarray) -> None:
+    def scan(rows: np.ndarray, partners: np.ndarray, keep) -> None:
         for name, matrix in (("same", joint), ("cross", anchors)):
             product = matrix[rows] @ matrix[partners].T
             if max_neighbours is not None and product.nnz > _DENSE_BLOCK * len(rows) * len(partners):
-                dense(name, rows, partners, product.toarray())
+                dense(name, rows, partners, product.toarray(), keep)
                 continue
             product = product.tocoo()
             a, b = rows[product.row], partners[product.col]
             same = language[a] == language[b]
-            mask = (a != b) & (same if name == "same" else (~same & (product.data >= CROSS_LANGUAGE_MIN_ANCHORS - _SLACK)))
+            mask = keep(product.row, product.col) & (a != b) & (same if name == "same" else (~same & (product.data >= CROSS_LANGUAGE_MIN_ANCHORS - _SLACK)))
             a, b, value, row = a[mask], b[mask], product.data[mask], product.row[mask]
             if not len(a):
                 continue
@@ -729,11 +729,12 @@ def _candidate_pairs(features: dict, threshold: float, max_neighbours: int | Non
             found_j.append(np.maximum(a, b))
             found_low.append(low)
 
-    def dense(name: str, rows: np.ndarray, partners: np.ndarray, value: np.ndarray) -> None:
+    def dense(name: str, rows: np.ndarray, partners: np.ndarray, value: np.ndarray, keep) -> None:
         # The same as scan on a block where most pairs share words (a dense corpus), with whole-block
         # operations and each row's best partners by partial sort (ties at the cap: any of them).
         same = language[rows][:, None] == language[partners][None, :]
-        valid = (rows[:, None] != partners[None, :]) & (value > 0)
+        valid = keep(np.arange(len(rows))[:, None], np.arange(len(partners))[None, :]) & (value > 0)
+        valid &= rows[:, None] != partners[None, :]
         valid &= same if name == "same" else (~same & (value >= CROSS_LANGUAGE_MIN_ANCHORS - _SLACK))
         dates = date_factor(days[rows][:, None], days[partners][None, :])
         high = (value + we) if name == "same" else (CROSS_LANGUAGE_WEIGHTS[0] + CROSS_LANGUAGE_WEIGHTS[1] * value)
@@ -753,12 +754,15 @@ def _candidate_pairs(features: dict, threshold: float, max_neighbours: int | Non
     sorted_days = days[dated]
     for start in range(0, len(dated), _CHUNK):
         stop = min(start + _CHUNK, len(dated))
-        begin = int(np.searchsorted(sorted_days, sorted_days[start] - window, side="left"))
         end = int(np.searchsorted(sorted_days, sorted_days[stop - 1] + window, side="right"))
-        scan(dated[start:stop], np.concatenate([dated[begin:end], undated]))
+        scan(dated[start:stop], dated[start:end], lambda r, c, start=start: c + start > r + start)
+    position = np.empty(len(days), dtype=int)
+    position[undated] = np.arange(len(undated))
     everyone = np.arange(len(days))
     for start in range(0, len(undated), _CHUNK):
-        scan(undated[start:start + _CHUNK], everyone)
+        rows = undated[start:start + _CHUNK]
+        # Each undated pair once: an undated partner only when it comes later among the undated.
+        scan(rows, everyone, lambda r, c, rows=rows: ~np.isnan(days[c]) | (position[c] > position[rows[r]]))
     if not found_i:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0)
     i, j = np.concatenate(found_i), np.concatenate(found_j)
