@@ -500,8 +500,8 @@ def cluster_stories(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = 
     (:func:`_sparse_average_linkage`), pairs not kept counting as 0, on the evidence without
     embeddings (their term at 0): its stories are those average linkage gives on that
     sparser, lower similarity, so they tend to split what all pairs would join. Time and
-    memory stay linear in articles and window (100,000 such articles over a year: under 8
-    CPU minutes and 3.6 GB peak with the corpus, ``benchmarks/stories_scale.py --dense-sizes``);
+    memory stay linear in articles and window (100,000 such articles over a year: 5 CPU
+    minutes, 4.9 GB peak with the corpus, ``benchmarks/stories_scale.py --dense-sizes``);
     ``LAST_CANDIDATES_RUN["sparse_groups"]`` says when this happened. ``period="week"``
     clusters such a corpus week by week with all their pairs (weeks of up to 5,000 articles).
 
