@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     python benchmarks/stories_scale.py                          # 10,000 and 100,000 articles over a year
     python benchmarks/stories_scale.py --sizes 10000 --sample 1000 --data ../shared/data/dev
+    python benchmarks/stories_scale.py --sizes --dense-sizes 20000 100000 --sample 0   # the dense corpus only
 
 **Throughput and memory.** ``cluster_stories(articles, method="candidates")`` on synthetic
 corpora of 10,000 and 100,000 articles spread over 2024, each run in a fresh process (time,
@@ -13,6 +14,14 @@ takes one seed text (mutated per article as in ``benchmarks/_corpus.py``: paragr
 shuffled, dropped or repeated, numbers changed) and its own vocabulary (19 in 20 words of four letters or more respelled for that
 story), so articles of one story share words that other stories lack, as reports of one
 event do; a story has 1 to 6 reports published over up to 4 days.
+
+**A dense corpus** (``--dense-sizes``): the end-to-end benchmark's stories stage, on the
+near-duplicate benchmark's articles (``benchmarks/near_duplicates.py``: mutated sentences of
+one pool made from five seeds, the bodies ``benchmarks/end_to_end.py`` writes) dated at random
+over a year, as that stage dates them. Nearly every pair of one language inside the date
+window shares words, so every article has thousands of candidates: the neighbour cap
+(MAX_NEIGHBOURS) bounds them, and the one linked group they still form is clustered on its
+kept pairs (``sparse_groups``; see ``cluster_stories``).
 
 **Agreement with the all-pairs path.** Adjusted Rand index between ``method="all-pairs"``
 and ``method="candidates"`` on samples small enough for all pairs, and of each with the
@@ -113,6 +122,27 @@ print(json.dumps({"articles": n, "seconds": seconds, "wall_seconds": time.perf_c
 """
 
 
+DENSE = r"""
+import json, sys, time, warnings
+warnings.simplefilter("ignore")
+import numpy as np, pandas as pd
+import toolkit as tk
+from toolkit.compare import stories as st
+from benchmarks.near_duplicates import build_corpus
+n = int(sys.argv[1])
+articles = build_corpus(n, seed=0)
+days = np.random.default_rng(0).integers(0, 365, len(articles))
+articles["published"] = (pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D")).astype("datetime64[us]")
+built = PEAK
+start, wall = time.process_time(), time.perf_counter()
+stories = tk.cluster_stories(articles, method="candidates", cache_dir=None)
+seconds = time.process_time() - start
+print(json.dumps({"articles": n, "seconds": seconds, "wall_seconds": time.perf_counter() - wall, "peak_mb": PEAK,
+                  "built_mb": built,
+                  "stories": int(stories["story_id"].nunique()), **st.LAST_CANDIDATES_RUN}))
+"""
+
+
 def dev_corpora(data: Path):
     """(name, articles) of the dev corpora present under ``data``."""
     import toolkit as tk
@@ -163,7 +193,7 @@ def agreement(name: str, articles, threshold: float = 0.25) -> dict:
             "all_pairs_s": all_pairs_s, "candidates_s": candidates_s, **st.LAST_CANDIDATES_RUN}
 
 
-def measure(sizes=(10_000, 100_000), *, sample: int = 2_000, data: Path | None = None) -> dict:
+def measure(sizes=(10_000, 100_000), *, sample: int = 2_000, data: Path | None = None, dense=()) -> dict:
     """Scale runs (fresh processes) and agreement on samples; returns figures and a markdown section."""
     import warnings
 
@@ -171,11 +201,12 @@ def measure(sizes=(10_000, 100_000), *, sample: int = 2_000, data: Path | None =
     samples = [(f"synthetic fr, {sample:,} over a year", story_corpus(sample, seed=2, languages=("fr",))),
                (f"synthetic fr, {sample:,} over two weeks", story_corpus(sample, seed=3, days=14, languages=("fr",))),
                (f"synthetic fr+en, {sample:,} over a year", story_corpus(sample, seed=2))]
-    samples = [(name, frame.copy()) for name, frame in samples]
+    samples = [(name, frame.copy()) for name, frame in samples] if sample else []
     if data is not None:
         samples += dev_corpora(Path(data))
     agree = [agreement(name, articles) for name, articles in samples]
     scale = [run_child(SCALE, str(n)) for n in sizes]
+    dense_runs = [run_child(DENSE, str(n)) for n in dense]
     lines = ["| sample | articles | ARI all-pairs vs candidates | ARI with the built stories (all-pairs / candidates) | "
              "stories (all-pairs / candidates) | all-pairs CPU s | candidates CPU s | embedded articles |",
              "|---|---:|---:|---|---|---:|---:|---:|"]
@@ -191,7 +222,13 @@ def measure(sizes=(10_000, 100_000), *, sample: int = 2_000, data: Path | None =
               f"(corpus built: {s['built_mb']:,.0f}) | {s['candidate_pairs']:,} | {s['largest_component']:,} | "
               f"{s['embedded_articles']:,} | {s['stories']:,} |" for s in scale]
     lines += ["", f"Target: ≥ {TARGET_RATE} articles/s at 100,000 articles; memory bounded by the date window."]
-    return {"agreement": agree, "scale": scale, "markdown": "\n".join(lines)}
+    if dense_runs:
+        lines += ["", "| articles (dense, one year) | CPU seconds | articles per CPU second | peak MB | candidate pairs | "
+                  "largest linked group | clustered on kept pairs | stories |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {s['articles']:,} | {s['seconds']:.0f} | {s['articles'] / s['seconds']:.0f} | "
+                  f"{s['peak_mb']:,.0f} (corpus built: {s['built_mb']:,.0f}) | {s['candidate_pairs']:,} | "
+                  f"{s['largest_component']:,} | {s['sparse_group_articles']:,} | {s['stories']:,} |" for s in dense_runs]
+    return {"agreement": agree, "scale": scale, "dense": dense_runs, "markdown": "\n".join(lines)}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -199,10 +236,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--sample", type=int, default=2_000)
     parser.add_argument("--data", type=Path, default=None, help="the dev data folder (BASIL, newstest)")
+    parser.add_argument("--dense-sizes", type=int, nargs="*", default=[],
+                        help="sizes of the dense corpus (the end-to-end benchmark's stories stage)")
     args = parser.parse_args(argv)
-    result = measure(args.sizes, sample=args.sample, data=args.data)
+    result = measure(args.sizes, sample=args.sample, data=args.data, dense=args.dense_sizes)
     print(result["markdown"])
-    print(json.dumps({"agreement": result["agreement"], "scale": result["scale"]}, default=str))
+    print(json.dumps({"agreement": result["agreement"], "scale": result["scale"], "dense": result["dense"]},
+                     default=str))
     return result
 
 
