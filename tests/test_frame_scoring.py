@@ -36,7 +36,7 @@ def reference_frames(tokens, codebook, *, articles=None, language=None, ignore=N
         hits += cb._keep_longest(arrays, rows, found, skip.get(article_id, ()), article_id, lang, text)
     ids = list(bounds)
     if title:
-        title_units, title_hits = cb._title_hits(articles, languages, ids, compiled, codebook)
+        title_units, title_hits = cb._title_hits(cb._titles(articles), languages, ids, compiled, codebook)
         units, hits = pd.concat([units, title_units], ignore_index=True), hits + title_hits
     evidence = cb._evidence_table(hits, frames)
     return cb.Frames(*reference_score_tables(units, evidence, frames, ids), evidence)

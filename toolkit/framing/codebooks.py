@@ -453,14 +453,22 @@ def _keep_longest_arrays(found: list, units: pd.DataFrame, ids: list, article_co
                          "end_char": end[kept], "language": langs[kept], "entry": entry_names[kept]})
 
 
-def _token_languages(tokens: pd.DataFrame, articles: pd.DataFrame | None, language: str | None) -> pd.Series:
-    """Each article's language, from ``tokens.language``, ``articles`` or ``language``."""
+def _token_languages(tokens: pd.DataFrame, articles: pd.DataFrame | None, language: str | None,
+                     cache: dict | None = None) -> pd.Series:
+    """Each article's language, from ``tokens.language``, ``articles`` or ``language``.
+
+    ``cache`` (a dict kept across the batches of one call) holds the articles' languages by id,
+    so the ``articles`` table is indexed once per call, not once per batch.
+    """
     ids = pd.Series(pd.unique(tokens["article_id"]), dtype="object")
     if "language" in tokens.columns:
         return tokens.drop_duplicates("article_id").set_index("article_id")["language"].astype("object")
     if articles is not None:
-        require_columns(articles, ["article_id", "language"], name="articles")
-        lookup = articles.drop_duplicates("article_id").set_index("article_id")["language"]
+        cache = {} if cache is None else cache
+        if "lookup" not in cache:
+            require_columns(articles, ["article_id", "language"], name="articles")
+            cache["lookup"] = articles.drop_duplicates("article_id").set_index("article_id")["language"]
+        lookup = cache["lookup"]
         missing = sorted(set(ids) - set(lookup.index))
         if missing:
             raise ValueError(f"`tokens` refer to {len(missing)} article_id(s) missing from `articles`: {missing[:5]}")
@@ -544,7 +552,10 @@ def score_frames(tokens: pd.DataFrame | str | Path, codebook: pd.DataFrame | str
     skip = _ignored_spans(ignore)
     entries: dict = {}  # each language's codebook entries, compiled once for every batch
     compiled: dict = {}
-    parts = [_score_batch(batch, codebook, frames, articles, language, texts, skip, title, entries, compiled)
+    # Lookups of the articles table built once, not once per batch.
+    lookups: dict = {}
+    titles = _titles(articles) if title else None
+    parts = [_score_batch(batch, codebook, frames, articles, lookups, language, texts, skip, titles, entries, compiled)
              for batch in batches]
     if len(parts) == 1:
         return parts[0]
@@ -555,25 +566,29 @@ def score_frames(tokens: pd.DataFrame | str | Path, codebook: pd.DataFrame | str
 
 
 def _score_batch(tokens: pd.DataFrame, codebook: pd.DataFrame, frames: pd.DataFrame, articles: pd.DataFrame | None,
-                 language: str | None, texts: dict | None, skip: dict, title: bool, entries: dict,
-                 compiled: dict) -> Frames:
-    """:func:`score_frames` on the token rows of some whole articles."""
-    languages = _token_languages(tokens, articles, language)
+                 lookups: dict, language: str | None, texts: dict | None, skip: dict, titles: pd.Series | None,
+                 entries: dict, compiled: dict) -> Frames:
+    """:func:`score_frames` on the token rows of some whole articles (``titles``: None unless ``title=True``)."""
+    languages = _token_languages(tokens, articles, language, lookups)
     units, hits, ids = _body_hits(tokens, codebook, languages, texts, skip, entries)
     hits = [hits]  # the body's evidence (a table), then any title hits (tuples)
-    if title:
-        title_units, title_hits = _title_hits(articles, languages, ids, compiled, codebook)
+    if titles is not None:
+        title_units, title_hits = _title_hits(titles, languages, ids, compiled, codebook)
         units, hits = pd.concat([units, title_units], ignore_index=True), hits + title_hits
     evidence = _evidence_table(hits, frames)
     return Frames(*_score_tables(units, evidence, frames, ids), evidence)
 
 
-def _title_hits(articles: pd.DataFrame | None, languages: pd.Series, ids: list, compiled: dict,
-                codebook: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
-    """The units (sentence -1) and hits of the titles of articles ``ids``."""
+def _titles(articles: pd.DataFrame | None) -> pd.Series:
+    """``articles.title`` by article id, for ``score_frames(title=True)``."""
     if articles is None or "title" not in articles.columns:
         raise ValueError("score_frames(title=True) needs `articles` with a `title` column")
-    titles = articles.drop_duplicates("article_id").set_index("article_id")["title"]
+    return articles.drop_duplicates("article_id").set_index("article_id")["title"]
+
+
+def _title_hits(titles: pd.Series, languages: pd.Series, ids: list, compiled: dict,
+                codebook: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
+    """The units (sentence -1) and hits of the titles of articles ``ids`` (``titles``: :func:`_titles`)."""
     rows, hits = [], []
     for article_id in ids:
         text = titles.get(article_id)

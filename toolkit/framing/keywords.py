@@ -165,6 +165,10 @@ def _count_batch(tokens: pd.DataFrame, language: pd.Series, groups: pd.Series, g
     # Strings are handled once per distinct value (article id, lemma, word), not once per
     # token: a corpus of 100,000 articles has 40 million tokens but a vocabulary of thousands.
     article_codes, article_ids = pd.factorize(tokens["article_id"])
+    if not len(article_ids):  # a batch of rows without an article id (read from disk): nothing to count
+        empty = pd.DataFrame(np.zeros((0, len(group_names)), dtype=np.int64), index=pd.Index([], dtype=object, name="lemma"),
+                             columns=pd.Index(group_names, name="group"))
+        return empty, empty.copy()
     group_code = pd.Index(group_names).get_indexer(pd.Index(article_ids).map(groups))  # -1: no group
     lemma_codes, lemma_forms = pd.factorize(tokens["lemma"].fillna(tokens["text"]))
     text_codes, text_forms = pd.factorize(tokens["text"], use_na_sentinel=False)

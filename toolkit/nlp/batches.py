@@ -32,10 +32,14 @@ def token_batches(tokens, columns: Sequence[str], *, optional: Sequence[str] = (
     as :func:`toolkit.annotate` returns them (``tokens.to_parquet(path)`` keeps them so);
     they may straddle row groups, files or partitions: the last article of a batch is held
     back and joins the next one. Strings are read as pyarrow-backed ``string`` columns.
-    Only ``columns`` (all required) and those of ``optional`` the table has are read.
+    Only ``columns`` (all required) and those of ``optional`` the table has are read; in a
+    folder, the first file says which optional columns the table has and every column's type
+    (the other files' columns are cast to it: a chunk whose column is all missing, say).
 
     Raises:
-        ValueError: a required column is missing, the folder holds no Parquet file, or an
+        FileNotFoundError: ``tokens`` is a path that does not exist.
+        ValueError: a required column is missing, the folder holds no Parquet file, a file
+            lacks a column of the first one or holds a type that cannot be cast to its type, or an
             article's rows are not stored together (they come back after other articles').
         TypeError: ``tokens`` is none of the above.
     """
@@ -49,7 +53,7 @@ def token_batches(tokens, columns: Sequence[str], *, optional: Sequence[str] = (
         have = pq.read_schema(files[0]).names
         wanted = _wanted_columns(have, columns, optional, name)
         return _whole_articles(_arrow_pieces(files, wanted, batch_rows), batch_rows, name)
-    if type(tokens).__module__.split(".")[0] == "dask" and hasattr(tokens, "partitions"):
+    if hasattr(tokens, "npartitions") and hasattr(tokens, "partitions"):  # a Dask DataFrame (dask or dask_expr)
         wanted = _wanted_columns(list(tokens.columns), columns, optional, name)
         pieces = (tokens.partitions[i][wanted].compute() for i in range(tokens.npartitions))
         return _whole_articles(pieces, batch_rows, name)
@@ -77,22 +81,38 @@ def _wanted_columns(have: Sequence[str], columns: Sequence[str], optional: Seque
 
 
 def _arrow_pieces(files: list[Path], columns: list[str], batch_rows: int):
-    """The record batches of ``files`` in order, with ``columns`` (strings as plain strings, not dictionaries)."""
+    """The record batches of ``files`` in order, with ``columns`` (strings as plain strings, not dictionaries),
+    each file's columns cast to the types of the first file's (a column of nulls in one chunk, say)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    def plain(kind):
+        return kind.value_type if pa.types.is_dictionary(kind) else kind
+
+    first = pq.read_schema(files[0])
+    types = {c: plain(first.field(c).type) for c in columns}
     read = False
     for path in files:
         with pq.ParquetFile(path) as handle:
+            missing = [c for c in columns if c not in handle.schema_arrow.names]
+            if missing:
+                raise ValueError(f"{path}: lacks column(s) {missing} that {files[0].name} has; every Parquet file "
+                                 "of the token rows needs the same columns")
             for batch in handle.iter_batches(batch_size=min(batch_rows, 1 << 16), columns=columns):
-                if any(pa.types.is_dictionary(f.type) for f in batch.schema):
-                    batch = pa.record_batch([pc.cast(c, c.type.value_type) if pa.types.is_dictionary(c.type) else c
-                                             for c in batch.columns], names=batch.schema.names)
+                arrays = []
+                for name, column in zip(batch.schema.names, batch.columns):
+                    if column.type != types[name]:
+                        try:
+                            column = pc.cast(column, types[name])
+                        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+                            raise ValueError(f"{path}: column {name!r} is {column.type}, not {types[name]} as in "
+                                             f"{files[0].name}: {error}") from None
+                    arrays.append(column)
                 read = True
-                yield pa.table(batch)
+                yield pa.table(pa.record_batch(arrays, names=batch.schema.names))
     if not read:  # no rows at all: one empty batch, so the caller still sees the columns
-        yield pq.read_schema(files[0]).empty_table().select(columns)
+        yield pa.schema([(c, types[c]) for c in columns]).empty_table()
 
 
 def _to_pandas(piece) -> pd.DataFrame:
