@@ -88,20 +88,25 @@ class TestFeatureChunks:
                                        (whole[name] @ whole[name].T).toarray(), atol=1e-12)
 
 
+def _small_stories(*, seed: int, day) -> pd.DataFrame:
+    """40 stories of 1 to 4 English reports, each report 45 of its story's 60 words; ``day(story, report)`` dates them."""
+    rng = np.random.default_rng(seed)
+    vocabulary = [f"w{k}" for k in range(3000)]
+    rows = []
+    for story in range(40):
+        words = rng.choice(vocabulary, 60, replace=False)
+        for report in range(int(rng.integers(1, 5))):
+            kept = rng.choice(words, 45, replace=False)
+            rows.append((f"a{len(rows):03d}", " ".join(kept) + ".", "en",
+                         pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(day(story, report)))))
+    return pd.DataFrame(rows, columns=["article_id", "text", "language", "published"])
+
+
 class TestManySmallStories:
     """A corpus of many small stories (the batched path) gets the all-pairs grouping."""
 
     def test_candidates_equal_all_pairs(self, tmp_path):
-        rng = np.random.default_rng(0)
-        vocabulary = [f"w{k}" for k in range(3000)]
-        rows = []
-        for story in range(40):
-            words = rng.choice(vocabulary, 60, replace=False)
-            for report in range(int(rng.integers(1, 5))):
-                kept = rng.choice(words, 45, replace=False)
-                rows.append((f"a{len(rows):03d}", " ".join(kept) + ".", "en",
-                             pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(story * 2 + report))))
-        articles = pd.DataFrame(rows, columns=["article_id", "text", "language", "published"])
+        articles = _small_stories(seed=0, day=lambda story, report: story * 2 + report)
         every = compare.cluster_stories(articles, method="all-pairs", cache_dir=tmp_path)
         fast = compare.cluster_stories(articles, method="candidates", cache_dir=tmp_path)
         pd.testing.assert_frame_equal(every[["article_id", "story_id", "n_articles"]],
@@ -162,15 +167,7 @@ class TestNeighbourCap:
     @pytest.mark.parametrize("cap", [2, 3])
     def test_cap_under_the_story_size_keeps_the_grouping(self, tmp_path, monkeypatch, cap):
         """Stories of up to 4 reports stay linked through their 2 or 3 best partners (with 1 a story can split in two)."""
-        rng = np.random.default_rng(1)
-        vocabulary = [f"w{k}" for k in range(3000)]
-        rows = []
-        for story in range(40):
-            words = rng.choice(vocabulary, 60, replace=False)
-            for report in range(int(rng.integers(1, 5))):
-                rows.append((f"a{len(rows):03d}", " ".join(rng.choice(words, 45, replace=False)) + ".", "en",
-                             pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(story % 5 + report))))
-        articles = pd.DataFrame(rows, columns=["article_id", "text", "language", "published"])
+        articles = _small_stories(seed=1, day=lambda story, report: story % 5 + report)
         every = compare.cluster_stories(articles, method="all-pairs", cache_dir=tmp_path)
         monkeypatch.setattr(module, "MAX_NEIGHBOURS", cap)
         fast = compare.cluster_stories(articles, method="candidates", cache_dir=tmp_path)
