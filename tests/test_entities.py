@@ -880,6 +880,10 @@ class TestCorpusRules:
                                  ("c", "CNN", "ORG")))
         ids = few.mentions["entity_id"].tolist()
         assert ids[1] == ids[0] and ids[2] == ids[3] == "ORG:cnn"
+        # A name that holds the acronym as a word is not what it stands for.
+        holds = link_entities(tiny(("a", "BDS Democratize SSMU", "ORG"), ("a", "BDS", "ORG")))
+        ids = holds.mentions["entity_id"].tolist()
+        assert ids[0] != ids[1] and ids[1] == "ORG:bds"
 
     def test_a_headings_a_is_not_part_of_the_name(self):
         text = "À NEW YORK Lors de son séjour. À bout de souffle."

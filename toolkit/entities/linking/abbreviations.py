@@ -64,7 +64,8 @@ def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], article
         for acronym in acronyms:
             fits: dict[int, str] = {}
             for j in members:
-                if len(m.keys[j]) < 2 or m.names[j] == acronym:
+                # A name holding the acronym as a word ("BDS Democratize SSMU") is not its expansion.
+                if len(m.keys[j]) < 2 or m.names[j] == acronym or acronym in m.names[j].split():
                     continue
                 initials = _initials(m.names[j])
                 if initials == acronym:
