@@ -381,7 +381,6 @@ class TestSpeakerRules:
         quote = _direct(rule_quotes, "en-namesake").iloc[0]
         assert quote["speaker_name"] == "Anna Weber"
 
-
     @pytest.mark.parametrize("article_id, words, speaker", [("en-called", "reckless gamble", "John Smith"),
                                                             ("fr-qualifier", "pari dangereux", "Jean Martin")])
     def test_words_a_naming_verb_reports_are_quoted_a_name_is_not(self, rule_quotes, article_id, words, speaker):

@@ -336,7 +336,6 @@ def _kept(lines: list[_Line]) -> list[_Line]:
     return [ln for ln in lines if ln.reason is None]
 
 
-
 def _literal_hint(pattern: re.Pattern) -> tuple[str, bool]:
     """The longest literal every match of ``pattern`` contains ("" when none of 2+ characters), and
     whether to look for it case-insensitively: a cheap ``in`` test that skips the regex on most texts."""
