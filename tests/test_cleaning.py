@@ -319,6 +319,19 @@ class TestLinksAndTrails:
         for line in ["H/T Example Pundit", "Article posted with permission from Example Project"]:
             assert clean_text("\n".join([self.LEAD, self.TAIL, line]), find_title=False).removed == [], line
 
+    def test_closing_line_then_a_short_unpunctuated_line_stays(self):
+        # After the last paragraph, a short line ending with "!" (quoted or not) and then a line without sentence
+        # punctuation is as often the article's own close (an exhortation, a quoted motto, a place and date or a
+        # caption) as a widget's related headline and photo caption: no shape tells them apart, so both stay.
+        for close, last in [("Our Lady of Example, intercede for us!", "Rome, August 22, 2018"),
+                            ('"Free the prisoners now!"', "Supporters rally outside the court in Example City"),
+                            ("And he is not the only one who approves!", "H/T Example Pundit and the Daily Example"),
+                            ("Is this really what voters want?", "Queenship of the Blessed Virgin Mary")]:
+            raw = "\n".join([self.LEAD, self.TAIL, close, last])
+            result = clean_text(raw, find_title=False)
+            assert result.removed == [], (close, last)
+            assert result.text.endswith(close + "\n\n" + last)
+
     def test_headline_glued_to_the_last_sentence_is_cut(self):
         body = "Le ministère demande de prendre des mesures efficaces à des fins militaires."
         headline = "Al Jazeera: le chef du service a été congédié pour la fuite de renseignements"
