@@ -115,3 +115,15 @@ class TestLanguages:
         mentions, tokens, articles = tables(text, ("Europe", "LOC"), ("Europe", "LOC"))
         result = propagate_names(mentions, tokens, articles)
         assert result[result["source"] == "propagation"]["text"].tolist() == ["Europe occidentale"]
+
+
+class TestCompanyDesignators:
+    def test_a_legal_form_after_a_name_is_part_of_an_organisations_name(self):
+        text = ("Continental Illinois Corporation a annoncé. Dow Chemical Co of the United States. "
+                "Nestlé SA. Apple Inc. said. Cola Coca. Paris Comptoir.")
+        mentions = placed(text, ("Continental Illinois", "ORG"), ("Dow Chemical", "ORG"), ("Nestlé", "PER"),
+                          ("Apple", "ORG"), ("Cola", "ORG"), ("Paris", "LOC"))
+        result = repair_spans(mentions, pd.DataFrame({"article_id": ["a"], "text": [text]}))
+        assert result["text"].tolist() == ["Continental Illinois Corporation", "Dow Chemical Co", "Nestlé SA",
+                                           "Apple Inc.", "Cola", "Paris"]
+        assert result["entity_type"].tolist() == ["ORG", "ORG", "ORG", "ORG", "ORG", "LOC"]

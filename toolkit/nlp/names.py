@@ -161,7 +161,8 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
 def _joined_propagated(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Propagated mentions grown as :func:`repair_spans` grows the engine's: by the parts of their
     name written with spaced hyphens (:func:`_hyphen_joined`: "Russie" spread into "la Grande -
-    Russie" is "Grande - Russie"), and a place by its regional adjective ("Europe occidentale")."""
+    Russie" is "Grande - Russie"), a place by its regional adjective ("Europe occidentale"), a
+    company's name by its legal form ("Dow Chemical Co")."""
     propagated = np.flatnonzero((mentions["source"] == "propagation").to_numpy(dtype=bool))
     if not len(propagated):
         return mentions
@@ -186,6 +187,10 @@ def _joined_propagated(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Dat
         following = _NEXT_WORD.match(article, b) if mentions.iat[i, kind] == "LOC" else None
         if following and following.group(1) in REGIONAL_ADJECTIVES:
             b = following.end()
+        designator = _DESIGNATOR.match(article, b)
+        if designator and not any(s < designator.end() and designator.start() < e for s, e in taken[article_id]):
+            b = designator.end()
+            mentions.iat[i, kind] = "ORG"
         if (a, b) != (start, end):
             mentions.iat[i, columns[0]], mentions.iat[i, columns[1]], mentions.iat[i, columns[2]] = a, b, article[a:b]
     return mentions
@@ -400,6 +405,12 @@ def _function_words() -> frozenset[str]:
     return frozenset(fold(w) for w in load_stopwords("fr") | load_stopwords("en"))
 
 
+#: A company's legal form after its name, which engines often leave out ("Continental Illinois"
+#: + "Corporation", "Dow Chemical" + "Co"): part of the name, and the name is an organisation's.
+_DESIGNATOR = re.compile(r"[ \t]+(?:Corporation|Corp|Incorporated|Inc|Limited|Ltd|plc|PLC|GmbH|AG|SA|NV|LLC|Co)"
+                         r"(?:\.(?=[ \t]*[,;:)]|[ \t]*$|[ \t]+[a-z]))?(?![\w&'’])")
+
+
 #: Languages whose spelling joins the parts of proper names with hyphens ("Grande-Russie",
 #: "Jean-Claude", "Saint-Gall", "La Chaux-de-Fonds"): there a spaced hyphen between two
 #: capitalised words is OCR's or a tokeniser's spacing of one name. In English news a spaced
@@ -508,6 +519,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
       :func:`_hyphen_joined` (also applied to propagated mentions).
     - A LOC mention followed by a regional adjective (:data:`REGIONAL_ADJECTIVES`: "Suisse
       romande", "Europe occidentale") takes it in.
+    - A mention followed by a company's legal form ("Corporation", "Inc", "Ltd", "AG", "SA",
+      "Co"...) takes it in and becomes an ORG ("Continental Illinois Corporation").
 
     Rows keep their columns; a cut mention becomes one row per part (``text`` is always
     ``articles.text[start_char:end_char]``). ``annotate`` numbers them afterwards.
@@ -532,6 +545,7 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
             taken[article_id].append((int(start), int(end)))
     hyphenated = _hyphenated_languages(articles)
     replaced: dict[int, list[tuple[int, int]]] = {}
+    companies: set[int] = set()
     for i, text in enumerate(texts):
         article = text_of.get(article_ids[i])
         if not isinstance(text, str) or article is None or pd.isna(starts[i]):
@@ -549,6 +563,12 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
             following = _NEXT_WORD.match(article, pieces[0][1])
             if following and following.group(1) in REGIONAL_ADJECTIVES:
                 pieces = [(pieces[0][0], following.end())]
+        if len(pieces) == 1:
+            designator = _DESIGNATOR.match(article, pieces[0][1])
+            if designator and not any(s < designator.end() and designator.start() < e
+                                      for s, e in taken[article_ids[i]] if (s, e) != (start, end)):
+                pieces = [(pieces[0][0], designator.end())]
+                companies.add(i)
         if pieces != [(start, end)]:
             replaced[i] = pieces
     if not replaced:
@@ -561,7 +581,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                 rows.append(record)
                 continue
             article = text_of[article_ids[i]]
-            rows.append({**record, "start_char": start, "end_char": end, "text": article[start:end]})
+            rows.append({**record, "start_char": start, "end_char": end, "text": article[start:end],
+                         **({"entity_type": "ORG"} if i in companies else {})})
     return pd.DataFrame(rows, columns=mentions.columns).astype(mentions.dtypes.to_dict())
 
 
