@@ -78,7 +78,8 @@ class TestClausesAroundNames:
     def test_a_mention_stops_before_a_verb(self):
         text = "La Société générale est satisfaite. The Home Office said on Monday. Mais la Banque de France a dit."
         assert repaired(text, ("Société générale est", "ORG"), ("Home Office said", "ORG"),
-                        ("Mais la Banque de France", "ORG")) == ["Société générale", "Home Office", "Banque de France"]
+                        ("Mais la Banque de France", "ORG")) == \
+            ["Société générale", "Home Office", "Banque de France"]
 
     def test_names_with_capitals_lower_case_words_and_directions_stay_whole(self):
         text = "REYNIER S. GUERRE D ' ESPAGNE. La France. Allemagne de l ' est. Conseil national. Le Monde."
@@ -108,7 +109,8 @@ class TestLanguages:
         result = repair_spans(mentions, articles)
         assert result["text"].tolist() == ["SHEARER", "Canada", "Russie"]
         mentions, _, articles = tables(text, *spans, language="fr")
-        assert repair_spans(mentions, articles)["text"].tolist() == ["SHEARER", "Canada - Aunger", "Grande - Russie"]  # capitals beside capitals: a heading
+        # In French the hyphen joins, but not two words in capitals (a heading, then a name).
+        assert repair_spans(mentions, articles)["text"].tolist() == ["SHEARER", "Canada - Aunger", "Grande - Russie"]
 
     def test_a_propagated_place_takes_its_regional_adjective(self):
         text = "En Europe on vote . En Europe on signe . Un bloc en Europe occidentale ."

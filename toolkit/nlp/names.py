@@ -380,9 +380,9 @@ _CIVILITY = re.compile(r"\s(?=(?:Monsieur|Madame|Mademoiselle|Mme|Mlle|Mr|Mrs|Ms
 #: A word no name runs across: a finite verb or a clitic of a clause ("le Conseil national
 #: va - t - il", "la Société générale est"), in lower case. "est" after an apostrophe is a
 #: direction ("l'est"); "a", "y", "il" are left out (names in other languages spell them).
-_CLAUSE_WORD = re.compile(r"(?<!['’])(?<!['’] )\s+(?:est|sont|était|étaient|sera|seront|serait|seraient|fut|furent|"
-                          r"ont|avait|avaient|aura|auront|aurait|auraient|eut|va|vont|allait|ira|iront|fait|font|"
-                          r"peut|peuvent|pourrait|doit|doivent|devait|ne|n['’]|se|s['’]|qui|"
+_CLAUSE_WORD = re.compile(r"(?<!['’])(?<!['’] )\s+(?:est|sont|était|étaient|sera|seront|serait|seraient|"
+                          r"fut|furent|ont|avait|avaient|aura|auront|aurait|auraient|eut|va|vont|allait|ira|iront|"
+                          r"fait|font|peut|peuvent|pourrait|doit|doivent|devait|ne|n['’]|se|s['’]|qui|"
                           r"is|are|was|were|has|have|had|will|would|said|says)(?=\s|['’]|$)")
 #: Words that open a clause, not a name: a conjunction ("Et le Conseil national"), then a
 #: lower-case article; both are cut from a mention's start.
