@@ -133,7 +133,7 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
     mentions = propagate_corpus_names(mentions, tokens, articles)
     persons = mentions[mentions["entity_type"] == "PER"]
     if persons.empty:
-        return mentions
+        return _joined_propagated(mentions, articles)
     language_of = dict(zip(articles["article_id"], articles["language"]))
     text_of = dict(zip(articles["article_id"], articles["text"]))
     token_rows = tokens.groupby("article_id", sort=False).indices
@@ -155,7 +155,45 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
             added.append({"article_id": article_id, "sentence_id": -1, "mention_id": -1, "start_char": start,
                           "end_char": end, "text": text_of[article_id][start:end], "label": "PER",
                           "entity_type": "PER", "engine": engine, "model": model, "source": "propagation"})
-    return _concat_mentions(mentions, added)
+    return _joined_propagated(_concat_mentions(mentions, added), articles)
+
+
+def _joined_propagated(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Propagated mentions grown as :func:`repair_spans` grows the engine's: by the parts of their
+    name written with spaced hyphens (:func:`_hyphen_joined`: "Russie" spread into "la Grande -
+    Russie" is "Grande - Russie"), a place by its regional adjective ("Europe occidentale"), a
+    company's name by its legal form ("Dow Chemical Co")."""
+    propagated = np.flatnonzero((mentions["source"] == "propagation").to_numpy(dtype=bool))
+    if not len(propagated):
+        return mentions
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    hyphenated = _hyphenated_languages(articles)
+    alone = {folded_words(str(t)) for t in mentions["text"] if isinstance(t, str)}
+    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for article_id, start, end in zip(mentions["article_id"], mentions["start_char"], mentions["end_char"]):
+        if not pd.isna(start):
+            taken[article_id].append((int(start), int(end)))
+    mentions = mentions.copy()
+    columns = [mentions.columns.get_loc(c) for c in ("start_char", "end_char", "text")]
+    kind = mentions.columns.get_loc("entity_type")
+    for i in propagated:
+        article_id, start, end = mentions.iat[i, mentions.columns.get_loc("article_id")], \
+            int(mentions.iat[i, columns[0]]), int(mentions.iat[i, columns[1]])
+        article = text_of.get(article_id)
+        if article is None:
+            continue
+        a, b = _hyphen_joined(article, start, end, taken[article_id], alone, (start, end)) \
+            if hyphenated.get(article_id, True) else (start, end)
+        following = _NEXT_WORD.match(article, b) if mentions.iat[i, kind] == "LOC" else None
+        if following and following.group(1) in REGIONAL_ADJECTIVES:
+            b = following.end()
+        designator = _DESIGNATOR.match(article, b)
+        if designator and not any(s < designator.end() and designator.start() < e for s, e in taken[article_id]):
+            b = designator.end()
+            mentions.iat[i, kind] = "ORG"
+        if (a, b) != (start, end):
+            mentions.iat[i, columns[0]], mentions.iat[i, columns[1]], mentions.iat[i, columns[2]] = a, b, article[a:b]
+    return mentions
 
 
 def _short_forms(person_texts) -> set[tuple[str, ...]]:
@@ -339,6 +377,121 @@ _NOT_IN_NAMES = "<>{}|"
 _CIVILITY = re.compile(r"\s(?=(?:Monsieur|Madame|Mademoiselle|Mme|Mlle|Mr|Mrs|Ms|Dr)\b\s*\.?\s*[A-ZÀ-ÖØ-Þ])")
 
 
+#: A word no name runs across: a finite verb or a clitic of a clause ("le Conseil national
+#: va - t - il", "la Société générale est"), in lower case. "est" after an apostrophe is a
+#: direction ("l'est"); "a", "y", "il" are left out (names in other languages spell them).
+_CLAUSE_WORD = re.compile(r"(?<!['’])(?<!['’] )\s+(?:est|sont|était|étaient|sera|seront|serait|seraient|"
+                          r"fut|furent|ont|avait|avaient|aura|auront|aurait|auraient|eut|va|vont|allait|ira|iront|"
+                          r"fait|font|peut|peuvent|pourrait|doit|doivent|devait|ne|n['’]|se|s['’]|qui|"
+                          r"is|are|was|were|has|have|had|will|would|said|says)(?=\s|['’]|$)")
+#: Words that open a clause, not a name: a conjunction ("Et le Conseil national"), then a
+#: lower-case article; both are cut from a mention's start.
+_CLAUSE_LEAD = re.compile(r"(?:(?i:et|mais|or|donc|puis|car|ni|and|but)\s+)+(?:(?:la|le|les|the)\s+|l\s*['’]\s*)?"
+                          r"(?=[A-ZÀ-ÖØ-Þ])")
+#: A word in capitals of a heading (2 letters or more, no period): "LE FAIT DU JOUR".
+_HEADING_WORD = re.compile(r"[^\W\d_a-zß-öø-ÿ]{2,}")
+#: Lower-case words linking the parts of a compound name written with hyphens ("La Chaux-de-Fonds",
+#: "Rio-de-Janeiro", "Châlons-sur-Marne"), which OCR and tokenisers space out ("Chaux - de - Fonds").
+_COMPOUND_LINK = r"(?:(?:de|du|des|la|le|les|lès|en|sur|sous|au|aux|et)[ \t]*-[ \t]*)*"
+#: A capitalised word joined to a mention's end by a hyphen ("Etats" + "- Unis", "La Chaux" + "- de - Fonds").
+_HYPHEN_AFTER = re.compile(r"[ \t]*-[ \t]*(" + _COMPOUND_LINK + r")([A-ZÀ-ÖØ-Þ][^\W\d_]+)(?![\w])")
+#: A capitalised word joined to a mention's start by a hyphen ("Grande -" + "Russie", "Mac -" + "Mahon").
+_HYPHEN_BEFORE = re.compile(r"(?<![\w])([A-ZÀ-ÖØ-Þ][^\W\d_]+)[ \t]*-[ \t]*(" + _COMPOUND_LINK + r")$")
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """French and English stopwords, folded: words that open a sentence, never the half of a hyphenated name."""
+    return frozenset(fold(w) for w in load_stopwords("fr") | load_stopwords("en"))
+
+
+#: A company's legal form after its name, which engines often leave out ("Continental Illinois"
+#: + "Corporation", "Dow Chemical" + "Co"): part of the name, and the name is an organisation's.
+_DESIGNATOR = re.compile(r"[ \t]+(?:Corporation|Corp|Incorporated|Inc|Limited|Ltd|plc|PLC|GmbH|AG|SA|NV|LLC|Co)"
+                         r"(?:\.(?=[ \t]*[,;:)]|[ \t]*$|[ \t]+[a-z]))?(?![\w&'’])")
+
+
+#: Languages whose spelling joins the parts of proper names with hyphens ("Grande-Russie",
+#: "Jean-Claude", "Saint-Gall", "La Chaux-de-Fonds"): there a spaced hyphen between two
+#: capitalised words is OCR's or a tokeniser's spacing of one name. In English news a spaced
+#: hyphen is a dash ("SOCCER - SHEARER", "Canada - Aunger , Stewart"): two things.
+HYPHENATED_NAME_LANGUAGES = frozenset({"fr"})
+
+
+def _hyphenated_languages(articles: pd.DataFrame) -> dict[str, bool]:
+    """Per article: whether its language writes compound names with hyphens (True when unknown)."""
+    if "language" not in articles.columns:
+        return {}
+    return {a: not isinstance(lang, str) or lang.split("-")[0].lower() in HYPHENATED_NAME_LANGUAGES
+            for a, lang in zip(articles["article_id"], articles["language"])}
+
+
+def _clause_trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A mention without the clause around its name: a heading in capitals and a sentence's
+    first words before it ("JOUR Et le Conseil national" → "Conseil national"), and what follows
+    a verb or a clitic ("Conseil national va - t" → "Conseil national"). Unchanged when no
+    capitalised word other than a function word would be left ("Et qui va")."""
+    a, b = start, end
+    words = list(re.finditer(r"\S+", text[a:b]))
+    k = 0
+    while k < len(words) and _HEADING_WORD.fullmatch(words[k].group()):
+        k += 1
+    opener = words[k].group() if k < len(words) else ""
+    if k and opener[:1].isupper() and any(c.islower() for c in opener) and fold(opener) in _function_words():
+        a = start + words[k].start()   # a heading, then a sentence that opens with a function word
+    lead = _CLAUSE_LEAD.match(text, a, b)
+    if lead:
+        a = lead.end()
+    verb = _CLAUSE_WORD.search(text, a, b)
+    if verb:
+        b = verb.start()
+    b = a + len(text[a:b].rstrip(" \t-–—,;:"))
+    if a >= b or (a, b) == (start, end) or \
+            not any(w[:1].isupper() and fold(w) not in _function_words() for w in text[a:b].split()):
+        return start, end
+    return a, b
+
+
+def _hyphen_joined(article: str, start: int, end: int, taken: list[tuple[int, int]],
+                   alone: set[tuple[str, ...]], own: tuple[int, int]) -> tuple[int, int]:
+    """A mention grown by the parts of its name written with spaced hyphens that the engine left out:
+    "Russie" in "Grande - Russie", "Etats" in "Etats - Unis", "La Chaux" in "La Chaux - de - Fonds".
+
+    A part joins when it is a capitalised word of two letters or more, not a function word
+    ("Paris - Le ..." is a dateline), in no other mention, and, unless a lower-case link
+    ("- de -") ties it, not a name the corpus tags alone ("France - Brésil" is two names),
+    nor a word of the mention again ("Palma de Majorque - Palma ...": a route), nor a word
+    in capitals beside one ("FOOTBALL - SERVETTE": a heading, then a name).
+    ``taken``: the spans of the article's mentions, ``own`` (the engine's span of this one) aside.
+    """
+    def free(x: int, y: int) -> bool:
+        return not any(s < y and x < e for s, e in taken if (s, e) != own)
+
+    def joins(link: str, word: str, beside: str) -> bool:
+        return fold(word) not in _function_words() and (bool(link) or folded_words(word) not in alone) and \
+            folded_words(word)[0] not in folded_words(article[start:end]) and \
+            not (_HEADING_WORD.fullmatch(word) and _HEADING_WORD.fullmatch(beside))
+
+    line_end = article.find("\n", end)
+    line_end = len(article) if line_end < 0 else line_end
+    for _ in range(4):
+        tail = len(article[start:end].rstrip(" \t-"))
+        m = _HYPHEN_AFTER.match(article, start + tail, line_end)
+        if not m or not joins(m.group(1), m.group(2), article[start:start + tail].split()[-1]) or \
+                not free(end, m.end()):
+            break
+        end = m.end()
+    line_start = article.rfind("\n", 0, start) + 1
+    for _ in range(4):
+        lead = len(article[start:end]) - len(article[start:end].lstrip(" \t-"))
+        m = _HYPHEN_BEFORE.search(article, max(line_start, start - 80), start + lead)
+        if not m or not joins(m.group(2), m.group(1), article[start + lead:end].split()[0]) or \
+                not free(m.start(), start):
+            break
+        start = m.start()
+    return start, end
+
+
 def _part_key(text: str) -> tuple[str, ...]:
     """The folded words of a part of a mention, without a leading article or preposition."""
     return folded_words(_PART_LEAD.sub("", text.strip()))
@@ -358,8 +511,16 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
       "Journal > de Paris" → "Journal", "Paris"), and a person's mention before a civility
       inside it when what precedes is a name the corpus tags alone ("Courrèges
       Mademoiselle Chanel" → "Courrèges", "Mademoiselle Chanel").
+    - A mention does not run across a clause: a heading in capitals and a sentence's first
+      words before the name are cut ("JOUR Et le Conseil national" → "Conseil national"), and
+      so is what follows a lower-case verb or clitic ("Conseil national va - t").
+    - A name written with spaced hyphens is one mention when the engine took only a part of
+      it ("Grande - Russie", "Etats - Unis", "La Chaux - de - Fonds"): see
+      :func:`_hyphen_joined` (also applied to propagated mentions).
     - A LOC mention followed by a regional adjective (:data:`REGIONAL_ADJECTIVES`: "Suisse
       romande", "Europe occidentale") takes it in.
+    - A mention followed by a company's legal form ("Corporation", "Inc", "Ltd", "AG", "SA",
+      "Co"...) takes it in and becomes an ORG ("Continental Illinois Corporation").
 
     Rows keep their columns; a cut mention becomes one row per part (``text`` is always
     ``articles.text[start_char:end_char]``). ``annotate`` numbers them afterwards.
@@ -378,7 +539,13 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                if isinstance(t, str) and kind == "PER"}
     starts, ends = mentions["start_char"].tolist(), mentions["end_char"].tolist()
     types, article_ids = mentions["entity_type"].tolist(), mentions["article_id"].tolist()
+    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for article_id, start, end in zip(article_ids, starts, ends):
+        if not pd.isna(start):
+            taken[article_id].append((int(start), int(end)))
+    hyphenated = _hyphenated_languages(articles)
     replaced: dict[int, list[tuple[int, int]]] = {}
+    companies: set[int] = set()
     for i, text in enumerate(texts):
         article = text_of.get(article_ids[i])
         if not isinstance(text, str) or article is None or pd.isna(starts[i]):
@@ -386,13 +553,24 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
         start, end = int(starts[i]), int(ends[i])
         if article[start:end] != text:
             continue
-        pieces = _pieces(text, alone, person=types[i] == "PER", persons=persons)
-        if len(pieces) > 1:
-            replaced[i] = [(start + a, start + b) for a, b in pieces]
-        elif types[i] == "LOC":
-            following = _NEXT_WORD.match(article, end)
+        pieces = [(start + a, start + b) for a, b in _pieces(text, alone, person=types[i] == "PER", persons=persons)]
+        if not pieces:   # no letter at all ("3.54 - 0.629"): left as the engine gave it
+            continue
+        pieces = [_clause_trimmed(article, a, b) for a, b in pieces]
+        if len(pieces) == 1 and hyphenated.get(article_ids[i], True):
+            pieces = [_hyphen_joined(article, *pieces[0], taken[article_ids[i]], alone, (start, end))]
+        if len(pieces) == 1 and types[i] == "LOC":
+            following = _NEXT_WORD.match(article, pieces[0][1])
             if following and following.group(1) in REGIONAL_ADJECTIVES:
-                replaced[i] = [(start, following.end())]
+                pieces = [(pieces[0][0], following.end())]
+        if len(pieces) == 1:
+            designator = _DESIGNATOR.match(article, pieces[0][1])
+            if designator and not any(s < designator.end() and designator.start() < e
+                                      for s, e in taken[article_ids[i]] if (s, e) != (start, end)):
+                pieces = [(pieces[0][0], designator.end())]
+                companies.add(i)
+        if pieces != [(start, end)]:
+            replaced[i] = pieces
     if not replaced:
         return mentions
     rows = []
@@ -403,7 +581,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                 rows.append(record)
                 continue
             article = text_of[article_ids[i]]
-            rows.append({**record, "start_char": start, "end_char": end, "text": article[start:end]})
+            rows.append({**record, "start_char": start, "end_char": end, "text": article[start:end],
+                         **({"entity_type": "ORG"} if i in companies else {})})
     return pd.DataFrame(rows, columns=mentions.columns).astype(mentions.dtypes.to_dict())
 
 

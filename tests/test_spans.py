@@ -1,0 +1,131 @@
+"""Span repairs of ``toolkit.nlp.names`` on text written for them: hyphenated names, clauses around names."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from toolkit.nlp.names import propagate_names, repair_spans
+from toolkit.schema import MENTION_COLUMNS
+
+
+def placed(text: str, *spans, source: str = "model") -> pd.DataFrame:
+    """A mentions table of one article "a" from (surface, entity_type) pairs found in ``text`` in order."""
+    rows, at = [], 0
+    for k, (surface, entity_type) in enumerate(spans):
+        start = text.index(surface, at)
+        at = start + len(surface)
+        rows.append({"article_id": "a", "sentence_id": 0, "mention_id": k, "start_char": start, "end_char": at,
+                     "text": surface, "label": entity_type, "entity_type": entity_type, "engine": "hand",
+                     "model": "test", "source": source})
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+
+
+def repaired(text: str, *spans) -> list[str]:
+    result = repair_spans(placed(text, *spans), pd.DataFrame({"article_id": ["a"], "text": [text]}))
+    for row in result.itertuples():
+        assert text[row.start_char:row.end_char] == row.text
+    return result["text"].tolist()
+
+
+class TestHyphenatedNames:
+    """A name written with spaced hyphens is one mention when the engine took only a part of it."""
+
+    def test_a_part_the_engine_left_out_joins_the_name(self):
+        text = "Le gouvernement de la Grande - Russie. Aux Etats - Unis. M. Jetter, de La Chaux - de - Fonds."
+        assert repaired(text, ("Russie", "LOC"), ("Etats", "LOC"), ("La Chaux", "LOC")) == \
+            ["Grande - Russie", "Etats - Unis", "La Chaux - de - Fonds"]
+
+    def test_a_dash_the_engine_kept_at_the_end_takes_the_next_part(self):
+        text = "Lord Strangford est arrivé à Rio - Janeiro le 16 octobre."
+        assert repaired(text, ("Rio -", "LOC")) == ["Rio - Janeiro"]
+
+    def test_two_names_a_dateline_and_a_route_stay_apart(self):
+        # "Brésil" is named alone in the corpus; "Le" opens a sentence; "Palma" repeats the mention;
+        # "Genève" is a mention of its own.
+        text = "France - Brésil ce soir. Le Brésil gagne. PARIS - Le gouvernement. Palma de Majorque - Palma. " \
+               "Berne - Genève."
+        assert repaired(text, ("France", "LOC"), ("Brésil", "LOC"), ("PARIS", "LOC"), ("Palma de Majorque", "LOC"),
+                        ("Berne", "LOC"), ("Genève", "LOC")) == \
+            ["France", "Brésil", "PARIS", "Palma de Majorque", "Berne", "Genève"]
+
+    def test_a_hyphen_never_joins_across_a_line_break(self):
+        text = "Il vit en Russie -\nGrande nouvelle."
+        assert repaired(text, ("Russie", "LOC")) == ["Russie"]
+
+    def test_a_propagated_mention_is_joined_too(self):
+        text = "La Russie signe. La Russie parle. Le gouvernement de la Grande - Russie proteste."
+        mentions = placed(text, ("Russie", "LOC"), ("Russie", "LOC"))
+        words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        tokens = pd.DataFrame({"article_id": "a", "text": [w for w, _, _ in words],
+                               "start_char": [a for _, a, _ in words], "end_char": [b for _, _, b in words],
+                               "upos": "PROPN", "lemma": [w for w, _, _ in words]})
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]})
+        result = propagate_names(mentions, tokens, articles)
+        added = result[result["source"] == "propagation"]
+        assert added["text"].tolist() == ["Grande - Russie"]
+        assert text[added["start_char"].iloc[0]:added["end_char"].iloc[0]] == "Grande - Russie"
+
+
+class TestClausesAroundNames:
+    """A mention does not run across a verb, nor start with a heading and a sentence's first words."""
+
+    def test_a_heading_and_a_sentences_first_words_are_cut_before_the_name(self):
+        text = "LE FAIT DU JOUR Et le Conseil national va - t - il se déjuger ?"
+        assert repaired(text, ("JOUR Et le Conseil national va - t", "ORG")) == ["Conseil national"]
+
+    def test_a_mention_stops_before_a_verb(self):
+        text = "La Société générale est satisfaite. The Home Office said on Monday. Mais la Banque de France a dit."
+        assert repaired(text, ("Société générale est", "ORG"), ("Home Office said", "ORG"),
+                        ("Mais la Banque de France", "ORG")) == \
+            ["Société générale", "Home Office", "Banque de France"]
+
+    def test_names_with_capitals_lower_case_words_and_directions_stay_whole(self):
+        text = "REYNIER S. GUERRE D ' ESPAGNE. La France. Allemagne de l ' est. Conseil national. Le Monde."
+        spans = [("REYNIER S", "PER"), ("GUERRE D ' ESPAGNE", "MISC"), ("La France", "LOC"),
+                 ("Allemagne de l ' est", "LOC"), ("Conseil national", "ORG"), ("Le Monde", "ORG")]
+        assert repaired(text, *spans) == [surface for surface, _ in spans]
+
+    def test_nothing_capitalised_left_keeps_the_mention(self):
+        text = "Et qui va là ?"
+        assert repaired(text, ("Et qui va", "MISC")) == ["Et qui va"]
+
+
+def tables(text: str, *spans, language: str = "fr"):
+    """Mentions (from ``placed``), one token per word, and the article, for ``propagate_names``."""
+    words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    tokens = pd.DataFrame({"article_id": "a", "text": [w for w, _, _ in words],
+                           "start_char": [a for _, a, _ in words], "end_char": [b for _, _, b in words],
+                           "upos": "PROPN", "lemma": [w for w, _, _ in words]})
+    return placed(text, *spans), tokens, pd.DataFrame({"article_id": ["a"], "text": [text], "language": [language]})
+
+
+class TestLanguages:
+    def test_in_english_a_spaced_hyphen_is_a_dash(self):
+        text = "SOCCER - SHEARER OUT. Canada - Aunger , Stewart . Grande - Russie ."
+        spans = [("SHEARER", "PER"), ("Canada", "LOC"), ("Russie", "LOC")]
+        mentions, _, articles = tables(text, *spans, language="en")
+        result = repair_spans(mentions, articles)
+        assert result["text"].tolist() == ["SHEARER", "Canada", "Russie"]
+        mentions, _, articles = tables(text, *spans, language="fr")
+        # In French the hyphen joins, but not two words in capitals (a heading, then a name).
+        assert repair_spans(mentions, articles)["text"].tolist() == ["SHEARER", "Canada - Aunger", "Grande - Russie"]
+
+    def test_a_propagated_place_takes_its_regional_adjective(self):
+        text = "En Europe on vote . En Europe on signe . Un bloc en Europe occidentale ."
+        mentions, tokens, articles = tables(text, ("Europe", "LOC"), ("Europe", "LOC"))
+        result = propagate_names(mentions, tokens, articles)
+        assert result[result["source"] == "propagation"]["text"].tolist() == ["Europe occidentale"]
+
+
+class TestCompanyDesignators:
+    def test_a_legal_form_after_a_name_is_part_of_an_organisations_name(self):
+        text = ("Continental Illinois Corporation a annoncé. Dow Chemical Co of the United States. "
+                "Nestlé SA. Apple Inc. said. Cola Coca. Paris Comptoir.")
+        mentions = placed(text, ("Continental Illinois", "ORG"), ("Dow Chemical", "ORG"), ("Nestlé", "PER"),
+                          ("Apple", "ORG"), ("Cola", "ORG"), ("Paris", "LOC"))
+        result = repair_spans(mentions, pd.DataFrame({"article_id": ["a"], "text": [text]}))
+        assert result["text"].tolist() == ["Continental Illinois Corporation", "Dow Chemical Co", "Nestlé SA",
+                                           "Apple Inc.", "Cola", "Paris"]
+        assert result["entity_type"].tolist() == ["ORG", "ORG", "ORG", "ORG", "ORG", "LOC"]
