@@ -977,3 +977,27 @@ class TestRepairSpans:
         text = "En Suisse romande comme en Europe occidentale et en Suisse."
         repaired = self.repaired(text, ("Suisse", "LOC"), ("Europe", "LOC"), ("Suisse", "LOC"))
         assert repaired["text"].tolist() == ["Suisse romande", "Europe occidentale", "Suisse"]
+
+
+def linked_text(text: str, *spans) -> object:
+    """link_entities on one article "a" of ``text`` with the (surface, type) mentions found in it in order."""
+    articles = pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]})
+    return link_entities(placed(text, *spans), articles=articles)
+
+
+class TestNewsWritingRules:
+    """Rules about how news and OCR write names, each with a case that must stay apart."""
+
+    def test_a_title_alone_right_before_a_name_names_that_person(self):
+        text = "M . Pinard remplace M . . Baroche. On a vu le Pape. Bertoni parle. Voici M . britannique et M."
+        linked = linked_text(text, ("M", "PER"), ("Pinard", "PER"), ("M", "PER"), ("Baroche", "LOC"),
+                             ("Pape", "PER"), ("Bertoni", "PER"), ("M", "PER"), ("M.", "PER"))
+        ids = linked.mentions["entity_id"].tolist()
+        rules = linked.mentions["link_rule"].tolist()
+        assert ids[0] == ids[1] == "PER:pinard" and ids[2] == ids[3] == "LOC:baroche"
+        assert rules[0] == rules[2] == "title-of-name"
+        # A title written in full before a period ends a sentence; a lower-case word is no name;
+        # a title with no name after it stays unlinked.
+        assert pd.isna(ids[4]) and pd.isna(ids[6]) and pd.isna(ids[7])
+        assert set(linked.entities["entity_id"]) == {"PER:pinard", "LOC:baroche", "PER:bertoni"}
+        assert (linked.merges["rule"] == "title-of-name").sum() == 2

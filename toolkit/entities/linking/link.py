@@ -36,7 +36,7 @@ from toolkit.entities.aliases import Alias, alias_map, load_aliases
 from toolkit.entities.linking.abbreviations import _abbreviations, _acronyms
 from toolkit.entities.linking.grouping import _group_names, _language_aliases, _territory_alias_map
 from toolkit.entities.linking.persons import (_partial_names_in_articles, _partial_names_in_corpus,
-                                              _surnames_tagged_as_places, _transliterations)
+                                              _surnames_tagged_as_places, _titles_before_names, _transliterations)
 from toolkit.entities.linking.screening import _fragments, _screen, _strip_titles, _trim_edges
 from toolkit.entities.linking.spelling import _ocr_spellings
 from toolkit.entities.linking.state import _Group, _Groups, _Mentions
@@ -56,7 +56,8 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "retype")
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "title-of-name",
+         "retype")
 
 
 class Linked(NamedTuple):
@@ -236,6 +237,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
     _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
+    _titles_before_names(m, assigned, linked["end_char"].tolist() if "end_char" in linked.columns
+                         else [None] * len(m.texts), articles)                     # 6. title-of-name
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
                                     info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
@@ -269,6 +272,8 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
             members_of[groups.find(assigned[i])].append(i)
     info: dict[int, dict] = {}
     for root, members in members_of.items():
+        # A title joined to the name after it ("M.") neither names nor types its entity.
+        members = [i for i in members if i not in m.title_of] or members
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
@@ -354,8 +359,9 @@ def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigne
         root = groups.find(assigned[i])
         entity = info[root]
         eid, name, etype = entity["entity_id"], entity["name"], entity["entity_type"]
-        g = gid[i]
-        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=corpus_evidence.get(g), alias_of=alias_of,
+        g = gid[i] if gid[i] is not None else assigned[i]  # a title joined to the name after it has no group
+        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=None if i in m.title_of else
+                            corpus_evidence.get(g), alias_of=alias_of,
                             trimmed=trimmed)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:

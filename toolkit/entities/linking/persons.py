@@ -302,3 +302,46 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
     for i in range(len(m.texts)):
         if before[i] in merged and i not in m.moved_by:
             m.moved_by[i] = ("transliteration", merged[before[i]])
+
+
+#: What may stand between a title and the name it introduces: spaces and the title's period
+#: ("M. Pinard", OCR's "M . . Baroche", "MM . Bertoni").
+_TITLE_GAP = re.compile(r"[\s.]{1,5}")
+#: Articles, which is_title_only counts as titles: "LA" before "CORUNA" is part of a name.
+_ARTICLE_WORDS = frozenset({"la", "le", "les", "l", "the", "a", "an", "el", "il", "lo", "los", "las", "der", "die", "das"})
+
+
+def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
+                         articles: pd.DataFrame | None) -> None:
+    """Stage 6, title-of-name: a title alone, written right before a name, names that name's entity.
+
+    Engines often cut "M. Pinard" into "M." and "Pinard"; a civility or rank alone names no
+    one (``title-only``), but the one written right before a name (only spaces and periods
+    between) is that person's: it joins the entity of the name that follows ("MM. Bertoni,
+    Micheli": the first one). A title with no name after it stays unlinked. Needs the
+    articles' ``text`` and the mentions' offsets; changes ``assigned`` and moves the mention
+    from ``m.screened`` to ``m.moved_by``.
+    """
+    if articles is None or "text" not in articles.columns:
+        return
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    placed = [i for i in range(len(m.texts))
+              if m.starts[i] is not None and not pd.isna(m.starts[i]) and ends[i] is not None and not pd.isna(ends[i])]
+    order = sorted(placed, key=lambda i: (str(m.article_ids[i]), m.starts[i], -ends[i]))
+    for i, j in zip(order, order[1:]):
+        if m.screened.get(i, ("",))[0] != "title-only" or m.article_ids[i] != m.article_ids[j] \
+                or assigned[j] is None or j in m.screened:
+            continue
+        text = text_of.get(m.article_ids[i])
+        if not isinstance(text, str) or not m.names[j][:1].isupper() or set(m.keys[i]) <= _ARTICLE_WORDS:
+            continue  # "M. britannique" is no name; "LA CORUNA" opens with an article, not a title
+        gap = text[int(ends[i]):int(m.starts[j])]
+        # A period after a title written in full ends a sentence ("... met the Pope. O'Malley said"):
+        # only an abbreviated title ("M.", "MM.", "Mgr", "Dr.") takes its period before the name.
+        if not _TITLE_GAP.fullmatch(gap) or ("." in gap and sum(c.isalpha() for c in m.texts[i]) > 3):
+            continue
+        assigned[i] = assigned[j]
+        del m.screened[i]
+        m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", a title alone, is written right '
+                                          f'before "{m.names[j]}": it names that person')
+        m.title_of.add(i)
