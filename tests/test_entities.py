@@ -1001,3 +1001,20 @@ class TestNewsWritingRules:
         assert pd.isna(ids[4]) and pd.isna(ids[6]) and pd.isna(ids[7])
         assert set(linked.entities["entity_id"]) == {"PER:pinard", "LOC:baroche", "PER:bertoni"}
         assert (linked.merges["rule"] == "title-of-name").sum() == 2
+
+    def test_a_headline_surname_goes_to_the_dominant_full_name_not_a_one_off(self):
+        headline = "Trump speaks. Voters say Ban Trump, wrote Paul Lee. Donald Trump replied. Trump left."
+        other = "Donald Trump came. Donald Trump went. Donald Trump won. Donald Trump lost."
+        family = "Trump talks. Fred Trump built houses. Ivana Trump came. Trump left."
+        rows = pd.concat([placed(headline, ("Trump", "PER"), ("Ban Trump", "PER"), ("Paul Lee", "PER"),
+                                 ("Donald Trump", "PER"), ("Trump", "PER")),
+                          placed(other, *[("Donald Trump", "PER")] * 4).assign(article_id="b"),
+                          placed(family, ("Trump", "PER"), ("Fred Trump", "PER"), ("Ivana Trump", "PER"),
+                                 ("Trump", "PER")).assign(article_id="c")], ignore_index=True)
+        linked = link_entities(rows)
+        ids = linked.mentions["entity_id"].tolist()
+        # Before any full name: the corpus's dominant one, and the later "Trump" stays with it.
+        assert ids[0] == ids[3] == ids[4] == "PER:donald-trump" != ids[1]
+        assert any("comes before the fuller" in e for e in linked.merges["evidence"])
+        # Fred and Ivana are one mention each: no full name dominates, the nearest after wins.
+        assert ids[9] == ids[10] != ids[11]

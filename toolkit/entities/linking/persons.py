@@ -45,6 +45,7 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
     assigned = list(gid)
     moved: dict[int, str] = {}  # mention → evidence
     nearest = m.nearest
+    size = Counter(g for g in gid if g is not None)   # each name's mentions in the corpus
     by_article: dict[object, list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
         if gid[i] is not None and groups.is_person(gid[i]):
@@ -85,9 +86,20 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
                 nearest.add(i)
             elif gid[i] in ambiguous and m.starts[i] is not None:
                 # Several full names fit: the nearest one before it in the article (else after).
-                near = _nearest(m, i, [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
-                                       and len(m.keys[j]) > len(m.keys[i])])
-                if near is not None:
+                fits = [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
+                        and len(m.keys[j]) > len(m.keys[i])]
+                near = _nearest(m, i, fits)
+                dominant = _dominant_fit(m, i, fits, gid, size)
+                if dominant is not None:
+                    # Named before any full name (a headline): the one the corpus names far more
+                    # often, not the nearest after it ("Trump" over a one-off "Ban Trump").
+                    assigned[i] = resolved.get(gid[dominant], (gid[dominant],))[0]
+                    moved[i] = (f'{article_id}: "{m.names[i]}" comes before the fuller PER names there it fits; '
+                                f'"{m.names[dominant]}" has {size[gid[dominant]]} of their '
+                                f'{sum(size[g] for g in {gid[j] for j in fits})} mentions in the corpus')
+                    nearest.add(i)
+                    settled[gid[i]] = (assigned[i], m.names[dominant])
+                elif near is not None:
                     assigned[i] = resolved.get(gid[near], (gid[near],))[0]
                     moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; '
                                 f'"{m.names[near]}" is the nearest')
@@ -133,6 +145,21 @@ def _surnames_tagged_as_places(m: _Mentions, groups: _Groups, assigned: list[int
                                  f'{m.article_ids[i]}: "{m.names[i]}" (tagged {m.engine_types[i]}) is a word of '
                                  f'"{full_name[(m.article_ids[i], target)]}", the only PER name there it fits; '
                                  f'the corpus tags it {m.engine_types[i]} only beside such a name')
+
+
+def _dominant_fit(m: _Mentions, i: int, candidates: list[int], gid: list[int | None], size: Counter) -> int | None:
+    """For a short name written before every fuller name of its article that fits it, the candidate
+    whose name has at least :data:`DOMINANT_SHARE` of the candidates' mentions in the corpus (None
+    when a candidate stands before it, or none dominates)."""
+    if not candidates or any(m.starts[j] is not None and m.starts[j] < m.starts[i] for j in candidates):
+        return None
+    first: dict[int, int] = {}
+    for j in sorted(candidates, key=lambda j: m.starts[j] if m.starts[j] is not None else 0):
+        first.setdefault(gid[j], j)
+    top = max(first, key=lambda g: (size[g], -g))
+    if len(first) > 1 and size[top] >= DOMINANT_SHARE * sum(size[g] for g in first):
+        return first[top]
+    return None
 
 
 def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
