@@ -1018,3 +1018,14 @@ class TestNewsWritingRules:
         assert any("comes before the fuller" in e for e in linked.merges["evidence"])
         # Fred and Ivana are one mention each: no full name dominates, the nearest after wins.
         assert ids[9] == ids[10] != ids[11]
+
+    def test_a_capital_misread_at_the_start_of_a_name(self):
+        linked = link_entities(tiny(("a", "Reuter", "ORG"), ("b", "Reuter", "ORG"), ("c", "Eeuter", "LOC"),
+                                    ("d", "Tokio", "LOC"), ("e", "Tokio", "LOC"), ("f", "ïokio", "MISC"),
+                                    ("g", "Tessin", "LOC"), ("h", "Iessin", "LOC"),
+                                    ("i", "Richter", "PER"), ("j", "Richter", "PER"), ("k", "Eichter", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[2] == ids[0] == "ORG:reuter" and ids[5] == ids[3] == "LOC:tokio"  # not named "ïokio"
+        assert "ocr-spelling" in set(linked.merges.loc[linked.merges["variant"] == "Eeuter", "rule"])
+        # A name seen once is no evidence; people stay apart (Eichter may be a name).
+        assert ids[7] != ids[6] and ids[10] != ids[8]

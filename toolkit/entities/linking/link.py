@@ -272,8 +272,10 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
             members_of[groups.find(assigned[i])].append(i)
     info: dict[int, dict] = {}
     for root, members in members_of.items():
-        # A title joined to the name after it ("M.") neither names nor types its entity.
+        # A title joined to the name after it ("M.") neither names nor types its entity, and a
+        # misread name ("ïokio", whose accent would make it the "fullest") does not name it.
         members = [i for i in members if i not in m.title_of] or members
+        named_by = [i for i in members if m.moved_by.get(i, ("",))[0] != "ocr-spelling"] or members
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
@@ -281,7 +283,7 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
                            for i in members),
             # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
             # Russie"); else the fullest, accented form actually seen.
-            "name": _alias_name(alias, [m.names[i] for i in members]),
+            "name": _alias_name(alias, [m.names[i] for i in named_by]),
         }
     taken: Counter = Counter()
     for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):
