@@ -1029,3 +1029,14 @@ class TestNewsWritingRules:
         assert "ocr-spelling" in set(linked.merges.loc[linked.merges["variant"] == "Eeuter", "rule"])
         # A name seen once is no evidence; people stay apart (Eichter may be a name).
         assert ids[7] != ids[6] and ids[10] != ids[8]
+
+    def test_a_region_named_after_a_place_the_corpus_never_writes_after_a(self):
+        text = ("Le vin du canton de Vaud est bon. M. Dind (Vaud) parle. Le canton de Neuchâtel vote; "
+                "il habite à Neuchâtel. Le département de la Défense répond; la Défense dit non.")
+        linked = linked_text(text, ("canton de Vaud", "LOC"), ("Vaud", "LOC"), ("canton de Neuchâtel", "LOC"),
+                             ("Neuchâtel", "LOC"), ("département de la Défense", "ORG"), ("Défense", "ORG"))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == "LOC:vaud"
+        assert linked.mentions["link_rule"].iloc[0] == "region-name"
+        # "à Neuchâtel": a town of that name; a ministry named after an organisation stays apart.
+        assert ids[2] != ids[3] and ids[4] != ids[5]

@@ -34,7 +34,7 @@ import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
 from toolkit.entities.linking.abbreviations import _abbreviations, _acronyms
-from toolkit.entities.linking.grouping import _group_names, _language_aliases, _territory_alias_map
+from toolkit.entities.linking.grouping import _group_names, _language_aliases, _regions, _territory_alias_map
 from toolkit.entities.linking.persons import (_partial_names_in_articles, _partial_names_in_corpus,
                                               _surnames_tagged_as_places, _titles_before_names, _transliterations)
 from toolkit.entities.linking.screening import _fragments, _screen, _strip_titles, _trim_edges
@@ -55,7 +55,7 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
-         "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
+         "alias", "article", "ocr-spelling", "region-name", "partial-name", "surname-not-place", "partial-name-nearest",
          "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "title-of-name",
          "retype")
 
@@ -231,6 +231,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _fragments(m, linked, articles)                                          # fragment
     groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of))  # 2-3. fold, alias
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
+    _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
@@ -273,9 +274,10 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
     info: dict[int, dict] = {}
     for root, members in members_of.items():
         # A title joined to the name after it ("M.") neither names nor types its entity, and a
-        # misread name ("ïokio", whose accent would make it the "fullest") does not name it.
+        # misread name ("ïokio", whose accent would make it the "fullest") or "canton de Vaud" does not name it.
         members = [i for i in members if i not in m.title_of] or members
-        named_by = [i for i in members if m.moved_by.get(i, ("",))[0] != "ocr-spelling"] or members
+        named_by = [i for i in members if m.moved_by.get(i, ("",))[0] not in ("ocr-spelling", "region-name")] \
+            or members
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
