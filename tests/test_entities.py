@@ -1040,3 +1040,21 @@ class TestNewsWritingRules:
         assert linked.mentions["link_rule"].iloc[0] == "region-name"
         # "à Neuchâtel": a town of that name; a ministry named after an organisation stays apart.
         assert ids[2] != ids[3] and ids[4] != ids[5]
+
+    def test_a_short_form_in_parentheses_in_a_results_list_is_a_country(self):
+        results = "1. Olano (Esp) 47'. 2. Guidi (It) à 41\". 3. Zulle (S) à 1'. 4. Möller (Dan) à 2'."
+        news = "La Suisse et la Suède. La Suisse vote, la Suisse gagne. Le Danemark aussi. L'Espagne, l'Italie."
+        other = "Un article sur (S) sans liste. M. Zberg (S) arrive."
+        rows = pd.concat([placed(results, ("Olano", "PER"), ("Esp", "LOC"), ("Guidi", "PER"), ("It", "LOC"),
+                                 ("Zulle", "PER"), ("S", "LOC"), ("Möller", "PER"), ("Dan", "PER")),
+                          placed(news, ("Suisse", "LOC"), ("Suède", "LOC"), ("Suisse", "LOC"), ("Suisse", "LOC"),
+                                 ("Danemark", "LOC"), ("Espagne", "LOC"), ("Italie", "LOC")).assign(article_id="b"),
+                          placed(other, ("S", "LOC"), ("Zberg", "PER"), ("S", "LOC")).assign(article_id="c")],
+                         ignore_index=True)
+        articles = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [results, news, other]})
+        linked = link_entities(rows, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[5] == ids[8] == "LOC:suisse" and ids[7] == ids[12] == "LOC:danemark"
+        assert linked.mentions["link_rule"].iloc[5] == "country-code"
+        # Outside a results list a letter stays no name.
+        assert pd.isna(ids[15]) and pd.isna(ids[17])

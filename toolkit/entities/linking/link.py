@@ -33,7 +33,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.linking.abbreviations import _abbreviations, _acronyms
+from toolkit.entities.linking.abbreviations import _abbreviations, _acronyms, _country_codes
 from toolkit.entities.linking.grouping import _group_names, _language_aliases, _regions, _territory_alias_map
 from toolkit.entities.linking.persons import (_partial_names_in_articles, _partial_names_in_corpus,
                                               _surnames_tagged_as_places, _titles_before_names, _transliterations)
@@ -56,7 +56,7 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "ocr-spelling", "region-name", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "title-of-name",
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "country-code", "title-of-name",
          "retype")
 
 
@@ -238,8 +238,9 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
     _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
-    _titles_before_names(m, assigned, linked["end_char"].tolist() if "end_char" in linked.columns
-                         else [None] * len(m.texts), articles)                     # 6. title-of-name
+    ends = linked["end_char"].tolist() if "end_char" in linked.columns else [None] * len(m.texts)
+    _country_codes(m, groups, assigned, ends, articles)                      # 5'. country-code
+    _titles_before_names(m, assigned, ends, articles)                        # 6. title-of-name
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
                                     info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
@@ -276,7 +277,7 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
         # A title joined to the name after it ("M.") neither names nor types its entity, and a
         # misread name ("ïokio", whose accent would make it the "fullest") or "canton de Vaud" does not name it.
         members = [i for i in members if i not in m.title_of] or members
-        named_by = [i for i in members if m.moved_by.get(i, ("",))[0] not in ("ocr-spelling", "region-name")] \
+        named_by = [i for i in members if m.moved_by.get(i, ("",))[0] not in ("ocr-spelling", "region-name", "country-code")] \
             or members
         alias = groups[root].alias
         info[root] = {
