@@ -1058,3 +1058,13 @@ class TestNewsWritingRules:
         assert linked.mentions["link_rule"].iloc[5] == "country-code"
         # Outside a results list a letter stays no name.
         assert pd.isna(ids[15]) and pd.isna(ids[17])
+
+    def test_a_short_form_before_a_name_is_a_title_not_a_country(self):
+        text = "France won. Fr. Thomas Weinandy wrote; Fr. Weinandy’s letter came. Olano (Fr) won."
+        # (The engine tags the name ORG, as spaCy en does, so no "fragment" applies.)
+        linked = linked_text(text, ("France", "LOC"), ("Fr.", "LOC"), ("Thomas Weinandy", "ORG"), ("Fr.", "LOC"),
+                             ("Olano", "PER"), ("Fr", "LOC"))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] == ids[2] == "ORG:thomas-weinandy" and pd.isna(ids[3])
+        assert linked.mentions["link_rule"].tolist()[1:4] == ["title-of-name", "exact", "title-only"]
+        assert ids[5] == ids[0] == "LOC:france"  # after a name, in parentheses: the country

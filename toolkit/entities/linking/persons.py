@@ -334,18 +334,22 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
 #: What may stand between a title and the name it introduces: spaces and the title's period
 #: ("M. Pinard", OCR's "M . . Baroche", "MM . Bertoni").
 _TITLE_GAP = re.compile(r"[\s.]{1,5}")
+#: A capitalised word right after a short form: the name the short form is the title of.
+_BEFORE_A_NAME = re.compile(r"\s[A-ZÀ-Þ][a-zà-ÿ]")
 #: Articles, which is_title_only counts as titles: "LA" before "CORUNA" is part of a name.
 _ARTICLE_WORDS = frozenset({"la", "le", "les", "l", "the", "a", "an", "el", "il", "lo", "los", "las", "der", "die", "das"})
 
 
 def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
                          articles: pd.DataFrame | None) -> None:
-    """Stage 6, title-of-name: a title alone, written right before a name, names that name's entity.
+    """Stage 6, title-of-name: a title alone (or a short form), written right before a name, names that name's entity.
 
     Engines often cut "M. Pinard" into "M." and "Pinard"; a civility or rank alone names no
     one (``title-only``), but the one written right before a name (only spaces and periods
     between) is that person's: it joins the entity of the name that follows ("MM. Bertoni,
-    Micheli": the first one). A title with no name after it stays unlinked. Needs the
+    Micheli": the first one). So does a short form the ``abbreviation`` rule gave a place,
+    when a name follows it ("Fr. Weinandy" is Father Weinandy, not France). A title with no
+    name after it stays unlinked. Needs the
     articles' ``text`` and the mentions' offsets; changes ``assigned`` and moves the mention
     from ``m.screened`` to ``m.moved_by``.
     """
@@ -355,8 +359,22 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
     placed = [i for i in range(len(m.texts))
               if m.starts[i] is not None and not pd.isna(m.starts[i]) and ends[i] is not None and not pd.isna(ends[i])]
     order = sorted(placed, key=lambda i: (str(m.article_ids[i]), m.starts[i], -ends[i]))
+    for i in placed:
+        # A short form right before a capitalised word the engine did not tag ("Fr. Weinandy’s"):
+        # a title too, so no place; it stays unlinked (title-of-name below may still give it a name).
+        text = text_of.get(m.article_ids[i])
+        if m.moved_by.get(i, ("",))[0] == "abbreviation" and isinstance(text, str) and \
+                _BEFORE_A_NAME.match(text, int(ends[i])):
+            assigned[i] = None
+            del m.moved_by[i]
+            m.screened[i] = ("title-only", f'"{m.texts[i]}" is written right before a capitalised name: '
+                                           f'a title ("Fr." for Father), not a place\'s short form')
     for i, j in zip(order, order[1:]):
-        if m.screened.get(i, ("",))[0] != "title-only" or m.article_ids[i] != m.article_ids[j] \
+        # A title alone, or a short form abbreviation took for a place: "Fr." before a name is
+        # "Father", not France (results lists write the country after the name, in parentheses).
+        title = m.screened.get(i, ("",))[0] == "title-only"
+        abbreviated = title and "capitalised name" in m.screened[i][1]
+        if not (title or m.moved_by.get(i, ("",))[0] == "abbreviation") or m.article_ids[i] != m.article_ids[j] \
                 or assigned[j] is None or j in m.screened:
             continue
         text = text_of.get(m.article_ids[i])
@@ -368,7 +386,8 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
         if not _TITLE_GAP.fullmatch(gap) or ("." in gap and sum(c.isalpha() for c in m.texts[i]) > 3):
             continue
         assigned[i] = assigned[j]
-        del m.screened[i]
-        m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", a title alone, is written right '
-                                          f'before "{m.names[j]}": it names that person')
+        m.screened.pop(i, None)
+        what = "a short form" if abbreviated or not title else "a title alone"
+        m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", {what}, is written right '
+                                          f'before "{m.names[j]}": it is that person\'s title')
         m.title_of.add(i)
