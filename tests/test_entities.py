@@ -1068,3 +1068,9 @@ class TestNewsWritingRules:
         assert ids[1] == ids[2] == "ORG:thomas-weinandy" and pd.isna(ids[3])
         assert linked.mentions["link_rule"].tolist()[1:4] == ["title-of-name", "exact", "title-only"]
         assert ids[5] == ids[0] == "LOC:france"  # after a name, in parentheses: the country
+
+    def test_an_acronym_alias_matches_the_british_spelling_but_not_a_short_word(self):
+        linked = link_entities(tiny(("a", "NATO", "ORG"), ("b", "Nato", "ORG"), ("c", "OTAN", "ORG"),
+                                    ("d", "l'Alliance atlantique", "ORG"), ("e", "US", "LOC"), ("f", "Us", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert set(ids[:4]) == {"ORG:nato"} and ids[5] != ids[4]

@@ -89,8 +89,10 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
     acronym_keys = {m.keys[i] for i in range(len(m.texts)) if m.keys[i] and is_acronym(m.names[i])}
 
     def usable(alias: Alias | None, name: str) -> Alias | None:
-        # An acronym alias ("US", "UE") matches only a name written in capitals.
-        return None if alias is None or (is_acronym(alias.variant) and not is_acronym(name)) else alias
+        # An acronym alias ("US", "UE") matches only a name written in capitals, or, from four
+        # letters, with a capital first as British style writes it ("Nato", "Unesco"; not "Us").
+        spelled = is_acronym(name) or (name[:1].isupper() and len(name.strip()) >= 4)
+        return None if alias is None or (is_acronym(alias.variant) and not spelled) else alias
 
     for i in range(len(m.texts)):
         if not m.keys[i] or m.screened.get(i, ("",))[0] in ("not-a-name", "title-only", "fragment"):
