@@ -9,11 +9,13 @@ module that holds each stage in brackets):
 2. ``fold`` and ``alias`` groups, with ``initials`` and ``article``
    (:mod:`~toolkit.entities.aliases`, CLDR territory names, a language's short forms)
    [:mod:`~toolkit.entities.linking.grouping`];
-3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`];
+3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`], ``region-name``
+   [:mod:`~toolkit.entities.linking.grouping`];
 4. ``partial-name`` within each article, ``surname-not-place``, then ``partial-name-corpus``
    and ``partial-name-dominant`` across the corpus, ``transliteration``
    [:mod:`~toolkit.entities.linking.persons`];
-5. ``acronym`` and ``abbreviation`` [:mod:`~toolkit.entities.linking.abbreviations`];
+5. ``acronym``, ``abbreviation`` and ``country-code`` [:mod:`~toolkit.entities.linking.abbreviations`];
+6. ``title-of-name`` [:mod:`~toolkit.entities.linking.persons`];
 
 then each entity gets its type, name and id, and each mention the chain of rules (with
 their evidence) that linked it: this module, which also builds the ``entities`` and
@@ -173,7 +175,17 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     engine cut the name short before "(FDIC)"; "ONU" → "Organisation des Nations unies"),
     unless another article spells it out otherwise; an ``abbreviation`` shortens a one-word
     name, a country first ("Fr" → France, not Fribourg), and is never a word the corpus
-    writes in lower case ("Fed").
+    writes in lower case ("Fed"); ``region-name`` joins "canton de Vaud" (département,
+    région, province de X) to "Vaud" when the corpus never writes "à Vaud" as it writes a
+    town; ``country-code`` gives a short form in parentheses in a results list ("Zulle (S)",
+    "(Dan)"), with other country short forms around it, the commonest country of the corpus
+    it starts; ``title-of-name`` gives a title alone written right before a name ("M." of
+    "M. Pinard" cut in two, "Fr." of "Fr. Weinandy") that name's entity, and a short form
+    written right before a capitalised word no place. A capital OCR misread at the start of
+    a name ("Eeuter", "ïokio") is an ``ocr-spelling`` of the name seen at least as often
+    ("Reuter", "Tokio"), and a bare surname written before every full name of its article
+    it fits (a headline) goes to the one the corpus names 80% of the time
+    (``partial-name-nearest``: "Trump" to Donald Trump, not a one-off "Ban Trump").
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
