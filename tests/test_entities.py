@@ -989,9 +989,11 @@ class TestNewsWritingRules:
     """Rules about how news and OCR write names, each with a case that must stay apart."""
 
     def test_a_title_alone_right_before_a_name_names_that_person(self):
-        text = "M . Pinard remplace M . . Baroche. On a vu le Pape. Bertoni parle. Voici M . britannique et M."
+        text = ("M . Pinard remplace M . . Baroche. On a vu le Pape. Bertoni parle. Voici M . britannique et M. "
+                "Puis M . Pinard au ministère et M . Durand.")
         linked = linked_text(text, ("M", "PER"), ("Pinard", "PER"), ("M", "PER"), ("Baroche", "LOC"),
-                             ("Pape", "PER"), ("Bertoni", "PER"), ("M", "PER"), ("M.", "PER"))
+                             ("Pape", "PER"), ("Bertoni", "PER"), ("M", "PER"), ("M.", "PER"), ("M", "PER"),
+                             ("M", "PER"))
         ids = linked.mentions["entity_id"].tolist()
         rules = linked.mentions["link_rule"].tolist()
         assert ids[0] == ids[1] == "PER:pinard" and ids[2] == ids[3] == "LOC:baroche"
@@ -1000,7 +1002,10 @@ class TestNewsWritingRules:
         # a title with no name after it stays unlinked.
         assert pd.isna(ids[4]) and pd.isna(ids[6]) and pd.isna(ids[7])
         assert set(linked.entities["entity_id"]) == {"PER:pinard", "LOC:baroche", "PER:bertoni"}
-        assert (linked.merges["rule"] == "title-of-name").sum() == 2
+        # Before a name the engine did not tag: the one person of the article with that name;
+        # a name the article does not know otherwise leaves the title unlinked.
+        assert ids[8] == "PER:pinard" and pd.isna(ids[9])
+        assert (linked.merges["rule"] == "title-of-name").sum() == 3
 
     def test_a_headline_surname_goes_to_the_dominant_full_name_not_a_one_off(self):
         headline = "Trump speaks. Voters say Ban Trump, wrote Paul Lee. Donald Trump replied. Trump left."
@@ -1065,8 +1070,9 @@ class TestNewsWritingRules:
         linked = linked_text(text, ("France", "LOC"), ("Fr.", "LOC"), ("Thomas Weinandy", "ORG"), ("Fr.", "LOC"),
                              ("Olano", "PER"), ("Fr", "LOC"))
         ids = linked.mentions["entity_id"].tolist()
-        assert ids[1] == ids[2] == "ORG:thomas-weinandy" and pd.isna(ids[3])
-        assert linked.mentions["link_rule"].tolist()[1:4] == ["title-of-name", "exact", "title-only"]
+        # "Fr. Weinandy’s": the engine tagged no name after it, the article's only Weinandy is his.
+        assert ids[1] == ids[2] == ids[3] == "ORG:thomas-weinandy"
+        assert linked.mentions["link_rule"].tolist()[1:4] == ["title-of-name", "exact", "title-of-name"]
         assert ids[5] == ids[0] == "LOC:france"  # after a name, in parentheses: the country
 
     def test_an_acronym_alias_matches_the_british_spelling_but_not_a_short_word(self):

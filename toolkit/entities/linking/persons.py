@@ -16,6 +16,7 @@ import pandas as pd
 
 from toolkit.entities.linking.state import _Groups, _Mentions
 from toolkit.entities.places import is_territory_key
+from toolkit.text import folded_words
 
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
@@ -334,6 +335,8 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
 #: What may stand between a title and the name it introduces: spaces and the title's period
 #: ("M. Pinard", OCR's "M . . Baroche", "MM . Bertoni").
 _TITLE_GAP = re.compile(r"[\s.]{1,5}")
+#: A title's gap, then the capitalised word after it.
+_TITLE_THEN_WORD = re.compile(r"([\s.]{1,5})([A-ZÀ-Þ][\w'’-]+)")
 #: A capitalised word right after a short form: the name the short form is the title of.
 _BEFORE_A_NAME = re.compile(r"\s[A-ZÀ-Þ][a-zà-ÿ]")
 #: Articles, which is_title_only counts as titles: "LA" before "CORUNA" is part of a name.
@@ -391,3 +394,29 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
         m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", {what}, is written right '
                                           f'before "{m.names[j]}": it is that person\'s title')
         m.title_of.add(i)
+    # A title before a name the engine did not tag there ("M . Pinard au ministère"): the
+    # entity of its article whose name ends with the word after it, when only one does
+    # (whatever the engine typed it: it tags "Baroche" LOC), never a country.
+    surnames: dict[tuple[object, str], set[int]] = defaultdict(set)
+    for j in range(len(m.texts)):
+        if assigned[j] is not None and j not in m.screened and j not in m.title_of and m.keys[j] \
+                and not is_territory_key(m.keys[j][-1:]):
+            surnames[(m.article_ids[j], m.keys[j][-1])].add(assigned[j])
+    for i in placed:
+        if m.screened.get(i, ("",))[0] != "title-only" or set(m.keys[i]) <= _ARTICLE_WORDS:
+            continue
+        text = text_of.get(m.article_ids[i])
+        after = _TITLE_THEN_WORD.match(text, int(ends[i])) if isinstance(text, str) else None
+        if after is None or ("." in after.group(1) and sum(c.isalpha() for c in m.texts[i]) > 3):
+            continue
+        word = folded_words(after.group(2))
+        fits = surnames.get((m.article_ids[i], word[0])) if word else None
+        if fits and len(fits) == 1:
+            what = "a short form" if "capitalised name" in m.screened[i][1] else "a title alone"
+            assigned[i] = next(iter(fits))
+            m.screened.pop(i, None)
+            m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", {what}, is written right '
+                                              f'before "{after.group(2)}", the only person of the article with that '
+                                              f'name: it is that person\'s title')
+            m.title_of.add(i)
+
