@@ -1080,3 +1080,13 @@ class TestNewsWritingRules:
                                     ("d", "l'Alliance atlantique", "ORG"), ("e", "US", "LOC"), ("f", "Us", "PER")))
         ids = linked.mentions["entity_id"].tolist()
         assert set(ids[:4]) == {"ORG:nato"} and ids[5] != ids[4]
+
+    def test_two_spellings_one_letter_apart_printed_once_each_in_an_article_are_one_name(self):
+        linked = link_entities(tiny(("a", "Paul Mtiller", "PER"), ("a", "Paul Miiller", "PER"),
+                                    ("b", "Plymouth", "LOC"), ("b", "Plymputh", "LOC"),
+                                    ("c", "Andersen", "PER"), ("c", "Anderson", "PER"),
+                                    ("d", "Schmidt", "PER"), ("d", "Schmitt", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] == ids[0] == "PER:paul-mtiller" and ids[3] == ids[2] == "LOC:plymouth"
+        # Another ending (or a word under 7 letters) is another name, not a misprint.
+        assert ids[5] != ids[4] and ids[7] != ids[6]
