@@ -179,7 +179,7 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
         target = move.get((m.article_ids[i], gid[i]))
         if target is not None and i not in m.moved_by:
             m.moved_by[i] = ("ocr-spelling", f'{m.article_ids[i]}: "{m.names[i]}" is one letter away from '
-                                             f'"{target[1]}", a commoner name of the same article')
+                                             f'"{target[1]}", a name of the same article seen as often or more')
             gid[i] = target[0]
             continue
         target = corpus.get(gid[i])
