@@ -219,5 +219,6 @@ def _regions(m: _Mentions, groups: _Groups, gid: list[int | None], articles: pd.
             continue  # "à Neuchâtel": a town of that name
         for i in members:
             gid[i] = g
-            m.moved_by[i] = ("region-name", f'"{m.names[i]}" names the region "{min(forms, key=lambda f: (f.isupper(), f))}", which '
-                                            f'the corpus never writes after "à" (as it writes a town)')
+            written = min(forms, key=lambda f: (f.isupper(), f))
+            m.moved_by[i] = ("region-name", f'"{m.names[i]}" names the region "{written}", which the corpus '
+                                            f'never writes after "à" (as it writes a town)')

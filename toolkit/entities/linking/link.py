@@ -58,8 +58,8 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "ocr-spelling", "region-name", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "country-code", "title-of-name",
-         "retype")
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "country-code",
+         "title-of-name", "retype")
 
 
 class Linked(NamedTuple):
@@ -289,8 +289,8 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
         # A title joined to the name after it ("M.") neither names nor types its entity, and a
         # misread name ("ïokio", whose accent would make it the "fullest") or "canton de Vaud" does not name it.
         members = [i for i in members if i not in m.title_of] or members
-        named_by = [i for i in members if m.moved_by.get(i, ("",))[0] not in ("ocr-spelling", "region-name", "country-code")] \
-            or members
+        named_by = [i for i in members
+                    if m.moved_by.get(i, ("",))[0] not in ("ocr-spelling", "region-name", "country-code")] or members
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else

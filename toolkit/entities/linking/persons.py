@@ -340,7 +340,8 @@ _TITLE_THEN_WORD = re.compile(r"([\s.]{1,5})([A-ZÀ-Þ][\w'’-]+)")
 #: A capitalised word right after a short form: the name the short form is the title of.
 _BEFORE_A_NAME = re.compile(r"\s[A-ZÀ-Þ][a-zà-ÿ]")
 #: Articles, which is_title_only counts as titles: "LA" before "CORUNA" is part of a name.
-_ARTICLE_WORDS = frozenset({"la", "le", "les", "l", "the", "a", "an", "el", "il", "lo", "los", "las", "der", "die", "das"})
+_ARTICLE_WORDS = frozenset({"la", "le", "les", "l", "the", "a", "an", "el", "il", "lo", "los", "las", "der", "die",
+                            "das"})
 
 
 def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,

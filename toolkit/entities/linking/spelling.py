@@ -125,8 +125,10 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
     Both names have the same words but one, and that word has at least
     :data:`OCR_MIN_LETTERS` letters in both, the same first letter and one substitution,
     insertion or deletion between them, not in its last two letters ("Esoagne" → "Espagne",
-    "PBTERSBOURG" → "Pétersbourg"; not "Germans" → "Germany", "Honduran" → "Honduras"); the name with fewer mentions in the corpus joins the other (ties: the one seen later in the corpus
-    joins the first: one misprint in a name printed once each way), a person only a person, a place or organisation only a place or organisation.
+    "PBTERSBOURG" → "Pétersbourg"; not "Germans" → "Germany", "Honduran" → "Honduras"); the
+    name with fewer mentions in the corpus joins the other (ties: the one seen later in the
+    corpus joins the first, one misprint in a name printed once each way: "Plymputh" →
+    "Plymouth"), a person only a person, a place or organisation only a place or organisation.
     Changes ``gid`` and records the rule in ``m.moved_by``.
     """
     size = Counter(g for g in gid if g is not None)
@@ -144,7 +146,8 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
             fits = set()
             for b in names:
                 gb, name_b = names[b]
-                if gb == ga or len(a) != len(b) or (size[gb], -gb) <= (size[ga], -ga) or groups.is_person(ga) != groups.is_person(gb):
+                if gb == ga or len(a) != len(b) or (size[gb], -gb) <= (size[ga], -ga) \
+                        or groups.is_person(ga) != groups.is_person(gb):
                     continue
                 diff = [(x, y) for x, y in zip(a, b) if x != y]
                 if (len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS - 1
