@@ -977,3 +977,116 @@ class TestRepairSpans:
         text = "En Suisse romande comme en Europe occidentale et en Suisse."
         repaired = self.repaired(text, ("Suisse", "LOC"), ("Europe", "LOC"), ("Suisse", "LOC"))
         assert repaired["text"].tolist() == ["Suisse romande", "Europe occidentale", "Suisse"]
+
+
+def linked_text(text: str, *spans) -> object:
+    """link_entities on one article "a" of ``text`` with the (surface, type) mentions found in it in order."""
+    articles = pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]})
+    return link_entities(placed(text, *spans), articles=articles)
+
+
+class TestNewsWritingRules:
+    """Rules about how news and OCR write names, each with a case that must stay apart."""
+
+    def test_a_title_alone_right_before_a_name_names_that_person(self):
+        text = ("M . Pinard remplace M . . Baroche. On a vu le Pape. Bertoni parle. Voici M . britannique et M. "
+                "Puis M . Pinard au ministère et M . Durand.")
+        linked = linked_text(text, ("M", "PER"), ("Pinard", "PER"), ("M", "PER"), ("Baroche", "LOC"),
+                             ("Pape", "PER"), ("Bertoni", "PER"), ("M", "PER"), ("M.", "PER"), ("M", "PER"),
+                             ("M", "PER"))
+        ids = linked.mentions["entity_id"].tolist()
+        rules = linked.mentions["link_rule"].tolist()
+        assert ids[0] == ids[1] == "PER:pinard" and ids[2] == ids[3] == "LOC:baroche"
+        assert rules[0] == rules[2] == "title-of-name"
+        # A title written in full before a period ends a sentence; a lower-case word is no name;
+        # a title with no name after it stays unlinked.
+        assert pd.isna(ids[4]) and pd.isna(ids[6]) and pd.isna(ids[7])
+        assert set(linked.entities["entity_id"]) == {"PER:pinard", "LOC:baroche", "PER:bertoni"}
+        # Before a name the engine did not tag: the one person of the article with that name;
+        # a name the article does not know otherwise leaves the title unlinked.
+        assert ids[8] == "PER:pinard" and pd.isna(ids[9])
+        assert (linked.merges["rule"] == "title-of-name").sum() == 3
+
+    def test_a_headline_surname_goes_to_the_dominant_full_name_not_a_one_off(self):
+        headline = "Trump speaks. Voters say Ban Trump, wrote Paul Lee. Donald Trump replied. Trump left."
+        other = "Donald Trump came. Donald Trump went. Donald Trump won. Donald Trump lost."
+        family = "Trump talks. Fred Trump built houses. Ivana Trump came. Trump left."
+        rows = pd.concat([placed(headline, ("Trump", "PER"), ("Ban Trump", "PER"), ("Paul Lee", "PER"),
+                                 ("Donald Trump", "PER"), ("Trump", "PER")),
+                          placed(other, *[("Donald Trump", "PER")] * 4).assign(article_id="b"),
+                          placed(family, ("Trump", "PER"), ("Fred Trump", "PER"), ("Ivana Trump", "PER"),
+                                 ("Trump", "PER")).assign(article_id="c")], ignore_index=True)
+        linked = link_entities(rows)
+        ids = linked.mentions["entity_id"].tolist()
+        # Before any full name: the corpus's dominant one, and the later "Trump" stays with it.
+        assert ids[0] == ids[3] == ids[4] == "PER:donald-trump" != ids[1]
+        assert any("comes before the fuller" in e for e in linked.merges["evidence"])
+        # Fred and Ivana are one mention each: no full name dominates, the nearest after wins.
+        assert ids[9] == ids[10] != ids[11]
+
+    def test_a_capital_misread_at_the_start_of_a_name(self):
+        linked = link_entities(tiny(("a", "Reuter", "ORG"), ("b", "Reuter", "ORG"), ("c", "Eeuter", "LOC"),
+                                    ("d", "Tokio", "LOC"), ("e", "Tokio", "LOC"), ("f", "ïokio", "MISC"),
+                                    ("g", "Tessin", "LOC"), ("h", "Iessin", "LOC"),
+                                    ("i", "Richter", "PER"), ("j", "Richter", "PER"), ("k", "Eichter", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[2] == ids[0] == "ORG:reuter" and ids[5] == ids[3] == "LOC:tokio"  # not named "ïokio"
+        assert "ocr-spelling" in set(linked.merges.loc[linked.merges["variant"] == "Eeuter", "rule"])
+        # A name seen once is no evidence; people stay apart (Eichter may be a name).
+        assert ids[7] != ids[6] and ids[10] != ids[8]
+
+    def test_a_region_named_after_a_place_the_corpus_never_writes_after_a(self):
+        text = ("Le vin du canton de Vaud est bon. M. Dind (Vaud) parle. Le canton de Neuchâtel vote; "
+                "il habite à Neuchâtel. Le département de la Défense répond; la Défense dit non.")
+        linked = linked_text(text, ("canton de Vaud", "LOC"), ("Vaud", "LOC"), ("canton de Neuchâtel", "LOC"),
+                             ("Neuchâtel", "LOC"), ("département de la Défense", "ORG"), ("Défense", "ORG"))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == "LOC:vaud"
+        assert linked.mentions["link_rule"].iloc[0] == "region-name"
+        # "à Neuchâtel": a town of that name; a ministry named after an organisation stays apart.
+        assert ids[2] != ids[3] and ids[4] != ids[5]
+
+    def test_a_short_form_in_parentheses_in_a_results_list_is_a_country(self):
+        results = "1. Olano (Esp) 47'. 2. Guidi (It) à 41\". 3. Zulle (S) à 1'. 4. Möller (Dan) à 2'."
+        news = "La Suisse et la Suède. La Suisse vote, la Suisse gagne. Le Danemark aussi. L'Espagne, l'Italie."
+        other = "Un article sur (S) sans liste. M. Zberg (S) arrive."
+        rows = pd.concat([placed(results, ("Olano", "PER"), ("Esp", "LOC"), ("Guidi", "PER"), ("It", "LOC"),
+                                 ("Zulle", "PER"), ("S", "LOC"), ("Möller", "PER"), ("Dan", "PER")),
+                          placed(news, ("Suisse", "LOC"), ("Suède", "LOC"), ("Suisse", "LOC"), ("Suisse", "LOC"),
+                                 ("Danemark", "LOC"), ("Espagne", "LOC"), ("Italie", "LOC")).assign(article_id="b"),
+                          placed(other, ("S", "LOC"), ("Zberg", "PER"), ("S", "LOC")).assign(article_id="c")],
+                         ignore_index=True)
+        articles = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [results, news, other]})
+        linked = link_entities(rows, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[5] == ids[8] == "LOC:suisse" and ids[7] == ids[12] == "LOC:danemark"
+        assert linked.mentions["link_rule"].iloc[5] == "country-code"
+        # Outside a results list a letter stays no name.
+        assert pd.isna(ids[15]) and pd.isna(ids[17])
+
+    def test_a_short_form_before_a_name_is_a_title_not_a_country(self):
+        text = "France won. Fr. Thomas Weinandy wrote; Fr. Weinandy’s letter came. Olano (Fr) won."
+        # (The engine tags the name ORG, as spaCy en does, so no "fragment" applies.)
+        linked = linked_text(text, ("France", "LOC"), ("Fr.", "LOC"), ("Thomas Weinandy", "ORG"), ("Fr.", "LOC"),
+                             ("Olano", "PER"), ("Fr", "LOC"))
+        ids = linked.mentions["entity_id"].tolist()
+        # "Fr. Weinandy’s": the engine tagged no name after it, the article's only Weinandy is his.
+        assert ids[1] == ids[2] == ids[3] == "ORG:thomas-weinandy"
+        assert linked.mentions["link_rule"].tolist()[1:4] == ["title-of-name", "exact", "title-of-name"]
+        assert ids[5] == ids[0] == "LOC:france"  # after a name, in parentheses: the country
+
+    def test_an_acronym_alias_matches_the_british_spelling_but_not_a_short_word(self):
+        linked = link_entities(tiny(("a", "NATO", "ORG"), ("b", "Nato", "ORG"), ("c", "OTAN", "ORG"),
+                                    ("d", "l'Alliance atlantique", "ORG"), ("e", "US", "LOC"), ("f", "Us", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert set(ids[:4]) == {"ORG:nato"} and ids[5] != ids[4]
+
+    def test_two_spellings_one_letter_apart_printed_once_each_in_an_article_are_one_name(self):
+        linked = link_entities(tiny(("a", "Paul Mtiller", "PER"), ("a", "Paul Miiller", "PER"),
+                                    ("b", "Plymouth", "LOC"), ("b", "Plymputh", "LOC"),
+                                    ("c", "Andersen", "PER"), ("c", "Anderson", "PER"),
+                                    ("d", "Schmidt", "PER"), ("d", "Schmitt", "PER")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] == ids[0] == "PER:paul-mtiller" and ids[3] == ids[2] == "LOC:plymouth"
+        # Another ending (or a word under 7 letters) is another name, not a misprint.
+        assert ids[5] != ids[4] and ids[7] != ids[6]

@@ -162,3 +162,73 @@ def _lower_case_words(articles: pd.DataFrame | None, candidates: set[str]) -> se
         if isinstance(text, str):
             found.update(match.group(1) for match in pattern.finditer(text))
     return found
+
+
+#: A short form in a results list: one capital letter ("S"), or a capital and 1-3 lower-case letters.
+_CODE = re.compile(r"[A-ZÀ-Þ](?:[a-zà-ÿ]{1,3})?\.?")
+#: The fewest other country short forms in parentheses an article needs to be a results list.
+RESULTS_MIN_CODES = 2
+
+
+def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], ends: list,
+                   articles: pd.DataFrame | None) -> None:
+    """Stage 5', country-code: in a results list, a short form in parentheses is a country.
+
+    Sports results write each name with its country's short form in parentheses ("Olano
+    (Esp)", "Zulle (S)", "Möller (Dan)"). In an article with at least
+    :data:`RESULTS_MIN_CODES` such short forms already linked to countries, a short form in
+    parentheses that no rule linked (a single letter, screened as no name, or one the engine
+    tagged a person) joins the country of the corpus whose name starts with it and that has
+    the most mentions ("S" → Suisse in Swiss papers; ties stay apart). Needs the articles'
+    ``text`` and offsets; changes ``assigned`` and records the rule in ``m.moved_by``.
+    """
+    if articles is None or "text" not in articles.columns:
+        return
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    size: dict[int, int] = defaultdict(int)
+    countries: dict[int, str] = {}   # root → its name (folded first word)
+    written: dict[int, str] = {}     # root → its name as written
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            root = groups.find(assigned[i])
+            size[root] += 1
+            g = assigned[i]
+            if len(m.keys[i]) == 1 and (is_territory_key(m.keys[i]) or
+                                        (groups[g].alias is not None and is_territory_key(groups[g].key))):
+                countries.setdefault(root, m.keys[i][0])
+                written.setdefault(root, m.names[i])
+
+    def in_parentheses(i: int) -> bool:
+        text = text_of.get(m.article_ids[i])
+        if not isinstance(text, str) or m.starts[i] is None or pd.isna(m.starts[i]) or pd.isna(ends[i]):
+            return False
+        return bool(re.search(r"\(\s*$", text[max(0, int(m.starts[i]) - 3):int(m.starts[i])])
+                    and re.match(r"\s*\.?\s*[),]", text[int(ends[i]):int(ends[i]) + 4]))
+
+    codes: dict[object, int] = defaultdict(int)   # article → country short forms in parentheses linked
+    candidates = []
+    for i in range(len(m.texts)):
+        if not _CODE.fullmatch(m.texts[i].strip()):
+            continue
+        linked_country = assigned[i] is not None and groups.find(assigned[i]) in countries
+        unlinked = (assigned[i] is None and m.screened.get(i, ("",))[0] == "not-a-name") or \
+            (assigned[i] is not None and groups.is_person(assigned[i]))
+        if (linked_country or unlinked) and in_parentheses(i):
+            if linked_country and len(m.keys[i][0]) < len(countries[groups.find(assigned[i])]):
+                codes[m.article_ids[i]] += 1
+            elif unlinked:
+                candidates.append(i)
+    for i in candidates:
+        if codes[m.article_ids[i]] < RESULTS_MIN_CODES:
+            continue
+        short = m.keys[i][0]
+        fits = sorted((r for r, word in countries.items() if word.startswith(short) and word != short),
+                      key=lambda r: -size[r])
+        if not fits or (len(fits) > 1 and size[fits[0]] == size[fits[1]]):
+            continue
+        name = written[fits[0]]
+        assigned[i] = fits[0]
+        m.screened.pop(i, None)
+        m.moved_by[i] = ("country-code", f'{m.article_ids[i]}: "{m.texts[i]}" in parentheses in a results list '
+                                         f'(other country short forms there); "{name}" is the commonest country '
+                                         f'of the corpus it starts')

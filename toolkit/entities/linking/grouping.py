@@ -89,8 +89,10 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
     acronym_keys = {m.keys[i] for i in range(len(m.texts)) if m.keys[i] and is_acronym(m.names[i])}
 
     def usable(alias: Alias | None, name: str) -> Alias | None:
-        # An acronym alias ("US", "UE") matches only a name written in capitals.
-        return None if alias is None or (is_acronym(alias.variant) and not is_acronym(name)) else alias
+        # An acronym alias ("US", "UE") matches only a name written in capitals, or, from four
+        # letters, with a capital first as British style writes it ("Nato", "Unesco"; not "Us").
+        spelled = is_acronym(name) or (name[:1].isupper() and len(name.strip()) >= 4)
+        return None if alias is None or (is_acronym(alias.variant) and not spelled) else alias
 
     for i in range(len(m.texts)):
         if not m.keys[i] or m.screened.get(i, ("",))[0] in ("not-a-name", "title-only", "fragment"):
@@ -164,3 +166,59 @@ def _without_initials(name: str, key: tuple[str, ...]) -> tuple[str, ...]:
 def _after_first_word(name: str) -> str:
     """``"d'Espagne"`` → ``"Espagne"``, ``"La Commission"`` → ``"Commission"``."""
     return re.sub(r"^\w+(?:['’ʼ]\s*|\s+)", "", name, count=1)
+
+
+#: Lower-case nouns of an administrative region named after a place ("canton de Vaud",
+#: "département de la Somme", "province de Liège"), folded.
+_REGION_NOUNS = frozenset({"canton", "departement", "region", "province", "comte", "county"})
+_REGION_LINKS = frozenset({"de", "du", "des", "d", "la", "l", "of", "the"})
+
+
+def _regions(m: _Mentions, groups: _Groups, gid: list[int | None], articles: pd.DataFrame | None) -> None:
+    """region-name: "canton de Vaud" is "Vaud" when the corpus never writes "à Vaud".
+
+    French writes a town after "à" ("à Neuchâtel", "à Fribourg") and a region after "en", "au"
+    or "dans le" ("en Valais", "dans le canton de Vaud"): a region named after a place whose
+    name the corpus never puts after "à" is not a town, so "canton de X" (département,
+    région, province, comté de X) joins the place named "X" alone (tagged LOC more often than ORG). Where
+    the corpus writes "à X", X is a town ("canton de Neuchâtel" and the town of Neuchâtel
+    stay apart). Needs the articles' ``text``; changes ``gid`` and records the rule in
+    ``m.moved_by``.
+    """
+    if articles is None or "text" not in articles.columns:
+        return
+    alone: dict[tuple[str, ...], tuple[int, set[str]]] = {}   # a place's key → its group and forms
+    regions: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    tagged: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    for i in range(len(m.texts)):
+        g = gid[i]
+        if g is None or groups.is_person(g) or i in m.moved_by:
+            continue
+        key = m.keys[i]
+        if len(key) > 2 and key[0] in _REGION_NOUNS and key[1] in _REGION_LINKS and m.names[i][:1].islower():
+            place = key[1:]
+            while place and place[0] in _REGION_LINKS:
+                place = place[1:]
+            if place:
+                regions[place].append(i)
+        elif groups[g].kind in ("fold", "alias"):
+            alone.setdefault(key, (g, set()))[1].add(m.names[i])
+            tagged[key][m.engine_types[i]] += 1
+    # The place alone must be tagged a place more often than an organisation ("département de la
+    # Défense" is a ministry, not a region named after "Défense").
+    regions = {place: members for place, members in regions.items()
+               if place in alone and tagged[place]["LOC"] > tagged[place]["ORG"]}
+    if not regions:
+        return
+    texts = [t for t in articles["text"] if isinstance(t, str)]
+    for place, members in regions.items():
+        g, forms = alone[place]
+        after_a = re.compile(r"(?<!\w)[àÀ]\s+(?:" + "|".join(re.escape(f) for f in sorted(forms)) + r")(?!\w)",
+                             re.IGNORECASE)
+        if any(after_a.search(t) for t in texts):
+            continue  # "à Neuchâtel": a town of that name
+        for i in members:
+            gid[i] = g
+            written = min(forms, key=lambda f: (f.isupper(), f))
+            m.moved_by[i] = ("region-name", f'"{m.names[i]}" names the region "{written}", which the corpus '
+                                            f'never writes after "à" (as it writes a town)')

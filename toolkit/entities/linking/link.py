@@ -9,11 +9,13 @@ module that holds each stage in brackets):
 2. ``fold`` and ``alias`` groups, with ``initials`` and ``article``
    (:mod:`~toolkit.entities.aliases`, CLDR territory names, a language's short forms)
    [:mod:`~toolkit.entities.linking.grouping`];
-3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`];
+3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`], ``region-name``
+   [:mod:`~toolkit.entities.linking.grouping`];
 4. ``partial-name`` within each article, ``surname-not-place``, then ``partial-name-corpus``
    and ``partial-name-dominant`` across the corpus, ``transliteration``
    [:mod:`~toolkit.entities.linking.persons`];
-5. ``acronym`` and ``abbreviation`` [:mod:`~toolkit.entities.linking.abbreviations`];
+5. ``acronym``, ``abbreviation`` and ``country-code`` [:mod:`~toolkit.entities.linking.abbreviations`];
+6. ``title-of-name`` [:mod:`~toolkit.entities.linking.persons`];
 
 then each entity gets its type, name and id, and each mention the chain of rules (with
 their evidence) that linked it: this module, which also builds the ``entities`` and
@@ -33,10 +35,10 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.linking.abbreviations import _abbreviations, _acronyms
-from toolkit.entities.linking.grouping import _group_names, _language_aliases, _territory_alias_map
+from toolkit.entities.linking.abbreviations import _abbreviations, _acronyms, _country_codes
+from toolkit.entities.linking.grouping import _group_names, _language_aliases, _regions, _territory_alias_map
 from toolkit.entities.linking.persons import (_partial_names_in_articles, _partial_names_in_corpus,
-                                              _surnames_tagged_as_places, _transliterations)
+                                              _surnames_tagged_as_places, _titles_before_names, _transliterations)
 from toolkit.entities.linking.screening import _fragments, _screen, _strip_titles, _trim_edges
 from toolkit.entities.linking.spelling import _ocr_spellings
 from toolkit.entities.linking.state import _Group, _Groups, _Mentions
@@ -55,8 +57,9 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
-         "alias", "article", "ocr-spelling", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "retype")
+         "alias", "article", "ocr-spelling", "region-name", "partial-name", "surname-not-place", "partial-name-nearest",
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "country-code",
+         "title-of-name", "retype")
 
 
 class Linked(NamedTuple):
@@ -172,7 +175,17 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     engine cut the name short before "(FDIC)"; "ONU" → "Organisation des Nations unies"),
     unless another article spells it out otherwise; an ``abbreviation`` shortens a one-word
     name, a country first ("Fr" → France, not Fribourg), and is never a word the corpus
-    writes in lower case ("Fed").
+    writes in lower case ("Fed"); ``region-name`` joins "canton de Vaud" (département,
+    région, province de X) to "Vaud" when the corpus never writes "à Vaud" as it writes a
+    town; ``country-code`` gives a short form in parentheses in a results list ("Zulle (S)",
+    "(Dan)"), with other country short forms around it, the commonest country of the corpus
+    it starts; ``title-of-name`` gives a title alone written right before a name ("M." of
+    "M. Pinard" cut in two, "Fr." of "Fr. Weinandy") that name's entity, and a short form
+    written right before a capitalised word no place. A capital OCR misread at the start of
+    a name ("Eeuter", "ïokio") is an ``ocr-spelling`` of the name seen at least as often
+    ("Reuter", "Tokio"), and a bare surname written before every full name of its article
+    it fits (a headline) goes to the one the corpus names 80% of the time
+    (``partial-name-nearest``: "Trump" to Donald Trump, not a one-off "Ban Trump").
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -230,12 +243,16 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _fragments(m, linked, articles)                                          # fragment
     groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of))  # 2-3. fold, alias
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
+    _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
     _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
+    ends = linked["end_char"].tolist() if "end_char" in linked.columns else [None] * len(m.texts)
+    _country_codes(m, groups, assigned, ends, articles)                      # 5'. country-code
+    _titles_before_names(m, assigned, ends, articles)                        # 6. title-of-name
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
                                     info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
@@ -269,6 +286,11 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
             members_of[groups.find(assigned[i])].append(i)
     info: dict[int, dict] = {}
     for root, members in members_of.items():
+        # A title joined to the name after it ("M.") neither names nor types its entity, and a
+        # misread name ("ïokio", whose accent would make it the "fullest") or "canton de Vaud" does not name it.
+        members = [i for i in members if i not in m.title_of] or members
+        named_by = [i for i in members
+                    if m.moved_by.get(i, ("",))[0] not in ("ocr-spelling", "region-name", "country-code")] or members
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
@@ -276,7 +298,7 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
                            for i in members),
             # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
             # Russie"); else the fullest, accented form actually seen.
-            "name": _alias_name(alias, [m.names[i] for i in members]),
+            "name": _alias_name(alias, [m.names[i] for i in named_by]),
         }
     taken: Counter = Counter()
     for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):
@@ -354,8 +376,9 @@ def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigne
         root = groups.find(assigned[i])
         entity = info[root]
         eid, name, etype = entity["entity_id"], entity["name"], entity["entity_type"]
-        g = gid[i]
-        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=corpus_evidence.get(g), alias_of=alias_of,
+        g = gid[i] if gid[i] is not None else assigned[i]  # a title joined to the name after it has no group
+        chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=None if i in m.title_of else
+                            corpus_evidence.get(g), alias_of=alias_of,
                             trimmed=trimmed)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from toolkit.entities.linking.state import _Groups, _Mentions
 from toolkit.entities.places import is_territory_key
+from toolkit.text import folded_words
 
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
@@ -45,6 +46,7 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
     assigned = list(gid)
     moved: dict[int, str] = {}  # mention → evidence
     nearest = m.nearest
+    size = Counter(g for g in gid if g is not None)   # each name's mentions in the corpus
     by_article: dict[object, list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
         if gid[i] is not None and groups.is_person(gid[i]):
@@ -85,9 +87,20 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
                 nearest.add(i)
             elif gid[i] in ambiguous and m.starts[i] is not None:
                 # Several full names fit: the nearest one before it in the article (else after).
-                near = _nearest(m, i, [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
-                                       and len(m.keys[j]) > len(m.keys[i])])
-                if near is not None:
+                fits = [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
+                        and len(m.keys[j]) > len(m.keys[i])]
+                near = _nearest(m, i, fits)
+                dominant = _dominant_fit(m, i, fits, gid, size)
+                if dominant is not None:
+                    # Named before any full name (a headline): the one the corpus names far more
+                    # often, not the nearest after it ("Trump" over a one-off "Ban Trump").
+                    assigned[i] = resolved.get(gid[dominant], (gid[dominant],))[0]
+                    moved[i] = (f'{article_id}: "{m.names[i]}" comes before the fuller PER names there it fits; '
+                                f'"{m.names[dominant]}" has {size[gid[dominant]]} of their '
+                                f'{sum(size[g] for g in {gid[j] for j in fits})} mentions in the corpus')
+                    nearest.add(i)
+                    settled[gid[i]] = (assigned[i], m.names[dominant])
+                elif near is not None:
                     assigned[i] = resolved.get(gid[near], (gid[near],))[0]
                     moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; '
                                 f'"{m.names[near]}" is the nearest')
@@ -133,6 +146,21 @@ def _surnames_tagged_as_places(m: _Mentions, groups: _Groups, assigned: list[int
                                  f'{m.article_ids[i]}: "{m.names[i]}" (tagged {m.engine_types[i]}) is a word of '
                                  f'"{full_name[(m.article_ids[i], target)]}", the only PER name there it fits; '
                                  f'the corpus tags it {m.engine_types[i]} only beside such a name')
+
+
+def _dominant_fit(m: _Mentions, i: int, candidates: list[int], gid: list[int | None], size: Counter) -> int | None:
+    """For a short name written before every fuller name of its article that fits it, the candidate
+    whose name has at least :data:`DOMINANT_SHARE` of the candidates' mentions in the corpus (None
+    when a candidate stands before it, or none dominates)."""
+    if not candidates or any(m.starts[j] is not None and m.starts[j] < m.starts[i] for j in candidates):
+        return None
+    first: dict[int, int] = {}
+    for j in sorted(candidates, key=lambda j: m.starts[j] if m.starts[j] is not None else 0):
+        first.setdefault(gid[j], j)
+    top = max(first, key=lambda g: (size[g], -g))
+    if len(first) > 1 and size[top] >= DOMINANT_SHARE * sum(size[g] for g in first):
+        return first[top]
+    return None
 
 
 def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
@@ -302,3 +330,94 @@ def _transliterations(m: _Mentions, groups: _Groups, assigned: list[int | None],
     for i in range(len(m.texts)):
         if before[i] in merged and i not in m.moved_by:
             m.moved_by[i] = ("transliteration", merged[before[i]])
+
+
+#: What may stand between a title and the name it introduces: spaces and the title's period
+#: ("M. Pinard", OCR's "M . . Baroche", "MM . Bertoni").
+_TITLE_GAP = re.compile(r"[\s.]{1,5}")
+#: A title's gap, then the capitalised word after it.
+_TITLE_THEN_WORD = re.compile(r"([\s.]{1,5})([A-ZÀ-Þ][\w'’-]+)")
+#: A capitalised word right after a short form: the name the short form is the title of.
+_BEFORE_A_NAME = re.compile(r"\s[A-ZÀ-Þ][a-zà-ÿ]")
+#: Articles, which is_title_only counts as titles: "LA" before "CORUNA" is part of a name.
+_ARTICLE_WORDS = frozenset({"la", "le", "les", "l", "the", "a", "an", "el", "il", "lo", "los", "las", "der", "die",
+                            "das"})
+
+
+def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
+                         articles: pd.DataFrame | None) -> None:
+    """Stage 6, title-of-name: a title alone (or a short form), written right before a name, names that name's entity.
+
+    Engines often cut "M. Pinard" into "M." and "Pinard"; a civility or rank alone names no
+    one (``title-only``), but the one written right before a name (only spaces and periods
+    between) is that person's: it joins the entity of the name that follows ("MM. Bertoni,
+    Micheli": the first one). So does a short form the ``abbreviation`` rule gave a place,
+    when a name follows it ("Fr. Weinandy" is Father Weinandy, not France). A title with no
+    name after it stays unlinked. Needs the
+    articles' ``text`` and the mentions' offsets; changes ``assigned`` and moves the mention
+    from ``m.screened`` to ``m.moved_by``.
+    """
+    if articles is None or "text" not in articles.columns:
+        return
+    text_of = dict(zip(articles["article_id"], articles["text"]))
+    placed = [i for i in range(len(m.texts))
+              if m.starts[i] is not None and not pd.isna(m.starts[i]) and ends[i] is not None and not pd.isna(ends[i])]
+    order = sorted(placed, key=lambda i: (str(m.article_ids[i]), m.starts[i], -ends[i]))
+    for i in placed:
+        # A short form right before a capitalised word the engine did not tag ("Fr. Weinandy’s"):
+        # a title too, so no place; it stays unlinked (title-of-name below may still give it a name).
+        text = text_of.get(m.article_ids[i])
+        if m.moved_by.get(i, ("",))[0] == "abbreviation" and isinstance(text, str) and \
+                _BEFORE_A_NAME.match(text, int(ends[i])):
+            assigned[i] = None
+            del m.moved_by[i]
+            m.screened[i] = ("title-only", f'"{m.texts[i]}" is written right before a capitalised name: '
+                                           f'a title ("Fr." for Father), not a place\'s short form')
+    for i, j in zip(order, order[1:]):
+        # A title alone, or a short form abbreviation took for a place: "Fr." before a name is
+        # "Father", not France (results lists write the country after the name, in parentheses).
+        title = m.screened.get(i, ("",))[0] == "title-only"
+        abbreviated = title and "capitalised name" in m.screened[i][1]
+        if not (title or m.moved_by.get(i, ("",))[0] == "abbreviation") or m.article_ids[i] != m.article_ids[j] \
+                or assigned[j] is None or j in m.screened:
+            continue
+        text = text_of.get(m.article_ids[i])
+        if not isinstance(text, str) or not m.names[j][:1].isupper() or set(m.keys[i]) <= _ARTICLE_WORDS:
+            continue  # "M. britannique" is no name; "LA CORUNA" opens with an article, not a title
+        gap = text[int(ends[i]):int(m.starts[j])]
+        # A period after a title written in full ends a sentence ("... met the Pope. O'Malley said"):
+        # only an abbreviated title ("M.", "MM.", "Mgr", "Dr.") takes its period before the name.
+        if not _TITLE_GAP.fullmatch(gap) or ("." in gap and sum(c.isalpha() for c in m.texts[i]) > 3):
+            continue
+        assigned[i] = assigned[j]
+        m.screened.pop(i, None)
+        what = "a short form" if abbreviated or not title else "a title alone"
+        m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", {what}, is written right '
+                                          f'before "{m.names[j]}": it is that person\'s title')
+        m.title_of.add(i)
+    # A title before a name the engine did not tag there ("M . Pinard au ministère"): the
+    # entity of its article whose name ends with the word after it, when only one does
+    # (whatever the engine typed it: it tags "Baroche" LOC), never a country.
+    surnames: dict[tuple[object, str], set[int]] = defaultdict(set)
+    for j in range(len(m.texts)):
+        if assigned[j] is not None and j not in m.screened and j not in m.title_of and m.keys[j] \
+                and not is_territory_key(m.keys[j][-1:]):
+            surnames[(m.article_ids[j], m.keys[j][-1])].add(assigned[j])
+    for i in placed:
+        if m.screened.get(i, ("",))[0] != "title-only" or set(m.keys[i]) <= _ARTICLE_WORDS:
+            continue
+        text = text_of.get(m.article_ids[i])
+        after = _TITLE_THEN_WORD.match(text, int(ends[i])) if isinstance(text, str) else None
+        if after is None or ("." in after.group(1) and sum(c.isalpha() for c in m.texts[i]) > 3):
+            continue
+        word = folded_words(after.group(2))
+        fits = surnames.get((m.article_ids[i], word[0])) if word else None
+        if fits and len(fits) == 1:
+            what = "a short form" if "capitalised name" in m.screened[i][1] else "a title alone"
+            assigned[i] = next(iter(fits))
+            m.screened.pop(i, None)
+            m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", {what}, is written right '
+                                              f'before "{after.group(2)}", the only person of the article with that '
+                                              f'name: it is that person\'s title')
+            m.title_of.add(i)
+

@@ -34,6 +34,9 @@ _OCR_CONFUSIONS = (("rn", "m"), ("in", "m"), ("ni", "m"), ("li", "u"), ("il", "u
                    ("vv", "w"), ("ri", "n"))
 #: Letters OCR reads one for the other (a lost descender or stroke: p/n, h/b, l/t; c/e, n/u).
 _OCR_LETTERS = frozenset(frozenset(pair) for pair in ("ce", "nu", "np", "hb", "il", "lt", "ft", "ij", "oc", "rt"))
+#: Capitals OCR misreads at the start of a name, as written → the folded letter they stand
+#: for: a broken R read as E ("Eeuter"), a T that lost its bar read as ï, î, I or l ("ïokio").
+_OCR_INITIALS = {"E": "r", "ï": "t", "î": "t", "I": "t", "l": "t"}
 #: Corpus-wide ocr-spelling: the shortest word it may join (both words), and how many more
 #: mentions the commoner name needs (at least :data:`OCR_CORPUS_MIN_MENTIONS`, and
 #: :data:`OCR_CORPUS_RATIO` times the rare one's).
@@ -101,6 +104,18 @@ def _ocr_spellings_in_corpus(m: _Mentions, groups: _Groups, gid: list[int | None
                     and size[forms[other][0]] >= max(OCR_CORPUS_MIN_MENTIONS, OCR_CORPUS_RATIO * size[g])}
             if len({h for h, _ in fits}) == 1:
                 slips[g] = next(iter(fits))
+    # A capital misread at the start of a name ("Eeuter" → "Reuter", "ïokio" → "Tokio"): the
+    # same test, the first letter of the first word read for its look-alike capital.
+    for key, (g, name) in forms.items():
+        target_letter = _OCR_INITIALS.get(name[:1])
+        if (target_letter is None or g in slips or groups[g].kind != "fold" or is_territory_key(key)
+                or len(key[0]) < OCR_CORPUS_MIN_LETTERS):
+            continue
+        other = forms.get((target_letter + key[0][1:], *key[1:]))
+        # The misreading goes one way (E for R, never R for E), so the right name need only be
+        # as common as the misread one (and seen twice).
+        if other is not None and other[0] != g and size[other[0]] >= max(2, size[g]):
+            slips[g] = other
     return slips
 
 
@@ -110,8 +125,10 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
     Both names have the same words but one, and that word has at least
     :data:`OCR_MIN_LETTERS` letters in both, the same first letter and one substitution,
     insertion or deletion between them, not in its last two letters ("Esoagne" → "Espagne",
-    "PBTERSBOURG" → "Pétersbourg"; not "Germans" → "Germany", "Honduran" → "Honduras"); the name with fewer mentions in the corpus joins the other (ties: stay
-    apart), a person only a person, a place or organisation only a place or organisation.
+    "PBTERSBOURG" → "Pétersbourg"; not "Germans" → "Germany", "Honduran" → "Honduras"); the
+    name with fewer mentions in the corpus joins the other (ties: the one seen later in the
+    corpus joins the first, one misprint in a name printed once each way: "Plymputh" →
+    "Plymouth"), a person only a person, a place or organisation only a place or organisation.
     Changes ``gid`` and records the rule in ``m.moved_by``.
     """
     size = Counter(g for g in gid if g is not None)
@@ -129,7 +146,8 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
             fits = set()
             for b in names:
                 gb, name_b = names[b]
-                if gb == ga or len(a) != len(b) or size[gb] <= size[ga] or groups.is_person(ga) != groups.is_person(gb):
+                if gb == ga or len(a) != len(b) or (size[gb], -gb) <= (size[ga], -ga) \
+                        or groups.is_person(ga) != groups.is_person(gb):
                     continue
                 diff = [(x, y) for x, y in zip(a, b) if x != y]
                 if (len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS - 1
@@ -164,7 +182,7 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
         target = move.get((m.article_ids[i], gid[i]))
         if target is not None and i not in m.moved_by:
             m.moved_by[i] = ("ocr-spelling", f'{m.article_ids[i]}: "{m.names[i]}" is one letter away from '
-                                             f'"{target[1]}", a commoner name of the same article')
+                                             f'"{target[1]}", a name of the same article seen as often or more')
             gid[i] = target[0]
             continue
         target = corpus.get(gid[i])

@@ -67,3 +67,4 @@ class _Mentions(NamedTuple):
     screened: dict            # mention → (rule, evidence): not-a-name, title-only (unlinked), nationality
     moved_by: dict            # mention → (rule, evidence) of a rule that chose its group: article
     nearest: set              # mentions partial-name gave to the nearest of several full names
+    title_of: set             # title-only mentions title-of-name gave to the name after them
