@@ -266,8 +266,11 @@ def calibrate_codebook(scores, gold, *, evidence: pd.DataFrame | None = None, ma
     least one hit" and "always present"; keeping "at least one hit" unless the rate beats it by
     a margin; the lowest threshold within 0.02 F1 of the best, or the one whose predicted
     prevalence matches the coding; thresholds learned on both languages' articles together;
-    bagged thresholds. A threshold of 0 means "always present" (it can be the best choice for a
-    frame most articles carry); "at least one hit" is ``n_hits ≥ 1``.
+    bagged thresholds; nor did scoring variants (title or lead hits weighted, a smoothed rate,
+    repeated terms capped, IDF-weighted hits) or a threshold on a soft or bootstrap-averaged F1
+    curve (table in ``data/codebooks/policy-frames-review.md``). A threshold of 0 means "always
+    present" (it can be the best choice for a frame most articles carry); "at least one hit" is
+    ``n_hits ≥ 1``.
 
     Args:
         scores: ``Frames.scores`` from :func:`toolkit.score_frames` on the coded articles
