@@ -404,6 +404,62 @@ def _line_form(pattern: re.Pattern) -> re.Pattern | None:
         return None
 
 
+def _required_literals(pattern: re.Pattern) -> tuple[tuple[str, ...], ...]:
+    """What every match of a case-sensitive ``pattern`` holds besides its literal hint: conditions, each a tuple of
+    literals of 3+ characters one of which the match contains (a run of literals, or one per branch of an
+    alternation: "on (?:Scribd|Vimeo)" holds "Scribd" or "Vimeo"). Cheap ``in`` tests that skip the regex on texts
+    that hold the hint (a common word) but not the rest. () for a case-insensitive pattern or one that does not parse.
+    """
+    if pattern.flags & re.IGNORECASE or "(?i" in pattern.pattern:
+        return ()
+    try:  # the standard library's own regex parser: private, so any failure means "no condition", never an error
+        import re._parser as sre_parse
+
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - no condition is always safe
+        return ()
+
+    def conditions(items) -> list[tuple[str, ...]]:
+        found, run = [], []
+
+        def flush() -> None:
+            if run:
+                found.append(("".join(run),))
+                run.clear()
+
+        def walk(items) -> None:
+            for op, arg in items:
+                name = str(op)
+                if name == "LITERAL":
+                    run.append(chr(arg))
+                elif name == "AT":  # zero-width: the literals on either side are contiguous
+                    continue
+                elif name == "SUBPATTERN":
+                    walk(arg[-1])
+                elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+                    flush()
+                    found.extend(conditions(arg[2]))
+                elif name == "BRANCH":
+                    flush()
+                    options = [conditions(branch) for branch in arg[1]]
+                    if all(options):  # each branch's most selective condition; the match holds one of them
+                        found.append(tuple(dict.fromkeys(
+                            a for o in options for a in min(o, key=lambda c: (len(c), -min(map(len, c)))))))
+                else:
+                    flush()
+
+        walk(items)
+        flush()
+        return found
+
+    try:
+        found = conditions(tree)
+    except Exception:  # noqa: BLE001 - an unexpected tree: no condition
+        return ()
+    hint = _literal_hint(pattern)[0]
+    return tuple(dict.fromkeys(c for c in found if min(map(len, c)) >= 3 and len(c) <= 8 and c != (hint,)))
+
+
 _PLANS: dict[re.Pattern, tuple[str, bool, re.Pattern | None]] = {}
 
 
@@ -453,8 +509,8 @@ def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern 
     unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
                      and _plan(p)[2] is not None)
     gate = _gate(unhinted) if unhinted else None
-    steps = tuple((pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]))
-                  for pattern, reason in patterns)
+    steps = tuple((pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]),
+                   _required_literals(pattern)) for pattern, reason in patterns)
     if len(_MATCH_PLANS) > 64:
         _MATCH_PLANS.clear()
     _MATCH_PLANS[id(patterns)] = (key, gate, steps)
@@ -485,7 +541,7 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
         prefixed = "\n" + raw
         skip_gated = gate.search(prefixed) is None
     present: dict[str, bool] = {}
-    for pattern, reason, hint, fold, line_form, gated, key in steps:
+    for pattern, reason, hint, fold, line_form, gated, key, required in steps:
         if gated and skip_gated:
             continue
         if key:
@@ -502,6 +558,8 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
                     continue
             elif hint not in raw:
                 continue
+        if required and not all(any(a in raw for a in c) for c in required):
+            continue
         if line_form is not None:
             prefixed = "\n" + raw if prefixed is None else prefixed
             for m in line_form.finditer(prefixed):  # m.start() in prefixed is the match's start in raw
