@@ -871,6 +871,24 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
                 return True
         return False
 
+    def may_repeat(k: int) -> bool:
+        """A necessary condition of ``repeated_later(k)`` that does not normalise the lead (a \\w scan of all of it):
+        the words of one piece from the middle of its folding are inner words of the lead, so a paragraph repeating
+        it holds them, and they are found in the next lines' folding."""
+        last = min(k + 8, len(texts)) - 1
+        if last <= k:
+            return False
+        if not sliced:
+            return True
+        lead = fold(k)
+        i = j = lead.find(" ", len(lead) // 2)
+        for _ in range(4):  # four pieces: one of them has a rare word
+            j = lead.find(" ", j + 1) if j >= 0 else -1
+        if j < 0 or not _WORD_RUN.search(lead, 0, i) or not _WORD_RUN.search(lead, j):
+            return True
+        span = folded[live[k + 1].start:live[last].end]
+        return all(w in span for w in sorted(_WORD_RUN.findall(lead, i + 1, j), key=len, reverse=True)[:2])
+
     title_norm = normalise_for_matching(title) if title else ""
     # The furniture lines that may repeat an earlier line, decided first (a removal never changes which lines count
     # as earlier ones: every earlier line does).
@@ -882,8 +900,8 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     is_candidate = set(candidates)
     seen: set[str] = set()
     for k, ln in enumerate(live):
-        if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and _words(norm(k)) >= STANDFIRST_MIN_WORDS
-                and repeated_later(k)):
+        if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and may_repeat(k)
+                and _words(norm(k)) >= STANDFIRST_MIN_WORDS and repeated_later(k)):
             ln.reason = "duplicate-standfirst"
         elif k in is_candidate and norm(k) in seen:
             ln.reason = "duplicate-paragraph"
