@@ -480,7 +480,7 @@ def _clean_record(record: Record, entry: dict, sources: _Sources, problems: Prob
                          title=title_given, timestamp_pattern=TIMESTAMP_LINE, masthead_names=sources.masthead,
                          first_line_title=sources.first_line_title, patterns=sources.patterns,
                          repeated_lines=sources.repeated, spans=record.fields.get("page_spans", ()))
-    if not cleaned.text.strip():
+    if not cleaned.text or cleaned.text.isspace():  # isspace: no stripped copy of the text
         problems.add(record.path, "no article text left after cleaning (everything was boilerplate)",
                      line=record.line, article_id=record.article_id)
         return None

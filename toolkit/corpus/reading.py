@@ -67,12 +67,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 def _decode_text(data: bytes) -> tuple[str, str]:
     """UTF-8 (BOM dropped), else cp1252, else latin-1 (which never fails)."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+    try:  # "utf-8-sig" would drop the BOM too, through a codec written in Python (a cost per JSONL/CSV line)
+        text = data.decode("utf-8")
+        return (text[1:] if text.startswith("\ufeff") else text), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
 
 
 def _first_non_utf8_line(data: bytes) -> int:
