@@ -583,7 +583,7 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
                 asked.append(k)
     elif repeated_lines:
         for ln in lines:
-            if _text(raw, ln) in repeated_lines:
+            if ln.text in repeated_lines:
                 ln.reason = "repeated-across-articles"
     for a, b, reason in _matches(raw, patterns, spans, folded):
         if a == b:
@@ -618,7 +618,7 @@ def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
     """1. Related-article tails: from the header line to the end of the file."""
     seen_body = False
     for i, ln in enumerate(lines):
-        s = _text(raw, ln)
+        s = ln.text
         if seen_body and _RELATED_HEADER.match(s.strip("*_# ")):
             for rest in lines[i:]:
                 rest.reason = "related-articles"
@@ -730,7 +730,7 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
     capital-letter related headlines (:func:`is_related_caps`)."""
     tested = _caption_candidates(raw, live, raw.casefold() if folded is None else folded)
     for ln in live:
-        s = _text(raw, ln)
+        s = ln.text
         if (tested is None or ln.start in tested) and is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
             ln.reason = "caption"
         elif ":" in s and _RELATED_INLINE.match(s):
@@ -738,7 +738,7 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
         elif s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41):
             ln.reason = "footer"
     for k, ln in enumerate(live[1:], start=1):
-        s = _text(raw, ln)
+        s = ln.text
         if ln.reason is None and is_related_caps(s):
             nxt = next((_text(raw, b) for b in live[k + 1:] if b.reason is None), "")
             if not nxt.startswith("By "):
@@ -933,7 +933,7 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     """
     removed: list[tuple[int, int, str]] = []
     for ln in live:
-        s = _text(raw, ln)
+        s = ln.text
         if not ln.cuts and "*" not in s and "_" not in s and not s.startswith("#") and not ("Photo" in s and "ảnh" in s):
             ln.keep.append((ln.start, ln.end))  # nothing to cut (the tests below would find nothing)
             continue
