@@ -410,6 +410,9 @@ WIDGET_LINES = ["Email *", "Subscribe Today!", "Completing this poll grants you 
                 "This field is for validation purposes and should be left unchanged.", "take our poll - story continues"]
 
 
+LEAD = "Le ministre a annoncé mardi un plan de vingt mesures pour la sécurité des routes de montagne cet hiver."
+
+
 class TestFastPathsAgreeWithPlain:
     """The fast paths of cleaning (line patterns searched newline to newline, patterns tried together, lines split
     in C, duplicates normalised lazily) give what the plain computations give, on generated texts."""
@@ -439,7 +442,9 @@ class TestFastPathsAgreeWithPlain:
     @given(st.lists(st.sampled_from(BODY + ["Share", "SHARE!", "Advertisement", "« Share »", "Share ...",
                                             BODY[0] + " " + BODY[1], BODY[3] + " " + BODY[0] + " " + BODY[1],
                                             "STRASSE " + BODY[0].upper() + " " + BODY[1], "Straße", "İstanbul",
-                                            "Trần Quốc", unicodedata.normalize("NFD", "Trần Quốc")]),
+                                            "Trần Quốc", unicodedata.normalize("NFD", "Trần Quốc"), LEAD,
+                                            LEAD + " Il sera voté en mars.", LEAD.replace("vingt", "trente"),
+                                            "Avant. " + LEAD.replace("sécurité", "SÉCURITÉ")]),
                     min_size=1, max_size=10))
     def test_duplicates_as_if_every_line_were_compared(self, lines):
         from toolkit.cleaning import (DUPLICATE_MAX_WORDS, STANDFIRST_MIN_WORDS, _mark_duplicates, _SENTENCE_END,
@@ -465,6 +470,21 @@ class TestFastPathsAgreeWithPlain:
         live = _split_lines(raw)
         _mark_duplicates(raw, live, folded=raw.casefold())
         assert [ln.reason for ln in live] == expected
+
+    def test_a_pattern_is_searched_only_where_every_literal_of_its_matches_is(self):
+        import re
+
+        from toolkit.cleaning import _required_literals
+
+        embed = re.compile(r"^Filed by [^\n]{1,40} on (?:Scribd|Vimeo|Issuu)$", re.M)
+        assert _required_literals(embed) == ((" on ",), ("Scribd", "Vimeo", "Issuu"))
+        assert _required_literals(re.compile(r"(?i)^filed by \w+ on (?:scribd|vimeo)$", re.M)) == ()
+        # An optional part holds nothing required; a branch with a literal too short to test gives no condition.
+        assert _required_literals(re.compile(r"^Filed(?: by \w+)? on (?:Scribd|V)$", re.M)) == ((" on ",),)
+        lines = ["Filed by Jane Doe on Vimeo", "Filed by Jane Doe on Dailymotion", "Filed by Jane on Issuu"]
+        raw = "\n\n".join([BODY[1], lines[0], BODY[0], lines[1], lines[2]])
+        cleaned = clean_text(raw, find_title=False, patterns=[(embed, "embed")])
+        assert [(raw[a:b], r) for a, b, r in cleaned.removed] == [(lines[0], "embed"), (lines[2], "embed")]
 
     @settings(max_examples=300, deadline=None)
     @given(st.text(st.sampled_from(["a", "é", "_", "'", " ", "\t", "\u00a0", "-", ".", "1", "ʼ", "*", "\u0301", "«"]),

@@ -129,6 +129,21 @@ class TestSeedCorpus:
         assert state() == before and len(before) == 7  # 5 articles, the manifest, the gold file
 
 
+def test_control_characters_in_a_jsonl_text_are_found_whatever_their_spelling(tmp_path):
+    body = "Hanoï (VNA) - Un paragraphe tout à fait normal, avec assez de mots pour faire un article."
+    path = tmp_path / "ctl.jsonl"
+    path.write_bytes(b"".join((json.dumps(row, ensure_ascii=ascii) + "\n").encode() for row, ascii in [
+        ({"id": "escaped", "text": body}, True),  # é written \u00e9: loaded
+        ({"id": "backspace", "text": body + " \b"}, False),  # written \b
+        ({"id": "del", "text": body + " \x7f"}, False),  # DEL written as it is (JSON allows it)
+        ({"id": "del-escaped", "text": body + " \x7f"}, True),  # written \u007f
+        ({"id": "tab", "text": body + "\tFin."}, False)]))
+    corpus = tk.load_corpus(path, errors="ignore", progress=False)
+    assert list(corpus.articles["article_id"]) == ["escaped", "tab"]
+    assert sorted(corpus.problems["article_id"]) == ["backspace", "del", "del-escaped"]
+    assert corpus.problems["message"].str.startswith("control characters").all()
+
+
 class TestManifest:
     def test_manifest_overrides_and_conflicts_are_reported(self, tmp_path):
         for f in tk.SEEDS.glob("*.txt"):

@@ -404,6 +404,62 @@ def _line_form(pattern: re.Pattern) -> re.Pattern | None:
         return None
 
 
+def _required_literals(pattern: re.Pattern) -> tuple[tuple[str, ...], ...]:
+    """What every match of a case-sensitive ``pattern`` holds besides its literal hint: conditions, each a tuple of
+    literals of 3+ characters one of which the match contains (a run of literals, or one per branch of an
+    alternation: "on (?:Scribd|Vimeo)" holds "Scribd" or "Vimeo"). Cheap ``in`` tests that skip the regex on texts
+    that hold the hint (a common word) but not the rest. () for a case-insensitive pattern or one that does not parse.
+    """
+    if pattern.flags & re.IGNORECASE or "(?i" in pattern.pattern:
+        return ()
+    try:  # the standard library's own regex parser: private, so any failure means "no condition", never an error
+        import re._parser as sre_parse
+
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - no condition is always safe
+        return ()
+
+    def conditions(items) -> list[tuple[str, ...]]:
+        found, run = [], []
+
+        def flush() -> None:
+            if run:
+                found.append(("".join(run),))
+                run.clear()
+
+        def walk(items) -> None:
+            for op, arg in items:
+                name = str(op)
+                if name == "LITERAL":
+                    run.append(chr(arg))
+                elif name == "AT":  # zero-width: the literals on either side are contiguous
+                    continue
+                elif name == "SUBPATTERN":
+                    walk(arg[-1])
+                elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+                    flush()
+                    found.extend(conditions(arg[2]))
+                elif name == "BRANCH":
+                    flush()
+                    options = [conditions(branch) for branch in arg[1]]
+                    if all(options):  # each branch's most selective condition; the match holds one of them
+                        found.append(tuple(dict.fromkeys(
+                            a for o in options for a in min(o, key=lambda c: (len(c), -min(map(len, c)))))))
+                else:
+                    flush()
+
+        walk(items)
+        flush()
+        return found
+
+    try:
+        found = conditions(tree)
+    except Exception:  # noqa: BLE001 - an unexpected tree: no condition
+        return ()
+    hint = _literal_hint(pattern)[0]
+    return tuple(dict.fromkeys(c for c in found if min(map(len, c)) >= 3 and len(c) <= 8 and c != (hint,)))
+
+
 _PLANS: dict[re.Pattern, tuple[str, bool, re.Pattern | None]] = {}
 
 
@@ -453,8 +509,8 @@ def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern 
     unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
                      and _plan(p)[2] is not None)
     gate = _gate(unhinted) if unhinted else None
-    steps = tuple((pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]))
-                  for pattern, reason in patterns)
+    steps = tuple((pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]),
+                   _required_literals(pattern)) for pattern, reason in patterns)
     if len(_MATCH_PLANS) > 64:
         _MATCH_PLANS.clear()
     _MATCH_PLANS[id(patterns)] = (key, gate, steps)
@@ -485,7 +541,7 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
         prefixed = "\n" + raw
         skip_gated = gate.search(prefixed) is None
     present: dict[str, bool] = {}
-    for pattern, reason, hint, fold, line_form, gated, key in steps:
+    for pattern, reason, hint, fold, line_form, gated, key, required in steps:
         if gated and skip_gated:
             continue
         if key:
@@ -502,6 +558,8 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
                     continue
             elif hint not in raw:
                 continue
+        if required and not all(any(a in raw for a in c) for c in required):
+            continue
         if line_form is not None:
             prefixed = "\n" + raw if prefixed is None else prefixed
             for m in line_form.finditer(prefixed):  # m.start() in prefixed is the match's start in raw
@@ -525,7 +583,7 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
                 asked.append(k)
     elif repeated_lines:
         for ln in lines:
-            if _text(raw, ln) in repeated_lines:
+            if ln.text in repeated_lines:
                 ln.reason = "repeated-across-articles"
     for a, b, reason in _matches(raw, patterns, spans, folded):
         if a == b:
@@ -560,7 +618,7 @@ def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
     """1. Related-article tails: from the header line to the end of the file."""
     seen_body = False
     for i, ln in enumerate(lines):
-        s = _text(raw, ln)
+        s = ln.text
         if seen_body and _RELATED_HEADER.match(s.strip("*_# ")):
             for rest in lines[i:]:
                 rest.reason = "related-articles"
@@ -672,7 +730,7 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
     capital-letter related headlines (:func:`is_related_caps`)."""
     tested = _caption_candidates(raw, live, raw.casefold() if folded is None else folded)
     for ln in live:
-        s = _text(raw, ln)
+        s = ln.text
         if (tested is None or ln.start in tested) and is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
             ln.reason = "caption"
         elif ":" in s and _RELATED_INLINE.match(s):
@@ -680,7 +738,7 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
         elif s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41):
             ln.reason = "footer"
     for k, ln in enumerate(live[1:], start=1):
-        s = _text(raw, ln)
+        s = ln.text
         if ln.reason is None and is_related_caps(s):
             nxt = next((_text(raw, b) for b in live[k + 1:] if b.reason is None), "")
             if not nxt.startswith("By "):
@@ -813,6 +871,24 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
                 return True
         return False
 
+    def may_repeat(k: int) -> bool:
+        """A necessary condition of ``repeated_later(k)`` that does not normalise the lead (a \\w scan of all of it):
+        the words of one piece from the middle of its folding are inner words of the lead, so a paragraph repeating
+        it holds them, and they are found in the next lines' folding."""
+        last = min(k + 8, len(texts)) - 1
+        if last <= k:
+            return False
+        if not sliced:
+            return True
+        lead = fold(k)
+        i = j = lead.find(" ", len(lead) // 2)
+        for _ in range(4):  # four pieces: one of them has a rare word
+            j = lead.find(" ", j + 1) if j >= 0 else -1
+        if j < 0 or not _WORD_RUN.search(lead, 0, i) or not _WORD_RUN.search(lead, j):
+            return True
+        span = folded[live[k + 1].start:live[last].end]
+        return all(w in span for w in sorted(_WORD_RUN.findall(lead, i + 1, j), key=len, reverse=True)[:2])
+
     title_norm = normalise_for_matching(title) if title else ""
     # The furniture lines that may repeat an earlier line, decided first (a removal never changes which lines count
     # as earlier ones: every earlier line does).
@@ -824,8 +900,8 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     is_candidate = set(candidates)
     seen: set[str] = set()
     for k, ln in enumerate(live):
-        if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and _words(norm(k)) >= STANDFIRST_MIN_WORDS
-                and repeated_later(k)):
+        if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and may_repeat(k)
+                and _words(norm(k)) >= STANDFIRST_MIN_WORDS and repeated_later(k)):
             ln.reason = "duplicate-standfirst"
         elif k in is_candidate and norm(k) in seen:
             ln.reason = "duplicate-paragraph"
@@ -857,7 +933,7 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     """
     removed: list[tuple[int, int, str]] = []
     for ln in live:
-        s = _text(raw, ln)
+        s = ln.text
         if not ln.cuts and "*" not in s and "_" not in s and not s.startswith("#") and not ("Photo" in s and "ảnh" in s):
             ln.keep.append((ln.start, ln.end))  # nothing to cut (the tests below would find nothing)
             continue

@@ -86,7 +86,7 @@ def detect_languages(texts: Sequence[str], *, languages: Sequence[str] = DEFAULT
         detector = _detector(tuple(sorted(c.lower() for c in languages)))
     except AttributeError as err:
         raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
-    voted = [vote_language(t, languages=languages) for t in texts]
+    voted = _votes(texts, languages)
     undecided = [i for i, v in enumerate(voted) if v is None]
     found = detector.detect_languages_in_parallel_of([texts[i][:_DETECT_CHARS] for i in undecided])
     for i, f in zip(undecided, found):
@@ -111,14 +111,22 @@ def vote_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) ->
     newstest fr/en documents, BASIL; 587 texts) the vote decided 584 and agreed with the gold
     language and with lingua on every one, at a twentieth of lingua's time.
     """
+    return _votes([text], languages)[0]
+
+
+def _votes(texts: Sequence[str], languages: Sequence[str]) -> list[str | None]:
+    """:func:`vote_language` of each text, the stopword lists looked up once."""
     codes = sorted({c.lower() for c in languages})
     lists = [load_stopwords(c) for c in codes]
     if len(codes) < 2 or not all(lists):
-        return None
-    words = _VOTE_WORD.findall(text[:VOTE_CHARS].lower())
-    hits = sorted(((sum(map(stop.__contains__, words)), code) for code, stop in zip(codes, lists)), reverse=True)
-    (best, code), (second, _) = hits[0], hits[1]
-    return code if best >= VOTE_MIN_HITS and best >= VOTE_RATIO * second else None
+        return [None] * len(texts)
+    find, voted = _VOTE_WORD.findall, []
+    for text in texts:
+        words = find(text[:VOTE_CHARS].lower())
+        hits = sorted(((sum(map(stop.__contains__, words)), code) for code, stop in zip(codes, lists)), reverse=True)
+        (best, code), (second, _) = hits[0], hits[1]
+        voted.append(code if best >= VOTE_MIN_HITS and best >= VOTE_RATIO * second else None)
+    return voted
 
 
 # Characters that are never part of a word token (toolkit.text): stripped from a space-separated piece
@@ -356,7 +364,9 @@ def _load_chunk(chunk: list[Record], sources: _Sources, languages: Sequence[str]
         cleaned = _clean_record(record, entry, sources, problems)
         if cleaned is not None:
             pending.append((record, entry, cleaned))
-    detected = detect_languages([c.title + "\n" + c.text for _, _, c in pending], languages=languages)
+    # The vote and lingua read the first characters only (VOTE_CHARS, _DETECT_CHARS): the rest is not copied.
+    head = max(_DETECT_CHARS, VOTE_CHARS)
+    detected = detect_languages([c.title + "\n" + c.text[:head] for _, _, c in pending], languages=languages)
     rows, removed_rows = [], []
     for (record, entry, cleaned), language in zip(pending, detected):
         article_row, spans = _build_article(record, cleaned, language, entry, sources, problems)
@@ -470,7 +480,7 @@ def _clean_record(record: Record, entry: dict, sources: _Sources, problems: Prob
                          title=title_given, timestamp_pattern=TIMESTAMP_LINE, masthead_names=sources.masthead,
                          first_line_title=sources.first_line_title, patterns=sources.patterns,
                          repeated_lines=sources.repeated, spans=record.fields.get("page_spans", ()))
-    if not cleaned.text.strip():
+    if not cleaned.text or cleaned.text.isspace():  # isspace: no stripped copy of the text
         problems.add(record.path, "no article text left after cleaning (everything was boilerplate)",
                      line=record.line, article_id=record.article_id)
         return None

@@ -67,12 +67,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 def _decode_text(data: bytes) -> tuple[str, str]:
     """UTF-8 (BOM dropped), else cp1252, else latin-1 (which never fails)."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+    try:  # "utf-8-sig" would drop the BOM too, through a codec written in Python (a cost per JSONL/CSV line)
+        text = data.decode("utf-8")
+        return (text[1:] if text.startswith("\ufeff") else text), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
 
 
 def _first_non_utf8_line(data: bytes) -> int:
@@ -275,7 +278,9 @@ def is_web_url(url: str) -> bool:
 
 
 def _record_from_row(row: dict, path: Path, line: int, problems: Problems, encoding: str,
-                     seen: set[str]) -> Record | None:
+                     seen: set[str], *, controls: bool = True) -> Record | None:
+    """The record of one JSONL/CSV row; None (and a problem) when it is skipped. ``controls=False`` says the row's
+    values cannot hold a control character (:func:`_json_controls`), so the text is not searched for one."""
     text = row.get("text")
     fields = _fields_of(row, path, line, problems)
     if fields is None:
@@ -292,10 +297,10 @@ def _record_from_row(row: dict, path: Path, line: int, problems: Problems, encod
         problems.add(path.name, f"`text` is a JSON {type(text).__name__}, not a text", line=line,
                      article_id=article_id)
         return None
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text or text.isspace():  # isspace: no stripped copy of a long text
         problems.add(path.name, "no `text` (missing or empty)", line=line, article_id=article_id)
         return None
-    if _LINE_CONTROLS.search(text):
+    if controls and _LINE_CONTROLS.search(text):
         problems.add(path.name, "control characters (NUL or other C0 bytes) in `text`: binary data, not text; "
                      "line skipped", line=line, article_id=article_id)
         return None
@@ -338,11 +343,18 @@ def _text_lines(path: Path, problems: Problems) -> Iterator[tuple[int, str, str]
                      line=numbers[0], kind="warning")
 
 
+def _json_controls(line: str) -> bool:
+    """Whether the values of a JSON line may hold a character of ``_LINE_CONTROLS``: the strict JSON decoder refuses
+    C0 controls written as they are, so only an escape (``\\u00..``, ``\\b``) or a DEL written as it is gives one.
+    A test over the line at memory speed, where searching the text with the regex tries every character."""
+    return "\\u00" in line or "\\b" in line or "\x7f" in line
+
+
 def _records_from_jsonl(path: Path, problems: Problems) -> Iterable[Record]:
     seen: set[str] = set()
     any_line = False
     for line_no, line, encoding in _text_lines(path, problems):
-        if not line.strip():
+        if not line or line.isspace():
             continue
         any_line = True
         try:
@@ -356,7 +368,7 @@ def _records_from_jsonl(path: Path, problems: Problems) -> Iterable[Record]:
         if not isinstance(row, dict):
             problems.add(path.name, f"expected a JSON object, got {type(row).__name__}", line=line_no)
             continue
-        record = _record_from_row(row, path, line_no, problems, encoding, seen)
+        record = _record_from_row(row, path, line_no, problems, encoding, seen, controls=_json_controls(line))
         if record:
             yield record
     if not any_line:
