@@ -129,3 +129,22 @@ class TestCompanyDesignators:
         assert result["text"].tolist() == ["Continental Illinois Corporation", "Dow Chemical Co", "Nestlé SA",
                                            "Apple Inc.", "Cola", "Paris"]
         assert result["entity_type"].tolist() == ["ORG", "ORG", "ORG", "ORG", "ORG", "LOC"]
+
+
+class TestNewspaperTitles:
+    def test_a_place_after_a_newspapers_title_is_the_newspapers_name(self):
+        text = ("Selon l' « Echo de Lyon » , la Gazette de Bordeaux et la Feuille d ' Avis de Sion , "
+                "un courrier de Berlin est arrivé . Le journal de Nantes . La Presse de Vienne . Journal > de Paris .")
+        mentions = placed(text, ("Echo", "ORG"), ("Lyon", "LOC"), ("Bordeaux", "LOC"), ("Sion", "LOC"),
+                          ("Berlin", "LOC"), ("Nantes", "LOC"), ("Vienne", "LOC"), ("Journal", "ORG"),
+                          ("Paris", "LOC"))
+        result = repair_spans(mentions, pd.DataFrame({"article_id": ["a"], "text": [text]}))
+        # The head tagged on its own ("Echo") is absorbed; a lower-case head is a common noun,
+        # "Presse" is left to the engine, and a character no name has keeps "Journal" and "Paris" apart.
+        assert result["text"].tolist() == ["Echo de Lyon", "Gazette de Bordeaux", "Feuille d ' Avis de Sion",
+                                           "Berlin", "Nantes", "Vienne", "Journal", "Paris"]
+        assert result["entity_type"].tolist() == ["ORG", "ORG", "ORG", "LOC", "LOC", "LOC", "ORG", "LOC"]
+
+    def test_a_person_after_a_title_keeps_its_span(self):
+        text = "La publication du Journal de Frédéric III ."
+        assert repaired(text, ("Frédéric III", "PER")) == ["Frédéric III"]

@@ -411,6 +411,17 @@ _DESIGNATOR = re.compile(r"[ \t]+(?:Corporation|Corp|Incorporated|Inc|Limited|Lt
                          r"(?:\.(?=[ \t]*[,;:)]|[ \t]*$|[ \t]+[a-z]))?(?![\w&'’])")
 
 
+#: A newspaper's title before a place: a press head noun, capitalised, then "de"/"du"/"d'"
+#: ("Journal de Genève", "Gazette de Lausanne", "Echo de Paris", "Feuille d'Avis de Neuchâtel",
+#: "Tribune de Genève"). The title is one organisation's name, not the place: the press cites
+#: other papers constantly. Not "Presse" or "Nouvelles" ("Nouvelles de France" is a heading),
+#: nor "Courrier" ("Courrier de Berne" is also a column's heading); a lower-case head is a
+#: common noun ("un courrier de Berlin", "le journal de ...").
+_PRESS_TITLE = re.compile(r"(?<![\w'’])(?:Journal|Gazette|Feuille[ \t]+d[ \t]*['’][ \t]*A[ \t]?v[ \t]?i[ \t]?s|"
+                          r"[EÉ]cho|Tribune|Nouvelliste|Messager|Moniteur|Mercure)"
+                          r"[ \t]+(?:de|du|d[ \t]*['’])[ \t]*$")
+
+
 #: Languages whose spelling joins the parts of proper names with hyphens ("Grande-Russie",
 #: "Jean-Claude", "Saint-Gall", "La Chaux-de-Fonds"): there a spaced hyphen between two
 #: capitalised words is OCR's or a tokeniser's spacing of one name. In English news a spaced
@@ -519,6 +530,9 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
       :func:`_hyphen_joined` (also applied to propagated mentions).
     - A LOC mention followed by a regional adjective (:data:`REGIONAL_ADJECTIVES`: "Suisse
       romande", "Europe occidentale") takes it in.
+    - A place's mention after a newspaper's title ("Journal de", "Gazette de", "Echo de",
+      "Feuille d'Avis de"...: :data:`_PRESS_TITLE`) is the newspaper's: it takes the title in
+      and becomes an ORG ("Echo de Paris", "Gazette de Lausanne").
     - A mention followed by a company's legal form ("Corporation", "Inc", "Ltd", "AG", "SA",
       "Co"...) takes it in and becomes an ORG ("Continental Illinois Corporation").
 
@@ -540,9 +554,12 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     starts, ends = mentions["start_char"].tolist(), mentions["end_char"].tolist()
     types, article_ids = mentions["entity_type"].tolist(), mentions["article_id"].tolist()
     taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for article_id, start, end in zip(article_ids, starts, ends):
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for j, (article_id, start, end) in enumerate(zip(article_ids, starts, ends)):
         if not pd.isna(start):
             taken[article_id].append((int(start), int(end)))
+            rows_of[article_id].append(j)
+    absorbed: set[int] = set()
     hyphenated = _hyphenated_languages(articles)
     replaced: dict[int, list[tuple[int, int]]] = {}
     companies: set[int] = set()
@@ -569,6 +586,15 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                                       for s, e in taken[article_ids[i]] if (s, e) != (start, end)):
                 pieces = [(pieces[0][0], designator.end())]
                 companies.add(i)
+        if len(pieces) == 1 and types[i] == "LOC":
+            title = _PRESS_TITLE.search(article, max(0, pieces[0][0] - 40), pieces[0][0])
+            # The engine often tags the head on its own ("Echo" ORG, "Paris" LOC): absorbed.
+            inside = title and [j for j in rows_of[article_ids[i]] if j != i and
+                                int(starts[j]) < pieces[0][0] and title.start() < int(ends[j])]
+            if title and all(title.start() <= int(starts[j]) and int(ends[j]) <= pieces[0][0] for j in inside):
+                pieces = [(title.start(), pieces[0][1])]
+                companies.add(i)
+                absorbed.update(inside)
         if pieces != [(start, end)]:
             replaced[i] = pieces
     if not replaced:
@@ -576,6 +602,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     rows = []
     records = mentions.to_dict("records")
     for i, record in enumerate(records):
+        if i in absorbed and i not in replaced:
+            continue
         for start, end in replaced.get(i, [(None, None)]):
             if start is None:
                 rows.append(record)
