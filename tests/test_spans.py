@@ -148,3 +148,20 @@ class TestNewspaperTitles:
     def test_a_person_after_a_title_keeps_its_span(self):
         text = "La publication du Journal de Frédéric III ."
         assert repaired(text, ("Frédéric III", "PER")) == ["Frédéric III"]
+
+
+class TestRoutes:
+    def test_a_route_before_its_length_is_two_places(self):
+        text = ("Quatrième étape , Bari - Matera ( 142 km ) : 1 . Rossi . Etape Lyon–Grenoble (190 km). "
+                "Moyenne de Jean - Marc ( 45,2 km / h ) . Rome - Naples a été joué . Il a couru à Modane ( 12 km ) . "
+                "Vers Saint - Etienne ( 40 km ) , Clermont-Ferrand (30 km) et La Chaux - de - Fonds ( 20 km ) .")
+        mentions = placed(text, ("Bari - Matera", "MISC"), ("Lyon–Grenoble", "LOC"), ("Jean - Marc", "PER"),
+                          ("Rome - Naples", "MISC"), ("Modane", "LOC"), ("Saint - Etienne", "LOC"),
+                          ("Clermont-Ferrand", "LOC"), ("La Chaux - de - Fonds", "LOC"))
+        result = repair_spans(mentions, pd.DataFrame({"article_id": ["a"], "text": [text]}))
+        # A speed is not a route's length; without a length, or without a dash between two
+        # capitalised words, or after "Saint", a mention stays whole.
+        assert result["text"].tolist() == ["Bari", "Matera", "Lyon", "Grenoble", "Jean - Marc", "Rome - Naples",
+                                           "Modane", "Saint - Etienne", "Clermont-Ferrand", "La Chaux - de - Fonds"]
+        assert result["entity_type"].tolist() == ["LOC", "LOC", "LOC", "LOC", "PER", "MISC", "LOC", "LOC", "LOC",
+                                                  "LOC"]

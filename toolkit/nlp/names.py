@@ -422,6 +422,14 @@ _PRESS_TITLE = re.compile(r"(?<![\w'’])(?:Journal|Gazette|Feuille[ \t]+d[ \t]*
                           r"[ \t]+(?:de|du|d[ \t]*['’])[ \t]*$")
 
 
+#: A route's length after it: "La Spezia - Cascina ( 183 km )", "Lyon-Grenoble (190 km)".
+_ROUTE_LENGTH = re.compile(r"[ \t]*\([ \t]*\d[\d.,' ]*[ \t]*km\b(?![ \t]*/)")   # not a speed (km / h)
+#: The dash between a route's two ends: spaced or long, between two capitalised words, not
+#: after "Saint" ("Saint-Etienne", "La Chaux - de - Fonds" are one place).
+_ROUTE_DASH = re.compile(r"(?<![\w'’])(?!(?:Saint|Sainte|St|Ste|San|Santa|Sankt)\b)[A-ZÀ-ÖØ-Þ][^\s\-–—]*"
+                         r"((?:[ \t]+[-–—]|[ \t]*[–—])[ \t]*)(?=[A-ZÀ-ÖØ-Þ])")
+
+
 #: Languages whose spelling joins the parts of proper names with hyphens ("Grande-Russie",
 #: "Jean-Claude", "Saint-Gall", "La Chaux-de-Fonds"): there a spaced hyphen between two
 #: capitalised words is OCR's or a tokeniser's spacing of one name. In English news a spaced
@@ -533,6 +541,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     - A place's mention after a newspaper's title ("Journal de", "Gazette de", "Echo de",
       "Feuille d'Avis de"...: :data:`_PRESS_TITLE`) is the newspaper's: it takes the title in
       and becomes an ORG ("Echo de Paris", "Gazette de Lausanne").
+    - A mention followed by a length in kilometres in parentheses is a route ("La Spezia -
+      Cascina ( 183 km )", a stage of a race): two places, cut at the dash between them.
     - A mention followed by a company's legal form ("Corporation", "Inc", "Ltd", "AG", "SA",
       "Co"...) takes it in and becomes an ORG ("Continental Illinois Corporation").
 
@@ -563,6 +573,7 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     hyphenated = _hyphenated_languages(articles)
     replaced: dict[int, list[tuple[int, int]]] = {}
     companies: set[int] = set()
+    places: set[int] = set()
     for i, text in enumerate(texts):
         article = text_of.get(article_ids[i])
         if not isinstance(text, str) or article is None or pd.isna(starts[i]):
@@ -586,6 +597,11 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                                       for s, e in taken[article_ids[i]] if (s, e) != (start, end)):
                 pieces = [(pieces[0][0], designator.end())]
                 companies.add(i)
+        if len(pieces) == 1 and _ROUTE_LENGTH.match(article, pieces[0][1]):
+            dashes = list(_ROUTE_DASH.finditer(article, *pieces[0]))
+            if len(dashes) == 1 and article[pieces[0][0]:dashes[0].start(1)].strip()[:1].isupper():
+                pieces = [(pieces[0][0], dashes[0].start(1)), (dashes[0].end(), pieces[0][1])]
+                places.add(i)
         if len(pieces) == 1 and types[i] == "LOC":
             title = _PRESS_TITLE.search(article, max(0, pieces[0][0] - 40), pieces[0][0])
             # The engine often tags the head on its own ("Echo" ORG, "Paris" LOC): absorbed.
@@ -610,7 +626,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                 continue
             article = text_of[article_ids[i]]
             rows.append({**record, "start_char": start, "end_char": end, "text": article[start:end],
-                         **({"entity_type": "ORG"} if i in companies else {})})
+                         **({"entity_type": "ORG"} if i in companies else {}),
+                         **({"entity_type": "LOC"} if i in places else {})})
     return pd.DataFrame(rows, columns=mentions.columns).astype(mentions.dtypes.to_dict())
 
 
