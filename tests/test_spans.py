@@ -165,3 +165,11 @@ class TestRoutes:
                                            "Modane", "Saint - Etienne", "Clermont-Ferrand", "La Chaux - de - Fonds"]
         assert result["entity_type"].tolist() == ["LOC", "LOC", "LOC", "LOC", "PER", "MISC", "LOC", "LOC", "LOC",
                                                   "LOC"]
+
+
+class TestSportRubrics:
+    def test_a_sports_name_before_a_persons_name_is_cut(self):
+        text = "Cyclisme Olano impressionne . TENNIS Hingis gagne . Le Hockey Club Davos gagne . Golf Sion est là ."
+        spans = [("Cyclisme Olano", "PER"), ("TENNIS Hingis", "PER"), ("Hockey Club Davos", "ORG"), ("Golf Sion", "LOC")]
+        # Only a person's mention: a club or a place keeps its sport's name.
+        assert repaired(text, *spans) == ["Olano", "Hingis", "Hockey Club Davos", "Golf Sion"]

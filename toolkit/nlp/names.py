@@ -422,6 +422,15 @@ _PRESS_TITLE = re.compile(r"(?<![\w'’])(?:Journal|Gazette|Feuille[ \t]+d[ \t]*
                           r"[ \t]+(?:de|du|d[ \t]*['’])[ \t]*$")
 
 
+#: A sport's name opening a person's mention is a rubric or a headline's first word, never
+#: part of the name ("Cyclisme Olano impressionne", "TENNIS Hingis"): cut before the name.
+_SPORT_RUBRIC = re.compile(
+    r"(?i:cyclisme|football|hockey|tennis|athl[ée]tisme|ski|boxe|automobilisme|motocyclisme|gymnastique|"
+    r"natation|aviron|basket(?:ball)?|volley(?:ball)?|handball|rugby|golf|lutte|escrime|hippisme|curling|"
+    r"patinage|sports?|cycling|soccer|athletics|skiing|boxing|swimming|cricket|baseball|rowing)"
+    r"[ \t]+(?=[A-ZÀ-ÖØ-Þ])")
+
+
 #: A route's length after it: "La Spezia - Cascina ( 183 km )", "Lyon-Grenoble (190 km)".
 _ROUTE_LENGTH = re.compile(r"[ \t]*\([ \t]*\d[\d.,' ]*[ \t]*km\b(?![ \t]*/)")   # not a speed (km / h)
 #: The dash between a route's two ends: spaced or long, between two capitalised words, not
@@ -533,6 +542,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     - A mention does not run across a clause: a heading in capitals and a sentence's first
       words before the name are cut ("JOUR Et le Conseil national" → "Conseil national"), and
       so is what follows a lower-case verb or clitic ("Conseil national va - t").
+    - A person's mention does not open with a sport's name (:data:`_SPORT_RUBRIC`: a rubric,
+      "Cyclisme Olano" → "Olano").
     - A name written with spaced hyphens is one mention when the engine took only a part of
       it ("Grande - Russie", "Etats - Unis", "La Chaux - de - Fonds"): see
       :func:`_hyphen_joined` (also applied to propagated mentions).
@@ -585,6 +596,9 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
         if not pieces:   # no letter at all ("3.54 - 0.629"): left as the engine gave it
             continue
         pieces = [_clause_trimmed(article, a, b) for a, b in pieces]
+        if types[i] == "PER":
+            pieces = [(rubric.end(), b) if (rubric := _SPORT_RUBRIC.match(article, a, b)) else (a, b)
+                      for a, b in pieces]
         if len(pieces) == 1 and hyphenated.get(article_ids[i], True):
             pieces = [_hyphen_joined(article, *pieces[0], taken[article_ids[i]], alone, (start, end))]
         if len(pieces) == 1 and types[i] == "LOC":
