@@ -153,7 +153,8 @@ class TestNewspaperTitles:
 class TestRoutes:
     def test_a_route_before_its_length_is_two_places(self):
         text = ("Quatrième étape , Bari - Matera ( 142 km ) : 1 . Rossi . Etape Lyon–Grenoble (190 km). "
-                "Moyenne de Jean - Marc ( 45,2 km / h ) . Rome - Naples a été joué . Il a couru à Modane ( 12 km ) . "
+                "Moyenne de Jean - Marc ( 45,2 km / h ) . Rome - Naples a été joué . "
+                "Il a couru à Modane ( 12 km ) . "
                 "Vers Saint - Etienne ( 40 km ) , Clermont-Ferrand (30 km) et La Chaux - de - Fonds ( 20 km ) .")
         mentions = placed(text, ("Bari - Matera", "MISC"), ("Lyon–Grenoble", "LOC"), ("Jean - Marc", "PER"),
                           ("Rome - Naples", "MISC"), ("Modane", "LOC"), ("Saint - Etienne", "LOC"),
@@ -170,6 +171,7 @@ class TestRoutes:
 class TestSportRubrics:
     def test_a_sports_name_before_a_persons_name_is_cut(self):
         text = "Cyclisme Olano impressionne . TENNIS Hingis gagne . Le Hockey Club Davos gagne . Golf Sion est là ."
-        spans = [("Cyclisme Olano", "PER"), ("TENNIS Hingis", "PER"), ("Hockey Club Davos", "ORG"), ("Golf Sion", "LOC")]
+        spans = [("Cyclisme Olano", "PER"), ("TENNIS Hingis", "PER"), ("Hockey Club Davos", "ORG"),
+                 ("Golf Sion", "LOC")]
         # Only a person's mention: a club or a place keeps its sport's name.
         assert repaired(text, *spans) == ["Olano", "Hingis", "Hockey Club Davos", "Golf Sion"]
