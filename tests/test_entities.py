@@ -885,6 +885,25 @@ class TestCorpusRules:
         ids = holds.mentions["entity_id"].tolist()
         assert ids[0] != ids[1] and ids[1] == "ORG:bds"
 
+    def test_an_organisations_last_word_joins_its_full_name_in_the_article(self):
+        linked = link_entities(tiny(("a", "Acme Holdings", "ORG"), ("a", "Holdings", "ORG"),
+                                    ("a", "Neue Rundschau", "ORG"), ("a", "Rundschau", "ORG"),
+                                    ("b", "Holdings", "ORG"),
+                                    ("c", "Comité de l'ABC", "ORG"), ("c", "ABC", "ORG"),
+                                    ("d", "Obama's Treasury", "ORG"), ("d", "Treasury", "ORG"),
+                                    ("e", "Banque Genève", "ORG"), ("e", "Genève", "ORG"), ("f", "Genève", "LOC"),
+                                    ("g", "Alpha Press", "ORG"), ("g", "Beta Press", "ORG"), ("g", "Press", "ORG"),
+                                    ("h", "RMS Titanic", "ORG"), ("h", "Titanic", "MISC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] == ids[0] and ids[3] == ids[2]
+        assert "org-short-form" in self.rules_of(linked, "Rundschau")
+        assert ids[4] not in (ids[0], ids[1])     # another article names no "Acme Holdings": there it stays
+        assert ids[6] != ids[5]                   # a complement after "de" is not the name's head
+        assert ids[8] != ids[7]                   # nor what a possessive owns
+        assert ids[10] != ids[9]                  # a word the corpus tags as a place
+        assert ids[14] not in (ids[12], ids[13])  # two full names end with it: it stays apart
+        assert ids[16] != ids[15]                 # a MISC mention (a ship, a title) keeps its entity
+
     def test_a_headings_a_is_not_part_of_the_name(self):
         text = "À NEW YORK Lors de son séjour. À bout de souffle."
         linked = link_entities(placed(text, ("À NEW YORK", "MISC"), ("À bout de souffle", "MISC")),

@@ -129,3 +129,49 @@ class TestCompanyDesignators:
         assert result["text"].tolist() == ["Continental Illinois Corporation", "Dow Chemical Co", "Nestlé SA",
                                            "Apple Inc.", "Cola", "Paris"]
         assert result["entity_type"].tolist() == ["ORG", "ORG", "ORG", "ORG", "ORG", "LOC"]
+
+
+class TestNewspaperTitles:
+    def test_a_place_after_a_newspapers_title_is_the_newspapers_name(self):
+        text = ("Selon l' « Echo de Lyon » , la Gazette de Bordeaux et la Feuille d ' Avis de Sion , "
+                "un courrier de Berlin est arrivé . Le journal de Nantes . La Presse de Vienne . Journal > de Paris .")
+        mentions = placed(text, ("Echo", "ORG"), ("Lyon", "LOC"), ("Bordeaux", "LOC"), ("Sion", "LOC"),
+                          ("Berlin", "LOC"), ("Nantes", "LOC"), ("Vienne", "LOC"), ("Journal", "ORG"),
+                          ("Paris", "LOC"))
+        result = repair_spans(mentions, pd.DataFrame({"article_id": ["a"], "text": [text]}))
+        # The head tagged on its own ("Echo") is absorbed; a lower-case head is a common noun,
+        # "Presse" is left to the engine, and a character no name has keeps "Journal" and "Paris" apart.
+        assert result["text"].tolist() == ["Echo de Lyon", "Gazette de Bordeaux", "Feuille d ' Avis de Sion",
+                                           "Berlin", "Nantes", "Vienne", "Journal", "Paris"]
+        assert result["entity_type"].tolist() == ["ORG", "ORG", "ORG", "LOC", "LOC", "LOC", "ORG", "LOC"]
+
+    def test_a_person_after_a_title_keeps_its_span(self):
+        text = "La publication du Journal de Frédéric III ."
+        assert repaired(text, ("Frédéric III", "PER")) == ["Frédéric III"]
+
+
+class TestRoutes:
+    def test_a_route_before_its_length_is_two_places(self):
+        text = ("Quatrième étape , Bari - Matera ( 142 km ) : 1 . Rossi . Etape Lyon–Grenoble (190 km). "
+                "Moyenne de Jean - Marc ( 45,2 km / h ) . Rome - Naples a été joué . "
+                "Il a couru à Modane ( 12 km ) . "
+                "Vers Saint - Etienne ( 40 km ) , Clermont-Ferrand (30 km) et La Chaux - de - Fonds ( 20 km ) .")
+        mentions = placed(text, ("Bari - Matera", "MISC"), ("Lyon–Grenoble", "LOC"), ("Jean - Marc", "PER"),
+                          ("Rome - Naples", "MISC"), ("Modane", "LOC"), ("Saint - Etienne", "LOC"),
+                          ("Clermont-Ferrand", "LOC"), ("La Chaux - de - Fonds", "LOC"))
+        result = repair_spans(mentions, pd.DataFrame({"article_id": ["a"], "text": [text]}))
+        # A speed is not a route's length; without a length, or without a dash between two
+        # capitalised words, or after "Saint", a mention stays whole.
+        assert result["text"].tolist() == ["Bari", "Matera", "Lyon", "Grenoble", "Jean - Marc", "Rome - Naples",
+                                           "Modane", "Saint - Etienne", "Clermont-Ferrand", "La Chaux - de - Fonds"]
+        assert result["entity_type"].tolist() == ["LOC", "LOC", "LOC", "LOC", "PER", "MISC", "LOC", "LOC", "LOC",
+                                                  "LOC"]
+
+
+class TestSportRubrics:
+    def test_a_sports_name_before_a_persons_name_is_cut(self):
+        text = "Cyclisme Olano impressionne . TENNIS Hingis gagne . Le Hockey Club Davos gagne . Golf Sion est là ."
+        spans = [("Cyclisme Olano", "PER"), ("TENNIS Hingis", "PER"), ("Hockey Club Davos", "ORG"),
+                 ("Golf Sion", "LOC")]
+        # Only a person's mention: a club or a place keeps its sport's name.
+        assert repaired(text, *spans) == ["Olano", "Hingis", "Hockey Club Davos", "Golf Sion"]

@@ -411,6 +411,34 @@ _DESIGNATOR = re.compile(r"[ \t]+(?:Corporation|Corp|Incorporated|Inc|Limited|Lt
                          r"(?:\.(?=[ \t]*[,;:)]|[ \t]*$|[ \t]+[a-z]))?(?![\w&'’])")
 
 
+#: A newspaper's title before a place: a press head noun, capitalised, then "de"/"du"/"d'"
+#: ("Journal de Genève", "Gazette de Lausanne", "Echo de Paris", "Feuille d'Avis de Neuchâtel",
+#: "Tribune de Genève"). The title is one organisation's name, not the place: the press cites
+#: other papers constantly. Not "Presse" or "Nouvelles" ("Nouvelles de France" is a heading),
+#: nor "Courrier" ("Courrier de Berne" is also a column's heading); a lower-case head is a
+#: common noun ("un courrier de Berlin", "le journal de ...").
+_PRESS_TITLE = re.compile(r"(?<![\w'’])(?:Journal|Gazette|Feuille[ \t]+d[ \t]*['’][ \t]*A[ \t]?v[ \t]?i[ \t]?s|"
+                          r"[EÉ]cho|Tribune|Nouvelliste|Messager|Moniteur|Mercure)"
+                          r"[ \t]+(?:de|du|d[ \t]*['’])[ \t]*$")
+
+
+#: A sport's name opening a person's mention is a rubric or a headline's first word, never
+#: part of the name ("Cyclisme Olano impressionne", "TENNIS Hingis"): cut before the name.
+_SPORT_RUBRIC = re.compile(
+    r"(?i:cyclisme|football|hockey|tennis|athl[ée]tisme|ski|boxe|automobilisme|motocyclisme|gymnastique|"
+    r"natation|aviron|basket(?:ball)?|volley(?:ball)?|handball|rugby|golf|lutte|escrime|hippisme|curling|"
+    r"patinage|sports?|cycling|soccer|athletics|skiing|boxing|swimming|cricket|baseball|rowing)"
+    r"[ \t]+(?=[A-ZÀ-ÖØ-Þ])")
+
+
+#: A route's length after it: "La Spezia - Cascina ( 183 km )", "Lyon-Grenoble (190 km)".
+_ROUTE_LENGTH = re.compile(r"[ \t]*\([ \t]*\d[\d.,' ]*[ \t]*km\b(?![ \t]*/)")   # not a speed (km / h)
+#: The dash between a route's two ends: spaced or long, between two capitalised words, not
+#: after "Saint" ("Saint-Etienne", "La Chaux - de - Fonds" are one place).
+_ROUTE_DASH = re.compile(r"(?<![\w'’])(?!(?:Saint|Sainte|St|Ste|San|Santa|Sankt)\b)[A-ZÀ-ÖØ-Þ][^\s\-–—]*"
+                         r"((?:[ \t]+[-–—]|[ \t]*[–—])[ \t]*)(?=[A-ZÀ-ÖØ-Þ])")
+
+
 #: Languages whose spelling joins the parts of proper names with hyphens ("Grande-Russie",
 #: "Jean-Claude", "Saint-Gall", "La Chaux-de-Fonds"): there a spaced hyphen between two
 #: capitalised words is OCR's or a tokeniser's spacing of one name. In English news a spaced
@@ -514,11 +542,18 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     - A mention does not run across a clause: a heading in capitals and a sentence's first
       words before the name are cut ("JOUR Et le Conseil national" → "Conseil national"), and
       so is what follows a lower-case verb or clitic ("Conseil national va - t").
+    - A person's mention does not open with a sport's name (:data:`_SPORT_RUBRIC`: a rubric,
+      "Cyclisme Olano" → "Olano").
     - A name written with spaced hyphens is one mention when the engine took only a part of
       it ("Grande - Russie", "Etats - Unis", "La Chaux - de - Fonds"): see
       :func:`_hyphen_joined` (also applied to propagated mentions).
     - A LOC mention followed by a regional adjective (:data:`REGIONAL_ADJECTIVES`: "Suisse
       romande", "Europe occidentale") takes it in.
+    - A place's mention after a newspaper's title ("Journal de", "Gazette de", "Echo de",
+      "Feuille d'Avis de"...: :data:`_PRESS_TITLE`) is the newspaper's: it takes the title in
+      and becomes an ORG ("Echo de Paris", "Gazette de Lausanne").
+    - A mention followed by a length in kilometres in parentheses is a route ("La Spezia -
+      Cascina ( 183 km )", a stage of a race): two places, cut at the dash between them.
     - A mention followed by a company's legal form ("Corporation", "Inc", "Ltd", "AG", "SA",
       "Co"...) takes it in and becomes an ORG ("Continental Illinois Corporation").
 
@@ -540,12 +575,16 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     starts, ends = mentions["start_char"].tolist(), mentions["end_char"].tolist()
     types, article_ids = mentions["entity_type"].tolist(), mentions["article_id"].tolist()
     taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for article_id, start, end in zip(article_ids, starts, ends):
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for j, (article_id, start, end) in enumerate(zip(article_ids, starts, ends)):
         if not pd.isna(start):
             taken[article_id].append((int(start), int(end)))
+            rows_of[article_id].append(j)
+    absorbed: set[int] = set()
     hyphenated = _hyphenated_languages(articles)
     replaced: dict[int, list[tuple[int, int]]] = {}
     companies: set[int] = set()
+    places: set[int] = set()
     for i, text in enumerate(texts):
         article = text_of.get(article_ids[i])
         if not isinstance(text, str) or article is None or pd.isna(starts[i]):
@@ -557,6 +596,9 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
         if not pieces:   # no letter at all ("3.54 - 0.629"): left as the engine gave it
             continue
         pieces = [_clause_trimmed(article, a, b) for a, b in pieces]
+        if types[i] == "PER":
+            pieces = [(rubric.end(), b) if (rubric := _SPORT_RUBRIC.match(article, a, b)) else (a, b)
+                      for a, b in pieces]
         if len(pieces) == 1 and hyphenated.get(article_ids[i], True):
             pieces = [_hyphen_joined(article, *pieces[0], taken[article_ids[i]], alone, (start, end))]
         if len(pieces) == 1 and types[i] == "LOC":
@@ -569,6 +611,20 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                                       for s, e in taken[article_ids[i]] if (s, e) != (start, end)):
                 pieces = [(pieces[0][0], designator.end())]
                 companies.add(i)
+        if len(pieces) == 1 and _ROUTE_LENGTH.match(article, pieces[0][1]):
+            dashes = list(_ROUTE_DASH.finditer(article, *pieces[0]))
+            if len(dashes) == 1 and article[pieces[0][0]:dashes[0].start(1)].strip()[:1].isupper():
+                pieces = [(pieces[0][0], dashes[0].start(1)), (dashes[0].end(), pieces[0][1])]
+                places.add(i)
+        if len(pieces) == 1 and types[i] == "LOC":
+            title = _PRESS_TITLE.search(article, max(0, pieces[0][0] - 40), pieces[0][0])
+            # The engine often tags the head on its own ("Echo" ORG, "Paris" LOC): absorbed.
+            inside = title and [j for j in rows_of[article_ids[i]] if j != i and
+                                int(starts[j]) < pieces[0][0] and title.start() < int(ends[j])]
+            if title and all(title.start() <= int(starts[j]) and int(ends[j]) <= pieces[0][0] for j in inside):
+                pieces = [(title.start(), pieces[0][1])]
+                companies.add(i)
+                absorbed.update(inside)
         if pieces != [(start, end)]:
             replaced[i] = pieces
     if not replaced:
@@ -576,13 +632,16 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     rows = []
     records = mentions.to_dict("records")
     for i, record in enumerate(records):
+        if i in absorbed and i not in replaced:
+            continue
         for start, end in replaced.get(i, [(None, None)]):
             if start is None:
                 rows.append(record)
                 continue
             article = text_of[article_ids[i]]
             rows.append({**record, "start_char": start, "end_char": end, "text": article[start:end],
-                         **({"entity_type": "ORG"} if i in companies else {})})
+                         **({"entity_type": "ORG"} if i in companies else {}),
+                         **({"entity_type": "LOC"} if i in places else {})})
     return pd.DataFrame(rows, columns=mentions.columns).astype(mentions.dtypes.to_dict())
 
 

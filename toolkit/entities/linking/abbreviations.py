@@ -1,6 +1,7 @@
 """Stages 4e-5 of :func:`~toolkit.entities.linking.link_entities`: short forms of places and organisations.
 
-``acronym`` ("FDIC" joins the "Federal Deposit Insurance Corporation" of its article) and
+``acronym`` ("FDIC" joins the "Federal Deposit Insurance Corporation" of its article),
+``org-short-form`` ("Nabisco" joins the "RJR Nabisco" of its article) and
 ``abbreviation`` ("Esp" joins the corpus's only "Espagne", a country first), never a word
 the corpus writes in lower case ("Fed", "fox").
 """
@@ -232,3 +233,40 @@ def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], en
         m.moved_by[i] = ("country-code", f'{m.article_ids[i]}: "{m.texts[i]}" in parentheses in a results list '
                                          f'(other country short forms there); "{name}" is the commonest country '
                                          f'of the corpus it starts')
+
+
+def _organisation_short_forms(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+    """Stage 4f, org-short-form: "Nabisco" joins the "RJR Nabisco" of its article.
+
+    News names an organisation in full, then by the last word of its name ("la Deutsche
+    Rundschau" ... "la Rundschau"). A one-word mention the engine tagged ORG joins the
+    only fuller ORG name of two words or more in its article that ends with that word, when
+    the corpus never tags the word as a place or a person, and the word is the name's head, not
+    a complement or what a possessive owns ("Comité de l'AMS" does not take "AMS", nor "Banque
+    de France" "France", nor "Obama's FBI" "FBI"). Changes ``assigned`` for the mentions of that
+    article only, and records the rule in ``m.moved_by``. A MISC mention keeps its own entity (a
+    title, a ship, a prize: "Titanic" is not the "RMS Titanic" company's name).
+    """
+    elsewhere = {m.keys[i] for i in range(len(m.texts)) if m.engine_types[i] in ("LOC", "PER")}
+    by_article: dict[object, list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and not groups.is_person(assigned[i]) and i not in m.moved_by:
+            by_article[m.article_ids[i]].append(i)
+    for article_id, members in by_article.items():
+        fuller: dict[tuple[str, ...], dict[int, str]] = defaultdict(dict)
+        for j in members:
+            # The last word is the name's head, not a complement after "de", "of" ("Comité de l'AMS"),
+            # nor what a possessive owns ("Obama's FBI").
+            if m.engine_types[j] == "ORG" and len(m.keys[j]) >= 2 and m.names[j].split()[-1][:1].isupper() and \
+                    m.keys[j][-2] not in _ACRONYM_SKIPS and not re.search(r"['’]s\b", m.names[j]):
+                fuller[m.keys[j][-1:]].setdefault(groups.find(assigned[j]), m.names[j])
+        for i in members:
+            key = m.keys[i]
+            if len(key) != 1 or m.engine_types[i] != "ORG" or key in elsewhere or \
+                    groups[assigned[i]].kind != "fold" or len(fuller.get(key, {})) != 1:
+                continue
+            (root, full), = fuller[key].items()
+            if root != groups.find(assigned[i]):
+                assigned[i] = root
+                m.moved_by[i] = ("org-short-form", f'{article_id}: "{m.names[i]}" is the last word of "{full}", '
+                                                    f'the only fuller ORG name there that ends with it')

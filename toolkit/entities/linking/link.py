@@ -14,7 +14,8 @@ module that holds each stage in brackets):
 4. ``partial-name`` within each article, ``surname-not-place``, then ``partial-name-corpus``
    and ``partial-name-dominant`` across the corpus, ``transliteration``
    [:mod:`~toolkit.entities.linking.persons`];
-5. ``acronym``, ``abbreviation`` and ``country-code`` [:mod:`~toolkit.entities.linking.abbreviations`];
+5. ``acronym``, ``org-short-form``, ``abbreviation`` and ``country-code``
+   [:mod:`~toolkit.entities.linking.abbreviations`];
 6. ``title-of-name`` [:mod:`~toolkit.entities.linking.persons`];
 
 then each entity gets its type, name and id, and each mention the chain of rules (with
@@ -35,7 +36,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.linking.abbreviations import _abbreviations, _acronyms, _country_codes
+from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _country_codes,
+                                                    _organisation_short_forms)
 from toolkit.entities.linking.grouping import _group_names, _language_aliases, _regions, _territory_alias_map
 from toolkit.entities.linking.persons import (_partial_names_in_articles, _partial_names_in_corpus,
                                               _surnames_tagged_as_places, _titles_before_names, _transliterations)
@@ -58,8 +60,8 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "ocr-spelling", "region-name", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "abbreviation", "country-code",
-         "title-of-name", "retype")
+         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "org-short-form",
+         "abbreviation", "country-code", "title-of-name", "retype")
 
 
 class Linked(NamedTuple):
@@ -173,7 +175,10 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     ``language``); an ``acronym`` (3-6 capitals) joins the one name of its article whose
     initials it spells ("FDIC" → "Federal Deposit Insurance Corporation", also when the
     engine cut the name short before "(FDIC)"; "ONU" → "Organisation des Nations unies"),
-    unless another article spells it out otherwise; an ``abbreviation`` shortens a one-word
+    unless another article spells it out otherwise; ``org-short-form`` gives a one-word ORG
+    mention to the only fuller ORG name of its article that ends with that word ("RJR
+    Nabisco" ... "Nabisco"; not "Comité de l'AMS" ... "AMS"), never a word the corpus tags as a
+    place or a person; an ``abbreviation`` shortens a one-word
     name, a country first ("Fr" → France, not Fribourg), and is never a word the corpus
     writes in lower case ("Fed"); ``region-name`` joins "canton de Vaud" (département,
     région, province de X) to "Vaud" when the corpus never writes "à Vaud" as it writes a
@@ -249,6 +254,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
     _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
+    _organisation_short_forms(m, groups, assigned)                           # 4f. org-short-form
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     ends = linked["end_char"].tolist() if "end_char" in linked.columns else [None] * len(m.texts)
     _country_codes(m, groups, assigned, ends, articles)                      # 5'. country-code
