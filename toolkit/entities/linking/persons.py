@@ -363,6 +363,7 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
     placed = [i for i in range(len(m.texts))
               if m.starts[i] is not None and not pd.isna(m.starts[i]) and ends[i] is not None and not pd.isna(ends[i])]
     order = sorted(placed, key=lambda i: (str(m.article_ids[i]), m.starts[i], -ends[i]))
+    short_forms: set[int] = set()   # short forms taken back from a place: the evidence says "a short form"
     for i in placed:
         # A short form right before a capitalised word the engine did not tag ("Fr. Weinandy’s"):
         # a title too, so no place; it stays unlinked (title-of-name below may still give it a name).
@@ -371,13 +372,13 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
                 _BEFORE_A_NAME.match(text, int(ends[i])):
             assigned[i] = None
             del m.moved_by[i]
+            short_forms.add(i)
             m.screened[i] = ("title-only", f'"{m.texts[i]}" is written right before a capitalised name: '
                                            f'a title ("Fr." for Father), not a place\'s short form')
     for i, j in zip(order, order[1:]):
         # A title alone, or a short form abbreviation took for a place: "Fr." before a name is
         # "Father", not France (results lists write the country after the name, in parentheses).
         title = m.screened.get(i, ("",))[0] == "title-only"
-        abbreviated = title and "capitalised name" in m.screened[i][1]
         if not (title or m.moved_by.get(i, ("",))[0] == "abbreviation") or m.article_ids[i] != m.article_ids[j] \
                 or assigned[j] is None or j in m.screened:
             continue
@@ -391,7 +392,7 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
             continue
         assigned[i] = assigned[j]
         m.screened.pop(i, None)
-        what = "a short form" if abbreviated or not title else "a title alone"
+        what = "a short form" if i in short_forms or not title else "a title alone"
         m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", {what}, is written right '
                                           f'before "{m.names[j]}": it is that person\'s title')
         m.title_of.add(i)
@@ -413,7 +414,7 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
         word = folded_words(after.group(2))
         fits = surnames.get((m.article_ids[i], word[0])) if word else None
         if fits and len(fits) == 1:
-            what = "a short form" if "capitalised name" in m.screened[i][1] else "a title alone"
+            what = "a short form" if i in short_forms else "a title alone"
             assigned[i] = next(iter(fits))
             m.screened.pop(i, None)
             m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", {what}, is written right '
