@@ -487,6 +487,26 @@ class TestFastPathsAgreeWithPlain:
         assert [(raw[a:b], r) for a, b, r in cleaned.removed] == [(lines[0], "embed"), (lines[2], "embed")]
 
     @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(["Filed by ", "Jane", " on ", "Vimeo", "Issuu", "Scribd", "Dailymotion", "\n",
+                                     "Share", " this", "Subscribe", " to ", "our newsletter", "!", "V", "Filed"]),
+                    max_size=12), st.integers(0, 5))
+    def test_the_literal_prefilter_never_skips_a_text_a_pattern_matches(self, pieces, which):
+        """Whatever the text, a pattern that finds something in it passes the required-literal test."""
+        import re
+
+        from toolkit.cleaning import _required_literals
+
+        patterns = [re.compile(r"^Filed by [^\n]{1,40} on (?:Scribd|Vimeo|Issuu)$", re.M),
+                    re.compile(r"^Filed(?: by \w+)? on (?:Scribd|V)$", re.M),
+                    re.compile(r"Share(?: this)?!?$", re.M),
+                    re.compile(r"^(?:Subscribe|Filed) to our newsletter", re.M),
+                    re.compile(r"(?i)subscribe to (?:our )?newsletter"),
+                    re.compile(r"Jane(?: Doe)? on (?:Vimeo|Issuu)")]
+        pattern, raw = patterns[which], "".join(pieces)
+        if pattern.search(raw):
+            assert all(any(literal in raw for literal in condition) for condition in _required_literals(pattern))
+
+    @settings(max_examples=300, deadline=None)
     @given(st.text(st.sampled_from(["a", "é", "_", "'", " ", "\t", "\u00a0", "-", ".", "1", "ʼ", "*", "\u0301", "«"]),
                    max_size=20), st.integers(1, 6))
     def test_word_piece_bound(self, line, n):
