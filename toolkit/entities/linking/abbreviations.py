@@ -187,8 +187,9 @@ def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], en
         return
     text_of = dict(zip(articles["article_id"], articles["text"]))
     size: dict[int, int] = defaultdict(int)
-    countries: dict[int, str] = {}   # root → its name (folded first word)
-    written: dict[int, str] = {}     # root → its name as written
+    # root → its one-word names (folded), each → as written: all of them, so the row order
+    # does not matter ("la Confédération" and "Suisse" are both names of one root).
+    countries: dict[int, dict[str, str]] = defaultdict(dict)
     for i in range(len(m.texts)):
         if assigned[i] is not None:
             root = groups.find(assigned[i])
@@ -196,8 +197,7 @@ def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], en
             g = assigned[i]
             if len(m.keys[i]) == 1 and (is_territory_key(m.keys[i]) or
                                         (groups[g].alias is not None and is_territory_key(groups[g].key))):
-                countries.setdefault(root, m.keys[i][0])
-                written.setdefault(root, m.names[i])
+                countries[root].setdefault(m.keys[i][0], m.names[i])
 
     def in_parentheses(i: int) -> bool:
         text = text_of.get(m.article_ids[i])
@@ -215,7 +215,7 @@ def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], en
         unlinked = (assigned[i] is None and m.screened.get(i, ("",))[0] == "not-a-name") or \
             (assigned[i] is not None and groups.is_person(assigned[i]))
         if (linked_country or unlinked) and in_parentheses(i):
-            if linked_country and len(m.keys[i][0]) < len(countries[groups.find(assigned[i])]):
+            if linked_country and len(m.keys[i][0]) < max(map(len, countries[groups.find(assigned[i])])):
                 codes[m.article_ids[i]] += 1
             elif unlinked:
                 candidates.append(i)
@@ -223,11 +223,11 @@ def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], en
         if codes[m.article_ids[i]] < RESULTS_MIN_CODES:
             continue
         short = m.keys[i][0]
-        fits = sorted((r for r, word in countries.items() if word.startswith(short) and word != short),
-                      key=lambda r: -size[r])
+        fits = sorted((r for r, words in countries.items() if any(w.startswith(short) and w != short for w in words)),
+                      key=lambda r: (-size[r], r))
         if not fits or (len(fits) > 1 and size[fits[0]] == size[fits[1]]):
             continue
-        name = written[fits[0]]
+        name = min(written for w, written in countries[fits[0]].items() if w.startswith(short) and w != short)
         assigned[i] = fits[0]
         m.screened.pop(i, None)
         m.moved_by[i] = ("country-code", f'{m.article_ids[i]}: "{m.texts[i]}" in parentheses in a results list '

@@ -87,11 +87,19 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
     by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
     # Keys of names written as acronyms: a lower-case word never joins them ("us" is not the US).
     acronym_keys = {m.keys[i] for i in range(len(m.texts)) if m.keys[i] and is_acronym(m.names[i])}
+    # Capitalised (not acronym) forms the corpus tags a place or person at least as often as
+    # otherwise: "Nice" is the city, not NICE (an acronym alias); "Nato" is tagged ORG.
+    place_or_person: Counter = Counter()
+    for i in range(len(m.texts)):
+        if m.keys[i] and not is_acronym(m.names[i]):
+            place_or_person[m.keys[i]] += 1 if m.engine_types[i] in ("LOC", "PER") else -1
 
     def usable(alias: Alias | None, name: str) -> Alias | None:
         # An acronym alias ("US", "UE") matches only a name written in capitals, or, from four
-        # letters, with a capital first as British style writes it ("Nato", "Unesco"; not "Us").
-        spelled = is_acronym(name) or (name[:1].isupper() and len(name.strip()) >= 4)
+        # letters, with a capital first as British style writes it ("Nato", "Unesco"; not "Us"),
+        # unless the corpus tags that capitalised word a place or person ("Nice" is no NICE).
+        spelled = is_acronym(name) or (name[:1].isupper() and len(name.strip()) >= 4
+                                       and place_or_person[folded_words(name)] < 0)
         return None if alias is None or (is_acronym(alias.variant) and not spelled) else alias
 
     for i in range(len(m.texts)):
@@ -170,8 +178,8 @@ def _after_first_word(name: str) -> str:
 
 #: Lower-case nouns of an administrative region named after a place ("canton de Vaud",
 #: "département de la Somme", "province de Liège"), folded.
-_REGION_NOUNS = frozenset({"canton", "departement", "region", "province", "comte", "county"})
-_REGION_LINKS = frozenset({"de", "du", "des", "d", "la", "l", "of", "the"})
+_REGION_NOUNS = frozenset({"canton", "departement", "region", "province", "comte"})
+_REGION_LINKS = frozenset({"de", "du", "des", "d", "la", "l"})
 
 
 def _regions(m: _Mentions, groups: _Groups, gid: list[int | None], articles: pd.DataFrame | None) -> None:
@@ -182,11 +190,15 @@ def _regions(m: _Mentions, groups: _Groups, gid: list[int | None], articles: pd.
     name the corpus never puts after "à" is not a town, so "canton de X" (département,
     région, province, comté de X) joins the place named "X" alone (tagged LOC more often than ORG). Where
     the corpus writes "à X", X is a town ("canton de Neuchâtel" and the town of Neuchâtel
-    stay apart). Needs the articles' ``text``; changes ``gid`` and records the rule in
-    ``m.moved_by``.
+    stay apart). A French rule: only regions named in articles whose ``language`` is French
+    ("county of Durham" in English says nothing about "à"); "A" or "À" opening a headline or
+    sentence counts as "à" (French capitals often drop the accent). Needs the articles' ``text``
+    and ``language``; changes ``gid`` and records the rule in ``m.moved_by``.
     """
-    if articles is None or "text" not in articles.columns:
+    if articles is None or "text" not in articles.columns or "language" not in articles.columns:
         return
+    french = {a for a, lang in zip(articles["article_id"], articles["language"])
+              if isinstance(lang, str) and lang.split("-")[0].lower() == "fr"}
     alone: dict[tuple[str, ...], tuple[int, set[str]]] = {}   # a place's key → its group and forms
     regions: dict[tuple[str, ...], list[int]] = defaultdict(list)
     tagged: dict[tuple[str, ...], Counter] = defaultdict(Counter)
@@ -195,7 +207,8 @@ def _regions(m: _Mentions, groups: _Groups, gid: list[int | None], articles: pd.
         if g is None or groups.is_person(g) or i in m.moved_by:
             continue
         key = m.keys[i]
-        if len(key) > 2 and key[0] in _REGION_NOUNS and key[1] in _REGION_LINKS and m.names[i][:1].islower():
+        if len(key) > 2 and key[0] in _REGION_NOUNS and key[1] in _REGION_LINKS and m.names[i][:1].islower() \
+                and m.article_ids[i] in french:
             place = key[1:]
             while place and place[0] in _REGION_LINKS:
                 place = place[1:]
@@ -213,8 +226,8 @@ def _regions(m: _Mentions, groups: _Groups, gid: list[int | None], articles: pd.
     texts = [t for t in articles["text"] if isinstance(t, str)]
     for place, members in regions.items():
         g, forms = alone[place]
-        after_a = re.compile(r"(?<!\w)[àÀ]\s+(?:" + "|".join(re.escape(f) for f in sorted(forms)) + r")(?!\w)",
-                             re.IGNORECASE)
+        names = "|".join(re.escape(f) for f in sorted(forms))
+        after_a = re.compile(r"(?:(?<!\w)[àÀ]|(?:^|(?<=[\n.!?:»\"]))\s*A)\s+(?i:" + names + r")(?!\w)")
         if any(after_a.search(t) for t in texts):
             continue  # "à Neuchâtel": a town of that name
         for i in members:

@@ -339,6 +339,12 @@ _TITLE_GAP = re.compile(r"[\s.]{1,5}")
 _TITLE_THEN_WORD = re.compile(r"([\s.]{1,5})([A-ZÀ-Þ][\w'’-]+)")
 #: A capitalised word right after a short form: the name the short form is the title of.
 _BEFORE_A_NAME = re.compile(r"\s[A-ZÀ-Þ][a-zà-ÿ]")
+#: Titles written abbreviated, folded: they take their period before the name ("M. Pinard",
+#: "Prof. Smith", "Gen. Lee"); a title written in full before a period ends a sentence.
+_ABBREVIATED_TITLES = frozenset({
+    "m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "me", "dr", "pr", "prof", "mr", "mrs", "ms", "messrs",
+    "gen", "sen", "rep", "gov", "pres", "lt", "col", "capt", "cpt", "cdt", "sgt", "adm", "maj", "st", "ste",
+    "fr", "rev", "hon", "sr", "jr", "abbe", "cie"})
 #: Articles, which is_title_only counts as titles: "LA" before "CORUNA" is part of a name.
 _ARTICLE_WORDS = frozenset({"la", "le", "les", "l", "the", "a", "an", "el", "il", "lo", "los", "las", "der", "die",
                             "das"})
@@ -353,7 +359,11 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
     between) is that person's: it joins the entity of the name that follows ("MM. Bertoni,
     Micheli": the first one). So does a short form the ``abbreviation`` rule gave a place,
     when a name follows it ("Fr. Weinandy" is Father Weinandy, not France). A title with no
-    name after it stays unlinked. Needs the
+    name after it stays unlinked. A title names a person: it joins an entity whose mentions are
+    mostly tagged PER, counting as PER the names written right after a title ("M . Baroche",
+    which engines tag LOC in old print, becomes a person); "M. Renault" beside the company
+    Renault, or "President Washington" beside the city, leaves the title unlinked. Only an
+    abbreviated title (:data:`_ABBREVIATED_TITLES`) takes its period before the name. Needs the
     articles' ``text`` and the mentions' offsets; changes ``assigned`` and moves the mention
     from ``m.screened`` to ``m.moved_by``.
     """
@@ -362,6 +372,25 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
     text_of = dict(zip(articles["article_id"], articles["text"]))
     placed = [i for i in range(len(m.texts))
               if m.starts[i] is not None and not pd.isna(m.starts[i]) and ends[i] is not None and not pd.isna(ends[i])]
+    titled = set()   # names written right after a title: PER votes for their entity
+
+    def abbreviated(title: str) -> bool:
+        return "".join(folded_words(title)) in _ABBREVIATED_TITLES
+
+    def a_person(g: int, extra: int | None = None) -> bool:
+        per = other = 0
+        for k in members_of.get(g, ()):
+            if m.engine_types[k] == "PER" or k in titled or k == extra or \
+                    m.moved_by.get(k, ("",))[0] == "surname-not-place":
+                per += 1
+            elif m.engine_types[k] in ("ORG", "LOC"):
+                other += 1
+        return per > other
+
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for k in range(len(m.texts)):
+        if assigned[k] is not None and k not in m.screened:
+            members_of[assigned[k]].append(k)
     order = sorted(placed, key=lambda i: (str(m.article_ids[i]), m.starts[i], -ends[i]))
     short_forms: set[int] = set()   # short forms taken back from a place: the evidence says "a short form"
     for i in placed:
@@ -375,6 +404,7 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
             short_forms.add(i)
             m.screened[i] = ("title-only", f'"{m.texts[i]}" is written right before a capitalised name: '
                                            f'a title ("Fr." for Father), not a place\'s short form')
+    pairs = []
     for i, j in zip(order, order[1:]):
         # A title alone, or a short form abbreviation took for a place: "Fr." before a name is
         # "Father", not France (results lists write the country after the name, in parentheses).
@@ -388,17 +418,24 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
         gap = text[int(ends[i]):int(m.starts[j])]
         # A period after a title written in full ends a sentence ("... met the Pope. O'Malley said"):
         # only an abbreviated title ("M.", "MM.", "Mgr", "Dr.") takes its period before the name.
-        if not _TITLE_GAP.fullmatch(gap) or ("." in gap and sum(c.isalpha() for c in m.texts[i]) > 3):
+        if not _TITLE_GAP.fullmatch(gap) or ("." in gap and not abbreviated(m.texts[i])):
             continue
+        pairs.append((i, j))
+    titled.update(j for _, j in pairs)
+    for i, j in pairs:
+        if not a_person(assigned[j]):
+            continue  # "M. Renault" beside the company: no person's title
+        retyped = f', so "{m.names[j]}" (tagged {m.engine_types[j]}) is a person' if m.engine_types[j] != "PER" else ""
+        m.engine_types[j] = "PER"   # a name after a title is a person's (it counts so for the entity's type)
         assigned[i] = assigned[j]
         m.screened.pop(i, None)
         what = "a short form" if i in short_forms or not title else "a title alone"
         m.moved_by[i] = ("title-of-name", f'{m.article_ids[i]}: "{m.texts[i]}", {what}, is written right '
-                                          f'before "{m.names[j]}": it is that person\'s title')
+                                          f'before "{m.names[j]}": it is that person\'s title{retyped}')
         m.title_of.add(i)
     # A title before a name the engine did not tag there ("M . Pinard au ministère"): the
     # entity of its article whose name ends with the word after it, when only one does
-    # (whatever the engine typed it: it tags "Baroche" LOC), never a country.
+    # (a person's, by the same vote), never a country.
     surnames: dict[tuple[object, str], set[int]] = defaultdict(set)
     for j in range(len(m.texts)):
         if assigned[j] is not None and j not in m.screened and j not in m.title_of and m.keys[j] \
@@ -409,11 +446,11 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
             continue
         text = text_of.get(m.article_ids[i])
         after = _TITLE_THEN_WORD.match(text, int(ends[i])) if isinstance(text, str) else None
-        if after is None or ("." in after.group(1) and sum(c.isalpha() for c in m.texts[i]) > 3):
+        if after is None or ("." in after.group(1) and not abbreviated(m.texts[i])):
             continue
         word = folded_words(after.group(2))
         fits = surnames.get((m.article_ids[i], word[0])) if word else None
-        if fits and len(fits) == 1:
+        if fits and len(fits) == 1 and a_person(next(iter(fits))):
             what = "a short form" if i in short_forms else "a title alone"
             assigned[i] = next(iter(fits))
             m.screened.pop(i, None)

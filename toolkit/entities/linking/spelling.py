@@ -37,6 +37,8 @@ _OCR_LETTERS = frozenset(frozenset(pair) for pair in ("ce", "nu", "np", "hb", "i
 #: Capitals OCR misreads at the start of a name, as written → the folded letter they stand
 #: for: a broken R read as E ("Eeuter"), a T that lost its bar read as ï, î, I or l ("ïokio").
 _OCR_INITIALS = {"E": "r", "ï": "t", "î": "t", "I": "t", "l": "t"}
+#: Of those, the ones no name starts with (a misreading for sure, whatever the counts).
+_OCR_NO_NAME_INITIALS = frozenset({"ï", "î", "l"})
 #: Corpus-wide ocr-spelling: the shortest word it may join (both words), and how many more
 #: mentions the commoner name needs (at least :data:`OCR_CORPUS_MIN_MENTIONS`, and
 #: :data:`OCR_CORPUS_RATIO` times the rare one's).
@@ -55,6 +57,21 @@ def _one_confusion_apart(a: str, b: str) -> bool:
                     return True
                 k = one.find(x, k + 1)
     return False
+
+
+#: Letters a worn print reads one for the other within one article (beside :data:`_OCR_LETTERS`:
+#: a t that lost its bar read as i, a p that lost its descender read as o).
+_OCR_TIE_LETTERS = _OCR_LETTERS | frozenset(frozenset(pair) for pair in ("ti", "op"))
+
+
+def _look_alike(a: str, b: str) -> bool:
+    """Whether folded words ``a`` and ``b`` of the same length differ by one look-alike letter
+    (:data:`_OCR_TIE_LETTERS`: "miiller", "mtiller"; not "pedersen", "petersen") or are one OCR
+    confusion apart (:data:`_OCR_CONFUSIONS`)."""
+    if _one_confusion_apart(a, b):
+        return True
+    diff = [frozenset((x, y)) for x, y in zip(a, b) if x != y]
+    return len(a) == len(b) and len(diff) == 1 and diff[0] in _OCR_TIE_LETTERS
 
 
 def _ocr_slip(a: str, b: str) -> bool:
@@ -112,9 +129,12 @@ def _ocr_spellings_in_corpus(m: _Mentions, groups: _Groups, gid: list[int | None
                 or len(key[0]) < OCR_CORPUS_MIN_LETTERS):
             continue
         other = forms.get((target_letter + key[0][1:], *key[1:]))
-        # The misreading goes one way (E for R, never R for E), so the right name need only be
-        # as common as the misread one (and seen twice).
-        if other is not None and other[0] != g and size[other[0]] >= max(2, size[g]):
+        # "Eaton" and "Raton" may both be names (so may an I- and a T-form): the same size test as above.
+        # No name starts with "ï", "î" or a small "l": the right name need only be as common
+        # as the misread one (and seen twice).
+        needed = max(2, size[g]) if name[:1] in _OCR_NO_NAME_INITIALS else \
+            max(OCR_CORPUS_MIN_MENTIONS, OCR_CORPUS_RATIO * size[g])
+        if other is not None and other[0] != g and size[other[0]] >= needed:
             slips[g] = other
     return slips
 
@@ -127,8 +147,9 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
     insertion or deletion between them, not in its last two letters ("Esoagne" → "Espagne",
     "PBTERSBOURG" → "Pétersbourg"; not "Germans" → "Germany", "Honduran" → "Honduras"); the
     name with fewer mentions in the corpus joins the other (ties: the one seen later in the
-    corpus joins the first, one misprint in a name printed once each way: "Plymputh" →
-    "Plymouth"), a person only a person, a place or organisation only a place or organisation.
+    corpus joins the first, but only for a name printed once each way and one look-alike letter
+    apart, :func:`_look_alike`: "Plymputh" → "Plymouth"; "Pedersen" and "Petersen" twice each
+    stay two names), a person only a person, a place or organisation only a place or organisation.
     Changes ``gid`` and records the rule in ``m.moved_by``.
     """
     size = Counter(g for g in gid if g is not None)
@@ -150,6 +171,8 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
                         or groups.is_person(ga) != groups.is_person(gb):
                     continue
                 diff = [(x, y) for x, y in zip(a, b) if x != y]
+                if size[gb] == size[ga] and not (size[ga] == 1 and len(diff) == 1 and _look_alike(*diff[0])):
+                    continue  # a tie: only a name printed once each way, a look-alike letter apart
                 if (len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS - 1
                         and max(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS
                         and diff[0][0][0] == diff[0][1][0] and _one_edit_apart(*diff[0])
