@@ -22,8 +22,9 @@ def placed(text: str, *spans, source: str = "model") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=MENTION_COLUMNS)
 
 
-def repaired(text: str, *spans) -> list[str]:
-    result = repair_spans(placed(text, *spans), pd.DataFrame({"article_id": ["a"], "text": [text]}))
+def repaired(text: str, *spans, language: str | None = "fr") -> list[str]:
+    result = repair_spans(placed(text, *spans), pd.DataFrame({"article_id": ["a"], "text": [text],
+                                                              "language": [language]}))
     for row in result.itertuples():
         assert text[row.start_char:row.end_char] == row.text
     return result["text"].tolist()
@@ -175,3 +176,77 @@ class TestSportRubrics:
                  ("Golf Sion", "LOC")]
         # Only a person's mention: a club or a place keeps its sport's name.
         assert repaired(text, *spans) == ["Olano", "Hingis", "Hockey Club Davos", "Golf Sion"]
+
+
+def overlapping(frame: pd.DataFrame) -> set[tuple[tuple[int, int], tuple[int, int]]]:
+    """The pairs of mentions of one article whose spans overlap."""
+    spans = sorted(zip(frame["start_char"].astype(int), frame["end_char"].astype(int)))
+    return {(x, y) for k, x in enumerate(spans) for y in spans[k + 1:] if y[0] < x[1] and x[0] < y[1]}
+
+
+class TestReviewedRepairs:
+    """Repairs that must not over-reach: region codes, shared words, titles, unknown languages, repair=False."""
+
+    def test_a_regions_code_after_a_place_is_not_a_legal_form(self):
+        text = ("Il vit à Reno NV et à Perth SA, puis à Baden AG. Né à Newry Co Down. "
+                "Le groupe Embraer SA vend. Bombardier Inc. a vendu. Kodak Co. Ltd a dit.")
+        mentions = placed(text, ("Reno", "LOC"), ("Perth", "LOC"), ("Baden", "LOC"), ("Newry", "ORG"),
+                          ("Embraer", "ORG"), ("Bombardier", "ORG"), ("Kodak", "ORG"))
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]})
+        result = repair_spans(mentions, articles)
+        # After a place, NV/SA/AG are a state's or a canton's code; "Co" before a capitalised
+        # name is a county's ("Co Down"), whatever the engine's type.
+        assert result["text"].tolist() == ["Reno", "Perth", "Baden", "Newry", "Embraer SA", "Bombardier Inc.",
+                                           "Kodak Co"]
+        assert result["entity_type"].tolist() == ["LOC", "LOC", "LOC", "ORG", "ORG", "ORG", "ORG"]
+
+    def test_a_retyped_mention_has_its_label_changed_too(self):
+        text = "Nestlé SA vend. Selon la Gazette de Bordeaux ."
+        mentions = placed(text, ("Nestlé", "PER"), ("Bordeaux", "LOC"))
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]})
+        result = repair_spans(mentions, articles)
+        assert result["text"].tolist() == ["Nestlé SA", "Gazette de Bordeaux"]
+        assert result["label"].tolist() == result["entity_type"].tolist() == ["ORG", "ORG"]
+
+    def test_two_mentions_never_grow_into_the_same_word(self):
+        text = "Le match Alpha - Beta - Gamma a eu lieu . Puis Delta - Epsilon - Zeta ."
+        mentions = placed(text, ("Alpha", "LOC"), ("Gamma", "LOC"), ("Delta", "LOC"), ("Zeta", "ORG"))
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]})
+        result = repair_spans(mentions, articles)
+        assert not overlapping(mentions)
+        assert not overlapping(result)
+        assert result["text"].tolist() == ["Alpha - Beta", "Gamma", "Delta - Epsilon", "Zeta"]
+
+    def test_two_propagated_mentions_never_grow_into_the_same_word(self):
+        text = "Alpha signe . Alpha parle . Gamma signe . Gamma parle . Le match Alpha - Beta - Gamma ."
+        mentions, tokens, articles = tables(text, ("Alpha", "LOC"), ("Alpha", "LOC"), ("Gamma", "LOC"),
+                                            ("Gamma", "LOC"))
+        result = propagate_names(mentions, tokens, articles)
+        assert result[result["source"] == "propagation"]["text"].tolist() == ["Alpha - Beta", "Gamma"]
+        assert not overlapping(result)
+
+    def test_a_title_and_a_name_that_starts_like_a_conjunction_keep_their_words(self):
+        text = ("Le film Paris est une fête sort . Le film Et Dieu créa la femme aussi . L' album And Justice "
+                "for All . Le groupe Car Free Day annonce . La ville de Or Yehuda . JOUR Et le Conseil fédéral .")
+        spans = [("Paris est une fête", "MISC"), ("Et Dieu créa la femme", "MISC"), ("And Justice for All", "MISC"),
+                 ("Car Free Day", "ORG"), ("Or Yehuda", "LOC"), ("Et le Conseil fédéral", "ORG")]
+        # A conjunction is cut only as a sentence's first word (here after a heading).
+        assert repaired(text, *spans) == [surface for surface, _ in spans[:5]] + ["Conseil fédéral"]
+
+    def test_a_misc_mention_that_runs_from_a_heading_into_a_sentence_is_trimmed(self):
+        text = "LE FAIT DU JOUR Et le Conseil national va - t - il se déjuger ?"
+        assert repaired(text, ("JOUR Et le Conseil national va", "MISC")) == ["Conseil national"]
+
+    def test_a_spaced_hyphen_joins_only_in_a_language_known_to_hyphenate_names(self):
+        text = "Canada - Aunger , Stewart ."
+        for language in (None, float("nan"), "", "en"):
+            assert repaired(text, ("Aunger", "PER"), language=language) == ["Aunger"], language
+        assert repair_spans(placed(text, ("Aunger", "PER")),
+                            pd.DataFrame({"article_id": ["a"], "text": [text]}))["text"].tolist() == ["Aunger"]
+        assert repaired(text, ("Aunger", "PER"), language="fr-CH") == ["Canada - Aunger"]
+
+    def test_without_repair_propagated_mentions_stay_as_found(self):
+        text = "La Russie signe. La Russie parle. Le gouvernement de la Grande - Russie proteste."
+        mentions, tokens, articles = tables(text, ("Russie", "LOC"), ("Russie", "LOC"))
+        result = propagate_names(mentions, tokens, articles, repair=False)
+        assert result[result["source"] == "propagation"]["text"].tolist() == ["Russie"]

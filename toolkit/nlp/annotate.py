@@ -348,11 +348,19 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
             :func:`propagate_names`).
         repair: Repair the engine's spans before propagation (see
             :func:`toolkit.nlp.names.repair_spans`): cut a span that joins several names
-            ("France - Brésil", "Trump and Mattis"), or runs across a line break, and extend
-            a place by a regional adjective ("Suisse romande"). Whether two parts are names
-            is read from the corpus: the mentions of all the articles annotated in the same
-            call, so a span may be cut in one call and not in another with other articles.
-            False leaves the engine's spans (and the gazetteer's) as they are. The cache
+            ("France - Brésil", "Trump and Mattis"), runs across a line break or a clause
+            (a sentence's first words, "Et le Conseil national", or a verb after the name,
+            "Société générale est"; not in a MISC title), a sport's rubric before a person
+            ("Cyclisme Olano"), or a route before its length ("Bari - Matera ( 142 km )": two
+            places); join the parts of a name written with spaced hyphens ("Grande - Russie",
+            only in a language known to spell names so: French); extend a place by a regional
+            adjective ("Suisse romande"); make a place after a newspaper's title the paper's
+            ORG ("Gazette de Lausanne") and a name before a company's legal form an ORG
+            ("Dow Chemical Co"; not a region's code after a place, "Las Vegas NV"). The
+            propagated mentions are grown the same way. Whether two parts are names is read
+            from the corpus: the mentions of all the articles annotated in the same call, so a
+            span may be cut in one call and not in another with other articles. False leaves
+            the engine's spans (and the gazetteer's and propagation's) as they are. The cache
             holds the engine's output only, so either choice reads the same cache.
         n_process: Worker processes on this machine (each loads its model once and is kept
             for later calls); 1 runs in this process.
@@ -375,7 +383,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
           engine, model, plus ``word`` (the syntactic word: "de" and "le" for the two
           words of French "du", whose ``text`` is "du") and ``paragraph_id``.
         - ``mentions``: article_id, sentence_id, mention_id, start_char, end_char, text,
-          label (the engine's own), entity_type (PER, ORG, LOC, MISC), engine, model,
+          label (the engine's own; the toolkit's type where the gazetteer, propagation or a
+          repair made or retyped the mention), entity_type (PER, ORG, LOC, MISC), engine, model,
           source ("model", "gazetteer" or "propagation"). Engine types that are not names
           (DATE, MONEY, CARDINAL...) are left out.
 
@@ -406,7 +415,7 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     if repair:
         mentions = repair_spans(mentions, annotated)
     if propagate:
-        mentions = propagate_names(mentions, tokens, annotated)
+        mentions = propagate_names(mentions, tokens, annotated, repair=repair)
     mentions = _finish_mentions(mentions, sentences, {a: i for i, a in enumerate(articles["article_id"])})
     return Annotation(sentences, tokens, mentions)
 

@@ -116,7 +116,8 @@ def _concat_mentions(mentions: pd.DataFrame, added: list[dict]) -> pd.DataFrame:
 _fold_word = functools.lru_cache(maxsize=65536)(fold)
 
 
-def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.DataFrame, *,
+                    repair: bool = True) -> pd.DataFrame:
     """Tag later short forms of a person's name in the same article ("one sense per discourse").
 
     Once an article names "Trần Quốc Tỏ", a later capitalised "To" (folded: "to") that no
@@ -128,12 +129,15 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
     New rows have ``source="propagation"``.
 
     First, :func:`propagate_corpus_names` tags the untagged occurrences of names the engine
-    tagged elsewhere in the corpus.
+    tagged elsewhere in the corpus. With ``repair`` (as :func:`repair_spans` does for the
+    engine's), the new mentions are then grown by :func:`_joined_propagated`; False leaves
+    them as found.
     """
     mentions = propagate_corpus_names(mentions, tokens, articles)
+    finish = _joined_propagated if repair else (lambda found, _: found)
     persons = mentions[mentions["entity_type"] == "PER"]
     if persons.empty:
-        return _joined_propagated(mentions, articles)
+        return finish(mentions, articles)
     language_of = dict(zip(articles["article_id"], articles["language"]))
     text_of = dict(zip(articles["article_id"], articles["text"]))
     token_rows = tokens.groupby("article_id", sort=False).indices
@@ -155,7 +159,7 @@ def propagate_names(mentions: pd.DataFrame, tokens: pd.DataFrame, articles: pd.D
             added.append({"article_id": article_id, "sentence_id": -1, "mention_id": -1, "start_char": start,
                           "end_char": end, "text": text_of[article_id][start:end], "label": "PER",
                           "entity_type": "PER", "engine": engine, "model": model, "source": "propagation"})
-    return _joined_propagated(_concat_mentions(mentions, added), articles)
+    return finish(_concat_mentions(mentions, added), articles)
 
 
 def _joined_propagated(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -175,7 +179,7 @@ def _joined_propagated(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Dat
             taken[article_id].append((int(start), int(end)))
     mentions = mentions.copy()
     columns = [mentions.columns.get_loc(c) for c in ("start_char", "end_char", "text")]
-    kind = mentions.columns.get_loc("entity_type")
+    kind, label = mentions.columns.get_loc("entity_type"), mentions.columns.get_loc("label")
     for i in propagated:
         article_id, start, end = mentions.iat[i, mentions.columns.get_loc("article_id")], \
             int(mentions.iat[i, columns[0]]), int(mentions.iat[i, columns[1]])
@@ -183,16 +187,18 @@ def _joined_propagated(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.Dat
         if article is None:
             continue
         a, b = _hyphen_joined(article, start, end, taken[article_id], alone, (start, end)) \
-            if hyphenated.get(article_id, True) else (start, end)
+            if hyphenated.get(article_id, False) else (start, end)
         following = _NEXT_WORD.match(article, b) if mentions.iat[i, kind] == "LOC" else None
-        if following and following.group(1) in REGIONAL_ADJECTIVES:
+        if following and following.group(1) in REGIONAL_ADJECTIVES and \
+                not any(s < following.end() and b < e for s, e in taken[article_id]):
             b = following.end()
-        designator = _DESIGNATOR.match(article, b)
-        if designator and not any(s < designator.end() and designator.start() < e for s, e in taken[article_id]):
+        designator = _designator(article, b, mentions.iat[i, kind], taken[article_id])
+        if designator:
             b = designator.end()
-            mentions.iat[i, kind] = "ORG"
+            mentions.iat[i, kind] = mentions.iat[i, label] = "ORG"
         if (a, b) != (start, end):
             mentions.iat[i, columns[0]], mentions.iat[i, columns[1]], mentions.iat[i, columns[2]] = a, b, article[a:b]
+            taken[article_id].append((a, b))   # the next mentions grow around this one, never into it
     return mentions
 
 
@@ -384,10 +390,12 @@ _CLAUSE_WORD = re.compile(r"(?<!['’])(?<!['’] )\s+(?:est|sont|était|étaien
                           r"fut|furent|ont|avait|avaient|aura|auront|aurait|auraient|eut|va|vont|allait|ira|iront|"
                           r"fait|font|peut|peuvent|pourrait|doit|doivent|devait|ne|n['’]|se|s['’]|qui|"
                           r"is|are|was|were|has|have|had|will|would|said|says)(?=\s|['’]|$)")
-#: Words that open a clause, not a name: a conjunction ("Et le Conseil national"), then a
-#: lower-case article; both are cut from a mention's start.
-_CLAUSE_LEAD = re.compile(r"(?:(?i:et|mais|or|donc|puis|car|ni|and|but)\s+)+(?:(?:la|le|les|the)\s+|l\s*['’]\s*)?"
-                          r"(?=[A-ZÀ-ÖØ-Þ])")
+#: Words that open a clause, not a name: a conjunction written as a sentence's first word
+#: ("Et le Conseil national"), then a lower-case article; both are cut from a mention's start
+#: when a sentence starts there (:func:`_sentence_starts`). Case matters: "Car Free Day",
+#: "Or Yehuda" inside a sentence are names.
+_CLAUSE_LEAD = re.compile(r"(?:Et|Mais|Or|Donc|Puis|Car|Ni|And|But)\s+(?:(?:et|mais|or|donc|puis|ni|and|but)\s+)*"
+                          r"(?:(?:la|le|les|the)\s+|l\s*['’]\s*)?(?=[A-ZÀ-ÖØ-Þ])")
 #: A word in capitals of a heading (2 letters or more, no period): "LE FAIT DU JOUR".
 _HEADING_WORD = re.compile(r"[^\W\d_a-zß-öø-ÿ]{2,}")
 #: Lower-case words linking the parts of a compound name written with hyphens ("La Chaux-de-Fonds",
@@ -407,8 +415,29 @@ def _function_words() -> frozenset[str]:
 
 #: A company's legal form after its name, which engines often leave out ("Continental Illinois"
 #: + "Corporation", "Dow Chemical" + "Co"): part of the name, and the name is an organisation's.
-_DESIGNATOR = re.compile(r"[ \t]+(?:Corporation|Corp|Incorporated|Inc|Limited|Ltd|plc|PLC|GmbH|AG|SA|NV|LLC|Co)"
+_DESIGNATOR = re.compile(r"[ \t]+(Corporation|Corp|Incorporated|Inc|Limited|Ltd|plc|PLC|GmbH|AG|SA|NV|LLC|Co)"
                          r"(?:\.(?=[ \t]*[,;:)]|[ \t]*$|[ \t]+[a-z]))?(?![\w&'’])")
+#: Legal forms that are also a region's code after a place: a US state ("Las Vegas NV"), an
+#: Australian state ("Adelaide SA"), a Swiss canton ("Baden AG"), an Irish county ("Lisburn
+#: Co Antrim"). After a place's mention they are the place's region, not a company's form.
+_PLACE_CODES = frozenset({"AG", "SA", "NV", "Co"})
+#: A capitalised word after "Co" that is not another legal form: a county's name ("Co Antrim", "Co. Down").
+_COUNTY_AFTER = re.compile(r"\.?[ \t]+(?!(?:Corporation|Corp|Incorporated|Inc|Limited|Ltd|plc|PLC|GmbH|LLC)\b)"
+                           r"[A-ZÀ-ÖØ-Þ][^\W\d_]")
+
+
+def _designator(article: str, end: int, entity_type: str, taken, own=None) -> re.Match | None:
+    """The legal form after a mention ending at ``end`` that makes it a company's name, or None:
+    none in another mention (``taken`` spans, ``own`` aside), none of :data:`_PLACE_CODES` after
+    a place's mention, and no "Co" before a county's name."""
+    m = _DESIGNATOR.match(article, end)
+    if not m or any(s < m.end() and m.start() < e for s, e in taken if (s, e) != own):
+        return None
+    if m.group(1) in _PLACE_CODES and entity_type == "LOC":
+        return None
+    if m.group(1) == "Co" and _COUNTY_AFTER.match(article, m.end()):
+        return None
+    return m
 
 
 #: A newspaper's title before a place: a press head noun, capitalised, then "de"/"du"/"d'"
@@ -447,18 +476,33 @@ HYPHENATED_NAME_LANGUAGES = frozenset({"fr"})
 
 
 def _hyphenated_languages(articles: pd.DataFrame) -> dict[str, bool]:
-    """Per article: whether its language writes compound names with hyphens (True when unknown)."""
+    """Per article: whether its language is known to write compound names with hyphens. An
+    unknown language (no ``language`` column, NA, "") is not: a dash there may separate two names."""
     if "language" not in articles.columns:
         return {}
-    return {a: not isinstance(lang, str) or lang.split("-")[0].lower() in HYPHENATED_NAME_LANGUAGES
+    return {a: isinstance(lang, str) and lang.split("-")[0].lower() in HYPHENATED_NAME_LANGUAGES
             for a, lang in zip(articles["article_id"], articles["language"])}
 
 
-def _clause_trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def _sentence_starts(text: str, at: int) -> bool:
+    """Whether a sentence starts at ``at``: the text's or a line's start, after a sentence's
+    end (``.!?…:;`` or a closing quote), or after a heading's word in capitals ("JOUR Et")."""
+    before = text[:at].rstrip(" \t")
+    if not before or before[-1] in ".!?…:;»\"”\n":
+        return True
+    last = before.split()[-1]
+    return bool(_HEADING_WORD.fullmatch(last))
+
+
+def _clause_trimmed(text: str, start: int, end: int, *, title: bool = False) -> tuple[int, int]:
     """A mention without the clause around its name: a heading in capitals and a sentence's
     first words before it ("JOUR Et le Conseil national" → "Conseil national"), and what follows
     a verb or a clitic ("Conseil national va - t" → "Conseil national"). Unchanged when no
-    capitalised word other than a function word would be left ("Et qui va")."""
+    capitalised word other than a function word would be left ("Et qui va").
+
+    ``title`` (a MISC mention, often a work's title: "Paris est une fête", "Et Dieu créa la
+    femme"): trimmed only when it opens with a heading, then a sentence ("JOUR Et le ..."):
+    the engine ran across a sentence's start; otherwise unchanged."""
     a, b = start, end
     words = list(re.finditer(r"\S+", text[a:b]))
     k = 0
@@ -467,8 +511,10 @@ def _clause_trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     opener = words[k].group() if k < len(words) else ""
     if k and opener[:1].isupper() and any(c.islower() for c in opener) and fold(opener) in _function_words():
         a = start + words[k].start()   # a heading, then a sentence that opens with a function word
+    elif title:
+        return start, end
     lead = _CLAUSE_LEAD.match(text, a, b)
-    if lead:
+    if lead and _sentence_starts(text, a):
         a = lead.end()
     verb = _CLAUSE_WORD.search(text, a, b)
     if verb:
@@ -541,12 +587,18 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
       Mademoiselle Chanel" → "Courrèges", "Mademoiselle Chanel").
     - A mention does not run across a clause: a heading in capitals and a sentence's first
       words before the name are cut ("JOUR Et le Conseil national" → "Conseil national"), and
-      so is what follows a lower-case verb or clitic ("Conseil national va - t").
+      so is what follows a lower-case verb or clitic ("Conseil national va - t"). A
+      conjunction is cut only as a sentence's first word ("Car Free Day" stays), and a MISC
+      mention, often a title ("Paris est une fête"), is left whole unless it opens with a
+      heading then a sentence ("JOUR Et le Conseil national va").
     - A person's mention does not open with a sport's name (:data:`_SPORT_RUBRIC`: a rubric,
       "Cyclisme Olano" → "Olano").
     - A name written with spaced hyphens is one mention when the engine took only a part of
       it ("Grande - Russie", "Etats - Unis", "La Chaux - de - Fonds"): see
-      :func:`_hyphen_joined` (also applied to propagated mentions).
+      :func:`_hyphen_joined` (also applied to propagated mentions). Only in an article whose
+      language is known to spell names so (:data:`HYPHENATED_NAME_LANGUAGES`): with none
+      given, a spaced hyphen may be a dash between two names, and nothing is joined. A
+      mention never grows into a word another mention has taken, nor grown into.
     - A LOC mention followed by a regional adjective (:data:`REGIONAL_ADJECTIVES`: "Suisse
       romande", "Europe occidentale") takes it in.
     - A place's mention after a newspaper's title ("Journal de", "Gazette de", "Echo de",
@@ -555,10 +607,13 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     - A mention followed by a length in kilometres in parentheses is a route ("La Spezia -
       Cascina ( 183 km )", a stage of a race): two places, cut at the dash between them.
     - A mention followed by a company's legal form ("Corporation", "Inc", "Ltd", "AG", "SA",
-      "Co"...) takes it in and becomes an ORG ("Continental Illinois Corporation").
+      "Co"...) takes it in and becomes an ORG ("Continental Illinois Corporation"); not a
+      place's mention before a region's code that reads as one ("Las Vegas NV", "Adelaide
+      SA", "Baden AG"), nor a name before "Co" and a county's name ("Lisburn Co Antrim").
 
     Rows keep their columns; a cut mention becomes one row per part (``text`` is always
-    ``articles.text[start_char:end_char]``). ``annotate`` numbers them afterwards.
+    ``articles.text[start_char:end_char]``); a retyped mention's ``label`` is its new type,
+    as for the gazetteer's and propagation's mentions. ``annotate`` numbers them afterwards.
     """
     require_columns(mentions, MENTION_COLUMNS, name="mentions")
     if mentions.empty or articles.empty:
@@ -595,20 +650,22 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
         pieces = [(start + a, start + b) for a, b in _pieces(text, alone, person=types[i] == "PER", persons=persons)]
         if not pieces:   # no letter at all ("3.54 - 0.629"): left as the engine gave it
             continue
-        pieces = [_clause_trimmed(article, a, b) for a, b in pieces]
+        # A MISC mention is often a title, a clause ("Paris est une fête", "Et Dieu créa la femme").
+        pieces = [_clause_trimmed(article, a, b, title=types[i] == "MISC") for a, b in pieces]
         if types[i] == "PER":
             pieces = [(rubric.end(), b) if (rubric := _SPORT_RUBRIC.match(article, a, b)) else (a, b)
                       for a, b in pieces]
-        if len(pieces) == 1 and hyphenated.get(article_ids[i], True):
+        if len(pieces) == 1 and hyphenated.get(article_ids[i], False):
             pieces = [_hyphen_joined(article, *pieces[0], taken[article_ids[i]], alone, (start, end))]
         if len(pieces) == 1 and types[i] == "LOC":
             following = _NEXT_WORD.match(article, pieces[0][1])
-            if following and following.group(1) in REGIONAL_ADJECTIVES:
+            if following and following.group(1) in REGIONAL_ADJECTIVES and \
+                    not any(s < following.end() and pieces[0][1] < e for s, e in taken[article_ids[i]]
+                            if (s, e) != (start, end)):
                 pieces = [(pieces[0][0], following.end())]
         if len(pieces) == 1:
-            designator = _DESIGNATOR.match(article, pieces[0][1])
-            if designator and not any(s < designator.end() and designator.start() < e
-                                      for s, e in taken[article_ids[i]] if (s, e) != (start, end)):
+            designator = _designator(article, pieces[0][1], types[i], taken[article_ids[i]], (start, end))
+            if designator:
                 pieces = [(pieces[0][0], designator.end())]
                 companies.add(i)
         if len(pieces) == 1 and _ROUTE_LENGTH.match(article, pieces[0][1]):
@@ -627,6 +684,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                 absorbed.update(inside)
         if pieces != [(start, end)]:
             replaced[i] = pieces
+            # The next mentions grow around this one's new span, never into it.
+            taken[article_ids[i]].extend(p for p in pieces if not start <= p[0] <= p[1] <= end)
     if not replaced:
         return mentions
     rows = []
@@ -640,8 +699,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                 continue
             article = text_of[article_ids[i]]
             rows.append({**record, "start_char": start, "end_char": end, "text": article[start:end],
-                         **({"entity_type": "ORG"} if i in companies else {}),
-                         **({"entity_type": "LOC"} if i in places else {})})
+                         **({"entity_type": "ORG", "label": "ORG"} if i in companies else {}),
+                         **({"entity_type": "LOC", "label": "LOC"} if i in places else {})})
     return pd.DataFrame(rows, columns=mentions.columns).astype(mentions.dtypes.to_dict())
 
 
