@@ -1018,6 +1018,9 @@ class TestNewsWritingRules:
         # A name right after a civility is a person's, whatever the engine tagged it.
         assert ids[0] == ids[1] == "PER:pinard" and ids[2] == ids[3] == "PER:baroche"
         assert rules[0] == rules[2] == "title-of-name"
+        # "Baroche", tagged LOC, is retyped, and the retyping is recorded.
+        retyped = linked.merges[linked.merges["rule"] == "retype"]
+        assert ("PER:baroche", "Baroche") in set(zip(retyped["entity_id"], retyped["variant"]))
         # A title written in full before a period ends a sentence; a lower-case word is no name;
         # a title with no name after it stays unlinked.
         assert pd.isna(ids[4]) and pd.isna(ids[6]) and pd.isna(ids[7])

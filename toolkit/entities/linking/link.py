@@ -300,8 +300,8 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
-            _majority_type("PER" if m.moved_by.get(i, ("",))[0] == "surname-not-place" else m.engine_types[i]
-                           for i in members),
+            _majority_type("PER" if m.moved_by.get(i, ("",))[0] == "surname-not-place" or i in m.titled
+                           else m.engine_types[i] for i in members),
             # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
             # Russie"); else the fullest, accented form actually seen.
             "name": _alias_name(alias, [m.names[i] for i in named_by]),

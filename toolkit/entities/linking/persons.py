@@ -426,7 +426,7 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
         if not a_person(assigned[j]):
             continue  # "M. Renault" beside the company: no person's title
         retyped = f', so "{m.names[j]}" (tagged {m.engine_types[j]}) is a person' if m.engine_types[j] != "PER" else ""
-        m.engine_types[j] = "PER"   # a name after a title is a person's (it counts so for the entity's type)
+        m.titled.add(j)   # a name after a title is a person's: it votes PER for its entity's type (and is retyped)
         assigned[i] = assigned[j]
         m.screened.pop(i, None)
         what = "a short form" if i in short_forms or not title else "a title alone"

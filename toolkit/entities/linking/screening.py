@@ -221,4 +221,4 @@ def _strip_titles(linked: pd.DataFrame, titles: Sequence[Title]) -> _Mentions:
                      ["MISC" if pd.isna(t) else t for t in linked["entity_type"]],
                      stripped, [s.name for s in stripped], [folded_words(s.name) for s in stripped],
                      linked["start_char"].tolist() if "start_char" in linked.columns else [None] * len(texts),
-                     {}, {}, set(), set())
+                     {}, {}, set(), set(), set())

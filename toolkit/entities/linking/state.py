@@ -68,3 +68,4 @@ class _Mentions(NamedTuple):
     moved_by: dict            # mention → (rule, evidence) of a rule that chose its group: article
     nearest: set              # mentions partial-name gave to the nearest of several full names
     title_of: set             # title-only mentions title-of-name gave to the name after them
+    titled: set               # names written right after a title: they vote PER for their entity's type
