@@ -664,6 +664,34 @@ class TestCorpusRules:
         evidence = linked.merges.loc[linked.merges["rule"] == "partial-name-nearest", "evidence"]
         assert any("first named" in e for e in evidence)
 
+    def test_a_womans_civility_never_joins_a_mans_full_name(self):
+        text = ("M. Jean Dupont a vendu la ferme. Mme Dupont était absente. Dupont a signé. "
+                "Mme Anne Morel et M. Paul Morel sont venus. Mme Morel a parlé, M . Morel aussi.")
+        spans = [("Jean Dupont", "PER"), ("Dupont", "PER"), ("Dupont", "PER"), ("Anne Morel", "PER"),
+                 ("Paul Morel", "PER"), ("Mme Morel", "PER"), ("Morel", "PER")]
+        linked = link_entities(placed(text, *spans), articles=pd.DataFrame({"article_id": ["a"], "text": [text]}))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] != ids[0] and ids[2] == ids[0]   # "Mme Dupont" is his wife; a bare "Dupont" is still his
+        # Two full names fit "Morel": the civility says which one ("M . Morel": OCR's spaced period).
+        assert ids[5] == ids[3] != ids[4] and ids[6] == ids[4]
+        civility = sorted(linked.merges.loc[linked.merges["rule"] == "civility", "evidence"])
+        assert len(civility) == 3 and "woman" in civility[0] and '"Jean Dupont"' in civility[0]
+        assert '"Paul Morel"' in civility[1] and '"Anne Morel"' in civility[2]
+
+    def test_civility_across_the_corpus_and_what_stays_joined(self):
+        texts = {"a": "M. Jean Dupont a vendu la ferme.", "b": "Mme Dupont a porté plainte.",
+                 "c": "Mme Claire Martin a gagné.", "d": "Mme Martin a remercié ses électeurs.",
+                 "e": "Mrs Mary Cole spoke.", "f": "M. Cole left early."}
+        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()),
+                                 "language": ["fr"] * 4 + ["en"] * 2})
+        rows = pd.concat([placed(texts[a], (name, "PER")).assign(article_id=a) for a, name in
+                          [("a", "Jean Dupont"), ("b", "Dupont"), ("c", "Claire Martin"), ("d", "Martin"),
+                           ("e", "Mary Cole"), ("f", "Cole")]], ignore_index=True)
+        ids = link_entities(rows, articles=articles).mentions["entity_id"].tolist()
+        assert ids[1] != ids[0]     # a woman's civility alone in the corpus: not Jean Dupont
+        assert ids[3] == ids[2]     # the same sex: partial-name-corpus as before
+        assert ids[5] == ids[4]     # in English "M." is an initial, not Monsieur
+
     def test_article_before_a_name_the_corpus_uses_alone(self):
         linked = link_entities(tiny(("a", "la France", "LOC"), ("b", "de France", "LOC"), ("c", "France", "LOC"),
                                     ("d", "La Commission", "ORG"), ("e", "Commission", "ORG")))

@@ -12,7 +12,8 @@ module that holds each stage in brackets):
 3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`], ``region-name``
    [:mod:`~toolkit.entities.linking.grouping`];
 4. ``partial-name`` within each article, ``surname-not-place``, then ``partial-name-corpus``
-   and ``partial-name-dominant`` across the corpus, ``transliteration``
+   and ``partial-name-dominant`` across the corpus (never across a ``civility`` of the other
+   sex), ``transliteration``
    [:mod:`~toolkit.entities.linking.persons`];
 5. ``acronym``, ``org-short-form``, ``abbreviation`` and ``country-code``
    [:mod:`~toolkit.entities.linking.abbreviations`];
@@ -39,7 +40,7 @@ from toolkit.entities.aliases import Alias, alias_map, load_aliases
 from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _country_codes,
                                                     _organisation_short_forms)
 from toolkit.entities.linking.grouping import _group_names, _language_aliases, _regions, _territory_alias_map
-from toolkit.entities.linking.persons import (_partial_names_in_articles, _partial_names_in_corpus,
+from toolkit.entities.linking.persons import (_civilities, _partial_names_in_articles, _partial_names_in_corpus,
                                               _surnames_tagged_as_places, _titles_before_names, _transliterations)
 from toolkit.entities.linking.screening import _fragments, _screen, _strip_titles, _trim_edges
 from toolkit.entities.linking.spelling import _ocr_spellings
@@ -60,7 +61,7 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "ocr-spelling", "region-name", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "transliteration", "acronym", "org-short-form",
+         "partial-name-corpus", "partial-name-dominant", "civility", "transliteration", "acronym", "org-short-form",
          "abbreviation", "country-code", "title-of-name", "retype")
 
 
@@ -190,7 +191,11 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     a name ("Eeuter", "ïokio") is an ``ocr-spelling`` of the name seen at least as often
     ("Reuter", "Tokio"), and a bare surname written before every full name of its article
     it fits (a headline) goes to the one the corpus names 80% of the time
-    (``partial-name-nearest``: "Trump" to Donald Trump, not a one-off "Ban Trump").
+    (``partial-name-nearest``: "Trump" to Donald Trump, not a one-off "Ban Trump"). A short
+    name written with a woman's civility (Mme, Madame, Mlle, Mrs, Ms; old print's "Mad.") never
+    joins a fuller name its article, or the corpus, writes only with a man's (M., Monsieur, Mr),
+    nor the reverse (``civility``: "M. et Mme Dupont" are two people); in English articles "M."
+    is an initial.
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -249,14 +254,15 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of))  # 2-3. fold, alias
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     _regions(m, groups, gid, articles)                                       # region-name
-    assigned, moved = _partial_names_in_articles(m, groups, gid)             # 4a. partial-name
+    ends = linked["end_char"].tolist() if "end_char" in linked.columns else [None] * len(m.texts)
+    sexes = _civilities(m, ends, articles)                                   # civility: Mme / M. before a name
+    assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
-    corpus_evidence = _partial_names_in_corpus(m, groups, assigned)          # 4b. partial-name-corpus
+    corpus_evidence = _partial_names_in_corpus(m, groups, assigned, sexes)   # 4b. partial-name-corpus
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
     _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
     _organisation_short_forms(m, groups, assigned)                           # 4f. org-short-form
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
-    ends = linked["end_char"].tolist() if "end_char" in linked.columns else [None] * len(m.texts)
     _country_codes(m, groups, assigned, ends, articles)                      # 5'. country-code
     _titles_before_names(m, assigned, ends, articles)                        # 6. title-of-name
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id

@@ -2,7 +2,8 @@
 
 A short name joins the fuller name it is part of: ``partial-name`` (and
 ``partial-name-nearest``) within an article, ``partial-name-corpus`` across the corpus,
-``partial-name-dominant`` when one full name has most of the mentions; ``surname-not-place``
+``partial-name-dominant`` when one full name has most of the mentions, never across a
+``civility`` of the other sex ("Mme Dupont" is not "M. Jean Dupont"); ``surname-not-place``
 (a bare surname the engine tagged LOC or ORG) and ``transliteration`` ("Poutine" in French
 articles = "Putin" in English ones).
 """
@@ -18,8 +19,57 @@ from toolkit.entities.linking.state import _Groups, _Mentions
 from toolkit.entities.places import is_territory_key
 from toolkit.text import folded_words
 
+#: civility: the civilities that say a person is a woman or a man, folded ("Mme", "Mrs", "M.", "Mr").
+_WOMEN = frozenset({"mme", "madame", "mlle", "mademoiselle", "mrs", "ms", "miss", "frau", "fraulein", "senora",
+                    "senorita", "signora", "signorina"})
+_MEN = frozenset({"m", "monsieur", "mr", "mister", "herr", "senor", "signor"})
+#: A civility right before a mention (only spaces and its period between): "Mme Pelletier", "M . Pelletier".
+_CIVILITY_BEFORE = re.compile(r"(?:^|[^\w])(\w+)([\s.]{1,5})$")
+
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
+
+
+def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> list[str | None]:
+    """civility: each mention's sex as its civility says it, "f" (Mme, Madame, Mrs, Ms...), "m" (M., Monsieur,
+    Mr...) or None.
+
+    The civility is the last title strip-title removed from the mention, else the word written right
+    before it in the article (only spaces and a period between: engines often leave "M." out of
+    the mention). In English articles "M." is an initial ("M. Jordan"), not Monsieur.
+    """
+    text_of = dict(zip(articles["article_id"], articles["text"])) if articles is not None \
+        and "text" in articles.columns else {}
+    language_of = dict(zip(articles["article_id"], articles["language"])) if articles is not None \
+        and "language" in articles.columns else {}
+    sexes: list[str | None] = []
+    for i in range(len(m.texts)):
+        words = folded_words(m.stripped[i].removed) if m.stripped[i].removed else ()
+        if not words and m.starts[i] is not None and not pd.isna(m.starts[i]):
+            text = text_of.get(m.article_ids[i])
+            start = int(m.starts[i])
+            before = _CIVILITY_BEFORE.search(text[max(0, start - 16):start]) if isinstance(text, str) else None
+            # Abbreviated civilities are capitalised ("Mme", "M."); "madame", "monsieur" may be lower case.
+            if before is not None and (before.group(1)[:1].isupper() or len(before.group(1)) > 4):
+                words = folded_words(before.group(1))
+                # Old French print abbreviates Madame "Mad." ("Mad. de Staël"): with its period only.
+                if words == ("mad",) and "." in before.group(2):
+                    words = ("mme",)
+        word = words[-1] if words else None
+        if word == "m" and language_of.get(m.article_ids[i]) == "en":
+            word = None
+        sexes.append("f" if word in _WOMEN else "m" if word in _MEN else None)
+    return sexes
+
+
+def _quoted(name: str) -> str:
+    """A name in double quotes, for evidence."""
+    return f'"{name}"'
+
+
+def _opposite(a: set, b: set) -> bool:
+    """civility: two sets of civility sexes that say two different people (only "f" one side, only "m" the other)."""
+    return len(a) == 1 and len(b) == 1 and a != b
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> tuple[int, int] | None:
@@ -37,12 +87,16 @@ def _partial_evidence(full: str, key: tuple[str, ...], full_key: tuple[str, ...]
     return f'{where}: {words} of "{full}", the only fuller PER name there'
 
 
-def _partial_names_in_articles(m: _Mentions, groups: _Groups,
-                               gid: list[int | None]) -> tuple[list[int | None], dict[int, str]]:
+def _partial_names_in_articles(m: _Mentions, groups: _Groups, gid: list[int | None],
+                               sexes: list[str | None] | None = None) -> tuple[list[int | None], dict[int, str]]:
     """Stage 4a, partial-name: within each article, a short PER name joins the only fuller one.
 
+    ``civility``: a short name written with a woman's civility ("Mme Bonaparte") never joins a
+    fuller name the article writes only with a man's ("M. Joseph Bonaparte"), nor the reverse:
+    "M. et Mme X" are two people. The other fuller names that fit are still tried.
     Returns each mention's group after the stage and, for the mentions moved, the evidence.
     """
+    sexes = sexes or [None] * len(m.texts)
     assigned = list(gid)
     moved: dict[int, str] = {}  # mention → evidence
     nearest = m.nearest
@@ -53,8 +107,11 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
             by_article[m.article_ids[i]].append(i)
     for article_id, members in by_article.items():
         present: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+        sex_here: dict[int, set[str]] = defaultdict(set)   # group → the sexes its civilities say here
         for i in members:
             present[gid[i]].setdefault(m.keys[i], m.names[i])
+            if sexes[i]:
+                sex_here[gid[i]].add(sexes[i])
         if len(present) < 2:
             continue
         resolved: dict[int, tuple[int, str]] = {}
@@ -74,10 +131,25 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
             elif len(targets) > 1:
                 ambiguous[g] = set(targets)
         settled: dict[int, tuple[int, str]] = {}  # short group → the person its first use named
+        def apart(i: int, target: int, record: bool = True) -> bool:
+            """civility: mention ``i``'s civility says the other sex than the target's civilities here."""
+            if sexes[i] is None or not _opposite({sexes[i]}, sex_here.get(target, set())):
+                return False
+            if not record:
+                return True
+            full = next(iter(present[target].values()))
+            m.moved_by.setdefault(i, ("civility", f'{article_id}: "{m.texts[i]}" is written with a '
+                                                  f'{"woman" if sexes[i] == "f" else "man"}\'s civility, '
+                                                  f'"{full}" only with a {"man" if sexes[i] == "f" else "woman"}\'s '
+                                                  f'there: two people, kept apart'))
+            return True
+
         for i in sorted(members, key=lambda i: (m.starts[i] is None, m.starts[i] or 0)):
+            if gid[i] in resolved and apart(i, resolved[gid[i]][0]):
+                continue
             if gid[i] in resolved:
                 assigned[i], moved[i] = resolved[gid[i]]
-            elif gid[i] in settled:
+            elif gid[i] in settled and not apart(i, settled[gid[i]][0], record=False):
                 # News style names a person in full, then by the short form, and writes a namesake
                 # named later in full or with a qualifier ("his father, Kim Jong Il"): a short form
                 # stays with the person its first use named.
@@ -89,6 +161,9 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
                 # Several full names fit: the nearest one before it in the article (else after).
                 fits = [j for j in members if (resolved.get(gid[j], (gid[j],))[0]) in ambiguous[gid[i]]
                         and len(m.keys[j]) > len(m.keys[i])]
+                # civility: "Mme Morel" is not the "M. Paul Morel" of her article.
+                other_sex = {m.names[j] for j in fits if sexes[i] and _opposite({sexes[i]}, sex_here[gid[j]])}
+                fits = [j for j in fits if m.names[j] not in other_sex]
                 near = _nearest(m, i, fits)
                 dominant = _dominant_fit(m, i, fits, gid, size)
                 if dominant is not None:
@@ -99,13 +174,18 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups,
                                 f'"{m.names[dominant]}" has {size[gid[dominant]]} of their '
                                 f'{sum(size[g] for g in {gid[j] for j in fits})} mentions in the corpus')
                     nearest.add(i)
-                    settled[gid[i]] = (assigned[i], m.names[dominant])
+                    settled.setdefault(gid[i], (assigned[i], m.names[dominant]))
                 elif near is not None:
                     assigned[i] = resolved.get(gid[near], (gid[near],))[0]
                     moved[i] = (f'{article_id}: "{m.names[i]}" fits several fuller PER names there; '
                                 f'"{m.names[near]}" is the nearest')
                     nearest.add(i)
-                    settled[gid[i]] = (assigned[i], m.names[near])
+                    settled.setdefault(gid[i], (assigned[i], m.names[near]))
+                if other_sex and assigned[i] != gid[i]:
+                    who, others = "woman" if sexes[i] == "f" else "man", ", ".join(map(_quoted, sorted(other_sex)))
+                    m.moved_by.setdefault(i, ("civility", f'{article_id}: "{m.texts[i]}" is written with a {who}\'s '
+                                                          f'civility, {others} only with the other sex\'s there: '
+                                                          f'not that person'))
     return assigned, moved
 
 
@@ -172,15 +252,23 @@ def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
     return min(after, key=lambda j: m.starts[j]) if after else None
 
 
-def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, str]:
+def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                             sexes: list[str | None] | None = None) -> dict[int, str]:
     """Stage 4b, partial-name-corpus: leftover short PER names, against the whole corpus.
 
+    ``civility``: a short name the corpus writes only with a woman's civility never joins a
+    fuller name it writes only with a man's, nor the reverse (nor in ``partial-name-dominant``).
     Merges groups (``groups.find``) and returns the evidence per merged group.
     """
+    sexes = sexes or [None] * len(m.texts)
     forms_of: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+    sex_of: dict[int, set[str]] = defaultdict(set)   # root → the sexes its mentions' civilities say
     for i in range(len(m.texts)):
         if assigned[i] is not None and groups.is_person(assigned[i]):
             forms_of[assigned[i]].setdefault(m.keys[i], m.names[i])
+        if assigned[i] is not None and sexes[i]:
+            sex_of[groups.find(assigned[i])].add(sexes[i])
+    kept_apart: dict[int, str] = {}   # short group → the fuller name its civility kept it from
     by_word: dict[str, set[tuple[int, tuple[str, ...]]]] = defaultdict(set)
     for g, forms in forms_of.items():
         for full_key in forms:
@@ -195,13 +283,24 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
         for h, full_key in sorted(by_word.get(short[0], ())):
             root = groups.find(h)
             if root != groups.find(g) and len(full_key) > len(short) and _contains(full_key, short):
+                if _opposite(sex_of[groups.find(g)], sex_of[root]):
+                    kept_apart.setdefault(g, forms_of[h][full_key])
+                    continue
                 targets.setdefault(root, (full_key, forms_of[h][full_key]))
         if len(targets) == 1:
             (root, (full_key, full)), = targets.items()
+            sex_of[root] |= sex_of[groups.find(g)]
             groups.parent[groups.find(g)] = root
             corpus_evidence[g] = _partial_evidence(full, short, full_key, "corpus")
         elif len(targets) > 1:
             ambiguous[g] = targets
+    for i in range(len(m.texts)):
+        if assigned[i] in kept_apart and sexes[i] and groups.find(assigned[i]) == assigned[i]:
+            woman = sexes[i] == "f"
+            m.moved_by.setdefault(i, ("civility", f'"{m.texts[i]}": the corpus writes "{m.names[i]}" only with a '
+                                                  f'{"woman" if woman else "man"}\'s civility, '
+                                                  f'"{kept_apart[assigned[i]]}" only with a '
+                                                  f'{"man" if woman else "woman"}\'s: two people, kept apart'))
     _dominant_full_names(m, groups, assigned, ambiguous)
     return corpus_evidence
 
