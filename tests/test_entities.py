@@ -692,6 +692,20 @@ class TestCorpusRules:
         assert ids[3] == ids[2]     # the same sex: partial-name-corpus as before
         assert ids[5] == ids[4]     # in English "M." is an initial, not Monsieur
 
+    def test_a_name_after_a_civility_is_a_person_whatever_its_tag(self):
+        texts = {"a": "Le rapport de M . VOGEL est adopté.", "b": "Vogel a parlé longtemps.",
+                 "c": "Le train part de Berne à midi.", "d": "On a vu M. britannique hier.",
+                 "e": "Il habite Berne."}
+        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
+        rows = pd.concat([placed(texts[a], (name, etype)).assign(article_id=a) for a, name, etype in
+                          [("a", "VOGEL", "ORG"), ("b", "Vogel", "PER"), ("c", "Berne", "LOC"),
+                           ("d", "britannique", "LOC"), ("e", "Berne", "PER")]], ignore_index=True)
+        linked = link_entities(rows, articles=articles)
+        ids, types = linked.mentions["entity_id"].tolist(), linked.mentions["entity_type"].tolist()
+        assert ids[0] == ids[1] and types[0] == "PER"   # one person, though the engine tagged one ORG
+        assert ids[2] != ids[4]     # no civility: the tie leaves the place and the person apart, as before
+        assert types[3] == "LOC"    # a lower-case word after "M." is no person's name
+
     def test_article_before_a_name_the_corpus_uses_alone(self):
         linked = link_entities(tiny(("a", "la France", "LOC"), ("b", "de France", "LOC"), ("c", "France", "LOC"),
                                     ("d", "La Commission", "ORG"), ("e", "Commission", "ORG")))
@@ -1163,7 +1177,14 @@ class TestNewsWritingRules:
         linked = linked_text(text, ("M.", "PER"), ("Renault", "ORG"), ("Renault", "ORG"), ("President", "PER"),
                              ("Washington", "LOC"), ("Washington", "LOC"))
         ids = linked.mentions["entity_id"].tolist()
-        assert pd.isna(ids[0]) and pd.isna(ids[3]) and ids[1] == "ORG:renault" and ids[4] == "LOC:washington"
+        # "Renault" written right after "M." votes PER (civility): one vote each, so the man and
+        # the company stay apart, and the company is not retyped.
+        assert ids[0] == ids[1] == "PER:renault" and ids[2] == "ORG:renault"
+        assert pd.isna(ids[3]) and ids[4] == "LOC:washington"
+        linked = linked_text("M. Renault a parlé. Renault vend. Renault achète.", ("M.", "PER"), ("Renault", "ORG"),
+                             ("Renault", "ORG"), ("Renault", "ORG"))
+        ids = linked.mentions["entity_id"].tolist()
+        assert pd.isna(ids[0]) and ids[1] == ids[2] == "ORG:renault"   # the company's name, mostly: no person
         # An abbreviated title keeps its period before the name; a title written in full does not.
         text = "Prof. Smith spoke. Sen. Lee came. On a vu le Pape. Bertoni parle."
         linked = linked_text(text, ("Prof.", "PER"), ("Smith", "PER"), ("Sen.", "PER"), ("Lee", "PER"),

@@ -76,12 +76,19 @@ def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
 
 
 def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
-                 by_language: dict[int, Alias] | None = None) -> tuple[_Groups, list[int | None]]:
+                 by_language: dict[int, Alias] | None = None,
+                 sexes: list[str | None] | None = None) -> tuple[_Groups, list[int | None]]:
     """Stages 2-3, fold and alias: each mention's group (None for a name without letters).
 
-    Updates ``m`` where an alias lists a form with its article ("La Havane"): that form is
-    kept whole.
+    A name written with a civility (``sexes``: "M. SCHULTHESS", "Mme X") is a person's,
+    whatever the engine tagged it: it counts PER in its name's family vote (and in its
+    entity's type, through ``m.titled``). Updates ``m`` where an alias lists a form with its
+    article ("La Havane"): that form is kept whole.
     """
+    sexes = sexes or [None] * len(m.texts)
+    # Only a capitalised name: "M. britannique" is OCR noise, no person.
+    sexes = [sex if m.names[i][:1].isupper() else None for i, sex in enumerate(sexes)]
+    engine_types = ["PER" if sex else t for sex, t in zip(sexes, m.engine_types)]
     groups = _Groups()
     gid: list[int | None] = [None] * len(m.texts)
     by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -144,11 +151,13 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
             m.names[i], m.keys[i] = _after_first_word(m.names[i]), key[1:]
             by_key[key[1:]].append(i)
     for key, members in by_key.items():
-        counts = Counter(m.engine_types[i] for i in members)
+        counts = Counter(engine_types[i] for i in members)
         per, orgloc = counts["PER"], counts["ORG"] + counts["LOC"]
         misc_family = "PER" if per and per >= orgloc else "ORG/LOC" if orgloc else "MISC"
         for i in members:
-            family = {"PER": "PER", "ORG": "ORG/LOC", "LOC": "ORG/LOC"}.get(m.engine_types[i], misc_family)
+            if sexes[i] and m.engine_types[i] != "PER":
+                m.titled.add(i)   # a civility's name votes PER for its entity's type
+            family = {"PER": "PER", "ORG": "ORG/LOC", "LOC": "ORG/LOC"}.get(engine_types[i], misc_family)
             if per > orgloc and orgloc:
                 family = "PER"  # one name, mostly tagged PER: the ORG/LOC tags are the engine's slips
             elif orgloc > per and per:

@@ -195,7 +195,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     name written with a woman's civility (Mme, Madame, Mlle, Mrs, Ms; old print's "Mad.") never
     joins a fuller name its article, or the corpus, writes only with a man's (M., Monsieur, Mr),
     nor the reverse (``civility``: "M. et Mme Dupont" are two people); in English articles "M."
-    is an initial.
+    is an initial. A capitalised name written with a civility counts PER in its name's type
+    vote whatever the engine tagged it ("M . SCHULTHESS" tagged ORG joins "Schulthess").
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -251,11 +252,11 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     m = _strip_titles(linked, titles)                                        # 1. strip-title
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
-    groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of))  # 2-3. fold, alias
-    _ocr_spellings(m, groups, gid)                                           # ocr-spelling
-    _regions(m, groups, gid, articles)                                       # region-name
     ends = linked["end_char"].tolist() if "end_char" in linked.columns else [None] * len(m.texts)
     sexes = _civilities(m, ends, articles)                                   # civility: Mme / M. before a name
+    groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of), sexes)  # 2-3. fold, alias
+    _ocr_spellings(m, groups, gid)                                           # ocr-spelling
+    _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned, sexes)   # 4b. partial-name-corpus
