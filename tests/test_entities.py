@@ -703,6 +703,8 @@ class TestCorpusRules:
         linked = link_entities(rows, articles=articles)
         ids, types = linked.mentions["entity_id"].tolist(), linked.mentions["entity_type"].tolist()
         assert ids[0] == ids[1] and types[0] == "PER"   # one person, though the engine tagged one ORG
+        retype = linked.merges.loc[(linked.merges["rule"] == "retype") & (linked.merges["variant"] == "VOGEL")]
+        assert "civility" in retype["evidence"].iloc[0]
         assert ids[2] != ids[4]     # no civility: the tie leaves the place and the person apart, as before
         assert types[3] == "LOC"    # a lower-case word after "M." is no person's name
 

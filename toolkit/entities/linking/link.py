@@ -395,7 +395,10 @@ def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigne
                             trimmed=trimmed)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:
-            chain.append(("retype", _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)))
+            why = _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)
+            if i in m.titled and etype == "PER":
+                why = f"tagged {m.engine_types[i]} by the engine; written right after a title or civility: a person"
+            chain.append(("retype", why))
         columns["entity_id"].append(eid), columns["name"].append(name), columns["entity_type"].append(etype)
         audit += [(eid, m.names[i], rule, evidence, m.article_ids[i]) for rule, evidence in chain]
     return columns, audit
