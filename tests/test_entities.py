@@ -511,7 +511,7 @@ class TestPlots:
         plt.close("all")
 
 
-def placed(text: str, *spans) -> pd.DataFrame:
+def placed(text: str, *spans, source: str = "model") -> pd.DataFrame:
     """A mentions table of one article "a" from (surface, entity_type) pairs found in ``text`` in order."""
     rows, at = [], 0
     for k, (surface, entity_type) in enumerate(spans):
@@ -519,7 +519,7 @@ def placed(text: str, *spans) -> pd.DataFrame:
         at = start + len(surface)
         rows.append({"article_id": "a", "sentence_id": 0, "mention_id": k, "start_char": start, "end_char": at,
                      "text": surface, "label": entity_type, "entity_type": entity_type, "engine": "hand",
-                     "model": "test", "source": "model"})
+                     "model": "test", "source": source})
     return pd.DataFrame(rows, columns=MENTION_COLUMNS)
 
 

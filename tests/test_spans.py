@@ -6,20 +6,8 @@ import re
 
 import pandas as pd
 
+from tests.test_entities import placed
 from toolkit.nlp.names import propagate_names, repair_spans
-from toolkit.schema import MENTION_COLUMNS
-
-
-def placed(text: str, *spans, source: str = "model") -> pd.DataFrame:
-    """A mentions table of one article "a" from (surface, entity_type) pairs found in ``text`` in order."""
-    rows, at = [], 0
-    for k, (surface, entity_type) in enumerate(spans):
-        start = text.index(surface, at)
-        at = start + len(surface)
-        rows.append({"article_id": "a", "sentence_id": 0, "mention_id": k, "start_char": start, "end_char": at,
-                     "text": surface, "label": entity_type, "entity_type": entity_type, "engine": "hand",
-                     "model": "test", "source": source})
-    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
 
 
 def repaired(text: str, *spans, language: str | None = "fr") -> list[str]:
