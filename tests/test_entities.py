@@ -674,9 +674,58 @@ class TestCorpusRules:
         assert ids[1] != ids[0] and ids[2] == ids[0]   # "Mme Dupont" is his wife; a bare "Dupont" is still his
         # Two full names fit "Morel": the civility says which one ("M . Morel": OCR's spaced period).
         assert ids[5] == ids[3] != ids[4] and ids[6] == ids[4]
+        # civility is recorded only where it decided: "M . Morel" has Paul Morel nearest anyway.
         civility = sorted(linked.merges.loc[linked.merges["rule"] == "civility", "evidence"])
-        assert len(civility) == 3 and "woman" in civility[0] and '"Jean Dupont"' in civility[0]
-        assert '"Paul Morel"' in civility[1] and '"Anne Morel"' in civility[2]
+        assert len(civility) == 2 and "woman" in civility[0] and '"Jean Dupont"' in civility[0]
+        assert '"Paul Morel"' in civility[1] and not any('"Anne Morel"' in e for e in civility)
+
+    def test_civility_recorded_only_where_it_changed_the_pick(self):
+        text = "M. Luc Favre et Mme Rose Favre sont venus. Mme Favre a parlé."
+        linked = link_entities(placed(text, ("Luc Favre", "PER"), ("Rose Favre", "PER"), ("Favre", "PER")),
+                               articles=pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]}))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[2] == ids[1] != ids[0]   # the nearest is hers anyway: the civility decided nothing
+        assert "civility" not in linked.mentions["link_rule"].iloc[2]
+        assert "civility" not in set(linked.merges["rule"])
+
+    def test_civility_language_tags_and_unknown_language(self):
+        texts = {"e": "Mrs Jane Hill spoke.", "f": "M. Hill left early."}
+        rows = pd.concat([placed(texts[a], (name, "PER")).assign(article_id=a) for a, name in
+                          [("e", "Jane Hill"), ("f", "Hill")]], ignore_index=True)
+        for lang in ["en-GB", "EN", None]:   # "M." an initial in English; says no sex in an unknown language
+            articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": lang})
+            ids = link_entities(rows, articles=articles).mentions["entity_id"].tolist()
+            assert ids[1] == ids[0], lang
+
+    def test_an_articles_civility_keep_apart_holds_across_the_corpus(self):
+        texts = {"a": "M. Marc Girard a vendu la ferme. Mme Girard était absente.", "b": "M. Girard a parlé."}
+        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
+        rows = pd.concat([placed(texts["a"], ("Marc Girard", "PER"), ("Girard", "PER")).assign(article_id="a"),
+                          placed(texts["b"], ("Girard", "PER")).assign(article_id="b")], ignore_index=True)
+        linked = link_entities(rows, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] != ids[0]   # "Mme Girard", kept apart in her article, is not joined to him by the corpus
+        rules = linked.mentions["link_rule"].tolist()
+        assert "partial-name-corpus" not in rules[1] and "civility" in rules[1]
+
+    def test_civility_before_a_name_is_a_word_of_its_own_on_its_line(self):
+        texts = {"a": "Mme Lise Perret arrive.", "b": "A.-M. Perret a parlé.",
+                 "c": "Notre envoyée, Mme\n\nPerret, écrit.", "d": "M. Yves Perret arrive."}
+        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
+        rows = pd.concat([placed(texts[a], (name, "PER")).assign(article_id=a) for a, name in
+                          [("a", "Lise Perret"), ("b", "Perret"), ("d", "Yves Perret")]], ignore_index=True)
+        linked = link_entities(rows, articles=articles)
+        assert "civility" not in " ".join(linked.mentions["link_rule"])   # "A.-M." is an initial, no Monsieur
+        rows = pd.concat([placed(texts[a], (name, "PER")).assign(article_id=a) for a, name in
+                          [("c", "Perret"), ("d", "Yves Perret")]], ignore_index=True)
+        ids = link_entities(rows, articles=articles).mentions["entity_id"].tolist()
+        assert ids[0] == ids[1]   # "Mme" a line above is no civility of the name
+
+    def test_miss_and_a_territory_do_not_make_a_person(self):
+        text = "Elle a été élue Miss Normandie hier. Miss Ada Lane a chanté."
+        linked = link_entities(placed(text, ("Normandie", "LOC"), ("Ada Lane", "PER")),
+                               articles=pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]}))
+        assert linked.mentions["entity_type"].tolist() == ["LOC", "PER"]
 
     def test_civility_across_the_corpus_and_what_stays_joined(self):
         texts = {"a": "M. Jean Dupont a vendu la ferme.", "b": "Mme Dupont a porté plainte.",

@@ -17,7 +17,8 @@ import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map
 from toolkit.entities.linking.state import _Groups, _Mentions
-from toolkit.entities.places import LANGUAGE_SHORT_FORMS, fold_acronym, is_acronym, territory_aliases, territory_names
+from toolkit.entities.places import (LANGUAGE_SHORT_FORMS, fold_acronym, is_acronym, is_territory_key, territory_aliases,
+                                     territory_names)
 from toolkit.entities.titles import Stripped
 from toolkit.text import folded_words
 
@@ -86,8 +87,11 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
     article ("La Havane"): that form is kept whole.
     """
     sexes = sexes or [None] * len(m.texts)
-    # Only a capitalised name: "M. britannique" is OCR noise, no person.
-    sexes = [sex if m.names[i][:1].isupper() else None for i, sex in enumerate(sexes)]
+    beauty_titles = getattr(sexes, "beauty_titles", set())
+    # Only a capitalised name: "M. britannique" is OCR noise, no person; not a territory's name
+    # ("Mme France" is OCR or a figure of speech) nor a name after "Miss" ("Miss Bretagne": a beauty title).
+    sexes = [sex if m.names[i][:1].isupper() and i not in beauty_titles and not is_territory_key(m.keys[i])
+             else None for i, sex in enumerate(sexes)]
     engine_types = ["PER" if sex else t for sex, t in zip(sexes, m.engine_types)]
     groups = _Groups()
     gid: list[int | None] = [None] * len(m.texts)

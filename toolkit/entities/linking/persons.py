@@ -23,8 +23,23 @@ from toolkit.text import folded_words
 _WOMEN = frozenset({"mme", "madame", "mlle", "mademoiselle", "mrs", "ms", "miss", "frau", "fraulein", "senora",
                     "senorita", "signora", "signorina"})
 _MEN = frozenset({"m", "monsieur", "mr", "mister", "herr", "senor", "signor"})
-#: A civility right before a mention (only spaces and its period between): "Mme Pelletier", "M . Pelletier".
-_CIVILITY_BEFORE = re.compile(r"(?:^|[^\w])(\w+)([\s.]{1,5})$")
+#: civility: the civilities that are also a beauty contest's title ("Miss Bretagne", "Miss France"): they
+#: give a person-tagged name its sex, but do not make a name a person's.
+_BEAUTY_TITLES = frozenset({"miss"})
+
+
+class _Sexes(list):
+    """civility: each mention's sex ("f", "m" or None), and ``beauty_titles``: the mentions whose civility
+    is also a beauty contest's title ("Miss")."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.beauty_titles: set[int] = set()
+
+
+#: A civility right before a mention (only spaces, tabs and its period between, no line break:
+#: "Mme Pelletier", "M . Pelletier"), a word of its own: not the "M" of a hyphenated initial ("A.-M. Dupont").
+_CIVILITY_BEFORE = re.compile(r"(?:^|(?<=[^\w.\-]))(\w+)([ \t.]{1,5})$")
 
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
@@ -42,13 +57,14 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> list
         and "text" in articles.columns else {}
     language_of = dict(zip(articles["article_id"], articles["language"])) if articles is not None \
         and "language" in articles.columns else {}
-    sexes: list[str | None] = []
+    sexes = _Sexes()
     for i in range(len(m.texts)):
         words = folded_words(m.stripped[i].removed) if m.stripped[i].removed else ()
         if not words and m.starts[i] is not None and not pd.isna(m.starts[i]):
             text = text_of.get(m.article_ids[i])
             start = int(m.starts[i])
-            before = _CIVILITY_BEFORE.search(text[max(0, start - 16):start]) if isinstance(text, str) else None
+            # Searched in the whole text (pos, endpos): "^" is the text's start, not the window's.
+            before = _CIVILITY_BEFORE.search(text, max(0, start - 16), start) if isinstance(text, str) else None
             # Abbreviated civilities are capitalised ("Mme", "M."); "madame", "monsieur" may be lower case.
             if before is not None and (before.group(1)[:1].isupper() or len(before.group(1)) > 4):
                 words = folded_words(before.group(1))
@@ -56,10 +72,23 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> list
                 if words == ("mad",) and "." in before.group(2):
                     words = ("mme",)
         word = words[-1] if words else None
-        if word == "m" and language_of.get(m.article_ids[i]) == "en":
+        if word == "m" and not _french_m(language_of.get(m.article_ids[i]) if language_of else "fr"):
             word = None
+        if word in _BEAUTY_TITLES:
+            sexes.beauty_titles.add(i)
         sexes.append("f" if word in _WOMEN else "m" if word in _MEN else None)
     return sexes
+
+
+def _french_m(lang) -> bool:
+    """civility: whether "M." may be Monsieur in an article of language ``lang``.
+
+    Not in English ("en", "en-GB", "EN": "M. Jordan" is an initial), nor in an article of
+    unknown language (None, NaN): there "M." says no sex, the safe side.
+    """
+    if not isinstance(lang, str) or not lang.strip():
+        return False
+    return lang.split("-")[0].split("_")[0].strip().lower() != "en"
 
 
 def _quoted(name: str) -> str:
@@ -163,6 +192,9 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups, gid: list[int | No
                         and len(m.keys[j]) > len(m.keys[i])]
                 # civility: "Mme Morel" is not the "M. Paul Morel" of her article.
                 other_sex = {m.names[j] for j in fits if sexes[i] and _opposite({sexes[i]}, sex_here[gid[j]])}
+                # The pick without the civility's filter: the civility decided only if it differs.
+                unfiltered = _dominant_fit(m, i, fits, gid, size) if other_sex else None
+                unfiltered = unfiltered if unfiltered is not None or not other_sex else _nearest(m, i, fits)
                 fits = [j for j in fits if m.names[j] not in other_sex]
                 near = _nearest(m, i, fits)
                 dominant = _dominant_fit(m, i, fits, gid, size)
@@ -181,7 +213,8 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups, gid: list[int | No
                                 f'"{m.names[near]}" is the nearest')
                     nearest.add(i)
                     settled.setdefault(gid[i], (assigned[i], m.names[near]))
-                if other_sex and assigned[i] != gid[i]:
+                picked_before = None if unfiltered is None else resolved.get(gid[unfiltered], (gid[unfiltered],))[0]
+                if other_sex and assigned[i] != gid[i] and assigned[i] != picked_before:
                     who, others = "woman" if sexes[i] == "f" else "man", ", ".join(map(_quoted, sorted(other_sex)))
                     m.moved_by.setdefault(i, ("civility", f'{article_id}: "{m.texts[i]}" is written with a {who}\'s '
                                                           f'civility, {others} only with the other sex\'s there: '
@@ -268,7 +301,18 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
             forms_of[assigned[i]].setdefault(m.keys[i], m.names[i])
         if assigned[i] is not None and sexes[i]:
             sex_of[groups.find(assigned[i])].add(sexes[i])
+    # root → article → the sexes its mentions' civilities say there: a merge never joins a short
+    # name to a person its own article kept it apart from ("M. Jean Dupont ... Mme Dupont").
+    sex_in: dict[int, dict[object, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and sexes[i]:
+            sex_in[groups.find(assigned[i])][m.article_ids[i]].add(sexes[i])
+
+    def apart_in_an_article(a: int, b: int) -> bool:
+        return any(_opposite(sx, sex_in[b][article]) for article, sx in sex_in[a].items() if article in sex_in[b])
+
     kept_apart: dict[int, str] = {}   # short group → the fuller name its civility kept it from
+    kept_in_article: dict[int, str] = {}   # short group → the fuller name an article's civilities kept it from
     by_word: dict[str, set[tuple[int, tuple[str, ...]]]] = defaultdict(set)
     for g, forms in forms_of.items():
         for full_key in forms:
@@ -286,10 +330,15 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
                 if _opposite(sex_of[groups.find(g)], sex_of[root]):
                     kept_apart.setdefault(g, forms_of[h][full_key])
                     continue
+                if apart_in_an_article(groups.find(g), root):
+                    kept_in_article.setdefault(g, forms_of[h][full_key])
+                    continue
                 targets.setdefault(root, (full_key, forms_of[h][full_key]))
         if len(targets) == 1:
             (root, (full_key, full)), = targets.items()
             sex_of[root] |= sex_of[groups.find(g)]
+            for article, sx in sex_in[groups.find(g)].items():
+                sex_in[root][article] |= sx
             groups.parent[groups.find(g)] = root
             corpus_evidence[g] = _partial_evidence(full, short, full_key, "corpus")
         elif len(targets) > 1:
@@ -301,6 +350,11 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
                                                   f'{"woman" if woman else "man"}\'s civility, '
                                                   f'"{kept_apart[assigned[i]]}" only with a '
                                                   f'{"man" if woman else "woman"}\'s: two people, kept apart'))
+        elif assigned[i] in kept_in_article and groups.find(assigned[i]) == assigned[i]:
+            m.moved_by.setdefault(i, ("civility", f'"{m.texts[i]}": "{m.names[i]}" and '
+                                                  f'"{kept_in_article[assigned[i]]}" are written with civilities of '
+                                                  f'the two sexes in one article: two people there, so not joined '
+                                                  f'across the corpus'))
     _dominant_full_names(m, groups, assigned, ambiguous)
     return corpus_evidence
 
