@@ -80,6 +80,11 @@ class TestClausesAroundNames:
         text = "Et qui va là ?"
         assert repaired(text, ("Et qui va", "MISC")) == ["Et qui va"]
 
+    def test_a_conjunction_with_one_word_after_it_is_a_name(self):
+        # Opening a text, "Or Yehuda" is a town; "Et le Conseil fédéral" still loses its "Et le".
+        text = "Or Yehuda est une ville. Et le Conseil fédéral a dit."
+        assert repaired(text, ("Or Yehuda", "LOC"), ("Et le Conseil fédéral", "ORG")) == ["Or Yehuda", "Conseil fédéral"]
+
 
 def tables(text: str, *spans, language: str = "fr"):
     """Mentions (from ``placed``), one token per word, and the article, for ``propagate_names``."""

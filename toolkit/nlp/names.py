@@ -392,8 +392,9 @@ _CLAUSE_WORD = re.compile(r"(?<!['’])(?<!['’] )\s+(?:est|sont|était|étaien
                           r"is|are|was|were|has|have|had|will|would|said|says)(?=\s|['’]|$)")
 #: Words that open a clause, not a name: a conjunction written as a sentence's first word
 #: ("Et le Conseil national"), then a lower-case article; both are cut from a mention's start
-#: when a sentence starts there (:func:`_sentence_starts`). Case matters: "Car Free Day",
-#: "Or Yehuda" inside a sentence are names.
+#: when a sentence starts there (:func:`_sentence_starts`) and two words or more follow the
+#: conjunction in the mention. Case matters: "Car Free Day", "Or Yehuda" inside a sentence are
+#: names; a sentence's "Or Yehuda" is left whole (so is "Et Genève": the price of that rule).
 _CLAUSE_LEAD = re.compile(r"(?:Et|Mais|Or|Donc|Puis|Car|Ni|And|But)\s+(?:(?:et|mais|or|donc|puis|ni|and|but)\s+)*"
                           r"(?:(?:la|le|les|the)\s+|l\s*['’]\s*)?(?=[A-ZÀ-ÖØ-Þ])")
 #: A word in capitals of a heading (2 letters or more, no period): "LE FAIT DU JOUR".
@@ -514,7 +515,8 @@ def _clause_trimmed(text: str, start: int, end: int, *, title: bool = False) -> 
     elif title:
         return start, end
     lead = _CLAUSE_LEAD.match(text, a, b)
-    if lead and _sentence_starts(text, a):
+    # Two words or more after the conjunction: "Or Yehuda" opening a sentence is a town's name.
+    if lead and _sentence_starts(text, a) and len(text[a:b].split()) >= 3:
         a = lead.end()
     verb = _CLAUSE_WORD.search(text, a, b)
     if verb:
