@@ -123,27 +123,16 @@ def _split_lines(raw: str) -> list[_Line]:
     lines, block, pos = [], 0, 0
     # str.split runs in C; only a text with "\r" line ends needs the regex (its pieces keep their line ends).
     with_ends = "\r" in raw
-    if not with_ends:
-        for piece in raw.split("\n"):
-            head = piece.lstrip(_EDGE_SPACE) if piece else piece  # an empty piece (a blank line) is common
-            stripped = head.rstrip(_EDGE_SPACE)
-            if not stripped or (stripped[0].isspace() and _is_blank(stripped)):
-                block += 1
-            else:
-                start = pos + len(piece) - len(head)
-                lines.append(_Line(start, start + len(stripped), block, stripped))
-            pos += len(piece) + 1
-        return lines
-    for piece in _LINE.findall(raw):
-        content = piece.rstrip("\r\n")
-        head = content.lstrip(_EDGE_SPACE)
+    for piece in _LINE.findall(raw) if with_ends else raw.split("\n"):
+        content = piece.rstrip("\r\n") if with_ends else piece
+        head = content.lstrip(_EDGE_SPACE) if content else content  # an empty piece (a blank line) is common
         stripped = head.rstrip(_EDGE_SPACE)
         if not stripped or (stripped[0].isspace() and _is_blank(stripped)):
             block += 1
         else:
             start = pos + len(content) - len(head)
             lines.append(_Line(start, start + len(stripped), block, stripped))
-        pos += len(piece)
+        pos += len(piece) if with_ends else len(piece) + 1
     return lines
 
 
