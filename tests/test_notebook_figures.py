@@ -1,0 +1,35 @@
+"""The figures the notebooks' prose states about the seeds, recomputed: if a change moves one, the
+sentence that quotes it must be rewritten too (notebook 03 on reprints, notebook 04 on agreement)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import toolkit as tk
+from tests.seed_tables import A000, A003
+
+
+def test_notebook_03_the_one_near_copy_pair_and_its_passage(articles):
+    # "Only 000 and 003 are near copies: they share 336 of their roughly 350 distinct 5-grams (Jaccard 0.94)."
+    pairs = tk.find_near_duplicates(articles, threshold=0.5)
+    assert len(pairs) == 1
+    pair = pairs.iloc[0]
+    assert {pair["article_id_a"], pair["article_id_b"]} == {A000, A003}
+    assert pair["n_shared"] == 336 and round(pair["jaccard"], 2) == 0.94
+    assert all(340 <= pair[column] <= 360 for column in ("n_shingles_a", "n_shingles_b"))
+    # "One passage spans all 350 words of 000, 348 of them in identical runs."
+    passages = tk.find_reused_passages(articles, A000, A003)
+    assert passages[["n_words_a", "n_matched"]].values.tolist() == [[350, 348]]
+
+
+def test_notebook_04_agreement_between_the_codebook_and_the_example_coding(articles, tokens):
+    # "... agree well (alpha 0.85), and perfectly on health and friendship, but less on history
+    # (alpha 0.62 ...) and cooperation (0.67 ...)."
+    codebook = tk.load_codebook("cooperation-themes")
+    frames = tk.score_frames(tokens, codebook, articles=articles)
+    person = tk.read_coding_sheet(tk.paths.EXAMPLE_CODING_SHEET, codebook, coder="author")
+    machine = tk.code_with_codebook(person, frames.sentence_scores, codebook)
+    alpha = tk.measure_agreement(pd.concat([machine, person])).set_index("frame")["krippendorff_alpha"].round(2)
+    assert alpha["(all frames)"] == 0.85
+    assert alpha["health_biotech"] == alpha["solidarity_friendship"] == 1.0
+    assert alpha["history_memory"] == 0.62 and alpha["institutional_cooperation"] == 0.67
