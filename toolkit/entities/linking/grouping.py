@@ -78,7 +78,8 @@ def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
 
 def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
                  by_language: dict[int, Alias] | None = None,
-                 sexes: list[str | None] | None = None) -> tuple[_Groups, list[int | None]]:
+                 sexes: list[str | None] | None = None,
+                 beauty_titles: set[int] | frozenset[int] = frozenset()) -> tuple[_Groups, list[int | None]]:
     """Stages 2-3, fold and alias: each mention's group (None for a name without letters).
 
     A name written with a civility (``sexes``: "M. SCHULTHESS", "Mme X") is a person's,
@@ -87,7 +88,6 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
     article ("La Havane"): that form is kept whole.
     """
     sexes = sexes or [None] * len(m.texts)
-    beauty_titles = getattr(sexes, "beauty_titles", set())
     # Only a capitalised name: "M. britannique" is OCR noise, no person; not a territory's name
     # ("Mme France" is OCR or a figure of speech) nor a name after "Miss" ("Miss Bretagne": a beauty title).
     sexes = [sex if m.names[i][:1].isupper() and i not in beauty_titles and not is_territory_key(m.keys[i])

@@ -253,8 +253,9 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
     ends = linked["end_char"].tolist() if "end_char" in linked.columns else [None] * len(m.texts)
-    sexes = _civilities(m, ends, articles)                                   # civility: Mme / M. before a name
-    groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of), sexes)  # 2-3. fold, alias
+    sexes, beauty_titles = _civilities(m, ends, articles)                    # civility: Mme / M. before a name
+    groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of), sexes,
+                               beauty_titles)                                # 2-3. fold, alias
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name

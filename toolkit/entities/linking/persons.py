@@ -28,15 +28,6 @@ _MEN = frozenset({"m", "monsieur", "mr", "mister", "herr", "senor", "signor"})
 _BEAUTY_TITLES = frozenset({"miss"})
 
 
-class _Sexes(list):
-    """civility: each mention's sex ("f", "m" or None), and ``beauty_titles``: the mentions whose civility
-    is also a beauty contest's title ("Miss")."""
-
-    def __init__(self, *args) -> None:
-        super().__init__(*args)
-        self.beauty_titles: set[int] = set()
-
-
 #: A civility right before a mention (only spaces, tabs and its period between, no line break:
 #: "Mme Pelletier", "M . Pelletier"), a word of its own: not the "M" of a hyphenated initial ("A.-M. Dupont").
 _CIVILITY_BEFORE = re.compile(r"(?:^|(?<=[^\w.\-]))(\w+)([ \t.]{1,5})$")
@@ -45,9 +36,9 @@ _CIVILITY_BEFORE = re.compile(r"(?:^|(?<=[^\w.\-]))(\w+)([ \t.]{1,5})$")
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
 
 
-def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> list[str | None]:
+def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> tuple[list[str | None], set[int]]:
     """civility: each mention's sex as its civility says it, "f" (Mme, Madame, Mrs, Ms...), "m" (M., Monsieur,
-    Mr...) or None.
+    Mr...) or None; and the mentions whose civility is also a beauty contest's title ("Miss").
 
     The civility is the last title strip-title removed from the mention, else the word written right
     before it in the article (only spaces and a period between: engines often leave "M." out of
@@ -57,7 +48,8 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> list
         and "text" in articles.columns else {}
     language_of = dict(zip(articles["article_id"], articles["language"])) if articles is not None \
         and "language" in articles.columns else {}
-    sexes = _Sexes()
+    sexes: list[str | None] = []
+    beauty_titles: set[int] = set()
     for i in range(len(m.texts)):
         words = folded_words(m.stripped[i].removed) if m.stripped[i].removed else ()
         if not words and m.starts[i] is not None and not pd.isna(m.starts[i]):
@@ -75,9 +67,9 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> list
         if word == "m" and not _french_m(language_of.get(m.article_ids[i]) if language_of else "fr"):
             word = None
         if word in _BEAUTY_TITLES:
-            sexes.beauty_titles.add(i)
+            beauty_titles.add(i)
         sexes.append("f" if word in _WOMEN else "m" if word in _MEN else None)
-    return sexes
+    return sexes, beauty_titles
 
 
 def _french_m(lang) -> bool:
