@@ -817,6 +817,22 @@ class TestCorpusRules:
         assert ids[6] == ids[7] != ids[5]
         assert linked.mentions["entity_type"].iloc[1] == "PER" and linked.mentions["engine_type"].iloc[1] == "LOC"
 
+    def test_a_name_tagged_person_and_place_in_one_article_is_one_entity(self):
+        # The corpus tags each name as often PER as ORG/LOC, so fold keeps the two apart.
+        linked = link_entities(tiny(("a", "Zuoz", "PER"), ("a", "Zuoz", "PER"), ("a", "Zuoz", "LOC"),
+                                    ("b", "Zuoz", "LOC"),
+                                    ("c", "Hachette", "ORG"), ("c", "Hachette", "PER"),
+                                    ("d", "George Washington", "PER"), ("d", "Washington", "PER"),
+                                    ("d", "Washington", "PER"), ("d", "Washington", "LOC"),
+                                    ("e", "Washington", "LOC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] and ids[4] == ids[5]
+        assert "same-name-in-article" in self.rules_of(linked, "Zuoz")
+        # The move is only within article "a": "b" keeps its own entity.
+        assert ids[3] != ids[0]
+        # Beside a fuller person's name, the bare name is left to partial-name and surname-not-place.
+        assert ids[9] == ids[10] != ids[6]
+
     def test_an_ocr_misspelling_joins_the_commoner_name_of_its_article(self):
         linked = link_entities(tiny(("a", "Espagne", "LOC"), ("a", "Espagne", "LOC"), ("a", "Esoagne", "LOC"),
                                     ("b", "Esoagne", "LOC"),  # no Espagne in this article: stays apart

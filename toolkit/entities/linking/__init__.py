@@ -4,8 +4,8 @@
 with the audit (entity types and names, rule chains, the ``entities`` and ``merges``
 tables). One module per rule family: :mod:`~toolkit.entities.linking.screening` (trim,
 strip-title, not-a-name, title-only, fragment, nationality),
-:mod:`~toolkit.entities.linking.grouping` (fold, initials, alias, article, and where the
-aliases come from), :mod:`~toolkit.entities.linking.spelling` (ocr-spelling),
+:mod:`~toolkit.entities.linking.grouping` (fold, initials, alias, article,
+same-name-in-article, and where the aliases come from), :mod:`~toolkit.entities.linking.spelling` (ocr-spelling),
 :mod:`~toolkit.entities.linking.persons` (partial names, surname-not-place,
 transliteration), :mod:`~toolkit.entities.linking.abbreviations` (acronym, abbreviation);
 :mod:`~toolkit.entities.linking.state` holds the structures they share (``_Mentions``,

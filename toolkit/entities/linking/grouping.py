@@ -248,3 +248,53 @@ def _regions(m: _Mentions, groups: _Groups, gid: list[int | None], articles: pd.
             written = min(forms, key=lambda f: (f.isupper(), f))
             m.moved_by[i] = ("region-name", f'"{m.names[i]}" names the region "{written}", which the corpus '
                                             f'never writes after "à" (as it writes a town)')
+
+
+def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
+                          sexes: list[str | None] | None = None) -> None:
+    """same-name-in-article: one name written in one article names one thing, whatever the engine tagged it.
+
+    ``fold`` keeps a name tagged PER apart from the same name tagged ORG or LOC when the corpus
+    tags it each way as often (or tags it mostly the other way elsewhere). Within one article a
+    name repeated as it is names the same thing (one sense per discourse): a results list's
+    "Buschor" tagged PER on one line and LOC on the next, a town "Zuoz" tagged PER once. There the
+    mentions of the name's smaller group in the article (fewer mentions there, then in the
+    corpus, then ORG/LOC before PER) join the other group. Not when the article also names a
+    fuller PER name with these words ("George Washington" ... "Washington"): then the bare name
+    may be the place, and ``partial-name`` and ``surname-not-place`` decide; nor when the article
+    writes the name with a civility (``sexes``: "M. Renault a parlé. Renault vend." are a man and
+    his company). Changes ``gid`` and records the rule in ``m.moved_by``.
+    """
+    sexes = sexes or [None] * len(m.texts)
+    size = Counter(g for g in gid if g is not None)
+    civil = {(m.article_ids[i], m.keys[i]) for i, sex in enumerate(sexes) if sex}
+    in_article: dict[object, dict[tuple[str, ...], Counter]] = defaultdict(lambda: defaultdict(Counter))
+    person_keys: dict[object, set[tuple[str, ...]]] = defaultdict(set)
+    for i in range(len(m.texts)):
+        g = gid[i]
+        if g is None:
+            continue
+        if groups[g].kind == "fold" and groups[g].family in ("PER", "ORG/LOC"):
+            in_article[m.article_ids[i]][m.keys[i]][g] += 1
+        if groups.is_person(g):
+            person_keys[m.article_ids[i]].add(m.keys[i])
+    move: dict[tuple[object, int], int] = {}
+    for article_id, by_key in in_article.items():
+        for key, counts in by_key.items():
+            if len(counts) != 2 or {groups[g].family for g in counts} != {"PER", "ORG/LOC"} \
+                    or (article_id, key) in civil:
+                continue
+            n = len(key)
+            if any(len(full) > n and any(full[k:k + n] == key for k in range(len(full) - n + 1))
+                   for full in person_keys[article_id]):
+                continue
+            keep, leave = sorted(counts, key=lambda g: (-counts[g], -size[g], groups[g].family != "PER"))
+            move[(article_id, leave)] = keep
+    for i in range(len(m.texts)):
+        target = move.get((m.article_ids[i], gid[i]))
+        if target is not None and i not in m.moved_by:
+            m.moved_by[i] = ("same-name-in-article",
+                             f'{m.article_ids[i]}: "{m.names[i]}" is written so elsewhere in its article, where '
+                             f'the engine tags it {"PER" if groups.is_person(target) else "ORG or LOC"} as often '
+                             f'or more: one name, one thing')
+            gid[i] = target

@@ -7,8 +7,8 @@ module that holds each stage in brackets):
    mentions that are not names (``not-a-name``, ``title-only``, ``fragment``) or nationality
    words (``nationality``) [:mod:`~toolkit.entities.linking.screening`];
 2. ``fold`` and ``alias`` groups, with ``initials`` and ``article``
-   (:mod:`~toolkit.entities.aliases`, CLDR territory names, a language's short forms)
-   [:mod:`~toolkit.entities.linking.grouping`];
+   (:mod:`~toolkit.entities.aliases`, CLDR territory names, a language's short forms), then
+   ``same-name-in-article`` [:mod:`~toolkit.entities.linking.grouping`];
 3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`], ``region-name``
    [:mod:`~toolkit.entities.linking.grouping`];
 4. ``partial-name`` within each article, ``surname-not-place``, then ``partial-name-corpus``
@@ -39,7 +39,8 @@ import pandas as pd
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
 from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _country_codes,
                                                     _organisation_short_forms)
-from toolkit.entities.linking.grouping import _group_names, _language_aliases, _regions, _territory_alias_map
+from toolkit.entities.linking.grouping import (_group_names, _language_aliases, _one_name_per_article, _regions,
+                                               _territory_alias_map)
 from toolkit.entities.linking.persons import (_civilities, _partial_names_in_articles, _partial_names_in_corpus,
                                               _surnames_tagged_as_places, _titles_before_names, _transliterations)
 from toolkit.entities.linking.screening import _fragments, _screen, _strip_titles, _trim_edges
@@ -60,8 +61,8 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: The rules of :func:`link_entities`, in the order they apply (``exact``: no rule needed;
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
-         "alias", "article", "ocr-spelling", "region-name", "partial-name", "surname-not-place", "partial-name-nearest",
-         "partial-name-corpus", "partial-name-dominant", "civility", "transliteration", "acronym", "org-short-form",
+         "alias", "article", "same-name-in-article", "ocr-spelling", "region-name", "partial-name", "surname-not-place",
+         "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility", "transliteration", "acronym", "org-short-form",
          "abbreviation", "country-code", "title-of-name", "retype")
 
 
@@ -160,6 +161,10 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     engine's type staying in ``engine_type``.
 
     Also: ``initials`` drops middle initials ("Donald J. Trump" = "Donald Trump");
+    ``same-name-in-article`` joins a name the engine tagged PER in one place and ORG or LOC in
+    another of the same article, where fold kept them apart (one sense per discourse: a town
+    "Zuoz" tagged PER once), unless the article names a fuller person's name with these words
+    ("George Washington") or writes the name with a civility ("M. Renault ... Renault");
     ``ocr-spelling`` joins, within one article, a name one letter away from a commoner one
     (words of 7+ letters, same first letter: "Esoagne" → "Espagne"), and corpus-wide a name
     printed with the long s read as f ("Ruffie" → "Russie") or a rare place, organisation or
@@ -256,6 +261,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     sexes, beauty_titles = _civilities(m, ends, articles)                    # civility: Mme / M. before a name
     groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of), sexes,
                                beauty_titles)                                # 2-3. fold, alias
+    _one_name_per_article(m, groups, gid, sexes)                             # same-name-in-article
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name
