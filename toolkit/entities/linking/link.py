@@ -62,8 +62,8 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "same-name-in-article", "ocr-spelling", "region-name", "partial-name", "surname-not-place",
-         "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility", "transliteration", "acronym", "org-short-form",
-         "abbreviation", "country-code", "title-of-name", "retype")
+         "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility", "transliteration", "acronym",
+         "org-short-form", "abbreviation", "country-code", "title-of-name", "retype")
 
 
 class Linked(NamedTuple):
