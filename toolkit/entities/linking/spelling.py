@@ -125,14 +125,16 @@ def _ocr_spellings_in_corpus(m: _Mentions, groups: _Groups, gid: list[int | None
     # same test, the first letter of the first word read for its look-alike capital.
     for key, (g, name) in forms.items():
         target_letter = _OCR_INITIALS.get(name[:1])
+        # Nor does a name start with "Ee" then a consonant or "u" ("Eeuter"): a broken R for sure.
+        sure = name[:1] in _OCR_NO_NAME_INITIALS or (name[:2] == "Ee" and key[0][2:3] not in ("", "a", "e", "i", "o"))
         if (target_letter is None or g in slips or groups[g].kind != "fold" or is_territory_key(key)
                 or len(key[0]) < OCR_CORPUS_MIN_LETTERS):
             continue
         other = forms.get((target_letter + key[0][1:], *key[1:]))
         # "Eaton" and "Raton" may both be names (so may an I- and a T-form): the same size test as above.
-        # No name starts with "ï", "î" or a small "l": the right name need only be as common
-        # as the misread one (and seen twice).
-        needed = max(2, size[g]) if name[:1] in _OCR_NO_NAME_INITIALS else \
+        # No name starts with "ï", "î", a small "l" or "Eeu": the right name need only be as
+        # common as the misread one (and seen twice).
+        needed = max(2, size[g]) if sure else \
             max(OCR_CORPUS_MIN_MENTIONS, OCR_CORPUS_RATIO * size[g])
         if other is not None and other[0] != g and size[other[0]] >= needed:
             slips[g] = other
@@ -144,7 +146,8 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
 
     Both names have the same words but one, and that word has at least
     :data:`OCR_MIN_LETTERS` letters in both, the same first letter and one substitution,
-    insertion or deletion between them, not in its last two letters ("Esoagne" → "Espagne",
+    insertion or deletion between them, or one OCR misreading of :data:`_OCR_CONFUSIONS`
+    ("Remhold Laquai" → "Reinhold Laquai"), not in its last two letters ("Esoagne" → "Espagne",
     "PBTERSBOURG" → "Pétersbourg"; not "Germans" → "Germany", "Honduran" → "Honduras"); the
     name with fewer mentions in the corpus joins the other (ties: the one seen later in the
     corpus joins the first, but only for a name printed once each way and one look-alike letter
@@ -175,7 +178,8 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
                     continue  # a tie: only a name printed once each way, a look-alike letter apart
                 if (len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS - 1
                         and max(len(diff[0][0]), len(diff[0][1])) >= OCR_MIN_LETTERS
-                        and diff[0][0][0] == diff[0][1][0] and _one_edit_apart(*diff[0])
+                        and diff[0][0][0] == diff[0][1][0]
+                        and (_one_edit_apart(*diff[0]) or _one_confusion_apart(*diff[0]))
                         and diff[0][0][-2:] == diff[0][1][-2:]):  # endings differ by inflection: Germans, Germany
                     fits.add((gb, name_b))
             if len({g for g, _ in fits}) == 1:
@@ -204,12 +208,14 @@ def _ocr_spellings(m: _Mentions, groups: _Groups, gid: list[int | None]) -> None
             continue
         target = move.get((m.article_ids[i], gid[i]))
         if target is not None and i not in m.moved_by:
-            m.moved_by[i] = ("ocr-spelling", f'{m.article_ids[i]}: "{m.names[i]}" is one letter away from '
+            m.moved_by[i] = ("ocr-spelling", f'{m.article_ids[i]}: "{m.names[i]}" is one letter (or one OCR misreading '
+                                             f'such as "rn" for "m") away from '
                                              f'"{target[1]}", a name of the same article seen as often or more')
             gid[i] = target[0]
             continue
         target = corpus.get(gid[i])
         if target is not None and i not in m.moved_by:
             m.moved_by[i] = ("ocr-spelling", f'"{m.names[i]}" is one OCR slip away from "{target[1]}", a name the '
-                                             f'corpus uses at least {OCR_CORPUS_RATIO} times as often')
+                                             f'corpus uses {"more" if size[target[0]] > size[gid[i]] else "as"} often '
+                                             f'({size[target[0]]} mentions against {size[gid[i]]})')
             gid[i] = target[0]
