@@ -1219,6 +1219,22 @@ class TestNewsWritingRules:
         # Outside a results list a letter stays no name.
         assert pd.isna(ids[15]) and pd.isna(ids[17])
 
+    def test_a_results_code_printed_with_i_for_l_is_the_country(self):
+        results = "1. Olano (Esp) 47'. 2. Guidi (It) à 41\". 3. Peschel (Ail) à 1'. 4. Pérez (Col) à 2'."
+        news = "L'Allemagne et l'Espagne. L'Italie vote. La Colombie aussi, la Colombie gagne."
+        rows = pd.concat([placed(results, ("Olano", "PER"), ("Esp", "LOC"), ("Guidi", "PER"), ("It", "LOC"),
+                                 ("Peschel", "PER"), ("Ail", "LOC"), ("Pérez", "PER"), ("Col", "LOC")),
+                          placed(news, ("Allemagne", "LOC"), ("Espagne", "LOC"), ("Italie", "LOC"),
+                                 ("Colombie", "LOC"), ("Colombie", "LOC")).assign(article_id="b")],
+                         ignore_index=True)
+        articles = pd.DataFrame({"article_id": ["a", "b"], "text": [results, news]})
+        linked = link_entities(rows, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        # "Ail": no country starts so; with "l" for the misread "i", Allemagne. A code the engine
+        # tagged a place of its own joins the country it starts ("Col", Colombie).
+        assert ids[5] == ids[8] == "LOC:allemagne" and ids[7] == ids[11] == "LOC:colombie"
+        assert "country-code" in set(linked.merges.loc[linked.merges["variant"] == "Ail", "rule"])
+
     def test_a_short_form_before_a_name_is_a_title_not_a_country(self):
         text = "France won. Fr. Thomas Weinandy wrote; Fr. Weinandy’s letter came. Olano (Fr) won."
         # (The engine tags the name ORG, as spaCy en does, so no "fragment" applies.)

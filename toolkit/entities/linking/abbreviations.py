@@ -178,9 +178,10 @@ def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], en
     Sports results write each name with its country's short form in parentheses ("Olano
     (Esp)", "Zulle (S)", "Möller (Dan)"). In an article with at least
     :data:`RESULTS_MIN_CODES` such short forms already linked to countries, a short form in
-    parentheses that no rule linked (a single letter, screened as no name, or one the engine
-    tagged a person) joins the country of the corpus whose name starts with it and that has
-    the most mentions ("S" → Suisse in Swiss papers; ties stay apart). Needs the articles'
+    parentheses that no rule linked (a single letter, screened as no name, one the engine
+    tagged a person, or a name of its own) joins the country of the corpus whose name starts
+    with it and that has the most mentions ("S" → Suisse in Swiss papers; ties stay apart);
+    when none starts so, with "l" for an "i" (OCR prints "Ail" for "All", Allemagne). Needs the articles'
     ``text`` and offsets; changes ``assigned`` and records the rule in ``m.moved_by``.
     """
     if articles is None or "text" not in articles.columns:
@@ -212,8 +213,11 @@ def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], en
         if not _CODE.fullmatch(m.texts[i].strip()):
             continue
         linked_country = assigned[i] is not None and groups.find(assigned[i]) in countries
+        # No rule linked it: a single letter screened as no name, a short form the engine tagged a
+        # person, or one of a name of its own that is no country (OCR's "Ail" for "All").
         unlinked = (assigned[i] is None and m.screened.get(i, ("",))[0] == "not-a-name") or \
-            (assigned[i] is not None and groups.is_person(assigned[i]))
+            (assigned[i] is not None and (groups.is_person(assigned[i]) or
+                                          (groups[assigned[i]].kind == "fold" and not linked_country)))
         if (linked_country or unlinked) and in_parentheses(i):
             if linked_country and len(m.keys[i][0]) < max(map(len, countries[groups.find(assigned[i])])):
                 codes[m.article_ids[i]] += 1
@@ -223,16 +227,26 @@ def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], en
         if codes[m.article_ids[i]] < RESULTS_MIN_CODES:
             continue
         short = m.keys[i][0]
-        fits = sorted((r for r, words in countries.items() if any(w.startswith(short) and w != short for w in words)),
-                      key=lambda r: (-size[r], r))
+        fits = _countries_starting(short, countries, size)
+        if not fits and "i" in short:
+            # An "l" OCR read as "i" ("Peschel (Ail)": All, Allemagne), when no country starts as printed.
+            short = short.replace("i", "l")
+            fits = _countries_starting(short, countries, size)
         if not fits or (len(fits) > 1 and size[fits[0]] == size[fits[1]]):
             continue
         name = min(written for w, written in countries[fits[0]].items() if w.startswith(short) and w != short)
         assigned[i] = fits[0]
         m.screened.pop(i, None)
+        misread = f' (read with "l" for the "i" OCR often prints for it)' if short != m.keys[i][0] else ""
         m.moved_by[i] = ("country-code", f'{m.article_ids[i]}: "{m.texts[i]}" in parentheses in a results list '
                                          f'(other country short forms there); "{name}" is the commonest country '
-                                         f'of the corpus it starts')
+                                         f'of the corpus it starts{misread}')
+
+
+def _countries_starting(short: str, countries: dict[int, dict[str, str]], size: dict[int, int]) -> list[int]:
+    """country-code: the countries (roots) with a one-word name that starts with ``short``, commonest first."""
+    return sorted((r for r, words in countries.items() if any(w.startswith(short) and w != short for w in words)),
+                  key=lambda r: (-size[r], r))
 
 
 def _organisation_short_forms(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
