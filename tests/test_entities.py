@@ -1219,6 +1219,14 @@ class TestNewsWritingRules:
         # Outside a results list a letter stays no name.
         assert pd.isna(ids[15]) and pd.isna(ids[17])
 
+    def test_a_us_state_abbreviation_shortens_only_its_state(self):
+        linked = link_entities(tiny(("a", "Colo.", "LOC"), ("b", "Cologne", "LOC"), ("c", "Ga.", "LOC"),
+                                    ("d", "Gambia", "LOC"), ("e", "Mich.", "LOC"), ("f", "Michigan", "LOC"),
+                                    ("g", "Pa.", "LOC"), ("h", "Pennsylvania", "LOC"), ("h", "Paris", "LOC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] != ids[1] and ids[2] != ids[3]
+        assert ids[4] == ids[5] == "LOC:michigan" and ids[6] == ids[7] == "LOC:pennsylvania"
+
     def test_a_results_code_printed_with_i_for_l_is_the_country(self):
         results = "1. Olano (Esp) 47'. 2. Guidi (It) à 41\". 3. Peschel (Ail) à 1'. 4. Pérez (Col) à 2'."
         news = "L'Allemagne et l'Espagne. L'Italie vote. La Colombie aussi, la Colombie gagne."

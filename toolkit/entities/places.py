@@ -55,6 +55,20 @@ _DEMONYM_ENDINGS = tuple(sorted((
 ), key=len, reverse=True))
 
 
+#: The AP style's abbreviations of US states, written with their period ("Colo.", "Ga."), folded →
+#: the state's name folded: in English news "Colo." is Colorado, never Cologne, and "Ga." Georgia,
+#: never Gambia. (States of five letters or fewer are written in full: Iowa, Ohio, Utah...)
+US_STATE_ABBREVIATIONS = {
+    "ala": "alabama", "ariz": "arizona", "ark": "arkansas", "calif": "california", "colo": "colorado",
+    "conn": "connecticut", "del": "delaware", "fla": "florida", "ga": "georgia", "ill": "illinois",
+    "ind": "indiana", "kan": "kansas", "ky": "kentucky", "la": "louisiana", "md": "maryland",
+    "mass": "massachusetts", "mich": "michigan", "minn": "minnesota", "miss": "mississippi", "mo": "missouri",
+    "mont": "montana", "neb": "nebraska", "nev": "nevada", "okla": "oklahoma", "ore": "oregon",
+    "pa": "pennsylvania", "tenn": "tennessee", "tex": "texas", "vt": "vermont", "va": "virginia",
+    "wash": "washington", "wis": "wisconsin", "wyo": "wyoming",
+}
+
+
 @functools.cache
 def territory_names() -> dict[str, tuple[str, ...]]:
     """CLDR code → its names (English first, then French, then the short forms), from Babel."""

@@ -14,7 +14,7 @@ from collections import defaultdict
 import pandas as pd
 
 from toolkit.entities.linking.state import _Groups, _Mentions
-from toolkit.entities.places import is_territory_key
+from toolkit.entities.places import US_STATE_ABBREVIATIONS, is_territory_key
 from toolkit.text import fold
 
 #: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
@@ -110,7 +110,9 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
     A one-word name of 2 to 4 letters written with a capital then lower case (a period may
     follow), not a person, joins the only non-person entity whose name's first word starts
     with it and is longer ("Esp" → "Espagne"); with two candidates ("Be": Belgique, Berne)
-    it stays apart. Merges groups (``groups.find``) and records the rule in ``m.moved_by``.
+    it stays apart. A US state's AP abbreviation with its period ("Colo.", "Ga.") shortens
+    that state only (:data:`~toolkit.entities.places.US_STATE_ABBREVIATIONS`), never
+    "Cologne" nor "Gambia". Merges groups (``groups.find``) and records the rule in ``m.moved_by``.
     """
     first_words: dict[str, set[int]] = defaultdict(set)   # folded first word → roots
     shorts: dict[int, list[int]] = defaultdict(list)      # group → its mentions
@@ -134,6 +136,11 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
         if short in words:
             continue  # a word the corpus writes in lower case ("fed", "sun", "fox"): not a short form
         roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
+        state = US_STATE_ABBREVIATIONS.get(short)
+        state_only = state is not None and all(m.names[i].endswith(".") for i in members)
+        if state_only:
+            # A US state's abbreviation ("Colo.", "Ga.") shortens that state only, not Cologne nor Gambia.
+            roots = set(first_words.get(state, set())) - {groups.find(g)}
         # Country names first: "Fr" in results tables shortens France, not Fribourg; "Be"
         # Belgique, not Berne. Other places and organisations count when no country fits.
         countries = {r for r in roots if r in country_roots}
@@ -149,8 +156,8 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
                       if assigned[i] is not None and groups.find(assigned[i]) == root)
         groups.parent[groups.find(g)] = root
         for i in members:
-            m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" starts "{target}", the only {what} '
-                                             f'of the corpus it can shorten')
+            m.moved_by[i] = ("abbreviation", f'"{m.names[i]}" is the US state abbreviation of "{target}"' if state_only
+                             else f'"{m.names[i]}" starts "{target}", the only {what} of the corpus it can shorten')
 
 
 def _lower_case_words(articles: pd.DataFrame | None, candidates: set[str]) -> set[str]:

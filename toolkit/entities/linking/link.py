@@ -307,10 +307,12 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
     info: dict[int, dict] = {}
     for root, members in members_of.items():
         # A title joined to the name after it ("M.") neither names nor types its entity, and a
-        # misread name ("ïokio", whose accent would make it the "fullest") or "canton de Vaud" does not name it.
+        # misread name ("ïokio", whose accent would make it the "fullest"), "canton de Vaud" or a short
+        # form ("Pa." of Pennsylvania) does not name it.
         members = [i for i in members if i not in m.title_of] or members
         named_by = [i for i in members
-                    if m.moved_by.get(i, ("",))[0] not in ("ocr-spelling", "region-name", "country-code")] or members
+                    if m.moved_by.get(i, ("",))[0] not in ("ocr-spelling", "region-name", "country-code",
+                                                           "abbreviation")] or members
         alias = groups[root].alias
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
