@@ -843,6 +843,10 @@ class TestCorpusRules:
         assert ids[3] != ids[0]
         # Beside a fuller person's name, the bare name is left to partial-name and surname-not-place.
         assert ids[9] == ids[10] != ids[6]
+        # A title in one of the mentions: no person is made of a brand ("Dr Pepper").
+        linked = link_entities(tiny(("a", "Dr Pepper", "PER"), ("a", "Dr Pepper", "ORG"), ("a", "Dr Pepper", "ORG"),
+                                    ("b", "Dr Pepper", "PER")))
+        assert linked.mentions["entity_id"].iloc[1] != linked.mentions["entity_id"].iloc[0]
 
     def test_an_ocr_misspelling_joins_the_commoner_name_of_its_article(self):
         linked = link_entities(tiny(("a", "Espagne", "LOC"), ("a", "Espagne", "LOC"), ("a", "Esoagne", "LOC"),

@@ -263,11 +263,14 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     fuller PER name with these words ("George Washington" ... "Washington"): then the bare name
     may be the place, and ``partial-name`` and ``surname-not-place`` decide; nor when the article
     writes the name with a civility (``sexes``: "M. Renault a parlé. Renault vend." are a man and
-    his company). Changes ``gid`` and records the rule in ``m.moved_by``.
+    his company) or a title ("Dr Pepper" tagged PER once is still the drink). Changes ``gid`` and records the rule in ``m.moved_by``.
     """
     sexes = sexes or [None] * len(m.texts)
     size = Counter(g for g in gid if g is not None)
-    civil = {(m.article_ids[i], m.keys[i]) for i, sex in enumerate(sexes) if sex}
+    # Names written with a civility or a title ("M. Renault", "Dr Pepper"): the title may be part of
+    # a brand's name, or make a person of a company's namesake; left as fold grouped them.
+    civil = {(m.article_ids[i], m.keys[i]) for i, sex in enumerate(sexes)
+             if sex or set(folded_words(m.stripped[i].removed)) - _ARTICLES}
     in_article: dict[object, dict[tuple[str, ...], Counter]] = defaultdict(lambda: defaultdict(Counter))
     person_keys: dict[object, set[tuple[str, ...]]] = defaultdict(set)
     for i in range(len(m.texts)):
