@@ -839,6 +839,8 @@ class TestCorpusRules:
         ids = linked.mentions["entity_id"].tolist()
         assert ids[0] == ids[1] == ids[2] and ids[4] == ids[5]
         assert "same-name-in-article" in self.rules_of(linked, "Zuoz")
+        # A tie in the article keeps the ORG/LOC tag, and the moved mention does not vote: ORG, not PER.
+        assert linked.mentions["entity_type"].iloc[4] == linked.mentions["entity_type"].iloc[5] == "ORG"
         # The move is only within article "a": "b" keeps its own entity.
         assert ids[3] != ids[0]
         # Beside a fuller person's name, the bare name is left to partial-name and surname-not-place.

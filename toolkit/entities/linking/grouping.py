@@ -259,7 +259,8 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     name repeated as it is names the same thing (one sense per discourse): a results list's
     "Buschor" tagged PER on one line and LOC on the next, a town "Zuoz" tagged PER once. There the
     mentions of the name's smaller group in the article (fewer mentions there, then in the
-    corpus, then ORG/LOC before PER) join the other group. Not when the article also names a
+    corpus, then PER before ORG/LOC) join the other group, and take its type: they do not vote
+    in their entity's type. Not when the article also names a
     fuller PER name with these words ("George Washington" ... "Washington"): then the bare name
     may be the place, and ``partial-name`` and ``surname-not-place`` decide; nor when the article
     writes the name with a civility (``sexes``: "M. Renault a parlé. Renault vend." are a man and
@@ -291,7 +292,7 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
             if any(len(full) > n and any(full[k:k + n] == key for k in range(len(full) - n + 1))
                    for full in person_keys[article_id]):
                 continue
-            keep, leave = sorted(counts, key=lambda g: (-counts[g], -size[g], groups[g].family != "PER"))
+            keep, leave = sorted(counts, key=lambda g: (-counts[g], -size[g], groups[g].family == "PER"))
             move[(article_id, leave)] = keep
     for i in range(len(m.texts)):
         target = move.get((m.article_ids[i], gid[i]))

@@ -314,10 +314,12 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
                     if m.moved_by.get(i, ("",))[0] not in ("ocr-spelling", "region-name", "country-code",
                                                            "abbreviation")] or members
         alias = groups[root].alias
+        # A mention same-name-in-article moved took the type of the name's other mentions there.
+        voters = [i for i in members if m.moved_by.get(i, ("",))[0] != "same-name-in-article"] or members
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
             _majority_type("PER" if m.moved_by.get(i, ("",))[0] == "surname-not-place" or i in m.titled
-                           else m.engine_types[i] for i in members),
+                           else m.engine_types[i] for i in voters),
             # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
             # Russie"); else the fullest, accented form actually seen.
             "name": _alias_name(alias, [m.names[i] for i in named_by]),
