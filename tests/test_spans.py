@@ -171,6 +171,20 @@ class TestSportRubrics:
         assert repaired(text, *spans) == ["Olano", "Hingis", "Hockey Club Davos", "Golf Sion"]
 
 
+class TestDatelines:
+    def test_a_datelines_day_and_month_are_cut_from_its_place(self):
+        text = ("ALLEMAGNE . Rastadt 21 août . La députation part. TURQUIE . Conflantinople 2 feptembre . "
+                "Hier. LONDON, 3 March - The Queen. Sur France 2 ce soir et Europe 1 mai 68, Apollo 11 part.")
+        result = repair_spans(placed(text, ("Rastadt 21", "MISC"), ("Conflantinople 2 feptembre", "MISC"),
+                                     ("LONDON, 3 March", "LOC"), ("France 2", "ORG"), ("Europe 1", "ORG"),
+                                     ("Apollo 11", "MISC")),
+                              pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]}))
+        assert result["text"].tolist() == ["Rastadt", "Conflantinople", "LONDON", "France 2", "Europe 1",
+                                           "Apollo 11"]
+        # A dateline's place tagged MISC is a place.
+        assert result["entity_type"].tolist()[:3] == ["LOC", "LOC", "LOC"]
+
+
 def overlapping(frame: pd.DataFrame) -> set[tuple[tuple[int, int], tuple[int, int]]]:
     """The pairs of mentions of one article whose spans overlap."""
     spans = sorted(zip(frame["start_char"].astype(int), frame["end_char"].astype(int)))

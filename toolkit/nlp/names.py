@@ -461,6 +461,18 @@ _SPORT_RUBRIC = re.compile(
     r"[ \t]+(?=[A-ZÀ-ÖØ-Þ])")
 
 
+#: A month's name, French or English, in full or abbreviated, with "f" for the long s (ſ) old
+#: print's OCR reads ("feptembre", "Auguft").
+_MONTH = (r"(?i:janv(?:ier)?|f[ée]vr?(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|[sf]ept(?:embre)?|"
+          r"oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?|january|february|march|april|may|june|july|augu[sf]t|"
+          r"aug|[sf]eptember|october|november|december|jan|feb|apr|jul|[sf]ep)\b\.?")
+#: A date ending a mention ("Raftadt 21", "Conflantinople 2 feptembre"): a dateline's day and
+#: month after its place. The month is in the mention or right after it.
+_DATE_TAIL = re.compile(r"[ \t,]+(?:[1-9]|[12]\d|3[01])(?:er|st|nd|rd|th)?(?P<month>[ \t]+" + _MONTH + r")?$")
+_MONTH_AFTER = re.compile(r"[ \t]+" + _MONTH)
+#: What follows a dateline's month: punctuation or a line's end ("Raftadt 21 août . La députation").
+_DATELINE_END = re.compile(r"[ \t]*(?:[.,:;)\-–—]|\n|$)")
+
 #: A route's length after it: "La Spezia - Cascina ( 183 km )", "Lyon-Grenoble (190 km)".
 _ROUTE_LENGTH = re.compile(r"[ \t]*\([ \t]*\d[\d.,' ]*[ \t]*km\b(?![ \t]*/)")   # not a speed (km / h)
 #: The dash between a route's two ends: spaced or long, between two capitalised words, not
@@ -606,6 +618,10 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     - A place's mention after a newspaper's title ("Journal de", "Gazette de", "Echo de",
       "Feuille d'Avis de"...: :data:`_PRESS_TITLE`) is the newspaper's: it takes the title in
       and becomes an ORG ("Echo de Paris", "Gazette de Lausanne").
+    - A dateline's day and month are cut from its place's mention ("Raftadt 21 août",
+      "Conflantinople 2 feptembre" → "Raftadt", "Conflantinople"): a day's number ending a
+      mention, with a month's name (:data:`_MONTH`) in it or right after it, then punctuation
+      or a line's end; a MISC mention so cut is a place's (LOC).
     - A mention followed by a length in kilometres in parentheses is a route ("La Spezia -
       Cascina ( 183 km )", a stage of a race): two places, cut at the dash between them.
     - A mention followed by a company's legal form ("Corporation", "Inc", "Ltd", "AG", "SA",
@@ -657,6 +673,14 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
         if types[i] == "PER":
             pieces = [(rubric.end(), b) if (rubric := _SPORT_RUBRIC.match(article, a, b)) else (a, b)
                       for a, b in pieces]
+        if len(pieces) == 1:
+            date = _DATE_TAIL.search(article, *pieces[0])
+            month = date and (date.group("month") and date or _MONTH_AFTER.match(article, pieces[0][1]))
+            if month and article[pieces[0][0]:date.start()].strip()[:1].isupper() and \
+                    _DATELINE_END.match(article, month.end()):
+                pieces = [(pieces[0][0], date.start())]
+                if types[i] == "MISC":
+                    places.add(i)
         if len(pieces) == 1 and hyphenated.get(article_ids[i], False):
             pieces = [_hyphen_joined(article, *pieces[0], taken[article_ids[i]], alone, (start, end))]
         if len(pieces) == 1 and types[i] == "LOC":
