@@ -185,6 +185,13 @@ class TestDatelines:
         assert result["entity_type"].tolist()[:3] == ["LOC", "LOC", "LOC"]
 
 
+class TestGluedPreposition:
+    def test_an_a_glued_to_a_name_before_a_number_is_cut(self):
+        text = "104 . Buschorà 10 ' 17 \" . 126 . Paradis à 16 ' . La Città 3 fois . Voilà 2 fois . Aarà est là ."
+        assert repaired(text, ("Buschorà", "PER"), ("Paradis", "PER"), ("Città", "LOC"), ("Voilà", "MISC"),
+                        ("Aarà", "LOC")) == ["Buschor", "Paradis", "Città", "Voilà", "Aarà"]
+
+
 def overlapping(frame: pd.DataFrame) -> set[tuple[tuple[int, int], tuple[int, int]]]:
     """The pairs of mentions of one article whose spans overlap."""
     spans = sorted(zip(frame["start_char"].astype(int), frame["end_char"].astype(int)))

@@ -473,6 +473,12 @@ _MONTH_AFTER = re.compile(r"[ \t]+" + _MONTH)
 #: What follows a dateline's month: punctuation or a line's end ("Raftadt 21 août . La députation").
 _DATELINE_END = re.compile(r"[ \t]*(?:[.,:;)\-–—]|\n|$)")
 
+#: A preposition "à" OCR glued to the name before it in a results list ("104 . Buschorà 10 ' 17"",
+#: "Buschor à 10' 17""): after a consonant other than "t", "l" or "j" (Italian "Città", French
+#: "Voilà", "déjà" aside), with a number right after.
+_GLUED_A = re.compile(r"(?<=[bcdfghkmnpqrsvwxzBCDFGHKMNPQRSVWXZ])à$")
+_NUMBER_AFTER = re.compile(r"[ \t]+\d")
+
 #: A route's length after it: "La Spezia - Cascina ( 183 km )", "Lyon-Grenoble (190 km)".
 _ROUTE_LENGTH = re.compile(r"[ \t]*\([ \t]*\d[\d.,' ]*[ \t]*km\b(?![ \t]*/)")   # not a speed (km / h)
 #: The dash between a route's two ends: spaced or long, between two capitalised words, not
@@ -618,6 +624,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     - A place's mention after a newspaper's title ("Journal de", "Gazette de", "Echo de",
       "Feuille d'Avis de"...: :data:`_PRESS_TITLE`) is the newspaper's: it takes the title in
       and becomes an ORG ("Echo de Paris", "Gazette de Lausanne").
+    - A preposition "à" glued to a name before a number is cut from it (a results list's
+      "Buschorà 10' 17\"" → "Buschor"; not after a vowel, "t", "l" or "j": "Città", "Voilà").
     - A dateline's day and month are cut from its place's mention ("Raftadt 21 août",
       "Conflantinople 2 feptembre" → "Raftadt", "Conflantinople"): a day's number ending a
       mention, with a month's name (:data:`_MONTH`) in it or right after it, then punctuation
@@ -673,6 +681,8 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
         if types[i] == "PER":
             pieces = [(rubric.end(), b) if (rubric := _SPORT_RUBRIC.match(article, a, b)) else (a, b)
                       for a, b in pieces]
+        if len(pieces) == 1 and _GLUED_A.search(article, *pieces[0]) and _NUMBER_AFTER.match(article, pieces[0][1]):
+            pieces = [(pieces[0][0], pieces[0][1] - 1)]
         if len(pieces) == 1:
             date = _DATE_TAIL.search(article, *pieces[0])
             month = date and (date.group("month") and date or _MONTH_AFTER.match(article, pieces[0][1]))
