@@ -1225,6 +1225,24 @@ class TestNewsWritingRules:
         # Outside a results list a letter stays no name.
         assert pd.isna(ids[15]) and pd.isna(ids[17])
 
+    def test_a_company_named_in_full_then_by_its_first_word(self):
+        text = ("Continental Illinois Corporation a annoncé sa vente. Continental a déposé une offre; le personnel "
+                "de Continental vote. Kia Motors Corp built it in Wuxi; the Wuxi Copper Company Ltd plant in Wuxi "
+                "grows. Paris Orléans Holding SA rachète; Paris applaudit.")
+        other = "Il habite à Paris. Paris est grand."
+        rows = pd.concat([placed(text, ("Continental Illinois Corporation", "ORG"), ("Continental", "LOC"),
+                                 ("Continental", "LOC"), ("Kia Motors Corp", "ORG"), ("Wuxi", "LOC"),
+                                 ("Wuxi Copper Company Ltd", "ORG"), ("Wuxi", "LOC"),
+                                 ("Paris Orléans Holding SA", "ORG"), ("Paris", "LOC")),
+                          placed(other, ("Paris", "LOC"), ("Paris", "LOC")).assign(article_id="b")],
+                         ignore_index=True)
+        linked = link_entities(rows, articles=pd.DataFrame({"article_id": ["a", "b"], "text": [text, other]}))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] == "ORG:continental-illinois-corporation"
+        assert "company-short-form" in set(linked.merges.loc[linked.merges["variant"] == "Continental", "rule"])
+        # A town written after "in"; a city the corpus tags a place elsewhere: no company's.
+        assert ids[4] == ids[6] != ids[5] and ids[8] == ids[9] != ids[7]
+
     def test_a_us_state_abbreviation_shortens_only_its_state(self):
         linked = link_entities(tiny(("a", "Colo.", "LOC"), ("b", "Cologne", "LOC"), ("c", "Ga.", "LOC"),
                                     ("d", "Gambia", "LOC"), ("e", "Mich.", "LOC"), ("f", "Michigan", "LOC"),

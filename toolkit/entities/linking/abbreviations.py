@@ -291,3 +291,64 @@ def _organisation_short_forms(m: _Mentions, groups: _Groups, assigned: list[int 
                 assigned[i] = root
                 m.moved_by[i] = ("org-short-form", f'{article_id}: "{m.names[i]}" is the last word of "{full}", '
                                                     f'the only fuller ORG name there that ends with it')
+
+
+#: company-short-form: the legal forms that end a company's full name ("Continental Illinois
+#: Corporation", "Volkswagen AG"), folded.
+_LEGAL_FORMS = frozenset({"corporation", "corp", "incorporated", "inc", "limited", "ltd", "plc", "gmbh", "ag", "sa",
+                          "nv", "llc", "co", "company"})
+
+
+#: company-short-form: a preposition of place right before a word: "in Wuxi", "à Lausanne" name a place.
+_AT_PLACE = re.compile(r"(?<!\w)(?:in|at|near|à|dans)\s+$", re.IGNORECASE)
+
+
+def _company_short_forms(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                         articles: pd.DataFrame | None = None) -> None:
+    """company-short-form: a company named in full with its legal form, then by its first word.
+
+    News names a company once in full ("Continental Illinois Corporation", "Volkswagen AG")
+    and then by its first word ("Continental", "Volkswagen"), which engines often tag a place.
+    In one article, a one-word name (not a person's, not a country's) that is the first word of
+    the only name of three words or more there ending with a legal form (:data:`_LEGAL_FORMS`)
+    joins that company, provided the corpus tags the word a place only in articles that name such
+    a company ("Paris", a city elsewhere, never joins "Paris Orléans Holding SA") and the article
+    never writes it after a preposition of place ("the Wuxi Tong Ling Company Ltd ... its factory
+    in Wuxi": the town; needs the articles' ``text``). Changes
+    ``assigned`` for that article's mentions and records the rule in ``m.moved_by``.
+    """
+    companies: dict[object, dict[str, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))  # article → word
+    for j in range(len(m.texts)):
+        g, key = assigned[j], m.keys[j]
+        if g is not None and not groups.is_person(g) and len(key) >= 3 and key[-1] in _LEGAL_FORMS \
+                and m.names[j].split()[0][:1].isupper():
+            companies[m.article_ids[j]][key[0]].setdefault(groups.find(g), m.names[j])
+    if not companies:
+        return
+    # Words the corpus tags a place in an article with no company they start.
+    places = {m.keys[i][0] for i in range(len(m.texts)) if len(m.keys[i]) == 1 and m.engine_types[i] == "LOC"
+              and m.keys[i][0] not in companies.get(m.article_ids[i], {})}
+    # Words written after a preposition of place in an article that names such a company: towns.
+    text_of = dict(zip(articles["article_id"], articles["text"])) \
+        if articles is not None and "text" in articles.columns else {}
+    towns = set()
+    for i in range(len(m.texts)):
+        text = text_of.get(m.article_ids[i])
+        if len(m.keys[i]) == 1 and m.keys[i][0] in companies.get(m.article_ids[i], {}) and isinstance(text, str) \
+                and m.starts[i] is not None and not pd.isna(m.starts[i]) \
+                and _AT_PLACE.search(text, max(0, int(m.starts[i]) - 8), int(m.starts[i])):
+            towns.add((m.article_ids[i], m.keys[i][0]))
+    for i in range(len(m.texts)):
+        g, key = assigned[i], m.keys[i]
+        if g is None or len(key) != 1 or groups.is_person(g) or groups[g].kind != "fold" or i in m.moved_by \
+                or key[0] in places or (m.article_ids[i], key[0]) in towns or is_territory_key(key) \
+                or not m.names[i][:1].isupper():
+            continue
+        fits = companies.get(m.article_ids[i], {}).get(key[0], {})
+        if len(fits) != 1:
+            continue
+        (root, full), = fits.items()
+        if root != groups.find(g):
+            assigned[i] = root
+            m.moved_by[i] = ("company-short-form", f'{m.article_ids[i]}: "{m.names[i]}" is the first word of '
+                                                   f'"{full}", the only company named there with its legal form')

@@ -264,7 +264,8 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     fuller PER name with these words ("George Washington" ... "Washington"): then the bare name
     may be the place, and ``partial-name`` and ``surname-not-place`` decide; nor when the article
     writes the name with a civility (``sexes``: "M. Renault a parlé. Renault vend." are a man and
-    his company) or a title ("Dr Pepper" tagged PER once is still the drink). Changes ``gid`` and records the rule in ``m.moved_by``.
+    his company) or a title ("Dr Pepper" tagged PER once is still the drink). Changes ``gid`` and
+    records the rule in ``m.moved_by``.
     """
     sexes = sexes or [None] * len(m.texts)
     size = Counter(g for g in gid if g is not None)

@@ -15,7 +15,7 @@ module that holds each stage in brackets):
    and ``partial-name-dominant`` across the corpus (never across a ``civility`` of the other
    sex), ``transliteration``
    [:mod:`~toolkit.entities.linking.persons`];
-5. ``acronym``, ``org-short-form``, ``abbreviation`` and ``country-code``
+5. ``acronym``, ``org-short-form``, ``company-short-form``, ``abbreviation`` and ``country-code``
    [:mod:`~toolkit.entities.linking.abbreviations`];
 6. ``title-of-name`` [:mod:`~toolkit.entities.linking.persons`];
 
@@ -37,7 +37,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
-from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _country_codes,
+from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _company_short_forms, _country_codes,
                                                     _organisation_short_forms)
 from toolkit.entities.linking.grouping import (_group_names, _language_aliases, _one_name_per_article, _regions,
                                                _territory_alias_map)
@@ -62,8 +62,8 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "same-name-in-article", "ocr-spelling", "region-name", "partial-name", "surname-not-place",
-         "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility", "transliteration", "acronym",
-         "org-short-form", "abbreviation", "country-code", "title-of-name", "retype")
+         "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility", "transliteration",
+         "acronym", "org-short-form", "company-short-form", "abbreviation", "country-code", "title-of-name", "retype")
 
 
 class Linked(NamedTuple):
@@ -184,7 +184,10 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     unless another article spells it out otherwise; ``org-short-form`` gives a one-word ORG
     mention to the only fuller ORG name of its article that ends with that word ("RJR
     Nabisco" ... "Nabisco"; not "Comité de l'AMS" ... "AMS"), never a word the corpus tags as a
-    place or a person; an ``abbreviation`` shortens a one-word
+    place or a person; ``company-short-form`` gives a one-word name the first word of the only
+    company its article names in full with a legal form ("Continental Illinois Corporation" ...
+    "Continental", tagged LOC), not a word written after "in", "à" there nor tagged a place
+    elsewhere; an ``abbreviation`` shortens a one-word
     name, a country first ("Fr" → France, not Fribourg), and is never a word the corpus
     writes in lower case ("Fed"); ``region-name`` joins "canton de Vaud" (département,
     région, province de X) to "Vaud" when the corpus never writes "à Vaud" as it writes a
@@ -270,6 +273,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
     _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
     _organisation_short_forms(m, groups, assigned)                           # 4f. org-short-form
+    _company_short_forms(m, groups, assigned, articles)                      # company-short-form
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     _country_codes(m, groups, assigned, ends, articles)                      # 5'. country-code
     _titles_before_names(m, assigned, ends, articles)                        # 6. title-of-name
@@ -319,6 +323,7 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
         info[root] = {
             "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
             _majority_type("PER" if m.moved_by.get(i, ("",))[0] == "surname-not-place" or i in m.titled
+                           else "ORG" if m.moved_by.get(i, ("",))[0] == "company-short-form"
                            else m.engine_types[i] for i in voters),
             # The alias's canonical name when the corpus uses it ("Russia", not "Fédération de
             # Russie"); else the fullest, accented form actually seen.
