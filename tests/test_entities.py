@@ -540,6 +540,14 @@ class TestCorpusRules:
         assert "alias" in self.rules_of(linked, "États-Unis")
         assert "CLDR US" in " ".join(linked.merges.loc[linked.merges["variant"] == "États-Unis", "evidence"])
 
+    def test_the_language_regions_of_switzerland_under_their_names(self):
+        linked = link_entities(tiny(("a", "Suisse romande", "LOC"), ("b", "Suisse française", "LOC"),
+                                    ("c", "French-speaking Switzerland", "LOC"), ("d", "Suisse alémanique", "LOC"),
+                                    ("e", "Suisse allemande", "LOC"), ("f", "Suisse", "LOC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] and ids[0].startswith("LOC:") and ids[3] == ids[4] != ids[0]
+        assert ids[5] not in (ids[0], ids[3])
+
     def test_lower_case_word_never_links_to_an_acronym(self):
         linked = link_entities(tiny(("a", "US", "LOC"), ("b", "us", "MISC"), ("c", "Us", "PER")))
         ids = linked.mentions["entity_id"].tolist()
