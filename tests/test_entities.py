@@ -1251,6 +1251,17 @@ class TestNewsWritingRules:
         # A town written after "in"; a city the corpus tags a place elsewhere: no company's.
         assert ids[4] == ids[6] != ids[5] and ids[8] == ids[9] != ids[7]
 
+    def test_a_surname_after_its_particle_tagged_as_a_place_joins_the_person(self):
+        text = ("Tour d'Italie : de Muynck se détache. 1. Johan de Muynck (Belgique). Palma de Majorque gagne ; "
+                "dans l'île de Majorque il pleut. Etape Palma de Majorque - Alcudia.")
+        linked = linked_text(text, ("Muynck", "LOC"), ("Johan de Muynck", "PER"), ("Palma de Majorque", "PER"),
+                             ("Majorque", "LOC"), ("Majorque", "LOC"))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == "PER:johan-de-muynck"
+        assert "surname-not-place" in set(linked.merges.loc[linked.merges["variant"] == "Muynck", "rule"])
+        # After a word ("l'île de", "Palma de"), "de Majorque" is a place's complement, not a surname.
+        assert ids[3] == ids[4] != ids[2]
+
     def test_a_us_state_abbreviation_shortens_only_its_state(self):
         linked = link_entities(tiny(("a", "Colo.", "LOC"), ("b", "Cologne", "LOC"), ("c", "Ga.", "LOC"),
                                     ("d", "Gambia", "LOC"), ("e", "Mich.", "LOC"), ("f", "Michigan", "LOC"),

@@ -268,7 +268,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name
-    _surnames_tagged_as_places(m, groups, assigned)                          # surname-not-place
+    _surnames_tagged_as_places(m, groups, assigned, articles)                # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned, sexes)   # 4b. partial-name-corpus
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
     _acronyms(m, groups, assigned, articles)                                 # 4e. acronym

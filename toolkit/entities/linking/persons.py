@@ -214,24 +214,51 @@ def _partial_names_in_articles(m: _Mentions, groups: _Groups, gid: list[int | No
     return assigned, moved
 
 
-def _surnames_tagged_as_places(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+#: surname-not-place: a particle written right before a bare surname at a clause's start (after
+#: punctuation or a line's start: "Tour d'Italie : de Muynck se détache"), not after a word
+#: ("l'île de Majorque", "Palma de Majorque").
+_PARTICLE_BEFORE = re.compile(r"(?:^|[\n.,;:!?«»\"(—–-])[ \t]*(\w+)[ \t]+$")
+
+
+def _surnames_tagged_as_places(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                               articles: pd.DataFrame | None = None) -> None:
     """Stage 4a', surname-not-place: a bare surname the engine tagged LOC or ORG joins the person it names.
 
     A one-word name tagged LOC/ORG ("Zulle" in "Alex Zulle a gagné ... Zulle attaque") joins
     the only fuller PER name of its article that ends with it (not after a particle such as
     "de": "Palma de Majorque" is a place the engine tagged PER), provided the corpus tags that
     word LOC/ORG only in articles that name such a person: "Washington", a place in articles
-    without George Washington, stays a place everywhere. Changes ``assigned`` and records
-    the rule in ``m.moved_by``; the mentions then count as PER for their entity's type.
+    without George Washington, stays a place everywhere. A surname after a particle ("Johan de
+    Muynck") counts only for a bare mention written with that particle at a clause's start ("... :
+    de Muynck se détache"; :data:`_PARTICLE_BEFORE`): "Palma de Majorque" tagged PER does not take
+    "l'île de Majorque". Changes ``assigned`` and records the rule in ``m.moved_by``; the mentions
+    then count as PER for their entity's type.
     """
     persons: dict[object, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))  # article → word → groups
+    # article → (particle, surname) → groups: "Johan de Muynck" (a person's name after a particle)
+    particled: dict[object, dict[tuple[str, str], set[int]]] = defaultdict(lambda: defaultdict(set))
     full_name: dict[tuple[object, int], str] = {}
     for j in range(len(m.texts)):
         g = assigned[j]
-        if g is not None and groups.is_person(g) and len(m.keys[j]) > 1 and m.keys[j][-2] not in _PARTICLES:
+        if g is not None and groups.is_person(g) and len(m.keys[j]) > 1:
             # The surname: the last word, not after a particle ("Palma de Majorque" names a place).
-            persons[m.article_ids[j]][m.keys[j][-1]].add(g)
+            if m.keys[j][-2] not in _PARTICLES:
+                persons[m.article_ids[j]][m.keys[j][-1]].add(g)
+            elif len(m.keys[j]) > 2:
+                particled[m.article_ids[j]][m.keys[j][-2:]].add(g)
             full_name.setdefault((m.article_ids[j], g), m.names[j])
+    text_of = dict(zip(articles["article_id"], articles["text"])) \
+        if articles is not None and "text" in articles.columns and particled else {}
+    for i in range(len(m.texts)):
+        text = text_of.get(m.article_ids[i])
+        if not isinstance(text, str) or len(m.keys[i]) != 1 or m.starts[i] is None or pd.isna(m.starts[i]):
+            continue
+        before = _PARTICLE_BEFORE.search(text, max(0, int(m.starts[i]) - 40), int(m.starts[i]))
+        particle = before and before.group(1)
+        if particle and particle.islower():
+            found = particled[m.article_ids[i]].get((particle, m.keys[i][0]))
+            if found:
+                persons[m.article_ids[i]][m.keys[i][0]] |= found
     places: dict[int, list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
         g = assigned[i]
