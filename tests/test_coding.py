@@ -253,6 +253,42 @@ class TestFrameValidation:
         assert ("survey", "public_opinion") in found and ("survey", "crime_punishment") not in found
         assert ("power", "quality_of_life") in found
 
+    def test_policy_frames_french_terms_of_the_fifth_pass_keep_their_sense(self):
+        import numpy as np
+        import pandas as pd
+        from toolkit.framing.codebooks import score_frames
+
+        # hand-made tokens ("word|lemma" where the lemma is not the lower-cased word); each pair: the sense
+        # the frame keeps, then the other sense the fifth review pass removed (policy-frames-review.md)
+        cases = {
+            "heritage": ("la défense du patrimoine culturel", "cultural_identity", True),
+            "wealth": ("le patrimoine du milliardaire a doublé", "cultural_identity", False),
+            "conventional": ("les partis traditionnels|traditionnel reculent", "cultural_identity", False),
+            "commute": ("les transports|transport en commun sont en retard", "quality_of_life", True),
+            "freight": ("une entreprise de transport routier", "quality_of_life", False),
+            "objector": ("l' objection de conscience des médecins", "morality", True),
+            "aware": ("le ministre a pris conscience du danger", "morality", False),
+            "sentenced": ("il a été condamné|condamner à deux ans ferme", "crime_punishment", True),
+            "condemned": ("Paris condamne|condamner l' attaque", "crime_punishment", False),
+            "ministry": ("le ministre des affaires étrangères|étranger parle", "external_relations", True),
+            "foreigners": ("les mineurs étrangers|étranger sont accueillis", "external_relations", False),
+            "electoral": ("la campagne présidentielle commence", "political", True),
+            "countryside": ("ils vivent à la campagne", "political", False),
+            "advert": ("une campagne de publicité", "political", False),
+        }
+        rows = []
+        for article, (sentence, _, _) in cases.items():
+            words = [w.partition("|") for w in sentence.split()]
+            starts = np.cumsum([0] + [len(w) + 1 for w, _, _ in words[:-1]])
+            rows += [{"article_id": article, "sentence_id": 0, "token_id": i, "start_char": int(b),
+                      "end_char": int(b) + len(w), "text": w, "lemma": lemma or w.lower(), "upos": "NOUN"}
+                     for i, ((w, _, lemma), b) in enumerate(zip(words, starts))]
+        texts = [" ".join(w.partition("|")[0] for w in s.split()) for s, _, _ in cases.values()]
+        articles = pd.DataFrame({"article_id": list(cases), "language": "fr", "text": texts})
+        hits = score_frames(pd.DataFrame(rows), "policy-frames", articles=articles).evidence
+        found = set(zip(hits["article_id"], hits["frame"]))
+        assert {a for a, (_, frame, expected) in cases.items() if ((a, frame) in found) != expected} == set()
+
     def test_train_frames_predicts_and_saves(self, tmp_path):
         import pandas as pd
         import pytest
