@@ -259,8 +259,9 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     name repeated as it is names the same thing (one sense per discourse): a results list's
     "Buschor" tagged PER on one line and LOC on the next, a town "Zuoz" tagged PER once. There the
     mentions of the name's smaller group in the article (fewer mentions there, then in the
-    corpus, then PER before ORG/LOC) join the other group, and take its type: they do not vote
-    in their entity's type. Not when the article also names a
+    corpus) join the other group, and take its type: they do not vote in their entity's type.
+    A full tie (as many mentions each way in the article and in the corpus) stays apart: nothing
+    tells whether "Pence" tagged PER once and ORG once is a man or a company. Not when the article also names a
     fuller PER name with these words ("George Washington" ... "Washington"): then the bare name
     may be the place, and ``partial-name`` and ``surname-not-place`` decide; nor when the article
     writes the name with a civility (``sexes``: "M. Renault a parlé. Renault vend." are a man and
@@ -293,7 +294,9 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
             if any(len(full) > n and any(full[k:k + n] == key for k in range(len(full) - n + 1))
                    for full in person_keys[article_id]):
                 continue
-            keep, leave = sorted(counts, key=lambda g: (-counts[g], -size[g], groups[g].family == "PER"))
+            keep, leave = sorted(counts, key=lambda g: (-counts[g], -size[g]))
+            if (counts[keep], size[keep]) == (counts[leave], size[leave]):
+                continue  # nothing tells which: "Pence" tagged PER once and ORG once stays apart
             move[(article_id, leave)] = keep
     for i in range(len(m.texts)):
         target = move.get((m.article_ids[i], gid[i]))

@@ -304,6 +304,12 @@ def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
     return min(after, key=lambda j: m.starts[j]) if after else None
 
 
+#: partial-name-corpus: a full name written in one article only does not take a bare name that
+#: this many other articles write without it (one "Pope Francis Five Years" in a heading does not
+#: rename the "Francis" of twenty articles).
+ONE_OFF_MAX_ARTICLES = 3
+
+
 def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int | None],
                              sexes: list[str | None] | None = None) -> dict[int, str]:
     """Stage 4b, partial-name-corpus: leftover short PER names, against the whole corpus.
@@ -337,6 +343,11 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
         for full_key in forms:
             for word in full_key:
                 by_word[word].add((g, full_key))
+    # group → the articles its mentions are in (before any merge of this stage)
+    articles_of: dict[int, set] = defaultdict(set)
+    for i in range(len(m.texts)):
+        if assigned[i] is not None:
+            articles_of[groups.find(assigned[i])].add(m.article_ids[i])
     corpus_evidence: dict[int, str] = {}
     ambiguous: dict[int, dict[int, tuple[tuple[str, ...], str]]] = {}
     leftovers = [g for g, forms in forms_of.items() if groups[g].kind == "fold" and groups[g].key in forms]
@@ -355,6 +366,9 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
                 targets.setdefault(root, (full_key, forms_of[h][full_key]))
         if len(targets) == 1:
             (root, (full_key, full)), = targets.items()
+            if len(articles_of[root]) == 1 and \
+                    len(articles_of[groups.find(g)] - articles_of[root]) >= ONE_OFF_MAX_ARTICLES:
+                continue
             sex_of[root] |= sex_of[groups.find(g)]
             for article, sx in sex_in[groups.find(g)].items():
                 sex_in[root][article] |= sx

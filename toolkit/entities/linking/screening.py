@@ -38,6 +38,9 @@ _FUNCTION_WORDS = frozenset("and or of the to for our your use et ou de la le le
 _WEB_ADDRESS = re.compile(r"://|\bwww\.|\w\.[a-z]{2,6}/\S|\w@\w[\w-]*\.\w|\d/\d", re.IGNORECASE)
 #: A single letter (with or without a period) or a roman numeral alone is not a name.
 _NO_NAME = re.compile(r"\w\.?|[IVXLC]+\.?")
+#: An "@" or "#" standing alone between words ("Francis @ Five", an event's title): a name
+#: never holds one (a handle such as "@CNNPR" glues it to its word and stays).
+_LOOSE_SYMBOL = re.compile(r"(?:^|\s)[@#](?:\s|$)")
 #: A leading lower-case article or preposition before a capitalised word (trimmed from a mention).
 _LEADING_ARTICLE = re.compile(r"(la|le|les|the|de|du|des|l['’]|d['’])\s*(?=[A-ZÀ-ÖØ-Þ])")
 _PREPOSITIONS = {"de", "du", "des", "d'", "d’"}
@@ -176,6 +179,8 @@ def _screen(m: _Mentions, titles: Sequence[Title]) -> None:
                 verdicts[text] = ("not-a-name", f'"{text}": words of web forms and page furniture')
             elif _WEB_ADDRESS.search(text):
                 verdicts[text] = ("not-a-name", f'"{text}": a web address, not a name')
+            elif _LOOSE_SYMBOL.search(text):
+                verdicts[text] = ("not-a-name", f'"{text}": a loose "@" or "#" between words, not a name')
             elif _NO_NAME.fullmatch(text.strip()):
                 verdicts[text] = ("not-a-name", f'"{text}": a single letter or a roman numeral')
             elif is_nationality_word(m.names[i]) and m.keys[i][0] not in person_words:
