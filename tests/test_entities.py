@@ -843,6 +843,10 @@ class TestCorpusRules:
         # Written in two articles, the full name is evidence enough: the bare name joins it.
         ids = link_entities(tiny(*rows, ("e", "Francis Five", "PER"))).mentions["entity_id"].tolist()
         assert set(ids) == {"PER:francis-five"}
+        # Ending with the bare name, a full name written once takes it however many articles use it.
+        ids = link_entities(tiny(("a", "Richard Nixon", "PER"),
+                                 *[(art, "Nixon", "PER") for art in "bcd"])).mentions["entity_id"].tolist()
+        assert set(ids) == {"PER:richard-nixon"}
         # And a full name written once still takes a bare name written in fewer other articles.
         ids = link_entities(tiny(("a", "Alex Zulle", "PER"), ("b", "Zulle", "PER"),
                                  ("c", "Zulle", "PER"))).mentions["entity_id"].tolist()
@@ -1171,6 +1175,16 @@ def linked_text(text: str, *spans) -> object:
 class TestNewsWritingRules:
     """Rules about how news and OCR write names, each with a case that must stay apart."""
 
+    def test_a_tie_of_person_and_place_in_one_article_goes_to_the_place_written_after_a_preposition(self):
+        # Once PER, once LOC (and once MISC, which is no vote): "à Zuoz" says it is the town.
+        linked = linked_text("Nous arrivons à Zuoz. Zuoz est une bourgade. On regagna Zuoz le soir.",
+                             ("Zuoz", "LOC"), ("Zuoz", "MISC"), ("Zuoz", "PER"))
+        assert linked.mentions["entity_id"].nunique() == 1
+        assert set(linked.mentions["entity_type"]) == {"LOC"}
+        # No preposition: nothing tells a man from a company, the two stay as tagged.
+        linked = linked_text("Pence a parlé. Pence a vendu.", ("Pence", "PER"), ("Pence", "ORG"))
+        assert linked.mentions["entity_id"].tolist() == ["PER:pence", "ORG:pence"]
+
     def test_a_title_alone_right_before_a_name_names_that_person(self):
         text = ("M . Pinard remplace M . . Baroche. On a vu le Pape. Bertoni parle. Voici M . britannique et M. "
                 "Puis M . Pinard au ministère et M . Durand.")
@@ -1280,6 +1294,12 @@ class TestNewsWritingRules:
         assert "company-short-form" in set(linked.merges.loc[linked.merges["variant"] == "Continental", "rule"])
         # A town written after "in"; a city the corpus tags a place elsewhere: no company's.
         assert ids[4] == ids[6] != ids[5] and ids[8] == ids[9] != ids[7]
+        # A US state is no company's short form, even in an article of its own.
+        text = "Texas Instruments Inc., based in Dallas, Texas, said Texas voters agree."
+        linked = linked_text(text, ("Texas Instruments Inc.", "ORG"), ("Dallas", "LOC"), ("Texas", "LOC"),
+                             ("Texas", "LOC"))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[2] == ids[3] == "LOC:texas" != ids[0]
 
     def test_a_surname_after_its_particle_tagged_as_a_place_joins_the_person(self):
         text = ("Tour d'Italie : de Muynck se détache. 1. Johan de Muynck (Belgique). Palma de Majorque gagne ; "
@@ -1299,6 +1319,15 @@ class TestNewsWritingRules:
         ids = linked.mentions["entity_id"].tolist()
         assert ids[0] != ids[1] and ids[2] != ids[3]
         assert ids[4] == ids[5] == "LOC:michigan" and ids[6] == ids[7] == "LOC:pennsylvania"
+        # With its period, a state's abbreviation is one even where the corpus writes the word in
+        # lower case ("mass", "ill"); "Calif." has five letters.
+        texts = ["He lives in Boston, Mass., now.", "A mass was said in Massachusetts.",
+                 "San Jose, Calif., grows.", "California votes."]
+        linked = link_entities(tiny(("a", "Mass.", "LOC"), ("b", "Massachusetts", "LOC"), ("c", "Calif.", "LOC"),
+                                    ("d", "California", "LOC")),
+                               articles=pd.DataFrame({"article_id": list("abcd"), "text": texts}))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == "LOC:massachusetts" and ids[2] == ids[3] == "LOC:california"
 
     def test_a_results_code_printed_with_i_for_l_is_the_country(self):
         results = "1. Olano (Esp) 47'. 2. Guidi (It) à 41\". 3. Peschel (Ail) à 1'. 4. Pérez (Col) à 2'."

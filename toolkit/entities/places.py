@@ -67,6 +67,9 @@ US_STATE_ABBREVIATIONS = {
     "pa": "pennsylvania", "tenn": "tennessee", "tex": "texas", "vt": "vermont", "va": "virginia",
     "wash": "washington", "wis": "wisconsin", "wyo": "wyoming",
 }
+#: The one-word names of US states, folded (those AP abbreviates, and the short ones it writes in full).
+US_STATE_WORDS = frozenset(US_STATE_ABBREVIATIONS.values()) | {"alaska", "hawaii", "idaho", "iowa", "maine",
+                                                               "ohio", "utah"}
 
 
 @functools.cache

@@ -1,9 +1,11 @@
 """Stages 4e-5 of :func:`~toolkit.entities.linking.link_entities`: short forms of places and organisations.
 
 ``acronym`` ("FDIC" joins the "Federal Deposit Insurance Corporation" of its article),
-``org-short-form`` ("Nabisco" joins the "RJR Nabisco" of its article) and
-``abbreviation`` ("Esp" joins the corpus's only "Espagne", a country first), never a word
-the corpus writes in lower case ("Fed", "fox").
+``org-short-form`` ("Nabisco" joins the "RJR Nabisco" of its article), ``company-short-form``
+("Continental" joins the "Continental Illinois Corporation" of its article), ``country-code``
+("Zulle (S)" in a results list is Swiss) and ``abbreviation`` ("Esp" joins the corpus's only
+"Espagne", a country first; "Colo." is Colorado only), never a word the corpus writes in
+lower case ("Fed", "fox") but for a US state's abbreviation with its period.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from collections import defaultdict
 import pandas as pd
 
 from toolkit.entities.linking.state import _Groups, _Mentions
-from toolkit.entities.places import US_STATE_ABBREVIATIONS, is_territory_key
+from toolkit.entities.places import US_STATE_ABBREVIATIONS, US_STATE_WORDS, is_territory_key
 from toolkit.text import fold
 
 #: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
 #: ("Fr.", "Allm."). Four letters without a period are a word ("Etat", "Rome"), not a short form.
-_ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,2}|[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.")
+_ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,2}|[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.|Calif\.")
 #: Words an acronym skips: articles, prepositions and conjunctions ("Organisation des Nations
 #: unies" → ONU, "Bank of America" → BOA is not written; "Federal Bureau of Investigation" → FBI).
 _ACRONYM_SKIPS = frozenset("de du des d l la le les of the and et for a au aux en pour und der die das von".split())
@@ -133,11 +135,11 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
     words = _lower_case_words(articles, {groups[g].key[0] for g in shorts if len(groups[g].key[0]) > 2})
     for g, members in shorts.items():
         short = groups[g].key[0]
-        if short in words:
-            continue  # a word the corpus writes in lower case ("fed", "sun", "fox"): not a short form
-        roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
         state = US_STATE_ABBREVIATIONS.get(short)
         state_only = state is not None and all(m.names[i].endswith(".") for i in members)
+        if short in words and not state_only:
+            continue  # a word the corpus writes in lower case ("fed", "sun", "fox"): not a short form
+        roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
         if state_only:
             # A US state's abbreviation ("Colo.", "Ga.") shortens that state only, not Cologne nor Gambia.
             roots = set(first_words.get(state, set())) - {groups.find(g)}
@@ -309,8 +311,10 @@ def _company_short_forms(m: _Mentions, groups: _Groups, assigned: list[int | Non
 
     News names a company once in full ("Continental Illinois Corporation", "Volkswagen AG")
     and then by its first word ("Continental", "Volkswagen"), which engines often tag a place.
-    In one article, a one-word name (not a person's, not a country's) that is the first word of
-    the only name of three words or more there ending with a legal form (:data:`_LEGAL_FORMS`)
+    In one article, a one-word name (not a person's, a country's nor a US state's: "Texas
+    Instruments Inc." leaves "Dallas, Texas" a place) that is the first word of exactly one
+    company named there in three words or more ending with a legal form (:data:`_LEGAL_FORMS`;
+    "Kia Motors Corp" and "Hyundai Motor Co" in one article each keep their own short form)
     joins that company, provided the corpus tags the word a place only in articles that name such
     a company ("Paris", a city elsewhere, never joins "Paris Orléans Holding SA") and the article
     never writes it after a preposition of place ("the Wuxi Tong Ling Company Ltd ... its factory
@@ -342,6 +346,7 @@ def _company_short_forms(m: _Mentions, groups: _Groups, assigned: list[int | Non
         g, key = assigned[i], m.keys[i]
         if g is None or len(key) != 1 or groups.is_person(g) or groups[g].kind != "fold" or i in m.moved_by \
                 or key[0] in places or (m.article_ids[i], key[0]) in towns or is_territory_key(key) \
+                or key[0] in US_STATE_WORDS \
                 or not m.names[i][:1].isupper():
             continue
         fits = companies.get(m.article_ids[i], {}).get(key[0], {})

@@ -1,7 +1,9 @@
 """Stages 2-3 of :func:`~toolkit.entities.linking.link_entities`: each mention's fold or alias group.
 
 ``fold`` (one name once accents and case are removed, within a compatible type),
-``initials`` (a middle initial dropped), ``alias`` and ``article`` ("la France" = "France");
+``initials`` (a middle initial dropped), ``alias``, ``article`` ("la France" = "France"),
+``same-name-in-article`` (a name tagged PER and LOC in one article is one thing there) and
+``region-name`` ("canton de Vaud" = "Vaud");
 and where the aliases come from: the alias files (:mod:`toolkit.entities.aliases`), CLDR
 territory names (:mod:`toolkit.entities.places`) and a language's short forms ("E.-U."
 in French is the United States).
@@ -250,16 +252,21 @@ def _regions(m: _Mentions, groups: _Groups, gid: list[int | None], articles: pd.
                                             f'never writes after "à" (as it writes a town)')
 
 
+#: A place's preposition right before a name ("arrivant à Zuoz", "in Tower Hamlets"): the evidence
+#: that settles a tie of same-name-in-article for the place.
+_PLACE_PREPOSITION = re.compile(r"(?:(?<!\w)(?:à|au|aux|in|at|near)|(?<!\w)(?:À|Au|In|At|Near))\s+$")
+
+
 def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
-                          sexes: list[str | None] | None = None) -> None:
+                          sexes: list[str | None] | None = None, articles: pd.DataFrame | None = None) -> None:
     """same-name-in-article: one name written in one article names one thing, whatever the engine tagged it.
 
     ``fold`` keeps a name tagged PER apart from the same name tagged ORG or LOC when the corpus
     tags it each way as often (or tags it mostly the other way elsewhere). Within one article a
     name repeated as it is names the same thing (one sense per discourse): a results list's
     "Buschor" tagged PER on one line and LOC on the next, a town "Zuoz" tagged PER once. There the
-    mentions of the name's smaller group in the article (fewer mentions there, then in the
-    corpus) join the other group, and take its type: they do not vote in their entity's type.
+    mentions of the name's smaller group in the article (fewer mentions the engine tagged in
+    the group's family there, then in the corpus: a MISC tag is no vote) join the other group, and take its type: they do not vote in their entity's type.
     A full tie (as many mentions each way in the article and in the corpus) stays apart: nothing
     tells whether "Pence" tagged PER once and ORG once is a man or a company. Not when the article also names a
     fuller PER name with these words ("George Washington" ... "Washington"): then the bare name
@@ -269,7 +276,16 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     records the rule in ``m.moved_by``.
     """
     sexes = sexes or [None] * len(m.texts)
-    size = Counter(g for g in gid if g is not None)
+
+    def votes(i: int, g: int) -> int:
+        """1 when the engine tagged mention ``i`` in its group's family (a MISC tag is no vote)."""
+        family = groups[g].family
+        return int(m.engine_types[i] == "PER" if family == "PER" else m.engine_types[i] in ("ORG", "LOC"))
+
+    size: Counter = Counter()
+    for i, g in enumerate(gid):
+        if g is not None:
+            size[g] += votes(i, g)
     # Names written with a civility or a title ("M. Renault", "Dr Pepper"): the title may be part of
     # a brand's name, or make a person of a company's namesake; left as fold grouped them.
     civil = {(m.article_ids[i], m.keys[i]) for i, sex in enumerate(sexes)
@@ -281,9 +297,21 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
         if g is None:
             continue
         if groups[g].kind == "fold" and groups[g].family in ("PER", "ORG/LOC"):
-            in_article[m.article_ids[i]][m.keys[i]][g] += 1
+            in_article[m.article_ids[i]][m.keys[i]][g] += votes(i, g)
         if groups.is_person(g):
             person_keys[m.article_ids[i]].add(m.keys[i])
+    text_of = dict(zip(articles["article_id"], articles["text"])) \
+        if articles is not None and "text" in articles.columns else {}
+    at: dict[tuple[object, tuple[str, ...]], list[int]] = defaultdict(list)
+    for i in range(len(m.texts)):
+        if m.starts[i] is not None and m.starts[i] == m.starts[i]:
+            at[(m.article_ids[i], m.keys[i])].append(int(m.starts[i]))
+
+    def after_preposition(article_id, key) -> bool:
+        text = text_of.get(article_id)
+        return isinstance(text, str) and any(_PLACE_PREPOSITION.search(text[max(0, start - 12):start])
+                                             for start in at[(article_id, key)])
+
     move: dict[tuple[object, int], int] = {}
     for article_id, by_key in in_article.items():
         for key, counts in by_key.items():
@@ -296,7 +324,12 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
                 continue
             keep, leave = sorted(counts, key=lambda g: (-counts[g], -size[g]))
             if (counts[keep], size[keep]) == (counts[leave], size[leave]):
-                continue  # nothing tells which: "Pence" tagged PER once and ORG once stays apart
+                # A tie: the place wins where the article writes the name after a place's
+                # preposition; else nothing tells which ("Pence" tagged PER once and ORG once) and
+                # the two stay apart.
+                if not after_preposition(article_id, key):
+                    continue
+                keep, leave = sorted(counts, key=lambda g: groups[g].family == "PER")
             move[(article_id, leave)] = keep
     for i in range(len(m.texts)):
         target = move.get((m.article_ids[i], gid[i]))

@@ -131,7 +131,10 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
        English article; "Alvarez Casas" → "Lázaro Alberto Álvarez Casas"), but only when
        exactly one fuller entity fits: a "To" in an article naming both Trần Quốc Tỏ and
        To Lam stays on its own. Then ``partial-name-corpus``: a PER entity still left whose
-       name is a run of the words of exactly one fuller PER entity in the corpus joins it.
+       name is a run of the words of exactly one fuller PER entity in the corpus joins it,
+       unless that full name is written in one article only, has words after the bare name,
+       and three other articles write the bare name without it (a heading's "Pope Francis
+       Five Years" read as "Francis Five" does not rename every "Francis").
 
     An entity's type is the most frequent of its mentions' PER, ORG, LOC types (ties in
     that order); MISC counts only when no mention has another type, because MISC is the
@@ -164,15 +167,20 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     ``same-name-in-article`` joins a name the engine tagged PER in one place and ORG or LOC in
     another of the same article, where fold kept them apart (one sense per discourse: a town
     "Zuoz" tagged PER once), unless the article names a fuller person's name with these words
-    ("George Washington") or writes the name with a civility ("M. Renault ... Renault");
-    ``ocr-spelling`` joins, within one article, a name one letter away from a commoner one
-    (words of 7+ letters, same first letter: "Esoagne" → "Espagne"), and corpus-wide a name
+    ("George Washington") or writes the name with a civility or a title ("M. Renault ...
+    Renault", "Dr Pepper"); the engine's tags decide (MISC is no vote), then the corpus's, and a
+    tie goes to the place where the article writes the name after "à", "in" or "at", else stays
+    apart ("Pence" tagged PER once and ORG once);
+    ``ocr-spelling`` joins, within one article, a name one letter away from a commoner one, or
+    two letters read as one ("rn" for "m", "in" for "m": "Remhold" → "Reinhold") (words of 7+
+    letters, same first letter: "Esoagne" → "Espagne"), and corpus-wide a name
     printed with the long s read as f ("Ruffie" → "Russie") or a rare place, organisation or
     work name one OCR slip from one the corpus names far more often ("Eurone" → "Europe",
     "BERUN" → "Berlin"; never a person nor a country); ``surname-not-place`` gives a
     bare surname tagged LOC/ORG to the only PER full name of its article ending with it,
     when the corpus tags that word a place only beside such a person ("Zulle" → "Alex
-    Zulle"; "Washington" stays a place); ``partial-name-dominant`` gives a bare surname
+    Zulle"; "Washington" stays a place), and a surname written with its particle at a
+    clause's start ("de Muynck se détache") to the one person of its article named with it; ``partial-name-dominant`` gives a bare surname
     several full names fit to the one with 80% of their mentions, unless its article names
     another (counting the mentions that end with the bare name, so a rare "Keith
     Ellison-Muhammad" does not take every "Muhammad"); ``transliteration`` joins a person
@@ -187,9 +195,11 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     place or a person; ``company-short-form`` gives a one-word name the first word of the only
     company its article names in full with a legal form ("Continental Illinois Corporation" ...
     "Continental", tagged LOC), not a word written after "in", "à" there nor tagged a place
-    elsewhere; an ``abbreviation`` shortens a one-word
+    elsewhere, nor a US state ("Dallas, Texas"); an ``abbreviation`` shortens a one-word
     name, a country first ("Fr" → France, not Fribourg), and is never a word the corpus
-    writes in lower case ("Fed"); ``region-name`` joins "canton de Vaud" (département,
+    writes in lower case ("Fed"), but a US state's AP abbreviation with its period shortens
+    that state only ("Colo." is Colorado, never Cologne; "Mass." even beside "mass");
+    ``region-name`` joins "canton de Vaud" (département,
     région, province de X) to "Vaud" when the corpus never writes "à Vaud" as it writes a
     town; ``country-code`` gives a short form in parentheses in a results list ("Zulle (S)",
     "(Dan)"), with other country short forms around it, the commonest country of the corpus
@@ -264,7 +274,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     sexes, beauty_titles = _civilities(m, ends, articles)                    # civility: Mme / M. before a name
     groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of), sexes,
                                beauty_titles)                                # 2-3. fold, alias
-    _one_name_per_article(m, groups, gid, sexes)                             # same-name-in-article
+    _one_name_per_article(m, groups, gid, sexes, articles)                   # same-name-in-article
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name
