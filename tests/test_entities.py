@@ -1311,6 +1311,11 @@ class TestNewsWritingRules:
         assert "surname-not-place" in set(linked.merges.loc[linked.merges["variant"] == "Muynck", "rule"])
         # After a word ("l'île de", "Palma de"), "de Majorque" is a place's complement, not a surname.
         assert ids[3] == ids[4] != ids[2]
+        # A capitalised "De" opening a sentence is the preposition ("De Majorque, il part"), no particle.
+        text = "Palma de Majorque gagne. De Majorque, il part vers l'île de Majorque."
+        linked = linked_text(text, ("Palma de Majorque", "PER"), ("Majorque", "LOC"), ("Majorque", "LOC"))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] == ids[2] != ids[0]
 
     def test_a_us_state_abbreviation_shortens_only_its_state(self):
         linked = link_entities(tiny(("a", "Colo.", "LOC"), ("b", "Cologne", "LOC"), ("c", "Ga.", "LOC"),

@@ -255,7 +255,7 @@ def _surnames_tagged_as_places(m: _Mentions, groups: _Groups, assigned: list[int
             continue
         before = _PARTICLE_BEFORE.search(text, max(0, int(m.starts[i]) - 40), int(m.starts[i]))
         particle = before and before.group(1)
-        if particle and particle.islower():
+        if particle:   # written as the key folds it: a capitalised "De" opening a sentence finds nothing
             found = particled[m.article_ids[i]].get((particle, m.keys[i][0]))
             if found:
                 persons[m.article_ids[i]][m.keys[i][0]] |= found
