@@ -9,7 +9,9 @@ reconcile them with the manifest and type the tables (here).
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
+import gc
 import itertools
 import os
 import re
@@ -270,25 +272,32 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     pattern_files = [patterns] if isinstance(patterns, (str, Path)) else list(patterns or [])
     # A RepeatedLines (find_repeated_lines) is kept as it is: it carries the corpus's poll questions.
     repeated = repeated_lines if isinstance(repeated_lines, RepeatedLines) else frozenset(repeated_lines or ())
-    if repeated_lines is None and repeated_min_articles > 0:
-        # First pass: only the texts, problems ignored (the second pass reports them once).
-        repeated = find_repeated_lines((record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False)),
-                                       min_articles=repeated_min_articles)
-    sources = sources._replace(patterns=load_patterns(*pattern_files), repeated=repeated,
-                               first_line_title=first_line_title)
+    sources = sources._replace(patterns=load_patterns(*pattern_files), first_line_title=first_line_title)
+    _check_processes(processes)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_fewer_collections())
+        # A number of worker processes given: they start now, and import the toolkit while the first pass runs here.
+        pool = stack.enter_context(_pool(processes, sources, languages)) if processes is not None and processes > 1 \
+            else None
+        if repeated_lines is None and repeated_min_articles > 0:
+            # First pass: only the texts, problems ignored (the second pass reports them once).
+            repeated = find_repeated_lines(
+                (record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False)),
+                min_articles=repeated_min_articles)
+        sources = sources._replace(repeated=repeated)
 
-    from tqdm import tqdm
+        from tqdm import tqdm
 
-    records = tqdm(records, desc="loading", unit="article", mininterval=1.0,
-                   disable=not (progress if progress is not None else _looks_large(path)))
-    # Articles are cleaned and typed in chunks, so the raw text is held once (in the typed
-    # chunk), not twice (Python strings plus a DataFrame copy), whatever the corpus size.
-    article_chunks, removed_chunks, loaded = [], [], set()
-    for articles, removed, ids in _load_chunks(_chunks(records, CHUNK_SIZE), sources, languages, problems,
-                                               processes=processes):
-        article_chunks.append(articles)
-        removed_chunks.append(removed)
-        loaded.update(ids)
+        records = tqdm(records, desc="loading", unit="article", mininterval=1.0,
+                       disable=not (progress if progress is not None else _looks_large(path)))
+        # Articles are cleaned and typed in chunks, so the raw text is held once (in the typed
+        # chunk), not twice (Python strings plus a DataFrame copy), whatever the corpus size.
+        article_chunks, removed_chunks, loaded = [], [], set()
+        for articles, removed, ids in _load_chunks(_chunks(records, CHUNK_SIZE), sources, languages, problems,
+                                                   processes=processes, pool=pool):
+            article_chunks.append(articles)
+            removed_chunks.append(removed)
+            loaded.update(ids)
     for outlet, n in sorted(sources.unknown_outlets.items()):
         problems.add(path.name, f"outlet {outlet!r} ({n:,} article{'s' if n > 1 else ''}) is not in the outlet "
                      "registry; add it to outlets.csv", kind="warning")
@@ -375,17 +384,58 @@ def _load_chunk(chunk: list[Record], sources: _Sources, languages: Sequence[str]
     return _typed_articles(rows), _typed_removed(removed_rows), [record.article_id for record, _, _ in pending]
 
 
-def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: Sequence[str], problems: Problems,
-                 *, processes: int | None) -> Iterable[tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
-    """:func:`_load_chunk` over ``chunks``, in order: here, or in ``processes`` worker processes.
+#: Allocations of container objects between two runs of the cyclic garbage collector while loading (Python's
+#: default is 700): cleaning makes and drops many small lists and objects per article, freed by reference counting.
+GC_THRESHOLD = 50_000
 
-    Workers are spawned (a forked child could inherit a language detector's threads half-way),
-    get the sources once, and at most two chunks per worker are in flight, so memory holds a
-    few chunks of raw text beyond the results. A worker's problems and unknown outlets come back
-    with its chunk and are added here, so warnings and errors are raised in this process.
-    """
+
+@contextlib.contextmanager
+def _fewer_collections(threshold: int = GC_THRESHOLD):
+    """Run the cyclic garbage collector less often inside the block (its threshold restored after): on a large
+    corpus its runs cost about 3% of loading, mostly for objects that reference counting frees anyway. A collector
+    turned off (threshold 0) stays off."""
+    old = _raise_gc_threshold(threshold)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _raise_gc_threshold(threshold: int = GC_THRESHOLD) -> tuple[int, ...]:
+    """Raise the collector's first threshold to ``threshold`` (unless it is off); return the thresholds it had."""
+    old = gc.get_threshold()
+    if old[0]:
+        gc.set_threshold(max(old[0], threshold), *old[1:])
+    return old
+
+
+def _check_processes(processes: int | None) -> None:
     if processes is not None and processes < 1:
         raise ValueError(f"`processes` must be None or a positive number, got {processes!r}")
+
+
+def _pool(workers: int, sources: _Sources, languages: Sequence[str]):
+    """A pool of ``workers`` spawned processes holding ``sources`` (all but ``repeated``, which comes with each chunk).
+
+    Workers are spawned (a forked child could inherit a language detector's threads half-way) and get the
+    sources once."""
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn").Pool(
+        workers, initializer=_start_worker, initargs=(sources._replace(index=None, repeated=frozenset()),
+                                                      tuple(languages)))
+
+
+def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: Sequence[str], problems: Problems,
+                 *, processes: int | None, pool=None) -> Iterable[tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
+    """:func:`_load_chunk` over ``chunks``, in order: here, or in ``processes`` worker processes (``pool``, when
+    already started by the caller, who closes it).
+
+    At most two chunks per worker are in flight, so memory holds a few chunks of raw text beyond the
+    results. A worker's problems and unknown outlets come back with its chunk and are added here, so
+    warnings and errors are raised in this process.
+    """
+    _check_processes(processes)
     chunks = iter(chunks)
     first = list(itertools.islice(chunks, 2))
     workers = processes if processes is not None else (os.cpu_count() or 1) if len(first) > 1 else 1
@@ -393,13 +443,12 @@ def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: S
         for chunk in itertools.chain(first, chunks):
             yield _load_chunk(chunk, sources, languages, problems)
         return
-    import multiprocessing
-
-    pending: collections.deque = collections.deque()
-    with multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
-                                                   initargs=(sources._replace(index=None), tuple(languages))) as pool:
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(_pool(workers, sources, languages))
+        pending: collections.deque = collections.deque()
         for chunk in itertools.chain(first, chunks):
-            pending.append(pool.apply_async(_work, (chunk,)))
+            pending.append(pool.apply_async(_work, (chunk, sources.repeated)))
             if len(pending) >= 2 * workers:
                 yield _collect(pending.popleft().get(), sources, problems)
         while pending:
@@ -411,13 +460,14 @@ _WORKER: dict = {}
 
 def _start_worker(sources: _Sources, languages: tuple[str, ...]) -> None:
     index = OutletIndex(load_outlets(*sources.registry_files))  # its rows do not pickle: read it again
+    _raise_gc_threshold()  # as in load_corpus, for the worker's life
     _WORKER.update(sources=sources._replace(index=index), languages=languages)
 
 
-def _work(chunk: list[Record]):
+def _work(chunk: list[Record], repeated: frozenset):
     """One chunk in a worker: its tables, and the problems and unknown outlets it found."""
     problems = Problems("ignore")
-    sources = _WORKER["sources"]._replace(unknown_outlets=Counter())
+    sources = _WORKER["sources"]._replace(unknown_outlets=Counter(), repeated=repeated)
     articles, removed, ids = _load_chunk(chunk, sources, _WORKER["languages"], problems)
     return articles, removed, ids, problems.rows, sources.unknown_outlets
 
