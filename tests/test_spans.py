@@ -184,6 +184,22 @@ class TestDatelines:
         # A dateline's place tagged MISC is a place.
         assert result["entity_type"].tolist()[:3] == ["LOC", "LOC", "LOC"]
 
+    def test_a_name_ending_with_a_date_is_left_whole(self):
+        # A day after a preposition or an article is a name's last part, no dateline's.
+        text = ("Le Mouvement du 22 Mars . La Fête du 1er Mai, à Paris. Il vit Rue du 4 Septembre. "
+                "La Révolution du 25 Avril . LA PLACE DU 14 JUILLET .")
+        spans = [("Mouvement du 22 Mars", "ORG"), ("Fête du 1er Mai", "MISC"), ("Rue du 4 Septembre", "LOC"),
+                 ("Révolution du 25 Avril", "MISC"), ("PLACE DU 14 JUILLET", "LOC")]
+        result = repair_spans(placed(text, *spans),
+                              pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]}))
+        assert result["text"].tolist() == [t for t, _ in spans]
+        assert result["entity_type"].tolist() == [k for _, k in spans]
+
+    def test_a_datelines_place_of_several_words_is_still_cut(self):
+        text = "SUISSE . La Chaux - de - Fonds 3 mai . On annonce. ETATS-UNIS . New York, 12 juin : Hier."
+        assert repaired(text, ("La Chaux - de - Fonds 3", "MISC"), ("New York, 12 juin", "LOC")) == \
+            ["La Chaux - de - Fonds", "New York"]
+
 
 class TestGluedPreposition:
     def test_an_a_glued_to_a_name_before_a_number_is_cut(self):
