@@ -203,9 +203,22 @@ class TestDatelines:
 
 class TestGluedPreposition:
     def test_an_a_glued_to_a_name_before_a_number_is_cut(self):
-        text = "104 . Buschorà 10 ' 17 \" . 126 . Paradis à 16 ' . La Città 3 fois . Voilà 2 fois . Aarà est là ."
+        # "Buschor" is written without the "à" elsewhere in the article.
+        text = ("104 . Buschorà 10 ' 17 \" . 126 . Paradis à 16 ' . La Città 3 fois . Voilà 2 fois . Aarà est là . "
+                "Buschor était déjà second l'an passé.")
         assert repaired(text, ("Buschorà", "PER"), ("Paradis", "PER"), ("Città", "LOC"), ("Voilà", "MISC"),
                         ("Aarà", "LOC")) == ["Buschor", "Paradis", "Città", "Voilà", "Aarà"]
+
+    def test_a_name_ending_with_an_a_is_left_whole_without_the_bare_name_elsewhere(self):
+        # Catalan and Italian surnames end with "à" after a consonant; a results list does not tell
+        # them from a glued preposition, only the name written without it would.
+        text = "1 . Serrà 10 ' 20 \" . 2 . Rossi à 10 ' 25 \" . 3 . Ferrà 11 ' . 4 . Buschorà 12 ' 3 \" ."
+        assert repaired(text, ("Serrà", "PER"), ("Rossi", "PER"), ("Ferrà", "PER"), ("Buschorà", "PER")) == \
+            ["Serrà", "Rossi", "Ferrà", "Buschorà"]
+
+    def test_the_bare_name_in_capitals_counts_and_a_longer_word_does_not(self):
+        text = "RÉSULTATS . BUSCHOR EN TÊTE . 1 . Buschorà 10 ' 17 \" . 2 . Serrà 10 ' 20 \" . La Serre ."
+        assert repaired(text, ("Buschorà", "PER"), ("Serrà", "PER")) == ["Buschor", "Serrà"]
 
 
 def overlapping(frame: pd.DataFrame) -> set[tuple[tuple[int, int], tuple[int, int]]]:
