@@ -184,12 +184,41 @@ class TestDatelines:
         # A dateline's place tagged MISC is a place.
         assert result["entity_type"].tolist()[:3] == ["LOC", "LOC", "LOC"]
 
+    def test_a_name_ending_with_a_date_is_left_whole(self):
+        # A day after a preposition or an article is a name's last part, no dateline's.
+        text = ("Le Mouvement du 22 Mars . La Fête du 1er Mai, à Paris. Il vit Rue du 4 Septembre. "
+                "La Révolution du 25 Avril . LA PLACE DU 14 JUILLET .")
+        spans = [("Mouvement du 22 Mars", "ORG"), ("Fête du 1er Mai", "MISC"), ("Rue du 4 Septembre", "LOC"),
+                 ("Révolution du 25 Avril", "MISC"), ("PLACE DU 14 JUILLET", "LOC")]
+        result = repair_spans(placed(text, *spans),
+                              pd.DataFrame({"article_id": ["a"], "text": [text], "language": ["fr"]}))
+        assert result["text"].tolist() == [t for t, _ in spans]
+        assert result["entity_type"].tolist() == [k for _, k in spans]
+
+    def test_a_datelines_place_of_several_words_is_still_cut(self):
+        text = "SUISSE . La Chaux - de - Fonds 3 mai . On annonce. ETATS-UNIS . New York, 12 juin : Hier."
+        assert repaired(text, ("La Chaux - de - Fonds 3", "MISC"), ("New York, 12 juin", "LOC")) == \
+            ["La Chaux - de - Fonds", "New York"]
+
 
 class TestGluedPreposition:
     def test_an_a_glued_to_a_name_before_a_number_is_cut(self):
-        text = "104 . Buschorà 10 ' 17 \" . 126 . Paradis à 16 ' . La Città 3 fois . Voilà 2 fois . Aarà est là ."
+        # "Buschor" is written without the "à" elsewhere in the article.
+        text = ("104 . Buschorà 10 ' 17 \" . 126 . Paradis à 16 ' . La Città 3 fois . Voilà 2 fois . Aarà est là . "
+                "Buschor était déjà second l'an passé.")
         assert repaired(text, ("Buschorà", "PER"), ("Paradis", "PER"), ("Città", "LOC"), ("Voilà", "MISC"),
                         ("Aarà", "LOC")) == ["Buschor", "Paradis", "Città", "Voilà", "Aarà"]
+
+    def test_a_name_ending_with_an_a_is_left_whole_without_the_bare_name_elsewhere(self):
+        # Catalan and Italian surnames end with "à" after a consonant; a results list does not tell
+        # them from a glued preposition, only the name written without it would.
+        text = "1 . Serrà 10 ' 20 \" . 2 . Rossi à 10 ' 25 \" . 3 . Ferrà 11 ' . 4 . Buschorà 12 ' 3 \" ."
+        assert repaired(text, ("Serrà", "PER"), ("Rossi", "PER"), ("Ferrà", "PER"), ("Buschorà", "PER")) == \
+            ["Serrà", "Rossi", "Ferrà", "Buschorà"]
+
+    def test_the_bare_name_in_capitals_counts_and_a_longer_word_does_not(self):
+        text = "RÉSULTATS . BUSCHOR EN TÊTE . 1 . Buschorà 10 ' 17 \" . 2 . Serrà 10 ' 20 \" . La Serre ."
+        assert repaired(text, ("Buschorà", "PER"), ("Serrà", "PER")) == ["Buschor", "Serrà"]
 
 
 def overlapping(frame: pd.DataFrame) -> set[tuple[tuple[int, int], tuple[int, int]]]:

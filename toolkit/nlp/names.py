@@ -473,10 +473,16 @@ _MONTH_AFTER = re.compile(r"[ \t]+" + _MONTH)
 #: What follows a dateline's month: punctuation or a line's end ("Raftadt 21 août . La députation").
 _DATELINE_END = re.compile(r"[ \t]*(?:[.,:;)\-–—]|\n|$)")
 
+#: Prepositions and articles a name is not left ending with: a day after one ends the name
+#: ("Mouvement du 22 Mars", "Rue du 4 Septembre", "Fête du 1er Mai"), no dateline's.
+_FUNCTION_WORD = re.compile(r"(?i:du|des?|les?|la|the|of|v[ao]n|de[rnl]|della|d[aio]|aux?|en|et|and|und|im|am|"
+                            r"zu[mr]?|on|in|at|al|el|y)")
+
 #: A preposition "à" OCR glued to the name before it in a results list ("104 . Buschorà 10 ' 17"",
-#: "Buschor à 10' 17""): after a consonant other than "t", "l" or "j" (Italian "Città", French
-#: "Voilà", "déjà" aside), with a number right after.
-_GLUED_A = re.compile(r"(?<=[bcdfghkmnpqrsvwxzBCDFGHKMNPQRSVWXZ])à$")
+#: "Buschor à 10' 17""), with a number right after. Letters do not tell it from a name's own
+#: "à" ("Serrà", "Città", "Voilà"): only the name written without it elsewhere in the article
+#: does (see :func:`_glued_a`).
+_GLUED_A = re.compile(r"(?<=\w)à$")
 _NUMBER_AFTER = re.compile(r"[ \t]+\d")
 
 #: A route's length after it: "La Spezia - Cascina ( 183 km )", "Lyon-Grenoble (190 km)".
@@ -625,11 +631,14 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
       "Feuille d'Avis de"...: :data:`_PRESS_TITLE`) is the newspaper's: it takes the title in
       and becomes an ORG ("Echo de Paris", "Gazette de Lausanne").
     - A preposition "à" glued to a name before a number is cut from it (a results list's
-      "Buschorà 10' 17\"" → "Buschor"; not after a vowel, "t", "l" or "j": "Città", "Voilà").
+      "Buschorà 10' 17\"" → "Buschor") only when the article writes the name without it
+      elsewhere: a name may end with one ("Serrà 10' 20\"", "Città").
     - A dateline's day and month are cut from its place's mention ("Raftadt 21 août",
       "Conflantinople 2 feptembre" → "Raftadt", "Conflantinople"): a day's number ending a
       mention, with a month's name (:data:`_MONTH`) in it or right after it, then punctuation
-      or a line's end; a MISC mention so cut is a place's (LOC).
+      or a line's end, when what is left is a name on its own (no preposition or article at its
+      end: "Mouvement du 22 Mars", "Rue du 4 Septembre" stay whole); a MISC mention so cut is a
+      place's (LOC).
     - A mention followed by a length in kilometres in parentheses is a route ("La Spezia -
       Cascina ( 183 km )", a stage of a race): two places, cut at the dash between them.
     - A mention followed by a company's legal form ("Corporation", "Inc", "Ltd", "AG", "SA",
@@ -681,12 +690,12 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
         if types[i] == "PER":
             pieces = [(rubric.end(), b) if (rubric := _SPORT_RUBRIC.match(article, a, b)) else (a, b)
                       for a, b in pieces]
-        if len(pieces) == 1 and _GLUED_A.search(article, *pieces[0]) and _NUMBER_AFTER.match(article, pieces[0][1]):
+        if len(pieces) == 1 and _glued_a(article, *pieces[0]):
             pieces = [(pieces[0][0], pieces[0][1] - 1)]
         if len(pieces) == 1:
             date = _DATE_TAIL.search(article, *pieces[0])
             month = date and (date.group("month") and date or _MONTH_AFTER.match(article, pieces[0][1]))
-            if month and article[pieces[0][0]:date.start()].strip()[:1].isupper() and \
+            if month and _name_alone(article[pieces[0][0]:date.start()]) and \
                     _DATELINE_END.match(article, month.end()):
                 pieces = [(pieces[0][0], date.start())]
                 if types[i] == "MISC":
@@ -738,6 +747,28 @@ def repair_spans(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
                          **({"entity_type": "ORG", "label": "ORG"} if i in companies else {}),
                          **({"entity_type": "LOC", "label": "LOC"} if i in places else {})})
     return pd.DataFrame(rows, columns=mentions.columns).astype(mentions.dtypes.to_dict())
+
+
+def _name_alone(text: str) -> bool:
+    """Whether what is left of a mention before a dateline's day is a name on its own: its first
+    and last words capitalised, the last no preposition or article ("Raftadt", "LONDON"; not
+    "Mouvement du", "Rue du", "RUE DU")."""
+    words = re.findall(r"[^\W\d_]+", text)
+    return bool(words) and words[0][:1].isupper() and words[-1][:1].isupper() and \
+        not _FUNCTION_WORD.fullmatch(words[-1])
+
+
+def _glued_a(article: str, start: int, end: int) -> bool:
+    """Whether the mention ``article[start:end]`` ends with a preposition "à" OCR glued to it
+    before a number ("Buschorà 10' 17\""): only when the article writes its last word without
+    the "à" elsewhere ("Buschor"), for a name may end with one ("Serrà 10' 20\"", "Città")."""
+    if not (_GLUED_A.search(article, start, end) and _NUMBER_AFTER.match(article, end)):
+        return False
+    stem = re.search(r"\w+(?=à$)", article[start:end])
+    if not stem or len(stem.group()) < 2:
+        return False
+    bare = re.compile(r"(?<!\w)(?:" + re.escape(stem.group()) + "|" + re.escape(stem.group().upper()) + r")(?![\wà])")
+    return any(not start <= m.start() < end for m in bare.finditer(article))
 
 
 def _pieces(text: str, alone: set[tuple[str, ...]], *, person: bool = False,
