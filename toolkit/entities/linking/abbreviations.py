@@ -21,7 +21,10 @@ from toolkit.text import fold
 
 #: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
 #: ("Fr.", "Allm."). Four letters without a period are a word ("Etat", "Rome"), not a short form.
+#: ("Calif.", a US state's, has four.)
 _ABBREVIATION = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{1,2}|[A-ZÀ-Þ][a-zà-ÿ]{1,3}\.|Calif\.")
+#: A capitalised place and a comma right before a mention: a US state after its city ("Boston, ").
+_AFTER_CITY = re.compile(r"\b[A-Z][\w.'-]*,[ \t]+$")
 #: Words an acronym skips: articles, prepositions and conjunctions ("Organisation des Nations
 #: unies" → ONU, "Bank of America" → BOA is not written; "Federal Bureau of Investigation" → FBI).
 _ACRONYM_SKIPS = frozenset("de du des d l la le les of the and et for a au aux en pour und der die das von".split())
@@ -131,14 +134,25 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
             first_words[m.keys[i][0]].add(groups.find(g))
             if is_territory_key(m.keys[i]) or (groups[g].alias is not None and is_territory_key(groups[g].key)):
                 country_roots.add(groups.find(g))
+    text_of = dict(zip(articles["article_id"], articles["text"])) \
+        if articles is not None and "text" in articles.columns else {}
+
+    def after_city(i: int) -> bool:
+        """Mention ``i`` written the AP way after its city: "Boston, Mass.", "Springfield, Ill."."""
+        text, start = text_of.get(m.article_ids[i]), m.starts[i]
+        return isinstance(text, str) and start is not None and not pd.isna(start) \
+            and _AFTER_CITY.search(text[max(0, int(start) - 40):int(start)]) is not None
+
     # Two letters are too few to be a word worth checking ("fr" is francs in old Swiss papers).
     words = _lower_case_words(articles, {groups[g].key[0] for g in shorts if len(groups[g].key[0]) > 2})
     for g, members in shorts.items():
         short = groups[g].key[0]
         state = US_STATE_ABBREVIATIONS.get(short)
         state_only = state is not None and all(m.names[i].endswith(".") for i in members)
-        if short in words and not state_only:
-            continue  # a word the corpus writes in lower case ("fed", "sun", "fox"): not a short form
+        if short in words and not (state_only and all(after_city(i) for i in members)):
+            # A word the corpus writes in lower case ("fed", "sun", "fox", "mass"): not a short
+            # form, unless every mention is a state written after its city ("Boston, Mass.").
+            continue
         roots = {r for word, rs in first_words.items() if word.startswith(short) for r in rs} - {groups.find(g)}
         if state_only:
             # A US state's abbreviation ("Colo.", "Ga.") shortens that state only, not Cologne nor Gambia.

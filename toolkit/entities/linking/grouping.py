@@ -252,9 +252,12 @@ def _regions(m: _Mentions, groups: _Groups, gid: list[int | None], articles: pd.
                                             f'never writes after "à" (as it writes a town)')
 
 
-#: A place's preposition right before a name ("arrivant à Zuoz", "in Tower Hamlets"): the evidence
-#: that settles a tie of same-name-in-article for the place.
-_PLACE_PREPOSITION = re.compile(r"(?:(?<!\w)(?:à|au|aux|in|at|near)|(?<!\w)(?:À|Au|In|At|Near))\s+$")
+#: A place's preposition right before a name, on the same line ("arrivant à Zuoz", "in Tower
+#: Hamlets"): the evidence that settles a tie of same-name-in-article for the place. Not "at" nor
+#: "to", which English writes before people ("lashed out at Pence"); French writes a person after
+#: "à" with a civility or a first name ("à M. Gagnon"), so a bare name after it is taken for a
+#: place, the rule's known price ("a répondu à Gagnon" in a tie).
+_PLACE_PREPOSITION = re.compile(r"(?<!\w)(?i:à|au|aux|in|near)[ \t]+$")
 
 
 def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
@@ -291,6 +294,7 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     civil = {(m.article_ids[i], m.keys[i]) for i, sex in enumerate(sexes)
              if sex or set(folded_words(m.stripped[i].removed)) - _ARTICLES}
     in_article: dict[object, dict[tuple[str, ...], Counter]] = defaultdict(lambda: defaultdict(Counter))
+    tagged_place: set[tuple[object, tuple[str, ...]]] = set()   # (article, name) the engine tagged LOC there
     person_keys: dict[object, set[tuple[str, ...]]] = defaultdict(set)
     for i in range(len(m.texts)):
         g = gid[i]
@@ -298,13 +302,15 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
             continue
         if groups[g].kind == "fold" and groups[g].family in ("PER", "ORG/LOC"):
             in_article[m.article_ids[i]][m.keys[i]][g] += votes(i, g)
+            if m.engine_types[i] == "LOC":
+                tagged_place.add((m.article_ids[i], m.keys[i]))
         if groups.is_person(g):
             person_keys[m.article_ids[i]].add(m.keys[i])
     text_of = dict(zip(articles["article_id"], articles["text"])) \
         if articles is not None and "text" in articles.columns else {}
     at: dict[tuple[object, tuple[str, ...]], list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
-        if m.starts[i] is not None and m.starts[i] == m.starts[i]:
+        if m.starts[i] is not None and not pd.isna(m.starts[i]):
             at[(m.article_ids[i], m.keys[i])].append(int(m.starts[i]))
 
     def after_preposition(article_id, key) -> bool:
@@ -324,10 +330,10 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
                 continue
             keep, leave = sorted(counts, key=lambda g: (-counts[g], -size[g]))
             if (counts[keep], size[keep]) == (counts[leave], size[leave]):
-                # A tie: the place wins where the article writes the name after a place's
-                # preposition; else nothing tells which ("Pence" tagged PER once and ORG once) and
-                # the two stay apart.
-                if not after_preposition(article_id, key):
+                # A tie: the place wins where the engine tagged the name a place there and the
+                # article writes it after a place's preposition; else nothing tells which ("Pence"
+                # tagged PER once and ORG once) and the two stay apart.
+                if (article_id, key) not in tagged_place or not after_preposition(article_id, key):
                     continue
                 keep, leave = sorted(counts, key=lambda g: groups[g].family == "PER")
             move[(article_id, leave)] = keep

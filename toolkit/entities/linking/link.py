@@ -169,8 +169,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     "Zuoz" tagged PER once), unless the article names a fuller person's name with these words
     ("George Washington") or writes the name with a civility or a title ("M. Renault ...
     Renault", "Dr Pepper"); the engine's tags decide (MISC is no vote), then the corpus's, and a
-    tie goes to the place where the article writes the name after "à", "in" or "at", else stays
-    apart ("Pence" tagged PER once and ORG once);
+    tie goes to the place where the engine tagged it LOC there and the article writes it after
+    "à", "au" or "in", else stays apart ("Pence" tagged PER once and ORG once);
     ``ocr-spelling`` joins, within one article, a name one letter away from a commoner one, or
     two letters read as one ("rn" for "m", "in" for "m": "Remhold" → "Reinhold") (words of 7+
     letters, same first letter: "Esoagne" → "Espagne"), and corpus-wide a name

@@ -319,7 +319,9 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
     fuller name it writes only with a man's, nor the reverse (nor in ``partial-name-dominant``).
     A full name written in one article only, with words after the bare name, does not take a
     bare name that :data:`ONE_OFF_MAX_ARTICLES` other articles write without it (a heading's
-    "Francis Five", a span run on into a verb: "Louis Farrakhan refers").
+    "Francis Five", a span run on into a verb: "Louis Farrakhan refers"). Its price: a name
+    written family name first and in full in one article only ("Xi Jinping") leaves the bare
+    "Xi" of three other articles apart.
     Merges groups (``groups.find``) and returns the evidence per merged group.
     """
     sexes = sexes or [None] * len(m.texts)
