@@ -95,15 +95,24 @@ class CleanedText:
     removed: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, reason) into raw
 
 
-@dataclass(slots=True)
 class _Line:
-    start: int  # offsets of the stripped content in raw
-    end: int
-    block: int  # lines in the same block are not separated by a blank line
-    text: str = ""  # raw[start:end]
-    keep: list[tuple[int, int]] = field(default_factory=list)  # kept sub-spans
-    reason: str | None = None  # set when the whole line is removed
-    cuts: list[tuple[int, int, str]] = field(default_factory=list)  # pattern spans inside the line (relative)
+    """One non-blank line of the raw text, as the stages of :func:`clean_text` mark it (a plain class with slots: a
+    dataclass's generated ``__init__`` with two list factories costs more, once per line of every article)."""
+
+    __slots__ = ("start", "end", "block", "text", "keep", "reason", "cuts")
+
+    def __init__(self, start: int, end: int, block: int, text: str = "") -> None:
+        self.start = start  # offsets of the stripped content in raw
+        self.end = end
+        self.block = block  # lines in the same block are not separated by a blank line
+        self.text = text  # raw[start:end]
+        self.keep: list[tuple[int, int]] = []  # kept sub-spans
+        self.reason: str | None = None  # set when the whole line is removed
+        self.cuts: list[tuple[int, int, str]] = []  # pattern spans inside the line (relative)
+
+    def __repr__(self) -> str:
+        return (f"_Line(start={self.start!r}, end={self.end!r}, block={self.block!r}, text={self.text!r}, "
+                f"keep={self.keep!r}, reason={self.reason!r}, cuts={self.cuts!r})")
 
 
 def _is_blank(s: str) -> bool:
@@ -120,19 +129,42 @@ def _split_lines(raw: str) -> list[_Line]:
     Only \\n, \\r\\n and \\r end a line: str.splitlines would also cut at U+2028/U+2029, \\x0b, \\x0c,
     \\x1c-\\x1e and \\x85, which sit inside paragraphs of web text.
     """
+    if "\r" in raw:  # only a text with "\r" line ends needs the regex (its pieces keep their line ends)
+        return _split_lines_with_returns(raw)
     lines, block, pos = [], 0, 0
-    # str.split runs in C; only a text with "\r" line ends needs the regex (its pieces keep their line ends).
-    with_ends = "\r" in raw
-    for piece in _LINE.findall(raw) if with_ends else raw.split("\n"):
-        content = piece.rstrip("\r\n") if with_ends else piece
-        head = content.lstrip(_EDGE_SPACE) if content else content  # an empty piece (a blank line) is common
+    edge = _EDGE_SPACE
+    for piece in raw.split("\n"):  # str.split runs in C
+        if not piece:  # a blank line, the most common piece after a line of text
+            block += 1
+            pos += 1
+            continue
+        if piece[0] in edge or piece[-1] in edge:
+            head = piece.lstrip(edge)
+            stripped = head.rstrip(edge)
+            start = pos + len(piece) - len(head)
+        else:  # most lines: nothing to strip
+            stripped, start = piece, pos
+        if not stripped or (stripped[0].isspace() and _is_blank(stripped)):
+            block += 1
+        else:
+            lines.append(_Line(start, start + len(stripped), block, stripped))
+        pos += len(piece) + 1
+    return lines
+
+
+def _split_lines_with_returns(raw: str) -> list[_Line]:
+    """:func:`_split_lines` of a text holding "\\r" (line ends \\r\\n or \\r)."""
+    lines, block, pos = [], 0, 0
+    for piece in _LINE.findall(raw):
+        content = piece.rstrip("\r\n")
+        head = content.lstrip(_EDGE_SPACE)
         stripped = head.rstrip(_EDGE_SPACE)
         if not stripped or (stripped[0].isspace() and _is_blank(stripped)):
             block += 1
         else:
             start = pos + len(content) - len(head)
             lines.append(_Line(start, start + len(stripped), block, stripped))
-        pos += len(piece) if with_ends else len(piece) + 1
+        pos += len(piece)
     return lines
 
 
@@ -1061,8 +1093,9 @@ def find_repeated_lines(texts: Iterable[str], *, min_articles: int = REPEATED_MI
         if key in seen_texts:
             continue
         seen_texts.add(key)
-        lines = {line.strip(_LINE_EDGE) for line in text.split("\n")}
-        counts.update(line for line in lines if line and len(line) <= 200)
+        # The set holds only the lines that may count (non-empty, at most 200 characters), so the Counter adds it
+        # in C (no generator between them).
+        counts.update({line for piece in text.split("\n") if (line := piece.strip(_LINE_EDGE)) and len(line) <= 200})
         # Only a text holding a poll's option list ("? * A" or "?" then a "* A" line) is searched (a cheap test)
         # ("*" first: a one-character search runs at memory speed; "? * " alone costs more than the line split.)
         if "*" in text and ("? *" in text or "?\n*" in text or "?\r\n*" in text):

@@ -343,11 +343,14 @@ def _text_lines(path: Path, problems: Problems) -> Iterator[tuple[int, str, str]
                      line=numbers[0], kind="warning")
 
 
-def _json_controls(line: str) -> bool:
-    """Whether the values of a JSON line may hold a character of ``_LINE_CONTROLS``: the strict JSON decoder refuses
-    C0 controls written as they are, so only an escape (``\\u00..``, ``\\b``) or a DEL written as it is gives one.
-    A test over the line at memory speed, where searching the text with the regex tries every character."""
-    return "\\u00" in line or "\\b" in line or "\x7f" in line
+def _json_controls(line: str, text: object) -> bool:
+    """Whether ``text``, the ``text`` value decoded from the JSON ``line``, may hold a character of ``_LINE_CONTROLS``.
+
+    The strict JSON decoder refuses C0 controls written as they are, so one comes from an escape: ``\\u00..`` (looked
+    for in the line) or ``\\b`` (a backspace, looked for in the decoded text: one character is found faster than a
+    two-character escape whose backslash is common); or it is a DEL, written as it is or escaped. Tests at memory
+    speed, where searching the text with the regex tries every character."""
+    return "\\u00" in line or (isinstance(text, str) and ("\b" in text or "\x7f" in text))
 
 
 def _records_from_jsonl(path: Path, problems: Problems) -> Iterable[Record]:
@@ -368,7 +371,8 @@ def _records_from_jsonl(path: Path, problems: Problems) -> Iterable[Record]:
         if not isinstance(row, dict):
             problems.add(path.name, f"expected a JSON object, got {type(row).__name__}", line=line_no)
             continue
-        record = _record_from_row(row, path, line_no, problems, encoding, seen, controls=_json_controls(line))
+        record = _record_from_row(row, path, line_no, problems, encoding, seen,
+                                  controls=_json_controls(line, row.get("text")))
         if record:
             yield record
     if not any_line:
