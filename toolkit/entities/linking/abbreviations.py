@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from toolkit.entities.linking.state import _Groups, _Mentions
+from toolkit.entities.linking.state import _Groups, _Mentions, article_texts, offset
 from toolkit.entities.places import US_STATE_ABBREVIATIONS, US_STATE_WORDS, is_territory_key
 from toolkit.text import fold
 
@@ -53,8 +53,7 @@ def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], article
     (one satirical "Clown News Network (CNN)" does not rename CNN). Merges groups
     (``groups.find``) or changes ``assigned``, and records the rule in ``m.moved_by``.
     """
-    text_of = dict(zip(articles["article_id"], articles["text"])) if articles is not None and "text" in articles \
-        else {}
+    text_of = article_texts(articles)
     by_article: dict[object, list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
         if assigned[i] is not None and not groups.is_person(assigned[i]):
@@ -134,14 +133,13 @@ def _abbreviations(m: _Mentions, groups: _Groups, assigned: list[int | None],
             first_words[m.keys[i][0]].add(groups.find(g))
             if is_territory_key(m.keys[i]) or (groups[g].alias is not None and is_territory_key(groups[g].key)):
                 country_roots.add(groups.find(g))
-    text_of = dict(zip(articles["article_id"], articles["text"])) \
-        if articles is not None and "text" in articles.columns else {}
+    text_of = article_texts(articles)
 
     def after_city(i: int) -> bool:
         """Mention ``i`` written the AP way after its city: "Boston, Mass.", "Springfield, Ill."."""
-        text, start = text_of.get(m.article_ids[i]), m.starts[i]
-        return isinstance(text, str) and start is not None and not pd.isna(start) \
-            and _AFTER_CITY.search(text[max(0, int(start) - 40):int(start)]) is not None
+        text, start = text_of.get(m.article_ids[i]), offset(m.starts[i])
+        return isinstance(text, str) and start is not None \
+            and _AFTER_CITY.search(text[max(0, start - 40):start]) is not None
 
     # Two letters are too few to be a word worth checking ("fr" is francs in old Swiss papers).
     words = _lower_case_words(articles, {groups[g].key[0] for g in shorts if len(groups[g].key[0]) > 2})
@@ -207,9 +205,9 @@ def _country_codes(m: _Mentions, groups: _Groups, assigned: list[int | None], en
     when none starts so, with "l" for an "i" (OCR prints "Ail" for "All", Allemagne). Needs the articles'
     ``text`` and offsets; changes ``assigned`` and records the rule in ``m.moved_by``.
     """
-    if articles is None or "text" not in articles.columns:
+    text_of = article_texts(articles)
+    if not text_of:
         return
-    text_of = dict(zip(articles["article_id"], articles["text"]))
     size: dict[int, int] = defaultdict(int)
     # root → its one-word names (folded), each → as written: all of them, so the row order
     # does not matter ("la Confédération" and "Suisse" are both names of one root).
@@ -347,13 +345,12 @@ def _company_short_forms(m: _Mentions, groups: _Groups, assigned: list[int | Non
     places = {m.keys[i][0] for i in range(len(m.texts)) if len(m.keys[i]) == 1 and m.engine_types[i] == "LOC"
               and m.keys[i][0] not in companies.get(m.article_ids[i], {})}
     # Words written after a preposition of place in an article that names such a company: towns.
-    text_of = dict(zip(articles["article_id"], articles["text"])) \
-        if articles is not None and "text" in articles.columns else {}
+    text_of = article_texts(articles)
     towns = set()
     for i in range(len(m.texts)):
         text = text_of.get(m.article_ids[i])
         if len(m.keys[i]) == 1 and m.keys[i][0] in companies.get(m.article_ids[i], {}) and isinstance(text, str) \
-                and m.starts[i] is not None and not pd.isna(m.starts[i]) \
+                and offset(m.starts[i]) is not None \
                 and _AT_PLACE.search(text, max(0, int(m.starts[i]) - 8), int(m.starts[i])):
             towns.add((m.article_ids[i], m.keys[i][0]))
     for i in range(len(m.texts)):

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map
-from toolkit.entities.linking.state import _Groups, _Mentions
+from toolkit.entities.linking.state import _contains, _Groups, _Mentions, article_texts, offset
 from toolkit.entities.places import (LANGUAGE_SHORT_FORMS, fold_acronym, is_acronym, is_territory_key, territory_aliases,
                                      territory_names)
 from toolkit.entities.titles import Stripped
@@ -60,7 +60,7 @@ def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
     if articles is None or "language" not in articles.columns:
         return {}
     language_of = dict(zip(articles["article_id"], articles["language"]))
-    text_of = dict(zip(articles["article_id"], articles["text"])) if "text" in articles.columns else {}
+    text_of = article_texts(articles)
     cache: dict[int, bool] = {}
     found = {}
     for i, name in enumerate(m.names):
@@ -306,12 +306,11 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
                 tagged_place.add((m.article_ids[i], m.keys[i]))
         if groups.is_person(g):
             person_keys[m.article_ids[i]].add(m.keys[i])
-    text_of = dict(zip(articles["article_id"], articles["text"])) \
-        if articles is not None and "text" in articles.columns else {}
+    text_of = article_texts(articles)
     at: dict[tuple[object, tuple[str, ...]], list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
-        if m.starts[i] is not None and not pd.isna(m.starts[i]):
-            at[(m.article_ids[i], m.keys[i])].append(int(m.starts[i]))
+        if offset(m.starts[i]) is not None:
+            at[(m.article_ids[i], m.keys[i])].append(offset(m.starts[i]))
 
     def after_preposition(article_id, key) -> bool:
         text = text_of.get(article_id)
@@ -324,9 +323,7 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
             if len(counts) != 2 or {groups[g].family for g in counts} != {"PER", "ORG/LOC"} \
                     or (article_id, key) in civil:
                 continue
-            n = len(key)
-            if any(len(full) > n and any(full[k:k + n] == key for k in range(len(full) - n + 1))
-                   for full in person_keys[article_id]):
+            if any(len(full) > len(key) and _contains(full, key) for full in person_keys[article_id]):
                 continue
             keep, leave = sorted(counts, key=lambda g: (-counts[g], -size[g]))
             if (counts[keep], size[keep]) == (counts[leave], size[leave]):

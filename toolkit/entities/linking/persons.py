@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 import pandas as pd
 
-from toolkit.entities.linking.state import _Groups, _Mentions
+from toolkit.entities.linking.state import _contains, _Groups, _Mentions, article_texts, offset
 from toolkit.entities.places import is_territory_key
 from toolkit.text import folded_words
 
@@ -44,15 +44,14 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> tupl
     before it in the article (only spaces and a period between: engines often leave "M." out of
     the mention). In English articles "M." is an initial ("M. Jordan"), not Monsieur.
     """
-    text_of = dict(zip(articles["article_id"], articles["text"])) if articles is not None \
-        and "text" in articles.columns else {}
+    text_of = article_texts(articles)
     language_of = dict(zip(articles["article_id"], articles["language"])) if articles is not None \
         and "language" in articles.columns else {}
     sexes: list[str | None] = []
     beauty_titles: set[int] = set()
     for i in range(len(m.texts)):
         words = folded_words(m.stripped[i].removed) if m.stripped[i].removed else ()
-        if not words and m.starts[i] is not None and not pd.isna(m.starts[i]):
+        if not words and offset(m.starts[i]) is not None:
             text = text_of.get(m.article_ids[i])
             start = int(m.starts[i])
             # Searched in the whole text (pos, endpos): "^" is the text's start, not the window's.
@@ -91,15 +90,6 @@ def _quoted(name: str) -> str:
 def _opposite(a: set, b: set) -> bool:
     """civility: two sets of civility sexes that say two different people (only "f" one side, only "m" the other)."""
     return len(a) == 1 and len(b) == 1 and a != b
-
-
-def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> tuple[int, int] | None:
-    """1-based (first, last) word positions of ``shorter`` as a contiguous run in ``longer``."""
-    n = len(shorter)
-    for start in range(len(longer) - n + 1):
-        if longer[start:start + n] == shorter:
-            return start + 1, start + n
-    return None
 
 
 def _partial_evidence(full: str, key: tuple[str, ...], full_key: tuple[str, ...], where: str) -> str:
@@ -247,11 +237,10 @@ def _surnames_tagged_as_places(m: _Mentions, groups: _Groups, assigned: list[int
             elif len(m.keys[j]) > 2:
                 particled[m.article_ids[j]][m.keys[j][-2:]].add(g)
             full_name.setdefault((m.article_ids[j], g), m.names[j])
-    text_of = dict(zip(articles["article_id"], articles["text"])) \
-        if articles is not None and "text" in articles.columns and particled else {}
+    text_of = article_texts(articles) if particled else {}
     for i in range(len(m.texts)):
         text = text_of.get(m.article_ids[i])
-        if not isinstance(text, str) or len(m.keys[i]) != 1 or m.starts[i] is None or pd.isna(m.starts[i]):
+        if not isinstance(text, str) or len(m.keys[i]) != 1 or offset(m.starts[i]) is None:
             continue
         before = _PARTICLE_BEFORE.search(text, max(0, int(m.starts[i]) - 40), int(m.starts[i]))
         particle = before and before.group(1)
@@ -561,9 +550,8 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
     """
     if articles is None or "text" not in articles.columns:
         return
-    text_of = dict(zip(articles["article_id"], articles["text"]))
-    placed = [i for i in range(len(m.texts))
-              if m.starts[i] is not None and not pd.isna(m.starts[i]) and ends[i] is not None and not pd.isna(ends[i])]
+    text_of = article_texts(articles)
+    placed = [i for i in range(len(m.texts)) if offset(m.starts[i]) is not None and offset(ends[i]) is not None]
     titled = set()   # names written right after a title: PER votes for their entity
 
     def abbreviated(title: str) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from toolkit.entities.linking.state import _Mentions
+from toolkit.entities.linking.state import _Mentions, article_texts, offset
 from toolkit.entities.places import is_nationality_word, is_territory_key
 from toolkit.entities.titles import Stripped, Title, is_title_only, split_title, title_tokens
 from toolkit.text import folded_words
@@ -200,9 +200,9 @@ def _fragments(m: _Mentions, linked: pd.DataFrame, articles: pd.DataFrame | None
     """
     if articles is None or "text" not in articles.columns or "end_char" not in linked.columns:
         return
-    text_of = dict(zip(articles["article_id"], articles["text"]))
+    text_of = article_texts(articles)
     ends = linked["end_char"].tolist()
-    order = sorted((i for i in range(len(m.texts)) if m.starts[i] is not None and not pd.isna(m.starts[i])),
+    order = sorted((i for i in range(len(m.texts)) if offset(m.starts[i]) is not None),
                    key=lambda i: (str(m.article_ids[i]), m.starts[i]))
     for i, j in zip(order, order[1:]):
         text = text_of.get(m.article_ids[i])

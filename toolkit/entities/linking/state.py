@@ -10,8 +10,31 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import pandas as pd
+
 from toolkit.entities.aliases import Alias
 from toolkit.entities.titles import Stripped
+
+
+def article_texts(articles: pd.DataFrame | None) -> dict:
+    """article_id → text; empty without the articles or their ``text``."""
+    if articles is None or "text" not in articles.columns:
+        return {}
+    return dict(zip(articles["article_id"], articles["text"]))
+
+
+def offset(value) -> int | None:
+    """A mention's ``start_char`` or ``end_char`` as an int; None where the table has none (None, NaN, NA)."""
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> tuple[int, int] | None:
+    """1-based (first, last) word positions of ``shorter`` as a contiguous run in ``longer``."""
+    n = len(shorter)
+    for start in range(len(longer) - n + 1):
+        if longer[start:start + n] == shorter:
+            return start + 1, start + n
+    return None
 
 
 class _Group(NamedTuple):
