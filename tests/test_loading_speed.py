@@ -4,6 +4,8 @@ import gc
 import json
 import pickle
 
+import pytest
+
 import toolkit as tk
 from toolkit.cleaning import RepeatedLines
 
@@ -41,3 +43,11 @@ def test_repeated_lines_reach_a_worker_with_their_poll_questions():
     sent = pickle.loads(pickle.dumps(found))
     assert isinstance(sent, RepeatedLines) and sent == found
     assert sent.poll_questions == found.poll_questions
+
+
+def test_a_number_of_processes_below_one_is_refused_before_any_work(tmp_path):
+    path = _write(tmp_path / "small.jsonl")
+    before = gc.get_threshold()
+    with pytest.raises(ValueError, match="processes"):
+        tk.load_corpus(path, progress=False, processes=0)
+    assert gc.get_threshold() == before

@@ -273,7 +273,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
     # A RepeatedLines (find_repeated_lines) is kept as it is: it carries the corpus's poll questions.
     repeated = repeated_lines if isinstance(repeated_lines, RepeatedLines) else frozenset(repeated_lines or ())
     sources = sources._replace(patterns=load_patterns(*pattern_files), first_line_title=first_line_title)
-    _check_processes(processes)
+    if processes is not None and processes < 1:
+        raise ValueError(f"`processes` must be None or a positive number, got {processes!r}")
     with contextlib.ExitStack() as stack:
         stack.enter_context(_fewer_collections())
         # A number of worker processes given: they start now, and import the toolkit while the first pass runs here.
@@ -409,11 +410,6 @@ def _raise_gc_threshold(threshold: int = GC_THRESHOLD) -> tuple[int, ...]:
     return old
 
 
-def _check_processes(processes: int | None) -> None:
-    if processes is not None and processes < 1:
-        raise ValueError(f"`processes` must be None or a positive number, got {processes!r}")
-
-
 def _pool(workers: int, sources: _Sources, languages: Sequence[str]):
     """A pool of ``workers`` spawned processes holding ``sources`` (all but ``repeated``, which comes with each chunk).
 
@@ -435,7 +431,6 @@ def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: S
     results. A worker's problems and unknown outlets come back with its chunk and are added here, so
     warnings and errors are raised in this process.
     """
-    _check_processes(processes)
     chunks = iter(chunks)
     first = list(itertools.islice(chunks, 2))
     workers = processes if processes is not None else (os.cpu_count() or 1) if len(first) > 1 else 1

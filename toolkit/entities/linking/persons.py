@@ -294,10 +294,10 @@ def _nearest(m: _Mentions, i: int, candidates: list[int]) -> int | None:
 
 
 #: partial-name-corpus: a full name written in one article only, with words after the bare name,
-#: does not take a bare name that this many other articles write without it (one "Pope Francis
+#: does not take a bare name that this many other articles or more write without it (one "Pope Francis
 #: Five Years" in a heading, or "Louis Farrakhan refers", does not rename the "Francis" or the
 #: "Farrakhan" of twenty articles). Ending with the bare name ("Richard Nixon"), it still does.
-ONE_OFF_MAX_ARTICLES = 3
+ONE_OFF_OTHER_ARTICLES = 3
 
 
 def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int | None],
@@ -307,7 +307,7 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
     ``civility``: a short name the corpus writes only with a woman's civility never joins a
     fuller name it writes only with a man's, nor the reverse (nor in ``partial-name-dominant``).
     A full name written in one article only, with words after the bare name, does not take a
-    bare name that :data:`ONE_OFF_MAX_ARTICLES` other articles write without it (a heading's
+    bare name that :data:`ONE_OFF_OTHER_ARTICLES` other articles write without it (a heading's
     "Francis Five", a span run on into a verb: "Louis Farrakhan refers"). Its price: a name
     written family name first and in full in one article only ("Xi Jinping") leaves the bare
     "Xi" of three other articles apart.
@@ -362,7 +362,7 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
         if len(targets) == 1:
             (root, (full_key, full)), = targets.items()
             if len(articles_of[root]) == 1 and _contains(full_key, short)[1] < len(full_key) and \
-                    len(articles_of[groups.find(g)] - articles_of[root]) >= ONE_OFF_MAX_ARTICLES:
+                    len(articles_of[groups.find(g)] - articles_of[root]) >= ONE_OFF_OTHER_ARTICLES:
                 continue
             sex_of[root] |= sex_of[groups.find(g)]
             for article, sx in sex_in[groups.find(g)].items():
