@@ -33,3 +33,22 @@ def test_notebook_04_agreement_between_the_codebook_and_the_example_coding(artic
     assert alpha["(all frames)"] == 0.85
     assert alpha["health_biotech"] == alpha["solidarity_friendship"] == 1.0
     assert alpha["history_memory"] == 0.62 and alpha["institutional_cooperation"] == 0.67
+
+
+def test_notebook_04_policy_frames_by_story(articles, tokens, linked):
+    # "security and defense, health and safety and crime and punishment lead in May; in October,
+    # external relations ... ties with security. Legality, public opinion and quality of life never fire".
+    story_of = {"000": "October: Havana", "001": "October: Havana", "003": "October: Havana",
+                "002": "May: Hanoi", "004": "May: Hanoi"}
+    articles = articles.assign(story=articles["article_id"].str[:3].map(story_of))
+    organisations = linked.mentions[linked.mentions["entity_type"] == "ORG"]
+    policy = tk.score_frames(tokens, "policy-frames", articles=articles, ignore=organisations)
+    table = tk.summarise_frames(policy.scores, articles, by="story").pivot(
+        index="label", columns="story", values="per_1000_words").round(1)
+    may, october = table["May: Hanoi"], table["October: Havana"]
+    assert may.sort_values(ascending=False, kind="stable").index[:3].tolist() == [
+        "Security and defense", "Health and safety", "Crime and punishment"]
+    assert october.max() == october["External regulation and reputation"] == october["Security and defense"]
+    assert (october.drop(["External regulation and reputation", "Security and defense"]) < october.max()).all()
+    never = ["Legality, constitutionality and jurisprudence", "Public opinion", "Quality of life", "Other"]
+    assert (table.loc[never] == 0).all().all()
