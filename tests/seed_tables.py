@@ -21,7 +21,7 @@ from toolkit.entities import link_entities
 A000, A001, A002, A003, A004 = ("000_97c0297dd02cef28", "001_bca5567595f81341", "002_a616652f9ed4872e",
                                 "003_3f9ce869d2ecad74", "004_8ba951dc44bfccf3")
 TO_LAM, ALVAREZ, TO = "PER:to-lam", "PER:lazaro-alberto-alvarez-casas", "PER:tran-quoc-to"
-#: The two events of the seed corpus (DESIGN.md): the October visit to Cuba, the May visit to Hanoi.
+#: The two events of the seed corpus: the October visit to Cuba, the May visit to Hanoi.
 STORIES = {A000: "October (Havana)", A001: "October (Havana)", A003: "October (Havana)",
            A002: "May (Hanoi)", A004: "May (Hanoi)"}
 

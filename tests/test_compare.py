@@ -1,6 +1,6 @@
 """Tests for toolkit.compare: near-duplicates, reused passages, stories, alignment, differences.
 
-Seed properties come from DESIGN.md and the issue; the multilingual evaluation corpus and
+Seed properties are those the seed corpus was built with (two stories, see tests/seed_tables.py); the multilingual evaluation corpus and
 its answer files are in toolkit/data/examples/stories/ (answers written before any run).
 """
 

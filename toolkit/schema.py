@@ -1,7 +1,7 @@
 """The table contracts, each defined once, and the one helper that checks a table on entry.
 
 Every hand-off between stages is a pandas DataFrame. The columns below are the contract of
-each table (DESIGN.md): functions may add columns, never rename these. A function that needs
+each table: functions may add columns, never rename these. A function that needs
 only some of a table's columns names them at its own top as ``NEEDS_<TABLE>`` (a subset of
 the contract) and calls :func:`require_columns` with them.
 
