@@ -52,3 +52,33 @@ def test_notebook_04_policy_frames_by_story(articles, tokens, linked):
     assert (october.drop(["External regulation and reputation", "Security and defense"]) < october.max()).all()
     never = ["Legality, constitutionality and jurisprudence", "Public opinion", "Quality of life", "Other"]
     assert (table.loc[never] == 0).all().all()
+
+
+def test_notebook_02_dev_set_figures_are_those_of_benchmarks_accuracy_md():
+    # The dev-set figures notebook 02 quotes come from the last `make accuracy`; this check keeps
+    # the two in step (the dev data itself is not needed: accuracy.md is in the project).
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    report = (root / "benchmarks" / "accuracy.md").read_text(encoding="utf-8")
+    cells = json.loads((root / "notebooks" / "02-entity-extraction.ipynb").read_text(encoding="utf-8"))["cells"]
+    section = next("".join(c["source"]) for c in cells if "The same measure on real, unseen news" in "".join(c["source"]))
+
+    def figures(task: str, metric: str, places: int) -> tuple[str, str]:
+        """The baseline and toolkit figures of one row, rounded half up as the prose writes them."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        row = next(line for line in report.splitlines() if line.startswith(f"| {task} |") and metric in line)
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        step = Decimal(1).scaleb(-places)
+        return tuple(str(Decimal(x).quantize(step, rounding=ROUND_HALF_UP)) for x in (cells[3].rsplit(" ", 1)[-1],
+                                                                                       cells[4]))
+
+    for metric, convention in [("coarse, full span", "full span"), ("name component", "name component"),
+                               ("CoNLL spans", "CoNLL spans")]:
+        raw, toolkit = figures("ner", metric, 3)
+        line = next(line for line in section.splitlines() if line.startswith("|") and convention in line)
+        assert line.endswith(f"| {raw} | {toolkit} |"), (line, raw, toolkit)
+    baseline, toolkit = figures("linking", "B-cubed F1", 2)
+    assert f"B-cubed F1 {toolkit} against {baseline}" in section
