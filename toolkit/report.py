@@ -75,6 +75,9 @@ _CSS_URL_COMMENT = re.compile(r"/\*(?:(?!\*/).)*?https?://(?:(?!\*/).)*\*/", re.
 _ENGINE_MODEL = re.compile(r"\b(spacy|stanza)\s+([A-Za-z][\w.]*[-_]\d[\w.-]*)")
 _NUMBER = re.compile(r"^\s*[-+−]?[\d,. ]*\d(?:[eE][-+]?\d+)?\s*%?\s*$")
 _TD = re.compile(r"<td>([^<]*)</td>")
+_TH = re.compile(r"(<th\b[^>]*>)([^<]*)(</th>)")
+_UNBROKEN_HEADER = 12  # characters
+_PROSE_WORDS = 8
 
 _PAGE_CSS = """
 main { max-width: 72rem; margin: 0 auto; }
@@ -84,6 +87,7 @@ body .jp-RenderedHTMLCommon:not(.jp-RenderedMarkdown) td,
 body .jp-RenderedHTMLCommon:not(.jp-RenderedMarkdown) th { text-align: left; }
 body .jp-RenderedHTMLCommon:not(.jp-RenderedMarkdown) td.num { text-align: right;
   font-variant-numeric: tabular-nums; }
+body .jp-RenderedHTMLCommon:not(.jp-RenderedMarkdown) td.prose { min-width: 13rem; }
 .jp-RenderedImage img, .report-figure img { max-width: 100%; height: auto; }
 nav.report-nav { display: flex; gap: 1.5rem; justify-content: space-between;
                  font: 15px/1.4 system-ui, sans-serif; padding: 0.8rem 1rem;
@@ -376,6 +380,7 @@ def _execute_all(
             timeout=timeout,
             kernel_name=kernel_name,
             resources={"metadata": {"path": str(notebooks_dir)}},
+            config=_kernel_config(),
         )
         started = time.perf_counter()
         try:
@@ -390,6 +395,24 @@ def _execute_all(
         html_paths.append(_export_html(nb, nb_path, out_dir=out_dir, stems=stems,
                                        figures_dir=figures_dir))
     return html_paths, engines, failures
+
+
+def _kernel_config():
+    """Kernel manager settings: encrypt the kernel's channels where both ends can.
+
+    A kernel talks to this process over TCP on localhost; unencrypted, ipykernel warns once
+    per kernel ("Kernel is running over TCP without encryption"), so once per notebook. With
+    ``transport_encryption="auto"`` jupyter_client gives the kernel CurveZMQ keys when its
+    kernelspec declares support (ipykernel's does) and pyzmq has CurveZMQ; otherwise the
+    channels stay as before. Older jupyter_client versions lack the setting: nothing changes.
+    """
+    import zmq
+    from jupyter_client.manager import KernelManager
+    from traitlets.config import Config
+
+    if not zmq.has("curve") or not KernelManager.class_traits().get("transport_encryption"):
+        return Config()
+    return Config({"KernelManager": {"transport_encryption": "auto"}})
 
 
 def _find_notebooks(notebooks_dir: Path) -> list[Path]:
@@ -486,7 +509,7 @@ def _prepare_cells(nb, figures_dir: Path | None) -> None:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "text/html" in data:
-                data["text/html"] = _TD.sub(_align_cell, _as_text(data["text/html"]))
+                data["text/html"] = _TH.sub(_breakable_header, _TD.sub(_align_cell, _as_text(data["text/html"])))
             kind = next((k for k in ("image/svg+xml", "image/png", "image/jpeg") if k in data), None)
             if kind is None:
                 continue
@@ -509,7 +532,25 @@ def _prepare_cells(nb, figures_dir: Path | None) -> None:
 
 
 def _align_cell(match: re.Match) -> str:
-    return f'<td class="num">{match.group(1)}</td>' if _NUMBER.match(match.group(1)) else match.group(0)
+    # Numbers right-aligned; a cell of running text (a sentence, a passage) keeps a readable
+    # measure, else a table of many short columns squeezes it to a word per line.
+    if _NUMBER.match(match.group(1)):
+        return f'<td class="num">{match.group(1)}</td>'
+    if len(match.group(1).split()) >= _PROSE_WORDS:
+        return f'<td class="prose">{match.group(1)}</td>'
+    return match.group(0)
+
+
+def _breakable_header(match: re.Match) -> str:
+    # A header such as institutional_cooperation is one unbreakable word to the browser: a
+    # table of such columns grows wider than the page, its last headers cut off, and its text
+    # column is squeezed to a word per line. A break opportunity after each underscore lets
+    # a long header wrap there, and only when the table needs the room; a header no longer
+    # than a short value (sentence_id, n_words) stays on one line.
+    opening, text, closing = match.groups()
+    if len(html.unescape(text)) <= _UNBROKEN_HEADER:
+        return match.group(0)
+    return opening + re.sub(r"_(?=[^_\s])", "_<wbr>", text) + closing
 
 
 def _as_text(value) -> str:
