@@ -38,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(err, file=sys.stderr)
                 return 1
         else:
-            print("stanza (reference engine):")
+            print("stanza (optional; engine=\"auto\" uses it where its model is installed):")
             print(stanza_engine.models_status(model_dir=args.dir).to_string(index=False))
-            print("\nspaCy (offline engine, pinned in pyproject.toml):")
+            print("\nspaCy (the engine of the shipped figures, pinned in pyproject.toml):")
             for language, name in spacy_engine.MODELS.items():
                 state = "installed" if spacy_engine.is_available(language) else "missing (make install)"
                 print(f"  {language}  {name}  {state}")
