@@ -10,6 +10,9 @@ Each figure is measured side by side with its baseline in the same run, on this 
   alone at 100,000;
 - keyness on the tokens of 100,000 articles (time, peak memory) and story clustering by
   week (rate, extrapolated to 100,000 articles);
+- story clustering on the candidates path (``benchmarks/stories_scale.py``): 10,000 and 100,000
+  synthetic articles over a year (CPU time, peak memory), and its agreement with the all-pairs
+  path on samples, the dev corpora among them when the dev data is present;
 - end to end: 100,000 articles through loading (Dask), near-duplicates, stories (the candidates
   path, on every article), keyness and frames, each stage's time, CPU time and peak memory, and a
   projection to 10 million articles;
@@ -26,6 +29,7 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -99,6 +103,38 @@ def near_duplicates(quick: bool) -> dict | None:
         return None
     sizes = (1_000, 2_000) if quick else (10_000, 100_000)
     return nd.measure(sizes=sizes, exact_up_to=sizes[0])
+
+
+def story_clustering(sizes: Sequence[int], sample: int, data: Path | None) -> list[str]:
+    """The results.md section of benchmarks/stories_scale.py: scale runs and agreement, with verdicts."""
+    from benchmarks import stories_scale
+
+    result = stories_scale.measure(tuple(sizes), sample=sample, data=data)
+    largest = max(result["scale"], key=lambda run: run["articles"])
+    rate = largest["articles"] / largest["seconds"]
+    # The synthetic French and English sample is not a target (see stories_scale's docstring).
+    targeted = [a for a in result["agreement"] if not a["data"].startswith("synthetic fr+en")]
+    lowest = min(targeted, key=lambda a: a["ari"], default=None)
+    dev = "the dev corpora BASIL and newstest fr+en" if data is not None else "no dev corpora: the dev data was not found"
+    lines = ["## Story clustering at scale (the candidates path)", "",
+             f"`cluster_stories(method=\"candidates\")` on synthetic stories over a year, each size in a fresh "
+             f"process, and its agreement with `method=\"all-pairs\"` on samples small enough for all pairs "
+             f"(synthetic samples of {sample:,} articles; {dev}); benchmarks/stories_scale.py.", "",
+             result["markdown"], "",
+             f"- {verdict(rate >= stories_scale.TARGET_RATE)} at least {stories_scale.TARGET_RATE} articles per CPU "
+             f"second at {largest['articles']:,} articles: {rate:.0f}"]
+    if lowest is not None:
+        lines.append(f"- {verdict(lowest['ari'] >= stories_scale.TARGET_ARI)} ARI ≥ {stories_scale.TARGET_ARI} between "
+                     f"the two paths on every targeted sample: lowest {lowest['ari']:.4f} ({lowest['data']})")
+    return lines + [""]
+
+
+def dev_data() -> Path | None:
+    """The dev data folder ``make accuracy`` reads, when it exists."""
+    from benchmarks.accuracy import default_data_dir
+
+    folder = default_data_dir()
+    return folder if folder.is_dir() else None
 
 
 def notebooks() -> dict[str, float]:
@@ -194,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["## Keyness and story clustering at scale", "", scale["markdown"],
               f"- {verdict(scale['keyness']['peak_mb'] < 8192)} keyness on {scale['keyness']['articles']:,} "
               f"articles under 8 GB (a third of this machine): {scale['keyness']['peak_mb']:,.0f} MB", ""]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    print("story clustering at scale ...", flush=True)
+    lines += story_clustering((2_000,) if args.quick else (10_000, 100_000), 300 if args.quick else 2_000,
+                              dev_data())
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     print("end to end ...", flush=True)
