@@ -26,19 +26,30 @@ _MEN = frozenset({"m", "monsieur", "mr", "mister", "herr", "senor", "signor"})
 #: civility: the civilities that are also a beauty contest's title ("Miss Bretagne", "Miss France"): they
 #: give a person-tagged name its sex, but do not make a name a person's.
 _BEAUTY_TITLES = frozenset({"miss"})
+#: civility: the titles that, like a civility, are written only before a person's name, folded: a
+#: doctor's or professor's, a prelate's ("Dr Kelly", "Mgr Ricca", "Monsignor Ricca", "Pope Francis").
+#: Not offices nor ranks, which also open the names of companies, places and things ("General
+#: Motors", "Prince Edward Island", "President Hotel").
+_PERSON_TITLES = frozenset({"dr", "docteur", "doctor", "prof", "professeur", "professor", "pr", "mgr", "msgr",
+                            "monsignor", "monsignore", "monseigneur", "abbe", "pope", "pape"})
 
 
 #: A civility right before a mention (only spaces, tabs and its period between, no line break:
 #: "Mme Pelletier", "M . Pelletier"), a word of its own: not the "M" of a hyphenated initial ("A.-M. Dupont").
 _CIVILITY_BEFORE = re.compile(r"(?:^|(?<=[^\w.\-]))(\w+)([ \t.]{1,5})$")
 
+#: A word of a title as written (its case tells a title from an acronym: "Dr" from "DR").
+_WORD = re.compile(r"\w+")
+
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
 
 
-def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> tuple[list[str | None], set[int]]:
+def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None
+                ) -> tuple[list[str | None], set[int], set[int]]:
     """civility: each mention's sex as its civility says it, "f" (Mme, Madame, Mrs, Ms...), "m" (M., Monsieur,
-    Mr...) or None; and the mentions whose civility is also a beauty contest's title ("Miss").
+    Mr...) or None; the mentions whose civility is also a beauty contest's title ("Miss"); and the
+    mentions written after a person's title that says no sex (:data:`_PERSON_TITLES`: "Dr", "Mgr").
 
     The civility is the last title strip-title removed from the mention, else the word written right
     before it in the article (only spaces and a period between: engines often leave "M." out of
@@ -49,8 +60,10 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> tupl
         and "language" in articles.columns else {}
     sexes: list[str | None] = []
     beauty_titles: set[int] = set()
+    person_titles: set[int] = set()
     for i in range(len(m.texts)):
-        words = folded_words(m.stripped[i].removed) if m.stripped[i].removed else ()
+        raw = m.stripped[i].removed
+        words = folded_words(raw) if raw else ()
         if not words and offset(m.starts[i]) is not None:
             text = text_of.get(m.article_ids[i])
             start = int(m.starts[i])
@@ -58,7 +71,7 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> tupl
             before = _CIVILITY_BEFORE.search(text, max(0, start - 16), start) if isinstance(text, str) else None
             # Abbreviated civilities are capitalised ("Mme", "M."); "madame", "monsieur" may be lower case.
             if before is not None and (before.group(1)[:1].isupper() or len(before.group(1)) > 4):
-                words = folded_words(before.group(1))
+                raw, words = before.group(1), folded_words(before.group(1))
                 # Old French print abbreviates Madame "Mad." ("Mad. de Staël"): with its period only.
                 if words == ("mad",) and "." in before.group(2):
                     words = ("mme",)
@@ -68,7 +81,15 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> tupl
         if word in _BEAUTY_TITLES:
             beauty_titles.add(i)
         sexes.append("f" if word in _WOMEN else "m" if word in _MEN else None)
-    return sexes, beauty_titles
+        # A title inside a span the engine tagged a company's or a work's ("Dr Pepper", "Dr Strangelove")
+        # is part of that name; outside the span, or in a person's or a place's span, it titles a person.
+        # Written in capitals before a name that is not, it is an acronym: "DR Congo" is a country.
+        if sexes[-1] is None and not (m.stripped[i].removed and m.engine_types[i] in ("ORG", "MISC")) and \
+                any(folded_words(w)[:1] and folded_words(w)[0] in _PERSON_TITLES
+                    and not (len(w) > 1 and w.isupper() and not m.names[i].isupper())
+                    for w in _WORD.findall(raw or "")):
+            person_titles.add(i)
+    return sexes, beauty_titles, person_titles
 
 
 def _french_m(lang) -> bool:
@@ -523,7 +544,7 @@ _BEFORE_A_NAME = re.compile(r"\s[A-ZÀ-Þ][a-zà-ÿ]")
 #: Titles written abbreviated, folded: they take their period before the name ("M. Pinard",
 #: "Prof. Smith", "Gen. Lee"); a title written in full before a period ends a sentence.
 _ABBREVIATED_TITLES = frozenset({
-    "m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "me", "dr", "pr", "prof", "mr", "mrs", "ms", "messrs",
+    "m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "msgr", "me", "dr", "pr", "prof", "mr", "mrs", "ms", "messrs",
     "gen", "sen", "rep", "gov", "pres", "lt", "col", "capt", "cpt", "cdt", "sgt", "adm", "maj", "st", "ste",
     "fr", "rev", "hon", "sr", "jr", "abbe", "cie"})
 #: Articles, which is_title_only counts as titles: "LA" before "CORUNA" is part of a name.
