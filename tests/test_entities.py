@@ -206,6 +206,23 @@ class TestHelpers:
         assert strip_title("Thượng tướng Trần Quốc Tỏ") == "Thượng tướng Trần Quốc Tỏ"
         assert strip_title("Thượng tướng Trần Quốc Tỏ", titles=path) == "Trần Quốc Tỏ"
 
+    def test_one_civilities_table_for_stripping_sexes_and_persons(self, tmp_path, monkeypatch):
+        from toolkit.entities import titles as titles_module
+        table = titles_module.civilities()
+        assert {"mme", "mrs", "miss"} <= table.women and {"m", "mr", "monsieur"} <= table.men
+        assert table.beauty_titles == {"miss"} and {"dr", "mgr", "msgr", "monsignor", "pope"} <= table.person_titles
+        assert not table.women & table.men and not table.person_titles & (table.women | table.men)
+        # The rows marked stripped are titles; the others ("Miss", "Mister") are not stripped.
+        assert strip_title("Mme Dupont") == strip_title("Monsignor Dupont") == "Dupont"
+        assert strip_title("Miss Bretagne") == "Miss Bretagne"
+        # A malformed row names its file and line.
+        bad = tmp_path / "civilities.csv"
+        bad.write_text("# a comment\ncivility,sex,names_a_person,stripped\nMme,f,yes,yes\nDr,x,yes,yes\n",
+                       encoding="utf-8")
+        monkeypatch.setattr(titles_module, "CIVILITIES_FILE", bad)
+        with pytest.raises(ValueError, match="line 4"):
+            titles_module.civilities()
+
     def test_default_aliases_load(self):
         aliases = load_aliases()
         assert list(aliases.columns) == ALIAS_COLUMNS

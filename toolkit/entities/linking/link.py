@@ -214,7 +214,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     joins a fuller name its article, or the corpus, writes only with a man's (M., Monsieur, Mr),
     nor the reverse (``civility``: "M. et Mme Dupont" are two people); in English articles "M."
     is an initial. A capitalised name written with a civility, or with a title only a person bears
-    (Dr, Prof, Mgr, Msgr, Monsignor, abbé, Pope: ``_PERSON_TITLES``), is a person's whatever the
+    (Dr, Prof, Mgr, Msgr, Monsignor, abbé, Pope: ``toolkit/data/civilities.csv``), is a person's whatever the
     engine tagged it and however the corpus tags the name elsewhere: it counts PER in its entity's
     type and stays a person ("M . SCHULTHESS" tagged ORG joins "Schulthess"; "Monsignor Ricca" stays
     a person where the bare "Ricca" is tagged a place six times); not a title inside a span the

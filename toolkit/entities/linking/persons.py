@@ -17,21 +17,15 @@ import pandas as pd
 
 from toolkit.entities.linking.state import _contains, _Groups, _Mentions, article_texts, offset
 from toolkit.entities.places import is_territory_key
+from toolkit.entities.titles import civilities
 from toolkit.text import folded_words
 
-#: civility: the civilities that say a person is a woman or a man, folded ("Mme", "Mrs", "M.", "Mr").
-_WOMEN = frozenset({"mme", "madame", "mlle", "mademoiselle", "mrs", "ms", "miss", "frau", "fraulein", "senora",
-                    "senorita", "signora", "signorina"})
-_MEN = frozenset({"m", "monsieur", "mr", "mister", "herr", "senor", "signor"})
-#: civility: the civilities that are also a beauty contest's title ("Miss Bretagne", "Miss France"): they
-#: give a person-tagged name its sex, but do not make a name a person's.
-_BEAUTY_TITLES = frozenset({"miss"})
-#: civility: the titles that, like a civility, are written only before a person's name, folded: a
-#: doctor's or professor's, a prelate's ("Dr Kelly", "Mgr Ricca", "Monsignor Ricca", "Pope Francis").
-#: Not offices nor ranks, which also open the names of companies, places and things ("General
-#: Motors", "Prince Edward Island", "President Hotel").
-_PERSON_TITLES = frozenset({"dr", "docteur", "doctor", "prof", "professeur", "professor", "pr", "mgr", "msgr",
-                            "monsignor", "monsignore", "monseigneur", "abbe", "pope", "pape"})
+#: civility: what each civility says (a woman's, a man's, a beauty title, a title only a person bears)
+#: comes from the civilities table, ``toolkit/data/civilities.csv`` (:func:`~toolkit.entities.titles.civilities`):
+#: "Mme", "Mrs" a woman; "M.", "Mr" a man; "Miss" a woman, but also a beauty contest's title ("Miss
+#: Bretagne"), so no person; "Dr", "Mgr", "Monsignor", "Pope" a person of either sex. Offices and
+#: ranks are not there: they also open the names of companies, places and things ("General Motors",
+#: "Prince Edward Island", "President Hotel").
 
 
 #: A civility right before a mention (only spaces, tabs and its period between, no line break:
@@ -49,7 +43,7 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None
                 ) -> tuple[list[str | None], set[int], set[int]]:
     """civility: each mention's sex as its civility says it, "f" (Mme, Madame, Mrs, Ms...), "m" (M., Monsieur,
     Mr...) or None; the mentions whose civility is also a beauty contest's title ("Miss"); and the
-    mentions written after a person's title that says no sex (:data:`_PERSON_TITLES`: "Dr", "Mgr").
+    mentions written after a person's title that says no sex ("Dr", "Mgr": the civilities table).
 
     The civility is the last title strip-title removed from the mention, else the word written right
     before it in the article (only spaces and a period between: engines often leave "M." out of
@@ -58,6 +52,7 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None
     text_of = article_texts(articles)
     language_of = dict(zip(articles["article_id"], articles["language"])) if articles is not None \
         and "language" in articles.columns else {}
+    table = civilities()
     sexes: list[str | None] = []
     beauty_titles: set[int] = set()
     person_titles: set[int] = set()
@@ -78,14 +73,14 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None
         word = words[-1] if words else None
         if word == "m" and not _french_m(language_of.get(m.article_ids[i]) if language_of else "fr"):
             word = None
-        if word in _BEAUTY_TITLES:
+        if word in table.beauty_titles:
             beauty_titles.add(i)
-        sexes.append("f" if word in _WOMEN else "m" if word in _MEN else None)
+        sexes.append("f" if word in table.women else "m" if word in table.men else None)
         # A title inside a span the engine tagged a company's or a work's ("Dr Pepper", "Dr Strangelove")
         # is part of that name; outside the span, or in a person's or a place's span, it titles a person.
         # Written in capitals before a name that is not, it is an acronym: "DR Congo" is a country.
         if sexes[-1] is None and not (m.stripped[i].removed and m.engine_types[i] in ("ORG", "MISC")) and \
-                any(folded_words(w)[:1] and folded_words(w)[0] in _PERSON_TITLES
+                any(folded_words(w)[:1] and folded_words(w)[0] in table.person_titles
                     and not (len(w) > 1 and w.isupper() and not m.names[i].isupper())
                     for w in _WORD.findall(raw or "")):
             person_titles.add(i)
