@@ -805,6 +805,13 @@ class TestCorpusRules:
         assert "title" in retype["evidence"].iloc[0]
         assert ids[8] == ids[9] == "PER:anna-kelly"
 
+    def test_a_title_right_before_a_name_keeps_it_a_person_in_its_article(self):
+        # "Dr" outside the engine's span: the name after it is a person's, and same-name-in-article
+        # does not hand it to the place the article's other "Kelly" are tagged (nor the reverse).
+        text = "Kelly arrived in town. Then Dr Kelly said hello. Kelly left."
+        linked = linked_text(text, ("Kelly", "LOC"), ("Kelly", "LOC"), ("Kelly", "LOC"))
+        assert linked.mentions["entity_id"].tolist() == ["LOC:kelly", "PER:kelly", "LOC:kelly"]
+
     def test_a_title_in_a_things_name_or_an_acronym_makes_no_person(self):
         text = "Dr Pepper sells well. We watched Dr Strangelove. DR Congo votes. Pepper is a spice."
         linked = linked_text(text, ("Dr Pepper", "ORG"), ("Dr Strangelove", "MISC"), ("DR Congo", "LOC"),

@@ -269,7 +269,8 @@ _PLACE_PREPOSITION = re.compile(r"(?<!\w)(?i:à|au|aux|in|near)[ \t]+$")
 
 
 def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
-                          sexes: list[str | None] | None = None, articles: pd.DataFrame | None = None) -> None:
+                          sexes: list[str | None] | None = None, articles: pd.DataFrame | None = None,
+                          person_titles: set[int] | frozenset[int] = frozenset()) -> None:
     """same-name-in-article: one name written in one article names one thing, whatever the engine tagged it.
 
     ``fold`` keeps a name tagged PER apart from the same name tagged ORG or LOC when the corpus
@@ -283,7 +284,8 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     fuller PER name with these words ("George Washington" ... "Washington"): then the bare name
     may be the place, and ``partial-name`` and ``surname-not-place`` decide; nor when the article
     writes the name with a civility (``sexes``: "M. Renault a parlé. Renault vend." are a man and
-    his company) or a title ("Dr Pepper" tagged PER once is still the drink). Changes ``gid`` and
+    his company) or a title, in the mention or right before it (``person_titles``: "Dr Kelly";
+    "Dr Pepper" tagged PER once is still the drink). Changes ``gid`` and
     records the rule in ``m.moved_by``.
     """
     sexes = sexes or [None] * len(m.texts)
@@ -300,7 +302,7 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     # Names written with a civility or a title ("M. Renault", "Dr Pepper"): the title may be part of
     # a brand's name, or make a person of a company's namesake; left as fold grouped them.
     civil = {(m.article_ids[i], m.keys[i]) for i, sex in enumerate(sexes)
-             if sex or set(folded_words(m.stripped[i].removed)) - _ARTICLES}
+             if sex or i in person_titles or set(folded_words(m.stripped[i].removed)) - _ARTICLES}
     in_article: dict[object, dict[tuple[str, ...], Counter]] = defaultdict(lambda: defaultdict(Counter))
     tagged_place: set[tuple[object, tuple[str, ...]]] = set()   # (article, name) the engine tagged LOC there
     person_keys: dict[object, set[tuple[str, ...]]] = defaultdict(set)

@@ -279,7 +279,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     sexes, beauty_titles, person_titles = _civilities(m, ends, articles)     # civility: Mme / M. / Mgr before a name
     groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of), sexes,
                                beauty_titles, person_titles)                 # 2-3. fold, alias
-    _one_name_per_article(m, groups, gid, sexes, articles)                   # same-name-in-article
+    _one_name_per_article(m, groups, gid, sexes, articles, person_titles)    # same-name-in-article
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name
