@@ -206,6 +206,23 @@ class TestHelpers:
         assert strip_title("Thượng tướng Trần Quốc Tỏ") == "Thượng tướng Trần Quốc Tỏ"
         assert strip_title("Thượng tướng Trần Quốc Tỏ", titles=path) == "Trần Quốc Tỏ"
 
+    def test_one_civilities_table_for_stripping_sexes_and_persons(self, tmp_path, monkeypatch):
+        from toolkit.entities import titles as titles_module
+        table = titles_module.civilities()
+        assert {"mme", "mrs", "miss"} <= table.women and {"m", "mr", "monsieur"} <= table.men
+        assert table.beauty_titles == {"miss"} and {"dr", "mgr", "msgr", "monsignor", "pope"} <= table.person_titles
+        assert not table.women & table.men and not table.person_titles & (table.women | table.men)
+        # The rows marked stripped are titles; the others ("Miss", "Mister") are not stripped.
+        assert strip_title("Mme Dupont") == strip_title("Monsignor Dupont") == "Dupont"
+        assert strip_title("Miss Bretagne") == "Miss Bretagne"
+        # A malformed row names its file and line.
+        bad = tmp_path / "civilities.csv"
+        bad.write_text("# a comment\ncivility,sex,names_a_person,stripped\nMme,f,yes,yes\nDr,x,yes,yes\n",
+                       encoding="utf-8")
+        monkeypatch.setattr(titles_module, "CIVILITIES_FILE", bad)
+        with pytest.raises(ValueError, match="line 4"):
+            titles_module.civilities()
+
     def test_default_aliases_load(self):
         aliases = load_aliases()
         assert list(aliases.columns) == ALIAS_COLUMNS
@@ -764,6 +781,42 @@ class TestCorpusRules:
         assert "civility" in retype["evidence"].iloc[0]
         assert ids[2] != ids[4]     # no civility: the tie leaves the place and the person apart, as before
         assert types[3] == "LOC"    # a lower-case word after "M." is no person's name
+
+    def test_a_name_after_a_prelates_or_doctors_title_is_a_person(self):
+        # The engine tags the bare surname a place more often than a person; the name written with
+        # a title ("Monsignor Ricca", "Msgr. Ricca") is a person's all the same, and the bare surname
+        # then goes to the only full name of its article ending with it (surname-not-place).
+        texts = {"a": "Monsignor Tullio Ricca runs the house. Ricca said no. Ricca left. Ricca came back. "
+                      "Ricca smiled. Monsignor Ricca wrote.",
+                 "b": "The Pope met Msgr. Ricca on Sunday.", "c": "Dr Anna Kelly spoke. Kelly said yes."}
+        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "en"})
+        rows = pd.concat([placed(texts[a], *spans).assign(article_id=a) for a, spans in
+                          [("a", [("Monsignor Tullio Ricca", "PER"), ("Ricca", "LOC"), ("Ricca", "LOC"),
+                                  ("Ricca", "LOC"), ("Ricca", "LOC"), ("Monsignor Ricca", "PER")]),
+                           ("b", [("Msgr", "LOC"), ("Ricca", "LOC")]),
+                           ("c", [("Dr Anna Kelly", "PER"), ("Kelly", "LOC")])]], ignore_index=True)
+        linked = link_entities(rows, articles=articles)
+        ids, types = linked.mentions["entity_id"].tolist(), linked.mentions["entity_type"].tolist()
+        assert set(ids[:8]) == {"PER:tullio-ricca"} and set(types[:8]) == {"PER"}
+        assert linked.mentions["name"].iloc[0] == "Tullio Ricca"      # Monsignor is a title, stripped
+        assert linked.mentions["link_rule"].iloc[6] == "title-of-name"  # "Msgr" alone is Ricca's title
+        retype = linked.merges.loc[(linked.merges["rule"] == "retype") & (linked.merges["article_ids"] == "b")
+                                   & (linked.merges["variant"] == "Ricca")]
+        assert "title" in retype["evidence"].iloc[0]
+        assert ids[8] == ids[9] == "PER:anna-kelly"
+
+    def test_a_title_right_before_a_name_keeps_it_a_person_in_its_article(self):
+        # "Dr" outside the engine's span: the name after it is a person's, and same-name-in-article
+        # does not hand it to the place the article's other "Kelly" are tagged (nor the reverse).
+        text = "Kelly arrived in town. Then Dr Kelly said hello. Kelly left."
+        linked = linked_text(text, ("Kelly", "LOC"), ("Kelly", "LOC"), ("Kelly", "LOC"))
+        assert linked.mentions["entity_id"].tolist() == ["LOC:kelly", "PER:kelly", "LOC:kelly"]
+
+    def test_a_title_in_a_things_name_or_an_acronym_makes_no_person(self):
+        text = "Dr Pepper sells well. We watched Dr Strangelove. DR Congo votes. Pepper is a spice."
+        linked = linked_text(text, ("Dr Pepper", "ORG"), ("Dr Strangelove", "MISC"), ("DR Congo", "LOC"),
+                             ("Pepper", "ORG"))
+        assert linked.mentions["entity_type"].tolist() == ["ORG", "MISC", "LOC", "ORG"]
 
     def test_article_before_a_name_the_corpus_uses_alone(self):
         linked = link_entities(tiny(("a", "la France", "LOC"), ("b", "de France", "LOC"), ("c", "France", "LOC"),
@@ -1416,7 +1469,9 @@ class TestNewsWritingRules:
         linked = linked_text("M. Renault a parlé. Renault vend. Renault achète.", ("M.", "PER"), ("Renault", "ORG"),
                              ("Renault", "ORG"), ("Renault", "ORG"))
         ids = linked.mentions["entity_id"].tolist()
-        assert pd.isna(ids[0]) and ids[1] == ids[2] == "ORG:renault"   # the company's name, mostly: no person
+        # The company's name, mostly; but "M. Renault a parlé" names a man, whatever the other
+        # mentions of the name are: he and his title are a person, the company stays a company.
+        assert ids[0] == ids[1] == "PER:renault" and ids[2] == ids[3] == "ORG:renault"
         # An abbreviated title keeps its period before the name; a title written in full does not.
         text = "Prof. Smith spoke. Sen. Lee came. On a vu le Pape. Bertoni parle."
         linked = linked_text(text, ("Prof.", "PER"), ("Smith", "PER"), ("Sen.", "PER"), ("Lee", "PER"),

@@ -5,9 +5,10 @@ entities: "Deputy Minister Senior Lieutenant General Trần Quốc Tỏ" (Englis
 (French) and the bare "To" of a later English sentence become one person,
 ``PER:tran-quoc-to``, named "Trần Quốc Tỏ". Every decision is recorded in a ``merges`` table
 (which rule, on what evidence), so a reader can check the linking instead of trusting it.
-The rules are deliberately simple and conservative; two user-editable files steer them:
-``toolkit/data/titles.txt`` (titles and ranks to strip) and ``toolkit/data/aliases.csv``
-(translations, exonyms and acronyms).
+The rules are deliberately simple and conservative; three user-editable files steer them:
+``toolkit/data/titles.txt`` (titles and ranks to strip), ``toolkit/data/civilities.csv``
+(civilities and the titles only a person bears: stripped, and what they say of a person) and
+``toolkit/data/aliases.csv`` (translations, exonyms and acronyms).
 
 Modules: :mod:`~toolkit.entities.titles` (strip-title), :mod:`~toolkit.entities.aliases`
 (the alias files), :mod:`~toolkit.entities.places` (country names, demonyms),

@@ -1,12 +1,15 @@
 """Titles, ranks and articles before a name, and a possessive ’s after it (the ``strip-title`` rule).
 
-The titles come from ``toolkit/data/titles.txt`` (one title a line; see its header) and
-the user's extra files; :func:`strip_title` removes them from one name, :func:`split_title`
-says what it removed, for the audit trail of :func:`toolkit.entities.link_entities`.
+The titles come from ``toolkit/data/titles.txt`` (one title a line; see its header), the
+civilities of ``toolkit/data/civilities.csv`` marked ``stripped`` and the user's extra files;
+:func:`strip_title` removes them from one name, :func:`split_title` says what it removed, for
+the audit trail of :func:`toolkit.entities.link_entities`. :func:`civilities` reads the same
+table for the linking rules that ask what a civility says: a sex, a person.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
 import unicodedata
@@ -15,9 +18,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from toolkit.paths import DATA
+from toolkit.text import folded_words
 
 #: The default titles file (one title a line; see its header for the format).
 TITLES_FILE = DATA / "titles.txt"
+#: The civilities and the titles only a person bears, one table for every rule that reads them
+#: (columns ``civility, sex, names_a_person, stripped``; see its header).
+CIVILITIES_FILE = DATA / "civilities.csv"
 
 # Words as titles are compared, matched on NFC text: combining marks are not \w, so "Trần" in
 # NFD would split into "Tra" + "n". (Not toolkit.text.tokenize_words: titles are compared word
@@ -47,10 +54,48 @@ def title_tokens(text: str) -> tuple[str, ...]:
     return tuple(w.casefold() for w in _WORD.findall(unicodedata.normalize("NFC", text)))
 
 
+class Civilities(NamedTuple):
+    """What the civilities table says, folded (accents and case removed): :func:`civilities`."""
+
+    women: frozenset[str]           # a woman's civility ("mme", "mrs", "miss")
+    men: frozenset[str]             # a man's ("m", "mr", "herr")
+    beauty_titles: frozenset[str]   # a sex but no person: "miss" ("Miss Bretagne")
+    person_titles: frozenset[str]   # no sex, but only a person bears it ("dr", "mgr", "pope")
+
+
 @functools.cache
-def _read_titles(files: tuple[tuple[Path, int], ...]) -> tuple[Title, ...]:
-    """Parse titles files (given with their modification times, for the cache)."""
-    titles = set()
+def _read_civilities(path: Path, _mtime: int) -> tuple[tuple[str, str, bool, bool], ...]:
+    """The rows of a civilities table: (civility as written, sex, names_a_person, stripped)."""
+    numbered = [(k, line) for k, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), 1)
+                if line.strip() and not line.lstrip().startswith("#")]
+    rows = []
+    for (line_no, _), row in zip(numbered[1:], csv.DictReader(line for _, line in numbered)):
+        civility, sex = (row.get("civility") or "").strip(), (row.get("sex") or "").strip()
+        flags = [(row.get(column) or "").strip().lower() for column in ("names_a_person", "stripped")]
+        if not civility or sex not in ("", "f", "m") or any(f not in ("yes", "no") for f in flags):
+            raise ValueError(f"{path}, line {line_no}: a row must give a civility, a sex f, m or empty, and "
+                             f"yes or no for names_a_person and stripped, got {dict(row)}")
+        rows.append((civility, sex, flags[0] == "yes", flags[1] == "yes"))
+    return tuple(rows)
+
+
+def _civility_rows() -> tuple[tuple[str, str, bool, bool], ...]:
+    return _read_civilities(CIVILITIES_FILE, CIVILITIES_FILE.stat().st_mtime_ns)
+
+
+def civilities() -> Civilities:
+    """The civilities table (``toolkit/data/civilities.csv``), folded: who each civility says a person is."""
+    rows = [("".join(folded_words(written)), sex, person) for written, sex, person, _ in _civility_rows()]
+    return Civilities(frozenset(c for c, sex, _ in rows if sex == "f"),
+                      frozenset(c for c, sex, _ in rows if sex == "m"),
+                      frozenset(c for c, sex, person in rows if sex and not person),
+                      frozenset(c for c, sex, person in rows if not sex and person))
+
+
+@functools.cache
+def _read_titles(files: tuple[tuple[Path, int], ...], stripped: tuple[str, ...] = ()) -> tuple[Title, ...]:
+    """Parse titles files (given with their modification times, for the cache), plus the civilities stripped."""
+    titles = {Title(title_tokens(c), False) for c in stripped if title_tokens(c)}
     for path, _ in files:
         for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
             entry = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
@@ -72,10 +117,11 @@ def as_paths(value) -> list[Path]:
 
 
 def load_titles(extra: str | Path | Sequence[str | Path] | None = None) -> tuple[Title, ...]:
-    """The default titles plus those of ``extra`` files, longest first."""
+    """The default titles (with the civilities stripped) plus those of ``extra`` files, longest first."""
     paths = (TITLES_FILE, *as_paths(extra))
+    stripped = tuple(written for written, _, _, strip in _civility_rows() if strip)
     # Keyed by modification time too, so an edited file is re-read without restarting the kernel.
-    return _read_titles(tuple((path, path.stat().st_mtime_ns) for path in paths))
+    return _read_titles(tuple((path, path.stat().st_mtime_ns) for path in paths), stripped)
 
 
 def _title_at(words: list[tuple[int, int, str]], i: int, titles: Sequence[Title]) -> list[Title]:

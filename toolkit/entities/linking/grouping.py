@@ -81,20 +81,26 @@ def _language_aliases(m: _Mentions, articles: pd.DataFrame | None,
 def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
                  by_language: dict[int, Alias] | None = None,
                  sexes: list[str | None] | None = None,
-                 beauty_titles: set[int] | frozenset[int] = frozenset()) -> tuple[_Groups, list[int | None]]:
+                 beauty_titles: set[int] | frozenset[int] = frozenset(),
+                 person_titles: set[int] | frozenset[int] = frozenset()) -> tuple[_Groups, list[int | None]]:
     """Stages 2-3, fold and alias: each mention's group (None for a name without letters).
 
-    A name written with a civility (``sexes``: "M. SCHULTHESS", "Mme X") is a person's,
-    whatever the engine tagged it: it counts PER in its name's family vote (and in its
-    entity's type, through ``m.titled``). Updates ``m`` where an alias lists a form with its
-    article ("La Havane"): that form is kept whole.
+    A name written with a civility (``sexes``: "M. SCHULTHESS", "Mme X") or a person's title
+    (``person_titles``: "Mgr Ricca", "Dr Kelly") is a person's, whatever the engine tagged it: it
+    counts PER in its name's family vote (and in its entity's type, through ``m.titled``), and
+    its group is a person's even where the name's other mentions are mostly tagged ORG or LOC
+    ("Monsignor Ricca" beside six "Ricca" tagged LOC; "M. Renault a parlé" beside the company).
+    Updates ``m`` where an alias lists a form with its article ("La Havane"): that form is kept whole.
     """
     sexes = sexes or [None] * len(m.texts)
     # Only a capitalised name: "M. britannique" is OCR noise, no person; not a territory's name
     # ("Mme France" is OCR or a figure of speech) nor a name after "Miss" ("Miss Bretagne": a beauty title).
     sexes = [sex if m.names[i][:1].isupper() and i not in beauty_titles and not is_territory_key(m.keys[i])
              else None for i, sex in enumerate(sexes)]
-    engine_types = ["PER" if sex else t for sex, t in zip(sexes, m.engine_types)]
+    # A name after a person's title that says no sex ("Mgr Ricca", "Dr Kelly"): a person's too.
+    person = [bool(sex) or (i in person_titles and m.names[i][:1].isupper() and not is_territory_key(m.keys[i]))
+              for i, sex in enumerate(sexes)]
+    engine_types = ["PER" if p else t for p, t in zip(person, m.engine_types)]
     groups = _Groups()
     gid: list[int | None] = [None] * len(m.texts)
     by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -161,10 +167,12 @@ def _group_names(m: _Mentions, alias_of: dict[tuple[str, ...], Alias],
         per, orgloc = counts["PER"], counts["ORG"] + counts["LOC"]
         misc_family = "PER" if per and per >= orgloc else "ORG/LOC" if orgloc else "MISC"
         for i in members:
-            if sexes[i] and m.engine_types[i] != "PER":
-                m.titled.add(i)   # a civility's name votes PER for its entity's type
+            if person[i] and m.engine_types[i] != "PER":
+                m.titled.add(i)   # a civility's or a person's title's name votes PER for its entity's type
             family = {"PER": "PER", "ORG": "ORG/LOC", "LOC": "ORG/LOC"}.get(engine_types[i], misc_family)
-            if per > orgloc and orgloc:
+            if person[i]:
+                family = "PER"  # written with a civility or a person's title: a person's, whatever the others
+            elif per > orgloc and orgloc:
                 family = "PER"  # one name, mostly tagged PER: the ORG/LOC tags are the engine's slips
             elif orgloc > per and per:
                 family = "ORG/LOC"
@@ -261,7 +269,8 @@ _PLACE_PREPOSITION = re.compile(r"(?<!\w)(?i:à|au|aux|in|near)[ \t]+$")
 
 
 def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
-                          sexes: list[str | None] | None = None, articles: pd.DataFrame | None = None) -> None:
+                          sexes: list[str | None] | None = None, articles: pd.DataFrame | None = None,
+                          person_titles: set[int] | frozenset[int] = frozenset()) -> None:
     """same-name-in-article: one name written in one article names one thing, whatever the engine tagged it.
 
     ``fold`` keeps a name tagged PER apart from the same name tagged ORG or LOC when the corpus
@@ -275,7 +284,8 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     fuller PER name with these words ("George Washington" ... "Washington"): then the bare name
     may be the place, and ``partial-name`` and ``surname-not-place`` decide; nor when the article
     writes the name with a civility (``sexes``: "M. Renault a parlé. Renault vend." are a man and
-    his company) or a title ("Dr Pepper" tagged PER once is still the drink). Changes ``gid`` and
+    his company) or a title, in the mention or right before it (``person_titles``: "Dr Kelly";
+    "Dr Pepper" tagged PER once is still the drink). Changes ``gid`` and
     records the rule in ``m.moved_by``.
     """
     sexes = sexes or [None] * len(m.texts)
@@ -292,7 +302,7 @@ def _one_name_per_article(m: _Mentions, groups: _Groups, gid: list[int | None],
     # Names written with a civility or a title ("M. Renault", "Dr Pepper"): the title may be part of
     # a brand's name, or make a person of a company's namesake; left as fold grouped them.
     civil = {(m.article_ids[i], m.keys[i]) for i, sex in enumerate(sexes)
-             if sex or set(folded_words(m.stripped[i].removed)) - _ARTICLES}
+             if sex or i in person_titles or set(folded_words(m.stripped[i].removed)) - _ARTICLES}
     in_article: dict[object, dict[tuple[str, ...], Counter]] = defaultdict(lambda: defaultdict(Counter))
     tagged_place: set[tuple[object, tuple[str, ...]]] = set()   # (article, name) the engine tagged LOC there
     person_keys: dict[object, set[tuple[str, ...]]] = defaultdict(set)

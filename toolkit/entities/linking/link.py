@@ -213,8 +213,13 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     name written with a woman's civility (Mme, Madame, Mlle, Mrs, Ms; old print's "Mad.") never
     joins a fuller name its article, or the corpus, writes only with a man's (M., Monsieur, Mr),
     nor the reverse (``civility``: "M. et Mme Dupont" are two people); in English articles "M."
-    is an initial. A capitalised name written with a civility counts PER in its name's type
-    vote whatever the engine tagged it ("M . SCHULTHESS" tagged ORG joins "Schulthess").
+    is an initial. A capitalised name written with a civility, or with a title only a person bears
+    (Dr, Prof, Mgr, Msgr, Monsignor, abbé, Pope: ``toolkit/data/civilities.csv``), is a person's whatever the
+    engine tagged it and however the corpus tags the name elsewhere: it counts PER in its entity's
+    type and stays a person ("M . SCHULTHESS" tagged ORG joins "Schulthess"; "Monsignor Ricca" stays
+    a person where the bare "Ricca" is tagged a place six times); not a title inside a span the
+    engine tagged a company's or a work's ("Dr Pepper", "Dr Strangelove"), nor one written in
+    capitals before a name that is not ("DR Congo").
 
     Args:
         mentions: One row per mention; needs ``article_id, mention_id, text, entity_type``
@@ -271,10 +276,10 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
     ends = linked["end_char"].tolist() if "end_char" in linked.columns else [None] * len(m.texts)
-    sexes, beauty_titles = _civilities(m, ends, articles)                    # civility: Mme / M. before a name
+    sexes, beauty_titles, person_titles = _civilities(m, ends, articles)     # civility: Mme / M. / Mgr before a name
     groups, gid = _group_names(m, alias_of, _language_aliases(m, articles, alias_of), sexes,
-                               beauty_titles)                                # 2-3. fold, alias
-    _one_name_per_article(m, groups, gid, sexes, articles)                   # same-name-in-article
+                               beauty_titles, person_titles)                 # 2-3. fold, alias
+    _one_name_per_article(m, groups, gid, sexes, articles, person_titles)    # same-name-in-article
     _ocr_spellings(m, groups, gid)                                           # ocr-spelling
     _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name

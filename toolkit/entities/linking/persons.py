@@ -17,28 +17,33 @@ import pandas as pd
 
 from toolkit.entities.linking.state import _contains, _Groups, _Mentions, article_texts, offset
 from toolkit.entities.places import is_territory_key
+from toolkit.entities.titles import civilities
 from toolkit.text import folded_words
 
-#: civility: the civilities that say a person is a woman or a man, folded ("Mme", "Mrs", "M.", "Mr").
-_WOMEN = frozenset({"mme", "madame", "mlle", "mademoiselle", "mrs", "ms", "miss", "frau", "fraulein", "senora",
-                    "senorita", "signora", "signorina"})
-_MEN = frozenset({"m", "monsieur", "mr", "mister", "herr", "senor", "signor"})
-#: civility: the civilities that are also a beauty contest's title ("Miss Bretagne", "Miss France"): they
-#: give a person-tagged name its sex, but do not make a name a person's.
-_BEAUTY_TITLES = frozenset({"miss"})
+#: civility: what each civility says (a woman's, a man's, a beauty title, a title only a person bears)
+#: comes from the civilities table, ``toolkit/data/civilities.csv`` (:func:`~toolkit.entities.titles.civilities`):
+#: "Mme", "Mrs" a woman; "M.", "Mr" a man; "Miss" a woman, but also a beauty contest's title ("Miss
+#: Bretagne"), so no person; "Dr", "Mgr", "Monsignor", "Pope" a person of either sex. Offices and
+#: ranks are not there: they also open the names of companies, places and things ("General Motors",
+#: "Prince Edward Island", "President Hotel").
 
 
 #: A civility right before a mention (only spaces, tabs and its period between, no line break:
 #: "Mme Pelletier", "M . Pelletier"), a word of its own: not the "M" of a hyphenated initial ("A.-M. Dupont").
 _CIVILITY_BEFORE = re.compile(r"(?:^|(?<=[^\w.\-]))(\w+)([ \t.]{1,5})$")
 
+#: A word of a title as written (its case tells a title from an acronym: "Dr" from "DR").
+_WORD = re.compile(r"\w+")
+
 #: Words before a family name that is often a place's ("de Mont", "von Bülow", "of Norfolk").
 _PARTICLES = frozenset({"de", "du", "des", "d", "von", "van", "of", "di", "da", "del", "zu"})
 
 
-def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> tuple[list[str | None], set[int]]:
+def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None
+                ) -> tuple[list[str | None], set[int], set[int]]:
     """civility: each mention's sex as its civility says it, "f" (Mme, Madame, Mrs, Ms...), "m" (M., Monsieur,
-    Mr...) or None; and the mentions whose civility is also a beauty contest's title ("Miss").
+    Mr...) or None; the mentions whose civility is also a beauty contest's title ("Miss"); and the
+    mentions written after a person's title that says no sex ("Dr", "Mgr": the civilities table).
 
     The civility is the last title strip-title removed from the mention, else the word written right
     before it in the article (only spaces and a period between: engines often leave "M." out of
@@ -47,10 +52,13 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> tupl
     text_of = article_texts(articles)
     language_of = dict(zip(articles["article_id"], articles["language"])) if articles is not None \
         and "language" in articles.columns else {}
+    table = civilities()
     sexes: list[str | None] = []
     beauty_titles: set[int] = set()
+    person_titles: set[int] = set()
     for i in range(len(m.texts)):
-        words = folded_words(m.stripped[i].removed) if m.stripped[i].removed else ()
+        raw = m.stripped[i].removed
+        words = folded_words(raw) if raw else ()
         if not words and offset(m.starts[i]) is not None:
             text = text_of.get(m.article_ids[i])
             start = int(m.starts[i])
@@ -58,17 +66,25 @@ def _civilities(m: _Mentions, ends: list, articles: pd.DataFrame | None) -> tupl
             before = _CIVILITY_BEFORE.search(text, max(0, start - 16), start) if isinstance(text, str) else None
             # Abbreviated civilities are capitalised ("Mme", "M."); "madame", "monsieur" may be lower case.
             if before is not None and (before.group(1)[:1].isupper() or len(before.group(1)) > 4):
-                words = folded_words(before.group(1))
+                raw, words = before.group(1), folded_words(before.group(1))
                 # Old French print abbreviates Madame "Mad." ("Mad. de Staël"): with its period only.
                 if words == ("mad",) and "." in before.group(2):
                     words = ("mme",)
         word = words[-1] if words else None
         if word == "m" and not _french_m(language_of.get(m.article_ids[i]) if language_of else "fr"):
             word = None
-        if word in _BEAUTY_TITLES:
+        if word in table.beauty_titles:
             beauty_titles.add(i)
-        sexes.append("f" if word in _WOMEN else "m" if word in _MEN else None)
-    return sexes, beauty_titles
+        sexes.append("f" if word in table.women else "m" if word in table.men else None)
+        # A title inside a span the engine tagged a company's or a work's ("Dr Pepper", "Dr Strangelove")
+        # is part of that name; outside the span, or in a person's or a place's span, it titles a person.
+        # Written in capitals before a name that is not, it is an acronym: "DR Congo" is a country.
+        if sexes[-1] is None and not (m.stripped[i].removed and m.engine_types[i] in ("ORG", "MISC")) and \
+                any(folded_words(w)[:1] and folded_words(w)[0] in table.person_titles
+                    and not (len(w) > 1 and w.isupper() and not m.names[i].isupper())
+                    for w in _WORD.findall(raw or "")):
+            person_titles.add(i)
+    return sexes, beauty_titles, person_titles
 
 
 def _french_m(lang) -> bool:
@@ -523,7 +539,7 @@ _BEFORE_A_NAME = re.compile(r"\s[A-ZÀ-Þ][a-zà-ÿ]")
 #: Titles written abbreviated, folded: they take their period before the name ("M. Pinard",
 #: "Prof. Smith", "Gen. Lee"); a title written in full before a period ends a sentence.
 _ABBREVIATED_TITLES = frozenset({
-    "m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "me", "dr", "pr", "prof", "mr", "mrs", "ms", "messrs",
+    "m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "msgr", "me", "dr", "pr", "prof", "mr", "mrs", "ms", "messrs",
     "gen", "sen", "rep", "gov", "pres", "lt", "col", "capt", "cpt", "cdt", "sgt", "adm", "maj", "st", "ste",
     "fr", "rev", "hon", "sr", "jr", "abbe", "cie"})
 #: Articles, which is_title_only counts as titles: "LA" before "CORUNA" is part of a name.
