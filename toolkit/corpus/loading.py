@@ -52,11 +52,29 @@ _DETECT_CHARS = 1000
 
 
 @functools.cache
-def _detector(languages: tuple[str, ...]):
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
+def _lingua_codes(languages: tuple[str, ...]) -> tuple:
+    from lingua import IsoCode639_1
 
-    codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    return tuple(getattr(IsoCode639_1, code.upper()) for code in languages)
+
+
+def _checked_languages(languages: Sequence[str]) -> tuple[str, ...]:
+    """``languages`` as the detector's key (lower case, sorted); ValueError when lingua does not know a code."""
+    key = tuple(sorted(c.lower() for c in languages))
+    try:
+        _lingua_codes(key)
+    except AttributeError as err:
+        raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
+    return key
+
+
+@functools.cache
+def _detector(languages: tuple[str, ...]):
+    """lingua's detector for ``languages`` (checked by :func:`_checked_languages`), built on first need: building
+    it reads its models (about 0.6 s), which a corpus the stopword vote decides whole never needs."""
+    from lingua import LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*_lingua_codes(languages)).build()
 
 
 def detect_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:
@@ -65,16 +83,13 @@ def detect_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) 
     Raises:
         ValueError: a code in ``languages`` is not an ISO 639-1 code lingua knows.
     """
-    try:
-        detector = _detector(tuple(sorted(c.lower() for c in languages)))
-    except AttributeError as err:
-        raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
+    key = _checked_languages(languages)
     if not text.strip():
         return None
     voted = vote_language(text, languages=languages)
     if voted is not None:
         return voted
-    found = detector.detect_language_of(text[:_DETECT_CHARS])
+    found = _detector(key).detect_language_of(text[:_DETECT_CHARS])
     return found.iso_code_639_1.name.lower() if found else None
 
 
@@ -84,13 +99,12 @@ def detect_languages(texts: Sequence[str], *, languages: Sequence[str] = DEFAULT
     A clear stopword vote decides first (:func:`vote_language`); lingua (its parallel API, on
     all cores) decides the rest, so the answer is lingua's wherever the vote is not clear.
     """
-    try:
-        detector = _detector(tuple(sorted(c.lower() for c in languages)))
-    except AttributeError as err:
-        raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
+    key = _checked_languages(languages)
     voted = _votes(texts, languages)
     undecided = [i for i, v in enumerate(voted) if v is None]
-    found = detector.detect_languages_in_parallel_of([texts[i][:_DETECT_CHARS] for i in undecided])
+    if not undecided:  # the detector is built only when some text needs it
+        return voted
+    found = _detector(key).detect_languages_in_parallel_of([texts[i][:_DETECT_CHARS] for i in undecided])
     for i, f in zip(undecided, found):
         voted[i] = f.iso_code_639_1.name.lower() if f else None
     return voted
