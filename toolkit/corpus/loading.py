@@ -8,11 +8,15 @@ reconcile them with the manifest and type the tables (here).
 
 from __future__ import annotations
 
+import codecs
 import collections
 import contextlib
 import functools
 import gc
+import io
 import itertools
+import json
+import mmap
 import os
 import re
 from collections import Counter
@@ -23,8 +27,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit._checks import require_choice
-from toolkit.cleaning import (REPEATED_MIN_ARTICLES, CleanedText, RepeatedLines, clean_text, find_repeated_lines,
-                              load_patterns)
+from toolkit.cleaning import (REPEATED_MIN_ARTICLES, CleanedText, RepeatedLines, clean_text, countable_lines,
+                              find_repeated_lines, load_patterns, poll_questions_of, repeated_from_counts, text_key)
 from toolkit.corpus.dates import TIMESTAMP_LINE, parse_date, parse_dateline
 from toolkit.corpus.outlets import OutletIndex, infer_outlet, load_outlets
 from toolkit.corpus.problems import CorpusError, Problems
@@ -294,7 +298,10 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         # A number of worker processes given: they start now, and import the toolkit while the first pass runs here.
         pool = stack.enter_context(_pool(processes, sources, languages)) if processes is not None and processes > 1 \
             else None
-        if repeated_lines is None and repeated_min_articles > 0:
+        if repeated_lines is None and repeated_min_articles > 0 and pool is not None and _can_count_in_pool(path):
+            # First pass in the workers (a JSONL file's lines are read, decoded and counted there): the same lines.
+            repeated = _repeated_in_pool(path, pool, min_articles=repeated_min_articles)
+        elif repeated_lines is None and repeated_min_articles > 0:
             # First pass: only the texts, problems ignored (the second pass reports them once).
             repeated = find_repeated_lines(
                 (record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False)),
@@ -487,6 +494,120 @@ def _collect(result, sources: _Sources, problems: Problems):
         problems.add(row["path"], row["message"], line=row["line"], article_id=row["article_id"], kind=row["kind"])
     sources.unknown_outlets.update(unknown)
     return articles, removed, ids
+
+
+def _can_count_in_pool(path: Path) -> bool:
+    """Whether the first pass over ``path`` can run in the workers (:func:`_repeated_in_pool`): a JSONL file read
+    line by line (not a UTF-16 one, which is decoded whole)."""
+    if not (path.is_file() and path.suffix.lower() == ".jsonl"):
+        return False
+    with open(path, "rb") as handle:
+        return handle.read(2) not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _line_ranges(path: Path, size: int) -> Iterable[tuple[int, int, int]]:
+    """``(start, end, first line number)`` of each run of ``size`` lines of ``path`` (byte offsets, lines ended by
+    ``\\n`` as the reader splits them); only the line ends are looked for, nothing is decoded here."""
+    with open(path, "rb") as handle:
+        if not os.fstat(handle.fileno()).st_size:
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            end_of_file, start, first = len(data), 0, 1
+            while start < end_of_file:
+                end, lines = start, 0
+                while lines < size and end < end_of_file:
+                    newline = data.find(b"\n", end)
+                    end = end_of_file if newline < 0 else newline + 1
+                    lines += 1
+                yield start, end, first
+                start, first = end, first + lines
+
+
+def _jsonl_record(data: bytes, line_no: int, path: Path, problems: Problems, seen: set[str]) -> Record | None:
+    """The record the JSONL reader (:mod:`toolkit.corpus.reading`) makes of line ``line_no`` (bytes ``data``), or
+    None where it makes none; ``seen`` holds the ids already read (the reader's own, for a whole file)."""
+    from toolkit.corpus import reading
+
+    if line_no == 1 and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if len(data) > reading.MAX_ARTICLE_BYTES:
+        return None
+    line, encoding = reading._decode_text(data)
+    if not line or line.isspace():
+        return None
+    try:
+        row = json.loads(line)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(row, dict):
+        return None
+    return reading._record_from_row(row, path, line_no, problems, encoding, seen,
+                                    controls=reading._json_controls(line, row.get("text")))
+
+
+def _count_lines(path: Path, span: tuple[int, int, int]):
+    """The first pass over the lines of the JSONL file ``path`` in ``span`` (:func:`_line_ranges`), in a worker.
+
+    Returns ``(entries, counts, questions)``: ``(article_id, text key, offset, length)`` of each record read
+    (ids repeated within these lines skipped, as the reader does), :func:`toolkit.cleaning.countable_lines`
+    counted once per distinct text, and the poll questions of each text holding some, by key."""
+    start, end, first = span
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    entries, counts, questions, keys, seen = [], Counter(), {}, set(), set()
+    problems, offset = Problems("ignore"), start
+    for line_no, line in enumerate(io.BytesIO(data), start=first):
+        record = _jsonl_record(line, line_no, path, problems, seen)
+        if record is not None:
+            text = record_text(record)
+            key = text_key(text)
+            entries.append((record.article_id, key, offset, len(line)))
+            if key not in keys:
+                keys.add(key)
+                counts.update(countable_lines(text))
+                if found := poll_questions_of(text):
+                    questions[key] = found
+        offset += len(line)
+    return entries, counts, questions
+
+
+def _repeated_in_pool(path: Path, pool, *, min_articles: int) -> RepeatedLines:
+    """:func:`toolkit.cleaning.find_repeated_lines` over the records of the JSONL file ``path``, its lines read,
+    decoded and counted in ``pool``'s workers, a chunk of lines each; the same lines and poll questions.
+
+    The workers cannot know the ids and texts of the other chunks: each skips the ids repeated within its lines
+    and counts each text once. Here, in file order, a record whose id an earlier chunk already read is dropped (the
+    reader skips it), and a text counted by an earlier chunk, or kept only by a dropped record, is taken off again
+    (read here once more: identical texts across chunks are few)."""
+    path = path.absolute()  # the workers' working folder is this one's, but a path that cannot change is safer
+    counts: Counter = Counter()
+    questions: set[str] = set()
+    seen_ids: set[str] = set()
+    counted: set[bytes] = set()
+    ranges = _line_ranges(path, CHUNK_SIZE)
+    for entries, chunk_counts, chunk_questions in pool.imap(functools.partial(_count_lines, path), ranges):
+        needed, where = set(), {}
+        for article_id, key, offset, length in entries:
+            where.setdefault(key, (offset, length))
+            if article_id in seen_ids:
+                continue
+            seen_ids.add(article_id)
+            if key not in counted:
+                counted.add(key)
+                needed.add(key)
+        for key in where.keys() - needed:  # counted by the worker, not to be counted
+            offset, length = where[key]
+            with open(path, "rb") as handle:
+                handle.seek(offset)
+                data = handle.read(length)
+            # The line number only matters for line 1 (a byte-order mark), which a worker never reads twice.
+            record = _jsonl_record(data, 0 if offset else 1, path, Problems("ignore"), set())
+            chunk_counts.subtract(countable_lines(record_text(record)))
+        counts.update(chunk_counts)
+        for key in needed & chunk_questions.keys():
+            questions.update(chunk_questions[key])
+    return repeated_from_counts(counts, questions, min_articles=min_articles)
 
 
 def _chunks(items: Iterable, size: int) -> Iterable[list]:
