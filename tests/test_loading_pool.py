@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import subprocess
 import sys
 import warnings
@@ -85,15 +86,26 @@ def test_first_pass_in_workers_finds_the_lines_and_questions_of_the_serial_pass(
     assert serial.poll_questions == {"Faut-il fermer la rue aux voitures le dimanche ?"}
 
 
-@pytest.mark.parametrize("min_articles", [2, 3, 4])
-def test_hostile_jsonl_gives_the_same_tables_with_one_and_two_processes(hostile, min_articles):
+@pytest.mark.parametrize(("processes", "min_articles"), [(2, 2), (2, 3), (2, 4), (None, 3)])
+def test_hostile_jsonl_gives_the_same_tables_with_one_and_more_processes(hostile, processes, min_articles):
+    # processes=None: the workers start before the first pass (a JSONL file of more than a chunk's lines).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", tk.CorpusWarning)
         one = tk.load_corpus(hostile, progress=False, processes=1, repeated_min_articles=min_articles)
-        two = tk.load_corpus(hostile, progress=False, processes=2, repeated_min_articles=min_articles)
+        more = tk.load_corpus(hostile, progress=False, processes=processes, repeated_min_articles=min_articles)
     assert len(one.articles) == 13 and len(one.problems) >= 6
-    for a, b in zip(one, two):
+    for a, b in zip(one, more):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_default_workers_start_early_only_for_a_jsonl_file_of_more_than_a_chunk(hostile, tmp_path):
+    expected = os.cpu_count() or 1
+    assert loading._first_pass_workers(hostile) == expected
+    short = tmp_path / "short.jsonl"
+    short.write_bytes(b"".join(_hostile_lines()[:3]))
+    assert loading._first_pass_workers(short) == 1
+    (tmp_path / "short.csv").write_text("id,text\n" + "x,y\n" * 10, encoding="utf-8")
+    assert loading._first_pass_workers(tmp_path / "short.csv") == 1
 
 
 def test_line_ranges_cover_the_file_in_runs_of_lines(tmp_path):

@@ -295,13 +295,15 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         raise ValueError(f"`processes` must be None or a positive number, got {processes!r}")
     with contextlib.ExitStack() as stack:
         stack.enter_context(_fewer_collections())
-        # A number of worker processes given: they start now, and import the toolkit while the first pass runs here.
-        pool = stack.enter_context(_pool(processes, sources, languages)) if processes is not None and processes > 1 \
-            else None
-        if repeated_lines is None and repeated_min_articles > 0 and pool is not None and _can_count_in_pool(path):
+        # Worker processes start now when a number is given, or, by default, for a JSONL file of more than a chunk's
+        # lines, whose first pass they make (with fewer lines, or another input, they start with the second chunk).
+        first_pass = repeated_lines is None and repeated_min_articles > 0
+        workers = processes if processes is not None else _first_pass_workers(path) if first_pass else 1
+        pool = stack.enter_context(_pool(workers, sources, languages)) if workers > 1 else None
+        if first_pass and pool is not None and _can_count_in_pool(path):
             # First pass in the workers (a JSONL file's lines are read, decoded and counted there): the same lines.
             repeated = _repeated_in_pool(path, pool, min_articles=repeated_min_articles)
-        elif repeated_lines is None and repeated_min_articles > 0:
+        elif first_pass:
             # First pass: only the texts, problems ignored (the second pass reports them once).
             repeated = find_repeated_lines(
                 (record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False)),
@@ -503,6 +505,15 @@ def _can_count_in_pool(path: Path) -> bool:
         return False
     with open(path, "rb") as handle:
         return handle.read(2) not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _first_pass_workers(path: Path) -> int:
+    """Workers to start before the first pass when ``processes`` is None: every core for a JSONL file of more than
+    ``CHUNK_SIZE`` lines (:func:`_load_chunks` would start them for its second chunk anyway), else none (1)."""
+    cores = os.cpu_count() or 1
+    if cores > 1 and _can_count_in_pool(path) and next(itertools.islice(_line_ranges(path, CHUNK_SIZE), 1, None), None):
+        return cores
+    return 1
 
 
 def _line_ranges(path: Path, size: int) -> Iterable[tuple[int, int, int]]:
