@@ -76,7 +76,8 @@ def test_first_pass_in_workers_finds_the_lines_and_questions_of_the_serial_pass(
     serial = find_repeated_lines(loading.record_text(r)
                                  for r in loading.read_any_records(hostile, Problems("ignore"), extract=False))
     with loading._pool(2, loading._read_sources(hostile, manifest=None, outlets=None), ("fr", "en")) as pool:
-        pooled = loading._repeated_in_pool(hostile, pool, min_articles=3)
+        pooled, spans = loading._repeated_in_pool(hostile, pool, min_articles=3)
+    assert spans is None  # the reader has problems to report: it reads the records here
     assert type(pooled) is type(serial)
     assert pooled == serial and pooled.poll_questions == serial.poll_questions
     # The cases are live: a duplicate id's text and a reprinted text do not count, the rest does.
@@ -140,3 +141,25 @@ def test_import_toolkit_is_light_and_every_public_name_resolves():
             "assert tk.plot_top_terms.__module__.startswith('toolkit.plotting') and tk.cleaning.clean_text\n"
             "assert 'matplotlib' in sys.modules and set(tk.__all__) <= set(dir(tk))\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(tk.__file__).parent.parent)
+
+
+def test_a_clean_jsonl_file_is_read_by_the_workers_with_the_same_tables(tmp_path, monkeypatch):
+    # No problem for the reader to report (blank lines are skipped silently): the workers read the records too.
+    monkeypatch.setattr(loading, "CHUNK_SIZE", 4)
+    path = tmp_path / "clean.jsonl"
+    lines = [_line({"id": f"c{i}", "text": _text(i, "Partager sur Facebook", "Lire aussi la chronique" * (i % 2)),
+                    "genre": "brève" if i % 3 else None}) for i in range(14)]
+    lines[5:5] = [b"\n", b"  \r\n"]
+    lines[9] = _line({"id": "c99", "text": _text(3, "Partager sur Facebook")})  # the text of c3 again
+    path.write_bytes(b"".join(lines))
+    with loading._pool(2, loading._read_sources(path, manifest=None, outlets=None), ("fr", "en")) as pool:
+        _, spans = loading._repeated_in_pool(path, pool, min_articles=3)
+    assert [line for line, _, _ in spans] == [1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 15, 16]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", tk.CorpusWarning)
+        one = tk.load_corpus(path, progress=False, processes=1)
+        for processes in (2, None):
+            more = tk.load_corpus(path, progress=False, processes=processes)
+            for a, b in zip(one, more):
+                pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert len(one.articles) == 14 and (one.removed["reason"] == "repeated-across-articles").any()

@@ -300,15 +300,20 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         first_pass = repeated_lines is None and repeated_min_articles > 0
         workers = processes if processes is not None else _first_pass_workers(path) if first_pass else 1
         pool = stack.enter_context(_pool(workers, sources, languages)) if workers > 1 else None
+        spans = None  # where the records are, when the workers read them (below)
         if first_pass and pool is not None and _can_count_in_pool(path):
             # First pass in the workers (a JSONL file's lines are read, decoded and counted there): the same lines.
-            repeated = _repeated_in_pool(path, pool, min_articles=repeated_min_articles)
+            repeated, spans = _repeated_in_pool(path, pool, min_articles=repeated_min_articles)
         elif first_pass:
             # First pass: only the texts, problems ignored (the second pass reports them once).
             repeated = find_repeated_lines(
                 (record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False)),
                 min_articles=repeated_min_articles)
         sources = sources._replace(repeated=repeated)
+        if spans is not None:
+            # The first pass found no problem for the reader to report: the workers read the records at these places
+            # (chunks of the same records), instead of this process reading them and sending them over.
+            records = spans
 
         from tqdm import tqdm
 
@@ -318,7 +323,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         # chunk), not twice (Python strings plus a DataFrame copy), whatever the corpus size.
         article_chunks, removed_chunks, loaded = [], [], set()
         for articles, removed, ids in _load_chunks(_chunks(records, CHUNK_SIZE), sources, languages, problems,
-                                                   processes=processes, pool=pool):
+                                                   processes=processes, pool=pool,
+                                                   spans_of=path.absolute() if spans is not None else None):
             article_chunks.append(articles)
             removed_chunks.append(removed)
             loaded.update(ids)
@@ -446,9 +452,11 @@ def _pool(workers: int, sources: _Sources, languages: Sequence[str]):
 
 
 def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: Sequence[str], problems: Problems,
-                 *, processes: int | None, pool=None) -> Iterable[tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
+                 *, processes: int | None, pool=None,
+                 spans_of: Path | None = None) -> Iterable[tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
     """:func:`_load_chunk` over ``chunks``, in order: here, or in ``processes`` worker processes (``pool``, when
-    already started by the caller, who closes it).
+    already started by the caller, who closes it). With ``spans_of``, a JSONL file, a chunk holds the places of
+    its records (:func:`_span_records`), read where the chunk is loaded.
 
     At most two chunks per worker are in flight, so memory holds a few chunks of raw text beyond the
     results. A worker's problems and unknown outlets come back with its chunk and are added here, so
@@ -459,14 +467,14 @@ def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: S
     workers = processes if processes is not None else (os.cpu_count() or 1) if len(first) > 1 else 1
     if workers == 1:
         for chunk in itertools.chain(first, chunks):
-            yield _load_chunk(chunk, sources, languages, problems)
+            yield _load_chunk(_span_records(spans_of, chunk) if spans_of else chunk, sources, languages, problems)
         return
     with contextlib.ExitStack() as stack:
         if pool is None:
             pool = stack.enter_context(_pool(workers, sources, languages))
         pending: collections.deque = collections.deque()
         for chunk in itertools.chain(first, chunks):
-            pending.append(pool.apply_async(_work, (chunk, sources.repeated)))
+            pending.append(pool.apply_async(_work, (chunk, sources.repeated, spans_of)))
             if len(pending) >= 2 * workers:
                 yield _collect(pending.popleft().get(), sources, problems)
         while pending:
@@ -482,8 +490,11 @@ def _start_worker(sources: _Sources, languages: tuple[str, ...]) -> None:
     _WORKER.update(sources=sources._replace(index=index), languages=languages)
 
 
-def _work(chunk: list[Record], repeated: frozenset):
-    """One chunk in a worker: its tables, and the problems and unknown outlets it found."""
+def _work(chunk: list, repeated: frozenset, spans_of: Path | None = None):
+    """One chunk in a worker (records, or their places in the JSONL file ``spans_of``): its tables, and the problems
+    and unknown outlets it found."""
+    if spans_of is not None:
+        chunk = _span_records(spans_of, chunk)
     problems = Problems("ignore")
     sources = _WORKER["sources"]._replace(unknown_outlets=Counter(), repeated=repeated)
     articles, removed, ids = _load_chunk(chunk, sources, _WORKER["languages"], problems)
@@ -559,51 +570,64 @@ def _jsonl_record(data: bytes, line_no: int, path: Path, problems: Problems, see
 def _count_lines(path: Path, span: tuple[int, int, int]):
     """The first pass over the lines of the JSONL file ``path`` in ``span`` (:func:`_line_ranges`), in a worker.
 
-    Returns ``(entries, counts, questions)``: ``(article_id, text key, offset, length)`` of each record read
-    (ids repeated within these lines skipped, as the reader does), :func:`toolkit.cleaning.countable_lines`
-    counted once per distinct text, and the poll questions of each text holding some, by key."""
+    Returns ``(entries, counts, questions, clean)``: ``(article_id, text key, offset, length, line number)`` of each
+    record read (ids repeated within these lines skipped, as the reader does), :func:`toolkit.cleaning.countable_lines`
+    counted once per distinct text, the poll questions of each text holding some, by key, and whether every line is
+    blank or a UTF-8 record the reader reads without a problem."""
     start, end, first = span
     with open(path, "rb") as handle:
         handle.seek(start)
         data = handle.read(end - start)
     entries, counts, questions, keys, seen = [], Counter(), {}, set(), set()
-    problems, offset = Problems("ignore"), start
+    problems, offset, clean = Problems("ignore"), start, True
     for line_no, line in enumerate(io.BytesIO(data), start=first):
         record = _jsonl_record(line, line_no, path, problems, seen)
+        if record is None or record.encoding != "utf-8":
+            clean = clean and record is None and not line.strip()  # a blank line, skipped without a word
         if record is not None:
             text = record_text(record)
             key = text_key(text)
-            entries.append((record.article_id, key, offset, len(line)))
+            entries.append((record.article_id, key, offset, len(line), line_no))
             if key not in keys:
                 keys.add(key)
                 counts.update(countable_lines(text))
                 if found := poll_questions_of(text):
                     questions[key] = found
         offset += len(line)
-    return entries, counts, questions
+    return entries, counts, questions, clean and not problems.rows
 
 
-def _repeated_in_pool(path: Path, pool, *, min_articles: int) -> RepeatedLines:
+def _repeated_in_pool(path: Path, pool, *, min_articles: int) -> tuple[RepeatedLines, list | None]:
     """:func:`toolkit.cleaning.find_repeated_lines` over the records of the JSONL file ``path``, its lines read,
     decoded and counted in ``pool``'s workers, a chunk of lines each; the same lines and poll questions.
 
     The workers cannot know the ids and texts of the other chunks: each skips the ids repeated within its lines
     and counts each text once. Here, in file order, a record whose id an earlier chunk already read is dropped (the
     reader skips it), and a text counted by an earlier chunk, or kept only by a dropped record, is taken off again
-    (read here once more: identical texts across chunks are few)."""
+    (read here once more: identical texts across chunks are few).
+
+    Returns the lines, and when the reader would find no problem in the file (every line blank or a UTF-8 record
+    with a new id), where its records are: ``(line number, offset, length)`` each, in order (:func:`_span_records`
+    reads them back); else None."""
     path = path.absolute()  # the workers' working folder is this one's, but a path that cannot change is safer
     counts: Counter = Counter()
     questions: set[str] = set()
     seen_ids: set[str] = set()
     counted: set[bytes] = set()
+    spans: list | None = []
     ranges = _line_ranges(path, CHUNK_SIZE)
-    for entries, chunk_counts, chunk_questions in pool.imap(functools.partial(_count_lines, path), ranges):
+    for entries, chunk_counts, chunk_questions, clean in pool.imap(functools.partial(_count_lines, path), ranges):
         needed, where = set(), {}
-        for article_id, key, offset, length in entries:
+        if not clean:
+            spans = None
+        for article_id, key, offset, length, line_no in entries:
             where.setdefault(key, (offset, length))
             if article_id in seen_ids:
+                spans = None  # the reader reports the duplicate id
                 continue
             seen_ids.add(article_id)
+            if spans is not None:
+                spans.append((line_no, offset, length))
             if key not in counted:
                 counted.add(key)
                 needed.add(key)
@@ -618,7 +642,23 @@ def _repeated_in_pool(path: Path, pool, *, min_articles: int) -> RepeatedLines:
         counts.update(chunk_counts)
         for key in needed & chunk_questions.keys():
             questions.update(chunk_questions[key])
-    return repeated_from_counts(counts, questions, min_articles=min_articles)
+    return repeated_from_counts(counts, questions, min_articles=min_articles), spans or None
+
+
+def _span_records(path: Path, spans: list[tuple[int, int, int]]) -> list[Record]:
+    """The records of the JSONL file ``path`` at ``spans`` (:func:`_repeated_in_pool`), read as the reader reads them
+    (their lines hold no problem)."""
+    start, end = spans[0][1], spans[-1][1] + spans[-1][2]
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    problems, records = Problems("ignore"), []
+    for line_no, offset, length in spans:
+        record = _jsonl_record(data[offset - start:offset - start + length], line_no, path, problems, set())
+        if record is None or problems.rows:
+            raise CorpusError(f"{path}: line {line_no} changed while it was read")
+        records.append(record)
+    return records
 
 
 def _chunks(items: Iterable, size: int) -> Iterable[list]:
