@@ -151,6 +151,7 @@ def test_a_clean_jsonl_file_is_read_by_the_workers_with_the_same_tables(tmp_path
                     "genre": "brève" if i % 3 else None}) for i in range(14)]
     lines[5:5] = [b"\n", b"  \r\n"]
     lines[9] = _line({"id": "c99", "text": _text(3, "Partager sur Facebook")})  # the text of c3 again
+    lines[0] = codecs.BOM_UTF8 + lines[0]
     path.write_bytes(b"".join(lines))
     with loading._pool(2, loading._read_sources(path, manifest=None, outlets=None), ("fr", "en")) as pool:
         _, spans = loading._repeated_in_pool(path, pool, min_articles=3)
