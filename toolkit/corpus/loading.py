@@ -246,7 +246,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         processes: Worker processes that clean chunks of ``CHUNK_SIZE`` articles in parallel;
             None (default) uses every core when there is more than one chunk, 1 works in this
             process. The tables are the same either way; a problem found while cleaning is
-            reported (warned or raised) when its chunk comes back.
+            reported (warned or raised) when its chunk comes back. For a JSONL file, the workers
+            also make the first pass (and read the records, when the file holds no bad line).
 
     Returns:
         A :class:`Corpus` ``(articles, removed, problems)``, rows in input order (a folder's
