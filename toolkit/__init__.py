@@ -7,93 +7,59 @@ first use. ``__all__`` below lists the public names by stage, in the order of th
 ``docs/architecture.md`` says which module owns what.
 """
 
+import importlib
+
 from toolkit import paths
-from toolkit.compare import (
-    align_sentences,
-    article_similarity,
-    cluster_stories,
-    compare_versions,
-    find_near_duplicates,
-    find_reused_passages,
-    split_sentences,
-    story_attention,
-)
-from toolkit.corpus import (
-    Corpus,
-    CorpusError,
-    CorpusWarning,
-    detect_language,
-    load_corpus,
-    load_outlets,
-    parse_date,
-)
-from toolkit.display import highlight_entities, render_differences
-from toolkit.entities import Linked, cooccurrence_graph, cooccurrences, count_entities, link_entities
-from toolkit.evaluation import evaluate_ner, ner_errors, read_conll
-from toolkit.framing import (
-    CodebookError,
-    Frames,
-    FramingWarning,
-    keyness,
-    list_codebooks,
-    load_codebook,
-    mark_evidence,
-    score_frames,
-    summarise_frames,
-)
-from toolkit.framing.agency import extract_agency, summarise_agency
-from toolkit.framing.coding import (
-    code_with_codebook,
-    cohen_kappa,
-    krippendorff_alpha,
-    measure_agreement,
-    read_coding_sheet,
-    sample_for_coding,
-)
-from toolkit.framing.learn import FrameModel, load_frame_model, save_frame_model, train_frames
-from toolkit.framing.quotes import extract_quotes, find_roles, load_cues
-from toolkit.framing.validation import apply_rules, calibrate_codebook, evaluate_frames
-from toolkit.nlp.annotate import DASK_WORKER_CONFIG, Annotation, annotate, describe_engines, load_gazetteer
-from toolkit.nlp.tables import ModelNotInstalledError
-from toolkit.paths import GOLD, ROOT, SEEDS, folders, set_folders
-from toolkit.plotting import (
-    SOURCE_COLORS,
-    article_labels,
-    plot_agency,
-    plot_alignment,
-    plot_cooccurrence_network,
-    plot_dispersion,
-    plot_frame_heatmap,
-    plot_keyness,
-    plot_ner_scores,
-    plot_removed_by_article,
-    plot_similarity_heatmap,
-    plot_story_attention,
-    plot_top_entities,
-    plot_top_terms,
-    save_figure,
-    use_style,
-)
-from toolkit.schema import (
-    ARTICLE_COLUMNS,
-    ENTITY_COLUMNS,
-    ENTITY_TYPES,
-    MENTION_COLUMNS,
-    PROBLEM_COLUMNS,
-    REMOVED_COLUMNS,
-    SENTENCE_COLUMNS,
-    TOKEN_COLUMNS,
-)
-from toolkit.similarity import document_similarity
-from toolkit.textstats import (
-    article_summary,
-    collocations,
-    corpus_summary,
-    dispersion,
-    keyword_in_context,
-    summarise_corpus,
-    term_frequencies,
-)
+
+# Public name → the module defining it: imported on first use (PEP 562 module __getattr__), so `import toolkit`
+# (and a worker process of load_corpus) does not import matplotlib, the comparison, NLP or framing code until
+# a name from them is used. `tk.name`, `from toolkit import name` and `from toolkit import *` work as before.
+_LAZY_MODULES = {
+    "toolkit.compare": (
+        "align_sentences", "article_similarity", "cluster_stories", "compare_versions", "find_near_duplicates",
+        "find_reused_passages", "split_sentences", "story_attention"
+    ),
+    "toolkit.corpus": (
+        "Corpus", "CorpusError", "CorpusWarning", "detect_language", "load_corpus", "load_outlets", "parse_date"
+    ),
+    "toolkit.display": ("highlight_entities", "render_differences"),
+    "toolkit.entities": ("Linked", "cooccurrence_graph", "cooccurrences", "count_entities", "link_entities"),
+    "toolkit.evaluation": ("evaluate_ner", "ner_errors", "read_conll"),
+    "toolkit.framing": (
+        "CodebookError", "Frames", "FramingWarning", "keyness", "list_codebooks", "load_codebook", "mark_evidence",
+        "score_frames", "summarise_frames"
+    ),
+    "toolkit.framing.agency": ("extract_agency", "summarise_agency"),
+    "toolkit.framing.coding": (
+        "code_with_codebook", "cohen_kappa", "krippendorff_alpha", "measure_agreement", "read_coding_sheet",
+        "sample_for_coding"
+    ),
+    "toolkit.framing.learn": ("FrameModel", "load_frame_model", "save_frame_model", "train_frames"),
+    "toolkit.framing.quotes": ("extract_quotes", "find_roles", "load_cues"),
+    "toolkit.framing.validation": ("apply_rules", "calibrate_codebook", "evaluate_frames"),
+    "toolkit.nlp.annotate": ("DASK_WORKER_CONFIG", "Annotation", "annotate", "describe_engines", "load_gazetteer"),
+    "toolkit.nlp.tables": ("ModelNotInstalledError",),
+    "toolkit.paths": ("GOLD", "ROOT", "SEEDS", "folders", "set_folders"),
+    "toolkit.plotting": (
+        "SOURCE_COLORS", "article_labels", "plot_agency", "plot_alignment", "plot_cooccurrence_network",
+        "plot_dispersion", "plot_frame_heatmap", "plot_keyness", "plot_ner_scores", "plot_removed_by_article",
+        "plot_similarity_heatmap", "plot_story_attention", "plot_top_entities", "plot_top_terms", "save_figure",
+        "use_style"
+    ),
+    "toolkit.schema": (
+        "ARTICLE_COLUMNS", "ENTITY_COLUMNS", "ENTITY_TYPES", "MENTION_COLUMNS", "PROBLEM_COLUMNS", "REMOVED_COLUMNS",
+        "SENTENCE_COLUMNS", "TOKEN_COLUMNS"
+    ),
+    "toolkit.similarity": ("document_similarity",),
+    "toolkit.textstats": (
+        "article_summary", "collocations", "corpus_summary", "dispersion", "keyword_in_context", "summarise_corpus",
+        "term_frequencies"
+    ),
+}
+_LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
+# The submodules `import toolkit` used to import (and so set as attributes): imported on first use too.
+_SUBMODULES = frozenset({"_checks", "cleaning", "compare", "corpus", "display", "entities", "evaluation", "framing",
+                         "nlp", "paths", "plotting", "schema", "similarity", "stats", "text", "textstats"})
 
 __version__ = "0.2.0"
 
@@ -134,4 +100,15 @@ def __getattr__(name: str):
     # tk.FIGURES is the user's figures folder of the moment (see toolkit.paths.folders).
     if name == "FIGURES":
         return paths.folders().figures
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # looked up once
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)

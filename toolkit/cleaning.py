@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import re
 import unicodedata
@@ -1093,13 +1094,38 @@ def find_repeated_lines(texts: Iterable[str], *, min_articles: int = REPEATED_MI
         if key in seen_texts:
             continue
         seen_texts.add(key)
-        # The set holds only the lines that may count (non-empty, at most 200 characters), so the Counter adds it
-        # in C (no generator between them).
-        counts.update({line for piece in text.split("\n") if (line := piece.strip(_LINE_EDGE)) and len(line) <= 200})
-        # Only a text holding a poll's option list ("? * A" or "?" then a "* A" line) is searched (a cheap test)
-        # ("*" first: a one-character search runs at memory speed; "? * " alone costs more than the line split.)
-        if "*" in text and ("? *" in text or "?\n*" in text or "?\r\n*" in text):
-            questions.update(m.group(1).strip(_LINE_EDGE) for m in _POLL_QUESTION.finditer("\n" + text + "\n"))
+        # The set holds only the lines that may count, so the Counter adds it in C (no generator between them).
+        counts.update(countable_lines(text))
+        questions.update(poll_questions_of(text))
+    return repeated_from_counts(counts, questions, min_articles=min_articles, max_words=max_words)
+
+
+# find_repeated_lines in parts, for a pass split between processes (toolkit.corpus.loading counts chunks of a
+# corpus in worker processes and adds their counts up): the same lines and questions, text by text.
+
+def countable_lines(text: str) -> set[str]:
+    """The lines of ``text`` that :func:`find_repeated_lines` counts: stripped, non-empty, at most 200 characters."""
+    return {line for piece in text.split("\n") if (line := piece.strip(_LINE_EDGE)) and len(line) <= 200}
+
+
+def poll_questions_of(text: str) -> set[str]:
+    """The poll questions :func:`find_repeated_lines` collects from ``text`` (stripped)."""
+    # Only a text holding a poll's option list ("? * A" or "?" then a "* A" line) is searched (a cheap test)
+    # ("*" first: a one-character search runs at memory speed; "? * " alone costs more than the line split.)
+    if "*" in text and ("? *" in text or "?\n*" in text or "?\r\n*" in text):
+        return {m.group(1).strip(_LINE_EDGE) for m in _POLL_QUESTION.finditer("\n" + text + "\n")}
+    return set()
+
+
+def text_key(text: str) -> bytes:
+    """A digest of ``text`` that is the same in every process (``hash()`` of a str is salted per process), to tell
+    identical texts apart from different ones across processes (128 bits: a collision is not a practical risk)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def repeated_from_counts(counts: Counter, questions: Iterable[str], *, min_articles: int = REPEATED_MIN_ARTICLES,
+                         max_words: int = 10) -> RepeatedLines:
+    """:func:`find_repeated_lines`'s answer from its counts (line → distinct texts holding it) and poll questions."""
     found = RepeatedLines(line for line, n in counts.items()
                           if n >= min_articles and is_furniture(line, max_words=max_words))
     found.poll_questions = frozenset(questions)

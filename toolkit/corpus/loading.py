@@ -8,11 +8,15 @@ reconcile them with the manifest and type the tables (here).
 
 from __future__ import annotations
 
+import codecs
 import collections
 import contextlib
 import functools
 import gc
+import io
 import itertools
+import json
+import mmap
 import os
 import re
 from collections import Counter
@@ -23,8 +27,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit._checks import require_choice
-from toolkit.cleaning import (REPEATED_MIN_ARTICLES, CleanedText, RepeatedLines, clean_text, find_repeated_lines,
-                              load_patterns)
+from toolkit.cleaning import (REPEATED_MIN_ARTICLES, CleanedText, RepeatedLines, clean_text, countable_lines,
+                              find_repeated_lines, load_patterns, poll_questions_of, repeated_from_counts, text_key)
 from toolkit.corpus.dates import TIMESTAMP_LINE, parse_date, parse_dateline
 from toolkit.corpus.outlets import OutletIndex, infer_outlet, load_outlets
 from toolkit.corpus.problems import CorpusError, Problems
@@ -52,11 +56,29 @@ _DETECT_CHARS = 1000
 
 
 @functools.cache
-def _detector(languages: tuple[str, ...]):
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
+def _lingua_codes(languages: tuple[str, ...]) -> tuple:
+    from lingua import IsoCode639_1
 
-    codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    return tuple(getattr(IsoCode639_1, code.upper()) for code in languages)
+
+
+def _checked_languages(languages: Sequence[str]) -> tuple[str, ...]:
+    """``languages`` as the detector's key (lower case, sorted); ValueError when lingua does not know a code."""
+    key = tuple(sorted(c.lower() for c in languages))
+    try:
+        _lingua_codes(key)
+    except AttributeError as err:
+        raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
+    return key
+
+
+@functools.cache
+def _detector(languages: tuple[str, ...]):
+    """lingua's detector for ``languages`` (checked by :func:`_checked_languages`), built on first need: building
+    it reads its models (about 0.6 s), which a corpus the stopword vote decides whole never needs."""
+    from lingua import LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*_lingua_codes(languages)).build()
 
 
 def detect_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:
@@ -65,16 +87,13 @@ def detect_language(text: str, *, languages: Sequence[str] = DEFAULT_LANGUAGES) 
     Raises:
         ValueError: a code in ``languages`` is not an ISO 639-1 code lingua knows.
     """
-    try:
-        detector = _detector(tuple(sorted(c.lower() for c in languages)))
-    except AttributeError as err:
-        raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
+    key = _checked_languages(languages)
     if not text.strip():
         return None
     voted = vote_language(text, languages=languages)
     if voted is not None:
         return voted
-    found = detector.detect_language_of(text[:_DETECT_CHARS])
+    found = _detector(key).detect_language_of(text[:_DETECT_CHARS])
     return found.iso_code_639_1.name.lower() if found else None
 
 
@@ -84,13 +103,12 @@ def detect_languages(texts: Sequence[str], *, languages: Sequence[str] = DEFAULT
     A clear stopword vote decides first (:func:`vote_language`); lingua (its parallel API, on
     all cores) decides the rest, so the answer is lingua's wherever the vote is not clear.
     """
-    try:
-        detector = _detector(tuple(sorted(c.lower() for c in languages)))
-    except AttributeError as err:
-        raise ValueError(f"`languages` must be ISO 639-1 codes lingua knows, got {list(languages)!r}") from err
+    key = _checked_languages(languages)
     voted = _votes(texts, languages)
     undecided = [i for i, v in enumerate(voted) if v is None]
-    found = detector.detect_languages_in_parallel_of([texts[i][:_DETECT_CHARS] for i in undecided])
+    if not undecided:  # the detector is built only when some text needs it
+        return voted
+    found = _detector(key).detect_languages_in_parallel_of([texts[i][:_DETECT_CHARS] for i in undecided])
     for i, f in zip(undecided, found):
         voted[i] = f.iso_code_639_1.name.lower() if f else None
     return voted
@@ -228,7 +246,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         processes: Worker processes that clean chunks of ``CHUNK_SIZE`` articles in parallel;
             None (default) uses every core when there is more than one chunk, 1 works in this
             process. The tables are the same either way; a problem found while cleaning is
-            reported (warned or raised) when its chunk comes back.
+            reported (warned or raised) when its chunk comes back. For a JSONL file, the workers
+            also make the first pass (and read the records, when the file holds no bad line).
 
     Returns:
         A :class:`Corpus` ``(articles, removed, problems)``, rows in input order (a folder's
@@ -277,15 +296,25 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         raise ValueError(f"`processes` must be None or a positive number, got {processes!r}")
     with contextlib.ExitStack() as stack:
         stack.enter_context(_fewer_collections())
-        # A number of worker processes given: they start now, and import the toolkit while the first pass runs here.
-        pool = stack.enter_context(_pool(processes, sources, languages)) if processes is not None and processes > 1 \
-            else None
-        if repeated_lines is None and repeated_min_articles > 0:
+        # Worker processes start now when a number is given, or, by default, for a JSONL file of more than a chunk's
+        # lines, whose first pass they make (with fewer lines, or another input, they start with the second chunk).
+        first_pass = repeated_lines is None and repeated_min_articles > 0
+        workers = processes if processes is not None else _first_pass_workers(path) if first_pass else 1
+        pool = stack.enter_context(_pool(workers, sources, languages)) if workers > 1 else None
+        spans = None  # where the records are, when the workers read them (below)
+        if first_pass and pool is not None and _can_count_in_pool(path):
+            # First pass in the workers (a JSONL file's lines are read, decoded and counted there): the same lines.
+            repeated, spans = _repeated_in_pool(path, pool, min_articles=repeated_min_articles)
+        elif first_pass:
             # First pass: only the texts, problems ignored (the second pass reports them once).
             repeated = find_repeated_lines(
                 (record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False)),
                 min_articles=repeated_min_articles)
         sources = sources._replace(repeated=repeated)
+        if spans is not None:
+            # The first pass found no problem for the reader to report: the workers read the records at these places
+            # (chunks of the same records), instead of this process reading them and sending them over.
+            records = spans
 
         from tqdm import tqdm
 
@@ -295,7 +324,8 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         # chunk), not twice (Python strings plus a DataFrame copy), whatever the corpus size.
         article_chunks, removed_chunks, loaded = [], [], set()
         for articles, removed, ids in _load_chunks(_chunks(records, CHUNK_SIZE), sources, languages, problems,
-                                                   processes=processes, pool=pool):
+                                                   processes=processes, pool=pool,
+                                                   spans_of=path.absolute() if spans is not None else None):
             article_chunks.append(articles)
             removed_chunks.append(removed)
             loaded.update(ids)
@@ -423,9 +453,11 @@ def _pool(workers: int, sources: _Sources, languages: Sequence[str]):
 
 
 def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: Sequence[str], problems: Problems,
-                 *, processes: int | None, pool=None) -> Iterable[tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
+                 *, processes: int | None, pool=None,
+                 spans_of: Path | None = None) -> Iterable[tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
     """:func:`_load_chunk` over ``chunks``, in order: here, or in ``processes`` worker processes (``pool``, when
-    already started by the caller, who closes it).
+    already started by the caller, who closes it). With ``spans_of``, a JSONL file, a chunk holds the places of
+    its records (:func:`_span_records`), read where the chunk is loaded.
 
     At most two chunks per worker are in flight, so memory holds a few chunks of raw text beyond the
     results. A worker's problems and unknown outlets come back with its chunk and are added here, so
@@ -436,14 +468,14 @@ def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: S
     workers = processes if processes is not None else (os.cpu_count() or 1) if len(first) > 1 else 1
     if workers == 1:
         for chunk in itertools.chain(first, chunks):
-            yield _load_chunk(chunk, sources, languages, problems)
+            yield _load_chunk(_span_records(spans_of, chunk) if spans_of else chunk, sources, languages, problems)
         return
     with contextlib.ExitStack() as stack:
         if pool is None:
             pool = stack.enter_context(_pool(workers, sources, languages))
         pending: collections.deque = collections.deque()
         for chunk in itertools.chain(first, chunks):
-            pending.append(pool.apply_async(_work, (chunk, sources.repeated)))
+            pending.append(pool.apply_async(_work, (chunk, sources.repeated, spans_of)))
             if len(pending) >= 2 * workers:
                 yield _collect(pending.popleft().get(), sources, problems)
         while pending:
@@ -459,8 +491,11 @@ def _start_worker(sources: _Sources, languages: tuple[str, ...]) -> None:
     _WORKER.update(sources=sources._replace(index=index), languages=languages)
 
 
-def _work(chunk: list[Record], repeated: frozenset):
-    """One chunk in a worker: its tables, and the problems and unknown outlets it found."""
+def _work(chunk: list, repeated: frozenset, spans_of: Path | None = None):
+    """One chunk in a worker (records, or their places in the JSONL file ``spans_of``): its tables, and the problems
+    and unknown outlets it found."""
+    if spans_of is not None:
+        chunk = _span_records(spans_of, chunk)
     problems = Problems("ignore")
     sources = _WORKER["sources"]._replace(unknown_outlets=Counter(), repeated=repeated)
     articles, removed, ids = _load_chunk(chunk, sources, _WORKER["languages"], problems)
@@ -473,6 +508,158 @@ def _collect(result, sources: _Sources, problems: Problems):
         problems.add(row["path"], row["message"], line=row["line"], article_id=row["article_id"], kind=row["kind"])
     sources.unknown_outlets.update(unknown)
     return articles, removed, ids
+
+
+def _can_count_in_pool(path: Path) -> bool:
+    """Whether the first pass over ``path`` can run in the workers (:func:`_repeated_in_pool`): a JSONL file read
+    line by line (not a UTF-16 one, which is decoded whole)."""
+    if not (path.is_file() and path.suffix.lower() == ".jsonl"):
+        return False
+    with open(path, "rb") as handle:
+        return handle.read(2) not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _first_pass_workers(path: Path) -> int:
+    """Workers to start before the first pass when ``processes`` is None: every core for a JSONL file of more than
+    ``CHUNK_SIZE`` lines (:func:`_load_chunks` would start them for its second chunk anyway), else none (1)."""
+    cores = os.cpu_count() or 1
+    if cores > 1 and _can_count_in_pool(path) and next(itertools.islice(_line_ranges(path, CHUNK_SIZE), 1, None), None):
+        return cores
+    return 1
+
+
+def _line_ranges(path: Path, size: int) -> Iterable[tuple[int, int, int]]:
+    """``(start, end, first line number)`` of each run of ``size`` lines of ``path`` (byte offsets, lines ended by
+    ``\\n`` as the reader splits them); only the line ends are looked for, nothing is decoded here."""
+    with open(path, "rb") as handle:
+        if not os.fstat(handle.fileno()).st_size:
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            end_of_file, start, first = len(data), 0, 1
+            while start < end_of_file:
+                end, lines = start, 0
+                while lines < size and end < end_of_file:
+                    newline = data.find(b"\n", end)
+                    end = end_of_file if newline < 0 else newline + 1
+                    lines += 1
+                yield start, end, first
+                start, first = end, first + lines
+
+
+def _jsonl_record(data: bytes, line_no: int, path: Path, problems: Problems, seen: set[str]) -> Record | None:
+    """The record the JSONL reader (:mod:`toolkit.corpus.reading`) makes of line ``line_no`` (bytes ``data``), or
+    None where it makes none; ``seen`` holds the ids already read (the reader's own, for a whole file)."""
+    from toolkit.corpus import reading
+
+    if line_no == 1 and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if len(data) > reading.MAX_ARTICLE_BYTES:
+        return None
+    line, encoding = reading._decode_text(data)
+    if not line or line.isspace():
+        return None
+    try:
+        row = json.loads(line)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(row, dict):
+        return None
+    return reading._record_from_row(row, path, line_no, problems, encoding, seen,
+                                    controls=reading._json_controls(line, row.get("text")))
+
+
+def _count_lines(path: Path, span: tuple[int, int, int]):
+    """The first pass over the lines of the JSONL file ``path`` in ``span`` (:func:`_line_ranges`), in a worker.
+
+    Returns ``(entries, counts, questions, clean)``: ``(article_id, text key, offset, length, line number)`` of each
+    record read (ids repeated within these lines skipped, as the reader does), :func:`toolkit.cleaning.countable_lines`
+    counted once per distinct text, the poll questions of each text holding some, by key, and whether every line is
+    blank or a UTF-8 record the reader reads without a problem."""
+    start, end, first = span
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    entries, counts, questions, keys, seen = [], Counter(), {}, set(), set()
+    problems, offset, clean = Problems("ignore"), start, True
+    for line_no, line in enumerate(io.BytesIO(data), start=first):
+        record = _jsonl_record(line, line_no, path, problems, seen)
+        if record is None or record.encoding != "utf-8":
+            clean = clean and record is None and not line.strip()  # a blank line, skipped without a word
+        if record is not None:
+            text = record_text(record)
+            key = text_key(text)
+            entries.append((record.article_id, key, offset, len(line), line_no))
+            if key not in keys:
+                keys.add(key)
+                counts.update(countable_lines(text))
+                if found := poll_questions_of(text):
+                    questions[key] = found
+        offset += len(line)
+    return entries, counts, questions, clean and not problems.rows
+
+
+def _repeated_in_pool(path: Path, pool, *, min_articles: int) -> tuple[RepeatedLines, list | None]:
+    """:func:`toolkit.cleaning.find_repeated_lines` over the records of the JSONL file ``path``, its lines read,
+    decoded and counted in ``pool``'s workers, a chunk of lines each; the same lines and poll questions.
+
+    The workers cannot know the ids and texts of the other chunks: each skips the ids repeated within its lines
+    and counts each text once. Here, in file order, a record whose id an earlier chunk already read is dropped (the
+    reader skips it), and a text counted by an earlier chunk, or kept only by a dropped record, is taken off again
+    (read here once more: identical texts across chunks are few).
+
+    Returns the lines, and when the reader would find no problem in the file (every line blank or a UTF-8 record
+    with a new id), where its records are: ``(line number, offset, length)`` each, in order (:func:`_span_records`
+    reads them back); else None."""
+    path = path.absolute()  # the workers' working folder is this one's, but a path that cannot change is safer
+    counts: Counter = Counter()
+    questions: set[str] = set()
+    seen_ids: set[str] = set()
+    counted: set[bytes] = set()
+    spans: list | None = []
+    ranges = _line_ranges(path, CHUNK_SIZE)
+    for entries, chunk_counts, chunk_questions, clean in pool.imap(functools.partial(_count_lines, path), ranges):
+        needed, where = set(), {}
+        if not clean:
+            spans = None
+        for article_id, key, offset, length, line_no in entries:
+            where.setdefault(key, (offset, length))
+            if article_id in seen_ids:
+                spans = None  # the reader reports the duplicate id
+                continue
+            seen_ids.add(article_id)
+            if spans is not None:
+                spans.append((line_no, offset, length))
+            if key not in counted:
+                counted.add(key)
+                needed.add(key)
+        for key in where.keys() - needed:  # counted by the worker, not to be counted
+            offset, length = where[key]
+            with open(path, "rb") as handle:
+                handle.seek(offset)
+                data = handle.read(length)
+            # The line number only matters for line 1 (a byte-order mark), which a worker never reads twice.
+            record = _jsonl_record(data, 0 if offset else 1, path, Problems("ignore"), set())
+            chunk_counts.subtract(countable_lines(record_text(record)))
+        counts.update(chunk_counts)
+        for key in needed & chunk_questions.keys():
+            questions.update(chunk_questions[key])
+    return repeated_from_counts(counts, questions, min_articles=min_articles), spans or None
+
+
+def _span_records(path: Path, spans: list[tuple[int, int, int]]) -> list[Record]:
+    """The records of the JSONL file ``path`` at ``spans`` (:func:`_repeated_in_pool`), read as the reader reads them
+    (their lines hold no problem)."""
+    start, end = spans[0][1], spans[-1][1] + spans[-1][2]
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    problems, records = Problems("ignore"), []
+    for line_no, offset, length in spans:
+        record = _jsonl_record(data[offset - start:offset - start + length], line_no, path, problems, set())
+        if record is None or problems.rows:
+            raise CorpusError(f"{path}: line {line_no} changed while it was read")
+        records.append(record)
+    return records
 
 
 def _chunks(items: Iterable, size: int) -> Iterable[list]:
