@@ -143,8 +143,9 @@ def count_words(text: str, *, language: str | None = None) -> int:
     clitic ("l'" in "l'entretien") counts as a word. Tokens never cross a space and their rules
     only look at neighbouring characters, so the count is the sum of each space-separated
     piece's count: one for a piece that is letters and digits alone (after edge punctuation),
-    the tokenizer's count for the others. Pieces recur (words do), so each piece's count is
-    remembered per language (:class:`_PieceCounts`).
+    the tokenizer's count for the others. Most pieces are letters and digits alone, which
+    ``str.isalnum`` tells in C; the others recur (words with their punctuation do), so their
+    count is remembered per language (:class:`_PieceCounts`).
     """
     if not isinstance(text, str) or not text:
         return 0
@@ -153,7 +154,12 @@ def count_words(text: str, *, language: str | None = None) -> int:
     counts = _PIECE_COUNTS.get(language)
     if counts is None:
         counts = _PIECE_COUNTS[language] = _PieceCounts(language)
-    return sum(map(counts.__getitem__, text.split()))
+    pieces = text.split()
+    if "ʼ" in text:  # a modifier apostrophe is a letter to isalnum, not to the tokenizer: every piece is asked
+        return sum(map(counts.__getitem__, pieces))
+    # An alphanumeric piece has no edge punctuation and counts one; only the others are looked up.
+    odd = list(itertools.filterfalse(str.isalnum, pieces))
+    return len(pieces) - len(odd) + sum(map(counts.__getitem__, odd))
 
 
 #: Most pieces whose word count :func:`count_words` remembers per language (a bound on memory).
