@@ -543,8 +543,9 @@ def _build_article(record: Record, cleaned: CleanedText, detected_language: str 
     """Fill one cleaned article's metadata: manifest > source fields > the text."""
     index = sources.index
     given = record.fields
-    spans = [{"article_id": record.article_id, "start_char": a, "end_char": b, "reason": reason,
-              "text": record_text(record)[a:b]} for a, b, reason in cleaned.removed]
+    article_id, text = record.article_id, record_text(record)
+    spans = [{"article_id": article_id, "start_char": a, "end_char": b, "reason": reason, "text": text[a:b]}
+             for a, b, reason in cleaned.removed]
     inferred, evidence, dateline = _read_from_text(record, cleaned, spans, detected_language,
                                                    url=entry.get("url") or given.get("url") or "", index=index)
     _report_conflicts(record, entry, inferred, evidence, problems, index)
@@ -585,8 +586,12 @@ def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], det
                     url: str, index: OutletIndex) -> tuple[dict, str, dict]:
     """What the text itself says: outlet (with its evidence), date and language; and the dateline."""
     inferred: dict[str, object] = {}
-    inferred["outlet"], evidence = infer_outlet(record_text(record), cleaned.text, cleaned.removed, index, url=url)
-    dateline = parse_dateline(cleaned.paragraphs[0])
+    first = cleaned.paragraphs[0]
+    dateline = parse_dateline(first)
+    # infer_outlet reads the dateline of the text's first paragraph: the same one, read once, when they are equal.
+    same = cleaned.text.partition("\n\n")[0] == first
+    inferred["outlet"], evidence = infer_outlet(record_text(record), cleaned.text, cleaned.removed, index, url=url,
+                                                dateline=dateline if same else None)
     inferred["date_text"] = ""
     for span in spans:
         if span["reason"] == "timestamp":
