@@ -464,6 +464,21 @@ class TestFastPaths:
             assert loading.count_words(text, language=language) == len(tokenize_words(text, language=None))
         assert list(loading._PIECE_COUNTS) == [None]
 
+    def test_vote_words_listed_for_the_basic_plane(self):
+        """The vote's listed-characters regex finds the words ``[^\\W\\d_]+`` finds, character by character over
+        the Basic Multilingual Plane; a text with a character beyond it is read by the regex itself."""
+        import unicodedata
+
+        from toolkit.corpus.loading import _VOTE_WORD, _bmp_vote_word, _votes
+
+        listed = _bmp_vote_word()
+        assert [c for c in map(chr, range(0x10000)) if listed.fullmatch(c)] == \
+            [c for c in map(chr, range(0x10000)) if _VOTE_WORD.fullmatch(c)]
+        for text in self.TEXTS + [unicodedata.normalize("NFD", t) for t in self.TEXTS]:
+            assert listed.findall(text.lower()) == _VOTE_WORD.findall(text.lower())
+        beyond = "le la les de des du et est dans une pour qui que 𝐀𝐁c 🙂 l'état " * 3
+        assert _votes([beyond], ["fr", "en"]) == ["fr"]
+
     def test_vote_language_clear_or_none(self):
         from toolkit.corpus.loading import vote_language
 

@@ -122,13 +122,33 @@ def _votes(texts: Sequence[str], languages: Sequence[str]) -> list[str | None]:
     lists = [load_stopwords(c) for c in codes]
     if len(codes) < 2 or not all(lists):
         return [None] * len(texts)
-    find, voted = _VOTE_WORD.findall, []
+    find, find_bmp, beyond_bmp, voted = _VOTE_WORD.findall, _bmp_vote_word().findall, _BEYOND_BMP.search, []
     for text in texts:
-        words = find(text[:VOTE_CHARS].lower())
+        head = text[:VOTE_CHARS].lower()
+        words = (find if beyond_bmp(head) else find_bmp)(head)
         hits = sorted(((sum(map(stop.__contains__, words)), code) for code, stop in zip(codes, lists)), reverse=True)
         (best, code), (second, _) = hits[0], hits[1]
         voted.append(code if best >= VOTE_MIN_HITS and best >= VOTE_RATIO * second else None)
     return voted
+
+
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _bmp_vote_word() -> re.Pattern:
+    """``_VOTE_WORD`` for a text of the Basic Multilingual Plane alone, its characters listed: the regex engine tests
+    a listed character in a table, where ``[^\\W\\d_]`` asks the Unicode database twice per character (a quarter of the
+    vote's time). ``\\w`` is ``str.isalnum`` or "_", ``\\d`` is ``str.isdecimal`` (a test checks the two agree)."""
+    runs: list[list[int]] = []
+    for code in range(0x10000):
+        c = chr(code)
+        if c.isalnum() and not c.isdecimal():  # "_" is not alphanumeric
+            if runs and runs[-1][1] == code - 1:
+                runs[-1][1] = code
+            else:
+                runs.append([code, code])
+    return re.compile("[" + "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs) + "]+")
 
 
 # Characters that are never part of a word token (toolkit.text): stripped from a space-separated piece
