@@ -609,7 +609,8 @@ def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], det
     first = cleaned.paragraphs[0]
     dateline = parse_dateline(first)
     # infer_outlet reads the dateline of the text's first paragraph: the same one, read once, when they are equal.
-    same = cleaned.text.partition("\n\n")[0] == first
+    end = cleaned.text.find("\n\n")
+    same = (end if end >= 0 else len(cleaned.text)) == len(first) and cleaned.text.startswith(first)
     inferred["outlet"], evidence = infer_outlet(record_text(record), cleaned.text, cleaned.removed, index, url=url,
                                                 dateline=dateline if same else None)
     inferred["date_text"] = ""

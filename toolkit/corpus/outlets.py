@@ -105,19 +105,21 @@ def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], i
         ``(code, evidence)``: the outlet code (may be unknown to the registry) and a short
         description of what it came from; ``("", "")`` when the text names no outlet.
     """
-    # Only these removed spans are evidence: the others are not copied out of the raw text.
-    spans = [(raw[a:b], reason) for a, b, reason in removed if reason in _EVIDENCE_REASONS]
-    for piece, reason in spans:
+    # A removed span is copied out of the raw text when its kind of evidence is asked for.
+    for a, b, reason in removed:
         if reason == "footer":
+            piece = raw[a:b]
             code = index.by_name.get(piece.strip("*_ ").strip().casefold())
             if code:
                 return code, f"masthead footer ({piece.strip('*_ ').strip()})"
     if dateline is None:
-        dateline = parse_dateline(text.partition("\n\n")[0])
+        end = text.find("\n\n")
+        dateline = parse_dateline(text[:end] if end >= 0 else text)
     if dateline["code"] and (dateline["code"] in index.rows or dateline["dash"]):
         return dateline["code"], f"dateline ({dateline['code']})"
-    for piece, reason in spans:
+    for a, b, reason in removed:
         if reason == "url":
+            piece = raw[a:b]
             code = index.code_for_domain(piece)
             if code:
                 return code, f"URL line ({piece.strip('<>')})"
@@ -127,16 +129,13 @@ def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], i
     # Only a registered code counts after a sign-off dash: editors' initials ("- JB") take the same place.
     if m and m.group("code").split("/")[-1] in index.rows:
         return m.group("code").split("/")[-1], f"sign-off ({m.group(0).strip(' .')})"
-    for piece, reason in spans:
+    for a, b, reason in removed:
         if reason == "caption":
-            m = _CREDIT_CODE.search(piece)
+            m = _CREDIT_CODE.search(raw[a:b])  # a slice: \b at its start must not see the character before
             if m:
                 code = m.group("code") or m.group("code2")
                 return code, f"photo credit ({code})"
     return "", ""
-
-
-_EVIDENCE_REASONS = frozenset({"footer", "url", "caption"})
 
 
 def _last_paragraph(text: str) -> str:
