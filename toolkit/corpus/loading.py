@@ -521,7 +521,9 @@ def _looks_large(path: Path) -> bool:
 
 def _typed_articles(rows: list[dict]) -> pd.DataFrame:
     """The typed ``articles`` rows of one chunk, built column by column (every row has every contract column)."""
-    extra = list(dict.fromkeys(k for row in rows for k in row if k not in ARTICLE_COLUMNS))
+    # A row has more keys than the contract's columns only when it brings fields of its own.
+    extra = list(dict.fromkeys(k for row in rows if len(row) > len(ARTICLE_COLUMNS) for k in row
+                               if k not in _CONTRACT))
     if not rows:
         articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra)
     else:
@@ -533,6 +535,9 @@ def _typed_articles(rows: list[dict]) -> pd.DataFrame:
     articles = articles.astype({**types, "n_words": "int64"})
     articles["published"] = pd.to_datetime(articles["published"]).astype("datetime64[us]")
     return articles
+
+
+_CONTRACT = frozenset(ARTICLE_COLUMNS)
 
 
 def _typed_removed(rows: list[dict]) -> pd.DataFrame:
