@@ -105,6 +105,7 @@ def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], i
         ``(code, evidence)``: the outlet code (may be unknown to the registry) and a short
         description of what it came from; ``("", "")`` when the text names no outlet.
     """
+    text = text or ""  # None reads as no text, as before
     # A removed span is copied out of the raw text when its kind of evidence is asked for.
     for a, b, reason in removed:
         if reason == "footer":
