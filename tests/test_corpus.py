@@ -359,6 +359,22 @@ class TestWebArticles:
         articles = tk.load_corpus(self._jsonl(tmp_path, rows), progress=False, errors="ignore").articles
         assert articles["outlet"].isna().tolist() == [True, True, True, False]
 
+    def test_infer_outlet_reads_the_paragraphs_a_split_on_blank_lines_gives(self):
+        """The sign-off is read in what follows the last blank line as ``split("\\n\\n")`` cuts it (a run of three
+        line ends leaves one on the last piece), and a dateline handed over reads as the one found here."""
+        from toolkit.corpus import OutletIndex, infer_outlet, load_outlets
+
+        index = OutletIndex(load_outlets())
+        for text in ["Hanoï (VNA) - Le ministre est arrivé.\n\nIl repart demain. - VNS",
+                     "Le ministre est arrivé.\n\n\nIl repart demain. - VNS", "Il repart demain. - VNS",
+                     "Le ministre est arrivé.\n\nIl repart demain. - JB", ""]:
+            found = infer_outlet(text, text, [], index)
+            assert found == infer_outlet(text, text, [], index, dateline=parse_dateline(text.split("\n\n")[0]))
+            paragraphs = text.split("\n\n")
+            expected = ("VNA", "dateline (VNA)") if paragraphs[0].startswith("Hanoï") else \
+                ("VNS", "sign-off (- VNS)") if paragraphs[-1].endswith("VNS") else ("", "")
+            assert found == expected
+
     @pytest.mark.parametrize("paragraph", ["Politique - Le gouvernement a présenté son budget.",
                                            "POLITICS – The budget was voted."])
     def test_section_label_is_not_a_dateline(self, paragraph):
@@ -463,6 +479,21 @@ class TestFastPaths:
         for language in (float("nan"), float("nan"), None, ""):
             assert loading.count_words(text, language=language) == len(tokenize_words(text, language=None))
         assert list(loading._PIECE_COUNTS) == [None]
+
+    def test_vote_words_listed_for_the_basic_plane(self):
+        """The vote's listed-characters regex finds the words ``[^\\W\\d_]+`` finds, character by character over
+        the Basic Multilingual Plane; a text with a character beyond it is read by the regex itself."""
+        import unicodedata
+
+        from toolkit.corpus.loading import _VOTE_WORD, _bmp_vote_word, _votes
+
+        listed = _bmp_vote_word()
+        assert [c for c in map(chr, range(0x10000)) if listed.fullmatch(c)] == \
+            [c for c in map(chr, range(0x10000)) if _VOTE_WORD.fullmatch(c)]
+        for text in self.TEXTS + [unicodedata.normalize("NFD", t) for t in self.TEXTS]:
+            assert listed.findall(text.lower()) == _VOTE_WORD.findall(text.lower())
+        beyond = "le la les de des du et est dans une pour qui que 𝐀𝐁c 🙂 l'état " * 3
+        assert _votes([beyond], ["fr", "en"]) == ["fr"]
 
     def test_vote_language_clear_or_none(self):
         from toolkit.corpus.loading import vote_language

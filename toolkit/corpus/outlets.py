@@ -91,42 +91,60 @@ _CREDIT_CODE = re.compile(r"\bPhoto\s*:\s*(?P<code>[A-Z]{2,8})\b|[-–—]\s*(?P
 
 
 def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], index: OutletIndex,
-                 *, url: str = "") -> tuple[str, str]:
+                 *, url: str = "", dateline: dict | None = None) -> tuple[str, str]:
     """Guess the outlet from the text itself, most specific evidence first.
 
     Order: a masthead footer naming a known outlet; the dateline code ("Hanoï (VNA) -");
     the URL's domain (the file's own URL line, else ``url``); a sign-off ending the body
     ("... – VNS"); a photo credit ("Photo: VNA").
 
+    ``dateline``: :func:`~toolkit.corpus.dates.parse_dateline` of the text's first paragraph, when
+    the caller has read it already (it is read here otherwise).
+
     Returns:
         ``(code, evidence)``: the outlet code (may be unknown to the registry) and a short
         description of what it came from; ``("", "")`` when the text names no outlet.
     """
-    spans = [(raw[a:b], reason) for a, b, reason in removed]
-    for piece, reason in spans:
+    text = text or ""  # None reads as no text, as before
+    # A removed span is copied out of the raw text when its kind of evidence is asked for.
+    for a, b, reason in removed:
         if reason == "footer":
+            piece = raw[a:b]
             code = index.by_name.get(piece.strip("*_ ").strip().casefold())
             if code:
                 return code, f"masthead footer ({piece.strip('*_ ').strip()})"
-    paragraphs = text.split("\n\n") if text else [""]
-    dateline = parse_dateline(paragraphs[0])
+    if dateline is None:
+        end = text.find("\n\n")
+        dateline = parse_dateline(text[:end] if end >= 0 else text)
     if dateline["code"] and (dateline["code"] in index.rows or dateline["dash"]):
         return dateline["code"], f"dateline ({dateline['code']})"
-    for piece, reason in spans:
+    for a, b, reason in removed:
         if reason == "url":
+            piece = raw[a:b]
             code = index.code_for_domain(piece)
             if code:
                 return code, f"URL line ({piece.strip('<>')})"
     if url and index.code_for_domain(url):
         return index.code_for_domain(url), f"url ({url})"
-    m = _SIGNOFF.search(paragraphs[-1])
+    m = _SIGNOFF.search(_last_paragraph(text))
     # Only a registered code counts after a sign-off dash: editors' initials ("- JB") take the same place.
     if m and m.group("code").split("/")[-1] in index.rows:
         return m.group("code").split("/")[-1], f"sign-off ({m.group(0).strip(' .')})"
-    for piece, reason in spans:
+    for a, b, reason in removed:
         if reason == "caption":
-            m = _CREDIT_CODE.search(piece)
+            m = _CREDIT_CODE.search(raw[a:b])  # a slice: \b at its start must not see the character before
             if m:
                 code = m.group("code") or m.group("code2")
                 return code, f"photo credit ({code})"
     return "", ""
+
+
+def _last_paragraph(text: str) -> str:
+    """``text.split("\\n\\n")[-1]`` without splitting the whole text: what follows the last blank line, unless
+    that blank line is part of a longer run of line ends (then the split itself says where the piece starts)."""
+    end = text.rfind("\n\n")
+    if end < 0:
+        return text
+    if end and text[end - 1] == "\n":
+        return text.split("\n\n")[-1]
+    return text[end + 2:]
