@@ -15,7 +15,6 @@ import functools
 import gc
 import io
 import itertools
-import json
 import mmap
 import os
 import re
@@ -584,14 +583,7 @@ def _jsonl_record(data: bytes, line_no: int, path: Path, problems: Problems, see
     line, encoding = reading._decode_text(data)
     if not line or line.isspace():
         return None
-    try:
-        row = json.loads(line)
-    except (json.JSONDecodeError, RecursionError):
-        return None
-    if not isinstance(row, dict):
-        return None
-    return reading._record_from_row(row, path, line_no, problems, encoding, seen,
-                                    controls=reading._json_controls(line, row.get("text")))
+    return reading.jsonl_line_record(line, line_no, encoding, path, problems, seen)
 
 
 def _count_lines(path: Path, span: tuple[int, int, int]):

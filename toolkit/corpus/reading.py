@@ -360,23 +360,30 @@ def _records_from_jsonl(path: Path, problems: Problems) -> Iterable[Record]:
         if not line or line.isspace():
             continue
         any_line = True
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            problems.add(path.name, f"malformed JSON ({err.msg}, column {err.colno})", line=line_no)
-            continue
-        except RecursionError:
-            problems.add(path.name, "malformed JSON (nested too deeply to read); line skipped", line=line_no)
-            continue
-        if not isinstance(row, dict):
-            problems.add(path.name, f"expected a JSON object, got {type(row).__name__}", line=line_no)
-            continue
-        record = _record_from_row(row, path, line_no, problems, encoding, seen,
-                                  controls=_json_controls(line, row.get("text")))
+        record = jsonl_line_record(line, line_no, encoding, path, problems, seen)
         if record:
             yield record
     if not any_line:
         problems.add(path.name, "empty file: no JSON lines")
+
+
+def jsonl_line_record(line: str, line_no: int, encoding: str, path: Path, problems: Problems,
+                      seen: set[str]) -> Record | None:
+    """The record of one non-blank JSONL line (decoded, as :func:`_text_lines` yields it), or None and a problem;
+    ``seen`` holds the ids read before it (a repeated one is skipped). The loader's worker processes read lines
+    with it too (:mod:`toolkit.corpus.loading`), so a line is read one way."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as err:
+        problems.add(path.name, f"malformed JSON ({err.msg}, column {err.colno})", line=line_no)
+        return None
+    except RecursionError:
+        problems.add(path.name, "malformed JSON (nested too deeply to read); line skipped", line=line_no)
+        return None
+    if not isinstance(row, dict):
+        problems.add(path.name, f"expected a JSON object, got {type(row).__name__}", line=line_no)
+        return None
+    return _record_from_row(row, path, line_no, problems, encoding, seen, controls=_json_controls(line, row.get("text")))
 
 
 def _csv_rows(reader, on_error):
