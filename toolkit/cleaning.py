@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Container, Iterable, Sequence
@@ -32,13 +33,27 @@ REASONS = (
 )
 
 # A line that opens a block of links to other stories; everything after it goes.
-_RELATED_HEADER = re.compile(
-    r"^(?:voir plus|voir aussi|lire aussi|à lire aussi|a lire aussi|sur le même sujet|"
+_RELATED_HEADER_WORDS = (
+    r"voir plus|voir aussi|lire aussi|à lire aussi|a lire aussi|sur le même sujet|"
     r"articles? (?:liés|similaires|connexes)|dans la même rubrique|autres articles|"
     r"read more|read also|see also|related(?: articles| news| stories| posts)?|"
-    r"more news|more stories|you may also like|most read|plus lus)\s*:?$",
-    re.IGNORECASE,
-)
+    r"more news|more stories|you may also like|most read|plus lus")
+_RELATED_HEADER = re.compile(r"^(?:" + _RELATED_HEADER_WORDS + r")\s*:?$", re.IGNORECASE)
+# The most characters the header's words match (a regex matches one character of the text per character of the
+# pattern, in any case): a longer line can hold a header only with spaces or a colon at its end.
+
+
+def _max_width(pattern: str) -> int:
+    """The most characters a match of ``pattern`` spans (the standard library's parser; without it, no bound)."""
+    try:
+        import re._parser as sre_parse
+
+        return sre_parse.parse(pattern).getwidth()[1]
+    except Exception:  # noqa: BLE001 - no bound is always safe
+        return sys.maxsize
+
+
+_RELATED_HEADER_CHARS = _max_width(_RELATED_HEADER_WORDS)
 # "Lire aussi : <headline>" inside a body: only that line goes.
 _RELATED_INLINE = re.compile(r"^(?:lire aussi|à lire aussi|voir aussi|read (?:more|also)|see also|also read|related(?: articles?| stories| content)?)\s*:\s*\S", re.I)
 # A related headline a CMS drops between paragraphs (Fox-style): a line wholly in capitals of 5 to 16 words that
@@ -106,9 +121,11 @@ class _Line:
         self.end = end
         self.block = block  # lines in the same block are not separated by a blank line
         self.text = text  # raw[start:end]
-        self.keep: list[tuple[int, int]] = []  # kept sub-spans
+        # Kept sub-spans, set by _cut_inline: None when the whole line is kept (most lines: no list to make).
+        self.keep: list[tuple[int, int]] | None = None
         self.reason: str | None = None  # set when the whole line is removed
-        self.cuts: list[tuple[int, int, str]] = []  # pattern spans inside the line (relative)
+        # Pattern spans inside the line (relative): a shared empty tuple until the first cut makes it a list.
+        self.cuts: list[tuple[int, int, str]] | tuple = ()
 
     def __repr__(self) -> str:
         return (f"_Line(start={self.start!r}, end={self.end!r}, block={self.block!r}, text={self.text!r}, "
@@ -195,11 +212,19 @@ def _words(s: str) -> int:
 _FIRST_WORDS: dict[int, re.Pattern] = {}
 
 
+def _first_words(n: int) -> re.Pattern:
+    """The regex :func:`_has_words` matches: ``n`` words from the start of a line."""
+    pattern = _FIRST_WORDS.get(n)
+    if pattern is None:
+        pattern = _FIRST_WORDS[n] = re.compile(r"\s*(?:\S+\s+){%d}\S" % (n - 1))
+    return pattern
+
+
 def _has_words(s: str, n: int) -> bool:
     """``_words(s) >= n``, reading only the first ``n`` words of a long line."""
     pattern = _FIRST_WORDS.get(n)
     if pattern is None:
-        pattern = _FIRST_WORDS[n] = re.compile(r"\s*(?:\S+\s+){%d}\S" % (n - 1))
+        pattern = _first_words(n)
     return pattern.match(s) is not None
 
 
@@ -615,7 +640,11 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
             if a <= ln.start and ln.end <= b:
                 ln.reason = reason
             else:
-                ln.cuts.append((max(a, ln.start) - ln.start, min(b, ln.end) - ln.start, reason))
+                cut = (max(a, ln.start) - ln.start, min(b, ln.end) - ln.start, reason)
+                if ln.cuts:
+                    ln.cuts.append(cut)
+                else:
+                    ln.cuts = [cut]
     for ln in lines:
         if ln.cuts and ln.reason is None:
             rest = _text(raw, ln)
@@ -636,17 +665,25 @@ _POLL_NEIGHBOURS = frozenset({"poll-widget", "web-form"})
 
 
 def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
-    """1. Related-article tails: from the header line to the end of the file."""
-    seen_body = False
+    """1. Related-article tails: from the header line to the end of the file (a header after the first line of 8
+    words or more, the body's first)."""
+    eight = _first_words(8).match
     for i, ln in enumerate(lines):
-        s = ln.text
-        if seen_body and _RELATED_HEADER.match(s.strip("*_# ")):
-            for rest in lines[i:]:
-                rest.reason = "related-articles"
+        if eight(ln.text) is not None:
             break
-        if not seen_body and _has_words(s, 8):
-            seen_body = True
-    return _kept(lines)
+    else:
+        return lines
+    edge, most = "*_#", _RELATED_HEADER_CHARS
+    for k in range(i + 1, len(lines)):
+        s = lines[k].text
+        # A header's words are at most _RELATED_HEADER_CHARS characters, then only spaces and a colon may follow;
+        # a line (never starting or ending with " ") that strip("*_# ") leaves alone is its own stripped text.
+        if ((len(s) <= most or s[-1] == ":" or s[-1].isspace() or s[0] in edge or s[-1] in edge)
+                and _RELATED_HEADER.match(s.strip("*_# "))):
+            for rest in lines[k:]:
+                rest.reason = "related-articles"
+            return _kept(lines)
+    return lines  # nothing marked: the lines kept are those given
 
 
 def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) -> list[_Line]:
@@ -666,7 +703,7 @@ def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) ->
             ln.reason = "navigation"
         else:
             break
-    return _kept(live)
+    return _kept(live) if live and live[-1].reason is not None else live  # the last line is the first one marked
 
 
 def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: str | None,
@@ -697,10 +734,11 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
             break
         i += 1
     # A timestamp line may also follow the title.
-    for ln in live[i:i + 3]:
-        if ln.reason is None and timestamp_pattern is not None and timestamp_pattern.match(_text(raw, ln)):
-            ln.reason = "timestamp"
-    return title_text, _kept(live)
+    marked = i > 0  # every line before i was marked
+    for ln in live[i:i + 3] if timestamp_pattern is not None else ():
+        if ln.reason is None and timestamp_pattern.match(_text(raw, ln)):
+            ln.reason, marked = "timestamp", True
+    return title_text, _kept(live) if marked else live
 
 
 def _title_block(raw: str, live: list[_Line], i: int) -> list[_Line]:
@@ -750,21 +788,24 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
     """4. Captions, anywhere; inline caption markers, "Lire aussi :" / "RELATED:" lines, copyright lines and
     capital-letter related headlines (:func:`is_related_caps`)."""
     tested = _caption_candidates(raw, live, raw.casefold() if folded is None else folded)
+    marked = False
     for ln in live:
         s = ln.text
         if (tested is None or ln.start in tested) and is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
-            ln.reason = "caption"
+            ln.reason, marked = "caption", True
         elif ":" in s and _RELATED_INLINE.match(s):
-            ln.reason = "related-articles"
+            ln.reason, marked = "related-articles", True
         elif s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41):
-            ln.reason = "footer"
-    for k, ln in enumerate(live[1:], start=1):
+            ln.reason, marked = "footer", True
+    for k in range(1, len(live)):
+        ln = live[k]
         s = ln.text
-        if ln.reason is None and is_related_caps(s):
+        head = s[:16]  # is_related_caps's own first test, here to skip the call for most lines
+        if head == head.upper() and ln.reason is None and is_related_caps(s):
             nxt = next((_text(raw, b) for b in live[k + 1:] if b.reason is None), "")
             if not nxt.startswith("By "):
-                ln.reason = "related-articles"
-    return _kept(live)
+                ln.reason, marked = "related-articles", True
+    return _kept(live) if marked else live
 
 
 #: Most words of a link's text (:func:`_is_link_text`): a cross-reference or a related headline.
@@ -807,23 +848,27 @@ def _mark_tail_links(live: list[_Line]) -> list[_Line]:
     All are removed with reason ``related-articles``. Other short lines after the last sentence stay: on the dev
     articles they are as often a credit, a hat tip or a quoted post as a related headline.
     """
+    marked = False
     for ln in live:
         if ln.text.startswith("See") and _SEE_LINE.match(ln.text) and _is_link_text(ln.text):
-            ln.reason = "related-articles"
-    live = _kept(live)
+            ln.reason, marked = "related-articles", True
+    if marked:
+        live = _kept(live)
+    marked = False
     for k in range(max(1, len(live) - 3), len(live)):
         ln = live[k]
         if (_AUTHOR_ARCHIVE.match(ln.text) and _is_link_text(ln.text) and not _has_words(ln.text, 9)
                 and _SENTENCE_END.search(live[k - 1].text[-2:])):
-            ln.reason = "related-articles"
-    live = _kept(live)
+            ln.reason, marked = "related-articles", True
+    if marked:
+        live = _kept(live)
     last = live[-1] if len(live) > 1 else None
     if last is not None and not last.cuts and not _SENTENCE_END.search(last.text[-2:]):
         for m in reversed(list(_GLUED_TAIL.finditer(last.text))):
             tail = last.text[m.end():]
             if (_GLUED_LABEL.match(tail) and _is_link_text(tail) and _has_words(tail, 4)
                     and not _ANY_SENTENCE_END.search(tail)):
-                last.cuts.append((m.end(), len(last.text), "related-articles"))
+                last.cuts = [(m.end(), len(last.text), "related-articles")]  # none before (tested above)
             break
     return live
 
@@ -881,8 +926,8 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
         probes = sorted(words[1:-1], key=len, reverse=True)[:3]
         last = min(k + 8, len(texts)) - 1
         if sliced and last > k:  # each next line's folding is a slice of this span: a word missing here is everywhere
-            span = folded[live[k + 1].start:live[last].end]
-            if not all(w in span for w in probes):
+            a, b = live[k + 1].start, live[last].end
+            if not all(folded.find(w, a, b) >= 0 for w in probes):  # (find in the span: no copy of it)
                 return False
         for j in range(k + 1, last + 1):
             line_folded = folds.get(j)
@@ -907,28 +952,35 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
             j = lead.find(" ", j + 1) if j >= 0 else -1
         if j < 0 or not _WORD_RUN.search(lead, 0, i) or not _WORD_RUN.search(lead, j):
             return True
-        span = folded[live[k + 1].start:live[last].end]
-        return all(w in span for w in sorted(_WORD_RUN.findall(lead, i + 1, j), key=len, reverse=True)[:2])
+        a, b = live[k + 1].start, live[last].end
+        return all(folded.find(w, a, b) >= 0 for w in sorted(_WORD_RUN.findall(lead, i + 1, j), key=len, reverse=True)[:2])
 
     title_norm = normalise_for_matching(title) if title else ""
     # The furniture lines that may repeat an earlier line, decided first (a removal never changes which lines count
     # as earlier ones: every earlier line does).
-    candidates = [k for k in range(len(live)) if is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS)
-                  and norm(k) and norm(k) != title_norm]
+    # (A furniture line has at most DUPLICATE_MAX_WORDS words once stripped as is_furniture strips it: the regex of
+    # _has_words, matched here, skips the call for the lines of more words, most of an article.)
+    more = _first_words(DUPLICATE_MAX_WORDS + 1).match
+    candidates = [k for k, s in enumerate(texts) if more(s.strip("*_#> ").strip()) is None
+                  and is_furniture(s, max_words=DUPLICATE_MAX_WORDS) and norm(k) and norm(k) != title_norm]
     # A line equals a candidate only if it has no more word pieces than the longest candidate has normalised words
     # (:func:`_has_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).
     most = max((len(norm(k).split()) for k in candidates), default=0)
     is_candidate = set(candidates)
     seen: set[str] = set()
-    for k, ln in enumerate(live):
+    marked = False
+    # A line after the last candidate is never looked for in ``seen``: only the first three lines (standfirsts) and
+    # the lines up to the last candidate are read.
+    for k in range(max(min(3, len(live)), candidates[-1] + 1 if candidates else 0)):
+        ln = live[k]
         if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and may_repeat(k)
                 and _words(norm(k)) >= STANDFIRST_MIN_WORDS and repeated_later(k)):
-            ln.reason = "duplicate-standfirst"
+            ln.reason, marked = "duplicate-standfirst", True
         elif k in is_candidate and norm(k) in seen:
-            ln.reason = "duplicate-paragraph"
+            ln.reason, marked = "duplicate-paragraph", True
         if candidates and not _has_word_pieces(texts[k], most + 1):
             seen.add(norm(k))
-    return _kept(live)
+    return _kept(live) if marked else live
 
 
 _WORD_PIECES: dict[int, re.Pattern] = {}
@@ -956,8 +1008,7 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     for ln in live:
         s = ln.text
         if not ln.cuts and "*" not in s and "_" not in s and not s.startswith("#") and not ("Photo" in s and "ảnh" in s):
-            ln.keep.append((ln.start, ln.end))  # nothing to cut (the tests below would find nothing)
-            continue
+            continue  # nothing to cut (the tests below would find nothing): the whole line is kept (keep None)
         cuts: list[tuple[int, int, str]] = list(ln.cuts)
         for m in _INLINE_MARKER.finditer(s) if "Photo" in s and "ảnh" in s else ():
             if not any(a < m.end() and m.start() < b for a, b, _ in cuts):
@@ -971,6 +1022,7 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
                 cuts += [(m.start(), m.start() + mark, "markup"), (m.end() - mark, m.end(), "markup")]
         cuts.sort()
         pos = 0
+        ln.keep = []
         for a, b, reason in cuts:
             a = max(a, pos)
             if b <= a:
@@ -989,8 +1041,12 @@ def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
     groups: list[list[str]] = []
     for ln in live:
         keep = ln.keep
-        piece = (ln.text if keep[0] == (ln.start, ln.end) else raw[keep[0][0]:keep[0][1]]).strip() if len(keep) == 1 \
-            else "".join(raw[a:b] for a, b in keep).strip()
+        if keep is None:  # the whole line
+            piece = ln.text.strip()
+        elif len(keep) == 1:
+            piece = (ln.text if keep[0] == (ln.start, ln.end) else raw[keep[0][0]:keep[0][1]]).strip()
+        else:
+            piece = "".join(raw[a:b] for a, b in keep).strip()
         if not piece:
             continue
         last = groups[-1][-1] if groups else ""
