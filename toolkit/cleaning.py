@@ -90,7 +90,8 @@ _INLINE_MARKER = re.compile(r"\s*\bảnh\s*\d+\s*Photo\s*[:：]\s*[A-Z]{2,8}(?:/
 # Emphasis markers only in pairs around words: never inside a word ("p***"), never from a run of
 # markers ("***" used to censor), never around spaces.
 _EMPHASIS = re.compile(r"(?<![\w*_])(\*\*|__|\*)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
-_TERMINAL = re.compile(r"[.!?…»\"”)\]:;]$")
+_TERMINAL_CHARS = ".!?…»\"”)]:;"
+_TERMINAL = re.compile(r"[.!?…»\"”)\]:;]$")  # (a line ends with one of _TERMINAL_CHARS)
 _SPACE = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
 
@@ -555,12 +556,28 @@ def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern 
     unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
                      and _plan(p)[2] is not None)
     gate = _gate(unhinted) if unhinted else None
-    steps = tuple((pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]),
-                   _required_literals(pattern)) for pattern, reason in patterns)
+    steps = [(pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]),
+              _required_literals(pattern)) for pattern, reason in patterns]
+    # Hints looked for in every text (no key character, not gated): each is looked for once per text, so looking for
+    # it before a step that needs it costs nothing, and its absence skips that step (a probe).
+    always = {(fold, hint) for _, _, hint, fold, _, gated, key, _ in steps if hint and not key and not gated}
+    steps = tuple((*step, (step[3], step[2]), _probes(step[2], step[3], step[7], always)) for step in steps)
     if len(_MATCH_PLANS) > 64:
         _MATCH_PLANS.clear()
     _MATCH_PLANS[id(patterns)] = (key, gate, steps)
     return gate, steps
+
+
+def _probes(hint: str, fold: bool, required: tuple[tuple[str, ...], ...],
+            always: set[tuple[bool, str]]) -> tuple[tuple[bool, str], ...]:
+    """The hints of ``always`` (``(fold, literal)``: a literal of the case-folded text when ``fold``, else of the raw
+    text) that every match of a step holds, besides the step's own hint: those inside its hint or inside one of its
+    required literals. A match holds its hint (case-folded when ``fold``) and each one-literal condition of
+    ``required`` (raw); the case folding of a raw string found in the text is in the text's case folding."""
+    raw_parts = ([] if fold or not hint else [hint]) + [c[0] for c in required if len(c) == 1]
+    folded_parts = ([hint] if fold and hint else []) + [part.casefold() for part in raw_parts]
+    return tuple(sorted(probe for probe in always if probe != (fold, hint) and any(
+        probe[1] in part for part in (folded_parts if probe[0] else raw_parts))))
 
 
 # Characters rare in running text, rarest first: a case-sensitive hint holding one is looked for only when the text
@@ -587,7 +604,8 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
         prefixed = "\n" + raw
         skip_gated = gate.search(prefixed) is None
     present: dict[str, bool] = {}
-    for pattern, reason, hint, fold, line_form, gated, key, required in steps:
+    known: dict[tuple[bool, str], bool] = {}  # (fold, hint) → whether the text (its case folding when fold) holds it
+    for pattern, reason, hint, fold, line_form, gated, key, required, hint_key, probes in steps:
         if gated and skip_gated:
             continue
         if key:
@@ -596,13 +614,26 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
                 found = present[key] = key in raw
             if not found:
                 continue
+        if probes:
+            missing = False
+            for probe in probes:
+                found = known.get(probe)
+                if found is None:
+                    if probe[0] and folded is None:
+                        folded = raw.casefold()
+                    found = known[probe] = probe[1] in (folded if probe[0] else raw)
+                if not found:
+                    missing = True
+                    break
+            if missing:
+                continue
         if hint:
-            if fold:
-                if folded is None:
+            found = known.get(hint_key)
+            if found is None:
+                if fold and folded is None:
                     folded = raw.casefold()
-                if hint not in folded:
-                    continue
-            elif hint not in raw:
+                found = known[hint_key] = hint in (folded if fold else raw)
+            if not found:
                 continue
         if required and not all(any(a in raw for a in c) for c in required):
             continue
@@ -628,9 +659,12 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
             elif ln.text in questions:
                 asked.append(k)
     elif repeated_lines:
+        longest = _longest(repeated_lines)
         for ln in lines:
-            if ln.text in repeated_lines:
+            # (A line longer than every one of the set is not in it, and is not hashed: most lines of an article.)
+            if ln.end - ln.start <= longest and ln.text in repeated_lines:
                 ln.reason = "repeated-across-articles"
+    cut_lines = False
     for a, b, reason in _matches(raw, patterns, spans, folded):
         if a == b:
             continue
@@ -645,7 +679,8 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
                     ln.cuts.append(cut)
                 else:
                     ln.cuts = [cut]
-    for ln in lines:
+                cut_lines = True
+    for ln in lines if cut_lines else ():
         if ln.cuts and ln.reason is None:
             rest = _text(raw, ln)
             for a, b, _ in ln.cuts:
@@ -662,6 +697,20 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
 
 
 _POLL_NEIGHBOURS = frozenset({"poll-widget", "web-form"})
+_LONGEST: dict[int, tuple[frozenset, int]] = {}
+
+
+def _longest(lines: Container[str]) -> int | float:
+    """The length of the longest string in ``lines`` when it is a frozenset (worked out once per set: it cannot
+    change), else infinity (a set or other container may change between calls)."""
+    if not isinstance(lines, frozenset):
+        return float("inf")
+    found = _LONGEST.get(id(lines))
+    if found is None or found[0] is not lines:
+        if len(_LONGEST) > 16:
+            _LONGEST.clear()
+        found = _LONGEST[id(lines)] = (lines, max((len(x) for x in lines if isinstance(x, str)), default=0))
+    return found[1]
 
 
 def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
@@ -763,7 +812,12 @@ def _caption_candidates(raw: str, live: list[_Line], folded: str) -> set[int] | 
     the hint is in ``folded`` too: an article without one has no caption. When ``folded`` is as long as ``raw``,
     each character folded to one, so a line's hint sits at the line's own offsets in ``folded``.
     """
-    found = [(i, h) for h in _CAPTION_HINTS for i in _find_all(folded, h)]
+    found = []
+    for h in _CAPTION_HINTS:  # every place of every hint (str.find in a loop: no generator per hint)
+        i = folded.find(h)
+        while i >= 0:
+            found.append((i, h))
+            i = folded.find(h, i + 1)
     if not found:
         return set()
     if len(folded) != len(raw):
@@ -775,13 +829,6 @@ def _caption_candidates(raw: str, live: list[_Line], folded: str) -> set[int] | 
         if k >= 0 and i + len(h) <= live[k].end:
             tested.add(live[k].start)
     return tested
-
-
-def _find_all(text: str, part: str) -> Iterable[int]:
-    i = text.find(part)
-    while i >= 0:
-        yield i
-        i = text.find(part, i + 1)
 
 
 def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) -> list[_Line]:
@@ -929,11 +976,19 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
             a, b = live[k + 1].start, live[last].end
             if not all(folded.find(w, a, b) >= 0 for w in probes):  # (find in the span: no copy of it)
                 return False
+        lead = norm(k)
         for j in range(k + 1, last + 1):
-            line_folded = folds.get(j)
-            if line_folded is None:
-                line_folded = folds[j] = fold(j)
-            if len(line_folded) >= len(norm(k)) and all(w in line_folded for w in probes) and norm(k) in norm(j):
+            if sliced:  # the line's folding is its slice of ``folded``: its length and words read there, not copied
+                a, b = live[j].start, live[j].end
+                if b - a < len(lead) or not all(folded.find(w, a, b) >= 0 for w in probes):
+                    continue
+            else:
+                line_folded = folds.get(j)
+                if line_folded is None:
+                    line_folded = folds[j] = fold(j)
+                if len(line_folded) < len(lead) or not all(w in line_folded for w in probes):
+                    continue
+            if lead in norm(j):
                 return True
         return False
 
@@ -1005,9 +1060,15 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     Sets each line's ``keep`` spans and returns the removed ``(start, end, reason)`` spans.
     """
     removed: list[tuple[int, int, str]] = []
+    # What a line must hold for a test below to find something, looked for once in the whole text: a line can hold
+    # it only if the text does.
+    emphasis = "*" in raw or "_" in raw
+    heading = "#" in raw
+    marker = "ảnh" in raw and "Photo" in raw
     for ln in live:
         s = ln.text
-        if not ln.cuts and "*" not in s and "_" not in s and not s.startswith("#") and not ("Photo" in s and "ảnh" in s):
+        if not ln.cuts and not (emphasis and ("*" in s or "_" in s)) and not (heading and s.startswith("#")) \
+                and not (marker and "Photo" in s and "ảnh" in s):
             continue  # nothing to cut (the tests below would find nothing): the whole line is kept (keep None)
         cuts: list[tuple[int, int, str]] = list(ln.cuts)
         for m in _INLINE_MARKER.finditer(s) if "Photo" in s and "ảnh" in s else ():
@@ -1050,7 +1111,7 @@ def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
         if not piece:
             continue
         last = groups[-1][-1] if groups else ""
-        if groups and not _TERMINAL.search(last[-1:]) and (
+        if groups and last[-1] not in _TERMINAL_CHARS and (  # (a piece is never empty)
             piece[0].islower() or piece[0].isdigit() or last.endswith((",", "-", "–"))
         ):
             groups[-1].append(piece)
