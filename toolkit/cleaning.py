@@ -784,7 +784,8 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
         i += 1
     # A timestamp line may also follow the title.
     marked = i > 0  # every line before i was marked
-    for ln in live[i:i + 3] if timestamp_pattern is not None else ():
+    # Where the walk stopped (a break), live[i] failed the timestamp test already: the test starts after it.
+    for ln in live[i + 1 if i < len(live) else i:i + 3] if timestamp_pattern is not None else ():
         if ln.reason is None and timestamp_pattern.match(_text(raw, ln)):
             ln.reason, marked = "timestamp", True
     return title_text, _kept(live) if marked else live
@@ -947,11 +948,16 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     # A line's NFC case folding, as normalise_for_matching makes it. When the article is in NFC (so is each of its
     # lines: a line starts and ends at a space or a line end, which no mark composes with) and its case folding
     # (``folded``) folded each character to one, that is the line's own slice of ``folded``.
-    sliced = folded is not None and len(folded) == len(raw) and unicodedata.is_normalized("NFC", raw)
+    # Only the first ten lines (the three that may be standfirsts and the seven after each, read by repeated_later
+    # and may_repeat) are read in ``folded``, so only the text from their start to their end must be in NFC: so is
+    # each of its lines, for the same reason. Other lines (short candidates) are folded on their own.
+    read = min(len(live), 3 + 7)
+    sliced = (folded is not None and len(folded) == len(raw) and read > 0
+              and (raw.isascii() or unicodedata.is_normalized("NFC", raw[live[0].start:live[read - 1].end])))
 
     def fold(k: int) -> str:
         ln = live[k]
-        return folded[ln.start:ln.end] if sliced else unicodedata.normalize("NFC", texts[k]).casefold()
+        return folded[ln.start:ln.end] if sliced and k < read else unicodedata.normalize("NFC", texts[k]).casefold()
 
     # Normalising is the costly step (a \w scan of every character), so a line is normalised only when a
     # cheap necessary condition leaves a match possible; the decisions are those of comparing every line.
