@@ -362,7 +362,7 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
     title_text, live = _mark_top_matter(raw, live, find_title=find_title, title=title,
                                         timestamp_pattern=timestamp_pattern, first_line_title=first_line_title)
     live = _mark_captions(raw, live, folded=folded)
-    live = _mark_tail_links(live)
+    live = _mark_tail_links(live, raw)
     live = _mark_duplicates(raw, live, title_text or title or "", folded=folded)
     removed = _cut_inline(raw, live)
     paragraphs = _paragraphs(raw, live)
@@ -832,6 +832,9 @@ def _caption_candidates(raw: str, live: list[_Line], folded: str) -> set[int] | 
     return tested
 
 
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")  # upper() changes each of them
+
+
 def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) -> list[_Line]:
     """4. Captions, anywhere; inline caption markers, "Lire aussi :" / "RELATED:" lines, copyright lines and
     capital-letter related headlines (:func:`is_related_caps`)."""
@@ -845,10 +848,13 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
             ln.reason, marked = "related-articles", True
         elif s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41):
             ln.reason, marked = "footer", True
+    lower = _ASCII_LOWER
     for k in range(1, len(live)):
         ln = live[k]
         s = ln.text
-        head = s[:16]  # is_related_caps's own first test, here to skip the call for most lines
+        if s[1:2] in lower:  # a lower-case second letter: not all capitals (most lines, tested in one step)
+            continue
+        head = s[:16]  # is_related_caps's own first test, here to skip the call for more lines
         if head == head.upper() and ln.reason is None and is_related_caps(s):
             nxt = next((_text(raw, b) for b in live[k + 1:] if b.reason is None), "")
             if not nxt.startswith("By "):
@@ -882,7 +888,7 @@ def _is_link_text(line: str) -> bool:
             and (line[-1].isalnum() or line[-1] in ")]") and not line.endswith(("etc)", "etc.)")))
 
 
-def _mark_tail_links(live: list[_Line]) -> list[_Line]:
+def _mark_tail_links(live: list[_Line], raw: str | None = None) -> list[_Line]:
     """4c. Links to other articles: cross-references, author-archive links and a related headline glued to the end.
 
     - A line opening with "See also", "See earlier", "See more" or "See ...:" ("See, earlier ...", "See Jane Doe's
@@ -897,7 +903,7 @@ def _mark_tail_links(live: list[_Line]) -> list[_Line]:
     articles they are as often a credit, a hat tip or a quoted post as a related headline.
     """
     marked = False
-    for ln in live:
+    for ln in live if raw is None or "See" in raw else ():  # (no line starts with "See" if the text holds none)
         if ln.text.startswith("See") and _SEE_LINE.match(ln.text) and _is_link_text(ln.text):
             ln.reason, marked = "related-articles", True
     if marked:
