@@ -1014,10 +1014,13 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
         if not sliced:
             return True
         lead = fold(k)
-        i = j = lead.find(" ", len(lead) // 2)
-        for _ in range(4):  # four pieces: one of them has a rare word
-            j = lead.find(" ", j + 1) if j >= 0 else -1
-        if j < 0 or not _WORD_RUN.search(lead, 0, i) or not _WORD_RUN.search(lead, j):
+        # Four pieces from the first space after the middle (one of them has a rare word): i is that space, j the
+        # fourth space after it (one regex search, not five str.find calls).
+        four = _FOUR_PIECES.search(lead, len(lead) // 2)
+        if four is None:
+            return True
+        i, j = four.start(), four.end() - 1
+        if not _WORD_RUN.search(lead, 0, i) or not _WORD_RUN.search(lead, j):
             return True
         a, b = live[k + 1].start, live[last].end
         return all(folded.find(w, a, b) >= 0 for w in sorted(_WORD_RUN.findall(lead, i + 1, j), key=len, reverse=True)[:2])
@@ -1050,6 +1053,8 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     return _kept(live) if marked else live
 
 
+# A space and the next four space-ended pieces (a piece holds no space, so they are the four after it).
+_FOUR_PIECES = re.compile(r" (?:[^ ]* ){4}")
 _WORD_PIECES: dict[int, re.Pattern] = {}
 
 
