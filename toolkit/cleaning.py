@@ -561,11 +561,81 @@ def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern 
     # Hints looked for in every text (no key character, not gated): each is looked for once per text, so looking for
     # it before a step that needs it costs nothing, and its absence skips that step (a probe).
     always = {(fold, hint) for _, _, hint, fold, _, gated, key, _ in steps if hint and not key and not gated}
-    steps = tuple((*step, (step[3], step[2]), _probes(step[2], step[3], step[7], always)) for step in steps)
+    steps = tuple((*step, (step[3], step[2]), _probes(step[2], step[3], step[7], always),
+                   bool(step[2]) and _within_a_line(step[0])) for step in steps)
     if len(_MATCH_PLANS) > 64:
         _MATCH_PLANS.clear()
     _MATCH_PLANS[id(patterns)] = (key, gate, steps)
     return gate, steps
+
+
+def _within_a_line(pattern: re.Pattern) -> bool:
+    """Whether no match of ``pattern`` holds a line end ("\\n"), and a search limited to one line (``pos`` and
+    ``endpos`` at its ends) finds the matches a search of the whole text finds there: a multiline pattern (``^`` and
+    ``$`` at line ends), with no look-around, ``\\A`` or ``\\Z``, whose every part matches only characters other
+    than "\\n" (literals, classes without it, ``.`` without DOTALL, back-references to such groups). False when
+    unsure (the pattern is then searched in the whole text)."""
+    if not pattern.flags & re.MULTILINE or pattern.flags & re.DOTALL:
+        return False
+    try:  # private modules of the standard library: if they move, the pattern is searched in the whole text
+        import re._constants as c
+        import re._parser as sre_parse
+
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001
+        return False
+    if tree.state.flags & re.DOTALL:  # an inline (?s)
+        return False
+    newline = ord("\n")
+    no_newline_categories = {c.CATEGORY_DIGIT, c.CATEGORY_WORD, c.CATEGORY_NOT_SPACE, c.CATEGORY_UNI_DIGIT,
+                             c.CATEGORY_UNI_WORD, c.CATEGORY_UNI_NOT_SPACE}
+    safe_at = {c.AT_BEGINNING, c.AT_BEGINNING_LINE, c.AT_END, c.AT_END_LINE, c.AT_BOUNDARY, c.AT_NON_BOUNDARY,
+               c.AT_UNI_BOUNDARY, c.AT_UNI_NON_BOUNDARY}
+
+    def charset_safe(items) -> bool:
+        if items and items[0][0] is c.NEGATE:
+            return any(op is c.LITERAL and arg == newline for op, arg in items[1:])
+        for op, arg in items:
+            if op is c.LITERAL and arg == newline or op is c.RANGE and arg[0] <= newline <= arg[1]:
+                return False
+            if op is c.CATEGORY and arg not in no_newline_categories:
+                return False
+            if op not in (c.LITERAL, c.RANGE, c.CATEGORY):
+                return False
+        return True
+
+    def safe(items) -> bool:
+        for op, arg in items:
+            if op is c.LITERAL:
+                ok = arg != newline
+            elif op is c.NOT_LITERAL:
+                ok = arg == newline
+            elif op is c.ANY:
+                ok = True  # without DOTALL (tested above)
+            elif op is c.IN:
+                ok = charset_safe(arg)
+            elif op is c.AT:
+                ok = arg in safe_at
+            elif op is c.SUBPATTERN:
+                ok = arg[1] & re.DOTALL == 0 and safe(arg[-1])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+                ok = safe(arg[2])
+            elif op is getattr(c, "ATOMIC_GROUP", None):
+                ok = safe(arg)
+            elif op is c.BRANCH:
+                ok = all(safe(branch) for branch in arg[1])
+            elif op is c.GROUPREF:
+                ok = True  # a group of safe parts
+            else:  # look-arounds, conditionals, anything else
+                ok = False
+            if not ok:
+                return False
+        return True
+
+    try:
+        return safe(tree)
+    except Exception:  # noqa: BLE001 - an unexpected tree: searched in the whole text
+        return False
 
 
 def _probes(hint: str, fold: bool, required: tuple[tuple[str, ...], ...],
@@ -605,7 +675,7 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
         skip_gated = gate.search(prefixed) is None
     present: dict[str, bool] = {}
     known: dict[tuple[bool, str], bool] = {}  # (fold, hint) → whether the text (its case folding when fold) holds it
-    for pattern, reason, hint, fold, line_form, gated, key, required, hint_key, probes in steps:
+    for pattern, reason, hint, fold, line_form, gated, key, required, hint_key, probes, one_line in steps:
         if gated and skip_gated:
             continue
         if key:
@@ -637,7 +707,26 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
                 continue
         if required and not all(any(a in raw for a in c) for c in required):
             continue
-        if line_form is not None:
+        if one_line and (not fold or len(folded) == len(raw)):
+            # No match spans a line end and every match holds the hint: only the lines holding it are searched (in
+            # order, each once), with the text around them in view (pos and endpos, not a slice).
+            text, end = (folded if fold else raw), -1
+            i = text.find(hint)
+            while i >= 0:
+                if i >= end:  # a line not searched yet
+                    start = raw.rfind("\n", 0, i) + 1
+                    end = raw.find("\n", i)
+                    end = len(raw) if end < 0 else end
+                    if line_form is not None:
+                        prefixed = "\n" + raw if prefixed is None else prefixed
+                        for m in line_form.finditer(prefixed, start, end + 1):  # the line's "\n" is prefixed[start]
+                            yield m.start(), m.end() - 1, reason
+                    else:
+                        for m in pattern.finditer(raw, start, end):
+                            yield m.start(), m.end(), reason
+                    i = end
+                i = text.find(hint, i + 1)
+        elif line_form is not None:
             prefixed = "\n" + raw if prefixed is None else prefixed
             for m in line_form.finditer(prefixed):  # m.start() in prefixed is the match's start in raw
                 yield m.start(), m.end() - 1, reason
