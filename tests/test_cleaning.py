@@ -471,6 +471,27 @@ class TestFastPathsAgreeWithPlain:
         _mark_duplicates(raw, live, folded=raw.casefold())
         assert [ln.reason for ln in live] == expected
 
+    def test_a_pattern_within_a_line_is_searched_in_the_lines_holding_its_hint(self):
+        import re
+
+        from toolkit.cleaning import _RELATED_HEADER_CHARS, _matches, _within_a_line
+
+        assert _RELATED_HEADER_CHARS == len("dans la même rubrique")
+        assert _within_a_line(re.compile(r"^[^\n]{0,40}Sign up here[^\n]*$", re.M))
+        assert _within_a_line(re.compile(r"(?i)\bsign up here\b[\w ]*", re.M))
+        assert not _within_a_line(re.compile(r"^Poll\s+vote here$", re.M))  # \s matches a line end
+        assert not _within_a_line(re.compile(r"(?<=\.)Sign up here", re.M))  # a look-behind may see the line before
+        assert not _within_a_line(re.compile(r"Sign up here(?=\n\n)", re.M))
+        assert not _within_a_line(re.compile(r"Sign up here.*", re.M | re.S))
+        assert not _within_a_line(re.compile(r"Sign up here$"))  # without MULTILINE, $ is the text's end only
+        patterns = [(re.compile(r"(?i)\bsign up here\b[^\n]*$", re.M), "promo"),
+                    (re.compile(r"^Sign up here[.!]?$", re.M), "promo"),
+                    (re.compile(r"here\b", re.M), "promo")]
+        for raw in ["Sign up here\nxSign up here\nSIGN UP HERE now\r\nSign up here!", "sign up here",
+                    "Sign up here.\n\nSign up heres\nStraße: sign up here", "\nSign up here\n"]:
+            expected = [(m.start(), m.end(), r) for p, r in patterns for m in p.finditer(raw)]
+            assert list(_matches(raw, patterns, ())) == expected, raw
+
     def test_a_pattern_is_searched_only_where_every_literal_of_its_matches_is(self):
         import re
 

@@ -6,6 +6,7 @@ import bisect
 import hashlib
 import itertools
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Container, Iterable, Sequence
@@ -33,13 +34,27 @@ REASONS = (
 )
 
 # A line that opens a block of links to other stories; everything after it goes.
-_RELATED_HEADER = re.compile(
-    r"^(?:voir plus|voir aussi|lire aussi|à lire aussi|a lire aussi|sur le même sujet|"
+_RELATED_HEADER_WORDS = (
+    r"voir plus|voir aussi|lire aussi|à lire aussi|a lire aussi|sur le même sujet|"
     r"articles? (?:liés|similaires|connexes)|dans la même rubrique|autres articles|"
     r"read more|read also|see also|related(?: articles| news| stories| posts)?|"
-    r"more news|more stories|you may also like|most read|plus lus)\s*:?$",
-    re.IGNORECASE,
-)
+    r"more news|more stories|you may also like|most read|plus lus")
+_RELATED_HEADER = re.compile(r"^(?:" + _RELATED_HEADER_WORDS + r")\s*:?$", re.IGNORECASE)
+# The most characters the header's words match (a regex matches one character of the text per character of the
+# pattern, in any case): a longer line can hold a header only with spaces or a colon at its end.
+
+
+def _max_width(pattern: str) -> int:
+    """The most characters a match of ``pattern`` spans (the standard library's parser; without it, no bound)."""
+    try:
+        import re._parser as sre_parse
+
+        return sre_parse.parse(pattern).getwidth()[1]
+    except Exception:  # noqa: BLE001 - no bound is always safe
+        return sys.maxsize
+
+
+_RELATED_HEADER_CHARS = _max_width(_RELATED_HEADER_WORDS)
 # "Lire aussi : <headline>" inside a body: only that line goes.
 _RELATED_INLINE = re.compile(r"^(?:lire aussi|à lire aussi|voir aussi|read (?:more|also)|see also|also read|related(?: articles?| stories| content)?)\s*:\s*\S", re.I)
 # A related headline a CMS drops between paragraphs (Fox-style): a line wholly in capitals of 5 to 16 words that
@@ -76,7 +91,8 @@ _INLINE_MARKER = re.compile(r"\s*\bảnh\s*\d+\s*Photo\s*[:：]\s*[A-Z]{2,8}(?:/
 # Emphasis markers only in pairs around words: never inside a word ("p***"), never from a run of
 # markers ("***" used to censor), never around spaces.
 _EMPHASIS = re.compile(r"(?<![\w*_])(\*\*|__|\*)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*_])")
-_TERMINAL = re.compile(r"[.!?…»\"”)\]:;]$")
+_TERMINAL_CHARS = ".!?…»\"”)]:;"
+_TERMINAL = re.compile(r"[.!?…»\"”)\]:;]$")  # (a line ends with one of _TERMINAL_CHARS)
 _SPACE = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
 
@@ -107,9 +123,11 @@ class _Line:
         self.end = end
         self.block = block  # lines in the same block are not separated by a blank line
         self.text = text  # raw[start:end]
-        self.keep: list[tuple[int, int]] = []  # kept sub-spans
+        # Kept sub-spans, set by _cut_inline: None when the whole line is kept (most lines: no list to make).
+        self.keep: list[tuple[int, int]] | None = None
         self.reason: str | None = None  # set when the whole line is removed
-        self.cuts: list[tuple[int, int, str]] = []  # pattern spans inside the line (relative)
+        # Pattern spans inside the line (relative): a shared empty tuple until the first cut makes it a list.
+        self.cuts: list[tuple[int, int, str]] | tuple = ()
 
     def __repr__(self) -> str:
         return (f"_Line(start={self.start!r}, end={self.end!r}, block={self.block!r}, text={self.text!r}, "
@@ -196,11 +214,19 @@ def _words(s: str) -> int:
 _FIRST_WORDS: dict[int, re.Pattern] = {}
 
 
+def _first_words(n: int) -> re.Pattern:
+    """The regex :func:`_has_words` matches: ``n`` words from the start of a line."""
+    pattern = _FIRST_WORDS.get(n)
+    if pattern is None:
+        pattern = _FIRST_WORDS[n] = re.compile(r"\s*(?:\S+\s+){%d}\S" % (n - 1))
+    return pattern
+
+
 def _has_words(s: str, n: int) -> bool:
     """``_words(s) >= n``, reading only the first ``n`` words of a long line."""
     pattern = _FIRST_WORDS.get(n)
     if pattern is None:
-        pattern = _FIRST_WORDS[n] = re.compile(r"\s*(?:\S+\s+){%d}\S" % (n - 1))
+        pattern = _first_words(n)
     return pattern.match(s) is not None
 
 
@@ -337,7 +363,7 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
     title_text, live = _mark_top_matter(raw, live, find_title=find_title, title=title,
                                         timestamp_pattern=timestamp_pattern, first_line_title=first_line_title)
     live = _mark_captions(raw, live, folded=folded)
-    live = _mark_tail_links(live)
+    live = _mark_tail_links(live, raw)
     live = _mark_duplicates(raw, live, title_text or title or "", folded=folded)
     removed = _cut_inline(raw, live)
     paragraphs = _paragraphs(raw, live)
@@ -531,12 +557,98 @@ def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern 
     unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
                      and _plan(p)[2] is not None)
     gate = _gate(unhinted) if unhinted else None
-    steps = tuple((pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]),
-                   _required_literals(pattern)) for pattern, reason in patterns)
+    steps = [(pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]),
+              _required_literals(pattern)) for pattern, reason in patterns]
+    # Hints looked for in every text (no key character, not gated): each is looked for once per text, so looking for
+    # it before a step that needs it costs nothing, and its absence skips that step (a probe).
+    always = {(fold, hint) for _, _, hint, fold, _, gated, key, _ in steps if hint and not key and not gated}
+    steps = tuple((*step, (step[3], step[2]), _probes(step[2], step[3], step[7], always),
+                   bool(step[2]) and _within_a_line(step[0])) for step in steps)
     if len(_MATCH_PLANS) > 64:
         _MATCH_PLANS.clear()
     _MATCH_PLANS[id(patterns)] = (key, gate, steps)
     return gate, steps
+
+
+def _within_a_line(pattern: re.Pattern) -> bool:
+    """Whether no match of ``pattern`` holds a line end ("\\n"), and a search limited to one line (``pos`` and
+    ``endpos`` at its ends) finds the matches a search of the whole text finds there: a multiline pattern (``^`` and
+    ``$`` at line ends), with no look-around, ``\\A`` or ``\\Z``, whose every part matches only characters other
+    than "\\n" (literals, classes without it, ``.`` without DOTALL, back-references to such groups). False when
+    unsure (the pattern is then searched in the whole text)."""
+    if not pattern.flags & re.MULTILINE or pattern.flags & re.DOTALL:
+        return False
+    try:  # private modules of the standard library: if they move, the pattern is searched in the whole text
+        import re._constants as c
+        import re._parser as sre_parse
+
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001
+        return False
+    if tree.state.flags & re.DOTALL:  # an inline (?s)
+        return False
+    newline = ord("\n")
+    no_newline_categories = {c.CATEGORY_DIGIT, c.CATEGORY_WORD, c.CATEGORY_NOT_SPACE, c.CATEGORY_UNI_DIGIT,
+                             c.CATEGORY_UNI_WORD, c.CATEGORY_UNI_NOT_SPACE}
+    safe_at = {c.AT_BEGINNING, c.AT_BEGINNING_LINE, c.AT_END, c.AT_END_LINE, c.AT_BOUNDARY, c.AT_NON_BOUNDARY,
+               c.AT_UNI_BOUNDARY, c.AT_UNI_NON_BOUNDARY}
+
+    def charset_safe(items) -> bool:
+        if items and items[0][0] is c.NEGATE:
+            return any(op is c.LITERAL and arg == newline for op, arg in items[1:])
+        for op, arg in items:
+            if op is c.LITERAL and arg == newline or op is c.RANGE and arg[0] <= newline <= arg[1]:
+                return False
+            if op is c.CATEGORY and arg not in no_newline_categories:
+                return False
+            if op not in (c.LITERAL, c.RANGE, c.CATEGORY):
+                return False
+        return True
+
+    def safe(items) -> bool:
+        for op, arg in items:
+            if op is c.LITERAL:
+                ok = arg != newline
+            elif op is c.NOT_LITERAL:
+                ok = arg == newline
+            elif op is c.ANY:
+                ok = True  # without DOTALL (tested above)
+            elif op is c.IN:
+                ok = charset_safe(arg)
+            elif op is c.AT:
+                ok = arg in safe_at
+            elif op is c.SUBPATTERN:
+                ok = arg[1] & re.DOTALL == 0 and safe(arg[-1])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+                ok = safe(arg[2])
+            elif op is getattr(c, "ATOMIC_GROUP", None):
+                ok = safe(arg)
+            elif op is c.BRANCH:
+                ok = all(safe(branch) for branch in arg[1])
+            elif op is c.GROUPREF:
+                ok = True  # a group of safe parts
+            else:  # look-arounds, conditionals, anything else
+                ok = False
+            if not ok:
+                return False
+        return True
+
+    try:
+        return safe(tree)
+    except Exception:  # noqa: BLE001 - an unexpected tree: searched in the whole text
+        return False
+
+
+def _probes(hint: str, fold: bool, required: tuple[tuple[str, ...], ...],
+            always: set[tuple[bool, str]]) -> tuple[tuple[bool, str], ...]:
+    """The hints of ``always`` (``(fold, literal)``: a literal of the case-folded text when ``fold``, else of the raw
+    text) that every match of a step holds, besides the step's own hint: those inside its hint or inside one of its
+    required literals. A match holds its hint (case-folded when ``fold``) and each one-literal condition of
+    ``required`` (raw); the case folding of a raw string found in the text is in the text's case folding."""
+    raw_parts = ([] if fold or not hint else [hint]) + [c[0] for c in required if len(c) == 1]
+    folded_parts = ([hint] if fold and hint else []) + [part.casefold() for part in raw_parts]
+    return tuple(sorted(probe for probe in always if probe != (fold, hint) and any(
+        probe[1] in part for part in (folded_parts if probe[0] else raw_parts))))
 
 
 # Characters rare in running text, rarest first: a case-sensitive hint holding one is looked for only when the text
@@ -563,7 +675,8 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
         prefixed = "\n" + raw
         skip_gated = gate.search(prefixed) is None
     present: dict[str, bool] = {}
-    for pattern, reason, hint, fold, line_form, gated, key, required in steps:
+    known: dict[tuple[bool, str], bool] = {}  # (fold, hint) → whether the text (its case folding when fold) holds it
+    for pattern, reason, hint, fold, line_form, gated, key, required, hint_key, probes, one_line in steps:
         if gated and skip_gated:
             continue
         if key:
@@ -572,17 +685,49 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
                 found = present[key] = key in raw
             if not found:
                 continue
+        if probes:
+            missing = False
+            for probe in probes:
+                found = known.get(probe)
+                if found is None:
+                    if probe[0] and folded is None:
+                        folded = raw.casefold()
+                    found = known[probe] = probe[1] in (folded if probe[0] else raw)
+                if not found:
+                    missing = True
+                    break
+            if missing:
+                continue
         if hint:
-            if fold:
-                if folded is None:
+            found = known.get(hint_key)
+            if found is None:
+                if fold and folded is None:
                     folded = raw.casefold()
-                if hint not in folded:
-                    continue
-            elif hint not in raw:
+                found = known[hint_key] = hint in (folded if fold else raw)
+            if not found:
                 continue
         if required and not all(any(a in raw for a in c) for c in required):
             continue
-        if line_form is not None:
+        if one_line and (not fold or len(folded) == len(raw)):
+            # No match spans a line end and every match holds the hint: only the lines holding it are searched (in
+            # order, each once), with the text around them in view (pos and endpos, not a slice).
+            text, end = (folded if fold else raw), -1
+            i = text.find(hint)
+            while i >= 0:
+                if i >= end:  # a line not searched yet
+                    start = raw.rfind("\n", 0, i) + 1
+                    end = raw.find("\n", i)
+                    end = len(raw) if end < 0 else end
+                    if line_form is not None:
+                        prefixed = "\n" + raw if prefixed is None else prefixed
+                        for m in line_form.finditer(prefixed, start, end + 1):  # the line's "\n" is prefixed[start]
+                            yield m.start(), m.end() - 1, reason
+                    else:
+                        for m in pattern.finditer(raw, start, end):
+                            yield m.start(), m.end(), reason
+                    i = end
+                i = text.find(hint, i + 1)
+        elif line_form is not None:
             prefixed = "\n" + raw if prefixed is None else prefixed
             for m in line_form.finditer(prefixed):  # m.start() in prefixed is the match's start in raw
                 yield m.start(), m.end() - 1, reason
@@ -604,9 +749,12 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
             elif ln.text in questions:
                 asked.append(k)
     elif repeated_lines:
+        longest = _longest(repeated_lines)
         for ln in lines:
-            if ln.text in repeated_lines:
+            # (A line longer than every one of the set is not in it, and is not hashed: most lines of an article.)
+            if ln.end - ln.start <= longest and ln.text in repeated_lines:
                 ln.reason = "repeated-across-articles"
+    cut_lines = False
     for a, b, reason in _matches(raw, patterns, spans, folded):
         if a == b:
             continue
@@ -616,8 +764,13 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
             if a <= ln.start and ln.end <= b:
                 ln.reason = reason
             else:
-                ln.cuts.append((max(a, ln.start) - ln.start, min(b, ln.end) - ln.start, reason))
-    for ln in lines:
+                cut = (max(a, ln.start) - ln.start, min(b, ln.end) - ln.start, reason)
+                if ln.cuts:
+                    ln.cuts.append(cut)
+                else:
+                    ln.cuts = [cut]
+                cut_lines = True
+    for ln in lines if cut_lines else ():
         if ln.cuts and ln.reason is None:
             rest = _text(raw, ln)
             for a, b, _ in ln.cuts:
@@ -634,20 +787,42 @@ def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pat
 
 
 _POLL_NEIGHBOURS = frozenset({"poll-widget", "web-form"})
+_LONGEST: dict[int, tuple[frozenset, int]] = {}
+
+
+def _longest(lines: Container[str]) -> int | float:
+    """The length of the longest string in ``lines`` when it is a frozenset (worked out once per set: it cannot
+    change), else infinity (a set or other container may change between calls)."""
+    if not isinstance(lines, frozenset):
+        return float("inf")
+    found = _LONGEST.get(id(lines))
+    if found is None or found[0] is not lines:
+        if len(_LONGEST) > 16:
+            _LONGEST.clear()
+        found = _LONGEST[id(lines)] = (lines, max((len(x) for x in lines if isinstance(x, str)), default=0))
+    return found[1]
 
 
 def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
-    """1. Related-article tails: from the header line to the end of the file."""
-    seen_body = False
+    """1. Related-article tails: from the header line to the end of the file (a header after the first line of 8
+    words or more, the body's first)."""
+    eight = _first_words(8).match
     for i, ln in enumerate(lines):
-        s = ln.text
-        if seen_body and _RELATED_HEADER.match(s.strip("*_# ")):
-            for rest in lines[i:]:
-                rest.reason = "related-articles"
+        if eight(ln.text) is not None:
             break
-        if not seen_body and _has_words(s, 8):
-            seen_body = True
-    return _kept(lines)
+    else:
+        return lines
+    edge, most = "*_#", _RELATED_HEADER_CHARS
+    for k in range(i + 1, len(lines)):
+        s = lines[k].text
+        # A header's words are at most _RELATED_HEADER_CHARS characters, then only spaces and a colon may follow;
+        # a line (never starting or ending with " ") that strip("*_# ") leaves alone is its own stripped text.
+        if ((len(s) <= most or s[-1] == ":" or s[-1].isspace() or s[0] in edge or s[-1] in edge)
+                and _RELATED_HEADER.match(s.strip("*_# "))):
+            for rest in lines[k:]:
+                rest.reason = "related-articles"
+            return _kept(lines)
+    return lines  # nothing marked: the lines kept are those given
 
 
 def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) -> list[_Line]:
@@ -667,7 +842,7 @@ def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) ->
             ln.reason = "navigation"
         else:
             break
-    return _kept(live)
+    return _kept(live) if live and live[-1].reason is not None else live  # the last line is the first one marked
 
 
 def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: str | None,
@@ -698,10 +873,12 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
             break
         i += 1
     # A timestamp line may also follow the title.
-    for ln in live[i:i + 3]:
-        if ln.reason is None and timestamp_pattern is not None and timestamp_pattern.match(_text(raw, ln)):
-            ln.reason = "timestamp"
-    return title_text, _kept(live)
+    marked = i > 0  # every line before i was marked
+    # Where the walk stopped (a break), live[i] failed the timestamp test already: the test starts after it.
+    for ln in live[i + 1 if i < len(live) else i:i + 3] if timestamp_pattern is not None else ():
+        if ln.reason is None and timestamp_pattern.match(_text(raw, ln)):
+            ln.reason, marked = "timestamp", True
+    return title_text, _kept(live) if marked else live
 
 
 def _title_block(raw: str, live: list[_Line], i: int) -> list[_Line]:
@@ -726,7 +903,12 @@ def _caption_candidates(raw: str, live: list[_Line], folded: str) -> set[int] | 
     the hint is in ``folded`` too: an article without one has no caption. When ``folded`` is as long as ``raw``,
     each character folded to one, so a line's hint sits at the line's own offsets in ``folded``.
     """
-    found = [(i, h) for h in _CAPTION_HINTS for i in _find_all(folded, h)]
+    found = []
+    for h in _CAPTION_HINTS:  # every place of every hint (str.find in a loop: no generator per hint)
+        i = folded.find(h)
+        while i >= 0:
+            found.append((i, h))
+            i = folded.find(h, i + 1)
     if not found:
         return set()
     if len(folded) != len(raw):
@@ -740,32 +922,34 @@ def _caption_candidates(raw: str, live: list[_Line], folded: str) -> set[int] | 
     return tested
 
 
-def _find_all(text: str, part: str) -> Iterable[int]:
-    i = text.find(part)
-    while i >= 0:
-        yield i
-        i = text.find(part, i + 1)
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")  # upper() changes each of them
 
 
 def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) -> list[_Line]:
     """4. Captions, anywhere; inline caption markers, "Lire aussi :" / "RELATED:" lines, copyright lines and
     capital-letter related headlines (:func:`is_related_caps`)."""
     tested = _caption_candidates(raw, live, raw.casefold() if folded is None else folded)
+    marked = False
     for ln in live:
         s = ln.text
         if (tested is None or ln.start in tested) and is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
-            ln.reason = "caption"
+            ln.reason, marked = "caption", True
         elif ":" in s and _RELATED_INLINE.match(s):
-            ln.reason = "related-articles"
+            ln.reason, marked = "related-articles", True
         elif s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41):
-            ln.reason = "footer"
-    for k, ln in enumerate(live[1:], start=1):
+            ln.reason, marked = "footer", True
+    lower = _ASCII_LOWER
+    for k in range(1, len(live)):
+        ln = live[k]
         s = ln.text
-        if ln.reason is None and is_related_caps(s):
+        if s[1:2] in lower:  # a lower-case second letter: not all capitals (most lines, tested in one step)
+            continue
+        head = s[:16]  # is_related_caps's own first test, here to skip the call for more lines
+        if head == head.upper() and ln.reason is None and is_related_caps(s):
             nxt = next((_text(raw, b) for b in live[k + 1:] if b.reason is None), "")
             if not nxt.startswith("By "):
-                ln.reason = "related-articles"
-    return _kept(live)
+                ln.reason, marked = "related-articles", True
+    return _kept(live) if marked else live
 
 
 #: Most words of a link's text (:func:`_is_link_text`): a cross-reference or a related headline.
@@ -794,7 +978,7 @@ def _is_link_text(line: str) -> bool:
             and (line[-1].isalnum() or line[-1] in ")]") and not line.endswith(("etc)", "etc.)")))
 
 
-def _mark_tail_links(live: list[_Line]) -> list[_Line]:
+def _mark_tail_links(live: list[_Line], raw: str | None = None) -> list[_Line]:
     """4c. Links to other articles: cross-references, author-archive links and a related headline glued to the end.
 
     - A line opening with "See also", "See earlier", "See more" or "See ...:" ("See, earlier ...", "See Jane Doe's
@@ -808,23 +992,27 @@ def _mark_tail_links(live: list[_Line]) -> list[_Line]:
     All are removed with reason ``related-articles``. Other short lines after the last sentence stay: on the dev
     articles they are as often a credit, a hat tip or a quoted post as a related headline.
     """
-    for ln in live:
+    marked = False
+    for ln in live if raw is None or "See" in raw else ():  # (no line starts with "See" if the text holds none)
         if ln.text.startswith("See") and _SEE_LINE.match(ln.text) and _is_link_text(ln.text):
-            ln.reason = "related-articles"
-    live = _kept(live)
+            ln.reason, marked = "related-articles", True
+    if marked:
+        live = _kept(live)
+    marked = False
     for k in range(max(1, len(live) - 3), len(live)):
         ln = live[k]
         if (_AUTHOR_ARCHIVE.match(ln.text) and _is_link_text(ln.text) and not _has_words(ln.text, 9)
                 and _SENTENCE_END.search(live[k - 1].text[-2:])):
-            ln.reason = "related-articles"
-    live = _kept(live)
+            ln.reason, marked = "related-articles", True
+    if marked:
+        live = _kept(live)
     last = live[-1] if len(live) > 1 else None
     if last is not None and not last.cuts and not _SENTENCE_END.search(last.text[-2:]):
         for m in reversed(list(_GLUED_TAIL.finditer(last.text))):
             tail = last.text[m.end():]
             if (_GLUED_LABEL.match(tail) and _is_link_text(tail) and _has_words(tail, 4)
                     and not _ANY_SENTENCE_END.search(tail)):
-                last.cuts.append((m.end(), len(last.text), "related-articles"))
+                last.cuts = [(m.end(), len(last.text), "related-articles")]  # none before (tested above)
             break
     return live
 
@@ -856,11 +1044,16 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     # A line's NFC case folding, as normalise_for_matching makes it. When the article is in NFC (so is each of its
     # lines: a line starts and ends at a space or a line end, which no mark composes with) and its case folding
     # (``folded``) folded each character to one, that is the line's own slice of ``folded``.
-    sliced = folded is not None and len(folded) == len(raw) and unicodedata.is_normalized("NFC", raw)
+    # Only the first ten lines (the three that may be standfirsts and the seven after each, read by repeated_later
+    # and may_repeat) are read in ``folded``, so only the text from their start to their end must be in NFC: so is
+    # each of its lines, for the same reason. Other lines (short candidates) are folded on their own.
+    read = min(len(live), 3 + 7)
+    sliced = (folded is not None and len(folded) == len(raw) and read > 0
+              and (raw.isascii() or unicodedata.is_normalized("NFC", raw[live[0].start:live[read - 1].end])))
 
     def fold(k: int) -> str:
         ln = live[k]
-        return folded[ln.start:ln.end] if sliced else unicodedata.normalize("NFC", texts[k]).casefold()
+        return folded[ln.start:ln.end] if sliced and k < read else unicodedata.normalize("NFC", texts[k]).casefold()
 
     # Normalising is the costly step (a \w scan of every character), so a line is normalised only when a
     # cheap necessary condition leaves a match possible; the decisions are those of comparing every line.
@@ -882,14 +1075,22 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
         probes = sorted(words[1:-1], key=len, reverse=True)[:3]
         last = min(k + 8, len(texts)) - 1
         if sliced and last > k:  # each next line's folding is a slice of this span: a word missing here is everywhere
-            span = folded[live[k + 1].start:live[last].end]
-            if not all(w in span for w in probes):
+            a, b = live[k + 1].start, live[last].end
+            if not all(folded.find(w, a, b) >= 0 for w in probes):  # (find in the span: no copy of it)
                 return False
+        lead = norm(k)
         for j in range(k + 1, last + 1):
-            line_folded = folds.get(j)
-            if line_folded is None:
-                line_folded = folds[j] = fold(j)
-            if len(line_folded) >= len(norm(k)) and all(w in line_folded for w in probes) and norm(k) in norm(j):
+            if sliced:  # the line's folding is its slice of ``folded``: its length and words read there, not copied
+                a, b = live[j].start, live[j].end
+                if b - a < len(lead) or not all(folded.find(w, a, b) >= 0 for w in probes):
+                    continue
+            else:
+                line_folded = folds.get(j)
+                if line_folded is None:
+                    line_folded = folds[j] = fold(j)
+                if len(line_folded) < len(lead) or not all(w in line_folded for w in probes):
+                    continue
+            if lead in norm(j):
                 return True
         return False
 
@@ -903,35 +1104,47 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
         if not sliced:
             return True
         lead = fold(k)
-        i = j = lead.find(" ", len(lead) // 2)
-        for _ in range(4):  # four pieces: one of them has a rare word
-            j = lead.find(" ", j + 1) if j >= 0 else -1
-        if j < 0 or not _WORD_RUN.search(lead, 0, i) or not _WORD_RUN.search(lead, j):
+        # Four pieces from the first space after the middle (one of them has a rare word): i is that space, j the
+        # fourth space after it (one regex search, not five str.find calls).
+        four = _FOUR_PIECES.search(lead, len(lead) // 2)
+        if four is None:
             return True
-        span = folded[live[k + 1].start:live[last].end]
-        return all(w in span for w in sorted(_WORD_RUN.findall(lead, i + 1, j), key=len, reverse=True)[:2])
+        i, j = four.start(), four.end() - 1
+        if not _WORD_RUN.search(lead, 0, i) or not _WORD_RUN.search(lead, j):
+            return True
+        a, b = live[k + 1].start, live[last].end
+        return all(folded.find(w, a, b) >= 0 for w in sorted(_WORD_RUN.findall(lead, i + 1, j), key=len, reverse=True)[:2])
 
     title_norm = normalise_for_matching(title) if title else ""
     # The furniture lines that may repeat an earlier line, decided first (a removal never changes which lines count
     # as earlier ones: every earlier line does).
-    candidates = [k for k in range(len(live)) if is_furniture(texts[k], max_words=DUPLICATE_MAX_WORDS)
-                  and norm(k) and norm(k) != title_norm]
+    # (A furniture line has at most DUPLICATE_MAX_WORDS words once stripped as is_furniture strips it: the regex of
+    # _has_words, matched here, skips the call for the lines of more words, most of an article.)
+    more = _first_words(DUPLICATE_MAX_WORDS + 1).match
+    candidates = [k for k, s in enumerate(texts) if more(s.strip("*_#> ").strip()) is None
+                  and is_furniture(s, max_words=DUPLICATE_MAX_WORDS) and norm(k) and norm(k) != title_norm]
     # A line equals a candidate only if it has no more word pieces than the longest candidate has normalised words
     # (:func:`_has_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).
     most = max((len(norm(k).split()) for k in candidates), default=0)
     is_candidate = set(candidates)
     seen: set[str] = set()
-    for k, ln in enumerate(live):
+    marked = False
+    # A line after the last candidate is never looked for in ``seen``: only the first three lines (standfirsts) and
+    # the lines up to the last candidate are read.
+    for k in range(max(min(3, len(live)), candidates[-1] + 1 if candidates else 0)):
+        ln = live[k]
         if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and may_repeat(k)
                 and _words(norm(k)) >= STANDFIRST_MIN_WORDS and repeated_later(k)):
-            ln.reason = "duplicate-standfirst"
+            ln.reason, marked = "duplicate-standfirst", True
         elif k in is_candidate and norm(k) in seen:
-            ln.reason = "duplicate-paragraph"
+            ln.reason, marked = "duplicate-paragraph", True
         if candidates and not _has_word_pieces(texts[k], most + 1):
             seen.add(norm(k))
-    return _kept(live)
+    return _kept(live) if marked else live
 
 
+# A space and the next four space-ended pieces (a piece holds no space, so they are the four after it).
+_FOUR_PIECES = re.compile(r" (?:[^ ]* ){4}")
 _WORD_PIECES: dict[int, re.Pattern] = {}
 
 
@@ -954,11 +1167,16 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     Sets each line's ``keep`` spans and returns the removed ``(start, end, reason)`` spans.
     """
     removed: list[tuple[int, int, str]] = []
+    # What a line must hold for a test below to find something, looked for once in the whole text: a line can hold
+    # it only if the text does.
+    emphasis = "*" in raw or "_" in raw
+    heading = "#" in raw
+    marker = "ảnh" in raw and "Photo" in raw
     for ln in live:
         s = ln.text
-        if not ln.cuts and "*" not in s and "_" not in s and not s.startswith("#") and not ("Photo" in s and "ảnh" in s):
-            ln.keep.append((ln.start, ln.end))  # nothing to cut (the tests below would find nothing)
-            continue
+        if not ln.cuts and not (emphasis and ("*" in s or "_" in s)) and not (heading and s.startswith("#")) \
+                and not (marker and "Photo" in s and "ảnh" in s):
+            continue  # nothing to cut (the tests below would find nothing): the whole line is kept (keep None)
         cuts: list[tuple[int, int, str]] = list(ln.cuts)
         for m in _INLINE_MARKER.finditer(s) if "Photo" in s and "ảnh" in s else ():
             if not any(a < m.end() and m.start() < b for a, b, _ in cuts):
@@ -972,6 +1190,7 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
                 cuts += [(m.start(), m.start() + mark, "markup"), (m.end() - mark, m.end(), "markup")]
         cuts.sort()
         pos = 0
+        ln.keep = []
         for a, b, reason in cuts:
             a = max(a, pos)
             if b <= a:
@@ -990,12 +1209,16 @@ def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
     groups: list[list[str]] = []
     for ln in live:
         keep = ln.keep
-        piece = (ln.text if keep[0] == (ln.start, ln.end) else raw[keep[0][0]:keep[0][1]]).strip() if len(keep) == 1 \
-            else "".join(raw[a:b] for a, b in keep).strip()
+        if keep is None:  # the whole line
+            piece = ln.text.strip()
+        elif len(keep) == 1:
+            piece = (ln.text if keep[0] == (ln.start, ln.end) else raw[keep[0][0]:keep[0][1]]).strip()
+        else:
+            piece = "".join(raw[a:b] for a, b in keep).strip()
         if not piece:
             continue
         last = groups[-1][-1] if groups else ""
-        if groups and not _TERMINAL.search(last[-1:]) and (
+        if groups and last[-1] not in _TERMINAL_CHARS and (  # (a piece is never empty)
             piece[0].islower() or piece[0].isdigit() or last.endswith((",", "-", "–"))
         ):
             groups[-1].append(piece)
