@@ -659,3 +659,14 @@ class TestPollQuestions:
         assert self.QUESTION in set(removed[removed["article_id"] == "a1"]["text"])
         kept, _, _ = load_corpus(path, progress=False, errors="ignore", repeated_min_articles=0)
         assert self.QUESTION in kept["text"].iloc[1]  # no corpus pass, no evidence: the line stays
+
+
+def test_a_pattern_group_that_turns_multiline_off_keeps_its_text_end_meaning():
+    # In (?-m:...), "$" is the end of the text, not of a line: "foo" on a middle line is not matched.
+    import re
+
+    raw = "Body line of the article.\nfoo\nbar is the last line."
+    pattern = re.compile(r"(?-m:foo$)", re.MULTILINE)
+    assert clean_text(raw, find_title=False, patterns=[(pattern, "user")]).removed == []
+    assert clean_text(raw + "\nfoo", find_title=False, patterns=[(pattern, "user")]).removed == [
+        (len(raw) + 1, len(raw) + 4, "user")]

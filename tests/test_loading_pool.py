@@ -164,3 +164,25 @@ def test_a_clean_jsonl_file_is_read_by_the_workers_with_the_same_tables(tmp_path
             for a, b in zip(one, more):
                 pd.testing.assert_frame_equal(a, b, check_exact=True)
     assert len(one.articles) == 14 and (one.removed["reason"] == "repeated-across-articles").any()
+
+
+def test_a_line_changed_after_the_first_pass_is_skipped_with_an_error_not_a_crash(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    rows = [{"id": f"a{i}", "text": f"Article {i} says something.\n\nShare this"} for i in range(4)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    ranges = list(loading._line_ranges(path, 10))
+    _, _, _, clean = loading._count_lines(path, ranges[0])
+    assert clean
+    offset, spans = 0, []
+    for number, line in enumerate(path.read_bytes().splitlines(keepends=True), start=1):
+        spans.append((number, offset, len(line)))
+        offset += len(line)
+    # Another program rewrites line 2 in place (same length, no longer JSON) and cuts line 4 after the first pass.
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = "{" + "x" * (len(lines[1]) - 2) + "\n"
+    path.write_text("".join(lines[:3]), encoding="utf-8")
+    problems = Problems("ignore")
+    records = loading._span_records(path, spans, problems)
+    assert [r.article_id for r in records] == ["a0", "a2"]  # line 4 is gone, line 2 no longer reads
+    assert [row["line"] for row in problems.rows] == [2, 4]
+    assert all("changed while the file was loaded" in row["message"] for row in problems.rows)

@@ -2,12 +2,12 @@
 
 Raw text → tidy tables → figures: ``load_corpus`` gives the ``articles`` and ``removed``
 tables; the other functions take and return pandas DataFrames with documented columns
-(the contracts are in :mod:`toolkit.schema`). Engines (stanza, spaCy) load lazily, on
-first use. ``__all__`` below lists the public names by stage, in the order of the notebooks;
+(the contracts are in :mod:`toolkit.schema`). Engines (spaCy, and stanza where its models
+are installed) load lazily, on first use. ``__all__`` below lists the public names by stage, in the order of the notebooks;
 ``docs/architecture.md`` says which module owns what.
 """
 
-import importlib
+import importlib as _importlib
 
 from toolkit import paths
 
@@ -102,11 +102,11 @@ def __getattr__(name: str):
         return paths.folders().figures
     module = _LAZY.get(name)
     if module is not None:
-        value = getattr(importlib.import_module(module), name)
+        value = getattr(_importlib.import_module(module), name)
         globals()[name] = value  # looked up once
         return value
     if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
+        return _importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

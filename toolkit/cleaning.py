@@ -618,7 +618,8 @@ def _within_a_line(pattern: re.Pattern) -> bool:
             elif op is c.AT:
                 ok = arg in safe_at
             elif op is c.SUBPATTERN:
-                ok = arg[1] & re.DOTALL == 0 and safe(arg[-1])
+                # (?s:...) adds DOTALL; (?-m:...) takes MULTILINE away, so its $ and ^ are the text's ends
+                ok = arg[1] & re.DOTALL == 0 and arg[2] & re.MULTILINE == 0 and safe(arg[-1])
             elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
                 ok = safe(arg[2])
             elif op is getattr(c, "ATOMIC_GROUP", None):
@@ -797,8 +798,7 @@ def _longest(lines: Container[str]) -> int | float:
         return float("inf")
     found = _LONGEST.get(id(lines))
     if found is None or found[0] is not lines:
-        if len(_LONGEST) > 16:
-            _LONGEST.clear()
+        _LONGEST.clear()  # the last set only (a corpus's): no set is held after its corpus is gone but that one
         found = _LONGEST[id(lines)] = (lines, max((len(x) for x in lines if isinstance(x, str)), default=0))
     return found[1]
 

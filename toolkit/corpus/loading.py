@@ -15,7 +15,6 @@ import functools
 import gc
 import io
 import itertools
-import mmap
 import os
 import re
 from collections import Counter
@@ -271,8 +270,10 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         processes: Worker processes that clean chunks of ``CHUNK_SIZE`` articles in parallel;
             None (default) uses every core when there is more than one chunk, 1 works in this
             process. The tables are the same either way; a problem found while cleaning is
-            reported (warned or raised) when its chunk comes back. For a JSONL file, the workers
-            also make the first pass (and read the records, when the file holds no bad line).
+            reported (warned or raised) when its chunk comes back. For a JSONL file of more than
+            one chunk's lines, the workers also make the first pass (and read the records, when
+            the file holds no bad line; a line changed by another program while the file loads is
+            then skipped with an error).
 
     Returns:
         A :class:`Corpus` ``(articles, removed, problems)``, rows in input order (a folder's
@@ -493,7 +494,8 @@ def _load_chunks(chunks: Iterable[list[Record]], sources: _Sources, languages: S
     workers = processes if processes is not None else (os.cpu_count() or 1) if len(first) > 1 else 1
     if workers == 1:
         for chunk in itertools.chain(first, chunks):
-            yield _load_chunk(_span_records(spans_of, chunk) if spans_of else chunk, sources, languages, problems)
+            yield _load_chunk(_span_records(spans_of, chunk, problems) if spans_of else chunk, sources, languages,
+                              problems)
         return
     with contextlib.ExitStack() as stack:
         if pool is None:
@@ -519,9 +521,9 @@ def _start_worker(sources: _Sources, languages: tuple[str, ...]) -> None:
 def _work(chunk: list, repeated: frozenset, spans_of: Path | None = None):
     """One chunk in a worker (records, or their places in the JSONL file ``spans_of``): its tables, and the problems
     and unknown outlets it found."""
-    if spans_of is not None:
-        chunk = _span_records(spans_of, chunk)
     problems = Problems("ignore")
+    if spans_of is not None:
+        chunk = _span_records(spans_of, chunk, problems)
     sources = _WORKER["sources"]._replace(unknown_outlets=Counter(), repeated=repeated)
     articles, removed, ids = _load_chunk(chunk, sources, _WORKER["languages"], problems)
     return articles, removed, ids, problems.rows, sources.unknown_outlets
@@ -556,19 +558,19 @@ def _first_pass_workers(path: Path) -> int:
 def _line_ranges(path: Path, size: int) -> Iterable[tuple[int, int, int]]:
     """``(start, end, first line number)`` of each run of ``size`` lines of ``path`` (byte offsets, lines ended by
     ``\\n`` as the reader splits them); only the line ends are looked for, nothing is decoded here."""
+    # Buffered reads, not a memory map: a file truncated by another program while mapped would kill this process
+    # (SIGBUS) where a read just ends early.
+    start = end = lines = 0
+    first = 1
     with open(path, "rb") as handle:
-        if not os.fstat(handle.fileno()).st_size:
-            return
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            end_of_file, start, first = len(data), 0, 1
-            while start < end_of_file:
-                end, lines = start, 0
-                while lines < size and end < end_of_file:
-                    newline = data.find(b"\n", end)
-                    end = end_of_file if newline < 0 else newline + 1
-                    lines += 1
+        for line in handle:  # split at b"\n" in C, the line ends the reader's split finds
+            end += len(line)
+            lines += 1
+            if lines == size:
                 yield start, end, first
-                start, first = end, first + lines
+                start, first, lines = end, first + lines, 0
+    if lines:
+        yield start, end, first
 
 
 def _jsonl_record(data: bytes, line_no: int, path: Path, problems: Problems, seen: set[str]) -> Record | None:
@@ -657,25 +659,30 @@ def _repeated_in_pool(path: Path, pool, *, min_articles: int) -> tuple[RepeatedL
                 data = handle.read(length)
             # The line number only matters for line 1 (a byte-order mark), which a worker never reads twice.
             record = _jsonl_record(data, 0 if offset else 1, path, Problems("ignore"), set())
-            chunk_counts.subtract(countable_lines(record_text(record)))
+            if record is not None and text_key(record_text(record)) == key:  # else the line changed since: the
+                chunk_counts.subtract(countable_lines(record_text(record)))  # second pass reports it
         counts.update(chunk_counts)
         for key in needed & chunk_questions.keys():
             questions.update(chunk_questions[key])
     return repeated_from_counts(counts, questions, min_articles=min_articles), spans or None
 
 
-def _span_records(path: Path, spans: list[tuple[int, int, int]]) -> list[Record]:
+def _span_records(path: Path, spans: list[tuple[int, int, int]], problems: Problems) -> list[Record]:
     """The records of the JSONL file ``path`` at ``spans`` (:func:`_repeated_in_pool`), read as the reader reads them
-    (their lines hold no problem)."""
+    (their lines held no problem in the first pass). A line that no longer reads as it did (the file was changed
+    while it was loaded) is skipped, with an error in ``problems``."""
     start, end = spans[0][1], spans[-1][1] + spans[-1][2]
     with open(path, "rb") as handle:
         handle.seek(start)
         data = handle.read(end - start)
-    problems, records = Problems("ignore"), []
+    records = []
     for line_no, offset, length in spans:
-        record = _jsonl_record(data[offset - start:offset - start + length], line_no, path, problems, set())
-        if record is None or problems.rows:
-            raise CorpusError(f"{path}: line {line_no} changed while it was read")
+        found = Problems("ignore")
+        record = _jsonl_record(data[offset - start:offset - start + length], line_no, path, found, set())
+        if record is None or found.rows:
+            problems.add(path.name, "line changed while the file was loaded (it no longer reads as in the first "
+                         "pass); line skipped: load the file again once it is written", line=line_no)
+            continue
         records.append(record)
     return records
 
