@@ -1,7 +1,7 @@
 """A Jupyter-first toolkit for analysing news corpora in French and English.
 
-Raw text → tidy tables → figures: ``load_corpus`` gives the ``articles`` and ``removed``
-tables; the other functions take and return pandas DataFrames with documented columns
+Raw text → tidy tables → figures: ``load_corpus`` gives the ``articles``, ``removed`` and
+``problems`` tables; the other functions take and return pandas DataFrames with documented columns
 (the contracts are in :mod:`toolkit.schema`). Engines (spaCy, and stanza where its models
 are installed) load lazily, on first use. ``__all__`` below lists the public names by stage, in the order of the notebooks;
 ``docs/architecture.md`` says which module owns what.

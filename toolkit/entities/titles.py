@@ -22,7 +22,7 @@ from toolkit.text import folded_words
 
 #: The default titles file (one title a line; see its header for the format).
 TITLES_FILE = DATA / "titles.txt"
-#: The civilities and the titles only a person bears, one table for every rule that reads them
+#: The civilities and the titles only a person bears, one table for title stripping and the linking rules
 #: (columns ``civility, sex, names_a_person, stripped``; see its header).
 CIVILITIES_FILE = DATA / "civilities.csv"
 

@@ -117,7 +117,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     The rules apply in this order; each one is recorded per mention (``link_rule``) and per
     variant (``merges``):
 
-    1. ``strip-title``: leading titles, ranks and articles (``toolkit/data/titles.txt``)
+    1. ``strip-title``: leading titles, ranks and articles (``toolkit/data/titles.txt``, and the
+       civilities of ``toolkit/data/civilities.csv`` marked stripped)
        and a possessive ’s are removed: "le général To Lam" → "To Lam".
     2. ``fold``: names equal once accents and case are removed are one entity ("Trần Quốc
        Tỏ" = "Trân Quôc To"), within a compatible type: PER apart, ORG and LOC together
