@@ -710,24 +710,9 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
         if required and not all(any(a in raw for a in c) for c in required):
             continue
         if one_line and (not fold or len(folded) == len(raw)):
-            # No match spans a line end and every match holds the hint: only the lines holding it are searched (in
-            # order, each once), with the text around them in view (pos and endpos, not a slice).
-            text, end = (folded if fold else raw), -1
-            i = text.find(hint)
-            while i >= 0:
-                if i >= end:  # a line not searched yet
-                    start = raw.rfind("\n", 0, i) + 1
-                    end = raw.find("\n", i)
-                    end = len(raw) if end < 0 else end
-                    if line_form is not None:
-                        prefixed = "\n" + raw if prefixed is None else prefixed
-                        for m in line_form.finditer(prefixed, start, end + 1):  # the line's "\n" is prefixed[start]
-                            yield m.start(), m.end() - 1, reason
-                    else:
-                        for m in pattern.finditer(raw, start, end):
-                            yield m.start(), m.end(), reason
-                    i = end
-                i = text.find(hint, i + 1)
+            if line_form is not None and prefixed is None:
+                prefixed = "\n" + raw
+            yield from _matches_in_lines(raw, folded if fold else raw, hint, pattern, line_form, prefixed, reason)
         elif line_form is not None:
             prefixed = "\n" + raw if prefixed is None else prefixed
             for m in line_form.finditer(prefixed):  # m.start() in prefixed is the match's start in raw
@@ -735,6 +720,29 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
         else:
             for m in pattern.finditer(raw):
                 yield m.start(), m.end(), reason
+
+
+def _matches_in_lines(raw: str, text: str, hint: str, pattern: re.Pattern, line_form: re.Pattern | None,
+                      prefixed: str | None, reason: str) -> Iterable[tuple[int, int, str]]:
+    """The matches of a pattern no match of which spans a line end and every match of which holds ``hint`` (looked for
+    in ``text``: ``raw`` or its case folding, of the same length): only the lines holding the hint are searched (in
+    order, each once), with the text around them in view (pos and endpos, not a slice). ``prefixed`` is
+    ``"\n" + raw`` when the pattern is searched in its ``line_form``."""
+    end = -1
+    i = text.find(hint)
+    while i >= 0:
+        if i >= end:  # a line not searched yet
+            start = raw.rfind("\n", 0, i) + 1
+            end = raw.find("\n", i)
+            end = len(raw) if end < 0 else end
+            if line_form is not None:
+                for m in line_form.finditer(prefixed, start, end + 1):  # the line's "\n" is prefixed[start]
+                    yield m.start(), m.end() - 1, reason
+            else:
+                for m in pattern.finditer(raw, start, end):
+                    yield m.start(), m.end(), reason
+            i = end
+        i = text.find(hint, i + 1)
 
 
 def _mark_patterns(raw: str, lines: list[_Line], patterns: Sequence[tuple[re.Pattern, str]],
