@@ -1,8 +1,10 @@
 """Benchmark: load_corpus on a large JSONL corpus; time and peak memory (run in a child process).
 
 One run reports, side by side: articles per CPU second in one process (``processes=1``), wall
-articles/s with one and with two worker processes (``processes=2``), a plain ``json.loads`` pass over
-the same lines (lines per CPU second), and the ratios. Speeds are given in CPU time (this process
+articles/s in one process and with the default settings (``processes=None``: a worker process per core), a plain
+``json.loads`` pass over the same lines (lines per CPU second), and the ratios. The speed target (3,000 articles/s)
+is judged on the default settings' wall time, what a user gets from ``load_corpus(path)``; the ``json.loads`` ratio
+on one process's CPU time. Speeds are given in CPU time (this process
 and its worker processes) beside wall time: on a shared machine wall time also counts the time other
 programs held the cores. The yardstick runs before and after the loads, and the faster of its two
 passes is used, so the ratio compares like with like.
@@ -72,7 +74,7 @@ def measure(n: int) -> dict:
         file_mb = path.stat().st_size / 1e6
         plain = run_child(JSON_PASS, str(path))
         result = run_child(CHILD, str(path), "1")
-        two = run_child(CHILD, str(path), "2")
+        default = run_child(CHILD, str(path), "null")
         again = run_child(JSON_PASS, str(path))
         base = run_child(BASELINE)
     plain = min(plain, again, key=lambda r: r["cpu_seconds"])
@@ -82,12 +84,12 @@ def measure(n: int) -> dict:
                   articles_per_s=n / result["cpu_seconds"], wall_articles_per_s=n / result["seconds"],
                   json_articles_per_s=plain["articles"] / plain["cpu_seconds"],
                   times_json=result["cpu_seconds"] / plain["cpu_seconds"], target_articles_per_s=3000,
-                  target_times_json=5, cores=os.cpu_count(), two_seconds=two["seconds"],
-                  two_cpu_seconds=two["cpu_seconds"], two_peak_mb=two["peak_mb"],
-                  two_articles_per_s=two["articles"] / two["seconds"],
-                  two_speedup=result["seconds"] / two["seconds"])
-    if two["articles"] != n:
-        raise RuntimeError(f"two processes loaded {two['articles']:,} articles, one process {n:,}")
+                  target_times_json=5, cores=os.cpu_count(), default_seconds=default["seconds"],
+                  default_cpu_seconds=default["cpu_seconds"], default_peak_mb=default["peak_mb"],
+                  default_articles_per_s=default["articles"] / default["seconds"],
+                  default_speedup=result["seconds"] / default["seconds"])
+    if default["articles"] != n:
+        raise RuntimeError(f"the default settings loaded {default['articles']:,} articles, one process {n:,}")
     return result
 
 
@@ -97,16 +99,16 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     r = measure(args.articles)
     print(f"load_corpus: {r['articles']:,} articles, {r['file_mb']:.0f} MB JSONL ({r['raw_mb']:.0f} MB of text)")
-    print(f"  one process (processes=1): CPU time {r['cpu_seconds']:.1f} s ({r['articles_per_s']:,.0f} articles/s; "
-          f"target >= 3,000: {'PASS' if r['articles_per_s'] >= 3000 else 'FAIL'}); wall time {r['seconds']:.1f} s "
-          f"({r['wall_articles_per_s']:,.0f} articles/s)")
+    print(f"  one process (processes=1): CPU time {r['cpu_seconds']:.1f} s ({r['articles_per_s']:,.0f} articles per CPU "
+          f"second); wall time {r['seconds']:.1f} s ({r['wall_articles_per_s']:,.0f} articles/s)")
     print(f"  plain json.loads over the same lines, same run: CPU time {r['json_cpu_seconds']:.2f} s "
           f"({r['json_articles_per_s']:,.0f} articles/s); load_corpus takes {r['times_json']:.1f}x that "
           f"(target <= 5x: {'PASS' if r['times_json'] <= 5 else 'FAIL'})")
-    print(f"  two worker processes (processes=2; {r['cores']} cores, shared with whatever else runs): wall time "
-          f"{r['two_seconds']:.1f} s ({r['two_articles_per_s']:,.0f} articles/s, {r['two_speedup']:.2f}x the one-process "
-          f"wall speed); CPU time of all processes {r['two_cpu_seconds']:.1f} s; "
-          f"peak memory of the parent {r['two_peak_mb']:.0f} MB")
+    print(f"  default settings (processes=None: a worker per core, {r['cores']} cores, shared with whatever else runs): "
+          f"wall time {r['default_seconds']:.1f} s ({r['default_articles_per_s']:,.0f} articles/s, "
+          f"{r['default_speedup']:.2f}x the one-process wall speed; target >= 3,000: "
+          f"{'PASS' if r['default_articles_per_s'] >= 3000 else 'FAIL'}); CPU time of all processes "
+          f"{r['default_cpu_seconds']:.1f} s; peak memory of the parent {r['default_peak_mb']:.0f} MB")
     print(f"  peak memory {r['peak_mb']:.0f} MB (the interpreter with toolkit imported: {r['baseline_mb']:.0f} MB); "
           f"target < 2,048 MB: {'PASS' if r['peak_mb'] < 2048 else 'FAIL'}")
     print(f"  peak / text size: {r['peak_mb'] / r['raw_mb']:.1f}x")
