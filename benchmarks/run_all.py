@@ -142,12 +142,15 @@ def notebooks() -> dict[str, float]:
     import nbformat
     from nbclient import NotebookClient
 
+    from toolkit.report import kernel_config
+
     times = {}
     for path in sorted(tk.ROOT.joinpath("notebooks").glob("[0-9][0-9]-*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         start = time.perf_counter()
+        # The report's kernel settings (channels encrypted where pyzmq can), as `make report` runs them.
         NotebookClient(notebook, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+                       resources={"metadata": {"path": str(path.parent)}}, config=kernel_config()).execute()
         times[path.stem] = time.perf_counter() - start
     return times
 

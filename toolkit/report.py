@@ -380,7 +380,7 @@ def _execute_all(
             timeout=timeout,
             kernel_name=kernel_name,
             resources={"metadata": {"path": str(notebooks_dir)}},
-            config=_kernel_config(),
+            config=kernel_config(),
         )
         started = time.perf_counter()
         try:
@@ -397,14 +397,21 @@ def _execute_all(
     return html_paths, engines, failures
 
 
-def _kernel_config():
-    """Kernel manager settings: encrypt the kernel's channels where both ends can.
+def kernel_config():
+    """Kernel manager settings for every notebook run: encrypt the kernel's channels where both ends can.
 
-    A kernel talks to this process over TCP on localhost; unencrypted, ipykernel warns once
-    per kernel ("Kernel is running over TCP without encryption"), so once per notebook. With
+    The one definition that each launcher of the project's kernels hands its kernel manager: the
+    report (here), ``benchmarks/run_all.py``'s notebook timing and nbval in ``make test`` (through
+    the pytest plugin ``tests/nbkernel.py``). None of them reads a Jupyter config file
+    (``NotebookClient`` and nbval build their ``KernelManager`` from what they are given), so the
+    setting travels as this ``Config``.
+
+    A kernel talks to its manager over TCP on localhost; unencrypted, ipykernel warns once per
+    kernel ("Kernel is running over TCP without encryption"). With
     ``transport_encryption="auto"`` jupyter_client gives the kernel CurveZMQ keys when its
     kernelspec declares support (ipykernel's does) and pyzmq has CurveZMQ; otherwise the
-    channels stay as before. Older jupyter_client versions lack the setting: nothing changes.
+    channels stay as before. The setting is left out where pyzmq has no CurveZMQ (jupyter_client
+    refuses "auto" there) or where jupyter_client is too old to know it: nothing changes.
     """
     import zmq
     from jupyter_client.manager import KernelManager
