@@ -400,11 +400,10 @@ def _execute_all(
 def kernel_config():
     """Kernel manager settings for every notebook run: encrypt the kernel's channels where both ends can.
 
-    The one definition that each launcher of the project's kernels hands its kernel manager: the
-    report (here), ``benchmarks/run_all.py``'s notebook timing and nbval in ``make test`` (through
-    the pytest plugin ``tests/nbkernel.py``). None of them reads a Jupyter config file
-    (``NotebookClient`` and nbval build their ``KernelManager`` from what they are given), so the
-    setting travels as this ``Config``.
+    The one definition that the report (here) and ``benchmarks/run_all.py``'s notebook timing hand
+    their ``NotebookClient``, which reads no Jupyter config file, so the setting travels as this
+    ``Config``. (nbval in ``make test`` builds its kernel manager without config and sends the
+    kernel's stderr to /dev/null: its kernels print nothing and stay as they are.)
 
     A kernel talks to its manager over TCP on localhost; unencrypted, ipykernel warns once per
     kernel ("Kernel is running over TCP without encryption"). With
