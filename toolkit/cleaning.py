@@ -518,12 +518,19 @@ def _plan(pattern: re.Pattern) -> tuple[str, bool, re.Pattern | None]:
     return plan
 
 
-_GATES: dict[tuple[re.Pattern, ...], re.Pattern | None] = {}
+_GATES: dict[tuple[re.Pattern, ...], tuple[re.Pattern, re.Pattern] | None] = {}
 
 
-def _gate(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+def _gate(patterns: tuple[re.Pattern, ...]) -> tuple[re.Pattern, re.Pattern] | None:
     """One regex that finds a match wherever any of the line ``patterns`` (their line forms) would: when it finds
-    none in a text, none of them is searched. None when they cannot be joined (back-references, clashing names)."""
+    none in a text, none of them is searched. None when they cannot be joined (back-references, clashing names).
+
+    It comes as two regexes, so the text is searched as it is (no ``"\\n" + text`` copy): the joined line forms
+    (``\\n(?:...)``), searched in the text, find the matches at the start of every line but the first, and the joined
+    patterns themselves, matched at position 0, those at the start of the first. The patterns open with ``^`` and
+    look at nothing before it (:func:`_line_form`: no look-behind or ``\\A``), so they see the same text there as
+    after the newline of ``"\\n" + text``.
+    """
     if patterns in _GATES:
         return _GATES[patterns]
     branches = []
@@ -535,17 +542,19 @@ def _gate(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
         flags = re.match(r"\(\?([aiLmsux]+)\)", source)
         branches.append(f"(?{flags.group(1)}:{source[flags.end():]})" if flags else f"(?:{source})")
     try:
-        gate = re.compile("\n(?:" + "|".join(branches) + ")", re.MULTILINE) if len(branches) > 1 else None
+        joined = "(?:" + "|".join(branches) + ")"
+        gate = ((re.compile("\n" + joined, re.MULTILINE), re.compile(joined, re.MULTILINE)) if len(branches) > 1
+                else None)
     except re.error:
         gate = None
     _GATES[patterns] = gate
     return gate
 
 
-_MATCH_PLANS: dict[int, tuple[tuple, re.Pattern | None, tuple]] = {}
+_MATCH_PLANS: dict[int, tuple[tuple, tuple[re.Pattern, re.Pattern] | None, tuple]] = {}
 
 
-def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern | None, tuple]:
+def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[tuple[re.Pattern, re.Pattern] | None, tuple]:
     """What :func:`_matches` does with ``patterns``, worked out once per list of patterns: the gate of the line
     patterns without a literal hint (:func:`_gate`), and per pattern ``(pattern, reason, hint, fold, line form,
     gated)``. Kept by the list's id and checked against its items, so a changed or new list is planned again."""
@@ -557,7 +566,7 @@ def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern 
     unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
                      and _plan(p)[2] is not None)
     gate = _gate(unhinted) if unhinted else None
-    steps = [(pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]),
+    steps = [(pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(_plan(pattern)[0]),
               _required_literals(pattern)) for pattern, reason in patterns]
     # Hints looked for in every text (no key character, not gated): each is looked for once per text, so looking for
     # it before a step that needs it costs nothing, and its absence skips that step (a probe).
@@ -652,14 +661,18 @@ def _probes(hint: str, fold: bool, required: tuple[tuple[str, ...], ...],
         probe[1] in part for part in (folded_parts if probe[0] else raw_parts))))
 
 
-# Characters rare in running text, rarest first: a case-sensitive hint holding one is looked for only when the text
-# holds that character (one character is found several times faster than a string, and once for every hint holding it).
+# Characters rare in running text, rarest first: a hint holding one is looked for only when the text holds that
+# character (one character is found several times faster than a string, and once for every hint holding it).
+# Each case-folds to itself and is in no other character's case folding (tests/test_cleaning.py checks every code
+# point), so the case folding of a text holds one exactly when the text does: it is looked for in the raw text, for
+# a case-folded hint too.
 _RARE_CHARS = "$@#|^~<>{}[]=+%&*!?"
 
 
-def _key_char(hint: str, fold: bool) -> str:
-    """The rarest character of a case-sensitive ``hint`` (:data:`_RARE_CHARS`), or "" when it has none."""
-    return "" if fold else next((c for c in _RARE_CHARS if c in hint), "")
+def _key_char(hint: str) -> str:
+    """The rarest character of ``hint`` (:data:`_RARE_CHARS`), or "" when it has none (looked for in the raw text,
+    whether the hint is looked for there or in its case folding)."""
+    return next((c for c in _RARE_CHARS if c in hint), "")
 
 
 def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
@@ -672,9 +685,8 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
     prefixed = None
     gate, steps = _match_plan(patterns)
     skip_gated = False
-    if gate is not None:
-        prefixed = "\n" + raw
-        skip_gated = gate.search(prefixed) is None
+    if gate is not None:  # (no match at the first line's start, nor after a newline)
+        skip_gated = gate[1].match(raw) is None and gate[0].search(raw) is None
     present: dict[str, bool] = {}
     known: dict[tuple[bool, str], bool] = {}  # (fold, hint) → whether the text (its case folding when fold) holds it
     for pattern, reason, hint, fold, line_form, gated, key, required, hint_key, probes, one_line in steps:
