@@ -252,7 +252,10 @@ def _has_credit_end(line: str) -> bool:
     """``_CAPTION_END.search(line)`` as a test, tried only where a match can start: skipped without a credit word, else
     matched at each place a credit can start (``\\b`` still sees the character before it). A search would try the
     regex at every character of a long line."""
-    if not any(w in line for w in _CREDIT_WORDS):
+    for word in _CREDIT_WORDS:  # (a loop, not any() over a generator: called for every line holding a hint)
+        if word in line:
+            break
+    else:
         return False
     for start in _CREDIT_STARTS:
         i = line.find(start)
@@ -943,6 +946,8 @@ def _caption_candidates(raw: str, live: list[_Line], folded: str) -> set[int] | 
 
 
 _ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")  # upper() changes each of them
+# The first character of a line whose copyright test can hold: one of _COPYRIGHT_FIRST, or emphasis stripped first.
+_COPYRIGHT_OR_EMPHASIS_FIRST = "".join(_COPYRIGHT_FIRST) + "*_"
 
 
 def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) -> list[_Line]:
@@ -950,13 +955,20 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
     capital-letter related headlines (:func:`is_related_caps`)."""
     tested = _caption_candidates(raw, live, raw.casefold() if folded is None else folded)
     marked = False
+    copyright_first = _COPYRIGHT_OR_EMPHASIS_FIRST
     for ln in live:
         s = ln.text
-        if (tested is None or ln.start in tested) and is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
+        # A line of ``tested`` holds a caption hint in its case folding, so in its lower case too (a character that
+        # case-folds to a hint's letter lower-cases to it: tests/test_cleaning.py checks every code point), and
+        # is_caption's first test holds: only the credit tests are left.
+        if ((tested is None and is_caption(s) or tested is not None and ln.start in tested
+             and (_has_credit_end(s) or _CAPTION_START.match(s))) and not _INLINE_MARKER.fullmatch(" " + s)):
             ln.reason, marked = "caption", True
         elif ":" in s and _RELATED_INLINE.match(s):
             ln.reason, marked = "related-articles", True
-        elif s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41):
+        # (A line never starts with a space: s.lstrip("*_ ") starts as s does unless s starts with "*" or "_".)
+        elif (s[0] in copyright_first and s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST
+              and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41)):
             ln.reason, marked = "footer", True
     lower = _ASCII_LOWER
     for k in range(1, len(live)):
