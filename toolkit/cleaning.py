@@ -281,7 +281,7 @@ def _looks_like_title(line: str) -> bool:
 
 def _is_breadcrumb(line: str) -> bool:
     """"Home > Politics", "Accueil / Monde / Asie": a trail of short labels, not a headline with a slash."""
-    if _words(line) > 10 or _TERMINAL.search(line[-2:]):
+    if _has_words(line, 11) or _TERMINAL.search(line[-2:]):  # (reads 11 words, not a long line's all)
         return False
     if _BREADCRUMB_START.match(line):
         return True
@@ -842,12 +842,12 @@ def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
             break
     else:
         return lines
-    edge, most = "*_#", _RELATED_HEADER_CHARS
+    edge, ends, most = "*_#", ":*_#", _RELATED_HEADER_CHARS  # (ends: a colon or an edge)
     for k in range(i + 1, len(lines)):
         s = lines[k].text
         # A header's words are at most _RELATED_HEADER_CHARS characters, then only spaces and a colon may follow;
         # a line (never starting or ending with " ") that strip("*_# ") leaves alone is its own stripped text.
-        if ((len(s) <= most or s[-1] == ":" or s[-1].isspace() or s[0] in edge or s[-1] in edge)
+        if ((len(s) <= most or s[-1] in ends or s[0] in edge or s[-1].isspace())
                 and _RELATED_HEADER.match(s.strip("*_# "))):
             for rest in lines[k:]:
                 rest.reason = "related-articles"
@@ -1250,6 +1250,9 @@ def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
     # Each paragraph is a list of its lines, joined once at the end: appending to a growing string,
     # or searching its end with a regex, would make a long hard-wrapped paragraph quadratic.
     groups: list[list[str]] = []
+    group: list[str] = []  # the last paragraph's lines (groups[-1]); its last piece is ``last``
+    last = ""
+    terminal = _TERMINAL_CHARS
     for ln in live:
         keep = ln.keep
         if keep is None:  # the whole line
@@ -1260,13 +1263,14 @@ def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
             piece = "".join(raw[a:b] for a, b in keep).strip()
         if not piece:
             continue
-        last = groups[-1][-1] if groups else ""
-        if groups and last[-1] not in _TERMINAL_CHARS and (  # (a piece is never empty)
+        if last and last[-1] not in terminal and (  # (a piece is never empty: ``last`` is "" only before the first)
             piece[0].islower() or piece[0].isdigit() or last.endswith((",", "-", "–"))
         ):
-            groups[-1].append(piece)
+            group.append(piece)
         else:
-            groups.append([piece])
+            group = [piece]
+            groups.append(group)
+        last = piece
     return [" ".join(group) for group in groups]
 
 
