@@ -711,3 +711,43 @@ def test_joined_line_patterns_match_on_the_first_line_and_after_a_newline():
         cleaned = clean_text(raw, find_title=False, patterns=patterns)
         assert cleaned.text == body + ("\n\n" + body if raw.count(body) == 2 else "")
         assert len(cleaned.removed) == 1
+
+
+class TestGateFirstCharacters:
+    """The joined line patterns are tried only after a newline followed by a character their matches may open with
+    (_first_chars); the matches are those of each pattern searched on its own."""
+
+    PATTERNS = [r"^(?:Name|E-?mail)\s*\*$", r"^(?i:subscribe|sign up)!?$", r"^(?i:(?:follow|join)(?-i: Us)?)$",
+                r"^[A-Z]{2,5}[0-9]?:$", r"^(?:\*\s)?[Kk]ey ?words?$", r"^(?i:x*y+|ß)$"]
+    LINES = ["Name *", " Name *", "Email*", "E-mail *", "subscribe", "SUBSCRIBE!", "ſubscribe", "Ｓubscribe",
+             "Sign up", "follow Us", "FOLLOW Us", "follow us", "JOIN", "ABC1:", "abc1:", "A:", "ABCDEF:", "Key words",
+             "\u212aey words", "* Key word", "*Key word", "keywords", "xxy", "Y", "ẞ", "ß", "SS", "", "Body text here."]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(LINES), min_size=1, max_size=8))
+    @example(["Body text here.", "ſubscribe"])  # a long s, matched by "s" in any case
+    @example(["Body text here.", "ẞ"])  # a capital sharp s, matched by "ß" in any case
+    @example(["Body text here.", "FOLLOW Us", "JOIN"])
+    def test_the_same_matches_as_each_pattern_alone(self, lines):
+        import re
+
+        from toolkit.cleaning import _matches
+
+        patterns = [(re.compile(p, re.MULTILINE), f"r{k}") for k, p in enumerate(self.PATTERNS)]
+        raw = "\n".join(lines)
+        expected = {(m.start(), m.end(), reason) for pattern, reason in patterns for m in pattern.finditer(raw)}
+        assert set(_matches(raw, patterns, ())) == expected
+
+    def test_first_characters(self):
+        import re
+
+        from toolkit.cleaning import _first_chars
+
+        def first(p):
+            return _first_chars(re.compile(p, re.MULTILINE))
+
+        assert first(r"^(?:\*\s)?[Kk]ey$") == (["\\*", "K", "k"], [])
+        assert first(r"^(?i:ab|(?-i:C)d)") == (["C"], ["a"])
+        assert first(r"^[A-Z]x") == (["A-Z"], [])
+        # Unsure: a match may be empty, or open with any character, a category or a negated class.
+        assert first(r"^(?:x)?$") is None and first(r"^.x") is None and first(r"^\w") is None and first(r"^[^x]") is None

@@ -551,14 +551,82 @@ def _gate(patterns: tuple[re.Pattern, ...]) -> tuple[re.Pattern, re.Pattern] | N
             break
         flags = re.match(r"\(\?([aiLmsux]+)\)", source)
         branches.append(f"(?{flags.group(1)}:{source[flags.end():]})" if flags else f"(?:{source})")
+    # The first characters the patterns' matches may open with (one class of those matched as they are, one of those
+    # matched in any case), tested right after each newline: most lines open with none of them, and are passed over
+    # before each pattern is tried there.
+    firsts = [_first_chars(pattern) for pattern in patterns] if branches else [None]
+    ahead = ""
+    if None not in firsts:
+        exact, folded = ("".join(dict.fromkeys(i for f in firsts for i in f[k])) for k in (0, 1))
+        ahead = "(?=" + "|".join(filter(None, [exact and f"[{exact}]", folded and f"(?i:[{folded}])"])) + ")"
     try:
         joined = "(?:" + "|".join(branches) + ")"
-        gate = ((re.compile("\n" + joined, re.MULTILINE), re.compile(joined, re.MULTILINE)) if len(branches) > 1
-                else None)
+        gate = ((re.compile("\n" + ahead + joined, re.MULTILINE), re.compile(joined, re.MULTILINE))
+                if len(branches) > 1 else None)
     except re.error:
         gate = None
     _GATES[patterns] = gate
     return gate
+
+
+def _first_chars(pattern: re.Pattern) -> tuple[list[str], list[str]] | None:
+    """The first characters of the matches of ``pattern``, as items of a regex class: those matched as they are, and
+    those matched in any case (in ``(?i:[...])``), read from the parse; None when unsure (a match may be empty, or
+    open with something other than a literal or a class of literals and ranges). A superset is safe: the zero-width
+    parts (``^``, ``\\b``) are passed over, and an optional part adds what may follow it."""
+    try:  # private modules of the standard library: if they move, no first characters
+        import re._constants as c
+        import re._parser as sre_parse
+
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001
+        return None
+    items: dict[bool, list[str]] = {False: [], True: []}  # class items, by "in any case"
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None))
+
+    class Unsure(Exception):
+        pass
+
+    def first(sequence, fold: bool) -> bool:
+        """Adds the first characters of ``sequence``'s matches; whether it can match the empty string."""
+        for op, av in sequence:
+            if op is c.AT:
+                continue
+            if op is c.LITERAL:
+                items[fold].append(re.escape(chr(av)))
+                return False
+            if op is c.IN:
+                for item_op, item in av:
+                    if item_op is c.LITERAL:
+                        items[fold].append(re.escape(chr(item)))
+                    elif item_op is c.RANGE:
+                        items[fold].append(re.escape(chr(item[0])) + "-" + re.escape(chr(item[1])))
+                    else:  # a negated class, a category
+                        raise Unsure
+                return False
+            if op is c.SUBPATTERN:
+                _, add, remove, sub = av
+                if not first(sub, (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE):
+                    return False
+            elif op is c.BRANCH:
+                empty = [first(branch, fold) for branch in av[1]]  # (every branch's characters)
+                if not any(empty):
+                    return False
+            elif op in repeats:
+                if not first(av[2], fold) and av[0] >= 1:
+                    return False
+            else:  # anything else: any character, a look-around, a back-reference
+                raise Unsure
+        return True
+
+    try:
+        if first(tree, bool(tree.state.flags & re.IGNORECASE)):
+            return None
+    except Unsure:
+        return None
+    except Exception:  # noqa: BLE001 - an unexpected tree: no first characters
+        return None
+    return (items[False], items[True]) if items[False] or items[True] else None
 
 
 _MATCH_PLANS: dict[int, tuple[tuple, tuple[re.Pattern, re.Pattern] | None, tuple]] = {}
