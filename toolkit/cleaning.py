@@ -1282,7 +1282,8 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     # it only if the text does.
     emphasis = "*" in raw or "_" in raw
     heading = "#" in raw
-    marker = "ả" in raw and "ảnh" in raw and "Photo" in raw  # ("ả" first: one character is found many times faster)
+    # ("ả" first: one character is found many times faster than a string.)
+    marker = "ả" in raw and "ảnh" in raw and "Photo" in raw
     for ln in live:
         s = ln.text
         if not ln.cuts and not (emphasis and ("*" in s or "_" in s)) and not (heading and s.startswith("#")) \
