@@ -670,3 +670,86 @@ def test_a_pattern_group_that_turns_multiline_off_keeps_its_text_end_meaning():
     assert clean_text(raw, find_title=False, patterns=[(pattern, "user")]).removed == []
     assert clean_text(raw + "\nfoo", find_title=False, patterns=[(pattern, "user")]).removed == [
         (len(raw) + 1, len(raw) + 4, "user")]
+
+
+def test_rare_key_characters_and_caption_hint_letters_fold_only_from_themselves():
+    # Two facts about case folding, on every code point, that the cleaner's cheap tests rely on:
+    # - each of _RARE_CHARS case-folds to itself and is in no other character's case folding, so a text holds one
+    #   exactly when its case folding does (_key_char: a case-folded hint's key is looked for in the raw text);
+    # - a character whose case folding is one letter of a caption hint lower-cases to that letter, so a line holding a
+    #   hint in its case folding holds it in its lower case (_mark_captions skips is_caption's hint test there).
+    from toolkit.cleaning import _CAPTION_HINTS, _RARE_CHARS
+
+    letters = set("".join(_CAPTION_HINTS))
+    for code in range(0x110000):
+        ch = chr(code)
+        folded = ch.casefold()
+        if folded != ch:
+            assert not any(c in folded for c in _RARE_CHARS), hex(code)
+            if folded in letters:
+                assert ch.lower() == folded, hex(code)
+
+
+def test_a_case_insensitive_pattern_with_a_rare_character_matches_in_any_case():
+    import re
+
+    raw = "Body line of the article.\nWant to SUBSCRIBE? Call us.\nLast line."
+    pattern = re.compile(r"(?i)to subscribe\?[^\n]*", re.MULTILINE)
+    start = raw.index("to SUB")
+    assert clean_text(raw, find_title=False, patterns=[(pattern, "promo")]).removed == [
+        (start, raw.index(" Call us.") + len(" Call us."), "promo")]
+
+
+def test_joined_line_patterns_match_on_the_first_line_and_after_a_newline():
+    # Line patterns without a literal hint are tried together first (_gate), on the first line as on the others.
+    import re
+
+    patterns = [(re.compile(r"^(?:Name|E-?mail)\s*\*$", re.MULTILINE), "web-form"),
+                (re.compile(r"^(?i:advertisements?|publicité)$", re.MULTILINE), "promo")]
+    body = "The council voted on Tuesday to close the old bridge."
+    for raw in ("Name *\n" + body, body + "\nADVERTISEMENT", body + "\n\nEmail *\n" + body):
+        cleaned = clean_text(raw, find_title=False, patterns=patterns)
+        assert cleaned.text == body + ("\n\n" + body if raw.count(body) == 2 else "")
+        assert len(cleaned.removed) == 1
+
+
+class TestGateFirstCharacters:
+    """The joined line patterns are tried only after a newline followed by a character their matches may open with
+    (_first_chars); the matches are those of each pattern searched on its own."""
+
+    PATTERNS = [r"^(?:Name|E-?mail)\s*\*$", r"^(?i:subscribe|sign up)!?$", r"^(?i:(?:follow|join)(?-i: Us)?)$",
+                r"^[A-Z]{2,5}[0-9]?:$", r"^(?:\*\s)?[Kk]ey ?words?$", r"^(?i:x*y+|ß)$"]
+    LINES = ["Name *", " Name *", "Email*", "E-mail *", "subscribe", "SUBSCRIBE!", "ſubscribe", "Ｓubscribe",
+             "Sign up", "follow Us", "FOLLOW Us", "follow us", "JOIN", "ABC1:", "abc1:", "A:", "ABCDEF:", "Key words",
+             "\u212aey words", "* Key word", "*Key word", "keywords", "xxy", "Y", "ẞ", "ß", "SS", "",
+             "Body text here."]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(LINES), min_size=1, max_size=8))
+    @example(["Body text here.", "ſubscribe"])  # a long s, matched by "s" in any case
+    @example(["Body text here.", "ẞ"])  # a capital sharp s, matched by "ß" in any case
+    @example(["Body text here.", "FOLLOW Us", "JOIN"])
+    def test_the_same_matches_as_each_pattern_alone(self, lines):
+        import re
+
+        from toolkit.cleaning import _matches
+
+        patterns = [(re.compile(p, re.MULTILINE), f"r{k}") for k, p in enumerate(self.PATTERNS)]
+        raw = "\n".join(lines)
+        expected = {(m.start(), m.end(), reason) for pattern, reason in patterns for m in pattern.finditer(raw)}
+        assert set(_matches(raw, patterns, ())) == expected
+
+    def test_first_characters(self):
+        import re
+
+        from toolkit.cleaning import _first_chars
+
+        def first(p):
+            return _first_chars(re.compile(p, re.MULTILINE))
+
+        assert first(r"^(?:\*\s)?[Kk]ey$") == (["\\*", "K", "k"], [])
+        assert first(r"^(?i:ab|(?-i:C)d)") == (["C"], ["a"])
+        assert first(r"^[A-Z]x") == (["A-Z"], [])
+        # Unsure: a match may be empty, or open with any character, a category or a negated class.
+        assert first(r"^(?:x)?$") is None and first(r"^.x") is None
+        assert first(r"^\w") is None and first(r"^[^x]") is None

@@ -152,22 +152,26 @@ def _split_lines(raw: str) -> list[_Line]:
         return _split_lines_with_returns(raw)
     lines, block, pos = [], 0, 0
     edge = _EDGE_SPACE
+    append = lines.append
     for piece in raw.split("\n"):  # str.split runs in C
         if not piece:  # a blank line, the most common piece after a line of text
             block += 1
             pos += 1
             continue
+        n = len(piece)
         if piece[0] in edge or piece[-1] in edge:
             head = piece.lstrip(edge)
             stripped = head.rstrip(edge)
-            start = pos + len(piece) - len(head)
-        else:  # most lines: nothing to strip
-            stripped, start = piece, pos
-        if not stripped or (stripped[0].isspace() and _is_blank(stripped)):
+            if not stripped or (stripped[0].isspace() and _is_blank(stripped)):
+                block += 1
+            else:
+                start = pos + n - len(head)
+                append(_Line(start, start + len(stripped), block, stripped))
+        elif piece[0].isspace() and _is_blank(piece):  # (most lines: nothing to strip, the piece is the line)
             block += 1
         else:
-            lines.append(_Line(start, start + len(stripped), block, stripped))
-        pos += len(piece) + 1
+            append(_Line(pos, pos + n, block, piece))
+        pos += n + 1
     return lines
 
 
@@ -232,6 +236,9 @@ def _has_words(s: str, n: int) -> bool:
 
 # Every caption credit holds one of these (case-folded): a cheap test before the regexes.
 _CAPTION_HINTS = ("photo", "ảnh", "crédit", "credit")
+# Each hint with its first character outside ASCII ("" if none), looked for first: such a character is absent from
+# most texts of other languages, and one character is found many times faster than a string.
+_CAPTION_HINT_KEYS = tuple((h, next((c for c in h if not c.isascii()), "")) for h in _CAPTION_HINTS)
 
 
 def is_caption(line: str) -> bool:
@@ -252,7 +259,10 @@ def _has_credit_end(line: str) -> bool:
     """``_CAPTION_END.search(line)`` as a test, tried only where a match can start: skipped without a credit word, else
     matched at each place a credit can start (``\\b`` still sees the character before it). A search would try the
     regex at every character of a long line."""
-    if not any(w in line for w in _CREDIT_WORDS):
+    for word in _CREDIT_WORDS:  # (a loop, not any() over a generator: called for every line holding a hint)
+        if word in line:
+            break
+    else:
         return False
     for start in _CREDIT_STARTS:
         i = line.find(start)
@@ -271,7 +281,7 @@ def _looks_like_title(line: str) -> bool:
 
 def _is_breadcrumb(line: str) -> bool:
     """"Home > Politics", "Accueil / Monde / Asie": a trail of short labels, not a headline with a slash."""
-    if _words(line) > 10 or _TERMINAL.search(line[-2:]):
+    if _has_words(line, 11) or _TERMINAL.search(line[-2:]):  # (reads 11 words, not a long line's all)
         return False
     if _BREADCRUMB_START.match(line):
         return True
@@ -518,12 +528,19 @@ def _plan(pattern: re.Pattern) -> tuple[str, bool, re.Pattern | None]:
     return plan
 
 
-_GATES: dict[tuple[re.Pattern, ...], re.Pattern | None] = {}
+_GATES: dict[tuple[re.Pattern, ...], tuple[re.Pattern, re.Pattern] | None] = {}
 
 
-def _gate(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+def _gate(patterns: tuple[re.Pattern, ...]) -> tuple[re.Pattern, re.Pattern] | None:
     """One regex that finds a match wherever any of the line ``patterns`` (their line forms) would: when it finds
-    none in a text, none of them is searched. None when they cannot be joined (back-references, clashing names)."""
+    none in a text, none of them is searched. None when they cannot be joined (back-references, clashing names).
+
+    It comes as two regexes, so the text is searched as it is (no ``"\\n" + text`` copy): the joined line forms
+    (``\\n(?:...)``), searched in the text, find the matches at the start of every line but the first, and the joined
+    patterns themselves, matched at position 0, those at the start of the first. The patterns open with ``^`` and
+    look at nothing before it (:func:`_line_form`: no look-behind or ``\\A``), so they see the same text there as
+    after the newline of ``"\\n" + text``.
+    """
     if patterns in _GATES:
         return _GATES[patterns]
     branches = []
@@ -534,18 +551,88 @@ def _gate(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
             break
         flags = re.match(r"\(\?([aiLmsux]+)\)", source)
         branches.append(f"(?{flags.group(1)}:{source[flags.end():]})" if flags else f"(?:{source})")
+    # The first characters the patterns' matches may open with (one class of those matched as they are, one of those
+    # matched in any case), tested right after each newline: most lines open with none of them, and are passed over
+    # before each pattern is tried there.
+    firsts = [_first_chars(pattern) for pattern in patterns] if branches else [None]
+    ahead = ""
+    if None not in firsts:
+        exact, folded = ("".join(dict.fromkeys(i for f in firsts for i in f[k])) for k in (0, 1))
+        ahead = "(?=" + "|".join(filter(None, [exact and f"[{exact}]", folded and f"(?i:[{folded}])"])) + ")"
     try:
-        gate = re.compile("\n(?:" + "|".join(branches) + ")", re.MULTILINE) if len(branches) > 1 else None
+        joined = "(?:" + "|".join(branches) + ")"
+        gate = ((re.compile("\n" + ahead + joined, re.MULTILINE), re.compile(joined, re.MULTILINE))
+                if len(branches) > 1 else None)
     except re.error:
         gate = None
     _GATES[patterns] = gate
     return gate
 
 
-_MATCH_PLANS: dict[int, tuple[tuple, re.Pattern | None, tuple]] = {}
+def _first_chars(pattern: re.Pattern) -> tuple[list[str], list[str]] | None:
+    """The first characters of the matches of ``pattern``, as items of a regex class: those matched as they are, and
+    those matched in any case (in ``(?i:[...])``), read from the parse; None when unsure (a match may be empty, or
+    open with something other than a literal or a class of literals and ranges). A superset is safe: the zero-width
+    parts (``^``, ``\\b``) are passed over, and an optional part adds what may follow it."""
+    try:  # private modules of the standard library: if they move, no first characters
+        import re._constants as c
+        import re._parser as sre_parse
+
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001
+        return None
+    items: dict[bool, list[str]] = {False: [], True: []}  # class items, by "in any case"
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None))
+
+    class Unsure(Exception):
+        pass
+
+    def first(sequence, fold: bool) -> bool:
+        """Adds the first characters of ``sequence``'s matches; whether it can match the empty string."""
+        for op, av in sequence:
+            if op is c.AT:
+                continue
+            if op is c.LITERAL:
+                items[fold].append(re.escape(chr(av)))
+                return False
+            if op is c.IN:
+                for item_op, item in av:
+                    if item_op is c.LITERAL:
+                        items[fold].append(re.escape(chr(item)))
+                    elif item_op is c.RANGE:
+                        items[fold].append(re.escape(chr(item[0])) + "-" + re.escape(chr(item[1])))
+                    else:  # a negated class, a category
+                        raise Unsure
+                return False
+            if op is c.SUBPATTERN:
+                _, add, remove, sub = av
+                if not first(sub, (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE):
+                    return False
+            elif op is c.BRANCH:
+                empty = [first(branch, fold) for branch in av[1]]  # (every branch's characters)
+                if not any(empty):
+                    return False
+            elif op in repeats:
+                if not first(av[2], fold) and av[0] >= 1:
+                    return False
+            else:  # anything else: any character, a look-around, a back-reference
+                raise Unsure
+        return True
+
+    try:
+        if first(tree, bool(tree.state.flags & re.IGNORECASE)):
+            return None
+    except Unsure:
+        return None
+    except Exception:  # noqa: BLE001 - an unexpected tree: no first characters
+        return None
+    return (items[False], items[True]) if items[False] or items[True] else None
 
 
-def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern | None, tuple]:
+_MATCH_PLANS: dict[int, tuple[tuple, tuple[re.Pattern, re.Pattern] | None, tuple]] = {}
+
+
+def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[tuple[re.Pattern, re.Pattern] | None, tuple]:
     """What :func:`_matches` does with ``patterns``, worked out once per list of patterns: the gate of the line
     patterns without a literal hint (:func:`_gate`), and per pattern ``(pattern, reason, hint, fold, line form,
     gated)``. Kept by the list's id and checked against its items, so a changed or new list is planned again."""
@@ -557,7 +644,7 @@ def _match_plan(patterns: Sequence[tuple[re.Pattern, str]]) -> tuple[re.Pattern 
     unhinted = tuple(p for p, _ in patterns if p.flags == re.MULTILINE | re.UNICODE and not _plan(p)[0]
                      and _plan(p)[2] is not None)
     gate = _gate(unhinted) if unhinted else None
-    steps = [(pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(*_plan(pattern)[:2]),
+    steps = [(pattern, reason, *_plan(pattern), pattern in unhinted, _key_char(_plan(pattern)[0]),
               _required_literals(pattern)) for pattern, reason in patterns]
     # Hints looked for in every text (no key character, not gated): each is looked for once per text, so looking for
     # it before a step that needs it costs nothing, and its absence skips that step (a probe).
@@ -652,14 +739,18 @@ def _probes(hint: str, fold: bool, required: tuple[tuple[str, ...], ...],
         probe[1] in part for part in (folded_parts if probe[0] else raw_parts))))
 
 
-# Characters rare in running text, rarest first: a case-sensitive hint holding one is looked for only when the text
-# holds that character (one character is found several times faster than a string, and once for every hint holding it).
+# Characters rare in running text, rarest first: a hint holding one is looked for only when the text holds that
+# character (one character is found several times faster than a string, and once for every hint holding it).
+# Each case-folds to itself and is in no other character's case folding (tests/test_cleaning.py checks every code
+# point), so the case folding of a text holds one exactly when the text does: it is looked for in the raw text, for
+# a case-folded hint too.
 _RARE_CHARS = "$@#|^~<>{}[]=+%&*!?"
 
 
-def _key_char(hint: str, fold: bool) -> str:
-    """The rarest character of a case-sensitive ``hint`` (:data:`_RARE_CHARS`), or "" when it has none."""
-    return "" if fold else next((c for c in _RARE_CHARS if c in hint), "")
+def _key_char(hint: str) -> str:
+    """The rarest character of ``hint`` (:data:`_RARE_CHARS`), or "" when it has none (looked for in the raw text,
+    whether the hint is looked for there or in its case folding)."""
+    return next((c for c in _RARE_CHARS if c in hint), "")
 
 
 def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
@@ -672,9 +763,8 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
     prefixed = None
     gate, steps = _match_plan(patterns)
     skip_gated = False
-    if gate is not None:
-        prefixed = "\n" + raw
-        skip_gated = gate.search(prefixed) is None
+    if gate is not None:  # (no match at the first line's start, nor after a newline)
+        skip_gated = gate[1].match(raw) is None and gate[0].search(raw) is None
     present: dict[str, bool] = {}
     known: dict[tuple[bool, str], bool] = {}  # (fold, hint) → whether the text (its case folding when fold) holds it
     for pattern, reason, hint, fold, line_form, gated, key, required, hint_key, probes, one_line in steps:
@@ -820,12 +910,12 @@ def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
             break
     else:
         return lines
-    edge, most = "*_#", _RELATED_HEADER_CHARS
+    edge, ends, most = "*_#", ":*_#", _RELATED_HEADER_CHARS  # (ends: a colon or an edge)
     for k in range(i + 1, len(lines)):
         s = lines[k].text
         # A header's words are at most _RELATED_HEADER_CHARS characters, then only spaces and a colon may follow;
         # a line (never starting or ending with " ") that strip("*_# ") leaves alone is its own stripped text.
-        if ((len(s) <= most or s[-1] == ":" or s[-1].isspace() or s[0] in edge or s[-1] in edge)
+        if ((len(s) <= most or s[-1] in ends or s[0] in edge or s[-1].isspace())
                 and _RELATED_HEADER.match(s.strip("*_# "))):
             for rest in lines[k:]:
                 rest.reason = "related-articles"
@@ -912,7 +1002,9 @@ def _caption_candidates(raw: str, live: list[_Line], folded: str) -> set[int] | 
     each character folded to one, so a line's hint sits at the line's own offsets in ``folded``.
     """
     found = []
-    for h in _CAPTION_HINTS:  # every place of every hint (str.find in a loop: no generator per hint)
+    for h, key in _CAPTION_HINT_KEYS:  # every place of every hint (str.find in a loop: no generator per hint)
+        if key and key not in folded:  # (a hint's character outside ASCII, absent: so is the hint)
+            continue
         i = folded.find(h)
         while i >= 0:
             found.append((i, h))
@@ -931,6 +1023,8 @@ def _caption_candidates(raw: str, live: list[_Line], folded: str) -> set[int] | 
 
 
 _ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")  # upper() changes each of them
+# The first character of a line whose copyright test can hold: one of _COPYRIGHT_FIRST, or emphasis stripped first.
+_COPYRIGHT_OR_EMPHASIS_FIRST = "".join(_COPYRIGHT_FIRST) + "*_"
 
 
 def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) -> list[_Line]:
@@ -938,13 +1032,20 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
     capital-letter related headlines (:func:`is_related_caps`)."""
     tested = _caption_candidates(raw, live, raw.casefold() if folded is None else folded)
     marked = False
+    copyright_first = _COPYRIGHT_OR_EMPHASIS_FIRST
     for ln in live:
         s = ln.text
-        if (tested is None or ln.start in tested) and is_caption(s) and not _INLINE_MARKER.fullmatch(" " + s):
+        # A line of ``tested`` holds a caption hint in its case folding, so in its lower case too (a character that
+        # case-folds to a hint's letter lower-cases to it: tests/test_cleaning.py checks every code point), and
+        # is_caption's first test holds: only the credit tests are left.
+        if ((tested is None and is_caption(s) or tested is not None and ln.start in tested
+             and (_has_credit_end(s) or _CAPTION_START.match(s))) and not _INLINE_MARKER.fullmatch(" " + s)):
             ln.reason, marked = "caption", True
         elif ":" in s and _RELATED_INLINE.match(s):
             ln.reason, marked = "related-articles", True
-        elif s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41):
+        # (A line never starts with a space: s.lstrip("*_ ") starts as s does unless s starts with "*" or "_".)
+        elif (s[0] in copyright_first and s.lstrip("*_ ")[:1] in _COPYRIGHT_FIRST
+              and _COPYRIGHT_LINE.match(s.strip("*_ ")) and not _has_words(s, 41)):
             ln.reason, marked = "footer", True
     lower = _ASCII_LOWER
     for k in range(1, len(live)):
@@ -1001,7 +1102,9 @@ def _mark_tail_links(live: list[_Line], raw: str | None = None) -> list[_Line]:
     articles they are as often a credit, a hat tip or a quoted post as a related headline.
     """
     marked = False
-    for ln in live if raw is None or "See" in raw else ():  # (no line starts with "See" if the text holds none)
+    # (Each line's start is read, not the whole text searched for "See": a line is some 200 characters on average,
+    # and str.find reads a character in about the time a loop takes over a line's first three.)
+    for ln in live:
         if ln.text.startswith("See") and _SEE_LINE.match(ln.text) and _is_link_text(ln.text):
             ln.reason, marked = "related-articles", True
     if marked:
@@ -1179,7 +1282,8 @@ def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
     # it only if the text does.
     emphasis = "*" in raw or "_" in raw
     heading = "#" in raw
-    marker = "ảnh" in raw and "Photo" in raw
+    # ("ả" first: one character is found many times faster than a string.)
+    marker = "ả" in raw and "ảnh" in raw and "Photo" in raw
     for ln in live:
         s = ln.text
         if not ln.cuts and not (emphasis and ("*" in s or "_" in s)) and not (heading and s.startswith("#")) \
@@ -1215,6 +1319,9 @@ def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
     # Each paragraph is a list of its lines, joined once at the end: appending to a growing string,
     # or searching its end with a regex, would make a long hard-wrapped paragraph quadratic.
     groups: list[list[str]] = []
+    group: list[str] = []  # the last paragraph's lines (groups[-1]); its last piece is ``last``
+    last = ""
+    terminal = _TERMINAL_CHARS
     for ln in live:
         keep = ln.keep
         if keep is None:  # the whole line
@@ -1225,13 +1332,14 @@ def _paragraphs(raw: str, live: list[_Line]) -> list[str]:
             piece = "".join(raw[a:b] for a, b in keep).strip()
         if not piece:
             continue
-        last = groups[-1][-1] if groups else ""
-        if groups and last[-1] not in _TERMINAL_CHARS and (  # (a piece is never empty)
+        if last and last[-1] not in terminal and (  # (a piece is never empty: ``last`` is "" only before the first)
             piece[0].islower() or piece[0].isdigit() or last.endswith((",", "-", "–"))
         ):
-            groups[-1].append(piece)
+            group.append(piece)
         else:
-            groups.append([piece])
+            group = [piece]
+            groups.append(group)
+        last = piece
     return [" ".join(group) for group in groups]
 
 
