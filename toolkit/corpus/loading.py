@@ -31,7 +31,7 @@ from toolkit.corpus.dates import TIMESTAMP_LINE, parse_date, parse_dateline
 from toolkit.corpus.outlets import OutletIndex, infer_outlet, load_outlets
 from toolkit.corpus.problems import CorpusError, Problems
 from toolkit.corpus.html import has_html, read_html_records
-from toolkit.corpus.reading import TEXT_SUFFIXES, Record, read_manifest, read_records
+from toolkit.corpus.reading import TEXT_SUFFIXES, Record, jsonl_bytes_record, read_manifest, read_records
 from toolkit.schema import ARTICLE_COLUMNS, REMOVED_COLUMNS
 from toolkit.text import load_stopwords, split_words
 
@@ -548,11 +548,26 @@ def _can_count_in_pool(path: Path) -> bool:
 
 def _first_pass_workers(path: Path) -> int:
     """Workers to start before the first pass when ``processes`` is None: every core for a JSONL file of more than
-    ``CHUNK_SIZE`` lines (:func:`_load_chunks` would start them for its second chunk anyway), else none (1)."""
+    ``CHUNK_SIZE`` lines that are not blank (:func:`_load_chunks` would start them for its second chunk anyway, when
+    these lines are records), else none (1)."""
     cores = os.cpu_count() or 1
-    if cores > 1 and _can_count_in_pool(path) and next(itertools.islice(_line_ranges(path, CHUNK_SIZE), 1, None), None):
+    if cores > 1 and _can_count_in_pool(path) and _more_lines_than(path, CHUNK_SIZE):
         return cores
     return 1
+
+
+def _more_lines_than(path: Path, size: int) -> bool:
+    """Whether ``path`` has more than ``size`` lines that are not blank, read up to the line that tells. A line of
+    ASCII spaces is blank (the reader skips it); any other line may be a record, so the answer never says fewer
+    lines than the reader's records (a line of Unicode spaces only, or a bad line, counts)."""
+    lines = 0
+    with open(path, "rb") as handle:
+        for line in handle:  # bytes.isspace: ASCII spaces only, no copy of the line
+            if not line.isspace():
+                lines += 1
+                if lines > size:
+                    return True
+    return False
 
 
 def _line_ranges(path: Path, size: int) -> Iterable[tuple[int, int, int]]:
@@ -573,21 +588,6 @@ def _line_ranges(path: Path, size: int) -> Iterable[tuple[int, int, int]]:
         yield start, end, first
 
 
-def _jsonl_record(data: bytes, line_no: int, path: Path, problems: Problems, seen: set[str]) -> Record | None:
-    """The record the JSONL reader (:mod:`toolkit.corpus.reading`) makes of line ``line_no`` (bytes ``data``), or
-    None where it makes none; ``seen`` holds the ids already read (the reader's own, for a whole file)."""
-    from toolkit.corpus import reading
-
-    if line_no == 1 and data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    if len(data) > reading.MAX_ARTICLE_BYTES:
-        return None
-    line, encoding = reading._decode_text(data)
-    if not line or line.isspace():
-        return None
-    return reading.jsonl_line_record(line, line_no, encoding, path, problems, seen)
-
-
 def _count_lines(path: Path, span: tuple[int, int, int]):
     """The first pass over the lines of the JSONL file ``path`` in ``span`` (:func:`_line_ranges`), in a worker.
 
@@ -602,7 +602,7 @@ def _count_lines(path: Path, span: tuple[int, int, int]):
     entries, counts, questions, keys, seen = [], Counter(), {}, set(), set()
     problems, offset, clean = Problems("ignore"), start, True
     for line_no, line in enumerate(io.BytesIO(data), start=first):
-        record = _jsonl_record(line, line_no, path, problems, seen)
+        record = jsonl_bytes_record(line, line_no, path, problems, seen)
         if record is None or record.encoding != "utf-8":
             clean = clean and record is None and not line.strip()  # a blank line, skipped without a word
         if record is not None:
@@ -658,7 +658,7 @@ def _repeated_in_pool(path: Path, pool, *, min_articles: int) -> tuple[RepeatedL
                 handle.seek(offset)
                 data = handle.read(length)
             # The line number only matters for line 1 (a byte-order mark), which a worker never reads twice.
-            record = _jsonl_record(data, 0 if offset else 1, path, Problems("ignore"), set())
+            record = jsonl_bytes_record(data, 0 if offset else 1, path, Problems("ignore"), set())
             if record is not None and text_key(record_text(record)) == key:  # else the line changed since: the
                 chunk_counts.subtract(countable_lines(record_text(record)))  # second pass reports it
         counts.update(chunk_counts)
@@ -678,7 +678,7 @@ def _span_records(path: Path, spans: list[tuple[int, int, int]], problems: Probl
     records = []
     for line_no, offset, length in spans:
         found = Problems("ignore")
-        record = _jsonl_record(data[offset - start:offset - start + length], line_no, path, found, set())
+        record = jsonl_bytes_record(data[offset - start:offset - start + length], line_no, path, found, set())
         if record is None or found.rows:
             problems.add(path.name, "line changed while the file was loaded (it no longer reads as in the first "
                          "pass); line skipped: load the file again once it is written", line=line_no)
