@@ -186,3 +186,38 @@ def test_a_line_changed_after_the_first_pass_is_skipped_with_an_error_not_a_cras
     assert [r.article_id for r in records] == ["a0", "a2"]  # line 4 is gone, line 2 no longer reads
     assert [row["line"] for row in problems.rows] == [2, 4]
     assert all("changed while the file was loaded" in row["message"] for row in problems.rows)
+
+
+def test_workers_read_a_line_as_the_reader_does_byte_order_mark_and_size_included(tmp_path, monkeypatch):
+    # One function checks a line's mark and size for the reader and the workers: the same records and problems.
+    from toolkit.corpus import reading
+
+    first = _line({"id": "b1", "text": "Un texte court."})
+    monkeypatch.setattr(reading, "MAX_ARTICLE_BYTES", len(first))
+    lines = [codecs.BOM_UTF8 + first,  # the mark is not counted: exactly at the limit, read
+             _line({"id": "b2", "text": "Un texte bien trop long."}),  # over the limit: skipped with a problem
+             b"\n", _line({"id": "b3", "text": "Court."})]
+    path = tmp_path / "sizes.jsonl"
+    path.write_bytes(b"".join(lines))
+    expected = Problems("ignore")
+    records = list(reading.read_records(path, expected))
+    assert [r.article_id for r in records] == ["b1", "b3"]
+    assert [row["line"] for row in expected.rows] == [2]
+    assert f"line of {len(lines[1]):,} bytes" in expected.rows[0]["message"]
+    found, seen = Problems("ignore"), set()
+    read = [reading.jsonl_bytes_record(data, number, path, found, seen) for number, data in enumerate(lines, 1)]
+    assert [r for r in read if r is not None] == records
+    assert found.rows == expected.rows
+    # The workers' first pass sees the problem: the records are read again here, where the reader reports it.
+    assert loading._count_lines(path, next(loading._line_ranges(path, 10)))[3] is False
+
+
+def test_default_workers_start_early_only_for_more_than_a_chunk_of_lines_that_are_not_blank(tmp_path, monkeypatch):
+    # More lines than a chunk, but blank lines among them: one chunk of records, which this process loads alone.
+    monkeypatch.setattr(loading, "CHUNK_SIZE", 3)
+    path = tmp_path / "spaced.jsonl"
+    records = [_line({"id": f"s{i}", "text": _text(i)}) for i in range(4)]
+    path.write_bytes(b"\n".join(records[:3]) + b"\n \r\n\t\n")
+    assert loading._first_pass_workers(path) == 1
+    path.write_bytes(b"\n".join(records) + b"\n")
+    assert loading._first_pass_workers(path) == (os.cpu_count() or 1)

@@ -31,7 +31,7 @@ from toolkit.corpus.dates import TIMESTAMP_LINE, parse_date, parse_dateline
 from toolkit.corpus.outlets import OutletIndex, infer_outlet, load_outlets
 from toolkit.corpus.problems import CorpusError, Problems
 from toolkit.corpus.html import has_html, read_html_records
-from toolkit.corpus.reading import TEXT_SUFFIXES, Record, read_manifest, read_records
+from toolkit.corpus.reading import TEXT_SUFFIXES, Record, jsonl_bytes_record, read_manifest, read_records
 from toolkit.schema import ARTICLE_COLUMNS, REMOVED_COLUMNS
 from toolkit.text import load_stopwords, split_words
 
@@ -548,11 +548,26 @@ def _can_count_in_pool(path: Path) -> bool:
 
 def _first_pass_workers(path: Path) -> int:
     """Workers to start before the first pass when ``processes`` is None: every core for a JSONL file of more than
-    ``CHUNK_SIZE`` lines (:func:`_load_chunks` would start them for its second chunk anyway), else none (1)."""
+    ``CHUNK_SIZE`` lines that are not blank (:func:`_load_chunks` would start them for its second chunk anyway, when
+    these lines are records), else none (1)."""
     cores = os.cpu_count() or 1
-    if cores > 1 and _can_count_in_pool(path) and next(itertools.islice(_line_ranges(path, CHUNK_SIZE), 1, None), None):
+    if cores > 1 and _can_count_in_pool(path) and _more_lines_than(path, CHUNK_SIZE):
         return cores
     return 1
+
+
+def _more_lines_than(path: Path, size: int) -> bool:
+    """Whether ``path`` has more than ``size`` lines that are not blank, read up to the line that tells. A line of
+    ASCII spaces is blank (the reader skips it); any other line may be a record, so the answer never says fewer
+    lines than the reader's records (a line of Unicode spaces only, or a bad line, counts)."""
+    lines = 0
+    with open(path, "rb") as handle:
+        for line in handle:  # bytes.isspace: ASCII spaces only, no copy of the line
+            if not line.isspace():
+                lines += 1
+                if lines > size:
+                    return True
+    return False
 
 
 def _line_ranges(path: Path, size: int) -> Iterable[tuple[int, int, int]]:
@@ -573,21 +588,6 @@ def _line_ranges(path: Path, size: int) -> Iterable[tuple[int, int, int]]:
         yield start, end, first
 
 
-def _jsonl_record(data: bytes, line_no: int, path: Path, problems: Problems, seen: set[str]) -> Record | None:
-    """The record the JSONL reader (:mod:`toolkit.corpus.reading`) makes of line ``line_no`` (bytes ``data``), or
-    None where it makes none; ``seen`` holds the ids already read (the reader's own, for a whole file)."""
-    from toolkit.corpus import reading
-
-    if line_no == 1 and data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    if len(data) > reading.MAX_ARTICLE_BYTES:
-        return None
-    line, encoding = reading._decode_text(data)
-    if not line or line.isspace():
-        return None
-    return reading.jsonl_line_record(line, line_no, encoding, path, problems, seen)
-
-
 def _count_lines(path: Path, span: tuple[int, int, int]):
     """The first pass over the lines of the JSONL file ``path`` in ``span`` (:func:`_line_ranges`), in a worker.
 
@@ -602,7 +602,7 @@ def _count_lines(path: Path, span: tuple[int, int, int]):
     entries, counts, questions, keys, seen = [], Counter(), {}, set(), set()
     problems, offset, clean = Problems("ignore"), start, True
     for line_no, line in enumerate(io.BytesIO(data), start=first):
-        record = _jsonl_record(line, line_no, path, problems, seen)
+        record = jsonl_bytes_record(line, line_no, path, problems, seen)
         if record is None or record.encoding != "utf-8":
             clean = clean and record is None and not line.strip()  # a blank line, skipped without a word
         if record is not None:
@@ -658,7 +658,7 @@ def _repeated_in_pool(path: Path, pool, *, min_articles: int) -> tuple[RepeatedL
                 handle.seek(offset)
                 data = handle.read(length)
             # The line number only matters for line 1 (a byte-order mark), which a worker never reads twice.
-            record = _jsonl_record(data, 0 if offset else 1, path, Problems("ignore"), set())
+            record = jsonl_bytes_record(data, 0 if offset else 1, path, Problems("ignore"), set())
             if record is not None and text_key(record_text(record)) == key:  # else the line changed since: the
                 chunk_counts.subtract(countable_lines(record_text(record)))  # second pass reports it
         counts.update(chunk_counts)
@@ -678,7 +678,7 @@ def _span_records(path: Path, spans: list[tuple[int, int, int]], problems: Probl
     records = []
     for line_no, offset, length in spans:
         found = Problems("ignore")
-        record = _jsonl_record(data[offset - start:offset - start + length], line_no, path, found, set())
+        record = jsonl_bytes_record(data[offset - start:offset - start + length], line_no, path, found, set())
         if record is None or found.rows:
             problems.add(path.name, "line changed while the file was loaded (it no longer reads as in the first "
                          "pass); line skipped: load the file again once it is written", line=line_no)
@@ -712,27 +712,50 @@ def _typed_articles(rows: list[dict]) -> pd.DataFrame:
                                if k not in _CONTRACT))
     if not rows:
         articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS + extra)
-    else:
-        articles = pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in ARTICLE_COLUMNS})
-        if extra:  # the user's own fields: typed as a frame of records types them (missing where a row lacks one)
-            own = pd.DataFrame([{k: row[k] for k in extra if k in row} for row in rows], columns=extra)
-            articles = pd.concat([articles, own], axis=1)
-    types = {c: "string" for c in ARTICLE_COLUMNS if c not in ("published", "n_words")}
-    articles = articles.astype({**types, "n_words": "int64"})
-    articles["published"] = pd.to_datetime(articles["published"]).astype("datetime64[us]")
+        types = {c: "string" for c in ARTICLE_COLUMNS if c not in ("published", "n_words")}
+        articles = articles.astype({**types, "n_words": "int64"})
+        articles["published"] = pd.to_datetime(articles["published"]).astype("datetime64[us]")
+        return articles
+    columns = {}
+    for c in ARTICLE_COLUMNS:
+        values = [row[c] for row in rows]
+        if c == "n_words":
+            columns[c] = pd.Series(values, dtype=object).astype("int64")
+        elif c == "published":
+            columns[c] = pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[us]")
+        else:
+            columns[c] = _strings(values)
+    articles = pd.DataFrame(columns)
+    if extra:  # the user's own fields: typed as a frame of records types them (missing where a row lacks one)
+        own = pd.DataFrame([{k: row[k] for k in extra if k in row} for row in rows], columns=extra)
+        articles = pd.concat([articles, own], axis=1)
     return articles
 
 
 _CONTRACT = frozenset(ARTICLE_COLUMNS)
+_STRING_VALUES = frozenset({str, type(pd.NA)})
 
 
-def _typed_removed(rows: list[dict]) -> pd.DataFrame:
+def _strings(values: list):
+    """``values`` (str or missing) as the "string" column ``astype("string")`` makes of them. A list of str and NA
+    alone goes to pyarrow's array as it is, when "string" is stored by pyarrow: astype would first copy it to an
+    object array and check each value again (a third of the typing of a chunk); anything else is typed by astype."""
+    if set(map(type, values)) <= _STRING_VALUES and pd.StringDtype().storage == "pyarrow":
+        import pyarrow as pa
+
+        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True))
+    return pd.Series(values, dtype=object).astype("string").array
+
+
+def _typed_removed(rows: list[tuple]) -> pd.DataFrame:
+    """The typed ``removed`` rows of one chunk, given as ``(article_id, start_char, end_char, reason, text)``."""
     if not rows:
-        removed = pd.DataFrame(rows, columns=REMOVED_COLUMNS)
-    else:
-        removed = pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in REMOVED_COLUMNS})
-    return removed.astype(
-        {"article_id": "string", "start_char": "int64", "end_char": "int64", "reason": "string", "text": "string"})
+        return pd.DataFrame(rows, columns=REMOVED_COLUMNS).astype(
+            {"article_id": "string", "start_char": "int64", "end_char": "int64", "reason": "string", "text": "string"})
+    ids, starts, ends, reasons, texts = zip(*rows)
+    return pd.DataFrame({"article_id": _strings(list(ids)), "start_char": pd.Series(starts, dtype="int64"),
+                         "end_char": pd.Series(ends, dtype="int64"), "reason": _strings(list(reasons)),
+                         "text": _strings(list(texts))})
 
 
 def _clean_record(record: Record, entry: dict, sources: _Sources, problems: Problems) -> CleanedText | None:
@@ -755,8 +778,7 @@ def _build_article(record: Record, cleaned: CleanedText, detected_language: str 
     index = sources.index
     given = record.fields
     article_id, text = record.article_id, record_text(record)
-    spans = [{"article_id": article_id, "start_char": a, "end_char": b, "reason": reason, "text": text[a:b]}
-             for a, b, reason in cleaned.removed]
+    spans = [(article_id, a, b, reason, text[a:b]) for a, b, reason in cleaned.removed]  # rows of ``removed``
     inferred, evidence, dateline = _read_from_text(record, cleaned, spans, detected_language,
                                                    url=entry.get("url") or given.get("url") or "", index=index)
     _report_conflicts(record, entry, inferred, evidence, problems, index)
@@ -793,7 +815,7 @@ def _build_article(record: Record, cleaned: CleanedText, detected_language: str 
     }, spans
 
 
-def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], detected_language: str | None, *,
+def _read_from_text(record: Record, cleaned: CleanedText, spans: list[tuple], detected_language: str | None, *,
                     url: str, index: OutletIndex) -> tuple[dict, str, dict]:
     """What the text itself says: outlet (with its evidence), date and language; and the dateline."""
     inferred: dict[str, object] = {}
@@ -805,9 +827,9 @@ def _read_from_text(record: Record, cleaned: CleanedText, spans: list[dict], det
     inferred["outlet"], evidence = infer_outlet(record_text(record), cleaned.text, cleaned.removed, index, url=url,
                                                 dateline=dateline if same else None)
     inferred["date_text"] = ""
-    for span in spans:
-        if span["reason"] == "timestamp":
-            inferred["date_text"] = parse_date(span["text"])[0]
+    for _, _, _, reason, span_text in spans:
+        if reason == "timestamp":
+            inferred["date_text"] = parse_date(span_text)[0]
             break
     else:
         inferred["date_text"] = dateline["date_text"]

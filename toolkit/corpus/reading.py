@@ -325,14 +325,7 @@ def _text_lines(path: Path, problems: Problems) -> Iterator[tuple[int, str, str]
     legacy: dict[str, list[int]] = {}
     with open(path, "rb") as handle:
         for number, data in enumerate(handle, start=1):
-            if number == 1 and data.startswith(codecs.BOM_UTF8):
-                data = data[len(codecs.BOM_UTF8):]
-            if len(data) > MAX_ARTICLE_BYTES:
-                problems.add(path.name, f"line of {len(data):,} bytes, over MAX_ARTICLE_BYTES "
-                             f"({MAX_ARTICLE_BYTES:,}) of toolkit.corpus.reading; line skipped", line=number)
-                yield number, "\n", "utf-8"
-                continue
-            text, encoding = _decode_text(data)
+            text, encoding = line_text(data, number, path, problems)
             if encoding != "utf-8":
                 legacy.setdefault(encoding, []).append(number)
             yield number, text, encoding
@@ -341,6 +334,32 @@ def _text_lines(path: Path, problems: Problems) -> Iterator[tuple[int, str, str]
         shown = ", ".join(map(str, numbers[:10])) + (f" and {len(numbers) - 10:,} more" if len(numbers) > 10 else "")
         problems.add(path.name, f"not UTF-8 on line(s) {shown}; decoded as {encoding}, check accented letters",
                      line=numbers[0], kind="warning")
+
+
+def line_text(data: bytes, number: int, path: Path, problems: Problems) -> tuple[str, str]:
+    """``(text, encoding)`` of line ``number`` (its bytes ``data``, line end kept) of a JSONL/CSV file that is not
+    UTF-16, as :func:`_text_lines` reads it: the byte-order mark dropped from line 1, then a line of more than
+    ``MAX_ARTICLE_BYTES`` bytes (counted without the mark) skipped with a problem (read as a blank line), else the
+    line decoded (:func:`_decode_text`). The loader's worker processes read lines with it too
+    (:func:`jsonl_bytes_record`), so a line is checked one way."""
+    if number == 1 and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if len(data) > MAX_ARTICLE_BYTES:
+        problems.add(path.name, f"line of {len(data):,} bytes, over MAX_ARTICLE_BYTES "
+                     f"({MAX_ARTICLE_BYTES:,}) of toolkit.corpus.reading; line skipped", line=number)
+        return "\n", "utf-8"
+    return _decode_text(data)
+
+
+def jsonl_bytes_record(data: bytes, line_no: int, path: Path, problems: Problems, seen: set[str]) -> Record | None:
+    """The record the JSONL reader makes of line ``line_no`` (its bytes ``data``) of a file that is not UTF-16, or
+    None where it makes none (a blank line, or a problem, added to ``problems`` as the reader adds it); ``seen``
+    holds the ids already read. A legacy encoding is only the record's ``encoding`` here: the reader warns about
+    it once per file (:func:`_text_lines`)."""
+    line, encoding = line_text(data, line_no, path, problems)
+    if not line or line.isspace():
+        return None
+    return jsonl_line_record(line, line_no, encoding, path, problems, seen)
 
 
 def _json_controls(line: str, text: object) -> bool:
@@ -371,7 +390,7 @@ def jsonl_line_record(line: str, line_no: int, encoding: str, path: Path, proble
                       seen: set[str]) -> Record | None:
     """The record of one non-blank JSONL line (decoded, as :func:`_text_lines` yields it), or None and a problem;
     ``seen`` holds the ids read before it (a repeated one is skipped). The loader's worker processes read lines
-    with it too (:mod:`toolkit.corpus.loading`), so a line is read one way."""
+    with it too (:func:`jsonl_bytes_record`), so a line is read one way."""
     try:
         row = json.loads(line)
     except json.JSONDecodeError as err:
