@@ -506,3 +506,24 @@ class TestFastPaths:
         assert vote_language(en, languages=["en"]) is None  # a vote needs two languages
         assert vote_language(en, languages=["en", "de"]) is None  # no German stopword list
         assert tk.detect_language(fr) == "fr"
+
+
+def test_a_lone_surrogate_escape_is_replaced_with_a_warning_and_offsets_hold(tmp_path):
+    body = "Paris - Un paragraphe tout à fait normal, avec assez de mots pour faire un article entier."
+    path = tmp_path / "sur.jsonl"
+    path.write_text("\n".join([
+        '{"id": "lone", "title": "Un titre \\ud800 cassé", "text": "' + body + ' Fin \\udc00 ici.", "genre": ["\\uDBFF"]}',
+        '{"id": "pair", "text": "' + body + ' \\ud83d\\ude00"}',  # a whole pair: one character, no problem
+        '{"id": "plain", "text": "' + body + '"}']) + "\n", encoding="utf-8")
+    with pytest.warns(tk.CorpusWarning, match=r"sur\.jsonl:1: half of a character"):  # warns, loads every line
+        corpus = tk.load_corpus(path, progress=False)
+    articles = corpus.articles.set_index("article_id")
+    assert list(articles.index) == ["lone", "pair", "plain"]
+    assert articles.loc["lone", "raw"] == body + " Fin \ufffd ici."
+    assert articles.loc["lone", "title"] == "Un titre \ufffd cassé"
+    assert articles.loc["lone", "genre"] == ["\ufffd"]
+    assert articles.loc["pair", "raw"].endswith("\U0001F600")
+    (row,) = corpus.problems.itertuples()
+    assert (row.kind, row.line) == ("warning", 1) and "lone surrogate" in row.message
+    for span in corpus.removed.itertuples():  # offsets still slice the raw text
+        assert articles.loc[span.article_id, "raw"][span.start_char:span.end_char] == span.text

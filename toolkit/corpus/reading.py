@@ -372,6 +372,25 @@ def _json_controls(line: str, text: object) -> bool:
     return "\\u00" in line or (isinstance(text, str) and ("\b" in text or "\x7f" in text))
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value):
+    """``value`` (a decoded JSON value) with every lone surrogate in its strings (keys too) replaced by U+FFFD, one
+    character for one, so offsets do not move; ``value`` itself when it holds none. No text holding one can be
+    stored (UTF-8 has no such character)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        items = [(_without_lone_surrogates(k), _without_lone_surrogates(v)) for k, v in value.items()]
+        changed = any(k is not k0 or v is not v0 for (k, v), (k0, v0) in zip(items, value.items()))
+        return dict(items) if changed else value
+    if isinstance(value, list):
+        items = [_without_lone_surrogates(v) for v in value]
+        return items if any(v is not v0 for v, v0 in zip(items, value)) else value
+    return value
+
+
 def _records_from_jsonl(path: Path, problems: Problems) -> Iterable[Record]:
     seen: set[str] = set()
     any_line = False
@@ -402,6 +421,14 @@ def jsonl_line_record(line: str, line_no: int, encoding: str, path: Path, proble
     if not isinstance(row, dict):
         problems.add(path.name, f"expected a JSON object, got {type(row).__name__}", line=line_no)
         return None
+    # A lone surrogate comes only from an escape (\ud800 to \udfff, without its other half: the decoder joins a
+    # pair); the two-character search runs at memory speed, and only a line holding one is walked.
+    if "\\ud" in line or "\\uD" in line:
+        fixed = _without_lone_surrogates(row)
+        if fixed is not row:
+            row = fixed
+            problems.add(path.name, "half of a character (a lone surrogate escape, \\ud800-\\udfff) replaced by "
+                         "U+FFFD", line=line_no, kind="warning")
     return _record_from_row(row, path, line_no, problems, encoding, seen, controls=_json_controls(line, row.get("text")))
 
 
