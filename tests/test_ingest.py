@@ -42,6 +42,19 @@ class TestIngestCorpus:
         _same(back.removed, whole.removed)
         assert back.problems["line"].tolist() == whole.problems["line"].tolist() == [26]
 
+    def test_a_lone_surrogate_escape_warns_as_in_load_corpus(self, tmp_path):
+        source = tmp_path / "feed.jsonl"
+        body = "Un paragraphe tout à fait normal, avec assez de mots pour faire un article entier."
+        # No id: the part rewrites the line with the loader's own id, and keeps the escape for the reader.
+        source.write_text('{"text": "' + body + ' Fin \\ud800 ici."}\n{"id": "b", "text": "' + body + '"}\n',
+                          encoding="utf-8")
+        out = distributed.ingest_corpus(source, tmp_path / "ds", errors="ignore")
+        whole = load_corpus(source, errors="ignore", progress=False)
+        back = distributed.read_corpus_dataset(out)
+        _same(back.articles, whole.articles)
+        assert back.articles["raw"].str.contains("\ufffd").tolist() == [True, False]
+        assert back.problems["line"].tolist() == whole.problems["line"].tolist() == [1]
+
     def test_load_corpus_reads_a_dataset(self, tmp_path):
         source = _jsonl(tmp_path / "feed.jsonl", 6)
         out = distributed.ingest_corpus(source, tmp_path / "ds", errors="ignore")

@@ -539,7 +539,8 @@ def _gate(patterns: tuple[re.Pattern, ...]) -> tuple[re.Pattern, re.Pattern] | N
     (``\\n(?:...)``), searched in the text, find the matches at the start of every line but the first, and the joined
     patterns themselves, matched at position 0, those at the start of the first. The patterns open with ``^`` and
     look at nothing before it (:func:`_line_form`: no look-behind or ``\\A``), so they see the same text there as
-    after the newline of ``"\\n" + text``.
+    after the newline of ``"\\n" + text``. (A ``\\b`` or ``\\B`` after the ``^`` looks one character back, but a
+    newline and the start of the text are both not word characters: the same answer.)
     """
     if patterns in _GATES:
         return _GATES[patterns]
@@ -1038,8 +1039,11 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
         # A line of ``tested`` holds a caption hint in its case folding, so in its lower case too (a character that
         # case-folds to a hint's letter lower-cases to it: tests/test_cleaning.py checks every code point), and
         # is_caption's first test holds: only the credit tests are left.
-        if ((tested is None and is_caption(s) or tested is not None and ln.start in tested
-             and (_has_credit_end(s) or _CAPTION_START.match(s))) and not _INLINE_MARKER.fullmatch(" " + s)):
+        if tested is None:
+            caption = is_caption(s)
+        else:
+            caption = ln.start in tested and (_has_credit_end(s) or _CAPTION_START.match(s))
+        if caption and not _INLINE_MARKER.fullmatch(" " + s):
             ln.reason, marked = "caption", True
         elif ":" in s and _RELATED_INLINE.match(s):
             ln.reason, marked = "related-articles", True

@@ -91,7 +91,10 @@ def _part_input(part: dict, folder: Path) -> tuple[Path, dict[int, int]]:
             row = None
         if isinstance(row, dict) and not any(row.get(k) not in (None, "") for k in ("article_id", "id")):
             row["id"] = f"{source.stem}-{part['line'] + offset}"
-            line = json.dumps(row, ensure_ascii=False).encode("utf-8")
+            try:
+                line = json.dumps(row, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate escape: kept escaped, for the reader to replace and warn
+                line = json.dumps(row).encode("ascii")
         out.append(line)
     target = folder / source.name
     target.write_bytes(b"\n".join(out))
