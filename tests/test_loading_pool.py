@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
 import subprocess
 import sys
 import warnings
@@ -99,9 +98,9 @@ def test_hostile_jsonl_gives_the_same_tables_with_one_and_more_processes(hostile
         pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
-def test_default_workers_start_early_only_for_a_jsonl_file_of_more_than_a_chunk(hostile, tmp_path):
-    expected = os.cpu_count() or 1
-    assert loading._first_pass_workers(hostile) == expected
+def test_default_workers_start_early_only_for_a_jsonl_file_of_more_than_a_chunk(hostile, tmp_path, monkeypatch):
+    monkeypatch.setattr(loading.os, "cpu_count", lambda: 2)  # (on one core no worker ever starts early)
+    assert loading._first_pass_workers(hostile) == 2
     short = tmp_path / "short.jsonl"
     short.write_bytes(b"".join(_hostile_lines()[:3]))
     assert loading._first_pass_workers(short) == 1
@@ -215,9 +214,10 @@ def test_workers_read_a_line_as_the_reader_does_byte_order_mark_and_size_include
 def test_default_workers_start_early_only_for_more_than_a_chunk_of_lines_that_are_not_blank(tmp_path, monkeypatch):
     # More lines than a chunk, but blank lines among them: one chunk of records, which this process loads alone.
     monkeypatch.setattr(loading, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(loading.os, "cpu_count", lambda: 2)  # (on one core no worker ever starts early)
     path = tmp_path / "spaced.jsonl"
     records = [_line({"id": f"s{i}", "text": _text(i)}) for i in range(4)]
     path.write_bytes(b"\n".join(records[:3]) + b"\n \r\n\t\n")
     assert loading._first_pass_workers(path) == 1
     path.write_bytes(b"\n".join(records) + b"\n")
-    assert loading._first_pass_workers(path) == (os.cpu_count() or 1)
+    assert loading._first_pass_workers(path) == 2
