@@ -269,3 +269,11 @@ def test_notebooks_carry_nbval_tags_not_comments():
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         assert not any("NBVAL_" in c.source for c in nb.cells), path.name
+
+
+def test_a_figure_title_ends_at_its_own_closing_quote():
+    from toolkit.report import _figure_titles
+
+    assert _figure_titles('ax.set_title("RHC\'s second half has no counterpart")') == ["RHC's second half has no counterpart"]
+    assert _figure_titles("ax.set_title('Le \"oui\" gagne')") == ['Le "oui" gagne']
+    assert _figure_titles('fig.suptitle("Whole figure")\nax.set_title("Panel")') == ["Whole figure"]

@@ -69,8 +69,9 @@ _SAFE_OUTPUT_KEYS = frozenset({
 _NBVAL_COMMENT = re.compile(r"^[ \t]*#[ \t]*NBVAL_[A-Z_]+[ \t]*\n?", re.MULTILINE)
 _NOTEBOOK_LINK = re.compile(r"\b(\d\d-[\w.-]+?)\.ipynb\b")
 _SAVED_FIGURE = re.compile(r"save_figure\([^,]+,\s*[\"']([^\"']+)[\"']")
-_FIGURE_TITLE = re.compile(r"(?:set_title|suptitle|\btitle)\(\s*f?[\"']([^\"']+)[\"']")
-_SUPTITLE = re.compile(r"suptitle\(\s*f?[\"']([^\"']+)[\"']")
+# A title's string ends at the quote that opened it (an apostrophe inside "RHC's ..." is text).
+_FIGURE_TITLE = re.compile(r"(?:set_title|suptitle|\btitle)\(\s*f?([\"'])(?P<title>(?:(?!\1).)+)\1")
+_SUPTITLE = re.compile(r"suptitle\(\s*f?([\"'])(?P<title>(?:(?!\1).)+)\1")
 _CSS_URL_COMMENT = re.compile(r"/\*(?:(?!\*/).)*?https?://(?:(?!\*/).)*\*/", re.DOTALL)
 _ENGINE_MODEL = re.compile(r"\b(spacy|stanza)\s+([A-Za-z][\w.]*[-_]\d[\w.-]*)")
 _NUMBER = re.compile(r"^\s*[-+−]?[\d,. ]*\d(?:[eE][-+]?\d+)?\s*%?\s*$")
@@ -509,8 +510,7 @@ def _prepare_cells(nb, figures_dir: Path | None) -> None:
             continue
         cell.source = _NBVAL_COMMENT.sub("", cell.source)
         saved = _SAVED_FIGURE.findall(cell.source)
-        # A figure's title: its suptitle when it has one (subplots' titles name panels only).
-        titles = _SUPTITLE.findall(cell.source) or _FIGURE_TITLE.findall(cell.source)
+        titles = _figure_titles(cell.source)
         images = 0
         for output in cell.get("outputs", []):
             data = output.get("data", {})
@@ -535,6 +535,12 @@ def _prepare_cells(nb, figures_dir: Path | None) -> None:
                 f'<div class="report-figure"><img alt="{html.escape(alt)}" '
                 f'src="data:{kind};base64,{payload}"></div>'
             )}
+
+
+def _figure_titles(source: str) -> list[str]:
+    """The figure titles a code cell sets: its suptitles when it has any (subplots' titles name panels only)."""
+    return ([m["title"] for m in _SUPTITLE.finditer(source)]
+            or [m["title"] for m in _FIGURE_TITLE.finditer(source)])
 
 
 def _align_cell(match: re.Match) -> str:
