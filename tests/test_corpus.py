@@ -524,6 +524,6 @@ def test_a_lone_surrogate_escape_is_replaced_with_a_warning_and_offsets_hold(tmp
     assert articles.loc["lone", "genre"] == ["\ufffd"]
     assert articles.loc["pair", "raw"].endswith("\U0001F600")
     (row,) = corpus.problems.itertuples()
-    assert (row.kind, row.line) == ("warning", 1) and "lone surrogate" in row.message
+    assert (row.kind, row.line, row.article_id) == ("warning", 1, "lone") and "lone surrogate" in row.message
     for span in corpus.removed.itertuples():  # offsets still slice the raw text
         assert articles.loc[span.article_id, "raw"][span.start_char:span.end_char] == span.text

@@ -423,13 +423,13 @@ def jsonl_line_record(line: str, line_no: int, encoding: str, path: Path, proble
         return None
     # A lone surrogate comes only from an escape (\ud800 to \udfff, without its other half: the decoder joins a
     # pair); the two-character search runs at memory speed, and only a line holding one is walked.
-    if "\\ud" in line or "\\uD" in line:
-        fixed = _without_lone_surrogates(row)
-        if fixed is not row:
-            row = fixed
-            problems.add(path.name, "half of a character (a lone surrogate escape, \\ud800-\\udfff) replaced by "
-                         "U+FFFD", line=line_no, kind="warning")
-    return _record_from_row(row, path, line_no, problems, encoding, seen, controls=_json_controls(line, row.get("text")))
+    fixed = _without_lone_surrogates(row) if "\\ud" in line or "\\uD" in line else row
+    record = _record_from_row(fixed, path, line_no, problems, encoding, seen,
+                              controls=_json_controls(line, fixed.get("text")))
+    if fixed is not row:
+        problems.add(path.name, "half of a character (a lone surrogate escape, \\ud800-\\udfff) replaced by U+FFFD",
+                     line=line_no, article_id=record.article_id if record else "", kind="warning")
+    return record
 
 
 def _csv_rows(reader, on_error):
