@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import json
 import shutil
+import sys
 import warnings
 
 import pandas as pd
@@ -220,6 +221,20 @@ class TestBadInput:
         assert by_id(corpus.articles, "language") == {"a1": "fr", "a2": "en"}
         assert by_id(corpus.articles, "published")["a2"] == pd.Timestamp("2024-05-16")
         assert corpus.problems["line"].tolist() == [2, 4]
+
+    @pytest.mark.parametrize("progress", [False, True])
+    def test_warning_points_at_the_callers_line(self, tmp_path, progress):
+        # A bad line is found deep in the reader (behind tqdm's bar when it shows): the warning still names the
+        # line of the user's load_corpus call, so `warnings.filterwarnings(module=...)` and the notebook's
+        # "file:line" point at the user's code, not at the toolkit or tqdm.
+        path = tmp_path / "articles.jsonl"
+        path.write_text('{"id": "a1", "text": "Un texte."}\n{not json\n', encoding="utf-8")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            line = sys._getframe().f_lineno + 1
+            tk.load_corpus(path, progress=progress)
+        found = [w for w in caught if issubclass(w.category, tk.CorpusWarning)]
+        assert [(w.filename, w.lineno) for w in found] == [(__file__, line)]
 
     def test_csv(self, tmp_path):
         path = tmp_path / "articles.csv"

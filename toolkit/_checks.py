@@ -47,3 +47,22 @@ def renamed(old: str, new: str, value, *, function: str):
     warnings.warn(f"{function}({old}=...) is now {function}({new}=...); `{old}` will be removed "
                   "in the next release", FutureWarning, stacklevel=3)
     return value
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning raised inside the toolkit point at the user's line.
+
+    Call it in the function that calls ``warnings.warn``: it counts the frames from there up to the first one
+    outside the toolkit and the libraries the toolkit iterates through (tqdm's progress bar, contextlib), so a
+    warning found deep in a generator (a bad line read while loading) names the user's ``load_corpus(...)`` call,
+    not a line of tqdm.
+    """
+    import sys
+
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _PASS_THROUGH:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+_PASS_THROUGH = frozenset({"toolkit", "tqdm", "contextlib"})

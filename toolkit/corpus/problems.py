@@ -6,6 +6,7 @@ import warnings
 
 import pandas as pd
 
+from toolkit._checks import user_stacklevel
 from toolkit.schema import PROBLEM_COLUMNS
 
 
@@ -39,7 +40,7 @@ class Problems:
         if self.errors == "raise" and kind == "error":
             raise CorpusError(f"{where}: {message}")
         if self.errors != "ignore":
-            warnings.warn(f"{where}: {message}", CorpusWarning, stacklevel=4)
+            warnings.warn(f"{where}: {message}", CorpusWarning, stacklevel=user_stacklevel())
 
     def table(self) -> pd.DataFrame:
         """The ``problems`` table (PROBLEM_COLUMNS; ``line`` as Int64)."""
