@@ -413,8 +413,12 @@ class TestCompareVersions:
                 assert texts[A000][row.start_char_a:row.end_char_a] == row.text_a
             if pd.notna(row.start_char_b):
                 assert texts[A003][row.start_char_b:row.end_char_b] == row.text_b
-        # The dateline fragment "La Havane (VNA)" is too short to count as an added sentence.
-        assert not (differences["kind"] == "omitted").any()
+        # 003's dateline and sign-off, each cut into a sentence of its own, are its dateline and
+        # sign-off rows, not added sentences; 000 has neither.
+        assert not differences["kind"].isin(["omitted", "added"]).any()
+        credits = differences[differences["kind"].isin(["dateline", "signoff"])]
+        assert list(zip(credits["kind"], credits["side"], credits["text_b"])) == [
+            ("dateline", "b", "La Havane (VNA) -"), ("signoff", "b", "– VNA")]
         assert set(differences["kind"]) <= set(compare.DIFFERENCE_KINDS)
 
     def test_only_the_english_version_gives_military_ranks(self, seeds):
@@ -434,10 +438,17 @@ class TestCompareVersions:
         articles, sentences, mentions = seeds
         differences = compare.compare_versions(sentences, articles, A002, A004, mentions=mentions)
         numbers = differences[differences["kind"] == "number"]
-        assert ("a", "16") in set(zip(numbers["side"], numbers["text_a"]))
         assert ("b", "15") in set(zip(numbers["side"], numbers["text_b"]))
+        # RHC's "16 mai" is its dateline's date: one dateline row for both datelines, which
+        # are neither omitted nor added sentences, whichever side's is longer.
+        datelines = differences[differences["kind"] == "dateline"]
+        assert list(zip(datelines["side"], datelines["detail"], datelines["text_a"], datelines["text_b"])) == [
+            ("both", "date, agency", "Hanoï, 16 mai (RHC)", "Hanoï (VNA) -")]
+        assert "16" not in set(numbers["text_a"])
         omitted = differences.loc[differences["kind"] == "omitted", "text_a"]
         assert omitted.str.contains("médaille de l'amitié").any()
+        assert not differences.loc[differences["kind"].isin(["omitted", "added"]), ["text_a", "text_b"]].apply(
+            lambda texts: texts.str.startswith("Hanoï")).any().any()
         entities = differences[differences["kind"] == "entity"]
         assert "LOC:hoai-duc" in set(entities.loc[entities["side"] == "a", "entity_id"])
 

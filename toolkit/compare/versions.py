@@ -1,8 +1,9 @@
 """What each version adds or leaves out: differences between two versions of a story.
 
 :func:`compare_versions` turns an alignment (:func:`toolkit.compare.align_sentences`) into a
-table of differences: sentences added and omitted, words changed (same language), and the
-entities, titles or ranks and numbers only one version gives.
+table of differences: sentences added and omitted, words changed (same language), the
+entities, titles or ranks and numbers only one version gives, and how the two datelines and
+sign-offs differ.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import functools
 import re
 import warnings
 from collections import defaultdict
+from typing import NamedTuple
 
 import pandas as pd
 
 from toolkit.compare.alignment import ALIGNMENT_COLUMNS, align_pair
 from toolkit.compare.anchors import entity_keys, find_numbers, stopwords, word_spans
 from toolkit.compare.common import article_row, cell_text, check_articles, sentence_rows
+# The loader's own reading of a dateline and a sign-off, so both mean here what they mean to load_corpus.
+from toolkit.corpus.dates import parse_dateline
+from toolkit.corpus.outlets import _SIGNOFF as SIGNOFF
 from toolkit.schema import SENTENCE_COLUMNS, require_columns
 from toolkit.text import fold, folded_words, tokenize_words
 
@@ -27,7 +32,9 @@ DIFFERENCE_COLUMNS = [
     "start_char_a", "end_char_a", "start_char_b", "end_char_b", "text_a", "text_b", "entity_id", "name",
 ]
 #: Kinds of rows of :func:`compare_versions`.
-DIFFERENCE_KINDS = ("omitted", "added", "changed", "entity", "title", "number")
+DIFFERENCE_KINDS = ("omitted", "added", "changed", "entity", "title", "number", "dateline", "signoff")
+#: The parts of a dateline a ``dateline`` row's ``detail`` names, in this order.
+DATELINE_PARTS = ("place", "date", "agency")
 #: Columns :func:`compare_versions` needs in ``mentions``.
 NEEDS_MENTIONS = ["article_id", "sentence_id", "start_char", "end_char", "text"]
 
@@ -108,8 +115,7 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
     """List what version ``b`` adds to, omits from or changes in version ``a`` of a story.
 
     - ``omitted`` / ``added``: sentences of one version with no counterpart in the other
-      (from :func:`align_sentences`), except fragments under ``min_words`` words
-      (datelines such as "Hanoï (VNA)", sign-offs).
+      (from :func:`align_sentences`), except fragments under ``min_words`` words.
     - ``changed``: within a language, the word-level edits of each ``shared`` group of
       sentences (``detail`` replace, insert or delete; difflib on folded words, so case,
       accents and punctuation do not count), and one row per ``paraphrased`` group
@@ -122,6 +128,22 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       version gives ("Senior Lieutenant General" before Trần Quốc Tỏ), compared across
       languages through TITLES (``detail`` "rank" or "office"; needs ``mentions``).
     - ``number``: numbers and months found in only one version (``detail`` "number" or "month").
+    - ``dateline``: the datelines opening the two versions ("PARIS (AFP) -", "Hanoï, 16 mai
+      (RHC)", "Hanoï (VNA) -", "WASHINGTON —"), read by
+      :func:`toolkit.corpus.parse_dateline`, when they differ: ``side`` "both" when each
+      version has one, else the side that has one; ``detail`` names the parts that differ
+      or that the one dateline gives, in DATELINE_PARTS order ("date, agency"). Places
+      compare folded or through their linked entity ("La Havane" and "HAVANA"), dates
+      through their numbers and month ("16 mai" and "May 16"), agencies by their code.
+    - ``signoff``: the agency code closing the last paragraph ("... Patrie.- VNA"), compared
+      the same way (``detail`` "agency").
+
+    Datelines and sign-offs are the agency's credit, not the story, and both versions
+    follow one rule: their words are in those rows only. A sentence that is nothing but a
+    dateline or sign-off (parsers often cut "Hanoï (VNA)" off its sentence) is never
+    omitted or added, their words are never word edits and do not count towards
+    ``min_words``, and a name or number written only there is not an entity or number row
+    (it still counts as given by that version).
 
     The main table is ``sentences``, as in :func:`align_sentences` (both work sentence by
     sentence); ``articles`` gives the texts the offsets point into and the languages.
@@ -170,11 +192,132 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
         alignment = align_pair(sentences, a, b, articles=articles, mentions=mentions)
     require_columns(alignment, ALIGNMENT_COLUMNS, name="alignment")
     spans = {s: sentence_rows(sentences, x).set_index("sentence_id") for s, x in (("a", a), ("b", b))}
-    records = _sentence_differences(alignment, spans, text, language, min_words=min_words)
+    credits = {s: _credits(text[s]) for s in "ab"}
+    records = _sentence_differences(alignment, spans, text, language, credits, min_words=min_words)
     if mentions is not None:
-        records += _entity_and_title_rows(mentions, spans, text, a, b)
-    records += _number_rows(spans, text, language)
+        records += _entity_and_title_rows(mentions, spans, text, a, b, credits)
+    records += _number_rows(spans, text, language, credits)
+    records += _credit_rows(credits, spans, text, language, mentions, {"a": a, "b": b})
     return _difference_table(records, a, b)
+
+
+class _Credit(NamedTuple):
+    """A dateline or sign-off of one version: its kind, its span in the text and its parts."""
+
+    kind: str  # "dateline" or "signoff"
+    start: int
+    end: int
+    place: str
+    date: str
+    agency: str
+
+
+_DASHES = "-\u2013\u2014"
+
+
+def _credits(text: str) -> list[_Credit]:
+    """The dateline opening ``text`` and the sign-off closing it, those it has."""
+    found = []
+    cut = text.find("\n\n")
+    first = text if cut < 0 else text[:cut]
+    # The loader's parser takes one dash and a space after the place; HuffPost and Fox News
+    # write "WASHINGTON --", "FERGUSON, Mo. –-" and "WASHINGTON—Joining", which it reads once
+    # the dashes are one and spaced. Offsets come from ``first`` as written, below.
+    dateline = parse_dateline(first.replace("\u2013-", "\u2014").replace("--", "\u2014").replace("\u2014", "\u2014 "))
+    if dateline["place"]:
+        end = len(dateline["place"])  # the place opens the paragraph (title-cased when in capitals)
+        if dateline["code"]:
+            end = first.index(")", first.index("(", end)) + 1
+        else:
+            end = min(i for i in (first.find(d, end) for d in _DASHES) if i >= 0)
+        found.append(_Credit("dateline", 0, _past_dash(first, end), dateline["place"], dateline["date_text"],
+                             dateline["code"]))
+    cut = text.rfind("\n\n")
+    signoff = SIGNOFF.search(text, cut + 2 if cut >= 0 else 0)
+    if signoff:
+        start = min(i for i in (text.find(d, signoff.start()) for d in _DASHES) if i >= 0)
+        found.append(_Credit("signoff", start, signoff.end("code"), "", "", signoff.group("code")))
+    return found
+
+
+def _past_dash(text: str, end: int) -> int:
+    """Where a dateline ending at ``end`` stops: past the dashes (or colon) that follow it, if any."""
+    k = end
+    while k < len(text) and text[k] in " \t\u00a0":
+        k += 1
+    if k < len(text) and text[k] == ":":
+        return k + 1
+    if k == len(text) or text[k] not in _DASHES:
+        return end
+    while k < len(text) and text[k] in _DASHES:
+        k += 1
+    return k
+
+
+def _in_credits(credits: list[_Credit], start: int, end: int) -> bool:
+    """Whether the span start:end lies inside a dateline or sign-off."""
+    return any(c.start <= start and end <= c.end for c in credits)
+
+
+def _only_credits(text: str, start: int, end: int, credits: list[_Credit]) -> bool:
+    """Whether the sentence start:end has words and all of them lie in a dateline or sign-off."""
+    if not any(c.start < end and start < c.end for c in credits):
+        return False
+    found = word_spans(text[start:end], None)
+    return bool(found) and all(_in_credits(credits, start + s, start + e) for _, s, e in found)
+
+
+def _credit_parts(credit: _Credit, language, mentions: pd.DataFrame | None) -> dict[str, set]:
+    """The keys each part of a dateline or sign-off compares on (DATELINE_PARTS; empty when absent)."""
+    places = {" ".join(folded_words(credit.place))} if credit.place else set()
+    if credit.place and mentions is not None and len(mentions):
+        # The place's linked entity: "La Havane" (LOC:havana) and "HAVANA" are one place.
+        end = credit.start + len(credit.place)
+        on_place = mentions[(mentions["start_char"] < end) & (mentions["end_char"] > credit.start)]
+        places |= {" ".join(folded_words(str(key).partition(":")[2])) for key in entity_keys(on_place)}
+    return {"place": places, "date": {value for value, *_ in find_numbers(credit.date, language)},
+            "agency": {credit.agency} if credit.agency else set()}
+
+
+def _credit_rows(credits, spans, text, language, mentions, ids) -> list[dict]:
+    """Stage 4: dateline and sign-off rows: the two versions' compared part by part, or the one a version alone has."""
+    records = []
+    for kind in ("dateline", "signoff"):
+        found = {s: next((c for c in credits[s] if c.kind == kind), None) for s in "ab"}
+        parts = {}
+        for s in "ab":
+            if found[s] is not None:
+                mine = None if mentions is None else mentions[mentions["article_id"].astype(str) == ids[s]]
+                parts[s] = _credit_parts(found[s], language[s], mine)
+        if not parts:
+            continue
+        if len(parts) == 2:
+            side, differ = "both", [p for p in DATELINE_PARTS if not _same_part(p, parts["a"][p], parts["b"][p])]
+        else:
+            side = next(iter(parts))
+            differ = [p for p in DATELINE_PARTS if parts[side][p]]
+        if not differ:
+            continue
+        where = {s: (_sentence_at(spans[s], found[s].start), (found[s].start, found[s].end),
+                     text[s][found[s].start:found[s].end]) for s in parts}
+        records.append(_difference(kind, ", ".join(differ), side, **where))
+    return records
+
+
+def _same_part(part: str, keys_a: set, keys_b: set) -> bool:
+    """Two datelines' parts agree: places on any key (a name or its linked entity), dates and agencies on all."""
+    if part == "place" and keys_a and keys_b:
+        return bool(keys_a & keys_b)
+    return keys_a == keys_b
+
+
+def _sentence_at(spans: pd.DataFrame, position: int) -> int:
+    """The sentence holding the character at ``position`` (else the next one, else the last)."""
+    holding = spans.index[(spans["start_char"] <= position) & (spans["end_char"] > position)]
+    if len(holding):
+        return int(holding[0])
+    after = spans.index[spans["end_char"] > position]
+    return int(after[0]) if len(after) else int(spans.index[-1])
 
 
 def _difference(kind: str, detail: str, side: str, *, a=None, b=None, entity_id=None, name=None) -> dict:
@@ -192,20 +335,30 @@ def _one_side(kind, detail, side, sentence_id, span, written, **names) -> dict:
     return _difference(kind, detail, side, **{side: (sentence_id, span, written)}, **names)
 
 
-def _sentence_differences(alignment, spans, text, language, *, min_words) -> list[dict]:
+def _sentence_differences(alignment, spans, text, language, credits, *, min_words) -> list[dict]:
     """Stage 1: omitted and added sentences, paraphrased groups, and word edits of shared groups."""
+    # A sentence that is nothing but a dateline or sign-off ("Hanoï (VNA)", "– VNA") is in no row here.
+    credit_only = {s: {k for k, start, end in zip(spans[s].index, spans[s]["start_char"], spans[s]["end_char"])
+                       if _only_credits(text[s], int(start), int(end), credits[s])} for s in "ab"}
+
+    def one_side(side, k) -> list[dict]:
+        span = (int(spans[side].loc[k, "start_char"]), int(spans[side].loc[k, "end_char"]))
+        sentence = text[side][span[0]:span[1]]
+        own = [w for w, s, e in word_spans(sentence, None) if not _in_credits(credits[side], span[0] + s, span[0] + e)]
+        if len(own) < min_words:
+            return []
+        return [_one_side("omitted" if side == "a" else "added", "sentence", side, k, span, sentence)]
+
     records = []
     for _, group in alignment.groupby("alignment_id", sort=True):
-        ids_a = sorted(int(x) for x in group["sentence_id_a"].dropna().unique())
-        ids_b = sorted(int(x) for x in group["sentence_id_b"].dropna().unique())
+        ids_a = sorted(int(x) for x in group["sentence_id_a"].dropna().unique() if int(x) not in credit_only["a"])
+        ids_b = sorted(int(x) for x in group["sentence_id_b"].dropna().unique() if int(x) not in credit_only["b"])
         status = group["status"].iloc[0]
-        if status == "unique":
-            side, ids = ("a", ids_a) if ids_a else ("b", ids_b)
-            k = ids[0]
-            span = (int(spans[side].loc[k, "start_char"]), int(spans[side].loc[k, "end_char"]))
-            sentence = text[side][span[0]:span[1]]
-            if len(word_spans(sentence, None)) >= min_words:
-                records.append(_one_side("omitted" if side == "a" else "added", "sentence", side, k, span, sentence))
+        if status == "unique" or not ids_a or not ids_b:
+            # A group left with one side (a sentence paired with nothing but a dateline) is unique too.
+            for side, ids in (("a", ids_a), ("b", ids_b)):
+                for k in ids:
+                    records += one_side(side, k)
             continue
         span_a = (int(spans["a"].loc[ids_a[0], "start_char"]), int(spans["a"].loc[ids_a[-1], "end_char"]))
         span_b = (int(spans["b"].loc[ids_b[0], "start_char"]), int(spans["b"].loc[ids_b[-1], "end_char"]))
@@ -214,14 +367,19 @@ def _sentence_differences(alignment, spans, text, language, *, min_words) -> lis
                                        a=(ids_a[0], span_a, text["a"][span_a[0]:span_a[1]]),
                                        b=(ids_b[0], span_b, text["b"][span_b[0]:span_b[1]])))
         elif status == "shared":
-            records += _word_edits(spans, text, language, ids_a, ids_b)
+            records += _word_edits(spans, text, language, credits, ids_a, ids_b)
     return records
 
 
-def _word_edits(spans, text, language, ids_a, ids_b) -> list[dict]:
-    """The word-level edits (difflib on folded words) between the sentences ``ids_a`` and ``ids_b``."""
-    words_a = [(w, s, e, k) for k in ids_a for w, s, e in _offset_words(spans["a"], k, language["a"])]
-    words_b = [(w, s, e, k) for k in ids_b for w, s, e in _offset_words(spans["b"], k, language["b"])]
+def _word_edits(spans, text, language, credits, ids_a, ids_b) -> list[dict]:
+    """The word-level edits (difflib on folded words) between the sentences ``ids_a`` and ``ids_b``.
+
+    Words of a dateline or sign-off are left out: they are compared in their own rows.
+    """
+    words_a = [(w, s, e, k) for k in ids_a for w, s, e in _offset_words(spans["a"], k, language["a"])
+               if not _in_credits(credits["a"], s, e)]
+    words_b = [(w, s, e, k) for k in ids_b for w, s, e in _offset_words(spans["b"], k, language["b"])
+               if not _in_credits(credits["b"], s, e)]
     matcher = difflib.SequenceMatcher(None, [w[0] for w in words_a], [w[0] for w in words_b], autojunk=False)
     records = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -255,8 +413,12 @@ def _offset_words(spans: pd.DataFrame, sentence_id: int, language) -> list[tuple
     return [(w, s + start, e + start) for w, s, e in word_spans(cell_text(spans.loc[sentence_id, "text"]), language)]
 
 
-def _entity_and_title_rows(mentions, spans, text, a, b) -> list[dict]:
-    """Stage 2: entity rows (named in one version only) and title rows (a title one version alone gives)."""
+def _entity_and_title_rows(mentions, spans, text, a, b, credits) -> list[dict]:
+    """Stage 2: entity rows (named in one version only) and title rows (a title one version alone gives).
+
+    A name written only in a dateline or sign-off counts as named by that version, but is
+    never an entity row of its own (the dateline and sign-off rows report it).
+    """
     mentions = mentions.assign(cmp_key=entity_keys(mentions).to_numpy(),
                                cmp_name=(mentions["name"] if "name" in mentions.columns else mentions["text"]).astype("object"))
     per_side = {side: mentions[mentions["article_id"].astype(str) == article_id].sort_values("start_char")
@@ -266,11 +428,13 @@ def _entity_and_title_rows(mentions, spans, text, a, b) -> list[dict]:
     every_head = {s: set().union(*heads[s].values()) if heads[s] else set() for s in "ab"}
     records = []
     for side, other in (("a", "b"), ("b", "a")):
-        first = per_side[side].drop_duplicates("cmp_key")
+        mine = per_side[side]
+        in_credit = [_in_credits(credits[side], int(s), int(e)) for s, e in zip(mine["start_char"], mine["end_char"])]
+        first = mine[~pd.Series(in_credit, index=mine.index, dtype=bool)].drop_duplicates("cmp_key")
         # Named in the other version too: the same entity id, or a name ending in the same
         # word ("Trump", "President Trump", "Donald J. Trump" under several ids).
         named_there = first["cmp_key"].isin(keys[other]) | first["cmp_key"].map(
-            lambda k: bool(heads[side].get(k, set()) & every_head[other]))
+            lambda k: bool(heads[side].get(k, set()) & every_head[other])).astype(bool)
         for m in first[~named_there].itertuples():
             span = (int(m.start_char), int(m.end_char))
             records.append(_one_side("entity", str(getattr(m, "entity_type", "") or ""), side, int(m.sentence_id),
@@ -310,19 +474,25 @@ def _titles_of(mentions, spans, text) -> dict:
     return found
 
 
-def _number_rows(spans, text, language) -> list[dict]:
-    """Stage 3: number and month rows: values one version alone gives (first occurrence)."""
-    found = {}
+def _number_rows(spans, text, language, credits) -> list[dict]:
+    """Stage 3: number and month rows: values one version alone gives (first occurrence).
+
+    A number in a dateline or sign-off counts as given by that version, but is never a row
+    of its own (the dateline row reports a date that differs).
+    """
+    given, first = {}, {}
     for side in "ab":
-        first = {}
+        given[side], first[side] = set(), {}
         for sentence_id, start, end in zip(spans[side].index, spans[side]["start_char"], spans[side]["end_char"]):
             for value, written, s, e in find_numbers(text[side][int(start):int(end)], language[side]):
-                first.setdefault(value, (written, s + int(start), e + int(start), int(sentence_id)))
-        found[side] = first
+                given[side].add(value)
+                s, e = s + int(start), e + int(start)
+                if not _in_credits(credits[side], s, e):
+                    first[side].setdefault(value, (written, s, e, int(sentence_id)))
     records = []
     for side, other in (("a", "b"), ("b", "a")):
-        for value, (written, s, e, sentence_id) in found[side].items():
-            if value not in found[other]:
+        for value, (written, s, e, sentence_id) in first[side].items():
+            if value not in given[other]:
                 records.append(_one_side("number", "month" if value.startswith("month:") else "number", side,
                                          sentence_id, (s, e), written))
     return records

@@ -1,0 +1,180 @@
+"""Tests for toolkit.compare.versions: datelines and sign-offs, one rule for both versions.
+
+Texts are written for these tests. A dateline ("PARIS (AFP) -", "Hanoï, 16 mai (RHC)",
+"Hanoï (VNA) -", "WASHINGTON —") and a sign-off ("... lundi. – VNA") are the agency's
+credit, not news: each version's is compared with the other's in one ``dateline`` or
+``signoff`` row, and their words are never counted as an omitted or added sentence, a
+word edit, an entity or a number.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.seed_tables import A000, A002, A003, A004
+from toolkit import compare
+
+BODY_FR = ["Le ministre de la Sécurité publique a reçu son homologue cubain dans la capitale.",
+           "Les deux ministres ont signé un accord sur la formation des policiers."]
+BODY_EN = ["The minister met his counterpart in the capital on Monday.",
+           "The two ministers signed an agreement on police training."]
+
+
+def _articles(texts: dict[str, str], language: str) -> pd.DataFrame:
+    return pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": [language] * len(texts)})
+
+
+def _sentences(pieces: dict[str, list[tuple[int, str]]]) -> pd.DataFrame:
+    """A sentences table from (paragraph_id, sentence) pieces; paragraphs are joined by a blank line,
+    sentences of one paragraph by a space. Returns (texts, sentences)."""
+    rows, texts = [], {}
+    for article_id, sentences in pieces.items():
+        text, last = "", None
+        for k, (paragraph, sentence) in enumerate(sentences):
+            if last is not None:
+                text += " " if paragraph == last else "\n\n"
+            rows.append((article_id, paragraph, k, len(text), len(text) + len(sentence), sentence))
+            text += sentence
+            last = paragraph
+        texts[article_id] = text
+    return texts, pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "start_char",
+                                              "end_char", "text"])
+
+
+def _rows(differences: pd.DataFrame, kind: str) -> list[tuple]:
+    rows = differences[differences["kind"] == kind]
+    return list(zip(rows["side"], rows["detail"], rows["text_a"], rows["text_b"]))
+
+
+class TestDatelines:
+    def _may_visit(self):
+        """RHC's dateline and VNA's, each its own sentence (as spaCy cuts them), before the same body."""
+        texts, sentences = _sentences({
+            "rhc": [(0, "Hanoï, 16 mai (RHC)"), (0, BODY_FR[0]), (1, BODY_FR[1])],
+            "vna": [(0, "Hanoï (VNA)"), (0, "- " + BODY_FR[0]), (1, BODY_FR[1])],
+        })
+        return _articles(texts, "fr"), sentences
+
+    def test_both_datelines_are_one_dateline_row_never_an_omitted_or_added_sentence(self):
+        articles, sentences = self._may_visit()
+        differences = compare.compare_versions(sentences, articles, "rhc", "vna")
+        # Before: "Hanoï, 16 mai (RHC)" (4 words) was an omitted sentence, "Hanoï (VNA)" (2) was dropped.
+        assert not differences["kind"].isin(["omitted", "added"]).any()
+        assert _rows(differences, "dateline") == [("both", "date, agency", "Hanoï, 16 mai (RHC)", "Hanoï (VNA) -")]
+        row = differences[differences["kind"] == "dateline"].iloc[0]
+        texts = articles.set_index("article_id")["text"]
+        assert texts["rhc"][row["start_char_a"]:row["end_char_a"]] == row["text_a"]
+        assert texts["vna"][row["start_char_b"]:row["end_char_b"]] == row["text_b"]
+        assert (row["sentence_id_a"], row["sentence_id_b"]) == (0, 0)
+        # The dispatch date is the dateline's difference, reported once: not also a number row.
+        assert not (differences["kind"] == "number").any()
+        # Nor does VNA's "-" before its first sentence make a word edit.
+        assert not (differences["kind"] == "changed").any()
+
+    def test_the_same_rule_whichever_version_is_a(self):
+        articles, sentences = self._may_visit()
+        forward = compare.compare_versions(sentences, articles, "rhc", "vna")
+        backward = compare.compare_versions(sentences, articles, "vna", "rhc")
+        assert sorted(forward["kind"]) == sorted(backward["kind"])
+        assert _rows(backward, "dateline") == [("both", "date, agency", "Hanoï (VNA) -", "Hanoï, 16 mai (RHC)")]
+
+    @pytest.mark.parametrize("dateline, language, detail", [
+        ("PARIS (AFP) - ", "en", "place, agency"),
+        ("Hanoï, 16 mai (RHC) ", "fr", "place, date, agency"),
+        ("Hanoï (VNA) - ", "fr", "place, agency"),
+        ("WASHINGTON — ", "en", "place"),
+        ("WASHINGTON -- ", "en", "place"),
+        ("KANSAS CITY, Mo. — ", "en", "place"),
+    ])
+    def test_a_dateline_inside_the_first_sentence_is_not_a_word_edit(self, dateline, language, detail):
+        body = BODY_EN if language == "en" else BODY_FR
+        articles = _articles({"x": dateline + body[0] + "\n\n" + body[1], "y": body[0] + "\n\n" + body[1]}, language)
+        sentences = compare.split_sentences(articles)
+        for a, b, side in (("x", "y", "a"), ("y", "x", "b")):
+            differences = compare.compare_versions(sentences, articles, a, b)
+            assert _rows(differences, "dateline") == [
+                (side, detail, *((dateline.strip(), "") if side == "a" else ("", dateline.strip())))]
+            # Before: "changed delete PARIS (AFP" (or "Hanoï, 16 mai (RHC"), and a number row for "16".
+            assert set(differences["kind"]) == {"dateline"}, differences
+
+    def test_two_datelines_alike_are_no_difference(self):
+        articles = _articles({"x": "WASHINGTON — " + BODY_EN[0], "y": "WASHINGTON -- " + BODY_EN[0]}, "en")
+        sentences = compare.split_sentences(articles)
+        assert compare.compare_versions(sentences, articles, "x", "y").empty
+
+    def test_a_sentence_with_a_dateline_and_no_counterpart_is_still_omitted(self):
+        articles = _articles({"x": "PARIS (AFP) - " + BODY_EN[0] + " " + BODY_EN[1], "y": BODY_EN[1]}, "en")
+        sentences = compare.split_sentences(articles)
+        differences = compare.compare_versions(sentences, articles, "x", "y")
+        assert _rows(differences, "omitted") == [("a", "sentence", "PARIS (AFP) - " + BODY_EN[0], "")]
+        assert _rows(differences, "dateline") == [("a", "place, agency", "PARIS (AFP) -", "")]
+
+    def test_the_agency_in_a_dateline_is_not_an_entity_row(self):
+        articles, sentences = self._may_visit()
+        texts = articles.set_index("article_id")["text"]
+        mentions = pd.DataFrame(
+            [(article_id, 0, texts[article_id].index(name), texts[article_id].index(name) + len(name), name, key)
+             for article_id, name, key in (("rhc", "Hanoï", "LOC:hanoi"), ("rhc", "RHC", "ORG:rhc"),
+                                           ("vna", "Hanoï", "LOC:hanoi"), ("vna", "VNA", "ORG:vna"))],
+            columns=["article_id", "sentence_id", "start_char", "end_char", "text", "entity_id"])
+        differences = compare.compare_versions(sentences, articles, "rhc", "vna", mentions=mentions)
+        assert not (differences["kind"] == "entity").any()
+        assert _rows(differences, "dateline") == [("both", "date, agency", "Hanoï, 16 mai (RHC)", "Hanoï (VNA) -")]
+
+    def test_a_place_written_in_two_languages_is_one_place_when_linked(self):
+        texts, sentences = _sentences({"fr": [(0, "La Havane (VNA) - " + BODY_FR[0])],
+                                       "en": [(0, "HAVANA (VNA) - " + BODY_EN[0])]})
+        articles = pd.DataFrame({"article_id": ["fr", "en"], "text": [texts["fr"], texts["en"]], "language": ["fr", "en"]})
+        mentions = pd.DataFrame([("fr", 0, 0, 9, "La Havane", "LOC:havana")],
+                                columns=["article_id", "sentence_id", "start_char", "end_char", "text", "entity_id"])
+        differences = compare.compare_versions(sentences, articles, "fr", "en", mentions=mentions)
+        assert not (differences["kind"] == "dateline").any()
+        unlinked = compare.compare_versions(sentences, articles, "fr", "en")
+        assert _rows(unlinked, "dateline") == [("both", "place", "La Havane (VNA) -", "HAVANA (VNA) -")]
+
+
+class TestSignoffs:
+    def test_a_signoff_is_a_signoff_row_on_either_side(self):
+        signed = BODY_FR[0] + "\n\n" + BODY_FR[1] + " – VNA"
+        for pieces in ({"x": [(0, BODY_FR[0]), (1, BODY_FR[1]), (1, "– VNA")]},   # its own sentence (spaCy)
+                       {"x": [(0, BODY_FR[0]), (1, BODY_FR[1] + " – VNA")]}):     # inside the last one
+            texts, sentences = _sentences({**pieces, "y": [(0, BODY_FR[0]), (1, BODY_FR[1])]})
+            assert texts["x"] == signed
+            articles = _articles(texts, "fr")
+            for a, b, side in (("x", "y", "a"), ("y", "x", "b")):
+                differences = compare.compare_versions(sentences, articles, a, b)
+                assert set(differences["kind"]) == {"signoff"}, differences
+                assert _rows(differences, "signoff") == [
+                    (side, "agency", *(("– VNA", "") if side == "a" else ("", "– VNA")))]
+
+    def test_two_agencies_signing_off(self):
+        articles = _articles({"x": BODY_EN[0] + " – VNA", "y": BODY_EN[0] + " - VNS"}, "en")
+        sentences = compare.split_sentences(articles)
+        differences = compare.compare_versions(sentences, articles, "x", "y")
+        assert _rows(differences, "signoff") == [("both", "agency", "– VNA", "- VNS")]
+        assert set(differences["kind"]) == {"signoff"}
+
+
+@pytest.mark.parametrize("a, b", [(A002, A004), (A004, A002), (A000, A003), (A003, A000)])
+def test_every_sentence_the_alignment_leaves_unaligned_has_one_row(seeds, a, b):
+    """What plot_alignment draws unaligned, the table lists once: as an omitted or added sentence,
+    or inside a dateline or sign-off row. Before, "Hanoï (VNA)" and "– VNA" (under min_words)
+    had no row while "Hanoï, 16 mai (RHC)" and "La Havane (VNA)" were omitted or added sentences."""
+    articles, sentences, _, mentions = seeds
+    alignment = compare.align_sentences(sentences, a, b, articles=articles, mentions=mentions)
+    differences = compare.compare_versions(sentences, articles, a, b, mentions=mentions, alignment=alignment)
+    unique = alignment[alignment["status"] == "unique"]
+    for side, kind in (("a", "omitted"), ("b", "added")):
+        listed = set(differences.loc[differences["kind"] == kind, f"sentence_id_{side}"].dropna().astype(int))
+        credits = differences[differences["kind"].isin(["dateline", "signoff"])].dropna(subset=[f"start_char_{side}"])
+        spans = list(zip(credits[f"start_char_{side}"].astype(int), credits[f"end_char_{side}"].astype(int)))
+        rows = sentences[sentences["article_id"] == (a if side == "a" else b)].set_index("sentence_id")
+        for k in unique[f"sentence_id_{side}"].dropna().astype(int):
+            start, end = int(rows.loc[k, "start_char"]), int(rows.loc[k, "end_char"])
+            in_credit = any(s <= start and end <= e for s, e in spans)
+            assert (k in listed) + in_credit == 1, (side, k, rows.loc[k, "text"])
+
+
+def test_kinds_are_documented():
+    assert {"dateline", "signoff"} <= set(compare.DIFFERENCE_KINDS)
