@@ -1,4 +1,5 @@
-"""Tests for toolkit.display: highlighted text keeps every character, escaped."""
+"""Tests for toolkit.display: highlighted text and two versions side by side keep every character, escaped;
+the side-by-side view shows what the differences table lists."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import re
 import pandas as pd
 import pytest
 
-from toolkit.display import highlight_entities
+from toolkit.compare import compare_versions
+from toolkit.compare.alignment import ALIGNMENT_COLUMNS
+from toolkit.display import highlight_entities, render_differences
 
 
 def test_marks_each_mention_and_escapes_text():
@@ -36,3 +39,116 @@ def test_overlapping_mentions_after_the_first_are_skipped_and_tags_coloured_by_t
     marks = re.findall(r"<mark[^>]*>([^<]*)<span[^>]*>([^<]*)</span></mark>", markup)
     assert marks == [("Trần Quốc Tỏ", "Trần Quốc Tỏ"), ("Cuba", "Cuba")]
     assert f"solid {ENTITY_TYPE_COLORS['PER']}" in markup and f"solid {ENTITY_TYPE_COLORS['LOC']}" in markup
+
+
+# ---------------------------------------------------------------- render_differences: the view follows the table
+#
+# Two versions written for these tests: RHC's and VNA's datelines, each its own sentence
+# (as spaCy cuts "Hanoï (VNA)" off), a shared sentence with one word changed, a sentence
+# each version alone has, and VNA's sign-off "– VNA", once as its own sentence and once
+# at the end of its last sentence.
+
+BODY = ["Le ministre de la Sécurité publique a reçu son homologue cubain dans la capitale.",
+        "Les deux ministres ont signé un accord sur la formation des policiers.",
+        "Il a remis la médaille de l'Amitié à la délégation cubaine & à son chef.",
+        "Le ministre a proposé de partager son expérience <en matière> de politiques."]
+
+
+def _two_versions(vna_last: list[tuple[int, str]]):
+    """(texts, sentences, alignment) of 'rhc' and 'vna'; ``vna_last`` ends VNA's sentences."""
+    pieces = {"rhc": [(0, "Hanoï, 16 mai (RHC)"), (0, BODY[0]), (1, BODY[1]), (2, BODY[2])],
+              "vna": [(0, "Hanoï (VNA)"), (0, "- " + BODY[0]), (1, BODY[1].replace("signé", "conclu")), *vna_last]}
+    rows, texts = [], {}
+    for article_id, parts in pieces.items():
+        text, last = "", None
+        for k, (paragraph, sentence) in enumerate(parts):
+            if last is not None:
+                text += " " if paragraph == last else "\n\n"
+            rows.append((article_id, paragraph, k, len(text), len(text) + len(sentence), sentence))
+            text += sentence
+            last = paragraph
+        texts[article_id] = text
+    sentences = pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "start_char", "end_char", "text"])
+    # By hand, as align_sentences leaves them: the datelines, RHC's medal and VNA's offer unaligned.
+    groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"),
+              *((None, k, "unique") for k in [0, *range(3, 3 + len(vna_last))])]
+    text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
+    alignment = pd.DataFrame(
+        [(n, "rhc", k_a, "vna", k_b, None if k_a is None else text_of["rhc", k_a],
+          None if k_b is None else text_of["vna", k_b], None if status == "unique" else 0.9, status,
+          f"{int(k_a is not None)}-{int(k_b is not None)}")
+         for n, (k_a, k_b, status) in enumerate(groups)],
+        columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+    return texts, sentences, alignment
+
+
+def _cells(markup: str) -> list[tuple[str, str, str, str]]:
+    """(left background, left text, right background, right text) of each row, text unescaped."""
+    found = []
+    for row in re.findall(r"<tr><td.*?</tr>", markup):
+        (bg_a, a), (bg_b, b) = re.findall(r'<td style="[^"]*background:(#\w+)">(.*?)</td>', row)
+        found.append((bg_a, html.unescape(re.sub(r"<[^>]+>", "", a)), bg_b, html.unescape(re.sub(r"<[^>]+>", "", b))))
+    return found
+
+
+def _framed(markup: str) -> list[str]:
+    """The texts framed as a dateline or sign-off."""
+    return [html.unescape(t) for t in re.findall(r'<span style="[^"]*dashed[^"]*" title="[^"]*">([^<]*)</span>', markup)]
+
+
+def _versions(vna_last):
+    texts, sentences, alignment = _two_versions(vna_last)
+    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
+    differences = compare_versions(sentences, articles, "rhc", "vna", alignment=alignment)
+    return texts, sentences, alignment, differences
+
+
+@pytest.mark.parametrize("vna_last", [[(2, BODY[3]), (2, "– VNA")], [(2, BODY[3] + " – VNA")]],
+                         ids=["signoff-sentence", "signoff-inside"])
+def test_a_dateline_or_signoff_sentence_is_shown_as_such_not_as_omitted_or_added(vna_last):
+    texts, sentences, alignment, differences = _versions(vna_last)
+    # The table these tests rely on: one dateline row, one sign-off row, one omitted and one added sentence.
+    assert sorted(differences["kind"]) == ["added", "changed", "dateline", "omitted", "signoff"]
+    markup = str(render_differences(sentences, alignment, differences))
+    cells = _cells(markup)
+    background = {text: bg for bg_a, a, bg_b, b in cells for bg, text in ((bg_a, a), (bg_b, b)) if text}
+    # Before: "Hanoï, 16 mai (RHC)" was tinted omitted (#FBE3DA) and "Hanoï (VNA)", "– VNA" added (#DDF1E7),
+    # from the alignment alone, though the table lists none of them as omitted or added.
+    for credit in ("Hanoï, 16 mai (RHC)", "Hanoï (VNA)", *(["– VNA"] if len(vna_last) == 2 else [])):
+        assert background[credit] == "#FFFFFF", (credit, background[credit])
+    assert background[BODY[2]] == "#FBE3DA"  # omitted by b: the table's omitted row
+    assert background[BODY[3] + ("" if len(vna_last) == 2 else " – VNA")] == "#DDF1E7"  # added by b
+    # Every credit the table lists is framed, wherever it is: whole sentences, VNA's "-" before
+    # its first sentence, and the sign-off inside an added sentence.
+    assert _framed(markup) == ["Hanoï, 16 mai (RHC)", "-", "Hanoï (VNA)", "– VNA"]  # in row order
+    assert "dateline / sign-off" in re.search(r"<p.*?</p>", markup).group()
+    # The changed word is still marked, and only once.
+    table = markup[markup.index("<table"):]
+    assert re.findall(r'line-through[^"]*">([^<]*)<', table) == ["signé"]
+    assert re.findall(r'border-bottom:2px solid #009E73">([^<]*)<', table) == ["conclu"]
+
+
+def test_a_view_of_credits_keeps_every_character_escaped():
+    texts, sentences, alignment, differences = _versions([(2, BODY[3] + " – VNA")])
+    # Whatever the table says a credit is, its text is escaped: here a span stretched over markup.
+    signoff = differences.index[differences["kind"] == "signoff"]
+    differences.loc[signoff, "start_char_b"] = texts["vna"].index("<en matière>")
+    markup = str(render_differences(sentences, alignment, differences, labels=["<b>RHC</b>", "VNA & co"]))
+    assert _framed(markup)[-1] == "<en matière> de politiques. – VNA"
+    assert "<en matière>" not in markup and "&lt;en matière&gt;" in markup and "&lt;b&gt;RHC" in markup
+    assert "& " not in markup.replace("&amp; ", "")  # every ampersand escaped
+    # Every character of every sentence shown, each side in its own column (one sentence a cell here).
+    for side, article_id in ((1, "rhc"), (3, "vna")):
+        shown = sorted(cell[side] for cell in _cells(markup) if cell[side])
+        assert shown == sorted(sentences.loc[sentences["article_id"] == article_id, "text"])
+
+
+def test_a_sentence_the_table_does_not_list_is_not_tinted_omitted():
+    """A fragment under compare_versions' min_words has no row: the view does not call it omitted."""
+    texts, sentences, alignment, differences = _versions([(2, BODY[3]), (2, "– VNA")])
+    short = compare_versions(sentences, pd.DataFrame({"article_id": list(texts), "text": list(texts.values()),
+                                                      "language": "fr"}),
+                             "rhc", "vna", alignment=alignment, min_words=50)
+    assert not short["kind"].isin(["omitted", "added"]).any()
+    background = {a: bg_a for bg_a, a, _, _ in _cells(str(render_differences(sentences, alignment, short)))}
+    assert background[BODY[2]] == "#F2F2F2"  # the grey of an unaligned sentence, as in the status column

@@ -78,9 +78,13 @@ def highlight_entities(text: str, mentions: pd.DataFrame, *, title: str | None =
 # ---------------------------------------------------------------- two versions side by side
 
 _STATUS_BACKGROUND = {"shared": "#E8F5EE", "translated": "#E6F0F8", "paraphrased": "#FDF3E1", "unique": "#F2F2F2"}
+_OMITTED_BACKGROUND, _ADDED_BACKGROUND, _CREDIT_BACKGROUND = "#FBE3DA", "#DDF1E7", "#FFFFFF"
 _CELL = "vertical-align:top; padding:6px 10px; border-bottom:1px solid #ddd; width:46%"
 _DEL = "background:#F8C9B8; text-decoration:line-through; text-decoration-color:#D55E00"
 _INS = "background:#BDE6D3; text-decoration:none; border-bottom:2px solid #009E73"
+#: A dateline or sign-off: the agency's credit, neither news nor an edit (grey, dashed, italic).
+_CREDIT = "color:#555555; font-style:italic; border:1px dashed #999999; border-radius:3px; padding:0 2px"
+_CREDIT_TITLE = {"dateline": "dateline", "signoff": "sign-off"}
 
 
 def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differences: pd.DataFrame, *,
@@ -88,9 +92,21 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
     """Show two versions side by side as HTML: aligned sentences in one row, edits highlighted.
 
     Rows follow version a (its unique sentences in place; b's unique sentences at the end),
-    tinted by status. Words a deleted or replaced are struck through in red on the left,
-    words b inserted are underlined in green on the right (``changed`` rows of
-    :func:`compare_versions`); sentences only one version has are tinted entirely. Every
+    tinted by status. The view shows what ``differences`` lists, so it never disagrees
+    with the table:
+
+    - words a deleted or replaced are struck through in red on the left, words b inserted
+      are underlined in green on the right (``changed`` rows);
+    - a sentence the table lists as ``omitted`` is tinted red, one listed as ``added``
+      green;
+    - the datelines and sign-offs of the ``dateline`` and ``signoff`` rows ("Hanoï, 16
+      mai (RHC)", "– VNA") are framed in grey italics wherever they are, and a sentence
+      that is nothing but a dateline or sign-off keeps a plain background: it is the
+      agency's credit, not a sentence one version omits or adds, even when the alignment
+      leaves it unaligned.
+
+    A sentence left unaligned that the table does not list (a fragment under
+    ``compare_versions``'s ``min_words``) keeps the grey of the ``unique`` status. Every
     piece of text is escaped with ``html.escape``.
 
     Args:
@@ -117,8 +133,26 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
     labels = list(labels) if labels is not None else [a, b]
     spans = {s: sentence_rows(sentences, x).set_index("sentence_id") for s, x in (("a", a), ("b", b))}
     changed = differences[differences["kind"] == "changed"]
-    marks = {"a": [(int(s), int(e)) for s, e in zip(changed["start_char_a"], changed["end_char_a"]) if pd.notna(s)],
-             "b": [(int(s), int(e)) for s, e in zip(changed["start_char_b"], changed["end_char_b"]) if pd.notna(s)]}
+    credits = differences[differences["kind"].isin(list(_CREDIT_TITLE))]
+    marks, credit_spans, listed, credit_only = {}, {}, {}, {}
+    for side, kind in (("a", "omitted"), ("b", "added")):
+        edits = [(int(s), int(e), _DEL if side == "a" else _INS, "")
+                 for s, e in zip(changed[f"start_char_{side}"], changed[f"end_char_{side}"]) if pd.notna(s)]
+        credit_spans[side] = [(int(s), int(e), _CREDIT, _CREDIT_TITLE[k]) for s, e, k in zip(
+            credits[f"start_char_{side}"], credits[f"end_char_{side}"], credits["kind"]) if pd.notna(s)]
+        marks[side] = (edits, credit_spans[side])
+        rows = differences[differences["kind"] == kind]
+        listed[side] = {int(k) for k in rows[f"sentence_id_{side}"].dropna()}
+        credit_only[side] = {int(k) for k, start, text in zip(spans[side].index, spans[side]["start_char"],
+                                                             spans[side]["text"])
+                             if _only_credit(cell_text(text), int(start), credit_spans[side])}
+
+    def background(side: str, ids: list[int], status: str) -> str:
+        if ids and all(k in credit_only[side] for k in ids):
+            return _CREDIT_BACKGROUND
+        if any(k in listed[side] for k in ids):
+            return _OMITTED_BACKGROUND if side == "a" else _ADDED_BACKGROUND
+        return _STATUS_BACKGROUND.get(status, "#FFFFFF")
 
     rows = []
     for _, group in alignment.groupby("alignment_id", sort=True):
@@ -127,37 +161,48 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
         status = str(group["status"].iloc[0])
         similarity = group["similarity"].iloc[0]
         note = status if pd.isna(similarity) else f"{status} · {similarity:.2f}"
-        left = _cell(spans["a"], marks["a"], _DEL, ids_a, status) if ids_a else ""
-        right = _cell(spans["b"], marks["b"], _INS, ids_b, status) if ids_b else ""
-        tint = _STATUS_BACKGROUND.get(status, "#FFFFFF")
-        left_bg = "#FBE3DA" if status == "unique" and ids_a else tint
-        right_bg = "#DDF1E7" if status == "unique" and ids_b else tint
-        rows.append(f'<tr><td style="{_CELL}; background:{left_bg}">{left}</td>'
-                    f'<td style="{_CELL}; background:{right_bg}">{right}</td>'
+        left = _cell(spans["a"], marks["a"], ids_a, status) if ids_a else ""
+        right = _cell(spans["b"], marks["b"], ids_b, status) if ids_b else ""
+        rows.append(f'<tr><td style="{_CELL}; background:{background("a", ids_a, status)}">{left}</td>'
+                    f'<td style="{_CELL}; background:{background("b", ids_b, status)}">{right}</td>'
                     f'<td style="padding:6px; font-size:11px; color:#555; white-space:nowrap">{html.escape(note)}</td></tr>')
     head = "".join(f'<th style="text-align:left; padding:6px 10px">{html.escape(str(x))}</th>'
                    for x in [*labels, "status · score"])
-    legend = (f'<p style="font-size:12px">Left only: <span style="background:#FBE3DA">omitted by b</span> · '
-              f'right only: <span style="background:#DDF1E7">added by b</span> · '
-              f'<span style="{_DEL}">deleted or replaced</span> → <span style="{_INS}">inserted</span></p>')
+    legend = (f'<p style="font-size:12px">Left only: <span style="background:{_OMITTED_BACKGROUND}">omitted by b</span> · '
+              f'right only: <span style="background:{_ADDED_BACKGROUND}">added by b</span> · '
+              f'<span style="{_DEL}">deleted or replaced</span> → <span style="{_INS}">inserted</span> · '
+              f'<span style="{_CREDIT}">dateline / sign-off</span> (compared in its own row, '
+              f'never omitted or added)</p>')
     return HTML(f'<div style="font-family:system-ui,sans-serif; font-size:13px; line-height:1.5">{legend}'
                 f'<table style="border-collapse:collapse; width:100%"><tr>{head}</tr>{"".join(rows)}</table></div>')
 
 
+def _only_credit(text: str, start: int, credits: list[tuple]) -> bool:
+    """Whether the sentence ``text`` (at ``start``) has letters or digits and all of them lie in ``credits``."""
+    if not any(s < start + len(text) and start < e for s, e, *_ in credits):
+        return False
+    inside = [any(s <= start + i < e for s, e, *_ in credits) for i, ch in enumerate(text) if ch.isalnum()]
+    return bool(inside) and all(inside)
 
 
-def _cell(spans: pd.DataFrame, marks: list[tuple[int, int]], style: str, ids: list[int], status: str) -> str:
-    """The escaped HTML of one side's sentences ``ids``, with the edited words of a shared group marked."""
+def _cell(spans: pd.DataFrame, marks: tuple[list, list], ids: list[int], status: str) -> str:
+    """The escaped HTML of one side's sentences ``ids``: edited words marked in a shared group, credits anywhere.
+
+    ``marks`` is (edits, credits), each a list of (start, end, style, title) offsets into the article text.
+    """
+    edits, credits = marks
+    shown = sorted((edits if status == "shared" else []) + credits)
     parts = []
     for k in ids:
         start, text = int(spans.loc[k, "start_char"]), cell_text(spans.loc[k, "text"])
         pieces, pos = [], 0
-        for s, e in sorted(marks):
-            s, e = s - start, e - start
-            if status != "shared" or e <= 0 or s >= len(text) or s < pos:
+        for s, e, style, title in shown:
+            s, e = max(s - start, 0), min(e - start, len(text))
+            if e <= 0 or s >= len(text) or s < pos or s >= e:
                 continue
             pieces.append(html.escape(text[pos:s]))
-            pieces.append(f'<span style="{style}">{html.escape(text[s:e])}</span>')
+            hint = f' title="{html.escape(title)}"' if title else ""
+            pieces.append(f'<span style="{style}"{hint}>{html.escape(text[s:e])}</span>')
             pos = e
         pieces.append(html.escape(text[pos:]))
         parts.append(f'<span title="sentence {k}">{"".join(pieces)}</span>')
