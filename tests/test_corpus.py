@@ -137,10 +137,11 @@ def test_control_characters_in_a_jsonl_text_are_found_whatever_their_spelling(tm
         ({"id": "backspace", "text": body + " \b"}, False),  # written \b
         ({"id": "del", "text": body + " \x7f"}, False),  # DEL written as it is (JSON allows it)
         ({"id": "del-escaped", "text": body + " \x7f"}, True),  # written \u007f
+        ({"id": "c0", "text": body + " \x01"}, False),  # written \u0001, the line's only escape
         ({"id": "tab", "text": body + "\tFin."}, False)]))
     corpus = tk.load_corpus(path, errors="ignore", progress=False)
     assert list(corpus.articles["article_id"]) == ["escaped", "tab"]
-    assert sorted(corpus.problems["article_id"]) == ["backspace", "del", "del-escaped"]
+    assert sorted(corpus.problems["article_id"]) == ["backspace", "c0", "del", "del-escaped"]
     assert corpus.problems["message"].str.startswith("control characters").all()
 
 
