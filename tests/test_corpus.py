@@ -295,6 +295,41 @@ class TestStreaming:
         pd.testing.assert_frame_equal(one.removed, two.removed)
         pd.testing.assert_frame_equal(one.problems, two.problems)
 
+    @pytest.mark.parametrize("broken", [False, True])
+    def test_a_small_corpus_is_read_once_and_loads_as_when_read_twice(self, tmp_path, monkeypatch, seed_corpus,
+                                                                       broken):
+        # The first pass keeps the records of a corpus of at most KEEP_FIRST_PASS_CHARS characters for the second;
+        # a corpus with a problem to report (in order with the cleaning's), or a larger one, is read twice.
+        loading = tk.corpus.loading
+        monkeypatch.setattr(loading, "CHUNK_SIZE", 3)
+        raws = list(seed_corpus.articles["raw"])
+        lines = [json.dumps({"id": f"s{i}", "text": f"{raws[i % 5]}\n\nPartager sur Facebook\n\n[{i}]"},
+                            ensure_ascii=False) for i in range(8)]
+        if broken:
+            lines.insert(4, "{broken")
+        path = tmp_path / "small.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        real, read = loading.read_any_records, []
+
+        def counted(*args, **kwargs):
+            for record in real(*args, **kwargs):
+                read.append(record.article_id)
+                yield record
+
+        monkeypatch.setattr(loading, "read_any_records", counted)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", tk.CorpusWarning)
+            kept = tk.load_corpus(path, progress=False, processes=1)
+            assert len(read) == (16 if broken else 8)
+            read.clear()
+            monkeypatch.setattr(loading, "KEEP_FIRST_PASS_CHARS", sum(map(len, raws)))  # fewer than the corpus's
+            twice = tk.load_corpus(path, progress=False, processes=1)
+        assert len(read) == 16
+        assert (kept.removed["reason"] == "repeated-across-articles").sum() == 8
+        assert list(kept.problems["line"]) == ([5] if broken else [])
+        for a, b in zip(kept, twice):
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+
     def test_large_jsonl_streams_with_line_numbers(self, tmp_path, monkeypatch):
         monkeypatch.setattr(tk.corpus.loading, "CHUNK_SIZE", 50)
         path = tmp_path / "many.jsonl"
