@@ -138,10 +138,11 @@ def test_control_characters_in_a_jsonl_text_are_found_whatever_their_spelling(tm
         ({"id": "backspace", "text": body + " \b"}, False),  # written \b
         ({"id": "del", "text": body + " \x7f"}, False),  # DEL written as it is (JSON allows it)
         ({"id": "del-escaped", "text": body + " \x7f"}, True),  # written \u007f
+        ({"id": "c0", "text": body + " \x01"}, False),  # written \u0001, the line's only escape
         ({"id": "tab", "text": body + "\tFin."}, False)]))
     corpus = tk.load_corpus(path, errors="ignore", progress=False)
     assert list(corpus.articles["article_id"]) == ["escaped", "tab"]
-    assert sorted(corpus.problems["article_id"]) == ["backspace", "del", "del-escaped"]
+    assert sorted(corpus.problems["article_id"]) == ["backspace", "c0", "del", "del-escaped"]
     assert corpus.problems["message"].str.startswith("control characters").all()
 
 
@@ -308,6 +309,41 @@ class TestStreaming:
         pd.testing.assert_frame_equal(one.articles, two.articles)
         pd.testing.assert_frame_equal(one.removed, two.removed)
         pd.testing.assert_frame_equal(one.problems, two.problems)
+
+    @pytest.mark.parametrize("broken", [False, True])
+    def test_a_small_corpus_is_read_once_and_loads_as_when_read_twice(self, tmp_path, monkeypatch, seed_corpus,
+                                                                       broken):
+        # The first pass keeps the records of a corpus of at most KEEP_FIRST_PASS_CHARS characters for the second;
+        # a corpus with a problem to report (in order with the cleaning's), or a larger one, is read twice.
+        loading = tk.corpus.loading
+        monkeypatch.setattr(loading, "CHUNK_SIZE", 3)
+        raws = list(seed_corpus.articles["raw"])
+        lines = [json.dumps({"id": f"s{i}", "text": f"{raws[i % 5]}\n\nPartager sur Facebook\n\n[{i}]"},
+                            ensure_ascii=False) for i in range(8)]
+        if broken:
+            lines.insert(4, "{broken")
+        path = tmp_path / "small.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        real, read = loading.read_any_records, []
+
+        def counted(*args, **kwargs):
+            for record in real(*args, **kwargs):
+                read.append(record.article_id)
+                yield record
+
+        monkeypatch.setattr(loading, "read_any_records", counted)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", tk.CorpusWarning)
+            kept = tk.load_corpus(path, progress=False, processes=1)
+            assert len(read) == (16 if broken else 8)
+            read.clear()
+            monkeypatch.setattr(loading, "KEEP_FIRST_PASS_CHARS", sum(map(len, raws)))  # fewer than the corpus's
+            twice = tk.load_corpus(path, progress=False, processes=1)
+        assert len(read) == 16
+        assert (kept.removed["reason"] == "repeated-across-articles").sum() == 8
+        assert list(kept.problems["line"]) == ([5] if broken else [])
+        for a, b in zip(kept, twice):
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
 
     def test_large_jsonl_streams_with_line_numbers(self, tmp_path, monkeypatch):
         monkeypatch.setattr(tk.corpus.loading, "CHUNK_SIZE", 50)

@@ -39,6 +39,10 @@ from toolkit.text import load_stopwords, split_words
 DEFAULT_LANGUAGES = ("fr", "en")
 #: Articles read, cleaned and typed at a time (so the raw text is held once).
 CHUNK_SIZE = 2_000
+#: Most characters of text whose records the first pass (in this process) keeps for the second, which then cleans
+#: them without reading the corpus again (reading a JSONL file is about a twentieth of loading it in one process);
+#: a larger corpus is read twice. 50 million characters: about 12,000 articles of 4,000, 50 to 200 MB as Python str.
+KEEP_FIRST_PASS_CHARS = 50_000_000
 
 
 class Corpus(NamedTuple):
@@ -256,7 +260,9 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
         repeated_min_articles: A furniture-shaped line (short, no sentence end, or
             link-like) found verbatim in at least this many distinct articles of the corpus
             is removed with reason ``repeated-across-articles`` (a first, quick pass over the
-            texts finds them); 0 turns this off. Sentences are never removed for recurring.
+            texts finds them; in this process, a corpus of at most ``KEEP_FIRST_PASS_CHARS``
+            characters is read once for both passes); 0 turns this off. Sentences are never
+            removed for recurring.
             The same pass collects the questions of embedded polls (printed with their options
             or twice on a line): such a question alone on a line next to a poll or form line is
             removed with reason ``poll-widget`` (:func:`toolkit.cleaning.find_repeated_lines`).
@@ -332,10 +338,10 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
             # First pass in the workers (a JSONL file's lines are read, decoded and counted there): the same lines.
             repeated, spans = _repeated_in_pool(path, pool, min_articles=repeated_min_articles)
         elif first_pass:
-            # First pass: only the texts, problems ignored (the second pass reports them once).
-            repeated = find_repeated_lines(
-                (record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False)),
-                min_articles=repeated_min_articles)
+            # First pass here; a small corpus's records are kept for the second, which then does not read them again.
+            repeated, kept = _first_pass(path, min_articles=repeated_min_articles, keep_chars=KEEP_FIRST_PASS_CHARS)
+            if kept is not None:
+                records = _drain(kept)
         sources = sources._replace(repeated=repeated)
         if spans is not None:
             # The first pass found no problem for the reader to report: the workers read the records at these places
@@ -685,6 +691,38 @@ def _span_records(path: Path, spans: list[tuple[int, int, int]], problems: Probl
             continue
         records.append(record)
     return records
+
+
+def _first_pass(path: Path, *, min_articles: int, keep_chars: int) -> tuple[RepeatedLines, collections.deque | None]:
+    """The first pass over ``path`` in this process: :func:`toolkit.cleaning.find_repeated_lines` over the texts of
+    its records, problems ignored (the second pass reports them once, in order with the cleaning's).
+
+    Returns the lines, and the records read when the second pass can take them from here instead of reading them
+    again: when their texts hold at most ``keep_chars`` characters and the reader found no problem (none to report);
+    else None."""
+    problems, kept, chars = Problems("ignore"), collections.deque(), 0
+    # A web page is read here without its article extraction, so the second pass reads it again, as a larger corpus.
+    limit = -1 if has_html(path) else keep_chars
+
+    def texts():
+        nonlocal chars
+        for record in read_any_records(path, problems, extract=False):
+            text = record_text(record)
+            chars += len(text)
+            if chars <= limit:
+                kept.append(record)
+            elif kept:
+                kept.clear()  # too many to keep: those kept so far are let go
+            yield text
+
+    repeated = find_repeated_lines(texts(), min_articles=min_articles)
+    return repeated, (kept if chars <= limit and not problems.rows else None)
+
+
+def _drain(records: collections.deque) -> Iterable[Record]:
+    """``records`` in order, each let go as it is taken: memory holds a record once, here or in its chunk."""
+    while records:
+        yield records.popleft()
 
 
 def _chunks(items: Iterable, size: int) -> Iterable[list]:
