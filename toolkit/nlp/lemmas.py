@@ -52,12 +52,6 @@ def is_infinitive(word: str) -> bool:
     return word.endswith(("r", "re"))
 
 
-def _simplemma():
-    import simplemma
-
-    return simplemma
-
-
 def french_lemma_checker(nlp) -> LemmaChecker:
     """A function ``(text, upos, lemma) → lemma`` that corrects a French spaCy pipeline's lemmas.
 
@@ -99,9 +93,9 @@ def french_lemma_checker(nlp) -> LemmaChecker:
         >>> check("parties", "NOUN", "party")
         'partie'
     """
+    import simplemma
     from spacy.tokens import Doc
 
-    simplemma = _simplemma()
     lemmatizer = nlp.get_pipe("lemmatizer")
     lookups = lemmatizer.lookups
 
@@ -126,8 +120,8 @@ def french_lemma_checker(nlp) -> LemmaChecker:
             return lemma
         if any(a in text for a in TYPOGRAPHIC_APOSTROPHES):
             straight = text.translate({ord(a): "'" for a in TYPOGRAPHIC_APOSTROPHES})
-            doc = lemmatizer(Doc(nlp.vocab, words=[straight], pos=[upos]))
-            return doc[0].lemma_.lower() or lemma
+            doc = lemmatizer(Doc(nlp.vocab, words=[straight], pos=[upos] if upos else None))
+            return doc[0].lemma_ or lemma
         if upos in UNCHECKED_UPOS or not simplemma.is_known(text, lang="fr"):
             return lemma
         known = simplemma.lemmatize(text, lang="fr").lower()
