@@ -48,6 +48,7 @@ class TestFrenchLemmas:
 
     def test_a_curly_apostrophe_lemmatizes_as_a_straight_one(self, tokens):
         assert lemma_of(tokens, "J’") == lemma_of(tokens, "J'") == "je"
+        assert spacy_engine.lemma_checker("fr")("O’Neill", "PROPN", "O’Neill") == "O'Neill"  # a name keeps its case
 
     def test_only_the_lemma_changes(self, tokens):
         assert (tokens["word"] == tokens["text"]).all()
