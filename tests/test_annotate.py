@@ -169,6 +169,19 @@ class TestCache:
         rebuilt = [p for p in tmp_path.rglob("part-*.parquet") if p != path]
         assert len(rebuilt) == 1 and len(pd.read_parquet(rebuilt[0]))  # a new, readable part
 
+    def test_another_simplemma_release_annotates_french_again(self, articles, tmp_path, monkeypatch,
+                                                               no_stanza_models):
+        # spaCy's French lemmas are checked with simplemma (toolkit.nlp.lemmas), so its version is in the key.
+        french = articles[articles["language"] == "fr"].iloc[:1]
+        tk.annotate(french, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
+        calls, real = [], spacy_engine.annotate_paragraphs
+        monkeypatch.setattr(spacy_engine, "annotate_paragraphs", lambda *a, **k: calls.append(1) or real(*a, **k))
+        tk.annotate(french, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
+        assert not calls
+        monkeypatch.setattr(spacy_engine, "lemma_version", lambda language: "simplemma-99.0")
+        tk.annotate(french, cache_dir=tmp_path, progress=False, engine_options=no_stanza_models)
+        assert calls
+
     def test_key_depends_on_text_engine_and_model(self):
         key = cache.cache_key
         assert len({key("a", "spacy", "m1"), key("b", "spacy", "m1"), key("a", "stanza", "m1"),

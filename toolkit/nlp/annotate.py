@@ -377,7 +377,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
         - ``sentences``: article_id, paragraph_id, sentence_id (int, from 0 in each
           article), start_char, end_char (into ``articles.text``), text.
         - ``tokens``: article_id, sentence_id, token_id (int, from 0 in each article),
-          start_char, end_char, text (== ``articles.text[start_char:end_char]``), lemma,
+          start_char, end_char, text (== ``articles.text[start_char:end_char]``), lemma (spaCy's
+          French lemmas checked against French lexicons: :mod:`toolkit.nlp.lemmas`),
           upos, head (Int64: token_id of the syntactic head; the root points to itself;
           missing without a parser), deprel (lower-case, Universal Dependencies names),
           engine, model, plus ``word`` (the syntactic word: "de" and "le" for the two
@@ -459,9 +460,15 @@ def _plan(articles: pd.DataFrame, engine: str, options: Mapping[str, dict]) -> p
             warnings.warn(f"{article.article_id}: not annotated ({err})", AnnotationWarning, stacklevel=3)
             continue
         model = _model_name(chosen, language, options.get(chosen, {}))
-        rows.append((article.article_id, cache_key(article.text, chosen, model), chosen, model, language,
-                     article.text))
+        rows.append((article.article_id, cache_key(article.text, chosen, _key_model(chosen, language, model)), chosen,
+                     model, language, article.text))
     return pd.DataFrame(rows, columns=["article_id", "key", "engine", "model", "language", "_text"])
+
+
+def _key_model(engine: str, language: str, model: str) -> str:
+    """The model as the cache key names it: with what spaCy's checked lemmas also depend on (simplemma's version)."""
+    extra = spacy_engine.lemma_version(language) if engine == "spacy" else ""
+    return f"{model}+{extra}" if extra else model
 
 
 def _annotate_texts(plan: pd.DataFrame, *, cache: bool, cache_dir: Path, options: Mapping[str, dict],

