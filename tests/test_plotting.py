@@ -212,6 +212,139 @@ def test_article_labels(articles):
     assert labels[0] == "000 unknown (fr)" and labels[3] == "003 VNA (fr)"
 
 
+# ---------------------------------------------------------------- plot_alignment: datelines and sign-offs
+#
+# Two versions written for these tests: RHC's and VNA's datelines (each its own sentence, as
+# spaCy cuts "Hanoï (VNA)" off, or cut in two), a shared sentence, a sentence each version alone
+# has, and VNA's sign-off "– VNA", as its own sentence or at the end of its last one.
+
+VERSION_BODY = ["Le ministre de la Sécurité publique a reçu son homologue cubain dans la capitale.",
+                "Les deux ministres ont signé un accord sur la formation des policiers.",
+                "Il a remis la médaille de l'Amitié à la délégation cubaine et à son chef.",
+                "Le ministre a proposé de partager son expérience en matière de politiques."]
+
+
+def two_versions(vna_first, vna_last):
+    """(alignment, differences) of 'rhc' and 'vna', aligned by hand as align_sentences leaves them:
+    the datelines, RHC's medal sentence and VNA's closing sentences unaligned."""
+    from toolkit.compare import compare_versions
+    from toolkit.compare.alignment import ALIGNMENT_COLUMNS
+
+    pieces = {"rhc": [(0, "Hanoï, 16 mai (RHC)"), (0, VERSION_BODY[0]), (1, VERSION_BODY[1]), (2, VERSION_BODY[2])],
+              "vna": [*vna_first, (0, "- " + VERSION_BODY[0]), (1, VERSION_BODY[1]), *vna_last]}
+    rows, texts = [], {}
+    for article_id, parts in pieces.items():
+        text, last = "", None
+        for k, (paragraph, sentence) in enumerate(parts):
+            if last is not None:
+                text += " " if paragraph == last else "\n\n"
+            rows.append((article_id, paragraph, k, len(text), len(text) + len(sentence), sentence))
+            text += sentence
+            last = paragraph
+        texts[article_id] = text
+    sentences = pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "start_char", "end_char",
+                                            "text"])
+    n = len(vna_first)
+    groups = [(0, None, "unique"), (1, n, "shared"), (2, n + 1, "shared"), (3, None, "unique"),
+              *((None, k, "unique") for k in [*range(n), *range(n + 2, n + 2 + len(vna_last))])]
+    text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
+    alignment = pd.DataFrame(
+        [(g, "rhc", k_a, "vna", k_b, None if k_a is None else text_of["rhc", k_a],
+          None if k_b is None else text_of["vna", k_b], None if status == "unique" else 1.0, status,
+          f"{int(k_a is not None)}-{int(k_b is not None)}") for g, (k_a, k_b, status) in enumerate(groups)],
+        columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
+    return alignment, compare_versions(sentences, articles, "rhc", "vna", alignment=alignment)
+
+
+def alignment_boxes(ax, alignment):
+    """Sentence text → (box, label) of each side's boxes (drawn first, a's then b's, in reading order;
+    a sentence both sides write alike is b's)."""
+    texts = [t for t in ax.texts if t.get_text() not in {"rhc", "vna"}]
+    found, i = {}, 0
+    for side in "ab":
+        for text in alignment.dropna(subset=[f"sentence_id_{side}"]).sort_values(f"sentence_id_{side}")[
+                f"text_{side}"]:
+            found[text] = (ax.patches[i], texts[i])
+            i += 1
+    return found
+
+
+def is_credit_box(box, label):
+    return (box.get_facecolor()[:3] == (1.0, 1.0, 1.0) and box.get_linestyle() == "--"
+            and label.get_fontstyle() == "italic")
+
+
+SIGNOFF_SENTENCE = [(2, VERSION_BODY[3]), (2, "– VNA")]
+SIGNOFF_INSIDE = [(2, VERSION_BODY[3] + " – VNA")]
+
+
+class TestAlignmentCredits:
+    """With the differences table, a sentence that is only a dateline or sign-off is drawn as the credit the
+    table calls it, not as an unaligned sentence; without it the figure is drawn as before."""
+
+    @pytest.mark.parametrize("vna_first, vna_last, credits", [
+        ([(0, "Hanoï (VNA)")], SIGNOFF_SENTENCE, ["Hanoï, 16 mai (RHC)", "Hanoï (VNA)", "– VNA"]),
+        ([(0, "Hanoï (VNA)")], SIGNOFF_INSIDE, ["Hanoï, 16 mai (RHC)", "Hanoï (VNA)"]),
+        ([(0, "Hanoï"), (0, "(VNA)")], SIGNOFF_SENTENCE, ["Hanoï, 16 mai (RHC)", "Hanoï", "(VNA)", "– VNA"]),
+    ], ids=["signoff-sentence", "signoff-inside", "dateline-in-two"])
+    def test_credit_sentences_are_framed_and_listed(self, vna_first, vna_last, credits):
+        alignment, differences = two_versions(vna_first, vna_last)
+        # The table these tests rely on: the datelines and the sign-off in their own rows.
+        assert {"dateline", "signoff", "omitted", "added"} <= set(differences["kind"])
+        fig, ax = plt.subplots()
+        tp.plot_alignment(alignment, ax=ax, differences=differences)
+        boxes = alignment_boxes(ax, alignment)
+        # Before: every one of them was a grey "unique" box like the omitted and added sentences.
+        assert sorted(t for t, (box, label) in boxes.items() if is_credit_box(box, label)) == sorted(credits)
+        unique = matplotlib.colors.to_rgb(tp.STATUS_COLORS["unique"])
+        for text in [VERSION_BODY[2], *(t for _, t in vna_last if t != "– VNA")]:  # omitted, added
+            assert boxes[text][0].get_facecolor()[:3] == unique, text
+        # VNA's "-" after its dateline opens a shared sentence: that sentence stays shared.
+        assert boxes["- " + VERSION_BODY[0]][0].get_facecolor()[:3] == matplotlib.colors.to_rgb(
+            tp.STATUS_COLORS["shared"])
+        legend = ax.get_legend()
+        assert [t.get_text() for t in legend.get_texts()] == ["shared", "unique", "dateline / sign-off"]
+        handle = legend.legend_handles[-1]
+        assert handle.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        assert handle.get_edgecolor()[:3] == boxes["Hanoï, 16 mai (RHC)"][0].get_edgecolor()[:3] != (1.0, 1.0, 1.0)
+        n_boxes = alignment["sentence_id_a"].count() + alignment["sentence_id_b"].count()
+        assert len(ax.patches) == n_boxes + 2  # a box per sentence, a ribbon per shared pair
+        plt.close(fig)
+
+    def test_without_differences_the_figure_is_unchanged(self):
+        alignment, differences = two_versions([(0, "Hanoï (VNA)")], SIGNOFF_SENTENCE)
+        fig, ax = plt.subplots()
+        tp.plot_alignment(alignment, ax=ax)
+        boxes = alignment_boxes(ax, alignment)
+        unique = matplotlib.colors.to_rgb(tp.STATUS_COLORS["unique"])
+        assert boxes["Hanoï (VNA)"][0].get_facecolor()[:3] == unique
+        assert not any(is_credit_box(box, label) for box, label in boxes.values())
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["shared", "unique"]
+        plt.close(fig)
+
+    def test_only_credits_leaves_no_unique_entry(self):
+        """When every unaligned sentence is a credit, the legend lists no "unique" entry it does not draw."""
+        alignment, differences = two_versions([(0, "Hanoï (VNA)")], SIGNOFF_SENTENCE)
+        unique = alignment["status"] == "unique"
+        keep = ~unique | alignment["text_a"].eq("Hanoï, 16 mai (RHC)") | alignment["text_b"].isin(
+            ["Hanoï (VNA)", "– VNA"])
+        fig, ax = plt.subplots()
+        tp.plot_alignment(alignment[keep], ax=ax, differences=differences)
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["shared", "dateline / sign-off"]
+        plt.close(fig)
+
+    def test_differences_of_another_pair_are_refused(self):
+        alignment, differences = two_versions([(0, "Hanoï (VNA)")], SIGNOFF_SENTENCE)
+        swapped = differences.rename(columns={"article_id_a": "article_id_b", "article_id_b": "article_id_a"})
+        fig, ax = plt.subplots()
+        with pytest.raises(ValueError, match="same a and b"):
+            tp.plot_alignment(alignment, ax=ax, differences=swapped)
+        with pytest.raises(ValueError, match="lacks required column"):
+            tp.plot_alignment(alignment, ax=ax, differences=differences.drop(columns="kind"))
+        plt.close(fig)
+
+
 # ---------------------------------------------------------------- plots on a large corpus
 
 

@@ -11,12 +11,32 @@ from toolkit.plotting.style import MAX_FIGSIZE, OKABE_ITO, OTHER_COLOR, OTHER_LA
 from toolkit.schema import require_columns
 
 
-def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = None, ax=None, width: int = 42):
+#: How a sentence that is only a dateline or sign-off is drawn: the agency's credit, neither
+#: aligned nor unaligned news (a white box with a dashed grey frame and grey italics, as
+#: :func:`toolkit.display.render_differences` frames it; told apart by line and type, not hue).
+CREDIT_STYLE = {"facecolor": "white", "edgecolor": "#555555", "linestyle": "--", "linewidth": 1.0}
+CREDIT_TEXT_COLOR = "#555555"
+#: The legend entry of credit sentences (the wording of render_differences).
+CREDIT_LABEL = "dateline / sign-off"
+_CREDIT_KINDS = ("dateline", "signoff")
+
+
+def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = None, ax=None, width: int = 42,
+                   differences: pd.DataFrame | None = None):
     """Ribbons between the aligned sentences of two articles, coloured by status.
 
     Each article is a column of boxes, one per sentence in reading order (a on the left,
     b on the right); a ribbon joins each aligned pair, so reordered sentences cross and a
     many-to-one group fans out from one box. Sentences unique to one side stay grey.
+
+    With ``differences`` (the :func:`toolkit.compare.compare_versions` table of the same
+    pair), a sentence that is nothing but the dateline or sign-off of its ``dateline`` or
+    ``signoff`` row ("Hanoï, 16 mai (RHC)", "– VNA") is drawn as the agency's credit: a
+    white box in a dashed grey frame, its text in grey italics, under the legend entry
+    "dateline / sign-off", as :func:`toolkit.display.render_differences` frames it. The
+    table compares such sentences in their own rows, never as omitted or added ones, so the
+    figure no longer calls them unique. A sentence that holds a credit and other words (a
+    sign-off at the end of the last sentence) keeps its status colour.
 
     Args:
         alignment: From :func:`toolkit.compare.align_sentences` (``sentence_id_a``,
@@ -24,13 +44,23 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
         labels: Headings of the two columns (default: the article ids).
         ax: Axes to draw on; a new figure sized to the longer article when None.
         width: Characters of each sentence shown beside its box.
+        differences: Optional; from :func:`toolkit.compare.compare_versions` for the same
+            articles a and b (``article_id_a``, ``article_id_b``, ``kind``,
+            ``sentence_id_a``, ``sentence_id_b``, ``text_a``, ``text_b``). Only its
+            ``dateline`` and ``signoff`` rows are used.
 
     Returns:
         The Axes: one rectangle per sentence (``ax.patches``, boxes first) and one ribbon
         patch per aligned pair, after them.
 
+    Raises:
+        ValueError: a column is missing, or ``differences`` compares other articles than
+            ``alignment`` (or the same in the other order).
+
     Example:
-        >>> ax = plot_alignment(align_sentences(sentences, a, b, articles=articles))
+        >>> alignment = align_sentences(sentences, a, b, articles=articles)
+        >>> ax = plot_alignment(alignment, differences=compare_versions(sentences, articles, a, b,
+        ...                                                             alignment=alignment))
     """
     import textwrap
 
@@ -45,6 +75,7 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
         rows = rows.sort_values(f"sentence_id_{side}")
         status = alignment.dropna(subset=[f"sentence_id_{side}"]).groupby(f"sentence_id_{side}")["status"].first()
         sides[side] = [(int(k), str(t), str(status[k])) for k, t in zip(rows[f"sentence_id_{side}"], rows[f"text_{side}"])]
+    credit = {"a": set(), "b": set()} if differences is None else _credit_sentences(alignment, differences, sides)
     n = max(len(sides["a"]), len(sides["b"]), 1)
     # Long articles: thinner rows and smaller type, within the largest figure.
     row = min(0.32, (MAX_FIGSIZE[1] - 1.4) / n)
@@ -52,14 +83,21 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
     ax = new_axes(ax, figsize=(9.0, row * n + 1.4))
     position = {side: {k: i for i, (k, _, _) in enumerate(sides[side])} for side in "ab"}
     box, left, right = 0.1, 0.0, 1.0
+    drawn = set()
     for side, x in (("a", left), ("b", right - box)):
         for i, (k, text, status) in enumerate(sides[side]):
-            ax.add_patch(Rectangle((x, i - 0.4), box, 0.8, facecolor=STATUS_COLORS.get(status, OTHER_COLOR),
-                                   edgecolor="white", alpha=0.9 if status != "unique" else 0.5))
             label = f"{k}  {textwrap.shorten(text, width, placeholder='…')}" if side == "a" else \
                 f"{textwrap.shorten(text, width, placeholder='…')}  {k}"
-            ax.text(x - 0.02 if side == "a" else x + box + 0.02, i, label, ha="right" if side == "a" else "left",
-                    va="center", fontsize=fontsize, color="#333333" if status != "unique" else "#888888")
+            where = dict(x=x - 0.02 if side == "a" else x + box + 0.02, y=i, s=label,
+                         ha="right" if side == "a" else "left", va="center", fontsize=fontsize)
+            if k in credit[side]:
+                ax.add_patch(Rectangle((x, i - 0.4), box, 0.8, **CREDIT_STYLE))
+                ax.text(**where, color=CREDIT_TEXT_COLOR, fontstyle="italic")
+                continue
+            drawn.add(status)
+            ax.add_patch(Rectangle((x, i - 0.4), box, 0.8, facecolor=STATUS_COLORS.get(status, OTHER_COLOR),
+                                   edgecolor="white", alpha=0.9 if status != "unique" else 0.5))
+            ax.text(**where, color="#333333" if status != "unique" else "#888888")
     pairs = alignment.dropna(subset=["sentence_id_a", "sentence_id_b"])
     for k_a, k_b, status in zip(pairs["sentence_id_a"], pairs["sentence_id_b"], pairs["status"]):
         ya, yb = position["a"][int(k_a)], position["b"][int(k_b)]
@@ -71,6 +109,7 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
                  MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.CLOSEPOLY]
         ax.add_patch(PathPatch(MplPath(vertices, codes), facecolor=STATUS_COLORS.get(status, OTHER_COLOR),
                                edgecolor="none", alpha=0.45))
+        drawn.add(str(status))
     labels = list(labels) if labels is not None else [str(alignment["article_id_a"].iloc[0]) if len(alignment) else "a",
                                                       str(alignment["article_id_b"].iloc[0]) if len(alignment) else "b"]
     ax.text(left + box / 2, -0.9, labels[0], ha="center", va="bottom", fontsize=9, fontweight="bold")
@@ -78,10 +117,60 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
     ax.set_xlim(-1.45, 2.45)
     ax.set_ylim(n - 0.4, -1.2)
     ax.set_axis_off()
-    present = [s for s in STATUS_COLORS if s in set(alignment["status"])]
-    ax.legend(handles=[Patch(color=STATUS_COLORS[s], label=s) for s in present], loc="upper center",
-              bbox_to_anchor=(0.5, 0.0), ncol=len(present), frameon=False, fontsize=8)
+    handles = [Patch(color=STATUS_COLORS[s], label=s) for s in STATUS_COLORS if s in drawn]
+    if credit["a"] or credit["b"]:
+        handles.append(Patch(**CREDIT_STYLE, label=CREDIT_LABEL))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=max(len(handles), 1),
+              frameon=False, fontsize=8)
     return ax
+
+
+def _credit_sentences(alignment: pd.DataFrame, differences: pd.DataFrame, sides: dict) -> dict[str, set[int]]:
+    """Per side, the ids of the sentences whose letters and digits all lie in a credit of ``differences``.
+
+    The alignment has no offsets, so each credit (``text_a``/``text_b`` of its row, as written) is
+    followed through the sentences from the one it starts in (``sentence_id_a``/``_b``): the
+    sentence it starts in counts when the credit opens it and covers it, each next sentence
+    while the rest of the credit covers it. Letters and digits are compared, not spacing.
+    """
+    require_columns(differences, ["article_id_a", "article_id_b", "kind", "sentence_id_a", "sentence_id_b",
+                                  "text_a", "text_b"], name="differences")
+    if len(alignment) and len(differences):
+        pair = [str(alignment[f"article_id_{s}"].iloc[0]) for s in "ab"]
+        other = [str(differences[f"article_id_{s}"].iloc[0]) for s in "ab"]
+        if pair != other:
+            raise ValueError(f"`differences` compares {other[0]!r} with {other[1]!r}, but `alignment` aligns "
+                             f"{pair[0]!r} with {pair[1]!r}: pass compare_versions of the same a and b")
+    credits = differences[differences["kind"].isin(_CREDIT_KINDS)]
+    found = {"a": set(), "b": set()}
+    for side in "ab":
+        order = [k for k, _, _ in sides[side]]
+        letters = {k: _alnum(text) for k, text, _ in sides[side]}
+        for k, written in zip(credits[f"sentence_id_{side}"], credits[f"text_{side}"]):
+            if pd.isna(k) or int(k) not in letters or pd.isna(written):
+                continue
+            rest = _alnum(str(written))
+            first = letters[int(k)]
+            # The credit starts inside its first sentence: the longest end of it that opens the credit.
+            m = next((m for m in range(min(len(first), len(rest)), 0, -1) if first.endswith(rest[:m])), 0)
+            if first and m == len(first):
+                found[side].add(int(k))
+            rest = rest[m:]
+            for j in order[order.index(int(k)) + 1:]:
+                if not rest:
+                    break
+                if not letters[j]:
+                    continue
+                if not rest.startswith(letters[j]):
+                    break
+                found[side].add(j)
+                rest = rest[len(letters[j]):]
+    return found
+
+
+def _alnum(text: str) -> str:
+    """The letters and digits of ``text``, in order."""
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", ax=None, width: int = 45,
