@@ -268,6 +268,14 @@ class TestHelpers:
         ("Hanoï, 16 mai (RHC) Le ministre", "Hanoï", "RHC"),
         ("HAVANA – A high-level delegation", "Havana", ""),
         ("Une délégation du ministère vietnamien", "", ""),
+        # Doubled dashes (typewriter style, HuffPost) and a long dash touching the first word.
+        ("WASHINGTON -- The Senate voted.", "Washington", ""),
+        ("DANVILLE, Ky. –- Joe Biden spoke.", "Danville", ""),
+        ("WASHINGTON—Joining a chorus of bishops", "Washington", ""),
+        ("PARIS (AFP) -- Le gouvernement", "Paris", "AFP"),
+        # A hyphen touching a word is part of it, and a long dash in a sentence opening in capitals is no dateline.
+        ("NEW YORK-based firms grew.", "", ""),
+        ("WASHINGTON—and its allies", "", ""),
     ])
     def test_parse_dateline(self, paragraph, place, code):
         found = parse_dateline(paragraph)

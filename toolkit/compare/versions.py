@@ -22,7 +22,7 @@ from toolkit.compare.anchors import entity_keys, find_numbers, stopwords, word_s
 from toolkit.compare.common import article_row, cell_text, check_articles, sentence_rows
 # The loader's own reading of a dateline and a sign-off, so both mean here what they mean to load_corpus.
 from toolkit.corpus.dates import parse_dateline
-from toolkit.corpus.outlets import _SIGNOFF as SIGNOFF
+from toolkit.corpus.outlets import SIGNOFF
 from toolkit.schema import SENTENCE_COLUMNS, require_columns
 from toolkit.text import fold, folded_words, tokenize_words
 
@@ -220,10 +220,7 @@ def _credits(text: str) -> list[_Credit]:
     found = []
     cut = text.find("\n\n")
     first = text if cut < 0 else text[:cut]
-    # The loader's parser takes one dash and a space after the place; HuffPost and Fox News
-    # write "WASHINGTON --", "FERGUSON, Mo. –-" and "WASHINGTON—Joining", which it reads once
-    # the dashes are one and spaced. Offsets come from ``first`` as written, below.
-    dateline = parse_dateline(first.replace("\u2013-", "\u2014").replace("--", "\u2014").replace("\u2014", "\u2014 "))
+    dateline = parse_dateline(first)
     if dateline["place"]:
         end = len(dateline["place"])  # the place opens the paragraph (title-cased when in capitals)
         if dateline["code"]:

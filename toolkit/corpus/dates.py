@@ -61,11 +61,15 @@ def parse_date(text: str) -> tuple[str, pd.Timestamp | None]:
     return found, None
 
 
-# A dateline: a capitalised place of up to four words, maybe a date, then "(CODE)" and/or a dash.
+# A dateline: a capitalised place of up to four words, maybe a date, then "(CODE)" and/or a dash. The dash may be
+# doubled, as typewriters and some newsrooms write it ("WASHINGTON --", "DANVILLE, Ky. –-"); a long dash may touch
+# the first word ("WASHINGTON—Joining").
+_DASH = r"(?:--|–-|[-–—])"
 _DATELINE = re.compile(
     r"^(?P<place>(?:[A-ZÀ-ÖØ-ÞĐ][\w'’.-]*)(?:\s+(?:[A-ZÀ-ÖØ-ÞĐ][\w'’.-]*|de|du|des|la|le|d['’]\w+)){0,3})"
     r"(?:,\s*(?P<date>[^()\-–—]{3,30}?))?\s*"
-    r"(?:\((?P<code>[A-Z][A-Za-z]{1,9}(?:/[A-Z][A-Za-z]{1,9})?)\)\s*(?P<dash>[-–—:])?|(?P<dash2>[-–—]))\s+"
+    rf"(?:\((?P<code>[A-Z][A-Za-z]{{1,9}}(?:/[A-Z][A-Za-z]{{1,9}})?)\)\s*(?P<dash>{_DASH}|:)?|(?P<dash2>{_DASH}))"
+    r"(?:\s+|(?<=—)(?=[A-ZÀ-ÖØ-Þ“\"]))"
 )
 #: Section labels that open a page ("Politique -", "WORLD –") but are never a dateline's place.
 SECTION_LABELS = frozenset({
@@ -79,7 +83,7 @@ SECTION_LABELS = frozenset({
 
 
 def parse_dateline(paragraph: str) -> dict:
-    """Read "La Havane (VNA) -", "Hanoï, 16 mai (RHC)" or "HAVANA –" at the start of a paragraph.
+    """Read "La Havane (VNA) -", "Hanoï, 16 mai (RHC)", "HAVANA –" or "WASHINGTON --" at the start of a paragraph.
 
     Returns:
         ``{"place", "date_text", "code", "dash"}`` (empty strings, False when absent); all empty

@@ -85,8 +85,9 @@ class OutletIndex:
         return None
 
 
-# "... – VNS" ending the last paragraph; "Photo: VNA" or "– VNA/VNS Photo" in a caption.
-_SIGNOFF = re.compile(r"[.!?\"”»]\s*[-–—]\s*(?P<code>[A-Z]{2,8}(?:/[A-Z]{2,8})*)\s*$")
+#: An agency sign-off ending the last paragraph ("... – VNS"); ``code`` is the agency (read by infer_outlet and
+#: toolkit.compare_versions). Below, "Photo: VNA" or "– VNA/VNS Photo" in a caption.
+SIGNOFF = re.compile(r"[.!?\"”»]\s*[-–—]\s*(?P<code>[A-Z]{2,8}(?:/[A-Z]{2,8})*)\s*$")
 _CREDIT_CODE = re.compile(r"\bPhoto\s*:\s*(?P<code>[A-Z]{2,8})\b|[-–—]\s*(?P<code2>[A-Z]{2,8})(?:/[A-Z]{2,8})*\s+Photo")
 
 
@@ -126,7 +127,7 @@ def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], i
                 return code, f"URL line ({piece.strip('<>')})"
     if url and index.code_for_domain(url):
         return index.code_for_domain(url), f"url ({url})"
-    m = _SIGNOFF.search(_last_paragraph(text))
+    m = SIGNOFF.search(_last_paragraph(text))
     # Only a registered code counts after a sign-off dash: editors' initials ("- JB") take the same place.
     if m and m.group("code").split("/")[-1] in index.rows:
         return m.group("code").split("/")[-1], f"sign-off ({m.group(0).strip(' .')})"
