@@ -276,6 +276,8 @@ class TestHelpers:
         # A hyphen touching a word is part of it, and a long dash in a sentence opening in capitals is no dateline.
         ("NEW YORK-based firms grew.", "", ""),
         ("WASHINGTON—and its allies", "", ""),
+        ("U.S.—China trade talks resumed.", "", ""), ("EU—Canada deal signed.", "", ""),
+        ("NATO—Russia Council met.", "", ""), ("FBI—The bureau said.", "", ""), ("I—I don't know.", "", ""),
     ])
     def test_parse_dateline(self, paragraph, place, code):
         found = parse_dateline(paragraph)

@@ -22,7 +22,7 @@ from toolkit.compare.anchors import entity_keys, find_numbers, stopwords, word_s
 from toolkit.compare.common import article_row, cell_text, check_articles, sentence_rows
 # The loader's own reading of a dateline and a sign-off, so both mean here what they mean to load_corpus.
 from toolkit.corpus.dates import parse_dateline
-from toolkit.corpus.outlets import SIGNOFF
+from toolkit.corpus.outlets import SIGNOFF, load_outlets
 from toolkit.schema import SENTENCE_COLUMNS, require_columns
 from toolkit.text import fold, folded_words, tokenize_words
 
@@ -136,7 +136,8 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       compare folded or through their linked entity ("La Havane" and "HAVANA"), dates
       through their numbers and month ("16 mai" and "May 16"), agencies by their code.
     - ``signoff``: the agency code closing the last paragraph ("... Patrie.- VNA"), compared
-      the same way (``detail`` "agency").
+      the same way (``detail`` "agency"); a code of the outlet registry or the article's own
+      ``outlet`` (an editor's initials, "... –BL", are no sign-off).
 
     Datelines and sign-offs are the agency's credit, not the story, and both versions
     follow one rule: their words are in those rows only. A sentence that is nothing but a
@@ -192,7 +193,7 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
         alignment = align_pair(sentences, a, b, articles=articles, mentions=mentions)
     require_columns(alignment, ALIGNMENT_COLUMNS, name="alignment")
     spans = {s: sentence_rows(sentences, x).set_index("sentence_id") for s, x in (("a", a), ("b", b))}
-    credits = {s: _credits(text[s]) for s in "ab"}
+    credits = {s: _credits(text[s], rows[s].get("outlet")) for s in "ab"}
     records = _sentence_differences(alignment, spans, text, language, credits, min_words=min_words)
     if mentions is not None:
         records += _entity_and_title_rows(mentions, spans, text, a, b, credits)
@@ -215,8 +216,11 @@ class _Credit(NamedTuple):
 _DASHES = "-\u2013\u2014"
 
 
-def _credits(text: str) -> list[_Credit]:
-    """The dateline opening ``text`` and the sign-off closing it, those it has."""
+def _credits(text: str, outlet=None) -> list[_Credit]:
+    """The dateline opening ``text`` and the sign-off closing it, those it has.
+
+    As for :func:`toolkit.corpus.infer_outlet`, a sign-off counts only with an agency's code (the outlet registry's,
+    or the article's own ``outlet``): an editor's initials ("... –BL") take the same place."""
     found = []
     cut = text.find("\n\n")
     first = text if cut < 0 else text[:cut]
@@ -231,10 +235,16 @@ def _credits(text: str) -> list[_Credit]:
                              dateline["code"]))
     cut = text.rfind("\n\n")
     signoff = SIGNOFF.search(text, cut + 2 if cut >= 0 else 0)
-    if signoff:
+    if signoff and signoff.group("code").split("/")[-1] in _agency_codes() | {str(outlet).upper()}:
         start = min(i for i in (text.find(d, signoff.start()) for d in _DASHES) if i >= 0)
         found.append(_Credit("signoff", start, signoff.end("code"), "", "", signoff.group("code")))
     return found
+
+
+@functools.cache
+def _agency_codes() -> frozenset[str]:
+    """The codes of the toolkit's outlet registry (``toolkit/data/outlets.csv``)."""
+    return frozenset(load_outlets()["code"])
 
 
 def _past_dash(text: str, end: int) -> int:

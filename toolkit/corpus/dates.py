@@ -97,6 +97,10 @@ def parse_dateline(paragraph: str) -> dict:
         return none
     if m.group("place").casefold() in SECTION_LABELS:
         return none
+    # A long dash touching the next word ("WASHINGTON—Joining") also joins acronyms and pairs of names ("EU—Canada
+    # deal", "U.S.—China talks", "NATO—Russia Council"): taken only after a place of five letters or more, no dots.
+    if not m.group(0)[-1].isspace() and (len(m.group("place")) < 5 or "." in m.group("place")):
+        return none
     # "(WHO)" after a name inside a sentence is an acronym: a dateline's code comes with a date or a dash.
     if m.group("code") and not (m.group("dash") or m.group("date")):
         return none

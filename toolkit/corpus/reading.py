@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from toolkit._checks import user_stacklevel
 from toolkit.corpus.problems import CorpusError, CorpusWarning, Problems
 
 #: Columns of :func:`read_manifest` (a manifest may add others).
@@ -516,7 +517,7 @@ def read_text_file(path: str | Path, *, what: str = "file") -> str:
     text, encoding = _decode_text(data)
     if encoding != "utf-8":
         warnings.warn(f"{path}:{_first_non_utf8_line(data)}: {what} is not UTF-8; decoded as {encoding}, check "
-                      "accented letters", CorpusWarning, stacklevel=3)
+                      "accented letters", CorpusWarning, stacklevel=user_stacklevel())
     return text
 
 

@@ -22,7 +22,7 @@ with a letter) it fails in four ways that no context can justify:
 (a wrong part of speech, a feminine noun's lemma), where spaCy's part-of-speech-aware lemma
 is usually the better one: in a random sample of 150 content-word disagreements with
 simplemma's context-free lemma, spaCy was right in 96 and simplemma in 32. The second
-opinion is simplemma's French dictionary (a pinned dependency, offline).
+opinion is simplemma's French dictionary (a declared dependency, offline).
 
 Left as spaCy gives them: lemmas that follow from a wrong part of speech (*exclus* tagged
 ADV → ``exclure``), participles tagged ADJ with their verb's infinitive (*vie privée* →
@@ -39,6 +39,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+#: The version of the rules below, part of the annotation cache key (with simplemma's): raise it whenever a change
+#: of these rules changes a lemma, so that caches written before are annotated again.
+RULES_VERSION = 2
 #: Apostrophes that spaCy's French tables do not know (they spell elisions with ``'``).
 TYPOGRAPHIC_APOSTROPHES = "’ʼ"
 #: Parts of speech left as spaCy lemmatized them: names are in no lexicon.

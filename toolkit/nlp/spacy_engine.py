@@ -62,13 +62,16 @@ def lemma_checker(language: str) -> LemmaChecker | None:
 def lemma_version(language: str) -> str:
     """What the cached lemmas depend on besides the model: the checker's lexicon and its version ("" for none).
 
-    Part of the annotation cache key, so that another simplemma release annotates again.
+    Part of the annotation cache key, so that another simplemma release or a change of the checker's rules
+    (:data:`toolkit.nlp.lemmas.RULES_VERSION`) annotates again.
     """
     if language not in LEMMA_CHECKERS:
         return ""
     import importlib.metadata
 
-    return f"simplemma-{importlib.metadata.version('simplemma')}"
+    from toolkit.nlp.lemmas import RULES_VERSION
+
+    return f"simplemma-{importlib.metadata.version('simplemma')}-rules{RULES_VERSION}"
 
 
 @functools.cache
