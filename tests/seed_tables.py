@@ -4,7 +4,7 @@
 ``removed``, ``sentences``, ``tokens``, ``mentions``, ``linked``, ``seeds``, ...): request
 them by name in a test rather than calling the loaders here. Test modules import only the
 constants (article and entity ids, the seed stories) and the builders of hand-made tables
-(``make_tokens``, ``mentions_table``, ``one_article``) from this module.
+(``make_tokens``, ``mentions_table``, ``one_article``, ``sentences_table``) from this module.
 """
 
 from __future__ import annotations
@@ -106,3 +106,21 @@ def mentions_table(article_id: str, text: str, names: list[tuple[str, str, str]]
 def one_article(article_id: str, text: str, language: str) -> pd.DataFrame:
     """A one-row ``articles`` table."""
     return pd.DataFrame({"article_id": [article_id], "language": [language], "text": [text]})
+
+
+def sentences_table(pieces: dict[str, list[tuple[int, str]]]) -> tuple[dict[str, str], pd.DataFrame]:
+    """``(texts, sentences)`` from each article's ``(paragraph_id, sentence)`` pieces: paragraphs joined by a blank
+    line, the sentences of one paragraph by a space; ``sentences`` has the sentence table's columns, offsets into
+    ``texts``."""
+    rows, texts = [], {}
+    for article_id, parts in pieces.items():
+        text, last = "", None
+        for k, (paragraph, sentence) in enumerate(parts):
+            if last is not None:
+                text += " " if paragraph == last else "\n\n"
+            rows.append((article_id, paragraph, k, len(text), len(text) + len(sentence), sentence))
+            text += sentence
+            last = paragraph
+        texts[article_id] = text
+    return texts, pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "start_char", "end_char",
+                                              "text"])

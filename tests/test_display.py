@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 
+from tests.seed_tables import sentences_table
 from toolkit.compare import compare_versions
 from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 from toolkit.display import highlight_entities, render_differences
@@ -58,17 +59,7 @@ def _two_versions(vna_last: list[tuple[int, str]]):
     """(texts, sentences, alignment) of 'rhc' and 'vna'; ``vna_last`` ends VNA's sentences."""
     pieces = {"rhc": [(0, "Hanoï, 16 mai (RHC)"), (0, BODY[0]), (1, BODY[1]), (2, BODY[2])],
               "vna": [(0, "Hanoï (VNA)"), (0, "- " + BODY[0]), (1, BODY[1].replace("signé", "conclu")), *vna_last]}
-    rows, texts = [], {}
-    for article_id, parts in pieces.items():
-        text, last = "", None
-        for k, (paragraph, sentence) in enumerate(parts):
-            if last is not None:
-                text += " " if paragraph == last else "\n\n"
-            rows.append((article_id, paragraph, k, len(text), len(text) + len(sentence), sentence))
-            text += sentence
-            last = paragraph
-        texts[article_id] = text
-    sentences = pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "start_char", "end_char", "text"])
+    texts, sentences = sentences_table(pieces)
     # By hand, as align_sentences leaves them: the datelines, RHC's medal and VNA's offer unaligned.
     groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"),
               *((None, k, "unique") for k in [0, *range(3, 3 + len(vna_last))])]

@@ -15,6 +15,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import toolkit as tk  # noqa: E402
+from tests.seed_tables import sentences_table  # noqa: E402
 import toolkit.plotting as tp  # noqa: E402
 
 
@@ -232,18 +233,7 @@ def two_versions(vna_first, vna_last):
 
     pieces = {"rhc": [(0, "Hanoï, 16 mai (RHC)"), (0, VERSION_BODY[0]), (1, VERSION_BODY[1]), (2, VERSION_BODY[2])],
               "vna": [*vna_first, (0, "- " + VERSION_BODY[0]), (1, VERSION_BODY[1]), *vna_last]}
-    rows, texts = [], {}
-    for article_id, parts in pieces.items():
-        text, last = "", None
-        for k, (paragraph, sentence) in enumerate(parts):
-            if last is not None:
-                text += " " if paragraph == last else "\n\n"
-            rows.append((article_id, paragraph, k, len(text), len(text) + len(sentence), sentence))
-            text += sentence
-            last = paragraph
-        texts[article_id] = text
-    sentences = pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "start_char", "end_char",
-                                            "text"])
+    texts, sentences = sentences_table(pieces)
     n = len(vna_first)
     groups = [(0, None, "unique"), (1, n, "shared"), (2, n + 1, "shared"), (3, None, "unique"),
               *((None, k, "unique") for k in [*range(n), *range(n + 2, n + 2 + len(vna_last))])]

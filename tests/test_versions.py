@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.seed_tables import A000, A002, A003, A004
+from tests.seed_tables import A000, A002, A003, A004, sentences_table
 from toolkit import compare
 
 BODY_FR = ["Le ministre de la Sécurité publique a reçu son homologue cubain dans la capitale.",
@@ -25,23 +25,6 @@ def _articles(texts: dict[str, str], language: str) -> pd.DataFrame:
     return pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": [language] * len(texts)})
 
 
-def _sentences(pieces: dict[str, list[tuple[int, str]]]) -> pd.DataFrame:
-    """A sentences table from (paragraph_id, sentence) pieces; paragraphs are joined by a blank line,
-    sentences of one paragraph by a space. Returns (texts, sentences)."""
-    rows, texts = [], {}
-    for article_id, sentences in pieces.items():
-        text, last = "", None
-        for k, (paragraph, sentence) in enumerate(sentences):
-            if last is not None:
-                text += " " if paragraph == last else "\n\n"
-            rows.append((article_id, paragraph, k, len(text), len(text) + len(sentence), sentence))
-            text += sentence
-            last = paragraph
-        texts[article_id] = text
-    return texts, pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "start_char",
-                                              "end_char", "text"])
-
-
 def _rows(differences: pd.DataFrame, kind: str) -> list[tuple]:
     rows = differences[differences["kind"] == kind]
     return list(zip(rows["side"], rows["detail"], rows["text_a"], rows["text_b"]))
@@ -50,7 +33,7 @@ def _rows(differences: pd.DataFrame, kind: str) -> list[tuple]:
 class TestDatelines:
     def _may_visit(self):
         """RHC's dateline and VNA's, each its own sentence (as spaCy cuts them), before the same body."""
-        texts, sentences = _sentences({
+        texts, sentences = sentences_table({
             "rhc": [(0, "Hanoï, 16 mai (RHC)"), (0, BODY_FR[0]), (1, BODY_FR[1])],
             "vna": [(0, "Hanoï (VNA)"), (0, "- " + BODY_FR[0]), (1, BODY_FR[1])],
         })
@@ -123,7 +106,7 @@ class TestDatelines:
         assert _rows(differences, "dateline") == [("both", "date, agency", "Hanoï, 16 mai (RHC)", "Hanoï (VNA) -")]
 
     def test_a_place_written_in_two_languages_is_one_place_when_linked(self):
-        texts, sentences = _sentences({"fr": [(0, "La Havane (VNA) - " + BODY_FR[0])],
+        texts, sentences = sentences_table({"fr": [(0, "La Havane (VNA) - " + BODY_FR[0])],
                                        "en": [(0, "HAVANA (VNA) - " + BODY_EN[0])]})
         articles = pd.DataFrame({"article_id": ["fr", "en"], "text": [texts["fr"], texts["en"]], "language": ["fr", "en"]})
         mentions = pd.DataFrame([("fr", 0, 0, 9, "La Havane", "LOC:havana")],
@@ -139,7 +122,7 @@ class TestSignoffs:
         signed = BODY_FR[0] + "\n\n" + BODY_FR[1] + " – VNA"
         for pieces in ({"x": [(0, BODY_FR[0]), (1, BODY_FR[1]), (1, "– VNA")]},   # its own sentence (spaCy)
                        {"x": [(0, BODY_FR[0]), (1, BODY_FR[1] + " – VNA")]}):     # inside the last one
-            texts, sentences = _sentences({**pieces, "y": [(0, BODY_FR[0]), (1, BODY_FR[1])]})
+            texts, sentences = sentences_table({**pieces, "y": [(0, BODY_FR[0]), (1, BODY_FR[1])]})
             assert texts["x"] == signed
             articles = _articles(texts, "fr")
             for a, b, side in (("x", "y", "a"), ("y", "x", "b")):
