@@ -208,6 +208,19 @@ class TestBadInput:
         with pytest.raises(ValueError, match="`errors` must be one of"):
             tk.load_corpus(tmp_path, errors="skip")
 
+    def test_dateline_below_a_print_headline(self, tmp_path):
+        # The body opens with a print headline that differs from the title field, so it stays; the dateline of the
+        # paragraph below is the article's. Below a sentence, a dateline-shaped paragraph is not read.
+        body = "WASHINGTON — The Senate voted on Monday to extend the program for a year.\n\nIt passed easily."
+        path = tmp_path / "a.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in [
+            {"id": "a", "title": "Senate extends program", "text": "Senate Votes to Extend Program\n\n" + body},
+            {"id": "b", "title": "Senate extends program", "text": "The vote came late in the day.\n\n" + body}]),
+            encoding="utf-8")
+        articles = tk.load_corpus(path, progress=False).articles
+        assert by_id(articles, "text")["a"].startswith("Senate Votes to Extend Program\n\n")
+        assert articles["dateline"].iloc[0] == "Washington" and pd.isna(articles["dateline"].iloc[1])
+
     def test_jsonl(self, tmp_path):
         path = tmp_path / "articles.jsonl"
         lines = [json.dumps({"id": "a1", "title": "T1", "text": "Hanoï (VNA) - Le texte un, en français.", "outlet": "VNA"}),

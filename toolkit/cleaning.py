@@ -273,7 +273,7 @@ def _has_credit_end(line: str) -> bool:
     return False
 
 
-def _looks_like_title(line: str) -> bool:
+def looks_like_title(line: str) -> bool:
     """A headline: at most 30 words, not ending like a sentence cut short (a final "?" or "!" is a headline's)."""
     text = line.strip("*_# ").strip()
     return 0 < _words(text) <= 30 and not re.search(r"[.;,:]$", text)
@@ -961,7 +961,7 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
         elif not title_text and find_title and not title:
             block = _title_block(raw, live, i)
             joined = " ".join(_SPACE.sub(" ", _text(raw, b)).strip() for b in block)
-            if not (first_line_title or _looks_like_title(joined)) or len(live) == len(block):
+            if not (first_line_title or looks_like_title(joined)) or len(live) == len(block):
                 break
             for b in block:
                 b.reason = "title"

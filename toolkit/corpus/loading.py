@@ -26,7 +26,8 @@ import pandas as pd
 
 from toolkit._checks import require_choice
 from toolkit.cleaning import (REPEATED_MIN_ARTICLES, CleanedText, RepeatedLines, clean_text, countable_lines,
-                              find_repeated_lines, load_patterns, poll_questions_of, repeated_from_counts, text_key)
+                              find_repeated_lines, load_patterns, looks_like_title, poll_questions_of,
+                              repeated_from_counts, text_key)
 from toolkit.corpus.dates import TIMESTAMP_LINE, parse_date, parse_dateline
 from toolkit.corpus.outlets import OutletIndex, infer_outlet, load_outlets
 from toolkit.corpus.problems import CorpusError, Problems
@@ -862,6 +863,11 @@ def _read_from_text(record: Record, cleaned: CleanedText, spans: list[tuple], de
     # infer_outlet reads the dateline of the text's first paragraph: the same one, read once, when they are equal.
     end = cleaned.text.find("\n\n")
     same = (end if end >= 0 else len(cleaned.text)) == len(first) and cleaned.text.startswith(first)
+    if not dateline["place"] and len(cleaned.paragraphs) > 1 and looks_like_title(first):
+        # A print headline kept in the body (it differs from the title field) above the dateline: "Obama Willing to
+        # Use Executive Orders on Guns" then "WASHINGTON — ...". The column takes that dateline; the outlet is still
+        # read from the first paragraph's.
+        dateline, same = parse_dateline(cleaned.paragraphs[1]), False
     inferred["outlet"], evidence = infer_outlet(record_text(record), cleaned.text, cleaned.removed, index, url=url,
                                                 dateline=dateline if same else None)
     inferred["date_text"] = ""
