@@ -143,3 +143,11 @@ def test_a_sentence_the_table_does_not_list_is_not_tinted_omitted():
     assert not short["kind"].isin(["omitted", "added"]).any()
     background = {a: bg_a for bg_a, a, _, _ in _cells(str(render_differences(sentences, alignment, short)))}
     assert background[BODY[2]] == "#F2F2F2"  # the grey of an unaligned sentence, as in the status column
+
+
+def test_differences_of_another_pair_are_refused():
+    # compare_versions(b, a) beside align(a, b) would tint sentences by the other article's ids.
+    texts, sentences, alignment, differences = _versions([(2, BODY[3])])
+    swapped = differences.rename(columns={"article_id_a": "article_id_b", "article_id_b": "article_id_a"})
+    with pytest.raises(ValueError, match="same a and b"):
+        render_differences(sentences, alignment, swapped)

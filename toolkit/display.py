@@ -12,7 +12,7 @@ from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 from toolkit.compare.common import cell_text, sentence_rows
 from toolkit.compare.versions import DIFFERENCE_COLUMNS
 from toolkit.plotting import ENTITY_TYPE_COLORS
-from toolkit.schema import SENTENCE_COLUMNS, require_columns, require_text
+from toolkit.schema import SENTENCE_COLUMNS, require_columns, require_same_pair, require_text
 
 _STYLE = ("line-height:1.9; font-family:system-ui,sans-serif; font-size:14px; max-width:46rem")
 _MARK = ("background:{bg}; border-radius:4px; padding:1px 4px; margin:0 1px; "
@@ -119,7 +119,8 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
         A ``toolkit.display.HTML`` object (rendered by Jupyter; ``str()`` gives the markup).
 
     Raises:
-        ValueError: a table lacks a column.
+        ValueError: a table lacks a column, or ``differences`` compares another pair (or the
+            same articles in the other order) than ``alignment`` aligns.
 
     Example:
         >>> render_differences(sentences, alignment, differences, labels=["000", "003 VNA"])
@@ -127,6 +128,7 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
     require_columns(sentences, SENTENCE_COLUMNS, name="sentences")
     require_columns(alignment, ALIGNMENT_COLUMNS, name="alignment")
     require_columns(differences, DIFFERENCE_COLUMNS, name="differences")
+    require_same_pair(alignment, differences)
     if alignment.empty:
         return HTML("<p>Nothing to compare.</p>")
     a, b = str(alignment["article_id_a"].iloc[0]), str(alignment["article_id_b"].iloc[0])

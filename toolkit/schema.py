@@ -139,3 +139,14 @@ def require_text(value, *, name: str) -> None:
     """Raise ``TypeError`` naming the argument when ``value`` is not a str (None, NA, a number)."""
     if not isinstance(value, str):
         raise TypeError(f"`{name}` must be a str, got {type(value).__name__} ({value!r:.40})")
+
+
+def require_same_pair(alignment: pd.DataFrame, differences: pd.DataFrame) -> None:
+    """Raise ``ValueError`` when ``differences`` (``compare_versions``) compares other articles, or the same ones in the
+    other order, than ``alignment`` (``align_sentences``) aligns: its sentence ids would point into the wrong texts."""
+    if len(alignment) and len(differences):
+        pair = [str(alignment[f"article_id_{s}"].iloc[0]) for s in "ab"]
+        other = [str(differences[f"article_id_{s}"].iloc[0]) for s in "ab"]
+        if pair != other:
+            raise ValueError(f"`differences` compares {other[0]!r} with {other[1]!r}, but `alignment` aligns "
+                             f"{pair[0]!r} with {pair[1]!r}: pass compare_versions of the same a and b")

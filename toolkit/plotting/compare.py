@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.plotting.style import MAX_FIGSIZE, OKABE_ITO, OTHER_COLOR, OTHER_LABEL, STATUS_COLORS, new_axes
-from toolkit.schema import require_columns
+from toolkit.schema import require_columns, require_same_pair
 
 
 #: How a sentence that is only a dateline or sign-off is drawn: the agency's credit, neither
@@ -34,8 +34,8 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
     ``signoff`` row ("Hanoï, 16 mai (RHC)", "– VNA") is drawn as the agency's credit: a
     white box in a dashed grey frame, its text in grey italics, under the legend entry
     "dateline / sign-off", as :func:`toolkit.display.render_differences` frames it. The
-    table compares such sentences in their own rows, never as omitted or added ones, so the
-    figure no longer calls them unique. A sentence that holds a credit and other words (a
+    table compares such sentences in their own rows, never as omitted or added ones. (Two
+    datelines alike give no row, so such a sentence then stays a grey unique box.) A sentence that holds a credit and other words (a
     sign-off at the end of the last sentence) keeps its status colour.
 
     Args:
@@ -135,12 +135,7 @@ def _credit_sentences(alignment: pd.DataFrame, differences: pd.DataFrame, sides:
     """
     require_columns(differences, ["article_id_a", "article_id_b", "kind", "sentence_id_a", "sentence_id_b",
                                   "text_a", "text_b"], name="differences")
-    if len(alignment) and len(differences):
-        pair = [str(alignment[f"article_id_{s}"].iloc[0]) for s in "ab"]
-        other = [str(differences[f"article_id_{s}"].iloc[0]) for s in "ab"]
-        if pair != other:
-            raise ValueError(f"`differences` compares {other[0]!r} with {other[1]!r}, but `alignment` aligns "
-                             f"{pair[0]!r} with {pair[1]!r}: pass compare_versions of the same a and b")
+    require_same_pair(alignment, differences)
     credits = differences[differences["kind"].isin(_CREDIT_KINDS)]
     found = {"a": set(), "b": set()}
     for side in "ab":
