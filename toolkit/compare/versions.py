@@ -235,7 +235,8 @@ def _credits(text: str, outlet=None) -> list[_Credit]:
                              dateline["code"]))
     cut = text.rfind("\n\n")
     signoff = SIGNOFF.search(text, cut + 2 if cut >= 0 else 0)
-    if signoff and signoff.group("code").split("/")[-1] in _agency_codes() | {str(outlet).upper()}:
+    own = {outlet.upper()} if isinstance(outlet, str) else set()
+    if signoff and signoff.group("code").split("/")[-1] in _agency_codes() | own:
         start = min(i for i in (text.find(d, signoff.start()) for d in _DASHES) if i >= 0)
         found.append(_Credit("signoff", start, signoff.end("code"), "", "", signoff.group("code")))
     return found
