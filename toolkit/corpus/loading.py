@@ -863,11 +863,13 @@ def _read_from_text(record: Record, cleaned: CleanedText, spans: list[tuple], de
     # infer_outlet reads the dateline of the text's first paragraph: the same one, read once, when they are equal.
     end = cleaned.text.find("\n\n")
     same = (end if end >= 0 else len(cleaned.text)) == len(first) and cleaned.text.startswith(first)
-    if not dateline["place"] and len(cleaned.paragraphs) > 1 and looks_like_title(first):
+    if not dateline["place"] and len(cleaned.paragraphs) > 1:
         # A print headline kept in the body (it differs from the title field) above the dateline: "Obama Willing to
         # Use Executive Orders on Guns" then "WASHINGTON — ...". The column takes that dateline; the outlet is still
-        # read from the first paragraph's.
-        dateline, same = parse_dateline(cleaned.paragraphs[1]), False
+        # read from the first paragraph's. (The anchored dateline match first: it fails at once on most paragraphs.)
+        below = parse_dateline(cleaned.paragraphs[1])
+        if below["place"] and looks_like_title(first):
+            dateline, same = below, False
     inferred["outlet"], evidence = infer_outlet(record_text(record), cleaned.text, cleaned.removed, index, url=url,
                                                 dateline=dateline if same else None)
     inferred["date_text"] = ""
