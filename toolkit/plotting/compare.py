@@ -35,8 +35,9 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
     white box in a dashed grey frame, its text in grey italics, under the legend entry
     "dateline / sign-off", as :func:`toolkit.display.render_differences` frames it. The
     table compares such sentences in their own rows, never as omitted or added ones. (Two
-    datelines alike give no row, so such a sentence then stays a grey unique box.) A sentence that holds a credit and other words (a
-    sign-off at the end of the last sentence) keeps its status colour.
+    datelines alike give no row, so such a sentence then stays a grey unique box.) A
+    sentence that holds a credit and other words (a sign-off at the end of the last
+    sentence) keeps its status colour.
 
     Args:
         alignment: From :func:`toolkit.compare.align_sentences` (``sentence_id_a``,
@@ -96,7 +97,7 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
                 continue
             drawn.add(status)
             ax.add_patch(Rectangle((x, i - 0.4), box, 0.8, facecolor=STATUS_COLORS.get(status, OTHER_COLOR),
-                                   edgecolor="white", alpha=0.9 if status != "unique" else 0.5))
+                                   edgecolor="white", alpha=_box_alpha(status)))
             ax.text(**where, color="#333333" if status != "unique" else "#888888")
     pairs = alignment.dropna(subset=["sentence_id_a", "sentence_id_b"])
     for k_a, k_b, status in zip(pairs["sentence_id_a"], pairs["sentence_id_b"], pairs["status"]):
@@ -117,12 +118,18 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
     ax.set_xlim(-1.45, 2.45)
     ax.set_ylim(n - 0.4, -1.2)
     ax.set_axis_off()
-    handles = [Patch(color=STATUS_COLORS[s], label=s) for s in STATUS_COLORS if s in drawn]
+    # Each swatch as its boxes are drawn (the grey of "unique" is lighter than its solid colour).
+    handles = [Patch(color=STATUS_COLORS[s], alpha=_box_alpha(s), label=s) for s in STATUS_COLORS if s in drawn]
     if credit["a"] or credit["b"]:
         handles.append(Patch(**CREDIT_STYLE, label=CREDIT_LABEL))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=max(len(handles), 1),
               frameon=False, fontsize=8)
     return ax
+
+
+def _box_alpha(status: str) -> float:
+    """The opacity of a sentence box of ``status``: unaligned sentences paler than aligned ones."""
+    return 0.5 if status == "unique" else 0.9
 
 
 def _credit_sentences(alignment: pd.DataFrame, differences: pd.DataFrame, sides: dict) -> dict[str, set[int]]:
