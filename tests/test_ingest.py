@@ -7,7 +7,7 @@ import pytest
 
 from toolkit.corpus import load_corpus
 from toolkit.corpus import distributed
-from toolkit.corpus.problems import CorpusError
+from toolkit.corpus.problems import CorpusError, CorpusWarning
 
 BODY = ("Hanoï (VNA) - Le ministre de la Sécurité publique a reçu mardi une délégation cubaine. "
         "Les deux parties ont salué une coopération exemplaire dans la lutte contre la criminalité.\n\n"
@@ -86,6 +86,21 @@ class TestIngestCorpus:
         monkeypatch.setattr("toolkit.corpus.loading.load_corpus", counting)
         distributed.ingest_corpus(source, out, bytes_per_part=1000, errors="ignore")
         assert len(calls) == 1 and first[1].exists()
+
+    def test_warnings_and_errors_name_the_files_line(self, tmp_path):
+        source = tmp_path / "feed.jsonl"
+        rows = [json.dumps({"id": f"a{i}", "text": BODY}, ensure_ascii=False) for i in range(12)]
+        rows[9] = '{"id": "a9", "text": ""}'  # in a later part: line 10 of the file, not of the part
+        source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        with pytest.warns(CorpusWarning) as caught:
+            out = distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000)
+        assert [str(w.message) for w in caught] == ["feed.jsonl:10: no `text` (missing or empty)"]
+        assert caught[0].filename == __file__  # the user's line, not the toolkit's
+        assert distributed.read_corpus_dataset(out).problems["line"].tolist() == [10]
+        with pytest.raises(CorpusError, match=r"^feed\.jsonl:10: no `text`"):
+            distributed.ingest_corpus(source, tmp_path / "strict", bytes_per_part=1000, errors="raise")
+        strict = sorted(p.name for p in (tmp_path / "strict" / "articles").glob("*.parquet"))
+        assert strict and len(strict) < len(list((out / "articles").glob("*.parquet")))  # the part with the error is not written
 
     def test_lazy_read_is_a_dask_dataframe(self, tmp_path):
         source = _jsonl(tmp_path / "feed.jsonl", 10)

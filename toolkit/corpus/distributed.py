@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.corpus.problems import CorpusError
+from toolkit.corpus.problems import CorpusError, Problems
 from toolkit.corpus.reading import TEXT_SUFFIXES
 
 #: The file that marks a folder as a dataset written by :func:`ingest_corpus`.
@@ -107,17 +107,24 @@ def _write_atomic(table: pd.DataFrame, path: Path) -> None:
     os.replace(partial, path)
 
 
-def _ingest_part(number: int, part: dict, out: str, options: dict) -> str:
-    """Load one part with load_corpus and write its three tables (articles last: it marks the part done)."""
+def _ingest_part(number: int, part: dict, out: str, options: dict) -> list[dict]:
+    """Load one part with load_corpus and write its three tables (articles last: it marks the part done).
+
+    Returns the part's problems (numbered in the whole file), for :func:`ingest_corpus` to warn about in the
+    caller's process; none for a part written by an earlier run. With ``errors="raise"``, the part's first error
+    is raised here, naming the file's line, and nothing of the part is written.
+    """
     from toolkit.corpus.loading import load_corpus
 
     out = Path(out)
     name = f"part-{number:05d}.parquet"
     if (out / "articles" / name).exists():
-        return "skipped"
+        return []
     with tempfile.TemporaryDirectory(dir=out, prefix=".part-") as scratch:
         source, lines = _part_input(part, Path(scratch))
-        corpus = load_corpus(source, progress=False, **options)
+        # Problems are only listed here: the part's line numbers are not the file's, and a worker's warnings
+        # would not reach the user. ingest_corpus warns (or raises) with the file's numbers.
+        corpus = load_corpus(source, progress=False, **{**options, "errors": "ignore"})
     articles, problems = corpus.articles, corpus.problems
     if lines:
         # load_corpus numbers the part's lines; give the whole file's ("feed.jsonl:1234").
@@ -127,11 +134,17 @@ def _ingest_part(number: int, part: dict, out: str, options: dict) -> str:
         problems = problems.assign(line=problems["line"].map(lambda v: lines.get(int(v), v) if pd.notna(v) else v)
                                    .astype("Int64"))
     # Each part sees only its own files; a manifest's other articles are not missing.
-    problems = problems[~problems["message"].str.startswith("manifest lists", na=False)]
+    problems = problems[~problems["message"].str.startswith("manifest lists", na=False)].reset_index(drop=True)
+    rows = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in problems.to_dict("records")]
+    if options.get("errors") == "raise":
+        replay = Problems("raise")
+        for row in rows:
+            if row["kind"] == "error":
+                replay.add(row["path"], row["message"], line=row["line"], article_id=row["article_id"], kind="error")
     _write_atomic(corpus.removed, out / "removed" / name)
-    _write_atomic(problems.reset_index(drop=True), out / "problems" / name)
+    _write_atomic(problems, out / "problems" / name)
     _write_atomic(articles, out / "articles" / name)
-    return "loaded"
+    return rows
 
 
 def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_part: int = FILES_PER_PART,
@@ -152,7 +165,9 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
         files_per_part: Text files per part.
         bytes_per_part: Bytes of JSONL per part (cut at line breaks).
         languages, manifest, outlets, errors: As for :func:`load_corpus`; the manifest and
-            outlet registry beside ``path`` are used by default.
+            outlet registry beside ``path`` are used by default. Problems are warned about (or
+            raised) in this process, also with a ``client``, with the line numbers of the whole
+            file, as the ``problems`` tables give them.
 
     Returns:
         ``out``, with ``articles/``, ``removed/`` and ``problems/`` folders of
@@ -190,13 +205,21 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
     # Corpus-level boilerplate is a property of the whole corpus, not of a part: find it once,
     # over every input text, so each part removes exactly the lines one load_corpus would.
     options["repeated_lines"] = _repeated_lines(path)
+    problems = Problems(errors)
+
+    def report(rows: list[dict]) -> None:  # the part's problems, warned here (errors were raised in the part)
+        for row in rows:
+            problems.add(row["path"], row["message"], line=row["line"], article_id=row["article_id"] or "",
+                         kind=row["kind"])
+
     if client is None:
         for number, part in enumerate(parts):
-            _ingest_part(number, part, str(out.resolve()), options)
+            report(_ingest_part(number, part, str(out.resolve()), options))
     else:
         futures = [client.submit(_ingest_part, number, part, str(out.resolve()), options, pure=False,
                                  key=f"ingest-part-{number}-{os.getpid()}") for number, part in enumerate(parts)]
-        client.gather(futures)
+        for rows in client.gather(futures):
+            report(rows)
     marker.write_text(json.dumps(description, indent=1), encoding="utf-8")
     return out
 
@@ -205,7 +228,6 @@ def _repeated_lines(path: Path) -> frozenset[str]:
     """The corpus-level boilerplate lines of the whole input (one streaming pass, texts only)."""
     from toolkit.cleaning import find_repeated_lines
     from toolkit.corpus.loading import read_any_records, record_text
-    from toolkit.corpus.problems import Problems
 
     return find_repeated_lines(record_text(r) for r in read_any_records(path, Problems("ignore"), extract=False))
 
