@@ -432,6 +432,35 @@ class TestPlots:
         assert len(ax.patches) == 2  # "vaccin" over-used, "coopération" under-used
         plt.close("all")
 
+    def test_keyness_legend_names_the_groups_and_explains_the_counts(self):
+        tokens, articles = keyness_tables()
+        with pytest.warns(FramingWarning):
+            table = keyness(tokens, articles, by="side", min_count=1)
+            only_a = keyness(tokens, articles, by="side", target="A", min_count=1)
+        fig, ax = plt.subplots()
+        assert plot_keyness(table, group="A", n=5, ax=ax) is ax
+        legend = ax.get_legend()
+        assert [t.get_text() for t in legend.get_texts()] == ["more frequent in A", "more frequent in B"]
+        colours = {bar.get_facecolor() for bar in ax.patches}
+        assert {handle.get_facecolor() for handle in legend.legend_handles} == colours and len(colours) == 2
+        assert legend.get_title().get_text() == "Counts in brackets: occurrences in A / in B"
+        assert "vaccin  (10/0)" in [t.get_text() for t in ax.get_yticklabels()]
+        assert ax.get_xlabel().endswith("A vs B")
+        # The legend sits below the x label, inside the saved (tight) figure.
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        assert legend.get_window_extent(renderer).y1 < ax.xaxis.label.get_window_extent(renderer).y0
+        assert fig.get_tightbbox(renderer).y0 <= legend.get_window_extent(renderer).y0 / fig.dpi
+        # A table of one group against all others: the rest stays "the rest", unless named.
+        ax = plot_keyness(only_a, group="A")
+        assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "more frequent in the rest"
+        ax = plot_keyness(only_a, group="A", rest="B")
+        assert ax.get_legend().get_title().get_text().endswith("in A / in B")
+        # Only the colours drawn are in the legend.
+        ax = plot_keyness(table[table["direction"] == "over"], group="A")
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["more frequent in A"]
+        plt.close("all")
+
 
 class TestKeynessSpread:
     """n_articles columns, the min_articles filter, full ids and the small-group sentence only when small."""

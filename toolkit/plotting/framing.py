@@ -5,6 +5,8 @@ from __future__ import annotations
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager, transforms
+from matplotlib.patches import Patch
 
 from toolkit.plotting.style import (
     MAX_PANELS,
@@ -70,18 +72,27 @@ def plot_frame_heatmap(profile: pd.DataFrame, *, by: str = "outlet", value: str 
     return ax
 
 
-def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 10, ax=None):
+def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 10, rest: str | None = None,
+                 ax=None):
     """Diverging bars of the log ratio: the lemmas a group over-uses (right) and under-uses (left).
+
+    A legend below the x axis names what each colour means in the words of the groups
+    compared ("more frequent in Cuba", "more frequent in Vietnam") and what the counts in
+    brackets after each lemma are (its occurrences in the group / in the rest).
 
     Args:
         keywords: From :func:`toolkit.framing.keyness`.
         group: The group to draw (the first in the table by default).
         n: Lemmas per side, the highest G² first.
+        rest: What ``group`` is compared with, in the legend and the x label: by default the
+            other group when the table holds two (``"Vietnam"``), else ``"the rest"`` (all
+            other articles together, as :func:`~toolkit.framing.keyness` compares them).
         ax: Axes to draw on; a new figure when None.
 
     Returns:
         The Axes, one bar per lemma (at most ``2 n``), over-used at the top, each labelled
-        with its counts in the group and in the rest.
+        with its counts in the group and in the rest, and a legend of the colours drawn
+        whose title explains the counts.
 
     Example:
         >>> ax = plot_keyness(keyness(tokens, articles, by="outlet_country"), group="Cuba")
@@ -89,20 +100,38 @@ def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 1
     require_columns(keywords, ["group", "lemma", "n_group", "n_rest", "g2", "log_ratio", "direction"],
                     name="keywords")
     group = group if group is not None else str(keywords["group"].iloc[0])
+    if rest is None:
+        others = [g for g in dict.fromkeys(keywords["group"].astype(str)) if g != group]
+        rest = others[0] if len(others) == 1 else "the rest"
     rows = keywords[keywords["group"] == group]
     over = rows[rows["direction"] == "over"].nlargest(n, "g2").sort_values("log_ratio")
     under = rows[rows["direction"] == "under"].nlargest(n, "g2").sort_values("log_ratio")
     shown = pd.concat([under, over])
     ax = new_axes(ax, figsize=(6.4, 0.28 * len(shown) + 1.4))
     y = np.arange(len(shown))
-    colors = [OKABE_ITO[3] if d == "over" else OKABE_ITO[0] for d in shown["direction"]]
-    ax.barh(y, shown["log_ratio"].to_numpy(dtype=float), color=colors)
+    sides = {"over": (OKABE_ITO[3], f"more frequent in {group}"), "under": (OKABE_ITO[0], f"more frequent in {rest}")}
+    ax.barh(y, shown["log_ratio"].to_numpy(dtype=float),
+            color=[sides["over" if d == "over" else "under"][0] for d in shown["direction"]])
     ax.set_yticks(y, [f"{lemma}  ({a}/{b})" for lemma, a, b in zip(shown["lemma"], shown["n_group"], shown["n_rest"])],
                   fontsize=9)
     ax.axvline(0, color="#444444", lw=0.8)
-    ax.set_xlabel(f"Log ratio: log₂ of relative frequency, {group} vs the rest")
+    ax.set_xlabel(f"Log ratio: log₂ of relative frequency, {group} vs {rest}")
     ax.grid(axis="y", visible=False)
+    handles = [Patch(color=color, label=label) for d, (color, label) in sides.items()
+               if (shown["direction"] == d).any()]
+    ax.legend(handles=handles, frameon=False, fontsize=8, title_fontsize=8, ncol=2,
+              title=f"Counts in brackets: occurrences in {group} / in {rest}", loc="upper center",
+              bbox_to_anchor=(0.5, 0.0), bbox_transform=_below_xlabel(ax))
     return ax
+
+
+def _below_xlabel(ax):
+    """The axes' transform moved down past the x tick labels and the x label (in points, so
+    whatever the axes' height), to anchor a legend under them."""
+    tick_font = font_manager.FontProperties(size=mpl.rcParams["xtick.labelsize"]).get_size_in_points()
+    down = (mpl.rcParams["xtick.major.size"] + mpl.rcParams["xtick.major.pad"] + 1.2 * tick_font
+            + ax.xaxis.labelpad + 1.3 * ax.xaxis.label.get_size())
+    return transforms.offset_copy(ax.transAxes, fig=ax.figure, y=-down, units="points")
 
 
 def plot_agency(summary: pd.DataFrame, *, by: str = "outlet", n: int = 6, max_panels: int = MAX_PANELS, axes=None):
