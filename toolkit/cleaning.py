@@ -71,6 +71,18 @@ _NAV_LABELS = {
     "haut de page", "facebook", "twitter", "email", "e-mail", "whatsapp",
 }
 _BREADCRUMB_START = re.compile(r"^(?:home|accueil|inicio|trang chủ)\b", re.IGNORECASE)
+# A page's navigation heading, read aloud by screen readers and kept by text extractors ("Site Mobile Navigation",
+# "Site Search Navigation", "Skip to main content"): a line that is only that, at the top or the foot of the page.
+# "Navigation" or "Menu" alone may be an intertitle (an article on sailing or on a restaurant): a qualifier is needed.
+_NAV_HEADING = re.compile(
+    r"^(?:site(?: (?:mobile|search|index|main))? (?:navigation|menu)|(?:main|primary|mobile) navigation"
+    r"|skip to (?:the )?(?:main )?(?:content|navigation|article|search|menu))$", re.IGNORECASE)
+# The print-edition note under a web article ("A version of this article appears in print on October 12, 2012, on
+# page A16 of the New York edition with the headline: ...", "This article appeared in print on page 4"): a line
+# opening so is about the page, never the article's own text.
+_PRINT_NOTE = re.compile(
+    r"^(?:A version of this|This) (?:article|story|review|column|essay|editorial|op-ed|interview|obituary|"
+    r"news analysis|post)s? (?:appears|appeared|was published|ran) in (?:print|the print edition)\b", re.IGNORECASE)
 _BREADCRUMB_SEP = re.compile(r"\s(?:>|»|/|\||›)\s")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
 _URL_LINE = re.compile(r"^<?(?:https?://|www\.)\S+>?$")
@@ -925,7 +937,7 @@ def _mark_related_tail(raw: str, lines: list[_Line]) -> list[_Line]:
 
 
 def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) -> list[_Line]:
-    """2. Footer zone: walk back from the end over rules, URLs, mastheads and link labels."""
+    """2. Footer zone: walk back from the end over rules, URLs, mastheads, print-edition notes and link labels."""
     for ln in reversed(live):
         s = _text(raw, ln)
         bare = s.strip("*_ ").strip()
@@ -937,7 +949,9 @@ def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) ->
             _words(bare) <= 8 and (bare.casefold() in masthead_names or (s.startswith("**") and s.endswith("**")))
         ):
             ln.reason = "footer"
-        elif bare.casefold().rstrip(" :") in _NAV_LABELS:
+        elif _PRINT_NOTE.match(bare) and not _has_words(bare, 61):
+            ln.reason = "footer"
+        elif bare.casefold().rstrip(" :") in _NAV_LABELS or _NAV_HEADING.match(bare):
             ln.reason = "navigation"
         else:
             break
@@ -946,13 +960,14 @@ def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) ->
 
 def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: str | None,
                      timestamp_pattern: re.Pattern | None, first_line_title: bool = False) -> tuple[str, list[_Line]]:
-    """3. Top matter: breadcrumbs, timestamps, rules, then the title block; returns the title found."""
+    """3. Top matter: breadcrumbs and navigation headings, timestamps, rules, then the title block; returns the title
+    found."""
     title_text, i = "", 0
     while i < len(live):
         ln, s = live[i], _text(raw, live[i])
         if _RULE.match(s):
             ln.reason = "markup"
-        elif _is_breadcrumb(s) or ((title or title_text) and is_tag_list(s)):
+        elif _is_breadcrumb(s) or ((title or title_text) and is_tag_list(s)) or _NAV_HEADING.match(s):
             ln.reason = "navigation"
         elif timestamp_pattern is not None and timestamp_pattern.match(s):
             ln.reason = "timestamp"
@@ -1152,8 +1167,9 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     and is repeated inside one of the next paragraphs; a shorter line that recurs is an
     intertitle or a headline quoted again, and stays. A later repeat of an earlier line is
     removed only when it is furniture of at most ``DUPLICATE_MAX_WORDS`` words (:func:`is_furniture`:
-    "Share", "Advertisement", a link) and not the headline: a sentence, an intertitle or a
-    refrain an author repeats (the headline included) is article text.
+    "Share", "Advertisement", a link), not the headline and not a label ending with a colon ("UPDATE:", which
+    opens each of a story's updates): a sentence, an intertitle or a refrain an author repeats (the headline
+    included) is article text.
     """
     texts = [ln.text for ln in live]
     # A line's NFC case folding, as normalise_for_matching makes it. When the article is in NFC (so is each of its
@@ -1236,7 +1252,10 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     # (A furniture line has at most DUPLICATE_MAX_WORDS words once stripped as is_furniture strips it: the regex of
     # _has_words, matched here, skips the call for the lines of more words, most of an article.)
     more = _first_words(DUPLICATE_MAX_WORDS + 1).match
+    # A line ending with a colon ("UPDATE:", "Watch:") introduces the paragraph after it: printed again, it introduces
+    # another one, and stays.
     candidates = [k for k, s in enumerate(texts) if more(s.strip("*_#> ").strip()) is None
+                  and not s.rstrip("*_# ").endswith(":")
                   and is_furniture(s, max_words=DUPLICATE_MAX_WORDS) and norm(k) and norm(k) != title_norm]
     # A line equals a candidate only if it has no more word pieces than the longest candidate has normalised words
     # (:func:`_has_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).

@@ -1,0 +1,65 @@
+"""Tests for toolkit.cleaning on newsroom web text: navigation headings, print-edition notes and repeated labels
+(rules found reading the BASIL dev articles; every text here is written for the test)."""
+
+from __future__ import annotations
+
+from toolkit.cleaning import clean_text
+
+LEAD = "WASHINGTON — The Senate voted on Monday to extend the program for another year, aides said."
+BODY = "The measure passed easily, with support from both parties in the chamber."
+
+
+def removed(raw: str, cleaned) -> list[tuple[str, str]]:
+    return [(raw[a:b], reason) for a, b, reason in cleaned.removed]
+
+
+class TestNavigationHeadings:
+    def test_a_navigation_heading_above_the_article_goes(self):
+        raw = f"Site Mobile Navigation\n\n{LEAD}\n\n{BODY}"
+        cleaned = clean_text(raw, find_title=False, title="Senate extends program")
+        assert removed(raw, cleaned) == [("Site Mobile Navigation", "navigation")]
+        assert cleaned.text.startswith("WASHINGTON — ")
+
+    def test_other_headings_go_at_the_top_and_at_the_foot(self):
+        for heading in ("Site Search Navigation", "Skip to main content", "SITE NAVIGATION"):
+            raw = f"{heading}\n\n{LEAD}\n\n{BODY}\n\n{heading}"
+            cleaned = clean_text(raw, find_title=False)
+            assert removed(raw, cleaned) == [(heading, "navigation")] * 2, heading
+
+    def test_an_unqualified_intertitle_stays(self):
+        # "Navigation" or "Menu" alone may be an article's own intertitle (sailing, a restaurant review).
+        for heading in ("Navigation", "Menu", "Navigation rules changed"):
+            raw = f"{heading}\n\n{LEAD}\n\n{BODY}"
+            cleaned = clean_text(raw, find_title=False)
+            assert cleaned.removed == [], heading
+
+
+class TestPrintEditionNote:
+    NOTE = ("A version of this article appears in print on October 12, 2012, on page A16 of the New York edition "
+            "with the headline: Senate Extends Program.")
+
+    def test_the_note_at_the_foot_goes(self):
+        raw = f"{LEAD}\n\n{BODY}\n\n{self.NOTE}"
+        cleaned = clean_text(raw, find_title=False)
+        assert removed(raw, cleaned) == [(self.NOTE, "footer")]
+        assert cleaned.text.endswith("chamber.")
+
+    def test_a_sentence_about_print_inside_the_body_stays(self):
+        sentence = "This article appeared in print first, and the magazine's website ran it a week later."
+        raw = f"{LEAD}\n\n{sentence}\n\n{BODY}"
+        assert clean_text(raw, find_title=False).removed == []
+
+
+class TestRepeatedLabels:
+    def test_a_repeated_update_label_stays(self):
+        # Each "UPDATE:" opens one update of the story: the second is not a copy of the first.
+        raw = (f"{LEAD}\n\nUPDATE:\n\nThe party's spokesman addressed the video in a statement Monday.\n\n"
+               f"UPDATE:\n\nThe congressman has apologized in a statement released by his office.")
+        cleaned = clean_text(raw, find_title=False)
+        assert cleaned.removed == []
+        assert cleaned.text.count("UPDATE:") == 2
+
+    def test_repeated_furniture_still_goes(self):
+        raw = f"{LEAD}\n\nShare\n\n{BODY}\n\nShare\n\n{BODY.replace('easily', 'at last')}"
+        cleaned = clean_text(raw, find_title=False)
+        assert removed(raw, cleaned) == [("Share", "duplicate-paragraph")]
