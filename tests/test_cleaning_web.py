@@ -59,6 +59,13 @@ class TestRepeatedLabels:
         assert cleaned.removed == []
         assert cleaned.text.count("UPDATE:") == 2
 
+    def test_a_repeated_label_before_furniture_goes(self):
+        # "Share this:" introduces share buttons, not a paragraph: printed again, it is furniture.
+        raw = (f"{LEAD}\n\nShare this:\n\nFacebook\n\n{BODY}\n\nShare this:\n\nFacebook\n\n"
+               f"{BODY.replace('easily', 'at last')}")
+        cleaned = clean_text(raw, find_title=False)
+        assert ("Share this:", "duplicate-paragraph") in removed(raw, cleaned)
+
     def test_repeated_furniture_still_goes(self):
         raw = f"{LEAD}\n\nShare\n\n{BODY}\n\nShare\n\n{BODY.replace('easily', 'at last')}"
         cleaned = clean_text(raw, find_title=False)

@@ -1252,11 +1252,15 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     # (A furniture line has at most DUPLICATE_MAX_WORDS words once stripped as is_furniture strips it: the regex of
     # _has_words, matched here, skips the call for the lines of more words, most of an article.)
     more = _first_words(DUPLICATE_MAX_WORDS + 1).match
-    # A line ending with a colon ("UPDATE:", "Watch:") introduces the paragraph after it: printed again, it introduces
-    # another one, and stays.
+    # A label ending with a colon that introduces a paragraph ("UPDATE:" then the update) introduces another one when
+    # printed again, and stays; a label before furniture ("Share this:" then "Facebook") is furniture itself.
+    def introduces(k: int) -> bool:
+        return (texts[k].rstrip("*_# ").endswith(":") and k + 1 < len(texts)
+                and not is_furniture(texts[k + 1], max_words=DUPLICATE_MAX_WORDS))
+
     candidates = [k for k, s in enumerate(texts) if more(s.strip("*_#> ").strip()) is None
-                  and not s.rstrip("*_# ").endswith(":")
-                  and is_furniture(s, max_words=DUPLICATE_MAX_WORDS) and norm(k) and norm(k) != title_norm]
+                  and is_furniture(s, max_words=DUPLICATE_MAX_WORDS) and not introduces(k)
+                  and norm(k) and norm(k) != title_norm]
     # A line equals a candidate only if it has no more word pieces than the longest candidate has normalised words
     # (:func:`_has_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).
     most = max((len(norm(k).split()) for k in candidates), default=0)
