@@ -193,8 +193,10 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
         alignment = align_pair(sentences, a, b, articles=articles, mentions=mentions)
     require_columns(alignment, ALIGNMENT_COLUMNS, name="alignment")
     spans = {s: sentence_rows(sentences, x).set_index("sentence_id") for s, x in (("a", a), ("b", b))}
-    credits = {s: _credits(text[s], rows[s].get("outlet")) for s in "ab"}
-    records = _sentence_differences(alignment, spans, text, language, credits, min_words=min_words)
+    read = {s: read_credits(spans[s].reset_index(), text=text[s], outlet=rows[s].get("outlet")) for s in "ab"}
+    credits = {s: read[s].credits for s in "ab"}
+    credit_only = {s: read[s].sentence_ids for s in "ab"}
+    records = _sentence_differences(alignment, spans, text, language, credits, credit_only, min_words=min_words)
     if mentions is not None:
         records += _entity_and_title_rows(mentions, spans, text, a, b, credits)
     records += _number_rows(spans, text, language, credits)
@@ -202,8 +204,11 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
     return _difference_table(records, a, b)
 
 
-class _Credit(NamedTuple):
-    """A dateline or sign-off of one version: its kind, its span in the text and its parts."""
+class Credit(NamedTuple):
+    """A dateline or sign-off of one version: its kind, its span in the text and its parts.
+
+    ``date`` is every word the dateline writes between its place and its agency or dash
+    ("lundi 16 mai" of "PARIS, lundi 16 mai (AFP)"; "Mo." of "KANSAS CITY, Mo. —")."""
 
     kind: str  # "dateline" or "signoff"
     start: int
@@ -213,10 +218,80 @@ class _Credit(NamedTuple):
     agency: str
 
 
+class Credits(NamedTuple):
+    """What :func:`read_credits` finds in one version: its credits and the sentences that are nothing else."""
+
+    credits: list[Credit]
+    sentence_ids: frozenset[int]
+
+
 _DASHES = "-\u2013\u2014"
 
 
-def _credits(text: str, outlet=None) -> list[_Credit]:
+def read_credits(sentences: pd.DataFrame, *, text: str | None = None, outlet: str | None = None) -> Credits:
+    """The dateline and sign-off of one version, and the sentences that are nothing but them.
+
+    The one reading :func:`compare_versions` and the views (:func:`toolkit.display.render_differences`,
+    :func:`toolkit.plotting.plot_alignment`) share, so a sentence the table leaves out of its
+    omitted and added rows as a credit ("Hanoï (VNA)", "– VNA", "WASHINGTON —") is the one
+    the views draw as a credit, whether or not the two versions' credits differ (alike,
+    they have no row). A sentence is a credit when it has words and all of them lie in the
+    dateline opening the text or in the sign-off closing it (an agency's code after a dash).
+
+    Args:
+        sentences: One article's sentences: ``sentence_id`` and ``text``; with
+            ``start_char`` (offsets into the article's text) and ``paragraph_id`` when known.
+        text: The article's text. When None it is laid out from the sentences: each at its
+            offset (else one after another), a blank line between paragraphs.
+        outlet: The article's own outlet code: a sign-off by it counts even when the
+            outlet registry lacks it.
+
+    Returns:
+        ``Credits(credits, sentence_ids)``: the :class:`Credit` found (offsets into ``text``
+        or the laid-out text) and the ids of the sentences that are only credits.
+    """
+    rows = sentences.sort_values("sentence_id") if "sentence_id" in sentences.columns else sentences
+    ids = [int(k) for k in rows["sentence_id"]]
+    texts = [cell_text(t) for t in rows["text"]]
+    if "start_char" in rows.columns and rows["start_char"].notna().all():
+        starts = [int(x) for x in rows["start_char"]]
+    else:
+        starts, at = [], 0
+        for t in texts:
+            starts.append(at)
+            at += len(t) + 2
+    if text is None:
+        text = _lay_out(texts, starts, list(rows["paragraph_id"]) if "paragraph_id" in rows.columns else None)
+    credits = _credits(text, outlet)
+    only = frozenset(k for k, start, t in zip(ids, starts, texts) if _only_credits(text, start, start + len(t), credits))
+    return Credits(credits, only)
+
+
+def view_credits(sentences: pd.DataFrame, differences: pd.DataFrame, side: str) -> Credits:
+    """:func:`read_credits` for a view that has one version's sentences and the differences table, not the article.
+
+    The text is laid out from ``sentences``; the agency of the table's ``signoff`` row on
+    ``side`` ("a" or "b") stands for the article's own outlet, so a sign-off that only the
+    article's outlet makes one ("... –BL" of outlet BL) is read as the table read it.
+    """
+    signoffs = differences.loc[(differences["kind"] == "signoff") & differences[f"text_{side}"].notna(), f"text_{side}"]
+    codes = [m.group(1) for m in (re.search(r"([A-Z]{2,8})\s*$", str(t)) for t in signoffs) if m]
+    return read_credits(sentences, outlet=codes[0] if codes else None)
+
+
+def _lay_out(texts: list[str], starts: list[int], paragraphs: list | None) -> str:
+    """A text with each sentence at its offset, spaces between them, a blank line where the paragraph changes."""
+    chars = [" "] * max((s + len(t) for s, t in zip(starts, texts)), default=0)
+    for n, (start, t) in enumerate(zip(starts, texts)):
+        chars[start:start + len(t)] = t
+        if paragraphs is not None and n and paragraphs[n] != paragraphs[n - 1] and start >= 2:
+            gap_start = starts[n - 1] + len(texts[n - 1])
+            if start - gap_start >= 2:
+                chars[gap_start:gap_start + 2] = "\n\n"
+    return "".join(chars)
+
+
+def _credits(text: str, outlet=None) -> list[Credit]:
     """The dateline opening ``text`` and the sign-off closing it, those it has.
 
     As for :func:`toolkit.corpus.infer_outlet`, a sign-off counts only with an agency's code (the outlet registry's,
@@ -226,19 +301,20 @@ def _credits(text: str, outlet=None) -> list[_Credit]:
     first = text if cut < 0 else text[:cut]
     dateline = parse_dateline(first)
     if dateline["place"]:
-        end = len(dateline["place"])  # the place opens the paragraph (title-cased when in capitals)
+        place_end = len(dateline["place"])  # the place opens the paragraph (title-cased when in capitals)
         if dateline["code"]:
-            end = first.index(")", first.index("(", end)) + 1
+            words_end = first.index("(", place_end)
+            end = first.index(")", words_end) + 1
         else:
-            end = min(i for i in (first.find(d, end) for d in _DASHES) if i >= 0)
-        found.append(_Credit("dateline", 0, _past_dash(first, end), dateline["place"], dateline["date_text"],
-                             dateline["code"]))
+            words_end = end = min(i for i in (first.find(d, place_end) for d in _DASHES) if i >= 0)
+        between = first[place_end:words_end].strip(" ,\t\u00a0")
+        found.append(Credit("dateline", 0, _past_dash(first, end), dateline["place"], between, dateline["code"]))
     cut = text.rfind("\n\n")
     signoff = SIGNOFF.search(text, cut + 2 if cut >= 0 else 0)
     own = {outlet.upper()} if isinstance(outlet, str) else set()
     if signoff and signoff.group("code").split("/")[-1] in _agency_codes() | own:
         start = min(i for i in (text.find(d, signoff.start()) for d in _DASHES) if i >= 0)
-        found.append(_Credit("signoff", start, signoff.end("code"), "", "", signoff.group("code")))
+        found.append(Credit("signoff", start, signoff.end("code"), "", "", signoff.group("code")))
     return found
 
 
@@ -262,12 +338,12 @@ def _past_dash(text: str, end: int) -> int:
     return k
 
 
-def _in_credits(credits: list[_Credit], start: int, end: int) -> bool:
+def _in_credits(credits: list[Credit], start: int, end: int) -> bool:
     """Whether the span start:end lies inside a dateline or sign-off."""
     return any(c.start <= start and end <= c.end for c in credits)
 
 
-def _only_credits(text: str, start: int, end: int, credits: list[_Credit]) -> bool:
+def _only_credits(text: str, start: int, end: int, credits: list[Credit]) -> bool:
     """Whether the sentence start:end has words and all of them lie in a dateline or sign-off."""
     if not any(c.start < end and start < c.end for c in credits):
         return False
@@ -275,7 +351,7 @@ def _only_credits(text: str, start: int, end: int, credits: list[_Credit]) -> bo
     return bool(found) and all(_in_credits(credits, start + s, start + e) for _, s, e in found)
 
 
-def _credit_parts(credit: _Credit, language, mentions: pd.DataFrame | None) -> dict[str, set]:
+def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> dict[str, set]:
     """The keys each part of a dateline or sign-off compares on (DATELINE_PARTS; empty when absent)."""
     places = {" ".join(folded_words(credit.place))} if credit.place else set()
     if credit.place and mentions is not None and len(mentions):
@@ -343,11 +419,11 @@ def _one_side(kind, detail, side, sentence_id, span, written, **names) -> dict:
     return _difference(kind, detail, side, **{side: (sentence_id, span, written)}, **names)
 
 
-def _sentence_differences(alignment, spans, text, language, credits, *, min_words) -> list[dict]:
-    """Stage 1: omitted and added sentences, paraphrased groups, and word edits of shared groups."""
-    # A sentence that is nothing but a dateline or sign-off ("Hanoï (VNA)", "– VNA") is in no row here.
-    credit_only = {s: {k for k, start, end in zip(spans[s].index, spans[s]["start_char"], spans[s]["end_char"])
-                       if _only_credits(text[s], int(start), int(end), credits[s])} for s in "ab"}
+def _sentence_differences(alignment, spans, text, language, credits, credit_only, *, min_words) -> list[dict]:
+    """Stage 1: omitted and added sentences, paraphrased groups, and word edits of shared groups.
+
+    A sentence of ``credit_only`` (nothing but a dateline or sign-off: "Hanoï (VNA)", "– VNA") is in no row here.
+    """
 
     def one_side(side, k) -> list[dict]:
         span = (int(spans[side].loc[k, "start_char"]), int(spans[side].loc[k, "end_char"]))
