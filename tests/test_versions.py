@@ -86,6 +86,28 @@ class TestDatelines:
         sentences = compare.split_sentences(articles)
         assert compare.compare_versions(sentences, articles, "x", "y").empty
 
+    @pytest.mark.parametrize("first, second, languages, detail", [
+        # Before: no row, since only numbers and months were read as the date ("lundi" was no part at all).
+        ("PARIS, lundi (AFP) - ", "PARIS, mardi (AFP) - ", ("fr", "fr"), "date"),
+        ("PARIS, Monday (AFP) - ", "PARIS, Tuesday (AFP) - ", ("en", "en"), "date"),
+        ("PARIS, lundi 16 mai (AFP) - ", "PARIS, 16 mai (AFP) - ", ("fr", "fr"), "date"),
+        ("PARIS, lundi soir (AFP) - ", "PARIS, lundi (AFP) - ", ("fr", "fr"), "date"),
+        ("KANSAS CITY, Mo. — ", "KANSAS CITY, Kan. — ", ("en", "en"), "place"),
+        # One day in two languages, a state written by one version only, the same words: no row.
+        ("PARIS, lundi (AFP) - ", "PARIS, Monday (AFP) - ", ("fr", "en"), None),
+        ("KANSAS CITY, Mo. — ", "KANSAS CITY — ", ("en", "en"), None),
+        ("PARIS, lundi (AFP) - ", "PARIS, lundi (AFP) - ", ("fr", "fr"), None),
+    ])
+    def test_every_word_of_two_datelines_is_compared(self, first, second, languages, detail):
+        bodies = [BODY_FR if language == "fr" else BODY_EN for language in languages]
+        texts = {"x": first + bodies[0][0], "y": second + bodies[1][0]}
+        articles = pd.DataFrame({"article_id": ["x", "y"], "text": list(texts.values()), "language": list(languages)})
+        sentences = compare.split_sentences(articles)
+        for a, b in (("x", "y"), ("y", "x")):
+            rows = _rows(compare.compare_versions(sentences, articles, a, b), "dateline")
+            expected = {"x": first.strip(), "y": second.strip()}
+            assert rows == ([] if detail is None else [("both", detail, expected[a], expected[b])])
+
     def test_a_sentence_with_a_dateline_and_no_counterpart_is_still_omitted(self):
         articles = _articles({"x": "PARIS (AFP) - " + BODY_EN[0] + " " + BODY_EN[1], "y": BODY_EN[1]}, "en")
         sentences = compare.split_sentences(articles)

@@ -132,9 +132,12 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       (RHC)", "Hanoï (VNA) -", "WASHINGTON —"), read by
       :func:`toolkit.corpus.parse_dateline`, when they differ: ``side`` "both" when each
       version has one, else the side that has one; ``detail`` names the parts that differ
-      or that the one dateline gives, in DATELINE_PARTS order ("date, agency"). Places
-      compare folded or through their linked entity ("La Havane" and "HAVANA"), dates
-      through their numbers and month ("16 mai" and "May 16"), agencies by their code.
+      or that the one dateline gives, in DATELINE_PARTS order ("date, agency"). Every word
+      of a dateline counts: places compare folded or through their linked entity ("La
+      Havane" and "HAVANA"), with the capitalised words written after them when both
+      versions write some ("KANSAS CITY, Mo." and "KANSAS CITY, Kan."); dates through
+      their numbers, months, weekdays and other words ("16 mai" and "May 16", "lundi" and
+      "Monday" agree; "lundi" and "mardi" do not); agencies by their code.
     - ``signoff``: the agency code closing the last paragraph ("... Patrie.- VNA"), compared
       the same way (``detail`` "agency"); a code of the outlet registry or the article's own
       ``outlet`` (an editor's initials, "... –BL", are no sign-off).
@@ -351,16 +354,48 @@ def _only_credits(text: str, start: int, end: int, credits: list[Credit]) -> boo
     return bool(found) and all(_in_credits(credits, start + s, start + e) for _, s, e in found)
 
 
+# The words of a dateline's date besides numbers and months: weekdays and relative days, French and English, under
+# one key each ("lundi" and "Monday" are one day).
+_DAY_WORDS = {
+    **{w: f"weekday:{n}" for n, names in enumerate([
+        ("monday", "lundi"), ("tuesday", "mardi"), ("wednesday", "mercredi"), ("thursday", "jeudi"),
+        ("friday", "vendredi"), ("saturday", "samedi"), ("sunday", "dimanche")], start=1) for w in names},
+    "today": "day:0", "aujourd'hui": "day:0", "aujourdhui": "day:0", "yesterday": "day:-1", "hier": "day:-1",
+    "tomorrow": "day:1", "demain": "day:1",
+}
+
+
 def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> dict[str, set]:
-    """The keys each part of a dateline or sign-off compares on (DATELINE_PARTS; empty when absent)."""
+    """The keys each part of a dateline or sign-off compares on (DATELINE_PARTS; empty when absent).
+
+    Every word between a dateline's place and its agency or dash counts: numbers and months
+    (``find_numbers``), weekdays and relative days (_DAY_WORDS) and other lower-case words
+    ("soir") are the date; capitalised words are the place's own ("Mo." of "KANSAS CITY,
+    Mo."), under the key ``in:`` so they compare only with the other version's.
+    """
     places = {" ".join(folded_words(credit.place))} if credit.place else set()
     if credit.place and mentions is not None and len(mentions):
         # The place's linked entity: "La Havane" (LOC:havana) and "HAVANA" are one place.
         end = credit.start + len(credit.place)
         on_place = mentions[(mentions["start_char"] < end) & (mentions["end_char"] > credit.start)]
         places |= {" ".join(folded_words(str(key).partition(":")[2])) for key in entity_keys(on_place)}
-    return {"place": places, "date": {value for value, *_ in find_numbers(credit.date, language)},
-            "agency": {credit.agency} if credit.agency else set()}
+    numbers = find_numbers(credit.date, language)
+    dates = {value for value, *_ in numbers}
+    counted = [(s, e) for _, _, s, e in numbers]
+    within = set()
+    for written, s, e in tokenize_words(credit.date, language=language if isinstance(language, str) else None):
+        word = fold(written).rstrip(".")
+        if not word or any(a <= s and e <= b for a, b in counted) or word in stopwords():
+            continue
+        if word in _DAY_WORDS or word.replace("\u2019", "'") in _DAY_WORDS:
+            dates.add(_DAY_WORDS.get(word, _DAY_WORDS.get(word.replace("\u2019", "'"))))
+        elif written[:1].isupper():
+            within.add(word)
+        elif word.isalpha():
+            dates.add(word)
+    if within:
+        places.add("in:" + " ".join(sorted(within)))
+    return {"place": places, "date": dates, "agency": {credit.agency} if credit.agency else set()}
 
 
 def _credit_rows(credits, spans, text, language, mentions, ids) -> list[dict]:
@@ -389,9 +424,14 @@ def _credit_rows(credits, spans, text, language, mentions, ids) -> list[dict]:
 
 
 def _same_part(part: str, keys_a: set, keys_b: set) -> bool:
-    """Two datelines' parts agree: places on any key (a name or its linked entity), dates and agencies on all."""
+    """Two datelines' parts agree: places on any key (a name or its linked entity) and on the words each writes after
+    it when both do ("PARIS, Texas" and "PARIS, Ky." differ; "HAVANA, Cuba" and "HAVANA" agree), dates and agencies
+    on all."""
     if part == "place" and keys_a and keys_b:
-        return bool(keys_a & keys_b)
+        within = [{k for k in keys if k.startswith("in:")} for keys in (keys_a, keys_b)]
+        if all(within) and within[0] != within[1]:
+            return False
+        return bool((keys_a - within[0]) & (keys_b - within[1]))
     return keys_a == keys_b
 
 
