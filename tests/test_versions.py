@@ -188,3 +188,68 @@ def test_every_sentence_the_alignment_leaves_unaligned_has_one_row(seeds, a, b):
             start, end = int(rows.loc[k, "start_char"]), int(rows.loc[k, "end_char"])
             in_credit = any(s <= start and end <= e for s, e in spans)
             assert (k in listed) + in_credit == 1, (side, k, rows.loc[k, "text"])
+
+
+class TestTitles:
+    """A person's title is read whole: an office ending in "general" is that office, never the rank "General"."""
+
+    @staticmethod
+    def _differences(titled: str, plain: str, name: str, language: str) -> pd.DataFrame:
+        texts = {"x": f"{titled} {name} a dit que la plainte était sans fondement." if language == "fr"
+                 else f"{titled} {name} said the lawsuit was without merit.",
+                 "y": f"{plain}{name} a dit que la plainte était sans fondement." if language == "fr"
+                 else f"{plain}{name} said the lawsuit was without merit."}
+        articles = _articles(texts, language)
+        sentences = compare.split_sentences(articles)
+        mentions = pd.DataFrame([(k, 0, texts[k].index(name), texts[k].index(name) + len(name), name, "PER:x", name)
+                                 for k in "xy"],
+                                columns=["article_id", "sentence_id", "start_char", "end_char", "text", "entity_id",
+                                         "name"])
+        return compare.compare_versions(sentences, articles, "x", "y", mentions=mentions)
+
+    @pytest.mark.parametrize("titled, language, written", [
+        # Before: each was ("rank", "General"): the last word of the office read as a military rank.
+        ("Colorado Attorney General", "en", "Attorney General"),
+        ("The state's attorney general", "en", "attorney general"),
+        ("Surgeon General", "en", "Surgeon General"),
+        ("Inspector General", "en", "Inspector General"),
+        ("le procureur général", "fr", "procureur général"),
+        ("le directeur général", "fr", "directeur général"),
+        # Offices TITLES lacks: the word naming the office and "general" are one title.
+        ("Paymaster General", "en", "Paymaster General"),
+        ("le délégué général", "fr", "délégué général"),
+    ])
+    def test_an_office_ending_in_general_is_that_office(self, titled, language, written):
+        differences = self._differences(titled, "", "John Suthers", language)
+        assert _rows(differences, "title") == [("a", "office", written, "")]
+
+    def test_an_office_is_not_the_rank_of_the_other_version(self):
+        # Before: both read "General", so the one version's general and the other's attorney general were alike.
+        differences = self._differences("Attorney General", "General ", "John Suthers", "en")
+        assert sorted(_rows(differences, "title")) == [("a", "office", "Attorney General", ""),
+                                                       ("b", "rank", "", "General")]
+
+    @pytest.mark.parametrize("titled, language, kind, written", [
+        ("General", "en", "rank", "General"),
+        ("Army General", "en", "rank", "General"),
+        ("Senior General", "en", "rank", "General"),
+        ("They chose to nominate General", "en", "rank", "General"),
+        ("Major General", "en", "rank", "Major General"),
+        ("le général", "fr", "rank", "général"),
+        ("UN Secretary-General", "en", "office", "Secretary-General"),
+        ("Vice President", "en", "office", "Vice President"),
+    ])
+    def test_ranks_stay_ranks(self, titled, language, kind, written):
+        differences = self._differences(titled, "", "John Suthers", language)
+        assert _rows(differences, "title") == [("a", kind, written, "")]
+
+    def test_one_office_in_two_languages(self):
+        texts = {"fr": "Le procureur général Eric Holder a dit non.", "en": "Attorney General Eric Holder said no."}
+        articles = pd.DataFrame({"article_id": ["fr", "en"], "text": list(texts.values()), "language": ["fr", "en"]})
+        sentences = compare.split_sentences(articles)
+        mentions = pd.DataFrame([(k, 0, t.index("Eric"), t.index("Eric") + 11, "Eric Holder", "PER:holder", "Eric Holder")
+                                 for k, t in texts.items()],
+                                columns=["article_id", "sentence_id", "start_char", "end_char", "text", "entity_id",
+                                         "name"])
+        differences = compare.compare_versions(sentences, articles, "fr", "en", mentions=mentions)
+        assert not (differences["kind"] == "title").any()

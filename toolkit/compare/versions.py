@@ -47,8 +47,23 @@ TITLES = {
     "prime minister": ("office", ["prime minister", "premier ministre", "pm"]),
     "president": ("office", ["president", "président", "présidente", "presidente"]),
     "president-elect": ("office", ["president-elect", "président élu"]),
+    "vice president": ("office", ["vice president", "vice-président", "vice-présidente", "vicepresidente"]),
     "general secretary": ("office", ["general secretary", "secretary general", "party general secretary",
-                                     "secrétaire général"]),
+                                     "secrétaire général", "secrétaire générale", "secretario general"]),
+    # Offices whose last word is "general" (an adjective of the office, not the rank): read whole.
+    "attorney general": ("office", ["attorney general", "prosecutor general", "procureur général",
+                                    "procureure générale", "fiscal general"]),
+    "solicitor general": ("office", ["solicitor general", "solliciteur général"]),
+    "surgeon general": ("office", ["surgeon general"]),
+    "inspector general": ("office", ["inspector general", "inspecteur général", "inspectrice générale"]),
+    "director general": ("office", ["director general", "directeur général", "directrice générale"]),
+    "governor general": ("office", ["governor general", "gouverneur général", "gouverneure générale"]),
+    "consul general": ("office", ["consul general", "consul général", "consule générale", "cónsul general"]),
+    "comptroller general": ("office", ["comptroller general", "contrôleur général", "contrôleuse générale"]),
+    "auditor general": ("office", ["auditor general", "vérificateur général", "vérificatrice générale"]),
+    "advocate general": ("office", ["advocate general", "avocat général", "avocate générale"]),
+    "postmaster general": ("office", ["postmaster general"]),
+    "commissioner general": ("office", ["commissioner general", "commissaire général", "commissaire générale"]),
     "ambassador": ("office", ["ambassador", "ambassadeur", "ambassadrice", "embajador"]),
     "archbishop": ("office", ["archbishop", "archevêque"]),
     "general": ("rank", ["general", "général", "general de ejército"]),
@@ -89,8 +104,28 @@ def _title_words(text: str, begin: int, end: int) -> list[tuple[str, int, int]]:
     return words
 
 
+# A word naming an office that "general" (général) qualifies after it, when TITLES lacks the office: an agent noun
+# ("Paymaster General", "receveur général", "délégué général"). Not the words that come before the rank itself
+# ("Senior General", "Former General", "the late General", "four-star general").
+_OFFICE_HEAD = re.compile(r"(?:or|er|eur|ar|ey|eon|ary|aire|ant|ate|at|ul|ier|ent|egue|ee)$")
+_NOT_OFFICE_HEADS = frozenset({"senior", "junior", "former", "late", "star", "other", "later", "ancient", "rear", "super",
+                               "premier", "par", "er", "ex", "eminent", "brillant", "vaillant", "valiant"})
+
+
+def _office_head(word: str) -> bool:
+    """Whether the folded ``word`` before "general" names the office that "general" qualifies (see _OFFICE_HEAD)."""
+    return (word.isalpha() and len(word) > 3 and word not in _NOT_OFFICE_HEADS and word not in stopwords()
+            and bool(_OFFICE_HEAD.search(word)))
+
+
 def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str, str, str, int, int]]:
-    """Titles written right before a name: (key, kind, as written, start_char, end_char), nearest first."""
+    """Titles written right before a name: (key, kind, as written, start_char, end_char), nearest first.
+
+    A title is read whole, longest variant of TITLES first ("Attorney General", "procureur
+    général", "Major General"); the rank "general" is never read from the end of an office
+    TITLES lacks: after a word naming an office (_office_head: "Paymaster General",
+    "délégué général") the two words are one office, keyed by their folded words.
+    """
     words = _title_words(text, sentence_start, start)
     # Only whitespace may separate the last title from the name ("le vice-ministre Trân").
     if words and text[words[-1][2]:start].strip(" \u00a0-"):
@@ -100,6 +135,14 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
         for variant, key, kind in _title_variants():
             n = len(variant)
             if n <= len(words) and tuple(w for w, _, _ in words[-n:]) == variant:
+                head, rank = (words[-n - 1], words[-n]) if n < len(words) else (None, None)
+                # The office's word is written as "general" is (both capitalised or neither): "to nominate General
+                # Dempsey" is the rank.
+                if (variant == ("general",) and head and _office_head(head[0])
+                        and text[head[1]].isupper() == text[rank[1]].isupper()
+                        and not text[head[2]:rank[1]].strip(" \u00a0-")):
+                    n += 1
+                    key, kind = " ".join(w for w, _, _ in words[-n:]), "office"
                 s, e = words[-n][1], words[-1][2]
                 found.append((key, kind, text[s:e], s, e))
                 words = words[:-n]
@@ -126,7 +169,9 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       person even when linking gave them several ids.
     - ``title``: titles and ranks written right before a person's name that only one
       version gives ("Senior Lieutenant General" before Trần Quốc Tỏ), compared across
-      languages through TITLES (``detail`` "rank" or "office"; needs ``mentions``).
+      languages through TITLES (``detail`` "rank" or "office"; needs ``mentions``). A
+      title is read whole: "Attorney General", "Surgeon General" and "procureur général"
+      are offices, and the rank "General" is never read from the end of an office.
     - ``number``: numbers and months found in only one version (``detail`` "number" or "month").
     - ``dateline``: the datelines opening the two versions ("PARIS (AFP) -", "Hanoï, 16 mai
       (RHC)", "Hanoï (VNA) -", "WASHINGTON —"), read by
