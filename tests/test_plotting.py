@@ -325,8 +325,8 @@ class TestAlignmentCredits:
         plt.close(fig)
 
     def test_credits_alike_in_both_versions_are_framed_too(self):
-        """Both versions open with "Hanoï (VNA)" and sign off "– VNA": alike, they have no row in the table, which lists
-        neither as omitted or added; the figure still draws them as credits (before: grey "unique" boxes)."""
+        """Both versions open with "Hanoï (VNA)" and sign off "– VNA": alike, they have no row in the table, which
+        lists neither as omitted or added; the figure still draws them as credits (before: grey "unique" boxes)."""
         from toolkit.compare import compare_versions
         from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 

@@ -247,9 +247,41 @@ class TestTitles:
         texts = {"fr": "Le procureur général Eric Holder a dit non.", "en": "Attorney General Eric Holder said no."}
         articles = pd.DataFrame({"article_id": ["fr", "en"], "text": list(texts.values()), "language": ["fr", "en"]})
         sentences = compare.split_sentences(articles)
-        mentions = pd.DataFrame([(k, 0, t.index("Eric"), t.index("Eric") + 11, "Eric Holder", "PER:holder", "Eric Holder")
-                                 for k, t in texts.items()],
+        mentions = pd.DataFrame([(k, 0, t.index("Eric"), t.index("Eric") + 11, "Eric Holder", "PER:holder",
+                                  "Eric Holder") for k, t in texts.items()],
                                 columns=["article_id", "sentence_id", "start_char", "end_char", "text", "entity_id",
                                          "name"])
         differences = compare.compare_versions(sentences, articles, "fr", "en", mentions=mentions)
         assert not (differences["kind"] == "title").any()
+
+
+class TestCreditReading:
+    """The table and the views read credits one way (read_credits; view_credits from what a view has)."""
+
+    def test_a_view_reads_an_outlets_own_signoff_from_the_table(self):
+        texts, sentences = sentences_table({"x": [(0, BODY_EN[0]), (0, "–BL")], "y": [(0, BODY_EN[0])]})
+        articles = _articles(texts, "en").assign(outlet=["BL", None])
+        differences = compare.compare_versions(sentences, articles, "x", "y")
+        assert _rows(differences, "signoff") == [("a", "agency", "–BL", "")]
+        mine = sentences[sentences["article_id"] == "x"]
+        assert compare.versions.read_credits(mine, text=texts["x"], outlet="BL").sentence_ids == {1}
+        assert compare.versions.view_credits(mine, differences, "a").sentence_ids == {1}
+        # BL is in no registry: without the table's row, "–BL" is an editor's initials, as for compare_versions.
+        assert compare.versions.view_credits(mine, differences.iloc[:0], "a").sentence_ids == set()
+
+
+@pytest.mark.parametrize("a, b", [(A002, A004), (A004, A002), (A000, A003), (A003, A000)])
+def test_the_views_read_the_credits_the_table_reads(seeds, a, b):
+    """From the sentences with offsets (render_differences) or in order only (plot_alignment's alignment), the
+    credit sentences are those compare_versions leaves out of its omitted and added rows."""
+    from toolkit.compare.versions import read_credits, view_credits
+
+    articles, sentences, _, mentions = seeds
+    differences = compare.compare_versions(sentences, articles, a, b, mentions=mentions)
+    for side, article_id in (("a", a), ("b", b)):
+        article = articles.set_index("article_id").loc[article_id]
+        mine = sentences[sentences["article_id"] == article_id]
+        table = read_credits(mine, text=article["text"], outlet=article["outlet"]).sentence_ids
+        assert view_credits(mine, differences, side).sentence_ids == table
+        assert view_credits(mine[["sentence_id", "text"]], differences, side).sentence_ids == table
+    assert any(read_credits(sentences[sentences["article_id"] == x]).sentence_ids for x in (a, b))

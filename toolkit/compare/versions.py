@@ -108,8 +108,8 @@ def _title_words(text: str, begin: int, end: int) -> list[tuple[str, int, int]]:
 # ("Paymaster General", "receveur général", "délégué général"). Not the words that come before the rank itself
 # ("Senior General", "Former General", "the late General", "four-star general").
 _OFFICE_HEAD = re.compile(r"(?:or|er|eur|ar|ey|eon|ary|aire|ant|ate|at|ul|ier|ent|egue|ee)$")
-_NOT_OFFICE_HEADS = frozenset({"senior", "junior", "former", "late", "star", "other", "later", "ancient", "rear", "super",
-                               "premier", "par", "er", "ex", "eminent", "brillant", "vaillant", "valiant"})
+_NOT_OFFICE_HEADS = frozenset({"senior", "junior", "former", "late", "star", "other", "later", "ancient", "rear",
+                               "super", "premier", "eminent", "brillant", "vaillant", "valiant"})
 
 
 def _office_head(word: str) -> bool:
@@ -311,7 +311,8 @@ def read_credits(sentences: pd.DataFrame, *, text: str | None = None, outlet: st
     if text is None:
         text = _lay_out(texts, starts, list(rows["paragraph_id"]) if "paragraph_id" in rows.columns else None)
     credits = _credits(text, outlet)
-    only = frozenset(k for k, start, t in zip(ids, starts, texts) if _only_credits(text, start, start + len(t), credits))
+    only = frozenset(k for k, start, t in zip(ids, starts, texts)
+                     if _only_credits(text, start, start + len(t), credits))
     return Credits(credits, only)
 
 
