@@ -218,6 +218,8 @@ class TestTitles:
         # Offices TITLES lacks: the word naming the office and "general" are one title.
         ("Paymaster General", "en", "Paymaster General"),
         ("le délégué général", "fr", "délégué général"),
+        # Another office than the one it ends with (before: "General", then "Attorney General").
+        ("Deputy Attorney General", "en", "Deputy Attorney General"),
     ])
     def test_an_office_ending_in_general_is_that_office(self, titled, language, written):
         differences = self._differences(titled, "", "John Suthers", language)
@@ -238,6 +240,8 @@ class TestTitles:
         ("le général", "fr", "rank", "général"),
         ("UN Secretary-General", "en", "office", "Secretary-General"),
         ("Vice President", "en", "office", "Vice President"),
+        ("Vice Admiral", "en", "rank", "Vice Admiral"),
+        ("Under President", "en", "office", "President"),
     ])
     def test_ranks_stay_ranks(self, titled, language, kind, written):
         differences = self._differences(titled, "", "John Suthers", language)

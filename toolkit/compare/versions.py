@@ -78,7 +78,13 @@ TITLES = {
     "lieutenant colonel": ("rank", ["lieutenant colonel", "lieutenant-colonel", "teniente coronel"]),
     "captain": ("rank", ["captain", "capitaine", "capitán"]),
     "admiral": ("rank", ["admiral", "amiral", "almirante"]),
+    "vice admiral": ("rank", ["vice admiral", "vice-amiral", "vicealmirante"]),
+    "rear admiral": ("rank", ["rear admiral", "contre-amiral", "contralmirante"]),
 }
+# Words that make another office of the office after them ("Deputy Attorney General", "Assistant Secretary"), under
+# one key each ("vice" and "deputy" alike, as "vice-ministre" and "Deputy Minister").
+# ("Under" is left out: "Under President Obama, ..." opens sentences.)
+_OFFICE_PREFIXES = {"deputy": "deputy", "vice": "deputy", "assistant": "assistant", "associate": "associate"}
 
 
 
@@ -124,7 +130,9 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
     A title is read whole, longest variant of TITLES first ("Attorney General", "procureur
     général", "Major General"); the rank "general" is never read from the end of an office
     TITLES lacks: after a word naming an office (_office_head: "Paymaster General",
-    "délégué général") the two words are one office, keyed by their folded words.
+    "délégué général") the two words are one office, keyed by their folded words. The
+    words that make another office of an office (_OFFICE_PREFIXES: "Deputy Attorney
+    General", "Assistant Secretary") are read with it.
     """
     words = _title_words(text, sentence_start, start)
     # Only whitespace may separate the last title from the name ("le vice-ministre Trân").
@@ -143,6 +151,12 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
                         and not text[head[2]:rank[1]].strip(" \u00a0-")):
                     n += 1
                     key, kind = " ".join(w for w, _, _ in words[-n:]), "office"
+                # "Deputy Attorney General" is another office than "Attorney General": the prefixes are read with it.
+                while (kind == "office" and n < len(words) and words[-n - 1][0] in _OFFICE_PREFIXES
+                       and text[words[-n - 1][1]].isupper() == text[words[-n][1]].isupper()
+                       and not text[words[-n - 1][2]:words[-n][1]].strip(" \u00a0-")):
+                    n += 1
+                    key = f"{_OFFICE_PREFIXES[words[-n][0]]} {key}"
                 s, e = words[-n][1], words[-1][2]
                 found.append((key, kind, text[s:e], s, e))
                 words = words[:-n]
