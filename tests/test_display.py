@@ -151,3 +151,34 @@ def test_differences_of_another_pair_are_refused():
     swapped = differences.rename(columns={"article_id_a": "article_id_b", "article_id_b": "article_id_a"})
     with pytest.raises(ValueError, match="same a and b"):
         render_differences(sentences, alignment, swapped)
+
+
+def test_credits_alike_in_both_versions_are_shown_as_credits_too():
+    """Both versions open with "Hanoï (VNA)" and sign off "– VNA": the table has no dateline or sign-off row (they
+    are alike) and lists neither as omitted or added; the view draws them as credits all the same, not as grey
+    unaligned sentences (before: #F2F2F2 and unframed, as if the table had forgotten them)."""
+    pieces = {"x": [(0, "Hanoï (VNA)"), (0, "- " + BODY[0]), (1, BODY[1]), (2, BODY[2]), (2, "– VNA")],
+              "y": [(0, "Hanoï (VNA)"), (0, "- " + BODY[0]), (1, BODY[1]), (2, BODY[3]), (2, "– VNA")]}
+    texts, sentences = sentences_table(pieces)
+    groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"), (4, None, "unique"),
+              (None, 0, "unique"), (None, 3, "unique"), (None, 4, "unique")]
+    text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
+    alignment = pd.DataFrame(
+        [(n, "x", k_a, "y", k_b, None if k_a is None else text_of["x", k_a],
+          None if k_b is None else text_of["y", k_b], None if status == "unique" else 1.0, status,
+          f"{int(k_a is not None)}-{int(k_b is not None)}") for n, (k_a, k_b, status) in enumerate(groups)],
+        columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
+    differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
+    # The table: no credit row (alike), the credits in no omitted or added row.
+    assert sorted(differences["kind"]) == ["added", "omitted"]
+    markup = str(render_differences(sentences, alignment, differences))
+    cells = _cells(markup)
+    for bg_a, a, bg_b, b in cells:
+        for bg, text in ((bg_a, a), (bg_b, b)):
+            if text in ("Hanoï (VNA)", "– VNA"):
+                assert bg == "#FFFFFF", (text, bg)
+    assert [a for bg_a, a, _, _ in cells if bg_a == "#FBE3DA"] == [BODY[2]]
+    assert [b for _, _, bg_b, b in cells if bg_b == "#DDF1E7"] == [BODY[3]]
+    # Each side's dateline (with the dash opening its next sentence) and sign-off framed, in row order.
+    assert _framed(markup) == ["Hanoï (VNA)", "-", "-", "– VNA", "Hanoï (VNA)", "– VNA"]

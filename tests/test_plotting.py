@@ -324,6 +324,39 @@ class TestAlignmentCredits:
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["shared", "dateline / sign-off"]
         plt.close(fig)
 
+    def test_credits_alike_in_both_versions_are_framed_too(self):
+        """Both versions open with "Hanoï (VNA)" and sign off "– VNA": alike, they have no row in the table, which
+        lists neither as omitted or added; the figure still draws them as credits (before: grey "unique" boxes)."""
+        from toolkit.compare import compare_versions
+        from toolkit.compare.alignment import ALIGNMENT_COLUMNS
+
+        body = VERSION_BODY
+        texts, sentences = sentences_table({
+            "x": [(0, "Hanoï (VNA)"), (0, "- " + body[0]), (1, body[1]), (2, body[2]), (2, "– VNA")],
+            "y": [(0, "Hanoï (VNA)"), (0, "- " + body[0]), (1, body[1]), (2, body[3]), (2, "– VNA")]})
+        groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"), (4, None, "unique"),
+                  (None, 0, "unique"), (None, 3, "unique"), (None, 4, "unique")]
+        text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
+        alignment = pd.DataFrame(
+            [(g, "x", k_a, "y", k_b, None if k_a is None else text_of["x", k_a],
+              None if k_b is None else text_of["y", k_b], None if status == "unique" else 1.0, status,
+              f"{int(k_a is not None)}-{int(k_b is not None)}") for g, (k_a, k_b, status) in enumerate(groups)],
+            columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
+        differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
+        assert sorted(differences["kind"]) == ["added", "omitted"]
+        fig, ax = plt.subplots()
+        tp.plot_alignment(alignment, ax=ax, differences=differences, labels=["rhc", "vna"])
+        boxes = alignment_boxes(ax, alignment)
+        labels = [t for t in ax.texts if t.get_text() not in {"rhc", "vna"}]
+        credit_boxes = [i for i, (box, label) in enumerate(zip(ax.patches, labels)) if is_credit_box(box, label)]
+        # a's sentences 0 and 4, then b's 0 and 4 (boxes 5 and 9): the datelines and the sign-offs.
+        assert credit_boxes == [0, 4, 5, 9]
+        unique = matplotlib.colors.to_rgb(tp.STATUS_COLORS["unique"])
+        assert boxes[body[2]][0].get_facecolor()[:3] == unique and boxes[body[3]][0].get_facecolor()[:3] == unique
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["shared", "unique", "dateline / sign-off"]
+        plt.close(fig)
+
     def test_differences_of_another_pair_are_refused(self):
         alignment, differences = two_versions([(0, "Hanoï (VNA)")], SIGNOFF_SENTENCE)
         swapped = differences.rename(columns={"article_id_a": "article_id_b", "article_id_b": "article_id_a"})

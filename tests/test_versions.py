@@ -86,6 +86,28 @@ class TestDatelines:
         sentences = compare.split_sentences(articles)
         assert compare.compare_versions(sentences, articles, "x", "y").empty
 
+    @pytest.mark.parametrize("first, second, languages, detail", [
+        # Before: no row, since only numbers and months were read as the date ("lundi" was no part at all).
+        ("PARIS, lundi (AFP) - ", "PARIS, mardi (AFP) - ", ("fr", "fr"), "date"),
+        ("PARIS, Monday (AFP) - ", "PARIS, Tuesday (AFP) - ", ("en", "en"), "date"),
+        ("PARIS, lundi 16 mai (AFP) - ", "PARIS, 16 mai (AFP) - ", ("fr", "fr"), "date"),
+        ("PARIS, lundi soir (AFP) - ", "PARIS, lundi (AFP) - ", ("fr", "fr"), "date"),
+        ("KANSAS CITY, Mo. — ", "KANSAS CITY, Kan. — ", ("en", "en"), "place"),
+        # One day in two languages, a state written by one version only, the same words: no row.
+        ("PARIS, lundi (AFP) - ", "PARIS, Monday (AFP) - ", ("fr", "en"), None),
+        ("KANSAS CITY, Mo. — ", "KANSAS CITY — ", ("en", "en"), None),
+        ("PARIS, lundi (AFP) - ", "PARIS, lundi (AFP) - ", ("fr", "fr"), None),
+    ])
+    def test_every_word_of_two_datelines_is_compared(self, first, second, languages, detail):
+        bodies = [BODY_FR if language == "fr" else BODY_EN for language in languages]
+        texts = {"x": first + bodies[0][0], "y": second + bodies[1][0]}
+        articles = pd.DataFrame({"article_id": ["x", "y"], "text": list(texts.values()), "language": list(languages)})
+        sentences = compare.split_sentences(articles)
+        for a, b in (("x", "y"), ("y", "x")):
+            rows = _rows(compare.compare_versions(sentences, articles, a, b), "dateline")
+            expected = {"x": first.strip(), "y": second.strip()}
+            assert rows == ([] if detail is None else [("both", detail, expected[a], expected[b])])
+
     def test_a_sentence_with_a_dateline_and_no_counterpart_is_still_omitted(self):
         articles = _articles({"x": "PARIS (AFP) - " + BODY_EN[0] + " " + BODY_EN[1], "y": BODY_EN[1]}, "en")
         sentences = compare.split_sentences(articles)
@@ -166,3 +188,104 @@ def test_every_sentence_the_alignment_leaves_unaligned_has_one_row(seeds, a, b):
             start, end = int(rows.loc[k, "start_char"]), int(rows.loc[k, "end_char"])
             in_credit = any(s <= start and end <= e for s, e in spans)
             assert (k in listed) + in_credit == 1, (side, k, rows.loc[k, "text"])
+
+
+class TestTitles:
+    """A person's title is read whole: an office ending in "general" is that office, never the rank "General"."""
+
+    @staticmethod
+    def _differences(titled: str, plain: str, name: str, language: str) -> pd.DataFrame:
+        texts = {"x": f"{titled} {name} a dit que la plainte était sans fondement." if language == "fr"
+                 else f"{titled} {name} said the lawsuit was without merit.",
+                 "y": f"{plain}{name} a dit que la plainte était sans fondement." if language == "fr"
+                 else f"{plain}{name} said the lawsuit was without merit."}
+        articles = _articles(texts, language)
+        sentences = compare.split_sentences(articles)
+        mentions = pd.DataFrame([(k, 0, texts[k].index(name), texts[k].index(name) + len(name), name, "PER:x", name)
+                                 for k in "xy"],
+                                columns=["article_id", "sentence_id", "start_char", "end_char", "text", "entity_id",
+                                         "name"])
+        return compare.compare_versions(sentences, articles, "x", "y", mentions=mentions)
+
+    @pytest.mark.parametrize("titled, language, written", [
+        # Before: each was ("rank", "General"): the last word of the office read as a military rank.
+        ("Colorado Attorney General", "en", "Attorney General"),
+        ("The state's attorney general", "en", "attorney general"),
+        ("Surgeon General", "en", "Surgeon General"),
+        ("Inspector General", "en", "Inspector General"),
+        ("le procureur général", "fr", "procureur général"),
+        ("le directeur général", "fr", "directeur général"),
+        # Offices TITLES lacks: the word naming the office and "general" are one title.
+        ("Paymaster General", "en", "Paymaster General"),
+        ("le délégué général", "fr", "délégué général"),
+        # Another office than the one it ends with (before: "General", then "Attorney General").
+        ("Deputy Attorney General", "en", "Deputy Attorney General"),
+    ])
+    def test_an_office_ending_in_general_is_that_office(self, titled, language, written):
+        differences = self._differences(titled, "", "John Suthers", language)
+        assert _rows(differences, "title") == [("a", "office", written, "")]
+
+    def test_an_office_is_not_the_rank_of_the_other_version(self):
+        # Before: both read "General", so the one version's general and the other's attorney general were alike.
+        differences = self._differences("Attorney General", "General ", "John Suthers", "en")
+        assert sorted(_rows(differences, "title")) == [("a", "office", "Attorney General", ""),
+                                                       ("b", "rank", "", "General")]
+
+    @pytest.mark.parametrize("titled, language, kind, written", [
+        ("General", "en", "rank", "General"),
+        ("Army General", "en", "rank", "General"),
+        ("Senior General", "en", "rank", "General"),
+        ("They chose to nominate General", "en", "rank", "General"),
+        ("Major General", "en", "rank", "Major General"),
+        ("le général", "fr", "rank", "général"),
+        ("UN Secretary-General", "en", "office", "Secretary-General"),
+        ("Vice President", "en", "office", "Vice President"),
+        ("Vice Admiral", "en", "rank", "Vice Admiral"),
+        ("Under President", "en", "office", "President"),
+    ])
+    def test_ranks_stay_ranks(self, titled, language, kind, written):
+        differences = self._differences(titled, "", "John Suthers", language)
+        assert _rows(differences, "title") == [("a", kind, written, "")]
+
+    def test_one_office_in_two_languages(self):
+        texts = {"fr": "Le procureur général Eric Holder a dit non.", "en": "Attorney General Eric Holder said no."}
+        articles = pd.DataFrame({"article_id": ["fr", "en"], "text": list(texts.values()), "language": ["fr", "en"]})
+        sentences = compare.split_sentences(articles)
+        mentions = pd.DataFrame([(k, 0, t.index("Eric"), t.index("Eric") + 11, "Eric Holder", "PER:holder",
+                                  "Eric Holder") for k, t in texts.items()],
+                                columns=["article_id", "sentence_id", "start_char", "end_char", "text", "entity_id",
+                                         "name"])
+        differences = compare.compare_versions(sentences, articles, "fr", "en", mentions=mentions)
+        assert not (differences["kind"] == "title").any()
+
+
+class TestCreditReading:
+    """The table and the views read credits one way (read_credits; view_credits from what a view has)."""
+
+    def test_a_view_reads_an_outlets_own_signoff_from_the_table(self):
+        texts, sentences = sentences_table({"x": [(0, BODY_EN[0]), (0, "–BL")], "y": [(0, BODY_EN[0])]})
+        articles = _articles(texts, "en").assign(outlet=["BL", None])
+        differences = compare.compare_versions(sentences, articles, "x", "y")
+        assert _rows(differences, "signoff") == [("a", "agency", "–BL", "")]
+        mine = sentences[sentences["article_id"] == "x"]
+        assert compare.versions.read_credits(mine, text=texts["x"], outlet="BL").sentence_ids == {1}
+        assert compare.versions.view_credits(mine, differences, "a").sentence_ids == {1}
+        # BL is in no registry: without the table's row, "–BL" is an editor's initials, as for compare_versions.
+        assert compare.versions.view_credits(mine, differences.iloc[:0], "a").sentence_ids == set()
+
+
+@pytest.mark.parametrize("a, b", [(A002, A004), (A004, A002), (A000, A003), (A003, A000)])
+def test_the_views_read_the_credits_the_table_reads(seeds, a, b):
+    """From the sentences with offsets (render_differences) or in order only (plot_alignment's alignment), the
+    credit sentences are those compare_versions leaves out of its omitted and added rows."""
+    from toolkit.compare.versions import read_credits, view_credits
+
+    articles, sentences, _, mentions = seeds
+    differences = compare.compare_versions(sentences, articles, a, b, mentions=mentions)
+    for side, article_id in (("a", a), ("b", b)):
+        article = articles.set_index("article_id").loc[article_id]
+        mine = sentences[sentences["article_id"] == article_id]
+        table = read_credits(mine, text=article["text"], outlet=article["outlet"]).sentence_ids
+        assert view_credits(mine, differences, side).sentence_ids == table
+        assert view_credits(mine[["sentence_id", "text"]], differences, side).sentence_ids == table
+    assert any(read_credits(sentences[sentences["article_id"] == x]).sentence_ids for x in (a, b))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 from toolkit.compare.common import cell_text, sentence_rows
-from toolkit.compare.versions import DIFFERENCE_COLUMNS
+from toolkit.compare.versions import DIFFERENCE_COLUMNS, view_credits
 from toolkit.plotting import ENTITY_TYPE_COLORS
 from toolkit.schema import SENTENCE_COLUMNS, require_columns, require_same_pair, require_text
 
@@ -99,11 +99,13 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
       are underlined in green on the right (``changed`` rows);
     - a sentence the table lists as ``omitted`` is tinted red, one listed as ``added``
       green;
-    - the datelines and sign-offs of the ``dateline`` and ``signoff`` rows ("Hanoï, 16
-      mai (RHC)", "– VNA") are framed in grey italics wherever they are, and a sentence
-      that is nothing but a dateline or sign-off keeps a plain background: it is the
-      agency's credit, not a sentence one version omits or adds, even when the alignment
-      leaves it unaligned.
+    - the datelines and sign-offs ("Hanoï, 16 mai (RHC)", "– VNA", "WASHINGTON —") are
+      framed in grey italics wherever they are, those of the ``dateline`` and ``signoff``
+      rows and those alike in both versions (which have no row), and a sentence that is
+      nothing but a dateline or sign-off keeps a plain background: it is the agency's
+      credit, not a sentence one version omits or adds, even when the alignment leaves it
+      unaligned. Which sentences these are is read as :func:`compare_versions` reads them
+      (:func:`toolkit.compare.versions.view_credits`), so the view and the table agree.
 
     A sentence left unaligned that the table does not list (a fragment under
     ``compare_versions``'s ``min_words``) keeps the grey of the ``unique`` status. Every
@@ -136,18 +138,19 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
     spans = {s: sentence_rows(sentences, x).set_index("sentence_id") for s, x in (("a", a), ("b", b))}
     changed = differences[differences["kind"] == "changed"]
     credits = differences[differences["kind"].isin(list(_CREDIT_TITLE))]
-    marks, credit_spans, listed, credit_only = {}, {}, {}, {}
+    marks, listed, credit_only = {}, {}, {}
     for side, kind in (("a", "omitted"), ("b", "added")):
         edits = [(int(s), int(e), _DEL if side == "a" else _INS, "")
                  for s, e in zip(changed[f"start_char_{side}"], changed[f"end_char_{side}"]) if pd.notna(s)]
-        credit_spans[side] = [(int(s), int(e), _CREDIT, _CREDIT_TITLE[k]) for s, e, k in zip(
-            credits[f"start_char_{side}"], credits[f"end_char_{side}"], credits["kind"]) if pd.notna(s)]
-        marks[side] = (edits, credit_spans[side])
+        # The credits of the table's rows, and those alike in both versions (no row): one reading, compare_versions'.
+        found = view_credits(spans[side].reset_index(), differences, side)
+        framed = {(int(s), int(e), _CREDIT_TITLE[k]) for s, e, k in zip(
+            credits[f"start_char_{side}"], credits[f"end_char_{side}"], credits["kind"]) if pd.notna(s)}
+        framed |= {(c.start, c.end, _CREDIT_TITLE[c.kind]) for c in found.credits}
+        marks[side] = (edits, [(s, e, _CREDIT, title) for s, e, title in sorted(framed)])
         rows = differences[differences["kind"] == kind]
         listed[side] = {int(k) for k in rows[f"sentence_id_{side}"].dropna()}
-        credit_only[side] = {int(k) for k, start, text in zip(spans[side].index, spans[side]["start_char"],
-                                                             spans[side]["text"])
-                             if _only_credit(cell_text(text), int(start), credit_spans[side])}
+        credit_only[side] = found.sentence_ids
 
     def background(side: str, ids: list[int], status: str) -> str:
         if ids and all(k in credit_only[side] for k in ids):
@@ -173,18 +176,10 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
     legend = (f'<p style="font-size:12px">Left only: <span style="background:{_OMITTED_BACKGROUND}">omitted by b</span> · '
               f'right only: <span style="background:{_ADDED_BACKGROUND}">added by b</span> · '
               f'<span style="{_DEL}">deleted or replaced</span> → <span style="{_INS}">inserted</span> · '
-              f'<span style="{_CREDIT}">dateline / sign-off</span> (compared in its own row, '
-              f'never omitted or added)</p>')
+              f'<span style="{_CREDIT}">dateline / sign-off</span> (never omitted or added; '
+              f'a row of its own where the versions differ)</p>')
     return HTML(f'<div style="font-family:system-ui,sans-serif; font-size:13px; line-height:1.5">{legend}'
                 f'<table style="border-collapse:collapse; width:100%"><tr>{head}</tr>{"".join(rows)}</table></div>')
-
-
-def _only_credit(text: str, start: int, credits: list[tuple]) -> bool:
-    """Whether the sentence ``text`` (at ``start``) has letters or digits and all of them lie in ``credits``."""
-    if not any(s < start + len(text) and start < e for s, e, *_ in credits):
-        return False
-    inside = [any(s <= start + i < e for s, e, *_ in credits) for i, ch in enumerate(text) if ch.isalnum()]
-    return bool(inside) and all(inside)
 
 
 def _cell(spans: pd.DataFrame, marks: tuple[list, list], ids: list[int], status: str) -> str:

@@ -47,8 +47,23 @@ TITLES = {
     "prime minister": ("office", ["prime minister", "premier ministre", "pm"]),
     "president": ("office", ["president", "président", "présidente", "presidente"]),
     "president-elect": ("office", ["president-elect", "président élu"]),
+    "vice president": ("office", ["vice president", "vice-président", "vice-présidente", "vicepresidente"]),
     "general secretary": ("office", ["general secretary", "secretary general", "party general secretary",
-                                     "secrétaire général"]),
+                                     "secrétaire général", "secrétaire générale", "secretario general"]),
+    # Offices whose last word is "general" (an adjective of the office, not the rank): read whole.
+    "attorney general": ("office", ["attorney general", "prosecutor general", "procureur général",
+                                    "procureure générale", "fiscal general"]),
+    "solicitor general": ("office", ["solicitor general", "solliciteur général"]),
+    "surgeon general": ("office", ["surgeon general"]),
+    "inspector general": ("office", ["inspector general", "inspecteur général", "inspectrice générale"]),
+    "director general": ("office", ["director general", "directeur général", "directrice générale"]),
+    "governor general": ("office", ["governor general", "gouverneur général", "gouverneure générale"]),
+    "consul general": ("office", ["consul general", "consul général", "consule générale", "cónsul general"]),
+    "comptroller general": ("office", ["comptroller general", "contrôleur général", "contrôleuse générale"]),
+    "auditor general": ("office", ["auditor general", "vérificateur général", "vérificatrice générale"]),
+    "advocate general": ("office", ["advocate general", "avocat général", "avocate générale"]),
+    "postmaster general": ("office", ["postmaster general"]),
+    "commissioner general": ("office", ["commissioner general", "commissaire général", "commissaire générale"]),
     "ambassador": ("office", ["ambassador", "ambassadeur", "ambassadrice", "embajador"]),
     "archbishop": ("office", ["archbishop", "archevêque"]),
     "general": ("rank", ["general", "général", "general de ejército"]),
@@ -63,7 +78,13 @@ TITLES = {
     "lieutenant colonel": ("rank", ["lieutenant colonel", "lieutenant-colonel", "teniente coronel"]),
     "captain": ("rank", ["captain", "capitaine", "capitán"]),
     "admiral": ("rank", ["admiral", "amiral", "almirante"]),
+    "vice admiral": ("rank", ["vice admiral", "vice-amiral", "vicealmirante"]),
+    "rear admiral": ("rank", ["rear admiral", "contre-amiral", "contralmirante"]),
 }
+# Words that make another office of the office after them ("Deputy Attorney General", "Assistant Secretary"), under
+# one key each ("vice" and "deputy" alike, as "vice-ministre" and "Deputy Minister").
+# ("Under" is left out: "Under President Obama, ..." opens sentences.)
+_OFFICE_PREFIXES = {"deputy": "deputy", "vice": "deputy", "assistant": "assistant", "associate": "associate"}
 
 
 
@@ -89,8 +110,30 @@ def _title_words(text: str, begin: int, end: int) -> list[tuple[str, int, int]]:
     return words
 
 
+# A word naming an office that "general" (général) qualifies after it, when TITLES lacks the office: an agent noun
+# ("Paymaster General", "receveur général", "délégué général"). Not the words that come before the rank itself
+# ("Senior General", "Former General", "the late General", "four-star general").
+_OFFICE_HEAD = re.compile(r"(?:or|er|eur|ar|ey|eon|ary|aire|ant|ate|at|ul|ier|ent|egue|ee)$")
+_NOT_OFFICE_HEADS = frozenset({"senior", "junior", "former", "late", "star", "other", "later", "ancient", "rear",
+                               "super", "premier", "eminent", "brillant", "vaillant", "valiant"})
+
+
+def _office_head(word: str) -> bool:
+    """Whether the folded ``word`` before "general" names the office that "general" qualifies (see _OFFICE_HEAD)."""
+    return (word.isalpha() and len(word) > 3 and word not in _NOT_OFFICE_HEADS and word not in stopwords()
+            and bool(_OFFICE_HEAD.search(word)))
+
+
 def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str, str, str, int, int]]:
-    """Titles written right before a name: (key, kind, as written, start_char, end_char), nearest first."""
+    """Titles written right before a name: (key, kind, as written, start_char, end_char), nearest first.
+
+    A title is read whole, longest variant of TITLES first ("Attorney General", "procureur
+    général", "Major General"); the rank "general" is never read from the end of an office
+    TITLES lacks: after a word naming an office (_office_head: "Paymaster General",
+    "délégué général") the two words are one office, keyed by their folded words. The
+    words that make another office of an office (_OFFICE_PREFIXES: "Deputy Attorney
+    General", "Assistant Secretary") are read with it.
+    """
     words = _title_words(text, sentence_start, start)
     # Only whitespace may separate the last title from the name ("le vice-ministre Trân").
     if words and text[words[-1][2]:start].strip(" \u00a0-"):
@@ -100,6 +143,20 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
         for variant, key, kind in _title_variants():
             n = len(variant)
             if n <= len(words) and tuple(w for w, _, _ in words[-n:]) == variant:
+                head, rank = (words[-n - 1], words[-n]) if n < len(words) else (None, None)
+                # The office's word is written as "general" is (both capitalised or neither): "to nominate General
+                # Dempsey" is the rank.
+                if (variant == ("general",) and head and _office_head(head[0])
+                        and text[head[1]].isupper() == text[rank[1]].isupper()
+                        and not text[head[2]:rank[1]].strip(" \u00a0-")):
+                    n += 1
+                    key, kind = " ".join(w for w, _, _ in words[-n:]), "office"
+                # "Deputy Attorney General" is another office than "Attorney General": the prefixes are read with it.
+                while (kind == "office" and n < len(words) and words[-n - 1][0] in _OFFICE_PREFIXES
+                       and text[words[-n - 1][1]].isupper() == text[words[-n][1]].isupper()
+                       and not text[words[-n - 1][2]:words[-n][1]].strip(" \u00a0-")):
+                    n += 1
+                    key = f"{_OFFICE_PREFIXES[words[-n][0]]} {key}"
                 s, e = words[-n][1], words[-1][2]
                 found.append((key, kind, text[s:e], s, e))
                 words = words[:-n]
@@ -126,15 +183,20 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       person even when linking gave them several ids.
     - ``title``: titles and ranks written right before a person's name that only one
       version gives ("Senior Lieutenant General" before Trần Quốc Tỏ), compared across
-      languages through TITLES (``detail`` "rank" or "office"; needs ``mentions``).
+      languages through TITLES (``detail`` "rank" or "office"; needs ``mentions``). A
+      title is read whole: "Attorney General", "Surgeon General" and "procureur général"
+      are offices, and the rank "General" is never read from the end of an office.
     - ``number``: numbers and months found in only one version (``detail`` "number" or "month").
     - ``dateline``: the datelines opening the two versions ("PARIS (AFP) -", "Hanoï, 16 mai
       (RHC)", "Hanoï (VNA) -", "WASHINGTON —"), read by
       :func:`toolkit.corpus.parse_dateline`, when they differ: ``side`` "both" when each
       version has one, else the side that has one; ``detail`` names the parts that differ
-      or that the one dateline gives, in DATELINE_PARTS order ("date, agency"). Places
-      compare folded or through their linked entity ("La Havane" and "HAVANA"), dates
-      through their numbers and month ("16 mai" and "May 16"), agencies by their code.
+      or that the one dateline gives, in DATELINE_PARTS order ("date, agency"). Every word
+      of a dateline counts: places compare folded or through their linked entity ("La
+      Havane" and "HAVANA"), with the capitalised words written after them when both
+      versions write some ("KANSAS CITY, Mo." and "KANSAS CITY, Kan."); dates through
+      their numbers, months, weekdays and other words ("16 mai" and "May 16", "lundi" and
+      "Monday" agree; "lundi" and "mardi" do not); agencies by their code.
     - ``signoff``: the agency code closing the last paragraph ("... Patrie.- VNA"), compared
       the same way (``detail`` "agency"); a code of the outlet registry or the article's own
       ``outlet`` (an editor's initials, "... –BL", are no sign-off).
@@ -193,8 +255,10 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
         alignment = align_pair(sentences, a, b, articles=articles, mentions=mentions)
     require_columns(alignment, ALIGNMENT_COLUMNS, name="alignment")
     spans = {s: sentence_rows(sentences, x).set_index("sentence_id") for s, x in (("a", a), ("b", b))}
-    credits = {s: _credits(text[s], rows[s].get("outlet")) for s in "ab"}
-    records = _sentence_differences(alignment, spans, text, language, credits, min_words=min_words)
+    read = {s: read_credits(spans[s].reset_index(), text=text[s], outlet=rows[s].get("outlet")) for s in "ab"}
+    credits = {s: read[s].credits for s in "ab"}
+    credit_only = {s: read[s].sentence_ids for s in "ab"}
+    records = _sentence_differences(alignment, spans, text, language, credits, credit_only, min_words=min_words)
     if mentions is not None:
         records += _entity_and_title_rows(mentions, spans, text, a, b, credits)
     records += _number_rows(spans, text, language, credits)
@@ -202,8 +266,11 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
     return _difference_table(records, a, b)
 
 
-class _Credit(NamedTuple):
-    """A dateline or sign-off of one version: its kind, its span in the text and its parts."""
+class Credit(NamedTuple):
+    """A dateline or sign-off of one version: its kind, its span in the text and its parts.
+
+    ``date`` is every word the dateline writes between its place and its agency or dash
+    ("lundi 16 mai" of "PARIS, lundi 16 mai (AFP)"; "Mo." of "KANSAS CITY, Mo. —")."""
 
     kind: str  # "dateline" or "signoff"
     start: int
@@ -213,10 +280,81 @@ class _Credit(NamedTuple):
     agency: str
 
 
+class Credits(NamedTuple):
+    """What :func:`read_credits` finds in one version: its credits and the sentences that are nothing else."""
+
+    credits: list[Credit]
+    sentence_ids: frozenset[int]
+
+
 _DASHES = "-\u2013\u2014"
 
 
-def _credits(text: str, outlet=None) -> list[_Credit]:
+def read_credits(sentences: pd.DataFrame, *, text: str | None = None, outlet: str | None = None) -> Credits:
+    """The dateline and sign-off of one version, and the sentences that are nothing but them.
+
+    The one reading :func:`compare_versions` and the views (:func:`toolkit.display.render_differences`,
+    :func:`toolkit.plotting.plot_alignment`) share, so a sentence the table leaves out of its
+    omitted and added rows as a credit ("Hanoï (VNA)", "– VNA", "WASHINGTON —") is the one
+    the views draw as a credit, whether or not the two versions' credits differ (alike,
+    they have no row). A sentence is a credit when it has words and all of them lie in the
+    dateline opening the text or in the sign-off closing it (an agency's code after a dash).
+
+    Args:
+        sentences: One article's sentences: ``sentence_id`` and ``text``; with
+            ``start_char`` (offsets into the article's text) and ``paragraph_id`` when known.
+        text: The article's text. When None it is laid out from the sentences: each at its
+            offset (else one after another), a blank line between paragraphs.
+        outlet: The article's own outlet code: a sign-off by it counts even when the
+            outlet registry lacks it.
+
+    Returns:
+        ``Credits(credits, sentence_ids)``: the :class:`Credit` found (offsets into ``text``
+        or the laid-out text) and the ids of the sentences that are only credits.
+    """
+    rows = sentences.sort_values("sentence_id") if "sentence_id" in sentences.columns else sentences
+    ids = [int(k) for k in rows["sentence_id"]]
+    texts = [cell_text(t) for t in rows["text"]]
+    if "start_char" in rows.columns and rows["start_char"].notna().all():
+        starts = [int(x) for x in rows["start_char"]]
+    else:
+        starts, at = [], 0
+        for t in texts:
+            starts.append(at)
+            at += len(t) + 2
+    if text is None:
+        text = _lay_out(texts, starts, list(rows["paragraph_id"]) if "paragraph_id" in rows.columns else None)
+    credits = _credits(text, outlet)
+    only = frozenset(k for k, start, t in zip(ids, starts, texts)
+                     if _only_credits(text, start, start + len(t), credits))
+    return Credits(credits, only)
+
+
+def view_credits(sentences: pd.DataFrame, differences: pd.DataFrame, side: str) -> Credits:
+    """:func:`read_credits` for a view that has one version's sentences and the differences table, not the article.
+
+    The text is laid out from ``sentences``; the agency of the table's ``signoff`` row on
+    ``side`` ("a" or "b") stands for the article's own outlet, so a sign-off that only the
+    article's outlet makes one ("... –BL" of outlet BL) is read as the table read it.
+    """
+    signoffs = differences.loc[(differences["kind"] == "signoff") & differences[f"text_{side}"].notna(), f"text_{side}"]
+    codes = [m.group(1) for m in (re.search(r"([A-Z]{2,8})\s*$", str(t)) for t in signoffs) if m]
+    return read_credits(sentences, outlet=codes[0] if codes else None)
+
+
+def _lay_out(texts: list[str], starts: list[int], paragraphs: list | None) -> str:
+    """A text with each sentence at its offset, spaces between them, a blank line where the paragraph changes."""
+    chars = [" "] * max((s + len(t) for s, t in zip(starts, texts)), default=0)
+    for n, (start, t) in enumerate(zip(starts, texts)):
+        chars[start:start + len(t)] = t
+        if paragraphs is not None and n and paragraphs[n] != paragraphs[n - 1] and start >= 2:
+            gap_start = starts[n - 1] + len(texts[n - 1])
+            if start - gap_start >= 2:
+                chars[gap_start:gap_start + 2] = "\n\n"
+    return "".join(chars)
+
+
+def _credits(text: str, outlet=None) -> list[Credit]:
     """The dateline opening ``text`` and the sign-off closing it, those it has.
 
     As for :func:`toolkit.corpus.infer_outlet`, a sign-off counts only with an agency's code (the outlet registry's,
@@ -226,19 +364,20 @@ def _credits(text: str, outlet=None) -> list[_Credit]:
     first = text if cut < 0 else text[:cut]
     dateline = parse_dateline(first)
     if dateline["place"]:
-        end = len(dateline["place"])  # the place opens the paragraph (title-cased when in capitals)
+        place_end = len(dateline["place"])  # the place opens the paragraph (title-cased when in capitals)
         if dateline["code"]:
-            end = first.index(")", first.index("(", end)) + 1
+            words_end = first.index("(", place_end)
+            end = first.index(")", words_end) + 1
         else:
-            end = min(i for i in (first.find(d, end) for d in _DASHES) if i >= 0)
-        found.append(_Credit("dateline", 0, _past_dash(first, end), dateline["place"], dateline["date_text"],
-                             dateline["code"]))
+            words_end = end = min(i for i in (first.find(d, place_end) for d in _DASHES) if i >= 0)
+        between = first[place_end:words_end].strip(" ,\t\u00a0")
+        found.append(Credit("dateline", 0, _past_dash(first, end), dateline["place"], between, dateline["code"]))
     cut = text.rfind("\n\n")
     signoff = SIGNOFF.search(text, cut + 2 if cut >= 0 else 0)
     own = {outlet.upper()} if isinstance(outlet, str) else set()
     if signoff and signoff.group("code").split("/")[-1] in _agency_codes() | own:
         start = min(i for i in (text.find(d, signoff.start()) for d in _DASHES) if i >= 0)
-        found.append(_Credit("signoff", start, signoff.end("code"), "", "", signoff.group("code")))
+        found.append(Credit("signoff", start, signoff.end("code"), "", "", signoff.group("code")))
     return found
 
 
@@ -262,12 +401,12 @@ def _past_dash(text: str, end: int) -> int:
     return k
 
 
-def _in_credits(credits: list[_Credit], start: int, end: int) -> bool:
+def _in_credits(credits: list[Credit], start: int, end: int) -> bool:
     """Whether the span start:end lies inside a dateline or sign-off."""
     return any(c.start <= start and end <= c.end for c in credits)
 
 
-def _only_credits(text: str, start: int, end: int, credits: list[_Credit]) -> bool:
+def _only_credits(text: str, start: int, end: int, credits: list[Credit]) -> bool:
     """Whether the sentence start:end has words and all of them lie in a dateline or sign-off."""
     if not any(c.start < end and start < c.end for c in credits):
         return False
@@ -275,16 +414,48 @@ def _only_credits(text: str, start: int, end: int, credits: list[_Credit]) -> bo
     return bool(found) and all(_in_credits(credits, start + s, start + e) for _, s, e in found)
 
 
-def _credit_parts(credit: _Credit, language, mentions: pd.DataFrame | None) -> dict[str, set]:
-    """The keys each part of a dateline or sign-off compares on (DATELINE_PARTS; empty when absent)."""
+# The words of a dateline's date besides numbers and months: weekdays and relative days, French and English, under
+# one key each ("lundi" and "Monday" are one day).
+_DAY_WORDS = {
+    **{w: f"weekday:{n}" for n, names in enumerate([
+        ("monday", "lundi"), ("tuesday", "mardi"), ("wednesday", "mercredi"), ("thursday", "jeudi"),
+        ("friday", "vendredi"), ("saturday", "samedi"), ("sunday", "dimanche")], start=1) for w in names},
+    "today": "day:0", "aujourd'hui": "day:0", "aujourdhui": "day:0", "yesterday": "day:-1", "hier": "day:-1",
+    "tomorrow": "day:1", "demain": "day:1",
+}
+
+
+def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> dict[str, set]:
+    """The keys each part of a dateline or sign-off compares on (DATELINE_PARTS; empty when absent).
+
+    Every word between a dateline's place and its agency or dash counts: numbers and months
+    (``find_numbers``), weekdays and relative days (_DAY_WORDS) and other lower-case words
+    ("soir") are the date; capitalised words are the place's own ("Mo." of "KANSAS CITY,
+    Mo."), under the key ``in:`` so they compare only with the other version's.
+    """
     places = {" ".join(folded_words(credit.place))} if credit.place else set()
     if credit.place and mentions is not None and len(mentions):
         # The place's linked entity: "La Havane" (LOC:havana) and "HAVANA" are one place.
         end = credit.start + len(credit.place)
         on_place = mentions[(mentions["start_char"] < end) & (mentions["end_char"] > credit.start)]
         places |= {" ".join(folded_words(str(key).partition(":")[2])) for key in entity_keys(on_place)}
-    return {"place": places, "date": {value for value, *_ in find_numbers(credit.date, language)},
-            "agency": {credit.agency} if credit.agency else set()}
+    numbers = find_numbers(credit.date, language)
+    dates = {value for value, *_ in numbers}
+    counted = [(s, e) for _, _, s, e in numbers]
+    within = set()
+    for written, s, e in tokenize_words(credit.date, language=language if isinstance(language, str) else None):
+        word = fold(written).rstrip(".")
+        if not word or any(a <= s and e <= b for a, b in counted) or word in stopwords():
+            continue
+        if word in _DAY_WORDS or word.replace("\u2019", "'") in _DAY_WORDS:
+            dates.add(_DAY_WORDS.get(word, _DAY_WORDS.get(word.replace("\u2019", "'"))))
+        elif written[:1].isupper():
+            within.add(word)
+        elif word.isalpha():
+            dates.add(word)
+    if within:
+        places.add("in:" + " ".join(sorted(within)))
+    return {"place": places, "date": dates, "agency": {credit.agency} if credit.agency else set()}
 
 
 def _credit_rows(credits, spans, text, language, mentions, ids) -> list[dict]:
@@ -313,9 +484,14 @@ def _credit_rows(credits, spans, text, language, mentions, ids) -> list[dict]:
 
 
 def _same_part(part: str, keys_a: set, keys_b: set) -> bool:
-    """Two datelines' parts agree: places on any key (a name or its linked entity), dates and agencies on all."""
+    """Two datelines' parts agree: places on any key (a name or its linked entity) and on the words each writes after
+    it when both do ("PARIS, Texas" and "PARIS, Ky." differ; "HAVANA, Cuba" and "HAVANA" agree), dates and agencies
+    on all."""
     if part == "place" and keys_a and keys_b:
-        return bool(keys_a & keys_b)
+        within = [{k for k in keys if k.startswith("in:")} for keys in (keys_a, keys_b)]
+        if all(within) and within[0] != within[1]:
+            return False
+        return bool((keys_a - within[0]) & (keys_b - within[1]))
     return keys_a == keys_b
 
 
@@ -343,11 +519,11 @@ def _one_side(kind, detail, side, sentence_id, span, written, **names) -> dict:
     return _difference(kind, detail, side, **{side: (sentence_id, span, written)}, **names)
 
 
-def _sentence_differences(alignment, spans, text, language, credits, *, min_words) -> list[dict]:
-    """Stage 1: omitted and added sentences, paraphrased groups, and word edits of shared groups."""
-    # A sentence that is nothing but a dateline or sign-off ("Hanoï (VNA)", "– VNA") is in no row here.
-    credit_only = {s: {k for k, start, end in zip(spans[s].index, spans[s]["start_char"], spans[s]["end_char"])
-                       if _only_credits(text[s], int(start), int(end), credits[s])} for s in "ab"}
+def _sentence_differences(alignment, spans, text, language, credits, credit_only, *, min_words) -> list[dict]:
+    """Stage 1: omitted and added sentences, paraphrased groups, and word edits of shared groups.
+
+    A sentence of ``credit_only`` (nothing but a dateline or sign-off: "Hanoï (VNA)", "– VNA") is in no row here.
+    """
 
     def one_side(side, k) -> list[dict]:
         span = (int(spans[side].loc[k, "start_char"]), int(spans[side].loc[k, "end_char"]))

@@ -30,14 +30,14 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
     many-to-one group fans out from one box. Sentences unique to one side stay grey.
 
     With ``differences`` (the :func:`toolkit.compare.compare_versions` table of the same
-    pair), a sentence that is nothing but the dateline or sign-off of its ``dateline`` or
-    ``signoff`` row ("Hanoï, 16 mai (RHC)", "– VNA") is drawn as the agency's credit: a
-    white box in a dashed grey frame, its text in grey italics, under the legend entry
-    "dateline / sign-off", as :func:`toolkit.display.render_differences` frames it. The
-    table compares such sentences in their own rows, never as omitted or added ones. (Two
-    datelines alike give no row, so such a sentence then stays a grey unique box.) A
-    sentence that holds a credit and other words (a sign-off at the end of the last
-    sentence) keeps its status colour.
+    pair), a sentence that is nothing but a dateline or sign-off ("Hanoï, 16 mai (RHC)",
+    "– VNA", "WASHINGTON —") is drawn as the agency's credit: a white box in a dashed grey
+    frame, its text in grey italics, under the legend entry "dateline / sign-off", as
+    :func:`toolkit.display.render_differences` frames it. The table never lists such a
+    sentence as omitted or added, whether the two versions' credits differ (a ``dateline``
+    or ``signoff`` row) or are alike (no row); the figure reads them as the table does
+    (:func:`toolkit.compare.versions.view_credits`). A sentence that holds a credit and
+    other words (a sign-off at the end of the last sentence) keeps its status colour.
 
     Args:
         alignment: From :func:`toolkit.compare.align_sentences` (``sentence_id_a``,
@@ -48,7 +48,7 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
         differences: Optional; from :func:`toolkit.compare.compare_versions` for the same
             articles a and b (``article_id_a``, ``article_id_b``, ``kind``,
             ``sentence_id_a``, ``sentence_id_b``, ``text_a``, ``text_b``). Only its
-            ``dateline`` and ``signoff`` rows are used.
+            ``signoff`` rows are read (for an agency that only the article's outlet makes one).
 
     Returns:
         The Axes: one rectangle per sentence (``ax.patches``, boxes first) and one ribbon
@@ -133,46 +133,17 @@ def _box_alpha(status: str) -> float:
 
 
 def _credit_sentences(alignment: pd.DataFrame, differences: pd.DataFrame, sides: dict) -> dict[str, set[int]]:
-    """Per side, the ids of the sentences whose letters and digits all lie in a credit of ``differences``.
+    """Per side, the ids of the sentences that are nothing but a dateline or sign-off, read as
+    :func:`toolkit.compare.compare_versions` reads them (its ``view_credits``: the alignment has
+    no offsets, so the text is laid out from its sentences in order)."""
+    from toolkit.compare.versions import view_credits
 
-    The alignment has no offsets, so each credit (``text_a``/``text_b`` of its row, as written) is
-    followed through the sentences from the one it starts in (``sentence_id_a``/``_b``): the
-    sentence it starts in counts when the credit opens it and covers it, each next sentence
-    while the rest of the credit covers it. Letters and digits are compared, not spacing.
-    """
     require_columns(differences, ["article_id_a", "article_id_b", "kind", "sentence_id_a", "sentence_id_b",
                                   "text_a", "text_b"], name="differences")
     require_same_pair(alignment, differences)
-    credits = differences[differences["kind"].isin(_CREDIT_KINDS)]
-    found = {"a": set(), "b": set()}
-    for side in "ab":
-        order = [k for k, _, _ in sides[side]]
-        letters = {k: _alnum(text) for k, text, _ in sides[side]}
-        for k, written in zip(credits[f"sentence_id_{side}"], credits[f"text_{side}"]):
-            if pd.isna(k) or int(k) not in letters or pd.isna(written):
-                continue
-            rest = _alnum(str(written))
-            first = letters[int(k)]
-            # The credit starts inside its first sentence: the longest end of it that opens the credit.
-            m = next((m for m in range(min(len(first), len(rest)), 0, -1) if first.endswith(rest[:m])), 0)
-            if first and m == len(first):
-                found[side].add(int(k))
-            rest = rest[m:]
-            for j in order[order.index(int(k)) + 1:]:
-                if not rest:
-                    break
-                if not letters[j]:
-                    continue
-                if not rest.startswith(letters[j]):
-                    break
-                found[side].add(j)
-                rest = rest[len(letters[j]):]
-    return found
-
-
-def _alnum(text: str) -> str:
-    """The letters and digits of ``text``, in order."""
-    return "".join(ch for ch in text if ch.isalnum())
+    return {side: set(view_credits(pd.DataFrame([(k, text) for k, text, _ in sides[side]],
+                                                columns=["sentence_id", "text"]), differences, side).sentence_ids)
+            for side in "ab"}
 
 
 def plot_story_attention(attention: pd.DataFrame, *, value: str = "n_articles", ax=None, width: int = 45,
