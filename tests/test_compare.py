@@ -81,6 +81,22 @@ class TestSplitSentences:
         assert compare.split_sentences(articles)["text"].tolist() == [
             '"It is a great day," Bill Nelson said.', "He left."]
 
+    @pytest.mark.parametrize("text, expected", [
+        ("Sen. John McCain met Mr. Obama on Jan. 5 in St. Louis. He left.",
+         ["Sen. John McCain met Mr. Obama on Jan. 5 in St. Louis.", "He left."]),
+        ("President John F. Kennedy visited a U.S. Army base. Roe v. Wade stood.",
+         ["President John F. Kennedy visited a U.S. Army base.", "Roe v. Wade stood."]),
+        ("M. Macron a reçu Mme Lam. Il est le No. 2 du parti.",
+         ["M. Macron a reçu Mme Lam.", "Il est le No. 2 du parti."]),
+        # Other acronyms and "No." before a word end sentences; so do « » quotes with a French space.
+        ("She works in Washington, D.C. He does not. The answer was No. Then he left.",
+         ["She works in Washington, D.C.", "He does not.", "The answer was No.", "Then he left."]),
+        ("Il a dit : « Oui. » Puis il est parti.", ["Il a dit : « Oui. »", "Puis il est parti."]),
+    ])
+    def test_abbreviations_before_names_end_no_sentence(self, text, expected):
+        articles = pd.DataFrame({"article_id": ["x"], "language": ["en"], "text": [text]})
+        assert compare.split_sentences(articles)["text"].tolist() == expected
+
 
 # ---------------------------------------------------------------- near-duplicates
 

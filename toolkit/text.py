@@ -289,9 +289,23 @@ def number_value(written: str) -> str:
 
 # ---------------------------------------------------------------- sentences
 
+#: Abbreviations written before a name or a number, whose full stop ends no sentence: titles ("Mr. Obama",
+#: "Gov. Brewer", "Dr. Smith", "Pr Dupont" is written without one), places ("St. Louis", "Mt. Everest"), months
+#: ("Jan. 5") and "vs." / "v." ("Roe v. Wade"). An initial ("M. Macron", "John F. Kennedy") and "U.S." ("U.S.
+#: Army") are read so too; other acronyms ("D.C.", "U.K.") and words that often end a sentence ("Inc.", "Jr.",
+#: "etc.") end one.
+NAME_ABBREVIATIONS = (
+    "Mr", "Mrs", "Ms", "Messrs", "Mmes", "Dr", "Drs", "Prof", "Gov", "Govs", "Sen", "Sens", "Rep", "Reps", "Gen",
+    "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Cmdr", "Adm", "Rev", "Hon", "Pres", "Supt", "Atty", "Insp", "Mgr",
+    "St", "Ste", "Mt", "Ft", "Jan", "Feb", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "vs", "v",
+)
 # A sentence ends at . ! ? or …, possibly followed by a closing quote, then a space and a
-# capital, a digit or an opening quote. A closing quote alone ends nothing ("Earth," NASA said).
-SENTENCE_END = re.compile(r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][»\"”’)]))\s+(?=[«\"“A-ZÀ-ÖØ-Þ0-9])")
+# capital, a digit or an opening quote. A closing quote alone ends nothing ("Earth," NASA said);
+# nor does the full stop of a NAME_ABBREVIATIONS word or of an initial, nor "No." before a number.
+SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][»\"”’)])|(?<=[.!?\u2026]\s»))"  # first: the abbreviations are only looked at after a stop
+    + "".join(rf"(?<!\b{re.escape(word)}\.)" for word in NAME_ABBREVIATIONS)
+    + r"(?<![\s(\[“\"«'’][A-Z]\.)(?<!^[A-Z]\.)(?<!\bU\.S\.)(?!(?<=\bNo\.)\s+\d)\s+(?=[«\"“A-ZÀ-ÖØ-Þ0-9])")
 # A paragraph: lines up to a blank line.
 PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*")
 
