@@ -100,7 +100,8 @@ class TestIngestCorpus:
         with pytest.raises(CorpusError, match=r"^feed\.jsonl:10: no `text`"):
             distributed.ingest_corpus(source, tmp_path / "strict", bytes_per_part=1000, errors="raise")
         strict = sorted(p.name for p in (tmp_path / "strict" / "articles").glob("*.parquet"))
-        assert strict and len(strict) < len(list((out / "articles").glob("*.parquet")))  # the part with the error is not written
+        # The part with the error is not written.
+        assert strict and len(strict) < len(list((out / "articles").glob("*.parquet")))
 
     def test_lazy_read_is_a_dask_dataframe(self, tmp_path):
         source = _jsonl(tmp_path / "feed.jsonl", 10)

@@ -72,17 +72,23 @@ _NAV_LABELS = {
 }
 _BREADCRUMB_START = re.compile(r"^(?:home|accueil|inicio|trang chủ)\b", re.IGNORECASE)
 # A page's navigation heading, read aloud by screen readers and kept by text extractors ("Site Mobile Navigation",
-# "Site Search Navigation", "Skip to main content"): a line that is only that, at the top or the foot of the page.
-# "Navigation" or "Menu" alone may be an intertitle (an article on sailing or on a restaurant): a qualifier is needed.
+# "Site Search Navigation", "Skip to main content", "Aller au contenu principal"): a line that is only that (markdown
+# marks aside), at the top or the foot of the page. "Navigation" or "Menu" alone may be an intertitle (an article on
+# sailing or on a restaurant): a qualifier is needed.
 _NAV_HEADING = re.compile(
     r"^(?:site(?: (?:mobile|search|index|main))? (?:navigation|menu)|(?:main|primary|mobile) navigation"
-    r"|skip to (?:the )?(?:main )?(?:content|navigation|article|search|menu))$", re.IGNORECASE)
+    r"|skip (?:to (?:the )?(?:main )?(?:content|navigation|article|search|menu)|navigation)"
+    r"|(?:aller|passer) (?:au contenu(?: principal)?|à la navigation|au menu))$", re.IGNORECASE)
 # The print-edition note under a web article ("A version of this article appears in print on October 12, 2012, on
-# page A16 of the New York edition with the headline: ...", "This article appeared in print on page 4"): a line
-# opening so is about the page, never the article's own text.
+# page A16 of the New York edition with the headline: ...", "This article appeared in print on page 4", "Cet article
+# est paru dans l'édition du 12 mai"): a line of that shape, up to the date or page, is about the page, never the
+# article's own text. Without "on <date or page>" ("This story appeared in print in 1963 and won ...") it stays.
 _PRINT_NOTE = re.compile(
-    r"^(?:A version of this|This) (?:article|story|review|column|essay|editorial|op-ed|interview|obituary|"
-    r"news analysis|post)s? (?:appears|appeared|was published|ran) in (?:print|the print edition)\b", re.IGNORECASE)
+    r"^(?:(?:A version of this|This) (?:article|story|review|column|essay|editorial|op-ed|interview|obituary|"
+    r"news analysis|post)s? (?:appears|appeared|was published|ran) in (?:print|the print edition) on "
+    r"(?:page \w|\w+ \d|\d)"
+    r"|(?:Cet article|Une version de cet article) (?:est paru|a paru|a été publié)e? dans l['’]édition "
+    r"(?:\S+ ){0,4}?(?:datée? )?du \d)", re.IGNORECASE)
 _BREADCRUMB_SEP = re.compile(r"\s(?:>|»|/|\||›)\s")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
 _URL_LINE = re.compile(r"^<?(?:https?://|www\.)\S+>?$")
@@ -951,7 +957,7 @@ def _mark_footer(raw: str, live: list[_Line], masthead_names: frozenset[str]) ->
             ln.reason = "footer"
         elif _PRINT_NOTE.match(bare) and not _has_words(bare, 61):
             ln.reason = "footer"
-        elif bare.casefold().rstrip(" :") in _NAV_LABELS or _NAV_HEADING.match(bare):
+        elif bare.casefold().rstrip(" :") in _NAV_LABELS or _NAV_HEADING.match(s.strip("*_#> ").strip()):
             ln.reason = "navigation"
         else:
             break
@@ -967,7 +973,8 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
         ln, s = live[i], _text(raw, live[i])
         if _RULE.match(s):
             ln.reason = "markup"
-        elif _is_breadcrumb(s) or ((title or title_text) and is_tag_list(s)) or _NAV_HEADING.match(s):
+        elif _is_breadcrumb(s) or ((title or title_text) and is_tag_list(s)) or _NAV_HEADING.match(
+                s.strip("*_#> ").strip()):
             ln.reason = "navigation"
         elif timestamp_pattern is not None and timestamp_pattern.match(s):
             ln.reason = "timestamp"
@@ -1167,9 +1174,9 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     and is repeated inside one of the next paragraphs; a shorter line that recurs is an
     intertitle or a headline quoted again, and stays. A later repeat of an earlier line is
     removed only when it is furniture of at most ``DUPLICATE_MAX_WORDS`` words (:func:`is_furniture`:
-    "Share", "Advertisement", a link), not the headline and not a label ending with a colon ("UPDATE:", which
-    opens each of a story's updates): a sentence, an intertitle or a refrain an author repeats (the headline
-    included) is article text.
+    "Share", "Advertisement", a link), not the headline and not a label ending with a colon that introduces a
+    paragraph ("UPDATE:" before each of a story's updates; "Share this:" before share buttons is furniture): a
+    sentence, an intertitle or a refrain an author repeats (the headline included) is article text.
     """
     texts = [ln.text for ln in live]
     # A line's NFC case folding, as normalise_for_matching makes it. When the article is in NFC (so is each of its

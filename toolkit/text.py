@@ -303,7 +303,8 @@ NAME_ABBREVIATIONS = (
 # capital, a digit or an opening quote. A closing quote alone ends nothing ("Earth," NASA said);
 # nor does the full stop of a NAME_ABBREVIATIONS word or of an initial, nor "No." before a number.
 SENTENCE_END = re.compile(
-    r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][»\"”’)])|(?<=[.!?\u2026]\s»))"  # first: the abbreviations are only looked at after a stop
+    # The stop first: the abbreviations are looked at only after one.
+    r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][»\"”’)])|(?<=[.!?\u2026]\s»))"
     + "".join(rf"(?<!\b{re.escape(word)}\.)" for word in NAME_ABBREVIATIONS)
     + r"(?<![\s(\[“\"«'’][A-Z]\.)(?<!^[A-Z]\.)(?<!\bU\.S\.)(?!(?<=\bNo\.)\s+\d)\s+(?=[«\"“A-ZÀ-ÖØ-Þ0-9])")
 # A paragraph: lines up to a blank line.

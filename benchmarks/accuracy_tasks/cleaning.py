@@ -51,9 +51,9 @@ again and judged `clean`; then the one span the fourth round (a poll's question 
 next to a widget line) newly removed, with its article read whole again. The task re-checks that each judged span is still
 removed, and counts removed spans not yet judged.
 
-**Second corpus: BASIL dev** (`benchmarks/gold/cleaning_check_basil.csv`, same columns): the 150 articles read with
-`tk.load_corpus` on the file as it is (`article_id`, `title`, `text` fields). Every removed span judged in context (all of
-them, not a sample); articles read: 50, one of each event in turn (record 3e + e mod 3 of event e, so the outlets
+**Second corpus: BASIL dev** (`benchmarks/gold/cleaning_check_basil.csv`, same columns): the 150 articles read
+with `tk.load_corpus` on the file as it is (`article_id`, `title`, `text` fields). Every removed span judged in
+context (all of them, not a sample); articles read: 50, one of each event in turn (record 3e + e mod 3 of event e, so the outlets
 alternate), each read at its start and end in full, the middle skimmed; all 150 were also scanned (short lines,
 first and last paragraphs, strings of web furniture), and articles found so outside the sample are rows of their own
 (their note opens "outside the sample"), counted apart. A span judged `article-text` that the current rules no longer
@@ -139,7 +139,7 @@ def hand_check(check: Path, removed, data: str, *, min_spans: int | None) -> lis
     outside = [j for j in judged if j["kind"] == "article" and j["reason"].startswith(OUTSIDE_SAMPLE)]
     widget = sum(j["judgement"] == "widget-left" for j in docs)
     enough = unjudged == 0 if min_spans is None else len(spans) >= min_spans
-    rows = [row(NAME, data, f"hand check: article text among {len(spans)} judged removed spans",
+    rows = [row(NAME, data, f"hand check: article text still removed, of {len(spans)} judged spans",
                 toolkit_value=wrong / max(len(spans), 1),
                 target="0, every removed span judged" if min_spans is None else f"0 of {min_spans}",
                 met=wrong == 0 and enough,
