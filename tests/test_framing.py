@@ -497,6 +497,15 @@ class TestPlots:
             assert plot_keyness(shown, group="C").get_xlabel().endswith("C vs A")
         plt.close("all")
 
+    def test_keyness_legend_is_at_least_9_pt(self):
+        tokens, articles = keyness_tables()
+        with pytest.warns(FramingWarning):
+            table = keyness(tokens, articles, by="side", min_count=1)
+        legend = plot_keyness(table, group="A").get_legend()
+        sizes = [t.get_fontsize() for t in [*legend.get_texts(), legend.get_title()]]
+        assert min(sizes) >= 9  # STYLE.md: fonts of at least 9 pt at print size
+        plt.close("all")
+
 
 class TestKeynessSpread:
     """n_articles columns, the min_articles filter, full ids and the small-group sentence only when small."""
