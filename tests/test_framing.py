@@ -451,14 +451,59 @@ class TestPlots:
         renderer = fig.canvas.get_renderer()
         assert legend.get_window_extent(renderer).y1 < ax.xaxis.label.get_window_extent(renderer).y0
         assert fig.get_tightbbox(renderer).y0 <= legend.get_window_extent(renderer).y0 / fig.dpi
-        # A table of one group against all others: the rest stays "the rest", unless named.
+        # A table of one group: its rest column names the one group it was compared with; without
+        # the column nothing shows who the rest was, so it stays "all other groups", unless named.
         ax = plot_keyness(only_a, group="A")
-        assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "more frequent in the rest"
-        ax = plot_keyness(only_a, group="A", rest="B")
+        assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "more frequent in B"
+        ax = plot_keyness(only_a.drop(columns="rest"), group="A")
+        assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "more frequent in all other groups"
+        ax = plot_keyness(only_a.drop(columns="rest"), group="A", rest="B")
         assert ax.get_legend().get_title().get_text().endswith("in A / in B")
+        # Rows of two runs comparing A with different rests: no single name is right.
+        with pytest.raises(ValueError, match="several rests"):
+            plot_keyness(pd.concat([only_a, only_a.assign(rest="all other groups")]), group="A")
         # Only the colours drawn are in the legend.
         ax = plot_keyness(table[table["direction"] == "over"], group="A")
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["more frequent in A"]
+        plt.close("all")
+
+
+    def test_keyness_figure_never_names_a_wrong_comparison_group(self):
+        # Keyness over A, B and C, the table then cut to A and C: A was compared with B and C
+        # together (its n_rest counts both), so the figure must not say "A vs C".
+        rows = []
+        for article, words in (("a", ["vaccin"] * 10 + ["port"] * 40), ("b", ["navire"] * 20 + ["port"] * 30),
+                               ("c", ["vaccin"] * 2 + ["port"] * 48)):
+            rows += [{"article_id": article, "text": w, "lemma": w, "upos": "NOUN"} for w in words]
+        tokens = pd.DataFrame(rows)
+        articles = pd.DataFrame({"article_id": ["a", "b", "c"], "language": "fr", "side": ["A", "B", "C"]})
+        with pytest.warns(FramingWarning):
+            table = keyness(tokens, articles, by="side", min_count=1)
+        a_and_c = table[table["group"].isin(["A", "C"])]
+        vaccin = a_and_c.set_index(["group", "lemma"]).loc[("A", "vaccin")]
+        assert (vaccin["n_group"], vaccin["n_rest"]) == (10, 2)  # the rest of A: B and C
+        assert set(table["rest"]) == {"all other groups"}
+        for shown in (a_and_c, a_and_c.drop(columns="rest")):  # the column, or the counts when a table lacks it
+            ax = plot_keyness(shown, group="A", n=5)
+            legend = ax.get_legend()
+            assert [t.get_text() for t in legend.get_texts()][-1] == "more frequent in all other groups"
+            assert legend.get_title().get_text() == "Counts in brackets: occurrences in A / in all other groups"
+            assert ax.get_xlabel().endswith("A vs all other groups") and " C" not in ax.get_xlabel()
+        # Two groups compared with each other: each names the other, from the column or from the counts.
+        with pytest.warns(FramingWarning):
+            two = keyness(tokens, articles[articles["side"] != "B"], by="side", min_count=1)
+        assert two.groupby("group")["rest"].first().to_dict() == {"A": "C", "C": "A"}
+        for shown in (two, two.drop(columns="rest")):
+            assert plot_keyness(shown, group="C").get_xlabel().endswith("C vs A")
+        plt.close("all")
+
+    def test_keyness_legend_is_at_least_9_pt(self):
+        tokens, articles = keyness_tables()
+        with pytest.warns(FramingWarning):
+            table = keyness(tokens, articles, by="side", min_count=1)
+        legend = plot_keyness(table, group="A").get_legend()
+        sizes = [t.get_fontsize() for t in [*legend.get_texts(), legend.get_title()]]
+        assert min(sizes) >= 9  # STYLE.md: fonts of at least 9 pt at print size
         plt.close("all")
 
 

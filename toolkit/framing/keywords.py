@@ -23,11 +23,13 @@ from toolkit.framing.lexicons import normalise_term_series
 from toolkit.schema import require_columns, require_counted_groups
 from toolkit.text import load_stopwords, log_likelihood
 
-__all__ = ["KEYNESS_COLUMNS", "NEEDS_ARTICLES", "NEEDS_TOKENS", "keyness"]
+__all__ = ["ALL_OTHER_GROUPS", "KEYNESS_COLUMNS", "NEEDS_ARTICLES", "NEEDS_TOKENS", "keyness"]
 
 KEYNESS_COLUMNS = ["group", "lemma", "n_group", "n_rest", "n_articles_group", "n_articles_rest", "per_1000_group",
                    "per_1000_rest", "g2", "p_value",
-                   "log_ratio", "direction"]
+                   "log_ratio", "direction", "rest"]
+#: The ``rest`` of a group compared with more than one other group (all of them together).
+ALL_OTHER_GROUPS = "all other groups"
 #: The columns :func:`keyness` needs in ``tokens`` and in ``articles`` (besides the ``by`` columns).
 NEEDS_TOKENS = ["article_id", "text", "lemma", "upos"]
 NEEDS_ARTICLES = ["article_id", "language"]
@@ -85,7 +87,10 @@ def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="ou
         lemma comes from in the group and in the rest), ``per_1000_group``, ``per_1000_rest`` (float), ``g2`` (float,
         ≥ 0), ``p_value`` (float), ``log_ratio`` (float), ``direction`` (str, ``"over"`` or
         ``"under"``: used more or less in the group). Sorted by group, over-used first,
-        then ``g2`` descending, then lemma.
+        then ``g2`` descending, then lemma. ``rest`` (str) names what the group was compared
+        with, the words counted in ``n_rest``: the other group when two groups were compared
+        (``"Vietnam"``), else ``"all other groups"`` (:data:`ALL_OTHER_GROUPS`), which stays
+        true of a table later cut to fewer groups.
 
     Raises:
         ValueError: a required column is missing, ``by`` is not a column of ``articles``,
@@ -107,12 +112,13 @@ def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="ou
     small = _small_groups(articles, groups, sizes, min_articles=small_group, min_words=min_words)
     _warn_on_small_groups(problems + small[1], small[0], min_articles=small_group, min_words=min_words)
     rows = [_compare(counts, sizes, spread, group, min_count=min_count, min_articles=min_articles, top=top)
+            .assign(rest=_rest_of(group, counts.columns))
             for group in (sorted(counts.columns) if target is None else [target])]
     result = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=KEYNESS_COLUMNS)
     return result.astype({"group": "string", "lemma": "string", "n_group": "int64", "n_rest": "int64",
                           "n_articles_group": "int64", "n_articles_rest": "int64",
                           "per_1000_group": "float64", "per_1000_rest": "float64", "g2": "float64",
-                          "p_value": "float64", "log_ratio": "float64", "direction": "string"}
+                          "p_value": "float64", "log_ratio": "float64", "direction": "string", "rest": "string"}
                          )[KEYNESS_COLUMNS].reset_index(drop=True)
 
 
@@ -236,6 +242,12 @@ def _warn_on_small_groups(problems: list[str], small: list[str], *, min_articles
     # A fixed location, not the caller's: in a notebook that is a temporary kernel file whose
     # name changes on every run, and would make the saved output differ each time.
     warnings.warn_explicit(message, FramingWarning, "toolkit.framing.keyness", 1)
+
+
+def _rest_of(group: str, compared: Iterable[str]) -> str:
+    """What ``group`` is compared with among the groups with words counted: the other one, or all others."""
+    others = [g for g in compared if g != group]
+    return others[0] if len(others) == 1 else ALL_OTHER_GROUPS
 
 
 def _g2(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib import font_manager, transforms
 from matplotlib.patches import Patch
 
+from toolkit.framing.keywords import ALL_OTHER_GROUPS
 from toolkit.plotting.style import (
     MAX_PANELS,
     OKABE_ITO,
@@ -78,21 +79,29 @@ def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 1
 
     A legend below the x axis names what each colour means in the words of the groups
     compared ("more frequent in Cuba", "more frequent in Vietnam") and what the counts in
-    brackets after each lemma are (its occurrences in the group / in the rest).
+    brackets after each lemma are (its occurrences in the group / in the rest). Its text is
+    9 pt, the house minimum at print size.
 
     Args:
         keywords: From :func:`toolkit.framing.keyness`.
         group: The group to draw (the first in the table by default).
         n: Lemmas per side, the highest G² first.
-        rest: What ``group`` is compared with, in the legend and the x label: by default the
-            other group when the table holds two (``"Vietnam"``), else ``"the rest"`` (all
-            other articles together, as :func:`~toolkit.framing.keyness` compares them).
+        rest: What ``group`` is compared with, in the legend and the x label. By default the
+            table's ``rest`` column (:func:`~toolkit.framing.keyness` names the other group
+            when it compared two, ``"all other groups"`` otherwise); in a table without it,
+            the other group only when the table holds two whose counts show each was compared
+            with the other (``n_rest`` of one is ``n_group`` of the other), else
+            ``"all other groups"``: a table of groups A, B and C cut to A and C never says "A vs C".
         ax: Axes to draw on; a new figure when None.
 
     Returns:
         The Axes, one bar per lemma (at most ``2 n``), over-used at the top, each labelled
         with its counts in the group and in the rest, and a legend of the colours drawn
         whose title explains the counts.
+
+    Raises:
+        ValueError: the ``rest`` column names several comparisons of ``group`` (tables of
+            several runs put together).
 
     Example:
         >>> ax = plot_keyness(keyness(tokens, articles, by="outlet_country"), group="Cuba")
@@ -101,8 +110,7 @@ def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 1
                     name="keywords")
     group = group if group is not None else str(keywords["group"].iloc[0])
     if rest is None:
-        others = [g for g in dict.fromkeys(keywords["group"].astype(str)) if g != group]
-        rest = others[0] if len(others) == 1 else "the rest"
+        rest = _compared_with(keywords, group)
     rows = keywords[keywords["group"] == group]
     over = rows[rows["direction"] == "over"].nlargest(n, "g2").sort_values("log_ratio")
     under = rows[rows["direction"] == "under"].nlargest(n, "g2").sort_values("log_ratio")
@@ -119,10 +127,42 @@ def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 1
     ax.grid(axis="y", visible=False)
     handles = [Patch(color=color, label=label) for d, (color, label) in sides.items()
                if (shown["direction"] == d).any()]
-    ax.legend(handles=handles, frameon=False, fontsize=8, title_fontsize=8, ncol=2,
+    ax.legend(handles=handles, frameon=False, fontsize=9, title_fontsize=9, ncol=2,
               title=f"Counts in brackets: occurrences in {group} / in {rest}", loc="upper center",
               bbox_to_anchor=(0.5, 0.0), bbox_transform=_below_xlabel(ax))
     return ax
+
+
+def _compared_with(keywords: pd.DataFrame, group: str) -> str:
+    """What ``group`` of a keyness table was compared with: its ``rest``; without one, the other group
+    when the counts show the two were compared with each other; else :data:`ALL_OTHER_GROUPS`."""
+    groups = keywords["group"].astype(str)
+    if "rest" in keywords.columns:
+        named = list(dict.fromkeys(keywords.loc[groups == group, "rest"].dropna().astype(str)))
+        if len(named) > 1:
+            raise ValueError(f"`keywords` compares group {group!r} with several rests {named}: "
+                             "keep the rows of one keyness run")
+        if named:
+            return named[0]
+    others = [g for g in dict.fromkeys(groups) if g != group]
+    if len(others) == 1 and _compared_with_each_other(keywords[groups == group], keywords[groups == others[0]]):
+        return others[0]
+    return ALL_OTHER_GROUPS
+
+
+def _compared_with_each_other(one: pd.DataFrame, other: pd.DataFrame) -> bool:
+    """True when, for every lemma of both (at least one), the rest's count (and rate, when the table
+    has rates) of each is the other's own: then each group's rest was the other alone."""
+    one, other = one.drop_duplicates("lemma").set_index("lemma"), other.drop_duplicates("lemma").set_index("lemma")
+    shared = one.index.intersection(other.index)
+    if not len(shared):
+        return False
+    one, other = one.loc[shared], other.loc[shared]
+    pairs = [("n_rest", "n_group")]
+    if {"per_1000_rest", "per_1000_group"} <= set(one.columns):
+        pairs.append(("per_1000_rest", "per_1000_group"))
+    return all(np.allclose(a[rest].to_numpy(dtype=float), b[own].to_numpy(dtype=float))
+               for rest, own in pairs for a, b in ((one, other), (other, one)))
 
 
 def _below_xlabel(ax):
