@@ -81,11 +81,10 @@ TITLES = {
     "vice admiral": ("rank", ["vice admiral", "vice-amiral", "vicealmirante"]),
     "rear admiral": ("rank", ["rear admiral", "contre-amiral", "contralmirante"]),
 }
-# Words that make another office of the office after them ("Deputy Attorney General", "Assistant Secretary"), under
-# one key each ("vice" and "deputy" alike, as "vice-ministre" and "Deputy Minister").
+# Words that make another office of the office after them ("Deputy Attorney General", "Assistant Attorney General"),
+# under one key each ("vice" and "deputy" alike, as "vice-ministre" and "Deputy Minister").
 # ("Under" is left out: "Under President Obama, ..." opens sentences.)
 _OFFICE_PREFIXES = {"deputy": "deputy", "vice": "deputy", "assistant": "assistant", "associate": "associate"}
-
 
 
 @functools.cache
@@ -110,18 +109,16 @@ def _title_words(text: str, begin: int, end: int) -> list[tuple[str, int, int]]:
     return words
 
 
-# A word naming an office that "general" (général) qualifies after it, when TITLES lacks the office: an agent noun
-# ("Paymaster General", "receveur général", "délégué général"). Not the words that come before the rank itself
-# ("Senior General", "Former General", "the late General", "four-star general").
-_OFFICE_HEAD = re.compile(r"(?:or|er|eur|ar|ey|eon|ary|aire|ant|ate|at|ul|ier|ent|egue|ee)$")
-_NOT_OFFICE_HEADS = frozenset({"senior", "junior", "former", "late", "star", "other", "later", "ancient", "rear",
-                               "super", "premier", "eminent", "brillant", "vaillant", "valiant"})
-
-
-def _office_head(word: str) -> bool:
-    """Whether the folded ``word`` before "general" names the office that "general" qualifies (see _OFFICE_HEAD)."""
-    return (word.isalpha() and len(word) > 3 and word not in _NOT_OFFICE_HEADS and word not in stopwords()
-            and bool(_OFFICE_HEAD.search(word)))
+# The words naming an office that "general" (général) qualifies after it, when TITLES lacks the office
+# ("Paymaster General", "délégué général"), folded. A short list, not a rule on word endings: a title of its own
+# before the rank ("Defence Minister General Phan Van Giang", "Prime Minister General Prayut", "Senator General")
+# is that title and the rank General, never one office "Minister General": no word here is a title of TITLES.
+# Those TITLES reads whole ("Attorney General") need no entry.
+_OFFICE_HEADS = frozenset({
+    "accountant", "adjutant", "administrateur", "agent", "chaplain", "commissary", "controleur", "controller",
+    "delegue", "intendant", "payeur", "paymaster", "procurator", "provost", "quartermaster", "rapporteur",
+    "receiver", "receveur", "registrar", "secretaire", "treasurer", "tresorier", "vicaire", "vicar",
+})
 
 
 def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str, str, str, int, int]]:
@@ -129,10 +126,13 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
 
     A title is read whole, longest variant of TITLES first ("Attorney General", "procureur
     général", "Major General"); the rank "general" is never read from the end of an office
-    TITLES lacks: after a word naming an office (_office_head: "Paymaster General",
-    "délégué général") the two words are one office, keyed by their folded words. The
-    words that make another office of an office (_OFFICE_PREFIXES: "Deputy Attorney
-    General", "Assistant Secretary") are read with it.
+    TITLES lacks: after a word naming an office (_OFFICE_HEADS: "Paymaster General",
+    "délégué général") the two words are one office, keyed by their folded words. A title
+    of its own before "General" stays that title, and General the rank ("Defence Minister
+    General Phan Van Giang": minister, then general). The words that make another office
+    of an office (_OFFICE_PREFIXES: "Deputy Attorney General", "Assistant Attorney
+    General") are read with it, once per key ("Deputy Vice Minister" is "deputy minister",
+    as "Vice Minister" is).
     """
     words = _title_words(text, sentence_start, start)
     # Only whitespace may separate the last title from the name ("le vice-ministre Trân").
@@ -146,7 +146,7 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
                 head, rank = (words[-n - 1], words[-n]) if n < len(words) else (None, None)
                 # The office's word is written as "general" is (both capitalised or neither): "to nominate General
                 # Dempsey" is the rank.
-                if (variant == ("general",) and head and _office_head(head[0])
+                if (variant == ("general",) and head and head[0] in _OFFICE_HEADS
                         and text[head[1]].isupper() == text[rank[1]].isupper()
                         and not text[head[2]:rank[1]].strip(" \u00a0-")):
                     n += 1
@@ -156,7 +156,9 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
                        and text[words[-n - 1][1]].isupper() == text[words[-n][1]].isupper()
                        and not text[words[-n - 1][2]:words[-n][1]].strip(" \u00a0-")):
                     n += 1
-                    key = f"{_OFFICE_PREFIXES[words[-n][0]]} {key}"
+                    prefix = _OFFICE_PREFIXES[words[-n][0]]
+                    if key.split()[0] != prefix:
+                        key = f"{prefix} {key}"
                 s, e = words[-n][1], words[-1][2]
                 found.append((key, kind, text[s:e], s, e))
                 words = words[:-n]
