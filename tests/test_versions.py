@@ -302,6 +302,48 @@ class TestCreditReading:
         # BL is in no registry: without the table's row, "–BL" is an editor's initials, as for compare_versions.
         assert compare.versions.view_credits(mine, differences.iloc[:0], "a").sentence_ids == set()
 
+    def test_a_view_given_the_outlet_reads_a_signoff_both_versions_write_alike(self):
+        # Both sign off "–BL", outlet BL (no registry code): alike, the table has no row to tell a view the code.
+        texts, sentences = sentences_table({"x": [(0, BODY_EN[0]), (0, "–BL")], "y": [(0, BODY_EN[1]), (0, "–BL")]})
+        articles = _articles(texts, "en").assign(outlet="BL")
+        differences = compare.compare_versions(sentences, articles, "x", "y")
+        assert "signoff" not in set(differences["kind"])
+        for side, article_id in (("a", "x"), ("b", "y")):
+            mine = sentences[sentences["article_id"] == article_id]
+            assert compare.versions.read_credits(mine, text=texts[article_id], outlet="BL").sentence_ids == {1}
+            # Without the outlet, the documented exception: "–BL" reads as an editor's initials.
+            assert compare.versions.view_credits(mine, differences, side).sentence_ids == set()
+            assert compare.versions.view_credits(mine, differences, side, outlet="BL").sentence_ids == {1}
+            outlets = compare.versions.article_outlets(articles, "x", "y")
+            assert compare.versions.view_credits(mine, differences, side, outlet=outlets[side]).sentence_ids == {1}
+
+    def test_missing_columns_and_sides_are_named(self):
+        texts, sentences = sentences_table({"x": [(0, "PARIS (AFP) -"), (0, BODY_EN[0])]})
+        with pytest.raises(ValueError, match="text"):
+            compare.versions.read_credits(sentences.drop(columns="text"))
+        differences = compare.compare_versions(sentences, _articles(texts, "en"), "x", "x")
+        with pytest.raises(ValueError, match="text_a"):
+            compare.versions.view_credits(sentences, differences.drop(columns="text_a"), "a")
+        with pytest.raises(ValueError, match="sentence_id"):
+            compare.versions.view_credits(sentences.drop(columns="sentence_id"), differences, "a")
+        with pytest.raises(ValueError, match="'a' or 'b'"):
+            compare.versions.view_credits(sentences, differences, "c")
+
+    def test_a_sentence_is_read_at_its_offsets(self):
+        # The offsets point into the article's text; the text cell may be shorter (here cut after the dateline).
+        text = "PARIS (AFP) - " + BODY_EN[0]
+        sentences = pd.DataFrame({"sentence_id": [0], "start_char": [0], "end_char": [len(text)],
+                                  "text": ["PARIS (AFP) -"]})
+        found = compare.versions.read_credits(sentences, text=text)
+        assert [(c.kind, c.place, c.words, c.agency) for c in found.credits] == [("dateline", "Paris", "", "AFP")]
+        # Before: start_char + len(text) ended the sentence at the dateline, so it was nothing but a credit.
+        assert found.sentence_ids == set()
+
+    def test_the_words_between_place_and_agency(self):
+        text = "KANSAS CITY, Mo., lundi 16 mai (AFP) - " + BODY_EN[0]
+        sentences = pd.DataFrame({"sentence_id": [0], "start_char": [0], "end_char": [len(text)], "text": [text]})
+        assert compare.versions.read_credits(sentences, text=text).credits[0].words == "Mo., lundi 16 mai"
+
 
 @pytest.mark.parametrize("a, b", [(A002, A004), (A004, A002), (A000, A003), (A003, A000)])
 def test_the_views_read_the_credits_the_table_reads(seeds, a, b):
