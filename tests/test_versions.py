@@ -93,8 +93,17 @@ class TestDatelines:
         ("PARIS, lundi 16 mai (AFP) - ", "PARIS, 16 mai (AFP) - ", ("fr", "fr"), "date"),
         ("PARIS, lundi soir (AFP) - ", "PARIS, lundi (AFP) - ", ("fr", "fr"), "date"),
         ("KANSAS CITY, Mo. — ", "KANSAS CITY, Kan. — ", ("en", "en"), "place"),
+        # Before: no row ("aujourd'hui" was skipped as a stopword; "EVENING" in capitals was read as the place's).
+        ("PARIS, aujourd'hui (AFP) - ", "PARIS (AFP) - ", ("fr", "fr"), "date"),
+        ("HANOI, THURSDAY EVENING (VNA) - ", "HANOI, THURSDAY (VNA) - ", ("en", "en"), "date"),
         # One day in two languages, a state written by one version only, the same words: no row.
         ("PARIS, lundi (AFP) - ", "PARIS, Monday (AFP) - ", ("fr", "en"), None),
+        # Before: a date row ("soir" and "evening" compared as words; "aujourd'hui" no word at all; "EVENING" the
+        # place's own word in one version and a date word in the other).
+        ("PARIS, lundi soir (AFP) - ", "PARIS, Monday evening (AFP) - ", ("fr", "en"), None),
+        ("PARIS, mardi matin (AFP) - ", "PARIS, Tuesday morning (AFP) - ", ("fr", "en"), None),
+        ("PARIS, aujourd'hui (AFP) - ", "PARIS, today (AFP) - ", ("fr", "en"), None),
+        ("HANOI, THURSDAY EVENING (VNA) - ", "HANOI, Thursday evening (VNA) - ", ("en", "en"), None),
         ("KANSAS CITY, Mo. — ", "KANSAS CITY — ", ("en", "en"), None),
         ("PARIS, lundi (AFP) - ", "PARIS, lundi (AFP) - ", ("fr", "fr"), None),
     ])

@@ -197,8 +197,9 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       of a dateline counts: places compare folded or through their linked entity ("La
       Havane" and "HAVANA"), with the capitalised words written after them when both
       versions write some ("KANSAS CITY, Mo." and "KANSAS CITY, Kan."); dates through
-      their numbers, months, weekdays and other words ("16 mai" and "May 16", "lundi" and
-      "Monday" agree; "lundi" and "mardi" do not); agencies by their code.
+      their numbers, months, weekdays, parts of the day and other words ("16 mai" and "May
+      16", "lundi soir" and "Monday evening" agree; "lundi" and "mardi" do not); agencies
+      by their code.
     - ``signoff``: the agency code closing the last paragraph ("... Patrie.- VNA"), compared
       the same way (``detail`` "agency"); a code of the outlet registry or the article's own
       ``outlet`` (an editor's initials, "... –BL", are no sign-off).
@@ -480,14 +481,18 @@ def _only_credits(text: str, start: int, end: int, credits: list[Credit]) -> boo
     return bool(found) and all(_in_credits(credits, start + s, start + e) for _, s, e in found)
 
 
-# The words of a dateline's date besides numbers and months: weekdays and relative days, French and English, under
-# one key each ("lundi" and "Monday" are one day).
+# The words of a dateline's date besides numbers and months: weekdays, relative days and parts of the day, French
+# and English, under one key each ("lundi" and "Monday" are one day, "soir" and "evening" one part of it).
 _DAY_WORDS = {
     **{w: f"weekday:{n}" for n, names in enumerate([
         ("monday", "lundi"), ("tuesday", "mardi"), ("wednesday", "mercredi"), ("thursday", "jeudi"),
         ("friday", "vendredi"), ("saturday", "samedi"), ("sunday", "dimanche")], start=1) for w in names},
     "today": "day:0", "aujourd'hui": "day:0", "aujourdhui": "day:0", "yesterday": "day:-1", "hier": "day:-1",
     "tomorrow": "day:1", "demain": "day:1",
+    # (No "après-midi": parse_dateline reads no dateline with a hyphen before its agency.)
+    **{w: f"part:{names[0]}" for names in [
+        ("morning", "matin", "matinee"), ("afternoon",), ("evening", "soir", "soiree"), ("night", "nuit")]
+        for w in names},
 }
 
 
@@ -495,9 +500,10 @@ def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> di
     """The keys each part of a dateline or sign-off compares on (DATELINE_PARTS; empty when absent).
 
     Every word between a dateline's place and its agency or dash counts: numbers and months
-    (``find_numbers``), weekdays and relative days (_DAY_WORDS) and other lower-case words
-    ("soir") are the date; capitalised words are the place's own ("Mo." of "KANSAS CITY,
-    Mo."), under the key ``in:`` so they compare only with the other version's.
+    (``find_numbers``), weekdays, relative days and parts of the day in any case (_DAY_WORDS:
+    "soir", "EVENING") and other lower-case words are the date; other capitalised words are
+    the place's own ("Mo." of "KANSAS CITY, Mo."), under the key ``in:`` so they compare
+    only with the other version's.
     """
     places = {" ".join(folded_words(credit.place))} if credit.place else set()
     if credit.place and mentions is not None and len(mentions):
@@ -510,11 +516,14 @@ def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> di
     counted = [(s, e) for _, _, s, e in numbers]
     within = set()
     for written, s, e in tokenize_words(credit.words, language=language if isinstance(language, str) else None):
-        word = fold(written).rstrip(".")
-        if not word or any(a <= s and e <= b for a, b in counted) or word in stopwords():
+        word = fold(written).rstrip(".").replace("\u2019", "'").replace("\u02bc", "'")
+        if not word or any(a <= s and e <= b for a, b in counted):
             continue
-        if word in _DAY_WORDS or word.replace("\u2019", "'") in _DAY_WORDS:
-            dates.add(_DAY_WORDS.get(word, _DAY_WORDS.get(word.replace("\u2019", "'"))))
+        # Before the stopwords ("aujourd'hui" is one), and in any case ("HANOI, THURSDAY EVENING (VNA)").
+        if word in _DAY_WORDS:
+            dates.add(_DAY_WORDS[word])
+        elif word in stopwords():
+            continue
         elif written[:1].isupper():
             within.add(word)
         elif word.isalpha():
