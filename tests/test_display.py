@@ -182,3 +182,30 @@ def test_credits_alike_in_both_versions_are_shown_as_credits_too():
     assert [b for _, _, bg_b, b in cells if bg_b == "#DDF1E7"] == [BODY[3]]
     # Each side's dateline (with the dash opening its next sentence) and sign-off framed, in row order.
     assert _framed(markup) == ["Hanoï (VNA)", "-", "-", "– VNA", "Hanoï (VNA)", "– VNA"]
+
+
+def test_an_outlets_own_signoff_alike_in_both_versions_is_framed_given_the_articles():
+    """Both versions sign off "–BL", the code of their outlet BL that the outlet registry lacks: alike, the table has
+    no sign-off row to tell the view the code. Given the articles, the view reads it with their outlet, as the table
+    did (before: render_differences took no articles, and "–BL" was an unaligned sentence, unframed)."""
+    texts, sentences = sentences_table({"x": [(0, BODY[0]), (1, BODY[1]), (1, "–BL")],
+                                        "y": [(0, BODY[0]), (1, BODY[2]), (1, "–BL")]})
+    groups = [(0, 0, "shared"), (1, None, "unique"), (2, None, "unique"), (None, 1, "unique"), (None, 2, "unique")]
+    text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
+    alignment = pd.DataFrame(
+        [(g, "x", k_a, "y", k_b, None if k_a is None else text_of["x", k_a],
+          None if k_b is None else text_of["y", k_b], None if status == "unique" else 1.0, status,
+          f"{int(k_a is not None)}-{int(k_b is not None)}") for g, (k_a, k_b, status) in enumerate(groups)],
+        columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr",
+                             "outlet": "BL"})
+    differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
+    assert sorted(differences["kind"]) == ["added", "omitted"]  # "–BL" in neither: the table read it as a credit
+    markup = str(render_differences(sentences, alignment, differences, articles=articles))
+    assert _framed(markup) == ["–BL", "–BL"]
+    assert [(bg_a, bg_b) for bg_a, a, bg_b, b in _cells(markup) if "–BL" in (a, b)] == [
+        ("#FFFFFF", "#F2F2F2"), ("#F2F2F2", "#FFFFFF")]
+    # Without the articles, the documented exception: nothing tells the view that BL is an outlet.
+    assert _framed(str(render_differences(sentences, alignment, differences))) == []
+    with pytest.raises(ValueError, match="no article 'y'"):
+        render_differences(sentences, alignment, differences, articles=articles.iloc[:1])

@@ -357,6 +357,36 @@ class TestAlignmentCredits:
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["shared", "unique", "dateline / sign-off"]
         plt.close(fig)
 
+    def test_an_outlets_own_signoff_alike_in_both_versions_is_framed_given_the_articles(self):
+        """Both versions sign off "–BL" (outlet BL, no registry code): alike, no row tells the figure the code. Given
+        the articles it reads the sign-off with their outlet, as the table did (before: plot_alignment took no
+        articles, and "–BL" was a grey unaligned box)."""
+        from toolkit.compare import compare_versions
+        from toolkit.compare.alignment import ALIGNMENT_COLUMNS
+
+        body = VERSION_BODY
+        texts, sentences = sentences_table({"x": [(0, body[0]), (1, body[1]), (1, "–BL")],
+                                            "y": [(0, body[0]), (1, body[2]), (1, "–BL")]})
+        groups = [(0, 0, "shared"), (1, None, "unique"), (2, None, "unique"), (None, 1, "unique"),
+                  (None, 2, "unique")]
+        text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
+        alignment = pd.DataFrame(
+            [(g, "x", k_a, "y", k_b, None if k_a is None else text_of["x", k_a],
+              None if k_b is None else text_of["y", k_b], None if status == "unique" else 1.0, status,
+              f"{int(k_a is not None)}-{int(k_b is not None)}") for g, (k_a, k_b, status) in enumerate(groups)],
+            columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr",
+                                 "outlet": "BL"})
+        differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
+        assert sorted(differences["kind"]) == ["added", "omitted"]
+        for given, credits in ((articles, [2, 5]), (None, [])):
+            fig, ax = plt.subplots()
+            tp.plot_alignment(alignment, ax=ax, differences=differences, articles=given, labels=["rhc", "vna"])
+            labels = [t for t in ax.texts if t.get_text() not in {"rhc", "vna"}]
+            # a's sentences 0-2, then b's (boxes 3-5): the sign-offs are each side's last.
+            assert [i for i, (box, label) in enumerate(zip(ax.patches, labels)) if is_credit_box(box, label)] == credits
+            plt.close(fig)
+
     def test_differences_of_another_pair_are_refused(self):
         alignment, differences = two_versions([(0, "Hanoï (VNA)")], SIGNOFF_SENTENCE)
         swapped = differences.rename(columns={"article_id_a": "article_id_b", "article_id_b": "article_id_a"})

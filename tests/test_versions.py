@@ -93,8 +93,17 @@ class TestDatelines:
         ("PARIS, lundi 16 mai (AFP) - ", "PARIS, 16 mai (AFP) - ", ("fr", "fr"), "date"),
         ("PARIS, lundi soir (AFP) - ", "PARIS, lundi (AFP) - ", ("fr", "fr"), "date"),
         ("KANSAS CITY, Mo. — ", "KANSAS CITY, Kan. — ", ("en", "en"), "place"),
+        # Before: no row ("aujourd'hui" was skipped as a stopword; "EVENING" in capitals was read as the place's).
+        ("PARIS, aujourd'hui (AFP) - ", "PARIS (AFP) - ", ("fr", "fr"), "date"),
+        ("HANOI, THURSDAY EVENING (VNA) - ", "HANOI, THURSDAY (VNA) - ", ("en", "en"), "date"),
         # One day in two languages, a state written by one version only, the same words: no row.
         ("PARIS, lundi (AFP) - ", "PARIS, Monday (AFP) - ", ("fr", "en"), None),
+        # Before: a date row ("soir" and "evening" compared as words; "aujourd'hui" no word at all; "EVENING" the
+        # place's own word in one version and a date word in the other).
+        ("PARIS, lundi soir (AFP) - ", "PARIS, Monday evening (AFP) - ", ("fr", "en"), None),
+        ("PARIS, mardi matin (AFP) - ", "PARIS, Tuesday morning (AFP) - ", ("fr", "en"), None),
+        ("PARIS, aujourd'hui (AFP) - ", "PARIS, today (AFP) - ", ("fr", "en"), None),
+        ("HANOI, THURSDAY EVENING (VNA) - ", "HANOI, Thursday evening (VNA) - ", ("en", "en"), None),
         ("KANSAS CITY, Mo. — ", "KANSAS CITY — ", ("en", "en"), None),
         ("PARIS, lundi (AFP) - ", "PARIS, lundi (AFP) - ", ("fr", "fr"), None),
     ])
@@ -193,12 +202,14 @@ def test_every_sentence_the_alignment_leaves_unaligned_has_one_row(seeds, a, b):
 class TestTitles:
     """A person's title is read whole: an office ending in "general" is that office, never the rank "General"."""
 
+    NAME = "Mara Quintelle"
+
     @staticmethod
     def _differences(titled: str, plain: str, name: str, language: str) -> pd.DataFrame:
-        texts = {"x": f"{titled} {name} a dit que la plainte était sans fondement." if language == "fr"
-                 else f"{titled} {name} said the lawsuit was without merit.",
-                 "y": f"{plain}{name} a dit que la plainte était sans fondement." if language == "fr"
-                 else f"{plain}{name} said the lawsuit was without merit."}
+        texts = {"x": f"{titled} {name} a dit que l'appel serait entendu au printemps." if language == "fr"
+                 else f"{titled} {name} said the appeal would be heard in the spring.",
+                 "y": f"{plain}{name} a dit que l'appel serait entendu au printemps." if language == "fr"
+                 else f"{plain}{name} said the appeal would be heard in the spring."}
         articles = _articles(texts, language)
         sentences = compare.split_sentences(articles)
         mentions = pd.DataFrame([(k, 0, texts[k].index(name), texts[k].index(name) + len(name), name, "PER:x", name)
@@ -209,7 +220,7 @@ class TestTitles:
 
     @pytest.mark.parametrize("titled, language, written", [
         # Before: each was ("rank", "General"): the last word of the office read as a military rank.
-        ("Colorado Attorney General", "en", "Attorney General"),
+        ("Westmarch Attorney General", "en", "Attorney General"),
         ("The state's attorney general", "en", "attorney general"),
         ("Surgeon General", "en", "Surgeon General"),
         ("Inspector General", "en", "Inspector General"),
@@ -217,42 +228,69 @@ class TestTitles:
         ("le directeur général", "fr", "directeur général"),
         # Offices TITLES lacks: the word naming the office and "general" are one title.
         ("Paymaster General", "en", "Paymaster General"),
+        ("Quartermaster General", "en", "Quartermaster General"),
         ("le délégué général", "fr", "délégué général"),
         # Another office than the one it ends with (before: "General", then "Attorney General").
         ("Deputy Attorney General", "en", "Deputy Attorney General"),
+        ("Assistant Attorney General", "en", "Assistant Attorney General"),
     ])
     def test_an_office_ending_in_general_is_that_office(self, titled, language, written):
-        differences = self._differences(titled, "", "John Suthers", language)
+        differences = self._differences(titled, "", self.NAME, language)
         assert _rows(differences, "title") == [("a", "office", written, "")]
 
     def test_an_office_is_not_the_rank_of_the_other_version(self):
         # Before: both read "General", so the one version's general and the other's attorney general were alike.
-        differences = self._differences("Attorney General", "General ", "John Suthers", "en")
+        differences = self._differences("Attorney General", "General ", self.NAME, "en")
         assert sorted(_rows(differences, "title")) == [("a", "office", "Attorney General", ""),
                                                        ("b", "rank", "", "General")]
 
-    @pytest.mark.parametrize("titled, language, kind, written", [
-        ("General", "en", "rank", "General"),
-        ("Army General", "en", "rank", "General"),
-        ("Senior General", "en", "rank", "General"),
-        ("They chose to nominate General", "en", "rank", "General"),
-        ("Major General", "en", "rank", "Major General"),
-        ("le général", "fr", "rank", "général"),
-        ("UN Secretary-General", "en", "office", "Secretary-General"),
-        ("Vice President", "en", "office", "Vice President"),
-        ("Vice Admiral", "en", "rank", "Vice Admiral"),
-        ("Under President", "en", "office", "President"),
+    @pytest.mark.parametrize("titled, language, expected", [
+        ("General", "en", [("rank", "General")]),
+        ("Army General", "en", [("rank", "General")]),
+        ("Senior General", "en", [("rank", "General")]),
+        ("They chose to nominate General", "en", [("rank", "General")]),
+        ("Major General", "en", [("rank", "Major General")]),
+        ("le général", "fr", [("rank", "général")]),
+        ("UN Secretary-General", "en", [("office", "Secretary-General")]),
+        ("Vice President", "en", [("office", "Vice President")]),
+        ("Vice Admiral", "en", [("rank", "Vice Admiral")]),
+        ("Under President", "en", [("office", "President")]),
+        # A title of its own before the rank is that title, then the rank (before: one office "Minister General",
+        # "Senator General", "Commander General").
+        ("Defence Minister General", "en", [("office", "Minister"), ("rank", "General")]),
+        ("Prime Minister General", "en", [("office", "Prime Minister"), ("rank", "General")]),
+        ("Senator General", "en", [("rank", "General")]),
+        ("Commander General", "en", [("rank", "General")]),
     ])
-    def test_ranks_stay_ranks(self, titled, language, kind, written):
-        differences = self._differences(titled, "", "John Suthers", language)
-        assert _rows(differences, "title") == [("a", kind, written, "")]
+    def test_ranks_stay_ranks(self, titled, language, expected):
+        differences = self._differences(titled, "", self.NAME, language)
+        assert _rows(differences, "title") == [("a", kind, written, "") for kind, written in expected]
+
+    def test_a_minister_general_is_the_general_of_the_other_version(self):
+        # Before: "Minister General" (an office) on one side and the rank "General" on the other.
+        differences = self._differences("Defence Minister General", "General ", self.NAME, "en")
+        assert _rows(differences, "title") == [("a", "office", "Minister", "")]
+
+    def test_no_office_head_is_a_title_itself(self):
+        one_word = {variant[0] for variant, _, _ in compare.versions._title_variants() if len(variant) == 1}
+        assert not compare.versions._OFFICE_HEADS & one_word
+
+    @pytest.mark.parametrize("titled, plain, expected", [
+        # Before: "deputy deputy minister", another office than "Deputy Minister".
+        ("Deputy Vice Minister", "Deputy Minister ", []),
+        ("Deputy Vice Minister", "Minister ", [("a", "office", "Deputy Vice Minister", ""),
+                                               ("b", "office", "", "Minister")]),
+    ])
+    def test_a_prefix_is_keyed_once(self, titled, plain, expected):
+        assert _rows(self._differences(titled, plain, self.NAME, "en"), "title") == expected
 
     def test_one_office_in_two_languages(self):
-        texts = {"fr": "Le procureur général Eric Holder a dit non.", "en": "Attorney General Eric Holder said no."}
+        texts = {"fr": "Le procureur général Tomas Reyland a dit non.",
+                 "en": "Attorney General Tomas Reyland said no."}
         articles = pd.DataFrame({"article_id": ["fr", "en"], "text": list(texts.values()), "language": ["fr", "en"]})
         sentences = compare.split_sentences(articles)
-        mentions = pd.DataFrame([(k, 0, t.index("Eric"), t.index("Eric") + 11, "Eric Holder", "PER:holder",
-                                  "Eric Holder") for k, t in texts.items()],
+        mentions = pd.DataFrame([(k, 0, t.index("Tomas"), t.index("Tomas") + 13, "Tomas Reyland", "PER:reyland",
+                                  "Tomas Reyland") for k, t in texts.items()],
                                 columns=["article_id", "sentence_id", "start_char", "end_char", "text", "entity_id",
                                          "name"])
         differences = compare.compare_versions(sentences, articles, "fr", "en", mentions=mentions)
@@ -272,6 +310,48 @@ class TestCreditReading:
         assert compare.versions.view_credits(mine, differences, "a").sentence_ids == {1}
         # BL is in no registry: without the table's row, "–BL" is an editor's initials, as for compare_versions.
         assert compare.versions.view_credits(mine, differences.iloc[:0], "a").sentence_ids == set()
+
+    def test_a_view_given_the_outlet_reads_a_signoff_both_versions_write_alike(self):
+        # Both sign off "–BL", outlet BL (no registry code): alike, the table has no row to tell a view the code.
+        texts, sentences = sentences_table({"x": [(0, BODY_EN[0]), (0, "–BL")], "y": [(0, BODY_EN[1]), (0, "–BL")]})
+        articles = _articles(texts, "en").assign(outlet="BL")
+        differences = compare.compare_versions(sentences, articles, "x", "y")
+        assert "signoff" not in set(differences["kind"])
+        for side, article_id in (("a", "x"), ("b", "y")):
+            mine = sentences[sentences["article_id"] == article_id]
+            assert compare.versions.read_credits(mine, text=texts[article_id], outlet="BL").sentence_ids == {1}
+            # Without the outlet, the documented exception: "–BL" reads as an editor's initials.
+            assert compare.versions.view_credits(mine, differences, side).sentence_ids == set()
+            assert compare.versions.view_credits(mine, differences, side, outlet="BL").sentence_ids == {1}
+            outlets = compare.versions.article_outlets(articles, "x", "y")
+            assert compare.versions.view_credits(mine, differences, side, outlet=outlets[side]).sentence_ids == {1}
+
+    def test_missing_columns_and_sides_are_named(self):
+        texts, sentences = sentences_table({"x": [(0, "PARIS (AFP) -"), (0, BODY_EN[0])]})
+        with pytest.raises(ValueError, match="text"):
+            compare.versions.read_credits(sentences.drop(columns="text"))
+        differences = compare.compare_versions(sentences, _articles(texts, "en"), "x", "x")
+        with pytest.raises(ValueError, match="text_a"):
+            compare.versions.view_credits(sentences, differences.drop(columns="text_a"), "a")
+        with pytest.raises(ValueError, match="sentence_id"):
+            compare.versions.view_credits(sentences.drop(columns="sentence_id"), differences, "a")
+        with pytest.raises(ValueError, match="'a' or 'b'"):
+            compare.versions.view_credits(sentences, differences, "c")
+
+    def test_a_sentence_is_read_at_its_offsets(self):
+        # The offsets point into the article's text; the text cell may be shorter (here cut after the dateline).
+        text = "PARIS (AFP) - " + BODY_EN[0]
+        sentences = pd.DataFrame({"sentence_id": [0], "start_char": [0], "end_char": [len(text)],
+                                  "text": ["PARIS (AFP) -"]})
+        found = compare.versions.read_credits(sentences, text=text)
+        assert [(c.kind, c.place, c.words, c.agency) for c in found.credits] == [("dateline", "Paris", "", "AFP")]
+        # Before: start_char + len(text) ended the sentence at the dateline, so it was nothing but a credit.
+        assert found.sentence_ids == set()
+
+    def test_the_words_between_place_and_agency(self):
+        text = "KANSAS CITY, Mo., lundi 16 mai (AFP) - " + BODY_EN[0]
+        sentences = pd.DataFrame({"sentence_id": [0], "start_char": [0], "end_char": [len(text)], "text": [text]})
+        assert compare.versions.read_credits(sentences, text=text).credits[0].words == "Mo., lundi 16 mai"
 
 
 @pytest.mark.parametrize("a, b", [(A002, A004), (A004, A002), (A000, A003), (A003, A000)])

@@ -10,7 +10,7 @@ import pandas as pd
 
 from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 from toolkit.compare.common import cell_text, sentence_rows
-from toolkit.compare.versions import DIFFERENCE_COLUMNS, view_credits
+from toolkit.compare.versions import DIFFERENCE_COLUMNS, article_outlets, view_credits
 from toolkit.plotting import ENTITY_TYPE_COLORS
 from toolkit.schema import SENTENCE_COLUMNS, require_columns, require_same_pair, require_text
 
@@ -88,7 +88,7 @@ _CREDIT_TITLE = {"dateline": "dateline", "signoff": "sign-off"}
 
 
 def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differences: pd.DataFrame, *,
-                       labels: Sequence[str] | None = None):
+                       labels: Sequence[str] | None = None, articles: pd.DataFrame | None = None):
     """Show two versions side by side as HTML: aligned sentences in one row, edits highlighted.
 
     Rows follow version a (its unique sentences in place; b's unique sentences at the end),
@@ -105,7 +105,11 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
       nothing but a dateline or sign-off keeps a plain background: it is the agency's
       credit, not a sentence one version omits or adds, even when the alignment leaves it
       unaligned. Which sentences these are is read as :func:`compare_versions` reads them
-      (:func:`toolkit.compare.versions.view_credits`), so the view and the table agree.
+      (:func:`toolkit.compare.versions.view_credits`), so the view and the table agree. One
+      case needs ``articles``: when both versions sign off alike with their outlet's own
+      code that the outlet registry lacks ("... –BL" of outlet BL), the table has no row
+      telling the code, and without the articles' ``outlet`` the view reads "–BL" as an
+      editor's initials, not a credit.
 
     A sentence left unaligned that the table does not list (a fragment under
     ``compare_versions``'s ``min_words``) keeps the grey of the ``unique`` status. Every
@@ -116,16 +120,20 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
         alignment: From :func:`align_sentences`.
         differences: From :func:`compare_versions` for the same pair.
         labels: Column headings (default: the two article ids).
+        articles: Optional; the articles table (``article_id``, and ``outlet`` if it has
+            one), so a sign-off is read with each article's own outlet, as
+            :func:`compare_versions` read it.
 
     Returns:
         A ``toolkit.display.HTML`` object (rendered by Jupyter; ``str()`` gives the markup).
 
     Raises:
-        ValueError: a table lacks a column, or ``differences`` compares another pair (or the
-            same articles in the other order) than ``alignment`` aligns.
+        ValueError: a table lacks a column, ``differences`` compares another pair (or the
+            same articles in the other order) than ``alignment`` aligns, or ``articles``
+            lacks one of the two.
 
     Example:
-        >>> render_differences(sentences, alignment, differences, labels=["000", "003 VNA"])
+        >>> render_differences(sentences, alignment, differences, labels=["000", "003 VNA"], articles=articles)
     """
     require_columns(sentences, SENTENCE_COLUMNS, name="sentences")
     require_columns(alignment, ALIGNMENT_COLUMNS, name="alignment")
@@ -135,6 +143,7 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
         return HTML("<p>Nothing to compare.</p>")
     a, b = str(alignment["article_id_a"].iloc[0]), str(alignment["article_id_b"].iloc[0])
     labels = list(labels) if labels is not None else [a, b]
+    outlets = article_outlets(articles, a, b)
     spans = {s: sentence_rows(sentences, x).set_index("sentence_id") for s, x in (("a", a), ("b", b))}
     changed = differences[differences["kind"] == "changed"]
     credits = differences[differences["kind"].isin(list(_CREDIT_TITLE))]
@@ -143,7 +152,7 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
         edits = [(int(s), int(e), _DEL if side == "a" else _INS, "")
                  for s, e in zip(changed[f"start_char_{side}"], changed[f"end_char_{side}"]) if pd.notna(s)]
         # The credits of the table's rows, and those alike in both versions (no row): one reading, compare_versions'.
-        found = view_credits(spans[side].reset_index(), differences, side)
+        found = view_credits(spans[side].reset_index(), differences, side, outlet=outlets[side])
         framed = {(int(s), int(e), _CREDIT_TITLE[k]) for s, e, k in zip(
             credits[f"start_char_{side}"], credits[f"end_char_{side}"], credits["kind"]) if pd.notna(s)}
         framed |= {(c.start, c.end, _CREDIT_TITLE[c.kind]) for c in found.credits}

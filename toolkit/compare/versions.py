@@ -81,11 +81,10 @@ TITLES = {
     "vice admiral": ("rank", ["vice admiral", "vice-amiral", "vicealmirante"]),
     "rear admiral": ("rank", ["rear admiral", "contre-amiral", "contralmirante"]),
 }
-# Words that make another office of the office after them ("Deputy Attorney General", "Assistant Secretary"), under
-# one key each ("vice" and "deputy" alike, as "vice-ministre" and "Deputy Minister").
+# Words that make another office of the office after them ("Deputy Attorney General", "Assistant Attorney General"),
+# under one key each ("vice" and "deputy" alike, as "vice-ministre" and "Deputy Minister").
 # ("Under" is left out: "Under President Obama, ..." opens sentences.)
 _OFFICE_PREFIXES = {"deputy": "deputy", "vice": "deputy", "assistant": "assistant", "associate": "associate"}
-
 
 
 @functools.cache
@@ -110,18 +109,16 @@ def _title_words(text: str, begin: int, end: int) -> list[tuple[str, int, int]]:
     return words
 
 
-# A word naming an office that "general" (général) qualifies after it, when TITLES lacks the office: an agent noun
-# ("Paymaster General", "receveur général", "délégué général"). Not the words that come before the rank itself
-# ("Senior General", "Former General", "the late General", "four-star general").
-_OFFICE_HEAD = re.compile(r"(?:or|er|eur|ar|ey|eon|ary|aire|ant|ate|at|ul|ier|ent|egue|ee)$")
-_NOT_OFFICE_HEADS = frozenset({"senior", "junior", "former", "late", "star", "other", "later", "ancient", "rear",
-                               "super", "premier", "eminent", "brillant", "vaillant", "valiant"})
-
-
-def _office_head(word: str) -> bool:
-    """Whether the folded ``word`` before "general" names the office that "general" qualifies (see _OFFICE_HEAD)."""
-    return (word.isalpha() and len(word) > 3 and word not in _NOT_OFFICE_HEADS and word not in stopwords()
-            and bool(_OFFICE_HEAD.search(word)))
+# The words naming an office that "general" (général) qualifies after it, when TITLES lacks the office
+# ("Paymaster General", "délégué général"), folded. A short list, not a rule on word endings: a title of its own
+# before the rank ("Defence Minister General Phan Van Giang", "Prime Minister General Prayut", "Senator General")
+# is that title and the rank General, never one office "Minister General": no word here is a title of TITLES.
+# Those TITLES reads whole ("Attorney General") need no entry.
+_OFFICE_HEADS = frozenset({
+    "accountant", "adjutant", "administrateur", "agent", "chaplain", "commissary", "controleur", "controller",
+    "delegue", "intendant", "payeur", "paymaster", "procurator", "provost", "quartermaster", "rapporteur",
+    "receiver", "receveur", "registrar", "secretaire", "treasurer", "tresorier", "vicaire", "vicar",
+})
 
 
 def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str, str, str, int, int]]:
@@ -129,10 +126,13 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
 
     A title is read whole, longest variant of TITLES first ("Attorney General", "procureur
     général", "Major General"); the rank "general" is never read from the end of an office
-    TITLES lacks: after a word naming an office (_office_head: "Paymaster General",
-    "délégué général") the two words are one office, keyed by their folded words. The
-    words that make another office of an office (_OFFICE_PREFIXES: "Deputy Attorney
-    General", "Assistant Secretary") are read with it.
+    TITLES lacks: after a word naming an office (_OFFICE_HEADS: "Paymaster General",
+    "délégué général") the two words are one office, keyed by their folded words. A title
+    of its own before "General" stays that title, and General the rank ("Defence Minister
+    General Phan Van Giang": minister, then general). The words that make another office
+    of an office (_OFFICE_PREFIXES: "Deputy Attorney General", "Assistant Attorney
+    General") are read with it, once per key ("Deputy Vice Minister" is "deputy minister",
+    as "Vice Minister" is).
     """
     words = _title_words(text, sentence_start, start)
     # Only whitespace may separate the last title from the name ("le vice-ministre Trân").
@@ -146,7 +146,7 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
                 head, rank = (words[-n - 1], words[-n]) if n < len(words) else (None, None)
                 # The office's word is written as "general" is (both capitalised or neither): "to nominate General
                 # Dempsey" is the rank.
-                if (variant == ("general",) and head and _office_head(head[0])
+                if (variant == ("general",) and head and head[0] in _OFFICE_HEADS
                         and text[head[1]].isupper() == text[rank[1]].isupper()
                         and not text[head[2]:rank[1]].strip(" \u00a0-")):
                     n += 1
@@ -156,7 +156,9 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
                        and text[words[-n - 1][1]].isupper() == text[words[-n][1]].isupper()
                        and not text[words[-n - 1][2]:words[-n][1]].strip(" \u00a0-")):
                     n += 1
-                    key = f"{_OFFICE_PREFIXES[words[-n][0]]} {key}"
+                    prefix = _OFFICE_PREFIXES[words[-n][0]]
+                    if key.split()[0] != prefix:
+                        key = f"{prefix} {key}"
                 s, e = words[-n][1], words[-1][2]
                 found.append((key, kind, text[s:e], s, e))
                 words = words[:-n]
@@ -195,8 +197,9 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       of a dateline counts: places compare folded or through their linked entity ("La
       Havane" and "HAVANA"), with the capitalised words written after them when both
       versions write some ("KANSAS CITY, Mo." and "KANSAS CITY, Kan."); dates through
-      their numbers, months, weekdays and other words ("16 mai" and "May 16", "lundi" and
-      "Monday" agree; "lundi" and "mardi" do not); agencies by their code.
+      their numbers, months, weekdays, parts of the day and other words ("16 mai" and "May
+      16", "lundi soir" and "Monday evening" agree; "lundi" and "mardi" do not); agencies
+      by their code.
     - ``signoff``: the agency code closing the last paragraph ("... Patrie.- VNA"), compared
       the same way (``detail`` "agency"); a code of the outlet registry or the article's own
       ``outlet`` (an editor's initials, "... –BL", are no sign-off).
@@ -269,14 +272,16 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
 class Credit(NamedTuple):
     """A dateline or sign-off of one version: its kind, its span in the text and its parts.
 
-    ``date`` is every word the dateline writes between its place and its agency or dash
-    ("lundi 16 mai" of "PARIS, lundi 16 mai (AFP)"; "Mo." of "KANSAS CITY, Mo. —")."""
+    ``words`` is every word the dateline writes between its place and its agency or dash:
+    its date and the place's own words ("lundi 16 mai" of "PARIS, lundi 16 mai (AFP)";
+    "Mo." of "KANSAS CITY, Mo. —"), told apart when compared (_credit_parts); "" for a
+    sign-off."""
 
     kind: str  # "dateline" or "signoff"
     start: int
     end: int
     place: str
-    date: str
+    words: str
     agency: str
 
 
@@ -288,21 +293,23 @@ class Credits(NamedTuple):
 
 
 _DASHES = "-\u2013\u2014"
+#: Columns :func:`read_credits` and :func:`view_credits` need in ``sentences``.
+NEEDS_CREDIT_SENTENCES = ["sentence_id", "text"]
 
 
 def read_credits(sentences: pd.DataFrame, *, text: str | None = None, outlet: str | None = None) -> Credits:
     """The dateline and sign-off of one version, and the sentences that are nothing but them.
 
-    The one reading :func:`compare_versions` and the views (:func:`toolkit.display.render_differences`,
-    :func:`toolkit.plotting.plot_alignment`) share, so a sentence the table leaves out of its
-    omitted and added rows as a credit ("Hanoï (VNA)", "– VNA", "WASHINGTON —") is the one
-    the views draw as a credit, whether or not the two versions' credits differ (alike,
-    they have no row). A sentence is a credit when it has words and all of them lie in the
-    dateline opening the text or in the sign-off closing it (an agency's code after a dash).
+    The reading :func:`compare_versions` makes of each version, and the views
+    (:func:`toolkit.display.render_differences`, :func:`toolkit.plotting.plot_alignment`)
+    through :func:`view_credits`. A sentence is a credit when it has words and all of them
+    lie in the dateline opening the text or in the sign-off closing it (an agency's code
+    after a dash: a code of the outlet registry, or ``outlet``).
 
     Args:
         sentences: One article's sentences: ``sentence_id`` and ``text``; with
-            ``start_char`` (offsets into the article's text) and ``paragraph_id`` when known.
+            ``start_char`` and ``end_char`` (offsets into the article's text) and
+            ``paragraph_id`` when known.
         text: The article's text. When None it is laid out from the sentences: each at its
             offset (else one after another), a blank line between paragraphs.
         outlet: The article's own outlet code: a sign-off by it counts even when the
@@ -311,8 +318,77 @@ def read_credits(sentences: pd.DataFrame, *, text: str | None = None, outlet: st
     Returns:
         ``Credits(credits, sentence_ids)``: the :class:`Credit` found (offsets into ``text``
         or the laid-out text) and the ids of the sentences that are only credits.
+
+    Raises:
+        ValueError: ``sentences`` lacks ``sentence_id`` or ``text``.
+
+    Example:
+        >>> article = articles.set_index("article_id").loc["003_3f9ce869d2ecad74"]
+        >>> found = read_credits(sentences[sentences["article_id"] == article.name], text=article["text"],
+        ...                      outlet=article["outlet"])
+        >>> sorted(found.sentence_ids), [(c.kind, c.place, c.agency) for c in found.credits]
+        ([0, 12], [('dateline', 'La Havane', 'VNA'), ('signoff', '', 'VNA')])
     """
-    rows = sentences.sort_values("sentence_id") if "sentence_id" in sentences.columns else sentences
+    require_columns(sentences, NEEDS_CREDIT_SENTENCES, name="sentences")
+    return _read_credits(sentences, text, {outlet.upper()} if isinstance(outlet, str) else set())
+
+
+def view_credits(sentences: pd.DataFrame, differences: pd.DataFrame, side: str, *,
+                 outlet: str | None = None) -> Credits:
+    """:func:`read_credits` for a view that has one version's sentences and the differences table, not the article.
+
+    The text is laid out from ``sentences``. A sign-off counts with a code of the outlet
+    registry, ``outlet`` (the article's own outlet, when the view knows it) or the agency
+    of the table's ``signoff`` row on ``side``. So the view reads what the table read
+    except in one case, when ``outlet`` is not given: both versions sign off alike with
+    their outlet's own code that the registry lacks ("... –BL" of outlet BL in both). The
+    table has no row then, and the sentence "–BL" is read as an editor's initials.
+
+    Args:
+        sentences: One version's sentences (``sentence_id``, ``text``; ``start_char``,
+            ``end_char`` and ``paragraph_id`` when known, as for :func:`read_credits`).
+        differences: From :func:`compare_versions` (``kind``, ``text_a``, ``text_b``).
+        side: "a" or "b": which version of the table ``sentences`` are.
+        outlet: That article's own outlet code, if known.
+
+    Returns:
+        ``Credits``, as :func:`read_credits` returns them.
+
+    Raises:
+        ValueError: a column is missing, or ``side`` is not "a" or "b".
+
+    Example:
+        >>> differences = compare_versions(sentences, articles, "000_97c0297dd02cef28", "003_3f9ce869d2ecad74")
+        >>> sorted(view_credits(sentences[sentences["article_id"] == "003_3f9ce869d2ecad74"], differences, "b",
+        ...                     outlet="VNA").sentence_ids)
+        [0, 12]
+    """
+    if side not in ("a", "b"):
+        raise ValueError(f"`side` must be 'a' or 'b', got {side!r}")
+    require_columns(sentences, NEEDS_CREDIT_SENTENCES, name="sentences")
+    require_columns(differences, ["kind", f"text_{side}"], name="differences")
+    own = {outlet.upper()} if isinstance(outlet, str) else set()
+    signoffs = differences.loc[(differences["kind"] == "signoff") & differences[f"text_{side}"].notna(), f"text_{side}"]
+    for written in signoffs:
+        # The row's text starts at the dash, after the end of sentence SIGNOFF needs before it.
+        found = SIGNOFF.search("." + str(written))
+        if found:
+            own.add(found.group("code").split("/")[-1])
+    return _read_credits(sentences, None, own)
+
+
+def article_outlets(articles: pd.DataFrame | None, a: str, b: str) -> dict[str, str | None]:
+    """Side ("a", "b") → that article's ``outlet`` (None when it has none, or when ``articles`` is None)."""
+    if articles is None:
+        return {"a": None, "b": None}
+    require_columns(articles, ["article_id"], name="articles")
+    rows = {"a": article_row(articles, a), "b": article_row(articles, b)}
+    return {s: rows[s]["outlet"] if isinstance(rows[s].get("outlet"), str) else None for s in "ab"}
+
+
+def _read_credits(sentences: pd.DataFrame, text: str | None, own: set[str]) -> Credits:
+    """read_credits with ``own`` the set of codes that sign off besides the registry's."""
+    rows = sentences.sort_values("sentence_id")
     ids = [int(k) for k in rows["sentence_id"]]
     texts = [cell_text(t) for t in rows["text"]]
     if "start_char" in rows.columns and rows["start_char"].notna().all():
@@ -322,24 +398,16 @@ def read_credits(sentences: pd.DataFrame, *, text: str | None = None, outlet: st
         for t in texts:
             starts.append(at)
             at += len(t) + 2
+    offsets = ["start_char", "end_char"]
+    if all(c in rows.columns for c in offsets) and rows[offsets].notna().all().all():
+        ends = [int(x) for x in rows["end_char"]]
+    else:
+        ends = [start + len(t) for start, t in zip(starts, texts)]
     if text is None:
         text = _lay_out(texts, starts, list(rows["paragraph_id"]) if "paragraph_id" in rows.columns else None)
-    credits = _credits(text, outlet)
-    only = frozenset(k for k, start, t in zip(ids, starts, texts)
-                     if _only_credits(text, start, start + len(t), credits))
+    credits = _credits(text, own)
+    only = frozenset(k for k, start, end in zip(ids, starts, ends) if _only_credits(text, start, end, credits))
     return Credits(credits, only)
-
-
-def view_credits(sentences: pd.DataFrame, differences: pd.DataFrame, side: str) -> Credits:
-    """:func:`read_credits` for a view that has one version's sentences and the differences table, not the article.
-
-    The text is laid out from ``sentences``; the agency of the table's ``signoff`` row on
-    ``side`` ("a" or "b") stands for the article's own outlet, so a sign-off that only the
-    article's outlet makes one ("... –BL" of outlet BL) is read as the table read it.
-    """
-    signoffs = differences.loc[(differences["kind"] == "signoff") & differences[f"text_{side}"].notna(), f"text_{side}"]
-    codes = [m.group(1) for m in (re.search(r"([A-Z]{2,8})\s*$", str(t)) for t in signoffs) if m]
-    return read_credits(sentences, outlet=codes[0] if codes else None)
 
 
 def _lay_out(texts: list[str], starts: list[int], paragraphs: list | None) -> str:
@@ -354,11 +422,11 @@ def _lay_out(texts: list[str], starts: list[int], paragraphs: list | None) -> st
     return "".join(chars)
 
 
-def _credits(text: str, outlet=None) -> list[Credit]:
+def _credits(text: str, own: set[str]) -> list[Credit]:
     """The dateline opening ``text`` and the sign-off closing it, those it has.
 
     As for :func:`toolkit.corpus.infer_outlet`, a sign-off counts only with an agency's code (the outlet registry's,
-    or the article's own ``outlet``): an editor's initials ("... –BL") take the same place."""
+    or one of ``own``: the article's own outlet): an editor's initials ("... –BL") take the same place."""
     found = []
     cut = text.find("\n\n")
     first = text if cut < 0 else text[:cut]
@@ -374,7 +442,6 @@ def _credits(text: str, outlet=None) -> list[Credit]:
         found.append(Credit("dateline", 0, _past_dash(first, end), dateline["place"], between, dateline["code"]))
     cut = text.rfind("\n\n")
     signoff = SIGNOFF.search(text, cut + 2 if cut >= 0 else 0)
-    own = {outlet.upper()} if isinstance(outlet, str) else set()
     if signoff and signoff.group("code").split("/")[-1] in _agency_codes() | own:
         start = min(i for i in (text.find(d, signoff.start()) for d in _DASHES) if i >= 0)
         found.append(Credit("signoff", start, signoff.end("code"), "", "", signoff.group("code")))
@@ -414,14 +481,18 @@ def _only_credits(text: str, start: int, end: int, credits: list[Credit]) -> boo
     return bool(found) and all(_in_credits(credits, start + s, start + e) for _, s, e in found)
 
 
-# The words of a dateline's date besides numbers and months: weekdays and relative days, French and English, under
-# one key each ("lundi" and "Monday" are one day).
+# The words of a dateline's date besides numbers and months: weekdays, relative days and parts of the day, French
+# and English, under one key each ("lundi" and "Monday" are one day, "soir" and "evening" one part of it).
 _DAY_WORDS = {
     **{w: f"weekday:{n}" for n, names in enumerate([
         ("monday", "lundi"), ("tuesday", "mardi"), ("wednesday", "mercredi"), ("thursday", "jeudi"),
         ("friday", "vendredi"), ("saturday", "samedi"), ("sunday", "dimanche")], start=1) for w in names},
     "today": "day:0", "aujourd'hui": "day:0", "aujourdhui": "day:0", "yesterday": "day:-1", "hier": "day:-1",
     "tomorrow": "day:1", "demain": "day:1",
+    # (No "après-midi": parse_dateline reads no dateline with a hyphen before its agency.)
+    **{w: f"part:{names[0]}" for names in [
+        ("morning", "matin", "matinee"), ("afternoon",), ("evening", "soir", "soiree"), ("night", "nuit")]
+        for w in names},
 }
 
 
@@ -429,9 +500,10 @@ def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> di
     """The keys each part of a dateline or sign-off compares on (DATELINE_PARTS; empty when absent).
 
     Every word between a dateline's place and its agency or dash counts: numbers and months
-    (``find_numbers``), weekdays and relative days (_DAY_WORDS) and other lower-case words
-    ("soir") are the date; capitalised words are the place's own ("Mo." of "KANSAS CITY,
-    Mo."), under the key ``in:`` so they compare only with the other version's.
+    (``find_numbers``), weekdays, relative days and parts of the day in any case (_DAY_WORDS:
+    "soir", "EVENING") and other lower-case words are the date; other capitalised words are
+    the place's own ("Mo." of "KANSAS CITY, Mo."), under the key ``in:`` so they compare
+    only with the other version's.
     """
     places = {" ".join(folded_words(credit.place))} if credit.place else set()
     if credit.place and mentions is not None and len(mentions):
@@ -439,16 +511,19 @@ def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> di
         end = credit.start + len(credit.place)
         on_place = mentions[(mentions["start_char"] < end) & (mentions["end_char"] > credit.start)]
         places |= {" ".join(folded_words(str(key).partition(":")[2])) for key in entity_keys(on_place)}
-    numbers = find_numbers(credit.date, language)
+    numbers = find_numbers(credit.words, language)
     dates = {value for value, *_ in numbers}
     counted = [(s, e) for _, _, s, e in numbers]
     within = set()
-    for written, s, e in tokenize_words(credit.date, language=language if isinstance(language, str) else None):
-        word = fold(written).rstrip(".")
-        if not word or any(a <= s and e <= b for a, b in counted) or word in stopwords():
+    for written, s, e in tokenize_words(credit.words, language=language if isinstance(language, str) else None):
+        word = fold(written).rstrip(".").replace("\u2019", "'").replace("\u02bc", "'")
+        if not word or any(a <= s and e <= b for a, b in counted):
             continue
-        if word in _DAY_WORDS or word.replace("\u2019", "'") in _DAY_WORDS:
-            dates.add(_DAY_WORDS.get(word, _DAY_WORDS.get(word.replace("\u2019", "'"))))
+        # Before the stopwords ("aujourd'hui" is one), and in any case ("HANOI, THURSDAY EVENING (VNA)").
+        if word in _DAY_WORDS:
+            dates.add(_DAY_WORDS[word])
+        elif word in stopwords():
+            continue
         elif written[:1].isupper():
             within.add(word)
         elif word.isalpha():

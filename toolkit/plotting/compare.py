@@ -18,11 +18,10 @@ CREDIT_STYLE = {"facecolor": "white", "edgecolor": "#555555", "linestyle": "--",
 CREDIT_TEXT_COLOR = "#555555"
 #: The legend entry of credit sentences (the wording of render_differences).
 CREDIT_LABEL = "dateline / sign-off"
-_CREDIT_KINDS = ("dateline", "signoff")
 
 
 def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = None, ax=None, width: int = 42,
-                   differences: pd.DataFrame | None = None):
+                   differences: pd.DataFrame | None = None, articles: pd.DataFrame | None = None):
     """Ribbons between the aligned sentences of two articles, coloured by status.
 
     Each article is a column of boxes, one per sentence in reading order (a on the left,
@@ -36,8 +35,11 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
     :func:`toolkit.display.render_differences` frames it. The table never lists such a
     sentence as omitted or added, whether the two versions' credits differ (a ``dateline``
     or ``signoff`` row) or are alike (no row); the figure reads them as the table does
-    (:func:`toolkit.compare.versions.view_credits`). A sentence that holds a credit and
-    other words (a sign-off at the end of the last sentence) keeps its status colour.
+    (:func:`toolkit.compare.versions.view_credits`), with one exception when ``articles``
+    is not given: a sign-off alike in both versions by their outlet's own code that the
+    outlet registry lacks ("... –BL" of outlet BL) has no row to tell the code, and is
+    then drawn as an ordinary sentence. A sentence that holds a credit and other words (a
+    sign-off at the end of the last sentence) keeps its status colour.
 
     Args:
         alignment: From :func:`toolkit.compare.align_sentences` (``sentence_id_a``,
@@ -49,19 +51,22 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
             articles a and b (``article_id_a``, ``article_id_b``, ``kind``,
             ``sentence_id_a``, ``sentence_id_b``, ``text_a``, ``text_b``). Only its
             ``signoff`` rows are read (for an agency that only the article's outlet makes one).
+        articles: Optional, with ``differences``: the articles table (``article_id``, and
+            ``outlet`` if it has one), so a sign-off is read with each article's own
+            outlet, as :func:`toolkit.compare.compare_versions` read it.
 
     Returns:
         The Axes: one rectangle per sentence (``ax.patches``, boxes first) and one ribbon
         patch per aligned pair, after them.
 
     Raises:
-        ValueError: a column is missing, or ``differences`` compares other articles than
-            ``alignment`` (or the same in the other order).
+        ValueError: a column is missing, ``differences`` compares other articles than
+            ``alignment`` (or the same in the other order), or ``articles`` lacks one of them.
 
     Example:
         >>> alignment = align_sentences(sentences, a, b, articles=articles)
-        >>> ax = plot_alignment(alignment, differences=compare_versions(sentences, articles, a, b,
-        ...                                                             alignment=alignment))
+        >>> ax = plot_alignment(alignment, articles=articles,
+        ...                     differences=compare_versions(sentences, articles, a, b, alignment=alignment))
     """
     import textwrap
 
@@ -76,7 +81,8 @@ def plot_alignment(alignment: pd.DataFrame, *, labels: Sequence[str] | None = No
         rows = rows.sort_values(f"sentence_id_{side}")
         status = alignment.dropna(subset=[f"sentence_id_{side}"]).groupby(f"sentence_id_{side}")["status"].first()
         sides[side] = [(int(k), str(t), str(status[k])) for k, t in zip(rows[f"sentence_id_{side}"], rows[f"text_{side}"])]
-    credit = {"a": set(), "b": set()} if differences is None else _credit_sentences(alignment, differences, sides)
+    credit = ({"a": set(), "b": set()} if differences is None
+              else _credit_sentences(alignment, differences, sides, articles))
     n = max(len(sides["a"]), len(sides["b"]), 1)
     # Long articles: thinner rows and smaller type, within the largest figure.
     row = min(0.32, (MAX_FIGSIZE[1] - 1.4) / n)
@@ -132,17 +138,22 @@ def _box_alpha(status: str) -> float:
     return 0.5 if status == "unique" else 0.9
 
 
-def _credit_sentences(alignment: pd.DataFrame, differences: pd.DataFrame, sides: dict) -> dict[str, set[int]]:
+def _credit_sentences(alignment: pd.DataFrame, differences: pd.DataFrame, sides: dict,
+                      articles: pd.DataFrame | None) -> dict[str, set[int]]:
     """Per side, the ids of the sentences that are nothing but a dateline or sign-off, read as
     :func:`toolkit.compare.compare_versions` reads them (its ``view_credits``: the alignment has
     no offsets, so the text is laid out from its sentences in order)."""
-    from toolkit.compare.versions import view_credits
+    from toolkit.compare.versions import article_outlets, view_credits
 
     require_columns(differences, ["article_id_a", "article_id_b", "kind", "sentence_id_a", "sentence_id_b",
                                   "text_a", "text_b"], name="differences")
     require_same_pair(alignment, differences)
+    if alignment.empty:
+        return {"a": set(), "b": set()}
+    outlets = article_outlets(articles, str(alignment["article_id_a"].iloc[0]), str(alignment["article_id_b"].iloc[0]))
     return {side: set(view_credits(pd.DataFrame([(k, text) for k, text, _ in sides[side]],
-                                                columns=["sentence_id", "text"]), differences, side).sentence_ids)
+                                                columns=["sentence_id", "text"]), differences, side,
+                                   outlet=outlets[side]).sentence_ids)
             for side in "ab"}
 
 
