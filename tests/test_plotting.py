@@ -35,6 +35,17 @@ class TestSaveFigure:
         assert [digest(p) for p in second] == hashes
         plt.close(fig)
 
+    def test_long_labels_are_kept_without_use_style(self, tmp_path):
+        from PIL import Image
+
+        with matplotlib.rc_context({"savefig.bbox": None, "savefig.dpi": 100}):  # matplotlib's defaults
+            fig, ax = plt.subplots(figsize=(2, 2))
+            ax.barh(["a label far longer than the figure is wide", "b"], [1, 2])
+            path, = tp.save_figure(fig, "01-long-label", formats=["png"], figures_dir=tmp_path)
+            plt.close(fig)
+        width, _ = Image.open(path).size
+        assert width > 2 * 100  # the label sticks out of the 2-inch figure: the file takes it in
+
     @pytest.mark.parametrize("name", ["", " ", ".", "..", "../01-escape", "sub/01-x", "sub\\01-x", "/tmp/01-x",
                                       "a:b", "01-x\n"])
     def test_rejects_names_that_leave_the_folder_or_break_file_systems(self, tmp_path, name):

@@ -164,7 +164,10 @@ _UNSAFE_NAME = re.compile(r'[/\\<>:"|?*\x00-\x1f]')
 
 def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"),
                 figures_dir: str | Path | None = None) -> list[Path]:
-    """Save ``fig`` as ``figures_dir/name.{png,svg}`` with byte-identical re-runs.
+    """Save ``fig`` as ``figures_dir/name.{png,svg}`` with byte-identical re-runs, cropped to what is drawn.
+
+    The bounds are tight (``bbox_inches="tight"``) also without :func:`use_style`, so long
+    tick labels and a legend below the axes are never cut off.
 
     Args:
         fig: A matplotlib Figure.
@@ -196,7 +199,8 @@ def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"),
     paths_out = [figures_dir / f"{name}.{ext}" for ext in formats]
     with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
         for path in paths_out:
-            fig.savefig(path, metadata=meta.get(path.suffix[1:]))
+            # Tight bounds whatever the rc (use_style sets them too): labels and a legend below the axes are kept.
+            fig.savefig(path, metadata=meta.get(path.suffix[1:]), bbox_inches="tight")
     return paths_out
 
 
