@@ -489,6 +489,10 @@ class TestPlots:
             assert [t.get_text() for t in legend.get_texts()][-1] == "more frequent in all other groups"
             assert legend.get_title().get_text() == "Counts in brackets: occurrences in A / in all other groups"
             assert ax.get_xlabel().endswith("A vs all other groups") and " C" not in ax.get_xlabel()
+        # Naming C the rest would not make the counts those of A against C: refused, not relabelled.
+        with pytest.raises(ValueError, match="run keyness on the articles of those two groups"):
+            plot_keyness(table, group="A", rest="C")
+        assert plot_keyness(table, group="A", rest="the other sides").get_xlabel().endswith("A vs the other sides")
         # Two groups compared with each other: each names the other, from the column or from the counts.
         with pytest.warns(FramingWarning):
             two = keyness(tokens, articles[articles["side"] != "B"], by="side", min_count=1)

@@ -101,7 +101,8 @@ def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 1
 
     Raises:
         ValueError: the ``rest`` column names several comparisons of ``group`` (tables of
-            several runs put together).
+            several runs put together), or ``rest`` names another group of the table than the
+            one ``group`` was compared with (a label cannot change the counts).
 
     Example:
         >>> ax = plot_keyness(keyness(tokens, articles, by="outlet_country"), group="Cuba")
@@ -109,8 +110,14 @@ def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 1
     require_columns(keywords, ["group", "lemma", "n_group", "n_rest", "g2", "log_ratio", "direction"],
                     name="keywords")
     group = group if group is not None else str(keywords["group"].iloc[0])
+    compared = _compared_with(keywords, group)
     if rest is None:
-        rest = _compared_with(keywords, group)
+        rest = compared
+    elif rest != compared and rest in set(keywords["group"].astype(str)):
+        # A label cannot make another comparison: the counts would still be those of ``compared``.
+        raise ValueError(f"`keywords` compares {group!r} with {compared}, not with {rest!r}: `rest=` only names "
+                         f"the comparison; to compare {group!r} with {rest!r}, run keyness on the articles of "
+                         "those two groups")
     rows = keywords[keywords["group"] == group]
     over = rows[rows["direction"] == "over"].nlargest(n, "g2").sort_values("log_ratio")
     under = rows[rows["direction"] == "under"].nlargest(n, "g2").sort_values("log_ratio")
