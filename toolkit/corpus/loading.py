@@ -896,9 +896,10 @@ def _report_conflicts(record: Record, entry: dict, inferred: dict, evidence: str
         if name == "outlet":
             stated_value = index.resolve(str(stated_value))
         if stated_value is not None and stated_value != found:
-            source = "manifest" if entry.get(name) else "the source's field"
+            source = "the manifest" if entry.get(name) else "the source's field"
             problems.add(record.path, f"{source} says {name}={stated_value!s:.10}, the text says "
-                         f"{found!s:.10}" + (f" ({evidence})" if name == "outlet" else "") + f"; kept {source}'s",
+                         f"{found!s:.10}" + (f" ({evidence})" if name == "outlet" else "") + f"; kept what {source} "
+                         "says",
                          kind="conflict", line=record.line, article_id=record.article_id)
 
 
