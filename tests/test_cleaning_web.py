@@ -82,3 +82,18 @@ class TestRepeatedLabels:
         raw = f"{LEAD}\n\nShare\n\n{BODY}\n\nShare\n\n{BODY.replace('easily', 'at last')}"
         cleaned = clean_text(raw, find_title=False)
         assert removed(raw, cleaned) == [("Share", "duplicate-paragraph")]
+
+
+class TestPhotoCreditLines:
+    @pytest.mark.parametrize("credit", ["Jane Roe/AFP/Getty Images", "Tom Tiller / Reuters", "(AP Photo/Ana Lima)",
+                                        "Photo by Jane Roe/Getty Images"])
+    def test_a_credit_alone_where_a_picture_stood_goes(self, credit):
+        raw = f"{LEAD}\n\n{credit}\n\n{BODY}"
+        cleaned = clean_text(raw, find_title=False)
+        assert removed(raw, cleaned) == [(credit, "caption")]
+
+    @pytest.mark.parametrize("sentence", ["Jane Roe/AP reported the vote first.",
+                                          "He sold pictures to Getty Images/AFP for a decade."])
+    def test_a_sentence_naming_an_agency_stays(self, sentence):
+        raw = f"{LEAD}\n\n{sentence}\n\n{BODY}"
+        assert clean_text(raw, find_title=False).removed == []

@@ -103,6 +103,15 @@ _CREDIT = (
     r"|\bẢnh\s*:\s*[^.!?]{1,40}"
 )
 _CAPTION_END = re.compile(r"(?:" + _CREDIT + r")\s*$")
+# A photo credit alone on its line, where a picture stood: a name (or several) then a photo agency after a slash
+# ("Dibyangshu Sarkar/AFP/Getty Images", "Jane Doe / Reuters", "Photo by Jane Doe/Getty Images") or the agency's
+# "Photo/" before the name ("(AP Photo/Jane Doe)"). No sentence has that shape.
+_PHOTO_AGENCY = (r"(?:AFP|AP|Reuters|Getty Images|EPA(?:-EFE)?|Shutterstock|Bloomberg|Corbis|Sipa(?: Press)?|Xinhua|"
+                 r"NurPhoto|Alamy|iStock(?:photo)?|ZUMA(?: Press| Wire)?|Anadolu(?: Agency)?|AAP|Pool|TASS|Redux)")
+_PHOTO_CREDIT_LINE = re.compile(
+    r"^\(?(?:(?:Photo|Image|Picture)s?(?: by|:| credit:?)\s*)?"
+    r"(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\s?/\s?)+" + _PHOTO_AGENCY + r"(?: via Getty Images| Images| Photo)?\)?$"
+    r"|^\(?(?:AP|AFP|Reuters|EPA) Photo\s?/\s?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\)?$")
 _CAPTION_START = re.compile(r"^(?:Photo|Ảnh)\s*(?:d['’]illustration\s*)?[:：]", re.IGNORECASE)
 # The same marker glued into the middle of a line; only the marker goes.
 _INLINE_MARKER = re.compile(r"\s*\bảnh\s*\d+\s*Photo\s*[:：]\s*[A-Z]{2,8}(?:/[A-Z]{2,8})*")
@@ -1066,6 +1075,8 @@ def _mark_captions(raw: str, live: list[_Line], *, folded: str | None = None) ->
         else:
             caption = ln.start in tested and (_has_credit_end(s) or _CAPTION_START.match(s))
         if caption and not _INLINE_MARKER.fullmatch(" " + s):
+            ln.reason, marked = "caption", True
+        elif "/" in s and _PHOTO_CREDIT_LINE.match(s) and not _has_words(s, 13):
             ln.reason, marked = "caption", True
         elif ":" in s and _RELATED_INLINE.match(s):
             ln.reason, marked = "related-articles", True
