@@ -111,7 +111,15 @@ def test_a_dateline_or_signoff_sentence_is_shown_as_such_not_as_omitted_or_added
     assert background[BODY[3] + ("" if len(vna_last) == 2 else " – VNA")] == "#DDF1E7"  # added by b
     # Every credit the table lists is framed, wherever it is: whole sentences, VNA's "-" before
     # its first sentence, and the sign-off inside an added sentence.
-    assert _framed(markup) == ["Hanoï, 16 mai (RHC)", "-", "Hanoï (VNA)", "– VNA"]  # in row order
+    assert _framed(markup) == ["Hanoï (VNA)", "Hanoï, 16 mai (RHC)", "-", "– VNA"]  # in row order
+    # Each column reads in its article's order (b's unaligned sentences were all at the end before), and a row
+    # that is only a credit says so rather than "unique".
+    by_side = {side: sentences[sentences["article_id"] == side].sort_values("sentence_id")["text"].tolist()
+               for side in ("rhc", "vna")}
+    assert [a for _, a, _, _ in cells if a] == by_side["rhc"] and [b for _, _, _, b in cells if b] == by_side["vna"]
+    notes = re.findall(r'white-space:nowrap">([^<]*)</td></tr>', markup)
+    assert [note for (_, a, _, b), note in zip(cells, notes) if (a or b) in ("Hanoï (VNA)", "Hanoï, 16 mai (RHC)")] \
+        == ["dateline / sign-off"] * 2
     assert "dateline / sign-off" in re.search(r"<p.*?</p>", markup).group()
     # The changed word is still marked, and only once.
     table = markup[markup.index("<table"):]
@@ -181,7 +189,7 @@ def test_credits_alike_in_both_versions_are_shown_as_credits_too():
     assert [a for bg_a, a, _, _ in cells if bg_a == "#FBE3DA"] == [BODY[2]]
     assert [b for _, _, bg_b, b in cells if bg_b == "#DDF1E7"] == [BODY[3]]
     # Each side's dateline (with the dash opening its next sentence) and sign-off framed, in row order.
-    assert _framed(markup) == ["Hanoï (VNA)", "-", "-", "– VNA", "Hanoï (VNA)", "– VNA"]
+    assert _framed(markup) == ["Hanoï (VNA)", "Hanoï (VNA)", "-", "-", "– VNA", "– VNA"]
 
 
 def test_an_outlets_own_signoff_alike_in_both_versions_is_framed_given_the_articles():
@@ -204,7 +212,7 @@ def test_an_outlets_own_signoff_alike_in_both_versions_is_framed_given_the_artic
     markup = str(render_differences(sentences, alignment, differences, articles=articles))
     assert _framed(markup) == ["–BL", "–BL"]
     assert [(bg_a, bg_b) for bg_a, a, bg_b, b in _cells(markup) if "–BL" in (a, b)] == [
-        ("#FFFFFF", "#F2F2F2"), ("#F2F2F2", "#FFFFFF")]
+        ("#F2F2F2", "#FFFFFF"), ("#FFFFFF", "#F2F2F2")]
     # Without the articles, the documented exception: nothing tells the view that BL is an outlet.
     assert _framed(str(render_differences(sentences, alignment, differences))) == []
     with pytest.raises(ValueError, match="no article 'y'"):

@@ -91,8 +91,9 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
                        labels: Sequence[str] | None = None, articles: pd.DataFrame | None = None):
     """Show two versions side by side as HTML: aligned sentences in one row, edits highlighted.
 
-    Rows follow version a (its unique sentences in place; b's unique sentences at the end),
-    tinted by status. The view shows what ``differences`` lists, so it never disagrees
+    Rows follow version a (its unique sentences in place); a sentence only b has comes just
+    after the row of b's sentence before it, so both columns read in order. Rows are tinted
+    by status; a row that is only a dateline or sign-off says so in the status column. The view shows what ``differences`` lists, so it never disagrees
     with the table:
 
     - words a deleted or replaced are struck through in red on the left, words b inserted
@@ -168,13 +169,18 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
             return _OMITTED_BACKGROUND if side == "a" else _ADDED_BACKGROUND
         return _STATUS_BACKGROUND.get(status, "#FFFFFF")
 
-    rows = []
+    groups = []
     for _, group in alignment.groupby("alignment_id", sort=True):
         ids_a = sorted(int(x) for x in group["sentence_id_a"].dropna().unique())
         ids_b = sorted(int(x) for x in group["sentence_id_b"].dropna().unique())
+        groups.append((ids_a, ids_b, group))
+    rows = []
+    for ids_a, ids_b, group in sorted(groups, key=lambda g: _reading_order(g[0], g[1], groups)):
         status = str(group["status"].iloc[0])
         similarity = group["similarity"].iloc[0]
         note = status if pd.isna(similarity) else f"{status} · {similarity:.2f}"
+        if all(all(k in credit_only[side] for k in ids) for side, ids in (("a", ids_a), ("b", ids_b))):
+            note = "dateline / sign-off"  # the agency's credit, not a sentence one version lacks
         left = _cell(spans["a"], marks["a"], ids_a, status) if ids_a else ""
         right = _cell(spans["b"], marks["b"], ids_b, status) if ids_b else ""
         rows.append(f'<tr><td style="{_CELL}; background:{background("a", ids_a, status)}">{left}</td>'
@@ -189,6 +195,15 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
               f'a row of its own where the versions differ)</p>')
     return HTML(f'<div style="font-family:system-ui,sans-serif; font-size:13px; line-height:1.5">{legend}'
                 f'<table style="border-collapse:collapse; width:100%"><tr>{head}</tr>{"".join(rows)}</table></div>')
+
+
+def _reading_order(ids_a: list[int], ids_b: list[int], groups: list[tuple]) -> tuple:
+    """Sort key of a row: version a's order, and a sentence only b has just after the row of b's sentence before it
+    (first when none comes before it), so both columns read in their article's order."""
+    if ids_a:
+        return (min(ids_a), 0, min(ids_b) if ids_b else -1)
+    before = [(max(b), min(a)) for a, b, _ in groups if a and b and max(b) < min(ids_b)]
+    return (max(before)[1] if before else -1, 1, min(ids_b))
 
 
 def _cell(spans: pd.DataFrame, marks: tuple[list, list], ids: list[int], status: str) -> str:
