@@ -86,8 +86,8 @@ class TestSplitSentences:
          ["Sen. John McCain met Mr. Obama on Jan. 5 in St. Louis.", "He left."]),
         ("President John F. Kennedy visited a U.S. Army base. Roe v. Wade stood.",
          ["President John F. Kennedy visited a U.S. Army base.", "Roe v. Wade stood."]),
-        ("M. Macron a reçu Mme Lam. Il est le No. 2 du parti.",
-         ["M. Macron a reçu Mme Lam.", "Il est le No. 2 du parti."]),
+        ("Le Dr. Lam a reçu Mme Hoa. Il est le No. 2 du parti.",
+         ["Le Dr. Lam a reçu Mme Hoa.", "Il est le No. 2 du parti."]),
         # Other acronyms and "No." before a word end sentences; so do « » quotes with a French space.
         ("She works in Washington, D.C. He does not. The answer was No. Then he left.",
          ["She works in Washington, D.C.", "He does not.", "The answer was No.", "Then he left."]),
