@@ -124,3 +124,16 @@ def sentences_table(pieces: dict[str, list[tuple[int, str]]]) -> tuple[dict[str,
         texts[article_id] = text
     return texts, pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "start_char", "end_char",
                                               "text"])
+
+
+def alignment_table(sentences: pd.DataFrame, a: str, b: str, groups: list[tuple], *, score: float = 1.0) -> pd.DataFrame:
+    """An ``align_sentences`` table written by hand: one group per ``(sentence_id_a, sentence_id_b, status)`` (None
+    for the side a unique sentence lacks), texts from ``sentences``, ``score`` as the similarity of aligned groups."""
+    from toolkit.compare.alignment import ALIGNMENT_COLUMNS
+
+    text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
+    return pd.DataFrame(
+        [(g, a, k_a, b, k_b, None if k_a is None else text_of[a, k_a], None if k_b is None else text_of[b, k_b],
+          None if status == "unique" else score, status, f"{int(k_a is not None)}-{int(k_b is not None)}")
+         for g, (k_a, k_b, status) in enumerate(groups)],
+        columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})

@@ -9,9 +9,8 @@ import re
 import pandas as pd
 import pytest
 
-from tests.seed_tables import sentences_table
+from tests.seed_tables import alignment_table, sentences_table
 from toolkit.compare import compare_versions
-from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 from toolkit.display import highlight_entities, render_differences
 
 
@@ -63,13 +62,7 @@ def _two_versions(vna_last: list[tuple[int, str]]):
     # By hand, as align_sentences leaves them: the datelines, RHC's medal and VNA's offer unaligned.
     groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"),
               *((None, k, "unique") for k in [0, *range(3, 3 + len(vna_last))])]
-    text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
-    alignment = pd.DataFrame(
-        [(n, "rhc", k_a, "vna", k_b, None if k_a is None else text_of["rhc", k_a],
-          None if k_b is None else text_of["vna", k_b], None if status == "unique" else 0.9, status,
-          f"{int(k_a is not None)}-{int(k_b is not None)}")
-         for n, (k_a, k_b, status) in enumerate(groups)],
-        columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+    alignment = alignment_table(sentences, "rhc", "vna", groups, score=0.9)
     return texts, sentences, alignment
 
 
@@ -170,12 +163,7 @@ def test_credits_alike_in_both_versions_are_shown_as_credits_too():
     texts, sentences = sentences_table(pieces)
     groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"), (4, None, "unique"),
               (None, 0, "unique"), (None, 3, "unique"), (None, 4, "unique")]
-    text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
-    alignment = pd.DataFrame(
-        [(n, "x", k_a, "y", k_b, None if k_a is None else text_of["x", k_a],
-          None if k_b is None else text_of["y", k_b], None if status == "unique" else 1.0, status,
-          f"{int(k_a is not None)}-{int(k_b is not None)}") for n, (k_a, k_b, status) in enumerate(groups)],
-        columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+    alignment = alignment_table(sentences, "x", "y", groups)
     articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
     differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
     # The table: no credit row (alike), the credits in no omitted or added row.
@@ -199,12 +187,7 @@ def test_an_outlets_own_signoff_alike_in_both_versions_is_framed_given_the_artic
     texts, sentences = sentences_table({"x": [(0, BODY[0]), (1, BODY[1]), (1, "–BL")],
                                         "y": [(0, BODY[0]), (1, BODY[2]), (1, "–BL")]})
     groups = [(0, 0, "shared"), (1, None, "unique"), (2, None, "unique"), (None, 1, "unique"), (None, 2, "unique")]
-    text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
-    alignment = pd.DataFrame(
-        [(g, "x", k_a, "y", k_b, None if k_a is None else text_of["x", k_a],
-          None if k_b is None else text_of["y", k_b], None if status == "unique" else 1.0, status,
-          f"{int(k_a is not None)}-{int(k_b is not None)}") for g, (k_a, k_b, status) in enumerate(groups)],
-        columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+    alignment = alignment_table(sentences, "x", "y", groups)
     articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr",
                              "outlet": "BL"})
     differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)

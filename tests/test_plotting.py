@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import toolkit as tk  # noqa: E402
-from tests.seed_tables import sentences_table  # noqa: E402
+from tests.seed_tables import alignment_table, sentences_table  # noqa: E402
 import toolkit.plotting as tp  # noqa: E402
 
 
@@ -240,7 +240,6 @@ def two_versions(vna_first, vna_last):
     """(alignment, differences) of 'rhc' and 'vna', aligned by hand as align_sentences leaves them:
     the datelines, RHC's medal sentence and VNA's closing sentences unaligned."""
     from toolkit.compare import compare_versions
-    from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 
     pieces = {"rhc": [(0, "Hanoï, 16 mai (RHC)"), (0, VERSION_BODY[0]), (1, VERSION_BODY[1]), (2, VERSION_BODY[2])],
               "vna": [*vna_first, (0, "- " + VERSION_BODY[0]), (1, VERSION_BODY[1]), *vna_last]}
@@ -248,12 +247,7 @@ def two_versions(vna_first, vna_last):
     n = len(vna_first)
     groups = [(0, None, "unique"), (1, n, "shared"), (2, n + 1, "shared"), (3, None, "unique"),
               *((None, k, "unique") for k in [*range(n), *range(n + 2, n + 2 + len(vna_last))])]
-    text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
-    alignment = pd.DataFrame(
-        [(g, "rhc", k_a, "vna", k_b, None if k_a is None else text_of["rhc", k_a],
-          None if k_b is None else text_of["vna", k_b], None if status == "unique" else 1.0, status,
-          f"{int(k_a is not None)}-{int(k_b is not None)}") for g, (k_a, k_b, status) in enumerate(groups)],
-        columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+    alignment = alignment_table(sentences, "rhc", "vna", groups)
     articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
     return alignment, compare_versions(sentences, articles, "rhc", "vna", alignment=alignment)
 
@@ -339,7 +333,6 @@ class TestAlignmentCredits:
         """Both versions open with "Hanoï (VNA)" and sign off "– VNA": alike, they have no row in the table, which
         lists neither as omitted or added; the figure still draws them as credits (before: grey "unique" boxes)."""
         from toolkit.compare import compare_versions
-        from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 
         body = VERSION_BODY
         texts, sentences = sentences_table({
@@ -347,12 +340,7 @@ class TestAlignmentCredits:
             "y": [(0, "Hanoï (VNA)"), (0, "- " + body[0]), (1, body[1]), (2, body[3]), (2, "– VNA")]})
         groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"), (4, None, "unique"),
                   (None, 0, "unique"), (None, 3, "unique"), (None, 4, "unique")]
-        text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
-        alignment = pd.DataFrame(
-            [(g, "x", k_a, "y", k_b, None if k_a is None else text_of["x", k_a],
-              None if k_b is None else text_of["y", k_b], None if status == "unique" else 1.0, status,
-              f"{int(k_a is not None)}-{int(k_b is not None)}") for g, (k_a, k_b, status) in enumerate(groups)],
-            columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+        alignment = alignment_table(sentences, "x", "y", groups)
         articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
         differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
         assert sorted(differences["kind"]) == ["added", "omitted"]
@@ -373,19 +361,13 @@ class TestAlignmentCredits:
         the articles it reads the sign-off with their outlet, as the table did (before: plot_alignment took no
         articles, and "–BL" was a grey unaligned box)."""
         from toolkit.compare import compare_versions
-        from toolkit.compare.alignment import ALIGNMENT_COLUMNS
 
         body = VERSION_BODY
         texts, sentences = sentences_table({"x": [(0, body[0]), (1, body[1]), (1, "–BL")],
                                             "y": [(0, body[0]), (1, body[2]), (1, "–BL")]})
         groups = [(0, 0, "shared"), (1, None, "unique"), (2, None, "unique"), (None, 1, "unique"),
                   (None, 2, "unique")]
-        text_of = sentences.set_index(["article_id", "sentence_id"])["text"]
-        alignment = pd.DataFrame(
-            [(g, "x", k_a, "y", k_b, None if k_a is None else text_of["x", k_a],
-              None if k_b is None else text_of["y", k_b], None if status == "unique" else 1.0, status,
-              f"{int(k_a is not None)}-{int(k_b is not None)}") for g, (k_a, k_b, status) in enumerate(groups)],
-            columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+        alignment = alignment_table(sentences, "x", "y", groups)
         articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr",
                                  "outlet": "BL"})
         differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
