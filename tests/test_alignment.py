@@ -102,3 +102,38 @@ class TestThresholdAcrossLanguages:
         pd.testing.assert_frame_equal(default, explicit)
         assert _paired(default) == {(0, 2), (1, 1), (2, 0)}
         assert set(default["status"]) == {"translated"}
+
+
+class TestStagesAtAnyThreshold:
+    """Scores written by hand (the scorer stubbed): a0 matches b0; a1 alone matches b0 a little and b1 less, but
+    joined to a0 it matches b0 better, as the second half of a sentence split in two does."""
+
+    TEXTS = {"x": "Alpha one two three. Beta four five six.", "y": "Gamma seven eight nine. Delta ten eleven twelve."}
+    SCORE = np.array([[0.9, 0.1], [0.55, 0.45]])
+    GROUPS = {((0,), (0,)): 0.9, ((0, 1), (0,)): 0.95, ((0, 1), (0, 1)): 0.5, ((1,), (1,)): 0.45}
+    SAME_FACT = {((0,), (0,)): 0.8, ((0, 1), (0,)): 0.8, ((1,), (1,)): 0.3}
+
+    @pytest.fixture()
+    def stubbed(self, monkeypatch):
+        def key(a, b):
+            return tuple(sorted(a)), tuple(sorted(b))
+
+        monkeypatch.setattr(alignment._Scorer, "matrix", lambda scorer: (self.SCORE.copy(), self.SCORE.copy()))
+        monkeypatch.setattr(alignment._Scorer, "group", lambda scorer, a, b: self.GROUPS.get(key(a, b), 0.0))
+        monkeypatch.setattr(alignment._Scorer, "same_fact", lambda scorer, a, b: self.SAME_FACT.get(key(a, b), 0.0))
+        articles = _articles(self.TEXTS)
+        return articles, compare.split_sentences(articles)
+
+    @pytest.mark.parametrize("threshold", [0.6, 0.5, 0.45, 0.4, 0.3])
+    def test_a_lower_threshold_does_not_take_a_sentence_from_its_group(self, stubbed, threshold):
+        # Before: below 0.5, a1-b1 (0.45) was kept as a pair first, so a1 could not join a0's group, and the pair
+        # then failed the same-fact check: a1 ended unique at 0.45 though paired at 0.5.
+        articles, sentences = stubbed
+        table = compare.align_sentences(sentences, "x", "y", articles=articles, threshold=threshold)
+        assert {(0, 0), (1, 0)} <= _paired(table)
+        assert table.loc[table["sentence_id_a"] == 1, "kind"].tolist() == ["2-1"]
+
+    def test_a_sentence_without_words_is_never_paired(self):
+        articles = _articles({"x": "—", "y": "Le Sénat a voté le budget mardi."}, languages=("en", "fr"))
+        table = compare.align_sentences(compare.split_sentences(articles), "x", "y", articles=articles)
+        assert set(table["status"]) == {"unique"}

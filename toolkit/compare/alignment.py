@@ -195,15 +195,17 @@ def align_sentences(sentences: pd.DataFrame, a: str, b: str, *, articles: pd.Dat
     1. **One-to-one.** Clear embedding winners (each other's best match, CLEAR_MARGIN ahead
        of the runner-ups) are fixed first; the rest is the assignment that maximises the
        total score (Hungarian algorithm, so order does not matter). A pair is kept when it
-       scores at least ``threshold`` (within a language, at least the lower of ``threshold``
-       and PAIR_THRESHOLD: the final check below decides), is a clear winner, or is a mutual
-       best match with a cosine of at least MUTUAL_FLOOR: anchors and the assignment only
-       add pairs.
+       scores at least ``threshold`` (within a language, at least PAIR_THRESHOLD: the final
+       check below decides), is a clear winner, or is a mutual best match with a cosine of
+       at least MUTUAL_FLOOR: anchors and the assignment only add pairs.
     2. **Many-to-one.** A sentence left over joins the group of its neighbour (the sentence
        just before or after it in its article) when the joined sentences match the
        neighbour's partner better than the neighbour alone, by at least ``min_gain``: one
        sentence that covers two ("..., and visited ...", or a sentence a parser split in
-       two). Repeated until nothing changes, up to ``max_group`` sentences a side.
+       two). Repeated until nothing changes, up to ``max_group`` sentences a side. Within a
+       language and with ``threshold`` below PAIR_THRESHOLD, the assignment's pairs scoring
+       between the two are then added among the sentences still left, so a lower
+       ``threshold`` never takes a sentence from a group a higher one builds.
     3. **Versions.** When VERSION_SHARE of the sentences (of the shorter article) are now
        aligned, the two articles are versions of one text (a translation, a reprint): the
        sentences left over that are each other's best match among the leftovers are paired
@@ -279,24 +281,28 @@ def align_pair(sentences, a, b, *, articles, mentions, threshold=None, min_gain=
     if threshold is None:
         threshold = PARAPHRASE_THRESHOLD if scorer.same else PAIR_THRESHOLD
     # Within a language, one-to-one pairs are only candidates (the same-fact check on the
-    # grown groups decides), so a stricter threshold does not keep a split sentence's first
-    # half from being found and grown.
-    candidate = min(threshold, PAIR_THRESHOLD) if scorer.same else threshold
+    # grown groups decides): stages 1 and 2 run at PAIR_THRESHOLD whatever ``threshold``, so a
+    # stricter one does not keep a split sentence's first half from being found and grown, and
+    # a looser one does not take a sentence from the group it would have joined.
+    candidate = PAIR_THRESHOLD if scorer.same else threshold
     score, cosine = scorer.matrix()
     score[~np.array(has_words["a"], dtype=bool), :] = -1.0
     score[:, ~np.array(has_words["b"], dtype=bool)] = -1.0
     # A clear embedding winner is fixed before the assignment, and kept whatever its score:
     # anchors and the assignment only add pairs around it.
     usable = np.where(score < 0, -1.0, cosine)
-    clear = clear_winners(usable)
+    clear = clear_winners(usable) & (usable >= 0)  # a sentence without words is nobody's winner (1 x 1 too)
     # Below ``threshold``, a pair is still kept when each sentence is the other's best match
     # (the embeddings agree both ways) and the cosine is not negligible.
     mutual = clear_winners(usable, margin=0.0) & (usable >= MUTUAL_FLOOR)
-    groups = []
-    for i, j in zip(*linear_sum_assignment(score + 10.0 * clear, maximize=True)):
-        if score[i, j] >= candidate or clear[i, j] or mutual[i, j]:
-            groups.append({"a": {int(i)}, "b": {int(j)}, "score": float(score[i, j])})
+    assigned = [(int(i), int(j)) for i, j in zip(*linear_sum_assignment(score + 10.0 * clear, maximize=True))]
+    groups = [{"a": {i}, "b": {j}, "score": float(score[i, j])} for i, j in assigned
+              if score[i, j] >= candidate or clear[i, j] or mutual[i, j]]
     groups = _grow_groups(groups, scorer, has_words, min_gain=min_gain, max_group=max_group)
+    if threshold < candidate:  # within a language, below PAIR_THRESHOLD: the assignment's pairs left over
+        owned = {side: {k for g in groups for k in g[side]} for side in "ab"}
+        groups += [{"a": {i}, "b": {j}, "score": float(score[i, j])} for i, j in assigned
+                   if max(threshold, 0.0) <= score[i, j] < candidate and i not in owned["a"] and j not in owned["b"]]
     groups += _leftover_pairs(groups, usable)
     return _alignment_table(groups, rows, a, b, language_a, language_b, scorer, threshold)
 
