@@ -93,7 +93,8 @@ class TestPhotoCreditLines:
         assert removed(raw, cleaned) == [(credit, "caption")]
 
     @pytest.mark.parametrize("sentence", ["Jane Roe/AP reported the vote first.",
-                                          "He sold pictures to Getty Images/AFP for a decade."])
+                                          "He sold pictures to Getty Images/AFP for a decade.",
+                                          "By Jane Roe/AP", "Sanders/Bloomberg", "Ipsos/Reuters"])
     def test_a_sentence_naming_an_agency_stays(self, sentence):
         raw = f"{LEAD}\n\n{sentence}\n\n{BODY}"
         assert clean_text(raw, find_title=False).removed == []

@@ -103,15 +103,19 @@ _CREDIT = (
     r"|\bẢnh\s*:\s*[^.!?]{1,40}"
 )
 _CAPTION_END = re.compile(r"(?:" + _CREDIT + r")\s*$")
-# A photo credit alone on its line, where a picture stood: a name (or several) then a photo agency after a slash
-# ("Dibyangshu Sarkar/AFP/Getty Images", "Jane Doe / Reuters", "Photo by Jane Doe/Getty Images") or the agency's
-# "Photo/" before the name ("(AP Photo/Jane Doe)"). No sentence has that shape.
+# A photo credit alone on its line, where a picture stood: a photographer's name of two to four words (or "Photo
+# by" and a name) then a photo agency after a slash ("Dibyangshu Sarkar/AFP/Getty Images", "Jane Doe / Reuters",
+# "Photo by Jane Doe/Getty Images"), or the agency's "Photo/" before the name ("(AP Photo/Jane Doe)"). One word
+# before the slash is not enough ("Sanders/Bloomberg", "Ipsos/Reuters" in a list), nor is a byline ("By Jane
+# Doe/AP"). No sentence has that shape.
 _PHOTO_AGENCY = (r"(?:AFP|AP|Reuters|Getty Images|EPA(?:-EFE)?|Shutterstock|Bloomberg|Corbis|Sipa(?: Press)?|Xinhua|"
                  r"NurPhoto|Alamy|iStock(?:photo)?|ZUMA(?: Press| Wire)?|Anadolu(?: Agency)?|AAP|Pool|TASS|Redux)")
+_CAPITALISED = r"[A-Z][\w.'’-]*"
 _PHOTO_CREDIT_LINE = re.compile(
-    r"^\(?(?:(?:Photo|Image|Picture)s?(?: by|:| credit:?)\s*)?"
-    r"(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\s?/\s?)+" + _PHOTO_AGENCY + r"(?: via Getty Images| Images| Photo)?\)?$"
-    r"|^\(?(?:AP|AFP|Reuters|EPA) Photo\s?/\s?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\)?$")
+    rf"^\(?(?!By )(?:(?:Photo|Image|Picture)s?(?: by|:| credit:?)\s*{_CAPITALISED}(?: {_CAPITALISED}){{0,3}}"
+    rf"|{_CAPITALISED}(?: {_CAPITALISED}){{1,3}})(?:\s?/\s?{_CAPITALISED}(?: {_CAPITALISED}){{0,3}})*\s?/\s?"
+    rf"{_PHOTO_AGENCY}(?: via Getty Images| Images| Photo)?\)?$"
+    rf"|^\(?(?:AP|AFP|Reuters|EPA) Photo\s?/\s?{_CAPITALISED}(?: {_CAPITALISED}){{0,3}}\)?$")
 _CAPTION_START = re.compile(r"^(?:Photo|Ảnh)\s*(?:d['’]illustration\s*)?[:：]", re.IGNORECASE)
 # The same marker glued into the middle of a line; only the marker goes.
 _INLINE_MARKER = re.compile(r"\s*\bảnh\s*\d+\s*Photo\s*[:：]\s*[A-Z]{2,8}(?:/[A-Z]{2,8})*")
