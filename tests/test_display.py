@@ -104,7 +104,7 @@ def test_a_dateline_or_signoff_sentence_is_shown_as_such_not_as_omitted_or_added
     assert background[BODY[3] + ("" if len(vna_last) == 2 else " – VNA")] == "#DDF1E7"  # added by b
     # Every credit the table lists is framed, wherever it is: whole sentences, VNA's "-" before
     # its first sentence, and the sign-off inside an added sentence.
-    assert _framed(markup) == ["Hanoï (VNA)", "Hanoï, 16 mai (RHC)", "-", "– VNA"]  # in row order
+    assert _framed(markup) == ["Hanoï, 16 mai (RHC)", "Hanoï (VNA)", "-", "– VNA"]  # in row order
     # Each column reads in its article's order (b's unaligned sentences were all at the end before), and a row
     # that is only a credit says so rather than "unique".
     by_side = {side: sentences[sentences["article_id"] == side].sort_values("sentence_id")["text"].tolist()
@@ -178,6 +178,16 @@ def test_credits_alike_in_both_versions_are_shown_as_credits_too():
     assert [b for _, _, bg_b, b in cells if bg_b == "#DDF1E7"] == [BODY[3]]
     # Each side's dateline (with the dash opening its next sentence) and sign-off framed, in row order.
     assert _framed(markup) == ["Hanoï (VNA)", "Hanoï (VNA)", "-", "-", "– VNA", "– VNA"]
+
+
+def test_with_nothing_aligned_a_comes_first_then_b():
+    texts, sentences = sentences_table({"x": [(0, BODY[0]), (1, BODY[1])], "y": [(0, BODY[2]), (1, BODY[3])]})
+    alignment = alignment_table(sentences, "x", "y", [(0, None, "unique"), (1, None, "unique"),
+                                                      (None, 0, "unique"), (None, 1, "unique")])
+    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
+    differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
+    cells = _cells(str(render_differences(sentences, alignment, differences)))
+    assert [(a, b) for _, a, _, b in cells] == [(BODY[0], ""), (BODY[1], ""), ("", BODY[2]), ("", BODY[3])]
 
 
 def test_an_outlets_own_signoff_alike_in_both_versions_is_framed_given_the_articles():

@@ -93,8 +93,8 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
 
     Rows follow version a (its unique sentences in place); a sentence only b has comes just
     after the row of b's sentence before it, so both columns read in order. Rows are tinted
-    by status; a row that is only a dateline or sign-off says so in the status column. The view shows what ``differences`` lists, so it never disagrees
-    with the table:
+    by status; a row that is only a dateline or sign-off says so in the status column. The
+    view shows what ``differences`` lists, so it never disagrees with the table:
 
     - words a deleted or replaced are struck through in red on the left, words b inserted
       are underlined in green on the right (``changed`` rows);
@@ -198,12 +198,18 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
 
 
 def _reading_order(ids_a: list[int], ids_b: list[int], groups: list[tuple]) -> tuple:
-    """Sort key of a row: version a's order, and a sentence only b has just after the row of b's sentence before it
-    (first when none comes before it), so both columns read in their article's order."""
+    """Sort key of a row: version a's order, and a sentence only b has just after the row of b's sentence before it,
+    so both columns read in their article's order. With no aligned b sentence before it, it comes just before the
+    first aligned row (a dateline above the first paragraph), or after all of a when nothing is aligned."""
     if ids_a:
         return (min(ids_a), 0, min(ids_b) if ids_b else -1)
-    before = [(max(b), min(a)) for a, b, _ in groups if a and b and max(b) < min(ids_b)]
-    return (max(before)[1] if before else -1, 1, min(ids_b))
+    aligned = [(max(b), min(a)) for a, b, _ in groups if a and b]
+    before = [row for row in aligned if row[0] < min(ids_b)]
+    if before:
+        return (max(before)[1], 1, min(ids_b))
+    if aligned:
+        return (min(a_row for _, a_row in aligned), -1, min(ids_b))
+    return (float("inf"), 1, min(ids_b))
 
 
 def _cell(spans: pd.DataFrame, marks: tuple[list, list], ids: list[int], status: str) -> str:
