@@ -492,6 +492,8 @@ class TestPlots:
         # Naming C the rest would not make the counts those of A against C: refused, not relabelled.
         with pytest.raises(ValueError, match="run keyness on the articles of those two groups"):
             plot_keyness(table, group="A", rest="C")
+        with pytest.raises(ValueError, match="not with 'c'"):  # whatever the case
+            plot_keyness(table, group="A", rest="c")
         assert plot_keyness(table, group="A", rest="the other sides").get_xlabel().endswith("A vs the other sides")
         # Two groups compared with each other: each names the other, from the column or from the counts.
         with pytest.warns(FramingWarning):

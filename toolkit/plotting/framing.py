@@ -113,7 +113,8 @@ def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 1
     compared = _compared_with(keywords, group)
     if rest is None:
         rest = compared
-    elif rest != compared and rest in set(keywords["group"].astype(str)):
+    elif rest.casefold() != compared.casefold() and rest.casefold() in set(
+            keywords["group"].astype(str).str.casefold()):
         # A label cannot make another comparison: the counts would still be those of ``compared``.
         raise ValueError(f"`keywords` compares {group!r} with {compared}, not with {rest!r}: `rest=` only names "
                          f"the comparison; to compare {group!r} with {rest!r}, run keyness on the articles of "
