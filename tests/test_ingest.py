@@ -103,6 +103,16 @@ class TestIngestCorpus:
         # The part with the error is not written.
         assert strict and len(strict) < len(list((out / "articles").glob("*.parquet")))
 
+    def test_an_unknown_outlet_warns_once_with_the_corpus_count(self, tmp_path):
+        source = tmp_path / "feed.jsonl"
+        source.write_text("".join(json.dumps({"id": f"a{i}", "outlet": "ZZX", "text": BODY}, ensure_ascii=False) + "\n"
+                                  for i in range(12)), encoding="utf-8")
+        with pytest.warns(CorpusWarning) as caught:
+            out = distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000)
+        assert len(list((out / "articles").glob("*.parquet"))) > 2
+        assert [str(w.message) for w in caught if "registry" in str(w.message)] == [
+            "feed.jsonl: outlet 'ZZX' (12 articles) is not in the outlet registry; add it to outlets.csv"]
+
     def test_lazy_read_is_a_dask_dataframe(self, tmp_path):
         source = _jsonl(tmp_path / "feed.jsonl", 10)
         out = distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000, errors="ignore")

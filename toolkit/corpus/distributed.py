@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -107,19 +108,20 @@ def _write_atomic(table: pd.DataFrame, path: Path) -> None:
     os.replace(partial, path)
 
 
-def _ingest_part(number: int, part: dict, out: str, options: dict) -> list[dict]:
+def _ingest_part(number: int, part: dict, out: str, options: dict) -> dict:
     """Load one part with load_corpus and write its three tables (articles last: it marks the part done).
 
-    Returns the part's problems (numbered in the whole file), for :func:`ingest_corpus` to warn about in the
-    caller's process; none for a part written by an earlier run. With ``errors="raise"``, the part's first error
-    is raised here, naming the file's line, and nothing of the part is written.
+    Returns the part's problems (numbered in the whole file) but its unknown-outlet warnings, and its articles per
+    unknown outlet, for :func:`ingest_corpus` to warn about in the caller's process (each unknown outlet once, with
+    the whole corpus's count); nothing for a part written by an earlier run. With ``errors="raise"``, the part's
+    first error is raised here, naming the file's line, and nothing of the part is written.
     """
-    from toolkit.corpus.loading import load_corpus
+    from toolkit.corpus.loading import load_corpus, unknown_outlet_message
 
     out = Path(out)
     name = f"part-{number:05d}.parquet"
     if (out / "articles" / name).exists():
-        return []
+        return {"problems": [], "unknown_outlets": {}}
     with tempfile.TemporaryDirectory(dir=out, prefix=".part-") as scratch:
         source, lines = _part_input(part, Path(scratch))
         # Problems are only listed here: the part's line numbers are not the file's, and a worker's warnings
@@ -135,7 +137,11 @@ def _ingest_part(number: int, part: dict, out: str, options: dict) -> list[dict]
                                    .astype("Int64"))
     # Each part sees only its own files; a manifest's other articles are not missing.
     problems = problems[~problems["message"].str.startswith("manifest lists", na=False)].reset_index(drop=True)
-    rows = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in problems.to_dict("records")]
+    unknown = articles.loc[articles["outlet"].notna() & articles["outlet_name"].isna(), "outlet"].value_counts()
+    unknown = {str(outlet): int(n) for outlet, n in unknown.items()}
+    summaries = {unknown_outlet_message(outlet, n) for outlet, n in unknown.items()}
+    rows = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in problems.to_dict("records")
+            if not (row["kind"] == "warning" and row["message"] in summaries)]
     if options.get("errors") == "raise":
         replay = Problems("raise")
         for row in rows:
@@ -144,7 +150,7 @@ def _ingest_part(number: int, part: dict, out: str, options: dict) -> list[dict]
     _write_atomic(corpus.removed, out / "removed" / name)
     _write_atomic(problems, out / "problems" / name)
     _write_atomic(articles, out / "articles" / name)
-    return rows
+    return {"problems": rows, "unknown_outlets": unknown}
 
 
 def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_part: int = FILES_PER_PART,
@@ -182,6 +188,8 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
         >>> ingest_corpus("big.jsonl", "big-corpus", client=Client("tcp://scheduler:8786"))
         >>> articles = load_corpus("big-corpus").articles
     """
+    from toolkit.corpus.loading import unknown_outlet_message
+
     path, out = Path(path).resolve(), Path(out)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
@@ -205,12 +213,13 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
     # Corpus-level boilerplate is a property of the whole corpus, not of a part: find it once,
     # over every input text, so each part removes exactly the lines one load_corpus would.
     options["repeated_lines"] = _repeated_lines(path)
-    problems = Problems(errors)
+    problems, unknown = Problems(errors), Counter()
 
-    def report(rows: list[dict]) -> None:  # the part's problems, warned here (errors were raised in the part)
-        for row in rows:
+    def report(result: dict) -> None:  # the part's problems, warned here (errors were raised in the part)
+        for row in result["problems"]:
             problems.add(row["path"], row["message"], line=row["line"], article_id=row["article_id"] or "",
                          kind=row["kind"])
+        unknown.update(result["unknown_outlets"])
 
     if client is None:
         for number, part in enumerate(parts):
@@ -218,8 +227,10 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
     else:
         futures = [client.submit(_ingest_part, number, part, str(out.resolve()), options, pure=False,
                                  key=f"ingest-part-{number}-{os.getpid()}") for number, part in enumerate(parts)]
-        for rows in client.gather(futures):
-            report(rows)
+        for result in client.gather(futures):
+            report(result)
+    for outlet, n in sorted(unknown.items()):  # once for the corpus, as load_corpus warns
+        problems.add(path.name, unknown_outlet_message(outlet, n), kind="warning")
     marker.write_text(json.dumps(description, indent=1), encoding="utf-8")
     return out
 

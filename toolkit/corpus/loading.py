@@ -363,8 +363,7 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
             removed_chunks.append(removed)
             loaded.update(ids)
     for outlet, n in sorted(sources.unknown_outlets.items()):
-        problems.add(path.name, f"outlet {outlet!r} ({n:,} article{'s' if n > 1 else ''}) is not in the outlet "
-                     "registry; add it to outlets.csv", kind="warning")
+        problems.add(path.name, unknown_outlet_message(outlet, n), kind="warning")
     if sources.listed is not None:
         for article_id in sources.listed.index.difference(sorted(loaded)):
             problems.add(sources.manifest_path.name, f"manifest lists {article_id!r} but no such article loaded",
@@ -809,6 +808,12 @@ def _clean_record(record: Record, entry: dict, sources: _Sources, problems: Prob
                      line=record.line, article_id=record.article_id)
         return None
     return cleaned
+
+
+def unknown_outlet_message(outlet: str, n: int) -> str:
+    """The warning for an outlet code the registry lacks, given once per load with its number of articles."""
+    return (f"outlet {outlet!r} ({n:,} article{'s' if n > 1 else ''}) is not in the outlet registry; "
+            "add it to outlets.csv")
 
 
 def _build_article(record: Record, cleaned: CleanedText, detected_language: str | None, entry: dict,
