@@ -137,3 +137,19 @@ def alignment_table(sentences: pd.DataFrame, a: str, b: str, groups: list[tuple]
           None if status == "unique" else score, status, f"{int(k_a is not None)}-{int(k_b is not None)}")
          for g, (k_a, k_b, status) in enumerate(groups)],
         columns=ALIGNMENT_COLUMNS).astype({"sentence_id_a": "Int64", "sentence_id_b": "Int64"})
+
+
+def alike_credit_versions(body: list[str]):
+    """Two versions that open with "Hanoï (VNA)" and sign off "– VNA" alike, with their first two sentences shared,
+    then ``body[2]`` in x and ``body[3]`` in y: ``(texts, sentences, alignment, differences)``, the alignment written
+    by hand (the credits unaligned) and the differences from ``compare_versions``."""
+    from toolkit.compare import compare_versions
+
+    texts, sentences = sentences_table({
+        "x": [(0, "Hanoï (VNA)"), (0, "- " + body[0]), (1, body[1]), (2, body[2]), (2, "– VNA")],
+        "y": [(0, "Hanoï (VNA)"), (0, "- " + body[0]), (1, body[1]), (2, body[3]), (2, "– VNA")]})
+    groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"), (4, None, "unique"),
+              (None, 0, "unique"), (None, 3, "unique"), (None, 4, "unique")]
+    alignment = alignment_table(sentences, "x", "y", groups)
+    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
+    return texts, sentences, alignment, compare_versions(sentences, articles, "x", "y", alignment=alignment)

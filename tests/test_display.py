@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.seed_tables import alignment_table, sentences_table
+from tests.seed_tables import alignment_table, alike_credit_versions, sentences_table
 from toolkit.compare import compare_versions
 from toolkit.display import highlight_entities, render_differences
 
@@ -158,14 +158,7 @@ def test_credits_alike_in_both_versions_are_shown_as_credits_too():
     """Both versions open with "Hanoï (VNA)" and sign off "– VNA": the table has no dateline or sign-off row (they
     are alike) and lists neither as omitted or added; the view draws them as credits all the same, not as grey
     unaligned sentences (before: #F2F2F2 and unframed, as if the table had forgotten them)."""
-    pieces = {"x": [(0, "Hanoï (VNA)"), (0, "- " + BODY[0]), (1, BODY[1]), (2, BODY[2]), (2, "– VNA")],
-              "y": [(0, "Hanoï (VNA)"), (0, "- " + BODY[0]), (1, BODY[1]), (2, BODY[3]), (2, "– VNA")]}
-    texts, sentences = sentences_table(pieces)
-    groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"), (4, None, "unique"),
-              (None, 0, "unique"), (None, 3, "unique"), (None, 4, "unique")]
-    alignment = alignment_table(sentences, "x", "y", groups)
-    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
-    differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
+    texts, sentences, alignment, differences = alike_credit_versions(BODY)
     # The table: no credit row (alike), the credits in no omitted or added row.
     assert sorted(differences["kind"]) == ["added", "omitted"]
     markup = str(render_differences(sentences, alignment, differences))

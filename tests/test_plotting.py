@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import toolkit as tk  # noqa: E402
-from tests.seed_tables import alignment_table, sentences_table  # noqa: E402
+from tests.seed_tables import alignment_table, alike_credit_versions, sentences_table  # noqa: E402
 import toolkit.plotting as tp  # noqa: E402
 
 
@@ -332,17 +332,8 @@ class TestAlignmentCredits:
     def test_credits_alike_in_both_versions_are_framed_too(self):
         """Both versions open with "Hanoï (VNA)" and sign off "– VNA": alike, they have no row in the table, which
         lists neither as omitted or added; the figure still draws them as credits (before: grey "unique" boxes)."""
-        from toolkit.compare import compare_versions
-
         body = VERSION_BODY
-        texts, sentences = sentences_table({
-            "x": [(0, "Hanoï (VNA)"), (0, "- " + body[0]), (1, body[1]), (2, body[2]), (2, "– VNA")],
-            "y": [(0, "Hanoï (VNA)"), (0, "- " + body[0]), (1, body[1]), (2, body[3]), (2, "– VNA")]})
-        groups = [(0, None, "unique"), (1, 1, "shared"), (2, 2, "shared"), (3, None, "unique"), (4, None, "unique"),
-                  (None, 0, "unique"), (None, 3, "unique"), (None, 4, "unique")]
-        alignment = alignment_table(sentences, "x", "y", groups)
-        articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "language": "fr"})
-        differences = compare_versions(sentences, articles, "x", "y", alignment=alignment)
+        texts, sentences, alignment, differences = alike_credit_versions(body)
         assert sorted(differences["kind"]) == ["added", "omitted"]
         fig, ax = plt.subplots()
         tp.plot_alignment(alignment, ax=ax, differences=differences, labels=["rhc", "vna"])
