@@ -175,7 +175,8 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
         ids_b = sorted(int(x) for x in group["sentence_id_b"].dropna().unique())
         groups.append((ids_a, ids_b, group))
     rows = []
-    for ids_a, ids_b, group in sorted(groups, key=lambda g: _reading_order(g[0], g[1], groups)):
+    aligned = [(max(ids_b), min(ids_a)) for ids_a, ids_b, _ in groups if ids_a and ids_b]
+    for ids_a, ids_b, group in sorted(groups, key=lambda g: _reading_order(g[0], g[1], aligned)):
         status = str(group["status"].iloc[0])
         similarity = group["similarity"].iloc[0]
         note = status if pd.isna(similarity) else f"{status} · {similarity:.2f}"
@@ -197,13 +198,13 @@ def render_differences(sentences: pd.DataFrame, alignment: pd.DataFrame, differe
                 f'<table style="border-collapse:collapse; width:100%"><tr>{head}</tr>{"".join(rows)}</table></div>')
 
 
-def _reading_order(ids_a: list[int], ids_b: list[int], groups: list[tuple]) -> tuple:
+def _reading_order(ids_a: list[int], ids_b: list[int], aligned: list[tuple[int, int]]) -> tuple:
     """Sort key of a row: version a's order, and a sentence only b has just after the row of b's sentence before it,
     so both columns read in their article's order. With no aligned b sentence before it, it comes just before the
-    first aligned row (a dateline above the first paragraph), or after all of a when nothing is aligned."""
+    first aligned row (a dateline above the first paragraph), or after all of a when nothing is aligned. ``aligned``
+    holds each aligned row's (last b sentence, first a sentence)."""
     if ids_a:
         return (min(ids_a), 0, min(ids_b) if ids_b else -1)
-    aligned = [(max(b), min(a)) for a, b, _ in groups if a and b]
     before = [row for row in aligned if row[0] < min(ids_b)]
     if before:
         return (max(before)[1], 1, min(ids_b))

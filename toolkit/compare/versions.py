@@ -22,7 +22,7 @@ from toolkit.compare.anchors import entity_keys, find_numbers, stopwords, word_s
 from toolkit.compare.common import article_row, cell_text, check_articles, sentence_rows
 # The loader's own reading of a dateline and a sign-off, so both mean here what they mean to load_corpus.
 from toolkit.corpus.dates import parse_dateline
-from toolkit.corpus.outlets import SIGNOFF, load_outlets
+from toolkit.corpus.outlets import find_signoff, load_outlets
 from toolkit.schema import SENTENCE_COLUMNS, require_columns
 from toolkit.text import fold, folded_words, tokenize_words
 
@@ -121,6 +121,12 @@ _OFFICE_HEADS = frozenset({
 })
 
 
+def _one_title(text: str, left: tuple[str, int, int], right: tuple[str, int, int]) -> bool:
+    """Whether two title words (word, start, end) are written as one title: both capitalised or neither, and only
+    spaces or a hyphen between them."""
+    return text[left[1]].isupper() == text[right[1]].isupper() and not text[left[2]:right[1]].strip(" \u00a0-")
+
+
 def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str, str, str, int, int]]:
     """Titles written right before a name: (key, kind, as written, start_char, end_char), nearest first.
 
@@ -143,18 +149,15 @@ def _titles_before(text: str, start: int, sentence_start: int) -> list[tuple[str
         for variant, key, kind in _title_variants():
             n = len(variant)
             if n <= len(words) and tuple(w for w, _, _ in words[-n:]) == variant:
-                head, rank = (words[-n - 1], words[-n]) if n < len(words) else (None, None)
                 # The office's word is written as "general" is (both capitalised or neither): "to nominate General
                 # Dempsey" is the rank.
-                if (variant == ("general",) and head and head[0] in _OFFICE_HEADS
-                        and text[head[1]].isupper() == text[rank[1]].isupper()
-                        and not text[head[2]:rank[1]].strip(" \u00a0-")):
+                if (variant == ("general",) and n < len(words) and words[-n - 1][0] in _OFFICE_HEADS
+                        and _one_title(text, words[-n - 1], words[-n])):
                     n += 1
                     key, kind = " ".join(w for w, _, _ in words[-n:]), "office"
                 # "Deputy Attorney General" is another office than "Attorney General": the prefixes are read with it.
                 while (kind == "office" and n < len(words) and words[-n - 1][0] in _OFFICE_PREFIXES
-                       and text[words[-n - 1][1]].isupper() == text[words[-n][1]].isupper()
-                       and not text[words[-n - 1][2]:words[-n][1]].strip(" \u00a0-")):
+                       and _one_title(text, words[-n - 1], words[-n])):
                     n += 1
                     prefix = _OFFICE_PREFIXES[words[-n][0]]
                     if key.split()[0] != prefix:
@@ -369,11 +372,8 @@ def view_credits(sentences: pd.DataFrame, differences: pd.DataFrame, side: str, 
     require_columns(differences, ["kind", f"text_{side}"], name="differences")
     own = {outlet.upper()} if isinstance(outlet, str) else set()
     signoffs = differences.loc[(differences["kind"] == "signoff") & differences[f"text_{side}"].notna(), f"text_{side}"]
-    for written in signoffs:
-        # The row's text starts at the dash, after the end of sentence SIGNOFF needs before it.
-        found = SIGNOFF.search("." + str(written))
-        if found:
-            own.add(found.group("code").split("/")[-1])
+    for written in signoffs:  # the row's text: the dash, then the code ("– VNA")
+        own.add(str(written).strip(_DASHES + " \t\u00a0").split("/")[-1])
     return _read_credits(sentences, None, own)
 
 
@@ -429,22 +429,12 @@ def _credits(text: str, own: set[str]) -> list[Credit]:
     or one of ``own``: the article's own outlet): an editor's initials ("... –BL") take the same place."""
     found = []
     cut = text.find("\n\n")
-    first = text if cut < 0 else text[:cut]
-    dateline = parse_dateline(first)
+    dateline = parse_dateline(text if cut < 0 else text[:cut])
     if dateline["place"]:
-        place_end = len(dateline["place"])  # the place opens the paragraph (title-cased when in capitals)
-        if dateline["code"]:
-            words_end = first.index("(", place_end)
-            end = first.index(")", words_end) + 1
-        else:
-            words_end = end = min(i for i in (first.find(d, place_end) for d in _DASHES) if i >= 0)
-        between = first[place_end:words_end].strip(" ,\t\u00a0")
-        found.append(Credit("dateline", 0, _past_dash(first, end), dateline["place"], between, dateline["code"]))
-    cut = text.rfind("\n\n")
-    signoff = SIGNOFF.search(text, cut + 2 if cut >= 0 else 0)
+        found.append(Credit("dateline", 0, dateline["end"], dateline["place"], dateline["words"], dateline["code"]))
+    signoff = find_signoff(text)
     if signoff and signoff.group("code").split("/")[-1] in _agency_codes() | own:
-        start = min(i for i in (text.find(d, signoff.start()) for d in _DASHES) if i >= 0)
-        found.append(Credit("signoff", start, signoff.end("code"), "", "", signoff.group("code")))
+        found.append(Credit("signoff", signoff.start("dash"), signoff.end("code"), "", "", signoff.group("code")))
     return found
 
 
@@ -452,20 +442,6 @@ def _credits(text: str, own: set[str]) -> list[Credit]:
 def _agency_codes() -> frozenset[str]:
     """The codes of the toolkit's outlet registry (``toolkit/data/outlets.csv``)."""
     return frozenset(load_outlets()["code"])
-
-
-def _past_dash(text: str, end: int) -> int:
-    """Where a dateline ending at ``end`` stops: past the dashes (or colon) that follow it, if any."""
-    k = end
-    while k < len(text) and text[k] in " \t\u00a0":
-        k += 1
-    if k < len(text) and text[k] == ":":
-        return k + 1
-    if k == len(text) or text[k] not in _DASHES:
-        return end
-    while k < len(text) and text[k] in _DASHES:
-        k += 1
-    return k
 
 
 def _in_credits(credits: list[Credit], start: int, end: int) -> bool:

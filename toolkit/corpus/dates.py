@@ -86,13 +86,16 @@ def parse_dateline(paragraph: str) -> dict:
     """Read "La Havane (VNA) -", "Hanoï, 16 mai (RHC)", "HAVANA –" or "WASHINGTON --" at the start of a paragraph.
 
     Returns:
-        ``{"place", "date_text", "code", "dash"}`` (empty strings, False when absent); all empty
-        when the paragraph does not open with a dateline, when the place is a section label
-        (:data:`SECTION_LABELS`: "Politique -"), or when a parenthesised code has neither a
-        date before it nor a dash after it ("World Health Organization (WHO) said").
+        ``{"place", "date_text", "code", "dash", "words", "end"}`` (empty strings, False, 0
+        when absent): ``words`` is all the dateline writes between its place and its code or
+        dash ("16 mai", "Mo."), ``end`` where the dateline stops in ``paragraph`` (past its
+        dash or colon); all empty when the paragraph does not open with a dateline, when the
+        place is a section label (:data:`SECTION_LABELS`: "Politique -"), or when a
+        parenthesised code has neither a date before it nor a dash after it ("World Health
+        Organization (WHO) said").
     """
     m = _DATELINE.match(paragraph or "")
-    none = {"place": "", "date_text": "", "code": "", "dash": False}
+    none = {"place": "", "date_text": "", "code": "", "dash": False, "words": "", "end": 0}
     if not m or (not m.group("code") and not m.group("place").isupper()):
         return none
     if m.group("place").casefold() in SECTION_LABELS:
@@ -109,4 +112,5 @@ def parse_dateline(paragraph: str) -> dict:
         place = place.title()
     date_text = parse_date(m.group("date") or "")[0]
     return {"place": place, "date_text": date_text, "code": (m.group("code") or "").split("/")[0].upper(),
-            "dash": bool(m.group("dash") or m.group("dash2"))}
+            "dash": bool(m.group("dash") or m.group("dash2")), "words": (m.group("date") or "").strip(" ,\t\u00a0"),
+            "end": len(m.group(0).rstrip())}

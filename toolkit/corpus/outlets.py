@@ -87,7 +87,7 @@ class OutletIndex:
 
 #: An agency sign-off ending the last paragraph ("... – VNS"); ``code`` is the agency (read by infer_outlet and
 #: toolkit.compare_versions). Below, "Photo: VNA" or "– VNA/VNS Photo" in a caption.
-SIGNOFF = re.compile(r"[.!?\"”»]\s*[-–—]\s*(?P<code>[A-Z]{2,8}(?:/[A-Z]{2,8})*)\s*$")
+SIGNOFF = re.compile(r"[.!?\"”»]\s*(?P<dash>[-–—])\s*(?P<code>[A-Z]{2,8}(?:/[A-Z]{2,8})*)\s*$")
 _CREDIT_CODE = re.compile(r"\bPhoto\s*:\s*(?P<code>[A-Z]{2,8})\b|[-–—]\s*(?P<code2>[A-Z]{2,8})(?:/[A-Z]{2,8})*\s+Photo")
 
 
@@ -127,7 +127,7 @@ def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], i
                 return code, f"URL line ({piece.strip('<>')})"
     if url and index.code_for_domain(url):
         return index.code_for_domain(url), f"url ({url})"
-    m = SIGNOFF.search(_last_paragraph(text))
+    m = find_signoff(text)
     # Only a registered code counts after a sign-off dash: editors' initials ("- JB") take the same place.
     if m and m.group("code").split("/")[-1] in index.rows:
         return m.group("code").split("/")[-1], f"sign-off ({m.group(0).strip(' .')})"
@@ -140,12 +140,18 @@ def infer_outlet(raw: str, text: str, removed: Sequence[tuple[int, int, str]], i
     return "", ""
 
 
-def _last_paragraph(text: str) -> str:
-    """``text.split("\\n\\n")[-1]`` without splitting the whole text: what follows the last blank line, unless
-    that blank line is part of a longer run of line ends (then the split itself says where the piece starts)."""
+def find_signoff(text: str) -> re.Match | None:
+    """:data:`SIGNOFF` in the last paragraph of ``text`` (offsets into ``text``), whatever its code: a caller
+    decides which codes count (an agency's, not an editor's initials)."""
+    return SIGNOFF.search(text, _last_paragraph_start(text))
+
+
+def _last_paragraph_start(text: str) -> int:
+    """Where ``text.split("\\n\\n")[-1]`` starts, without splitting the whole text: after the last blank line,
+    unless that blank line is part of a longer run of line ends (then the split itself says where the piece starts)."""
     end = text.rfind("\n\n")
     if end < 0:
-        return text
+        return 0
     if end and text[end - 1] == "\n":
-        return text.split("\n\n")[-1]
-    return text[end + 2:]
+        return len(text) - len(text.split("\n\n")[-1])
+    return end + 2

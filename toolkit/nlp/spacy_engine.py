@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 
-from toolkit.nlp.lemmas import LemmaChecker, french_lemma_checker
+from toolkit.nlp.lemmas import RULES_VERSION, LemmaChecker, french_lemma_checker
 from toolkit.nlp.tables import ModelNotInstalledError, ParagraphResult
 
 ENGINE = "spacy"
@@ -68,8 +68,6 @@ def lemma_version(language: str) -> str:
     if language not in LEMMA_CHECKERS:
         return ""
     import importlib.metadata
-
-    from toolkit.nlp.lemmas import RULES_VERSION
 
     return f"simplemma-{importlib.metadata.version('simplemma')}-rules{RULES_VERSION}"
 

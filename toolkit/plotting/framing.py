@@ -127,7 +127,7 @@ def plot_keyness(keywords: pd.DataFrame, *, group: str | None = None, n: int = 1
     y = np.arange(len(shown))
     sides = {"over": (OKABE_ITO[3], f"more frequent in {group}"), "under": (OKABE_ITO[0], f"more frequent in {rest}")}
     ax.barh(y, shown["log_ratio"].to_numpy(dtype=float),
-            color=[sides["over" if d == "over" else "under"][0] for d in shown["direction"]])
+            color=[sides[d][0] for d in shown["direction"]])
     ax.set_yticks(y, [f"{lemma}  ({a}/{b})" for lemma, a, b in zip(shown["lemma"], shown["n_group"], shown["n_rest"])],
                   fontsize=9)
     ax.axvline(0, color="#444444", lw=0.8)
