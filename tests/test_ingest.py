@@ -138,7 +138,11 @@ def test_on_a_local_cluster(tmp_path):
     from distributed import Client, LocalCluster
 
     source = _jsonl(tmp_path / "feed.jsonl", 20)
+    whole = load_corpus(source, errors="ignore", progress=False)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
             Client(cluster) as client:
-        out = distributed.ingest_corpus(source, tmp_path / "ds", client=client, bytes_per_part=1500, errors="ignore")
-    _same(distributed.read_corpus_dataset(out).articles, load_corpus(source, errors="ignore", progress=False).articles)
+        # One session ingesting the same input into several folders: every call writes all its parts.
+        outs = [distributed.ingest_corpus(source, tmp_path / f"ds{i}", client=client, bytes_per_part=1500,
+                                          errors="ignore") for i in range(4)]
+    for out in outs:
+        _same(distributed.read_corpus_dataset(out).articles, whole.articles)

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -225,8 +226,11 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
         for number, part in enumerate(parts):
             report(_ingest_part(number, part, str(out.resolve()), options))
     else:
+        # Keys new to every call: a key of an earlier call the scheduler has not yet forgotten would hand back that
+        # call's result, and its part (of another folder) would not be written.
+        run = uuid.uuid4().hex[:12]
         futures = [client.submit(_ingest_part, number, part, str(out.resolve()), options, pure=False,
-                                 key=f"ingest-part-{number}-{os.getpid()}") for number, part in enumerate(parts)]
+                                 key=f"ingest-part-{number}-{run}") for number, part in enumerate(parts)]
         for result in client.gather(futures):
             report(result)
     for outlet, n in sorted(unknown.items()):  # once for the corpus, as load_corpus warns
