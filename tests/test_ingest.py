@@ -31,6 +31,22 @@ def _same(a, b):
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
 
 
+def _troubled_jsonl(path):
+    """Twelve articles in several parts of 1,000 bytes, four of an outlet the registry lacks, and a bad line 8."""
+    rows = [json.dumps({"id": f"a{i}", **({"outlet": "ZZX", "text": EN_BODY} if i % 3 == 0 else {"text": BODY})},
+                       ensure_ascii=False) for i in range(12)]
+    rows[7] = "{not json"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _ingest_warnings(*args, **kwargs):
+    """The CorpusWarnings of one ingest_corpus call: (message, file, line) each."""
+    with pytest.warns(CorpusWarning) as caught:
+        distributed.ingest_corpus(*args, **kwargs)
+    return [(str(w.message), w.filename, w.lineno) for w in caught]
+
+
 class TestIngestCorpus:
     def test_jsonl_parts_equal_one_load(self, tmp_path):
         source = _jsonl(tmp_path / "feed.jsonl", 25)
@@ -113,6 +129,37 @@ class TestIngestCorpus:
         assert [str(w.message) for w in caught if "registry" in str(w.message)] == [
             "feed.jsonl: outlet 'ZZX' (12 articles) is not in the outlet registry; add it to outlets.csv"]
 
+    def test_a_rerun_warns_as_the_first_run(self, tmp_path):
+        source = _troubled_jsonl(tmp_path / "feed.jsonl")
+        first, second = (_ingest_warnings(source, tmp_path / "ds", bytes_per_part=1000) for _ in range(2))
+        assert [message for message, _, _ in first] == [
+            "feed.jsonl:8: malformed JSON (Expecting property name enclosed in double quotes, column 2)",
+            "feed.jsonl: outlet 'ZZX' (4 articles) is not in the outlet registry; add it to outlets.csv"]
+        assert {file for _, file, _ in first} == {__file__}
+        assert second == first
+
+    def test_parts_mark_their_unknown_outlet_rows_and_read_back_merges_them(self, tmp_path, monkeypatch):
+        source = _troubled_jsonl(tmp_path / "feed.jsonl")
+        out = distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000, errors="ignore")
+        parts = [pd.read_parquet(f) for f in sorted((out / "problems").glob("*.parquet"))]
+        marked = pd.concat([p[p["outlet"].notna()] for p in parts])
+        assert len(marked) > 1 and marked["outlet"].eq("ZZX").all() and marked["n_articles"].sum() == 4
+        whole = load_corpus(source, errors="ignore", progress=False).problems
+        _same(distributed.read_corpus_dataset(out).problems, whole)
+        _same(distributed.read_corpus_dataset(out, lazy=True).problems.compute(), whole)
+        # Told apart by their columns, not their text: a reworded message still warns once, for the corpus.
+        monkeypatch.setattr("toolkit.corpus.loading.unknown_outlet_message", lambda outlet, n: f"{outlet}: {n} new")
+        assert [m for m, _, _ in _ingest_warnings(source, out, bytes_per_part=1000)][1:] == ["feed.jsonl: ZZX: 4 new"]
+
+    def test_a_rerun_over_parts_written_before_the_marks_warns_as_the_first_run(self, tmp_path):
+        source = _troubled_jsonl(tmp_path / "feed.jsonl")
+        first = _ingest_warnings(source, tmp_path / "ds", bytes_per_part=1000)
+        for part in (tmp_path / "ds" / "problems").glob("*.parquet"):
+            pd.read_parquet(part).drop(columns=["outlet", "n_articles"]).to_parquet(part, index=False)
+        assert _ingest_warnings(source, tmp_path / "ds", bytes_per_part=1000) == first
+        _same(distributed.read_corpus_dataset(tmp_path / "ds").problems,
+              load_corpus(source, errors="ignore", progress=False).problems)
+
     def test_lazy_read_is_a_dask_dataframe(self, tmp_path):
         source = _jsonl(tmp_path / "feed.jsonl", 10)
         out = distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000, errors="ignore")
@@ -146,3 +193,11 @@ def test_on_a_local_cluster(tmp_path):
                                           errors="ignore") for i in range(4)]
     for out in outs:
         _same(distributed.read_corpus_dataset(out).articles, whole.articles)
+    # A rerun on a new cluster (every part written, so skipped) warns as the first run did.
+    source = _troubled_jsonl(tmp_path / "troubled.jsonl")
+    runs = []
+    for _ in range(2):
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            runs.append(_ingest_warnings(source, tmp_path / "troubled", client=client, bytes_per_part=1000))
+    assert len(runs[0]) == 2 and runs[1] == runs[0]

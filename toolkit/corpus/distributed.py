@@ -4,9 +4,10 @@ The input (a folder of ``.txt``/``.md`` files, one or more ``.jsonl`` files, or 
 them) is cut into parts: groups of files, or byte ranges of a JSONL file that end at a line
 break. Each part is loaded by :func:`toolkit.corpus.load_corpus` itself, on a worker, and
 written as ``articles/part-NNNNN.parquet``, ``removed/…`` and ``problems/…`` under the
-output folder; a part whose files exist is skipped, so an interrupted run resumes where it
-stopped. A marker file (:data:`MARKER`) makes the folder a dataset that
-:func:`read_corpus_dataset` (and ``load_corpus``) reads back, in full or lazily.
+output folder; a part whose files exist is skipped (its stored problems are warned about
+again), so an interrupted run resumes where it stopped. A marker file (:data:`MARKER`) makes
+the folder a dataset that :func:`read_corpus_dataset` (and ``load_corpus``) reads back, in
+full or lazily.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from toolkit.corpus.problems import CorpusError, Problems
 from toolkit.corpus.reading import TEXT_SUFFIXES
+from toolkit.schema import PROBLEM_COLUMNS
 
 #: The file that marks a folder as a dataset written by :func:`ingest_corpus`.
 MARKER = "_toolkit_corpus.json"
@@ -33,6 +36,14 @@ TABLES = ("articles", "removed", "problems")
 FILES_PER_PART = 2_000
 # Parts of under 1 MiB keep each worker's memory small (a part is read whole into a worker).
 BYTES_PER_PART = 900_000
+#: Columns a part's ``problems`` file has besides PROBLEM_COLUMNS: on the row that load_corpus gives for an outlet
+#: the registry lacks, the outlet's code and the part's number of articles from it (missing on other rows). A rerun
+#: and :func:`read_corpus_dataset` find those rows by these columns, not by their message, and make of them one row
+#: per outlet for the whole corpus.
+PART_PROBLEM_COLUMNS = ["outlet", "n_articles"]
+# Fixed, so every part file has one schema (an empty table's columns would otherwise be written untyped).
+_PART_PROBLEM_DTYPES = {"path": "str", "line": "Int64", "article_id": "str", "kind": "str", "message": "str",
+                        "outlet": "str", "n_articles": "Int64"}
 
 
 def _parts(path: Path, files_per_part: int, bytes_per_part: int) -> list[dict]:
@@ -109,26 +120,69 @@ def _write_atomic(table: pd.DataFrame, path: Path) -> None:
     os.replace(partial, path)
 
 
-def _ingest_part(number: int, part: dict, out: str, options: dict) -> dict:
+def _unknown_outlets(articles: pd.DataFrame) -> dict[str, int]:
+    """Articles per outlet code the registry lacks (an ``outlet`` without ``outlet_name``)."""
+    unknown = articles.loc[articles["outlet"].notna() & articles["outlet_name"].isna(), "outlet"].value_counts()
+    return {str(outlet): int(n) for outlet, n in unknown.items()}
+
+
+def _marked(problems: pd.DataFrame, unknown: dict[str, int], corpus: str) -> pd.DataFrame:
+    """A part's problems with PART_PROBLEM_COLUMNS: load_corpus's row for each of the part's ``unknown`` outlets
+    (a warning without a line, worded as :func:`~toolkit.corpus.loading.unknown_outlet_message` words it for that
+    outlet and count) carries the outlet and count, and the input's name ``corpus`` as its path."""
+    from toolkit.corpus.loading import unknown_outlet_message
+
+    given = {unknown_outlet_message(outlet, n): (outlet, n) for outlet, n in unknown.items()}
+    found = [given.get(message) if kind == "warning" and pd.isna(line) else None
+             for kind, line, message in zip(problems["kind"], problems["line"], problems["message"])]
+    marked = np.array([f is not None for f in found], dtype=bool)
+    return problems.assign(path=problems["path"].mask(marked, corpus),
+                           outlet=[f[0] if f else None for f in found],
+                           n_articles=[f[1] if f else None for f in found]).astype(_PART_PROBLEM_DTYPES)
+
+
+def _stored_problems(out: Path, name: str, corpus: str) -> pd.DataFrame:
+    """The ``problems`` file of a written part, with PART_PROBLEM_COLUMNS."""
+    problems = pd.read_parquet(out / "problems" / name)
+    if "outlet" not in problems.columns:  # written before parts marked their unknown-outlet rows: mark them now
+        problems = _marked(problems, _unknown_outlets(pd.read_parquet(out / "articles" / name,
+                                                                      columns=["outlet", "outlet_name"])), corpus)
+    return problems.astype(_PART_PROBLEM_DTYPES)
+
+
+def _part_report(problems: pd.DataFrame) -> dict:
+    """What :func:`ingest_corpus` warns about for a part: its problems but the unknown-outlet rows (as
+    :meth:`Problems.add` takes them), and its articles per unknown outlet."""
+    marked = problems["outlet"].notna()
+    rows = [{k: (None if pd.isna(v) else v) for k, v in row.items()}
+            for row in problems.loc[~marked, PROBLEM_COLUMNS].to_dict("records")]
+    unknown = Counter()
+    for outlet, n in zip(problems.loc[marked, "outlet"], problems.loc[marked, "n_articles"]):
+        unknown[str(outlet)] += int(n)
+    return {"problems": rows, "unknown_outlets": dict(unknown)}
+
+
+def _ingest_part(number: int, part: dict, out: str, options: dict, corpus: str) -> dict:
     """Load one part with load_corpus and write its three tables (articles last: it marks the part done).
 
     Returns the part's problems (numbered in the whole file) but its unknown-outlet warnings, and its articles per
-    unknown outlet, for :func:`ingest_corpus` to warn about in the caller's process (each unknown outlet once, with
-    the whole corpus's count); nothing for a part written by an earlier run. With ``errors="raise"``, the part's
-    first error is raised here, naming the file's line, and nothing of the part is written.
+    unknown outlet (:func:`_part_report`), for :func:`ingest_corpus` to warn about in the caller's process (each
+    unknown outlet once, with the whole corpus's count); for a part written by an earlier run, the same, read from
+    its ``problems`` file. With ``errors="raise"``, the part's first error is raised here, naming the file's line,
+    and nothing of the part is written. ``corpus`` is the input's name, the path of the unknown-outlet rows.
     """
-    from toolkit.corpus.loading import load_corpus, unknown_outlet_message
+    from toolkit.corpus.loading import load_corpus
 
     out = Path(out)
     name = f"part-{number:05d}.parquet"
     if (out / "articles" / name).exists():
-        return {"problems": [], "unknown_outlets": {}}
+        return _part_report(_stored_problems(out, name, corpus))
     with tempfile.TemporaryDirectory(dir=out, prefix=".part-") as scratch:
         source, lines = _part_input(part, Path(scratch))
         # Problems are only listed here: the part's line numbers are not the file's, and a worker's warnings
         # would not reach the user. ingest_corpus warns (or raises) with the file's numbers.
-        corpus = load_corpus(source, progress=False, **{**options, "errors": "ignore"})
-    articles, problems = corpus.articles, corpus.problems
+        loaded = load_corpus(source, progress=False, **{**options, "errors": "ignore"})
+    articles, problems = loaded.articles, loaded.problems
     if lines:
         # load_corpus numbers the part's lines; give the whole file's ("feed.jsonl:1234").
         where = articles["path"].str.extract(r"^(?P<file>.*):(?P<line>\d+)$")
@@ -138,20 +192,17 @@ def _ingest_part(number: int, part: dict, out: str, options: dict) -> dict:
                                    .astype("Int64"))
     # Each part sees only its own files; a manifest's other articles are not missing.
     problems = problems[~problems["message"].str.startswith("manifest lists", na=False)].reset_index(drop=True)
-    unknown = articles.loc[articles["outlet"].notna() & articles["outlet_name"].isna(), "outlet"].value_counts()
-    unknown = {str(outlet): int(n) for outlet, n in unknown.items()}
-    summaries = {unknown_outlet_message(outlet, n) for outlet, n in unknown.items()}
-    rows = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in problems.to_dict("records")
-            if not (row["kind"] == "warning" and row["message"] in summaries)]
+    problems = _marked(problems, _unknown_outlets(articles), corpus)
+    report = _part_report(problems)
     if options.get("errors") == "raise":
         replay = Problems("raise")
-        for row in rows:
+        for row in report["problems"]:
             if row["kind"] == "error":
                 replay.add(row["path"], row["message"], line=row["line"], article_id=row["article_id"], kind="error")
-    _write_atomic(corpus.removed, out / "removed" / name)
+    _write_atomic(loaded.removed, out / "removed" / name)
     _write_atomic(problems, out / "problems" / name)
     _write_atomic(articles, out / "articles" / name)
-    return {"problems": rows, "unknown_outlets": unknown}
+    return report
 
 
 def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_part: int = FILES_PER_PART,
@@ -174,12 +225,14 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
         languages, manifest, outlets, errors: As for :func:`load_corpus`; the manifest and
             outlet registry beside ``path`` are used by default. Problems are warned about (or
             raised) in this process, also with a ``client``, with the line numbers of the whole
-            file, as the ``problems`` tables give them.
+            file, as the ``problems`` tables give them; on a rerun, those of the parts written
+            before too, so a rerun warns as the first run did.
 
     Returns:
         ``out``, with ``articles/``, ``removed/`` and ``problems/`` folders of
         ``part-NNNNN.parquet`` files (the tables of :func:`load_corpus`, rows in input order
-        across parts) and the marker file :data:`MARKER`.
+        across parts; a ``problems`` file has one row per unknown outlet of its part, marked by
+        :data:`PART_PROBLEM_COLUMNS`) and the marker file :data:`MARKER`.
 
     Raises:
         CorpusError: ``path`` is missing or of another kind; ``out`` holds a dataset of another input.
@@ -224,12 +277,12 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
 
     if client is None:
         for number, part in enumerate(parts):
-            report(_ingest_part(number, part, str(out.resolve()), options))
+            report(_ingest_part(number, part, str(out.resolve()), options, path.name))
     else:
         # Keys new to every call: a key of an earlier call the scheduler has not yet forgotten would hand back that
         # call's result, and its part (of another folder) would not be written.
         run = uuid.uuid4().hex[:12]
-        futures = [client.submit(_ingest_part, number, part, str(out.resolve()), options, pure=False,
+        futures = [client.submit(_ingest_part, number, part, str(out.resolve()), options, path.name, pure=False,
                                  key=f"ingest-part-{number}-{run}") for number, part in enumerate(parts)]
         for result in client.gather(futures):
             report(result)
@@ -252,13 +305,43 @@ def is_corpus_dataset(path: str | Path) -> bool:
     return Path(path).is_dir() and (Path(path) / MARKER).exists()
 
 
+def _unmarked(problems: pd.DataFrame) -> pd.DataFrame:
+    """A part's problems but its unknown-outlet rows, in PROBLEM_COLUMNS."""
+    return problems.loc[problems["outlet"].isna(), PROBLEM_COLUMNS].reset_index(drop=True)
+
+
+def _corpus_unknown_outlets(parts: list[pd.DataFrame], corpus: str) -> pd.DataFrame:
+    """The corpus's unknown-outlet rows (PROBLEM_COLUMNS), one per outlet with the parts' counts summed, as
+    load_corpus gives them."""
+    from toolkit.corpus.loading import unknown_outlet_message
+
+    counts = Counter()
+    for problems in parts:
+        for outlet, n in zip(problems["outlet"], problems["n_articles"]):
+            if pd.notna(outlet):
+                counts[outlet] += int(n)
+    rows = [{"path": corpus, "line": None, "article_id": "", "kind": "warning",
+             "message": unknown_outlet_message(outlet, n)} for outlet, n in sorted(counts.items())]
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype({c: _PART_PROBLEM_DTYPES[c] for c in PROBLEM_COLUMNS})
+
+
+def _corpus_problems(parts: list[pd.DataFrame], corpus: str) -> pd.DataFrame:
+    """The parts' problems as one ``problems`` table: the parts' rows in order, then the unknown outlets'."""
+    return pd.concat([_unmarked(problems) for problems in parts] + [_corpus_unknown_outlets(parts, corpus)],
+                     ignore_index=True)
+
+
 def read_corpus_dataset(path: str | Path, *, lazy: bool = False):
     """Read a dataset written by :func:`ingest_corpus`: a :class:`~toolkit.corpus.Corpus`.
+
+    The ``problems`` table is load_corpus's (PROBLEM_COLUMNS): the parts' rows of an outlet the
+    registry lacks are one row for the corpus, with the whole corpus's count, after the others.
 
     Args:
         path: The dataset folder.
         lazy: False (default): pandas DataFrames in memory, as ``load_corpus`` returns them.
-            True: ``dask.dataframe`` DataFrames, one partition per part, read when computed.
+            True: ``dask.dataframe`` DataFrames, one partition per part (``problems``: and
+            one more, the unknown outlets'), read when computed.
 
     Raises:
         CorpusError: ``path`` is not a complete dataset.
@@ -268,12 +351,22 @@ def read_corpus_dataset(path: str | Path, *, lazy: bool = False):
     path = Path(path)
     if not is_corpus_dataset(path):
         raise CorpusError(f"{path}: not a corpus dataset (no {MARKER}; write one with ingest_corpus)")
-    n_parts = json.loads((path / MARKER).read_text(encoding="utf-8"))["n_parts"]
-    files = {table: sorted((path / table).glob("part-*.parquet")) for table in TABLES}
+    description = json.loads((path / MARKER).read_text(encoding="utf-8"))
+    n_parts, corpus = description["n_parts"], Path(description["source"]).name
+    files = {table: sorted((path / table).glob("part-*.parquet")) for table in ("articles", "removed")}
     if len(files["articles"]) != n_parts:
         raise CorpusError(f"{path}: {len(files['articles'])} of {n_parts} parts written; rerun ingest_corpus")
+    names = [f.name for f in files["articles"]]
     if lazy:
+        import dask
         import dask.dataframe as dd
 
-        return Corpus(*(dd.read_parquet([str(f) for f in files[table]]) for table in TABLES))
-    return Corpus(*(pd.concat([pd.read_parquet(f) for f in files[table]], ignore_index=True) for table in TABLES))
+        articles, removed = (dd.read_parquet([str(f) for f in files[table]]) for table in ("articles", "removed"))
+        parts = [dask.delayed(_stored_problems)(path, name, corpus) for name in names]
+        problems = dd.from_delayed([dask.delayed(_unmarked)(part) for part in parts]
+                                   + [dask.delayed(_corpus_unknown_outlets)(parts, corpus)],
+                                   meta=_corpus_unknown_outlets([], corpus))
+        return Corpus(articles, removed, problems)
+    articles, removed = (pd.concat([pd.read_parquet(f) for f in files[table]], ignore_index=True)
+                         for table in ("articles", "removed"))
+    return Corpus(articles, removed, _corpus_problems([_stored_problems(path, name, corpus) for name in names], corpus))
