@@ -191,7 +191,11 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       languages through TITLES (``detail`` "rank" or "office"; needs ``mentions``). A
       title is read whole: "Attorney General", "Surgeon General" and "procureur général"
       are offices, and the rank "General" is never read from the end of an office.
-    - ``number``: numbers and months found in only one version (``detail`` "number" or "month").
+    - ``number``: numbers, dates and months found in only one version (``detail`` "number",
+      "date" or "month"). A day written with its month is one date in any order or spelling
+      ("Sept. 11", "September 11th" and "11 septembre" agree; "Sept. 12" differs), not the
+      number 11 (:func:`toolkit.compare.anchors.find_numbers`); a date gives its month, so
+      "in September" is no row against "Sept. 11".
     - ``dateline``: the datelines opening the two versions ("PARIS (AFP) -", "Hanoï, 16 mai
       (RHC)", "Hanoï (VNA) -", "WASHINGTON —"), read by
       :func:`toolkit.corpus.parse_dateline`, when they differ: ``side`` "both" when each
@@ -487,7 +491,7 @@ def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> di
         end = credit.start + len(credit.place)
         on_place = mentions[(mentions["start_char"] < end) & (mentions["end_char"] > credit.start)]
         places |= {" ".join(folded_words(str(key).partition(":")[2])) for key in entity_keys(on_place)}
-    numbers = find_numbers(credit.words, language)
+    numbers = find_numbers(credit.words, language, dates=True)
     dates = {value for value, *_ in numbers}
     counted = [(s, e) for _, _, s, e in numbers]
     within = set()
@@ -710,17 +714,20 @@ def _titles_of(mentions, spans, text) -> dict:
 
 
 def _number_rows(spans, text, language, credits) -> list[dict]:
-    """Stage 3: number and month rows: values one version alone gives (first occurrence).
+    """Stage 3: number, date and month rows: values one version alone gives (first occurrence).
 
     A number in a dateline or sign-off counts as given by that version, but is never a row
-    of its own (the dateline row reports a date that differs).
+    of its own (the dateline row reports a date that differs). A date gives its month too
+    (not its day: the 11 of "Sept. 11" is no count of eleven).
     """
     given, first = {}, {}
     for side in "ab":
         given[side], first[side] = set(), {}
         for sentence_id, start, end in zip(spans[side].index, spans[side]["start_char"], spans[side]["end_char"]):
-            for value, written, s, e in find_numbers(text[side][int(start):int(end)], language[side]):
+            for value, written, s, e in find_numbers(text[side][int(start):int(end)], language[side], dates=True):
                 given[side].add(value)
+                if value.startswith("date:"):
+                    given[side].add("month:" + value[5:].partition("-")[0])
                 s, e = s + int(start), e + int(start)
                 if not _in_credits(credits[side], s, e):
                     first[side].setdefault(value, (written, s, e, int(sentence_id)))
@@ -728,6 +735,6 @@ def _number_rows(spans, text, language, credits) -> list[dict]:
     for side, other in (("a", "b"), ("b", "a")):
         for value, (written, s, e, sentence_id) in first[side].items():
             if value not in given[other]:
-                records.append(_one_side("number", "month" if value.startswith("month:") else "number", side,
-                                         sentence_id, (s, e), written))
+                detail = value.partition(":")[0] if value.startswith(("date:", "month:")) else "number"
+                records.append(_one_side("number", detail, side, sentence_id, (s, e), written))
     return records
