@@ -269,10 +269,13 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
     credits = {s: read[s].credits for s in "ab"}
     credit_only = {s: read[s].sentence_ids for s in "ab"}
     records = _sentence_differences(alignment, spans, text, language, credits, credit_only, min_words=min_words)
+    per_side = None
     if mentions is not None:
-        records += _entity_and_title_rows(mentions, spans, text, a, b, credits)
+        per_side = {s: mentions[mentions["article_id"].astype(str) == x].sort_values("start_char")
+                    for s, x in (("a", a), ("b", b))}
+        records += _entity_and_title_rows(per_side, spans, text, credits)
     records += _number_rows(spans, text, language, credits)
-    records += _credit_rows(credits, spans, text, language, mentions, {"a": a, "b": b})
+    records += _credit_rows(credits, spans, text, language, per_side)
     return _difference_table(records, a, b)
 
 
@@ -513,16 +516,17 @@ def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> di
     return {"place": places, "date": dates, "agency": {credit.agency} if credit.agency else set()}
 
 
-def _credit_rows(credits, spans, text, language, mentions, ids) -> list[dict]:
-    """Stage 4: dateline and sign-off rows: the two versions' compared part by part, or the one a version alone has."""
+def _credit_rows(credits, spans, text, language, mentions) -> list[dict]:
+    """Stage 4: dateline and sign-off rows: the two versions' compared part by part, or the one a version alone has.
+
+    ``mentions`` are each side's ("a", "b"), or None."""
     records = []
     for kind in ("dateline", "signoff"):
         found = {s: next((c for c in credits[s] if c.kind == kind), None) for s in "ab"}
         parts = {}
         for s in "ab":
             if found[s] is not None:
-                mine = None if mentions is None else mentions[mentions["article_id"].astype(str) == ids[s]]
-                parts[s] = _credit_parts(found[s], language[s], mine)
+                parts[s] = _credit_parts(found[s], language[s], None if mentions is None else mentions[s])
         if not parts:
             continue
         if len(parts) == 2:
@@ -652,16 +656,16 @@ def _offset_words(spans: pd.DataFrame, sentence_id: int, language) -> list[tuple
     return [(w, s + start, e + start) for w, s, e in word_spans(cell_text(spans.loc[sentence_id, "text"]), language)]
 
 
-def _entity_and_title_rows(mentions, spans, text, a, b, credits) -> list[dict]:
+def _entity_and_title_rows(mentions, spans, text, credits) -> list[dict]:
     """Stage 2: entity rows (named in one version only) and title rows (a title one version alone gives).
 
-    A name written only in a dateline or sign-off counts as named by that version, but is
-    never an entity row of its own (the dateline and sign-off rows report it).
+    ``mentions`` are each side's ("a", "b"), in text order. A name written only in a dateline
+    or sign-off counts as named by that version, but is never an entity row of its own (the
+    dateline and sign-off rows report it).
     """
-    mentions = mentions.assign(cmp_key=entity_keys(mentions).to_numpy(),
-                               cmp_name=(mentions["name"] if "name" in mentions.columns else mentions["text"]).astype("object"))
-    per_side = {side: mentions[mentions["article_id"].astype(str) == article_id].sort_values("start_char")
-                for side, article_id in (("a", a), ("b", b))}
+    per_side = {side: m.assign(cmp_key=entity_keys(m).to_numpy(),
+                               cmp_name=(m["name"] if "name" in m.columns else m["text"]).astype("object"))
+                for side, m in mentions.items()}
     keys = {s: set(per_side[s]["cmp_key"]) for s in "ab"}
     heads = {s: _name_heads(per_side[s]) for s in "ab"}
     every_head = {s: set().union(*heads[s].values()) if heads[s] else set() for s in "ab"}
