@@ -538,6 +538,39 @@ class TestKeynessSpread:
         assert "vaccin" not in set(filtered["lemma"])  # one article only
         assert "santé" in set(filtered["lemma"])       # two articles of group A
 
+    def test_by_default_one_article_is_enough_only_in_a_small_group(self):
+        import warnings as w
+
+        import pandas as pd
+
+        from toolkit.framing import keyness
+
+        def tables(n):
+            """n articles a side: A's first repeats "vaccin", three of A's say "santé"; B's say "port" and "navire"."""
+            rows, arts = [], []
+            for side in "AB":
+                for k in range(n):
+                    article_id = f"{side.lower()}{k}"
+                    ws = ["port", "navire", "quai"] if side == "B" else (["vaccin"] * 30 if k == 0 else []) + ["quai"]
+                    ws += ["santé"] * 3 if side == "A" and k < 3 else []
+                    arts.append({"article_id": article_id, "language": "fr", "side": side})
+                    rows += [{"article_id": article_id, "text": x, "lemma": x, "upos": "NOUN"} for x in ws]
+            return pd.DataFrame(rows), pd.DataFrame(arts)
+
+        with w.catch_warnings():
+            w.simplefilter("ignore")
+            tokens, articles = tables(5)
+            # Before: the default (1) let one article's "vaccin" top A's list.
+            default = keyness(tokens, articles, by="side", min_count=1, target="A")
+            one = keyness(tokens, articles, by="side", min_count=1, target="A", min_articles=1)
+            few = keyness(*tables(2), by="side", min_count=1, target="A")
+        over = default.loc[default["direction"] == "over", "lemma"].tolist()
+        assert "vaccin" not in over and "santé" in over  # 1 article of 5; 3 of 5
+        assert one.loc[one["direction"] == "over", "lemma"].tolist()[0] == "vaccin"
+        # Under-used in A: "port" and "navire" come from the 5 articles of B.
+        assert {"port", "navire"} <= set(default.loc[default["direction"] == "under", "lemma"])
+        assert "vaccin" in set(few.loc[few["direction"] == "over", "lemma"])  # 2 articles a side: 1 is enough
+
     def test_warning_ids_in_full_and_small_sentence_only_when_small(self):
         import pytest
         from toolkit.framing import FramingWarning, keyness

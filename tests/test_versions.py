@@ -369,3 +369,70 @@ def test_the_views_read_the_credits_the_table_reads(seeds, a, b):
         assert view_credits(mine, differences, side).sentence_ids == table
         assert view_credits(mine[["sentence_id", "text"]], differences, side).sentence_ids == table
     assert any(read_credits(sentences[sentences["article_id"] == x]).sentence_ids for x in (a, b))
+
+
+class TestDates:
+    """A day written with its month is one date, whatever the order or spelling, and no number of its own."""
+
+    @staticmethod
+    def _numbers(first: str, second: str, languages=("en", "en")) -> list[tuple]:
+        articles = pd.DataFrame({"article_id": ["x", "y"], "text": [first, second], "language": list(languages)})
+        differences = compare.compare_versions(compare.split_sentences(articles), articles, "x", "y")
+        return sorted(_rows(differences, "number"))
+
+    @pytest.mark.parametrize("first, second, languages", [
+        # Before: "Sept." was no month, so a month row for "September".
+        ("The attacks of Sept. 11, 2001 changed the city.", "The attacks of September 11th, 2001 changed the city.",
+         ("en", "en")),
+        ("The attacks of Sept. 11, 2001 changed the city.", "Les attentats du 11 septembre 2001 ont changé la ville.",
+         ("en", "fr")),
+        ("The visit took place on October 22-26 in Havana.", "La visite a eu lieu du 22 au 26 octobre à La Havane.",
+         ("en", "fr")),
+        # A month alone is given by a date in that month.
+        ("The committee met in September in Washington.", "The committee met on Sept. 14 in Washington.",
+         ("en", "en")),
+    ])
+    def test_one_date_written_two_ways_is_no_row(self, first, second, languages):
+        numbers = self._numbers(first, second, languages)
+        assert numbers == ([] if "September in" not in first else [("b", "date", "", "Sept. 14")])
+
+    def test_another_day_is_another_date(self):
+        # Before: the number rows "11" and "12", without their month.
+        assert self._numbers("The attack of Sept. 11 was discussed.", "The attack of Sept. 12 was discussed.") == [
+            ("a", "date", "Sept. 11", ""), ("b", "date", "", "Sept. 12")]
+
+    def test_a_day_is_not_the_same_number_elsewhere(self):
+        # Before: no row, since "11" was given by both versions.
+        assert self._numbers("The attack of Sept. 11 was discussed.", "The 11 senators discussed the attack.") == [
+            ("a", "date", "Sept. 11", ""), ("b", "number", "", "11")]
+
+    @pytest.mark.parametrize("first, second, detail", [
+        # Before: a date row ({22} against {22, month:10}), and "Oct." read as a word of the place.
+        ("WASHINGTON, Oct. 22 (AP) - ", "WASHINGTON, October 22 (AP) - ", None),
+        ("WASHINGTON, Oct. 22 (AP) - ", "WASHINGTON, Oct. 23 (AP) - ", "date"),
+    ])
+    def test_dateline_dates(self, first, second, detail):
+        articles = _articles({"x": first + BODY_EN[0], "y": second + BODY_EN[0]}, "en")
+        rows = _rows(compare.compare_versions(compare.split_sentences(articles), articles, "x", "y"), "dateline")
+        assert rows == ([] if detail is None else [("both", detail, first.strip(), second.strip())])
+
+
+@pytest.mark.parametrize("text, language, values", [
+    ("the attacks of Sept. 11, 2001", "en", ["date:9-11", "2001"]),
+    ("September 11th and the 11th of September", "en", ["date:9-11", "date:9-11"]),
+    ("le 1er mai et le 22 janv. à Paris", "fr", ["date:5-1", "date:1-22"]),
+    ("les 22, 23 et 24 octobre", "fr", ["date:10-22", "date:10-23", "date:10-24"]),
+    ("Oct. 22 and 23 and 1.5 million in May 2012", "en", ["date:10-22", "date:10-23", "1.5", "month:5", "2012"]),
+    # French "sept" is seven; a count, a price or a time next to a month is no day.
+    ("les sept 11 pays", "fr", ["11"]),
+    ("On Jan. 5, 12 soldiers died; $5 May 3", "en", ["date:1-5", "12", "5", "date:5-3"]),
+    ("In September, 11 people, October 10:30", "en", ["month:9", "11", "month:10", "10", "30"]),
+])
+def test_find_numbers_reads_dates(text, language, values):
+    from toolkit.compare.anchors import find_numbers
+
+    found = find_numbers(text, language, dates=True)
+    assert [value for value, *_ in found] == values
+    assert all(text[s:e] == written for _, written, s, e in found)
+    # Without dates (the anchors of alignment and stories), days and months stay apart and abbreviations are no months.
+    assert not any(value.startswith("date:") for value, *_ in find_numbers(text, language))

@@ -191,7 +191,11 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
       languages through TITLES (``detail`` "rank" or "office"; needs ``mentions``). A
       title is read whole: "Attorney General", "Surgeon General" and "procureur général"
       are offices, and the rank "General" is never read from the end of an office.
-    - ``number``: numbers and months found in only one version (``detail`` "number" or "month").
+    - ``number``: numbers, dates and months found in only one version (``detail`` "number",
+      "date" or "month"). A day written with its month is one date in any order or spelling
+      ("Sept. 11", "September 11th" and "11 septembre" agree; "Sept. 12" differs), not the
+      number 11 (:func:`toolkit.compare.anchors.find_numbers`); a date gives its month, so
+      "in September" is no row against "Sept. 11".
     - ``dateline``: the datelines opening the two versions ("PARIS (AFP) -", "Hanoï, 16 mai
       (RHC)", "Hanoï (VNA) -", "WASHINGTON —"), read by
       :func:`toolkit.corpus.parse_dateline`, when they differ: ``side`` "both" when each
@@ -265,10 +269,13 @@ def compare_versions(sentences: pd.DataFrame, articles: pd.DataFrame, a: str, b:
     credits = {s: read[s].credits for s in "ab"}
     credit_only = {s: read[s].sentence_ids for s in "ab"}
     records = _sentence_differences(alignment, spans, text, language, credits, credit_only, min_words=min_words)
+    per_side = None
     if mentions is not None:
-        records += _entity_and_title_rows(mentions, spans, text, a, b, credits)
+        per_side = {s: mentions[mentions["article_id"].astype(str) == x].sort_values("start_char")
+                    for s, x in (("a", a), ("b", b))}
+        records += _entity_and_title_rows(per_side, spans, text, credits)
     records += _number_rows(spans, text, language, credits)
-    records += _credit_rows(credits, spans, text, language, mentions, {"a": a, "b": b})
+    records += _credit_rows(credits, spans, text, language, per_side)
     return _difference_table(records, a, b)
 
 
@@ -487,7 +494,7 @@ def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> di
         end = credit.start + len(credit.place)
         on_place = mentions[(mentions["start_char"] < end) & (mentions["end_char"] > credit.start)]
         places |= {" ".join(folded_words(str(key).partition(":")[2])) for key in entity_keys(on_place)}
-    numbers = find_numbers(credit.words, language)
+    numbers = find_numbers(credit.words, language, dates=True)
     dates = {value for value, *_ in numbers}
     counted = [(s, e) for _, _, s, e in numbers]
     within = set()
@@ -509,16 +516,17 @@ def _credit_parts(credit: Credit, language, mentions: pd.DataFrame | None) -> di
     return {"place": places, "date": dates, "agency": {credit.agency} if credit.agency else set()}
 
 
-def _credit_rows(credits, spans, text, language, mentions, ids) -> list[dict]:
-    """Stage 4: dateline and sign-off rows: the two versions' compared part by part, or the one a version alone has."""
+def _credit_rows(credits, spans, text, language, mentions) -> list[dict]:
+    """Stage 4: dateline and sign-off rows: the two versions' compared part by part, or the one a version alone has.
+
+    ``mentions`` are each side's ("a", "b"), or None."""
     records = []
     for kind in ("dateline", "signoff"):
         found = {s: next((c for c in credits[s] if c.kind == kind), None) for s in "ab"}
         parts = {}
         for s in "ab":
             if found[s] is not None:
-                mine = None if mentions is None else mentions[mentions["article_id"].astype(str) == ids[s]]
-                parts[s] = _credit_parts(found[s], language[s], mine)
+                parts[s] = _credit_parts(found[s], language[s], None if mentions is None else mentions[s])
         if not parts:
             continue
         if len(parts) == 2:
@@ -648,16 +656,16 @@ def _offset_words(spans: pd.DataFrame, sentence_id: int, language) -> list[tuple
     return [(w, s + start, e + start) for w, s, e in word_spans(cell_text(spans.loc[sentence_id, "text"]), language)]
 
 
-def _entity_and_title_rows(mentions, spans, text, a, b, credits) -> list[dict]:
+def _entity_and_title_rows(mentions, spans, text, credits) -> list[dict]:
     """Stage 2: entity rows (named in one version only) and title rows (a title one version alone gives).
 
-    A name written only in a dateline or sign-off counts as named by that version, but is
-    never an entity row of its own (the dateline and sign-off rows report it).
+    ``mentions`` are each side's ("a", "b"), in text order. A name written only in a dateline
+    or sign-off counts as named by that version, but is never an entity row of its own (the
+    dateline and sign-off rows report it).
     """
-    mentions = mentions.assign(cmp_key=entity_keys(mentions).to_numpy(),
-                               cmp_name=(mentions["name"] if "name" in mentions.columns else mentions["text"]).astype("object"))
-    per_side = {side: mentions[mentions["article_id"].astype(str) == article_id].sort_values("start_char")
-                for side, article_id in (("a", a), ("b", b))}
+    per_side = {side: m.assign(cmp_key=entity_keys(m).to_numpy(),
+                               cmp_name=(m["name"] if "name" in m.columns else m["text"]).astype("object"))
+                for side, m in mentions.items()}
     keys = {s: set(per_side[s]["cmp_key"]) for s in "ab"}
     heads = {s: _name_heads(per_side[s]) for s in "ab"}
     every_head = {s: set().union(*heads[s].values()) if heads[s] else set() for s in "ab"}
@@ -710,17 +718,20 @@ def _titles_of(mentions, spans, text) -> dict:
 
 
 def _number_rows(spans, text, language, credits) -> list[dict]:
-    """Stage 3: number and month rows: values one version alone gives (first occurrence).
+    """Stage 3: number, date and month rows: values one version alone gives (first occurrence).
 
     A number in a dateline or sign-off counts as given by that version, but is never a row
-    of its own (the dateline row reports a date that differs).
+    of its own (the dateline row reports a date that differs). A date gives its month too
+    (not its day: the 11 of "Sept. 11" is no count of eleven).
     """
     given, first = {}, {}
     for side in "ab":
         given[side], first[side] = set(), {}
         for sentence_id, start, end in zip(spans[side].index, spans[side]["start_char"], spans[side]["end_char"]):
-            for value, written, s, e in find_numbers(text[side][int(start):int(end)], language[side]):
+            for value, written, s, e in find_numbers(text[side][int(start):int(end)], language[side], dates=True):
                 given[side].add(value)
+                if value.startswith("date:"):
+                    given[side].add("month:" + value[5:].partition("-")[0])
                 s, e = s + int(start), e + int(start)
                 if not _in_credits(credits[side], s, e):
                     first[side].setdefault(value, (written, s, e, int(sentence_id)))
@@ -728,6 +739,6 @@ def _number_rows(spans, text, language, credits) -> list[dict]:
     for side, other in (("a", "b"), ("b", "a")):
         for value, (written, s, e, sentence_id) in first[side].items():
             if value not in given[other]:
-                records.append(_one_side("number", "month" if value.startswith("month:") else "number", side,
-                                         sentence_id, (s, e), written))
+                detail = value.partition(":")[0] if value.startswith(("date:", "month:")) else "number"
+                records.append(_one_side("number", detail, side, sentence_id, (s, e), written))
     return records
