@@ -99,6 +99,11 @@ class TestSplitSentences:
          ["President John F. Kennedy visited a U.S. Army base.", "Roe v. Wade stood."]),
         ("Le Dr. Lam a reçu Mme Hoa. Il est le No. 2 du parti.",
          ["Le Dr. Lam a reçu Mme Hoa.", "Il est le No. 2 du parti."]),
+        # French "M." and "MM." before a name, at a sentence's start or inside it; an initial "M." in English.
+        ("M. Macron a dit. M. Dupont a répondu.", ["M. Macron a dit.", "M. Dupont a répondu."]),
+        ("Selon MM. Dupont et Durand, le président a reçu M. Lam. Il est parti.",
+         ["Selon MM. Dupont et Durand, le président a reçu M. Lam.", "Il est parti."]),
+        ("J. M. Coetzee won the prize. Mr. Coetzee left.", ["J. M. Coetzee won the prize.", "Mr. Coetzee left."]),
         # Other acronyms and "No." before a word end sentences; so do « » quotes with a French space.
         ("She works in Washington, D.C. He does not. The answer was No. Then he left.",
          ["She works in Washington, D.C.", "He does not.", "The answer was No.", "Then he left."]),
