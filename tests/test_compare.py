@@ -49,6 +49,17 @@ def stories():
     return articles, compare.split_sentences(articles), expected
 
 
+# One report in English and in French (written for these tests), every sentence opening on a title and a name.
+TRAM_EN = ("Mr. Dupont, the mayor of Lyon, opened a new tram line on Monday. Mr. Dupont said the line would carry "
+           "40,000 passengers a day. Mr. Martin, the opposition leader, called the project too expensive. Mr. Martin "
+           "asked for an audit of the 300 million euro budget. Mr. Dupont replied that the works had finished on "
+           "time. Mr. Leroy, a resident, praised the quieter streets.")
+TRAM_FR = ("M. Dupont, le maire de Lyon, a inauguré lundi une nouvelle ligne de tramway. M. Dupont a dit que la ligne "
+           "transporterait 40 000 voyageurs par jour. M. Martin, chef de l'opposition, a jugé le projet trop cher. "
+           "M. Martin a demandé un audit du budget de 300 millions d'euros. M. Dupont a répondu que les travaux "
+           "avaient fini à temps. M. Leroy, un habitant, a salué des rues plus calmes.")
+
+
 def _first_id(sentences, article_id, prefix):
     """The id of the sentence of ``article_id`` that starts with ``prefix`` (exactly one)."""
     rows = sentences[(sentences["article_id"] == article_id) & sentences["text"].str.startswith(prefix)]
@@ -88,6 +99,11 @@ class TestSplitSentences:
          ["President John F. Kennedy visited a U.S. Army base.", "Roe v. Wade stood."]),
         ("Le Dr. Lam a reçu Mme Hoa. Il est le No. 2 du parti.",
          ["Le Dr. Lam a reçu Mme Hoa.", "Il est le No. 2 du parti."]),
+        # French "M." and "MM." before a name, at a sentence's start or inside it; an initial "M." in English.
+        ("M. Macron a dit. M. Dupont a répondu.", ["M. Macron a dit.", "M. Dupont a répondu."]),
+        ("Selon MM. Dupont et Durand, le président a reçu M. Lam. Il est parti.",
+         ["Selon MM. Dupont et Durand, le président a reçu M. Lam.", "Il est parti."]),
+        ("J. M. Coetzee won the prize. Mr. Coetzee left.", ["J. M. Coetzee won the prize.", "Mr. Coetzee left."]),
         # Other acronyms and "No." before a word end sentences; so do « » quotes with a French space.
         ("She works in Washington, D.C. He does not. The answer was No. Then he left.",
          ["She works in Washington, D.C.", "He does not.", "The answer was No.", "Then he left."]),
@@ -329,6 +345,40 @@ class TestClusterStories:
         assert values.min() >= 0 and values.max() <= 1
         # Across the language border, the same event beats the other event.
         assert similarity.loc[A000, A001] > 2 * max(similarity.loc[A001, A002], similarity.loc[A001, A004])
+
+    def test_where_sentences_are_cut_does_not_move_the_embedding(self):
+        """A French report cut after every "M." (a splitter reading it as a full stop) embeds as the uncut one."""
+        import re
+
+        articles = pd.DataFrame({"article_id": ["en", "fr"], "language": ["en", "fr"], "text": [TRAM_EN, TRAM_FR]})
+        english = compare.split_sentences(articles.iloc[:1])[["article_id", "sentence_id", "text"]]
+        french = re.split(r"(?<=[a-z]\.)\s+", TRAM_FR)
+        pieces = [piece for text in french for piece in re.split(r"(?<=\bM\.)\s+", text)]
+        assert len(english) == len(french) == 6 and len(pieces) == 12
+        sentences, cut = (pd.concat([english, pd.DataFrame({"article_id": "fr", "sentence_id": range(len(texts)),
+                                                            "text": texts})]) for texts in (french, pieces))
+        whole, fragments = (compare.article_similarity(articles, sentences=table, component="embedding").loc["en", "fr"]
+                            for table in (sentences, cut))
+        # Six one-word "M." sentences weigh 6 of some 80 words, not half the article (0.79 fell to 0.16).
+        assert whole > 0.6 and abs(whole - fragments) < 0.05
+
+    def test_the_lead_is_counted_in_words(self):
+        from toolkit.compare.stories import _lead
+
+        long = "One two three four. " * 10
+        short = "One two. Three four. " * 10
+        sentences = compare.split_sentences(pd.DataFrame({"article_id": ["a", "b"], "language": "en",
+                                                          "text": [long, short]}))
+        lead = _lead(sentences, ["a", "b"], lead_words=10, max_sentences=None)
+        weights = lead.groupby("article_id")["weight"].agg(list).to_dict()
+        # The same first ten words, however the sentences are cut; the sentence across the limit weighs its part.
+        assert weights == {"a": [4, 4, 2], "b": [2, 2, 2, 2, 2]}
+        assert _lead(sentences, ["a"], lead_words=10, max_sentences=2)["weight"].tolist() == [4, 4]
+        with pytest.raises(ValueError, match="lead_words"):
+            _lead(sentences, ["a"], lead_words=0, max_sentences=None)
+        with pytest.raises(ValueError, match="lead_words"):
+            compare.cluster_stories(pd.DataFrame({"article_id": ["a"], "language": "en", "text": [long]}),
+                                    lead_words=0, method="candidates")
 
     def test_attention_shares(self, seeds):
         articles, _, _ = seeds
@@ -689,7 +739,7 @@ class TestStoriesAtScale:
         articles, sentences, _ = stories
         published = pd.to_datetime(articles["published"], errors="coerce")
         articles = articles.assign(published=published + pd.to_timedelta(np.arange(len(articles)) * 3, unit="D"))
-        features = module.article_features(articles, sentences=sentences, mentions=None, max_sentences=20)
+        features = module.article_features(articles, sentences=sentences, mentions=None)
         n = len(features["ids"])
         i, j = np.triu_indices(n, 1)
         parts = module.pair_components(features, i, j)

@@ -79,7 +79,7 @@ class TestFeatureChunks:
         """Light lemmas and capitalised names, or annotate's tokens and linked mentions."""
         articles, tokens = seeds.articles, seeds.tokens
         options = dict(sentences=seeds.sentences, mentions=seeds.mentions if with_mentions else None,
-                       tokens=tokens if with_mentions else None, max_sentences=20, embed=False)
+                       tokens=tokens if with_mentions else None, embed=False)
         whole = module.article_features(articles, **options)
         monkeypatch.setattr(module, "FEATURE_CHUNK", 2)
         chunked = module.article_features(articles, **options)
@@ -138,7 +138,7 @@ class TestNeighbourCap:
     def test_cap_bounds_the_pairs_of_a_dense_corpus(self):
         articles = _dense_corpus()
         n = len(articles)
-        features = module.article_features(articles, sentences=None, mentions=None, max_sentences=20, embed=False)
+        features = module.article_features(articles, sentences=None, mentions=None, embed=False)
         i, _, _ = module._candidate_pairs(features, 0.25, None)
         assert len(i) > 0.95 * n * (n - 1) / 2  # uncapped: nearly every pair
         for k in (3, 8):
@@ -200,7 +200,7 @@ class TestSparseAverageLinkage:
         assert run["sparse_groups"] == 1 and run["sparse_group_articles"] == len(articles)
         assert run["embedded_articles"] == 0
         # The same stories as average linkage over the matrix of the kept pairs' bounds without embeddings.
-        features = module.article_features(articles, sentences=None, mentions=None, max_sentences=20, embed=False)
+        features = module.article_features(articles, sentences=None, mentions=None, embed=False)
         i, j, low = module._candidate_pairs(features, 0.25, module.MAX_NEIGHBOURS)
         square = np.eye(len(articles))
         square[i, j] = square[j, i] = low

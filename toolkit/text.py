@@ -291,13 +291,12 @@ def number_value(written: str) -> str:
 
 #: Abbreviations written before a name or a number, whose full stop ends no sentence: titles ("Mr. Obama",
 #: "Gov. Brewer", "Dr. Smith", "Pr Dupont" is written without one), places ("St. Louis", "Mt. Everest"), months
-#: ("Jan. 5") and "vs." / "v." ("Roe v. Wade"). An initial ("John F. Kennedy") and "U.S." ("U.S. Army") are read
-#: so too; other acronyms ("D.C.", "U.K.") and words that often end a sentence ("Inc.", "Jr.", "etc.") end one.
-#: French "M." ("M. Macron") still ends one, for now: story clustering (toolkit.compare.stories) was calibrated on
-#: these sentences, and joining it took its newstest fr+en ARI from 0.971 to 0.944 (benchmarks/accuracy.md).
+#: ("Jan. 5") and "vs." / "v." ("Roe v. Wade"). An initial ("John F. Kennedy", "J. M. Coetzee"), French "M." and
+#: "MM." ("M. Macron", "MM. Dupont et Durand") and "U.S." ("U.S. Army") are read so too; other acronyms ("D.C.",
+#: "U.K.") and words that often end a sentence ("Inc.", "Jr.", "etc.") end one.
 NAME_ABBREVIATIONS = (
-    "Mr", "Mrs", "Ms", "Messrs", "Mmes", "Dr", "Drs", "Prof", "Gov", "Govs", "Sen", "Sens", "Rep", "Reps", "Gen",
-    "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Cmdr", "Adm", "Rev", "Hon", "Pres", "Supt", "Atty", "Insp", "Mgr",
+    "Mr", "Mrs", "Ms", "Messrs", "Mmes", "MM", "Dr", "Drs", "Prof", "Gov", "Govs", "Sen", "Sens", "Rep", "Reps",
+    "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Cmdr", "Adm", "Rev", "Hon", "Pres", "Supt", "Atty", "Insp", "Mgr",
     "St", "Ste", "Mt", "Ft", "Jan", "Feb", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "vs", "v",
 )
 # A sentence ends at . ! ? or …, possibly followed by a closing quote, then a space and a
@@ -307,7 +306,7 @@ SENTENCE_END = re.compile(
     # The stop first: the abbreviations are looked at only after one.
     r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][»\"”’)])|(?<=[.!?\u2026]\s»))"
     + "".join(rf"(?<!\b{re.escape(word)}\.)" for word in NAME_ABBREVIATIONS)
-    + r"(?<![\s(\[“\"«'’][A-LN-Z]\.)(?<!^[A-LN-Z]\.)(?<!\bU\.S\.)(?!(?<=\bNo\.)\s+\d)\s+(?=[«\"“A-ZÀ-ÖØ-Þ0-9])")
+    + r"(?<![\s(\[“\"«'’][A-Z]\.)(?<!^[A-Z]\.)(?<!\bU\.S\.)(?!(?<=\bNo\.)\s+\d)\s+(?=[«\"“A-ZÀ-ÖØ-Þ0-9])")
 # A paragraph: lines up to a blank line.
 PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*")
 
