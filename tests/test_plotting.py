@@ -191,11 +191,57 @@ class TestPanels:
 
 def test_plot_removed_by_article(articles, removed):
     ax = tp.plot_removed_by_article(removed, articles)
-    # one "kept" bar per article plus one bar per (article, reason present in the corpus)
-    n_reasons = removed["reason"].nunique()
-    assert len(ax.patches) == len(articles) * (1 + n_reasons)
+    # One "kept" bar per article, one bar per (article, reason seen), and one per article for the pooled rest.
+    entries = [t.get_text() for t in ax.get_legend().get_texts()]
+    n_visible = len(entries) - 1 - any(e.startswith(("other", "too few")) for e in entries)
+    assert len(ax.patches) == len(articles) * (1 + n_visible + (n_visible < removed["reason"].nunique()))
     assert len(ax.get_yticklabels()) == len(articles)
     plt.close(ax.figure)
+
+
+class TestRemovedLegend:
+    """The legend of the removed-text bars lists what a reader can see, and names the rest."""
+
+    @staticmethod
+    def tables(extra):
+        articles = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "n_words": [1000] * 3})
+        rows = [("a", "caption", 300)] + extra
+        removed = pd.DataFrame({"article_id": [a for a, _, _ in rows], "reason": [r for _, r, _ in rows],
+                                "text": [" ".join(["w"] * k) for _, _, k in rows]})
+        return articles, removed
+
+    def test_reasons_too_thin_to_see_leave_the_legend_but_are_named(self):
+        tp.use_style()
+        articles, removed = self.tables([("b", "footer", 1), ("c", "url", 1)])
+        ax = tp.plot_removed_by_article(removed, articles)
+        legend = ax.get_legend()
+        entries = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+        assert entries == ["kept (body)", "caption", "too few words to see (2 words): url, footer"]
+        assert not legend.legend_handles[2].get_visible()  # no swatch for what cannot be seen
+        # The bars keep their true length: every word of the raw file is drawn.
+        ends = {}
+        for patch in ax.patches:
+            row = round(patch.get_y() + patch.get_height() / 2)
+            ends[row] = max(ends.get(row, 0), patch.get_x() + patch.get_width())
+        assert sorted(ends.values()) == [1001, 1001, 1300]
+        plt.close("all")
+
+    def test_thin_reasons_visible_together_are_one_other_segment(self):
+        tp.use_style()
+        articles, removed = self.tables([("b", "footer", 6), ("b", "url", 6), ("c", "title", 200)])
+        ax = tp.plot_removed_by_article(removed, articles)
+        legend = ax.get_legend()
+        entries = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+        assert entries == ["kept (body)", "caption", "title", "other (12 words): url, footer"]
+        assert legend.legend_handles[-1].get_visible() and legend.legend_handles[-1].get_hatch()
+        plt.close("all")
+
+    def test_a_wider_figure_shows_more(self):
+        articles, removed = self.tables([("b", "footer", 12)])
+        fig, ax = plt.subplots(figsize=(30, 4))
+        tp.plot_removed_by_article(removed, articles, ax=ax)
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["kept (body)", "caption", "footer"]
+        plt.close(fig)
 
 
 def test_plot_similarity_heatmap_requires_square():
