@@ -265,6 +265,24 @@ def test_plot_dispersion(articles):
     plt.close(ax.figure)
 
 
+def test_plot_dispersion_says_which_colour_is_which_outlet(articles):
+    from matplotlib.colors import to_hex
+
+    hits = pd.DataFrame({"article_id": articles["article_id"], "term": "x", "relative_position": 0.5})
+    ax = tp.plot_dispersion(hits, articles)
+    legend = ax.get_legend()
+    outlets = list(dict.fromkeys(o if isinstance(o, str) and o else None for o in articles["outlet"]))
+    assert [t.get_text() for t in legend.get_texts()] == [o or "unknown" for o in outlets]
+    assert [to_hex(h.get_color()) for h in legend.legend_handles] == [tp.source_color(o).lower() for o in outlets]
+    # Each tick has its outlet's colour, so the legend reads the plot.
+    ticks = {to_hex(c.get_facecolor()[0]) for c in ax.collections}
+    assert ticks == {tp.source_color(o).lower() for o in outlets}
+    # Outside the plotting area: it hides no tick.
+    ax.figure.canvas.draw()
+    assert legend.get_window_extent().x0 >= ax.get_window_extent().x1
+    plt.close(ax.figure)
+
+
 def test_article_labels(articles):
     labels = tp.article_labels(articles)
     assert labels[0] == "000 unknown (fr)" and labels[3] == "003 VNA (fr)"

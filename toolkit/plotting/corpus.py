@@ -159,8 +159,12 @@ def plot_dispersion(hits: pd.DataFrame, articles: pd.DataFrame, *, n: int = 20, 
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The Axes, with one row per (term, article) and a tick per occurrence.
+        The Axes, with one row per (term, article), a tick per occurrence coloured by the
+        article's outlet, and a legend of the outlets drawn (right of the plot, hiding no
+        tick), in the order they first appear.
     """
+    from matplotlib.lines import Line2D
+
     require_columns(hits, ["article_id", "term", "relative_position"], name="hits")
     require_columns(articles, ["article_id", "outlet", "language"], name="articles")
     terms = list(dict.fromkeys(hits["term"]))
@@ -188,6 +192,12 @@ def plot_dispersion(hits: pd.DataFrame, articles: pd.DataFrame, *, n: int = 20, 
     if len(ids) < len(articles):
         ax.set_title(f"The {len(ids)} articles with the most hits; {len(articles) - len(ids):,} more not shown",
                      fontsize=9)
+    outlets = list(dict.fromkeys(meta.loc[a, "outlet"] if isinstance(meta.loc[a, "outlet"], str)
+                                 and meta.loc[a, "outlet"] else None for a in ids))
+    handles = [Line2D([], [], marker="|", linestyle="", markersize=10, markeredgewidth=1.5,
+                      color=source_color(outlet), label=outlet or "unknown") for outlet in outlets]
+    ax.legend(handles=handles, title="Outlet", frameon=False, fontsize=8, title_fontsize=8, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), ncol=1 if len(handles) <= 20 else 2)
     return ax
 
 
