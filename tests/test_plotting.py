@@ -191,11 +191,57 @@ class TestPanels:
 
 def test_plot_removed_by_article(articles, removed):
     ax = tp.plot_removed_by_article(removed, articles)
-    # one "kept" bar per article plus one bar per (article, reason present in the corpus)
-    n_reasons = removed["reason"].nunique()
-    assert len(ax.patches) == len(articles) * (1 + n_reasons)
+    # One "kept" bar per article, one bar per (article, reason seen), and one per article for the pooled rest.
+    entries = [t.get_text() for t in ax.get_legend().get_texts()]
+    n_visible = len(entries) - 1 - any(e.startswith(("other", "too few")) for e in entries)
+    assert len(ax.patches) == len(articles) * (1 + n_visible + (n_visible < removed["reason"].nunique()))
     assert len(ax.get_yticklabels()) == len(articles)
     plt.close(ax.figure)
+
+
+class TestRemovedLegend:
+    """The legend of the removed-text bars lists what a reader can see, and names the rest."""
+
+    @staticmethod
+    def tables(extra):
+        articles = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "n_words": [1000] * 3})
+        rows = [("a", "caption", 300)] + extra
+        removed = pd.DataFrame({"article_id": [a for a, _, _ in rows], "reason": [r for _, r, _ in rows],
+                                "text": [" ".join(["w"] * k) for _, _, k in rows]})
+        return articles, removed
+
+    def test_reasons_too_thin_to_see_leave_the_legend_but_are_named(self):
+        tp.use_style()
+        articles, removed = self.tables([("b", "footer", 1), ("c", "url", 1)])
+        ax = tp.plot_removed_by_article(removed, articles)
+        legend = ax.get_legend()
+        entries = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+        assert entries == ["kept (body)", "caption", "too few words to see (2 words): url, footer"]
+        assert not legend.legend_handles[2].get_visible()  # no swatch for what cannot be seen
+        # The bars keep their true length: every word of the raw file is drawn.
+        ends = {}
+        for patch in ax.patches:
+            row = round(patch.get_y() + patch.get_height() / 2)
+            ends[row] = max(ends.get(row, 0), patch.get_x() + patch.get_width())
+        assert sorted(ends.values()) == [1001, 1001, 1300]
+        plt.close("all")
+
+    def test_thin_reasons_visible_together_are_one_other_segment(self):
+        tp.use_style()
+        articles, removed = self.tables([("b", "footer", 6), ("b", "url", 6), ("c", "title", 200)])
+        ax = tp.plot_removed_by_article(removed, articles)
+        legend = ax.get_legend()
+        entries = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+        assert entries == ["kept (body)", "caption", "title", "other (12 words): url, footer"]
+        assert legend.legend_handles[-1].get_visible() and legend.legend_handles[-1].get_hatch()
+        plt.close("all")
+
+    def test_a_wider_figure_shows_more(self):
+        articles, removed = self.tables([("b", "footer", 12)])
+        fig, ax = plt.subplots(figsize=(30, 4))
+        tp.plot_removed_by_article(removed, articles, ax=ax)
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["kept (body)", "caption", "footer"]
+        plt.close(fig)
 
 
 def test_plot_similarity_heatmap_requires_square():
@@ -216,6 +262,24 @@ def test_plot_dispersion(articles):
     # One tick per occurrence, at its relative position, on the row of its (term, article).
     drawn = sorted((float(x), float(y)) for c in ax.collections for x, y in c.get_offsets())
     assert drawn == [(0.1, 0.0), (0.9, float(len(articles)))]
+    plt.close(ax.figure)
+
+
+def test_plot_dispersion_says_which_colour_is_which_outlet(articles):
+    from matplotlib.colors import to_hex
+
+    hits = pd.DataFrame({"article_id": articles["article_id"], "term": "x", "relative_position": 0.5})
+    ax = tp.plot_dispersion(hits, articles)
+    legend = ax.get_legend()
+    outlets = list(dict.fromkeys(o if isinstance(o, str) and o else None for o in articles["outlet"]))
+    assert [t.get_text() for t in legend.get_texts()] == [o or "unknown" for o in outlets]
+    assert [to_hex(h.get_color()) for h in legend.legend_handles] == [tp.source_color(o).lower() for o in outlets]
+    # Each tick has its outlet's colour, so the legend reads the plot.
+    ticks = {to_hex(c.get_facecolor()[0]) for c in ax.collections}
+    assert ticks == {tp.source_color(o).lower() for o in outlets}
+    # Outside the plotting area: it hides no tick.
+    ax.figure.canvas.draw()
+    assert legend.get_window_extent().x0 >= ax.get_window_extent().x1
     plt.close(ax.figure)
 
 
@@ -463,8 +527,130 @@ def tick_texts(ax, axis):
     return [t.get_text() for t in labels if t.get_text()]
 
 
-def overlapping(boxes):
-    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+def overlapping(boxes, gap=1.0):
+    """Pairs of boxes closer than ``gap`` pixels: touching counts as overlapping."""
+    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if boxes[i].expanded(1, 1).padded(gap / 2).overlaps(boxes[j].padded(gap / 2))]
+
+
+def label_boxes(ax):
+    """The visible boxes of the network's names (the white box behind each text), in pixels."""
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    return [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts]
+
+
+def node_discs(ax):
+    """Centres (pixels) and radii (pixels) of the network's nodes."""
+    nodes, = [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]
+    centres = ax.transData.transform(nodes.get_offsets())
+    radii = np.sqrt(nodes.get_sizes()) / 2 * ax.figure.dpi / 72
+    return centres, np.broadcast_to(radii, len(centres))
+
+
+def nodes_overlapping(ax):
+    centres, radii = node_discs(ax)
+    return [(i, j) for i in range(len(centres)) for j in range(i + 1, len(centres))
+            if np.hypot(*(centres[i] - centres[j])) < radii[i] + radii[j] - 0.5]
+
+
+def seed_like_graph(order=None):
+    """Ten entities named as in the seeds, two rings of edges: a small graph with long names."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    names = ["Trần Quốc Tỏ", "To Lam", "Lázaro Alberto Álvarez Casas", "Alvarez Casas", "Viêt Nam", "Cuba",
+             "La Havane", "Hanoï", "Minint", "ministère cubain de l'Intérieur"]
+    for k in order or range(len(names)):
+        graph.add_node(k, name=names[k], entity_type=["PER", "LOC", "ORG"][k % 3], n_mentions=10 - k)
+    graph.add_edges_from((k, (k + 1) % len(names), {"weight": 1}) for k in range(len(names)))
+    graph.add_edges_from((k, (k + 3) % len(names), {"weight": 2}) for k in range(len(names)))
+    return graph
+
+
+class TestNetwork:
+    """The co-occurrence network: names beside their nodes, never touching, the same on every run."""
+
+    def test_names_sit_beside_their_nodes_and_never_touch_at_any_dpi(self, tmp_path):
+        tp.use_style()
+        ax = tp.plot_cooccurrence_network(seed_like_graph())
+        texts = [t.get_text() for t in ax.texts]
+        assert len(texts) == 10
+        for save in (False, True):  # on screen, then at the saving dpi
+            if save:
+                tp.save_figure(ax.figure, "network", formats=["png"], figures_dir=tmp_path)
+            boxes = label_boxes(ax)
+            assert overlapping(boxes) == []
+            centres, radii = node_discs(ax)
+            for box in boxes:  # no name covers the centre of a node, its own or another
+                assert not any(box.contains(x, y) for x, y in centres)
+        assert nodes_overlapping(ax) == []
+        plt.close("all")
+
+    def test_only_the_n_labels_most_mentioned_are_named_minor_ones_smaller(self):
+        graph = seed_like_graph()
+        ax = tp.plot_cooccurrence_network(graph, n_labels=4)
+        names = [t.get_text() for t in ax.texts]
+        assert names == ["Trần Quốc Tỏ", "To Lam", "Lázaro Alberto Álvarez Casas", "Alvarez Casas"]
+        sizes = [t.get_fontsize() for t in ax.texts]
+        assert sizes[0] > sizes[-1]
+        ax = tp.plot_cooccurrence_network(graph, n_labels=0)
+        assert len(ax.texts) == 0
+        plt.close("all")
+
+    def test_the_same_picture_on_every_run_whatever_the_node_order(self):
+        def picture(graph):
+            ax = tp.plot_cooccurrence_network(graph, seed=3)
+            nodes, = [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]
+            offsets = {tuple(np.round(xy, 6)) for xy in nodes.get_offsets()}
+            labels = [(t.get_text(), tuple(np.round(t.xy, 6)), tuple(np.round(t.xyann, 6))) for t in ax.texts]
+            plt.close(ax.figure)
+            return offsets, labels
+
+        first = picture(seed_like_graph())
+        assert picture(seed_like_graph()) == first
+        assert picture(seed_like_graph(order=list(range(10))[::-1])) == first
+
+    def test_a_strong_tie_is_drawn_short_not_long(self):
+        import networkx as nx
+
+        graph = nx.cycle_graph(8)
+        nx.set_node_attributes(graph, {v: {"name": f"E{v}", "entity_type": "PER", "n_mentions": 5} for v in graph})
+        nx.set_edge_attributes(graph, 1, "weight")
+        graph.edges[0, 1]["weight"] = 40  # the two are named together forty times
+        ax = tp.plot_cooccurrence_network(graph)
+        nodes, = [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]
+        xy = dict(zip(sorted(graph.nodes, key=str), nodes.get_offsets()))
+        lengths = {(u, v): np.hypot(*(xy[u] - xy[v])) for u, v in graph.edges}
+        assert lengths[(0, 1)] <= 1.5 * np.median(list(lengths.values()))
+        plt.close("all")
+
+    def test_the_legend_sits_below_the_network(self):
+        ax = tp.plot_cooccurrence_network(seed_like_graph())
+        ax.figure.canvas.draw()
+        legend = ax.get_legend()
+        assert [t.get_text() for t in legend.get_texts()] == ["PER", "ORG", "LOC"]
+        assert legend.get_window_extent().y1 <= ax.get_window_extent().y0
+        plt.close("all")
+
+    def test_without_forceatlas2_a_spring_layout_keeps_the_promises(self, monkeypatch):
+        import networkx as nx
+
+        monkeypatch.delattr(nx, "forceatlas2_layout", raising=False)
+        ax = tp.plot_cooccurrence_network(seed_like_graph())
+        assert len(ax.texts) >= 8 and overlapping(label_boxes(ax)) == [] and nodes_overlapping(ax) == []
+        plt.close("all")
+
+    def test_tiny_graphs(self):
+        import networkx as nx
+
+        for n in (1, 2, 3):
+            graph = nx.path_graph(n)
+            nx.set_node_attributes(graph, {v: {"name": f"Name {v}", "entity_type": "LOC", "n_mentions": 2}
+                                           for v in graph})
+            ax = tp.plot_cooccurrence_network(graph, drop_isolated=False)
+            assert sorted(t.get_text() for t in ax.texts) == [f"Name {v}" for v in range(n)]
+            plt.close("all")
 
 
 class TestLargeCorpus:
@@ -530,10 +716,10 @@ class TestLargeCorpus:
         ax = tp.plot_cooccurrence_network(large["graph"])
         fig = ax.figure
         tp.save_figure(fig, "large-network", formats=["png"], figures_dir=tmp_path)  # draws at the saving dpi too
-        renderer = fig.canvas.get_renderer()
-        boxes = [t.get_window_extent(renderer) for t in ax.texts]
-        assert len(boxes) >= 10
+        boxes = label_boxes(ax)
+        assert len(boxes) >= 8
         assert overlapping(boxes) == []
+        assert nodes_overlapping(ax) == []
         # The labels kept are the most mentioned entities' names.
         names = {t.get_text() for t in ax.texts}
         top = max(large["graph"].nodes, key=lambda v: large["graph"].nodes[v]["n_mentions"])
@@ -541,17 +727,8 @@ class TestLargeCorpus:
         plt.close("all")
 
     def test_network_labels_on_the_seeds_do_not_overlap(self):
-        import networkx as nx
-
-        graph = nx.Graph()
-        names = ["Trần Quốc Tỏ", "To Lam", "Lázaro Alberto Álvarez Casas", "Alvarez Casas", "Viêt Nam", "Cuba",
-                 "La Havane", "Hanoï", "Minint", "ministère cubain de l'Intérieur"]
-        for k, name in enumerate(names):
-            graph.add_node(k, name=name, entity_type="PER", n_mentions=10 - k)
-        graph.add_edges_from((k, (k + 1) % len(names), {"weight": 1}) for k in range(len(names)))
-        graph.add_edges_from((k, (k + 3) % len(names), {"weight": 2}) for k in range(len(names)))
+        graph = seed_like_graph()
         ax = tp.plot_cooccurrence_network(graph)
-        renderer = ax.figure.canvas.get_renderer()
-        assert overlapping([t.get_window_extent(renderer) for t in ax.texts]) == []
+        assert overlapping(label_boxes(ax)) == []
         assert {t.get_text() for t in ax.texts} >= {"Trần Quốc Tỏ", "To Lam"}
         plt.close("all")

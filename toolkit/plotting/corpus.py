@@ -23,8 +23,19 @@ from toolkit.plotting.style import (
 from toolkit.schema import require_columns
 
 
+#: A bar segment narrower than this (points, at the figure's size) cannot be told apart.
+MIN_VISIBLE_POINTS = 2.0
+
+
 def plot_removed_by_article(removed: pd.DataFrame, articles: pd.DataFrame, *, n: int = 30, ax=None):
     """Stacked horizontal bars: words removed per article, by reason, next to the words kept.
+
+    A report's reader matches each colour of the legend to a segment they can see, so the
+    legend lists only those: reasons too thin to see in every bar (each segment under
+    :data:`MIN_VISIBLE_POINTS` wide at the figure's size) are pooled into one hatched segment
+    (the bars keep their true length), listed last as "other (k words): their names"; when
+    even the pooled segment is too thin to see, that entry has no swatch and reads "too few
+    words to see (k words): their names", so nothing removed goes unmentioned.
 
     Args:
         removed: The ``removed`` table (``article_id, reason, text``).
@@ -34,9 +45,14 @@ def plot_removed_by_article(removed: pd.DataFrame, articles: pd.DataFrame, *, n:
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The Axes, one bar segment per (article, reason removed from the articles shown)
-        plus one for the kept body; the legend lists only those reasons.
+        The Axes, with one bar segment per article for the kept body, for each reason visible
+        in the articles shown and, when some reasons are too thin to see, for them pooled; the
+        legend lists "kept (body)", the visible reasons, then the pooled ones.
     """
+    import textwrap
+
+    from matplotlib.patches import Patch
+
     require_columns(removed, ["article_id", "reason", "text"], name="removed")
     require_columns(articles, ["article_id", "outlet", "n_words"], name="articles")
     words = removed.assign(n=removed["text"].fillna("").astype(str).str.split().str.len().astype(int))
@@ -49,19 +65,38 @@ def plot_removed_by_article(removed: pd.DataFrame, articles: pd.DataFrame, *, n:
         shown = np.sort(top)
     rows, counts = articles.iloc[shown], counts.iloc[shown]
     present = counts.columns[counts.sum(axis=0) > 0]
-    order = [r for r in REASON_COLORS if r in present] + sorted(r for r in present if r not in REASON_COLORS)
-    palette = iter(c for c in OKABE_ITO if c not in REASON_COLORS.values())
-    colors = {r: REASON_COLORS.get(r) or next(palette, OTHER_COLOR) for r in order}
     labels = [f"{a} ({o if isinstance(o, str) and o else 'unknown'})"
               for a, o in zip(short_ids(rows["article_id"]), rows["outlet"])]
     ax = new_axes(ax, figsize=(6.4, 0.3 * len(rows) + 1.5))
+    kept = rows["n_words"].to_numpy(dtype=float)
+    # The x axis runs from 0 to the longest bar plus 5%: so many points per word.
+    x_max = 1.05 * max(float((kept + counts[present].sum(axis=1).to_numpy()).max(initial=0)), 1.0)
+    points_per_word = ax.get_window_extent().width * 72.0 / ax.figure.dpi / x_max
+    visible = [r for r in present if counts[r].max() * points_per_word >= MIN_VISIBLE_POINTS]
+    tiny = [r for r in present if r not in visible]
+    order = [r for r in REASON_COLORS if r in visible] + sorted(r for r in visible if r not in REASON_COLORS)
+    palette = iter(c for c in OKABE_ITO if c not in REASON_COLORS.values())
+    colors = {r: REASON_COLORS.get(r) or next(palette, OTHER_COLOR) for r in order}
     y = np.arange(len(rows))[::-1]
-    left = rows["n_words"].to_numpy(dtype=float)
-    ax.barh(y, left, color="#DDDDDD", edgecolor="white", label="kept (body)")
+    left = kept
+    segment = {"edgecolor": "white", "linewidth": 0.5}
+    ax.barh(y, kept, color="#DDDDDD", label="kept (body)", **segment)
     for reason in order:
         values = counts[reason].to_numpy(dtype=float)
-        ax.barh(y, values, left=left, color=colors[reason], edgecolor="white", label=reason)
+        ax.barh(y, values, left=left, color=colors[reason], label=reason, **segment)
         left = left + values
+    handles, names = ax.get_legend_handles_labels()
+    if tiny:
+        tiny = [r for r in REASON_COLORS if r in tiny] + sorted(r for r in tiny if r not in REASON_COLORS)
+        pooled = counts[tiny].sum(axis=1).to_numpy(dtype=float)
+        hatch = {"facecolor": "white", "edgecolor": OTHER_COLOR, "hatch": "/////", "linewidth": 0}
+        ax.barh(y, pooled, left=left, **hatch)
+        seen = pooled.max() * points_per_word >= MIN_VISIBLE_POINTS
+        handles.append(Patch(**hatch) if seen else Patch(visible=False))
+        head = "other" if seen else "too few words to see"
+        names.append(textwrap.fill(f"{head} ({int(pooled.sum()):,} words): " + ", ".join(tiny), 30,
+                                   subsequent_indent="  "))
+    ax.set_xlim(0, x_max)
     ax.set_yticks(y, labels, fontsize=8 if len(rows) > 15 else None)
     ax.set_xlabel("Words in the raw file")
     if len(rows) < len(articles):
@@ -69,7 +104,7 @@ def plot_removed_by_article(removed: pd.DataFrame, articles: pd.DataFrame, *, n:
         ax.set_title(f"The {len(rows)} articles with the most words removed; {rest:,} more "
                      f"({int(total_removed.sum() - counts.to_numpy().sum()):,} words removed) not shown", fontsize=9)
     ax.grid(axis="y", visible=False)
-    ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.legend(handles, names, frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return ax
 
 
@@ -124,8 +159,12 @@ def plot_dispersion(hits: pd.DataFrame, articles: pd.DataFrame, *, n: int = 20, 
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The Axes, with one row per (term, article) and a tick per occurrence.
+        The Axes, with one row per (term, article), a tick per occurrence coloured by the
+        article's outlet, and a legend of the outlets drawn (right of the plot, hiding no
+        tick), in the order they first appear.
     """
+    from matplotlib.lines import Line2D
+
     require_columns(hits, ["article_id", "term", "relative_position"], name="hits")
     require_columns(articles, ["article_id", "outlet", "language"], name="articles")
     terms = list(dict.fromkeys(hits["term"]))
@@ -153,6 +192,12 @@ def plot_dispersion(hits: pd.DataFrame, articles: pd.DataFrame, *, n: int = 20, 
     if len(ids) < len(articles):
         ax.set_title(f"The {len(ids)} articles with the most hits; {len(articles) - len(ids):,} more not shown",
                      fontsize=9)
+    outlets = list(dict.fromkeys(meta.loc[a, "outlet"] if isinstance(meta.loc[a, "outlet"], str)
+                                 and meta.loc[a, "outlet"] else None for a in ids))
+    handles = [Line2D([], [], marker="|", linestyle="", markersize=10, markeredgewidth=1.5,
+                      color=source_color(outlet), label=outlet or "unknown") for outlet in outlets]
+    ax.legend(handles=handles, title="Outlet", frameon=False, fontsize=8, title_fontsize=8, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), ncol=1 if len(handles) <= 20 else 2)
     return ax
 
 

@@ -75,30 +75,36 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
 
 
 def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int = 1, drop_isolated: bool = True,
-                              n: int = 60, n_labels: int = 25):
+                              n: int = 60, n_labels: int = 20):
     """Draw an entity co-occurrence network: node size ∝ mentions, colour = type, edge width ∝ weight.
 
-    Labels never overlap: the names of the most mentioned entities are placed first, nudged
-    apart from each other (measured with the figure's renderer), and a name that still
-    collides with one already placed is left out. A moved name keeps a thin line to its node.
+    The layout is ForceAtlas2 with hubs pushed outwards and room for each node, so that nodes
+    do not overlap and the most connected entities, whose names matter most, are not buried
+    in the middle; it is seeded, the same picture on every run. Names are written beside
+    their node, never on it, the most mentioned first: each takes the place around its node
+    (preferably on the outer side) that touches no name already written, covers the least of
+    other nodes and is nearer its own node than any other; when the places beside the node
+    are taken, one further out with a thin line to the node; a name with no free place is
+    left out. The legend of entity types sits below the network, hiding nothing.
 
     Args:
         graph: From ``toolkit.entities.cooccurrence_graph``: nodes with ``name``,
             ``entity_type`` and ``n_mentions``; edges with ``weight``.
         ax: Axes to draw on; a new figure when None.
-        seed: Seed of the spring layout, so the picture is the same on every run.
+        seed: Seed of the starting layout, so the picture is the same on every run.
         min_weight: Draw only edges with at least this weight.
         drop_isolated: Leave out entities with no drawn edge.
         n: Entities drawn at most, the most mentioned (a larger graph is a hairball).
-        n_labels: Names written at most, the most mentioned first.
+        n_labels: Names written at most, the most mentioned entities first (ties: the most
+            connected); the top quarter of them in a larger font.
 
     Returns:
         The Axes, with one node per entity (a single scatter collection), one line per
-        drawn edge, the names as labels (``ax.texts``, none overlapping) and a legend of
-        entity types.
+        drawn edge, the names as annotations (``ax.texts``; at most ``n_labels``, no two
+        overlapping) and a legend of entity types.
 
     Example:
-        >>> ax = plot_cooccurrence_network(graph, min_weight=2)
+        >>> ax = plot_cooccurrence_network(graph, min_weight=2, n_labels=15)
     """
     import networkx as nx  # imported here so `import toolkit` stays fast
 
@@ -122,82 +128,187 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
     if shown.number_of_nodes() == 0:
         ax.set_title("No entities to draw")
         return ax
-    # Kamada-Kawai spreads small graphs legibly and is deterministic; spring layout scales further.
-    positions = (nx.kamada_kawai_layout(shown) if 2 < shown.number_of_nodes() <= 80
-                 else nx.spring_layout(shown, seed=seed, weight="weight"))
-    nodes = list(shown.nodes)
+    nodes = sorted(shown.nodes, key=str)  # a fixed order: the layout must not depend on insertion order
     mentions = np.array([shown.nodes[v].get("n_mentions", 1) for v in nodes], dtype=float)
-    sizes = 80 + 900 * mentions / max(mentions.max(), 1)
+    sizes = 60 + 540 * mentions / max(mentions.max(), 1)  # marker areas (pt²)
+    radii = np.sqrt(sizes) / 2 + 0.8  # points, with the white rim
+    degree = np.array([shown.degree(v) for v in nodes])
+    order = sorted(range(len(nodes)), key=lambda i: (-mentions[i], -degree[i], str(nodes[i])))[:max(n_labels, 0)]
+    n_major = max(1, -(-len(order) // 4))
+    labels = [(i, str(shown.nodes[nodes[i]].get("name", nodes[i])), 9 if k < n_major else 8)
+              for k, i in enumerate(order)]
+    boxes = _label_sizes(ax, labels)
+    # Data coordinates are points of the frame: node sizes, names and the layout share one unit.
+    frame = ax.get_window_extent(ax.figure.canvas.get_renderer())
+    width, height = frame.width * 72.0 / ax.figure.dpi, frame.height * 72.0 / ax.figure.dpi
+    # Room around the network for a name above or below the outermost nodes (beside them when it fits).
+    room = np.minimum([max((w for w, _ in boxes), default=0) / 2 + radii.max() + 2,
+                       max((h for _, h in boxes), default=0) + radii.max() + 2], [0.2 * width, 0.2 * height])
+    xy = _fit(_network_layout(shown, nodes, seed=seed), radii, width - 2 * room[0], height - 2 * room[1])
+    ax.set_xlim(-room[0], width - room[0])
+    ax.set_ylim(-room[1], height - room[1])
+    positions = dict(zip(nodes, xy))
     types = [shown.nodes[v].get("entity_type", "MISC") for v in nodes]
-    nx.draw_networkx_nodes(shown, positions, nodelist=nodes, node_size=sizes, ax=ax, alpha=0.85,
-                           node_color=[ENTITY_TYPE_COLORS.get(t, OTHER_COLOR) for t in types])
-    edges = list(shown.edges(data=True))
+    edges = sorted(shown.edges(data=True), key=lambda e: e[2].get("weight", 1))  # strongest on top
     if edges:
         weights = np.array([d.get("weight", 1) for _, _, d in edges], dtype=float)
         nx.draw_networkx_edges(shown, positions, edgelist=[(u, v) for u, v, _ in edges], ax=ax,
-                               width=0.5 + 3.5 * weights / weights.max(), edge_color="#888888", alpha=0.6)
+                               width=0.5 + 3.0 * weights / weights.max(), edge_color="#999999", alpha=0.5)
+    nx.draw_networkx_nodes(shown, positions, nodelist=nodes, node_size=sizes, ax=ax, alpha=0.9,
+                           node_color=[ENTITY_TYPE_COLORS.get(t, OTHER_COLOR) for t in types],
+                           edgecolors="white", linewidths=0.8)
+    ax.set_xlim(-room[0], width - room[0])  # drawing the edges autoscales
+    ax.set_ylim(-room[1], height - room[1])
     handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=ENTITY_TYPE_COLORS[t], label=t)
                for t in ENTITY_TYPE_COLORS if t in types]
-    ax.legend(handles=handles, frameon=False, fontsize=8, loc="lower right", title="Entity type", title_fontsize=8)
-    ax.margins(0.12)
-    order = sorted(range(len(nodes)), key=lambda i: (-mentions[i], str(nodes[i])))[:n_labels]
-    place_labels(ax, [positions[nodes[i]] for i in order], [str(shown.nodes[nodes[i]].get("name", nodes[i]))
-                                                            for i in order], fontsize=8)
+    # Below the network: a legend inside the frame would hide nodes or names.
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              ncol=len(handles), title="Entity type", title_fontsize=8, handletextpad=0.2, columnspacing=1.2)
+    _place_labels(ax, xy, radii, labels, boxes, frame=(-room[0], -room[1], width - room[0], height - room[1]))
     return ax
 
 
-def place_labels(ax, points, labels, *, fontsize: float = 8, iterations: int = 60, pad: float = 2.0) -> list:
-    """Write ``labels`` at ``points`` (data coordinates) without overlaps; return the Text objects kept.
+def _network_layout(graph, nodes, *, seed: int) -> np.ndarray:
+    """Positions of ``nodes`` (an array of rows x, y): ForceAtlas2 (networkx) with hubs pushed
+    outwards ("dissuade hubs"), so the most connected entities, whose names are written first,
+    are not buried in the middle. Seeded: the same picture on every run. Before networkx 3.4
+    (no ForceAtlas2), a seeded spring layout."""
+    import networkx as nx
 
-    Labels are given most important first. Overlapping labels are pushed apart in display
-    space for a few ``iterations`` (a simple repulsion, measured with the figure's
-    renderer); then each label is kept only if it overlaps none kept before it, so the
-    result never overlaps. A label moved from its point gets a thin leader line. The axis
-    limits are fixed first, so later autoscaling cannot move the labels onto each other.
-    """
-    ax.set_xlim(*ax.get_xlim())
-    ax.set_ylim(*ax.get_ylim())
-    renderer = ax.figure.canvas.get_renderer()
-    texts = [ax.text(x, y, label, fontsize=fontsize, ha="center", va="center", zorder=5,
-                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
-             for (x, y), label in zip(points, labels)]
-    if not texts:
-        return []
-    to_display, to_data = ax.transData.transform, ax.transData.inverted().transform
-    anchors = to_display(np.asarray(points, dtype=float))
-    centers = anchors.copy()
-    sizes = np.array([[b.width, b.height] for b in (t.get_window_extent(renderer) for t in texts)]) + pad
-    frame = ax.get_window_extent(renderer)
+    ordered = nx.Graph()
+    ordered.add_nodes_from(nodes)
+    ordered.add_edges_from((u, v) for u, v in graph.edges)
+    if len(nodes) <= 2:
+        return np.array([[float(k), 0.0] for k in range(len(nodes))])
+    if hasattr(nx, "forceatlas2_layout"):
+        positions = nx.forceatlas2_layout(ordered, seed=seed, max_iter=300, distributed_action=True)
+    else:  # networkx < 3.4
+        positions = nx.spring_layout(ordered, seed=seed, k=2.0 / np.sqrt(len(nodes)), iterations=200)
+    return np.array([positions[v] for v in nodes], dtype=float)
+
+
+def _fit(xy, radii, width: float, height: float, *, gap: float = 1.0, iterations: int = 100) -> np.ndarray:
+    """``xy`` scaled into a ``width`` × ``height`` box (points), nodes kept inside it, then pushed
+    apart (a few ``iterations``, deterministic) wherever two discs of ``radii`` come closer than ``gap``."""
+    xy = np.asarray(xy, dtype=float)
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    size = np.array([width, height])
+    inner = np.maximum(size - 2 * radii.max(), 1.0)
+    xy = (xy - low) / span * inner + radii.max() + np.where(high > low, 0.0, inner / 2)
+    need = radii[:, None] + radii[None, :] + gap
+    np.fill_diagonal(need, 0.0)
     for _ in range(iterations):
-        moved = False
-        for i in range(len(texts)):
-            for j in range(i + 1, len(texts)):
-                overlap = (sizes[i] + sizes[j]) / 2 - np.abs(centers[i] - centers[j])
-                if (overlap > 0).all():
-                    moved = True
-                    axis = 0 if overlap[0] < overlap[1] else 1  # push along the smaller overlap
-                    sign = np.sign(centers[j][axis] - centers[i][axis]) or (1 if j % 2 else -1)
-                    shift = overlap[axis] / 2 + 0.5
-                    # The more important label (i) moves less.
-                    centers[i][axis] -= sign * shift * 0.4
-                    centers[j][axis] += sign * shift * 1.6
-        half = sizes / 2
-        centers[:, 0] = np.clip(centers[:, 0], frame.x0 + half[:, 0], frame.x1 - half[:, 0])
-        centers[:, 1] = np.clip(centers[:, 1], frame.y0 + half[:, 1], frame.y1 - half[:, 1])
-        if not moved:
+        diff = xy[:, None, :] - xy[None, :, :]
+        distance = np.hypot(diff[..., 0], diff[..., 1])
+        short = np.clip(need - distance, 0.0, None)
+        np.fill_diagonal(short, 0.0)
+        if not short.any():
             break
-    kept = []
-    for i, text in enumerate(texts):
-        clash = any(((sizes[i] + sizes[k]) / 2 - np.abs(centers[i] - centers[k]) > 0).all() for k in kept)
-        if clash:
-            text.remove()
+        # Coinciding nodes part along a fixed direction per pair, so the result never depends on chance.
+        direction = np.where(distance[..., None] > 1e-9, diff / np.maximum(distance, 1e-9)[..., None],
+                             np.sign(np.subtract.outer(np.arange(len(xy)), np.arange(len(xy))))[..., None]
+                             * np.array([1.0, 0.0]))
+        xy = xy + 0.5 * (direction * short[..., None]).sum(axis=1)
+        xy = np.clip(xy, radii[:, None], size - radii[:, None])
+    return xy
+
+
+def _label_sizes(ax, labels, *, pad: float = 0.15) -> list[tuple[float, float]]:
+    """Width and height (points) of each label's box: its text measured with the figure's
+    renderer, plus the padding of the white box drawn behind it."""
+    renderer = ax.figure.canvas.get_renderer()
+    to_points = 72.0 / ax.figure.dpi
+    sizes = []
+    for _, text, fontsize in labels:
+        probe = ax.text(0, 0, text, fontsize=fontsize)
+        extent = probe.get_window_extent(renderer)
+        probe.remove()
+        sizes.append((extent.width * to_points + 2 * pad * fontsize, extent.height * to_points + 2 * pad * fontsize))
+    return sizes
+
+
+#: The places of a name around its node: (x, y) directions.
+_LABEL_SIDES = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+
+
+def _place_labels(ax, xy, radii, labels, sizes, *, frame, gap: float = 2.0, pad: float = 0.15) -> list:
+    """Write ``labels`` (``(node index, text, fontsize)``, most important first, of box ``sizes``)
+    beside the nodes at ``xy`` with ``radii``, all in points (the data units of the network), within
+    ``frame`` (left, bottom, right, top); return the annotations written.
+
+    Each name takes the candidate place around its node (beside it, then one and two rings
+    further out with a leader line) that keeps ``gap`` clear of every name already written
+    and stays in the frame, covering the least of other nodes, lying nearer its own node than
+    any other, and preferably on the outer side of the network; a name with no clear place is
+    left out. Names are offset from their node in points, so they keep their places at any dpi.
+    """
+    x0, y0, x1, y1 = frame
+    middle = xy.mean(axis=0)
+    placed: list[tuple[float, float, float, float]] = []  # boxes (left, bottom, right, top)
+    written = []
+    for (index, text, fontsize), (w, h) in zip(labels, sizes):
+        cx, cy = xy[index]
+        outward = xy[index] - middle
+        outward = outward / (np.hypot(*outward) or 1.0)
+        best = None
+        for ring, extra in enumerate((0.0, h + 6.0)):
+            r = radii[index] + gap + extra
+            for k, (sx, sy) in enumerate(_LABEL_SIDES):
+                diagonal = sx != 0 and sy != 0
+                dx = sx * (r * (0.71 if diagonal else 1.0) + w / 2)
+                dy = sy * (r * (0.71 if diagonal else 1.0) + h / 2)
+                box = (cx + dx - w / 2, cy + dy - h / 2, cx + dx + w / 2, cy + dy + h / 2)
+                if box[0] < x0 or box[2] > x1 or box[1] < y0 or box[3] > y1:
+                    continue
+                if any(_boxes_overlap(box, other, gap) for other in placed):
+                    continue
+                own = _box_disc_distance(box, xy[index], radii[index])
+                covered = ambiguous = 0.0
+                for j in range(len(xy)):
+                    if j != index:
+                        covered += _box_disc_overlap(box, xy[j], radii[j])
+                        ambiguous = max(ambiguous, float(_box_disc_distance(box, xy[j], radii[j]) < own + 6.0))
+                if covered > 0.25 * w * h:
+                    continue  # the name would hide nodes: better left out
+                side = np.array([sx, sy]) / np.hypot(sx, sy)
+                cost = (covered / (w * h) + 0.4 * ambiguous + 0.8 * ring + 0.1 * (1 - side @ outward) / 2
+                        + 0.01 * k + (0.05 if diagonal else 0.0))
+                if best is None or cost < best[0]:
+                    best = (cost, box, dx, dy, ring, ((1 - sx) / 2, (1 - sy) / 2))
+            if best is not None and best[0] < 0.8 * (ring + 1):
+                break  # a place this close with little covered: no need to look further out
+        if best is None:
             continue
-        kept.append(i)
-        text.set_position(to_data(centers[i]))
-        if np.hypot(*(centers[i] - anchors[i])) > 6:
-            (x0, y0), (x1, y1) = to_data(anchors[i]), to_data(centers[i])
-            ax.plot([x0, x1], [y0, y1], color="#666666", lw=0.5, zorder=4)
-    return [texts[i] for i in kept]
+        _, box, dx, dy, ring, corner = best
+        placed.append(box)
+        # The leader starts at the side or corner of the name nearest the node, so it stays short.
+        arrow = {"arrowstyle": "-", "color": "#666666", "lw": 0.5, "shrinkA": 0, "relpos": corner,
+                 "shrinkB": float(radii[index])} if ring else None
+        written.append(ax.annotate(text, xy=tuple(xy[index]), xytext=(dx, dy), textcoords="offset points",
+                                   ha="center", va="center", fontsize=fontsize, zorder=5, arrowprops=arrow,
+                                   bbox={"boxstyle": f"round,pad={pad}", "facecolor": "white",
+                                         "edgecolor": "none", "alpha": 0.8}))
+    return written
+
+
+def _boxes_overlap(a, b, gap: float) -> bool:
+    """Whether boxes ``(left, bottom, right, top)`` come closer than ``gap``."""
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
+def _box_disc_distance(box, center, radius: float) -> float:
+    """The gap between ``box`` and a disc (0 when they touch or overlap)."""
+    dx = max(box[0] - center[0], 0.0, center[0] - box[2])
+    dy = max(box[1] - center[1], 0.0, center[1] - box[3])
+    return max(float(np.hypot(dx, dy)) - radius, 0.0)
+
+
+def _box_disc_overlap(box, center, radius: float) -> float:
+    """The area of ``box`` covered by the square around a disc (a cheap, conservative measure)."""
+    w = min(box[2], center[0] + radius) - max(box[0], center[0] - radius)
+    h = min(box[3], center[1] + radius) - max(box[1], center[1] - radius)
+    return max(w, 0.0) * max(h, 0.0)
 
 
 def plot_ner_scores(scores: pd.DataFrame, *, by: str = "setup", metric: str = "f1", ax=None):
