@@ -106,6 +106,12 @@ class TestSpacyPath:
         assert "Lundi" not in set(mentions["text"])
         assert set(mentions["source"]) == {"model", "gazetteer", "propagation"}
 
+    def test_gazetteer_true_is_the_toolkits_own(self, articles):
+        options = dict(engine="spacy", cache=False, progress=False, propagate=False)
+        own = tk.annotate(articles.head(2), **options).mentions
+        pd.testing.assert_frame_equal(tk.annotate(articles.head(2), gazetteer=True, **options).mentions, own)
+        assert (own["source"] == "gazetteer").any()
+
     def test_without_gazetteer_the_model_errs(self, articles, tmp_path, no_stanza_models):
         mentions = tk.annotate(articles, cache_dir=tmp_path, progress=False, gazetteer=False, propagate=False,
                                engine_options=no_stanza_models).mentions

@@ -633,14 +633,6 @@ class TestNetwork:
         assert legend.get_window_extent().y1 <= ax.get_window_extent().y0
         plt.close("all")
 
-    def test_without_forceatlas2_a_spring_layout_keeps_the_promises(self, monkeypatch):
-        import networkx as nx
-
-        monkeypatch.delattr(nx, "forceatlas2_layout", raising=False)
-        ax = tp.plot_cooccurrence_network(seed_like_graph())
-        assert len(ax.texts) >= 8 and overlapping(label_boxes(ax)) == [] and nodes_overlapping(ax) == []
-        plt.close("all")
-
     def test_tiny_graphs(self):
         import networkx as nx
 

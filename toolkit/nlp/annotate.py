@@ -339,8 +339,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
         cache_dir: Where the cache lives; by default ``annotations/`` in the user's cache
             folder (``.cache/annotations`` of the working project, see
             :func:`toolkit.paths.folders`); one folder per engine, holding ``part-*.parquet`` files.
-        gazetteer: A gazetteer CSV (see :func:`load_gazetteer`); None for the toolkit's own,
-            False for none.
+        gazetteer: A gazetteer CSV (see :func:`load_gazetteer`); None (or True) for the
+            toolkit's own, False for none.
         batch_size: Paragraphs per engine batch.
         engine_options: Per-engine options, e.g. ``{"stanza": {"model_dir": ..., "processors":
             "tokenize,ner", "ner_model_path": ...}}`` (see ``toolkit.nlp.stanza_engine.load_pipeline``).
@@ -411,7 +411,8 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     sentences, tokens, mentions = _split_tables(articles, long, plan)
     annotated = articles[articles["article_id"].isin(plan["article_id"])]
     if gazetteer is not False:
-        mentions = apply_gazetteer(mentions, annotated, load_gazetteer(gazetteer or None))
+        # True, like None, means the toolkit's own gazetteer.
+        mentions = apply_gazetteer(mentions, annotated, load_gazetteer(None if gazetteer is True else gazetteer))
     # Spans that join several names are cut before names are propagated (names.repair_spans).
     if repair:
         mentions = repair_spans(mentions, annotated)

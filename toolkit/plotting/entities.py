@@ -171,8 +171,7 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
 def _network_layout(graph, nodes, *, seed: int) -> np.ndarray:
     """Positions of ``nodes`` (an array of rows x, y): ForceAtlas2 (networkx) with hubs pushed
     outwards ("dissuade hubs"), so the most connected entities, whose names are written first,
-    are not buried in the middle. Seeded: the same picture on every run. Before networkx 3.4
-    (no ForceAtlas2), a seeded spring layout."""
+    are not buried in the middle. Seeded: the same picture on every run."""
     import networkx as nx
 
     ordered = nx.Graph()
@@ -180,10 +179,7 @@ def _network_layout(graph, nodes, *, seed: int) -> np.ndarray:
     ordered.add_edges_from((u, v) for u, v in graph.edges)
     if len(nodes) <= 2:
         return np.array([[float(k), 0.0] for k in range(len(nodes))])
-    if hasattr(nx, "forceatlas2_layout"):
-        positions = nx.forceatlas2_layout(ordered, seed=seed, max_iter=300, distributed_action=True)
-    else:  # networkx < 3.4
-        positions = nx.spring_layout(ordered, seed=seed, k=2.0 / np.sqrt(len(nodes)), iterations=200)
+    positions = nx.forceatlas2_layout(ordered, seed=seed, max_iter=300, distributed_action=True)
     return np.array([positions[v] for v in nodes], dtype=float)
 
 
