@@ -326,9 +326,14 @@ class TestSummaries:
         tokens = ts.tokens_table(articles)
         assert summary.set_index("article_id")["n_words"].to_dict() == tokens.groupby("article_id").size().to_dict()
         assert summary["type_token_ratio"].between(0, 1).all()
-        assert summary.set_index("article_id").loc["a1", "n_sentences"] == 7  # 6 sentences, one split at ";"
+        assert summary.set_index("article_id").loc["a1", "n_sentences"] == 6  # split_sentences' sentences
         removed_words = summary.set_index("article_id")["n_words_removed"]
         assert removed_words["a1"] == 5 and removed_words["a3"] == 4 and removed_words["a2"] == 0
+
+    def test_sentences_are_split_sentences_ones(self, articles):
+        text = "Mr. Obama met Gov. Brewer in St. Louis; the U.S. Army was there. She left!\n\n\"Why?\" he asked."
+        one = articles.head(1).assign(article_id="x", text=text, language="en")
+        assert ts.article_summary(one)["n_sentences"].tolist() == [3]
 
     def test_without_removed(self, articles):
         assert (ts.article_summary(articles)["n_words_removed"] == 0).all()

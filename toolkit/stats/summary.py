@@ -9,7 +9,7 @@ import pandas as pd
 
 from toolkit.schema import require_columns
 from toolkit.stats.words import check_articles, sort_rows, tokens_table
-from toolkit.text import tokenize_words
+from toolkit.text import sentence_spans, tokenize_words
 
 #: Columns :func:`article_summary` and :func:`summarise_corpus` need in ``removed`` (the loader's audit).
 NEEDS_REMOVED = ["article_id", "text"]
@@ -42,7 +42,8 @@ def article_summary(articles: pd.DataFrame, *, removed: pd.DataFrame | None = No
         ``outlet``, ``language``, ``published`` (as in ``articles``; NA when absent),
         ``n_words`` (int, word tokens from :func:`toolkit.text.tokenize_words`, so an
         elided clitic such as ``l'`` counts as a word), ``n_sentences`` (int,
-        sentence-ish segments holding a word, see :func:`toolkit.stats.words.tokens_table`),
+        sentences holding a word, by :func:`toolkit.compare.split_sentences`' rule: "Mr. Smith"
+        or "U.S. Army" end none; :func:`toolkit.annotate`'s parser may count a few more or less),
         ``n_types`` (int, distinct lower-cased terms), ``type_token_ratio`` (float,
         ``n_types / n_words``; NaN without words), ``n_words_removed`` (int, words in the
         article's ``removed.text`` spans; 0 when none).
@@ -75,11 +76,20 @@ def _check_tables(articles: pd.DataFrame, removed: pd.DataFrame | None) -> None:
         require_columns(removed, NEEDS_REMOVED, name="removed")
 
 
+def _sentence_counts(articles: pd.DataFrame, tokens: pd.DataFrame) -> pd.Series:
+    """Per article id, the sentences (:func:`toolkit.text.sentence_spans`) in which a word of ``tokens`` starts."""
+    text_of = dict(zip(articles["article_id"].astype(str), articles["text"]))
+    counts = {}
+    for article_id, starts in tokens.groupby("article_id", sort=False)["start_char"]:
+        ends = np.array([end for _, _, end in sentence_spans(text_of[article_id])], dtype=np.int64)
+        counts[article_id] = len(np.unique(np.searchsorted(ends, starts.to_numpy(), side="right")))
+    return pd.Series(counts, dtype="int64")
+
+
 def _per_article(articles: pd.DataFrame, tokens: pd.DataFrame, removed: pd.DataFrame | None) -> pd.DataFrame:
     """Body of :func:`article_summary`, reusing an already built word table."""
-    per_article = tokens.groupby("article_id").agg(
-        n_words=("token_id", "size"), n_sentences=("segment_id", "nunique"), n_types=("term", "nunique")
-    )
+    per_article = tokens.groupby("article_id").agg(n_words=("token_id", "size"), n_types=("term", "nunique"))
+    per_article["n_sentences"] = _sentence_counts(articles, tokens)
     summary = pd.DataFrame({
         "article_id": articles["article_id"].astype(str).to_numpy(dtype=object),
         "outlet": articles["outlet"].to_numpy(dtype=object),
