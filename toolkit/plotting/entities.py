@@ -145,8 +145,6 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
     room = np.minimum([max((w for w, _ in boxes), default=0) / 2 + radii.max() + 2,
                        max((h for _, h in boxes), default=0) + radii.max() + 2], [0.2 * width, 0.2 * height])
     xy = _fit(_network_layout(shown, nodes, seed=seed), radii, width - 2 * room[0], height - 2 * room[1])
-    ax.set_xlim(-room[0], width - room[0])
-    ax.set_ylim(-room[1], height - room[1])
     positions = dict(zip(nodes, xy))
     types = [shown.nodes[v].get("entity_type", "MISC") for v in nodes]
     edges = sorted(shown.edges(data=True), key=lambda e: e[2].get("weight", 1))  # strongest on top
@@ -165,6 +163,8 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0),
               ncol=len(handles), title="Entity type", title_fontsize=8, handletextpad=0.2, columnspacing=1.2)
     _place_labels(ax, xy, radii, labels, boxes, frame=(-room[0], -room[1], width - room[0], height - room[1]))
+    # Placed for the axes' size now; one unit stays one unit both ways if the figure is laid out again.
+    ax.set_aspect("equal", adjustable="datalim")
     return ax
 
 
@@ -176,10 +176,11 @@ def _network_layout(graph, nodes, *, seed: int) -> np.ndarray:
 
     ordered = nx.Graph()
     ordered.add_nodes_from(nodes)
-    ordered.add_edges_from((u, v) for u, v in graph.edges)
+    ordered.add_edges_from((u, v, {"weight": d.get("weight", 1)}) for u, v, d in graph.edges(data=True))
     if len(nodes) <= 2:
         return np.array([[float(k), 0.0] for k in range(len(nodes))])
-    positions = nx.forceatlas2_layout(ordered, seed=seed, max_iter=300, distributed_action=True)
+    # Weighted: entities named together often are drawn close.
+    positions = nx.forceatlas2_layout(ordered, seed=seed, max_iter=300, distributed_action=True, weight="weight")
     return np.array([positions[v] for v in nodes], dtype=float)
 
 
@@ -228,21 +229,21 @@ def _label_sizes(ax, labels, *, pad: float = 0.15) -> list[tuple[float, float]]:
 _LABEL_SIDES = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
 
 
-def _place_labels(ax, xy, radii, labels, sizes, *, frame, gap: float = 2.0, pad: float = 0.15) -> list:
+def _place_labels(ax, xy, radii, labels, sizes, *, frame, gap: float = 2.0, pad: float = 0.15) -> None:
     """Write ``labels`` (``(node index, text, fontsize)``, most important first, of box ``sizes``)
     beside the nodes at ``xy`` with ``radii``, all in points (the data units of the network), within
-    ``frame`` (left, bottom, right, top); return the annotations written.
+    ``frame`` (left, bottom, right, top).
 
     Each name takes the candidate place around its node (beside it, then one and two rings
     further out with a leader line) that keeps ``gap`` clear of every name already written
-    and stays in the frame, covering the least of other nodes, lying nearer its own node than
-    any other, and preferably on the outer side of the network; a name with no clear place is
-    left out. Names are offset from their node in points, so they keep their places at any dpi.
+    and stays in the frame and hides at most a quarter of its box's worth of other nodes; among
+    those, the cheapest: covering little of other nodes, not nearer another node than its own,
+    near its node (the first ring), on the outer side of the network, beside rather than at a
+    corner. A name with no such place is left out. Names are offset from their node in points, so they keep their places at any dpi.
     """
     x0, y0, x1, y1 = frame
     middle = xy.mean(axis=0)
     placed: list[tuple[float, float, float, float]] = []  # boxes (left, bottom, right, top)
-    written = []
     for (index, text, fontsize), (w, h) in zip(labels, sizes):
         cx, cy = xy[index]
         outward = xy[index] - middle
@@ -268,6 +269,9 @@ def _place_labels(ax, xy, radii, labels, sizes, *, frame, gap: float = 2.0, pad:
                 if covered > 0.25 * w * h:
                     continue  # the name would hide nodes: better left out
                 side = np.array([sx, sy]) / np.hypot(sx, sy)
+                # Weights set by eye on the seeds and BASIL dev: covering (at most 0.25 of the box), an ambiguous
+                # place (0.4) and a ring further out (0.8) decide; the outward side, the order of the sides and
+                # corners break ties.
                 cost = (covered / (w * h) + 0.4 * ambiguous + 0.8 * ring + 0.1 * (1 - side @ outward) / 2
                         + 0.01 * k + (0.05 if diagonal else 0.0))
                 if best is None or cost < best[0]:
@@ -281,11 +285,10 @@ def _place_labels(ax, xy, radii, labels, sizes, *, frame, gap: float = 2.0, pad:
         # The leader starts at the side or corner of the name nearest the node, so it stays short.
         arrow = {"arrowstyle": "-", "color": "#666666", "lw": 0.5, "shrinkA": 0, "relpos": corner,
                  "shrinkB": float(radii[index])} if ring else None
-        written.append(ax.annotate(text, xy=tuple(xy[index]), xytext=(dx, dy), textcoords="offset points",
+        ax.annotate(text, xy=tuple(xy[index]), xytext=(dx, dy), textcoords="offset points",
                                    ha="center", va="center", fontsize=fontsize, zorder=5, arrowprops=arrow,
                                    bbox={"boxstyle": f"round,pad={pad}", "facecolor": "white",
-                                         "edgecolor": "none", "alpha": 0.8}))
-    return written
+                                         "edgecolor": "none", "alpha": 0.8})
 
 
 def _boxes_overlap(a, b, gap: float) -> bool:
