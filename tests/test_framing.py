@@ -570,6 +570,10 @@ class TestKeynessSpread:
         # Under-used in A: "port" and "navire" come from the 5 articles of B.
         assert {"port", "navire"} <= set(default.loc[default["direction"] == "under", "lemma"])
         assert "vaccin" in set(few.loc[few["direction"] == "over", "lemma"])  # 2 articles a side: 1 is enough
+        with w.catch_warnings():
+            w.simplefilter("ignore")
+            small = keyness(tokens, articles, by="side", min_count=1, target="A", small_group=6)
+        assert "vaccin" in set(small.loc[small["direction"] == "over", "lemma"])  # 5 is small when small_group=6
 
     def test_warning_ids_in_full_and_small_sentence_only_when_small(self):
         import pytest

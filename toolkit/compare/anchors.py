@@ -39,8 +39,9 @@ def find_numbers(text: str, language, *, dates: bool = False) -> list[tuple[str,
     "September 11th", "11 septembre" and "the 11th of September" are all ``date:9-11``,
     "Sept. 12" is ``date:9-12``, and none is the number 11 or 12. A range or list of days
     before or after one month gives a date per day ("22 au 26 octobre", "October 22-26",
-    "22, 23 et 24 octobre"). Abbreviated months ("Sept.", "oct.", "janv.") count only in a
-    date, capitalised or followed by a full stop (French "sept" is also seven). A year stays
+    "22, 23 et 24 octobre"). Abbreviated months ("Sept.", "oct.", "janv.") count in a date,
+    capitalised or followed by a full stop, and alone only capitalised with their full stop
+    ("in Sept. 2012" is ``month:9``; French "sept" is also seven). A year stays
     a number of its own ("Sept. 11, 2001": ``date:9-11`` and 2001); a month without a day
     stays ``month:N``.
     """
@@ -53,11 +54,13 @@ def find_numbers(text: str, language, *, dates: bool = False) -> list[tuple[str,
         if month and (word[0].isupper() or key not in ("may", "march")):
             months.append((month, start, end, False))
         elif dates and key in _ABBREVIATED and (word[0].isupper() or text[end:end + 1] == "."):
-            months.append((_ABBREVIATED[key], start, end + (text[end:end + 1] == "."), True))
+            # Alone (no day), only capitalised with its full stop: "in Sept. 2012"; French "sept." is seven.
+            stop = text[end:end + 1] == "."
+            months.append((_ABBREVIATED[key], start, end + stop, not (word[0].isupper() and stop)))
     found, used = _dates(text, numbers, months) if dates else ([], set())
     found += [n for k, n in enumerate(numbers) if k not in used]
-    found += [(f"month:{month}", text[s:e], s, e) for k, (month, s, e, abbreviated) in enumerate(months)
-              if not abbreviated and ("month", k) not in used]
+    found += [(f"month:{month}", text[s:e], s, e) for k, (month, s, e, in_date_only) in enumerate(months)
+              if not in_date_only and ("month", k) not in used]
     return sorted(found, key=lambda n: n[2])
 
 
@@ -70,7 +73,9 @@ _MONTH_DAY = re.compile(rf"{_SPACE}+")
 # Between two days of a range or a list: "22-26", "du 22 au 26", "22 and 23", and before a month also "22, 23 et 24".
 _JOIN = rf"{_ORDINAL}(?:{_SPACE}*[-\u2013\u2014]{_SPACE}*|{_SPACE}+(?:au|to|through|and|et|&|or|ou){_SPACE}+)"
 _JOIN_AFTER = re.compile(_JOIN)
-_JOIN_BEFORE = re.compile(rf"{_JOIN}|{_ORDINAL},{_SPACE}+")
+# A comma joins days only in a list that a word or dash ends before the month ("22, 23 et 24 octobre", not
+# "Of the 5, 12 September voters").
+_COMMA = re.compile(rf"{_ORDINAL},{_SPACE}+")
 _DAY_END = re.compile(rf"{_ORDINAL}(?![\w%:])")
 
 
@@ -94,8 +99,9 @@ def _dates(text: str, numbers: list, months: list) -> tuple[list[tuple[str, str,
             days = [before] if _day(text, numbers[before]) else []
             while days and days[0] > 0 and days[0] - 1 not in used:
                 earlier, later = numbers[days[0] - 1], numbers[days[0]]
-                if not (_JOIN_BEFORE.fullmatch(text, earlier[3], later[2]) and _day(text, earlier)
-                        and _day(text, earlier) < _day(text, later)):
+                joined = _JOIN_AFTER.fullmatch(text, earlier[3], later[2]) or (
+                    len(days) > 1 and _COMMA.fullmatch(text, earlier[3], later[2]))
+                if not (joined and _day(text, earlier) and _day(text, earlier) < _day(text, later)):
                     break
                 days.insert(0, days[0] - 1)
         after = before + 1

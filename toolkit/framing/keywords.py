@@ -23,8 +23,7 @@ from toolkit.framing.lexicons import normalise_term_series
 from toolkit.schema import require_columns, require_counted_groups
 from toolkit.text import load_stopwords, log_likelihood
 
-__all__ = ["ALL_OTHER_GROUPS", "FEW_ARTICLES", "KEYNESS_COLUMNS", "MIN_ARTICLES", "NEEDS_ARTICLES", "NEEDS_TOKENS",
-           "keyness"]
+__all__ = ["ALL_OTHER_GROUPS", "KEYNESS_COLUMNS", "MIN_ARTICLES", "NEEDS_ARTICLES", "NEEDS_TOKENS", "keyness"]
 
 KEYNESS_COLUMNS = ["group", "lemma", "n_group", "n_rest", "n_articles_group", "n_articles_rest", "per_1000_group",
                    "per_1000_rest", "g2", "p_value",
@@ -35,10 +34,9 @@ ALL_OTHER_GROUPS = "all other groups"
 NEEDS_TOKENS = ["article_id", "text", "lemma", "upos"]
 NEEDS_ARTICLES = ["article_id", "language"]
 #: How many articles an over-used lemma must come from by default (``min_articles=None``), so that one article's
-#: subject (a name it repeats) does not top an outlet's list...
+#: subject (a name it repeats) does not top an outlet's list; in a group smaller than ``small_group`` (the five seed
+#: articles), one article is enough.
 MIN_ARTICLES = 3
-#: ...in a group of at least this many articles; in a smaller one (the five seed articles), one article is enough.
-FEW_ARTICLES = 5
 
 
 def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="outlet_country",
@@ -80,8 +78,8 @@ def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="ou
         min_articles: Keep an over-used lemma only if it comes from at least this many of the
             group's articles (an under-used one: of the other articles), so one long article
             cannot make a group's vocabulary. None (the default): MIN_ARTICLES (3) where those
-            articles are at least FEW_ARTICLES (5), else 1, so a handful of articles still
-            has a list (read it with the small-group warning). On BASIL (three outlets, 50
+            articles are at least ``small_group``, else 1, so a handful of articles still has a
+            list (read it with the small-group warning). On BASIL (three outlets, 50
             articles each), with 1, 3 to 5 of each outlet's top 20 over-used lemmas came from
             a single article (one story's "naacp", "doma", "hutchinson"); with 3, none.
         small_group: Warn when a group has fewer articles than this...
@@ -123,8 +121,8 @@ def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="ou
     _warn_on_small_groups(problems + small[1], small[0], min_articles=small_group, min_words=min_words)
     n_articles = groups.value_counts().reindex(counts.columns, fill_value=0)
     rows = [_compare(counts, sizes, spread, group, min_count=min_count, top=top,
-                     min_articles=(_floor(min_articles, n_articles[group]),
-                                   _floor(min_articles, n_articles.drop(group).sum())))
+                     min_articles=(_floor(min_articles, n_articles[group], small_group),
+                                   _floor(min_articles, n_articles.drop(group).sum(), small_group)))
             .assign(rest=_rest_of(group, counts.columns))
             for group in (sorted(counts.columns) if target is None else [target])]
     result = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=KEYNESS_COLUMNS)
@@ -135,12 +133,12 @@ def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="ou
                          )[KEYNESS_COLUMNS].reset_index(drop=True)
 
 
-def _floor(min_articles: int | None, n_articles: int) -> int:
+def _floor(min_articles: int | None, n_articles: int, small_group: int) -> int:
     """The articles a lemma must come from, among ``n_articles``: ``min_articles``, or when None MIN_ARTICLES
-    (1 for fewer than FEW_ARTICLES)."""
+    (1 for a small group: fewer than ``small_group``)."""
     if min_articles is not None:
         return min_articles
-    return MIN_ARTICLES if n_articles >= FEW_ARTICLES else 1
+    return MIN_ARTICLES if n_articles >= small_group else 1
 
 
 def _article_groups(articles: pd.DataFrame, by, target: str | None) -> tuple[pd.Series, list[str]]:

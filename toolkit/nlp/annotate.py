@@ -411,8 +411,9 @@ def annotate(articles: pd.DataFrame, *, engine: str = "auto", cache: bool = True
     sentences, tokens, mentions = _split_tables(articles, long, plan)
     annotated = articles[articles["article_id"].isin(plan["article_id"])]
     if gazetteer is not False:
-        # True, like None, means the toolkit's own gazetteer.
-        mentions = apply_gazetteer(mentions, annotated, load_gazetteer(None if gazetteer is True else gazetteer))
+        # True (or ""), like None, means the toolkit's own gazetteer.
+        own = gazetteer is True or gazetteer == ""
+        mentions = apply_gazetteer(mentions, annotated, load_gazetteer(None if own else gazetteer))
     # Spans that join several names are cut before names are propagated (names.repair_spans).
     if repair:
         mentions = repair_spans(mentions, annotated)
