@@ -138,6 +138,19 @@ class TestIngestCorpus:
         assert {file for _, file, _ in first} == {__file__}
         assert second == first
 
+    def test_a_rerun_with_another_registry_is_refused(self, tmp_path):
+        source = _troubled_jsonl(tmp_path / "feed.jsonl")
+        _ingest_warnings(source, tmp_path / "ds", bytes_per_part=1000)
+        # The user adds the outlet the first run warned about: the parts written hold it as unknown.
+        (tmp_path / "outlets.csv").write_text("code,name,country,domains,aliases\nZZX,Zed News,France,,\n",
+                                              encoding="utf-8")
+        with pytest.raises(CorpusError, match="another outlet registry"):
+            distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000)
+        with pytest.warns(CorpusWarning) as caught:
+            out = distributed.ingest_corpus(source, tmp_path / "ds2", bytes_per_part=1000)
+        assert not [w for w in caught if "registry" in str(w.message)]
+        assert "Zed News" in set(load_corpus(out).articles["outlet_name"])
+
     def test_parts_mark_their_unknown_outlet_rows_and_read_back_merges_them(self, tmp_path, monkeypatch):
         source = _troubled_jsonl(tmp_path / "feed.jsonl")
         out = distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000, errors="ignore")

@@ -12,6 +12,7 @@ full or lazily.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -235,7 +236,8 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
         :data:`PART_PROBLEM_COLUMNS`) and the marker file :data:`MARKER`.
 
     Raises:
-        CorpusError: ``path`` is missing or of another kind; ``out`` holds a dataset of another input.
+        CorpusError: ``path`` is missing or of another kind; ``out`` holds a dataset of another input,
+            or of this one loaded with another outlet registry, manifest or languages.
 
     Example:
         >>> from distributed import Client
@@ -248,15 +250,6 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
     parts = _parts(path, files_per_part, bytes_per_part)
-    marker = out / MARKER
-    description = {"format": 1, "source": str(path), "n_parts": len(parts)}
-    if marker.exists():
-        written = json.loads(marker.read_text(encoding="utf-8"))
-        if (written.get("source"), written.get("n_parts")) != (description["source"], description["n_parts"]):
-            raise CorpusError(f"{out}: holds a dataset of {written.get('source')!r} in {written.get('n_parts')} parts, "
-                              f"not of {str(path)!r} in {len(parts)}; choose another folder")
-    for table in TABLES:
-        (out / table).mkdir(parents=True, exist_ok=True)
     folder = path if path.is_dir() else path.parent
     options = {"errors": errors, "languages": tuple(languages) if languages else None,
                "manifest": str(manifest) if manifest else (str(folder / "manifest.csv")
@@ -264,6 +257,19 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
                "outlets": str(outlets) if outlets else (str(folder / "outlets.csv")
                                                          if (folder / "outlets.csv").exists() else None)}
     options = {k: v for k, v in options.items() if v is not None}
+    marker = out / MARKER
+    description = {"format": 1, "source": str(path), "n_parts": len(parts), "inputs": _inputs_digest(options)}
+    if marker.exists():
+        written = json.loads(marker.read_text(encoding="utf-8"))
+        if (written.get("source"), written.get("n_parts")) != (description["source"], description["n_parts"]):
+            raise CorpusError(f"{out}: holds a dataset of {written.get('source')!r} in {written.get('n_parts')} parts, "
+                              f"not of {str(path)!r} in {len(parts)}; choose another folder")
+        if written.get("inputs", description["inputs"]) != description["inputs"]:
+            raise CorpusError(f"{out}: its parts were loaded with another outlet registry, manifest or languages "
+                              "than this call's, and a rerun only skips them; ingest into another folder to apply "
+                              "the new ones")
+    for table in TABLES:
+        (out / table).mkdir(parents=True, exist_ok=True)
     # Corpus-level boilerplate is a property of the whole corpus, not of a part: find it once,
     # over every input text, so each part removes exactly the lines one load_corpus would.
     options["repeated_lines"] = _repeated_lines(path)
@@ -290,6 +296,18 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
         problems.add(path.name, unknown_outlet_message(outlet, n), kind="warning")
     marker.write_text(json.dumps(description, indent=1), encoding="utf-8")
     return out
+
+
+def _inputs_digest(options: dict) -> str:
+    """A digest of what shapes the parts besides the input: the languages, and the manifest and outlet registry
+    by their content (a registry the user extends after a run is a change)."""
+    digest = hashlib.sha256()
+    for key in ("languages", "manifest", "outlets"):
+        value = options.get(key)
+        digest.update(f"{key}={value!r}\n".encode())
+        if key != "languages" and value is not None:
+            digest.update(Path(value).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _repeated_lines(path: Path) -> frozenset[str]:
