@@ -260,7 +260,7 @@ def _warn_on_small_groups(problems: list[str], small: list[str], *, min_articles
                     "findings.")
     # A fixed location, not the caller's: in a notebook that is a temporary kernel file whose
     # name changes on every run, and would make the saved output differ each time.
-    warnings.warn_explicit(message, FramingWarning, "toolkit.framing.keyness", 1)
+    warnings.warn_explicit(message, FramingWarning, __name__, 1)  # the module, toolkit.framing.keywords
 
 
 def _rest_of(group: str, compared: Iterable[str]) -> str:
