@@ -82,3 +82,20 @@ def test_notebook_02_dev_set_figures_are_those_of_benchmarks_accuracy_md():
         assert line.endswith(f"| {raw} | {toolkit} |"), (line, raw, toolkit)
     baseline, toolkit = figures("linking", "B-cubed F1", 2)
     assert f"B-cubed F1 {toolkit} against {baseline}" in section
+
+
+def test_committed_widget_views_point_into_the_notebooks_widget_state():
+    """A widget view in a saved output renders (on GitHub, nbviewer, a reopened notebook) only when its model is in
+    the notebook's saved widget state: outputs copied from one run need that run's state too."""
+    import json
+
+    from toolkit.paths import ROOT
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        state = notebook["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+        views = [output["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+                 for cell in notebook["cells"] for output in cell.get("outputs", [])
+                 if "application/vnd.jupyter.widget-view+json" in output.get("data", {})]
+        missing = [model for model in views if model not in state.get("state", {})]
+        assert not missing, f"{path.name}: widget views without saved state: {missing}"
