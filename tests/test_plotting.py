@@ -633,6 +633,25 @@ class TestNetwork:
         assert legend.get_window_extent().y1 <= ax.get_window_extent().y0
         plt.close("all")
 
+    def test_a_dense_graph_draws_its_strongest_ties_by_default(self):
+        import networkx as nx
+
+        graph = nx.complete_graph(12)  # 66 ties, everyone named with everyone
+        nx.set_node_attributes(graph, {v: {"name": f"E{v}", "entity_type": "PER", "n_mentions": 5} for v in graph})
+        nx.set_edge_attributes(graph, 1, "weight")
+        for v in range(11):
+            graph.edges[v, v + 1]["weight"] = 5
+
+        def drawn(ax):
+            lines = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)]
+            return sum(len(c.get_segments()) for c in lines)
+
+        default = tp.plot_cooccurrence_network(graph)
+        assert drawn(default) == 11 and "named together 2+ times" in default.get_legend().get_title().get_text()
+        every = tp.plot_cooccurrence_network(graph, min_weight=1)
+        assert drawn(every) == 66 and every.get_legend().get_title().get_text() == "Entity type"
+        plt.close("all")
+
     def test_tiny_graphs(self):
         import networkx as nx
 

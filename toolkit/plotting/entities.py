@@ -19,6 +19,9 @@ from toolkit.plotting.style import (
 )
 from toolkit.schema import require_columns
 
+#: Edges per drawn entity, on average, above which plot_cooccurrence_network draws only the strongest ties by default.
+EDGES_PER_NODE = 3
+
 
 def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, value: str = "n_mentions",
                       max_panels: int = MAX_PANELS, axes=None):
@@ -74,13 +77,15 @@ def plot_top_entities(counts: pd.DataFrame, *, by: str = "outlet", n: int = 8, v
     return axes
 
 
-def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int = 1, drop_isolated: bool = True,
+def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int | None = None,
+                              drop_isolated: bool = True,
                               n: int = 60, n_labels: int = 20):
     """Draw an entity co-occurrence network: node size ∝ mentions, colour = type, edge width ∝ weight.
 
     The layout is ForceAtlas2 with hubs pushed outwards and room for each node, so that nodes
     do not overlap and the most connected entities, whose names matter most, are not buried
-    in the middle; it is seeded, the same picture on every run. Names are written beside
+    in the middle; entities named together often are drawn close (ties pull by the square
+    root of their weight); it is seeded, the same picture on every run. Names are written beside
     their node, never on it, the most mentioned first: each takes the place around its node
     (preferably on the outer side) that touches no name already written, covers the least of
     other nodes and is nearer its own node than any other; when the places beside the node
@@ -92,7 +97,11 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
             ``entity_type`` and ``n_mentions``; edges with ``weight``.
         ax: Axes to draw on; a new figure when None.
         seed: Seed of the starting layout, so the picture is the same on every run.
-        min_weight: Draw only edges with at least this weight.
+        min_weight: Draw only edges with at least this weight. None (the default): 1, or,
+            when the drawn entities have more than EDGES_PER_NODE (3) edges each on average,
+            the weight that keeps about that many, the strongest (a real corpus's 60 most
+            named entities are nearly all named together somewhere: every tie drawn is a
+            hairball); the legend then says the weight drawn from.
         drop_isolated: Leave out entities with no drawn edge.
         n: Entities drawn at most, the most mentioned (a larger graph is a hairball).
         n_labels: Names written at most, the most mentioned entities first (ties: the most
@@ -117,7 +126,8 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
         return ax
     shown = nx.Graph()
     shown.add_nodes_from(graph.nodes(data=True))
-    shown.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True) if d.get("weight", 1) >= min_weight)
+    shown.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True)
+                         if d.get("weight", 1) >= (min_weight or 1))
     if drop_isolated:
         shown.remove_nodes_from([v for v in list(shown.nodes) if shown.degree(v) == 0])
     if shown.number_of_nodes() > n:
@@ -125,6 +135,18 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
         shown = shown.subgraph(ranked[:n]).copy()
         if drop_isolated:
             shown.remove_nodes_from([v for v in list(shown.nodes) if shown.degree(v) == 0])
+    drawn_from = None
+    if min_weight is None and shown.number_of_edges() > EDGES_PER_NODE * shown.number_of_nodes():
+        weights = sorted((d.get("weight", 1) for _, _, d in shown.edges(data=True)), reverse=True)
+        # The least weight whose ties are at most that many (ties of equal weight go together).
+        drawn_from = weights[EDGES_PER_NODE * shown.number_of_nodes()] + 1
+        if drawn_from > weights[0]:  # the strongest ties alone are too many: nothing to choose by
+            drawn_from = None
+        else:
+            shown.remove_edges_from([(u, v) for u, v, d in list(shown.edges(data=True))
+                                     if d.get("weight", 1) < drawn_from])
+            if drop_isolated:
+                shown.remove_nodes_from([v for v in list(shown.nodes) if shown.degree(v) == 0])
     if shown.number_of_nodes() == 0:
         ax.set_title("No entities to draw")
         return ax
@@ -160,8 +182,9 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
     handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=ENTITY_TYPE_COLORS[t], label=t)
                for t in ENTITY_TYPE_COLORS if t in types]
     # Below the network: a legend inside the frame would hide nodes or names.
+    title = "Entity type" + (f" · ties drawn: named together {drawn_from}+ times" if drawn_from else "")
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              ncol=len(handles), title="Entity type", title_fontsize=8, handletextpad=0.2, columnspacing=1.2)
+              ncol=len(handles), title=title, title_fontsize=8, handletextpad=0.2, columnspacing=1.2)
     _place_labels(ax, xy, radii, labels, boxes, frame=(-room[0], -room[1], width - room[0], height - room[1]))
     # Placed for the axes' size now; one unit stays one unit both ways if the figure is laid out again.
     ax.set_aspect("equal", adjustable="datalim")
@@ -176,11 +199,15 @@ def _network_layout(graph, nodes, *, seed: int) -> np.ndarray:
 
     ordered = nx.Graph()
     ordered.add_nodes_from(nodes)
-    ordered.add_edges_from((u, v, {"weight": d.get("weight", 1)}) for u, v, d in graph.edges(data=True))
+    # Ties pull by the square root of their weight: named together 40 times is closer than once, not 40 times.
+    ordered.add_edges_from((u, v, {"weight": float(np.sqrt(d.get("weight", 1)))})
+                           for u, v, d in graph.edges(data=True))
     if len(nodes) <= 2:
         return np.array([[float(k), 0.0] for k in range(len(nodes))])
     # Weighted: entities named together often are drawn close.
-    positions = nx.forceatlas2_layout(ordered, seed=seed, max_iter=300, distributed_action=True, weight="weight")
+    # Strong gravity holds separate groups (no tie between them) near the rest; it would blur a connected one's.
+    positions = nx.forceatlas2_layout(ordered, seed=seed, max_iter=300, distributed_action=True, weight="weight",
+                                      strong_gravity=not nx.is_connected(ordered))
     return np.array([positions[v] for v in nodes], dtype=float)
 
 
