@@ -258,10 +258,12 @@ def test_plot_dispersion(articles):
     hits = pd.DataFrame({"article_id": [articles["article_id"].iloc[0]] * 2, "term": ["x", "y"],
                          "relative_position": [0.1, 0.9]})
     ax = tp.plot_dispersion(hits, articles)
-    assert len(ax.get_yticklabels()) == 2 * len(articles)
+    # A heading per term, then a row per article that uses it; the seeds mix French and English.
+    assert tick_texts(ax, "y") == ["x: 1 of 1 article", "000 (fr)", "y: 1 of 1 article", "000 (fr)"]
     # One tick per occurrence, at its relative position, on the row of its (term, article).
     drawn = sorted((float(x), float(y)) for c in ax.collections for x, y in c.get_offsets())
-    assert drawn == [(0.1, 0.0), (0.9, float(len(articles)))]
+    assert drawn == [(0.1, 1.0), (0.9, 3.0)]
+    assert note_texts(ax) == ["Not shown: 4 articles with none of the terms."]
     plt.close(ax.figure)
 
 
@@ -527,6 +529,21 @@ def tick_texts(ax, axis):
     return [t.get_text() for t in labels if t.get_text()]
 
 
+def note_texts(ax):
+    """What a plot says it left out: the texts it wrote under the x axis."""
+    return [t.get_text() for t in ax.texts if t.get_gid() == "note"]
+
+
+def tick_label_boxes(ax, axis="y", dpi=None):
+    """The boxes (pixels) of the visible, non-empty tick labels of ``axis``, drawn at ``dpi``."""
+    if dpi:
+        ax.figure.set_dpi(dpi)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    labels = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return [t.get_window_extent(renderer) for t in labels if t.get_text() and t.get_visible()]
+
+
 def overlapping(boxes, gap=1.0):
     """Pairs of boxes closer than ``gap`` pixels: touching counts as overlapping."""
     return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
@@ -680,7 +697,12 @@ class TestLargeCorpus:
                     texts = tick_texts(ax, axis)
                     if ax.yaxis.get_major_formatter().__class__.__name__ == "FixedFormatter" or axis == "y":
                         assert len(texts) <= 60, (name, axis, len(texts))
-                    if texts and not texts[0].replace(".", "").replace("−", "").replace("-", "").isdigit():
+                    if name == "dispersion" and axis == "y":  # an article recurs once per term's block
+                        blocks = [[]]
+                        for text in texts:
+                            blocks.append([]) if text.endswith(" articles") else blocks[-1].append(text)
+                        assert all(len(set(b)) == len(b) for b in blocks), texts
+                    elif texts and not texts[0].replace(".", "").replace("−", "").replace("-", "").isdigit():
                         assert len(set(texts)) == len(texts), (name, axis, texts)
             assert len(axes) <= tp.MAX_PANELS, name
         plt.close("all")
@@ -695,7 +717,7 @@ class TestLargeCorpus:
             head, _, tail = short.partition("…")
             matches = [a for a in articles["article_id"] if a.startswith(head) and a.endswith(tail)]
             assert len(matches) == 1, (label, matches[:3])
-        assert "more" in (ax.get_title(loc="left") or ax.get_title())
+        assert "more" in note_texts(ax)[0]
         assert len(set(tp.article_labels(articles))) == len(articles)
         plt.close("all")
 
@@ -743,3 +765,168 @@ class TestLargeCorpus:
         assert overlapping(label_boxes(ax)) == []
         assert {t.get_text() for t in ax.texts} >= {"Trần Quốc Tỏ", "To Lam"}
         plt.close("all")
+
+
+# ---------------------------------------------------------------- corpus figures on a real-sized corpus
+#
+# Shaped like the news corpora users bring (150 articles, 3 outlets, 50 events of 3 articles, one
+# language): a few articles lost boilerplate, the rest nothing; a few terms, one of them rare.
+
+
+def events_corpus(seed=0):
+    rng = np.random.default_rng(seed)
+    events = [f"{k:02d}{'abcdef' * 5}"[:30] for k in range(50)]
+    ids = [f"{e}-{k + 1}" for e in events for k in range(3)]
+    articles = pd.DataFrame({"article_id": ids, "event_id": np.repeat(events, 3),
+                             "outlet": np.tile(["NYT", "FOXNEWS", "HUFFPOST"], 50), "language": "en",
+                             "n_words": rng.integers(300, 1200, 150)})
+    lost = rng.choice(150, 13, replace=False)
+    removed = pd.DataFrame({"article_id": [ids[i] for i in lost], "reason": "title",
+                            "text": [" ".join(["w"] * int(k)) for k in rng.integers(5, 40, 13)]})
+    hits = pd.concat([pd.DataFrame({"article_id": rng.choice(ids, 400), "term": "obama"}),
+                      pd.DataFrame({"article_id": rng.choice(ids, 120), "term": "tax"}),
+                      pd.DataFrame({"article_id": rng.choice(ids[:9], 8), "term": "iran"})], ignore_index=True)
+    hits["relative_position"] = rng.random(len(hits))
+    values = 0.1 + 0.05 * rng.random((150, 150))
+    values = (values + values.T) / 2
+    for k in range(50):
+        values[3 * k:3 * k + 3, 3 * k:3 * k + 3] = 0.7
+    np.fill_diagonal(values, 1.0)
+    order = np.argsort(ids)  # as document_similarity returns it: sorted by id, shuffled below
+    shuffle = rng.permutation(150)
+    articles = articles.iloc[shuffle].reset_index(drop=True)
+    similarity = pd.DataFrame(values[np.ix_(order, order)], index=[ids[i] for i in order],
+                              columns=[ids[i] for i in order])
+    return dict(articles=articles, removed=removed, hits=hits, similarity=similarity)
+
+
+@pytest.fixture(scope="module")
+def events():
+    tp.use_style()
+    return events_corpus()
+
+
+class TestRemovedByArticle:
+    """The boilerplate audit draws the articles that lost text, says what it leaves out where a
+    title does not erase it, and sizes its labels so they never touch."""
+
+    def test_only_articles_that_lost_text_and_the_rest_counted_under_the_axis(self, events):
+        fig, ax = plt.subplots()
+        tp.plot_removed_by_article(events["removed"], events["articles"], ax=ax)
+        ax.set_title("A user's own title")
+        assert len(tick_texts(ax, "y")) == 13
+        assert note_texts(ax) == ["Not shown: 137 articles with nothing removed."]
+        plt.close(fig)
+
+    def test_beyond_n_the_note_counts_the_articles_and_words_left_out(self, events):
+        removed = events["removed"]
+        ax = tp.plot_removed_by_article(removed, events["articles"], n=10)
+        n_words = removed["text"].str.split().str.len().groupby(removed["article_id"]).sum()
+        assert len(tick_texts(ax, "y")) == 10
+        assert note_texts(ax) == [f"Not shown: 3 more articles that lost text ({n_words.nsmallest(3).sum():,} "
+                                  "words); 137 articles with nothing removed."]
+        plt.close("all")
+
+    @pytest.mark.parametrize("figsize", [None, (6.4, 4.0), (6.4, 2.0)])
+    def test_labels_never_touch(self, large, figsize):
+        ax = None if figsize is None else plt.subplots(figsize=figsize)[1]
+        ax = tp.plot_removed_by_article(large["removed"], large["articles"], ax=ax)
+        shown = len(tick_texts(ax, "y"))
+        assert shown >= (5 if figsize == (6.4, 2.0) else 20)
+        for dpi in (100, 200):
+            assert overlapping(tick_label_boxes(ax, dpi=dpi)) == []
+        assert note_texts(ax)[0].startswith(f"Not shown: {500 - shown} more articles that lost text")
+        plt.close("all")
+
+
+class TestDispersionRows:
+    """Twenty articles and three terms: rows only where a term occurs, languages only when
+    there are several, labels that never touch."""
+
+    def test_rows_only_where_a_term_occurs(self, events):
+        hits, articles = events["hits"], events["articles"]
+        ax = tp.plot_dispersion(hits, articles)
+        labels = tick_texts(ax, "y")
+        headings = [t for t in labels if ":" in t]
+        assert [h.split(":")[0] for h in headings] == ["obama", "tax", "iran"]
+        drawn = {float(y) for c in ax.collections for _, y in c.get_offsets()}
+        assert len(drawn) == len(labels) - 3  # every article row has ticks
+        # Each heading counts the rows of its block: the rare term has only its own few.
+        assert headings[2] == f"iran: {len(labels) - 1 - labels.index(headings[2])} of 20 articles"
+        with_hits = hits["article_id"].nunique()
+        assert note_texts(ax) == [f"Not shown: {with_hits - 20} more articles with fewer hits; "
+                                  f"{150 - with_hits} articles with none of the terms."]
+        plt.close("all")
+
+    def test_the_language_only_when_there_are_several(self, events, articles):
+        ax = tp.plot_dispersion(events["hits"], events["articles"])
+        assert not any("(en)" in t for t in tick_texts(ax, "y"))
+        hits = pd.DataFrame({"article_id": articles["article_id"], "term": "x", "relative_position": 0.5})
+        ax = tp.plot_dispersion(hits, articles)
+        assert tick_texts(ax, "y")[1:] == [f"{a} ({lang})" for a, lang in
+                                           zip(tp.short_ids(articles["article_id"]), articles["language"])]
+        plt.close("all")
+
+    @pytest.mark.parametrize("figsize", [None, (6.4, 4.0)])
+    def test_labels_never_touch(self, events, figsize):
+        ax = None if figsize is None else plt.subplots(figsize=figsize)[1]
+        ax = tp.plot_dispersion(events["hits"], events["articles"], ax=ax)
+        ax.set_title("A user's own title")
+        for dpi in (100, 200):
+            assert overlapping(tick_label_boxes(ax, dpi=dpi)) == []
+        assert note_texts(ax)[0].startswith("Not shown: ")
+        plt.close("all")
+
+
+class TestSimilarityOrder:
+    """150 articles in 50 events: rows matched to articles by id, grouped so that blocks show,
+    groups labelled when the articles cannot be, labels that never touch."""
+
+    def test_labels_follow_the_ids_not_the_order_of_articles(self, events):
+        similarity, articles = events["similarity"], events["articles"]
+        few = similarity.iloc[:6, :6]
+        ax = tp.plot_similarity_heatmap(few, articles=articles)
+        by_id = dict(zip(articles["article_id"], tp.article_labels(articles)))
+        assert tick_texts(ax, "y") == [by_id[a] for a in few.index]  # 6 rows: the given order
+        plt.close("all")
+
+    def test_groups_make_blocks_and_are_labelled(self, events):
+        similarity, articles = events["similarity"], events["articles"]
+        ax = tp.plot_similarity_heatmap(similarity, articles=articles, groups="event_id")
+        image = ax.images[0].get_array()
+        # Each event's three articles sit together: 50 bright 3×3 blocks on the diagonal.
+        assert all(np.asarray(image[3 * k:3 * k + 3, 3 * k:3 * k + 3]).min() >= 0.7 for k in range(50))
+        labels = tick_texts(ax, "y")
+        assert 25 <= len(labels) <= 50 and set(labels) <= set(tp.short_ids(sorted(set(articles["event_id"]))))
+        assert ax.get_xlabel() == "Articles by event_id (50 groups)"
+        for axis in "xy":
+            assert overlapping(tick_label_boxes(ax, axis)) == []
+        plt.close("all")
+
+    def test_few_groups_get_lines_and_their_names(self, events):
+        ax = tp.plot_similarity_heatmap(events["similarity"], articles=events["articles"], groups="outlet")
+        assert sorted(tick_texts(ax, "y")) == ["FOXNEWS", "HUFFPOST", "NYT"]  # whole names, not cut
+        assert len(ax.lines) == 4  # two lines across each way
+        plt.close("all")
+
+    def test_without_groups_alike_articles_are_put_together(self, events):
+        ax = tp.plot_similarity_heatmap(events["similarity"])
+        image = np.asarray(ax.images[0].get_array())
+        assert (np.diag(image, 1) >= 0.7).sum() == 100  # each event's articles are neighbours
+        assert note_texts(ax)[0].startswith("One article in ")
+        for axis in "xy":
+            assert overlapping(tick_label_boxes(ax, axis)) == []
+        plt.close("all")
+
+    def test_seed_sized_tables_keep_their_order_and_values(self, events):
+        few = events["similarity"].iloc[:5, :5]
+        ax = tp.plot_similarity_heatmap(few)
+        assert tick_texts(ax, "y") == tp.short_ids(few.index)
+        assert len(ax.texts) == 25 and note_texts(ax) == []
+        plt.close("all")
+
+    def test_groups_must_cover_the_rows(self, events):
+        with pytest.raises(ValueError, match="ids have none"):
+            tp.plot_similarity_heatmap(events["similarity"], groups=pd.Series({"x": 1}))
+        with pytest.raises(ValueError, match="pass `articles`"):
+            tp.plot_similarity_heatmap(events["similarity"], groups="event_id")

@@ -204,6 +204,44 @@ def save_figure(fig, name: str, *, formats: Sequence[str] = ("png", "svg"),
     return paths_out
 
 
+#: A tick label needs this many times its font size of room (its line, 1.2, and a gap) so that
+#: neighbouring labels never touch.
+LABEL_SPACING = 1.5
+#: The smallest font size (points) a plot uses for its labels; below it, it draws fewer rows.
+MIN_LABEL_SIZE = 5.0
+
+
+def axes_points(ax) -> tuple[float, float]:
+    """The width and height (points) of the box ``ax`` draws in, after its aspect is applied
+    (an image of square cells is drawn in a smaller box than the Axes' own)."""
+    ax.apply_aspect()
+    box = ax.get_position()
+    width, height = ax.figure.get_size_inches()
+    return box.width * width * 72.0, box.height * height * 72.0
+
+
+def label_size(room: float, *, largest: float = 10.0) -> float | None:
+    """The largest font size, at most ``largest``, of labels ``room`` points apart that never
+    touch; None when even :data:`MIN_LABEL_SIZE` does not fit."""
+    size = min(float(largest), room / LABEL_SPACING)
+    return round(size, 1) if size >= MIN_LABEL_SIZE else None
+
+
+def add_note(ax, text: str):
+    """Write ``text`` under the x axis label, left-aligned with the Axes: what a plot leaves out
+    stays said even when the user replaces its title (``ax.set_title``) or its x label."""
+    note = ax.annotate(text, xy=(0, 0), xycoords=("axes fraction", ax.xaxis.label), xytext=(0, -4),
+                       textcoords="offset points", ha="left", va="top", fontsize=8, color="#555555",
+                       annotation_clip=False)
+    note.set_gid("note")
+    return note
+
+
+def notes(ax) -> list[str]:
+    """The notes :func:`add_note` wrote on ``ax``."""
+    return [t.get_text() for t in ax.texts if t.get_gid() == "note"]
+
+
 def new_axes(ax=None, figsize=None):
     """``ax``, or the Axes of a new figure of ``figsize`` (capped to :data:`MAX_FIGSIZE`) when it
     is None (the ``ax=`` of every plot)."""
