@@ -1120,6 +1120,20 @@ class TestCorpusRules:
         assert ids[14] not in (ids[12], ids[13])  # two full names end with it: it stays apart
         assert ids[16] != ids[15]                 # a MISC mention (a ship, a title) keeps its entity
 
+    def test_a_word_that_opens_names_of_its_own_is_no_short_form_but_after_a_qualifier(self):
+        linked = link_entities(tiny(("a", "White House", "ORG"), ("a", "House", "ORG"),
+                                    ("b", "House Republicans", "MISC"), ("b", "House", "ORG"),
+                                    ("c", "U.S. Senate", "ORG"), ("c", "Senate", "ORG"),
+                                    ("d", "Senate Judiciary Committee", "ORG"),
+                                    ("e", "RJR Nabisco", "ORG"), ("e", "Nabisco", "ORG"),
+                                    ("f", "European Commission", "ORG"), ("f", "Commission", "ORG"),
+                                    ("g", "Commission President", "MISC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] != ids[0] and ids[1] == ids[3] == "ORG:house"   # "House" opens "House Republicans"
+        assert ids[5] == ids[4] == "ORG:u-s-senate"                   # "U.S." says whose Senate
+        assert ids[8] == ids[7]                                       # "Nabisco" opens no other name
+        assert ids[10] == ids[9]                                      # "European": a nationality qualifies
+
     def test_a_headings_a_is_not_part_of_the_name(self):
         text = "À NEW YORK Lors de son séjour. À bout de souffle."
         linked = link_entities(placed(text, ("À NEW YORK", "MISC"), ("À bout de souffle", "MISC")),

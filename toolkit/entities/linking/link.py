@@ -193,7 +193,9 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     unless another article spells it out otherwise; ``org-short-form`` gives a one-word ORG
     mention to the only fuller ORG name of its article that ends with that word ("RJR
     Nabisco" ... "Nabisco"; not "Comité de l'AMS" ... "AMS"), never a word the corpus tags as a
-    place or a person; ``company-short-form`` gives a one-word name the first word of the only
+    place or a person, nor one that opens other names of the corpus unless a country, place or
+    nationality qualifies it ("House", which opens "House Republicans", is not "White House"'s;
+    "Senate" is "U.S. Senate"'s); ``company-short-form`` gives a one-word name the first word of the only
     company its article names in full with a legal form ("Continental Illinois Corporation" ...
     "Continental", tagged LOC), not a word written after "in", "à" there nor tagged a place
     elsewhere, nor a US state ("Dallas, Texas"); an ``abbreviation`` shortens a one-word
