@@ -1120,6 +1120,24 @@ class TestCorpusRules:
         assert ids[14] not in (ids[12], ids[13])  # two full names end with it: it stays apart
         assert ids[16] != ids[15]                 # a MISC mention (a ship, a title) keeps its entity
 
+    def test_a_headings_common_word_is_cut_from_a_persons_name(self):
+        text = ("Obama Willing to Use Executive Orders on Guns\n\nBill Clinton agreed. President Obama said he "
+                "was willing to act. Plus Obama is nominating a director, plus a judge. The bill passed, said "
+                "Bill Clinton.")
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+        mentions = placed(text, ("Obama Willing", "PER"), ("Bill Clinton", "PER"), ("Obama", "PER"),
+                          ("Plus Obama", "PER"), ("Bill Clinton", "PER"))
+        linked = link_entities(mentions, articles=articles)
+        rows = linked.mentions
+        assert rows["text"].tolist() == ["Obama", "Bill Clinton", "Obama", "Obama", "Bill Clinton"]
+        for row in rows.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+        assert [rows["entity_id"][k] for k in (0, 2, 3)] == ["PER:obama"] * 3   # no "Obama Willing" takes "Obama"
+        cut = linked.merges[(linked.merges["rule"] == "trim") & (linked.merges["variant"] == "Obama")]
+        assert cut["evidence"].str.contains('"willing" in lower case').any()
+        # Without the text nothing tells a heading's word from a name's: the spans stay.
+        assert link_entities(mentions).mentions["text"].tolist()[0] == "Obama Willing"
+
     def test_a_word_that_opens_names_of_its_own_is_no_short_form_but_after_a_qualifier(self):
         linked = link_entities(tiny(("a", "White House", "ORG"), ("a", "House", "ORG"),
                                     ("b", "House Republicans", "MISC"), ("b", "House", "ORG"),

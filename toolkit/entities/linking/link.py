@@ -43,7 +43,8 @@ from toolkit.entities.linking.grouping import (_group_names, _language_aliases, 
                                                _territory_alias_map)
 from toolkit.entities.linking.persons import (_civilities, _partial_names_in_articles, _partial_names_in_corpus,
                                               _surnames_tagged_as_places, _titles_before_names, _transliterations)
-from toolkit.entities.linking.screening import _fragments, _screen, _strip_titles, _trim_edges
+from toolkit.entities.linking.screening import (_fragments, _screen, _strip_titles, _trim_common_words,
+                                                _trim_edges)
 from toolkit.entities.linking.spelling import _ocr_spellings
 from toolkit.entities.linking.state import _Group, _Groups, _Mentions
 from toolkit.entities.titles import as_paths, load_titles
@@ -150,7 +151,10 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     name ("traité de Prague" → "Prague"; not "lac de Genève" nor "de Gaulle"), a lower-case
     tail ("Ruffie eft") and, in
     a person's mention, what follows a possessive ("Trump’s POLICIES") from a mention's edges
-    (offsets moved, so ``text[start:end]`` is still the mention); ``not-a-name`` (web-form
+    (offsets moved, so ``text[start:end]`` is still the mention), and at a person's name's edge a
+    common word only a heading or a sentence's start capitalised ("Obama Willing to Use Executive
+    Orders", "Plus Obama said": the corpus writes "willing" and "plus" in lower case, and never
+    capitalises them mid-sentence; needs the articles' ``text``); ``not-a-name`` (web-form
     words such as "Email", "Sign in", "Subscribe", "Privacy Policy and Terms"; a web
     address; a single letter) and ``title-only`` ("Pope", "M.", "the President") leave a
     mention unlinked; ``nationality`` makes a demonym ("American", "Français", "vietnamien")
@@ -275,6 +279,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     alias_of = {**_territory_alias_map(), **alias_map(load_aliases(*as_paths(aliases)))}
     titles = load_titles(titles)
     linked, trimmed = _trim_edges(mentions.reset_index(drop=True), titles)   # 0. trim quote marks, dashes
+    trim_why: dict[int, str] = {}
+    linked = _trim_common_words(linked, trimmed, articles, trim_why)         # a heading's common word
     m = _strip_titles(linked, titles)                                        # 1. strip-title
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
@@ -297,7 +303,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _titles_before_names(m, assigned, ends, articles)                        # 6. title-of-name
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
-                                    info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
+                                    info=info, alias_of=alias_of, trimmed=trimmed,
+                                    trim_why=trim_why)                       # per mention: rules, audit
     entity_types = columns.pop("entity_type")
     linked = linked.assign(**{column: pd.Series(values, index=linked.index, dtype="str")
                               for column, values in columns.items()})
@@ -356,13 +363,16 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
 
 
 def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[int, str], evidence: str | None,
-                alias_of: dict[tuple[str, ...], Alias], trimmed: dict[int, str]) -> list[tuple[str, str]]:
+                alias_of: dict[tuple[str, ...], Alias], trimmed: dict[int, str],
+                trim_why: dict[int, str] | None = None) -> list[tuple[str, str]]:
     """The (rule, evidence) pairs that link mention ``i`` of ``group`` to the entity called ``name``.
 
     ``evidence`` is the partial-name-corpus evidence of the mention's group, if any.
     """
     chain = []
-    if i in trimmed:
+    if trim_why and i in trim_why:
+        chain.append(("trim", trim_why[i]))
+    elif i in trimmed:
         chain.append(("trim", f'"{trimmed[i]}": quote marks, dashes or lower-case words before the name cut from its edges'))
     s = m.stripped[i]
     if s.removed or s.possessive:
@@ -408,7 +418,8 @@ def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool) -> str:
 def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigned: list[int | None], *,
                    moved: dict[int, str], corpus_evidence: dict[int, str], info: dict[int, dict],
                    alias_of: dict[tuple[str, ...], Alias],
-                   trimmed: dict[int, str]) -> tuple[dict[str, list], list[tuple]]:
+                   trimmed: dict[int, str],
+                   trim_why: dict[int, str] | None = None) -> tuple[dict[str, list], list[tuple]]:
     """Per mention: its entity, name, rule chain and type (the columns set), and the audit rows."""
     columns: dict[str, list] = {"entity_id": [], "name": [], "link_rule": [], "entity_type": []}
     audit = []
@@ -426,7 +437,7 @@ def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigne
         g = gid[i] if gid[i] is not None else assigned[i]  # a title joined to the name after it has no group
         chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=None if i in m.title_of else
                             corpus_evidence.get(g), alias_of=alias_of,
-                            trimmed=trimmed)
+                            trimmed=trimmed, trim_why=trim_why)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:
             why = _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)
