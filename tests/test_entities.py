@@ -973,6 +973,22 @@ class TestCorpusRules:
         ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
         assert ids[-1] not in (ids[0], ids[5])
 
+    def test_a_full_name_written_in_several_articles_takes_a_commoner_bare_surname(self):
+        # "Barack Obama" in 4 articles, "Obama" alone 12 times elsewhere, "Malia Obama" once.
+        rows = [("a%d" % k, "Barack Obama", "PER") for k in range(4)] + [("m", "Malia Obama", "PER")]
+        rows += [("b%d" % k, "Obama", "PER") for k in range(6) for _ in range(2)]
+        rows += [("j%d" % k, "Joe Biden", "PER") for k in range(4)] + [("j9", "Joseph R. Biden Jr.", "PER"),
+                                                                       ("x", "Biden", "PER")]
+        linked = link_entities(tiny(*rows))
+        ids = linked.mentions["entity_id"].tolist()
+        assert set(ids[5:17]) == {ids[0]} == {"PER:barack-obama"} and ids[4] == "PER:malia-obama"
+        assert ids[-1] == ids[17] == "PER:joe-biden"        # "Jr." follows the surname
+        # One article only is no evidence the full name is common: the bare name stays apart.
+        rows = [("a", "Barack Obama", "PER")] * 4 + [("m", "Malia Obama", "PER")]
+        rows += [("b%d" % k, "Obama", "PER") for k in range(6)]
+        ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
+        assert ids[-1] == "PER:obama"
+
     def test_a_bare_name_goes_by_the_full_names_that_end_with_it_not_by_their_entities(self):
         # Keith Ellison is common; "Keith Ellison-Muhammad" (one of his names) is rare: a bare
         # "Muhammad" is not his.

@@ -188,7 +188,10 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     clause's start ("de Muynck se détache") to the one person of its article named with it; ``partial-name-dominant`` gives a bare surname
     several full names fit to the one with 80% of their mentions, unless its article names
     another (counting the mentions that end with the bare name, so a rare "Keith
-    Ellison-Muhammad" does not take every "Muhammad"); ``transliteration`` joins a person
+    Ellison-Muhammad" does not take every "Muhammad"; a "Jr." after the surname aside), when
+    that full name is written in three articles or as often as the bare name ("Barack Obama" in
+    19 articles takes the 242 bare "Obama" of 64 others, though "Malia Obama" shares the surname);
+    ``transliteration`` joins a person
     named only in French articles to the one named only in English articles whose name is
     its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
     ``language``); an ``acronym`` (3-6 capitals) joins the one name of its article whose
