@@ -1313,6 +1313,8 @@ class TestNewsWritingRules:
         # a name the article does not know otherwise leaves the title unlinked.
         assert ids[8] == "PER:pinard" and pd.isna(ids[9])
         assert (linked.merges["rule"] == "title-of-name").sum() == 3
+        # A title is the person's mention, not one of their names.
+        assert set(linked.entities["variants"]) == {"Pinard", "Baroche", "Bertoni"}
 
     def test_a_headline_surname_goes_to_the_dominant_full_name_not_a_one_off(self):
         headline = "Trump speaks. Voters say Ban Trump, wrote Paul Lee. Donald Trump replied. Trump left."

@@ -314,7 +314,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     # After linking, a mention's type is its entity's (the engine's stays in engine_type).
     linked = linked.assign(engine_type=linked["entity_type"],
                            entity_type=pd.Series(entity_types, index=linked.index, dtype=linked["entity_type"].dtype))
-    return Linked(linked, _entity_table(linked, m.names, audit), _merge_table(audit))
+    return Linked(linked, _entity_table(linked, m.names, audit, titles=m.title_of), _merge_table(audit))
 
 
 def _check_mentions(mentions: pd.DataFrame, articles: pd.DataFrame | None) -> None:
@@ -457,19 +457,27 @@ def _rule_order(rules: Iterable[str]) -> list[str]:
     return sorted(set(rules), key=RULES.index)
 
 
-def _entity_table(linked: pd.DataFrame, names: list[str], audit: list[tuple]) -> pd.DataFrame:
-    """One row per entity from the linked mentions and the audit rows."""
+def _entity_table(linked: pd.DataFrame, names: list[str], audit: list[tuple],
+                  titles: set[int] = frozenset()) -> pd.DataFrame:
+    """One row per entity from the linked mentions and the audit rows.
+
+    A title title-of-name gave the name after it ("Representative" before "Paul Ryan") counts as
+    a mention of that person but is not one of their names: it is left out of ``variants``.
+    """
     rules: dict[str, list[str]] = defaultdict(list)
     for eid, _, rule, _, _ in audit:
         rules[eid].append(rule)
     rows = []
-    table = linked.assign(_variant=names)[linked["entity_id"].notna()]
+    is_title = [k in titles for k in range(len(names))]
+    table = linked.assign(_variant=names, _title=is_title)[linked["entity_id"].notna()]
     for eid, members in table.groupby("entity_id", sort=True):
+        named = members.loc[~members["_title"], "_variant"]
         rows.append({
             "entity_id": eid, "name": members["name"].iloc[0],
             "entity_type": eid.split(":", 1)[0],
             "n_mentions": len(members), "n_articles": members["article_id"].nunique(),
-            "variants": "; ".join(sorted(set(members["_variant"]), key=lambda v: (fold(v), v))),
+            "variants": "; ".join(sorted(set(named if len(named) else members["_variant"]),
+                                         key=lambda v: (fold(v), v))),
             "rules": "; ".join(_rule_order(rules[eid])),
         })
     entities = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
