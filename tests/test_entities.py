@@ -973,6 +973,22 @@ class TestCorpusRules:
         ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
         assert ids[-1] not in (ids[0], ids[5])
 
+    def test_a_full_name_written_in_several_articles_takes_a_commoner_bare_surname(self):
+        # "Barack Obama" in 4 articles, "Obama" alone 12 times elsewhere, "Malia Obama" once.
+        rows = [("a%d" % k, "Barack Obama", "PER") for k in range(4)] + [("m", "Malia Obama", "PER")]
+        rows += [("b%d" % k, "Obama", "PER") for k in range(6) for _ in range(2)]
+        rows += [("j%d" % k, "Joe Biden", "PER") for k in range(4)] + [("j9", "Joseph R. Biden Jr.", "PER"),
+                                                                       ("x", "Biden", "PER")]
+        linked = link_entities(tiny(*rows))
+        ids = linked.mentions["entity_id"].tolist()
+        assert set(ids[5:17]) == {ids[0]} == {"PER:barack-obama"} and ids[4] == "PER:malia-obama"
+        assert ids[-1] == ids[17] == "PER:joe-biden"        # "Jr." follows the surname
+        # One article only is no evidence the full name is common: the bare name stays apart.
+        rows = [("a", "Barack Obama", "PER")] * 4 + [("m", "Malia Obama", "PER")]
+        rows += [("b%d" % k, "Obama", "PER") for k in range(6)]
+        ids = link_entities(tiny(*rows)).mentions["entity_id"].tolist()
+        assert ids[-1] == "PER:obama"
+
     def test_a_bare_name_goes_by_the_full_names_that_end_with_it_not_by_their_entities(self):
         # Keith Ellison is common; "Keith Ellison-Muhammad" (one of his names) is rare: a bare
         # "Muhammad" is not his.
@@ -1120,6 +1136,38 @@ class TestCorpusRules:
         assert ids[14] not in (ids[12], ids[13])  # two full names end with it: it stays apart
         assert ids[16] != ids[15]                 # a MISC mention (a ship, a title) keeps its entity
 
+    def test_a_headings_common_word_is_cut_from_a_persons_name(self):
+        text = ("Obama Willing to Use Executive Orders on Guns\n\nBill Clinton agreed. President Obama said he "
+                "was willing to act. Plus Obama is nominating a director, plus a judge. The bill passed, said "
+                "Bill Clinton.")
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+        mentions = placed(text, ("Obama Willing", "PER"), ("Bill Clinton", "PER"), ("Obama", "PER"),
+                          ("Plus Obama", "PER"), ("Bill Clinton", "PER"))
+        linked = link_entities(mentions, articles=articles)
+        rows = linked.mentions
+        assert rows["text"].tolist() == ["Obama", "Bill Clinton", "Obama", "Obama", "Bill Clinton"]
+        for row in rows.itertuples():
+            assert text[row.start_char:row.end_char] == row.text
+        assert [rows["entity_id"][k] for k in (0, 2, 3)] == ["PER:obama"] * 3   # no "Obama Willing" takes "Obama"
+        cut = linked.merges[(linked.merges["rule"] == "trim") & (linked.merges["variant"] == "Obama")]
+        assert cut["evidence"].str.contains('"willing" in lower case').any()
+        # Without the text nothing tells a heading's word from a name's: the spans stay.
+        assert link_entities(mentions).mentions["text"].tolist()[0] == "Obama Willing"
+
+    def test_a_word_that_opens_names_of_its_own_is_no_short_form_but_after_a_qualifier(self):
+        linked = link_entities(tiny(("a", "White House", "ORG"), ("a", "House", "ORG"),
+                                    ("b", "House Republicans", "MISC"), ("b", "House", "ORG"),
+                                    ("c", "U.S. Senate", "ORG"), ("c", "Senate", "ORG"),
+                                    ("d", "Senate Judiciary Committee", "ORG"),
+                                    ("e", "RJR Nabisco", "ORG"), ("e", "Nabisco", "ORG"),
+                                    ("f", "European Commission", "ORG"), ("f", "Commission", "ORG"),
+                                    ("g", "Commission President", "MISC")))
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[1] != ids[0] and ids[1] == ids[3] == "ORG:house"   # "House" opens "House Republicans"
+        assert ids[5] == ids[4] == "ORG:u-s-senate"                   # "U.S." says whose Senate
+        assert ids[8] == ids[7]                                       # "Nabisco" opens no other name
+        assert ids[10] == ids[9]                                      # "European": a nationality qualifies
+
     def test_a_headings_a_is_not_part_of_the_name(self):
         text = "À NEW YORK Lors de son séjour. À bout de souffle."
         linked = link_entities(placed(text, ("À NEW YORK", "MISC"), ("À bout de souffle", "MISC")),
@@ -1265,6 +1313,8 @@ class TestNewsWritingRules:
         # a name the article does not know otherwise leaves the title unlinked.
         assert ids[8] == "PER:pinard" and pd.isna(ids[9])
         assert (linked.merges["rule"] == "title-of-name").sum() == 3
+        # A title is the person's mention, not one of their names.
+        assert set(linked.entities["variants"]) == {"Pinard", "Baroche", "Bertoni"}
 
     def test_a_headline_surname_goes_to_the_dominant_full_name_not_a_one_off(self):
         headline = "Trump speaks. Voters say Ban Trump, wrote Paul Lee. Donald Trump replied. Trump left."

@@ -16,7 +16,7 @@ from collections import defaultdict
 import pandas as pd
 
 from toolkit.entities.linking.state import _Groups, _Mentions, article_texts, offset
-from toolkit.entities.places import US_STATE_ABBREVIATIONS, US_STATE_WORDS, is_territory_key
+from toolkit.entities.places import US_STATE_ABBREVIATIONS, US_STATE_WORDS, is_nationality_word, is_territory_key
 from toolkit.text import fold
 
 #: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
@@ -278,11 +278,32 @@ def _organisation_short_forms(m: _Mentions, groups: _Groups, assigned: list[int 
     only fuller ORG name of two words or more in its article that ends with that word, when
     the corpus never tags the word as a place or a person, and the word is the name's head, not
     a complement or what a possessive owns ("Comité de l'AMS" does not take "AMS", nor "Banque
-    de France" "France", nor "Obama's FBI" "FBI"). Changes ``assigned`` for the mentions of that
+    de France" "France", nor "Obama's FBI" "FBI"). A word that opens other names of the corpus
+    ("House Republicans", "House of Representatives", "Medicare Advantage") is a name of its own:
+    it joins a fuller name only when the words before it are a qualifier (a country, a place, a
+    nationality: "U.S. Senate", "New York Times", "European Commission"), not a word that makes
+    another thing of it ("White House", "Romney-Ryan Medicare"). Changes ``assigned`` for the mentions of that
     article only, and records the rule in ``m.moved_by``. A MISC mention keeps its own entity (a
     title, a ship, a prize: "Titanic" is not the "RMS Titanic" company's name).
     """
     elsewhere = {m.keys[i] for i in range(len(m.texts)) if m.engine_types[i] in ("LOC", "PER")}
+    places = {m.keys[i] for i in range(len(m.texts)) if m.engine_types[i] == "LOC"}
+    # word → the names of two words or more the corpus opens with it ("House Republicans",
+    # "House of Representatives"): a word that opens names of its own is a name of its own.
+    opens: dict[str, set[str]] = defaultdict(set)
+    for i in range(len(m.texts)):
+        if len(m.keys[i]) >= 2 and m.names[i][:1].isupper():
+            opens[m.keys[i][0]].add(m.names[i])
+
+    def qualifier(key: tuple[str, ...]) -> bool:
+        """The words before the last one say where or whose: a country, a place, a nationality ("U.S.
+        Senate", "New York Times", "European Commission"), not a word that makes another thing of it
+        ("White House", "State House")."""
+        words = key[:-1]
+        words = words[1:] if words[:1] in (("the",), ("la",), ("le",), ("l",)) else words
+        return bool(words) and (is_territory_key(words) or words in places or
+                                (len(words) == 1 and is_nationality_word(words[0])))
+
     by_article: dict[object, list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
         if assigned[i] is not None and not groups.is_person(assigned[i]) and i not in m.moved_by:
@@ -301,6 +322,11 @@ def _organisation_short_forms(m: _Mentions, groups: _Groups, assigned: list[int 
                     groups[assigned[i]].kind != "fold" or len(fuller.get(key, {})) != 1:
                 continue
             (root, full), = fuller[key].items()
+            full_key = next(m.keys[j] for j in members if m.names[j] == full)
+            if opens.get(key[0], set()) - {full} and not qualifier(full_key):
+                # "House" opens "House Republicans", "House of Representatives": the corpus's name of
+                # another body, not a back-reference to "White House" ("White" is no qualifier).
+                continue
             if root != groups.find(assigned[i]):
                 assigned[i] = root
                 m.moved_by[i] = ("org-short-form", f'{article_id}: "{m.names[i]}" is the last word of "{full}", '

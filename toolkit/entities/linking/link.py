@@ -43,7 +43,8 @@ from toolkit.entities.linking.grouping import (_group_names, _language_aliases, 
                                                _territory_alias_map)
 from toolkit.entities.linking.persons import (_civilities, _partial_names_in_articles, _partial_names_in_corpus,
                                               _surnames_tagged_as_places, _titles_before_names, _transliterations)
-from toolkit.entities.linking.screening import _fragments, _screen, _strip_titles, _trim_edges
+from toolkit.entities.linking.screening import (_fragments, _screen, _strip_titles, _trim_common_words,
+                                                _trim_edges)
 from toolkit.entities.linking.spelling import _ocr_spellings
 from toolkit.entities.linking.state import _Group, _Groups, _Mentions
 from toolkit.entities.titles import as_paths, load_titles
@@ -150,7 +151,10 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     name ("traité de Prague" → "Prague"; not "lac de Genève" nor "de Gaulle"), a lower-case
     tail ("Ruffie eft") and, in
     a person's mention, what follows a possessive ("Trump’s POLICIES") from a mention's edges
-    (offsets moved, so ``text[start:end]`` is still the mention); ``not-a-name`` (web-form
+    (offsets moved, so ``text[start:end]`` is still the mention), and at a person's name's edge a
+    common word only a heading or a sentence's start capitalised ("Obama Willing to Use Executive
+    Orders", "Plus Obama said": the corpus writes "willing" and "plus" in lower case, and never
+    capitalises them mid-sentence; needs the articles' ``text``); ``not-a-name`` (web-form
     words such as "Email", "Sign in", "Subscribe", "Privacy Policy and Terms"; a web
     address; a single letter) and ``title-only`` ("Pope", "M.", "the President") leave a
     mention unlinked; ``nationality`` makes a demonym ("American", "Français", "vietnamien")
@@ -184,7 +188,10 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     clause's start ("de Muynck se détache") to the one person of its article named with it; ``partial-name-dominant`` gives a bare surname
     several full names fit to the one with 80% of their mentions, unless its article names
     another (counting the mentions that end with the bare name, so a rare "Keith
-    Ellison-Muhammad" does not take every "Muhammad"); ``transliteration`` joins a person
+    Ellison-Muhammad" does not take every "Muhammad"; a "Jr." after the surname aside), when
+    that full name is written in three articles or as often as the bare name ("Barack Obama" in
+    19 articles takes the 242 bare "Obama" of 64 others, though "Malia Obama" shares the surname);
+    ``transliteration`` joins a person
     named only in French articles to the one named only in English articles whose name is
     its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
     ``language``); an ``acronym`` (3-6 capitals) joins the one name of its article whose
@@ -193,7 +200,9 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     unless another article spells it out otherwise; ``org-short-form`` gives a one-word ORG
     mention to the only fuller ORG name of its article that ends with that word ("RJR
     Nabisco" ... "Nabisco"; not "Comité de l'AMS" ... "AMS"), never a word the corpus tags as a
-    place or a person; ``company-short-form`` gives a one-word name the first word of the only
+    place or a person, nor one that opens other names of the corpus unless a country, place or
+    nationality qualifies it ("House", which opens "House Republicans", is not "White House"'s;
+    "Senate" is "U.S. Senate"'s); ``company-short-form`` gives a one-word name the first word of the only
     company its article names in full with a legal form ("Continental Illinois Corporation" ...
     "Continental", tagged LOC), not a word written after "in", "à" there nor tagged a place
     elsewhere, nor a US state ("Dallas, Texas"); an ``abbreviation`` shortens a one-word
@@ -273,6 +282,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     alias_of = {**_territory_alias_map(), **alias_map(load_aliases(*as_paths(aliases)))}
     titles = load_titles(titles)
     linked, trimmed = _trim_edges(mentions.reset_index(drop=True), titles)   # 0. trim quote marks, dashes
+    trim_why: dict[int, str] = {}
+    linked = _trim_common_words(linked, trimmed, articles, trim_why)         # a heading's common word
     m = _strip_titles(linked, titles)                                        # 1. strip-title
     _screen(m, titles)                                                       # not-a-name, title-only, nationality
     _fragments(m, linked, articles)                                          # fragment
@@ -295,14 +306,15 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _titles_before_names(m, assigned, ends, articles)                        # 6. title-of-name
     info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
-                                    info=info, alias_of=alias_of, trimmed=trimmed)  # per mention: rules, audit
+                                    info=info, alias_of=alias_of, trimmed=trimmed,
+                                    trim_why=trim_why)                       # per mention: rules, audit
     entity_types = columns.pop("entity_type")
     linked = linked.assign(**{column: pd.Series(values, index=linked.index, dtype="str")
                               for column, values in columns.items()})
     # After linking, a mention's type is its entity's (the engine's stays in engine_type).
     linked = linked.assign(engine_type=linked["entity_type"],
                            entity_type=pd.Series(entity_types, index=linked.index, dtype=linked["entity_type"].dtype))
-    return Linked(linked, _entity_table(linked, m.names, audit), _merge_table(audit))
+    return Linked(linked, _entity_table(linked, m.names, audit, titles=m.title_of), _merge_table(audit))
 
 
 def _check_mentions(mentions: pd.DataFrame, articles: pd.DataFrame | None) -> None:
@@ -354,13 +366,16 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
 
 
 def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[int, str], evidence: str | None,
-                alias_of: dict[tuple[str, ...], Alias], trimmed: dict[int, str]) -> list[tuple[str, str]]:
+                alias_of: dict[tuple[str, ...], Alias], trimmed: dict[int, str],
+                trim_why: dict[int, str] | None = None) -> list[tuple[str, str]]:
     """The (rule, evidence) pairs that link mention ``i`` of ``group`` to the entity called ``name``.
 
     ``evidence`` is the partial-name-corpus evidence of the mention's group, if any.
     """
     chain = []
-    if i in trimmed:
+    if trim_why and i in trim_why:
+        chain.append(("trim", trim_why[i]))
+    elif i in trimmed:
         chain.append(("trim", f'"{trimmed[i]}": quote marks, dashes or lower-case words before the name cut from its edges'))
     s = m.stripped[i]
     if s.removed or s.possessive:
@@ -406,7 +421,8 @@ def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool) -> str:
 def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigned: list[int | None], *,
                    moved: dict[int, str], corpus_evidence: dict[int, str], info: dict[int, dict],
                    alias_of: dict[tuple[str, ...], Alias],
-                   trimmed: dict[int, str]) -> tuple[dict[str, list], list[tuple]]:
+                   trimmed: dict[int, str],
+                   trim_why: dict[int, str] | None = None) -> tuple[dict[str, list], list[tuple]]:
     """Per mention: its entity, name, rule chain and type (the columns set), and the audit rows."""
     columns: dict[str, list] = {"entity_id": [], "name": [], "link_rule": [], "entity_type": []}
     audit = []
@@ -424,7 +440,7 @@ def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigne
         g = gid[i] if gid[i] is not None else assigned[i]  # a title joined to the name after it has no group
         chain = _rule_chain(m, i, name, groups[g], moved=moved, evidence=None if i in m.title_of else
                             corpus_evidence.get(g), alias_of=alias_of,
-                            trimmed=trimmed)
+                            trimmed=trimmed, trim_why=trim_why)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:
             why = _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)
@@ -441,19 +457,27 @@ def _rule_order(rules: Iterable[str]) -> list[str]:
     return sorted(set(rules), key=RULES.index)
 
 
-def _entity_table(linked: pd.DataFrame, names: list[str], audit: list[tuple]) -> pd.DataFrame:
-    """One row per entity from the linked mentions and the audit rows."""
+def _entity_table(linked: pd.DataFrame, names: list[str], audit: list[tuple],
+                  titles: set[int] = frozenset()) -> pd.DataFrame:
+    """One row per entity from the linked mentions and the audit rows.
+
+    A title title-of-name gave the name after it ("Representative" before "Paul Ryan") counts as
+    a mention of that person but is not one of their names: it is left out of ``variants``.
+    """
     rules: dict[str, list[str]] = defaultdict(list)
     for eid, _, rule, _, _ in audit:
         rules[eid].append(rule)
     rows = []
-    table = linked.assign(_variant=names)[linked["entity_id"].notna()]
+    is_title = [k in titles for k in range(len(names))]
+    table = linked.assign(_variant=names, _title=is_title)[linked["entity_id"].notna()]
     for eid, members in table.groupby("entity_id", sort=True):
+        named = members.loc[~members["_title"], "_variant"]
         rows.append({
             "entity_id": eid, "name": members["name"].iloc[0],
             "entity_type": eid.split(":", 1)[0],
             "n_mentions": len(members), "n_articles": members["article_id"].nunique(),
-            "variants": "; ".join(sorted(set(members["_variant"]), key=lambda v: (fold(v), v))),
+            "variants": "; ".join(sorted(set(named if len(named) else members["_variant"]),
+                                         key=lambda v: (fold(v), v))),
             "rules": "; ".join(_rule_order(rules[eid])),
         })
     entities = pd.DataFrame(rows, columns=ENTITY_COLUMNS)

@@ -405,17 +405,29 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
 
 #: partial-name-dominant: the share of the candidates' mentions the dominant full name must have.
 DOMINANT_SHARE = 0.8
+#: partial-name-dominant: a full name written in this many articles or more is common in its own
+#: right, however often the bare name is used ("Barack Obama" in 19 articles, "Obama" in 64).
+DOMINANT_MIN_ARTICLES = 3
+#: Generational suffixes, folded: after the surname, not the surname ("Joseph R. Biden Jr.").
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _without_suffix(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's folded words without a generational suffix at the end ("joseph r biden jr" → "joseph r biden")."""
+    return key[:-1] if len(key) > 2 and key[-1] in _SUFFIXES else key
 
 
 def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | None],
                          ambiguous: dict[int, dict[int, tuple[tuple[str, ...], str]]]) -> None:
     """Stage 4c, partial-name-dominant: a bare name several full names fit joins the dominant one.
 
-    Among the full names that end with the bare name, when one has at
-    least :data:`DOMINANT_SHARE` of their mentions in the corpus and at least as many as the
-    bare name ("Donald Trump" against a rare "Fred Trump"), a mention of the bare name joins
-    it, unless its article names one of the others. Changes ``assigned`` and records
-    the rule in ``m.moved_by``.
+    Among the full names that end with the bare name (a generational suffix aside: "Joseph R.
+    Biden Jr."), when one has at least :data:`DOMINANT_SHARE` of their mentions in the corpus and
+    is common in its own right, at least as many mentions as the bare name or written in
+    :data:`DOMINANT_MIN_ARTICLES` articles ("Donald Trump" against a rare "Fred Trump"; "Barack
+    Obama" in 19 articles against "Malia Obama" in one), a mention of the bare name joins it,
+    unless its article names one of the others. Changes ``assigned`` and records the rule in
+    ``m.moved_by``.
     """
     if not ambiguous:
         return
@@ -430,16 +442,20 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
     share: dict[int, str] = {}
     bare_keys = {groups[g].key for g in ambiguous}
     ends_with: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # bare key → root → fuller names ending so
+    written_in: dict[tuple[tuple[str, ...], int], set] = defaultdict(set)  # (bare key, root) → articles
     for i in range(len(m.texts)):
         if assigned[i] is not None:
-            for n in range(1, len(m.keys[i]) + 1):
-                if m.keys[i][-n:] in bare_keys:
-                    ends_with[m.keys[i][-n:]][groups.find(assigned[i])] += 1
+            key = _without_suffix(m.keys[i])
+            for n in range(1, len(key) + 1):
+                if key[-n:] in bare_keys:
+                    ends_with[key[-n:]][groups.find(assigned[i])] += 1
+                    if n < len(key):   # the full name itself, not the bare name its article gave it
+                        written_in[(key[-n:], groups.find(assigned[i]))].add(m.article_ids[i])
     bare_size = Counter(g for g in assigned if g in ambiguous)
     for g, targets in ambiguous.items():
         # Only as a surname (the last words of a full name: not "Noah" of "Noah Lew").
         roots = {groups.find(r): full for r, (full_key, full) in targets.items()
-                 if full_key[-len(groups[g].key):] == groups[g].key}
+                 if _without_suffix(full_key)[-len(groups[g].key):] == groups[g].key}
         roots.pop(groups.find(g), None)
         if len(roots) < 2:
             continue
@@ -449,8 +465,10 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
         key = groups[g].key
         ending = ends_with[key]
         top = max(roots, key=lambda r: (ending[r], -r))
-        # The full name must be common in its own right: at least as frequent as the bare name.
-        if ending[top] >= DOMINANT_SHARE * sum(ending[r] for r in roots) and ending[top] >= bare_size[g]:
+        # The full name must be common in its own right: at least as frequent as the bare name,
+        # or written in full in several articles.
+        if ending[top] >= DOMINANT_SHARE * sum(ending[r] for r in roots) and \
+                (ending[top] >= bare_size[g] or len(written_in[(key, top)]) >= DOMINANT_MIN_ARTICLES):
             choice[g] = (top, roots[top], set(roots) - {top})
             share[g] = f"{ending[top]} of the {sum(ending[r] for r in roots)}"
     for i in range(len(m.texts)):

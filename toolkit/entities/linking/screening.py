@@ -146,6 +146,105 @@ def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.
     return linked, trimmed
 
 
+#: trim: what may stand before a word that opens a sentence: a line's start or a sentence's end,
+#: a colon, an opening quote mark or bracket, a dash.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘’'(—–-])\s*$", re.MULTILINE)
+#: trim: a word of a person's mention, as written (capitalised, letters only).
+_EDGE_WORD = re.compile(r"[A-Z][a-z]{2,}")
+
+
+def _title_case_line(line: str) -> bool:
+    """A heading written in title case ("Obama Willing to Use Executive Orders on Guns"): three
+    words of 4+ letters or more, three quarters of them capitalised."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _trim_common_words(linked: pd.DataFrame, trimmed: dict[int, str], articles: pd.DataFrame | None,
+                       why: dict[int, str]) -> pd.DataFrame:
+    """trim: a common word at a person's mention's edge, capitalised only by its place, is cut off.
+
+    A heading in title case or a sentence's first word runs a common word into a name
+    ("Obama Willing to Use Executive Orders on Guns", "Plus Obama said", "Following Romney's
+    speech"). The first or last word of a PER mention of two words or more is cut when the corpus
+    writes it in lower case ("willing", "plus") and never capitalised but at a sentence's start or
+    in a title-case heading, it opens no other person's name ("Bill Clinton", "Bill Kristol": a
+    first name), and the rest is a name the corpus writes on its own. Needs the articles' ``text``
+    and the mentions' offsets; records the text before in ``trimmed`` and the evidence in ``why``.
+    """
+    text_of = article_texts(articles)
+    if not text_of or "start_char" not in linked.columns or "end_char" not in linked.columns:
+        return linked
+    texts, types = linked["text"].tolist(), linked["entity_type"].tolist()
+    keys = {folded_words(t) for t in texts if isinstance(t, str)}
+    firsts: dict[str, set[str]] = {}
+    edges: dict[int, list[tuple[str, str]]] = {}   # row → (edge, word) candidates
+    for i, text in enumerate(texts):
+        if types[i] != "PER" or not isinstance(text, str):
+            continue
+        words = text.split()
+        if len(words) < 2:
+            continue
+        firsts.setdefault(words[0], set()).add(text)
+        for edge, word in (("first", words[0]), ("last", re.sub(r"['’]s$", "", words[-1]))):
+            rest = re.sub(r"['’]s$", "", " ".join(words[1:] if edge == "first" else words[:-1]))
+            if _EDGE_WORD.fullmatch(word) and rest[:1].isupper() and folded_words(rest) in keys:
+                edges.setdefault(i, []).append((edge, word))
+    candidates = {w for pairs in edges.values() for _, w in pairs}
+    if not candidates:
+        return linked
+    lower: dict[str, int] = dict.fromkeys(candidates, 0)
+    placed: dict[str, int] = dict.fromkeys(candidates, 0)   # capitalised where a name would be
+    pattern = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, sorted(candidates))) + r")(?![\w'’-])",
+                         re.IGNORECASE)
+    for text in text_of.values():
+        if not isinstance(text, str):
+            continue
+        for match in pattern.finditer(text):
+            found = match.group(1)
+            word = found[:1].upper() + found[1:].lower()
+            if word not in lower:
+                continue
+            if found == word.lower():
+                lower[word] += 1
+            elif found == word:
+                line_start = text.rfind("\n", 0, match.start()) + 1
+                line_end = text.find("\n", match.end())
+                line = text[line_start:line_end if line_end >= 0 else len(text)]
+                if not _SENTENCE_START.search(text, line_start, match.start()) and not _title_case_line(line):
+                    placed[word] += 1
+    cuts = {}
+    starts_at, ends_at = linked["start_char"].tolist(), linked["end_char"].tolist()
+    for i, pairs in edges.items():
+        if offset(starts_at[i]) is None or offset(ends_at[i]) is None:
+            continue
+        for edge, word in pairs:
+            if lower[word] and not placed[word] and (edge == "last" or len(firsts.get(word, ())) < 2):
+                cuts[i] = (edge, word)
+                break
+    if not cuts:
+        return linked
+    linked = linked.copy()
+    new_texts = list(texts)
+    start, end = linked["start_char"].to_numpy().copy(), linked["end_char"].to_numpy().copy()
+    for i, (edge, word) in cuts.items():
+        text = texts[i]
+        if edge == "first":
+            body = text[text.index(word) + len(word):].lstrip()
+            start[i] += len(text) - len(body)
+        else:
+            cut = text.rindex(word)
+            body = text[:cut].rstrip()
+            end[i] -= len(text) - len(body)
+        trimmed.setdefault(i, text)
+        new_texts[i] = body
+        why[i] = (f'"{text}": "{word}" cut; the corpus writes "{word.lower()}" in lower case ({lower[word]}x) and '
+                  f'capitalises it only at a sentence\'s start or in a title-case heading')
+    linked["text"] = pd.Series(new_texts, index=linked.index, dtype=linked["text"].dtype)
+    linked["start_char"], linked["end_char"] = start, end
+    return linked
+
+
 def _without_lower_lead(body: str, titles: Sequence[Title]) -> str:
     """``"traité de Prague"`` → ``"Prague"``: a name without the lower-case noun phrase before it.
 
