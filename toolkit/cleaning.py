@@ -1283,22 +1283,27 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     candidates = [k for k, s in enumerate(texts) if more(s.strip("*_#> ").strip()) is None
                   and is_furniture(s, max_words=DUPLICATE_MAX_WORDS) and not introduces(k)
                   and norm(k) and norm(k) != title_norm]
+    marked = False
+    for k in range(min(3, len(live))):  # the standfirsts
+        if (_SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and may_repeat(k)
+                and _words(norm(k)) >= STANDFIRST_MIN_WORDS and repeated_later(k)):
+            live[k].reason, marked = "duplicate-standfirst", True
+    if not candidates:
+        return _kept(live) if marked else live
     # A line equals a candidate only if it has no more word pieces than the longest candidate has normalised words
-    # (:func:`_has_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).
-    most = max((len(norm(k).split()) for k in candidates), default=0)
+    # (:func:`_has_word_pieces`), so only such lines are compared.
+    most = max(len(norm(k).split()) for k in candidates)
+    few = _word_pieces(most + 1).match
+    last = candidates[-1]
+    # One set of the earlier lines' normalised texts, every line looked at once (linear). A line after the last
+    # candidate is never looked for in it.
     is_candidate = set(candidates)
     seen: set[str] = set()
-    marked = False
-    # A line after the last candidate is never looked for in ``seen``: only the first three lines (standfirsts) and
-    # the lines up to the last candidate are read.
-    for k in range(max(min(3, len(live)), candidates[-1] + 1 if candidates else 0)):
+    for k in range(last + 1):
         ln = live[k]
-        if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and may_repeat(k)
-                and _words(norm(k)) >= STANDFIRST_MIN_WORDS and repeated_later(k)):
-            ln.reason, marked = "duplicate-standfirst", True
-        elif k in is_candidate and norm(k) in seen:
+        if k in is_candidate and ln.reason is None and norm(k) in seen:
             ln.reason, marked = "duplicate-paragraph", True
-        if candidates and not _has_word_pieces(texts[k], most + 1):
+        if few(texts[k]) is None:
             seen.add(norm(k))
     return _kept(live) if marked else live
 
@@ -1308,6 +1313,14 @@ _FOUR_PIECES = re.compile(r" (?:[^ ]* ){4}")
 _WORD_PIECES: dict[int, re.Pattern] = {}
 
 
+def _word_pieces(n: int) -> re.Pattern:
+    """The regex :func:`_has_word_pieces` matches."""
+    pattern = _WORD_PIECES.get(n)
+    if pattern is None:
+        pattern = _WORD_PIECES[n] = re.compile(r"(?:\s*+(?:[^\w\s]++\s++)*+[^\w\s]*+\w\S*+){%d}" % n)
+    return pattern
+
+
 def _has_word_pieces(s: str, n: int) -> bool:
     """Whether ``s`` has at least ``n`` space-separated pieces holding a word character, in one regex match.
 
@@ -1315,10 +1328,7 @@ def _has_word_pieces(s: str, n: int) -> bool:
     ``n`` such pieces cannot normalise to a line of fewer words. The quantifiers are possessive, so a piece is never
     counted as two.
     """
-    pattern = _WORD_PIECES.get(n)
-    if pattern is None:
-        pattern = _WORD_PIECES[n] = re.compile(r"(?:\s*+(?:[^\w\s]++\s++)*+[^\w\s]*+\w\S*+){%d}" % n)
-    return pattern.match(s) is not None
+    return _word_pieces(n).match(s) is not None
 
 
 def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
