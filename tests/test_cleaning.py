@@ -428,7 +428,10 @@ class TestFastPathsAgreeWithPlain:
         raw = "".join(line + brk for line, brk in zip(lines, breaks))
         patterns = load_patterns() + [(re.compile(r"(?i)^who should win\?$", re.M), "poll-widget"),
                                       (re.compile(r"^(\w+) \1$", re.M), "promo"),
-                                      (re.compile(r"^(?P<x>Share)\b.*$", re.M), "navigation")]
+                                      (re.compile(r"^(?P<x>Share)\b.*$", re.M), "navigation"),
+                                      # line patterns whose match may end with a line end (then the next may start)
+                                      (re.compile(r"^Voir plus\s", re.M), "related-articles"),
+                                      (re.compile(r"^(?:source|---)\r?\n", re.M), "navigation")]
         assert list(_matches(raw, patterns, ())) == _plain_matches(raw, patterns)
         fast = _split_lines(raw)
         plain = _plain_split_lines(raw)
@@ -437,6 +440,17 @@ class TestFastPathsAgreeWithPlain:
         # Block numbers are compared only for equality: the same pairs of lines share a block.
         pairs = lambda blocks: [x == y for x, y in zip(blocks, blocks[1:])]  # noqa: E731
         assert pairs([ln.block for ln in fast]) == pairs([b for _, _, b in plain])
+
+    def test_a_line_pattern_whose_match_ends_a_line_finds_the_match_on_the_next_one(self):
+        import re
+
+        from toolkit.cleaning import _line_form, _matches
+
+        # Searched newline to newline, each match of these takes the newline before the next line's match.
+        patterns = [(re.compile(r"^Share\n", re.M), "navigation"), (re.compile(r"^(\w+)\n\1\b", re.M), "promo")]
+        assert all(_line_form(pattern) is not None for pattern, _ in patterns)
+        for raw in ["Share\nShare\nShare\nShare", "Share\n\nShare\nx", "vote\nvote\nvote\nvote\n", "a\nab\nab"]:
+            assert list(_matches(raw, patterns, ())) == _plain_matches(raw, patterns), raw
 
     @settings(max_examples=200, deadline=None)
     @given(st.lists(st.sampled_from(BODY + ["Share", "SHARE!", "Advertisement", "« Share »", "Share ...",

@@ -467,10 +467,11 @@ def _literal_hint(pattern: re.Pattern) -> tuple[str, bool]:
 def _line_form(pattern: re.Pattern) -> re.Pattern | None:
     """``pattern`` as ``\\n(?:...)``, to search in ``"\\n" + raw``, when that finds exactly the same matches, else None.
 
-    A multiline pattern that opens with ``^`` and closes with ``$`` (and matches no empty string) can only match
-    from a line start to a line end; searching for it after a newline lets the regex engine jump from newline to
-    newline (a literal prefix) instead of trying every character of the text. Patterns with a look-behind or
-    ``\\A`` are left alone (the added newline could change what they see).
+    A multiline pattern that opens with ``^`` (and matches no empty string) can only match from a line start;
+    searching for it after a newline lets the regex engine jump from newline to newline (a literal prefix) instead
+    of trying every character of the text. Patterns with a look-behind or ``\\A`` are left alone (the added newline
+    could change what they see). A match that ends with a newline lets the next one start right after it, at a
+    newline the line form has already read: :func:`_line_matches` searches again from there.
     """
     if not pattern.flags & re.MULTILINE or "(?<" in pattern.pattern or "\\A" in pattern.pattern:
         return None
@@ -482,8 +483,7 @@ def _line_form(pattern: re.Pattern) -> re.Pattern | None:
     except Exception:  # noqa: BLE001 - the pattern is searched as it is
         return None
     at = sre_constants.AT
-    if (len(tree) < 2 or tree[0] != (at, sre_constants.AT_BEGINNING) or tree[-1] != (at, sre_constants.AT_END)
-            or tree.getwidth()[0] == 0):
+    if len(tree) < 2 or tree[0] != (at, sre_constants.AT_BEGINNING) or tree.getwidth()[0] == 0:
         return None
     flags = re.match(r"\(\?[aiLmsux]+\)", pattern.pattern)
     head = flags.group(0) if flags else ""
@@ -837,11 +837,24 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
             yield from _matches_in_lines(raw, folded if fold else raw, hint, pattern, line_form, prefixed, reason)
         elif line_form is not None:
             prefixed = "\n" + raw if prefixed is None else prefixed
-            for m in line_form.finditer(prefixed):  # m.start() in prefixed is the match's start in raw
-                yield m.start(), m.end() - 1, reason
+            yield from _line_matches(line_form, prefixed, reason)
         else:
             for m in pattern.finditer(raw):
                 yield m.start(), m.end(), reason
+
+
+def _line_matches(line_form: re.Pattern, prefixed: str, reason: str) -> Iterable[tuple[int, int, str]]:
+    """The matches of a pattern in ``raw``, found by its :func:`_line_form` in ``prefixed`` (``"\\n" + raw``), as
+    ``finditer`` finds them in ``raw``: ``(start, end, reason)`` in ``raw``. A match starts in ``raw`` where its
+    line form's newline sits in ``prefixed``; the next is looked for from the end of the last in ``raw`` (the line
+    form's end less one in ``prefixed``: the newline before a line starting there, when the last match ended with
+    one)."""
+    search = line_form.search
+    m = search(prefixed)
+    while m is not None:
+        end = m.end() - 1
+        yield m.start(), end, reason
+        m = search(prefixed, end)
 
 
 def _matches_in_lines(raw: str, text: str, hint: str, pattern: re.Pattern, line_form: re.Pattern | None,
