@@ -110,6 +110,15 @@ class TestContract:
         assert [r for _, _, r in clean_text(f"Accueil / Monde / Asie\n\n{headline}\n\n{self.BODY}").removed] == [
             "navigation", "title"]
 
+    def test_a_first_line_equal_to_the_title_once_normalised_is_the_title(self):
+        # The line has more space-separated pieces than the title, and as many normalised words.
+        for title, line in [("Jean-Pierre's day: Hanoï", "JEAN PIERRE S DAY HANOÏ"), ("Vote", "« Vote »"),
+                            ("L'entretien", "l’entretien")]:
+            cleaned = clean_text(f"{line}\n\n{self.BODY}", find_title=False, title=title)
+            assert [r for _, _, r in cleaned.removed] == ["title"], line
+        cleaned = clean_text(f"Jean Pierre s day Hanoï now\n\n{self.BODY}", find_title=False, title="Jean-Pierre's day")
+        assert cleaned.removed == []
+
     def test_intertitle_and_repeated_headline_stay(self):
         title = "Le déclassement de la fonction présidentielle"
         raw = (f"{title}\n\nLa vulgarité du propos a fait réagir.\n\n"

@@ -995,6 +995,10 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
     """3. Top matter: breadcrumbs and navigation headings, timestamps, rules, then the title block; returns the title
     found."""
     title_text, i = "", 0
+    # A line equals the title once normalised only if it has no more word pieces than the title has normalised words
+    # (:func:`_has_word_pieces`): a longer line (the first paragraph, most often) is not normalised.
+    title_norm = normalise_for_matching(title) if title else ""
+    more_pieces = _word_pieces(len(title_norm.split()) + 1).match
     while i < len(live):
         ln, s = live[i], _text(raw, live[i])
         if _RULE.match(s):
@@ -1004,7 +1008,7 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
             ln.reason = "navigation"
         elif timestamp_pattern is not None and timestamp_pattern.match(s):
             ln.reason = "timestamp"
-        elif not title_text and title and normalise_for_matching(s) == normalise_for_matching(title):
+        elif not title_text and title and more_pieces(s) is None and normalise_for_matching(s) == title_norm:
             ln.reason, title_text = "title", title
         elif not title_text and find_title and not title:
             block = _title_block(raw, live, i)
