@@ -450,6 +450,15 @@ class TestFastPathsAgreeWithPlain:
         pairs = lambda blocks: [x == y for x, y in zip(blocks, blocks[1:])]  # noqa: E731
         assert pairs([ln.block for ln in fast]) == pairs([b for _, _, b in plain])
 
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="?! ab\n", max_size=60), st.sampled_from(["? ", "?\n", "a?", "ab?b", "!a!", "b ?? "]))
+    def test_a_hint_is_found_at_its_key_character_as_in_finds_it(self, text, hint):
+        from toolkit.cleaning import _holds, _key_char
+
+        assert _holds(text, hint, _key_char(hint)) == (hint in text)
+        many = "? " * 20 + text  # more places of the key than are looked at one by one
+        assert _holds(many, hint, _key_char(hint)) == (hint in many)
+
     def test_a_line_pattern_whose_match_ends_a_line_finds_the_match_on_the_next_one(self):
         import re
 

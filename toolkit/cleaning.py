@@ -826,7 +826,8 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
             if found is None:
                 if fold and folded is None:
                     folded = raw.casefold()
-                found = known[hint_key] = hint in (folded if fold else raw)
+                found = known[hint_key] = (_holds(folded if fold else raw, hint, key) if key
+                                           else hint in (folded if fold else raw))
             if not found:
                 continue
         if required and not all(any(a in raw for a in c) for c in required):
@@ -841,6 +842,25 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
         else:
             for m in pattern.finditer(raw):
                 yield m.start(), m.end(), reason
+
+
+#: Most places of a hint's key character at which :func:`_holds` looks for the hint before it searches the text.
+_KEY_PLACES = 8
+
+
+def _holds(text: str, hint: str, key: str) -> bool:
+    """``hint in text``, looked for at the first places of its key character (:func:`_key_char`, found in ``text``
+    as it is in its case folding): a hint such as "? " or "?\\n" is searched character by character, where a rare
+    character is found many times faster, and then the hint at each of its few places."""
+    offset = hint.index(key)
+    i = text.find(key, offset)  # (from offset: the hint would start before the text)
+    for _ in range(_KEY_PLACES):
+        if i < 0:
+            return False
+        if text.startswith(hint, i - offset):
+            return True
+        i = text.find(key, i + 1)
+    return i >= 0 and hint in text
 
 
 def _line_matches(line_form: re.Pattern, prefixed: str, reason: str) -> Iterable[tuple[int, int, str]]:
