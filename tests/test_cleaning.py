@@ -110,6 +110,15 @@ class TestContract:
         assert [r for _, _, r in clean_text(f"Accueil / Monde / Asie\n\n{headline}\n\n{self.BODY}").removed] == [
             "navigation", "title"]
 
+    def test_a_first_line_equal_to_the_title_once_normalised_is_the_title(self):
+        # The line has more space-separated pieces than the title, and as many normalised words.
+        for title, line in [("Jean-Pierre's day: Hanoï", "JEAN PIERRE S DAY HANOÏ"), ("Vote", "« Vote »"),
+                            ("L'entretien", "l’entretien")]:
+            cleaned = clean_text(f"{line}\n\n{self.BODY}", find_title=False, title=title)
+            assert [r for _, _, r in cleaned.removed] == ["title"], line
+        cleaned = clean_text(f"Jean Pierre s day Hanoï now\n\n{self.BODY}", find_title=False, title="Jean-Pierre's day")
+        assert cleaned.removed == []
+
     def test_intertitle_and_repeated_headline_stay(self):
         title = "Le déclassement de la fonction présidentielle"
         raw = (f"{title}\n\nLa vulgarité du propos a fait réagir.\n\n"
@@ -428,7 +437,10 @@ class TestFastPathsAgreeWithPlain:
         raw = "".join(line + brk for line, brk in zip(lines, breaks))
         patterns = load_patterns() + [(re.compile(r"(?i)^who should win\?$", re.M), "poll-widget"),
                                       (re.compile(r"^(\w+) \1$", re.M), "promo"),
-                                      (re.compile(r"^(?P<x>Share)\b.*$", re.M), "navigation")]
+                                      (re.compile(r"^(?P<x>Share)\b.*$", re.M), "navigation"),
+                                      # line patterns whose match may end with a line end (then the next may start)
+                                      (re.compile(r"^Voir plus\s", re.M), "related-articles"),
+                                      (re.compile(r"^(?:source|---)\r?\n", re.M), "navigation")]
         assert list(_matches(raw, patterns, ())) == _plain_matches(raw, patterns)
         fast = _split_lines(raw)
         plain = _plain_split_lines(raw)
@@ -437,6 +449,26 @@ class TestFastPathsAgreeWithPlain:
         # Block numbers are compared only for equality: the same pairs of lines share a block.
         pairs = lambda blocks: [x == y for x, y in zip(blocks, blocks[1:])]  # noqa: E731
         assert pairs([ln.block for ln in fast]) == pairs([b for _, _, b in plain])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="?! ab\n", max_size=60), st.sampled_from(["? ", "?\n", "a?", "ab?b", "!a!", "b ?? "]))
+    def test_a_hint_is_found_at_its_key_character_as_in_finds_it(self, text, hint):
+        from toolkit.cleaning import _holds, _key_char
+
+        assert _holds(text, hint, _key_char(hint)) == (hint in text)
+        many = "? " * 20 + text  # more places of the key than are looked at one by one
+        assert _holds(many, hint, _key_char(hint)) == (hint in many)
+
+    def test_a_line_pattern_whose_match_ends_a_line_finds_the_match_on_the_next_one(self):
+        import re
+
+        from toolkit.cleaning import _line_form, _matches
+
+        # Searched newline to newline, each match of these takes the newline before the next line's match.
+        patterns = [(re.compile(r"^Share\n", re.M), "navigation"), (re.compile(r"^(\w+)\n\1\b", re.M), "promo")]
+        assert all(_line_form(pattern) is not None for pattern, _ in patterns)
+        for raw in ["Share\nShare\nShare\nShare", "Share\n\nShare\nx", "vote\nvote\nvote\nvote\n", "a\nab\nab"]:
+            assert list(_matches(raw, patterns, ())) == _plain_matches(raw, patterns), raw
 
     @settings(max_examples=200, deadline=None)
     @given(st.lists(st.sampled_from(BODY + ["Share", "SHARE!", "Advertisement", "« Share »", "Share ...",
@@ -581,18 +613,22 @@ class TestDuplicatesLinear:
         from toolkit import cleaning
 
         calls = {"pieces": 0, "norms": 0}
-        pieces, norm = cleaning._has_word_pieces, cleaning.normalise_for_matching
+        pieces, norm = cleaning._word_pieces, cleaning._normalise_folded
 
-        def counting_pieces(s, n):
-            calls["pieces"] += 1
-            return pieces(s, n)
+        class CountingPieces:  # the regex _word_pieces gives, its matches counted
+            def __init__(self, n):
+                self.pattern = pieces(n)
+
+            def match(self, s):
+                calls["pieces"] += 1
+                return self.pattern.match(s)
 
         def counting_norm(s):
             calls["norms"] += 1
             return norm(s)
 
-        monkeypatch.setattr(cleaning, "_has_word_pieces", counting_pieces)
-        monkeypatch.setattr(cleaning, "normalise_for_matching", counting_norm)
+        monkeypatch.setattr(cleaning, "_word_pieces", CountingPieces)
+        monkeypatch.setattr(cleaning, "_normalise_folded", counting_norm)
 
         def work(n):
             calls.update(pieces=0, norms=0)
@@ -603,6 +639,7 @@ class TestDuplicatesLinear:
             return calls["pieces"] + calls["norms"]
 
         small, large = work(300), work(1200)
+        assert small >= 300  # every line is looked at
         assert large <= 4 * small + 10  # comparing every pair would make it about 16 times
 
 

@@ -467,10 +467,11 @@ def _literal_hint(pattern: re.Pattern) -> tuple[str, bool]:
 def _line_form(pattern: re.Pattern) -> re.Pattern | None:
     """``pattern`` as ``\\n(?:...)``, to search in ``"\\n" + raw``, when that finds exactly the same matches, else None.
 
-    A multiline pattern that opens with ``^`` and closes with ``$`` (and matches no empty string) can only match
-    from a line start to a line end; searching for it after a newline lets the regex engine jump from newline to
-    newline (a literal prefix) instead of trying every character of the text. Patterns with a look-behind or
-    ``\\A`` are left alone (the added newline could change what they see).
+    A multiline pattern that opens with ``^`` (and matches no empty string) can only match from a line start;
+    searching for it after a newline lets the regex engine jump from newline to newline (a literal prefix) instead
+    of trying every character of the text. Patterns with a look-behind or ``\\A`` are left alone (the added newline
+    could change what they see). A match that ends with a newline lets the next one start right after it, at a
+    newline the line form has already read: :func:`_line_matches` searches again from there.
     """
     if not pattern.flags & re.MULTILINE or "(?<" in pattern.pattern or "\\A" in pattern.pattern:
         return None
@@ -482,8 +483,7 @@ def _line_form(pattern: re.Pattern) -> re.Pattern | None:
     except Exception:  # noqa: BLE001 - the pattern is searched as it is
         return None
     at = sre_constants.AT
-    if (len(tree) < 2 or tree[0] != (at, sre_constants.AT_BEGINNING) or tree[-1] != (at, sre_constants.AT_END)
-            or tree.getwidth()[0] == 0):
+    if len(tree) < 2 or tree[0] != (at, sre_constants.AT_BEGINNING) or tree.getwidth()[0] == 0:
         return None
     flags = re.match(r"\(\?[aiLmsux]+\)", pattern.pattern)
     head = flags.group(0) if flags else ""
@@ -826,7 +826,8 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
             if found is None:
                 if fold and folded is None:
                     folded = raw.casefold()
-                found = known[hint_key] = hint in (folded if fold else raw)
+                found = known[hint_key] = (_holds(folded if fold else raw, hint, key) if key
+                                           else hint in (folded if fold else raw))
             if not found:
                 continue
         if required and not all(any(a in raw for a in c) for c in required):
@@ -837,11 +838,43 @@ def _matches(raw: str, patterns: Sequence[tuple[re.Pattern, str]],
             yield from _matches_in_lines(raw, folded if fold else raw, hint, pattern, line_form, prefixed, reason)
         elif line_form is not None:
             prefixed = "\n" + raw if prefixed is None else prefixed
-            for m in line_form.finditer(prefixed):  # m.start() in prefixed is the match's start in raw
-                yield m.start(), m.end() - 1, reason
+            yield from _line_matches(line_form, prefixed, reason)
         else:
             for m in pattern.finditer(raw):
                 yield m.start(), m.end(), reason
+
+
+#: Most places of a hint's key character at which :func:`_holds` looks for the hint before it searches the text.
+_KEY_PLACES = 8
+
+
+def _holds(text: str, hint: str, key: str) -> bool:
+    """``hint in text``, looked for at the first places of its key character (:func:`_key_char`, found in ``text``
+    as it is in its case folding): a hint such as "? " or "?\\n" is searched character by character, where a rare
+    character is found many times faster, and then the hint at each of its few places."""
+    offset = hint.index(key)
+    i = text.find(key, offset)  # (from offset: the hint would start before the text)
+    for _ in range(_KEY_PLACES):
+        if i < 0:
+            return False
+        if text.startswith(hint, i - offset):
+            return True
+        i = text.find(key, i + 1)
+    return i >= 0 and hint in text
+
+
+def _line_matches(line_form: re.Pattern, prefixed: str, reason: str) -> Iterable[tuple[int, int, str]]:
+    """The matches of a pattern in ``raw``, found by its :func:`_line_form` in ``prefixed`` (``"\\n" + raw``), as
+    ``finditer`` finds them in ``raw``: ``(start, end, reason)`` in ``raw``. A match starts in ``raw`` where its
+    line form's newline sits in ``prefixed``; the next is looked for from the end of the last in ``raw`` (the line
+    form's end less one in ``prefixed``: the newline before a line starting there, when the last match ended with
+    one)."""
+    search = line_form.search
+    m = search(prefixed)
+    while m is not None:
+        end = m.end() - 1
+        yield m.start(), end, reason
+        m = search(prefixed, end)
 
 
 def _matches_in_lines(raw: str, text: str, hint: str, pattern: re.Pattern, line_form: re.Pattern | None,
@@ -982,6 +1015,10 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
     """3. Top matter: breadcrumbs and navigation headings, timestamps, rules, then the title block; returns the title
     found."""
     title_text, i = "", 0
+    # A line equals the title once normalised only if it has no more word pieces than the title has normalised words
+    # (:func:`_has_word_pieces`): a longer line (the first paragraph, most often) is not normalised.
+    title_norm = normalise_for_matching(title) if title else ""
+    more_pieces = _word_pieces(len(title_norm.split()) + 1).match
     while i < len(live):
         ln, s = live[i], _text(raw, live[i])
         if _RULE.match(s):
@@ -991,7 +1028,7 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
             ln.reason = "navigation"
         elif timestamp_pattern is not None and timestamp_pattern.match(s):
             ln.reason = "timestamp"
-        elif not title_text and title and normalise_for_matching(s) == normalise_for_matching(title):
+        elif not title_text and title and more_pieces(s) is None and normalise_for_matching(s) == title_norm:
             ln.reason, title_text = "title", title
         elif not title_text and find_title and not title:
             block = _title_block(raw, live, i)
@@ -1283,22 +1320,27 @@ def _mark_duplicates(raw: str, live: list[_Line], title: str = "", *, folded: st
     candidates = [k for k, s in enumerate(texts) if more(s.strip("*_#> ").strip()) is None
                   and is_furniture(s, max_words=DUPLICATE_MAX_WORDS) and not introduces(k)
                   and norm(k) and norm(k) != title_norm]
+    marked = False
+    for k in range(min(3, len(live))):  # the standfirsts
+        if (_SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and may_repeat(k)
+                and _words(norm(k)) >= STANDFIRST_MIN_WORDS and repeated_later(k)):
+            live[k].reason, marked = "duplicate-standfirst", True
+    if not candidates:
+        return _kept(live) if marked else live
     # A line equals a candidate only if it has no more word pieces than the longest candidate has normalised words
-    # (:func:`_has_word_pieces`), so only such lines go into ``seen``: one set, every line looked at once (linear).
-    most = max((len(norm(k).split()) for k in candidates), default=0)
+    # (:func:`_has_word_pieces`), so only such lines are compared.
+    most = max(len(norm(k).split()) for k in candidates)
+    few = _word_pieces(most + 1).match
+    last = candidates[-1]
+    # One set of the earlier lines' normalised texts, every line looked at once (linear). A line after the last
+    # candidate is never looked for in it.
     is_candidate = set(candidates)
     seen: set[str] = set()
-    marked = False
-    # A line after the last candidate is never looked for in ``seen``: only the first three lines (standfirsts) and
-    # the lines up to the last candidate are read.
-    for k in range(max(min(3, len(live)), candidates[-1] + 1 if candidates else 0)):
+    for k in range(last + 1):
         ln = live[k]
-        if (k < 3 and _SENTENCE_END.search(texts[k].rstrip("*_ ")[-2:]) and may_repeat(k)
-                and _words(norm(k)) >= STANDFIRST_MIN_WORDS and repeated_later(k)):
-            ln.reason, marked = "duplicate-standfirst", True
-        elif k in is_candidate and norm(k) in seen:
+        if k in is_candidate and ln.reason is None and norm(k) in seen:
             ln.reason, marked = "duplicate-paragraph", True
-        if candidates and not _has_word_pieces(texts[k], most + 1):
+        if few(texts[k]) is None:
             seen.add(norm(k))
     return _kept(live) if marked else live
 
@@ -1308,6 +1350,14 @@ _FOUR_PIECES = re.compile(r" (?:[^ ]* ){4}")
 _WORD_PIECES: dict[int, re.Pattern] = {}
 
 
+def _word_pieces(n: int) -> re.Pattern:
+    """The regex :func:`_has_word_pieces` matches."""
+    pattern = _WORD_PIECES.get(n)
+    if pattern is None:
+        pattern = _WORD_PIECES[n] = re.compile(r"(?:\s*+(?:[^\w\s]++\s++)*+[^\w\s]*+\w\S*+){%d}" % n)
+    return pattern
+
+
 def _has_word_pieces(s: str, n: int) -> bool:
     """Whether ``s`` has at least ``n`` space-separated pieces holding a word character, in one regex match.
 
@@ -1315,10 +1365,7 @@ def _has_word_pieces(s: str, n: int) -> bool:
     ``n`` such pieces cannot normalise to a line of fewer words. The quantifiers are possessive, so a piece is never
     counted as two.
     """
-    pattern = _WORD_PIECES.get(n)
-    if pattern is None:
-        pattern = _WORD_PIECES[n] = re.compile(r"(?:\s*+(?:[^\w\s]++\s++)*+[^\w\s]*+\w\S*+){%d}" % n)
-    return pattern.match(s) is not None
+    return _word_pieces(n).match(s) is not None
 
 
 def _cut_inline(raw: str, live: list[_Line]) -> list[tuple[int, int, str]]:
