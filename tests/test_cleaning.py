@@ -470,6 +470,17 @@ class TestFastPathsAgreeWithPlain:
         for raw in ["Share\nShare\nShare\nShare", "Share\n\nShare\nx", "vote\nvote\nvote\nvote\n", "a\nab\nab"]:
             assert list(_matches(raw, patterns, ())) == _plain_matches(raw, patterns), raw
 
+    def test_a_verbose_line_pattern_keeps_its_match_start(self):
+        import re
+
+        from toolkit.cleaning import _line_form, _matches
+
+        # Before: the line form's newline was a character a verbose pattern ignores; "Share" came out as "hare".
+        patterns = [(re.compile(r"(?x)^Share \s this", re.M), "navigation")]
+        assert _line_form(patterns[0][0]) is not None
+        raw = "Intro line\nShare this\nmore"
+        assert list(_matches(raw, patterns, ())) == _plain_matches(raw, patterns) == [(11, 21, "navigation")]
+
     @settings(max_examples=200, deadline=None)
     @given(st.lists(st.sampled_from(BODY + ["Share", "SHARE!", "Advertisement", "« Share »", "Share ...",
                                             BODY[0] + " " + BODY[1], BODY[3] + " " + BODY[0] + " " + BODY[1],

@@ -488,7 +488,8 @@ def _line_form(pattern: re.Pattern) -> re.Pattern | None:
     flags = re.match(r"\(\?[aiLmsux]+\)", pattern.pattern)
     head = flags.group(0) if flags else ""
     try:
-        return re.compile(head + "\n(?:" + pattern.pattern[len(head):] + ")", pattern.flags)
+        # The escape, not a newline character: a verbose pattern ((?x)) would ignore the character.
+        return re.compile(head + r"\n(?:" + pattern.pattern[len(head):] + ")", pattern.flags)
     except re.error:
         return None
 
