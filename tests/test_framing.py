@@ -404,6 +404,13 @@ class TestKeyness:
         with pytest.warns(FramingWarning) as caught:
             table = keyness(tokens, french, by="outlet_country")
         assert "mix languages" not in str(caught[0].message)
+        # Groups alike in languages (both French and English) still mix them: a language's share makes its words key.
+        alike = articles.assign(side=["A", "B", "A", "B", "A"], language=["fr", "en", "en", "fr", "fr"])
+        with pytest.warns(FramingWarning, match="groups mix languages"):
+            keyness(tokens, alike, by="side")
+        # One language per group: lemmas of the two never match.
+        with pytest.warns(FramingWarning, match="the groups are in different languages"):
+            keyness(tokens, articles.assign(side=articles["language"]), by="side")
         over = table["direction"] == "over"
         assert (table.loc[over, "per_1000_group"] >= table.loc[over, "per_1000_rest"]).all()
         assert (table.loc[~over, "per_1000_group"] < table.loc[~over, "per_1000_rest"]).all()

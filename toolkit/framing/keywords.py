@@ -245,8 +245,12 @@ def _small_groups(articles: pd.DataFrame, groups: pd.Series, sizes: pd.Series, *
                             "counted")
     mixed = articles[articles["article_id"].isin(groups.index)].assign(_g=lambda a: a["article_id"].map(groups))
     languages = mixed.groupby("_g")["language"].agg(lambda s: "+".join(sorted(set(s.dropna().astype(str)))))
-    if len(set(languages)) > 1:
-        others.append(f"the groups mix languages ({dict(languages)}): lemmas of different languages never match")
+    if languages.str.contains("+", regex=False).any():  # also when every group holds the same languages
+        others.append(f"groups mix languages ({dict(languages)}): a group with more articles in one language has "
+                      "that language's words as key; compare within one language")
+    elif len(set(languages)) > 1:
+        others.append(f"the groups are in different languages ({dict(languages)}): lemmas of different languages "
+                      "never match; compare within one language")
     return problems, others
 
 
