@@ -1154,6 +1154,16 @@ class TestCorpusRules:
         # Without the text nothing tells a heading's word from a name's: the spans stay.
         assert link_entities(mentions).mentions["text"].tolist()[0] == "Obama Willing"
 
+    def test_a_name_after_an_abbreviation_or_a_closing_quote_keeps_its_first_word(self):
+        # Before: the full stop of "Sen." and a closing quote read as a sentence's end, so "Mark" and "Rush" (written
+        # in lower case elsewhere) were cut as if only their place capitalised them.
+        text = ("Sen. Mark Kirk said so. Prices mark a rise. \u201cWe act,\u201d Rush Limbaugh said. "
+                "They rush. Kirk left and Limbaugh stayed.")
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+        mentions = placed(text, ("Mark Kirk", "PER"), ("Rush Limbaugh", "PER"), ("Kirk", "PER"), ("Limbaugh", "PER"))
+        rows = link_entities(mentions, articles=articles).mentions
+        assert rows["text"].tolist()[:2] == ["Mark Kirk", "Rush Limbaugh"]
+
     def test_a_word_that_opens_names_of_its_own_is_no_short_form_but_after_a_qualifier(self):
         linked = link_entities(tiny(("a", "White House", "ORG"), ("a", "House", "ORG"),
                                     ("b", "House Republicans", "MISC"), ("b", "House", "ORG"),

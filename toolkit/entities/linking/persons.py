@@ -408,8 +408,9 @@ DOMINANT_SHARE = 0.8
 #: partial-name-dominant: a full name written in this many articles or more is common in its own
 #: right, however often the bare name is used ("Barack Obama" in 19 articles, "Obama" in 64).
 DOMINANT_MIN_ARTICLES = 3
-#: Generational suffixes, folded: after the surname, not the surname ("Joseph R. Biden Jr.").
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+#: Generational suffixes, folded: after the surname, not the surname ("Joseph R. Biden Jr."). Not "II" or
+#: "III": also regnal numbers ("John Paul II" is no Paul).
+_SUFFIXES = frozenset({"jr", "sr"})
 
 
 def _without_suffix(key: tuple[str, ...]) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ import pandas as pd
 from toolkit.entities.linking.state import _Mentions, article_texts, offset
 from toolkit.entities.places import is_nationality_word, is_territory_key
 from toolkit.entities.titles import Stripped, Title, is_title_only, split_title, title_tokens
-from toolkit.text import folded_words
+from toolkit.text import NAME_ABBREVIATIONS, folded_words
 
 #: Words of web forms and page furniture: a mention made only of them is not a name
 #: ("Email Sign", "Share", "Subscribe", "Sign in"); its row stays, unlinked.
@@ -146,9 +146,22 @@ def _trim_edges(linked: pd.DataFrame, titles: Sequence[Title] = ()) -> tuple[pd.
     return linked, trimmed
 
 
-#: trim: what may stand before a word that opens a sentence: a line's start or a sentence's end,
-#: a colon, an opening quote mark or bracket, a dash.
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘’'(—–-])\s*$", re.MULTILINE)
+#: trim: an abbreviation or initial before a name, whose full stop ends no sentence ("Sen. Mark Kirk", "J. Smith").
+_ABBREVIATION_STOP = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, NAME_ABBREVIATIONS)) + r")|\b[A-Z])\.$")
+
+
+def _opens_sentence(text: str, line_start: int, position: int) -> bool:
+    """trim: whether the word at ``position`` opens a sentence: it starts its line, or follows a sentence's end
+    (not the full stop of "Sen." or an initial), a colon, an opening quote mark or bracket, or a dash."""
+    before = text[line_start:position].rstrip()
+    if not before:
+        return True
+    last, spaced = before[-1], len(before) == 1 or before[-2].isspace()
+    if last == ".":
+        return not _ABBREVIATION_STOP.search(before)
+    if last in "\"'-":  # an opening straight quote or a dash has a space before it ("said, "Plus", "Jean-Pierre")
+        return spaced
+    return last in "!?:;(“‘«—–"
 #: trim: a word of a person's mention, as written (capitalised, letters only).
 _EDGE_WORD = re.compile(r"[A-Z][a-z]{2,}")
 
@@ -211,7 +224,7 @@ def _trim_common_words(linked: pd.DataFrame, trimmed: dict[int, str], articles: 
                 line_start = text.rfind("\n", 0, match.start()) + 1
                 line_end = text.find("\n", match.end())
                 line = text[line_start:line_end if line_end >= 0 else len(text)]
-                if not _SENTENCE_START.search(text, line_start, match.start()) and not _title_case_line(line):
+                if not _opens_sentence(text, line_start, match.start()) and not _title_case_line(line):
                     placed[word] += 1
     cuts = {}
     starts_at, ends_at = linked["start_char"].tolist(), linked["end_char"].tolist()
