@@ -146,6 +146,12 @@ class TestIngestCorpus:
                                               encoding="utf-8")
         with pytest.raises(CorpusError, match="another outlet registry"):
             distributed.ingest_corpus(source, tmp_path / "ds", bytes_per_part=1000)
+        # The same registry, found beside the input or a copy given by its path, is the same.
+        copy = tmp_path / "copy" / "outlets.csv"
+        copy.parent.mkdir()
+        copy.write_bytes((tmp_path / "outlets.csv").read_bytes())
+        distributed.ingest_corpus(source, tmp_path / "ds3", bytes_per_part=1000)
+        distributed.ingest_corpus(source, tmp_path / "ds3", bytes_per_part=1000, outlets=copy)
         with pytest.warns(CorpusWarning) as caught:
             out = distributed.ingest_corpus(source, tmp_path / "ds2", bytes_per_part=1000)
         assert not [w for w in caught if "registry" in str(w.message)]

@@ -299,14 +299,14 @@ def ingest_corpus(path: str | Path, out: str | Path, *, client=None, files_per_p
 
 
 def _inputs_digest(options: dict) -> str:
-    """A digest of what shapes the parts besides the input: the languages, and the manifest and outlet registry
-    by their content (a registry the user extends after a run is a change)."""
+    """A digest of what shapes the parts besides the input: the languages (in any order), and the manifest and
+    outlet registry by their content, wherever they are (a registry the user extends after a run is a change)."""
     digest = hashlib.sha256()
-    for key in ("languages", "manifest", "outlets"):
+    languages = options.get("languages")
+    digest.update(f"languages={sorted(languages) if languages else None!r}\n".encode())
+    for key in ("manifest", "outlets"):
         value = options.get(key)
-        digest.update(f"{key}={value!r}\n".encode())
-        if key != "languages" and value is not None:
-            digest.update(Path(value).read_bytes())
+        digest.update(f"{key}:".encode() + (Path(value).read_bytes() if value is not None else b"-") + b"\n")
     return digest.hexdigest()[:16]
 
 
