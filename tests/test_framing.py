@@ -581,6 +581,11 @@ class TestKeynessSpread:
             w.simplefilter("ignore")
             small = keyness(tokens, articles, by="side", min_count=1, target="A", small_group=6)
         assert "vaccin" in set(small.loc[small["direction"] == "over", "lemma"])  # 5 is small when small_group=6
+        with w.catch_warnings():
+            w.simplefilter("ignore")
+            two = keyness(*tables(2), by="side", min_count=1, target="A", small_group=1)
+        # small_group=1 (no warning wanted): 2 articles a side need a lemma in both, not in 3 of 2.
+        assert set(two.loc[two["direction"] == "under", "lemma"]) >= {"port", "navire"}
 
     def test_warning_ids_in_full_and_small_sentence_only_when_small(self):
         import pytest

@@ -78,8 +78,8 @@ def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="ou
         min_articles: Keep an over-used lemma only if it comes from at least this many of the
             group's articles (an under-used one: of the other articles), so one long article
             cannot make a group's vocabulary. None (the default): MIN_ARTICLES (3) where those
-            articles are at least ``small_group``, else 1, so a handful of articles still has a
-            list (read it with the small-group warning). On BASIL (three outlets, 50
+            articles are at least ``small_group`` (at most as many as there are), else 1, so a
+            handful of articles still has a list (read it with the small-group warning). On BASIL (three outlets, 50
             articles each), with 1, 3 to 5 of each outlet's top 20 over-used lemmas came from
             a single article (one story's "naacp", "doma", "hutchinson"); with 3, none.
         small_group: Warn when a group has fewer articles than this...
@@ -135,10 +135,10 @@ def keyness(tokens: pd.DataFrame | str | Path, articles: pd.DataFrame, *, by="ou
 
 def _floor(min_articles: int | None, n_articles: int, small_group: int) -> int:
     """The articles a lemma must come from, among ``n_articles``: ``min_articles``, or when None MIN_ARTICLES
-    (1 for a small group: fewer than ``small_group``)."""
+    (1 for a small group: fewer than ``small_group``; never more than the group has)."""
     if min_articles is not None:
         return min_articles
-    return MIN_ARTICLES if n_articles >= small_group else 1
+    return max(min(MIN_ARTICLES, n_articles), 1) if n_articles >= small_group else 1
 
 
 def _article_groups(articles: pd.DataFrame, by, target: str | None) -> tuple[pd.Series, list[str]]:
