@@ -664,7 +664,7 @@ class TestNetwork:
             return sum(len(c.get_segments()) for c in lines)
 
         default = tp.plot_cooccurrence_network(graph)
-        assert drawn(default) == 11 and "named together 2+ times" in default.get_legend().get_title().get_text()
+        assert drawn(default) == 11 and "named together 5+ times" in default.get_legend().get_title().get_text()
         every = tp.plot_cooccurrence_network(graph, min_weight=1)
         assert drawn(every) == 66 and every.get_legend().get_title().get_text() == "Entity type"
         plt.close("all")

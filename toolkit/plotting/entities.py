@@ -97,9 +97,9 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
             ``entity_type`` and ``n_mentions``; edges with ``weight``.
         ax: Axes to draw on; a new figure when None.
         seed: Seed of the starting layout, so the picture is the same on every run.
-        min_weight: Draw only edges with at least this weight. None (the default): 1, or,
+        min_weight: Draw only edges with at least this weight. None (the default): every edge, or,
             when the drawn entities have more than EDGES_PER_NODE (3) edges each on average,
-            the weight that keeps about that many, the strongest (a real corpus's 60 most
+            only the strongest ties, at most that many (a real corpus's 60 most
             named entities are nearly all named together somewhere: every tie drawn is a
             hairball); the legend then says the weight drawn from.
         drop_isolated: Leave out entities with no drawn edge.
@@ -127,7 +127,7 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
     shown = nx.Graph()
     shown.add_nodes_from(graph.nodes(data=True))
     shown.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True)
-                         if d.get("weight", 1) >= (min_weight or 1))
+                         if min_weight is None or d.get("weight", 1) >= min_weight)
     if drop_isolated:
         shown.remove_nodes_from([v for v in list(shown.nodes) if shown.degree(v) == 0])
     if shown.number_of_nodes() > n:
@@ -138,13 +138,11 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
     drawn_from = None
     if min_weight is None and shown.number_of_edges() > EDGES_PER_NODE * shown.number_of_nodes():
         weights = sorted((d.get("weight", 1) for _, _, d in shown.edges(data=True)), reverse=True)
-        # The least weight whose ties are at most that many (ties of equal weight go together).
-        drawn_from = weights[EDGES_PER_NODE * shown.number_of_nodes()] + 1
-        if drawn_from > weights[0]:  # the strongest ties alone are too many: nothing to choose by
-            drawn_from = None
-        else:
-            shown.remove_edges_from([(u, v) for u, v, d in list(shown.edges(data=True))
-                                     if d.get("weight", 1) < drawn_from])
+        # The ties stronger than the first one too many (ties of equal weight go together).
+        cut = weights[EDGES_PER_NODE * shown.number_of_nodes()]
+        if cut < weights[0]:  # else the strongest ties alone are too many: nothing to choose by
+            shown.remove_edges_from([(u, v) for u, v, d in list(shown.edges(data=True)) if d.get("weight", 1) <= cut])
+            drawn_from = min(d.get("weight", 1) for _, _, d in shown.edges(data=True))
             if drop_isolated:
                 shown.remove_nodes_from([v for v in list(shown.nodes) if shown.degree(v) == 0])
     if shown.number_of_nodes() == 0:
@@ -182,7 +180,7 @@ def plot_cooccurrence_network(graph, *, ax=None, seed: int = 0, min_weight: int 
     handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=ENTITY_TYPE_COLORS[t], label=t)
                for t in ENTITY_TYPE_COLORS if t in types]
     # Below the network: a legend inside the frame would hide nodes or names.
-    title = "Entity type" + (f" · ties drawn: named together {drawn_from}+ times" if drawn_from else "")
+    title = "Entity type" + (f" · ties drawn: named together {drawn_from:g}+ times" if drawn_from else "")
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0),
               ncol=len(handles), title=title, title_fontsize=8, handletextpad=0.2, columnspacing=1.2)
     _place_labels(ax, xy, radii, labels, boxes, frame=(-room[0], -room[1], width - room[0], height - room[1]))
