@@ -309,21 +309,21 @@ def _organisation_short_forms(m: _Mentions, groups: _Groups, assigned: list[int 
         if assigned[i] is not None and not groups.is_person(assigned[i]) and i not in m.moved_by:
             by_article[m.article_ids[i]].append(i)
     for article_id, members in by_article.items():
-        fuller: dict[tuple[str, ...], dict[int, str]] = defaultdict(dict)
+        # The last word → each fuller name's group root → (its name, its key).
+        fuller: dict[tuple[str, ...], dict[int, tuple[str, tuple[str, ...]]]] = defaultdict(dict)
         for j in members:
             # The last word is the name's head, not a complement after "de", "of" ("Comité de l'AMS"),
             # nor what a possessive owns ("Obama's FBI").
             if m.engine_types[j] == "ORG" and len(m.keys[j]) >= 2 and m.names[j].split()[-1][:1].isupper() and \
                     m.keys[j][-2] not in _ACRONYM_SKIPS and not re.search(r"['’]s\b", m.names[j]):
-                fuller[m.keys[j][-1:]].setdefault(groups.find(assigned[j]), m.names[j])
+                fuller[m.keys[j][-1:]].setdefault(groups.find(assigned[j]), (m.names[j], m.keys[j]))
         for i in members:
             key = m.keys[i]
             if len(key) != 1 or m.engine_types[i] != "ORG" or key in elsewhere or \
                     groups[assigned[i]].kind != "fold" or len(fuller.get(key, {})) != 1:
                 continue
-            (root, full), = fuller[key].items()
-            full_key = next(m.keys[j] for j in members if m.names[j] == full)
-            if opens.get(key[0], set()) - {full} and not qualifier(full_key):
+            (root, (full, full_key)), = fuller[key].items()
+            if opens.get(key[0]) and not qualifier(full_key):
                 # "House" opens "House Republicans", "House of Representatives": the corpus's name of
                 # another body, not a back-reference to "White House" ("White" is no qualifier).
                 continue
