@@ -41,7 +41,10 @@ def find_numbers(text: str, language, *, dates: bool = False) -> list[tuple[str,
     before or after one month gives a date per day ("22 au 26 octobre", "October 22-26",
     "22, 23 et 24 octobre"). Abbreviated months ("Sept.", "oct.", "janv.") count in a date,
     capitalised or followed by a full stop, and alone only capitalised with their full stop
-    ("in Sept. 2012" is ``month:9``; French "sept" is also seven). A year stays
+    ("in Sept. 2012" is ``month:9``; French "sept" is also seven). Known limits, rare in news:
+    days listed with commas alone ("3, 4, 5 May") are numbers but the last, a comma being also
+    a list of numbers ("Of the 5, 12 September voters"); "Jan." before a name ("Jan. Smith")
+    is a month. A year stays
     a number of its own ("Sept. 11, 2001": ``date:9-11`` and 2001); a month without a day
     stays ``month:N``.
     """
