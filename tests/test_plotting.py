@@ -854,7 +854,7 @@ class TestDispersionRows:
         # Each heading counts the rows of its block: the rare term has only its own few.
         assert headings[2] == f"iran: {len(labels) - 1 - labels.index(headings[2])} of 20 articles"
         with_hits = hits["article_id"].nunique()
-        assert note_texts(ax) == [f"Not shown: {with_hits - 20} more articles with fewer hits; "
+        assert note_texts(ax) == [f"Not shown: {with_hits - 20} more articles with no more hits than those drawn; "
                                   f"{150 - with_hits} articles with none of the terms."]
         plt.close("all")
 
@@ -930,3 +930,10 @@ class TestSimilarityOrder:
             tp.plot_similarity_heatmap(events["similarity"], groups=pd.Series({"x": 1}))
         with pytest.raises(ValueError, match="pass `articles`"):
             tp.plot_similarity_heatmap(events["similarity"], groups="event_id")
+
+
+def test_a_heatmap_names_the_articles_table_that_lacks_an_id():
+    similarity = pd.DataFrame([[1.0, 0.5], [0.5, 1.0]], index=["a", "b"], columns=["a", "b"])
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "language": ["en"]})
+    with pytest.raises(ValueError, match=r"`articles` lacks 1 article_id\(s\) of the similarity table, e.g. 'b'"):
+        tp.plot_similarity_heatmap(similarity, articles=articles)

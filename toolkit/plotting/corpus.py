@@ -252,7 +252,7 @@ def plot_dispersion(hits: pd.DataFrame, articles: pd.DataFrame, *, n: int = 20, 
     ax.set_xlabel("Position in the article (0 = start, 1 = end)")
     ax.grid(axis="y", visible=False)
     n_more, n_none = len(with_hits) - len(ids), len(meta) - len(with_hits)
-    parts = [f"{n_more:,} more article{'s' * (n_more != 1)} with fewer hits"] if n_more else []
+    parts = [f"{n_more:,} more article{'s' * (n_more != 1)} with no more hits than those drawn"] if n_more else []
     if n_none:
         parts.append(f"{n_none:,} article{'s' * (n_none != 1)} with none of the terms")
     if parts:
@@ -289,6 +289,9 @@ def _row_groups(groups, index: pd.Index, *, name: str = "groups") -> list[str]:
         keyed.index = keyed.index.astype(str)
         keyed = keyed[~keyed.index.duplicated()]
         missing = index.difference(keyed.index)
+        if len(missing) and name == "articles":
+            raise ValueError(f"`articles` lacks {len(missing)} article_id(s) of the similarity table, e.g. "
+                             f"{missing[0]!r}")
         if len(missing):
             raise ValueError(f"`{name}` must give a value for each id of the similarity table (a Series "
                              "indexed by article_id, e.g. articles.set_index('article_id')['outlet']); "
@@ -350,12 +353,13 @@ def plot_similarity_heatmap(similarity: pd.DataFrame, *, articles: pd.DataFrame 
 
     if order not in {"auto", "given", "cluster"}:
         raise ValueError(f"`order` must be one of 'auto', 'given', 'cluster', got {order!r}")
-    title = None
+    title, labels_from = None, "labels"
     if articles is not None:
         require_columns(articles, ["article_id", "outlet", "language"], name="articles")
         articles = articles.drop_duplicates("article_id")
         if labels is None:
             labels = pd.Series(article_labels(articles), index=articles["article_id"].astype(str).to_numpy())
+            labels_from = "articles"
         if isinstance(groups, str):
             require_columns(articles, [groups], name="articles")
             title = groups
@@ -365,7 +369,7 @@ def plot_similarity_heatmap(similarity: pd.DataFrame, *, articles: pd.DataFrame 
     index = similarity.index.astype(str)
     if labels is None:
         labels = short_ids(similarity.index)
-    labels = _row_groups(labels, index, name="labels")
+    labels = _row_groups(labels, index, name=labels_from)
     n_rows = len(labels)
     values = similarity.to_numpy(dtype=float)
     rows = _cluster_order(values) if order == "cluster" or (order == "auto" and n_rows > 15) \
