@@ -130,7 +130,8 @@ def plot_removed_by_article(removed: pd.DataFrame, articles: pd.DataFrame, *, n:
                                    subsequent_indent="  "))
     ax.set_xlim(0, x_max)
     ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.set_yticks(y, labels, fontsize=label_size(height / len(rows), largest=10 if len(rows) <= 15 else 8))
+    ax.set_yticks(y, labels, fontsize=label_size(height / len(rows), largest=10 if len(rows) <= 15 else 8)
+                  or MIN_LABEL_SIZE)  # an Axes too small for one row: the smallest size, not matplotlib's 10
     ax.set_xlabel("Words in the raw file")
     if parts:
         add_note(ax, "Not shown: " + "; ".join(parts) + ".")
@@ -242,7 +243,7 @@ def plot_dispersion(hits: pd.DataFrame, articles: pd.DataFrame, *, n: int = 20, 
         lang = meta.loc[article_id, "language"]
         tick_labels.append(f"{label[article_id]} ({lang if isinstance(lang, str) and lang else '?'})"
                            if several_languages else label[article_id])
-    ax.set_yticks(range(len(rows)), tick_labels, fontsize=label_size(room, largest=8))
+    ax.set_yticks(range(len(rows)), tick_labels, fontsize=label_size(room, largest=8) or MIN_LABEL_SIZE)
     for tick, (_, article_id) in zip(ax.yaxis.get_major_ticks(), rows):
         if article_id is None:  # a term's heading
             tick.label1.set_fontweight("bold")
