@@ -1154,6 +1154,16 @@ class TestCorpusRules:
         # Without the text nothing tells a heading's word from a name's: the spans stay.
         assert link_entities(mentions).mentions["text"].tolist()[0] == "Obama Willing"
 
+    def test_a_title_before_its_name_is_one_mention_with_it(self):
+        # Before: "Judge" (linked to the name after it by title-of-name) was counted as a second mention.
+        text = "Judge Brett Kavanaugh spoke on Monday. Kavanaugh left. The judge smiled."
+        articles = pd.DataFrame({"article_id": ["a"], "text": [text], "n_words": [12], "outlet": ["X"]})
+        mentions = placed(text, ("Judge", "PER"), ("Brett Kavanaugh", "PER"), ("Kavanaugh", "PER"))
+        linked = link_entities(mentions, articles=articles)
+        assert linked.mentions["entity_id"].nunique() == 1 and "title-of-name" in set(linked.merges["rule"])
+        assert linked.entities["n_mentions"].tolist() == [2]
+        assert count_entities(linked.mentions, articles, by="outlet")["n_mentions"].tolist() == [2]
+
     def test_a_name_after_an_abbreviation_or_a_closing_quote_keeps_its_first_word(self):
         # Before: the full stop of "Sen." and a closing quote read as a sentence's end, so "Mark" and "Rush" (written
         # in lower case elsewhere) were cut as if only their place capitalised them.

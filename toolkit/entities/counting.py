@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from toolkit.schema import ENTITY_TYPES, require_columns
@@ -13,6 +14,33 @@ COUNT_COLUMNS = [
     "entity_id", "name", "entity_type", "n_mentions", "n_articles", "share_of_mentions",
     "n_words", "mentions_per_1000_words",
 ]
+
+
+def part_of_next(mentions: pd.DataFrame, articles: pd.DataFrame | None = None) -> np.ndarray:
+    """Mentions written right before a mention of the same entity, only spaces and full stops between: a title
+    linked to the name after it ("Judge" before "Brett Kavanaugh", "M." before "Pinard", as ``title-of-name``
+    links them) is one reference with it, counted once. Needs ``start_char`` and ``end_char`` (else none); the
+    gap is read in the articles' ``text``, or without it must be one character."""
+    flags = np.zeros(len(mentions), dtype=bool)
+    if len(mentions) < 2 or not {"article_id", "entity_id", "start_char", "end_char"} <= set(mentions.columns):
+        return flags
+    text_of = (dict(zip(articles["article_id"].astype(str), articles["text"]))
+               if articles is not None and {"article_id", "text"} <= set(articles.columns) else {})
+    ids = mentions["article_id"].astype(str).to_numpy()
+    entities = mentions["entity_id"].to_numpy(dtype=object)
+    starts = pd.to_numeric(mentions["start_char"], errors="coerce").to_numpy(dtype=float)
+    ends = pd.to_numeric(mentions["end_char"], errors="coerce").to_numpy(dtype=float)
+    order = np.lexsort((starts, ids))
+    for a, b in zip(order[:-1], order[1:]):
+        if ids[a] != ids[b] or not isinstance(entities[a], str) or entities[a] != entities[b] \
+                or np.isnan(ends[a]) or np.isnan(starts[b]) or not 0 < starts[b] - ends[a] <= 3:
+            continue
+        text = text_of.get(ids[a])
+        if isinstance(text, str):
+            flags[a] = text[int(ends[a]):int(starts[b])].strip(" .\u00a0") == ""
+        else:
+            flags[a] = starts[b] - ends[a] == 1
+    return flags
 
 
 def _entity_types_filter(entity_types) -> list[str] | None:
@@ -52,8 +80,9 @@ def count_entities(linked_mentions: pd.DataFrame, articles: pd.DataFrame, *,
 
     Returns:
         One row per (*by, entity) with columns *by, then ``COUNT_COLUMNS``: ``entity_id``,
-        ``name``, ``entity_type`` (str), ``n_mentions`` (int), ``n_articles`` (int, articles
-        of the group naming the entity), ``share_of_mentions`` (float, the entity's share of
+        ``name``, ``entity_type`` (str), ``n_mentions`` (int; a title written right before
+        the name it is linked to, "Judge" before "Brett Kavanaugh", is one mention with it:
+        :func:`part_of_next`), ``n_articles`` (int, articles of the group naming the entity), ``share_of_mentions`` (float, the entity's share of
         the group's mentions of the kept types: sums to 1 within each group when
         ``min_count=1``), ``n_words`` (int, words in all the group's articles) and
         ``mentions_per_1000_words`` (float). Sorted by the ``by`` columns (missing last),
@@ -72,6 +101,7 @@ def count_entities(linked_mentions: pd.DataFrame, articles: pd.DataFrame, *,
     if min_count < 1:
         raise ValueError(f"`min_count` must be >= 1, got {min_count!r}")
     linked = linked_only(linked_mentions, entity_types)
+    linked = linked[~part_of_next(linked, articles)]  # "Judge" before "Brett Kavanaugh": one mention
     unknown = sorted(set(linked["article_id"]) - set(articles["article_id"]))
     if unknown:
         raise ValueError(f"`linked_mentions` refer to article_id(s) missing from `articles`: {unknown[:5]}")

@@ -37,6 +37,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
+from toolkit.entities.counting import part_of_next
 from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _company_short_forms, _country_codes,
                                                     _organisation_short_forms)
 from toolkit.entities.linking.grouping import (_group_names, _language_aliases, _one_name_per_article, _regions,
@@ -252,7 +253,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
           linked this mention joined by ``+``, e.g. ``"strip-title+fold"``; ``"exact"`` for
           the name itself, ``"unlinked"`` for an empty text).
         - ``entities``: one row per entity, ``ENTITY_COLUMNS``: ``entity_id`` (str),
-          ``name`` (str), ``entity_type`` (str), ``n_mentions`` (int), ``n_articles``
+          ``name`` (str), ``entity_type`` (str), ``n_mentions`` (int; a title written right
+          before the name it is linked to is one mention with it), ``n_articles``
           (int), ``variants`` (str: the distinct names as written, titles stripped, sorted
           and joined by ``"; "``), ``rules`` (str: the rules used, in ``RULES`` order,
           joined by ``"; "``). Sorted by ``n_mentions`` descending, then ``entity_id``.
@@ -314,7 +316,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     # After linking, a mention's type is its entity's (the engine's stays in engine_type).
     linked = linked.assign(engine_type=linked["entity_type"],
                            entity_type=pd.Series(entity_types, index=linked.index, dtype=linked["entity_type"].dtype))
-    return Linked(linked, _entity_table(linked, m.names, audit, titles=m.title_of), _merge_table(audit))
+    return Linked(linked, _entity_table(linked, m.names, audit, titles=m.title_of,
+                                        counted=~part_of_next(linked, articles)), _merge_table(audit))
 
 
 def _check_mentions(mentions: pd.DataFrame, articles: pd.DataFrame | None) -> None:
@@ -458,24 +461,26 @@ def _rule_order(rules: Iterable[str]) -> list[str]:
 
 
 def _entity_table(linked: pd.DataFrame, names: list[str], audit: list[tuple],
-                  titles: set[int] = frozenset()) -> pd.DataFrame:
+                  titles: set[int] = frozenset(), counted=None) -> pd.DataFrame:
     """One row per entity from the linked mentions and the audit rows.
 
-    A title title-of-name gave the name after it ("Representative" before "Paul Ryan") counts as
-    a mention of that person but is not one of their names: it is left out of ``variants``.
+    A title title-of-name gave the name after it ("Representative" before "Paul Ryan") is not
+    one of that person's names: it is left out of ``variants``; written right before a mention
+    of the name, it is one mention with it (``counted`` False: not counted in ``n_mentions``).
     """
     rules: dict[str, list[str]] = defaultdict(list)
     for eid, _, rule, _, _ in audit:
         rules[eid].append(rule)
     rows = []
     is_title = [k in titles for k in range(len(names))]
-    table = linked.assign(_variant=names, _title=is_title)[linked["entity_id"].notna()]
+    counted = [True] * len(names) if counted is None else list(counted)
+    table = linked.assign(_variant=names, _title=is_title, _counted=counted)[linked["entity_id"].notna()]
     for eid, members in table.groupby("entity_id", sort=True):
         named = members.loc[~members["_title"], "_variant"]
         rows.append({
             "entity_id": eid, "name": members["name"].iloc[0],
             "entity_type": eid.split(":", 1)[0],
-            "n_mentions": len(members), "n_articles": members["article_id"].nunique(),
+            "n_mentions": int(members["_counted"].sum()), "n_articles": members["article_id"].nunique(),
             "variants": "; ".join(sorted(set(named if len(named) else members["_variant"]),
                                          key=lambda v: (fold(v), v))),
             "rules": "; ".join(_rule_order(rules[eid])),
