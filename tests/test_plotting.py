@@ -818,6 +818,16 @@ class TestRemovedByArticle:
         assert note_texts(ax) == ["Not shown: 137 articles with nothing removed."]
         plt.close(fig)
 
+    def test_every_reason_has_its_own_colour_and_ids_stand_alone_without_outlets(self, events):
+        from toolkit.cleaning import REASONS
+        from toolkit.plotting.style import REASON_COLORS
+
+        # Before: the web reasons (web-form, poll-widget, promo...) were all drawn in one grey.
+        assert set(REASONS) <= set(REASON_COLORS) and len(set(REASON_COLORS.values())) == len(REASON_COLORS)
+        ax = tp.plot_removed_by_article(events["removed"], events["articles"].assign(outlet=None))
+        assert not any("(" in label for label in tick_texts(ax, "y"))  # not "(unknown)" on every row
+        plt.close("all")
+
     def test_beyond_n_the_note_counts_the_articles_and_words_left_out(self, events):
         removed = events["removed"]
         ax = tp.plot_removed_by_article(removed, events["articles"], n=10)

@@ -98,8 +98,9 @@ def plot_removed_by_article(removed: pd.DataFrame, articles: pd.DataFrame, *, n:
         return ax
     rows, counts = articles.iloc[shown], counts.iloc[shown]
     present = counts.columns[counts.sum(axis=0) > 0]
-    labels = [f"{a} ({o if isinstance(o, str) and o else 'unknown'})"
-              for a, o in zip(short_ids(rows["article_id"]), rows["outlet"])]
+    known = rows["outlet"].map(lambda o: isinstance(o, str) and bool(o))
+    labels = [f"{a} ({o if k else 'unknown'})" if known.any() else a  # no outlet known: ids alone
+              for a, o, k in zip(short_ids(rows["article_id"]), rows["outlet"], known)]
     kept = rows["n_words"].to_numpy(dtype=float)
     # The x axis runs from 0 to the longest bar plus 5%: so many points per word.
     x_max = 1.05 * max(float((kept + counts[present].sum(axis=1).to_numpy()).max(initial=0)), 1.0)

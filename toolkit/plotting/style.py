@@ -37,8 +37,11 @@ OTHER_COLOR = "#999999"
 SOURCE_COLORS = {"VNA": "#0072B2", "VNS": "#56B4E9", "RHC": "#D55E00", "PL": "#E69F00", "unknown": OTHER_COLOR}
 REASON_COLORS = {
     "related-articles": "#D55E00", "caption": "#E69F00", "duplicate-standfirst": "#CC79A7",
-    "duplicate-paragraph": "#CC79A7", "title": "#0072B2", "navigation": "#009E73", "timestamp": "#56B4E9",
+    "duplicate-paragraph": "#CC6677", "title": "#0072B2", "navigation": "#009E73", "timestamp": "#56B4E9",
     "markup": "#999999", "url": "#666666", "footer": "#000000",
+    # The reasons of web pages, from Paul Tol's colour-blind safe "muted" scheme (Okabe–Ito has no more).
+    "repeated-across-articles": "#882255", "html-boilerplate": "#44AA99", "web-form": "#332288",
+    "poll-widget": "#DDCC77", "promo": "#AA4499", "embed": "#117733",
 }
 
 #: One colour per entity type (Okabe–Ito; MISC is grey, "other").
