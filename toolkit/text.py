@@ -73,20 +73,22 @@ _NUM_JOIN = r"(?<=\d)[.,\u2013](?=\d)"
 _FR_CLITIC = rf"(?<![^\W_])(?:jusqu|lorsqu|puisqu|quoiqu|qu|[ldnscjmt])[{_APOS}](?={_CHAR})"
 _EN_SUFFIX = r"(?:s|re|ve|ll|d|m)(?![^\W_])"
 _WORD = rf"{_CORE}(?:(?:{_HYPHEN}|[{_APOS}]|{_NUM_JOIN}){_CORE})*"
+# An abbreviation of single letters with their full stops is one word ("U.S.", "F.B.I.", "a.m."), not "U" and "S".
+_ACRONYM = r"(?<![^\W_])(?:[^\W\d_]\.){2,}"
 _WORD_EN = rf"{_CORE}(?:(?:{_HYPHEN}|[{_APOS}](?!{_EN_SUFFIX})|{_NUM_JOIN}){_CORE})*"
 _EN_NT_STEM = rf"{_CHAR}+?(?=n[{_APOS}]t(?![^\W_]))"
 _EN_CLITIC = rf"(?<=[^\W_])(?:n[{_APOS}]t|[{_APOS}]{_EN_SUFFIX})"
 
 _PATTERNS = {
     # French: the elided clitic is its own token ("l'" + "entretien"); "aujourd'hui" stays whole.
-    "fr": re.compile(rf"{_FR_CLITIC}|{_WORD}", re.IGNORECASE),
+    "fr": re.compile(rf"{_ACRONYM}|{_FR_CLITIC}|{_WORD}", re.IGNORECASE),
     # English: Penn-Treebank-style clitics ("Nam" + "'s", "do" + "n't"); "O'Brien" stays whole.
-    "en": re.compile(rf"{_EN_NT_STEM}|{_EN_CLITIC}|{_WORD_EN}", re.IGNORECASE),
+    "en": re.compile(rf"{_ACRONYM}|{_EN_NT_STEM}|{_EN_CLITIC}|{_WORD_EN}", re.IGNORECASE),
 }
-_GENERIC = re.compile(_WORD)
+_GENERIC = re.compile(rf"{_ACRONYM}|{_WORD}")
 # The same patterns as one capturing group, for re.split (every inner group is non-capturing).
 _SPLITTERS = {lang: re.compile(f"({p.pattern})", p.flags) for lang, p in _PATTERNS.items()}
-_GENERIC_SPLITTER = re.compile(f"({_WORD})")
+_GENERIC_SPLITTER = re.compile(f"({_ACRONYM}|{_WORD})")
 #: Segment boundaries for collocation windows (not sentences: ";" also ends a segment): a blank line, ";", or a run of .!?… followed by a space, a closing
 # quote/bracket or the end. Dots inside numbers ("22.10.2024") are not boundaries; abbreviations
 # such as "M. Trần" are, which costs a collocation or two and keeps the rule predictable.
@@ -115,7 +117,8 @@ def tokenize_words(text: str, *, language: str | None) -> list[tuple[str, int, i
     Words are runs of Unicode letters and digits (with combining marks, so Vietnamese
     "Trần Quốc Tỏ" is three words in NFC or NFD), joined by hyphens ("vice-ministre",
     "Covid-19", "high-level") or, between digits, by ``.``, ``,`` or an en dash ("1,5",
-    "22–26"). Punctuation is not a token. French elision gives the clitic its own token
+    "22–26"). An abbreviation of single letters with their full stops is one word ("U.S.",
+    "F.B.I.", "p.m."). Other punctuation is not a token. French elision gives the clitic its own token
     (``"l’entretien"`` → ``"l’"``, ``"entretien"``; also d' qu' n' s' c' j' m' t' jusqu'
     lorsqu' puisqu' quoiqu'), with either apostrophe; other apostrophes stay inside the
     word ("aujourd'hui"). English splits clitics Penn-Treebank style (``"Nam’s"`` →
