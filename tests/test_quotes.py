@@ -311,6 +311,10 @@ RULE_TEXTS = {
                                    "solidaire de son parti."),
     "en-gender-civility": ("en", "Mrs Ann Lee hosted the talks on Monday. Mr Tom Ford arrived late. She said that "
                                  "the deal was close."),
+    "fr-cue-subject": ("fr", "Pour Claire Petit, Matteo Leroy prend de bonnes décisions. Evoquant Matteo Leroy, Claire "
+                             "Petit a affirmé que « depuis qu'il n'accepte plus de migrants, le nombre de morts a chuté »."),
+    "fr-selon-role": ("fr", "Claire Petit a visité le port. « Nous resterons ici très longtemps », a-t-elle dit. "
+                            "Selon la présidente de la région, « ce port doit rester ouvert à tous les pêcheurs »."),
     "fr-appositive": ("fr", "Le Premier ministre italien, Mario Rossi, a déclaré : « Nous ne céderons pas sur ce point "
                             "essentiel. »"),
     "en-organisation": ("en", "The Boston Teachers Association met on Monday. \"We will strike next week if nothing "
@@ -380,6 +384,16 @@ class TestSpeakerRules:
     def test_she_skips_a_man_his_civility_marks(self, rule_quotes):
         quote = _indirect(rule_quotes, "en-gender-civility").iloc[0]
         assert (quote["speaker_name"], quote["resolution"]) == ("Ann Lee", "anaphora")
+
+    def test_the_cue_verbs_subject_wins_over_a_name_the_clause_mentions(self, rule_quotes):
+        quote = _direct(rule_quotes, "fr-cue-subject").iloc[0]
+        assert quote["speaker_name"] == "Claire Petit"
+
+    def test_a_role_after_selon_is_a_new_speaker_not_a_continuation(self, rule_quotes):
+        quotes = _direct(rule_quotes, "fr-selon-role")
+        quote = quotes[quotes["content"].str.startswith("ce port")].iloc[0]
+        assert quote["speaker_name"] is pd.NA or pd.isna(quote["speaker_name"])
+        assert quote["resolution"] == "description" and "présidente" in quote["speaker_text"]
 
     def test_the_name_in_apposition_to_a_title_speaks(self, rule_quotes):
         quote = _direct(rule_quotes, "fr-appositive").iloc[0]

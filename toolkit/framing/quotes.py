@@ -209,7 +209,7 @@ def _cue_subject(doc: ParsedArticle, verb: int) -> int | None:
     """The subject of a cue verb; for a reporting clause set off by commas inside another sentence
     ("Mr. Farrakhan, whose name, the Anti-Defamation League wrote after the event, is “...”"), the
     noun phrase between the comma and the verb, whatever the parser made the subject outside it."""
-    subject = subject_of(doc, verb)
+    subject = _named_subject(doc, subject_of(doc, verb), verb)
     lo, hi = doc.sentence_rows[doc.sid[verb]]
     commas = [j for j in range(lo, verb) if doc.words[j] == ","]
     if not commas or (subject is not None and subject > commas[-1]):
@@ -222,6 +222,25 @@ def _cue_subject(doc: ParsedArticle, verb: int) -> int | None:
         return subject
     heads = [j for j in span if int(doc.head[j]) not in span and doc.upos[j] in ("PROPN", "NOUN")]
     return heads[0] if heads else _speaker_token(doc, span[0], span[-1])
+
+
+def _named_subject(doc: ParsedArticle, subject: int | None, verb: int) -> int | None:
+    """The cue verb's subject, not a name the clause merely mentions: in "Evoquant Matteo Salvini, Marine
+    Le Pen a affirmé", "Citing Smith, Jones said" parsers make the participle's object the subject and the
+    real subject a person named in its conjunct (a comma, no "et"/"and") or apposition; that person, when the
+    name ends right before the verb ("Rebecca Adducci, field office director..., said" keeps Adducci)."""
+    if subject is None or not any(doc.deprel[k] in ("advcl", "acl", "dep", "amod") and doc.upos[k] == "VERB"
+                                  for k in range(doc.sentence_rows[doc.sid[verb]][0], subject)):
+        return subject
+    for c in doc.children[subject]:
+        if doc.deprel[c] not in ("conj", "appos") or c < subject or not is_person(doc, c) or any(
+                doc.deprel[g] == "cc" for g in doc.children[c]):
+            continue
+        span = [k for k in subtree(doc, c) if doc.upos[k] != "PUNCT"]
+        if doc.words[span[0] - 1] == "," and all(doc.upos[k] in ("AUX", "ADV", "PART", "PUNCT")
+                                                 for k in range(span[-1] + 1, verb)):
+            return c
+    return subject
 
 
 #: Words that may sit between a closing quote mark and its cue verb ("», a-t-elle assuré", "", he added").
@@ -636,8 +655,12 @@ def _parsed_cue(doc: ParsedArticle, resolve: Resolver, cues: CueSets, open_: int
     following = doc.sentence_rows.get(sentences[-1] + 1)
     if following and not doc.text[close:doc.start[following[0]]].strip(" .,;:\n"):
         hi = min(following[1], following[0] + 5)
+    own_end = doc.sentence_rows[sentences[-1]][1]
     verbs = [j for j in range(lo, hi + 1) if doc.upos[j] == "VERB" and doc.lemma[j] in cues.verbs
              and not (open_ <= doc.start[j] < close)]
+    if verbs and all(j > own_end for j in verbs) and any(
+            not open_ <= doc.start[first] < close for first, _ in _attribution_phrases(doc, lo, own_end, cues)):
+        verbs = []  # "Selon X, « ... ». Elle s'est dit...": the quote's own "selon" before the next sentence's verb
     if verbs:
         cue = min(verbs, key=lambda j: min(abs(int(doc.start[j]) - close), abs(int(doc.end[j]) - open_)))
         return cue, None, None, _speaker_of(doc, resolve, cue)
@@ -645,9 +668,17 @@ def _parsed_cue(doc: ParsedArticle, resolve: Resolver, cues: CueSets, open_: int
         if open_ <= doc.start[first] < close:
             continue
         who = _attributed_speaker(doc, last, hi)
-        return (first, doc.text[doc.start[first]:doc.end[last]], " ".join(doc.words[first:last + 1]),
-                resolve(who) if who is not None else None)
+        found = resolve(who) if who is not None else None
+        if found is not None and found.resolution == "unresolved" and doc.upos[who] in ("NOUN", "PROPN", "X") \
+                and not _is_plural_phrase(doc, who):
+            # "Selon la présidente du Rassemblement national, « ... »": a speaker described, not the last one.
+            found = found._replace(resolution="description", evidence="described, not named")
+        return (first, doc.text[doc.start[first]:doc.end[last]], " ".join(doc.words[first:last + 1]), found)
     return None
+
+
+def _is_plural_phrase(doc: ParsedArticle, i: int) -> bool:
+    return doc.words[i] != doc.lemma[i] and doc.words[i].endswith(("s", "x")) and doc.upos[i] == "NOUN"
 
 
 def _reported_speech(doc: ParsedArticle, resolve: Resolver, cues: CueSets,
