@@ -248,6 +248,10 @@ def _direct(quotes, article_id):
     return quotes[(quotes["article_id"] == article_id) & (quotes["kind"] == "direct")].reset_index(drop=True)
 
 
+def _indirect(quotes, article_id):
+    return quotes[(quotes["article_id"] == article_id) & (quotes["kind"] == "indirect")].reset_index(drop=True)
+
+
 class TestSpeakers:
     def test_resolutions_are_documented_and_offsets_slice_back(self, speaker_quotes):
         assert set(speaker_quotes["resolution"]) <= set(RESOLUTIONS)
@@ -300,6 +304,17 @@ RULE_TEXTS = {
                                "et toute son équipe restent à Brest pendant dix ans », a-t-il ajouté."),
     "fr-gender": ("fr", "Mme Claire Petit a reçu les syndicats lundi. M. Louis Bernard a salué cet accord. "
                         "« Nous sommes satisfaits de ce compromis », a-t-elle déclaré."),
+    "fr-gender-role": ("fr", "Le Premier ministre taïwanais, Paul Chen, a accueilli la délégation lundi. Elle a "
+                             "expliqué que les exercices continueront toute la semaine."),
+    "fr-gender-participle": ("fr", "Le candidat de gauche, qui devait être une candidate écologiste, Émilie Durand, a "
+                                   "été battue face au candidat RN Pierre Moreau. Elle n'a pas répondu si elle était "
+                                   "solidaire de son parti."),
+    "en-gender-civility": ("en", "Mrs Ann Lee hosted the talks on Monday. Mr Tom Ford arrived late. She said that "
+                                 "the deal was close."),
+    "fr-cue-subject": ("fr", "Pour Claire Petit, Matteo Leroy prend de bonnes décisions. Evoquant Matteo Leroy, Claire "
+                             "Petit a affirmé que « depuis qu'il n'accepte plus de migrants, le nombre de morts a chuté »."),
+    "fr-selon-role": ("fr", "Claire Petit a visité le port. « Nous resterons ici très longtemps », a-t-elle dit. "
+                            "Selon la présidente de la région, « ce port doit rester ouvert à tous les pêcheurs »."),
     "fr-appositive": ("fr", "Le Premier ministre italien, Mario Rossi, a déclaré : « Nous ne céderons pas sur ce point "
                             "essentiel. »"),
     "en-organisation": ("en", "The Boston Teachers Association met on Monday. \"We will strike next week if nothing "
@@ -354,6 +369,31 @@ class TestSpeakerRules:
     def test_a_feminine_pronoun_skips_a_man(self, rule_quotes):
         quote = _direct(rule_quotes, "fr-gender").iloc[0]
         assert quote["speaker_name"] == "Claire Petit"
+
+    def test_a_feminine_pronoun_skips_a_man_the_determiner_of_his_title_marks(self, rule_quotes):
+        # "Le Premier ministre ..., Paul Chen": a man; "Elle" is someone else, not him.
+        quote = _indirect(rule_quotes, "fr-gender-role").iloc[0]
+        assert pd.isna(quote["speaker_name"]) or quote["speaker_name"] != "Paul Chen"
+        assert quote["speaker_text"] == "Elle"
+
+    def test_a_feminine_pronoun_finds_the_woman_her_participle_and_title_mark(self, rule_quotes):
+        # "Une candidate ..., Émilie Durand, a été battue par le candidat Pierre Moreau": she, then he.
+        quote = _indirect(rule_quotes, "fr-gender-participle").iloc[0]
+        assert quote["speaker_name"] == "Émilie Durand"
+
+    def test_she_skips_a_man_his_civility_marks(self, rule_quotes):
+        quote = _indirect(rule_quotes, "en-gender-civility").iloc[0]
+        assert (quote["speaker_name"], quote["resolution"]) == ("Ann Lee", "anaphora")
+
+    def test_the_cue_verbs_subject_wins_over_a_name_the_clause_mentions(self, rule_quotes):
+        quote = _direct(rule_quotes, "fr-cue-subject").iloc[0]
+        assert quote["speaker_name"] == "Claire Petit"
+
+    def test_a_role_after_selon_is_a_new_speaker_not_a_continuation(self, rule_quotes):
+        quotes = _direct(rule_quotes, "fr-selon-role")
+        quote = quotes[quotes["content"].str.startswith("ce port")].iloc[0]
+        assert quote["speaker_name"] is pd.NA or pd.isna(quote["speaker_name"])
+        assert quote["resolution"] == "description" and "présidente" in quote["speaker_text"]
 
     def test_the_name_in_apposition_to_a_title_speaks(self, rule_quotes):
         quote = _direct(rule_quotes, "fr-appositive").iloc[0]

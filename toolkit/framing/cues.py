@@ -41,6 +41,8 @@ class CueSets(NamedTuple):
     feminine: frozenset = frozenset()  # anaphors noted "feminine" (elle, she)
     masculine: frozenset = frozenset()  # anaphors noted "masculine" (il, he)
     naming: frozenset = frozenset()  # verbs noted "naming" (call, qualifier): cues of quoted words only
+    feminine_roles: frozenset = frozenset()  # role nouns noted "feminine", as written (présidente, spokeswoman)
+    masculine_roles: frozenset = frozenset()  # role nouns noted "masculine", as written (président, spokesman)
 
 
 def load_cues(path: str | Path | None = None) -> pd.DataFrame:
@@ -107,9 +109,12 @@ def cue_sets_for(cues: pd.DataFrame, language: str) -> CueSets:
     feminine = anaphors["note"].fillna("").str.contains("feminine")
     masculine = anaphors["note"].fillna("").str.contains("masculine")
     naming = of["verb"]["note"].fillna("").str.contains("naming")
+    role_notes = of["role"]["note"].fillna("")
     attributions = tuple(parse_term(t, language=language) for t in of["attribution"]["term"])
     return CueSets(frozenset(of["verb"]["term"]), attributions, frozenset(anaphors[~plural]["term"]),
                    frozenset(anaphors[plural]["term"]), frozenset(of["role"]["term"]),
                    frozenset(anaphors[relative]["term"]), frozenset(of["organisation"]["term"]),
                    frozenset(anaphors[feminine]["term"]), frozenset(anaphors[masculine]["term"]),
-                   frozenset(of["verb"][naming]["term"]))
+                   frozenset(of["verb"][naming]["term"]),
+                   frozenset(of["role"][role_notes.str.contains("feminine")]["term"]),
+                   frozenset(of["role"][role_notes.str.contains("masculine")]["term"]))

@@ -37,6 +37,7 @@ from toolkit.framing.speakers import (
     Resolver,
     Ref,
     find_roles,
+    fits_gender,
     index_roles,
     in_main_clause,
     is_person,
@@ -208,7 +209,7 @@ def _cue_subject(doc: ParsedArticle, verb: int) -> int | None:
     """The subject of a cue verb; for a reporting clause set off by commas inside another sentence
     ("Mr. Farrakhan, whose name, the Anti-Defamation League wrote after the event, is “...”"), the
     noun phrase between the comma and the verb, whatever the parser made the subject outside it."""
-    subject = subject_of(doc, verb)
+    subject = _named_subject(doc, subject_of(doc, verb), verb)
     lo, hi = doc.sentence_rows[doc.sid[verb]]
     commas = [j for j in range(lo, verb) if doc.words[j] == ","]
     if not commas or (subject is not None and subject > commas[-1]):
@@ -221,6 +222,25 @@ def _cue_subject(doc: ParsedArticle, verb: int) -> int | None:
         return subject
     heads = [j for j in span if int(doc.head[j]) not in span and doc.upos[j] in ("PROPN", "NOUN")]
     return heads[0] if heads else _speaker_token(doc, span[0], span[-1])
+
+
+def _named_subject(doc: ParsedArticle, subject: int | None, verb: int) -> int | None:
+    """The cue verb's subject, not a name the clause merely mentions: in "Evoquant Matteo Salvini, Marine
+    Le Pen a affirmé", "Citing Smith, Jones said" parsers make the participle's object the subject and the
+    real subject a person named in its conjunct (a comma, no "et"/"and") or apposition; that person, when the
+    name ends right before the verb ("Rebecca Adducci, field office director..., said" keeps Adducci)."""
+    if subject is None or not any(doc.deprel[k] in ("advcl", "acl", "dep", "amod") and doc.upos[k] == "VERB"
+                                  for k in range(doc.sentence_rows[doc.sid[verb]][0], subject)):
+        return subject
+    for c in doc.children[subject]:
+        if doc.deprel[c] not in ("conj", "appos") or c < subject or not is_person(doc, c) or any(
+                doc.deprel[g] == "cc" for g in doc.children[c]):
+            continue
+        span = [k for k in subtree(doc, c) if doc.upos[k] != "PUNCT"]
+        if doc.words[span[0] - 1] == "," and all(doc.upos[k] in ("AUX", "ADV", "PART", "PUNCT")
+                                                 for k in range(span[-1] + 1, verb)):
+            return c
+    return subject
 
 
 #: Words that may sit between a closing quote mark and its cue verb ("», a-t-elle assuré", "", he added").
@@ -331,10 +351,6 @@ def _looks_like_speech(doc: ParsedArticle, start: int, end: int) -> bool:
     return len(inside) >= _SPEECH_MIN_WORDS and any(doc.upos[j] in ("VERB", "AUX") for j in inside)
 
 
-_FEMININE_TITLE = re.compile(r"\b(?:Mrs|Ms|Miss|Mme|Mlle|Madame|Mademoiselle|Lady|Dame)\.?\s*$")
-_MASCULINE_TITLE = re.compile(r"\b(?:Mr|M\.|Monsieur|Sir)\.?\s*$")
-
-
 class _Speakers:
     """Resolve the speakers of one article's quotes, remembering who spoke last (for pronouns and continuations)."""
 
@@ -344,10 +360,10 @@ class _Speakers:
         self.spoken: list[tuple[int, Found]] = []  # (quote end, speaker) of quotes with a named speaker
         marked = [m for m in doc.mention_of if m is not None]
         # Names inside a quotation are what the speaker talks about, not antecedents of the cue's pronoun.
-        self.persons = sorted({(m[3], m[4], m[0], m[1]) for m in marked if m[2] == "PER" and not self.quoted(m[3])})
+        self._all_persons = sorted({(m[3], m[4], m[0], m[1]) for m in marked if m[2] == "PER"})
+        self.persons = [p for p in self._all_persons if not self.quoted(p[0])]
         self.organisations = sorted({(m[3], m[4], m[0], m[1]) for m in marked
                                      if m[2] == "ORG" and not self.quoted(m[3])})
-        self.gender = self._genders()
         # A proper-noun subject the NER missed whose word is a word of a person named in the article ("Police
         # Chief U. Reneé Hall gave..." where only "Hall said" was tagged): that person, as an antecedent.
         surnames = {}
@@ -364,36 +380,9 @@ class _Speakers:
     def quoted(self, position: int) -> bool:
         return any(o < position < c for o, c in self.spans)
 
-    def _genders(self) -> dict:
-        """Entities whose gender the article marks: a title before a mention (Mrs, Mr, Mme, M.) or a
-        French determiner on the role noun written before it ("la ministre X", "le ministre X")."""
-        doc, found = self.doc, {}
-        for m in {m for m in doc.mention_of if m is not None and m[2] == "PER"}:
-            before = doc.text[max(0, m[3] - 14):m[3]]
-            if _FEMININE_TITLE.search(before):
-                found.setdefault(m[0], set()).add("f")
-            elif _MASCULINE_TITLE.search(before):
-                found.setdefault(m[0], set()).add("m")
-            k = _token_at(doc, m[3]) - 1
-            for j in range(k, max(-1, k - 3), -1):
-                if doc.lemma[j] in self.cues.roles and j > 0 and doc.upos[j] == "NOUN":
-                    det = doc.words[j - 1] if doc.upos[j - 1] == "DET" else ""
-                    gender = {"la": "f", "une": "f", "le": "m", "un": "m"}.get(det)
-                    if gender:
-                        found.setdefault(m[0], set()).add(gender)
-                    break
-        return {e: g.pop() for e, g in found.items() if len(g) == 1}
-
     def fits(self, entity_id, word: str) -> bool:
-        """Whether an entity may be what a pronoun stands for: not of the other gender when both are known."""
-        known = self.gender.get(entity_id)
-        if known is None:
-            return True
-        if word in self.cues.feminine:
-            return known == "f"
-        if word in self.cues.masculine:
-            return known == "m"
-        return True
+        """Whether an entity may be what a pronoun stands for: not one the article says is of the other sex."""
+        return fits_gender(self.resolve.genders, entity_id, word, self.cues)
 
     def antecedent(self, i: int, open_: int) -> Found | None:
         """What the pronoun subject of a quote's cue stands for, read from before the quote.
@@ -403,14 +392,20 @@ class _Speakers:
         a clause in the three sentences before wins (in its sentence, the main clause's subject
         before an embedded clause's: :func:`most_salient`), then the last speaker (two paragraphs
         back at most), then the most recent person named. A gendered pronoun skips a person
-        of the other gender.
+        the article says is of the other sex (:func:`~toolkit.framing.speakers.person_genders`),
+        and a person named in the quote itself is who the speaker talks about, not the speaker
+        ("« Je considère avec Matteo Salvini qu'il faut... », a-t-elle déclaré").
         """
         doc = self.doc
         word = doc.words[i].strip("-")
         before = min(open_, int(doc.start[i]))
         anchor = int(doc.sid[min(_token_at(doc, before), len(doc.words) - 1)])
-        refs = [r for r in sorted(self.resolve.refs + self.unmarked, key=lambda r: r.position) if r.position < before and not r.plural and isinstance(r.entity_id, str)
-                and not self.quoted(r.position) and anchor - r.sentence_id <= 3 and self.fits(r.entity_id, word)]
+        close = next((c for o, c in self.spans if o == open_), open_)
+        named_inside = {p[2] for p in self._all_persons if open_ < p[0] < close}
+        refs = [r for r in sorted(self.resolve.refs + self.unmarked, key=lambda r: r.position)
+                if r.position < before and not r.plural and isinstance(r.entity_id, str)
+                and not self.quoted(r.position) and anchor - r.sentence_id <= 3 and self.fits(r.entity_id, word)
+                and r.entity_id not in named_inside]
         text, start, end = doc.text[doc.start[i]:doc.end[i]], int(doc.start[i]), int(doc.end[i])
         subjects = [r for r in refs if r.subject]
         if subjects:
@@ -418,7 +413,8 @@ class _Speakers:
             return Found(r.entity_id, r.name, "anaphora", text, start, end, f'"{text}" → the most recent subject, '
                          f'"{r.text}"')
         last = [(e, f) for e, f in self.spoken if e <= before and isinstance(f.entity_id, str)
-                and doc.text[e:before].count("\n\n") <= 2 and self.fits(f.entity_id, word)]
+                and doc.text[e:before].count("\n\n") <= 2 and self.fits(f.entity_id, word)
+                and f.entity_id not in named_inside]
         if last:
             f = last[-1][1]
             return Found(f.entity_id, f.name, "anaphora", text, start, end, f'"{text}" → the last speaker, {f.name}')
@@ -490,12 +486,13 @@ class _Speakers:
                 return org
         if singular:
             before = int(doc.start[i])
-            last = [f for end, f in self.spoken if end <= before and isinstance(f.entity_id, str)]
+            last = [f for end, f in self.spoken if end <= before and isinstance(f.entity_id, str)
+                    and self.fits(f.entity_id, word)]
             if last:
                 f = last[-1]
                 return Found(f.entity_id, f.name, "anaphora", found.text, found.start, found.end,
                              f'"{found.text}" → the last speaker, {f.name}')
-            person = self.nearest_person(before)
+            person = self.nearest_person(before, word=word)
             if person is not None:
                 return Found(person[2], person[3], "anaphora", found.text, found.start, found.end,
                              f'"{found.text}" → the last person named, "{doc.text[person[0]:person[1]]}"')
@@ -504,9 +501,11 @@ class _Speakers:
             return Found(None, None, "description", found.text, found.start, found.end, "described, not named")
         return found
 
-    def nearest_person(self, before: int, *, within: int | None = None):
-        """The last person mention ending before ``before`` (at most ``within`` characters back)."""
-        earlier = [p for p in self.persons if p[1] <= before and (within is None or before - p[1] <= within)]
+    def nearest_person(self, before: int, *, within: int | None = None, word: str = ""):
+        """The last person mention ending before ``before`` (at most ``within`` characters back; one the
+        pronoun ``word``, if given, may stand for)."""
+        earlier = [p for p in self.persons if p[1] <= before and (within is None or before - p[1] <= within)
+                   and self.fits(p[2], word)]
         return earlier[-1] if earlier else None
 
     def remember(self, end: int, found: Found | None) -> None:
@@ -656,8 +655,12 @@ def _parsed_cue(doc: ParsedArticle, resolve: Resolver, cues: CueSets, open_: int
     following = doc.sentence_rows.get(sentences[-1] + 1)
     if following and not doc.text[close:doc.start[following[0]]].strip(" .,;:\n"):
         hi = min(following[1], following[0] + 5)
+    own_end = doc.sentence_rows[sentences[-1]][1]
     verbs = [j for j in range(lo, hi + 1) if doc.upos[j] == "VERB" and doc.lemma[j] in cues.verbs
              and not (open_ <= doc.start[j] < close)]
+    if verbs and all(j > own_end for j in verbs) and any(
+            not open_ <= doc.start[first] < close for first, _ in _attribution_phrases(doc, lo, own_end, cues)):
+        verbs = []  # "Selon X, « ... ». Elle s'est dit...": the quote's own "selon" before the next sentence's verb
     if verbs:
         cue = min(verbs, key=lambda j: min(abs(int(doc.start[j]) - close), abs(int(doc.end[j]) - open_)))
         return cue, None, None, _speaker_of(doc, resolve, cue)
@@ -665,9 +668,17 @@ def _parsed_cue(doc: ParsedArticle, resolve: Resolver, cues: CueSets, open_: int
         if open_ <= doc.start[first] < close:
             continue
         who = _attributed_speaker(doc, last, hi)
-        return (first, doc.text[doc.start[first]:doc.end[last]], " ".join(doc.words[first:last + 1]),
-                resolve(who) if who is not None else None)
+        found = resolve(who) if who is not None else None
+        if found is not None and found.resolution == "unresolved" and doc.upos[who] in ("NOUN", "PROPN", "X") \
+                and not _is_plural_phrase(doc, who):
+            # "Selon la présidente du Rassemblement national, « ... »": a speaker described, not the last one.
+            found = found._replace(resolution="description", evidence="described, not named")
+        return (first, doc.text[doc.start[first]:doc.end[last]], " ".join(doc.words[first:last + 1]), found)
     return None
+
+
+def _is_plural_phrase(doc: ParsedArticle, i: int) -> bool:
+    return doc.words[i] != doc.lemma[i] and doc.words[i].endswith(("s", "x")) and doc.upos[i] == "NOUN"
 
 
 def _reported_speech(doc: ParsedArticle, resolve: Resolver, cues: CueSets,

@@ -37,6 +37,9 @@ clause tests (subject, main clause); split, they would share private helpers acr
 
 from __future__ import annotations
 
+import csv
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,15 +52,16 @@ from toolkit.framing.cues import CueSets, cue_sets_for, read_cues
 from toolkit.framing.lexicons import normalise_term_series, parse_term, read_lexicon, term_lemmas
 from toolkit.paths import DATA
 from toolkit.schema import require_columns
-from toolkit.text import fold_name
+from toolkit.text import fold_name, folded_words
 
 __all__ = [
     "NEEDS_ARTICLES", "NEEDS_MENTIONS", "NEEDS_TOKENS", "NOMINAL", "RESOLUTIONS", "ROLES_FILE", "ROLE_COLUMNS",
-    "Found", "ParsedArticle", "Ref", "Resolver", "find_roles", "in_main_clause", "index_roles", "is_person",
-    "most_salient", "parse_articles", "phrase", "subject_of", "subtree", "typed_table",
+    "Found", "ParsedArticle", "Ref", "Resolver", "find_roles", "fits_gender", "in_main_clause", "index_roles",
+    "is_person", "most_salient", "parse_articles", "person_genders", "phrase", "subject_of", "subtree", "typed_table",
 ]
 
 ROLES_FILE = DATA / "roles.csv"
+CIVILITIES_FILE = DATA / "civilities.csv"
 #: How a speaker (or actor) was found: a linked ``mention``; a ``role`` description matched to a
 #: person; ``anaphora`` (a pronoun or bare title → its antecedent); a ``description`` of someone
 #: never named ("une diplomate américaine"), kept as words; ``continuation`` (a quote with no cue
@@ -375,6 +379,152 @@ def _majority_types(mentions: pd.DataFrame) -> list:
     return typed
 
 
+# ---------------------------------------------------------------- what the article says of a person's sex
+
+# Titles that say a sex but are no civility of civilities.csv (the linker does not strip them).
+_SEXED_TITLES = {"lady": "f", "dame": "f", "sir": "m"}
+# French determiners (and contractions) before a role noun: "la ministre", "au candidat", "du président".
+_DETERMINER_SEX = {"la": "f", "une": "f", "cette": "f", "le": "m", "un": "m", "ce": "m", "cet": "m", "au": "m",
+                   "du": "m"}
+_CIVILITY_BEFORE = re.compile(r"(?:^|(?<=[^\w.\-]))(\w+)[ \t.]{1,5}$")
+
+
+@functools.cache
+def _civility_sexes(path: Path, _mtime: int) -> dict[str, str]:
+    """Folded civility → "f" or "m", from the ``sex`` column of a civilities table."""
+    lines = [line for line in path.read_text(encoding="utf-8-sig").splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    sexes = {" ".join(folded_words(r["civility"])): r["sex"].strip() for r in csv.DictReader(lines)
+             if (r.get("sex") or "").strip() in ("f", "m")}
+    return sexes | _SEXED_TITLES
+
+
+def _civility_sex(doc: ParsedArticle, start: int, end: int) -> str | None:
+    """The sex a civility says, written first in a mention ("Mme Pelosi") or right before it ("Mrs" "Smith")."""
+    sexes = _civility_sexes(CIVILITIES_FILE, CIVILITIES_FILE.stat().st_mtime_ns)
+    words = doc.text[start:end].split()
+    candidates = [words[0]] if len(words) > 1 else []
+    before = _CIVILITY_BEFORE.search(doc.text, max(0, start - 16), start)
+    if before is not None and "\n" not in doc.text[before.start():start]:
+        candidates.append(before.group(1))
+    for word in candidates:
+        folded = " ".join(folded_words(word))
+        if folded == "m" and (doc.language == "en" or not word[:1].isupper()):
+            continue  # in English "M." is an initial ("M. Jordan"), not Monsieur
+        if folded in sexes and (word[:1].isupper() or len(word) > 4):
+            return sexes[folded]
+    return None
+
+
+def _role_sex(doc: ParsedArticle, j: int, cues: CueSets) -> str | None:
+    """The sex a role noun says by its written form ("présidente", "spokeswoman") or by its French
+    determiner ("la ministre", "Le Premier ministre", "au candidat"); None for "l'", "the", a plural."""
+    if doc.words[j] in cues.feminine_roles:
+        return "f"
+    if doc.words[j] in cues.masculine_roles:
+        return "m"
+    if doc.language != "fr":
+        return None
+    k = j - 1
+    while k >= 0 and j - k <= 3 and doc.upos[k] in ("ADJ", "NOUN", "PROPN") and not is_person(doc, k):
+        k -= 1  # "le Premier ministre", "la nouvelle ministre"
+    return _DETERMINER_SEX.get(doc.words[k]) if k >= 0 and doc.upos[k] in ("DET", "ADP") else None
+
+
+def _is_role_noun(doc: ParsedArticle, j: int, cues: CueSets) -> bool:
+    return doc.upos[j] in ("NOUN", "PROPN") and (doc.lemma[j] in cues.roles or doc.words[j] in cues.roles)
+
+
+def _role_next_to(doc: ParsedArticle, first: int, last: int, cues: CueSets) -> int | None:
+    """A role noun written right before a name ("la présidente du RN Marine Le Pen", "the spokeswoman,
+    Jane Doe") or right after it between commas ("Jane Doe, the spokeswoman,"); its index or None."""
+    lo, hi = doc.sentence_rows[doc.sid[first]]
+    j, commas = first - 1, 0
+    while j >= lo and first - j <= 6:
+        if doc.words[j] == ",":
+            commas += 1
+            if commas > 1:
+                break
+        elif _is_role_noun(doc, j, cues):
+            return j
+        elif is_person(doc, j) or not _np_word(doc, j):
+            break
+        j -= 1
+    k = last + 1
+    if k <= hi and doc.words[k] == ",":
+        k += 1
+        while k <= hi and k - last <= 3 and doc.upos[k] in ("DET", "ADJ"):
+            k += 1
+        if k <= hi and _is_role_noun(doc, k, cues):
+            return k
+    return None
+
+
+def _participle_sex(doc: ParsedArticle, i: int) -> str | None:
+    """The sex a French participle agreeing with the person token ``i`` says: "Marine Le Pen a été battue",
+    "Invitée sur RTL, Marine Le Pen a ..." (feminine "-ée"; masculine "-é" only with être or detached)."""
+    if doc.language != "fr":
+        return None
+    for _ in range(6):
+        if doc.deprel[i] in _SUBJECT or doc.deprel[i] not in _UP_TO_SUBJECT or doc.head[i] == i:
+            break
+        i = int(doc.head[i])
+    if doc.deprel[i] not in _SUBJECT:
+        return None
+    verb = int(doc.head[i])
+    lo = doc.sentence_rows[doc.sid[verb]][0]
+    candidates = []
+    if any(doc.lemma[c] == "etre" or doc.lemma[c] == "être" for c in doc.children[verb]
+           if doc.deprel[c].startswith(("aux", "cop"))):
+        candidates.append(verb)  # "X a été battue", "X est arrivée"
+    first = next((k for k in range(lo, i) if doc.upos[k] not in ("PUNCT", "SYM")), None)
+    if first is not None and doc.upos[first] in ("VERB", "ADJ") and doc.head[first] == verb and \
+            doc.deprel[first] in ("advcl", "acl", "amod", "dep"):
+        candidates.append(first)  # "Invitée dans « Le Grand Jury », Marine Le Pen a comparé"
+    for k in candidates:
+        word = doc.words[k]
+        if word.endswith("ée") and doc.lemma[k].endswith("er"):
+            return "f"
+        if word.endswith("é") and doc.lemma[k].endswith("er"):
+            return "m"
+    return None
+
+
+def person_genders(doc: ParsedArticle, cues: CueSets) -> dict:
+    """The people whose sex the article itself says, entity id → "f" or "m" (people with conflicting
+    evidence are left out): a civility of ``civilities.csv`` before a mention ("Mme", "Mr", "M." outside
+    English); a role noun next to a name whose written form or French determiner says it ("la ministre
+    X", "Le Premier ministre taïwanais, X", "the spokeswoman X", "X, la présidente du RN,"); a French
+    participle agreeing with the person ("X a été battue", "Invitée sur RTL, X a dit"). No first-name
+    list: a name alone says nothing here."""
+    found: dict = defaultdict(set)
+    spans = defaultdict(list)
+    for i, m in enumerate(doc.mention_of):
+        if m is not None and m[2] == "PER":
+            spans[(m[0], m[3], m[4])].append(i)
+    for (entity_id, start, end), inside in spans.items():
+        first, last = min(inside), max(inside)
+        sex = _civility_sex(doc, start, end)
+        role = _role_next_to(doc, first, last, cues)
+        participle = _participle_sex(doc, first)
+        for s in (sex, _role_sex(doc, role, cues) if role is not None else None, participle):
+            if s:
+                found[entity_id].add(s)
+    return {e: next(iter(s)) for e, s in found.items() if len(s) == 1}
+
+
+def fits_gender(genders: dict, entity_id, word: str, cues: CueSets) -> bool:
+    """Whether a pronoun (``word``, normalised) may stand for an entity: not one the article says is of the other sex."""
+    known = genders.get(entity_id)
+    if known is None:
+        return True
+    if word in cues.feminine:
+        return known == "f"
+    if word in cues.masculine:
+        return known == "m"
+    return True
+
+
 # ---------------------------------------------------------------- resolution
 
 
@@ -552,7 +702,7 @@ class Ref(NamedTuple):
     main: bool = False          # a subject of its sentence's main clause (see most_salient)
 
 
-def _resolve(doc: ParsedArticle, i: int, refs: list[Ref], roles: dict, cues: CueSets) -> Found:
+def _resolve(doc: ParsedArticle, i: int, refs: list[Ref], roles: dict, cues: CueSets, genders: dict) -> Found:
     """Resolve the person (or thing) token ``i`` stands for; see the module docstring for the steps."""
     pronoun = doc.upos[i] == "PRON"
     start, end, text = phrase(doc, i, relative=pronoun)
@@ -563,7 +713,7 @@ def _resolve(doc: ParsedArticle, i: int, refs: list[Ref], roles: dict, cues: Cue
     word = doc.words[i].lstrip("-")
     clause = int(doc.head[i])
     if pronoun and word in _RELATIVE and doc.deprel[clause] == "acl:relcl" and i < clause:
-        antecedent = _resolve(doc, int(doc.head[clause]), refs, roles, cues)
+        antecedent = _resolve(doc, int(doc.head[clause]), refs, roles, cues, genders)
         name = antecedent.name if isinstance(antecedent.entity_id, str) else antecedent.text
         return Found(antecedent.entity_id, name, "anaphora", text, start, end, f'"{text}" → "{antecedent.text}"')
     relative_clause = any(doc.deprel[c] == "acl:relcl" for c in doc.children[i])
@@ -589,7 +739,8 @@ def _resolve(doc: ParsedArticle, i: int, refs: list[Ref], roles: dict, cues: Cue
     bare = is_role and key <= {doc.lemma[i]}
     if is_anaphor or bare:
         earlier = [r for r in refs if r.position < start and isinstance(r.entity_id, str) and not r.plural
-                   and doc.sid[i] - r.sentence_id <= 2]
+                   and doc.sid[i] - r.sentence_id <= 2
+                   and (not is_anaphor or fits_gender(genders, r.entity_id, word, cues))]
         subjects = [r for r in earlier if r.subject]
         if subjects or earlier:
             r = most_salient(subjects) if subjects else earlier[-1]
@@ -633,11 +784,12 @@ class Resolver:
     def __init__(self, doc: ParsedArticle, roles: dict, cues: CueSets):
         self.doc, self.roles, self.cues = doc, roles, cues
         self.refs = _references(doc, roles, cues)
+        self.genders = person_genders(doc, cues)  # entity id → "f"/"m", as the article says (see person_genders)
         self.cache: dict[int, Found] = {}
 
     def __call__(self, i: int) -> Found:
         if i not in self.cache:
-            found = _resolve(self.doc, i, self.refs, self.roles, self.cues)
+            found = _resolve(self.doc, i, self.refs, self.roles, self.cues, self.genders)
             self.cache[i] = found
             if found.resolution == "anaphora" and isinstance(found.entity_id, str):
                 self.refs.append(Ref(found.start, int(self.doc.sid[i]), found.entity_id, found.name,
