@@ -324,9 +324,12 @@ class TestLinksAndTrails:
                       [self.LEAD, "The Best of Both Worlds", self.TAIL, "A second paragraph follows here.",
                        "And a third one, longer than the others, closes the piece."]):
             assert clean_text("\n".join(lines), find_title=False).removed == [], lines
-        # Other short lines after the last sentence (credits, hat tips, quoted posts) stay.
-        for line in ["H/T Example Pundit", "Article posted with permission from Example Project"]:
-            assert clean_text("\n".join([self.LEAD, self.TAIL, line]), find_title=False).removed == [], line
+        # Other short lines after the last sentence (hat tips, quoted posts) stay; a reprint credit goes, as a
+        # footer, not as a link to other articles.
+        assert clean_text("\n".join([self.LEAD, self.TAIL, "H/T Example Pundit"]), find_title=False).removed == []
+        credit = "Article posted with permission from Example Project"
+        raw = "\n".join([self.LEAD, self.TAIL, credit])
+        assert self._removed(raw, clean_text(raw, find_title=False)) == {credit: "footer"}
 
     def test_closing_line_then_a_short_unpunctuated_line_stays(self):
         # After the last paragraph, a short line ending with "!" (quoted or not) and then a line without sentence

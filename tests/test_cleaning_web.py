@@ -98,3 +98,57 @@ class TestPhotoCreditLines:
     def test_a_sentence_naming_an_agency_stays(self, sentence):
         raw = f"{LEAD}\n\n{sentence}\n\n{BODY}"
         assert clean_text(raw, find_title=False).removed == []
+
+
+class TestReprintCredit:
+    CREDITS = ("Reprinted with permission from The Springfield Liberty Fund.",
+               "Article posted with permission from Jane Roe",
+               "This article was originally published by Jane Roe at Example News",
+               "This story first appeared on Example.org on March 3, 2031.",
+               "Republished with permission.",
+               "Reprinted with the kind permission of the author.",
+               "*Originally published at The Daily Example.*",
+               "This article is republished from The Example under a Creative Commons license. Read the original "
+               "article.",
+               "Article publié avec l’autorisation de l’auteur.",
+               "Article reproduit avec l'aimable autorisation du Courrier de l'Ouest",
+               "Cet article a d’abord été publié sur Exemple.fr.",
+               "Cet article a été publié initialement dans Le Courrier, le 4 avril 2031.")
+
+    @pytest.mark.parametrize("credit", CREDITS)
+    def test_a_credit_at_the_foot_goes(self, credit):
+        raw = f"{LEAD}\n\n{BODY}\n\n{credit}"
+        cleaned = clean_text(raw, find_title=False)
+        assert removed(raw, cleaned) == [(credit, "footer")]
+        assert cleaned.text.endswith("chamber.")
+
+    def test_a_credit_before_other_furniture_goes(self):
+        # A promotion for the author's books (no sentence end) and a link to the author's archive may follow.
+        promo = "Jane Roe's love of the Senate shines forth in her books"
+        raw = f"{LEAD}\n\n{BODY}\n\nReprinted with permission from Jane Roe.\n\nThe Best of Jane Roe\n\n{promo}"
+        cleaned = clean_text(raw, find_title=False)
+        assert removed(raw, cleaned)[0] == ("Reprinted with permission from Jane Roe.", "footer")
+        assert ("The Best of Jane Roe", "related-articles") in removed(raw, cleaned)
+        assert cleaned.text.endswith(promo)
+
+    @pytest.mark.parametrize("credit", ["Reprinted with permission from The Springfield Liberty Fund.",
+                                        "This article was originally published by Jane Roe at Example News"])
+    def test_a_credit_above_or_between_paragraphs_stays(self, credit):
+        # Only the foot of the article is the credit's place; a sentence after it is the article going on.
+        for raw in (f"{credit}\n\n{LEAD}\n\n{BODY}", f"{LEAD}\n\n{credit}\n\n{BODY}"):
+            assert clean_text(raw, find_title=False).removed == [], raw
+
+    @pytest.mark.parametrize("sentence", [
+        "The law was reprinted with permission from the court in 1931 and remained in force.",
+        "Reprinted with permission from the author, the essay drew wide attention.",
+        "Reprinted with permission from Congress, the report was read widely.",
+        "This article was originally published in 2015 and has since been updated.",
+        "Originally published by Penguin in 1931, the book sold a million copies.",
+        "First published in France.",
+        "The letter, posted with permission from Jane Roe, was read aloud.",
+        "Cet article a été publié dans Le Monde il y a dix ans et a fait scandale.",
+        "La loi a été publiée avec l'autorisation du tribunal en 1931.",
+    ])
+    def test_a_sentence_of_the_article_at_the_foot_stays(self, sentence):
+        raw = f"{LEAD}\n\n{BODY}\n\n{sentence}"
+        assert clean_text(raw, find_title=False).removed == [], sentence

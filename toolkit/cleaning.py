@@ -24,7 +24,7 @@ REASONS = (
     "duplicate-paragraph",  # a paragraph printed twice
     "markup",  # markdown emphasis, headings and rules
     "url",  # a bare URL line
-    "footer",  # masthead or copyright line at the end
+    "footer",  # masthead, copyright, print-edition or reprint-credit line at the end
     "repeated-across-articles",  # a furniture-shaped line found verbatim in many articles (load_corpus)
     "html-boilerplate",  # a block of an HTML page that trafilatura left out of the article
     "web-form",  # form labels and form notices ("Email *", "This field is for validation purposes ...")
@@ -89,6 +89,42 @@ _PRINT_NOTE = re.compile(
     r"(?:page \w|\w+ \d|\d)"
     r"|(?:Cet article|Une version de cet article) (?:est paru|a paru|a été publié)e? dans l['’]édition "
     r"(?:\S+ ){0,4}?(?:datée? )?du \d)", re.IGNORECASE)
+# A reprint or permission credit ("Reprinted with permission from The Future of Freedom Foundation.", "Article posted
+# with permission from Jane Doe", "This article was originally published by Jane Doe at Example News", "Republished
+# with permission.", "Article publié avec l'autorisation de l'auteur", "Cet article a d'abord été publié sur Exemple.fr"):
+# the whole line is the credit, its source a name (capitalised words, "of", "de", "at" ... between them, or a domain)
+# and nothing after it but a full stop or a date. A sentence that says so about something else ("The law was
+# reprinted with permission from the court in 1931 and ...") has another subject or goes on after the name.
+_CREDIT_NAME_WORD = r"(?:[ldLD]['’])?(?:[A-ZÀ-ÖØ-Þ][\w'’&.-]*|[a-z][\w-]*(?:\.[a-z]{2,})+)"
+_CREDIT_NAME = (rf"(?:the |The )?{_CREDIT_NAME_WORD}(?: (?:(?:of|the|and|at|for|on|in|de|du|des|la|le|les|et|à|&) ){{0,2}}"
+                rf"{_CREDIT_NAME_WORD}){{0,7}}")
+_CREDIT_SOURCE = rf"(?:the author|l['’]auteure?|{_CREDIT_NAME})"
+_CREDIT_DATE = r"(?:,? (?:on )?[A-Z][a-z]+\.? \d{1,2}, \d{4}|,? le \d{1,2}(?:er)? [a-zéû]+ \d{4})?"
+_CREDIT_SUBJECT = r"(?:Article|Story|Post|Column|Essay|Report|This (?:article|story|post|piece|report|essay|column)(?: (?:is|was|has been))?)"
+_REPRINT_CREDIT = re.compile(
+    rf"^(?:(?:{_CREDIT_SUBJECT} (?:reprinted|republished|reposted|re-posted|posted|published|shared)|Reprinted|"
+    rf"Republished|Reposted|Re-posted|Posted|Published|Shared) with (?:the )?(?:kind )?permission"
+    rf"(?: (?:of|from) {_CREDIT_SOURCE})?"
+    rf"|(?:{_CREDIT_SUBJECT} (?:originally|first)|Originally) (?:published|appeared|posted|ran) (?:by|on|in|at) "
+    rf"{_CREDIT_NAME}{_CREDIT_DATE}"
+    rf"|(?:Article|Texte|Cet article est|Ce texte est) (?:publié|reproduit|republié|repris) avec l['’](?:aimable )?"
+    rf"autorisation (?:de |du |des |d['’])?{_CREDIT_SOURCE}"
+    rf"|(?:Cet article|Ce texte) (?:a (?:d['’]abord |initialement |originellement )?été (?:d['’]abord |initialement "
+    rf"|originellement )?publié|est (?:d['’]abord |initialement )?paru)(?: initialement| à l['’]origine| d['’]abord"
+    rf"| pour la première fois)? (?:sur|dans|par) {_CREDIT_NAME}{_CREDIT_DATE})\.?$"
+    rf"|^(?:This|Cet) (?:article|piece|texte) (?:is|was|est) republi(?:shed|é) (?:from|à partir de) {_CREDIT_NAME} "
+    rf"(?:under a Creative Commons licen[cs]e\.(?: Read the original article\.?)?"
+    rf"|sous licence Creative Commons\.(?: Lire l['’]article original\.?)?)$")
+# Every match of _REPRINT_CREDIT holds one of these, in this case (its verbs are lower-case after their first letter):
+# a cheap test of a line before the regex.
+_CREDIT_HINTS = ("permission", "ublished", "ublié", "autorisation", "appeared", "posted", "paru ", " ran ")
+# The first character of every match of _REPRINT_CREDIT, and the emphasis marks stripped before it.
+_CREDIT_FIRST = "ACEOPRST*_"
+#: Most characters of a reprint credit line (the longest shapes, a Creative Commons notice, are some 150).
+CREDIT_MAX_CHARS = 300
+#: Most kept lines after a reprint credit, each shaped like furniture, for the credit to count as the article's end.
+CREDIT_MAX_LINES_AFTER = 2
+
 _BREADCRUMB_SEP = re.compile(r"\s(?:>|»|/|\||›)\s")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
 _URL_LINE = re.compile(r"^<?(?:https?://|www\.)\S+>?$")
@@ -405,6 +441,7 @@ def clean_text(raw: str, *, find_title: bool = True, title: str | None = None,
                                         timestamp_pattern=timestamp_pattern, first_line_title=first_line_title)
     live = _mark_captions(raw, live, folded=folded)
     live = _mark_tail_links(live, raw)
+    live = _mark_reprint_credit(live)
     live = _mark_duplicates(raw, live, title_text or title or "", folded=folded)
     removed = _cut_inline(raw, live)
     paragraphs = _paragraphs(raw, live)
@@ -1205,6 +1242,42 @@ def _mark_tail_links(live: list[_Line], raw: str | None = None) -> list[_Line]:
                 last.cuts = [(m.end(), len(last.text), "related-articles")]  # none before (tested above)
             break
     return live
+
+
+def _mark_reprint_credit(live: list[_Line]) -> list[_Line]:
+    """4d. A reprint or permission credit (:data:`_REPRINT_CREDIT`) alone on its line at the end of the article: among
+    the last lines, after the first, followed by at most ``CREDIT_MAX_LINES_AFTER`` lines, each with the shape of
+    furniture (:func:`is_furniture`, or a link's: :func:`_is_link_text`; a promotion for the author's books, a link
+    left over), never by a sentence. Removed with reason ``footer``: the credit is about the page, not the article's
+    text. A credit line above the body, or between paragraphs, stays."""
+    first = max(1, len(live) - 1 - CREDIT_MAX_LINES_AFTER)  # (the first line is the article's, never a credit)
+    # Most articles hold no line that may be a credit among their last: nothing else is read (the first tests of
+    # _may_be_credit inline, over a slice of the last lines: this runs for every article).
+    for ln in live[-1:-2 - CREDIT_MAX_LINES_AFTER:-1]:
+        s = ln.text
+        if s[0] in _CREDIT_FIRST and len(s) <= CREDIT_MAX_CHARS and _may_be_credit(s):
+            break
+    else:
+        return live
+    for k in range(len(live) - 1, first - 1, -1):
+        ln = live[k]
+        if not ln.cuts and _may_be_credit(ln.text) and _REPRINT_CREDIT.match(ln.text.strip("*_ ")):
+            ln.reason = "footer"
+            return _kept(live)
+        if not (is_furniture(ln.text) or _is_link_text(ln.text)):  # a sentence: the article's text goes on to here
+            break
+    return live
+
+
+def _may_be_credit(line: str) -> bool:
+    """A cheap test a line that matches :data:`_REPRINT_CREDIT` passes (once stripped of emphasis): short enough, its
+    first character one a match or emphasis opens with, and one of the words every match holds, in its case."""
+    if len(line) > CREDIT_MAX_CHARS or line[0] not in _CREDIT_FIRST:
+        return False
+    for hint in _CREDIT_HINTS:  # (a loop, not any() over a generator)
+        if hint in line:
+            return True
+    return False
 
 
 def is_related_caps(line: str) -> bool:
