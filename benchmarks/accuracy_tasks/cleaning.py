@@ -42,7 +42,8 @@ over 140 characters by their first and last 80 characters; the second pass re-re
 found 4 more articles with widget text, glued to a paragraph or in long lines). Counted as widget
 lines: form, poll, sign-up, follow, share and promotion lines (bookshop widgets included), category
 trails, related-article links and headlines, copyright and credit lines, embed credits and site-footer
-links; not editorial notes (repost or permission notices, corrections), photo captions, the quoted
+links; not editorial notes (repost or permission notices, corrections: since December 2026 a permission
+credit on one of an article's last lines is removed as a footer, its 14 spans judged), photo captions, the quoted
 text of an embedded post or tweet, or section dividers. Removed spans judged: 100 drawn at random,
 then every span the second round of rules newly removed (38, all read in context), then every span
 the third round (cross-references, author-archive links, a headline glued to the last sentence,
