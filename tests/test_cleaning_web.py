@@ -38,6 +38,14 @@ class TestNavigationHeadings:
             assert cleaned.removed == [], heading
 
 
+def assert_goes_at_the_foot(line: str) -> None:
+    """``line`` after the body is removed as a footer, and the body is kept to its last word."""
+    raw = f"{LEAD}\n\n{BODY}\n\n{line}"
+    cleaned = clean_text(raw, find_title=False)
+    assert removed(raw, cleaned) == [(line, "footer")]
+    assert cleaned.text.endswith("chamber.")
+
+
 class TestPrintEditionNote:
     NOTES = ("A version of this article appears in print on March 3, 2031, on page C7 of the Springfield edition "
              "with the headline: Senate Extends Program.",
@@ -46,10 +54,7 @@ class TestPrintEditionNote:
 
     @pytest.mark.parametrize("note", NOTES)
     def test_the_note_at_the_foot_goes(self, note):
-        raw = f"{LEAD}\n\n{BODY}\n\n{note}"
-        cleaned = clean_text(raw, find_title=False)
-        assert removed(raw, cleaned) == [(note, "footer")]
-        assert cleaned.text.endswith("chamber.")
+        assert_goes_at_the_foot(note)
 
     @pytest.mark.parametrize("sentence", [
         "This article appeared in print first, and the magazine's website ran it a week later.",
@@ -117,10 +122,7 @@ class TestReprintCredit:
 
     @pytest.mark.parametrize("credit", CREDITS)
     def test_a_credit_at_the_foot_goes(self, credit):
-        raw = f"{LEAD}\n\n{BODY}\n\n{credit}"
-        cleaned = clean_text(raw, find_title=False)
-        assert removed(raw, cleaned) == [(credit, "footer")]
-        assert cleaned.text.endswith("chamber.")
+        assert_goes_at_the_foot(credit)
 
     def test_a_credit_before_other_furniture_goes(self):
         # A promotion for the author's books (no sentence end) and a link to the author's archive may follow.
