@@ -104,6 +104,10 @@ class TestSplitSentences:
         ("Selon MM. Dupont et Durand, le président a reçu M. Lam. Il est parti.",
          ["Selon MM. Dupont et Durand, le président a reçu M. Lam.", "Il est parti."]),
         ("J. M. Coetzee won the prize. Mr. Coetzee left.", ["J. M. Coetzee won the prize.", "Mr. Coetzee left."]),
+        # A French abbreviated month before its year; March, June and July are not abbreviated ("Del Mar." ends one).
+        ("Le sommet s'est ouvert le 5 janv. 2020 à Paris. Il a duré.", ["Le sommet s'est ouvert le 5 janv. 2020 à Paris.",
+                                                                       "Il a duré."]),
+        ("He lives in Del Mar. He left on Sept. 12.", ["He lives in Del Mar.", "He left on Sept. 12."]),
         # Other acronyms and "No." before a word end sentences; so do « » quotes with a French space.
         ("She works in Washington, D.C. He does not. The answer was No. Then he left.",
          ["She works in Washington, D.C.", "He does not.", "The answer was No.", "Then he left."]),

@@ -272,8 +272,14 @@ MONTH_ABBREVIATIONS = {
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
     "janv": 1, "févr": 2, "avr": 4, "juil": 7, "déc": 12,
 }
-#: English weekdays: capitalised but not names.
-WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+#: Weekday names in English and French, lower-case → ISO weekday number (Monday is 1).
+WEEKDAY_NAMES = {
+    name: number for number, names in enumerate([
+        ("monday", "lundi"), ("tuesday", "mardi"), ("wednesday", "mercredi"), ("thursday", "jeudi"),
+        ("friday", "vendredi"), ("saturday", "samedi"), ("sunday", "dimanche")], start=1) for name in names
+}
+#: Weekdays: capitalised ("Monday", a sentence's "Lundi") but not names.
+WEEKDAYS = frozenset(WEEKDAY_NAMES)
 
 #: Digits with thousands groups ("6 800", "6,800", "4.400") and a decimal part ("6,5", "1.5").
 NUMBER = re.compile(r"\d+(?:(?:[ \u00a0\u202f]|[.,](?=\d{3}(?!\d)))\d{3}(?!\d))*(?:[.,]\d+)?")
@@ -294,13 +300,17 @@ def number_value(written: str) -> str:
 
 #: Abbreviations written before a name or a number, whose full stop ends no sentence: titles ("Mr. Obama",
 #: "Gov. Brewer", "Dr. Smith", "Pr Dupont" is written without one), places ("St. Louis", "Mt. Everest"), months
-#: ("Jan. 5") and "vs." / "v." ("Roe v. Wade"). An initial ("John F. Kennedy", "J. M. Coetzee"), French "M." and
+#: ("Jan. 5", "5 janv.") and "vs." / "v." ("Roe v. Wade"). An initial ("John F. Kennedy", "J. M. Coetzee"), French "M." and
 #: "MM." ("M. Macron", "MM. Dupont et Durand") and "U.S." ("U.S. Army") are read so too; other acronyms ("D.C.",
 #: "U.K.") and words that often end a sentence ("Inc.", "Jr.", "etc.") end one.
 NAME_ABBREVIATIONS = (
     "Mr", "Mrs", "Ms", "Messrs", "Mmes", "MM", "Dr", "Drs", "Prof", "Gov", "Govs", "Sen", "Sens", "Rep", "Reps",
     "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Cmdr", "Adm", "Rev", "Hon", "Pres", "Supt", "Atty", "Insp", "Mgr",
-    "St", "Ste", "Mt", "Ft", "Jan", "Feb", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "vs", "v",
+    "St", "Ste", "Mt", "Ft", "vs", "v",
+    # Months of MONTH_ABBREVIATIONS, capitalised ("Jan. 5") and in lower case as French writes them ("5 janv. 2020"),
+    # but for the three that AP style spells out ("Del Mar." ends a sentence).
+    *sorted(form for month in MONTH_ABBREVIATIONS if month not in ("mar", "jun", "jul")
+            for form in (month.capitalize(), month)),
 )
 # A sentence ends at . ! ? or …, possibly followed by a closing quote, then a space and a
 # capital, a digit or an opening quote. A closing quote alone ends nothing ("Earth," NASA said);

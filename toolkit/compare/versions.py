@@ -24,7 +24,7 @@ from toolkit.compare.common import article_row, cell_text, check_articles, sente
 from toolkit.corpus.dates import parse_dateline
 from toolkit.corpus.outlets import find_signoff, load_outlets
 from toolkit.schema import SENTENCE_COLUMNS, require_columns
-from toolkit.text import fold, folded_words, tokenize_words
+from toolkit.text import WEEKDAY_NAMES, fold, folded_words, tokenize_words
 
 #: Columns of :func:`compare_versions`.
 DIFFERENCE_COLUMNS = [
@@ -467,9 +467,7 @@ def _only_credits(text: str, start: int, end: int, credits: list[Credit]) -> boo
 # The words of a dateline's date besides numbers and months: weekdays, relative days and parts of the day, French
 # and English, under one key each ("lundi" and "Monday" are one day, "soir" and "evening" one part of it).
 _DAY_WORDS = {
-    **{w: f"weekday:{n}" for n, names in enumerate([
-        ("monday", "lundi"), ("tuesday", "mardi"), ("wednesday", "mercredi"), ("thursday", "jeudi"),
-        ("friday", "vendredi"), ("saturday", "samedi"), ("sunday", "dimanche")], start=1) for w in names},
+    **{w: f"weekday:{n}" for w, n in WEEKDAY_NAMES.items()},
     "today": "day:0", "aujourd'hui": "day:0", "aujourdhui": "day:0", "yesterday": "day:-1", "hier": "day:-1",
     "tomorrow": "day:1", "demain": "day:1",
     # (No "après-midi": parse_dateline reads no dateline with a hyphen before its agency.)

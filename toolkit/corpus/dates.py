@@ -6,15 +6,15 @@ import re
 
 import pandas as pd
 
-from toolkit.text import MONTH_ABBREVIATIONS, MONTHS, tokenize_words
+from toolkit.text import MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_NAMES, tokenize_words
 
 _MONTHS = {**MONTHS, **MONTH_ABBREVIATIONS}
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _TIME = r"(?:\s*(?:[-–—,|à@]|at)?\s*\d{1,2}[:hH]\d{2}(?::\d{2})?(?:\s*(?:GMT|UTC|ICT|[AP]M)[+\d:]*)?)"
-_WEEKDAY = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|lundi|mardi|mercredi|jeudi|vendredi|"
-            r"samedi|dimanche),?\s+")
+# A weekday, English names also shortened ("Tue", "Thurs"), then an optional comma.
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|" + "|".join(WEEKDAY_NAMES) + r"),?\s+"
 DATE_PATTERN = re.compile(
     rf"(?P<mdy>{_MONTH}\s+{_DAY},?\s+{_YEAR})"  # October 27, 2024
     rf"|(?P<dmy>{_DAY}\s+{_MONTH}\s+{_YEAR})"  # 27 octobre 2024
