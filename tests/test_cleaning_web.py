@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.cleaning import clean_text
+from toolkit.cleaning import clean_text, load_patterns
 
 LEAD = "WASHINGTON — The Senate voted on Monday to extend the program for another year, aides said."
 BODY = "The measure passed easily, with support from both parties in the chamber."
+PATTERNS = load_patterns()  # the shipped pattern file
 
 
 def removed(raw: str, cleaned) -> list[tuple[str, str]]:
@@ -154,3 +155,71 @@ class TestReprintCredit:
     def test_a_sentence_of_the_article_at_the_foot_stays(self, sentence):
         raw = f"{LEAD}\n\n{BODY}\n\n{sentence}"
         assert clean_text(raw, find_title=False).removed == [], sentence
+
+
+class TestCommentSection:
+    NOTICE = "Please adhere to our commenting policy to avoid being banned."
+    RIGHTS = ("As a privately owned website, we reserve the right to remove any comment and ban any user at any "
+              "time.Comments that contain spam or personal attacks may be removed.-- Follow these instructions on "
+              "registering")
+
+    def test_the_comment_widget_notices_go_and_the_author_bio_stays(self):
+        bio = "Jane Roe has covered the Senate for the Springfield Courier since 2021."
+        raw = f"{LEAD}\n\n{BODY}\n\n{bio}\n\nOlder articles by Jane Roe\n\n{self.NOTICE}\n\n{self.RIGHTS}"
+        cleaned = clean_text(raw, find_title=False, patterns=PATTERNS)
+        assert removed(raw, cleaned) == [("Older articles by Jane Roe", "related-articles"),
+                                         (self.NOTICE, "web-form"), (self.RIGHTS, "web-form")]
+        assert cleaned.text.endswith(bio)
+
+    @pytest.mark.parametrize("notice", ["Please read our comment guidelines.", "Please follow the comment rules!",
+                                        "We reserve the right to delete comments that are off topic."])
+    def test_other_notices_go(self, notice):
+        raw = f"{LEAD}\n\n{BODY}\n\n{notice}"
+        assert removed(raw, clean_text(raw, find_title=False, patterns=PATTERNS)) == [(notice, "web-form")]
+
+    @pytest.mark.parametrize("sentence", [
+        "The paper changed its commenting policy in May, after a flood of abuse.",
+        "Readers were asked to adhere to our commenting policy before the vote.",
+        "Please adhere to our commenting policy, the editor wrote, and most readers did.",
+        '"We reserve the right to remove any comment," the company said in a statement.',
+        "The site says it reserves the right to remove any comment it deems abusive.",
+    ])
+    def test_a_sentence_about_a_commenting_policy_stays(self, sentence):
+        for raw in (f"{LEAD}\n\n{sentence}\n\n{BODY}", f"{LEAD}\n\n{BODY}\n\n{sentence}"):
+            assert clean_text(raw, find_title=False, patterns=PATTERNS).removed == [], raw
+
+
+class TestBlogPostFoot:
+    def test_a_post_footer_with_its_permalink_goes(self):
+        for footer in ("Posted by b on March 3, 2031 at 10:23 AM | Permalink",
+                       "Posted by Jane Roe at 10:23 AM | Permalink | Comments (12)"):
+            raw = f"{LEAD}\n\n{BODY}\n\n{footer}\n\nComments"
+            cleaned = clean_text(raw, find_title=False, patterns=PATTERNS)
+            assert removed(raw, cleaned) == [(footer, "footer"), ("Comments", "navigation")], footer
+            assert cleaned.text.endswith("chamber.")
+
+    @pytest.mark.parametrize("sentence", ["Posted by Jane Roe on March 3, the video drew a million views.",
+                                          "Posted at the gate, the guards checked every permit."])
+    def test_a_sentence_opening_with_posted_stays(self, sentence):
+        raw = f"{LEAD}\n\n{BODY}\n\n{sentence}"
+        assert clean_text(raw, find_title=False, patterns=PATTERNS).removed == []
+
+    @pytest.mark.parametrize("stamp", ["1:33 pm on March 3, 2031", "March 3, 2031 at 1:33 PM",
+                                       "3 mars 2031 à 13h33"])
+    def test_the_post_time_stamp_and_archive_link_at_the_foot_go(self, stamp):
+        raw = f"{LEAD}\n\n{BODY}\n\n{stamp}\n\nThe Best of Jane Q. Roe"
+        cleaned = clean_text(raw, find_title=False, patterns=PATTERNS)
+        assert removed(raw, cleaned) == [(stamp, "timestamp"), ("The Best of Jane Q. Roe", "related-articles")]
+        assert cleaned.text.endswith("chamber.")
+        raw = f"{LEAD}\n\n{BODY}\n\n{stamp}"  # the stamp alone as the last line
+        assert removed(raw, clean_text(raw, find_title=False, patterns=PATTERNS)) == [(stamp, "timestamp")]
+
+    def test_a_date_alone_a_stamp_above_an_entry_or_after_a_short_line_stays(self):
+        # A letter's date (no time of day) is the letter's own; a stamp with an entry below it is not at the foot;
+        # after a short line with no sentence end (a signature) the stamp may belong to it.
+        for tail in ("Sincerely,\n\nJane Roe\n\nMarch 3, 2031",
+                     "1:33 pm on March 3, 2031\n\nThe vote was delayed again, the clerk said.",
+                     "Jane Roe, Springfield\n\n1:33 pm on March 3, 2031"):
+            raw = f"{LEAD}\n\n{BODY}\n\n{tail}"
+            assert clean_text(raw, find_title=False, patterns=PATTERNS).removed == [], tail
+

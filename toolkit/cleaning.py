@@ -1183,9 +1183,18 @@ WIDGET_LINE_MAX_WORDS = 25
 # "See Jane Doe's review: <headline>". "See" alone opens a subheading as well ("See You Again Tonight"): without
 # "also", "earlier" or "more" a colon must follow a few words.
 _SEE_LINE = re.compile(r"^See(?:,? (?:also|earlier|more)[,:]?|:| [^:]{1,60}:) [A-Z“\"‘']")
-# A link to the author's archive: "The Best of Jane Doe", "More from Jane Doe", "Du même auteur".
-_AUTHOR_ARCHIVE = re.compile(r"^(?:The Best of|More (?:from|by)|(?:Other|More|Recent) (?:articles|columns|stories|posts) by|"
+# A link to the author's archive: "The Best of Jane Doe", "More from Jane Doe", "Older articles by Jane Doe",
+# "Du même auteur".
+_AUTHOR_ARCHIVE = re.compile(r"^(?:The Best of|More (?:from|by)|(?:Other|More|Recent|Older|Previous|Latest) "
+                             r"(?:articles|columns|stories|posts) by|"
                              r"(?:Plus d['’]a|A)rticles? de|Tous les articles de|Du même auteur) \S")
+# A blog post's time stamp at its foot, a time of day and a date alone on the line: "1:33 pm on June 6, 2018",
+# "June 6, 2018 at 1:33 pm", "6 juin 2018 à 13h33". The time of day is required: a date alone may be a letter's.
+_POST_STAMP_DATE = (r"(?:(?:[A-Z][a-z]+day|[a-z]+di),? )?"
+                    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? |\d{1,2}(?:er)? [a-zéû]{3,9}\.? )\d{4}")
+_POST_STAMP_TIME = r"\d{1,2}(?::\d{2}\s*(?:[ap]\.?m\.?|[AP]\.?M\.?)?|\s?h\s?\d{2})"
+_POST_STAMP = re.compile(rf"^(?:{_POST_STAMP_TIME}(?: on|,| -| –| —| \|)? {_POST_STAMP_DATE}"
+                         rf"|{_POST_STAMP_DATE}(?:,| at| à| -| –| —| \|)? {_POST_STAMP_TIME})$")
 _LIST_MARK = re.compile(r"^(?:[-*•–—]|\d+[.)])\s")
 # A headline glued without a space to the last sentence of the article ("... à des fins militaires.Al Jazeera: ..."):
 # a sentence end right after a lower-case letter, then a capital.
@@ -1208,14 +1217,17 @@ def _mark_tail_links(live: list[_Line], raw: str | None = None) -> list[_Line]:
 
     - A line opening with "See also", "See earlier", "See more" or "See ...:" ("See, earlier ...", "See Jane Doe's
       review: ...") with the shape of a link (:func:`_is_link_text`) is a cross-reference.
-    - Among the last three lines, after a line that ends like a sentence, a link to the author's other articles
-      ("The Best of Jane Doe", "More from Jane Doe", "Plus d'articles de ...") with the shape of a link.
+    - Among the last three lines, after a line that ends like a sentence (or after the post's time stamp, below),
+      a link to the author's other articles ("The Best of Jane Doe", "More from Jane Doe", "Older articles by Jane
+      Doe", "Plus d'articles de ...") with the shape of a link.
     - A headline glued without a space to the end of the last sentence ("... militaires.Al Jazeera: le chef ...")
       with the shape of a link, an outlet or section label and a colon first, and no sentence end of its own is cut
       from that line.
 
-    All are removed with reason ``related-articles``. Other short lines after the last sentence stay: on the dev
-    articles they are as often a credit, a hat tip or a quoted post as a related headline.
+    All are removed with reason ``related-articles``. Then the post's time stamp, a time of day and a date alone on
+    the last line after a line that ends like a sentence ("1:33 pm on June 6, 2018", :data:`_POST_STAMP`), goes with
+    reason ``timestamp``. Other short lines after the last sentence stay: on the dev articles they are as often a
+    credit, a hat tip or a quoted post as a related headline.
     """
     marked = False
     # (Each line's start is read, not the whole text searched for "See": a line is some 200 characters on average,
@@ -1229,9 +1241,13 @@ def _mark_tail_links(live: list[_Line], raw: str | None = None) -> list[_Line]:
     for k in range(max(1, len(live) - 3), len(live)):
         ln = live[k]
         if (_AUTHOR_ARCHIVE.match(ln.text) and _is_link_text(ln.text) and not _has_words(ln.text, 9)
-                and _SENTENCE_END.search(live[k - 1].text[-2:])):
+                and (_SENTENCE_END.search(live[k - 1].text[-2:]) or (
+                    k > 1 and _POST_STAMP.match(live[k - 1].text) and _SENTENCE_END.search(live[k - 2].text[-2:])))):
             ln.reason, marked = "related-articles", True
     if marked:
+        live = _kept(live)
+    if len(live) > 1 and _POST_STAMP.match(live[-1].text) and _SENTENCE_END.search(live[-2].text[-2:]):
+        live[-1].reason = "timestamp"
         live = _kept(live)
     last = live[-1] if len(live) > 1 else None
     if last is not None and not last.cuts and not _SENTENCE_END.search(last.text[-2:]):
