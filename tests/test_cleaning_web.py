@@ -136,10 +136,23 @@ class TestReprintCredit:
 
     @pytest.mark.parametrize("credit", ["Reprinted with permission from The Springfield Liberty Fund.",
                                         "This article was originally published by Jane Roe at Example News"])
-    def test_a_credit_above_or_between_paragraphs_stays(self, credit):
-        # Only the foot of the article is the credit's place; a sentence after it is the article going on.
-        for raw in (f"{credit}\n\n{LEAD}\n\n{BODY}", f"{LEAD}\n\n{credit}\n\n{BODY}"):
-            assert clean_text(raw, find_title=False).removed == [], raw
+    def test_a_credit_above_the_body_goes_and_one_between_paragraphs_stays(self, credit):
+        # Above the first paragraph the line is the page's credit for what follows; between paragraphs a sentence
+        # after it is the article going on.
+        raw = f"{credit}\n\n{LEAD}\n\n{BODY}"
+        cleaned = clean_text(raw, find_title=False, title="Senate extends program")
+        assert removed(raw, cleaned) == [(credit, "footer")]
+        assert cleaned.text == f"{LEAD}\n\n{BODY}"
+        raw = f"{LEAD}\n\n{credit}\n\n{BODY}"
+        assert clean_text(raw, find_title=False).removed == [], raw
+
+    @pytest.mark.parametrize("sentence", [
+        "This article was originally published in 2015 and has since been updated.",
+        "Reprinted with permission from the author, the essay drew wide attention.",
+    ])
+    def test_a_sentence_of_the_article_above_the_body_stays(self, sentence):
+        raw = f"{sentence}\n\n{LEAD}\n\n{BODY}"
+        assert clean_text(raw, find_title=False, title="Senate extends program").removed == [], sentence
 
     @pytest.mark.parametrize("sentence", [
         "The law was reprinted with permission from the court in 1931 and remained in force.",
@@ -223,3 +236,42 @@ class TestBlogPostFoot:
             raw = f"{LEAD}\n\n{BODY}\n\n{tail}"
             assert clean_text(raw, find_title=False, patterns=PATTERNS).removed == [], tail
 
+
+class TestTopOfThePage:
+    TITLE = "Bishop signs statement"
+    DATELINE = "ROME, March 3, 2031 (Example News) – The bishop signed the statement on Monday, his office said."
+
+    @pytest.mark.parametrize("trail", ["NewsChurch Affairs", "NewsFaith, Politics - World", "OpinionMedia, Culture"])
+    def test_a_section_label_glued_to_the_trail_above_the_dateline_goes(self, trail):
+        raw = f"{trail}\n\n{self.DATELINE}\n\n{BODY}"
+        cleaned = clean_text(raw, find_title=False, title=self.TITLE)
+        assert removed(raw, cleaned) == [(trail, "navigation")]
+        assert cleaned.text.startswith("ROME, ")
+
+    def test_near_misses_of_a_glued_section_stay(self):
+        for first, below, title in [
+                ("NewsChurch Affairs", f"The bishop signed it on Monday.\n\n{BODY}", self.TITLE),  # no dateline
+                ("NewsGuard Rates Example Sites Poorly In Review", self.DATELINE, self.TITLE),  # a deck, long
+                ("Newsrooms Cut Staff", self.DATELINE, self.TITLE),  # not glued to a capital
+                ("NewsChurch Affairs", self.DATELINE, None)]:  # no known title: it may be the headline
+            raw = f"{first}\n\n{below}"
+            cleaned = clean_text(raw, find_title=False, title=title)
+            assert first not in [text for text, _ in removed(raw, cleaned)], first
+
+    def test_an_agency_photo_credit_ends_a_caption(self):
+        for caption in ("The bishop in Rome in May 2030. (Reuters photo: Jane Roe)",
+                        "The bishop in Rome in May 2030. (AP Photo/Jane Roe)"):
+            raw = f"{caption}\n\n{LEAD}\n\n{BODY}"
+            cleaned = clean_text(raw, find_title=False, title=self.TITLE)
+            assert removed(raw, cleaned) == [(caption, "caption")], caption
+        for sentence in ("He showed the picture (Reuters photo: Jane Roe) to reporters.",
+                         "The bishop posed for a photo (his office's) in May."):
+            raw = f"{LEAD}\n\n{sentence}\n\n{BODY}"
+            assert clean_text(raw, find_title=False).removed == [], sentence
+
+    def test_a_bookshop_link_above_the_column_goes(self):
+        raw = f"Shop all books by Jane Roe\n\n{LEAD}\n\n{BODY}"
+        cleaned = clean_text(raw, find_title=False, title=self.TITLE, patterns=PATTERNS)
+        assert removed(raw, cleaned) == [("Shop all books by Jane Roe", "promo")]
+        raw = f"Shop all books by Jane Roe, the sign said, and the crowd did.\n\n{LEAD}"
+        assert clean_text(raw, find_title=False, title=self.TITLE, patterns=PATTERNS).removed == []
