@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.cleaning import clean_text
+from toolkit.cleaning import clean_text, load_patterns
 
 LEAD = "WASHINGTON — The Senate voted on Monday to extend the program for another year, aides said."
 BODY = "The measure passed easily, with support from both parties in the chamber."
+PATTERNS = load_patterns()  # the shipped pattern file
 
 
 def removed(raw: str, cleaned) -> list[tuple[str, str]]:
@@ -135,10 +136,23 @@ class TestReprintCredit:
 
     @pytest.mark.parametrize("credit", ["Reprinted with permission from The Springfield Liberty Fund.",
                                         "This article was originally published by Jane Roe at Example News"])
-    def test_a_credit_above_or_between_paragraphs_stays(self, credit):
-        # Only the foot of the article is the credit's place; a sentence after it is the article going on.
-        for raw in (f"{credit}\n\n{LEAD}\n\n{BODY}", f"{LEAD}\n\n{credit}\n\n{BODY}"):
-            assert clean_text(raw, find_title=False).removed == [], raw
+    def test_a_credit_above_the_body_goes_and_one_between_paragraphs_stays(self, credit):
+        # Above the first paragraph the line is the page's credit for what follows; between paragraphs a sentence
+        # after it is the article going on.
+        raw = f"{credit}\n\n{LEAD}\n\n{BODY}"
+        cleaned = clean_text(raw, find_title=False, title="Senate extends program")
+        assert removed(raw, cleaned) == [(credit, "footer")]
+        assert cleaned.text == f"{LEAD}\n\n{BODY}"
+        raw = f"{LEAD}\n\n{credit}\n\n{BODY}"
+        assert clean_text(raw, find_title=False).removed == [], raw
+
+    @pytest.mark.parametrize("sentence", [
+        "This article was originally published in 2015 and has since been updated.",
+        "Reprinted with permission from the author, the essay drew wide attention.",
+    ])
+    def test_a_sentence_of_the_article_above_the_body_stays(self, sentence):
+        raw = f"{sentence}\n\n{LEAD}\n\n{BODY}"
+        assert clean_text(raw, find_title=False, title="Senate extends program").removed == [], sentence
 
     @pytest.mark.parametrize("sentence", [
         "The law was reprinted with permission from the court in 1931 and remained in force.",
@@ -154,3 +168,110 @@ class TestReprintCredit:
     def test_a_sentence_of_the_article_at_the_foot_stays(self, sentence):
         raw = f"{LEAD}\n\n{BODY}\n\n{sentence}"
         assert clean_text(raw, find_title=False).removed == [], sentence
+
+
+class TestCommentSection:
+    NOTICE = "Please adhere to our commenting policy to avoid being banned."
+    RIGHTS = ("As a privately owned website, we reserve the right to remove any comment and ban any user at any "
+              "time.Comments that contain spam or personal attacks may be removed.-- Follow these instructions on "
+              "registering")
+
+    def test_the_comment_widget_notices_go_and_the_author_bio_stays(self):
+        bio = "Jane Roe has covered the Senate for the Springfield Courier since 2021."
+        raw = f"{LEAD}\n\n{BODY}\n\n{bio}\n\nOlder articles by Jane Roe\n\n{self.NOTICE}\n\n{self.RIGHTS}"
+        cleaned = clean_text(raw, find_title=False, patterns=PATTERNS)
+        assert removed(raw, cleaned) == [("Older articles by Jane Roe", "related-articles"),
+                                         (self.NOTICE, "web-form"), (self.RIGHTS, "web-form")]
+        assert cleaned.text.endswith(bio)
+
+    @pytest.mark.parametrize("notice", ["Please read our comment guidelines.", "Please follow the comment rules!",
+                                        "We reserve the right to delete comments that are off topic."])
+    def test_other_notices_go(self, notice):
+        raw = f"{LEAD}\n\n{BODY}\n\n{notice}"
+        assert removed(raw, clean_text(raw, find_title=False, patterns=PATTERNS)) == [(notice, "web-form")]
+
+    @pytest.mark.parametrize("sentence", [
+        "The paper changed its commenting policy in May, after a flood of abuse.",
+        "Readers were asked to adhere to our commenting policy before the vote.",
+        "Please adhere to our commenting policy, the editor wrote, and most readers did.",
+        '"We reserve the right to remove any comment," the company said in a statement.',
+        "The site says it reserves the right to remove any comment it deems abusive.",
+    ])
+    def test_a_sentence_about_a_commenting_policy_stays(self, sentence):
+        for raw in (f"{LEAD}\n\n{sentence}\n\n{BODY}", f"{LEAD}\n\n{BODY}\n\n{sentence}"):
+            assert clean_text(raw, find_title=False, patterns=PATTERNS).removed == [], raw
+
+
+class TestBlogPostFoot:
+    def test_a_post_footer_with_its_permalink_goes(self):
+        for footer in ("Posted by b on March 3, 2031 at 10:23 AM | Permalink",
+                       "Posted by Jane Roe at 10:23 AM | Permalink | Comments (12)"):
+            raw = f"{LEAD}\n\n{BODY}\n\n{footer}\n\nComments"
+            cleaned = clean_text(raw, find_title=False, patterns=PATTERNS)
+            assert removed(raw, cleaned) == [(footer, "footer"), ("Comments", "navigation")], footer
+            assert cleaned.text.endswith("chamber.")
+
+    @pytest.mark.parametrize("sentence", ["Posted by Jane Roe on March 3, the video drew a million views.",
+                                          "Posted at the gate, the guards checked every permit."])
+    def test_a_sentence_opening_with_posted_stays(self, sentence):
+        raw = f"{LEAD}\n\n{BODY}\n\n{sentence}"
+        assert clean_text(raw, find_title=False, patterns=PATTERNS).removed == []
+
+    @pytest.mark.parametrize("stamp", ["1:33 pm on March 3, 2031", "March 3, 2031 at 1:33 PM",
+                                       "3 mars 2031 à 13h33"])
+    def test_the_post_time_stamp_and_archive_link_at_the_foot_go(self, stamp):
+        raw = f"{LEAD}\n\n{BODY}\n\n{stamp}\n\nThe Best of Jane Q. Roe"
+        cleaned = clean_text(raw, find_title=False, patterns=PATTERNS)
+        assert removed(raw, cleaned) == [(stamp, "timestamp"), ("The Best of Jane Q. Roe", "related-articles")]
+        assert cleaned.text.endswith("chamber.")
+        raw = f"{LEAD}\n\n{BODY}\n\n{stamp}"  # the stamp alone as the last line
+        assert removed(raw, clean_text(raw, find_title=False, patterns=PATTERNS)) == [(stamp, "timestamp")]
+
+    def test_a_date_alone_a_stamp_above_an_entry_or_after_a_short_line_stays(self):
+        # A letter's date (no time of day) is the letter's own; a stamp with an entry below it is not at the foot;
+        # after a short line with no sentence end (a signature) the stamp may belong to it.
+        for tail in ("Sincerely,\n\nJane Roe\n\nMarch 3, 2031",
+                     "1:33 pm on March 3, 2031\n\nThe vote was delayed again, the clerk said.",
+                     "Jane Roe, Springfield\n\n1:33 pm on March 3, 2031"):
+            raw = f"{LEAD}\n\n{BODY}\n\n{tail}"
+            assert clean_text(raw, find_title=False, patterns=PATTERNS).removed == [], tail
+
+
+class TestTopOfThePage:
+    TITLE = "Bishop signs statement"
+    DATELINE = "ROME, March 3, 2031 (Example News) – The bishop signed the statement on Monday, his office said."
+
+    @pytest.mark.parametrize("trail", ["NewsChurch Affairs", "NewsFaith, Politics - World", "OpinionMedia, Culture"])
+    def test_a_section_label_glued_to_the_trail_above_the_dateline_goes(self, trail):
+        raw = f"{trail}\n\n{self.DATELINE}\n\n{BODY}"
+        cleaned = clean_text(raw, find_title=False, title=self.TITLE)
+        assert removed(raw, cleaned) == [(trail, "navigation")]
+        assert cleaned.text.startswith("ROME, ")
+
+    def test_near_misses_of_a_glued_section_stay(self):
+        for first, below, title in [
+                ("NewsChurch Affairs", f"The bishop signed it on Monday.\n\n{BODY}", self.TITLE),  # no dateline
+                ("NewsGuard Rates Example Sites Poorly In Review", self.DATELINE, self.TITLE),  # a deck, long
+                ("Newsrooms Cut Staff", self.DATELINE, self.TITLE),  # not glued to a capital
+                ("NewsChurch Affairs", self.DATELINE, None)]:  # no known title: it may be the headline
+            raw = f"{first}\n\n{below}"
+            cleaned = clean_text(raw, find_title=False, title=title)
+            assert first not in [text for text, _ in removed(raw, cleaned)], first
+
+    def test_an_agency_photo_credit_ends_a_caption(self):
+        for caption in ("The bishop in Rome in May 2030. (Reuters photo: Jane Roe)",
+                        "The bishop in Rome in May 2030. (AP Photo/Jane Roe)"):
+            raw = f"{caption}\n\n{LEAD}\n\n{BODY}"
+            cleaned = clean_text(raw, find_title=False, title=self.TITLE)
+            assert removed(raw, cleaned) == [(caption, "caption")], caption
+        for sentence in ("He showed the picture (Reuters photo: Jane Roe) to reporters.",
+                         "The bishop posed for a photo (his office's) in May."):
+            raw = f"{LEAD}\n\n{sentence}\n\n{BODY}"
+            assert clean_text(raw, find_title=False).removed == [], sentence
+
+    def test_a_bookshop_link_above_the_column_goes(self):
+        raw = f"Shop all books by Jane Roe\n\n{LEAD}\n\n{BODY}"
+        cleaned = clean_text(raw, find_title=False, title=self.TITLE, patterns=PATTERNS)
+        assert removed(raw, cleaned) == [("Shop all books by Jane Roe", "promo")]
+        raw = f"Shop all books by Jane Roe, the sign said, and the crowd did.\n\n{LEAD}"
+        assert clean_text(raw, find_title=False, title=self.TITLE, patterns=PATTERNS).removed == []

@@ -24,7 +24,7 @@ REASONS = (
     "duplicate-paragraph",  # a paragraph printed twice
     "markup",  # markdown emphasis, headings and rules
     "url",  # a bare URL line
-    "footer",  # masthead, copyright, print-edition or reprint-credit line at the end
+    "footer",  # masthead, copyright, print-edition or reprint-credit line at the end (a reprint credit at the top too)
     "repeated-across-articles",  # a furniture-shaped line found verbatim in many articles (load_corpus)
     "html-boilerplate",  # a block of an HTML page that trafilatura left out of the article
     "web-form",  # form labels and form notices ("Email *", "This field is for validation purposes ...")
@@ -131,11 +131,14 @@ _URL_LINE = re.compile(r"^<?(?:https?://|www\.)\S+>?$")
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 # Photo credits that end a caption line: "Photo: VNA", "Photo : VNA", "– VNA/VNS Photo",
-# "ảnh 1Photo : VNA" (Vietnamese "ảnh" = picture, glued to the credit by the CMS), "(Photo: AFP)".
+# "ảnh 1Photo : VNA" (Vietnamese "ảnh" = picture, glued to the credit by the CMS), "(Photo: AFP)", and an agency's
+# photo credit in brackets, "(Reuters photo: Jane Roe)", "(AP Photo/Jane Roe)": the agency's name, "photo", then a
+# colon or a slash.
 _CREDIT = (
     r"(?:\bảnh\s*\d*\s*Photo|\bPhoto)\s*(?:d['’]illustration\s*)?[:：]\s*[^\s.!?][^.!?]{0,60}"
     r"|[-–—]\s*[A-Z][\w]*(?:/[A-Z][\w]*)*\s+Photo"
     r"|\((?:Photo|Ảnh|Crédit|Credit)\s*:?[^)]{1,60}\)"
+    r"|\((?:[A-Z][\w&.'’-]*\s){1,3}[Pp]hoto\s*[:/]\s*[^)\s][^)]{0,60}\)"
     r"|\bẢnh\s*:\s*[^.!?]{1,40}"
 )
 _CAPTION_END = re.compile(r"(?:" + _CREDIT + r")\s*$")
@@ -317,7 +320,7 @@ def is_caption(line: str) -> bool:
 
 
 # Every match of _CAPTION_END holds one of these words (the credits above); it is case-sensitive.
-_CREDIT_WORDS = ("Photo", "Ảnh", "Crédit", "Credit")
+_CREDIT_WORDS = ("Photo", "photo", "Ảnh", "Crédit", "Credit")
 # Every match of _CAPTION_END starts with one of these (its branches' first characters).
 _CREDIT_STARTS = ("Photo", "ảnh", "Ảnh", "(", "-", "–", "—")
 
@@ -372,6 +375,27 @@ def is_tag_list(line: str) -> bool:
 
 
 _BYLINE_START = re.compile(r"(?:By|BY|Par|PAR|De|DE)\s")
+# A section label glued by the page to the category trail after it, without a space: "NewsCatholic Church",
+# "NewsFaith, Politics - World", "OpinionMedia, Culture". The trail is labels of one to three capitalised words
+# separated by commas or spaced dashes, at most 8 words.
+_GLUED_SECTION = re.compile(
+    r"^(?:News|Opinions?|Blogs?|Analysis|Commentary|Features?|Actualités?)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])"
+    r"[A-ZÀ-ÖØ-Þ][\w'’&-]*(?: [A-ZÀ-ÖØ-Þ&][\w'’&-]*){0,2}(?:(?:, | [-–—] )[A-ZÀ-ÖØ-Þ][\w'’&-]*"
+    r"(?: [A-ZÀ-ÖØ-Þ&][\w'’&-]*){0,2})*$")
+# A dateline opening a paragraph: a place in capitals, then a comma or a spaced dash ("ROME, February 2, 2018 ...",
+# "BUDAPEST, Hungary, ...", "NEW YORK (Reuters) - ...").
+_DATELINE_START = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’-]+(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’-]+){0,3}"
+                             r"(?: \([^)\n]{1,30}\))?(?:,| [-–—] )")
+
+
+def _is_glued_section(line: str, next_line: str) -> bool:
+    """A section label glued to a category trail (:data:`_GLUED_SECTION`) right above a dateline (``next_line`` opens
+    with a place in capitals and a comma or a dash). Read above the body only, once the headline is known. The glue
+    is the page's (a trail of one label after "News" has no other sign); a deck of one to three capitalised words
+    opening with a brand glued the same way ("NewsGuard Flags Sites") right above the dateline would match too, and
+    no dev text has one."""
+    return (not _has_words(line, 9) and _GLUED_SECTION.match(line) is not None
+            and _DATELINE_START.match(next_line) is not None)
 
 
 _LINK_LIKE = re.compile(r"(?:https?://|www\.|\S+@\S+\.\w+|\b\w+\.(?:com|org|net|fr|co\.uk)\b|^@\w+)", re.I)
@@ -1061,7 +1085,8 @@ def _mark_top_matter(raw: str, live: list[_Line], *, find_title: bool, title: st
         ln, s = live[i], _text(raw, live[i])
         if _RULE.match(s):
             ln.reason = "markup"
-        elif _is_breadcrumb(s) or ((title or title_text) and is_tag_list(s)) or _NAV_HEADING.match(
+        elif _is_breadcrumb(s) or ((title or title_text) and (is_tag_list(s) or (
+                i + 1 < len(live) and _is_glued_section(s, live[i + 1].text)))) or _NAV_HEADING.match(
                 s.strip("*_#> ").strip()):
             ln.reason = "navigation"
         elif timestamp_pattern is not None and timestamp_pattern.match(s):
@@ -1183,9 +1208,18 @@ WIDGET_LINE_MAX_WORDS = 25
 # "See Jane Doe's review: <headline>". "See" alone opens a subheading as well ("See You Again Tonight"): without
 # "also", "earlier" or "more" a colon must follow a few words.
 _SEE_LINE = re.compile(r"^See(?:,? (?:also|earlier|more)[,:]?|:| [^:]{1,60}:) [A-Z“\"‘']")
-# A link to the author's archive: "The Best of Jane Doe", "More from Jane Doe", "Du même auteur".
-_AUTHOR_ARCHIVE = re.compile(r"^(?:The Best of|More (?:from|by)|(?:Other|More|Recent) (?:articles|columns|stories|posts) by|"
+# A link to the author's archive: "The Best of Jane Doe", "More from Jane Doe", "Older articles by Jane Doe",
+# "Du même auteur".
+_AUTHOR_ARCHIVE = re.compile(r"^(?:The Best of|More (?:from|by)|(?:Other|More|Recent|Older|Previous|Latest) "
+                             r"(?:articles|columns|stories|posts) by|"
                              r"(?:Plus d['’]a|A)rticles? de|Tous les articles de|Du même auteur) \S")
+# A blog post's time stamp at its foot, a time of day and a date alone on the line: "1:33 pm on June 6, 2018",
+# "June 6, 2018 at 1:33 pm", "6 juin 2018 à 13h33". The time of day is required: a date alone may be a letter's.
+_POST_STAMP_DATE = (r"(?:(?:[A-Z][a-z]+day|[a-z]+di),? )?"
+                    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? |\d{1,2}(?:er)? [a-zéû]{3,9}\.? )\d{4}")
+_POST_STAMP_TIME = r"\d{1,2}(?::\d{2}\s*(?:[ap]\.?m\.?|[AP]\.?M\.?)?|\s?h\s?\d{2})"
+_POST_STAMP = re.compile(rf"^(?:{_POST_STAMP_TIME}(?: on|,| -| –| —| \|)? {_POST_STAMP_DATE}"
+                         rf"|{_POST_STAMP_DATE}(?:,| at| à| -| –| —| \|)? {_POST_STAMP_TIME})$")
 _LIST_MARK = re.compile(r"^(?:[-*•–—]|\d+[.)])\s")
 # A headline glued without a space to the last sentence of the article ("... à des fins militaires.Al Jazeera: ..."):
 # a sentence end right after a lower-case letter, then a capital.
@@ -1208,14 +1242,17 @@ def _mark_tail_links(live: list[_Line], raw: str | None = None) -> list[_Line]:
 
     - A line opening with "See also", "See earlier", "See more" or "See ...:" ("See, earlier ...", "See Jane Doe's
       review: ...") with the shape of a link (:func:`_is_link_text`) is a cross-reference.
-    - Among the last three lines, after a line that ends like a sentence, a link to the author's other articles
-      ("The Best of Jane Doe", "More from Jane Doe", "Plus d'articles de ...") with the shape of a link.
+    - Among the last three lines, after a line that ends like a sentence (or after the post's time stamp, below),
+      a link to the author's other articles ("The Best of Jane Doe", "More from Jane Doe", "Older articles by Jane
+      Doe", "Plus d'articles de ...") with the shape of a link.
     - A headline glued without a space to the end of the last sentence ("... militaires.Al Jazeera: le chef ...")
       with the shape of a link, an outlet or section label and a colon first, and no sentence end of its own is cut
       from that line.
 
-    All are removed with reason ``related-articles``. Other short lines after the last sentence stay: on the dev
-    articles they are as often a credit, a hat tip or a quoted post as a related headline.
+    All are removed with reason ``related-articles``. Then the post's time stamp, a time of day and a date alone on
+    the last line after a line that ends like a sentence ("1:33 pm on June 6, 2018", :data:`_POST_STAMP`), goes with
+    reason ``timestamp``. Other short lines after the last sentence stay: on the dev articles they are as often a
+    credit, a hat tip or a quoted post as a related headline.
     """
     marked = False
     # (Each line's start is read, not the whole text searched for "See": a line is some 200 characters on average,
@@ -1229,9 +1266,13 @@ def _mark_tail_links(live: list[_Line], raw: str | None = None) -> list[_Line]:
     for k in range(max(1, len(live) - 3), len(live)):
         ln = live[k]
         if (_AUTHOR_ARCHIVE.match(ln.text) and _is_link_text(ln.text) and not _has_words(ln.text, 9)
-                and _SENTENCE_END.search(live[k - 1].text[-2:])):
+                and (_SENTENCE_END.search(live[k - 1].text[-2:]) or (
+                    k > 1 and _POST_STAMP.match(live[k - 1].text) and _SENTENCE_END.search(live[k - 2].text[-2:])))):
             ln.reason, marked = "related-articles", True
     if marked:
+        live = _kept(live)
+    if len(live) > 1 and _POST_STAMP.match(live[-1].text) and _SENTENCE_END.search(live[-2].text[-2:]):
+        live[-1].reason = "timestamp"
         live = _kept(live)
     last = live[-1] if len(live) > 1 else None
     if last is not None and not last.cuts and not _SENTENCE_END.search(last.text[-2:]):
@@ -1249,7 +1290,13 @@ def _mark_reprint_credit(live: list[_Line]) -> list[_Line]:
     the last lines, after the first, followed by at most ``CREDIT_MAX_LINES_AFTER`` lines, each with the shape of
     furniture (:func:`is_furniture`, or a link's: :func:`_is_link_text`; a promotion for the author's books, a link
     left over), never by a sentence. Removed with reason ``footer``: the credit is about the page, not the article's
-    text. A credit line above the body, or between paragraphs, stays."""
+    text. The same credit as the first line of the body, above its first paragraph ("This article was originally
+    published by Jane Doe at Example News", then the article), is removed too; between paragraphs it stays."""
+    if len(live) > 1:
+        top = live[0]
+        if not top.cuts and _may_be_credit(top.text) and _REPRINT_CREDIT.match(top.text.strip("*_ ")):
+            top.reason = "footer"
+            live = _kept(live)
     first = max(1, len(live) - 1 - CREDIT_MAX_LINES_AFTER)  # (the first line is the article's, never a credit)
     # Most articles hold no line that may be a credit among their last: nothing else is read (the first tests of
     # _may_be_credit inline, over a slice of the last lines: this runs for every article).
