@@ -1590,3 +1590,41 @@ class TestNewsWritingRules:
         assert ids[1] == ids[0] == "PER:paul-mtiller" and ids[3] == ids[2] == "LOC:plymouth"
         # Another ending (or a word under 7 letters) is another name, not a misprint.
         assert ids[5] != ids[4] and ids[7] != ids[6]
+
+
+def placed_in(*articles) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions and articles from (article_id, text, [(surface, entity_type), ...]) triples, English."""
+    mentions = [placed(text, *spans).assign(article_id=article_id) for article_id, text, spans in articles]
+    table = pd.DataFrame({"article_id": [a for a, _, _ in articles], "text": [t for _, t, _ in articles],
+                          "language": "en"})
+    return pd.concat(mentions, ignore_index=True), table
+
+
+class TestOneNameManyForms:
+    """A person's middle name, an organisation's longer official name, a shouted common word."""
+
+    def test_a_common_word_in_a_name_written_in_capitals_is_cut(self):
+        mentions, articles = placed_in(
+            ("a", "Trump wants the classified JFK FILES to be opened. The files are old.",
+             [("Trump", "PER"), ("JFK FILES", "PER")]),
+            # A work's title quoted in title case capitalises its words: no name's evidence.
+            ("b", "JFK was shot. An article entitled “Mystery of JFK Assassination Files Solved” ran.",
+             [("JFK", "PER")]),
+            ("c", "HILLARY CLINTON WINS. Hillary said so to Bill Clinton; the clinton files.",
+             [("HILLARY CLINTON", "PER"), ("Hillary", "PER"), ("Bill Clinton", "PER")]))
+        linked = link_entities(mentions, articles=articles)
+        rows = linked.mentions.set_index(["article_id", "mention_id"])
+        assert rows.loc[("a", 1), "text"] == "JFK" and rows.loc[("a", 1), "entity_id"] == "PER:jfk"
+        assert rows.loc[("b", 0), "entity_id"] == "PER:jfk"
+        assert "all in capitals" in " ".join(linked.merges.loc[linked.merges["rule"] == "trim", "evidence"])
+        # A shouted name keeps a word of a person's name the corpus writes in name case, though
+        # it also writes "clinton" in lower case.
+        assert rows.loc[("c", 0), "text"] == "HILLARY CLINTON"
+        # Where the corpus writes "Files" capitalised mid-sentence (a title's word), "JFK FILES" keeps
+        # it; and the airport, tagged a place, is not the "JFK Files".
+        mentions, articles = placed_in(
+            ("a", "Trump wants the classified JFK FILES to be opened. The files are old.", [("JFK FILES", "PER")]),
+            ("d", "We landed at JFK. The JFK Files were out.", [("JFK", "LOC"), ("JFK Files", "MISC")]))
+        rows = link_entities(mentions, articles=articles).mentions.set_index(["article_id", "mention_id"])
+        assert rows.loc[("a", 0), "text"] == "JFK FILES" and rows.loc[("d", 1), "text"] == "JFK Files"
+        assert rows.loc[("d", 0), "entity_id"] != rows.loc[("d", 1), "entity_id"]
