@@ -1603,6 +1603,23 @@ def placed_in(*articles) -> tuple[pd.DataFrame, pd.DataFrame]:
 class TestOneNameManyForms:
     """A person's middle name, an organisation's longer official name, a shouted common word."""
 
+    def test_an_organisation_is_one_with_its_official_name_extended_by_and(self):
+        mentions, articles = placed_in(
+            ("a", "The Centers for Disease Control and Prevention said the CDC will act.",
+             [("Centers for Disease Control and Prevention", "ORG"), ("CDC", "ORG")]),
+            ("b", "The Centers for Disease Control warned.", [("Centers for Disease Control", "ORG")]),
+            ("c", "Bank of America and Citigroup merged; Bank of America grew.",
+             [("Bank of America and Citigroup", "ORG"), ("Bank of America", "ORG")]),
+            ("d", "Citigroup hired. The U.S. Immigration and Nationality Act binds U.S. Immigration agents.",
+             [("Citigroup", "ORG"), ("U.S. Immigration and Nationality Act", "ORG"), ("U.S. Immigration", "ORG")]))
+        linked = link_entities(mentions, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] == "ORG:centers-for-disease-control-and-prevention"
+        assert linked.mentions["link_rule"].tolist()[1:3] == ["acronym", "official-name"]
+        # What follows "and" names another company of the corpus: two names in one span, apart;
+        # two words after "and" make a name of their own (a law's).
+        assert len(set(ids[3:6])) == 3 and ids[6] != ids[7]
+
     def test_a_common_word_in_a_name_written_in_capitals_is_cut(self):
         mentions, articles = placed_in(
             ("a", "Trump wants the classified JFK FILES to be opened. The files are old.",

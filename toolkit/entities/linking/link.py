@@ -15,7 +15,7 @@ module that holds each stage in brackets):
    and ``partial-name-dominant`` across the corpus (never across a ``civility`` of the other
    sex), ``transliteration``
    [:mod:`~toolkit.entities.linking.persons`];
-5. ``acronym``, ``org-short-form``, ``company-short-form``, ``abbreviation`` and ``country-code``
+5. ``official-name``, ``acronym``, ``org-short-form``, ``company-short-form``, ``abbreviation`` and ``country-code``
    [:mod:`~toolkit.entities.linking.abbreviations`];
 6. ``title-of-name`` [:mod:`~toolkit.entities.linking.persons`];
 
@@ -39,7 +39,7 @@ import pandas as pd
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
 from toolkit.entities.counting import part_of_next
 from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _company_short_forms, _country_codes,
-                                                    _organisation_short_forms)
+                                                    _official_names, _organisation_short_forms)
 from toolkit.entities.linking.grouping import (_group_names, _language_aliases, _one_name_per_article, _regions,
                                                _territory_alias_map)
 from toolkit.entities.linking.persons import (_civilities, _partial_names_in_articles, _partial_names_in_corpus,
@@ -65,7 +65,7 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "same-name-in-article", "ocr-spelling", "region-name", "partial-name", "surname-not-place",
          "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility", "transliteration",
-         "acronym", "org-short-form", "company-short-form", "abbreviation", "country-code", "title-of-name", "retype")
+         "official-name", "acronym", "org-short-form", "company-short-form", "abbreviation", "country-code", "title-of-name", "retype")
 
 
 class Linked(NamedTuple):
@@ -195,9 +195,13 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     ``transliteration`` joins a person
     named only in French articles to the one named only in English articles whose name is
     its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
-    ``language``); an ``acronym`` (3-6 capitals) joins the one name of its article whose
-    initials it spells ("FDIC" → "Federal Deposit Insurance Corporation", also when the
-    engine cut the name short before "(FDIC)"; "ONU" → "Organisation des Nations unies"),
+    ``language``); ``official-name`` joins an ORG name to the only longer ORG name of the corpus
+    that extends it with "and" and one capitalised word that names nothing else there ("Centers
+    for Disease Control" = "Centers for Disease Control and Prevention"; not "Bank of America and
+    Citigroup", nor "U.S. Immigration and Nationality Act"); an ``acronym`` (3-6 capitals) joins
+    the one name of its article whose initials it spells ("FDIC" → "Federal Deposit Insurance
+    Corporation", also when the engine cut the name short before "(FDIC)"; "ONU" →
+    "Organisation des Nations unies"; "CDC" → "Centers for Disease Control and Prevention"),
     unless another article spells it out otherwise; ``org-short-form`` gives a one-word ORG
     mention to the only fuller ORG name of its article that ends with that word ("RJR
     Nabisco" ... "Nabisco"; not "Comité de l'AMS" ... "AMS"), never a word the corpus tags as a
@@ -300,6 +304,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _surnames_tagged_as_places(m, groups, assigned, articles)                # surname-not-place
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned, sexes)   # 4b. partial-name-corpus
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
+    _official_names(m, groups, assigned)                                     # official-name
     _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
     _organisation_short_forms(m, groups, assigned)                           # 4f. org-short-form
     _company_short_forms(m, groups, assigned, articles)                      # company-short-form
