@@ -1603,6 +1603,38 @@ def placed_in(*articles) -> tuple[pd.DataFrame, pd.DataFrame]:
 class TestOneNameManyForms:
     """A person's middle name, an organisation's longer official name, a shouted common word."""
 
+    def test_a_middle_or_maiden_name_between_first_name_and_surname_is_the_same_person(self):
+        mentions, articles = placed_in(
+            ("a", "Hillary Rodham Clinton spoke. Clinton said no.", [("Hillary Rodham Clinton", "PER"),
+                                                                    ("Clinton", "PER")]),
+            ("b", "Hillary Clinton met Bill Clinton.", [("Hillary Clinton", "PER"), ("Bill Clinton", "PER")]),
+            ("c", "George Bush, George Walker Bush and George Herbert Walker Bush.",
+             [("George Bush", "PER"), ("George Walker Bush", "PER"), ("George Herbert Walker Bush", "PER")]))
+        linked = link_entities(mentions, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] == "PER:hillary-rodham-clinton"
+        assert linked.mentions["link_rule"][2] == "middle-name"
+        assert "Rodham" in linked.merges.loc[linked.merges["rule"] == "middle-name", "evidence"].iloc[0]
+        # A namesake with another first name stays apart; so does a short name two fuller ones fit.
+        assert ids[3] == "PER:bill-clinton"
+        assert len(set(ids[4:])) == 3
+
+    def test_a_bare_surname_goes_to_the_one_full_name_ending_with_it_when_others_hold_it_elsewhere(self):
+        # "Barack Obama" and "Barack Hussein Obama", once two candidates, are one person: the bare
+        # "Obama" still goes to him, though "Obama CIA" (a heading's run) also holds the word.
+        mentions, articles = placed_in(
+            *[(a, "Barack Obama spoke.", [("Barack Obama", "PER")]) for a in "abc"],
+            ("d", "Barack Hussein Obama won.", [("Barack Hussein Obama", "PER")]),
+            ("e", "Obama CIA.", [("Obama CIA", "PER")]),
+            ("f", "Obama said it.", [("Obama", "PER")]),
+            ("g", "The pro-Hillary camp. Hillary Rodham Clinton won.", [("pro-Hillary", "PER"),
+                                                                       ("Hillary Rodham Clinton", "PER")]),
+            ("h", "Hillary said it.", [("Hillary", "PER")]))
+        ids = link_entities(mentions, articles=articles).mentions.set_index("article_id")["entity_id"]
+        assert ids["f"] == ids["a"] == ids["d"] == "PER:barack-hussein-obama" and ids["e"] != ids["a"]
+        # Not to a name that is no name ("pro-Hillary"), though it ends with the word.
+        assert ids["h"] not in (ids["g"].iloc[0],)
+
     def test_an_organisation_is_one_with_its_official_name_extended_by_and(self):
         mentions, articles = placed_in(
             ("a", "The Centers for Disease Control and Prevention said the CDC will act.",

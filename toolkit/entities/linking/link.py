@@ -11,7 +11,7 @@ module that holds each stage in brackets):
    ``same-name-in-article`` [:mod:`~toolkit.entities.linking.grouping`];
 3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`], ``region-name``
    [:mod:`~toolkit.entities.linking.grouping`];
-4. ``partial-name`` within each article, ``surname-not-place``, then ``partial-name-corpus``
+4. ``partial-name`` within each article, ``surname-not-place``, ``middle-name``, then ``partial-name-corpus``
    and ``partial-name-dominant`` across the corpus (never across a ``civility`` of the other
    sex), ``transliteration``
    [:mod:`~toolkit.entities.linking.persons`];
@@ -42,8 +42,9 @@ from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _
                                                     _official_names, _organisation_short_forms)
 from toolkit.entities.linking.grouping import (_group_names, _language_aliases, _one_name_per_article, _regions,
                                                _territory_alias_map)
-from toolkit.entities.linking.persons import (_civilities, _partial_names_in_articles, _partial_names_in_corpus,
-                                              _surnames_tagged_as_places, _titles_before_names, _transliterations)
+from toolkit.entities.linking.persons import (_civilities, _middle_names, _partial_names_in_articles,
+                                              _partial_names_in_corpus, _surnames_tagged_as_places,
+                                              _titles_before_names, _transliterations)
 from toolkit.entities.linking.screening import (_fragments, _screen, _strip_titles, _trim_common_words,
                                                 _trim_edges)
 from toolkit.entities.linking.spelling import _ocr_spellings
@@ -64,8 +65,9 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "same-name-in-article", "ocr-spelling", "region-name", "partial-name", "surname-not-place",
-         "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility", "transliteration",
-         "official-name", "acronym", "org-short-form", "company-short-form", "abbreviation", "country-code", "title-of-name", "retype")
+         "middle-name", "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility",
+         "transliteration", "official-name", "acronym", "org-short-form", "company-short-form", "abbreviation",
+         "country-code", "title-of-name", "retype")
 
 
 class Linked(NamedTuple):
@@ -191,8 +193,13 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     another (counting the mentions that end with the bare name, so a rare "Keith
     Ellison-Muhammad" does not take every "Muhammad"; a "Jr." after the surname aside), when
     that full name is written in three articles or as often as the bare name ("Barack Obama" in
-    19 articles takes the 242 bare "Obama" of 64 others, though "Malia Obama" shares the surname);
-    ``transliteration`` joins a person
+    19 articles takes the 242 bare "Obama" of 64 others, though "Malia Obama" shares the surname;
+    one full name ending with the bare name takes it beside others that hold it elsewhere, "Obama
+    CIA", when it has 80% of all their mentions and is written as a name, not "pro-Hillary");
+    ``middle-name`` joins a two-word person's name to the only fuller PER name of the corpus with
+    its first name and surname and one or two capitalised names between them ("Hillary Clinton" =
+    "Hillary Rodham Clinton"), when no other fits ("George Bush" beside "George Walker Bush" and
+    "George Herbert Walker Bush" stays apart); ``transliteration`` joins a person
     named only in French articles to the one named only in English articles whose name is
     its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
     ``language``); ``official-name`` joins an ORG name to the only longer ORG name of the corpus
@@ -302,6 +309,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned, articles)                # surname-not-place
+    _middle_names(m, groups, assigned, sexes)                                # middle-name
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned, sexes)   # 4b. partial-name-corpus
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
     _official_names(m, groups, assigned)                                     # official-name
