@@ -1635,6 +1635,18 @@ class TestOneNameManyForms:
         # Not to a name that is no name ("pro-Hillary"), though it ends with the word.
         assert ids["h"] not in (ids["g"].iloc[0],)
 
+    def test_the_gazetteer_types_the_whole_entity_it_links(self):
+        rows = tiny(("a", "État", "ORG"), ("b", "Etat", "LOC"), ("c", "Etat", "LOC"), ("d", "ETAT", "LOC"),
+                    ("e", "Occident", "LOC"))
+        # The engine's votes alone: a place (3 LOC against 1 ORG).
+        assert set(link_entities(rows).mentions["entity_type"][:4]) == {"LOC"}
+        # A curated type (the gazetteer's row, source "gazetteer") wins for the spellings it misses.
+        linked = link_entities(rows.assign(source=["gazetteer", "model", "model", "model", "model"]))
+        assert linked.mentions["entity_id"].tolist()[:4] == ["ORG:etat"] * 4
+        assert linked.mentions["entity_type"].tolist()[4] == "LOC"
+        retyped = linked.merges[linked.merges["rule"] == "retype"]
+        assert set(retyped["variant"]) == {"Etat", "ETAT"} and "gazetteer" in retyped["evidence"].iloc[0]
+
     def test_an_organisation_is_one_with_its_official_name_extended_by_and(self):
         mentions, articles = placed_in(
             ("a", "The Centers for Disease Control and Prevention said the CDC will act.",

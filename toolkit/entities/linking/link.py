@@ -319,7 +319,7 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     _country_codes(m, groups, assigned, ends, articles)                      # 5'. country-code
     _titles_before_names(m, assigned, ends, articles)                        # 6. title-of-name
-    info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
+    info = _describe_entities(m, groups, assigned, _gazetteer_types(linked))  # the entities: type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
                                     info=info, alias_of=alias_of, trimmed=trimmed,
                                     trim_why=trim_why)                       # per mention: rules, audit
@@ -346,8 +346,26 @@ def _check_mentions(mentions: pd.DataFrame, articles: pd.DataFrame | None) -> No
         raise ValueError(f"`mentions.entity_type` must be one of {list(ENTITY_TYPES)}, got {bad}")
 
 
-def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, dict]:
-    """Each entity (root group): its ``entity_type``, ``name`` and ``entity_id``."""
+def _gazetteer_types(linked: pd.DataFrame) -> dict[int, str]:
+    """Mention → the type the gazetteer gave it (rows ``annotate`` added with ``source == "gazetteer"``)."""
+    if "source" not in linked.columns:
+        return {}
+    found = (linked["source"] == "gazetteer").fillna(False).to_numpy(dtype=bool)
+    types = linked["entity_type"].tolist()
+    return {i: types[i] for i in found.nonzero()[0].tolist() if isinstance(types[i], str)}
+
+
+def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                       gazetteer: dict[int, str] | None = None) -> dict[int, dict]:
+    """Each entity (root group): its ``entity_type``, ``name`` and ``entity_id``, and ``typed_by``
+    ("alias", "gazetteer" or None: its mentions' votes).
+
+    The gazetteer's type, a curated one, wins over the engine's votes for the whole entity it
+    is linked to: "État" listed ORG for French types the entity ORG though the spellings the
+    case-sensitive gazetteer misses ("Etat", "ETAT") were tagged LOC more often. An alias's type
+    wins over both.
+    """
+    gazetteer = gazetteer or {}
     members_of: dict[int, list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
         if assigned[i] is not None:
@@ -364,8 +382,11 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
         alias = groups[root].alias
         # A mention same-name-in-article moved took the type of the name's other mentions there.
         voters = [i for i in members if m.moved_by.get(i, ("",))[0] != "same-name-in-article"] or members
+        listed = [gazetteer[i] for i in members if i in gazetteer]
         info[root] = {
-            "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
+            "typed_by": "alias" if alias else "gazetteer" if listed else None,
+            "entity_type": alias.entity_type if alias else _majority_type(listed) if listed else
+            "MISC" if groups[root].kind == "nationality" else
             _majority_type("PER" if m.moved_by.get(i, ("",))[0] == "surname-not-place" or i in m.titled
                            else "ORG" if m.moved_by.get(i, ("",))[0] == "company-short-form"
                            else m.engine_types[i] for i in voters),
@@ -423,10 +444,12 @@ def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[i
     return chain
 
 
-def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool) -> str:
+def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool, by_gazetteer: bool = False) -> str:
     """Why a mention tagged ``engine_type`` belongs to an entity of ``entity_type``."""
     if by_alias:
         why = f"the alias makes it {entity_type}"
+    elif by_gazetteer:
+        why = f"the gazetteer lists a mention of it as {entity_type}"
     elif engine_type == "MISC":
         why = f"its other mentions say {entity_type} (MISC is the engines' catch-all)"
     else:
@@ -459,7 +482,8 @@ def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigne
                             trimmed=trimmed, trim_why=trim_why)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:
-            why = _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)
+            why = _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None,
+                                   entity["typed_by"] == "gazetteer")
             if i in m.titled and etype == "PER":
                 why = f"tagged {m.engine_types[i]} by the engine; written right after a title or civility: a person"
             chain.append(("retype", why))
