@@ -1647,6 +1647,21 @@ class TestOneNameManyForms:
         retyped = linked.merges[linked.merges["rule"] == "retype"]
         assert set(retyped["variant"]) == {"Etat", "ETAT"} and "gazetteer" in retyped["evidence"].iloc[0]
 
+    def test_a_one_word_name_with_no_sign_of_a_person_the_engine_often_tags_otherwise_is_none(self):
+        rows = tiny(*[(a, "Politico", "PER") for a in "abc"], ("d", "Politico", "ORG"), ("e", "Politico", "ORG"),
+                    *[(a, "Twitter", "PER") for a in "abcd"], ("e", "Twitter", "MISC"), ("f", "Twitter", "MISC"),
+                    # A surname: "President Bush" says a person, however the engine tags "Bush".
+                    *[(a, "Bush", "PER") for a in "abc"], ("d", "Bush", "ORG"), ("e", "Bush", "ORG"),
+                    ("f", "President Bush", "PER"),
+                    # Too few articles to tell ("Bourquenoud" twice in one, once MISC in another).
+                    ("a", "Bourquenoud", "PER"), ("a", "Bourquenoud", "PER"), ("b", "Bourquenoud", "MISC"))
+        types = dict(zip(link_entities(rows).mentions["text"], link_entities(rows).mentions["entity_type"]))
+        assert types["Politico"] == "ORG" and types["Twitter"] == "MISC"
+        assert types["Bush"] == "PER" and types["Bourquenoud"] == "PER"
+        retyped = link_entities(rows).merges
+        assert "no person" in retyped.loc[(retyped["rule"] == "retype") & (retyped["variant"] == "Twitter"),
+                                          "evidence"].iloc[0]
+
     def test_an_organisation_is_one_with_its_official_name_extended_by_and(self):
         mentions, articles = placed_in(
             ("a", "The Centers for Disease Control and Prevention said the CDC will act.",

@@ -40,8 +40,8 @@ from toolkit.entities.aliases import Alias, alias_map, load_aliases
 from toolkit.entities.counting import part_of_next
 from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _company_short_forms, _country_codes,
                                                     _official_names, _organisation_short_forms)
-from toolkit.entities.linking.grouping import (_group_names, _language_aliases, _one_name_per_article, _regions,
-                                               _territory_alias_map)
+from toolkit.entities.linking.grouping import (_ARTICLES, _group_names, _language_aliases, _one_name_per_article,
+                                               _regions, _territory_alias_map)
 from toolkit.entities.linking.persons import (_civilities, _middle_names, _partial_names_in_articles,
                                               _partial_names_in_corpus, _surnames_tagged_as_places,
                                               _titles_before_names, _transliterations)
@@ -169,7 +169,11 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     to the same person ("Kim" stays with Kim Jong Un after "his father, Kim Jong Il"); ``abbreviation`` joins
     "It" to the corpus's only "Italie". One name tagged PER in most mentions and ORG/LOC in
     a few is one entity; every mention then takes its entity's type (``retype``), the
-    engine's type staying in ``engine_type``.
+    engine's type staying in ``engine_type``. Two signals overrule the engine's majority: the
+    gazetteer's type for the entity one of its rows is linked to, and, for a one-word name
+    written in three articles or more that the corpus never writes with a civility, a title or
+    a first name, a third of its mentions tagged other than PER: no person ("Twitter", tagged PER
+    by spaCy en and MISC by spaCy fr, becomes MISC; "Politico" ORG).
 
     Also: ``initials`` drops middle initials ("Donald J. Trump" = "Donald Trump");
     ``same-name-in-article`` joins a name the engine tagged PER in one place and ORG or LOC in
@@ -319,7 +323,8 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     _country_codes(m, groups, assigned, ends, articles)                      # 5'. country-code
     _titles_before_names(m, assigned, ends, articles)                        # 6. title-of-name
-    info = _describe_entities(m, groups, assigned, _gazetteer_types(linked))  # the entities: type, name, id
+    info = _describe_entities(m, groups, assigned, _gazetteer_types(linked),
+                              _person_evidence(m, groups, assigned, sexes, person_titles))  # type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
                                     info=info, alias_of=alias_of, trimmed=trimmed,
                                     trim_why=trim_why)                       # per mention: rules, audit
@@ -355,8 +360,48 @@ def _gazetteer_types(linked: pd.DataFrame) -> dict[int, str]:
     return {i: types[i] for i in found.nonzero()[0].tolist() if isinstance(types[i], str)}
 
 
+#: A one-word name the engine tags PER, with no sign in the corpus that it is a person's, is not one
+#: when the engine tags at least this share of its mentions otherwise (MISC included).
+NOT_A_PERSON_SHARE = 1 / 3
+#: ... and when it is written in this many articles or more: a person named that often is named in
+#: full or with a title somewhere; a surname in two articles may just be one ("Bourquenoud").
+NOT_A_PERSON_MIN_ARTICLES = 3
+
+
+def _person_evidence(m: _Mentions, groups: _Groups, assigned: list[int | None], sexes: list[str | None],
+                     person_titles: set[int]) -> tuple[set[int], set[str]]:
+    """The mentions written with a civility or a title, and the words of the corpus's PER names of two words or more:
+    what says that a one-word name is a person's ("Mr. Bush", "President Bush", "George Bush")."""
+    titled = {i for i, sex in enumerate(sexes) if sex} | set(person_titles) | m.titled | \
+        {i for i in range(len(m.texts)) if set(folded_words(m.stripped[i].removed)) - _ARTICLES}
+    words = {w for i in range(len(m.texts)) if assigned[i] is not None and groups.is_person(assigned[i])
+             and len(m.keys[i]) > 1 for w in m.keys[i]}
+    return titled, words
+
+
+def _not_a_person(m: _Mentions, members: list[int], voters: list[int],
+                  evidence: tuple[set[int], set[str]] | None) -> str | None:
+    """A one-word name's type when it is no person's: written in :data:`NOT_A_PERSON_MIN_ARTICLES`
+    articles, never with a civility or a title nor in a fuller person's name, and tagged otherwise
+    than PER in :data:`NOT_A_PERSON_SHARE` of its mentions ("Twitter", tagged PER by spaCy en and
+    MISC by spaCy fr; "Politico", PER and ORG): the commonest of those other tags, MISC on a tie.
+    None when it may be a person."""
+    if evidence is None or any(len(m.keys[i]) != 1 for i in members) or \
+            len({m.article_ids[i] for i in members}) < NOT_A_PERSON_MIN_ARTICLES:
+        return None
+    titled, words = evidence
+    if set(members) & titled or m.keys[members[0]][0] in words:
+        return None
+    others = Counter(m.engine_types[i] for i in voters if m.engine_types[i] != "PER")
+    if sum(others.values()) < max(1, NOT_A_PERSON_SHARE * len(voters)):
+        return None
+    # Here MISC is a vote like the others ("Twitter": MISC by spaCy fr), and wins a tie: no person, no more said.
+    return min(others, key=lambda t: (-others[t], t != "MISC", ENTITY_TYPES.index(t)))
+
+
 def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None],
-                       gazetteer: dict[int, str] | None = None) -> dict[int, dict]:
+                       gazetteer: dict[int, str] | None = None,
+                       evidence: tuple[set[int], set[str]] | None = None) -> dict[int, dict]:
     """Each entity (root group): its ``entity_type``, ``name`` and ``entity_id``, and ``typed_by``
     ("alias", "gazetteer" or None: its mentions' votes).
 
@@ -394,6 +439,10 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
             # Russie"); else the fullest, accented form actually seen.
             "name": _alias_name(alias, [m.names[i] for i in named_by]),
         }
+        if info[root]["entity_type"] == "PER" and info[root]["typed_by"] is None:
+            other = _not_a_person(m, members, voters, evidence)
+            if other is not None:
+                info[root].update(entity_type=other, typed_by="not-a-person")
     taken: Counter = Counter()
     for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):
         base = f"{info[root]['entity_type']}:{'-'.join(folded_words(info[root]['name']))}"
@@ -444,12 +493,16 @@ def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[i
     return chain
 
 
-def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool, by_gazetteer: bool = False) -> str:
-    """Why a mention tagged ``engine_type`` belongs to an entity of ``entity_type``."""
+def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool, by: str | None = None) -> str:
+    """Why a mention tagged ``engine_type`` belongs to an entity of ``entity_type`` (``by``: what typed the entity)."""
     if by_alias:
         why = f"the alias makes it {entity_type}"
-    elif by_gazetteer:
+    elif by == "gazetteer":
         why = f"the gazetteer lists a mention of it as {entity_type}"
+    elif by == "not-a-person":
+        why = (f"a one-word name the corpus never writes with a civility, a title or a first name, which the engine "
+               f"tags other than PER in at least {NOT_A_PERSON_SHARE:.0%} of its mentions: no person; "
+               f"{entity_type} is the commonest of those other tags")
     elif engine_type == "MISC":
         why = f"its other mentions say {entity_type} (MISC is the engines' catch-all)"
     else:
@@ -482,8 +535,7 @@ def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigne
                             trimmed=trimmed, trim_why=trim_why)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:
-            why = _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None,
-                                   entity["typed_by"] == "gazetteer")
+            why = _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None, entity["typed_by"])
             if i in m.titled and etype == "PER":
                 why = f"tagged {m.engine_types[i]} by the engine; written right after a title or civility: a person"
             chain.append(("retype", why))
