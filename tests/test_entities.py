@@ -1590,3 +1590,117 @@ class TestNewsWritingRules:
         assert ids[1] == ids[0] == "PER:paul-mtiller" and ids[3] == ids[2] == "LOC:plymouth"
         # Another ending (or a word under 7 letters) is another name, not a misprint.
         assert ids[5] != ids[4] and ids[7] != ids[6]
+
+
+def placed_in(*articles) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions and articles from (article_id, text, [(surface, entity_type), ...]) triples, English."""
+    mentions = [placed(text, *spans).assign(article_id=article_id) for article_id, text, spans in articles]
+    table = pd.DataFrame({"article_id": [a for a, _, _ in articles], "text": [t for _, t, _ in articles],
+                          "language": "en"})
+    return pd.concat(mentions, ignore_index=True), table
+
+
+class TestOneNameManyForms:
+    """A person's middle name, an organisation's longer official name, a shouted common word."""
+
+    def test_a_middle_or_maiden_name_between_first_name_and_surname_is_the_same_person(self):
+        mentions, articles = placed_in(
+            ("a", "Hillary Rodham Clinton spoke. Clinton said no.", [("Hillary Rodham Clinton", "PER"),
+                                                                    ("Clinton", "PER")]),
+            ("b", "Hillary Clinton met Bill Clinton.", [("Hillary Clinton", "PER"), ("Bill Clinton", "PER")]),
+            ("c", "George Bush, George Walker Bush and George Herbert Walker Bush.",
+             [("George Bush", "PER"), ("George Walker Bush", "PER"), ("George Herbert Walker Bush", "PER")]))
+        linked = link_entities(mentions, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] == "PER:hillary-rodham-clinton"
+        assert linked.mentions["link_rule"][2] == "middle-name"
+        assert "Rodham" in linked.merges.loc[linked.merges["rule"] == "middle-name", "evidence"].iloc[0]
+        # A namesake with another first name stays apart; so does a short name two fuller ones fit.
+        assert ids[3] == "PER:bill-clinton"
+        assert len(set(ids[4:])) == 3
+
+    def test_a_bare_surname_goes_to_the_one_full_name_ending_with_it_when_others_hold_it_elsewhere(self):
+        # "Barack Obama" and "Barack Hussein Obama", once two candidates, are one person: the bare
+        # "Obama" still goes to him, though "Obama CIA" (a heading's run) also holds the word.
+        mentions, articles = placed_in(
+            *[(a, "Barack Obama spoke.", [("Barack Obama", "PER")]) for a in "abc"],
+            ("d", "Barack Hussein Obama won.", [("Barack Hussein Obama", "PER")]),
+            ("e", "Obama CIA.", [("Obama CIA", "PER")]),
+            ("f", "Obama said it.", [("Obama", "PER")]),
+            ("g", "The pro-Hillary camp. Hillary Rodham Clinton won.", [("pro-Hillary", "PER"),
+                                                                       ("Hillary Rodham Clinton", "PER")]),
+            ("h", "Hillary said it.", [("Hillary", "PER")]))
+        ids = link_entities(mentions, articles=articles).mentions.set_index("article_id")["entity_id"]
+        assert ids["f"] == ids["a"] == ids["d"] == "PER:barack-hussein-obama" and ids["e"] != ids["a"]
+        # Not to a name that is no name ("pro-Hillary"), though it ends with the word.
+        assert ids["h"] not in (ids["g"].iloc[0],)
+
+    def test_the_gazetteer_types_the_whole_entity_it_links(self):
+        rows = tiny(("a", "État", "ORG"), ("b", "Etat", "LOC"), ("c", "Etat", "LOC"), ("d", "ETAT", "LOC"),
+                    ("e", "Occident", "LOC"))
+        # The engine's votes alone: a place (3 LOC against 1 ORG).
+        assert set(link_entities(rows).mentions["entity_type"][:4]) == {"LOC"}
+        # A curated type (the gazetteer's row, source "gazetteer") wins for the spellings it misses.
+        linked = link_entities(rows.assign(source=["gazetteer", "model", "model", "model", "model"]))
+        assert linked.mentions["entity_id"].tolist()[:4] == ["ORG:etat"] * 4
+        assert linked.mentions["entity_type"].tolist()[4] == "LOC"
+        retyped = linked.merges[linked.merges["rule"] == "retype"]
+        assert set(retyped["variant"]) == {"Etat", "ETAT"} and "gazetteer" in retyped["evidence"].iloc[0]
+
+    def test_a_one_word_name_with_no_sign_of_a_person_the_engine_often_tags_otherwise_is_none(self):
+        rows = tiny(*[(a, "Politico", "PER") for a in "abc"], ("d", "Politico", "ORG"), ("e", "Politico", "ORG"),
+                    *[(a, "Twitter", "PER") for a in "abcd"], ("e", "Twitter", "MISC"), ("f", "Twitter", "MISC"),
+                    # A surname: "President Bush" says a person, however the engine tags "Bush".
+                    *[(a, "Bush", "PER") for a in "abc"], ("d", "Bush", "ORG"), ("e", "Bush", "ORG"),
+                    ("f", "President Bush", "PER"),
+                    # Too few articles to tell ("Bourquenoud" twice in one, once MISC in another).
+                    ("a", "Bourquenoud", "PER"), ("a", "Bourquenoud", "PER"), ("b", "Bourquenoud", "MISC"))
+        types = dict(zip(link_entities(rows).mentions["text"], link_entities(rows).mentions["entity_type"]))
+        assert types["Politico"] == "ORG" and types["Twitter"] == "MISC"
+        assert types["Bush"] == "PER" and types["Bourquenoud"] == "PER"
+        retyped = link_entities(rows).merges
+        assert "no person" in retyped.loc[(retyped["rule"] == "retype") & (retyped["variant"] == "Twitter"),
+                                          "evidence"].iloc[0]
+
+    def test_an_organisation_is_one_with_its_official_name_extended_by_and(self):
+        mentions, articles = placed_in(
+            ("a", "The Centers for Disease Control and Prevention said the CDC will act.",
+             [("Centers for Disease Control and Prevention", "ORG"), ("CDC", "ORG")]),
+            ("b", "The Centers for Disease Control warned.", [("Centers for Disease Control", "ORG")]),
+            ("c", "Bank of America and Citigroup merged; Bank of America grew.",
+             [("Bank of America and Citigroup", "ORG"), ("Bank of America", "ORG")]),
+            ("d", "Citigroup hired. The U.S. Immigration and Nationality Act binds U.S. Immigration agents.",
+             [("Citigroup", "ORG"), ("U.S. Immigration and Nationality Act", "ORG"), ("U.S. Immigration", "ORG")]))
+        linked = link_entities(mentions, articles=articles)
+        ids = linked.mentions["entity_id"].tolist()
+        assert ids[0] == ids[1] == ids[2] == "ORG:centers-for-disease-control-and-prevention"
+        assert linked.mentions["link_rule"].tolist()[1:3] == ["acronym", "official-name"]
+        # What follows "and" names another company of the corpus: two names in one span, apart;
+        # two words after "and" make a name of their own (a law's).
+        assert len(set(ids[3:6])) == 3 and ids[6] != ids[7]
+
+    def test_a_common_word_in_a_name_written_in_capitals_is_cut(self):
+        mentions, articles = placed_in(
+            ("a", "Trump wants the classified JFK FILES to be opened. The files are old.",
+             [("Trump", "PER"), ("JFK FILES", "PER")]),
+            # A work's title quoted in title case capitalises its words: no name's evidence.
+            ("b", "JFK was shot. An article entitled “Mystery of JFK Assassination Files Solved” ran.",
+             [("JFK", "PER")]),
+            ("c", "HILLARY CLINTON WINS. Hillary said so to Bill Clinton; the clinton files.",
+             [("HILLARY CLINTON", "PER"), ("Hillary", "PER"), ("Bill Clinton", "PER")]))
+        linked = link_entities(mentions, articles=articles)
+        rows = linked.mentions.set_index(["article_id", "mention_id"])
+        assert rows.loc[("a", 1), "text"] == "JFK" and rows.loc[("a", 1), "entity_id"] == "PER:jfk"
+        assert rows.loc[("b", 0), "entity_id"] == "PER:jfk"
+        assert "all in capitals" in " ".join(linked.merges.loc[linked.merges["rule"] == "trim", "evidence"])
+        # A shouted name keeps a word of a person's name the corpus writes in name case, though
+        # it also writes "clinton" in lower case.
+        assert rows.loc[("c", 0), "text"] == "HILLARY CLINTON"
+        # Where the corpus writes "Files" capitalised mid-sentence (a title's word), "JFK FILES" keeps
+        # it; and the airport, tagged a place, is not the "JFK Files".
+        mentions, articles = placed_in(
+            ("a", "Trump wants the classified JFK FILES to be opened. The files are old.", [("JFK FILES", "PER")]),
+            ("d", "We landed at JFK. The JFK Files were out.", [("JFK", "LOC"), ("JFK Files", "MISC")]))
+        rows = link_entities(mentions, articles=articles).mentions.set_index(["article_id", "mention_id"])
+        assert rows.loc[("a", 0), "text"] == "JFK FILES" and rows.loc[("d", 1), "text"] == "JFK Files"
+        assert rows.loc[("d", 0), "entity_id"] != rows.loc[("d", 1), "entity_id"]

@@ -7,8 +7,8 @@ strip-title, not-a-name, title-only, fragment, nationality),
 :mod:`~toolkit.entities.linking.grouping` (fold, initials, alias, article,
 same-name-in-article, and where the aliases come from), :mod:`~toolkit.entities.linking.spelling` (ocr-spelling),
 :mod:`~toolkit.entities.linking.persons` (partial names, surname-not-place,
-transliteration), :mod:`~toolkit.entities.linking.abbreviations` (acronym, org-short-form,
-company-short-form, abbreviation, country-code);
+middle-name, transliteration), :mod:`~toolkit.entities.linking.abbreviations` (official-name, acronym,
+org-short-form, company-short-form, abbreviation, country-code);
 :mod:`~toolkit.entities.linking.state` holds the structures they share (``_Mentions``,
 ``_Groups``). The stage modules import ``state`` only; ``link`` imports them all.
 """

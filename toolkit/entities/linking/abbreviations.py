@@ -1,5 +1,6 @@
 """Stages 4e-5 of :func:`~toolkit.entities.linking.link_entities`: short forms of places and organisations.
 
+``official-name`` ("Centers for Disease Control" = "Centers for Disease Control and Prevention"),
 ``acronym`` ("FDIC" joins the "Federal Deposit Insurance Corporation" of its article),
 ``org-short-form`` ("Nabisco" joins the "RJR Nabisco" of its article), ``company-short-form``
 ("Continental" joins the "Continental Illinois Corporation" of its article), ``country-code``
@@ -11,13 +12,13 @@ lower case ("Fed", "fox") but for a US state's abbreviation with its period.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pandas as pd
 
 from toolkit.entities.linking.state import _Groups, _Mentions, article_texts, offset
 from toolkit.entities.places import US_STATE_ABBREVIATIONS, US_STATE_WORDS, is_nationality_word, is_territory_key
-from toolkit.text import fold
+from toolkit.text import fold, folded_words
 
 #: A short form: a capital then 1-2 lower-case letters ("Esp", "It"), or 1-3 and a period
 #: ("Fr.", "Allm."). Four letters without a period are a word ("Etat", "Rome"), not a short form.
@@ -46,7 +47,8 @@ def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], article
 
     An acronym (3 to 6 capitals) joins the only name of its article, not a person's, of two
     words or more whose initials it spells (articles and prepositions skipped: "Organisation
-    des Nations unies" → ONU), or that the article writes right before the acronym in
+    des Nations unies" → ONU; an official name's "and ..." may be left out: "Centers for Disease
+    Control and Prevention" → CDC), or that the article writes right before the acronym in
     parentheses with capitalised words the engine left out ("Federal Deposit Insurance"
     Corporation (FDIC)). Unless another article spells it out another way, the acronym joins
     that name across the corpus when most articles using it spell it out, else only there
@@ -73,7 +75,9 @@ def _acronyms(m: _Mentions, groups: _Groups, assigned: list[int | None], article
                 if len(m.keys[j]) < 2 or m.names[j] == acronym or acronym in m.names[j].split():
                     continue
                 initials = _initials(m.names[j])
-                if initials == acronym:
+                extended = _extension(m.names[j])
+                if initials == acronym or (extended and _initials(extended[0]) == acronym):
+                    # "CDC" spells the name an official name extends ("Centers for Disease Control and Prevention").
                     fits.setdefault(groups.find(assigned[j]), m.names[j])
                 elif text and m.starts[j] is not None and acronym.startswith(initials):
                     after = _BEFORE_PARENTHESIS.match(text, m.starts[j] + len(m.texts[j]))
@@ -394,3 +398,75 @@ def _company_short_forms(m: _Mentions, groups: _Groups, assigned: list[int | Non
             assigned[i] = root
             m.moved_by[i] = ("company-short-form", f'{m.article_ids[i]}: "{m.names[i]}" is the first word of '
                                                    f'"{full}", the only company named there with its legal form')
+
+
+#: official-name: the conjunction that extends an organisation's name ("Centers for Disease Control and
+#: Prevention", "Ministère de l'Agriculture et de l'Alimentation").
+_EXTENDED = re.compile(r"^(?P<base>.+?)\s+(?:and|et|&)\s+(?P<tail>.+)$")
+#: official-name: the most words after the conjunction, the function words counted ("et de l'Alimentation").
+EXTENSION_MAX_WORDS = 3
+
+
+def _extension(name: str) -> tuple[str, str] | None:
+    """``"Centers for Disease Control and Prevention"`` → ``("Centers for Disease Control", "Prevention")``:
+    an organisation's name and the capitalised words its official name adds after "and" (None when none)."""
+    found = _EXTENDED.match(name)
+    if not found:
+        return None
+    base, tail = found.group("base"), found.group("tail")
+    words = [w for w in re.split(r"[\s'’]+", tail) if w]
+    content = [w for w in words if fold(w) not in _ACRONYM_SKIPS]
+    # One capitalised word: two may make the whole a thing of its own, "and" joining what they
+    # qualify ("Immigration and Nationality Act" is a law, not the "U.S. Immigration" agency).
+    if len(content) != 1 or len(words) > EXTENSION_MAX_WORDS or not content[0][:1].isupper():
+        return None
+    if len(base.split()) < 2 or not base[:1].isupper():
+        return None
+    return base, tail
+
+
+def _official_names(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> None:
+    """official-name: "Centers for Disease Control" is the "Centers for Disease Control and Prevention".
+
+    An organisation's official name often extends the name news uses with "and ..." ("Centers
+    for Disease Control and Prevention", "Ministère de l'Agriculture et de l'Alimentation"). A
+    name of two words or more, tagged ORG, joins the only longer ORG name of the corpus that is
+    it, then "and" ("et", "&") and one capitalised word (with function words, at most
+    :data:`EXTENSION_MAX_WORDS` words: "et de l'Alimentation"; not "and Nationality Act", a
+    law's name), when that word is no name of its own in the corpus: "Bank of America and
+    Citigroup", two companies in one span, stays apart. Merges groups (``groups.find``) and
+    records the rule in ``m.moved_by``.
+    """
+    root_before = [None if g is None else groups.find(g) for g in assigned]
+    organisation: Counter = Counter()   # root → ORG votes minus LOC and PER votes
+    for i in range(len(m.texts)):
+        if assigned[i] is not None and not groups.is_person(assigned[i]):
+            organisation[groups.find(assigned[i])] += 1 if m.engine_types[i] == "ORG" else \
+                -1 if m.engine_types[i] in ("LOC", "PER") else 0
+    named = {m.keys[i] for i in range(len(m.texts)) if assigned[i] is not None and m.keys[i]}
+    roots_of: dict[tuple[str, ...], set[int]] = defaultdict(set)   # key → roots of the names written so
+    longer: dict[tuple[str, ...], dict[int, tuple[str, str]]] = defaultdict(dict)   # base key → root → (name, tail)
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if g is None or groups.is_person(g) or groups[g].kind not in ("fold", "alias"):
+            continue
+        root = groups.find(g)
+        roots_of[m.keys[i]].add(root)
+        parts = _extension(m.names[i])
+        if parts is not None and folded_words(parts[1]) not in named:
+            longer[folded_words(parts[0])].setdefault(root, (m.names[i], parts[1]))
+    merged: dict[int, str] = {}
+    for base, fuller in longer.items():
+        roots = {r for r in roots_of.get(base, ()) if organisation[r] > 0}
+        if len(fuller) != 1 or len(roots) != 1:
+            continue
+        (target, (full, tail)), = fuller.items()
+        root = roots.pop()
+        if organisation[target] <= 0 or groups.find(root) == groups.find(target):
+            continue
+        merged[root] = f'"{full}" is this name followed by "and {tail}": the organisation\'s longer name, ' \
+                       f'the only one of the corpus that extends it'
+        groups.parent[groups.find(root)] = groups.find(target)
+    for i in range(len(m.texts)):
+        if root_before[i] in merged and i not in m.moved_by:
+            m.moved_by[i] = ("official-name", merged[root_before[i]])

@@ -11,11 +11,11 @@ module that holds each stage in brackets):
    ``same-name-in-article`` [:mod:`~toolkit.entities.linking.grouping`];
 3. ``ocr-spelling`` [:mod:`~toolkit.entities.linking.spelling`], ``region-name``
    [:mod:`~toolkit.entities.linking.grouping`];
-4. ``partial-name`` within each article, ``surname-not-place``, then ``partial-name-corpus``
+4. ``partial-name`` within each article, ``surname-not-place``, ``middle-name``, then ``partial-name-corpus``
    and ``partial-name-dominant`` across the corpus (never across a ``civility`` of the other
    sex), ``transliteration``
    [:mod:`~toolkit.entities.linking.persons`];
-5. ``acronym``, ``org-short-form``, ``company-short-form``, ``abbreviation`` and ``country-code``
+5. ``official-name``, ``acronym``, ``org-short-form``, ``company-short-form``, ``abbreviation`` and ``country-code``
    [:mod:`~toolkit.entities.linking.abbreviations`];
 6. ``title-of-name`` [:mod:`~toolkit.entities.linking.persons`];
 
@@ -39,11 +39,12 @@ import pandas as pd
 from toolkit.entities.aliases import Alias, alias_map, load_aliases
 from toolkit.entities.counting import part_of_next
 from toolkit.entities.linking.abbreviations import (_abbreviations, _acronyms, _company_short_forms, _country_codes,
-                                                    _organisation_short_forms)
-from toolkit.entities.linking.grouping import (_group_names, _language_aliases, _one_name_per_article, _regions,
-                                               _territory_alias_map)
-from toolkit.entities.linking.persons import (_civilities, _partial_names_in_articles, _partial_names_in_corpus,
-                                              _surnames_tagged_as_places, _titles_before_names, _transliterations)
+                                                    _official_names, _organisation_short_forms)
+from toolkit.entities.linking.grouping import (_ARTICLES, _group_names, _language_aliases, _one_name_per_article,
+                                               _regions, _territory_alias_map)
+from toolkit.entities.linking.persons import (_civilities, _middle_names, _partial_names_in_articles,
+                                              _partial_names_in_corpus, _surnames_tagged_as_places,
+                                              _titles_before_names, _transliterations)
 from toolkit.entities.linking.screening import (_fragments, _screen, _strip_titles, _trim_common_words,
                                                 _trim_edges)
 from toolkit.entities.linking.spelling import _ocr_spellings
@@ -64,8 +65,9 @@ MERGE_COLUMNS = ["entity_id", "variant", "rule", "evidence", "n_mentions", "arti
 #: ``retype``: the mention's engine type differs from its entity's type).
 RULES = ("trim", "strip-title", "not-a-name", "title-only", "fragment", "nationality", "exact", "fold", "initials",
          "alias", "article", "same-name-in-article", "ocr-spelling", "region-name", "partial-name", "surname-not-place",
-         "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility", "transliteration",
-         "acronym", "org-short-form", "company-short-form", "abbreviation", "country-code", "title-of-name", "retype")
+         "middle-name", "partial-name-nearest", "partial-name-corpus", "partial-name-dominant", "civility",
+         "transliteration", "official-name", "acronym", "org-short-form", "company-short-form", "abbreviation",
+         "country-code", "title-of-name", "retype")
 
 
 class Linked(NamedTuple):
@@ -167,7 +169,11 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     to the same person ("Kim" stays with Kim Jong Un after "his father, Kim Jong Il"); ``abbreviation`` joins
     "It" to the corpus's only "Italie". One name tagged PER in most mentions and ORG/LOC in
     a few is one entity; every mention then takes its entity's type (``retype``), the
-    engine's type staying in ``engine_type``.
+    engine's type staying in ``engine_type``. Two signals overrule the engine's majority: the
+    gazetteer's type for the entity one of its rows is linked to, and, for a one-word name
+    written in three articles or more that the corpus never writes with a civility, a title or
+    a first name, a third of its mentions tagged other than PER: no person ("Twitter", tagged PER
+    by spaCy en and MISC by spaCy fr, becomes MISC; "Politico" ORG).
 
     Also: ``initials`` drops middle initials ("Donald J. Trump" = "Donald Trump");
     ``same-name-in-article`` joins a name the engine tagged PER in one place and ORG or LOC in
@@ -191,13 +197,22 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     another (counting the mentions that end with the bare name, so a rare "Keith
     Ellison-Muhammad" does not take every "Muhammad"; a "Jr." after the surname aside), when
     that full name is written in three articles or as often as the bare name ("Barack Obama" in
-    19 articles takes the 242 bare "Obama" of 64 others, though "Malia Obama" shares the surname);
-    ``transliteration`` joins a person
+    19 articles takes the 242 bare "Obama" of 64 others, though "Malia Obama" shares the surname;
+    one full name ending with the bare name takes it beside others that hold it elsewhere, "Obama
+    CIA", when it has 80% of all their mentions and is written as a name, not "pro-Hillary");
+    ``middle-name`` joins a two-word person's name to the only fuller PER name of the corpus with
+    its first name and surname and one or two capitalised names between them ("Hillary Clinton" =
+    "Hillary Rodham Clinton"), when no other fits ("George Bush" beside "George Walker Bush" and
+    "George Herbert Walker Bush" stays apart); ``transliteration`` joins a person
     named only in French articles to the one named only in English articles whose name is
     its English transcription ("Poutine" = "Putin", ou/u, ch/sh, tch/ch; needs the articles'
-    ``language``); an ``acronym`` (3-6 capitals) joins the one name of its article whose
-    initials it spells ("FDIC" → "Federal Deposit Insurance Corporation", also when the
-    engine cut the name short before "(FDIC)"; "ONU" → "Organisation des Nations unies"),
+    ``language``); ``official-name`` joins an ORG name to the only longer ORG name of the corpus
+    that extends it with "and" and one capitalised word that names nothing else there ("Centers
+    for Disease Control" = "Centers for Disease Control and Prevention"; not "Bank of America and
+    Citigroup", nor "U.S. Immigration and Nationality Act"); an ``acronym`` (3-6 capitals) joins
+    the one name of its article whose initials it spells ("FDIC" → "Federal Deposit Insurance
+    Corporation", also when the engine cut the name short before "(FDIC)"; "ONU" →
+    "Organisation des Nations unies"; "CDC" → "Centers for Disease Control and Prevention"),
     unless another article spells it out otherwise; ``org-short-form`` gives a one-word ORG
     mention to the only fuller ORG name of its article that ends with that word ("RJR
     Nabisco" ... "Nabisco"; not "Comité de l'AMS" ... "AMS"), never a word the corpus tags as a
@@ -298,15 +313,18 @@ def link_entities(mentions: pd.DataFrame, _articles: pd.DataFrame | None = None,
     _regions(m, groups, gid, articles)                                       # region-name
     assigned, moved = _partial_names_in_articles(m, groups, gid, sexes)      # 4a. partial-name
     _surnames_tagged_as_places(m, groups, assigned, articles)                # surname-not-place
+    _middle_names(m, groups, assigned, sexes)                                # middle-name
     corpus_evidence = _partial_names_in_corpus(m, groups, assigned, sexes)   # 4b. partial-name-corpus
     _transliterations(m, groups, assigned, articles)                         # 4d. transliteration
+    _official_names(m, groups, assigned)                                     # official-name
     _acronyms(m, groups, assigned, articles)                                 # 4e. acronym
     _organisation_short_forms(m, groups, assigned)                           # 4f. org-short-form
     _company_short_forms(m, groups, assigned, articles)                      # company-short-form
     _abbreviations(m, groups, assigned, articles)                            # 5. abbreviation
     _country_codes(m, groups, assigned, ends, articles)                      # 5'. country-code
     _titles_before_names(m, assigned, ends, articles)                        # 6. title-of-name
-    info = _describe_entities(m, groups, assigned)                           # the entities: type, name, id
+    info = _describe_entities(m, groups, assigned, _gazetteer_types(linked),
+                              _person_evidence(m, groups, assigned, sexes, person_titles))  # type, name, id
     columns, audit = _link_mentions(m, groups, gid, assigned, moved=moved, corpus_evidence=corpus_evidence,
                                     info=info, alias_of=alias_of, trimmed=trimmed,
                                     trim_why=trim_why)                       # per mention: rules, audit
@@ -333,8 +351,66 @@ def _check_mentions(mentions: pd.DataFrame, articles: pd.DataFrame | None) -> No
         raise ValueError(f"`mentions.entity_type` must be one of {list(ENTITY_TYPES)}, got {bad}")
 
 
-def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]) -> dict[int, dict]:
-    """Each entity (root group): its ``entity_type``, ``name`` and ``entity_id``."""
+def _gazetteer_types(linked: pd.DataFrame) -> dict[int, str]:
+    """Mention → the type the gazetteer gave it (rows ``annotate`` added with ``source == "gazetteer"``)."""
+    if "source" not in linked.columns:
+        return {}
+    found = (linked["source"] == "gazetteer").fillna(False).to_numpy(dtype=bool)
+    types = linked["entity_type"].tolist()
+    return {i: types[i] for i in found.nonzero()[0].tolist() if isinstance(types[i], str)}
+
+
+#: A one-word name the engine tags PER, with no sign in the corpus that it is a person's, is not one
+#: when the engine tags at least this share of its mentions otherwise (MISC included).
+NOT_A_PERSON_SHARE = 1 / 3
+#: ... and when it is written in this many articles or more: a person named that often is named in
+#: full or with a title somewhere; a surname in two articles may just be one ("Bourquenoud").
+NOT_A_PERSON_MIN_ARTICLES = 3
+
+
+def _person_evidence(m: _Mentions, groups: _Groups, assigned: list[int | None], sexes: list[str | None],
+                     person_titles: set[int]) -> tuple[set[int], set[str]]:
+    """The mentions written with a civility or a title, and the words of the corpus's PER names of two words or more:
+    what says that a one-word name is a person's ("Mr. Bush", "President Bush", "George Bush")."""
+    titled = {i for i, sex in enumerate(sexes) if sex} | set(person_titles) | m.titled | \
+        {i for i in range(len(m.texts)) if set(folded_words(m.stripped[i].removed)) - _ARTICLES}
+    words = {w for i in range(len(m.texts)) if assigned[i] is not None and groups.is_person(assigned[i])
+             and len(m.keys[i]) > 1 for w in m.keys[i]}
+    return titled, words
+
+
+def _not_a_person(m: _Mentions, members: list[int], voters: list[int],
+                  evidence: tuple[set[int], set[str]] | None) -> str | None:
+    """A one-word name's type when it is no person's: written in :data:`NOT_A_PERSON_MIN_ARTICLES`
+    articles, never with a civility or a title nor in a fuller person's name, and tagged otherwise
+    than PER in :data:`NOT_A_PERSON_SHARE` of its mentions ("Twitter", tagged PER by spaCy en and
+    MISC by spaCy fr; "Politico", PER and ORG): the commonest of those other tags, MISC on a tie.
+    None when it may be a person."""
+    if evidence is None or any(len(m.keys[i]) != 1 for i in members) or \
+            len({m.article_ids[i] for i in members}) < NOT_A_PERSON_MIN_ARTICLES:
+        return None
+    titled, words = evidence
+    if set(members) & titled or m.keys[members[0]][0] in words:
+        return None
+    others = Counter(m.engine_types[i] for i in voters if m.engine_types[i] != "PER")
+    if sum(others.values()) < max(1, NOT_A_PERSON_SHARE * len(voters)):
+        return None
+    # Here MISC is a vote like the others ("Twitter": MISC by spaCy fr), and wins a tie: no person, no more said.
+    return min(others, key=lambda t: (-others[t], t != "MISC", ENTITY_TYPES.index(t)))
+
+
+def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                       gazetteer: dict[int, str] | None = None,
+                       evidence: tuple[set[int], set[str]] | None = None) -> dict[int, dict]:
+    """Each entity (root group): its ``entity_type``, ``name`` and ``entity_id``, and ``typed_by``
+    ("alias", "gazetteer" or None: its mentions' votes).
+
+    The gazetteer's type, a curated one, wins over the engine's votes for the whole entity it
+    is linked to: "État" listed ORG for French types the entity ORG though the spellings the
+    case-sensitive gazetteer misses ("Etat", "ETAT") were tagged LOC more often. An alias's type
+    wins over both.
+    """
+    gazetteer = gazetteer or {}
     members_of: dict[int, list[int]] = defaultdict(list)
     for i in range(len(m.texts)):
         if assigned[i] is not None:
@@ -351,8 +427,11 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
         alias = groups[root].alias
         # A mention same-name-in-article moved took the type of the name's other mentions there.
         voters = [i for i in members if m.moved_by.get(i, ("",))[0] != "same-name-in-article"] or members
+        listed = [gazetteer[i] for i in members if i in gazetteer]
         info[root] = {
-            "entity_type": alias.entity_type if alias else "MISC" if groups[root].kind == "nationality" else
+            "typed_by": "alias" if alias else "gazetteer" if listed else None,
+            "entity_type": alias.entity_type if alias else _majority_type(listed) if listed else
+            "MISC" if groups[root].kind == "nationality" else
             _majority_type("PER" if m.moved_by.get(i, ("",))[0] == "surname-not-place" or i in m.titled
                            else "ORG" if m.moved_by.get(i, ("",))[0] == "company-short-form"
                            else m.engine_types[i] for i in voters),
@@ -360,6 +439,10 @@ def _describe_entities(m: _Mentions, groups: _Groups, assigned: list[int | None]
             # Russie"); else the fullest, accented form actually seen.
             "name": _alias_name(alias, [m.names[i] for i in named_by]),
         }
+        if info[root]["entity_type"] == "PER" and info[root]["typed_by"] is None:
+            other = _not_a_person(m, members, voters, evidence)
+            if other is not None:
+                info[root].update(entity_type=other, typed_by="not-a-person")
     taken: Counter = Counter()
     for root in sorted(info, key=lambda r: (-len(members_of[r]), min(members_of[r]))):
         base = f"{info[root]['entity_type']}:{'-'.join(folded_words(info[root]['name']))}"
@@ -410,10 +493,16 @@ def _rule_chain(m: _Mentions, i: int, name: str, group: _Group, *, moved: dict[i
     return chain
 
 
-def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool) -> str:
-    """Why a mention tagged ``engine_type`` belongs to an entity of ``entity_type``."""
+def _retype_evidence(engine_type: str, entity_type: str, by_alias: bool, by: str | None = None) -> str:
+    """Why a mention tagged ``engine_type`` belongs to an entity of ``entity_type`` (``by``: what typed the entity)."""
     if by_alias:
         why = f"the alias makes it {entity_type}"
+    elif by == "gazetteer":
+        why = f"the gazetteer lists a mention of it as {entity_type}"
+    elif by == "not-a-person":
+        why = (f"a one-word name the corpus never writes with a civility, a title or a first name, which the engine "
+               f"tags other than PER in at least {NOT_A_PERSON_SHARE:.0%} of its mentions: no person; "
+               f"{entity_type} is the commonest of those other tags")
     elif engine_type == "MISC":
         why = f"its other mentions say {entity_type} (MISC is the engines' catch-all)"
     else:
@@ -446,7 +535,7 @@ def _link_mentions(m: _Mentions, groups: _Groups, gid: list[int | None], assigne
                             trimmed=trimmed, trim_why=trim_why)
         columns["link_rule"].append("+".join(r for r, _ in chain if r != "exact" or len(chain) == 1))
         if m.engine_types[i] != etype:
-            why = _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None)
+            why = _retype_evidence(m.engine_types[i], etype, groups[root].alias is not None, entity["typed_by"])
             if i in m.titled and etype == "PER":
                 why = f"tagged {m.engine_types[i]} by the engine; written right after a title or civility: a person"
             chain.append(("retype", why))

@@ -3,7 +3,8 @@
 A short name joins the fuller name it is part of: ``partial-name`` (and
 ``partial-name-nearest``) within an article, ``partial-name-corpus`` across the corpus,
 ``partial-name-dominant`` when one full name has most of the mentions, never across a
-``civility`` of the other sex ("Mme Dupont" is not "M. Jean Dupont"); ``surname-not-place``
+``civility`` of the other sex ("Mme Dupont" is not "M. Jean Dupont"); ``middle-name`` ("Hillary
+Clinton" = "Hillary Rodham Clinton"); ``surname-not-place``
 (a bare surname the engine tagged LOC or ORG) and ``transliteration`` ("Poutine" in French
 articles = "Putin" in English ones).
 """
@@ -374,7 +375,11 @@ def _partial_names_in_corpus(m: _Mentions, groups: _Groups, assigned: list[int |
                 if apart_in_an_article(groups.find(g), root):
                     kept_in_article.setdefault(g, forms_of[h][full_key])
                     continue
-                targets.setdefault(root, (full_key, forms_of[h][full_key]))
+                # An entity's form that ends with the short name speaks for it ("Barack Obama", not the
+                # "Barack Hussein Obama Soetoro Sobarkah" merged with it): partial-name-dominant reads surnames.
+                if root not in targets or (_without_suffix(full_key)[-len(short):] == short !=
+                                           _without_suffix(targets[root][0])[-len(short):]):
+                    targets[root] = (full_key, forms_of[h][full_key])
         if len(targets) == 1:
             (root, (full_key, full)), = targets.items()
             if len(articles_of[root]) == 1 and _contains(full_key, short)[1] < len(full_key) and \
@@ -444,6 +449,7 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
     bare_keys = {groups[g].key for g in ambiguous}
     ends_with: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # bare key → root → fuller names ending so
     written_in: dict[tuple[tuple[str, ...], int], set] = defaultdict(set)  # (bare key, root) → articles
+    holds: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # bare key → root → names holding it anywhere
     for i in range(len(m.texts)):
         if assigned[i] is not None:
             key = _without_suffix(m.keys[i])
@@ -452,18 +458,33 @@ def _dominant_full_names(m: _Mentions, groups: _Groups, assigned: list[int | Non
                     ends_with[key[-n:]][groups.find(assigned[i])] += 1
                     if n < len(key):   # the full name itself, not the bare name its article gave it
                         written_in[(key[-n:], groups.find(assigned[i]))].add(m.article_ids[i])
+            for bare in {key[k:k + n] for n in range(1, len(key) + 1) for k in range(len(key) - n + 1)} & bare_keys:
+                holds[bare][groups.find(assigned[i])] += 1
     bare_size = Counter(g for g in assigned if g in ambiguous)
     for g, targets in ambiguous.items():
         # Only as a surname (the last words of a full name: not "Noah" of "Noah Lew").
         roots = {groups.find(r): full for r, (full_key, full) in targets.items()
                  if _without_suffix(full_key)[-len(groups[g].key):] == groups[g].key}
         roots.pop(groups.find(g), None)
-        if len(roots) < 2:
+        key = groups[g].key
+        if len(roots) == 1:
+            # One full name ends with it, others hold it elsewhere ("Barack Obama" beside "Obama
+            # CIA"): that person, when written as a name (not "pro-Hillary") and holding the bare
+            # name in the share below of all their mentions ("Hunter" stays apart when "Hunter
+            # Biden" outnumbers "Paul Hunter"); the others then count as the ones its article must not name.
+            (top, full), = roots.items()
+            others = {groups.find(r) for r in targets} - {top, groups.find(g)}
+            if others and all(w[:1].isupper() for w in re.split(r"[\s\-‐]+", full) if w) and \
+                    holds[key][top] >= DOMINANT_SHARE * sum(holds[key][r] for r in others | {top}) and \
+                    (ends_with[key][top] >= bare_size[g] or len(written_in[(key, top)]) >= DOMINANT_MIN_ARTICLES):
+                choice[g] = (top, full, others)
+                share[g] = f"{holds[key][top]} of the {sum(holds[key][r] for r in others | {top})}"
+            continue
+        if not roots:
             continue
         # Count the mentions ending with the bare name (full names, and the bare name where
         # its article made it theirs), not every mention of their entities: "Keith Ellison"
         # is common, "Keith Ellison-Muhammad" is not, so a bare "Muhammad" does not go to him.
-        key = groups[g].key
         ending = ends_with[key]
         top = max(roots, key=lambda r: (ending[r], -r))
         # The full name must be common in its own right: at least as frequent as the bare name,
@@ -674,3 +695,60 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
                                               f'name: it is that person\'s title')
             m.title_of.add(i)
 
+
+
+#: middle-name: the most middle or maiden names written between a first name and a surname.
+MIDDLE_NAME_MAX_WORDS = 2
+
+
+def _middle_names(m: _Mentions, groups: _Groups, assigned: list[int | None],
+                  sexes: list[str | None] | None = None) -> None:
+    """Stage 4a'', middle-name: "Hillary Clinton" and "Hillary Rodham Clinton" are one person.
+
+    News names a person by first name and surname, and at times with a middle or maiden name
+    between them ("Hillary Rodham Clinton", "John Fitzgerald Kennedy"); ``partial-name`` misses
+    it, the short name not being a run of the long one's words. A two-word PER name joins the
+    only PER name of the corpus that has its first word and its last word with one or two
+    capitalised words of two letters or more between them (:data:`MIDDLE_NAME_MAX_WORDS`;
+    initials are the ``initials`` rule's), when no other such name fits either: "George Bush"
+    beside both "George Walker Bush" and "George Herbert Walker Bush" stays apart, and two
+    people who share a surname ("Bill Clinton", "Hillary Clinton") have different first names.
+    Never across a ``civility`` of the other sex. Merges groups (``groups.find``) and records
+    the rule in ``m.moved_by``.
+    """
+    sexes = sexes or [None] * len(m.texts)
+    short: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)    # (first, last) → root → name
+    longer: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+    sex_of: dict[int, set[str]] = defaultdict(set)
+    root_before = [None if g is None else groups.find(g) for g in assigned]
+    for i in range(len(m.texts)):
+        g = assigned[i]
+        if g is None or not groups.is_person(g):
+            continue
+        root, key = root_before[i], m.keys[i]
+        if sexes[i]:
+            sex_of[root].add(sexes[i])
+        words = m.names[i].split()
+        if len(words) != len(key) or not all(w[:1].isupper() for w in words):
+            continue   # a hyphen or a lower-case particle: not a plain first name, middle name, surname
+        if len(key) == 2 and all(len(w) > 1 for w in key):
+            short[(key[0], key[-1])].setdefault(root, m.names[i])
+        elif 3 <= len(key) <= 2 + MIDDLE_NAME_MAX_WORDS and all(len(w) > 1 for w in key):
+            longer[(key[0], key[-1])].setdefault(root, m.names[i])
+    merged: dict[int, str] = {}
+    for ends, roots in short.items():
+        fuller = longer.get(ends, {})
+        if len(roots) != 1 or len(fuller) != 1:
+            continue
+        (root, name), = roots.items()
+        (target, full), = fuller.items()
+        root, target = groups.find(root), groups.find(target)
+        if root == target or _opposite(sex_of[root], sex_of[target]):
+            continue
+        middle = " ".join(full.split()[1:-1])
+        groups.parent[root] = target
+        merged[root] = (f'"{name}" is "{full}" without the middle name "{middle}": the only PER names of the corpus '
+                        f'with this first name and surname')
+    for i in range(len(m.texts)):
+        if root_before[i] in merged and i not in m.moved_by:
+            m.moved_by[i] = ("middle-name", merged[root_before[i]])

@@ -164,6 +164,8 @@ def _opens_sentence(text: str, line_start: int, position: int) -> bool:
     return last in "!?:;(“‘«—–"
 #: trim: a word of a person's mention, as written (capitalised, letters only).
 _EDGE_WORD = re.compile(r"[A-Z][a-z]{2,}")
+#: trim: a word of a mention written all in capitals ("FILES" of "JFK FILES"), letters only.
+_SHOUTED_WORD = re.compile(r"[A-Z]{3,}")
 
 
 def _title_case_line(line: str) -> bool:
@@ -173,16 +175,30 @@ def _title_case_line(line: str) -> bool:
     return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.75 * len(words)
 
 
+#: trim: a quoted passage on one line (a work's title, "an article entitled “Mystery of JFK Files Solved”").
+_QUOTED = re.compile(r"[“\"]([^“”\"\n]{3,200})[”\"]")
+
+
+def _in_quoted_title(line: str, position: int) -> bool:
+    """trim: whether ``position`` of ``line`` is inside a quoted passage written in title case (a work's title)."""
+    return any(q.start(1) <= position < q.end(1) and _title_case_line(q.group(1)) for q in _QUOTED.finditer(line))
+
+
 def _trim_common_words(linked: pd.DataFrame, trimmed: dict[int, str], articles: pd.DataFrame | None,
                        why: dict[int, str]) -> pd.DataFrame:
     """trim: a common word at a person's mention's edge, capitalised only by its place, is cut off.
 
     A heading in title case or a sentence's first word runs a common word into a name
     ("Obama Willing to Use Executive Orders on Guns", "Plus Obama said", "Following Romney's
-    speech"). The first or last word of a PER mention of two words or more is cut when the corpus
+    speech"), as does a work's title quoted in title case ("an article entitled “Mystery of JFK
+    Assassination Files Solved”": no evidence that "Files" is a name's word). The first or last word of a PER mention of two words or more is cut when the corpus
     writes it in lower case ("willing", "plus") and never capitalised but at a sentence's start or
     in a title-case heading, it opens no other person's name ("Bill Clinton", "Bill Kristol": a
-    first name), and the rest is a name the corpus writes on its own. Needs the articles' ``text``
+    first name), and the rest is a name the corpus writes on its own. In a mention written all in
+    capitals (a shouted tweet, a heading: "the classified JFK FILES to be opened") case says nothing,
+    so its edge word is judged as its capitalised form: "FILES" is cut as "Files" would be, and "JFK"
+    stays "JFK" instead of naming a person "JFK FILES"; not a word of a person's name the corpus
+    writes in name case ("HILLARY CLINTON" beside "Bill Clinton"). Needs the articles' ``text``
     and the mentions' offsets; records the text before in ``trimmed`` and the evidence in ``why``.
     """
     text_of = article_texts(articles)
@@ -191,7 +207,10 @@ def _trim_common_words(linked: pd.DataFrame, trimmed: dict[int, str], articles: 
     texts, types = linked["text"].tolist(), linked["entity_type"].tolist()
     keys = {folded_words(t) for t in texts if isinstance(t, str)}
     firsts: dict[str, set[str]] = {}
-    edges: dict[int, list[tuple[str, str]]] = {}   # row → (edge, word) candidates
+    edges: dict[int, list[tuple[str, str, str]]] = {}   # row → (edge, word, as written) candidates
+    # Words of persons' names written in name case ("Bill Clinton"): a shouted "CLINTON" keeps its surname.
+    name_words = {w for t, e in zip(texts, types) if e == "PER" and isinstance(t, str) and not t.isupper()
+                  for w in folded_words(t)}
     for i, text in enumerate(texts):
         if types[i] != "PER" or not isinstance(text, str):
             continue
@@ -199,11 +218,17 @@ def _trim_common_words(linked: pd.DataFrame, trimmed: dict[int, str], articles: 
         if len(words) < 2:
             continue
         firsts.setdefault(words[0], set()).add(text)
-        for edge, word in (("first", words[0]), ("last", re.sub(r"['’]s$", "", words[-1]))):
+        # A mention written all in capitals (a shouted tweet, a heading: "JFK FILES") tells no name
+        # from a common word by its case: its edge word counts as its capitalised form ("Files").
+        shouted = text.isupper()
+        for edge, written in (("first", words[0]), ("last", re.sub(r"['’]s$", "", words[-1]))):
             rest = re.sub(r"['’]s$", "", " ".join(words[1:] if edge == "first" else words[:-1]))
+            word = written[:1] + written[1:].lower() if shouted and _SHOUTED_WORD.fullmatch(written) else written
+            if word != written and folded_words(word)[:1] and folded_words(word)[0] in name_words:
+                continue
             if _EDGE_WORD.fullmatch(word) and rest[:1].isupper() and folded_words(rest) in keys:
-                edges.setdefault(i, []).append((edge, word))
-    candidates = {w for pairs in edges.values() for _, w in pairs}
+                edges.setdefault(i, []).append((edge, word, written))
+    candidates = {w for pairs in edges.values() for _, w, _ in pairs}
     if not candidates:
         return linked
     lower: dict[str, int] = dict.fromkeys(candidates, 0)
@@ -224,35 +249,37 @@ def _trim_common_words(linked: pd.DataFrame, trimmed: dict[int, str], articles: 
                 line_start = text.rfind("\n", 0, match.start()) + 1
                 line_end = text.find("\n", match.end())
                 line = text[line_start:line_end if line_end >= 0 else len(text)]
-                if not _opens_sentence(text, line_start, match.start()) and not _title_case_line(line):
+                if not _opens_sentence(text, line_start, match.start()) and not _title_case_line(line) \
+                        and not _in_quoted_title(line, match.start() - line_start):
                     placed[word] += 1
     cuts = {}
     starts_at, ends_at = linked["start_char"].tolist(), linked["end_char"].tolist()
     for i, pairs in edges.items():
         if offset(starts_at[i]) is None or offset(ends_at[i]) is None:
             continue
-        for edge, word in pairs:
-            if lower[word] and not placed[word] and (edge == "last" or len(firsts.get(word, ())) < 2):
-                cuts[i] = (edge, word)
+        for edge, word, written in pairs:
+            if lower[word] and not placed[word] and (edge == "last" or len(firsts.get(written, ())) < 2):
+                cuts[i] = (edge, word, written)
                 break
     if not cuts:
         return linked
     linked = linked.copy()
     new_texts = list(texts)
     start, end = linked["start_char"].to_numpy().copy(), linked["end_char"].to_numpy().copy()
-    for i, (edge, word) in cuts.items():
+    for i, (edge, word, written) in cuts.items():
         text = texts[i]
         if edge == "first":
-            body = text[text.index(word) + len(word):].lstrip()
+            body = text[text.index(written) + len(written):].lstrip()
             start[i] += len(text) - len(body)
         else:
-            cut = text.rindex(word)
+            cut = text.rindex(written)
             body = text[:cut].rstrip()
             end[i] -= len(text) - len(body)
         trimmed.setdefault(i, text)
         new_texts[i] = body
-        why[i] = (f'"{text}": "{word}" cut; the corpus writes "{word.lower()}" in lower case ({lower[word]}x) and '
-                  f'capitalises it only at a sentence\'s start or in a title-case heading')
+        why[i] = (f'"{text}": "{written}" cut; the corpus writes "{word.lower()}" in lower case ({lower[word]}x) and '
+                  f'capitalises it only at a sentence\'s start or in a title-case heading'
+                  + (", and the mention is written all in capitals" if written != word else ""))
     linked["text"] = pd.Series(new_texts, index=linked.index, dtype=linked["text"].dtype)
     linked["start_char"], linked["end_char"] = start, end
     return linked
