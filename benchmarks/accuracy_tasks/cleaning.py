@@ -49,7 +49,9 @@ then every span the second round of rules newly removed (38, all read in context
 the third round (cross-references, author-archive links, a headline glued to the last sentence,
 tag trails) newly removed (12, all read in context); the 4 articles that round fixed were read whole
 again and judged `clean`; then the one span the fourth round (a poll's question alone on its line,
-next to a widget line) newly removed, with its article read whole again. The task re-checks that each judged span is still
+next to a widget line) newly removed, with its article read whole again; then the 14 permission credits and
+the 16 spans the December 2026 foot and top rules (comment notices, post footers and time stamps, glued category
+trails, bracketed photo credits, reprint credits above the body) newly removed, each read in context. The task re-checks that each judged span is still
 removed, and counts removed spans not yet judged.
 
 **Second corpus: BASIL dev** (`benchmarks/gold/cleaning_check_basil.csv`, same columns): the 150 articles read
