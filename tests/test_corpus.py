@@ -601,3 +601,19 @@ def test_a_lone_surrogate_escape_is_replaced_with_a_warning_and_offsets_hold(tmp
     assert (row.kind, row.line, row.article_id) == ("warning", 1, "lone") and "lone surrogate" in row.message
     for span in corpus.removed.itertuples():  # offsets still slice the raw text
         assert articles.loc[span.article_id, "raw"][span.start_char:span.end_char] == span.text
+
+
+def test_first_line_title_takes_a_jsonl_records_first_line_only_when_asked(tmp_path):
+    body = "Les dirigeants se sont réunis lundi à Paris pour discuter du climat. Ils ont signé un accord."
+    records = [{"id": "a", "text": f"Un sommet sur le climat à Paris\n\n{body}"},
+               {"id": "b", "title": "Le titre donné", "text": f"Une première ligne\n\n{body}"}]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    default = tk.load_corpus(path, progress=False).articles.set_index("article_id")
+    asked = tk.load_corpus(path, progress=False, first_line_title=True).articles.set_index("article_id")
+    assert pd.isna(default.loc["a", "title"]) and default.loc["a", "text"].startswith("Un sommet")
+    assert asked.loc["a", "title"] == "Un sommet sur le climat à Paris" and asked.loc["a", "text"] == body
+    # A record's own title field wins, and its text is left whole.
+    for articles in (default, asked):
+        assert articles.loc["b", "title"] == "Le titre donné"
+        assert articles.loc["b", "text"].startswith("Une première ligne")

@@ -273,7 +273,9 @@ def load_corpus(path: str | Path, *, languages: Sequence[str] = DEFAULT_LANGUAGE
             :class:`toolkit.cleaning.RepeatedLines` (what ``find_repeated_lines`` returns) also
             brings its poll questions; a plain set of lines brings none.
         first_line_title: For files without a title field, take the first line as the
-            headline whatever its shape (default: only a headline-shaped first line).
+            headline whatever its shape (default: only a headline-shaped first line); for
+            JSONL/CSV records without a title field, take their text's first line (default:
+            no title is looked for in a record's text).
         processes: Worker processes that clean chunks of ``CHUNK_SIZE`` articles in parallel;
             None (default) uses every core when there is more than one chunk, 1 works in this
             process. The tables are the same either way; a problem found while cleaning is
@@ -799,7 +801,10 @@ def _typed_removed(rows: list[tuple]) -> pd.DataFrame:
 def _clean_record(record: Record, entry: dict, sources: _Sources, problems: Problems) -> CleanedText | None:
     """Clean one record; None (and a problem) when nothing but boilerplate is left."""
     title_given = entry.get("title") or record.fields.get("title") or None
-    cleaned = clean_text(record_text(record), find_title=title_given is None and record.line is None,
+    # A JSONL/CSV record's text is searched for a headline only when the user asks (first_line_title): its source has
+    # a title field for that, and a record without one usually starts with its first paragraph.
+    find_title = title_given is None and (record.line is None or sources.first_line_title)
+    cleaned = clean_text(record_text(record), find_title=find_title,
                          title=title_given, timestamp_pattern=TIMESTAMP_LINE, masthead_names=sources.masthead,
                          first_line_title=sources.first_line_title, patterns=sources.patterns,
                          repeated_lines=sources.repeated, spans=record.fields.get("page_spans", ()))
