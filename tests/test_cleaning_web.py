@@ -185,7 +185,7 @@ class TestCommentSection:
         assert cleaned.text.endswith(bio)
 
     @pytest.mark.parametrize("notice", ["Please read our comment guidelines.", "Please follow the comment rules!",
-                                        "We reserve the right to delete comments that are off topic."])
+                                        "As a website, we reserve the right to delete comments that are off topic."])
     def test_other_notices_go(self, notice):
         raw = f"{LEAD}\n\n{BODY}\n\n{notice}"
         assert removed(raw, clean_text(raw, find_title=False, patterns=PATTERNS)) == [(notice, "web-form")]
@@ -196,6 +196,9 @@ class TestCommentSection:
         "Please adhere to our commenting policy, the editor wrote, and most readers did.",
         '"We reserve the right to remove any comment," the company said in a statement.',
         "The site says it reserves the right to remove any comment it deems abusive.",
+        # Only the site speaking of itself is a notice: a company's or an editor's words are reported, anywhere.
+        "As a private company, we reserve the right to remove any comment, Zuckerberg told senators on Tuesday.",
+        "We reserve the right to remove comments that are abusive, the editors wrote in a note to readers last week.",
     ])
     def test_a_sentence_about_a_commenting_policy_stays(self, sentence):
         for raw in (f"{LEAD}\n\n{sentence}\n\n{BODY}", f"{LEAD}\n\n{BODY}\n\n{sentence}"):
@@ -218,7 +221,7 @@ class TestBlogPostFoot:
         assert clean_text(raw, find_title=False, patterns=PATTERNS).removed == []
 
     @pytest.mark.parametrize("stamp", ["1:33 pm on March 3, 2031", "March 3, 2031 at 1:33 PM",
-                                       "3 mars 2031 à 13h33"])
+                                       "3 mars 2031 à 13h33", "dimanche 3 mars 2031 à 13h33"])
     def test_the_post_time_stamp_and_archive_link_at_the_foot_go(self, stamp):
         raw = f"{LEAD}\n\n{BODY}\n\n{stamp}\n\nThe Best of Jane Q. Roe"
         cleaned = clean_text(raw, find_title=False, patterns=PATTERNS)

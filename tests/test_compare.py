@@ -108,6 +108,8 @@ class TestSplitSentences:
         ("Le sommet s'est ouvert le 5 janv. 2020 à Paris. Il a duré.", ["Le sommet s'est ouvert le 5 janv. 2020 à Paris.",
                                                                        "Il a duré."]),
         ("He lives in Del Mar. He left on Sept. 12.", ["He lives in Del Mar.", "He left on Sept. 12."]),
+        ("Les victimes étaient sept. Selon la police, le bilan est lourd.",
+         ["Les victimes étaient sept.", "Selon la police, le bilan est lourd."]),
         # Other acronyms and "No." before a word end sentences; so do « » quotes with a French space.
         ("She works in Washington, D.C. He does not. The answer was No. Then he left.",
          ["She works in Washington, D.C.", "He does not.", "The answer was No.", "Then he left."]),

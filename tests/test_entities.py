@@ -1619,6 +1619,18 @@ class TestOneNameManyForms:
         assert ids[3] == "PER:bill-clinton"
         assert len(set(ids[4:])) == 3
 
+    def test_a_short_and_a_middle_name_written_close_together_are_two_people(self):
+        later = "Hillary Rodham Clinton spoke first. " + "The debate went on for a long while after that. " * 3
+        mentions, articles = placed_in(
+            ("a", "John Smith and his son, John Michael Smith, spoke.", [("John Smith", "PER"),
+                                                                          ("John Michael Smith", "PER")]),
+            ("b", "John Smith left.", [("John Smith", "PER")]),
+            ("c", later + "Hillary Clinton left.", [("Hillary Rodham Clinton", "PER"), ("Hillary Clinton", "PER")]))
+        ids = link_entities(mentions, articles=articles).mentions["entity_id"].tolist()
+        assert ids[0] == ids[2] != ids[1]
+        # Far apart in one article, the short form is the same person.
+        assert ids[3] == ids[4] == "PER:hillary-rodham-clinton"
+
     def test_a_bare_surname_goes_to_the_one_full_name_ending_with_it_when_others_hold_it_elsewhere(self):
         # "Barack Obama" and "Barack Hussein Obama", once two candidates, are one person: the bare
         # "Obama" still goes to him, though "Obama CIA" (a heading's run) also holds the word.

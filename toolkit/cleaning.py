@@ -1215,7 +1215,7 @@ _AUTHOR_ARCHIVE = re.compile(r"^(?:The Best of|More (?:from|by)|(?:Other|More|Re
                              r"(?:Plus d['’]a|A)rticles? de|Tous les articles de|Du même auteur) \S")
 # A blog post's time stamp at its foot, a time of day and a date alone on the line: "1:33 pm on June 6, 2018",
 # "June 6, 2018 at 1:33 pm", "6 juin 2018 à 13h33". The time of day is required: a date alone may be a letter's.
-_POST_STAMP_DATE = (r"(?:(?:[A-Z][a-z]+day|[a-z]+di),? )?"
+_POST_STAMP_DATE = (r"(?:(?:[A-Z][a-z]+day|[a-z]+di|dimanche),? )?"
                     r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? |\d{1,2}(?:er)? [a-zéû]{3,9}\.? )\d{4}")
 _POST_STAMP_TIME = r"\d{1,2}(?::\d{2}\s*(?:[ap]\.?m\.?|[AP]\.?M\.?)?|\s?h\s?\d{2})"
 _POST_STAMP = re.compile(rf"^(?:{_POST_STAMP_TIME}(?: on|,| -| –| —| \|)? {_POST_STAMP_DATE}"

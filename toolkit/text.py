@@ -307,10 +307,11 @@ NAME_ABBREVIATIONS = (
     "Mr", "Mrs", "Ms", "Messrs", "Mmes", "MM", "Dr", "Drs", "Prof", "Gov", "Govs", "Sen", "Sens", "Rep", "Reps",
     "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Cmdr", "Adm", "Rev", "Hon", "Pres", "Supt", "Atty", "Insp", "Mgr",
     "St", "Ste", "Mt", "Ft", "vs", "v",
-    # Months of MONTH_ABBREVIATIONS, capitalised ("Jan. 5") and in lower case as French writes them ("5 janv. 2020"),
-    # but for the three that AP style spells out ("Del Mar." ends a sentence).
+    # Months of MONTH_ABBREVIATIONS capitalised ("Jan. 5"), but for the three that AP style spells out ("Del Mar." ends
+    # a sentence), and the French-only forms in lower case too ("5 janv. 2020"; not "sept", also the number seven).
     *sorted(form for month in MONTH_ABBREVIATIONS if month not in ("mar", "jun", "jul")
-            for form in (month.capitalize(), month)),
+            for form in ((month.capitalize(), month) if month in ("janv", "févr", "avr", "juil", "déc") else
+                         (month.capitalize(),))),
 )
 # A sentence ends at . ! ? or …, possibly followed by a closing quote, then a space and a
 # capital, a digit or an opening quote. A closing quote alone ends nothing ("Earth," NASA said);

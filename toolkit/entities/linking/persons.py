@@ -701,6 +701,19 @@ def _titles_before_names(m: _Mentions, assigned: list[int | None], ends: list,
 MIDDLE_NAME_MAX_WORDS = 2
 
 
+#: Characters within which one article writing both a short name and its fuller form names two people (middle-name).
+MIDDLE_NAME_NEAR = 100
+
+
+def _written_near(a: list, b: list) -> bool:
+    """Whether a mention of ``a`` and one of ``b`` ((article, start_char) lists) lie in one article within
+    MIDDLE_NAME_NEAR characters."""
+    starts = defaultdict(list)
+    for article, start in b:
+        starts[article].append(start)
+    return any(abs(start - other) <= MIDDLE_NAME_NEAR for article, start in a for other in starts.get(article, ()))
+
+
 def _middle_names(m: _Mentions, groups: _Groups, assigned: list[int | None],
                   sexes: list[str | None] | None = None) -> None:
     """Stage 4a'', middle-name: "Hillary Clinton" and "Hillary Rodham Clinton" are one person.
@@ -713,13 +726,16 @@ def _middle_names(m: _Mentions, groups: _Groups, assigned: list[int | None],
     initials are the ``initials`` rule's), when no other such name fits either: "George Bush"
     beside both "George Walker Bush" and "George Herbert Walker Bush" stays apart, and two
     people who share a surname ("Bill Clinton", "Hillary Clinton") have different first names.
-    Never across a ``civility`` of the other sex. Merges groups (``groups.find``) and records
+    Never across a ``civility`` of the other sex, nor when one article writes both names within
+    :data:`MIDDLE_NAME_NEAR` characters (a father and his son, "John Smith and his son, John
+    Michael Smith"). Merges groups (``groups.find``) and records
     the rule in ``m.moved_by``.
     """
     sexes = sexes or [None] * len(m.texts)
     short: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)    # (first, last) → root → name
     longer: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
     sex_of: dict[int, set[str]] = defaultdict(set)
+    written_at: dict[int, list] = defaultdict(list)   # root → (article, start_char) of its mentions
     root_before = [None if g is None else groups.find(g) for g in assigned]
     for i in range(len(m.texts)):
         g = assigned[i]
@@ -728,6 +744,8 @@ def _middle_names(m: _Mentions, groups: _Groups, assigned: list[int | None],
         root, key = root_before[i], m.keys[i]
         if sexes[i]:
             sex_of[root].add(sexes[i])
+        if m.starts[i] is not None:
+            written_at[root].append((m.article_ids[i], m.starts[i]))
         words = m.names[i].split()
         if len(words) != len(key) or not all(w[:1].isupper() for w in words):
             continue   # a hyphen or a lower-case particle: not a plain first name, middle name, surname
@@ -742,6 +760,10 @@ def _middle_names(m: _Mentions, groups: _Groups, assigned: list[int | None],
             continue
         (root, name), = roots.items()
         (target, full), = fuller.items()
+        # Both names written close together in one article are two people ("John Smith and his son, John Michael
+        # Smith"); an article that names her "Hillary Rodham Clinton" and later "Hillary Clinton" is one.
+        if _written_near(written_at[root], written_at[target]):
+            continue
         root, target = groups.find(root), groups.find(target)
         if root == target or _opposite(sex_of[root], sex_of[target]):
             continue
