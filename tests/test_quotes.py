@@ -366,9 +366,28 @@ class TestSpeakerRules:
         quote = _direct(rule_quotes, "fr-name-in-quote").iloc[0]
         assert (quote["speaker_name"], quote["resolution"]) == ("Jean Martin", "anaphora")
 
-    def test_a_feminine_pronoun_skips_a_man(self, rule_quotes):
-        quote = _direct(rule_quotes, "fr-gender").iloc[0]
-        assert quote["speaker_name"] == "Claire Petit"
+    @pytest.mark.parametrize("article_id, kind, speaker", [
+        pytest.param("fr-gender", "direct", "Claire Petit",
+                     id="a_feminine_pronoun_skips_a_man"),
+        # "Une candidate ..., Émilie Durand, a été battue par le candidat Pierre Moreau": she, then he.
+        pytest.param("fr-gender-participle", "indirect", "Émilie Durand",
+                     id="a_feminine_pronoun_finds_the_woman_her_participle_and_title_mark"),
+        pytest.param("fr-cue-subject", "direct", "Claire Petit",
+                     id="the_cue_verbs_subject_wins_over_a_name_the_clause_mentions"),
+        pytest.param("fr-appositive", "direct", "Mario Rossi",
+                     id="the_name_in_apposition_to_a_title_speaks"),
+        pytest.param("fr-source-before", "direct", "Reuters",
+                     id="a_quote_after_a_sourced_sentence_belongs_to_the_source"),
+        # A namesake introduced later in full ("Her father, Paul Weber") does not take over "Weber".
+        pytest.param("en-namesake", "direct", "Anna Weber",
+                     id="a_surname_alone_stays_with_the_person_it_named_first"),
+        # "Le discours de Paul Girard était très long": Il is Paul Girard, not the last person named (Jean Roux).
+        pytest.param("fr-complement-of-a-thing", "direct", "Paul Girard",
+                     id="a_person_in_a_complement_of_a_subject_thing_stands_for_it"),
+    ])
+    def test_the_speaker_each_case_names(self, rule_quotes, article_id, kind, speaker):
+        quote = (_direct if kind == "direct" else _indirect)(rule_quotes, article_id).iloc[0]
+        assert quote["speaker_name"] == speaker
 
     def test_a_feminine_pronoun_skips_a_man_the_determiner_of_his_title_marks(self, rule_quotes):
         # "Le Premier ministre ..., Paul Chen": a man; "Elle" is someone else, not him.
@@ -376,28 +395,15 @@ class TestSpeakerRules:
         assert pd.isna(quote["speaker_name"]) or quote["speaker_name"] != "Paul Chen"
         assert quote["speaker_text"] == "Elle"
 
-    def test_a_feminine_pronoun_finds_the_woman_her_participle_and_title_mark(self, rule_quotes):
-        # "Une candidate ..., Émilie Durand, a été battue par le candidat Pierre Moreau": she, then he.
-        quote = _indirect(rule_quotes, "fr-gender-participle").iloc[0]
-        assert quote["speaker_name"] == "Émilie Durand"
-
     def test_she_skips_a_man_his_civility_marks(self, rule_quotes):
         quote = _indirect(rule_quotes, "en-gender-civility").iloc[0]
         assert (quote["speaker_name"], quote["resolution"]) == ("Ann Lee", "anaphora")
-
-    def test_the_cue_verbs_subject_wins_over_a_name_the_clause_mentions(self, rule_quotes):
-        quote = _direct(rule_quotes, "fr-cue-subject").iloc[0]
-        assert quote["speaker_name"] == "Claire Petit"
 
     def test_a_role_after_selon_is_a_new_speaker_not_a_continuation(self, rule_quotes):
         quotes = _direct(rule_quotes, "fr-selon-role")
         quote = quotes[quotes["content"].str.startswith("ce port")].iloc[0]
         assert quote["speaker_name"] is pd.NA or pd.isna(quote["speaker_name"])
         assert quote["resolution"] == "description" and "présidente" in quote["speaker_text"]
-
-    def test_the_name_in_apposition_to_a_title_speaks(self, rule_quotes):
-        quote = _direct(rule_quotes, "fr-appositive").iloc[0]
-        assert quote["speaker_name"] == "Mario Rossi"
 
     def test_an_organisation_noun_points_to_the_organisation_named_before(self, rule_quotes):
         quote = _direct(rule_quotes, "en-organisation").iloc[0]
@@ -407,19 +413,10 @@ class TestSpeakerRules:
         quotes = _direct(rule_quotes, "en-scare-quote")
         assert quotes.empty or quotes["speaker_name"].isna().all()
 
-    def test_a_quote_after_a_sourced_sentence_belongs_to_the_source(self, rule_quotes):
-        quote = _direct(rule_quotes, "fr-source-before").iloc[0]
-        assert quote["speaker_name"] == "Reuters"
-
     def test_a_pronoun_is_the_main_clauses_subject_not_the_reported_ones(self, rule_quotes):
         # "X says Y pushed her. She says Y "..."": she is X, the subject of the sentence's main clause.
         quote = _direct(rule_quotes, "en-main-clause").iloc[0]
         assert (quote["speaker_name"], quote["resolution"]) == ("Laura Green", "anaphora")
-
-    def test_a_surname_alone_stays_with_the_person_it_named_first(self, rule_quotes):
-        # A namesake introduced later in full ("Her father, Paul Weber") does not take over "Weber".
-        quote = _direct(rule_quotes, "en-namesake").iloc[0]
-        assert quote["speaker_name"] == "Anna Weber"
 
     @pytest.mark.parametrize("article_id, words, speaker", [("en-called", "reckless gamble", "John Smith"),
                                                             ("fr-qualifier", "pari dangereux", "Jean Martin")])
@@ -449,8 +446,3 @@ class TestSpeakerRules:
     def test_a_naming_verb_never_reports_a_clause_nor_a_passive_name(self, rule_quotes):
         quotes = rule_quotes[rule_quotes["article_id"] == "en-naming-only"]
         assert quotes[["kind", "cue", "speaker_name"]].values.tolist() == [["indirect", "say", "Paul Green"]]
-
-    def test_a_person_in_a_complement_of_a_subject_thing_stands_for_it(self, rule_quotes):
-        # "Le discours de Paul Girard était très long": Il is Paul Girard, not the last person named (Jean Roux).
-        quote = _direct(rule_quotes, "fr-complement-of-a-thing").iloc[0]
-        assert quote["speaker_name"] == "Paul Girard"
